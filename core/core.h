@@ -1,0 +1,406 @@
+/*
+ * Internal structures of the core.  Not installed.
+ */
+#ifndef IPIFC_CORE_H
+#define IPIFC_CORE_H
+
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include "ipifc.h"
+#include "tunables.h"
+
+struct ipifc_lifc;
+struct ipifc_self;
+
+/* ---- text buffers (core/buf.c) ---- */
+
+struct ipifc_buf {
+	char	*p;
+	size_t	len, cap;
+	int	oom;
+};
+
+void	ipifc_buf_printf(struct ipifc_buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Split a line into at most max words in place; the count, -1 if more. */
+int	ipifc_tokenize(char *line, char **argv, int max);
+
+/* ---- mediums (core/medium.c) ---- */
+
+struct ipifc_medium {
+	const char *name;
+	int	hwlen;		/* link-layer address length, 0: none */
+	int	mintu, maxtu, deftu;
+	unsigned flags;		/* default interface flags */
+	/* Check DEV's syntax and attach; 0 or a one-line error. */
+	const char *(*bind)(struct ipifc_ifc *ifc, const char *dev);
+	void	(*unbind)(struct ipifc_ifc *ifc);
+	/* The link-layer group list changed: first join, last leave. */
+	void	(*addmulti)(struct ipifc_ifc *ifc, const uint8_t *mac);
+	void	(*remmulti)(struct ipifc_ifc *ifc, const uint8_t *mac);
+};
+
+const struct ipifc_medium *ipifc_medium_find(const char *name);
+
+/* ---- interfaces (core/ifc.c) ---- */
+
+enum {
+	IPIFC_F_UP = 1 << 0,
+	IPIFC_F_RUNNING = 1 << 1,
+	IPIFC_F_BROADCAST = 1 << 2,
+	IPIFC_F_MULTICAST = 1 << 3,
+	IPIFC_F_PTP = 1 << 4,
+	IPIFC_F_LOOPBACK = 1 << 5,
+	IPIFC_F_PROMISC = 1 << 6,
+	IPIFC_F_ALLMULTI = 1 << 7,
+	IPIFC_F_NOARP = 1 << 8,
+};
+
+/* The `ra6` keys (RFC 4861 6.2.1 AdvXXX variables). */
+struct ipifc_ra6 {
+	int	sendra, recvra;
+	int	mflag, oflag;
+	uint32_t maxraint, minraint;	/* ms */
+	uint32_t linkmtu;
+	uint32_t reachtime, rxmitra;	/* ms */
+	int	ttl;
+	uint32_t routerlt;		/* s */
+};
+
+struct ipifc_counters {
+	uint64_t pktin, pktout, errin, errout;
+};
+
+TAILQ_HEAD(ipifc_lifcq, ipifc_lifc);
+
+/* An IP multicast group on an interface, and its link-layer group. */
+struct ipifc_group {
+	struct ipifc_ip ip;
+	int	refs;
+};
+
+struct ipifc_llgroup {
+	uint8_t	mac[6];
+	int	refs;
+};
+
+/* A neighbor (ARP/ND) entry. */
+enum ipifc_nbr_state {
+	IPIFC_NBR_INCOMPLETE,
+	IPIFC_NBR_REACHABLE,
+	IPIFC_NBR_STALE,
+	IPIFC_NBR_DELAY,
+	IPIFC_NBR_PROBE,
+	IPIFC_NBR_STATIC,
+};
+
+struct ipifc_nbr {
+	struct ipifc_ip ip;
+	uint8_t	mac[6];
+	enum ipifc_nbr_state state;
+	int	published;
+};
+
+struct ipifc_ifc {
+	struct ipifc_stack *stack;
+	int	num;
+	uint32_t gen;			/* changes on unbind (plan9 ifcid) */
+	char	dev[IPIFC_DEVLEN];
+	const struct ipifc_medium *m;
+	void	*mctx;			/* the medium's state */
+	unsigned flags;
+	int	promisc, allmulti;	/* reference counts */
+	int	mintu, maxtu, mtu;
+	uint8_t	mac[6];
+	struct ipifc_counters cnt;
+	uint64_t speed;			/* bits/s, 0: no shaping */
+	int	delay;			/* ms */
+	int	reflect, reassemble;
+	int	dad;			/* DupAddrDetectTransmits */
+	int	nolinklocal;
+	struct ipifc_ra6 ra6;
+	struct ipifc_lifcq lifcs;
+	int	nlifc;
+	int	nv4;			/* non-ptp IPv4 addresses: 224.0.0.1 */
+	struct ipifc_group groups[IPIFC_MAXGROUPS];
+	int	ngroups;
+	struct ipifc_llgroup llgroups[IPIFC_MAXGROUPS];
+	int	nllgroups;
+	struct ipifc_nbr nbrs[IPIFC_MAXNBR];
+	int	nnbr;
+	uint64_t drops_nbr;		/* neighbor table full */
+};
+
+int	ipifc_ifc_up(const struct ipifc_ifc *ifc);
+struct ipifc_ifc *ipifc_ifc_bynum(struct ipifc_stack *s, int num);
+/* Burst in bytes: max(delay*speed/8000, MTU). */
+uint64_t ipifc_ifc_burst(const struct ipifc_ifc *ifc);
+const char *ipifc_ifc_bind(struct ipifc_stack *s, const char *medium,
+	    const char *dev, int *num);
+void	ipifc_ifc_unbind(struct ipifc_ifc *ifc);
+const char *ipifc_ifc_setup(struct ipifc_ifc *ifc, int up);
+void	ipifc_ifc_flags_event(struct ipifc_ifc *ifc);
+/* Flag names joined by ',' ("-" if none). */
+char	*ipifc_flags_fmt(unsigned flags, char *buf, size_t len);
+/* Lookups, as BSD if.c offers them. */
+struct ipifc_ifc *ipifc_ifc_byname(struct ipifc_stack *s, const char *dev);
+struct ipifc_lifc *ipifc_lifc_bylocal(struct ipifc_stack *s,
+	    const struct ipifc_ip *a);
+struct ipifc_lifc *ipifc_lifc_bydst(struct ipifc_stack *s,
+	    const struct ipifc_ip *remote);
+struct ipifc_lifc *ipifc_lifc_bynet(struct ipifc_stack *s,
+	    const struct ipifc_ip *a);
+
+/* ---- logical addresses (core/lifc.c) ---- */
+
+enum ipifc_lifc_state {
+	IPIFC_ADDR_TENTATIVE,
+	IPIFC_ADDR_PREFERRED,
+	IPIFC_ADDR_DEPRECATED,
+	IPIFC_ADDR_DUPLICATE,
+};
+
+struct ipifc_selflink;
+
+struct ipifc_lifc {
+	TAILQ_ENTRY(ipifc_lifc) link;
+	struct ipifc_ifc *ifc;
+	struct ipifc_ip local;
+	int	plen;			/* 16-byte bits */
+	struct ipifc_ip net;		/* local & mask */
+	struct ipifc_ip remote;		/* the peer (ptp) or net */
+	int	ptp, proxy;
+	int	onlink, autonomous, temporary;
+	enum ipifc_lifc_state state;
+	uint64_t origin;		/* ms, when lifetimes were last set */
+	uint32_t validlt, preflt;	/* s, IPIFC_INFINITE */
+	uint64_t dad_deadline;		/* ms, while tentative */
+	struct ipifc_selflink *self;	/* self entries this address links */
+	uint64_t seq;			/* order of addition (ties in handover) */
+};
+
+struct ipifc_addreq {
+	struct ipifc_ip local;
+	int	plen;
+	struct ipifc_ip remote;
+	int	hasremote;
+	int	mtu;			/* 0: leave the interface's MTU */
+	int	proxy;
+	int	onlink, autonomous;
+	uint32_t validlt, preflt;
+	int	notentative;		/* link-local formed with dad 0 etc. */
+};
+
+const char *ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r);
+const char *ipifc_lifc_remove(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *local, int plen,
+	    const struct ipifc_ip *remote, int hasremote);
+void	ipifc_lifc_del(struct ipifc_lifc *l);
+/* Address usable as a source (not tentative or duplicate). */
+int	ipifc_lifc_usable(const struct ipifc_lifc *l);
+int	ipifc_lifc_isv4(const struct ipifc_lifc *l);
+void	ipifc_lifc_timers(struct ipifc_stack *s);
+uint64_t ipifc_lifc_deadline(const struct ipifc_lifc *l);
+/* Restart DAD on every IPv6 address of ifc (up after down). */
+void	ipifc_lifc_redad(struct ipifc_ifc *ifc);
+/* Form or remove the link-local address (RFC 4862 5.3). */
+void	ipifc_lifc_linklocal(struct ipifc_ifc *ifc);
+void	ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc);
+/* Seconds left of a lifetime at now, IPIFC_INFINITE stays. */
+uint32_t ipifc_lifc_left(const struct ipifc_lifc *l, uint32_t lt);
+
+/* ---- routes that addresses share (core/prefix.c) ---- */
+
+/* An any-source route an address implies and may own. */
+struct ipifc_implied {
+	struct ipifc_ip dst;
+	int	plen;
+	unsigned type;
+};
+
+#define IPIFC_MAXIMPLIED	(4 + 2 * IPIFC_MAXGROUPS)
+
+/* The shared routes l implies; returns the count. */
+int	ipifc_lifc_implied(const struct ipifc_lifc *l,
+	    struct ipifc_implied *out, int max);
+/* Give the any-source route dst/plen to the right owner, or remove it. */
+void	ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
+	    int plen);
+/* Reconcile every shared route the addresses of ifc imply (up/down). */
+void	ipifc_prefix_reconcile_ifc(struct ipifc_ifc *ifc);
+/* Add the routes limited to l as source (connected, link multicast). */
+void	ipifc_prefix_add_own(struct ipifc_lifc *l);
+
+/* ---- the self table (core/self.c) ---- */
+
+struct ipifc_self {
+	struct ipifc_self *next;	/* hash chain */
+	struct ipifc_ip a;
+	unsigned type;			/* IPIFC_RT_UNI, _BCAST, _MULTI */
+	struct ipifc_selflink *links;	/* one per linked address */
+	int	nlinks;
+};
+
+struct ipifc_selflink {
+	struct ipifc_selflink *selfnext;	/* in self->links */
+	struct ipifc_selflink *lifcnext;	/* in lifc->self */
+	struct ipifc_self *self;
+	struct ipifc_lifc *lifc;
+	unsigned type;			/* what this address makes it */
+	int	ref;
+};
+
+int	ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
+	    unsigned type, struct ipifc_lifc *l);
+void	ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
+	    struct ipifc_lifc *l);
+void	ipifc_self_remove_all(struct ipifc_stack *s, struct ipifc_lifc *l);
+struct ipifc_self *ipifc_self_find(const struct ipifc_stack *s,
+	    const struct ipifc_ip *a);
+
+/* ---- routes (core/route.c) ---- */
+
+struct ipifc_route {
+	struct ipifc_ip dst, src, gate;
+	int	plen, splen;		/* 16-byte bits */
+	unsigned type;			/* IPIFC_RT_* */
+	struct ipifc_ifc *ifc;		/* NULL: none */
+	struct ipifc_lifc *owner;	/* the address that implied it (tag ifc) */
+	char	tag[IPIFC_TAGLEN];
+};
+
+struct ipifc_rtab;
+
+struct ipifc_rtab *ipifc_rtab_new(void);
+void	ipifc_rtab_free(struct ipifc_rtab *t);
+/* Add; -EEXIST if (dst,plen,src,splen) exists, -ENOSPC when full. */
+int	ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r);
+/* Exact key; NULL if absent. */
+struct ipifc_route *ipifc_rtab_get(struct ipifc_rtab *t,
+	    const struct ipifc_ip *dst, int plen,
+	    const struct ipifc_ip *src, int splen);
+int	ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+	    int plen, const struct ipifc_ip *src, int splen);
+/*
+ * Longest match on dst, then on src among routes of that dst length; a
+ * NULL src matches only any-source routes (splen 0).  Routes whose
+ * interface is down are skipped.
+ */
+struct ipifc_route *ipifc_rtab_lookup(struct ipifc_rtab *t,
+	    const struct ipifc_ip *dst, const struct ipifc_ip *src);
+/* Visit every route in display order (dst, plen, src, splen); the
+ * callback may not modify the table. */
+void	ipifc_rtab_walk(struct ipifc_rtab *t,
+	    void (*fn)(void *arg, struct ipifc_route *r), void *arg);
+int	ipifc_rtab_count(const struct ipifc_rtab *t);
+
+/* Stack-level route operations that announce events (core/route.c too). */
+int	ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r);
+int	ipifc_route_del(struct ipifc_stack *s, const struct ipifc_ip *dst,
+	    int plen, const struct ipifc_ip *src, int splen);
+void	ipifc_route_del_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc);
+void	ipifc_route_del_owner(struct ipifc_stack *s, struct ipifc_lifc *l);
+const char *ipifc_route_ctl(struct ipifc_stack *s, struct ipifc_client *c,
+	    int argc, char **argv);
+void	ipifc_route_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
+/* Type letters: family then i u b m p y. */
+char	*ipifc_type_fmt(unsigned type, char *buf, size_t len);
+
+/* ---- multicast (core/multi.c) ---- */
+
+/* Interface group list, reference counted; tells the medium on 0<->1. */
+int	ipifc_group_ref(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
+void	ipifc_group_unref(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
+const char *ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
+	    const struct ipifc_ip *g, const struct ipifc_ip *ifcaddr);
+const char *ipifc_multi_leave(struct ipifc_ifc *ifc, struct ipifc_client *c,
+	    const struct ipifc_ip *g, const struct ipifc_ip *ifcaddr);
+/* Drop every membership that names this address (it is going away). */
+void	ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l);
+void	ipifc_multi_client_gone(struct ipifc_stack *s, struct ipifc_client *c);
+
+struct ipifc_member {
+	struct ipifc_client *client;
+	struct ipifc_lifc *lifc;
+	struct ipifc_ip group;
+	int	refs;
+};
+
+/* ---- neighbors (core/nbr.c) ---- */
+
+const char *ipifc_nbr_ctl(struct ipifc_stack *s, int argc, char **argv);
+void	ipifc_nbr_flush_prefix(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *prefix, int plen);
+void	ipifc_nbr_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
+/* Do we answer ARP/ND for ip on ifc as a proxy (a ptp peer with proxy)? */
+int	ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip);
+const struct ipifc_nbr *ipifc_nbr_find(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *ip);
+
+/* ---- source selection (core/srcsel.c) ---- */
+
+struct ipifc_policy {
+	struct ipifc_ip prefix;
+	int	plen;
+	int	precedence, label;
+};
+
+void	ipifc_policy_default(struct ipifc_stack *s);
+const char *ipifc_policy_ctl(struct ipifc_stack *s, int argc, char **argv);
+void	ipifc_policy_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
+struct ipifc_lifc *ipifc_srcsel(struct ipifc_stack *s,
+	    const struct ipifc_ip *dst, struct ipifc_ifc *oif);
+
+/* ---- the stack (core/stack.c) ---- */
+
+struct ipifc_sub {
+	ipifc_event_fn *fn;
+	void	*arg;
+};
+
+struct ipifc_client {
+	struct ipifc_stack *stack;
+	LIST_ENTRY(ipifc_client) link;
+	char	tag[IPIFC_TAGLEN];
+};
+
+struct ipifc_stack {
+	uint32_t id;
+	uint64_t now;
+	uint32_t (*random)(void *arg);
+	void	*random_arg;
+	uint32_t rngstate;
+	struct ipifc_ifc *ifc[IPIFC_MAXIFC];
+	uint32_t slotgen[IPIFC_MAXIFC];
+	struct ipifc_self *selfhash[IPIFC_SELFHASH];
+	int	acceptall;		/* while :: or 0.0.0.0 is configured */
+	struct ipifc_rtab *rtab;
+	struct ipifc_member members[IPIFC_MAXMEMBERS];
+	int	nmembers;
+	struct ipifc_policy policy[IPIFC_MAXPOLICY];
+	int	npolicy;
+	int	iprouting;
+	int	prefer_temporary;	/* RFC 6724 rule 7 */
+	struct ipifc_sub subs[IPIFC_MAXSUBS];
+	int	nsubs;
+	uint64_t lifcseq;
+	LIST_HEAD(, ipifc_client) clients;
+	char	err[256];		/* the last error message */
+};
+
+void	ipifc_announce(struct ipifc_stack *s, const struct ipifc_event *ev);
+void	ipifc_announce_addr(struct ipifc_lifc *l, enum ipifc_event_type t);
+uint32_t ipifc_random(struct ipifc_stack *s);
+/* printf into s->err and return it, for ctl errors naming an argument. */
+const char *ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+/* ---- the ctl language (core/ctl.c) and files (core/ns.c) ---- */
+
+const char *ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c,
+	    int argc, char **argv);
+/* Parse "1"/"0" or bare (1); "on"/"off" too.  -1 on error. */
+int	ipifc_parse_bool(int argc, char **argv, int i);
+
+#endif

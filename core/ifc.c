@@ -1,0 +1,225 @@
+/*
+ * Interfaces: attach (bind) and detach (unbind), up and down, and the
+ * lookups BSD's if.c offers (by number, name, address, destination,
+ * network).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+int
+ipifc_ifc_up(const struct ipifc_ifc *ifc)
+{
+	return ifc == NULL || (ifc->flags & IPIFC_F_UP) != 0;
+}
+
+struct ipifc_ifc *
+ipifc_ifc_bynum(struct ipifc_stack *s, int num)
+{
+	if (num < 0 || num >= IPIFC_MAXIFC)
+		return NULL;
+	return s->ifc[num];
+}
+
+struct ipifc_ifc *
+ipifc_ifc_byname(struct ipifc_stack *s, const char *dev)
+{
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++)
+		if (s->ifc[i] != NULL && strcmp(s->ifc[i]->dev, dev) == 0)
+			return s->ifc[i];
+	return NULL;
+}
+
+uint64_t
+ipifc_ifc_burst(const struct ipifc_ifc *ifc)
+{
+	uint64_t b = (uint64_t)ifc->delay * ifc->speed / 8000;
+
+	return b > (uint64_t)ifc->mtu ? b : (uint64_t)ifc->mtu;
+}
+
+static void
+announce_ifc(struct ipifc_ifc *ifc, enum ipifc_event_type t)
+{
+	struct ipifc_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = t;
+	ev.ifc = ifc->num;
+	ev.flags = ifc->flags;
+	ev.mtu = ifc->mtu;
+	memcpy(ev.mac, ifc->mac, sizeof(ev.mac));
+	ipifc_announce(ifc->stack, &ev);
+}
+
+void
+ipifc_ifc_flags_event(struct ipifc_ifc *ifc)
+{
+	announce_ifc(ifc, IPIFC_EV_IFC_FLAGS);
+}
+
+/* RFC 4861 6.2.1 defaults for the AdvXXX variables. */
+static void
+ra6_defaults(struct ipifc_ra6 *ra)
+{
+	memset(ra, 0, sizeof(*ra));
+	ra->maxraint = IPIFC_MAXRTRADVINTERVAL;
+	ra->minraint = IPIFC_MINRTRADVINTERVAL;
+	ra->ttl = IPIFC_DEFHOPLIMIT;
+	ra->routerlt = 3 * IPIFC_MAXRTRADVINTERVAL / 1000;
+}
+
+const char *
+ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
+    int *num)
+{
+	const struct ipifc_medium *m;
+	struct ipifc_ifc *ifc;
+	const char *err;
+	int i;
+
+	if ((m = ipifc_medium_find(medium)) == NULL)
+		return ipifc_errf(s, "unknown medium %s", medium);
+	if (strlen(dev) >= IPIFC_DEVLEN)
+		return ipifc_errf(s, "device name too long");
+	if (ipifc_ifc_byname(s, dev) != NULL)
+		return ipifc_errf(s, "device %s is already bound", dev);
+	for (i = 0; i < IPIFC_MAXIFC && s->ifc[i] != NULL; i++)
+		;
+	if (i == IPIFC_MAXIFC)
+		return ipifc_errf(s, "too many interfaces");
+	if ((ifc = calloc(1, sizeof(*ifc))) == NULL)
+		return ipifc_errf(s, "out of memory");
+	ifc->stack = s;
+	ifc->num = i;
+	ifc->gen = s->slotgen[i];
+	snprintf(ifc->dev, sizeof(ifc->dev), "%s", dev);
+	ifc->m = m;
+	ifc->flags = m->flags | IPIFC_F_RUNNING;
+	ifc->mintu = m->mintu;
+	ifc->maxtu = m->maxtu;
+	ifc->mtu = m->deftu;
+	if (m->hwlen == 6) {
+		/* deterministic, locally administered (RFC 7042 2.1) */
+		ifc->mac[0] = 0x02;
+		ifc->mac[2] = (uint8_t)(s->id >> 16);
+		ifc->mac[3] = (uint8_t)(s->id >> 8);
+		ifc->mac[4] = (uint8_t)s->id;
+		ifc->mac[5] = (uint8_t)i;
+	}
+	ifc->delay = IPIFC_DEFDELAY;
+	ifc->dad = IPIFC_DEFDAD;
+	ra6_defaults(&ifc->ra6);
+	TAILQ_INIT(&ifc->lifcs);
+	if ((err = m->bind(ifc, dev)) != NULL) {
+		free(ifc);
+		return err;
+	}
+	s->ifc[i] = ifc;
+	announce_ifc(ifc, IPIFC_EV_IFC_ATTACH);
+	/* plan9: a newly bound interface is up */
+	ipifc_ifc_setup(ifc, 1);
+	*num = i;
+	return NULL;
+}
+
+/*
+ * Detach: every address goes first (and all it implied), then every route
+ * through the interface, user routes included (BSD if_rtdel), then the
+ * medium.
+ */
+void
+ipifc_ifc_unbind(struct ipifc_ifc *ifc)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_lifc *l;
+
+	while ((l = TAILQ_FIRST(&ifc->lifcs)) != NULL)
+		ipifc_lifc_del(l);
+	ipifc_route_del_ifc(s, ifc);
+	ifc->nnbr = 0;
+	ifc->m->unbind(ifc);
+	announce_ifc(ifc, IPIFC_EV_IFC_DETACH);
+	s->slotgen[ifc->num]++;
+	s->ifc[ifc->num] = NULL;
+	free(ifc);
+}
+
+const char *
+ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
+{
+	if (up == ((ifc->flags & IPIFC_F_UP) != 0))
+		return NULL;
+	if (up) {
+		ifc->flags |= IPIFC_F_UP;
+		announce_ifc(ifc, IPIFC_EV_IFC_UP);
+		ipifc_lifc_redad(ifc);
+		ipifc_lifc_linklocal(ifc);
+	} else {
+		ifc->flags &= ~IPIFC_F_UP;
+		announce_ifc(ifc, IPIFC_EV_IFC_DOWN);
+	}
+	ipifc_prefix_reconcile_ifc(ifc);
+	return NULL;
+}
+
+struct ipifc_lifc *
+ipifc_lifc_bylocal(struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	struct ipifc_lifc *l;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+			if (ipifc_ip_eq(&l->local, a))
+				return l;
+	}
+	return NULL;
+}
+
+struct ipifc_lifc *
+ipifc_lifc_bydst(struct ipifc_stack *s, const struct ipifc_ip *remote)
+{
+	struct ipifc_lifc *l;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+			if (l->ptp && ipifc_ip_eq(&l->remote, remote))
+				return l;
+	}
+	return NULL;
+}
+
+/* The most specific network containing a; ties go to the closer local. */
+struct ipifc_lifc *
+ipifc_lifc_bynet(struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	struct ipifc_lifc *l, *best = NULL;
+	int i, cpl, bestcpl = -1;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
+			if (l->ptp || !ipifc_ip_inprefix(a, &l->net, l->plen))
+				continue;
+			cpl = ipifc_ip_cpl(a, &l->local);
+			if (best == NULL || l->plen > best->plen ||
+			    (l->plen == best->plen && cpl > bestcpl)) {
+				best = l;
+				bestcpl = cpl;
+			}
+		}
+	}
+	return best;
+}

@@ -1,0 +1,441 @@
+/*
+ * Logical addresses: add, replace, update, remove; what each implies (self
+ * entries, groups, routes); lifetimes and the tentative state, driven by
+ * the clock.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+int
+ipifc_lifc_isv4(const struct ipifc_lifc *l)
+{
+	return ipifc_ip_isv4(&l->local);
+}
+
+int
+ipifc_lifc_usable(const struct ipifc_lifc *l)
+{
+	return l->state == IPIFC_ADDR_PREFERRED ||
+	    l->state == IPIFC_ADDR_DEPRECATED;
+}
+
+static uint64_t
+expiry(const struct ipifc_lifc *l, uint32_t lt)
+{
+	if (lt == IPIFC_INFINITE)
+		return UINT64_MAX;
+	return l->origin + (uint64_t)lt * 1000;
+}
+
+uint32_t
+ipifc_lifc_left(const struct ipifc_lifc *l, uint32_t lt)
+{
+	uint64_t end = expiry(l, lt), now = l->ifc->stack->now;
+
+	if (lt == IPIFC_INFINITE)
+		return IPIFC_INFINITE;
+	return end > now ? (uint32_t)((end - now) / 1000) : 0;
+}
+
+uint64_t
+ipifc_lifc_deadline(const struct ipifc_lifc *l)
+{
+	uint64_t d = expiry(l, l->validlt), p;
+
+	if (l->state == IPIFC_ADDR_TENTATIVE && l->dad_deadline < d)
+		d = l->dad_deadline;
+	if (l->state == IPIFC_ADDR_PREFERRED &&
+	    (p = expiry(l, l->preflt)) < d)
+		d = p;
+	return d;
+}
+
+/* RFC 4862 5.4: unicast IPv6 on a link with a link layer runs DAD. */
+static int
+wants_dad(const struct ipifc_ifc *ifc, const struct ipifc_ip *a)
+{
+	return !ipifc_ip_isv4(a) && !ipifc_ip_isunspec(a) &&
+	    ifc->m->hwlen > 0 && ifc->dad > 0;
+}
+
+static void
+start_dad(struct ipifc_lifc *l)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+
+	l->state = IPIFC_ADDR_TENTATIVE;
+	if (ipifc_ifc_up(ifc))
+		l->dad_deadline = ifc->stack->now +
+		    (uint64_t)ifc->dad * IPIFC_RETRANS_TIMER;
+	else
+		l->dad_deadline = UINT64_MAX;	/* waits for up */
+}
+
+/* The groups an address joins: all-systems, all-nodes, solicited-node. */
+static int
+lifc_groups(const struct ipifc_lifc *l, struct ipifc_ip *g)
+{
+	if (l->ptp || ipifc_ip_isunspec(&l->local))
+		return 0;
+	if (ipifc_lifc_isv4(l)) {
+		g[0] = ipifc_ip_allsys4;	/* RFC 1112 4 */
+		return 1;
+	}
+	if (ipifc_ip_eq(&l->local, &ipifc_ip_loopback6)) {
+		g[0] = ipifc_ip_allnodes_node;
+		return 1;
+	}
+	g[0] = ipifc_ip_allnodes;
+	ipifc_ip_solicited(&g[1], &l->local);	/* RFC 4861 7.2.1 */
+	return 2;
+}
+
+static void
+add_self(struct ipifc_lifc *l)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+	struct ipifc_ip g[2], a;
+	int i, n;
+
+	ipifc_self_add(s, &l->local, IPIFC_RT_UNI, l);
+	if (ipifc_lifc_isv4(l) && !l->ptp) {
+		/* RFC 3021: a /31 has no subnet broadcast nor host-0 */
+		if (l->plen < 127) {
+			ipifc_ip_hostones(&a, &l->net, l->plen);
+			ipifc_self_add(s, &a, IPIFC_RT_BCAST, l);
+			ipifc_self_add(s, &l->net, IPIFC_RT_BCAST, l);
+		}
+		ipifc_self_add(s, &ipifc_ip_bcast4, IPIFC_RT_BCAST, l);
+	}
+	n = lifc_groups(l, g);
+	for (i = 0; i < n; i++) {
+		ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l);
+		ipifc_group_ref(l->ifc, &g[i]);
+	}
+}
+
+static void
+remove_self(struct ipifc_lifc *l)
+{
+	struct ipifc_ip g[2];
+	int i, n;
+
+	ipifc_self_remove_all(l->ifc->stack, l);
+	n = lifc_groups(l, g);
+	for (i = 0; i < n; i++)
+		ipifc_group_unref(l->ifc, &g[i]);
+}
+
+/* Take l's routes away and give them out again after a change. */
+static void
+reroute(struct ipifc_lifc *l, const struct ipifc_implied *old, int nold)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+	struct ipifc_implied r[IPIFC_MAXIMPLIED];
+	int i, n;
+
+	ipifc_route_del_owner(s, l);
+	ipifc_prefix_add_own(l);
+	for (i = 0; i < nold; i++)
+		ipifc_prefix_reconcile(s, &old[i].dst, old[i].plen);
+	n = ipifc_lifc_implied(l, r, IPIFC_MAXIMPLIED);
+	for (i = 0; i < n; i++)
+		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);
+}
+
+static int
+same_prefix_left(const struct ipifc_lifc *l)
+{
+	const struct ipifc_lifc *o;
+
+	TAILQ_FOREACH(o, &l->ifc->lifcs, link)
+		if (o != l && !o->ptp && o->plen == l->plen &&
+		    ipifc_ip_eq(&o->net, &l->net))
+			return 1;
+	return 0;
+}
+
+void
+ipifc_lifc_del(struct ipifc_lifc *l)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_implied r[IPIFC_MAXIMPLIED];
+	int i, n;
+
+	n = ipifc_lifc_implied(l, r, IPIFC_MAXIMPLIED);
+	ipifc_multi_lifc_gone(s, l);
+	if (!l->ptp && !same_prefix_left(l))
+		ipifc_nbr_flush_prefix(ifc, &l->net, l->plen);
+	TAILQ_REMOVE(&ifc->lifcs, l, link);
+	ifc->nlifc--;
+	remove_self(l);
+	ipifc_route_del_owner(s, l);
+	for (i = 0; i < n; i++)
+		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);
+	ipifc_announce_addr(l, IPIFC_EV_ADDR_DEL);
+	free(l);
+}
+
+static void
+set_mtu(struct ipifc_ifc *ifc, int mtu)
+{
+	struct ipifc_event ev;
+
+	if (mtu == 0 || mtu == ifc->mtu)
+		return;
+	ifc->mtu = mtu;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = IPIFC_EV_IFC_MTU;
+	ev.ifc = ifc->num;
+	ev.mtu = mtu;
+	ipifc_announce(ifc->stack, &ev);
+}
+
+/* Re-adding an address unchanged: new lifetimes and flags. */
+static void
+update(struct ipifc_lifc *l, const struct ipifc_addreq *r)
+{
+	struct ipifc_implied old[IPIFC_MAXIMPLIED];
+	int nold, routes;
+
+	routes = l->proxy != r->proxy || l->onlink != r->onlink;
+	nold = ipifc_lifc_implied(l, old, IPIFC_MAXIMPLIED);
+	l->proxy = r->proxy;
+	l->onlink = r->onlink;
+	l->autonomous = r->autonomous;
+	l->validlt = r->validlt;
+	l->preflt = r->preflt;
+	l->origin = l->ifc->stack->now;
+	if (l->state == IPIFC_ADDR_DEPRECATED && l->preflt != 0)
+		l->state = IPIFC_ADDR_PREFERRED;
+	set_mtu(l->ifc, r->mtu);
+	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
+	if (l->state == IPIFC_ADDR_PREFERRED && l->preflt == 0) {
+		l->state = IPIFC_ADDR_DEPRECATED;
+		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
+	}
+	if (routes)
+		reroute(l, old, nold);
+}
+
+static const char *
+check(struct ipifc_ifc *ifc, const struct ipifc_addreq *r, int ptp)
+{
+	struct ipifc_stack *s = ifc->stack;
+	char a[IPIFC_IPSTRLEN], b[IPIFC_IPSTRLEN], m[8];
+	int v4 = ipifc_ip_isv4(&r->local);
+	struct ipifc_ip net;
+
+	ipifc_ip_fmt(&r->local, a, sizeof(a));
+	if (ipifc_ip_ismulti(&r->local) || (v4 && ipifc_ip_isbcast(&r->local)))
+		return ipifc_errf(s, "bad local address %s", a);
+	if (v4 && r->plen < 96)
+		return ipifc_errf(s, "bad mask for %s", a);
+	if (r->hasremote) {
+		ipifc_ip_fmt(&r->remote, b, sizeof(b));
+		if (ipifc_ip_isv4(&r->remote) != v4)
+			return ipifc_errf(s, "remote %s is not of %s's family",
+			    b, a);
+		ipifc_ip_mask(&net, &r->local, r->plen);
+		if (!ptp && !ipifc_ip_inprefix(&r->remote, &net, r->plen))
+			return ipifc_errf(s, "remote %s is outside %s %s", b, a,
+			    ipifc_mask_fmt(&r->local, r->plen, m, sizeof(m)));
+	}
+	if (r->proxy && !ptp)
+		return ipifc_errf(s, "proxy needs a point-to-point address");
+	if (r->mtu != 0 && (r->mtu < ifc->mintu || r->mtu > ifc->maxtu))
+		return ipifc_errf(s, "mtu %d out of range %d..%d", r->mtu,
+		    ifc->mintu, ifc->maxtu);
+	/* RFC 8200 5: IPv6 needs links of 1280 octets */
+	if (!v4 && (r->mtu ? r->mtu : ifc->mtu) < 1280)
+		return ipifc_errf(s, "IPv6 needs an MTU of at least 1280");
+	if (r->validlt < r->preflt)
+		return ipifc_errf(s, "valid lifetime under preferred lifetime");
+	return NULL;
+}
+
+const char *
+ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_implied imp[IPIFC_MAXIMPLIED];
+	struct ipifc_lifc *l, *old;
+	char a[IPIFC_IPSTRLEN];
+	const char *err;
+	int ptp, i, n;
+
+	/* all-ones mask with a REMOTE: point-to-point */
+	ptp = r->hasremote && r->plen == 128 &&
+	    !ipifc_ip_eq(&r->remote, &r->local);
+	if ((err = check(ifc, r, ptp)) != NULL)
+		return err;
+	old = ipifc_lifc_bylocal(s, &r->local);
+	if (old != NULL && old->ifc != ifc)
+		return ipifc_errf(s, "%s is already on interface %d",
+		    ipifc_ip_fmt(&r->local, a, sizeof(a)), old->ifc->num);
+	if (old != NULL) {
+		if (old->plen == r->plen && old->ptp == ptp &&
+		    (!ptp || ipifc_ip_eq(&old->remote, &r->remote))) {
+			update(old, r);
+			return NULL;
+		}
+	} else if (ifc->nlifc >= IPIFC_MAXLIFC)
+		return ipifc_errf(s, "too many addresses on interface %d",
+		    ifc->num);
+	if ((l = calloc(1, sizeof(*l))) == NULL)
+		return ipifc_errf(s, "out of memory");
+	if (old != NULL)
+		ipifc_lifc_del(old);	/* another mask or remote: replace */
+	l->ifc = ifc;
+	l->local = r->local;
+	l->plen = r->plen;
+	ipifc_ip_mask(&l->net, &r->local, r->plen);
+	l->remote = ptp ? r->remote : l->net;
+	l->ptp = ptp;
+	l->proxy = r->proxy;
+	l->onlink = r->onlink;
+	l->autonomous = r->autonomous;
+	l->validlt = r->validlt;
+	l->preflt = r->preflt;
+	l->origin = s->now;
+	l->seq = ++s->lifcseq;
+	if (wants_dad(ifc, &r->local) && !r->notentative)
+		start_dad(l);
+	else
+		l->state = r->preflt == 0 ? IPIFC_ADDR_DEPRECATED :
+		    IPIFC_ADDR_PREFERRED;
+	TAILQ_INSERT_TAIL(&ifc->lifcs, l, link);
+	ifc->nlifc++;
+	set_mtu(ifc, r->mtu);
+	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
+	add_self(l);
+	ipifc_prefix_add_own(l);
+	n = ipifc_lifc_implied(l, imp, IPIFC_MAXIMPLIED);
+	for (i = 0; i < n; i++)
+		ipifc_prefix_reconcile(s, &imp[i].dst, imp[i].plen);
+	return NULL;
+}
+
+const char *
+ipifc_lifc_remove(struct ipifc_ifc *ifc, const struct ipifc_ip *local,
+    int plen, const struct ipifc_ip *remote, int hasremote)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_lifc *l;
+	char a[IPIFC_IPSTRLEN], m[8], m2[8];
+
+	ipifc_ip_fmt(local, a, sizeof(a));
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (ipifc_ip_eq(&l->local, local))
+			break;
+	if (l == NULL)
+		return ipifc_errf(s, "no address %s on interface %d", a,
+		    ifc->num);
+	if (l->plen != plen)
+		return ipifc_errf(s, "mask %s does not match %s %s",
+		    ipifc_mask_fmt(local, plen, m, sizeof(m)), a,
+		    ipifc_mask_fmt(local, l->plen, m2, sizeof(m2)));
+	if (l->ptp && !hasremote)
+		return ipifc_errf(s, "%s is point-to-point: give its remote",
+		    a);
+	if (hasremote && l->ptp && !ipifc_ip_eq(&l->remote, remote))
+		return ipifc_errf(s, "remote does not match %s's peer", a);
+	if (hasremote && !l->ptp &&
+	    !ipifc_ip_inprefix(remote, &l->net, l->plen))
+		return ipifc_errf(s, "remote is outside %s's prefix", a);
+	ipifc_lifc_del(l);
+	return NULL;
+}
+
+void
+ipifc_lifc_timers(struct ipifc_stack *s)
+{
+	struct ipifc_lifc *l, *next;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		for (l = TAILQ_FIRST(&s->ifc[i]->lifcs); l != NULL; l = next) {
+			next = TAILQ_NEXT(l, link);
+			if (s->now >= expiry(l, l->validlt)) {
+				ipifc_lifc_del(l);	/* RFC 4862 5.5.4 */
+				continue;
+			}
+			if (l->state == IPIFC_ADDR_TENTATIVE &&
+			    s->now >= l->dad_deadline) {
+				/* RFC 4862 5.4.5: nobody defended it */
+				l->state = IPIFC_ADDR_PREFERRED;
+				ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
+			}
+			if (l->state == IPIFC_ADDR_PREFERRED &&
+			    s->now >= expiry(l, l->preflt)) {
+				l->state = IPIFC_ADDR_DEPRECATED;
+				ipifc_announce_addr(l,
+				    IPIFC_EV_ADDR_DEPRECATED);
+			}
+		}
+	}
+}
+
+/* Up: every IPv6 address runs DAD again.  Down: DAD waits. */
+void
+ipifc_lifc_redad(struct ipifc_ifc *ifc)
+{
+	struct ipifc_lifc *l;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (!wants_dad(ifc, &l->local))
+			continue;
+		if (ipifc_ifc_up(ifc) || l->state == IPIFC_ADDR_TENTATIVE)
+			start_dad(l);
+	}
+}
+
+static void
+linklocal_of(const struct ipifc_ifc *ifc, struct ipifc_ip *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->a[0] = 0xfe;
+	a->a[1] = 0x80;
+	ipifc_eui64(&a->a[8], ifc->mac);
+}
+
+/* RFC 4862 5.3: an ether interface forms fe80::/64 + its EUI-64 on up. */
+void
+ipifc_lifc_linklocal(struct ipifc_ifc *ifc)
+{
+	struct ipifc_addreq r;
+	struct ipifc_lifc *l;
+
+	if (ifc->m->hwlen != 6 || !ipifc_ifc_up(ifc) || ifc->nolinklocal)
+		return;
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (!ipifc_lifc_isv4(l) && ipifc_ip_islinklocal(&l->local))
+			return;
+	memset(&r, 0, sizeof(r));
+	linklocal_of(ifc, &r.local);
+	r.plen = 64;
+	r.onlink = 1;
+	r.validlt = r.preflt = IPIFC_INFINITE;
+	ipifc_lifc_add(ifc, &r);
+}
+
+/* Remove the link-local address formed from the current MAC, if any. */
+void
+ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc)
+{
+	struct ipifc_lifc *l;
+	struct ipifc_ip a;
+
+	linklocal_of(ifc, &a);
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (ipifc_ip_eq(&l->local, &a)) {
+			ipifc_lifc_del(l);
+			return;
+		}
+	}
+}

@@ -1,0 +1,275 @@
+/*
+ * Neighbor tables, one per interface with a link layer: static and
+ * published entries written to the `arp` file, and the proxy rule for
+ * point-to-point peers (plan9 ipproxyifc).  An entry lives on the
+ * interface whose connected prefix holds its address, and goes when that
+ * prefix does (FreeBSD in_scrubprefix).
+ */
+#include <string.h>
+
+#include "core.h"
+
+static const char *nbrstate[] = {
+	[IPIFC_NBR_INCOMPLETE] = "incomplete",
+	[IPIFC_NBR_REACHABLE] = "reachable",
+	[IPIFC_NBR_STALE] = "stale",
+	[IPIFC_NBR_DELAY] = "delay",
+	[IPIFC_NBR_PROBE] = "probe",
+	[IPIFC_NBR_STATIC] = "static",
+};
+
+static int
+nbr_index(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+{
+	int i;
+
+	for (i = 0; i < ifc->nnbr; i++)
+		if (ipifc_ip_eq(&ifc->nbrs[i].ip, ip))
+			return i;
+	return -1;
+}
+
+static void
+nbr_remove(struct ipifc_ifc *ifc, int i)
+{
+	memmove(&ifc->nbrs[i], &ifc->nbrs[i + 1],
+	    (size_t)(ifc->nnbr - i - 1) * sizeof(ifc->nbrs[0]));
+	ifc->nnbr--;
+}
+
+const struct ipifc_nbr *
+ipifc_nbr_find(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+{
+	int i;
+
+	if ((i = nbr_index(ifc, ip)) < 0)
+		return NULL;
+	return &ifc->nbrs[i];
+}
+
+/* The non-ptp address of ifc with the longest prefix holding ip. */
+static const struct ipifc_lifc *
+connected(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+{
+	const struct ipifc_lifc *l, *best = NULL;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (l->ptp || !ipifc_ip_inprefix(ip, &l->net, l->plen))
+			continue;
+		if (best == NULL || l->plen > best->plen)
+			best = l;
+	}
+	return best;
+}
+
+/* The interface with the longest connected prefix holding ip. */
+static struct ipifc_ifc *
+nbr_ifc(struct ipifc_stack *s, const struct ipifc_ip *ip)
+{
+	const struct ipifc_lifc *l;
+	struct ipifc_ifc *ifc, *best = NULL;
+	int i, bestplen = -1;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if ((ifc = s->ifc[i]) == NULL)
+			continue;
+		if ((l = connected(ifc, ip)) != NULL && l->plen > bestplen) {
+			best = ifc;
+			bestplen = l->plen;
+		}
+	}
+	return best;
+}
+
+static const char *
+nbr_add(struct ipifc_stack *s, int argc, char **argv)
+{
+	struct ipifc_ifc *ifc;
+	struct ipifc_nbr *n;
+	struct ipifc_ip ip;
+	uint8_t mac[6];
+	int i, pub = 0;
+
+	if (argc < 3 || argc > 4)
+		return ipifc_errf(s, "usage: add IP MAC [pub]");
+	if (ipifc_ip_parse(argv[1], &ip) != 0 || ipifc_ip_ismulti(&ip) ||
+	    ipifc_ip_isbcast(&ip) || ipifc_ip_isunspec(&ip) ||
+	    (ipifc_ipforme(s, &ip) & (IPIFC_RT_BCAST | IPIFC_RT_MULTI)))
+		return ipifc_errf(s, "bad neighbor address %s", argv[1]);
+	if (ipifc_mac_parse(argv[2], mac) != 0)
+		return ipifc_errf(s, "bad link-layer address %s", argv[2]);
+	if (argc == 4) {
+		if (strcmp(argv[3], "pub") != 0)
+			return ipifc_errf(s, "bad flag %s", argv[3]);
+		pub = 1;
+	}
+	if (ipifc_lifc_bylocal(s, &ip) != NULL)
+		return ipifc_errf(s, "%s is a local address", argv[1]);
+	if ((ifc = nbr_ifc(s, &ip)) == NULL)
+		return ipifc_errf(s, "%s is not on a connected network",
+		    argv[1]);
+	if (ifc->m->hwlen == 0)
+		return ipifc_errf(s, "interface %d has no link layer",
+		    ifc->num);
+	if ((i = nbr_index(ifc, &ip)) < 0) {
+		if (ifc->nnbr >= IPIFC_MAXNBR) {
+			ifc->drops_nbr++;
+			return ipifc_errf(s,
+			    "neighbor table full on interface %d", ifc->num);
+		}
+		i = ifc->nnbr++;
+	}
+	n = &ifc->nbrs[i];
+	memset(n, 0, sizeof(*n));
+	n->ip = ip;
+	memcpy(n->mac, mac, sizeof(n->mac));
+	n->state = IPIFC_NBR_STATIC;
+	n->published = pub;
+	return NULL;
+}
+
+static const char *
+nbr_del(struct ipifc_stack *s, int argc, char **argv)
+{
+	struct ipifc_ifc *ifc;
+	struct ipifc_ip ip;
+	int i, j, found = 0;
+
+	if (argc != 2)
+		return ipifc_errf(s, "usage: del IP");
+	if (ipifc_ip_parse(argv[1], &ip) != 0)
+		return ipifc_errf(s, "bad neighbor address %s", argv[1]);
+	if (ipifc_lifc_bylocal(s, &ip) != NULL)
+		return ipifc_errf(s, "cannot delete local address %s",
+		    argv[1]);
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if ((ifc = s->ifc[i]) == NULL)
+			continue;
+		if ((j = nbr_index(ifc, &ip)) >= 0) {
+			nbr_remove(ifc, j);
+			found = 1;
+		}
+	}
+	if (!found)
+		return ipifc_errf(s, "no neighbor entry for %s", argv[1]);
+	return NULL;
+}
+
+const char *
+ipifc_nbr_ctl(struct ipifc_stack *s, int argc, char **argv)
+{
+	int i;
+
+	if (argc < 1)
+		return ipifc_errf(s, "empty arp message");
+	if (strcmp(argv[0], "add") == 0)
+		return nbr_add(s, argc, argv);
+	if (strcmp(argv[0], "del") == 0)
+		return nbr_del(s, argc, argv);
+	if (strcmp(argv[0], "flush") == 0) {
+		if (argc != 1)
+			return ipifc_errf(s, "usage: flush");
+		for (i = 0; i < IPIFC_MAXIFC; i++)
+			if (s->ifc[i] != NULL)
+				s->ifc[i]->nnbr = 0;
+		return NULL;
+	}
+	return ipifc_errf(s, "unknown arp message %s", argv[0]);
+}
+
+void
+ipifc_nbr_flush_prefix(struct ipifc_ifc *ifc, const struct ipifc_ip *prefix,
+    int plen)
+{
+	int i = 0;
+
+	while (i < ifc->nnbr) {
+		if (ipifc_ip_inprefix(&ifc->nbrs[i].ip, prefix, plen))
+			nbr_remove(ifc, i);
+		else
+			i++;
+	}
+}
+
+/* A point-to-point peer reached through another interface, with proxy. */
+static int
+proxied_peer(struct ipifc_ifc *ifc, const struct ipifc_lifc *l)
+{
+	return l->ifc != ifc && l->ptp && l->proxy &&
+	    connected(ifc, &l->remote) != NULL;
+}
+
+int
+ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+{
+	struct ipifc_stack *s = ifc->stack;
+	const struct ipifc_nbr *n;
+	struct ipifc_ifc *other;
+	struct ipifc_lifc *l;
+	int i;
+
+	if ((n = ipifc_nbr_find(ifc, ip)) != NULL && n->published)
+		return 1;
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if ((other = s->ifc[i]) == NULL || other == ifc)
+			continue;
+		TAILQ_FOREACH(l, &other->lifcs, link)
+			if (ipifc_ip_eq(&l->remote, ip) &&
+			    proxied_peer(ifc, l))
+				return 1;
+	}
+	return 0;
+}
+
+static void
+nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
+    struct ipifc_buf *b)
+{
+	const struct ipifc_nbr *n;
+	struct ipifc_ifc *other;
+	struct ipifc_lifc *l;
+	char ip[IPIFC_IPSTRLEN], mac[IPIFC_MACSTRLEN];
+	int i;
+
+	ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (ipifc_ip_ismulti(&l->local) ||
+		    ipifc_ip_isunspec(&l->local))
+			continue;
+		ipifc_buf_printf(b, "%s %s static %d l\n",
+		    ipifc_ip_fmt(&l->local, ip, sizeof(ip)), mac, ifc->num);
+	}
+	for (i = 0; i < ifc->nnbr; i++) {
+		n = &ifc->nbrs[i];
+		ipifc_buf_printf(b, "%s ", ipifc_ip_fmt(&n->ip, ip,
+		    sizeof(ip)));
+		ipifc_buf_printf(b, "%s %s %d %s\n",
+		    ipifc_mac_fmt(n->mac, mac, sizeof(mac)),
+		    nbrstate[n->state], ifc->num, n->published ? "p" : "-");
+	}
+	ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if ((other = s->ifc[i]) == NULL || other == ifc)
+			continue;
+		TAILQ_FOREACH(l, &other->lifcs, link) {
+			if (!proxied_peer(ifc, l))
+				continue;
+			ipifc_buf_printf(b, "%s %s static %d p\n",
+			    ipifc_ip_fmt(&l->remote, ip, sizeof(ip)), mac,
+			    ifc->num);
+		}
+	}
+}
+
+void
+ipifc_nbr_fmt(struct ipifc_stack *s, struct ipifc_buf *b)
+{
+	struct ipifc_ifc *ifc;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if ((ifc = s->ifc[i]) == NULL || ifc->m->hwlen == 0)
+			continue;
+		nbr_fmt_ifc(s, ifc, b);
+	}
+}

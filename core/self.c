@@ -1,0 +1,167 @@
+/*
+ * The self table (plan9's ipforme): every address the stack answers to,
+ * with its type and a reference-counted link to each local address that
+ * caused it.  An entry goes when its last link goes.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+static unsigned
+hash(const struct ipifc_ip *a)
+{
+	uint32_t h = 2166136261u;	/* FNV-1a */
+	int i;
+
+	for (i = 0; i < 16; i++) {
+		h ^= a->a[i];
+		h *= 16777619u;
+	}
+	return h & (IPIFC_SELFHASH - 1);
+}
+
+struct ipifc_self *
+ipifc_self_find(const struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	struct ipifc_self *p;
+
+	for (p = s->selfhash[hash(a)]; p != NULL; p = p->next)
+		if (ipifc_ip_eq(&p->a, a))
+			return p;
+	return NULL;
+}
+
+unsigned
+ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	const struct ipifc_self *p;
+
+	if ((p = ipifc_self_find(s, a)) != NULL)
+		return p->type & (IPIFC_RT_UNI | IPIFC_RT_BCAST |
+		    IPIFC_RT_MULTI);
+	/* plan9: while the unspecified address is ours, accept anything */
+	if (s->acceptall > 0)
+		return IPIFC_RT_UNI;
+	return 0;
+}
+
+int
+ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
+    unsigned type, struct ipifc_lifc *l)
+{
+	struct ipifc_self *p;
+	struct ipifc_selflink *k;
+	unsigned h;
+
+	if ((p = ipifc_self_find(s, a)) == NULL) {
+		if ((p = calloc(1, sizeof(*p))) == NULL)
+			return -ENOMEM;
+		p->a = *a;
+		h = hash(a);
+		p->next = s->selfhash[h];
+		s->selfhash[h] = p;
+		if (ipifc_ip_isunspec(a))
+			s->acceptall++;
+	}
+	p->type |= type;
+	for (k = p->links; k != NULL; k = k->selfnext) {
+		if (k->lifc == l) {
+			k->type |= type;
+			k->ref++;
+			return 0;
+		}
+	}
+	if ((k = calloc(1, sizeof(*k))) == NULL) {
+		if (p->links == NULL)
+			ipifc_self_remove(s, a, NULL);
+		return -ENOMEM;
+	}
+	k->self = p;
+	k->lifc = l;
+	k->type = type;
+	k->ref = 1;
+	k->selfnext = p->links;
+	p->links = k;
+	k->lifcnext = l->self;
+	l->self = k;
+	p->nlinks++;
+	return 0;
+}
+
+static void
+self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
+{
+	struct ipifc_self **pp;
+
+	for (pp = &s->selfhash[hash(&p->a)]; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	if (ipifc_ip_isunspec(&p->a))
+		s->acceptall--;
+	free(p);
+}
+
+static void
+unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
+{
+	struct ipifc_self *p = k->self;
+	struct ipifc_selflink **kp;
+
+	for (kp = &p->links; *kp != NULL; kp = &(*kp)->selfnext) {
+		if (*kp == k) {
+			*kp = k->selfnext;
+			break;
+		}
+	}
+	for (kp = &k->lifc->self; *kp != NULL; kp = &(*kp)->lifcnext) {
+		if (*kp == k) {
+			*kp = k->lifcnext;
+			break;
+		}
+	}
+	p->nlinks--;
+	free(k);
+	if (p->links == NULL) {
+		self_unhash(s, p);
+		return;
+	}
+	p->type = 0;
+	for (k = p->links; k != NULL; k = k->selfnext)
+		p->type |= k->type;
+}
+
+/* Drop one reference from l to a (l NULL: an entry with no links). */
+void
+ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
+    struct ipifc_lifc *l)
+{
+	struct ipifc_self *p;
+	struct ipifc_selflink *k;
+
+	if ((p = ipifc_self_find(s, a)) == NULL)
+		return;
+	if (l == NULL) {
+		if (p->links == NULL)
+			self_unhash(s, p);
+		return;
+	}
+	for (k = p->links; k != NULL; k = k->selfnext) {
+		if (k->lifc == l) {
+			if (--k->ref == 0)
+				unlink_one(s, k);
+			return;
+		}
+	}
+}
+
+void
+ipifc_self_remove_all(struct ipifc_stack *s, struct ipifc_lifc *l)
+{
+	while (l->self != NULL)
+		unlink_one(s, l->self);
+}

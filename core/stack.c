@@ -1,0 +1,191 @@
+/*
+ * The stack: interfaces, tables, the clock, event subscribers and the
+ * clients that own memberships and route tags.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+/* A fixed xorshift32, used when the caller gives no random source. */
+static uint32_t
+xorshift(void *arg)
+{
+	uint32_t *x = arg;
+
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+struct ipifc_stack *
+ipifc_stack_new(const struct ipifc_stack_config *cfg)
+{
+	struct ipifc_stack *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return NULL;
+	if ((s->rtab = ipifc_rtab_new()) == NULL) {
+		free(s);
+		return NULL;
+	}
+	if (cfg != NULL) {
+		s->id = cfg->id;
+		s->now = cfg->now;
+		s->random = cfg->random;
+		s->random_arg = cfg->random_arg;
+	}
+	s->rngstate = 2463534242u ^ s->id;
+	if (s->random == NULL) {
+		s->random = xorshift;
+		s->random_arg = &s->rngstate;
+	}
+	s->prefer_temporary = 1;	/* RFC 6724 5, rule 7 */
+	LIST_INIT(&s->clients);
+	ipifc_policy_default(s);
+	return s;
+}
+
+void
+ipifc_stack_free(struct ipifc_stack *s)
+{
+	struct ipifc_client *c;
+	int i;
+
+	if (s == NULL)
+		return;
+	s->nsubs = 0;		/* nobody hears the teardown */
+	while ((c = LIST_FIRST(&s->clients)) != NULL)
+		ipifc_client_free(c);
+	for (i = 0; i < IPIFC_MAXIFC; i++)
+		if (s->ifc[i] != NULL)
+			ipifc_ifc_unbind(s->ifc[i]);
+	ipifc_rtab_free(s->rtab);
+	free(s);
+}
+
+uint64_t
+ipifc_now(const struct ipifc_stack *s)
+{
+	return s->now;
+}
+
+void
+ipifc_advance(struct ipifc_stack *s, uint64_t now)
+{
+	if (now < s->now)
+		return;		/* the clock is monotonic */
+	s->now = now;
+	ipifc_lifc_timers(s);
+}
+
+uint64_t
+ipifc_next_deadline(const struct ipifc_stack *s)
+{
+	const struct ipifc_lifc *l;
+	uint64_t d, min = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
+			d = ipifc_lifc_deadline(l);
+			if (d < min)
+				min = d;
+		}
+	}
+	return min;
+}
+
+uint32_t
+ipifc_random(struct ipifc_stack *s)
+{
+	return s->random(s->random_arg);
+}
+
+int
+ipifc_subscribe(struct ipifc_stack *s, ipifc_event_fn *fn, void *arg)
+{
+	if (s->nsubs == IPIFC_MAXSUBS)
+		return -ENOSPC;
+	s->subs[s->nsubs].fn = fn;
+	s->subs[s->nsubs].arg = arg;
+	s->nsubs++;
+	return 0;
+}
+
+void
+ipifc_unsubscribe(struct ipifc_stack *s, ipifc_event_fn *fn, void *arg)
+{
+	int i;
+
+	for (i = 0; i < s->nsubs; i++) {
+		if (s->subs[i].fn == fn && s->subs[i].arg == arg) {
+			memmove(&s->subs[i], &s->subs[i + 1],
+			    (size_t)(s->nsubs - i - 1) * sizeof(s->subs[0]));
+			s->nsubs--;
+			return;
+		}
+	}
+}
+
+void
+ipifc_announce(struct ipifc_stack *s, const struct ipifc_event *ev)
+{
+	int i;
+
+	for (i = 0; i < s->nsubs; i++)
+		s->subs[i].fn(s->subs[i].arg, ev);
+}
+
+void
+ipifc_announce_addr(struct ipifc_lifc *l, enum ipifc_event_type t)
+{
+	struct ipifc_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = t;
+	ev.ifc = l->ifc->num;
+	ev.addr = l->local;
+	ev.plen = l->plen;
+	ipifc_announce(l->ifc->stack, &ev);
+}
+
+const char *
+ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return s->err;
+}
+
+struct ipifc_client *
+ipifc_client_new(struct ipifc_stack *s)
+{
+	struct ipifc_client *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->stack = s;
+	strcpy(c->tag, "none");
+	LIST_INSERT_HEAD(&s->clients, c, link);
+	return c;
+}
+
+void
+ipifc_client_free(struct ipifc_client *c)
+{
+	if (c == NULL)
+		return;
+	ipifc_multi_client_gone(c->stack, c);
+	LIST_REMOVE(c, link);
+	free(c);
+}

@@ -1,0 +1,34 @@
+/*
+ * Fixed upper bounds on what outside input can grow, and protocol
+ * defaults.  Each bound has a stated policy when full: the request that
+ * would exceed it fails with an error and is counted.
+ */
+#ifndef IPIFC_TUNABLES_H
+#define IPIFC_TUNABLES_H
+
+#define IPIFC_MAXIFC		64	/* interfaces per stack */
+#define IPIFC_MAXLIFC		64	/* addresses per interface */
+#define IPIFC_MAXROUTES		4096	/* routes per stack */
+#define IPIFC_MAXGROUPS		256	/* IP multicast groups per interface */
+#define IPIFC_MAXMEMBERS	1024	/* listener memberships per stack */
+#define IPIFC_MAXNBR		256	/* neighbor entries per interface */
+#define IPIFC_MAXPOLICY		64	/* RFC 6724 policy table rows */
+#define IPIFC_MAXSUBS		16	/* event subscribers per stack */
+#define IPIFC_SELFHASH		256	/* self-table hash buckets (power of 2) */
+#define IPIFC_TAGLEN		16	/* route tag, including NUL */
+#define IPIFC_DEVLEN		64	/* device name, including NUL */
+
+#define IPIFC_DEFDELAY		40	/* ms, the seed's default */
+#define IPIFC_MAXDELAY		1000	/* ms */
+#define IPIFC_DEFDAD		1	/* RFC 4862 5.1 DupAddrDetectTransmits */
+#define IPIFC_MAXDAD		10
+#define IPIFC_RETRANS_TIMER	1000	/* ms, RFC 4861 10 RETRANS_TIMER */
+
+/* RFC 4861 6.2.1 router advertisement defaults */
+#define IPIFC_MAXRTRADVINTERVAL	600000	/* ms */
+#define IPIFC_MINRTRADVINTERVAL	198000	/* ms: 0.33 * max */
+#define IPIFC_DEFHOPLIMIT	64	/* RFC 8200 / IANA default */
+
+#define IPIFC_INFINITE		0xffffffffu	/* lifetime, RFC 4861 4.6.2 */
+
+#endif

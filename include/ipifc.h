@@ -1,0 +1,218 @@
+/*
+ * ipifc: a userspace IP interface layer.
+ *
+ * The public C API.  Every address is 16 bytes; IPv4 addresses are held
+ * v4-mapped (::ffff:a.b.c.d).  Prefix lengths inside the library count bits
+ * of the 16-byte form (a v4 /24 is 120); the text forms count bits of the
+ * address's own family.  Time is passed in, in milliseconds of a monotonic
+ * clock; the library never reads a clock and does no I/O.
+ */
+#ifndef IPIFC_H
+#define IPIFC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- addresses (core/ipaddr.c) ---- */
+
+struct ipifc_ip {
+	uint8_t	a[16];
+};
+
+#define IPIFC_IPSTRLEN	46	/* longest RFC 5952 text plus NUL */
+#define IPIFC_MACSTRLEN	18
+
+/* Multicast scopes, RFC 4291 2.7 (also used for unicast, RFC 6724 3.1). */
+enum {
+	IPIFC_SCOPE_IFACE = 0x1,
+	IPIFC_SCOPE_LINK = 0x2,
+	IPIFC_SCOPE_ADMIN = 0x4,
+	IPIFC_SCOPE_SITE = 0x5,
+	IPIFC_SCOPE_ORG = 0x8,
+	IPIFC_SCOPE_GLOBAL = 0xe,
+};
+
+extern const struct ipifc_ip ipifc_ip_unspec6;	/* :: */
+extern const struct ipifc_ip ipifc_ip_unspec4;	/* 0.0.0.0 */
+extern const struct ipifc_ip ipifc_ip_bcast4;	/* 255.255.255.255 */
+extern const struct ipifc_ip ipifc_ip_allsys4;	/* 224.0.0.1 */
+extern const struct ipifc_ip ipifc_ip_allnodes;	/* ff02::1 */
+extern const struct ipifc_ip ipifc_ip_allnodes_node;	/* ff01::1 */
+extern const struct ipifc_ip ipifc_ip_allrouters;	/* ff02::2 */
+extern const struct ipifc_ip ipifc_ip_loopback6;	/* ::1 */
+
+/* Parse dotted quad (held v4-mapped) or IPv6 text. 0 or -EINVAL. */
+int	ipifc_ip_parse(const char *s, struct ipifc_ip *ip);
+/* Dotted quad for v4-mapped, RFC 5952 otherwise; returns buf. */
+char	*ipifc_ip_fmt(const struct ipifc_ip *ip, char *buf, size_t len);
+/*
+ * Parse a mask for an address of family v4 (1) or v6 (0): "/LEN" in the
+ * family's own bits, or a dotted (v4) / colon (v6) contiguous mask.
+ * Stores the length in 16-byte bits (v4 /24 -> 120). 0 or -EINVAL.
+ */
+int	ipifc_mask_parse(const char *s, int v4, int *plen);
+/* "/LEN" in the address's own family. */
+char	*ipifc_mask_fmt(const struct ipifc_ip *ip, int plen, char *buf,
+	    size_t len);
+void	ipifc_ip_v4(struct ipifc_ip *ip, uint32_t hostorder);
+uint32_t ipifc_ip_v4val(const struct ipifc_ip *ip);
+int	ipifc_ip_isv4(const struct ipifc_ip *ip);	/* v4-mapped */
+int	ipifc_ip_eq(const struct ipifc_ip *a, const struct ipifc_ip *b);
+int	ipifc_ip_cmp(const struct ipifc_ip *a, const struct ipifc_ip *b);
+/* Keep the first plen bits (16-byte bits), zero the rest. */
+void	ipifc_ip_mask(struct ipifc_ip *out, const struct ipifc_ip *in,
+	    int plen);
+/* Set the bits after plen to one (the all-ones host part). */
+void	ipifc_ip_hostones(struct ipifc_ip *out, const struct ipifc_ip *in,
+	    int plen);
+/* Common prefix length in 16-byte bits (0..128). */
+int	ipifc_ip_cpl(const struct ipifc_ip *a, const struct ipifc_ip *b);
+/* Is a inside prefix/plen? */
+int	ipifc_ip_inprefix(const struct ipifc_ip *a,
+	    const struct ipifc_ip *prefix, int plen);
+int	ipifc_ip_isunspec(const struct ipifc_ip *ip);	/* :: or 0.0.0.0 */
+int	ipifc_ip_isloopback(const struct ipifc_ip *ip);	/* ::1 or 127/8 */
+int	ipifc_ip_islinklocal(const struct ipifc_ip *ip);	/* fe80::/10, 169.254/16 */
+int	ipifc_ip_ismulti(const struct ipifc_ip *ip);	/* ff00::/8, 224/4 */
+int	ipifc_ip_isbcast(const struct ipifc_ip *ip);	/* 255.255.255.255 */
+int	ipifc_ip_isula(const struct ipifc_ip *ip);	/* fc00::/7 */
+/* Scope per RFC 6724 3.1 (multicast: its scope field). */
+int	ipifc_ip_scope(const struct ipifc_ip *ip);
+/* Classful default prefix length (16-byte bits) for a v4 address; -1 for class D/E. */
+int	ipifc_ip_classplen(const struct ipifc_ip *ip);
+/* ff02::1:ffXX:XXXX, RFC 4291 2.7.1. */
+void	ipifc_ip_solicited(struct ipifc_ip *out, const struct ipifc_ip *ip);
+/* Modified EUI-64 interface identifier, RFC 4291 appendix A. */
+void	ipifc_eui64(uint8_t iid[8], const uint8_t mac[6]);
+/* Link-layer group of an IP group: 01:00:5e (RFC 1112 6.4), 33:33 (RFC 2464 7). */
+void	ipifc_ip_multimac(uint8_t mac[6], const struct ipifc_ip *group);
+int	ipifc_mac_parse(const char *s, uint8_t mac[6]);
+char	*ipifc_mac_fmt(const uint8_t mac[6], char *buf, size_t len);
+
+/* ---- the stack ---- */
+
+struct ipifc_stack;
+struct ipifc_ifc;
+struct ipifc_client;
+
+/* Events, announced like the BSD routing socket. */
+enum ipifc_event_type {
+	IPIFC_EV_IFC_ATTACH,
+	IPIFC_EV_IFC_DETACH,
+	IPIFC_EV_IFC_UP,
+	IPIFC_EV_IFC_DOWN,
+	IPIFC_EV_IFC_FLAGS,
+	IPIFC_EV_IFC_MTU,
+	IPIFC_EV_IFC_LLADDR,
+	IPIFC_EV_ADDR_NEW,
+	IPIFC_EV_ADDR_DEL,
+	IPIFC_EV_ADDR_READY,		/* tentative -> preferred */
+	IPIFC_EV_ADDR_DEPRECATED,
+	IPIFC_EV_ADDR_DUPLICATE,
+	IPIFC_EV_GROUP_JOIN,
+	IPIFC_EV_GROUP_LEAVE,
+	IPIFC_EV_ROUTE_ADD,
+	IPIFC_EV_ROUTE_DEL,
+};
+
+struct ipifc_event {
+	enum ipifc_event_type type;
+	int	ifc;			/* interface number, -1 if none */
+	struct ipifc_ip addr;		/* address, group or route destination */
+	int	plen;			/* 16-byte bits */
+	struct ipifc_ip src;		/* route source */
+	int	splen;
+	struct ipifc_ip gate;		/* route gateway (unspec: direct) */
+	unsigned flags;			/* interface flags or route type */
+	int	mtu;
+	uint8_t	mac[6];			/* interface link-layer address */
+	char	tag[16];		/* route tag */
+};
+
+typedef void ipifc_event_fn(void *arg, const struct ipifc_event *ev);
+
+/* Format an event as one line (no newline). */
+char	*ipifc_event_fmt(const struct ipifc_event *ev, char *buf, size_t len);
+
+struct ipifc_stack_config {
+	uint32_t id;		/* distinguishes stacks: deterministic MACs */
+	uint64_t now;		/* the clock at creation, ms */
+	/* random source; NULL: a fixed xorshift seeded by id */
+	uint32_t (*random)(void *arg);
+	void	*random_arg;
+};
+
+struct ipifc_stack *ipifc_stack_new(const struct ipifc_stack_config *cfg);
+void	ipifc_stack_free(struct ipifc_stack *s);
+/* Run the clock forward to now (ms): lifetimes, DAD timers. */
+void	ipifc_advance(struct ipifc_stack *s, uint64_t now);
+/* The earliest pending deadline, or UINT64_MAX if none. */
+uint64_t ipifc_next_deadline(const struct ipifc_stack *s);
+uint64_t ipifc_now(const struct ipifc_stack *s);
+
+int	ipifc_subscribe(struct ipifc_stack *s, ipifc_event_fn *fn, void *arg);
+void	ipifc_unsubscribe(struct ipifc_stack *s, ipifc_event_fn *fn,
+	    void *arg);
+
+/*
+ * Clients: the listeners that own multicast memberships and the route tag
+ * of routes they add.  Freeing a client leaves its groups.
+ */
+struct ipifc_client *ipifc_client_new(struct ipifc_stack *s);
+void	ipifc_client_free(struct ipifc_client *c);
+
+/*
+ * The namespace.  ipifc_write applies one ctl line to PATH; it returns
+ * NULL on success or a one-line error (valid until the next call on the
+ * stack).  reply (may be NULL) receives a short answer, such as the number
+ * of the interface a write to ipifc/clone made.  ipifc_read returns the
+ * file's text in a malloc'd string (free it), or NULL with *err set.
+ */
+const char *ipifc_write(struct ipifc_stack *s, struct ipifc_client *c,
+	    const char *path, const char *text, char *reply, size_t replylen);
+char	*ipifc_read(struct ipifc_stack *s, const char *path, const char **err);
+
+/* ---- lookups (answers for callers and the scenario runner) ---- */
+
+/* Self-table entry types and route types share these letters. */
+enum {
+	IPIFC_RT_V4 = 1 << 0,	/* '4' (else '6') */
+	IPIFC_RT_IFC = 1 << 1,	/* 'i' connected (interface) route */
+	IPIFC_RT_UNI = 1 << 2,	/* 'u' unicast self */
+	IPIFC_RT_BCAST = 1 << 3,	/* 'b' broadcast */
+	IPIFC_RT_MULTI = 1 << 4,	/* 'm' multicast */
+	IPIFC_RT_PTP = 1 << 5,	/* 'p' point-to-point */
+	IPIFC_RT_PROXY = 1 << 6,	/* 'y' proxy */
+};
+
+/* The type of a self-table entry (IPIFC_RT_UNI, _BCAST, _MULTI), 0 if not mine. */
+unsigned ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a);
+
+struct ipifc_route_info {
+	struct ipifc_ip dst, src, gate;
+	int	plen, splen;
+	unsigned type;
+	int	ifc;
+	char	tag[16];
+};
+
+/* Longest match on dst then src (src NULL: any source). 0 or -ENOENT. */
+int	ipifc_route_lookup(struct ipifc_stack *s, const struct ipifc_ip *dst,
+	    const struct ipifc_ip *src, struct ipifc_route_info *out);
+
+/*
+ * Source address for dst (RFC 6724 for IPv6), optionally restricted to the
+ * outgoing interface ifc (-1: any).  0 with *src and *ifcout set, or
+ * -ENOENT.
+ */
+int	ipifc_source(struct ipifc_stack *s, const struct ipifc_ip *dst, int ifc,
+	    struct ipifc_ip *src, int *ifcout);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

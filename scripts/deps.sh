@@ -1,0 +1,40 @@
+# shellcheck shell=bash
+# Sourced by the scripts: ipifc_deps installs what the build and the tests
+# need and is missing, with apt-get when run as root (Debian and Ubuntu).
+
+# Each entry: Debian package, then the check that it is there.
+IPIFC_DEPS="
+meson		command -v meson
+ninja-build	command -v ninja
+gcc		command -v gcc
+libc6-dev	test -e /usr/include/stdio.h
+pkg-config	command -v pkg-config
+libcmocka-dev	pkg-config --exists cmocka
+"
+
+ipifc_deps()
+{
+	local missing="" pkg check
+
+	while read -r pkg check; do
+		[ -n "$pkg" ] || continue
+		# pkg-config itself may be what is missing: ask dpkg then.
+		if ! eval "$check" >/dev/null 2>&1 &&
+		    ! dpkg -s "$pkg" >/dev/null 2>&1; then
+			missing="$missing $pkg"
+		fi
+	done <<END
+$IPIFC_DEPS
+END
+	[ -n "$missing" ] || return 0
+
+	if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+		echo "missing:$missing (install them, or run as root on Debian)" >&2
+		return 1
+	fi
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing
+}

@@ -1,0 +1,229 @@
+/*
+ * ipifc: the scenario runner and the client of ipifcd.
+ *
+ *	ipifc sim [FILE]
+ *	ipifc [-s SOCKET] read PATH
+ *	ipifc [-s SOCKET] write PATH TEXT...
+ *
+ * The client speaks one request per connection over the daemon's UNIX
+ * stream socket: it sends one line, "read PATH" or "write PATH TEXT",
+ * shuts down its side, and reads the answer to end of file.  The answer
+ * is a first line "ok" followed by the body (the file's text, or the
+ * write's reply such as the number a write to ipifc/clone made), or a
+ * single line "error MESSAGE".
+ */
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sim.h"
+
+#define IPIFC_CTLSOCK	"/run/ipifc/ctl"
+#define IPIFC_MAXREQ	8192		/* one request line, with newline */
+#define IPIFC_MAXANSWER	(64 << 20)	/* bytes of one answer */
+
+static void	usage(void) __attribute__((noreturn));
+
+static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: ipifc sim [FILE]\n"
+	    "       ipifc [-s SOCKET] read PATH\n"
+	    "       ipifc [-s SOCKET] write PATH TEXT...\n");
+	exit(2);
+}
+
+/* Join argv into "read PATH\n" or "write PATH TEXT...\n". */
+static int
+request(char *buf, size_t len, int argc, char **argv)
+{
+	size_t n = 0, w;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (strchr(argv[i], '\n') != NULL) {
+			fprintf(stderr, "ipifc: newline in argument\n");
+			return -1;
+		}
+		w = strlen(argv[i]);
+		if (n + w + 2 > len) {
+			fprintf(stderr, "ipifc: request too long (max %zu "
+			    "bytes)\n", len - 1);
+			return -1;
+		}
+		memcpy(buf + n, argv[i], w);
+		n += w;
+		buf[n++] = i + 1 < argc ? ' ' : '\n';
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static int
+dial(const char *path)
+{
+	struct sockaddr_un sun;
+	int fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static int
+sendall(int fd, const char *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		if ((n = send(fd, p, len, MSG_NOSIGNAL)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Read to end of file into a NUL-terminated malloc'd buffer. */
+static char *
+recvall(int fd, size_t *lenp)
+{
+	char *buf = NULL, *nbuf;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+
+	for (;;) {
+		if (cap - len < 4096) {
+			if (cap >= IPIFC_MAXANSWER) {
+				free(buf);
+				errno = EMSGSIZE;
+				return NULL;
+			}
+			cap = cap == 0 ? 8192 : cap * 2;
+			if ((nbuf = realloc(buf, cap + 1)) == NULL) {
+				free(buf);
+				return NULL;
+			}
+			buf = nbuf;
+		}
+		if ((n = read(fd, buf + len, cap - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return buf;
+}
+
+static int
+client(const char *sock, int argc, char **argv)
+{
+	char req[IPIFC_MAXREQ], *ans, *body;
+	size_t len;
+	int fd, rc = 1;
+
+	if (request(req, sizeof(req), argc, argv) == -1)
+		return 1;
+	if ((fd = dial(sock)) == -1) {
+		fprintf(stderr, "ipifc: cannot reach ipifcd at %s: %s\n",
+		    sock, strerror(errno));
+		return 1;
+	}
+	if (sendall(fd, req, strlen(req)) == -1 ||
+	    shutdown(fd, SHUT_WR) == -1) {
+		fprintf(stderr, "ipifc: %s: %s\n", sock, strerror(errno));
+		close(fd);
+		return 1;
+	}
+	ans = recvall(fd, &len);
+	close(fd);
+	if (ans == NULL) {
+		fprintf(stderr, "ipifc: %s: %s\n", sock, strerror(errno));
+		return 1;
+	}
+	if (strncmp(ans, "ok\n", 3) == 0) {
+		body = ans + 3;
+		if (fwrite(body, 1, len - 3, stdout) != len - 3 ||
+		    fflush(stdout) == EOF)
+			fprintf(stderr, "ipifc: write error\n");
+		else
+			rc = 0;
+	} else if (strncmp(ans, "error ", 6) == 0) {
+		body = ans + 6;
+		body[strcspn(body, "\n")] = '\0';
+		fprintf(stderr, "ipifc: %s\n", body);
+	} else
+		fprintf(stderr, "ipifc: bad answer from ipifcd at %s\n", sock);
+	free(ans);
+	return rc;
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char *sock = IPIFC_CTLSOCK;
+	int ch, sflag = 0;
+
+	/* '+': options only before the command; TEXT may start with '-'. */
+	while ((ch = getopt(argc, argv, "+s:")) != -1) {
+		switch (ch) {
+		case 's':
+			sock = optarg;
+			sflag = 1;
+			break;
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		usage();
+
+	if (strcmp(argv[0], "sim") == 0) {
+		if (sflag || argc > 2)
+			usage();
+		return sim_main(argc == 2 ? argv[1] : NULL);
+	}
+	if (strcmp(argv[0], "read") == 0) {
+		if (argc != 2)
+			usage();
+		return client(sock, argc, argv);
+	}
+	if (strcmp(argv[0], "write") == 0) {
+		if (argc < 3)
+			usage();
+		return client(sock, argc, argv);
+	}
+	usage();
+}

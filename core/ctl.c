@@ -215,7 +215,7 @@ ctl_add6(struct ipifc_ifc *ifc, int argc, char **argv)
 		    argv[2]);
 	r.plen = (int)v;
 	if (ipifc_ip_islinklocal(&prefix) || ipifc_ip_ismulti(&prefix))
-		return ipifc_errf(s, "bad prefix %s: link-local or multicast",
+		return ipifc_errf(s, "bad prefix %s (link-local or multicast)",
 		    argv[1]);
 	if (ifc->m->hwlen == 0)
 		return ipifc_errf(s, "add6 needs a medium with a link-layer "
@@ -337,7 +337,7 @@ ctl_refcount(struct ipifc_ifc *ifc, int argc, char **argv, int *refs,
     unsigned flag)
 {
 	struct ipifc_stack *s = ifc->stack;
-	int on;
+	int on = 0;
 
 	if (argc != 2 || (on = ipifc_parse_bool(argc, argv, 1)) < 0)
 		return ipifc_errf(s, "usage: %s on|off", argv[0]);
@@ -412,7 +412,7 @@ ctl_multi(struct ipifc_ifc *ifc, struct ipifc_client *c, int argc,
 static const char *
 ctl_bool(struct ipifc_ifc *ifc, int argc, char **argv, int *v)
 {
-	int on;
+	int on = 0;
 
 	if (argc > 2 || (on = ipifc_parse_bool(argc, argv, 1)) < 0)
 		return ipifc_errf(ifc->stack, "usage: %s [0|1]", argv[0]);
@@ -425,7 +425,7 @@ ctl_noarp(struct ipifc_ifc *ifc, int argc, char **argv)
 {
 	const char *err;
 	unsigned old = ifc->flags;
-	int on;
+	int on = 0;
 
 	if ((err = ctl_bool(ifc, argc, argv, &on)) != NULL)
 		return err;
@@ -442,7 +442,7 @@ static const char *
 ctl_linklocal(struct ipifc_ifc *ifc, int argc, char **argv)
 {
 	const char *err;
-	int on;
+	int on = 0;
 
 	if ((err = ctl_bool(ifc, argc, argv, &on)) != NULL)
 		return err;

@@ -172,9 +172,10 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	TAILQ_REMOVE(&ifc->lifcs, l, link);
 	ifc->nlifc--;
 	remove_self(l);
-	ipifc_route_del_owner(s, l);
+	/* hand the shared routes over first, then drop what is l's alone */
 	for (i = 0; i < n; i++)
 		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);
+	ipifc_route_del_owner(s, l);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_DEL);
 	free(l);
 }

@@ -132,7 +132,7 @@ member_lifc(struct ipifc_ifc *ifc, const struct ipifc_ip *g,
     const struct ipifc_ip *ifcaddr, struct ipifc_lifc **lp)
 {
 	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_lifc *l;
+	struct ipifc_lifc *l = NULL;
 	char a[IPIFC_IPSTRLEN];
 
 	ipifc_ip_fmt(g, a, sizeof(a));
@@ -162,7 +162,7 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_member *m;
-	struct ipifc_lifc *l;
+	struct ipifc_lifc *l = NULL;
 	const char *err;
 
 	if ((err = member_lifc(ifc, g, ifcaddr, &l)) != NULL)

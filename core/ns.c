@@ -74,9 +74,9 @@ ipifc_write(struct ipifc_stack *s, struct ipifc_client *c, const char *path,
 	if ((ifc = path_ifc(s, path, &rest)) != NULL &&
 	    strcmp(rest, "ctl") == 0)
 		return ipifc_ifc_ctl(ifc, c, argc, argv);
-	if (path_ifc(s, path, &rest) == NULL && strncmp(path, "ipifc/", 6) == 0 &&
-	    strchr(path + 6, '/') != NULL && path[6] >= '0' && path[6] <= '9')
-		return ipifc_errf(s, "no interface %.20s", path + 6);
+	if (strncmp(path, "ipifc/", 6) == 0 && path[6] >= '0' &&
+	    path[6] <= '9' && ifc == NULL)
+		return ipifc_errf(s, "no interface %d", atoi(path + 6));
 	return ipifc_errf(s, "%.100s: not a writable file", path);
 }
 

@@ -185,8 +185,11 @@ ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	choice = firstup != NULL ? firstup : first;
 	ctype = firstup != NULL ? futype : ftype;
 	if (cur != NULL) {
-		if (cur->owner == choice && cur->type == ctype)
+		if (choice != NULL && cur->ifc == choice->ifc &&
+		    cur->type == ctype) {
+			cur->owner = choice;	/* same route, nothing to say */
 			return;
+		}
 		ipifc_route_del(s, dst, plen, &src, splen);
 	}
 	if (choice != NULL)

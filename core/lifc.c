@@ -100,7 +100,9 @@ add_self(struct ipifc_lifc *l)
 	int i, n;
 
 	ipifc_self_add(s, &l->local, IPIFC_RT_UNI, l);
-	if (ipifc_lifc_isv4(l) && !l->ptp) {
+	/* broadcasts only where the link has them (BSD IFF_BROADCAST) */
+	if (ipifc_lifc_isv4(l) && !l->ptp &&
+	    (l->ifc->flags & IPIFC_F_BROADCAST)) {
 		/* RFC 3021: a /31 has no subnet broadcast nor host-0 */
 		if (l->plen < 127) {
 			ipifc_ip_hostones(&a, &l->net, l->plen);

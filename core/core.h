@@ -26,22 +26,51 @@ void	ipifc_buf_printf(struct ipifc_buf *b, const char *fmt, ...)
 /* Split a line into at most max words in place; the count, -1 if more. */
 int	ipifc_tokenize(char *line, char **argv, int max);
 
-/* ---- mediums (core/medium.c) ---- */
+/* ---- mediums (proto/ether.c, proto/loopback.c, proto/pkt.c) ---- */
 
+/* plan9's Medium: what a kind of link does; the core never knows which. */
 struct ipifc_medium {
 	const char *name;
 	int	hwlen;		/* link-layer address length, 0: none */
 	int	mintu, maxtu, deftu;
 	unsigned flags;		/* default interface flags */
-	/* Check DEV's syntax and attach; 0 or a one-line error. */
+	/* Check DEV's syntax and attach; NULL or a one-line error. */
 	const char *(*bind)(struct ipifc_ifc *ifc, const char *dev);
 	void	(*unbind)(struct ipifc_ifc *ifc);
+	/* Send an IP packet (header included) to nexthop on this link. */
+	void	(*bwrite)(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
+		    const struct ipifc_ip *nexthop);
+	/* A frame the backend received. */
+	void	(*bread)(struct ipifc_ifc *ifc, const uint8_t *frame,
+		    size_t len);
 	/* The link-layer group list changed: first join, last leave. */
 	void	(*addmulti)(struct ipifc_ifc *ifc, const uint8_t *mac);
 	void	(*remmulti)(struct ipifc_ifc *ifc, const uint8_t *mac);
+	/* A new IPv4 address: announce it (RFC 5227 2.3); may be NULL. */
+	void	(*areg)(struct ipifc_ifc *ifc, struct ipifc_lifc *l);
+	/* Ask who has ip: to mac if known (a probe), else to all. */
+	void	(*solicit)(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+		    const uint8_t *mac);
 };
 
-const struct ipifc_medium *ipifc_medium_find(const char *name);
+const struct ipifc_medium *ipifc_medium_find(struct ipifc_stack *s,
+	    const char *name);
+
+/* What the core asks of the protocols above it (proto/net.c sets them). */
+struct ipifc_hooks {
+	void	(*joined)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
+	void	(*left)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
+	/* Send one DAD solicitation for a tentative address. */
+	void	(*dadprobe)(struct ipifc_lifc *l);
+	/* A packet waiting for resolution could not be delivered. */
+	void	(*unreachable)(struct ipifc_ifc *ifc, const uint8_t *pkt,
+		    size_t len);
+	void	(*timers)(struct ipifc_stack *s);
+	uint64_t (*deadline)(const struct ipifc_stack *s);
+	void	(*free)(struct ipifc_stack *s);
+	/* The protocols' counters, for the ipstats file. */
+	void	(*stats)(struct ipifc_stack *s, struct ipifc_buf *b);
+};
 
 /* ---- interfaces (core/ifc.c) ---- */
 
@@ -95,11 +124,22 @@ enum ipifc_nbr_state {
 	IPIFC_NBR_STATIC,
 };
 
+struct ipifc_pkt {
+	size_t	len;
+	uint8_t	data[];
+};
+
 struct ipifc_nbr {
 	struct ipifc_ip ip;
 	uint8_t	mac[6];
 	enum ipifc_nbr_state state;
 	int	published;
+	int	router;			/* ND: the IsRouter flag */
+	int	probes;			/* solicitations sent in this state */
+	uint64_t deadline;		/* ms, UINT64_MAX: none */
+	uint64_t used;			/* ms, last use (eviction) */
+	struct ipifc_pkt *queue[IPIFC_NBR_QLEN];	/* waiting for resolution */
+	int	nqueue;
 };
 
 struct ipifc_ifc {
@@ -122,7 +162,6 @@ struct ipifc_ifc {
 	struct ipifc_ra6 ra6;
 	struct ipifc_lifcq lifcs;
 	int	nlifc;
-	int	nv4;			/* non-ptp IPv4 addresses: 224.0.0.1 */
 	struct ipifc_group groups[IPIFC_MAXGROUPS];
 	int	ngroups;
 	struct ipifc_llgroup llgroups[IPIFC_MAXGROUPS];
@@ -130,10 +169,28 @@ struct ipifc_ifc {
 	struct ipifc_nbr nbrs[IPIFC_MAXNBR];
 	int	nnbr;
 	uint64_t drops_nbr;		/* neighbor table full */
+	uint64_t drops_nbrq;		/* waiting queue full or unresolved */
+	uint64_t drops_shaper;		/* over the burst */
+	uint64_t drops_sendq;		/* send queue full */
+	uint64_t load;			/* shaper: bytes in the bucket */
+	uint64_t lastsend;		/* shaper: ms */
+	struct ipifc_pkt *sendq[IPIFC_SENDQ];	/* the backend was busy */
+	int	sendqhead, nsendq;
+	uint32_t reachable;		/* ms, RFC 4861 6.3.2 ReachableTime */
+	uint32_t retrans;		/* ms, RetransTimer */
+	int	hoplimit;		/* CurHopLimit */
+	void	*linkstate;		/* the medium's own */
 };
 
 int	ipifc_ifc_up(const struct ipifc_ifc *ifc);
 struct ipifc_ifc *ipifc_ifc_bynum(struct ipifc_stack *s, int num);
+void	ipifc_ifc_dropsendq(struct ipifc_ifc *ifc);
+/*
+ * Hand a frame to the backend through the shaper and the send queue
+ * (core/output.c); counts pktout, drops and errors.
+ */
+void	ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame,
+	    size_t len);
 /* Burst in bytes: max(delay*speed/8000, MTU). */
 uint64_t ipifc_ifc_burst(const struct ipifc_ifc *ifc);
 const char *ipifc_ifc_bind(struct ipifc_stack *s, const char *medium,
@@ -175,7 +232,10 @@ struct ipifc_lifc {
 	enum ipifc_lifc_state state;
 	uint64_t origin;		/* ms, when lifetimes were last set */
 	uint32_t validlt, preflt;	/* s, IPIFC_INFINITE */
-	uint64_t dad_deadline;		/* ms, while tentative */
+	uint64_t dad_deadline;		/* ms, while tentative: next probe */
+	int	dad_sent;		/* DAD solicitations sent */
+	int	conflict;		/* IPv4: RFC 5227 conflict seen */
+	uint64_t defended;		/* ms, RFC 5227 2.4 last defence */
 	struct ipifc_selflink *self;	/* self entries this address links */
 	uint64_t seq;			/* order of addition (ties in handover) */
 };
@@ -193,6 +253,8 @@ struct ipifc_addreq {
 };
 
 const char *ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r);
+const char *ipifc_lifc_check(struct ipifc_ifc *ifc,
+	    const struct ipifc_addreq *r);
 const char *ipifc_lifc_remove(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *local, int plen,
 	    const struct ipifc_ip *remote, int hasremote);
@@ -207,6 +269,8 @@ void	ipifc_lifc_redad(struct ipifc_ifc *ifc);
 /* Form or remove the link-local address (RFC 4862 5.3). */
 void	ipifc_lifc_linklocal(struct ipifc_ifc *ifc);
 void	ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc);
+/* RFC 4862 5.4.5: someone else has it. */
+void	ipifc_lifc_dad_failed(struct ipifc_lifc *l);
 /* Seconds left of a lifetime at now, IPIFC_INFINITE stays. */
 uint32_t ipifc_lifc_left(const struct ipifc_lifc *l, uint32_t lt);
 
@@ -304,8 +368,6 @@ void	ipifc_route_del_owner(struct ipifc_stack *s, struct ipifc_lifc *l);
 const char *ipifc_route_ctl(struct ipifc_stack *s, struct ipifc_client *c,
 	    int argc, char **argv);
 void	ipifc_route_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
-/* Type letters: family then i u b m p y. */
-char	*ipifc_type_fmt(unsigned type, char *buf, size_t len);
 
 /* ---- multicast (core/multi.c) ---- */
 
@@ -337,6 +399,30 @@ void	ipifc_nbr_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
 int	ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip);
 const struct ipifc_nbr *ipifc_nbr_find(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *ip);
+/* The neighbor state machine (RFC 4861 7.3, used for ARP too). */
+struct ipifc_nbr *ipifc_nbr_lookup(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *ip);
+struct ipifc_nbr *ipifc_nbr_create(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *ip);
+void	ipifc_nbr_transition(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
+	    enum ipifc_nbr_state state);
+/*
+ * Output wants ip's link-layer address: 1 and mac filled to send now, or
+ * 0 when the packet was queued (or dropped and counted).
+ */
+int	ipifc_nbr_resolve(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+	    const uint8_t *pkt, size_t len, uint8_t mac[6]);
+/* Learned mac for ip; how: the new state if the entry changes. */
+void	ipifc_nbr_learn(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+	    const uint8_t *mac, enum ipifc_nbr_state state, int create);
+void	ipifc_nbr_timers(struct ipifc_stack *s);
+uint64_t ipifc_nbr_deadline(const struct ipifc_stack *s);
+void	ipifc_nbr_clear(struct ipifc_ifc *ifc);
+/* Free what an entry holds (its waiting packets). */
+void	ipifc_nbr_release(struct ipifc_ifc *ifc, struct ipifc_nbr *n);
+/* Drop every packet waiting for resolution (down). */
+void	ipifc_nbr_dropqueues(struct ipifc_ifc *ifc);
+const char *ipifc_nbr_statename(enum ipifc_nbr_state st);
 
 /* ---- source selection (core/srcsel.c) ---- */
 
@@ -366,6 +452,13 @@ struct ipifc_client {
 };
 
 struct ipifc_stack {
+	const struct ipifc_medium *const *mediums;	/* NULL-terminated */
+	const struct ipifc_hooks *hooks;
+	void	*proto;			/* the protocols' own state */
+	struct ipifc_link_ops link;
+	void	*linkarg;
+	ipifc_deliver_fn *deliver;
+	void	*deliverarg;
 	uint32_t id;
 	uint64_t now;
 	uint32_t (*random)(void *arg);
@@ -374,7 +467,6 @@ struct ipifc_stack {
 	struct ipifc_ifc *ifc[IPIFC_MAXIFC];
 	uint32_t slotgen[IPIFC_MAXIFC];
 	struct ipifc_self *selfhash[IPIFC_SELFHASH];
-	int	acceptall;		/* while :: or 0.0.0.0 is configured */
 	struct ipifc_rtab *rtab;
 	struct ipifc_member members[IPIFC_MAXMEMBERS];
 	int	nmembers;
@@ -389,6 +481,9 @@ struct ipifc_stack {
 	char	err[256];		/* the last error message */
 };
 
+struct ipifc_stack *ipifc_core_new(const struct ipifc_stack_config *cfg,
+	    const struct ipifc_medium *const *mediums,
+	    const struct ipifc_hooks *hooks);
 void	ipifc_announce(struct ipifc_stack *s, const struct ipifc_event *ev);
 void	ipifc_announce_addr(struct ipifc_lifc *l, enum ipifc_event_type t);
 uint32_t ipifc_random(struct ipifc_stack *s);

@@ -181,13 +181,9 @@ ctl_connect(struct ipifc_ifc *ifc, int argc, char **argv)
 
 	if ((err = parse_add(ifc, argc, argv, &r)) != NULL)
 		return err;
-	/* check it against an empty interface before removing anything */
-	if (r.mtu != 0 && (r.mtu < ifc->mintu || r.mtu > ifc->maxtu))
-		return ipifc_errf(ifc->stack, "mtu %d out of range %d..%d",
-		    r.mtu, ifc->mintu, ifc->maxtu);
-	if ((l = ipifc_lifc_bylocal(ifc->stack, &r.local)) != NULL &&
-	    l->ifc != ifc)
-		return ipifc_lifc_add(ifc, &r);	/* reports the clash */
+	/* everything is checked before anything is removed */
+	if ((err = ipifc_lifc_check(ifc, &r)) != NULL)
+		return err;
 	while ((l = TAILQ_FIRST(&ifc->lifcs)) != NULL)
 		ipifc_lifc_del(l);
 	return ipifc_lifc_add(ifc, &r);
@@ -543,5 +539,8 @@ ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c, int argc,
 		return ctl_multi(ifc, c, argc, argv, 1);
 	if (strcmp(v, "leavemulti") == 0)
 		return ctl_multi(ifc, c, argc, argv, 0);
+	/* what the stack does not know, the backend may (capture FILE) */
+	if (s->link.ctl != NULL)
+		return s->link.ctl(s->linkarg, ifc->num, argc, argv);
 	return ipifc_errf(s, "unknown ctl message %s", v);
 }

@@ -65,6 +65,7 @@ ipifc_event_fmt(const struct ipifc_event *ev, char *buf, size_t len)
 		[IPIFC_EV_ADDR_READY] = "ready",
 		[IPIFC_EV_ADDR_DEPRECATED] = "deprecated",
 		[IPIFC_EV_ADDR_DUPLICATE] = "duplicate",
+		[IPIFC_EV_ADDR_CONFLICT] = "conflict",
 	};
 	char a[IPIFC_IPSTRLEN], m[8], f[96], mac[IPIFC_MACSTRLEN];
 
@@ -100,6 +101,7 @@ ipifc_event_fmt(const struct ipifc_event *ev, char *buf, size_t len)
 	case IPIFC_EV_ADDR_READY:
 	case IPIFC_EV_ADDR_DEPRECATED:
 	case IPIFC_EV_ADDR_DUPLICATE:
+	case IPIFC_EV_ADDR_CONFLICT:
 		ipifc_mask_fmt(&ev->addr, ev->plen, m, sizeof(m));
 		snprintf(buf, len, "addr %s %s %s ifc %d", addrverb[ev->type],
 		    a, m, ev->ifc);

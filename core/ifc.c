@@ -83,7 +83,7 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 	const char *err;
 	int i;
 
-	if ((m = ipifc_medium_find(medium)) == NULL)
+	if ((m = ipifc_medium_find(s, medium)) == NULL)
 		return ipifc_errf(s, "unknown medium %s", medium);
 	if (strlen(dev) >= IPIFC_DEVLEN)
 		return ipifc_errf(s, "device name too long");
@@ -113,6 +113,7 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 		ifc->mac[5] = (uint8_t)i;
 	}
 	ifc->delay = IPIFC_DEFDELAY;
+	ifc->hoplimit = IPIFC_DEFHOPLIMIT;
 	ifc->dad = IPIFC_DEFDAD;
 	ra6_defaults(&ifc->ra6);
 	TAILQ_INIT(&ifc->lifcs);
@@ -142,7 +143,8 @@ ipifc_ifc_unbind(struct ipifc_ifc *ifc)
 	while ((l = TAILQ_FIRST(&ifc->lifcs)) != NULL)
 		ipifc_lifc_del(l);
 	ipifc_route_del_ifc(s, ifc);
-	ifc->nnbr = 0;
+	ipifc_nbr_clear(ifc);
+	ipifc_ifc_dropsendq(ifc);
 	ifc->m->unbind(ifc);
 	announce_ifc(ifc, IPIFC_EV_IFC_DETACH);
 	s->slotgen[ifc->num]++;
@@ -162,6 +164,10 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		ipifc_lifc_linklocal(ifc);
 	} else {
 		ifc->flags &= ~IPIFC_F_UP;
+		/* what waited to go out goes nowhere */
+		ipifc_nbr_dropqueues(ifc);
+		ipifc_ifc_dropsendq(ifc);
+		ipifc_lifc_redad(ifc);
 		announce_ifc(ifc, IPIFC_EV_IFC_DOWN);
 	}
 	ipifc_prefix_reconcile_ifc(ifc);

@@ -60,17 +60,58 @@ wants_dad(const struct ipifc_ifc *ifc, const struct ipifc_ip *a)
 	    ifc->m->hwlen > 0 && ifc->dad > 0;
 }
 
+/* A point-to-point address joins no groups, so it cannot run DAD. */
+static int
+lifc_wants_dad(const struct ipifc_lifc *l)
+{
+	return !l->ptp && wants_dad(l->ifc, &l->local);
+}
+
+/*
+ * One step of DAD (RFC 4862 5.4): another solicitation while fewer than
+ * DupAddrDetectTransmits went out, RetransTimer apart; then, undefended,
+ * the address is ours.
+ */
+static void
+dad_step(struct ipifc_lifc *l)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+	struct ipifc_stack *s = ifc->stack;
+
+	if (l->dad_sent < ifc->dad) {
+		l->dad_sent++;
+		l->dad_deadline = s->now +
+		    (ifc->retrans ? ifc->retrans : IPIFC_RETRANS_TIMER);
+		if (s->hooks != NULL && s->hooks->dadprobe != NULL)
+			s->hooks->dadprobe(l);
+		return;
+	}
+	l->state = expiry(l, l->preflt) <= s->now ? IPIFC_ADDR_DEPRECATED :
+	    IPIFC_ADDR_PREFERRED;
+	ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
+	if (l->state == IPIFC_ADDR_DEPRECATED)
+		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
+}
+
+/* Tentative again; the first probe goes now if the interface is up. */
 static void
 start_dad(struct ipifc_lifc *l)
 {
-	struct ipifc_ifc *ifc = l->ifc;
-
 	l->state = IPIFC_ADDR_TENTATIVE;
-	if (ipifc_ifc_up(ifc))
-		l->dad_deadline = ifc->stack->now +
-		    (uint64_t)ifc->dad * IPIFC_RETRANS_TIMER;
-	else
-		l->dad_deadline = UINT64_MAX;	/* waits for up */
+	l->dad_sent = 0;
+	l->dad_deadline = UINT64_MAX;	/* waits for up */
+	if (ipifc_ifc_up(l->ifc))
+		dad_step(l);
+}
+
+void
+ipifc_lifc_dad_failed(struct ipifc_lifc *l)
+{
+	if (l->state != IPIFC_ADDR_TENTATIVE)
+		return;
+	l->state = IPIFC_ADDR_DUPLICATE;
+	l->dad_deadline = UINT64_MAX;
+	ipifc_announce_addr(l, IPIFC_EV_ADDR_DUPLICATE);
 }
 
 /* The groups an address joins: all-systems, all-nodes, solicited-node. */
@@ -101,7 +142,7 @@ add_self(struct ipifc_lifc *l)
 
 	ipifc_self_add(s, &l->local, IPIFC_RT_UNI, l);
 	/* broadcasts only where the link has them (BSD IFF_BROADCAST) */
-	if (ipifc_lifc_isv4(l) && !l->ptp &&
+	if (ipifc_lifc_isv4(l) && !l->ptp && !ipifc_ip_isunspec(&l->local) &&
 	    (l->ifc->flags & IPIFC_F_BROADCAST)) {
 		/* RFC 3021: a /31 has no subnet broadcast nor host-0 */
 		if (l->plen < 127) {
@@ -224,6 +265,17 @@ update(struct ipifc_lifc *l, const struct ipifc_addreq *r)
 		reroute(l, old, nold);
 }
 
+static int
+has_v6(const struct ipifc_ifc *ifc)
+{
+	const struct ipifc_lifc *l;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (!ipifc_lifc_isv4(l))
+			return 1;
+	return 0;
+}
+
 static const char *
 check(struct ipifc_ifc *ifc, const struct ipifc_addreq *r, int ptp)
 {
@@ -253,10 +305,38 @@ check(struct ipifc_ifc *ifc, const struct ipifc_addreq *r, int ptp)
 		return ipifc_errf(s, "mtu %d out of range %d..%d", r->mtu,
 		    ifc->mintu, ifc->maxtu);
 	/* RFC 8200 5: IPv6 needs links of 1280 octets */
-	if (!v4 && (r->mtu ? r->mtu : ifc->mtu) < 1280)
+	if ((!v4 || has_v6(ifc)) && (r->mtu ? r->mtu : ifc->mtu) < 1280)
 		return ipifc_errf(s, "IPv6 needs an MTU of at least 1280");
 	if (r->validlt < r->preflt)
 		return ipifc_errf(s, "valid lifetime under preferred lifetime");
+	return NULL;
+}
+
+static int
+is_ptp(const struct ipifc_addreq *r)
+{
+	/* all-ones mask with a REMOTE: point-to-point */
+	return r->hasremote && r->plen == 128 &&
+	    !ipifc_ip_eq(&r->remote, &r->local);
+}
+
+/* Would r be refused on an interface with no addresses? (connect) */
+const char *
+ipifc_lifc_check(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
+{
+	struct ipifc_lifc *old;
+	char a[IPIFC_IPSTRLEN];
+	const char *err;
+	int mtu = r->mtu ? r->mtu : ifc->mtu;
+
+	if ((err = check(ifc, r, is_ptp(r))) != NULL)
+		return err;
+	if (!ipifc_ip_isv4(&r->local) && mtu < 1280)
+		return ipifc_errf(ifc->stack, "IPv6 needs an MTU of at least 1280");
+	old = ipifc_lifc_bylocal(ifc->stack, &r->local);
+	if (old != NULL && old->ifc != ifc)
+		return ipifc_errf(ifc->stack, "%s is already on interface %d",
+		    ipifc_ip_fmt(&r->local, a, sizeof(a)), old->ifc->num);
 	return NULL;
 }
 
@@ -270,9 +350,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	const char *err;
 	int ptp, i, n;
 
-	/* all-ones mask with a REMOTE: point-to-point */
-	ptp = r->hasremote && r->plen == 128 &&
-	    !ipifc_ip_eq(&r->remote, &r->local);
+	ptp = is_ptp(r);
 	if ((err = check(ifc, r, ptp)) != NULL)
 		return err;
 	old = ipifc_lifc_bylocal(s, &r->local);
@@ -305,9 +383,10 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->preflt = r->preflt;
 	l->origin = s->now;
 	l->seq = ++s->lifcseq;
-	if (wants_dad(ifc, &r->local) && !r->notentative)
-		start_dad(l);
-	else
+	if (wants_dad(ifc, &r->local) && !ptp && !r->notentative) {
+		l->state = IPIFC_ADDR_TENTATIVE;	/* DAD starts below */
+		l->dad_deadline = UINT64_MAX;
+	} else
 		l->state = r->preflt == 0 ? IPIFC_ADDR_DEPRECATED :
 		    IPIFC_ADDR_PREFERRED;
 	TAILQ_INSERT_TAIL(&ifc->lifcs, l, link);
@@ -319,6 +398,11 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	n = ipifc_lifc_implied(l, imp, IPIFC_MAXIMPLIED);
 	for (i = 0; i < n; i++)
 		ipifc_prefix_reconcile(s, &imp[i].dst, imp[i].plen);
+	/* groups joined first: RFC 4862 5.4.2 */
+	if (l->state == IPIFC_ADDR_TENTATIVE)
+		start_dad(l);
+	else if (ifc->m->areg != NULL && ipifc_ifc_up(ifc))
+		ifc->m->areg(ifc, l);
 	return NULL;
 }
 
@@ -369,11 +453,8 @@ ipifc_lifc_timers(struct ipifc_stack *s)
 				continue;
 			}
 			if (l->state == IPIFC_ADDR_TENTATIVE &&
-			    s->now >= l->dad_deadline) {
-				/* RFC 4862 5.4.5: nobody defended it */
-				l->state = IPIFC_ADDR_PREFERRED;
-				ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
-			}
+			    s->now >= l->dad_deadline)
+				dad_step(l);
 			if (l->state == IPIFC_ADDR_PREFERRED &&
 			    s->now >= expiry(l, l->preflt)) {
 				l->state = IPIFC_ADDR_DEPRECATED;
@@ -391,7 +472,7 @@ ipifc_lifc_redad(struct ipifc_ifc *ifc)
 	struct ipifc_lifc *l;
 
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
-		if (!wants_dad(ifc, &l->local))
+		if (!lifc_wants_dad(l))
 			continue;
 		if (ipifc_ifc_up(ifc) || l->state == IPIFC_ADDR_TENTATIVE)
 			start_dad(l);

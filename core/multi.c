@@ -90,6 +90,8 @@ ipifc_group_ref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 	p->refs = 1;
 	llgroup_ref(ifc, g);
 	announce_group(ifc, g, IPIFC_EV_GROUP_JOIN);
+	if (ifc->stack->hooks != NULL && ifc->stack->hooks->joined != NULL)
+		ifc->stack->hooks->joined(ifc, g);
 	return 0;
 }
 
@@ -106,6 +108,8 @@ ipifc_group_unref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 	memmove(p, p + 1, (size_t)(&ifc->groups[ifc->ngroups] - (p + 1)) *
 	    sizeof(*p));
 	ifc->ngroups--;
+	if (ifc->stack->hooks != NULL && ifc->stack->hooks->left != NULL)
+		ifc->stack->hooks->left(ifc, &ip);
 	llgroup_unref(ifc, &ip);
 	announce_group(ifc, &ip, IPIFC_EV_GROUP_LEAVE);
 }

@@ -9,15 +9,6 @@
 
 #include "core.h"
 
-static const char *nbrstate[] = {
-	[IPIFC_NBR_INCOMPLETE] = "incomplete",
-	[IPIFC_NBR_REACHABLE] = "reachable",
-	[IPIFC_NBR_STALE] = "stale",
-	[IPIFC_NBR_DELAY] = "delay",
-	[IPIFC_NBR_PROBE] = "probe",
-	[IPIFC_NBR_STATIC] = "static",
-};
-
 static int
 nbr_index(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
@@ -32,6 +23,7 @@ nbr_index(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 static void
 nbr_remove(struct ipifc_ifc *ifc, int i)
 {
+	ipifc_nbr_release(ifc, &ifc->nbrs[i]);
 	memmove(&ifc->nbrs[i], &ifc->nbrs[i + 1],
 	    (size_t)(ifc->nnbr - i - 1) * sizeof(ifc->nbrs[0]));
 	ifc->nnbr--;
@@ -111,19 +103,21 @@ nbr_add(struct ipifc_stack *s, int argc, char **argv)
 	if (ifc->m->hwlen == 0)
 		return ipifc_errf(s, "interface %d has no link layer",
 		    ifc->num);
-	if ((i = nbr_index(ifc, &ip)) < 0) {
-		if (ifc->nnbr >= IPIFC_MAXNBR) {
-			ifc->drops_nbr++;
-			return ipifc_errf(s,
-			    "neighbor table full on interface %d", ifc->num);
-		}
+	if ((i = nbr_index(ifc, &ip)) >= 0)
+		ipifc_nbr_release(ifc, &ifc->nbrs[i]);	/* replaced */
+	else if (ifc->nnbr < IPIFC_MAXNBR)
 		i = ifc->nnbr++;
+	else {
+		ifc->drops_nbr++;
+		return ipifc_errf(s, "neighbor table full on interface %d",
+		    ifc->num);
 	}
 	n = &ifc->nbrs[i];
 	memset(n, 0, sizeof(*n));
 	n->ip = ip;
 	memcpy(n->mac, mac, sizeof(n->mac));
 	n->state = IPIFC_NBR_STATIC;
+	n->deadline = UINT64_MAX;
 	n->published = pub;
 	return NULL;
 }
@@ -171,7 +165,7 @@ ipifc_nbr_ctl(struct ipifc_stack *s, int argc, char **argv)
 			return ipifc_errf(s, "usage: flush");
 		for (i = 0; i < IPIFC_MAXIFC; i++)
 			if (s->ifc[i] != NULL)
-				s->ifc[i]->nnbr = 0;
+				ipifc_nbr_clear(s->ifc[i]);
 		return NULL;
 	}
 	return ipifc_errf(s, "unknown arp message %s", argv[0]);
@@ -243,9 +237,13 @@ nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 		n = &ifc->nbrs[i];
 		ipifc_buf_printf(b, "%s ", ipifc_ip_fmt(&n->ip, ip,
 		    sizeof(ip)));
-		ipifc_buf_printf(b, "%s %s %d %s\n",
-		    ipifc_mac_fmt(n->mac, mac, sizeof(mac)),
-		    nbrstate[n->state], ifc->num, n->published ? "p" : "-");
+		if (n->state == IPIFC_NBR_INCOMPLETE)
+			strcpy(mac, "-");
+		else
+			ipifc_mac_fmt(n->mac, mac, sizeof(mac));
+		ipifc_buf_printf(b, "%s %s %d %s\n", mac,
+		    ipifc_nbr_statename(n->state), ifc->num,
+		    n->published ? "p" : "-");
 	}
 	ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
 	for (i = 0; i < IPIFC_MAXIFC; i++) {

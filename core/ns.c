@@ -127,7 +127,9 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 		strcpy(mac, "-");
 	ipifc_buf_printf(b, "device %s medium %s mtu %d mintu %d maxtu %d "
 	    "lladdr %s flags %s pktin %llu pktout %llu errin %llu "
-	    "errout %llu speed %llu delay %d burst %llu dad %d reflect %d "
+	    "errout %llu shaperdrops %llu sendqdrops %llu nbrqdrops %llu "
+	    "nbrdrops %llu speed %llu delay %d "
+	    "burst %llu dad %d reflect %d "
 	    "reassemble %d iprouting %d promisc %d allmulti %d gen %u "
 	    "sendra %d recvra %d mflag %d oflag %d maxraint %u minraint %u "
 	    "linkmtu %u reachtime %u rxmitra %u ttl %d routerlt %u\n",
@@ -137,6 +139,10 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    (unsigned long long)ifc->cnt.pktout,
 	    (unsigned long long)ifc->cnt.errin,
 	    (unsigned long long)ifc->cnt.errout,
+	    (unsigned long long)ifc->drops_shaper,
+	    (unsigned long long)ifc->drops_sendq,
+	    (unsigned long long)ifc->drops_nbrq,
+	    (unsigned long long)ifc->drops_nbr,
 	    (unsigned long long)ifc->speed, ifc->delay,
 	    (unsigned long long)ipifc_ifc_burst(ifc), ifc->dad, ifc->reflect,
 	    ifc->reassemble, ifc->stack->iprouting, ifc->promisc,
@@ -155,6 +161,8 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 			fl[n++] = 'a';
 		if (l->temporary)
 			fl[n++] = 't';
+		if (l->conflict)
+			fl[n++] = 'c';	/* RFC 5227: someone else uses it */
 		if (n == 0)
 			fl[n++] = '-';
 		fl[n] = '\0';
@@ -272,6 +280,9 @@ ipifc_read(struct ipifc_stack *s, const char *path, const char **err)
 		ipifc_nbr_fmt(s, &b);
 	else if (strcmp(path, "ippolicy") == 0)
 		ipifc_policy_fmt(s, &b);
+	else if (strcmp(path, "ipstats") == 0 && s->hooks != NULL &&
+	    s->hooks->stats != NULL)
+		s->hooks->stats(s, &b);
 	else if ((ifc = path_ifc(s, path, &rest)) != NULL) {
 		if (strcmp(rest, "status") == 0)
 			fmt_status(ifc, &b);

@@ -666,7 +666,20 @@ rt_ctl_remove(struct ipifc_stack *s, int argc, char **argv)
 	if (strcmp(s->rtab->sorted[i]->r.tag, tag_ifc) == 0)
 		return "route belongs to an address";
 	rt_delete(s, i);
+	/* an address may imply this route: it owns it again */
+	ipifc_prefix_reconcile(s, &dst, plen);
 	return NULL;
+}
+
+/* User routes went: the addresses take back the keys they held. */
+static void
+reconcile_all(struct ipifc_stack *s)
+{
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++)
+		if (s->ifc[i] != NULL)
+			ipifc_prefix_reconcile_ifc(s->ifc[i]);
 }
 
 static const char *
@@ -676,6 +689,7 @@ rt_ctl_flush(struct ipifc_stack *s, int argc, char **argv)
 		return "usage: flush [TAG]";
 	if (argc == 1) {
 		rt_purge(s, rt_notifc, NULL);
+		reconcile_all(s);
 		return NULL;
 	}
 	if (!rt_tagok(argv[1]))
@@ -683,6 +697,7 @@ rt_ctl_flush(struct ipifc_stack *s, int argc, char **argv)
 	if (strcmp(argv[1], tag_ifc) == 0)
 		return "ifc routes follow their addresses";
 	rt_purge(s, rt_bytag, argv[1]);
+	reconcile_all(s);
 	return NULL;
 }
 

@@ -33,6 +33,18 @@ ipifc_self_find(const struct ipifc_stack *s, const struct ipifc_ip *a)
 	return NULL;
 }
 
+/* Is 0.0.0.0 or :: configured as a local address (not a broadcast)? */
+static int
+acceptall(const struct ipifc_stack *s)
+{
+	const struct ipifc_self *p;
+
+	return ((p = ipifc_self_find(s, &ipifc_ip_unspec4)) != NULL &&
+	    (p->type & IPIFC_RT_UNI)) ||
+	    ((p = ipifc_self_find(s, &ipifc_ip_unspec6)) != NULL &&
+	    (p->type & IPIFC_RT_UNI));
+}
+
 unsigned
 ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
@@ -42,7 +54,7 @@ ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 		return p->type & (IPIFC_RT_UNI | IPIFC_RT_BCAST |
 		    IPIFC_RT_MULTI);
 	/* plan9: while the unspecified address is ours, accept anything */
-	if (s->acceptall > 0)
+	if (acceptall(s))
 		return IPIFC_RT_UNI;
 	return 0;
 }
@@ -62,8 +74,6 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 		h = hash(a);
 		p->next = s->selfhash[h];
 		s->selfhash[h] = p;
-		if (ipifc_ip_isunspec(a))
-			s->acceptall++;
 	}
 	p->type |= type;
 	for (k = p->links; k != NULL; k = k->selfnext) {
@@ -101,8 +111,6 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 			break;
 		}
 	}
-	if (ipifc_ip_isunspec(&p->a))
-		s->acceptall--;
 	free(p);
 }
 

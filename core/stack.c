@@ -23,7 +23,8 @@ xorshift(void *arg)
 }
 
 struct ipifc_stack *
-ipifc_stack_new(const struct ipifc_stack_config *cfg)
+ipifc_core_new(const struct ipifc_stack_config *cfg,
+    const struct ipifc_medium *const *mediums, const struct ipifc_hooks *hooks)
 {
 	struct ipifc_stack *s;
 
@@ -33,6 +34,8 @@ ipifc_stack_new(const struct ipifc_stack_config *cfg)
 		free(s);
 		return NULL;
 	}
+	s->mediums = mediums;
+	s->hooks = hooks;
 	if (cfg != NULL) {
 		s->id = cfg->id;
 		s->now = cfg->now;
@@ -64,8 +67,39 @@ ipifc_stack_free(struct ipifc_stack *s)
 	for (i = 0; i < IPIFC_MAXIFC; i++)
 		if (s->ifc[i] != NULL)
 			ipifc_ifc_unbind(s->ifc[i]);
+	if (s->hooks != NULL && s->hooks->free != NULL)
+		s->hooks->free(s);
 	ipifc_rtab_free(s->rtab);
 	free(s);
+}
+
+const struct ipifc_medium *
+ipifc_medium_find(struct ipifc_stack *s, const char *name)
+{
+	const struct ipifc_medium *const *m;
+
+	for (m = s->mediums; m != NULL && *m != NULL; m++)
+		if (strcmp((*m)->name, name) == 0)
+			return *m;
+	return NULL;
+}
+
+void
+ipifc_set_link(struct ipifc_stack *s, const struct ipifc_link_ops *ops,
+    void *arg)
+{
+	if (ops != NULL)
+		s->link = *ops;
+	else
+		memset(&s->link, 0, sizeof(s->link));
+	s->linkarg = arg;
+}
+
+void
+ipifc_set_deliver(struct ipifc_stack *s, ipifc_deliver_fn *fn, void *arg)
+{
+	s->deliver = fn;
+	s->deliverarg = arg;
 }
 
 uint64_t
@@ -81,6 +115,9 @@ ipifc_advance(struct ipifc_stack *s, uint64_t now)
 		return;		/* the clock is monotonic */
 	s->now = now;
 	ipifc_lifc_timers(s);
+	ipifc_nbr_timers(s);
+	if (s->hooks != NULL && s->hooks->timers != NULL)
+		s->hooks->timers(s);
 }
 
 uint64_t
@@ -99,6 +136,11 @@ ipifc_next_deadline(const struct ipifc_stack *s)
 				min = d;
 		}
 	}
+	if ((d = ipifc_nbr_deadline(s)) < min)
+		min = d;
+	if (s->hooks != NULL && s->hooks->deadline != NULL &&
+	    (d = s->hooks->deadline(s)) < min)
+		min = d;
 	return min;
 }
 

@@ -12,6 +12,8 @@
 #define IPIFC_MAXGROUPS		256	/* IP multicast groups per interface */
 #define IPIFC_MAXMEMBERS	1024	/* listener memberships per stack */
 #define IPIFC_MAXNBR		256	/* neighbor entries per interface */
+#define IPIFC_NBR_QLEN		3	/* packets waiting per unresolved neighbor */
+#define IPIFC_SENDQ		64	/* frames waiting for a busy backend */
 #define IPIFC_MAXPOLICY		64	/* RFC 6724 policy table rows */
 #define IPIFC_MAXSUBS		16	/* event subscribers per stack */
 #define IPIFC_SELFHASH		256	/* self-table hash buckets (power of 2) */
@@ -28,6 +30,12 @@
 #define IPIFC_MAXRTRADVINTERVAL	600000	/* ms */
 #define IPIFC_MINRTRADVINTERVAL	198000	/* ms: 0.33 * max */
 #define IPIFC_DEFHOPLIMIT	64	/* RFC 8200 / IANA default */
+
+/* RFC 4861 10 protocol constants (ARP uses the same machine) */
+#define IPIFC_MAX_MULTICAST_SOLICIT	3
+#define IPIFC_MAX_UNICAST_SOLICIT	3
+#define IPIFC_REACHABLE_TIME		30000	/* ms */
+#define IPIFC_DELAY_FIRST_PROBE		5000	/* ms */
 
 #define IPIFC_INFINITE		0xffffffffu	/* lifetime, RFC 4861 4.6.2 */
 

@@ -113,6 +113,7 @@ enum ipifc_event_type {
 	IPIFC_EV_ADDR_READY,		/* tentative -> preferred */
 	IPIFC_EV_ADDR_DEPRECATED,
 	IPIFC_EV_ADDR_DUPLICATE,
+	IPIFC_EV_ADDR_CONFLICT,		/* IPv4: RFC 5227 conflict */
 	IPIFC_EV_GROUP_JOIN,
 	IPIFC_EV_GROUP_LEAVE,
 	IPIFC_EV_ROUTE_ADD,
@@ -134,6 +135,9 @@ struct ipifc_event {
 };
 
 typedef void ipifc_event_fn(void *arg, const struct ipifc_event *ev);
+
+/* Route and self-table type letters: family, then i u b m p y. */
+char	*ipifc_type_fmt(unsigned type, char *buf, size_t len);
 
 /* Format an event as one line (no newline). */
 char	*ipifc_event_fmt(const struct ipifc_event *ev, char *buf, size_t len);
@@ -175,6 +179,70 @@ void	ipifc_client_free(struct ipifc_client *c);
 const char *ipifc_write(struct ipifc_stack *s, struct ipifc_client *c,
 	    const char *path, const char *text, char *reply, size_t replylen);
 char	*ipifc_read(struct ipifc_stack *s, const char *path, const char **err);
+
+/* ---- links: the caller moves the frames (DESIGN "Mediums") ---- */
+
+/*
+ * The backend behind an interface's DEV ("sim:SEG", "tap:NAME",
+ * "packet:IFNAME", "tun:NAME").  open may fill mac (six bytes, ether) with
+ * the device's address (mac is NULL on a medium without a link layer);
+ * it returns 0 or a negative errno, and then the bind fails with that
+ * error.  send transmits one frame: an Ethernet frame
+ * on ether, a raw IP packet on pkt; it returns 0, or -EAGAIN when the
+ * backend is busy: the stack keeps the frame in a bounded queue and sends
+ * it when told ipifc_link_writable.  Any other error counts in errout.
+ * Without link operations interfaces bind without a backend and frames
+ * are dropped (counted in errout).
+ */
+struct ipifc_link_ops {
+	int	(*open)(void *arg, int ifc, const char *dev, uint8_t mac[6]);
+	void	(*close)(void *arg, int ifc);
+	int	(*send)(void *arg, int ifc, const uint8_t *frame, size_t len);
+	/*
+	 * An interface ctl message the stack does not know (such as
+	 * `capture FILE`): NULL if handled, else a one-line error.  May be
+	 * NULL: then the message is unknown.
+	 */
+	const char *(*ctl)(void *arg, int ifc, int argc, char **argv);
+};
+
+void	ipifc_set_link(struct ipifc_stack *s, const struct ipifc_link_ops *ops,
+	    void *arg);
+/* A frame received on interface ifc, at the stack's current time. */
+void	ipifc_input(struct ipifc_stack *s, int ifc, const uint8_t *frame,
+	    size_t len);
+/* The backend can take frames again: the send queue drains. */
+void	ipifc_link_writable(struct ipifc_stack *s, int ifc);
+/* The backend's carrier: sets or clears the running flag. */
+void	ipifc_carrier(struct ipifc_stack *s, int ifc, int up);
+
+/*
+ * Datagrams for the library's user: every packet addressed to us whose
+ * protocol the stack does not consume itself (ICMP echo replies, UDP, TCP
+ * ...).  payload is the IP payload; proto the IP protocol number.
+ */
+struct ipifc_datagram {
+	struct ipifc_ip src, dst;
+	int	proto;
+	int	ttl;			/* TTL or hop limit as received */
+	int	ifc;
+	const uint8_t *payload;
+	size_t	len;
+};
+
+typedef void ipifc_deliver_fn(void *arg, const struct ipifc_datagram *d);
+void	ipifc_set_deliver(struct ipifc_stack *s, ipifc_deliver_fn *fn,
+	    void *arg);
+/*
+ * Send payload as protocol proto to dst; src NULL: chosen by source
+ * selection.  ttl 0: the default.  0 or a negative errno.
+ */
+int	ipifc_send(struct ipifc_stack *s, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int proto, int ttl,
+	    const uint8_t *payload, size_t len);
+/* An ICMP or ICMPv6 echo request (RFC 792, RFC 4443 4.1). */
+int	ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst,
+	    uint16_t id, uint16_t seq, size_t datalen);
 
 /* ---- lookups (answers for callers and the scenario runner) ---- */
 

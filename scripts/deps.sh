@@ -10,6 +10,7 @@ gcc		command -v gcc
 libc6-dev	test -e /usr/include/stdio.h
 pkg-config	command -v pkg-config
 libcmocka-dev	pkg-config --exists cmocka
+tcpdump		command -v tcpdump
 "
 
 ipifc_deps()

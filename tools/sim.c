@@ -6,6 +6,12 @@
  * through the public API only, and its result printed, so the output reads
  * like the script with the answers interleaved.  Nothing here reads a real
  * clock or a real random source: the same script gives the same output.
+ *
+ * Every stack's links are sim segments (io/simseg.c): an interface bound
+ * to sim:NAME on two hosts puts them on one Ethernet.  Frames move at the
+ * virtual time they are sent: after every command, and at every step of
+ * `advance`, the runner hands out what is queued (and what that causes)
+ * before the clock moves on.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -16,6 +22,8 @@
 #include <string.h>
 
 #include "ipifc.h"
+#include "pcap.h"
+#include "simseg.h"
 #include "sim.h"
 
 #define SIM_MAXHOSTS	64	/* stacks per scenario */
@@ -23,6 +31,10 @@
 #define SIM_MAXLINE	4096	/* bytes per script line, without newline */
 #define SIM_MAXARGS	16	/* words kept per line (write keeps the rest) */
 #define SIM_DEFSEED	1
+#define SIM_MAXSAME	16	/* timer rounds in one ms (see sim_run_until) */
+#define SIM_MAXPING	1000	/* requests per ping command */
+#define SIM_PINGSIZE	56	/* ping's default data bytes */
+#define SIM_PINGID	0x5300	/* ICMP id: this plus the host's index */
 
 struct sim;
 
@@ -30,8 +42,21 @@ struct host {
 	char		 name[SIM_NAMELEN];
 	struct ipifc_stack *stack;
 	struct ipifc_client *client;	/* does every write on this host */
+	struct ipifc_simhost *link;	/* its interfaces on the segments */
+	uint16_t	 pingid;
 	int		 monitor;	/* subscribed to the stack's events */
 	struct sim	*sim;
+};
+
+/* The ping command running now (one at a time: commands are in order). */
+struct ping {
+	struct host	*host;		/* NULL: none */
+	int		 v4;
+	int		 count;		/* requests to send */
+	uint64_t	 sent[SIM_MAXPING + 1];	/* by seq: when, ms */
+	uint8_t		 got[SIM_MAXPING + 1];	/* by seq: replies seen */
+	int		 nsent;		/* requests sent so far */
+	int		 received, dups;
 };
 
 struct sim {
@@ -40,6 +65,8 @@ struct sim {
 	int		 nhosts;
 	struct host	*cur;
 	uint64_t	 now;		/* the virtual clock, ms */
+	struct ipifc_simnet *net;	/* the sim segments */
+	struct ping	 ping;
 	uint64_t	 rng;		/* splitmix64 state */
 	unsigned long	 lineno;
 	int		 failed;	/* some line was not understood */
@@ -99,6 +126,39 @@ sim_event(void *arg, const struct ipifc_event *ev)
 	fprintf(h->sim->out, "event %s: %s\n", h->name, buf);
 }
 
+/*
+ * Datagrams for a host: only echo replies to the ping it is running are
+ * wanted (ICMP type 0, RFC 792; ICMPv6 type 129, RFC 4443 4.2), matched
+ * by the host's id and a sequence number already sent.
+ */
+static void
+sim_datagram(void *arg, const struct ipifc_datagram *d)
+{
+	struct host *h = arg;
+	struct sim *sim = h->sim;
+	struct ping *pg = &sim->ping;
+	char from[IPIFC_IPSTRLEN];
+	unsigned id, seq;
+
+	if (pg->host != h || d->len < 8 || d->payload[1] != 0)
+		return;
+	if (pg->v4 ? d->proto != 1 || d->payload[0] != 0 :
+	    d->proto != 58 || d->payload[0] != 129)
+		return;
+	id = (unsigned)d->payload[4] << 8 | d->payload[5];
+	seq = (unsigned)d->payload[6] << 8 | d->payload[7];
+	if (id != h->pingid || seq < 1 || seq > (unsigned)pg->nsent)
+		return;
+	if (pg->got[seq]++ == 0)
+		pg->received++;
+	else
+		pg->dups++;
+	fprintf(sim->out, "%zu bytes from %s: icmp_seq=%u ttl=%d time=%llu "
+	    "ms%s\n", d->len, ipifc_ip_fmt(&d->src, from, sizeof(from)), seq,
+	    d->ttl, (unsigned long long)(sim->now - pg->sent[seq]),
+	    pg->got[seq] > 1 ? " (DUP!)" : "");
+}
+
 static struct host *
 sim_host_find(struct sim *sim, const char *name)
 {
@@ -138,6 +198,17 @@ sim_host_new(struct sim *sim, const char *name, const char **why)
 		*why = "cannot create the stack's client";
 		return NULL;
 	}
+	if ((h->link = ipifc_simhost_new(sim->net, h->stack)) == NULL) {
+		ipifc_client_free(h->client);
+		ipifc_stack_free(h->stack);
+		h->client = NULL;
+		h->stack = NULL;
+		*why = "cannot attach the stack to the sim segments";
+		return NULL;
+	}
+	ipifc_set_link(h->stack, &ipifc_simseg_ops, h->link);
+	ipifc_set_deliver(h->stack, sim_datagram, h);
+	h->pingid = (uint16_t)(SIM_PINGID + sim->nhosts);
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	h->sim = sim;
 	sim->nhosts++;
@@ -148,7 +219,7 @@ static void
 sim_free(struct sim *sim)
 {
 	struct host *h;
-	int i;
+	int i, rc;
 
 	/* No events after the script: stop monitoring before freeing. */
 	for (i = 0; i < sim->nhosts; i++) {
@@ -157,15 +228,21 @@ sim_free(struct sim *sim)
 			ipifc_unsubscribe(h->stack, sim_event, h);
 		h->monitor = 0;
 	}
+	/* The stacks close their links; then the segments can go. */
 	for (i = 0; i < sim->nhosts; i++) {
 		h = &sim->hosts[i];
 		ipifc_client_free(h->client);
 		ipifc_stack_free(h->stack);
+		ipifc_simhost_free(h->link);
 		h->client = NULL;
 		h->stack = NULL;
+		h->link = NULL;
 	}
 	sim->nhosts = 0;
 	sim->cur = NULL;
+	if ((rc = ipifc_simnet_free(sim->net)) != 0)
+		fprintf(sim->out, "error: capture: %s\n", strerror(-rc));
+	sim->net = NULL;
 }
 
 /* "500ms", "3s", "2m", "1h" in ms; -1 if malformed or too large. */
@@ -329,11 +406,61 @@ sim_advance_all(struct sim *sim, uint64_t now)
 		ipifc_advance(sim->hosts[i].stack, now);
 }
 
+/*
+ * Hand out the frames queued on the segments, and those they cause, at
+ * the current time.  The segments' storm guard bounds the work.
+ */
+static void
+sim_flush(struct sim *sim)
+{
+	ipifc_simnet_deliver(sim->net, sim->now);
+}
+
+/*
+ * Run the clock to target: step every stack from deadline to deadline,
+ * so that what one stack does at time t is seen by the others at t, and
+ * deliver the frames sent at each step before the next.  Timers that
+ * frames arm for the current ms run in it; a deadline that does not move
+ * once run is stepped past by 1 ms after SIM_MAXSAME rounds.
+ */
+static void
+sim_run_until(struct sim *sim, uint64_t target)
+{
+	uint64_t min, dl, t;
+	int i, same = 0;
+
+	sim_flush(sim);
+	for (;;) {
+		min = UINT64_MAX;
+		for (i = 0; i < sim->nhosts; i++) {
+			dl = ipifc_next_deadline(sim->hosts[i].stack);
+			if (dl < min)
+				min = dl;
+		}
+		if (min > target)
+			break;
+		t = min < sim->now ? sim->now : min;
+		if (t > sim->now)
+			same = 0;
+		else if (++same > SIM_MAXSAME) {
+			t = sim->now + 1;
+			same = 0;
+		}
+		if (t > target)
+			break;
+		sim->now = t;
+		sim_advance_all(sim, t);
+		sim_flush(sim);
+	}
+	sim->now = target;
+	sim_advance_all(sim, target);
+	sim_flush(sim);
+}
+
 static void
 cmd_advance(struct sim *sim, struct line *l)
 {
-	uint64_t d, target, min, dl, t;
-	int i, stepped = 0;
+	uint64_t d;
 
 	if (l->argc != 2) {
 		sim_error(sim, "usage: advance DURATION");
@@ -349,33 +476,7 @@ cmd_advance(struct sim *sim, struct line *l)
 		sim_error(sim, "duration too long: %s", l->argv[1]);
 		return;
 	}
-	target = sim->now + d;
-
-	/*
-	 * Step every stack from deadline to deadline, so that what one
-	 * stack does at time t is seen by the others at t.  A deadline that
-	 * does not move once run is stepped past by 1 ms.
-	 */
-	for (;;) {
-		min = UINT64_MAX;
-		for (i = 0; i < sim->nhosts; i++) {
-			dl = ipifc_next_deadline(sim->hosts[i].stack);
-			if (dl < min)
-				min = dl;
-		}
-		if (min > target)
-			break;
-		t = min < sim->now ? sim->now : min;
-		if (stepped && t <= sim->now)
-			t = sim->now + 1;
-		if (t > target)
-			break;
-		sim->now = t;
-		sim_advance_all(sim, t);
-		stepped = 1;
-	}
-	sim->now = target;
-	sim_advance_all(sim, target);
+	sim_run_until(sim, sim->now + d);
 }
 
 static int
@@ -498,17 +599,130 @@ cmd_seed(struct sim *sim, struct line *l)
 	sim->rng = n;
 }
 
+/*
+ * ping [-c N] [-s SIZE] ADDR: a request a virtual second, then a second's
+ * wait for the last reply; the words of ping(8).  A request the stack
+ * refuses (no route, no source) prints "error: ping: REASON" and counts
+ * as transmitted and lost, so the summary tells the failure.
+ */
 static void
 cmd_ping(struct sim *sim, struct line *l)
 {
-	fprintf(sim->out, "error: ping needs the packet path (not built yet)\n");
+	struct host *h = sim->cur;
+	struct ping *pg = &sim->ping;
+	struct ipifc_ip dst;
+	uint64_t n, count = 3, size = SIM_PINGSIZE;
+	char buf[IPIFC_IPSTRLEN];
+	int i, rc, seq, lost;
+
+	if (l->argc > SIM_MAXARGS) {
+		sim_error(sim, "usage: ping [-c N] [-s SIZE] ADDR");
+		return;
+	}
+	for (i = 1; i + 1 < l->argc && l->argv[i][0] == '-'; i += 2) {
+		if (strcmp(l->argv[i], "-c") == 0 &&
+		    sim_number(l->argv[i + 1], SIM_MAXPING, &n) == 0 && n > 0)
+			count = n;
+		else if (strcmp(l->argv[i], "-s") == 0 &&
+		    sim_number(l->argv[i + 1], 65535, &n) == 0)
+			size = n;
+		else {
+			sim_error(sim, "bad ping option: %s %s (want -c 1..%d "
+			    "or -s 0..65535)", l->argv[i], l->argv[i + 1],
+			    SIM_MAXPING);
+			return;
+		}
+	}
+	if (i + 1 != l->argc) {
+		sim_error(sim, "usage: ping [-c N] [-s SIZE] ADDR");
+		return;
+	}
+	if (sim_ip(sim, l->argv[i], &dst) == -1)
+		return;
+
+	memset(pg, 0, sizeof(*pg));
+	pg->host = h;
+	pg->v4 = ipifc_ip_isv4(&dst);
+	pg->count = (int)count;
+	ipifc_ip_fmt(&dst, buf, sizeof(buf));
+	fprintf(sim->out, "PING %s %d data bytes\n", buf, (int)size);
+	for (seq = 1; seq <= pg->count; seq++) {
+		if (seq > 1)
+			sim_run_until(sim, sim->now + 1000);
+		pg->sent[seq] = sim->now;
+		pg->nsent = seq;
+		rc = ipifc_ping(h->stack, &dst, h->pingid, (uint16_t)seq,
+		    (size_t)size);
+		if (rc != 0)
+			fprintf(sim->out, "error: ping: %s\n",
+			    strerror(rc < 0 ? -rc : rc));
+		sim_flush(sim);
+	}
+	sim_run_until(sim, sim->now + 1000);
+	lost = pg->nsent - pg->received;
+	fprintf(sim->out, "--- %s ping statistics ---\n", buf);
+	fprintf(sim->out, "%d packets transmitted, %d received", pg->nsent,
+	    pg->received);
+	if (pg->dups > 0)
+		fprintf(sim->out, ", +%d duplicates", pg->dups);
+	fprintf(sim->out, ", %g%% packet loss\n",
+	    100.0 * lost / pg->nsent);
+	pg->host = NULL;
 }
 
+/*
+ * capture SEGMENT FILE|off: every frame sent on the segment from now on
+ * goes to the pcap file FILE (relative to the current directory).
+ */
 static void
 cmd_capture(struct sim *sim, struct line *l)
 {
-	fprintf(sim->out,
-	    "error: capture needs the packet path (not built yet)\n");
+	const char *path;
+	int rc;
+
+	if (l->argc != 3) {
+		sim_error(sim, "usage: capture SEGMENT FILE|off");
+		return;
+	}
+	path = strcmp(l->argv[2], "off") == 0 ? NULL : l->argv[2];
+	if ((rc = ipifc_simnet_capture(sim->net, l->argv[1], path)) != 0)
+		fprintf(sim->out, "error: capture %s: %s\n", l->argv[1],
+		    strerror(-rc));
+}
+
+/* segment NAME: the segment's counters. */
+static void
+cmd_segment(struct sim *sim, struct line *l)
+{
+	struct ipifc_simseg_stats st;
+	const char *kind;
+
+	if (l->argc != 2) {
+		sim_error(sim, "usage: segment NAME");
+		return;
+	}
+	if (ipifc_simnet_stats(sim->net, l->argv[1], &st) != 0) {
+		fprintf(sim->out, "error: no segment %s\n", l->argv[1]);
+		return;
+	}
+	switch (st.linktype) {
+	case 0:
+		kind = "-";
+		break;
+	case IPIFC_PCAP_RAW:
+		kind = "raw";
+		break;
+	default:
+		kind = "ether";
+		break;
+	}
+	fprintf(sim->out, "ports %d kind %s capture %s sent %llu "
+	    "delivered %llu queued %d dropfull %llu dropstorm %llu "
+	    "dropbig %llu\n", st.ports, kind, st.capturing ? "on" : "off",
+	    (unsigned long long)st.sent, (unsigned long long)st.delivered,
+	    st.queued, (unsigned long long)st.drop_full,
+	    (unsigned long long)st.drop_storm,
+	    (unsigned long long)st.drop_big);
 }
 
 static const struct sim_cmd sim_cmds[] = {
@@ -522,6 +736,7 @@ static const struct sim_cmd sim_cmds[] = {
 	{ "seed", cmd_seed },
 	{ "ping", cmd_ping },
 	{ "capture", cmd_capture },
+	{ "segment", cmd_segment },
 };
 
 /* Split work into words; rest[i] points at word i within line. */
@@ -583,6 +798,7 @@ sim_line(struct sim *sim, const char *line)
 	for (i = 0; i < sizeof(sim_cmds) / sizeof(sim_cmds[0]); i++) {
 		if (strcmp(l.argv[0], sim_cmds[i].name) == 0) {
 			sim_cmds[i].fn(sim, &l);
+			sim_flush(sim);
 			return 0;
 		}
 	}
@@ -604,6 +820,11 @@ sim_run(FILE *in, FILE *out)
 	}
 	sim->out = out;
 	sim->rng = SIM_DEFSEED;
+	if ((sim->net = ipifc_simnet_new()) == NULL) {
+		fprintf(stderr, "ipifc: sim: %s\n", strerror(errno));
+		free(sim);
+		return 1;
+	}
 
 	while (fgets(buf, sizeof(buf), in) != NULL) {
 		sim->lineno++;

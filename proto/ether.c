@@ -1,0 +1,156 @@
+/*
+ * The ether medium: Ethernet II framing (RFC 894 for IPv4, RFC 2464 for
+ * IPv6), the receive filter built from the interface's link-layer group
+ * list, and neighbor resolution (ARP for IPv4, ND for IPv6) on output.
+ */
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+#define ETHERTYPE_IP	0x0800
+#define ETHERTYPE_ARP	0x0806
+#define ETHERTYPE_IPV6	0x86dd
+
+static const uint8_t bcastmac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+static int
+hasprefix(const char *dev, const char *p)
+{
+	size_t n = strlen(p);
+
+	return strncmp(dev, p, n) == 0 && dev[n] != '\0';
+}
+
+static const char *
+ether_bind(struct ipifc_ifc *ifc, const char *dev)
+{
+	if (!hasprefix(dev, "sim:") && !hasprefix(dev, "tap:") &&
+	    !hasprefix(dev, "packet:"))
+		return ipifc_errf(ifc->stack, "bad ether device %s: want "
+		    "sim:SEGMENT, tap:NAME or packet:IFNAME", dev);
+	return ipifc_link_open(ifc, dev);
+}
+
+static void
+ether_unbind(struct ipifc_ifc *ifc)
+{
+	ipifc_link_close(ifc);
+}
+
+/* Is a frame to dst for us?  Unicast to our MAC, broadcast, a group we
+ * joined; anything with promisc, any group with allmulti. */
+static int
+ether_accept(const struct ipifc_ifc *ifc, const uint8_t *dst)
+{
+	int i;
+
+	if (ifc->flags & IPIFC_F_PROMISC)
+		return 1;
+	if ((dst[0] & 1) == 0)
+		return memcmp(dst, ifc->mac, 6) == 0;
+	if (memcmp(dst, bcastmac, 6) == 0 || (ifc->flags & IPIFC_F_ALLMULTI))
+		return 1;
+	for (i = 0; i < ifc->nllgroups; i++)
+		if (memcmp(dst, ifc->llgroups[i].mac, 6) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+ether_bread(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
+{
+	struct ipifc_eth e;
+
+	if (ipifc_eth_parse(frame, len, &e) < 0) {
+		ifc->cnt.errin++;
+		return;
+	}
+	if (!ether_accept(ifc, e.dst))
+		return;
+	ifc->cnt.pktin++;
+	switch (e.type) {
+	case ETHERTYPE_IP:
+		ipifc_ip4_input(ifc, e.payload, e.plen, (e.dst[0] & 1) != 0);
+		break;
+	case ETHERTYPE_IPV6:
+		ipifc_ip6_input(ifc, e.payload, e.plen);
+		break;
+	case ETHERTYPE_ARP:
+		ipifc_arp_input(ifc, e.payload, e.plen);
+		break;
+	default:
+		break;		/* not ours to speak */
+	}
+}
+
+void
+ipifc_ether_send(struct ipifc_ifc *ifc, const uint8_t *dst, uint16_t type,
+    const uint8_t *payload, size_t len)
+{
+	uint8_t frame[IPIFC_ETHHDR + 9216];
+
+	if (len > sizeof(frame) - IPIFC_ETHHDR) {
+		ifc->cnt.errout++;
+		return;
+	}
+	ipifc_eth_build(frame, sizeof(frame), dst, ifc->mac, type);
+	memcpy(frame + IPIFC_ETHHDR, payload, len);
+	ipifc_ifc_transmit(ifc, frame, IPIFC_ETHHDR + len);
+}
+
+static void
+ether_bwrite(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
+    const struct ipifc_ip *nexthop)
+{
+	int v4 = ipifc_ip_isv4(nexthop);
+	uint8_t mac[6];
+
+	if (ipifc_ip_ismulti(nexthop))
+		ipifc_ip_multimac(mac, nexthop);
+	else if (v4 && (ipifc_ip_isbcast(nexthop) ||
+	    (ipifc_ipforme(ifc->stack, nexthop) & IPIFC_RT_BCAST) ||
+	    (ifc->flags & IPIFC_F_NOARP)))
+		memcpy(mac, bcastmac, 6);
+	else if (!ipifc_nbr_resolve(ifc, nexthop, pkt, len, mac))
+		return;		/* waits for resolution */
+	ipifc_ether_send(ifc, mac, v4 ? ETHERTYPE_IP : ETHERTYPE_IPV6, pkt,
+	    len);
+}
+
+static void
+ether_areg(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
+{
+	if (ipifc_lifc_isv4(l))
+		ipifc_arp_announce(ifc, &l->local);
+}
+
+static void
+ether_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+    const uint8_t *mac)
+{
+	if (ipifc_ip_isv4(ip))
+		ipifc_arp_request(ifc, ip, mac);
+	else
+		ipifc_nd_solicit(ifc, ip, mac);
+}
+
+static void
+nop_multi(struct ipifc_ifc *ifc, const uint8_t *mac)
+{
+}
+
+/* MTUs are IP MTUs: RFC 791 requires 68 octets at least. */
+const struct ipifc_medium ipifc_ether_medium = {
+	.name = "ether", .hwlen = 6,
+	.mintu = 68, .maxtu = 9000, .deftu = 1500,
+	.flags = IPIFC_F_BROADCAST | IPIFC_F_MULTICAST,
+	.bind = ether_bind,
+	.unbind = ether_unbind,
+	.bwrite = ether_bwrite,
+	.bread = ether_bread,
+	.addmulti = nop_multi,
+	.remmulti = nop_multi,
+	.areg = ether_areg,
+	.solicit = ether_solicit,
+};

@@ -1,0 +1,200 @@
+/*
+ * IPv4 reassembly (RFC 791 3.2, RFC 815 holes kept as a bitmap of 8-byte
+ * blocks): a bounded table of datagrams in progress, each with a deadline;
+ * when the table is full the oldest gives way, counted.  Overlapping
+ * fragments are accepted only when they agree in length bounds; a
+ * datagram over 65535 bytes is dropped.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+static struct ipifc_reasm *
+reasm_find(struct ipifc_proto *p, const struct ipifc_ip4 *h)
+{
+	struct ipifc_reasm *r;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXREASM; i++) {
+		r = &p->reasm[i];
+		if (r->used && r->id == h->id && r->proto == h->proto &&
+		    ipifc_ip_eq(&r->src, &h->src) &&
+		    ipifc_ip_eq(&r->dst, &h->dst))
+			return r;
+	}
+	return NULL;
+}
+
+static void
+reasm_drop(struct ipifc_reasm *r)
+{
+	free(r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+static struct ipifc_reasm *
+reasm_new(struct ipifc_stack *s, const struct ipifc_ip4 *h, int ifc)
+{
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_reasm *r = NULL, *oldest = NULL;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXREASM; i++) {
+		if (!p->reasm[i].used) {
+			r = &p->reasm[i];
+			break;
+		}
+		if (oldest == NULL || p->reasm[i].deadline < oldest->deadline)
+			oldest = &p->reasm[i];
+	}
+	if (r == NULL) {
+		p->drops_reasm++;
+		reasm_drop(oldest);
+		r = oldest;
+	}
+	if ((r->buf = malloc(IPIFC_IP4_HLEN + IPIFC_IP4_MAXOPT + 65536)) ==
+	    NULL)
+		return NULL;
+	r->used = 1;
+	r->src = h->src;
+	r->dst = h->dst;
+	r->id = h->id;
+	r->proto = h->proto;
+	r->ifc = ifc;
+	r->deadline = s->now + IPIFC_REASM_TIMEOUT;
+	return r;
+}
+
+static int
+complete(const struct ipifc_reasm *r)
+{
+	size_t b;
+
+	if (r->total == 0 || !r->gotfirst)
+		return 0;
+	for (b = 0; b < (r->total + 7) / 8; b++)
+		if ((r->have[b / 8] & (1u << (b % 8))) == 0)
+			return 0;
+	return 1;
+}
+
+int
+ipifc_reasm4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
+    const uint8_t *pkt, const uint8_t **whole, size_t *wlen)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_reasm *r;
+	struct ipifc_ip4 hh;
+	size_t off = ipifc_ip4_fragoff(h), end = off + h->plen, b;
+	int n;
+
+	/* every fragment but the last carries a multiple of 8 bytes */
+	if (end > 65535 - IPIFC_IP4_HLEN ||
+	    (ipifc_ip4_mf(h) && (h->plen % 8) != 0) || h->plen == 0) {
+		proto_of(s)->drops_reasm++;
+		return 0;
+	}
+	if ((r = reasm_find(proto_of(s), h)) == NULL &&
+	    (r = reasm_new(s, h, ifc->num)) == NULL)
+		return 0;
+	if (!ipifc_ip4_mf(h)) {
+		if (r->total != 0 && r->total != end) {
+			proto_of(s)->drops_reasm++;
+			reasm_drop(r);
+			return 0;
+		}
+		r->total = end;
+	}
+	if (r->total != 0 && end > r->total) {
+		proto_of(s)->drops_reasm++;
+		reasm_drop(r);
+		return 0;
+	}
+	if (off == 0) {
+		/* the first fragment's header, options included, leads */
+		memcpy(r->buf, pkt, (size_t)h->hlen);
+		r->hlen = (size_t)h->hlen;
+		r->gotfirst = 1;
+	}
+	memcpy(r->buf + IPIFC_IP4_HLEN + IPIFC_IP4_MAXOPT + off, h->payload,
+	    h->plen);
+	for (b = off / 8; b < (end + 7) / 8; b++)
+		r->have[b / 8] |= (uint8_t)(1u << (b % 8));
+	if (!complete(r))
+		return 0;
+	/* close the gap between the header and the data, then fix the header */
+	memmove(r->buf + r->hlen, r->buf + IPIFC_IP4_HLEN + IPIFC_IP4_MAXOPT,
+	    r->total);
+	memset(&hh, 0, sizeof(hh));
+	hh.tos = r->buf[1];
+	hh.id = r->id;
+	hh.ttl = r->buf[8];
+	hh.proto = r->proto;
+	hh.src = r->src;
+	hh.dst = r->dst;
+	hh.opts = r->buf + IPIFC_IP4_HLEN;
+	hh.optlen = r->hlen - IPIFC_IP4_HLEN;
+	hh.plen = r->total;
+	/* the builder writes the header in place: options copied over themselves */
+	if ((n = ipifc_ip4_build(r->buf, r->hlen + r->total, &hh)) < 0) {
+		reasm_drop(r);
+		return 0;
+	}
+	*whole = r->buf;
+	*wlen = (size_t)n + r->total;
+	r->used = 2;		/* handed out; freed by ipifc_reasm_done */
+	return 1;
+}
+
+void
+ipifc_reasm_done(struct ipifc_stack *s, const uint8_t *whole)
+{
+	struct ipifc_proto *p = proto_of(s);
+	int i;
+
+	for (i = 0; i < IPIFC_MAXREASM; i++)
+		if (p->reasm[i].buf == whole)
+			reasm_drop(&p->reasm[i]);
+}
+
+void
+ipifc_reasm_timers(struct ipifc_stack *s)
+{
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_reasm *r;
+	int i;
+
+	/* RFC 792 lets the time-exceeded message go unsent: it is not sent */
+	for (i = 0; i < IPIFC_MAXREASM; i++) {
+		r = &p->reasm[i];
+		if (r->used != 1 || s->now < r->deadline)
+			continue;
+		p->drops_reasm++;
+		reasm_drop(r);
+	}
+}
+
+uint64_t
+ipifc_reasm_deadline(const struct ipifc_stack *s)
+{
+	const struct ipifc_proto *p = s->proto;
+	uint64_t min = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXREASM; i++)
+		if (p->reasm[i].used == 1 && p->reasm[i].deadline < min)
+			min = p->reasm[i].deadline;
+	return min;
+}
+
+void
+ipifc_reasm_free(struct ipifc_stack *s)
+{
+	struct ipifc_proto *p = proto_of(s);
+	int i;
+
+	for (i = 0; i < IPIFC_MAXREASM; i++)
+		reasm_drop(&p->reasm[i]);
+}

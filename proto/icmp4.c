@@ -1,0 +1,110 @@
+/*
+ * ICMPv4 (RFC 792): echo replies, and the errors the stack sends, under
+ * the rules of RFC 1122 3.2.2 (never about an ICMP error, a non-first
+ * fragment, a broadcast or multicast, or an invalid source) and a rate
+ * limit (RFC 1812 4.3.2.8).
+ */
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+/* A token bucket: ICMP_BURST errors, then one per ICMP_INTERVAL ms. */
+#define ICMP_BURST	10
+#define ICMP_INTERVAL	100
+
+int
+ipifc_icmp_ratelimit(struct ipifc_stack *s, uint64_t *tokens, uint64_t *last)
+{
+	uint64_t now = s->now, add;
+
+	if (*last == 0 && *tokens == 0)
+		*tokens = ICMP_BURST;
+	add = (now - *last) / ICMP_INTERVAL;
+	if (add > 0) {
+		*tokens = *tokens + add > ICMP_BURST ? ICMP_BURST :
+		    *tokens + add;
+		*last = now;
+	}
+	if (*tokens == 0) {
+		proto_of(s)->drops_icmprate++;
+		return 0;
+	}
+	(*tokens)--;
+	return 1;
+}
+
+static void
+icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, const struct ipifc_icmp *m)
+{
+	uint8_t buf[IPIFC_MAXPKT];
+	int n;
+
+	if ((n = ipifc_icmp4_build(buf, sizeof(buf), m)) < 0)
+		return;
+	ipifc_ip4_output(ifc->stack, src, dst, IPIFC_PROTO_ICMP, 0, buf,
+	    (size_t)n, NULL);
+}
+
+void
+ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
+    int type, int code, uint32_t param)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_ip4 h;
+	struct ipifc_icmp m, orig;
+	uint32_t v;
+
+	if (ipifc_ip4_parse(pkt, len, &h) < 0)
+		return;
+	v = ipifc_ip_v4val(&h.src);
+	if (ipifc_ip_ismulti(&h.dst) || ipifc_ip_isbcast(&h.dst) ||
+	    (ipifc_ipforme(s, &h.dst) & IPIFC_RT_BCAST) ||
+	    ipifc_ip_ismulti(&h.src) || ipifc_ip_isbcast(&h.src) ||
+	    (v >> 24) == 0 || (v >> 24) == 127 ||
+	    ipifc_ip4_fragoff(&h) != 0)
+		return;
+	if (h.proto == IPIFC_PROTO_ICMP &&
+	    (ipifc_icmp4_parse(h.payload, h.plen, &orig) < 0 ||
+	    (orig.type != IPIFC_ICMP4_ECHO &&
+	    orig.type != IPIFC_ICMP4_ECHOREPLY)))
+		return;		/* never about an ICMP error */
+	if (!ipifc_icmp_ratelimit(s, &p->icmp4_tokens, &p->icmp4_last))
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = (uint8_t)type;
+	m.code = (uint8_t)code;
+	m.param = param;
+	m.data = pkt;
+	m.dlen = h.totlen;
+	icmp4_send(ifc, NULL, &h.src, &m);
+}
+
+void
+ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
+    const uint8_t *pkt, size_t len, unsigned type)
+{
+	struct ipifc_icmp m, r;
+	const struct ipifc_ip *src;
+
+	if (ipifc_icmp4_parse(h->payload, h->plen, &m) < 0) {
+		proto_of(ifc->stack)->drops_icmp++;
+		return;
+	}
+	if (m.type != IPIFC_ICMP4_ECHO) {
+		/* replies and errors are for the library's user */
+		ipifc_deliver(ifc, &h->src, &h->dst, IPIFC_PROTO_ICMP, h->ttl,
+		    h->payload, h->plen);
+		return;
+	}
+	/* RFC 1122 3.2.2.6 lets broadcast echoes go unanswered (no smurfs) */
+	if ((type & IPIFC_RT_UNI) == 0)
+		return;
+	src = &h->dst;
+	r = m;
+	r.type = IPIFC_ICMP4_ECHOREPLY;
+	r.code = 0;
+	icmp4_send(ifc, src, &h->src, &r);
+}

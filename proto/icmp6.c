@@ -1,0 +1,120 @@
+/*
+ * ICMPv6 (RFC 4443): echo replies, the errors the stack sends under the
+ * rules of 2.4 (e) and (f), and the dispatch of ND and MLD messages.
+ */
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+static int
+is_error_type(uint8_t type)
+{
+	return type < 128;	/* RFC 4443 2.1 */
+}
+
+void
+ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
+    int type, int code, uint32_t param)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_ip6 h;
+	struct ipifc_icmp m;
+	struct ipifc_lifc *l;
+	uint8_t buf[IPIFC_ICMP6_ERRMAX], nxt;
+	size_t off;
+	int n;
+
+	if (ipifc_ip6_parse(pkt, len, &h) < 0)
+		return;
+	/* 2.4 (e): never about an error, never to a group or nobody */
+	if (ipifc_ip_isunspec(&h.src) || ipifc_ip_ismulti(&h.src))
+		return;
+	if (ipifc_ip_ismulti(&h.dst) && type != IPIFC_ICMP6_TOOBIG &&
+	    !(type == IPIFC_ICMP6_PARAMPROB && code == 2))
+		return;
+	if (ipifc_ip6_skipext(h.nxt, h.payload, h.plen, &nxt, &off, NULL) ==
+	    0 && nxt == IPIFC_PROTO_ICMP6 && off < h.plen &&
+	    (is_error_type(h.payload[off]) ||
+	    h.payload[off] == IPIFC_ND_REDIRECT))
+		return;
+	if (!ipifc_icmp_ratelimit(s, &p->icmp6_tokens, &p->icmp6_last))
+		return;
+	if ((l = ipifc_srcsel(s, &h.src, ifc)) == NULL)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = (uint8_t)type;
+	m.code = (uint8_t)code;
+	m.param = param;
+	m.data = pkt;
+	m.dlen = len;
+	if ((n = ipifc_icmp6_build(buf, sizeof(buf), &l->local, &h.src, &m)) <
+	    0)
+		return;
+	ipifc_ip6_output(s, &l->local, &h.src, IPIFC_PROTO_ICMP6, 0, buf,
+	    (size_t)n, NULL);
+}
+
+static void
+echo_reply(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const struct ipifc_icmp *m, unsigned type)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_icmp r = *m;
+	struct ipifc_lifc *l;
+	struct ipifc_ip src;
+	uint8_t buf[IPIFC_MAXPKT];
+	int n;
+
+	/* RFC 4443 4.2: to a group, answer from a unicast address of ours */
+	if (type & IPIFC_RT_UNI)
+		src = h->dst;
+	else if ((l = ipifc_srcsel(s, &h->src, ifc)) != NULL)
+		src = l->local;
+	else
+		return;
+	r.type = IPIFC_ICMP6_ECHOREPLY;
+	r.code = 0;
+	if ((n = ipifc_icmp6_build(buf, sizeof(buf), &src, &h->src, &r)) < 0)
+		return;
+	ipifc_ip6_output(s, &src, &h->src, IPIFC_PROTO_ICMP6, 0, buf,
+	    (size_t)n, ipifc_ip_islinklocal(&h->src) ? ifc : NULL);
+}
+
+void
+ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const uint8_t *icmp, size_t len, unsigned type)
+{
+	struct ipifc_icmp m;
+
+	if (len < 1) {
+		proto_of(ifc->stack)->drops_icmp++;
+		return;
+	}
+	switch (icmp[0]) {
+	case IPIFC_ND_RS:
+	case IPIFC_ND_RA:
+	case IPIFC_ND_NS:
+	case IPIFC_ND_NA:
+	case IPIFC_ND_REDIRECT:
+		ipifc_nd_input(ifc, h, icmp, len);
+		return;
+	case IPIFC_MLD_QUERY:
+	case IPIFC_MLD_REPORT1:
+	case IPIFC_MLD_DONE:
+	case IPIFC_MLD_REPORT2:
+		ipifc_mld_input(ifc, h, icmp, len);
+		return;
+	}
+	if (ipifc_icmp6_parse(&h->src, &h->dst, icmp, len, &m) < 0) {
+		proto_of(ifc->stack)->drops_icmp++;
+		return;
+	}
+	if (m.type == IPIFC_ICMP6_ECHO) {
+		echo_reply(ifc, h, &m, type);
+		return;
+	}
+	ipifc_deliver(ifc, &h->src, &h->dst, IPIFC_PROTO_ICMP6, h->hlim, icmp,
+	    len);
+}

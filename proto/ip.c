@@ -1,0 +1,76 @@
+/*
+ * What both IP versions share: raw input by version, and the library's
+ * send and ping calls.
+ */
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+void
+ipifc_ip_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
+{
+	if (len < 1) {
+		ifc->cnt.errin++;
+		return;
+	}
+	switch (pkt[0] >> 4) {
+	case 4:
+		ipifc_ip4_input(ifc, pkt, len, 0);
+		break;
+	case 6:
+		ipifc_ip6_input(ifc, pkt, len);
+		break;
+	default:
+		ifc->cnt.errin++;
+		break;
+	}
+}
+
+int
+ipifc_send(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
+    size_t len)
+{
+	if (src != NULL && ipifc_ip_isv4(src) != ipifc_ip_isv4(dst))
+		return -EINVAL;
+	if (ipifc_ip_isv4(dst))
+		return ipifc_ip4_output(s, src, dst, proto, ttl, payload, len,
+		    NULL);
+	return ipifc_ip6_output(s, src, dst, proto, ttl, payload, len, NULL);
+}
+
+int
+ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
+    uint16_t seq, size_t datalen)
+{
+	struct ipifc_icmp m;
+	struct ipifc_lifc *l;
+	uint8_t data[IPIFC_MAXPKT], buf[IPIFC_MAXPKT];
+	size_t i;
+	int n, v4 = ipifc_ip_isv4(dst);
+
+	if (datalen > sizeof(data) - 128)
+		return -EMSGSIZE;
+	for (i = 0; i < datalen; i++)
+		data[i] = (uint8_t)i;	/* the pattern ping(8) sends */
+	memset(&m, 0, sizeof(m));
+	m.type = v4 ? IPIFC_ICMP4_ECHO : IPIFC_ICMP6_ECHO;
+	m.id = id;
+	m.seq = seq;
+	m.data = data;
+	m.dlen = datalen;
+	if (v4) {
+		if ((n = ipifc_icmp4_build(buf, sizeof(buf), &m)) < 0)
+			return n;
+		return ipifc_ip4_output(s, NULL, dst, IPIFC_PROTO_ICMP, 0, buf,
+		    (size_t)n, NULL);
+	}
+	/* ICMPv6 checksums cover the source: choose it first */
+	if ((l = ipifc_srcsel(s, dst, NULL)) == NULL)
+		return -EADDRNOTAVAIL;
+	if ((n = ipifc_icmp6_build(buf, sizeof(buf), &l->local, dst, &m)) < 0)
+		return n;
+	return ipifc_ip6_output(s, &l->local, dst, IPIFC_PROTO_ICMP6, 0, buf,
+	    (size_t)n, NULL);
+}

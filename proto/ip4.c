@@ -1,0 +1,239 @@
+/*
+ * IPv4 input and output (RFC 791, RFC 1122 3.2.1, RFC 1812 5.2-5.3):
+ * header validation, delivery by the self table, forwarding with TTL
+ * decrement, fragmentation on output and reassembly on input.
+ */
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+/* FreeBSD in_canforward and RFC 1812 5.3.7: never forwarded. */
+static int
+canforward(const struct ipifc_ip *a)
+{
+	uint32_t v = ipifc_ip_v4val(a);
+
+	if ((v >> 24) == 0 || (v >> 24) == 127 ||	/* 0/8, 127/8 */
+	    (v >> 16) == 0xa9fe ||			/* 169.254/16 */
+	    (v >> 28) >= 0xe)				/* 224/4, 240/4 */
+		return 0;
+	return 1;
+}
+
+/*
+ * Send a complete packet (header built) out ifc to nexthop, fragmenting
+ * it when it exceeds the MTU and DF allows (RFC 791 3.2, "fragmentation").
+ */
+static int
+ip4_emit(struct ipifc_ifc *ifc, uint8_t *pkt, size_t len,
+    const struct ipifc_ip *nexthop)
+{
+	struct ipifc_ip4 h, fh;
+	uint8_t frag[9216];
+	size_t off, chunk, max;
+	int n;
+
+	if (len <= (size_t)ifc->mtu) {
+		ifc->m->bwrite(ifc, pkt, len, nexthop);
+		return 0;
+	}
+	if (ipifc_ip4_parse(pkt, len, &h) < 0)
+		return -EINVAL;
+	if (ipifc_ip4_df(&h))
+		return -EMSGSIZE;
+	/* every fragment but the last carries a multiple of 8 bytes */
+	max = ((size_t)ifc->mtu - (size_t)h.hlen) & ~(size_t)7;
+	for (off = 0; off < h.plen; off += chunk) {
+		chunk = h.plen - off < max ? h.plen - off : max;
+		fh = h;
+		fh.opts = NULL;		/* options are not copied: RFC 791 3.1 */
+		fh.optlen = 0;
+		if (off == 0) {
+			fh.opts = h.opts;
+			fh.optlen = h.optlen;
+		}
+		fh.frag = (uint16_t)((h.frag & IPIFC_IP4_MF) |
+		    ((ipifc_ip4_fragoff(&h) + off) >> 3));
+		if (off + chunk < h.plen)
+			fh.frag |= IPIFC_IP4_MF;
+		fh.plen = chunk;
+		if ((n = ipifc_ip4_build(frag, sizeof(frag), &fh)) < 0 ||
+		    (size_t)n + chunk > sizeof(frag))
+			return -EINVAL;
+		memcpy(frag + n, h.payload + off, chunk);
+		ifc->m->bwrite(ifc, frag, (size_t)n + chunk, nexthop);
+	}
+	return 0;
+}
+
+int
+ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
+    size_t len, struct ipifc_ifc *oif)
+{
+	struct ipifc_route *r;
+	struct ipifc_lifc *l;
+	struct ipifc_ifc *ifc;
+	struct ipifc_ip4 h;
+	struct ipifc_ip nexthop, from;
+	uint8_t pkt[IPIFC_MAXPKT];
+	int n;
+
+	if (len > IPIFC_MAXPKT - IPIFC_IP4_HLEN)
+		return -EMSGSIZE;
+	r = ipifc_rtab_lookup(s->rtab, dst, src);
+	if (r == NULL && src != NULL)
+		r = ipifc_rtab_lookup(s->rtab, dst, NULL);
+	if (oif != NULL)
+		ifc = oif;
+	else if (r != NULL && r->ifc != NULL)
+		ifc = r->ifc;
+	else
+		return -EHOSTUNREACH;
+	nexthop = *dst;
+	if (r != NULL && r->ifc == ifc && !ipifc_ip_isunspec(&r->gate))
+		nexthop = r->gate;
+	if (src != NULL)
+		from = *src;
+	else if ((l = ipifc_srcsel(s, dst, ifc)) != NULL)
+		from = l->local;
+	else
+		return -EADDRNOTAVAIL;
+	memset(&h, 0, sizeof(h));
+	h.ttl = (uint8_t)(ttl > 0 ? ttl : ifc->hoplimit);
+	h.proto = (uint8_t)proto;
+	h.id = proto_of(s)->ip4id++;
+	h.src = from;
+	h.dst = *dst;
+	h.plen = len;
+	if ((n = ipifc_ip4_build(pkt, sizeof(pkt), &h)) < 0)
+		return n;
+	memcpy(pkt + n, payload, len);
+	/* to ourselves: straight back in, as through a loopback */
+	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
+		ipifc_ip4_input(ifc, pkt, (size_t)n + len, 0);
+		return 0;
+	}
+	return ip4_emit(ifc, pkt, (size_t)n + len, &nexthop);
+}
+
+static void
+ip4_forward(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
+    size_t len)
+{
+	struct ipifc_stack *s = in->stack;
+	struct ipifc_route *r;
+	struct ipifc_ifc *out;
+	struct ipifc_ip nexthop;
+	uint8_t copy[IPIFC_MAXPKT];
+	uint32_t sum;
+
+	if (!canforward(&h->src) || !canforward(&h->dst)) {
+		proto_of(s)->drops_noforward++;
+		return;
+	}
+	if (h->ttl <= 1) {
+		/* RFC 792, RFC 1812 5.3.1 */
+		ipifc_icmp4_error(in, pkt, len, IPIFC_ICMP4_TIMEX, 0, 0);
+		return;
+	}
+	if ((r = ipifc_rtab_lookup(s->rtab, &h->dst, &h->src)) == NULL ||
+	    (out = r->ifc) == NULL) {
+		ipifc_icmp4_error(in, pkt, len, IPIFC_ICMP4_UNREACH,
+		    IPIFC_ICMP4_UNREACH_NET, 0);
+		return;
+	}
+	if (out == in && !in->reflect) {
+		proto_of(s)->drops_noforward++;
+		return;
+	}
+	if (r->type & (IPIFC_RT_UNI | IPIFC_RT_BCAST))
+		return;		/* not to be forwarded onto the wire */
+	nexthop = ipifc_ip_isunspec(&r->gate) ? h->dst : r->gate;
+	memcpy(copy, pkt, len);
+	/* RFC 1624 incremental update of the checksum for ttl - 1 */
+	copy[8]--;
+	sum = (uint32_t)ipifc_get16(copy + 10) + 0x100;
+	sum = (sum & 0xffff) + (sum >> 16);
+	ipifc_put16(copy + 10, (uint16_t)sum);
+	if (len > (size_t)out->mtu && ipifc_ip4_df(h)) {
+		/* RFC 1191 4 */
+		ipifc_icmp4_error(in, pkt, len, IPIFC_ICMP4_UNREACH,
+		    IPIFC_ICMP4_UNREACH_NEEDFRAG, (uint32_t)out->mtu);
+		return;
+	}
+	ip4_emit(out, copy, len, &nexthop);
+}
+
+void
+ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
+    size_t len)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_datagram d;
+
+	if (s->deliver == NULL)
+		return;
+	memset(&d, 0, sizeof(d));
+	d.src = *src;
+	d.dst = *dst;
+	d.proto = proto;
+	d.ttl = ttl;
+	d.ifc = ifc->num;
+	d.payload = payload;
+	d.len = len;
+	s->deliver(s->deliverarg, &d);
+}
+
+static void
+ip4_local(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
+    const uint8_t *pkt, size_t len, unsigned type)
+{
+	switch (h->proto) {
+	case IPIFC_PROTO_ICMP:
+		ipifc_icmp4_input(ifc, h, pkt, len, type);
+		break;
+	case IPIFC_PROTO_IGMP:
+		ipifc_igmp_input(ifc, h);
+		break;
+	default:
+		ipifc_deliver(ifc, &h->src, &h->dst, h->proto, h->ttl,
+		    h->payload, h->plen);
+		break;
+	}
+}
+
+void
+ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
+    int llbcast)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_ip4 h;
+	const uint8_t *whole;
+	size_t wlen;
+	unsigned type;
+
+	if (ipifc_ip4_parse(pkt, len, &h) < 0) {
+		ifc->cnt.errin++;
+		return;
+	}
+	len = h.totlen;		/* link padding cut */
+	type = ipifc_ipforme(s, &h.dst);
+	if (type == 0) {
+		/* RFC 1812 5.3.4: a link-layer broadcast is not forwarded */
+		if (s->iprouting && !llbcast)
+			ip4_forward(ifc, &h, pkt, len);
+		return;
+	}
+	if (ipifc_ip4_isfrag(&h)) {
+		if (ipifc_reasm4(ifc, &h, pkt, &whole, &wlen) <= 0)
+			return;		/* kept for later, or dropped */
+		if (ipifc_ip4_parse(whole, wlen, &h) == 0)
+			ip4_local(ifc, &h, whole, wlen, type);
+		ipifc_reasm_done(ifc->stack, whole);
+		return;
+	}
+	ip4_local(ifc, &h, pkt, len, type);
+}

@@ -1,0 +1,198 @@
+/*
+ * IPv6 input and output (RFC 8200): header validation, extension headers,
+ * delivery by the self table (never to a tentative or duplicate address,
+ * RFC 4862 5.4), forwarding with hop-limit decrement (RFC 8200 3, RFC 4443
+ * 3.3) under the forwarding rules of RFC 4291 2.5.6.
+ */
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+/* Unspecified, loopback and link-local never cross a router. */
+static int
+canforward6(const struct ipifc_ip *a)
+{
+	return !ipifc_ip_isunspec(a) && !ipifc_ip_isloopback(a) &&
+	    !ipifc_ip_islinklocal(a) &&
+	    !(ipifc_ip_ismulti(a) && ipifc_ip_scope(a) <= IPIFC_SCOPE_LINK);
+}
+
+int
+ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int nxt, int hlim, const uint8_t *payload,
+    size_t len)
+{
+	struct ipifc_ip6 h;
+	uint8_t pkt[IPIFC_MAXPKT];
+	int n;
+
+	if (len > sizeof(pkt) - IPIFC_IP6_HLEN)
+		return -EMSGSIZE;
+	if (IPIFC_IP6_HLEN + len > (size_t)ifc->mtu)
+		return -EMSGSIZE;	/* no fragmentation at the source yet */
+	memset(&h, 0, sizeof(h));
+	h.nxt = (uint8_t)nxt;
+	h.hlim = (uint8_t)(hlim > 0 ? hlim : ifc->hoplimit);
+	h.src = *src;
+	h.dst = *dst;
+	h.plen = len;
+	if ((n = ipifc_ip6_build(pkt, sizeof(pkt), &h)) < 0)
+		return n;
+	memcpy(pkt + n, payload, len);
+	ifc->m->bwrite(ifc, pkt, (size_t)n + len, dst);
+	return 0;
+}
+
+int
+ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int nxt, int hlim, const uint8_t *payload,
+    size_t len, struct ipifc_ifc *oif)
+{
+	struct ipifc_route *r;
+	struct ipifc_lifc *l;
+	struct ipifc_ifc *ifc;
+	struct ipifc_ip6 h;
+	struct ipifc_ip from, nexthop;
+	uint8_t pkt[IPIFC_MAXPKT];
+	int n;
+
+	if (src != NULL)
+		from = *src;
+	else if ((l = ipifc_srcsel(s, dst, oif)) != NULL)
+		from = l->local;
+	else
+		return -EADDRNOTAVAIL;
+	/* routes limited to a source carry link-local traffic to its link */
+	r = ipifc_rtab_lookup(s->rtab, dst, &from);
+	if (oif != NULL)
+		ifc = oif;
+	else if (r != NULL && r->ifc != NULL)
+		ifc = r->ifc;
+	else if ((l = ipifc_lifc_bylocal(s, &from)) != NULL &&
+	    (ipifc_ip_islinklocal(dst) || ipifc_ip_ismulti(dst)))
+		ifc = l->ifc;
+	else
+		return -EHOSTUNREACH;
+	nexthop = *dst;
+	if (r != NULL && r->ifc == ifc && !ipifc_ip_isunspec(&r->gate))
+		nexthop = r->gate;
+	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
+		/* to ourselves: straight back in */
+		memset(&h, 0, sizeof(h));
+		h.nxt = (uint8_t)nxt;
+		h.hlim = (uint8_t)(hlim > 0 ? hlim : ifc->hoplimit);
+		h.src = from;
+		h.dst = *dst;
+		h.plen = len;
+		if (len > sizeof(pkt) - IPIFC_IP6_HLEN ||
+		    (n = ipifc_ip6_build(pkt, sizeof(pkt), &h)) < 0)
+			return -EMSGSIZE;
+		memcpy(pkt + n, payload, len);
+		ipifc_ip6_input(ifc, pkt, (size_t)n + len);
+		return 0;
+	}
+	if (ipifc_ip_eq(&nexthop, dst))
+		return ipifc_ip6_send_on(ifc, &from, dst, nxt, hlim, payload,
+		    len);
+	/* through a router: the header names dst, the link nexthop */
+	memset(&h, 0, sizeof(h));
+	h.nxt = (uint8_t)nxt;
+	h.hlim = (uint8_t)(hlim > 0 ? hlim : ifc->hoplimit);
+	h.src = from;
+	h.dst = *dst;
+	h.plen = len;
+	if (IPIFC_IP6_HLEN + len > (size_t)ifc->mtu ||
+	    (n = ipifc_ip6_build(pkt, sizeof(pkt), &h)) < 0)
+		return -EMSGSIZE;
+	memcpy(pkt + n, payload, len);
+	ifc->m->bwrite(ifc, pkt, (size_t)n + len, &nexthop);
+	return 0;
+}
+
+static void
+ip6_forward(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
+    const uint8_t *pkt, size_t len)
+{
+	struct ipifc_stack *s = in->stack;
+	struct ipifc_route *r;
+	struct ipifc_ifc *out;
+	struct ipifc_ip nexthop;
+	uint8_t copy[IPIFC_MAXPKT];
+
+	if (!canforward6(&h->src) || !canforward6(&h->dst) ||
+	    ipifc_ip_ismulti(&h->dst)) {
+		proto_of(s)->drops_noforward++;
+		return;
+	}
+	if (h->hlim <= 1) {
+		ipifc_icmp6_error(in, pkt, len, IPIFC_ICMP6_TIMEX, 0, 0);
+		return;
+	}
+	if ((r = ipifc_rtab_lookup(s->rtab, &h->dst, &h->src)) == NULL ||
+	    (out = r->ifc) == NULL) {
+		ipifc_icmp6_error(in, pkt, len, IPIFC_ICMP6_UNREACH,
+		    IPIFC_ICMP6_UNREACH_NOROUTE, 0);
+		return;
+	}
+	if (out == in && !in->reflect) {
+		proto_of(s)->drops_noforward++;
+		return;
+	}
+	if (len > (size_t)out->mtu) {
+		/* RFC 8201 4: routers never fragment IPv6 */
+		ipifc_icmp6_error(in, pkt, len, IPIFC_ICMP6_TOOBIG, 0,
+		    (uint32_t)out->mtu);
+		return;
+	}
+	nexthop = ipifc_ip_isunspec(&r->gate) ? h->dst : r->gate;
+	memcpy(copy, pkt, len);
+	copy[7]--;		/* the hop limit; IPv6 has no header checksum */
+	out->m->bwrite(out, copy, len, &nexthop);
+}
+
+void
+ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_ip6 h;
+	struct ipifc_lifc *l;
+	struct ipifc_ip6frag frag;
+	uint8_t nxt;
+	size_t off;
+	unsigned type;
+	int rc;
+
+	if (ipifc_ip6_parse(pkt, len, &h) < 0) {
+		ifc->cnt.errin++;
+		return;
+	}
+	len = IPIFC_IP6_HLEN + h.plen;
+	type = ipifc_ipforme(s, &h.dst);
+	if (type == 0) {
+		if (s->iprouting)
+			ip6_forward(ifc, &h, pkt, len);
+		return;
+	}
+	if ((type & IPIFC_RT_UNI) && (l = ipifc_lifc_bylocal(s, &h.dst)) !=
+	    NULL && !ipifc_lifc_usable(l)) {
+		/* RFC 4862 5.4: a tentative address receives nothing */
+		proto_of(s)->drops_tentative++;
+		return;
+	}
+	rc = ipifc_ip6_skipext(h.nxt, h.payload, h.plen, &nxt, &off, &frag);
+	if (rc < 0) {
+		proto_of(s)->drops_hdr++;
+		return;
+	}
+	if (rc == 1) {
+		proto_of(s)->drops_frag6++;	/* no IPv6 reassembly yet */
+		return;
+	}
+	if (nxt == IPIFC_PROTO_ICMP6) {
+		ipifc_icmp6_input(ifc, &h, h.payload + off, h.plen - off, type);
+		return;
+	}
+	ipifc_deliver(ifc, &h.src, &h.dst, nxt, h.hlim, h.payload + off,
+	    h.plen - off);
+}

@@ -1,0 +1,217 @@
+/*
+ * Group membership reports: MLDv2 (RFC 3810) for IPv6 and IGMPv3 (RFC
+ * 3376) for IPv4, so that switches that snoop forward our groups to us.
+ * A join or leave is reported at once (state-change report); a query is
+ * answered with the current state after a random delay within its
+ * maximum response time.  Link-scope all-nodes and all-systems are never
+ * reported (RFC 3810 6, RFC 3376 5).
+ */
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+static const struct ipifc_ip mld_routers = {	/* ff02::16, RFC 3810 5.2.14 */
+	{ 0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x16 } };
+static const struct ipifc_ip igmp_routers = {	/* 224.0.0.22, RFC 3376 4.2.14 */
+	{ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 224, 0, 0, 22 } };
+
+static int
+reported(const struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+{
+	if (ifc->flags & IPIFC_F_LOOPBACK)
+		return 0;
+	if (ipifc_ip_isv4(g))
+		return !ipifc_ip_eq(g, &ipifc_ip_allsys4);
+	return !ipifc_ip_eq(g, &ipifc_ip_allnodes) &&
+	    ipifc_ip_scope(g) >= IPIFC_SCOPE_LINK;
+}
+
+static void
+mld_send(struct ipifc_ifc *ifc, const struct ipifc_mrec *recs, int n)
+{
+	const struct ipifc_lifc *l;
+	const struct ipifc_ip *src = &ipifc_ip_unspec6;
+	uint8_t buf[IPIFC_IP6_HBHRALEN + IPIFC_MLD_REPORT_LEN(IPIFC_MAXMREC)];
+	int m;
+
+	/* RFC 3810 5.2.13: from a link-local address, or :: while none */
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (!ipifc_lifc_isv4(l) && ipifc_lifc_usable(l) &&
+		    ipifc_ip_islinklocal(&l->local)) {
+			src = &l->local;
+			break;
+		}
+	if (ipifc_ip6_hbh_ra_build(buf, sizeof(buf), IPIFC_PROTO_ICMP6,
+	    IPIFC_IP6OPT_RA_MLD) < 0)
+		return;
+	if ((m = ipifc_mld_report_build(buf + IPIFC_IP6_HBHRALEN,
+	    sizeof(buf) - IPIFC_IP6_HBHRALEN, src, &mld_routers, recs, n)) < 0)
+		return;
+	/* RFC 3810 5: hop limit 1, with a Router Alert */
+	ipifc_ip6_send_on(ifc, src, &mld_routers, IPIFC_PROTO_HOPOPTS, 1, buf,
+	    IPIFC_IP6_HBHRALEN + (size_t)m);
+}
+
+static void
+igmp_send(struct ipifc_ifc *ifc, const struct ipifc_mrec *recs, int n)
+{
+	const struct ipifc_lifc *l;
+	struct ipifc_ip4 h;
+	uint8_t ra[IPIFC_IP4OPT_RALEN];
+	uint8_t pkt[IPIFC_IP4_HLEN + IPIFC_IP4OPT_RALEN +
+	    IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC)];
+	int hl, m;
+
+	memset(&h, 0, sizeof(h));
+	h.src = ipifc_ip_unspec4;
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (ipifc_lifc_isv4(l)) {
+			h.src = l->local;
+			break;
+		}
+	if (ipifc_ip4_ra_build(ra, sizeof(ra)) < 0)
+		return;
+	/* RFC 3376 4: TTL 1, a Router Alert */
+	h.ttl = 1;
+	h.proto = IPIFC_PROTO_IGMP;
+	h.id = proto_of(ifc->stack)->ip4id++;
+	h.dst = igmp_routers;
+	h.opts = ra;
+	h.optlen = sizeof(ra);
+	if ((m = ipifc_igmp_report_build(pkt + sizeof(pkt) -
+	    IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC),
+	    IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC), recs, n)) < 0)
+		return;
+	h.plen = (size_t)m;
+	memmove(pkt + IPIFC_IP4_HLEN + IPIFC_IP4OPT_RALEN,
+	    pkt + sizeof(pkt) - IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC), (size_t)m);
+	if ((hl = ipifc_ip4_build(pkt, sizeof(pkt), &h)) < 0)
+		return;
+	ifc->m->bwrite(ifc, pkt, (size_t)hl + (size_t)m, &igmp_routers);
+}
+
+static void
+report(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int type)
+{
+	struct ipifc_mrec rec;
+
+	if (!reported(ifc, g))
+		return;
+	memset(&rec, 0, sizeof(rec));
+	rec.type = (uint8_t)type;
+	rec.group = *g;
+	if (ipifc_ip_isv4(g))
+		igmp_send(ifc, &rec, 1);
+	else
+		mld_send(ifc, &rec, 1);
+}
+
+void
+ipifc_mreport_joined(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+{
+	report(ifc, g, IPIFC_MREC_TO_EXCLUDE);
+}
+
+void
+ipifc_mreport_left(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+{
+	report(ifc, g, IPIFC_MREC_TO_INCLUDE);
+}
+
+/* The current state of one family's groups, IPIFC_MAXMREC a packet. */
+static void
+current_state(struct ipifc_ifc *ifc, int v4)
+{
+	struct ipifc_mrec recs[IPIFC_MAXMREC];
+	int i, n = 0;
+
+	for (i = 0; i < ifc->ngroups; i++) {
+		if (ipifc_ip_isv4(&ifc->groups[i].ip) != v4 ||
+		    !reported(ifc, &ifc->groups[i].ip))
+			continue;
+		memset(&recs[n], 0, sizeof(recs[n]));
+		recs[n].type = IPIFC_MREC_IS_EXCLUDE;
+		recs[n].group = ifc->groups[i].ip;
+		if (++n == IPIFC_MAXMREC) {
+			v4 ? igmp_send(ifc, recs, n) : mld_send(ifc, recs, n);
+			n = 0;
+		}
+	}
+	if (n > 0)
+		v4 ? igmp_send(ifc, recs, n) : mld_send(ifc, recs, n);
+}
+
+static void
+schedule(struct ipifc_ifc *ifc, uint64_t *due, uint32_t mrd)
+{
+	uint64_t when = ifc->stack->now +
+	    (mrd ? ipifc_random(ifc->stack) % mrd : 0);
+
+	if (*due == 0 || when < *due)
+		*due = when;
+}
+
+void
+ipifc_mld_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const uint8_t *icmp, size_t len)
+{
+	struct ipifc_mquery q;
+
+	if (icmp[0] != IPIFC_MLD_QUERY)
+		return;		/* other listeners' reports: nothing to do */
+	if (ipifc_mld_query_parse(h, icmp, len, &q) < 0) {
+		proto_of(ifc->stack)->drops_icmp++;
+		return;
+	}
+	schedule(ifc, &proto_of(ifc->stack)->mld_due[ifc->num], q.mrd);
+}
+
+void
+ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
+{
+	struct ipifc_mquery q;
+
+	if (ipifc_igmp_query_parse(h->payload, h->plen, &q) < 0)
+		return;		/* reports, leaves, or junk */
+	schedule(ifc, &proto_of(ifc->stack)->igmp_due[ifc->num], q.mrd);
+}
+
+void
+ipifc_mreport_timers(struct ipifc_stack *s)
+{
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_ifc *ifc;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if ((ifc = s->ifc[i]) == NULL) {
+			p->mld_due[i] = p->igmp_due[i] = 0;
+			continue;
+		}
+		if (p->mld_due[i] != 0 && s->now >= p->mld_due[i]) {
+			p->mld_due[i] = 0;
+			current_state(ifc, 0);
+		}
+		if (p->igmp_due[i] != 0 && s->now >= p->igmp_due[i]) {
+			p->igmp_due[i] = 0;
+			current_state(ifc, 1);
+		}
+	}
+}
+
+uint64_t
+ipifc_mreport_deadline(const struct ipifc_stack *s)
+{
+	const struct ipifc_proto *p = s->proto;
+	uint64_t min = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (p->mld_due[i] != 0 && p->mld_due[i] < min)
+			min = p->mld_due[i];
+		if (p->igmp_due[i] != 0 && p->igmp_due[i] < min)
+			min = p->igmp_due[i];
+	}
+	return min;
+}

@@ -1,0 +1,211 @@
+/*
+ * Neighbor Discovery (RFC 4861): solicitations and advertisements on the
+ * neighbor state machine, proxy advertisements for published addresses,
+ * and duplicate address detection (RFC 4862 5.4).  Router and prefix
+ * discovery belong to SLAAC.
+ */
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+static void
+nd_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, const struct ipifc_nd *m)
+{
+	uint8_t buf[256];
+	int n;
+
+	if ((n = ipifc_nd_build(buf, sizeof(buf), src, dst, m)) < 0)
+		return;
+	/* RFC 4861 7.1: every ND message leaves with hop limit 255 */
+	ipifc_ip6_send_on(ifc, src, dst, IPIFC_PROTO_ICMP6, IPIFC_ND_HOPLIMIT,
+	    buf, (size_t)n);
+}
+
+/* The address to solicit from: link-local first (RFC 4861 7.2.2). */
+static const struct ipifc_lifc *
+nd_source(struct ipifc_ifc *ifc)
+{
+	const struct ipifc_lifc *l, *any = NULL;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (ipifc_lifc_isv4(l) || !ipifc_lifc_usable(l))
+			continue;
+		if (ipifc_ip_islinklocal(&l->local))
+			return l;
+		if (any == NULL)
+			any = l;
+	}
+	return any;
+}
+
+void
+ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+    const uint8_t *mac)
+{
+	const struct ipifc_lifc *l;
+	struct ipifc_nd m;
+	struct ipifc_ip dst;
+
+	if ((l = nd_source(ifc)) == NULL)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = IPIFC_ND_NS;
+	m.target = *ip;
+	m.has = IPIFC_ND_HAS_SLLA;
+	memcpy(m.slla, ifc->mac, 6);
+	if (mac != NULL)
+		dst = *ip;	/* a probe goes to the neighbor itself */
+	else
+		ipifc_ip_solicited(&dst, ip);
+	nd_send(ifc, &l->local, &dst, &m);
+}
+
+/* RFC 4862 5.4.2: from ::, to the solicited-node group, no SLLA. */
+void
+ipifc_nd_dadprobe(struct ipifc_lifc *l)
+{
+	struct ipifc_nd m;
+	struct ipifc_ip dst;
+
+	memset(&m, 0, sizeof(m));
+	m.type = IPIFC_ND_NS;
+	m.target = l->local;
+	ipifc_ip_solicited(&dst, &l->local);
+	nd_send(l->ifc, &ipifc_ip_unspec6, &dst, &m);
+}
+
+static void
+advertise(struct ipifc_ifc *ifc, const struct ipifc_ip *target,
+    const struct ipifc_ip *dst, int solicited, int override)
+{
+	const struct ipifc_lifc *l;
+	struct ipifc_nd m;
+	const struct ipifc_ip *src;
+
+	/* the target itself speaks, or (proxy) our link-local address */
+	if ((l = ipifc_lifc_bylocal(ifc->stack, target)) != NULL &&
+	    l->ifc == ifc)
+		src = &l->local;
+	else if ((l = nd_source(ifc)) != NULL)
+		src = &l->local;
+	else
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = IPIFC_ND_NA;
+	m.target = *target;
+	m.flags = (uint8_t)((ifc->stack->iprouting ? IPIFC_ND_NA_ROUTER : 0) |
+	    (solicited ? IPIFC_ND_NA_SOLICITED : 0) |
+	    (override ? IPIFC_ND_NA_OVERRIDE : 0));
+	m.has = IPIFC_ND_HAS_TLLA;
+	memcpy(m.tlla, ifc->mac, 6);
+	nd_send(ifc, src, dst, &m);
+}
+
+static struct ipifc_lifc *
+ours(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+{
+	struct ipifc_lifc *l;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (ipifc_ip_eq(&l->local, ip))
+			return l;
+	return NULL;
+}
+
+static void
+ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const struct ipifc_nd *m)
+{
+	struct ipifc_lifc *l = ours(ifc, &m->target);
+	int dad = ipifc_ip_isunspec(&h->src), proxy = 0;
+
+	if (l == NULL && !(proxy = ipifc_nbr_proxy(ifc, &m->target)))
+		return;
+	if (l != NULL && l->state == IPIFC_ADDR_TENTATIVE) {
+		/* RFC 4862 5.4.3: another node is trying the same address */
+		if (dad)
+			ipifc_lifc_dad_failed(l);
+		return;
+	}
+	if (l != NULL && l->state == IPIFC_ADDR_DUPLICATE)
+		return;
+	if (dad) {
+		/* RFC 4861 7.2.4: defend to all nodes, unsolicited */
+		advertise(ifc, &m->target, &ipifc_ip_allnodes, 0, 1);
+		return;
+	}
+	/* RFC 4861 7.2.3: the source's link-layer address, as stale */
+	if (m->has & IPIFC_ND_HAS_SLLA)
+		ipifc_nbr_learn(ifc, &h->src, m->slla, IPIFC_NBR_STALE, 1);
+	/* a proxy does not override (RFC 4861 7.2.8) */
+	advertise(ifc, &m->target, &h->src, 1, !proxy);
+}
+
+/* RFC 4861 7.2.5 */
+static void
+na_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const struct ipifc_nd *m)
+{
+	struct ipifc_lifc *l = ours(ifc, &m->target);
+	struct ipifc_nbr *n;
+	int solicited = (m->flags & IPIFC_ND_NA_SOLICITED) != 0;
+	int override = (m->flags & IPIFC_ND_NA_OVERRIDE) != 0;
+	int hasll = (m->has & IPIFC_ND_HAS_TLLA) != 0, same;
+
+	if (l != NULL) {
+		/* RFC 4862 5.4.4: someone has our tentative address */
+		if (l->state == IPIFC_ADDR_TENTATIVE)
+			ipifc_lifc_dad_failed(l);
+		return;
+	}
+	if ((n = ipifc_nbr_lookup(ifc, &m->target)) == NULL ||
+	    n->state == IPIFC_NBR_STATIC)
+		return;		/* unsolicited news of a stranger: ignored */
+	n->router = (m->flags & IPIFC_ND_NA_ROUTER) != 0;
+	if (n->state == IPIFC_NBR_INCOMPLETE) {
+		if (!hasll)
+			return;
+		memcpy(n->mac, m->tlla, 6);
+		ipifc_nbr_transition(ifc, n, solicited ? IPIFC_NBR_REACHABLE :
+		    IPIFC_NBR_STALE);
+		return;
+	}
+	same = !hasll || memcmp(n->mac, m->tlla, 6) == 0;
+	if (!override && !same) {
+		if (n->state == IPIFC_NBR_REACHABLE)
+			ipifc_nbr_transition(ifc, n, IPIFC_NBR_STALE);
+		return;
+	}
+	if (hasll)
+		memcpy(n->mac, m->tlla, 6);
+	if (solicited)
+		ipifc_nbr_transition(ifc, n, IPIFC_NBR_REACHABLE);
+	else if (!same)
+		ipifc_nbr_transition(ifc, n, IPIFC_NBR_STALE);
+}
+
+void
+ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const uint8_t *icmp, size_t len)
+{
+	struct ipifc_nd m;
+
+	if (ifc->m->hwlen != 6)
+		return;
+	if (ipifc_nd_parse(h, icmp, len, &m) < 0) {
+		proto_of(ifc->stack)->drops_nd++;
+		return;
+	}
+	switch (m.type) {
+	case IPIFC_ND_NS:
+		ns_input(ifc, h, &m);
+		break;
+	case IPIFC_ND_NA:
+		na_input(ifc, h, &m);
+		break;
+	default:
+		break;		/* RS, RA, redirect: not yet */
+	}
+}

@@ -1,0 +1,139 @@
+/*
+ * The stack with its protocols: the public constructor, the hooks the core
+ * calls, and the entry of received frames.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+static const struct ipifc_medium *const mediums[] = {
+	&ipifc_ether_medium,
+	&ipifc_loopback_medium,
+	&ipifc_pkt_medium,
+	NULL,
+};
+
+static void
+proto_free(struct ipifc_stack *s)
+{
+	ipifc_reasm_free(s);
+	free(s->proto);
+	s->proto = NULL;
+}
+
+static void
+proto_timers(struct ipifc_stack *s)
+{
+	ipifc_reasm_timers(s);
+	ipifc_mreport_timers(s);
+}
+
+static uint64_t
+proto_deadline(const struct ipifc_stack *s)
+{
+	uint64_t a = ipifc_reasm_deadline(s), b = ipifc_mreport_deadline(s);
+
+	return a < b ? a : b;
+}
+
+/* A packet that waited for a neighbor who never answered. */
+static void
+unreachable(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
+{
+	if (len > 0 && (pkt[0] >> 4) == 4)
+		ipifc_icmp4_error(ifc, pkt, len, IPIFC_ICMP4_UNREACH,
+		    IPIFC_ICMP4_UNREACH_HOST, 0);
+	else if (len > 0)
+		/* RFC 4861 7.2.2 */
+		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_UNREACH,
+		    IPIFC_ICMP6_UNREACH_ADDR, 0);
+}
+
+static void
+proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
+{
+	const struct ipifc_proto *p = s->proto;
+
+	ipifc_buf_printf(b, "noforward %llu\nicmpratelimit %llu\n"
+	    "icmpbad %llu\nreassembly %llu\nfrag6 %llu\ntentative %llu\n"
+	    "ndbad %llu\nbadheader %llu\n",
+	    (unsigned long long)p->drops_noforward,
+	    (unsigned long long)p->drops_icmprate,
+	    (unsigned long long)p->drops_icmp,
+	    (unsigned long long)p->drops_reasm,
+	    (unsigned long long)p->drops_frag6,
+	    (unsigned long long)p->drops_tentative,
+	    (unsigned long long)p->drops_nd,
+	    (unsigned long long)p->drops_hdr);
+}
+
+static const struct ipifc_hooks hooks = {
+	.stats = proto_stats,
+	.joined = ipifc_mreport_joined,
+	.left = ipifc_mreport_left,
+	.dadprobe = ipifc_nd_dadprobe,
+	.unreachable = unreachable,
+	.timers = proto_timers,
+	.deadline = proto_deadline,
+	.free = proto_free,
+};
+
+struct ipifc_stack *
+ipifc_stack_new(const struct ipifc_stack_config *cfg)
+{
+	struct ipifc_stack *s;
+	struct ipifc_proto *p;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return NULL;
+	if ((s = ipifc_core_new(cfg, mediums, &hooks)) == NULL) {
+		free(p);
+		return NULL;
+	}
+	s->proto = p;
+	p->ip4id = (uint16_t)ipifc_random(s);
+	return s;
+}
+
+void
+ipifc_input(struct ipifc_stack *s, int num, const uint8_t *frame, size_t len)
+{
+	struct ipifc_ifc *ifc;
+
+	if ((ifc = ipifc_ifc_bynum(s, num)) == NULL)
+		return;
+	if (!ipifc_ifc_up(ifc))
+		return;		/* a down interface hears nothing */
+	ifc->m->bread(ifc, frame, len);
+}
+
+const char *
+ipifc_link_open(struct ipifc_ifc *ifc, const char *dev)
+{
+	struct ipifc_stack *s = ifc->stack;
+	uint8_t mac[6];
+	int rc;
+
+	if (s->link.open == NULL)
+		return NULL;
+	memcpy(mac, ifc->mac, 6);
+	/* a NULL mac tells the backend the link has no link layer */
+	if ((rc = s->link.open(s->linkarg, ifc->num, dev,
+	    ifc->m->hwlen == 6 ? mac : NULL)) < 0)
+		return ipifc_errf(s, "cannot open %s: %s", dev,
+		    strerror(-rc));
+	if (ifc->m->hwlen == 6)
+		memcpy(ifc->mac, mac, 6);
+	return NULL;
+}
+
+void
+ipifc_link_close(struct ipifc_ifc *ifc)
+{
+	struct ipifc_stack *s = ifc->stack;
+
+	if (s->link.close != NULL)
+		s->link.close(s->linkarg, ifc->num);
+}

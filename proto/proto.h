@@ -1,0 +1,135 @@
+/*
+ * The protocols over the core: mediums, ARP, IPv4, IPv6, ICMP, ND, MLD.
+ * Internal to the library.
+ */
+#ifndef IPIFC_PROTO_H
+#define IPIFC_PROTO_H
+
+#include <errno.h>
+
+#include "core.h"
+
+#define IPIFC_MAXPKT	65535	/* the largest IP packet */
+#define IPIFC_ETHHDR	14
+
+#define IPIFC_MAXREASM	8	/* datagrams being reassembled at once */
+#define IPIFC_REASM_TIMEOUT	30000	/* ms, RFC 1122 3.3.2 leaves 60-120 s;
+					 * Linux and BSD use 30 */
+
+struct ipifc_reasm {
+	int	used;
+	struct ipifc_ip src, dst;
+	uint16_t id;
+	uint8_t	proto;
+	uint64_t deadline;
+	int	ifc;
+	size_t	total;			/* known when the last fragment came */
+	size_t	hlen;			/* the first fragment's header */
+	uint8_t	*buf;			/* header + 65535 */
+	uint8_t	have[8192 / 8];		/* one bit per 8-byte block */
+	int	gotfirst;
+};
+
+/* Per-stack protocol state (s->proto). */
+struct ipifc_proto {
+	uint16_t ip4id;			/* RFC 6864: the next IPv4 ID */
+	uint64_t icmp4_tokens, icmp6_tokens;	/* error rate limits */
+	uint64_t icmp4_last, icmp6_last;	/* ms */
+	int	loopdepth;		/* loopback recursion */
+	struct ipifc_reasm reasm[IPIFC_MAXREASM];
+	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
+	uint64_t igmp_due[IPIFC_MAXIFC];
+	/* drops by reason, shown in the ipstats file */
+	uint64_t drops_noforward, drops_icmprate, drops_icmp;
+	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;
+	uint64_t drops_hdr;
+};
+
+/* IPv4 output: route, source, fragmentation.  0 or a negative errno. */
+int	ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int proto, int ttl,
+	    const uint8_t *payload, size_t len, struct ipifc_ifc *oif);
+int	ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int nxt, int hlim,
+	    const uint8_t *payload, size_t len, struct ipifc_ifc *oif);
+/* IPv6 straight onto a link (ND, MLD): no route, nexthop dst. */
+int	ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int nxt, int hlim,
+	    const uint8_t *payload, size_t len);
+/* Hand a datagram to the library's user. */
+void	ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int proto, int ttl,
+	    const uint8_t *payload, size_t len);
+
+/* ICMP (proto/icmp4.c, proto/icmp6.c). */
+struct ipifc_ip4;
+struct ipifc_ip6;
+int	ipifc_icmp_ratelimit(struct ipifc_stack *s, uint64_t *tokens,
+	    uint64_t *last);
+void	ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
+	    const uint8_t *pkt, size_t len, unsigned type);
+void	ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt,
+	    size_t len, int type, int code, uint32_t param);
+void	ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+	    const uint8_t *icmp, size_t len, unsigned type);
+void	ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt,
+	    size_t len, int type, int code, uint32_t param);
+
+/* Reassembly (proto/frag.c): 1 and *whole when complete, else 0. */
+int	ipifc_reasm4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
+	    const uint8_t *pkt, const uint8_t **whole, size_t *wlen);
+void	ipifc_reasm_done(struct ipifc_stack *s, const uint8_t *whole);
+void	ipifc_reasm_timers(struct ipifc_stack *s);
+uint64_t ipifc_reasm_deadline(const struct ipifc_stack *s);
+void	ipifc_reasm_free(struct ipifc_stack *s);
+
+/* Group membership reports (proto/igmp.c, proto/mld.c). */
+void	ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h);
+void	ipifc_mld_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+	    const uint8_t *icmp, size_t len);
+void	ipifc_mreport_joined(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
+void	ipifc_mreport_left(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
+void	ipifc_mreport_timers(struct ipifc_stack *s);
+uint64_t ipifc_mreport_deadline(const struct ipifc_stack *s);
+
+/* ND (proto/nd.c). */
+void	ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+	    const uint8_t *icmp, size_t len);
+void	ipifc_nd_dadprobe(struct ipifc_lifc *l);
+
+static inline struct ipifc_proto *
+proto_of(struct ipifc_stack *s)
+{
+	return s->proto;
+}
+
+/* Mediums. */
+extern const struct ipifc_medium ipifc_ether_medium;
+extern const struct ipifc_medium ipifc_loopback_medium;
+extern const struct ipifc_medium ipifc_pkt_medium;
+/* Attach the backend named by dev through the link operations, if any. */
+const char *ipifc_link_open(struct ipifc_ifc *ifc, const char *dev);
+void	ipifc_link_close(struct ipifc_ifc *ifc);
+
+/* Ethernet output of a payload of the given type to dst. */
+void	ipifc_ether_send(struct ipifc_ifc *ifc, const uint8_t *dst,
+	    uint16_t type, const uint8_t *payload, size_t len);
+
+/* ARP (proto/arp.c). */
+void	ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len);
+void	ipifc_arp_request(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+	    const uint8_t *mac);
+void	ipifc_arp_announce(struct ipifc_ifc *ifc, const struct ipifc_ip *ip);
+
+/* ND (proto/nd.c). */
+void	ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+	    const uint8_t *mac);
+
+/* IP input, after the link layer: the packet starts at the IP header. */
+void	ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
+	    int llbcast);
+void	ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len);
+/* Raw IP input of a link without link layer: the version decides. */
+void	ipifc_ip_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len);
+
+#endif

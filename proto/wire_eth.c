@@ -1,0 +1,42 @@
+/*
+ * Ethernet II framing (RFC 894, RFC 2464 3): destination, source, type.
+ * Frames arrive without the FCS.  Padding to the 60-byte minimum stays in
+ * the payload; the network layer cuts it by its own length field.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "wire.h"
+
+int
+ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e)
+{
+	struct ipifc_eth t;
+
+	if (len < IPIFC_ETH_HLEN)
+		return -EMSGSIZE;
+	memcpy(t.dst, buf, 6);
+	memcpy(t.src, buf + 6, 6);
+	t.type = ipifc_get16(buf + 12);
+	/* A tagged frame belongs to a VLAN interface we do not have. */
+	if (t.type == IPIFC_ETHERTYPE_VLAN || t.type < IPIFC_ETHERTYPE_MIN)
+		return -EPROTONOSUPPORT;
+	t.payload = buf + IPIFC_ETH_HLEN;
+	t.plen = len - IPIFC_ETH_HLEN;
+	*e = t;
+	return 0;
+}
+
+int
+ipifc_eth_build(uint8_t *buf, size_t cap, const uint8_t dst[6],
+    const uint8_t src[6], uint16_t type)
+{
+	if (type == IPIFC_ETHERTYPE_VLAN || type < IPIFC_ETHERTYPE_MIN)
+		return -EINVAL;
+	if (cap < IPIFC_ETH_HLEN)
+		return -ENOBUFS;
+	memmove(buf, dst, 6);
+	memmove(buf + 6, src, 6);
+	ipifc_put16(buf + 12, type);
+	return IPIFC_ETH_HLEN;
+}

@@ -1,0 +1,187 @@
+/*
+ * ICMP echo and error messages: ICMPv4 (RFC 792) and ICMPv6 (RFC 4443).
+ * Both share the 8-byte layout type, code, checksum, four bytes of
+ * rest; they differ in numbers, in where the pointer and the MTU sit,
+ * and in the pseudo-header that ICMPv6 sums (RFC 4443 2.3).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "wire.h"
+
+/* The longest quote in an error message: RFC 1812 4.3.2.3, RFC 4443 2.4 (c) */
+#define QUOTE4	(IPIFC_ICMP4_ERRMAX - IPIFC_IP4_HLEN - IPIFC_ICMP_HLEN)
+#define QUOTE6	(IPIFC_ICMP6_ERRMAX - IPIFC_IP6_HLEN - IPIFC_ICMP_HLEN)
+
+static size_t
+min(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+static void
+decode_common(const uint8_t *buf, size_t len, struct ipifc_icmp *t)
+{
+	memset(t, 0, sizeof(*t));
+	t->type = buf[0];
+	t->code = buf[1];
+	t->data = buf + IPIFC_ICMP_HLEN;
+	t->dlen = len - IPIFC_ICMP_HLEN;
+}
+
+int
+ipifc_icmp4_parse(const uint8_t *buf, size_t len, struct ipifc_icmp *m)
+{
+	struct ipifc_icmp t;
+	uint32_t rest;
+
+	if (len < IPIFC_ICMP_HLEN)
+		return -EMSGSIZE;
+	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)) != 0)
+		return -EBADMSG;
+	decode_common(buf, len, &t);
+	rest = ipifc_get32(buf + 4);
+	switch (t.type) {
+	case IPIFC_ICMP4_ECHO:
+	case IPIFC_ICMP4_ECHOREPLY:
+		t.id = (uint16_t)(rest >> 16);
+		t.seq = (uint16_t)rest;
+		break;
+	case IPIFC_ICMP4_UNREACH:
+		/* RFC 1191 4: next-hop MTU in the low 16 bits */
+		t.param = rest & 0xffff;
+		break;
+	case IPIFC_ICMP4_TIMEX:
+		break;
+	case IPIFC_ICMP4_PARAMPROB:
+		/* RFC 792: the pointer is the first byte */
+		t.param = rest >> 24;
+		break;
+	default:
+		return -EPROTONOSUPPORT;
+	}
+	*m = t;
+	return 0;
+}
+
+int
+ipifc_icmp4_build(uint8_t *buf, size_t cap, const struct ipifc_icmp *m)
+{
+	uint32_t rest = 0;
+	size_t	 dlen = m->dlen, len;
+
+	switch (m->type) {
+	case IPIFC_ICMP4_ECHO:
+	case IPIFC_ICMP4_ECHOREPLY:
+		rest = (uint32_t)m->id << 16 | m->seq;
+		/* the reply must fit an IPv4 datagram */
+		if (dlen > 0xffff - IPIFC_IP4_HLEN - IPIFC_ICMP_HLEN)
+			return -EINVAL;
+		break;
+	case IPIFC_ICMP4_UNREACH:
+		if (m->param > 0xffff)
+			return -EINVAL;
+		rest = m->param;
+		dlen = min(dlen, QUOTE4);
+		break;
+	case IPIFC_ICMP4_TIMEX:
+		dlen = min(dlen, QUOTE4);
+		break;
+	case IPIFC_ICMP4_PARAMPROB:
+		if (m->param > 0xff)
+			return -EINVAL;
+		rest = m->param << 24;
+		dlen = min(dlen, QUOTE4);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (dlen > 0 && m->data == NULL)
+		return -EINVAL;
+	len = IPIFC_ICMP_HLEN + dlen;
+	if (cap < len)
+		return -ENOBUFS;
+	if (dlen > 0)
+		memmove(buf + IPIFC_ICMP_HLEN, m->data, dlen);
+	buf[0] = m->type;
+	buf[1] = m->code;
+	ipifc_put16(buf + 2, 0);
+	ipifc_put32(buf + 4, rest);
+	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)));
+	return (int)len;
+}
+
+int
+ipifc_icmp6_parse(const struct ipifc_ip *src, const struct ipifc_ip *dst,
+    const uint8_t *buf, size_t len, struct ipifc_icmp *m)
+{
+	struct ipifc_icmp t;
+	uint32_t sum, rest;
+
+	if (len < IPIFC_ICMP_HLEN)
+		return -EMSGSIZE;
+	sum = ipifc_cksum_pseudo6(src, dst, (uint32_t)len, IPIFC_PROTO_ICMP6);
+	if (ipifc_cksum_fold(ipifc_cksum_add(sum, buf, len)) != 0)
+		return -EBADMSG;
+	decode_common(buf, len, &t);
+	rest = ipifc_get32(buf + 4);
+	switch (t.type) {
+	case IPIFC_ICMP6_ECHO:
+	case IPIFC_ICMP6_ECHOREPLY:
+		t.id = (uint16_t)(rest >> 16);
+		t.seq = (uint16_t)rest;
+		break;
+	case IPIFC_ICMP6_TOOBIG:	/* RFC 4443 3.2: the MTU */
+	case IPIFC_ICMP6_PARAMPROB:	/* RFC 4443 3.4: the pointer */
+		t.param = rest;
+		break;
+	case IPIFC_ICMP6_UNREACH:
+	case IPIFC_ICMP6_TIMEX:
+		break;
+	default:
+		return -EPROTONOSUPPORT;
+	}
+	*m = t;
+	return 0;
+}
+
+int
+ipifc_icmp6_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, const struct ipifc_icmp *m)
+{
+	uint32_t rest = 0, sum;
+	size_t	 dlen = m->dlen, len;
+
+	switch (m->type) {
+	case IPIFC_ICMP6_ECHO:
+	case IPIFC_ICMP6_ECHOREPLY:
+		rest = (uint32_t)m->id << 16 | m->seq;
+		if (dlen > 0xffff - IPIFC_ICMP_HLEN)
+			return -EINVAL;
+		break;
+	case IPIFC_ICMP6_TOOBIG:
+	case IPIFC_ICMP6_PARAMPROB:
+		rest = m->param;
+		/* FALLTHROUGH */
+	case IPIFC_ICMP6_UNREACH:
+	case IPIFC_ICMP6_TIMEX:
+		dlen = min(dlen, QUOTE6);
+		break;
+	default:
+		return -EINVAL;
+	}
+	if (dlen > 0 && m->data == NULL)
+		return -EINVAL;
+	len = IPIFC_ICMP_HLEN + dlen;
+	if (cap < len)
+		return -ENOBUFS;
+	if (dlen > 0)
+		memmove(buf + IPIFC_ICMP_HLEN, m->data, dlen);
+	buf[0] = m->type;
+	buf[1] = m->code;
+	ipifc_put16(buf + 2, 0);
+	ipifc_put32(buf + 4, rest);
+	sum = ipifc_cksum_pseudo6(src, dst, (uint32_t)len, IPIFC_PROTO_ICMP6);
+	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(sum, buf, len)));
+	return (int)len;
+}

@@ -1,0 +1,167 @@
+/*
+ * The IPv6 header (RFC 8200 3), the walk over extension headers (4), and
+ * the hop-by-hop Router Alert that MLD needs (RFC 2711).
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "wire.h"
+
+static const uint8_t v4mapped[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
+static int
+ismapped(const uint8_t *a)
+{
+	return memcmp(a, v4mapped, sizeof(v4mapped)) == 0;
+}
+
+int
+ipifc_ip6_parse(const uint8_t *buf, size_t len, struct ipifc_ip6 *h)
+{
+	struct ipifc_ip6 t;
+	uint32_t w;
+
+	if (len < IPIFC_IP6_HLEN)
+		return -EMSGSIZE;
+	w = ipifc_get32(buf);
+	if (w >> 28 != 6)
+		return -EINVAL;
+	t.tclass = (uint8_t)(w >> 20);
+	t.flow = w & 0xfffff;
+	t.paylen = ipifc_get16(buf + 4);
+	/* what follows the payload is link padding */
+	if (t.paylen > len - IPIFC_IP6_HLEN)
+		return -EMSGSIZE;
+	t.nxt = buf[6];
+	t.hlim = buf[7];
+	if (ismapped(buf + 8) || ismapped(buf + 24))
+		return -EINVAL;
+	memcpy(t.src.a, buf + 8, 16);
+	memcpy(t.dst.a, buf + 24, 16);
+	t.payload = buf + IPIFC_IP6_HLEN;
+	t.plen = t.paylen;
+	*h = t;
+	return 0;
+}
+
+int
+ipifc_ip6_build(uint8_t *buf, size_t cap, const struct ipifc_ip6 *h)
+{
+	if (h->plen > 0xffff || h->flow > 0xfffff ||
+	    ismapped(h->src.a) || ismapped(h->dst.a))
+		return -EINVAL;
+	if (cap < IPIFC_IP6_HLEN)
+		return -ENOBUFS;
+	ipifc_put32(buf, (uint32_t)6 << 28 | (uint32_t)h->tclass << 20 |
+	    h->flow);
+	ipifc_put16(buf + 4, (uint16_t)h->plen);
+	buf[6] = h->nxt;
+	buf[7] = h->hlim;
+	memcpy(buf + 8, h->src.a, 16);
+	memcpy(buf + 24, h->dst.a, 16);
+	return IPIFC_IP6_HLEN;
+}
+
+int
+ipifc_ip6_skipext(uint8_t nxt, const uint8_t *p, size_t len,
+    uint8_t *final_nxt, size_t *offset, struct ipifc_ip6frag *frag)
+{
+	struct ipifc_ip6frag f;
+	size_t	 off = 0, hl;
+	uint16_t v;
+	int	 n;
+
+	for (n = 0;; n++) {
+		switch (nxt) {
+		case IPIFC_PROTO_HOPOPTS:
+			/* RFC 8200 4.1: only right after the IPv6 header */
+			if (n > 0)
+				return -EINVAL;
+			/* FALLTHROUGH */
+		case IPIFC_PROTO_ROUTING:
+		case IPIFC_PROTO_DSTOPTS:
+			if (n == IPIFC_IP6_MAXEXT)
+				return -ELOOP;
+			/* RFC 8200 4.3, 4.4, 4.6: length in 8-octet units
+			 * past the first eight */
+			if (len - off < 2)
+				return -EMSGSIZE;
+			hl = ((size_t)p[off + 1] + 1) * 8;
+			if (hl > len - off)
+				return -EMSGSIZE;
+			nxt = p[off];
+			off += hl;
+			break;
+		case IPIFC_PROTO_FRAGMENT:
+			/* RFC 8200 4.5 */
+			if (len - off < 8)
+				return -EMSGSIZE;
+			v = ipifc_get16(p + off + 2);
+			f.nxt = p[off];
+			f.off = v & 0xfff8;
+			f.more = v & 1;
+			f.ident = ipifc_get32(p + off + 4);
+			f.hdroff = off;
+			if (frag != NULL)
+				*frag = f;
+			*final_nxt = f.nxt;
+			*offset = off + 8;
+			return 1;
+		default:
+			*final_nxt = nxt;
+			*offset = off;
+			return 0;
+		}
+	}
+}
+
+int
+ipifc_ip6_hbh_ra_build(uint8_t *buf, size_t cap, uint8_t nxt,
+    uint16_t value)
+{
+	if (cap < IPIFC_IP6_HBHRALEN)
+		return -ENOBUFS;
+	buf[0] = nxt;
+	buf[1] = 0;			/* 8 bytes in all */
+	buf[2] = IPIFC_IP6OPT_RA;	/* RFC 2711 2.1 */
+	buf[3] = 2;
+	ipifc_put16(buf + 4, value);
+	buf[6] = IPIFC_IP6OPT_PADN;	/* RFC 8200 4.2: pad to 8 */
+	buf[7] = 0;
+	return IPIFC_IP6_HBHRALEN;
+}
+
+int
+ipifc_ip6_hbh_ra(const uint8_t *p, size_t len)
+{
+	size_t	 hl, i, olen;
+	int	 value = -ENOENT;
+
+	if (len < 2)
+		return -EMSGSIZE;
+	hl = ((size_t)p[1] + 1) * 8;
+	if (hl > len)
+		return -EMSGSIZE;
+	/* each turn consumes at least one byte */
+	for (i = 2; i < hl; i += olen) {
+		if (p[i] == IPIFC_IP6OPT_PAD1) {
+			olen = 1;
+			continue;
+		}
+		if (hl - i < 2)
+			return -EMSGSIZE;
+		olen = 2 + (size_t)p[i + 1];
+		if (olen > hl - i)
+			return -EMSGSIZE;
+		if (p[i] == IPIFC_IP6OPT_RA) {
+			/* RFC 2711 2.1: the length is 2 */
+			if (olen != 4)
+				return -EINVAL;
+			if (value == -ENOENT)
+				value = ipifc_get16(p + i + 2);
+		}
+	}
+	return value;
+}

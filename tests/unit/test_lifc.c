@@ -1,0 +1,654 @@
+/*
+ * Logical addresses (core/lifc.c, core/ctl.c) through ipifc_write on a
+ * stack: lifetimes to the millisecond, DAD and up/down, the bound on
+ * addresses per interface, one address on one interface, replacement, and
+ * ctl errors that are one line and change nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+static struct ipifc_ip
+ip(const char *s)
+{
+	struct ipifc_ip a;
+
+	assert_int_equal(ipifc_ip_parse(s, &a), 0);
+	return a;
+}
+
+static struct ipifc_stack *
+mkstack(void)
+{
+	struct ipifc_stack_config cfg;
+	struct ipifc_stack *s;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.id = 1;
+	s = ipifc_stack_new(&cfg);
+	assert_non_null(s);
+	return s;
+}
+
+static void
+w(struct ipifc_stack *s, const char *path, const char *text)
+{
+	const char *err = ipifc_write(s, NULL, path, text, NULL, 0);
+
+	if (err != NULL)
+		fail_msg("write %s \"%s\": %s", path, text, err);
+}
+
+/* A write that must fail with a one-line error; returns it. */
+static const char *
+wfail(struct ipifc_stack *s, const char *path, const char *text)
+{
+	const char *err = ipifc_write(s, NULL, path, text, NULL, 0);
+
+	if (err == NULL)
+		fail_msg("write %s \"%s\" succeeded", path, text);
+	if (err[0] == '\0' || strchr(err, '\n') != NULL)
+		fail_msg("write %s \"%s\": error is not one line: \"%s\"",
+		    path, text, err);
+	return err;
+}
+
+static char *
+rd(struct ipifc_stack *s, const char *path)
+{
+	const char *err;
+	char *t = ipifc_read(s, path, &err);
+
+	if (t == NULL)
+		fail_msg("read %s: %s", path, err);
+	return t;
+}
+
+/* How many lines of the file begin with prefix (a whole word)? */
+static int
+count_lines(struct ipifc_stack *s, const char *path, const char *prefix)
+{
+	char *t = rd(s, path), *p;
+	size_t n = strlen(prefix);
+	int count = 0;
+
+	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, prefix, n) == 0 && (p[n] == ' ' ||
+		    p[n] == '\n'))
+			count++;
+	}
+	free(t);
+	return count;
+}
+
+static int
+file_has(struct ipifc_stack *s, const char *path, const char *line)
+{
+	char *t = rd(s, path), *p;
+	size_t n = strlen(line);
+	int found = 0;
+
+	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, line, n) == 0 && p[n] == '\n') {
+			found = 1;
+			break;
+		}
+	}
+	free(t);
+	return found;
+}
+
+static struct ipifc_lifc *
+lifc(struct ipifc_stack *s, const char *a)
+{
+	struct ipifc_ip x = ip(a);
+
+	return ipifc_lifc_bylocal(s, &x);
+}
+
+/* As an event loop does: wake at every deadline on the way to t. */
+static void
+run_until(struct ipifc_stack *s, uint64_t t)
+{
+	uint64_t d;
+
+	while ((d = ipifc_next_deadline(s)) <= t && d > ipifc_now(s))
+		ipifc_advance(s, d);
+	ipifc_advance(s, t);
+}
+
+/* ---- lifetimes ---- */
+
+static void
+test_left_rounding(void **state)
+{
+	struct ipifc_stack *s = mkstack();
+	struct ipifc_lifc *l;
+	const char *a = "2001:db8:1::ff:fe00:100";
+
+	(void)state;
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "dad 0");
+	w(s, "ipifc/0/ctl", "add6 2001:db8:1:: 64 1 1 100 50");
+	assert_non_null(l = lifc(s, a));
+	assert_int_equal(ipifc_lifc_left(l, l->validlt), 100);
+	assert_int_equal(ipifc_lifc_left(l, l->preflt), 50);
+	assert_int_equal(ipifc_lifc_left(l, IPIFC_INFINITE), IPIFC_INFINITE);
+
+	/*
+	 * Whole seconds remaining, rounded down: never more than is left
+	 * (98.5 s shows as 98).
+	 */
+	ipifc_advance(s, 1500);
+	assert_int_equal(ipifc_lifc_left(l, l->validlt), 98);
+	assert_int_equal(ipifc_lifc_left(l, l->preflt), 48);
+	assert_true(file_has(s, "ipifc/0/status",
+	    "2001:db8:1::ff:fe00:100 /64 2001:db8:1:: 48 98 preferred oa"));
+	ipifc_advance(s, 1999);
+	assert_int_equal(ipifc_lifc_left(l, l->validlt), 98);
+	ipifc_advance(s, 2000);
+	assert_int_equal(ipifc_lifc_left(l, l->validlt), 98);
+	ipifc_advance(s, 2001);
+	assert_int_equal(ipifc_lifc_left(l, l->validlt), 97);
+	ipifc_advance(s, 49999);
+	assert_int_equal(ipifc_lifc_left(l, l->preflt), 0);
+	assert_true(file_has(s, "ipifc/0/status",
+	    "2001:db8:1::ff:fe00:100 /64 2001:db8:1:: 0 50 preferred oa"));
+
+	/* re-adding restarts the count from now */
+	w(s, "ipifc/0/ctl", "add6 2001:db8:1:: 64 1 1 100 50");
+	assert_ptr_equal(lifc(s, a), l);
+	assert_int_equal(ipifc_lifc_left(l, l->validlt), 100);
+	ipifc_stack_free(s);
+}
+
+static void
+test_lifetime_boundary(void **state)
+{
+	struct ipifc_stack *s = mkstack();
+	const char *a = "2001:db8:2::ff:fe00:100";
+
+	(void)state;
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "dad 0");
+	ipifc_advance(s, 1000);		/* the link-local's DAD is done */
+	w(s, "ipifc/0/ctl", "add6 2001:db8:2:: 64 1 1 10 5");
+	assert_true(ipifc_next_deadline(s) == 1000 + 5000);
+	ipifc_advance(s, 1000 + 4999);
+	assert_true(file_has(s, "ipifc/0/status",
+	    "2001:db8:2::ff:fe00:100 /64 2001:db8:2:: 0 5 preferred oa"));
+	ipifc_advance(s, 1000 + 5000);
+	assert_true(file_has(s, "ipifc/0/status",
+	    "2001:db8:2::ff:fe00:100 /64 2001:db8:2:: 0 5 deprecated oa"));
+	assert_true(ipifc_next_deadline(s) == 1000 + 10000);
+	ipifc_advance(s, 1000 + 9999);
+	assert_non_null(lifc(s, a));
+	assert_true(file_has(s, "ipifc/0/status",
+	    "2001:db8:2::ff:fe00:100 /64 2001:db8:2:: 0 0 deprecated oa"));
+	ipifc_advance(s, 1000 + 10000);
+	assert_null(lifc(s, a));
+	assert_int_equal(count_lines(s, "ipifc/0/status", a), 0);
+	assert_int_equal(count_lines(s, "ipselftab", a), 0);
+	assert_int_equal(count_lines(s, "iproute", "2001:db8:2::"), 0);
+	assert_true(ipifc_next_deadline(s) == UINT64_MAX);
+	ipifc_stack_free(s);
+}
+
+/* A jump over several deadlines takes every step at once. */
+static void
+test_lifetime_jump(void **state)
+{
+	struct ipifc_stack *s = mkstack();
+
+	(void)state;
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "add6 2001:db8:3:: 64 1 1 30 10");
+	w(s, "ipifc/0/ctl", "add6 2001:db8:4:: 64 1 1 300 100");
+	ipifc_advance(s, 50000);
+	assert_null(lifc(s, "2001:db8:3::ff:fe00:100"));
+	assert_true(file_has(s, "ipifc/0/status",
+	    "2001:db8:4::ff:fe00:100 /64 2001:db8:4:: 50 250 preferred oa"));
+	assert_true(file_has(s, "ipifc/0/status",
+	    "fe80::ff:fe00:100 /64 fe80:: infinite infinite preferred o"));
+	ipifc_stack_free(s);
+}
+
+/* ---- DAD and up/down ---- */
+
+static void
+test_dad_restarts_on_up(void **state)
+{
+	struct ipifc_stack *s = mkstack();
+	const char *ll = "fe80::ff:fe00:100 /64 fe80:: infinite infinite ";
+	char line[128];
+
+	(void)state;
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	ipifc_advance(s, 1000);
+	snprintf(line, sizeof(line), "%spreferred o", ll);
+	assert_true(file_has(s, "ipifc/0/status", line));
+	ipifc_advance(s, 5000);
+	w(s, "ipifc/0/ctl", "down");
+	w(s, "ipifc/0/ctl", "up");
+	snprintf(line, sizeof(line), "%stentative o", ll);
+	assert_true(file_has(s, "ipifc/0/status", line));
+	assert_true(ipifc_next_deadline(s) == 6000);
+	/* IPv4 is never tentative */
+	assert_true(file_has(s, "ipifc/0/status",
+	    "10.0.0.1 /24 10.0.0.0 infinite infinite preferred -"));
+	ipifc_advance(s, 5999);
+	assert_true(file_has(s, "ipifc/0/status", line));
+	ipifc_advance(s, 6000);
+	snprintf(line, sizeof(line), "%spreferred o", ll);
+	assert_true(file_has(s, "ipifc/0/status", line));
+
+	/* DupAddrDetectTransmits * RetransTimer */
+	w(s, "ipifc/0/ctl", "dad 3");
+	w(s, "ipifc/0/ctl", "down");
+	w(s, "ipifc/0/ctl", "up");
+	snprintf(line, sizeof(line), "%stentative o", ll);
+	assert_true(ipifc_next_deadline(s) > 6000);
+	assert_true(ipifc_next_deadline(s) <= 6000 + 3000);
+	run_until(s, 6000 + 2999);
+	assert_true(file_has(s, "ipifc/0/status", line));
+	run_until(s, 6000 + 3000);
+	snprintf(line, sizeof(line), "%spreferred o", ll);
+	assert_true(file_has(s, "ipifc/0/status", line));
+	assert_true(ipifc_next_deadline(s) == UINT64_MAX);
+	ipifc_stack_free(s);
+}
+
+static void
+test_added_while_down(void **state)
+{
+	struct ipifc_stack *s = mkstack();
+	const char *a = "2001:db8::5 /64 2001:db8:: infinite infinite ";
+	char line[128];
+
+	(void)state;
+	w(s, "ipifc/clone", "bind ether sim:x");
+	ipifc_advance(s, 1000);
+	w(s, "ipifc/0/ctl", "down");
+	w(s, "ipifc/0/ctl", "add 2001:db8::5/64");
+	snprintf(line, sizeof(line), "%stentative o", a);
+	assert_true(file_has(s, "ipifc/0/status", line));
+	assert_true(ipifc_next_deadline(s) == UINT64_MAX);
+	ipifc_advance(s, 100000);
+	assert_true(file_has(s, "ipifc/0/status", line));
+	assert_true(ipifc_next_deadline(s) == UINT64_MAX);
+	w(s, "ipifc/0/ctl", "up");
+	assert_true(ipifc_next_deadline(s) == 101000);
+	ipifc_advance(s, 100999);
+	assert_true(file_has(s, "ipifc/0/status", line));
+	ipifc_advance(s, 101000);
+	snprintf(line, sizeof(line), "%spreferred o", a);
+	assert_true(file_has(s, "ipifc/0/status", line));
+	ipifc_stack_free(s);
+}
+
+/* An address tentative when the interface goes down waits for up too. */
+static void
+test_down_while_tentative(void **state)
+{
+	struct ipifc_stack *s;
+	const char *t = "fe80::ff:fe00:100 /64 fe80:: infinite infinite "
+	    "tentative o";
+
+	(void)state;
+	/*
+	 * Regression: `down` once left a running DAD timer alone, and the
+	 * address became preferred while down with no probe sent.
+	 */
+	s = mkstack();
+	w(s, "ipifc/clone", "bind ether sim:x");
+	ipifc_advance(s, 500);
+	w(s, "ipifc/0/ctl", "down");
+	assert_true(ipifc_next_deadline(s) == UINT64_MAX);
+	ipifc_advance(s, 5000);
+	assert_true(file_has(s, "ipifc/0/status", t));
+	w(s, "ipifc/0/ctl", "up");
+	assert_true(ipifc_next_deadline(s) == 6000);
+	ipifc_stack_free(s);
+}
+
+/* ---- bounds and uniqueness ---- */
+
+static void
+test_max_addresses(void **state)
+{
+	struct ipifc_stack *s = mkstack();
+	char line[64], *before, *after;
+	const char *err;
+	int i;
+
+	(void)state;
+	w(s, "ipifc/clone", "bind pkt sim:x");	/* no link-local */
+	for (i = 0; i < IPIFC_MAXLIFC; i++) {
+		snprintf(line, sizeof(line), "add 10.0.%d.%d /16", i / 200,
+		    1 + i % 200);
+		w(s, "ipifc/0/ctl", line);
+	}
+	before = rd(s, "ipifc/0/status");
+	err = wfail(s, "ipifc/0/ctl", "add 10.0.9.9 /16");
+	assert_string_equal(err, "too many addresses on interface 0");
+	wfail(s, "ipifc/0/ctl", "add 2001:db8::9/64");
+	after = rd(s, "ipifc/0/status");
+	assert_string_equal(before, after);
+	free(after);
+	assert_null(lifc(s, "10.0.9.9"));
+
+	/* at the bound an address can still be renewed or replaced */
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /16");
+	after = rd(s, "ipifc/0/status");
+	assert_string_equal(before, after);
+	free(after);
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	assert_int_equal(lifc(s, "10.0.0.1")->plen, 96 + 24);
+	assert_int_equal(count_lines(s, "ipifc/0/status", "10.0.0.1"), 1);
+	wfail(s, "ipifc/0/ctl", "add 10.0.9.9 /16");
+
+	/* one removed, one more fits */
+	w(s, "ipifc/0/ctl", "remove 10.0.0.2 /16");
+	w(s, "ipifc/0/ctl", "add 10.0.9.9 /16");
+	wfail(s, "ipifc/0/ctl", "add 10.0.9.10 /16");
+	free(before);
+	ipifc_stack_free(s);
+}
+
+static void
+test_same_address_two_ifcs(void **state)
+{
+	struct ipifc_stack *s = mkstack();
+	char *before, *after;
+	const char *err;
+
+	(void)state;
+	w(s, "ipifc/clone", "bind pkt sim:a");
+	w(s, "ipifc/clone", "bind pkt sim:b");
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	w(s, "ipifc/1/ctl", "add 10.1.0.1 /24");
+	w(s, "ipifc/0/ctl", "add 2001:db8::1/64");
+	before = rd(s, "ipifc/1/status");
+	err = wfail(s, "ipifc/1/ctl", "add 10.0.0.1 /24");
+	assert_string_equal(err, "10.0.0.1 is already on interface 0");
+	wfail(s, "ipifc/1/ctl", "add 10.0.0.1 /16");
+	wfail(s, "ipifc/1/ctl", "add 10.0.0.1 /32 10.9.9.9");
+	wfail(s, "ipifc/1/ctl", "add 2001:db8::1/48");
+	/* connect refuses too, before it removes anything */
+	wfail(s, "ipifc/1/ctl", "connect 10.0.0.1 /24");
+	after = rd(s, "ipifc/1/status");
+	assert_string_equal(before, after);
+	free(after);
+	free(before);
+	assert_ptr_equal(lifc(s, "10.0.0.1")->ifc, ipifc_ifc_bynum(s, 0));
+	ipifc_stack_free(s);
+}
+
+static void
+test_replace_mask(void **state)
+{
+	struct ipifc_stack *s = mkstack();
+
+	(void)state;
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "dad 0");
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /16");
+	assert_int_equal(count_lines(s, "ipifc/0/status", "10.0.0.1"), 1);
+	assert_true(file_has(s, "ipifc/0/status",
+	    "10.0.0.1 /16 10.0.0.0 infinite infinite preferred -"));
+	assert_true(file_has(s, "ipselftab", "10.0.0.1 1 4u"));
+	assert_true(file_has(s, "ipselftab", "10.0.255.255 1 4b"));
+	assert_int_equal(count_lines(s, "ipselftab", "10.0.0.255"), 0);
+	assert_true(file_has(s, "iproute",
+	    "10.0.0.0 /16 0.0.0.0 /0 - 4i ifc 0"));
+	assert_true(file_has(s, "iproute",
+	    "10.0.0.0 /16 10.0.0.1 /32 - 4i ifc 0"));
+	assert_false(file_has(s, "iproute",
+	    "10.0.0.0 /24 0.0.0.0 /0 - 4i ifc 0"));
+	assert_false(file_has(s, "iproute",
+	    "10.0.0.0 /24 10.0.0.1 /32 - 4i ifc 0"));
+	/* the old mask no longer names it */
+	wfail(s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+
+	w(s, "ipifc/0/ctl", "add 2001:db8::1/64");
+	w(s, "ipifc/0/ctl", "add 2001:db8::1/48");
+	assert_int_equal(count_lines(s, "ipifc/0/status", "2001:db8::1"), 1);
+	assert_true(file_has(s, "ipifc/0/status",
+	    "2001:db8::1 /48 2001:db8:: infinite infinite preferred o"));
+	assert_true(file_has(s, "ipselftab", "2001:db8::1 1 6u"));
+	assert_true(file_has(s, "ipselftab", "ff02::1:ff00:1 1 6m"));
+	w(s, "ipifc/0/ctl", "remove 2001:db8::1/48");
+	w(s, "ipifc/0/ctl", "remove 10.0.0.1 /16");
+	assert_int_equal(count_lines(s, "ipselftab", "10.0.255.255"), 0);
+	assert_int_equal(count_lines(s, "ipselftab", "ff02::1:ff00:1"), 0);
+	ipifc_stack_free(s);
+}
+
+/* ---- malformed ctl lines ---- */
+
+struct snap {
+	char	*f[4];
+};
+
+static const char *snapfiles[] = {
+	"ipifc/0/status", "ipselftab", "iproute", "ipifc/0/multi",
+};
+
+static void
+snap_take(struct ipifc_stack *s, struct snap *sn)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		sn->f[i] = rd(s, snapfiles[i]);
+}
+
+static void
+snap_same(struct ipifc_stack *s, const struct snap *sn, const char *msg)
+{
+	char *t;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		t = rd(s, snapfiles[i]);
+		if (strcmp(t, sn->f[i]) != 0)
+			fail_msg("\"%s\" changed %s:\n%s\n--- now ---\n%s",
+			    msg, snapfiles[i], sn->f[i], t);
+		free(t);
+	}
+}
+
+static void
+snap_free(struct snap *sn)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		free(sn->f[i]);
+}
+
+static void
+check_errors(struct ipifc_stack *s, const char *const *bad, size_t n)
+{
+	struct snap sn;
+	size_t i;
+
+	snap_take(s, &sn);
+	for (i = 0; i < n; i++) {
+		wfail(s, "ipifc/0/ctl", bad[i]);
+		snap_same(s, &sn, bad[i]);
+	}
+	snap_free(&sn);
+}
+
+static struct ipifc_stack *
+mkconfigured(void)
+{
+	struct ipifc_stack *s = mkstack();
+
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "dad 0");
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	w(s, "ipifc/0/ctl", "add 10.9.0.1 /32 10.9.0.2");
+	w(s, "ipifc/0/ctl", "add6 2001:db8:1:: 64 1 1 100 50");
+	w(s, "ipifc/0/ctl", "ra6 sendra 1 maxraint 10000 minraint 5000");
+	return s;
+}
+
+static void
+test_ctl_errors_add_remove(void **state)
+{
+	static const char *const bad[] = {
+		"add",
+		"add 10.0.0.256 /24",
+		"add 10.0.0.2 /33",
+		"add 10.0.0.2 /24 10.0.1.1",		/* remote outside */
+		"add 10.0.0.2 /24 10.0.0.3 99999",	/* mtu */
+		"add 10.0.0.2 /24 10.0.0.3 1500 bogus",
+		"add 10.0.0.2 /24 10.0.0.3 1500 proxy",	/* not ptp */
+		"add 10.0.0.2 /24 10.0.0.3 1500 proxy x",
+		"add 10.0.0.2 /24 2001:db8::1",		/* family */
+		"add 2001:db8::2/64 10.0.0.1",
+		"add 2001:db8::2/64 2001:db8::3 1000",	/* IPv6 MTU */
+		"add 224.0.0.5 /24",
+		"add ff02::5/64",
+		"add 255.255.255.255 /24",
+		"add 240.0.0.1",			/* no class mask */
+		"add 10.0.0.2 255.0.255.0",
+		"add 10.0.0.2/24/24",
+		"remove",
+		"remove 10.0.0.1",			/* needs its mask */
+		"remove 10.0.0.9 /24",
+		"remove 10.0.0.1 /16",
+		"remove 10.0.0.1 /24 10.1.0.1",
+		"remove 10.0.0.1 /24 10.0.0.2 extra",
+		"remove 10.9.0.1 /32",			/* ptp: its remote */
+		"remove 10.9.0.1 /32 10.9.0.3",
+		"remove 2001:db8:1::ff:fe00:100/48",
+		"remove bogus /24",
+	};
+
+	struct ipifc_stack *s = mkconfigured();
+
+	(void)state;
+	check_errors(s, bad, sizeof(bad) / sizeof(bad[0]));
+	ipifc_stack_free(s);
+}
+
+static void
+test_ctl_errors_add6_ra6(void **state)
+{
+	static const char *const bad[] = {
+		"add6",
+		"add6 2001:db8:5::",
+		"add6 2001:db8:5:: 65",
+		"add6 2001:db8:5:: -1",
+		"add6 2001:db8:5:: x",
+		"add6 fe80:: 64",
+		"add6 ff0e:: 64",
+		"add6 10.0.0.0 64",
+		"add6 bogus 64",
+		"add6 2001:db8:5:: 64 1 1 10 20",	/* valid < preferred */
+		"add6 2001:db8:5:: 64 2 1 10 10",
+		"add6 2001:db8:5:: 64 1 x 10 10",
+		"add6 2001:db8:5:: 64 1 1 x 10",
+		"add6 2001:db8:5:: 64 1 1 10 -1",
+		"add6 2001:db8:5:: 64 1 1 10",
+		"add6 2001:db8:5:: 64 1 1 10 10 10",
+		"add6 2001:db8:1:: 64 1 1 10 20",	/* even for an existing one */
+		"ra6",
+		"ra6 sendra",
+		"ra6 sendra 2",
+		"ra6 bogus 1",
+		"ra6 sendra 0 ttl",
+		"ra6 sendra 0 ttl 256",			/* sendra is not half set */
+		"ra6 maxraint 3999",
+		"ra6 maxraint 6000",			/* minraint over 0.75 max */
+		"ra6 minraint 2999",
+		"ra6 routerlt 1",			/* under maxraint */
+		"ra6 routerlt 9001",
+		"ra6 linkmtu 1279",
+		"ra6 linkmtu 9001",
+		"ra6 reachtime 3600001",
+		"ra6 rxmitra 4294967296",
+		"ra6 mflag -1",
+	};
+	struct ipifc_stack *s = mkconfigured();
+	char *before;
+
+	(void)state;
+	before = rd(s, "ipifc/0/status");
+	assert_non_null(strstr(before, " sendra 1 "));
+	free(before);
+	check_errors(s, bad, sizeof(bad) / sizeof(bad[0]));
+	/* add6 needs a link layer */
+	w(s, "ipifc/clone", "bind pkt sim:p");
+	before = rd(s, "ipifc/1/status");
+	wfail(s, "ipifc/1/ctl", "add6 2001:db8:6:: 64");
+	{
+		char *after = rd(s, "ipifc/1/status");
+
+		assert_string_equal(before, after);
+		free(after);
+	}
+	free(before);
+	ipifc_stack_free(s);
+}
+
+/* connect (remove all, then add) also checks before it removes. */
+static void
+test_ctl_errors_connect(void **state)
+{
+	static const char *const bad[] = {
+		"connect 10.0.0.5 /24 10.1.0.1",	/* remote outside */
+		"connect 224.0.0.5 /24",
+		"connect 10.0.0.5 /24 10.0.0.3 1500 proxy",
+		"connect 2001:db8::5/64 2001:db8::6 1000",
+	};
+	struct ipifc_stack *s;
+
+	(void)state;
+	/*
+	 * Regression: connect once checked only the MTU and a clash with
+	 * another interface before removing every address, so these came
+	 * back as errors with every address gone.
+	 */
+	s = mkconfigured();
+	check_errors(s, bad, sizeof(bad) / sizeof(bad[0]));
+	ipifc_stack_free(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_left_rounding),
+		cmocka_unit_test(test_lifetime_boundary),
+		cmocka_unit_test(test_lifetime_jump),
+		cmocka_unit_test(test_dad_restarts_on_up),
+		cmocka_unit_test(test_added_while_down),
+		cmocka_unit_test(test_down_while_tentative),
+		cmocka_unit_test(test_max_addresses),
+		cmocka_unit_test(test_same_address_two_ifcs),
+		cmocka_unit_test(test_replace_mask),
+		cmocka_unit_test(test_ctl_errors_add_remove),
+		cmocka_unit_test(test_ctl_errors_add6_ra6),
+		cmocka_unit_test(test_ctl_errors_connect),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

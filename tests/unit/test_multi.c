@@ -1,0 +1,445 @@
+/*
+ * Multicast (core/multi.c): the medium hears only the first join and the
+ * last leave of a link-layer group, whichever IP groups map to it; the
+ * bounds on groups and memberships refuse and change nothing; leaving what
+ * was never joined, or what went away with its address, is an error and
+ * never touches freed memory (the suite runs under AddressSanitizer).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+/* What the medium heard. */
+static int nadd, nrem;
+static uint8_t lastadd[6], lastrem[6];
+
+static void
+count_add(struct ipifc_ifc *ifc, const uint8_t *mac)
+{
+	(void)ifc;
+	nadd++;
+	memcpy(lastadd, mac, 6);
+}
+
+static void
+count_rem(struct ipifc_ifc *ifc, const uint8_t *mac)
+{
+	(void)ifc;
+	nrem++;
+	memcpy(lastrem, mac, 6);
+}
+
+static struct ipifc_medium counting;
+
+struct fix {
+	struct ipifc_stack *s;
+	struct ipifc_client *c;
+	struct ipifc_ifc *ifc;
+};
+
+static void
+w(struct ipifc_stack *s, struct ipifc_client *c, const char *path,
+    const char *text)
+{
+	const char *err = ipifc_write(s, c, path, text, NULL, 0);
+
+	if (err != NULL)
+		fail_msg("write %s \"%s\": %s", path, text, err);
+}
+
+/* A write that must fail with a one-line error; returns it. */
+static const char *
+wfail(struct ipifc_stack *s, struct ipifc_client *c, const char *path,
+    const char *text)
+{
+	const char *err = ipifc_write(s, c, path, text, NULL, 0);
+
+	if (err == NULL)
+		fail_msg("write %s \"%s\" succeeded", path, text);
+	assert_true(err[0] != '\0');
+	assert_null(strchr(err, '\n'));
+	return err;
+}
+
+static char *
+rd(struct ipifc_stack *s, const char *path)
+{
+	const char *err;
+	char *t = ipifc_read(s, path, &err);
+
+	if (t == NULL)
+		fail_msg("read %s: %s", path, err);
+	return t;
+}
+
+static int
+file_has(struct ipifc_stack *s, const char *path, const char *line)
+{
+	char *t = rd(s, path), *p;
+	size_t n = strlen(line);
+	int found = 0;
+
+	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, line, n) == 0 && (p[n] == '\n' ||
+		    (line[n - 1] == ' ' && p[n] != '\0'))) {
+			found = 1;
+			break;
+		}
+	}
+	free(t);
+	return found;
+}
+
+static void
+mac(uint8_t m[6], const char *s)
+{
+	assert_int_equal(ipifc_mac_parse(s, m), 0);
+}
+
+static void
+heard(int add, int rem)
+{
+	assert_int_equal(nadd, add);
+	assert_int_equal(nrem, rem);
+}
+
+/* ether sim:x with 10.0.0.1/24 (and its link-local); the medium counts. */
+static int
+setup(void **state)
+{
+	struct ipifc_stack_config cfg;
+	static struct fix f;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.id = 1;
+	f.s = ipifc_stack_new(&cfg);
+	assert_non_null(f.s);
+	w(f.s, NULL, "ipifc/clone", "bind ether sim:x");
+	w(f.s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	f.ifc = ipifc_ifc_bynum(f.s, 0);
+	assert_non_null(f.ifc);
+	counting = *f.ifc->m;
+	counting.addmulti = count_add;
+	counting.remmulti = count_rem;
+	f.ifc->m = &counting;
+	f.c = ipifc_client_new(f.s);
+	assert_non_null(f.c);
+	nadd = nrem = 0;
+	memset(lastadd, 0, 6);
+	memset(lastrem, 0, 6);
+	*state = &f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fix *f = *state;
+
+	ipifc_stack_free(f->s);
+	return 0;
+}
+
+static void
+test_v4_same_mac(void **state)
+{
+	struct fix *f = *state;
+	uint8_t m[6];
+
+	mac(m, "01:00:5e:01:02:03");
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3");
+	heard(1, 0);
+	assert_memory_equal(lastadd, m, 6);
+	/* RFC 1112 6.4: only the low 23 bits reach the link */
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.129.2.3");
+	heard(1, 0);
+	assert_true(file_has(f->s, "ipifc/0/multi",
+	    "239.1.2.3 1 01:00:5e:01:02:03 2"));
+	assert_true(file_has(f->s, "ipifc/0/multi",
+	    "239.129.2.3 1 01:00:5e:01:02:03 2"));
+	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	heard(1, 0);
+	assert_true(file_has(f->s, "ipifc/0/multi",
+	    "239.129.2.3 1 01:00:5e:01:02:03 1"));
+	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.129.2.3");
+	heard(1, 1);
+	assert_memory_equal(lastrem, m, 6);
+	assert_false(file_has(f->s, "ipifc/0/multi", "239.129.2.3 "));
+}
+
+static void
+test_v6_same_mac(void **state)
+{
+	struct fix *f = *state;
+	uint8_t m[6];
+
+	/* RFC 2464 7: 33:33 and the low 32 bits */
+	mac(m, "33:33:12:34:56:78");
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff0e::1234:5678");
+	heard(1, 0);
+	assert_memory_equal(lastadd, m, 6);
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff05:1::1234:5678");
+	heard(1, 0);
+	assert_true(file_has(f->s, "ipifc/0/multi",
+	    "ff05:1::1234:5678 1 33:33:12:34:56:78 2"));
+	w(f->s, f->c, "ipifc/0/ctl", "leavemulti ff05:1::1234:5678");
+	heard(1, 0);
+	w(f->s, f->c, "ipifc/0/ctl", "leavemulti ff0e::1234:5678");
+	heard(1, 1);
+	assert_memory_equal(lastrem, m, 6);
+}
+
+/* A group that maps onto what the addresses joined themselves. */
+static void
+test_shares_implied(void **state)
+{
+	struct fix *f = *state;
+
+	/* 224.128.0.1 and 224.0.0.1: 01:00:5e:00:00:01 */
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 224.128.0.1");
+	assert_true(file_has(f->s, "ipifc/0/multi",
+	    "224.128.0.1 1 01:00:5e:00:00:01 2"));
+	/* ff05::1 and ff02::1: 33:33:00:00:00:01 */
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff05::1");
+	/* ff02::1 itself: the interface group gains a reference */
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff02::1");
+	assert_true(file_has(f->s, "ipifc/0/multi",
+	    "ff02::1 2 33:33:00:00:00:01 2"));
+	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 224.128.0.1");
+	w(f->s, f->c, "ipifc/0/ctl", "leavemulti ff05::1");
+	w(f->s, f->c, "ipifc/0/ctl", "leavemulti ff02::1");
+	heard(0, 0);
+	assert_true(file_has(f->s, "ipifc/0/multi",
+	    "ff02::1 1 33:33:00:00:00:01 1"));
+	assert_true(file_has(f->s, "ipselftab", "ff02::1 1 6m"));
+	assert_true(file_has(f->s, "ipselftab", "224.0.0.1 1 4m"));
+}
+
+/* The groups an address joins reach the medium the same way. */
+static void
+test_address_groups(void **state)
+{
+	struct fix *f = *state;
+	uint8_t m[6];
+
+	mac(m, "33:33:ff:00:00:05");
+	w(f->s, NULL, "ipifc/0/ctl", "add 2001:db8::5 /64");
+	heard(1, 0);		/* ff02::1 is there already */
+	assert_memory_equal(lastadd, m, 6);
+	w(f->s, NULL, "ipifc/0/ctl", "remove 2001:db8::5 /64");
+	heard(1, 1);
+	assert_memory_equal(lastrem, m, 6);
+	/* the last IPv4 address leaves 224.0.0.1 */
+	mac(m, "01:00:5e:00:00:01");
+	w(f->s, NULL, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+	heard(1, 2);
+	assert_memory_equal(lastrem, m, 6);
+}
+
+static void
+test_group_limit(void **state)
+{
+	struct fix *f = *state;
+	const char *err = NULL;
+	char line[64], *multi, *self, *after;
+	struct ipifc_client *c2;
+	int i, joined = 0, add;
+
+	for (i = 0; i < IPIFC_MAXGROUPS + 1; i++) {
+		snprintf(line, sizeof(line), "joinmulti 239.2.%d.%d", i / 200,
+		    i % 200);
+		if ((err = ipifc_write(f->s, f->c, "ipifc/0/ctl", line, NULL,
+		    0)) != NULL)
+			break;
+		joined++;
+	}
+	assert_non_null(err);
+	assert_null(strchr(err, '\n'));
+	assert_string_equal(err, "too many groups on interface 0");
+	assert_true(joined > 64);
+	assert_int_equal(nadd, joined);
+
+	/* the refused join changed nothing */
+	multi = rd(f->s, "ipifc/0/multi");
+	self = rd(f->s, "ipselftab");
+	add = nadd;
+	wfail(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.3.0.1");
+	wfail(f->s, f->c, "ipifc/0/ctl", "joinmulti ff0e::99");
+	after = rd(f->s, "ipifc/0/multi");
+	assert_string_equal(multi, after);
+	free(after);
+	after = rd(f->s, "ipselftab");
+	assert_string_equal(self, after);
+	free(after);
+	heard(add, 0);
+
+	/* a group already there takes another listener */
+	c2 = ipifc_client_new(f->s);
+	w(f->s, c2, "ipifc/0/ctl", "joinmulti 239.2.0.0");
+	assert_true(file_has(f->s, "ipifc/0/multi", "239.2.0.0 2 "));
+	ipifc_client_free(c2);
+	/* addresses still get the groups they join themselves */
+	w(f->s, NULL, "ipifc/0/ctl", "add 2001:db8::5 /64");
+	assert_true(file_has(f->s, "ipifc/0/multi",
+	    "ff02::1:ff00:5 1 33:33:ff:00:00:05 1"));
+	w(f->s, NULL, "ipifc/0/ctl", "remove 2001:db8::5 /64");
+
+	/* one leave makes room for one join */
+	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.2.0.1");
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.3.0.1");
+	wfail(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.3.0.2");
+	free(multi);
+	free(self);
+}
+
+static void
+test_member_limit(void **state)
+{
+	struct fix *f = *state;
+	static struct ipifc_client *cs[IPIFC_MAXMEMBERS + 1];
+	const char *err;
+	char *multi, *after;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXMEMBERS; i++) {
+		cs[i] = ipifc_client_new(f->s);
+		assert_non_null(cs[i]);
+		w(f->s, cs[i], "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	}
+	cs[i] = ipifc_client_new(f->s);
+	multi = rd(f->s, "ipifc/0/multi");
+	err = wfail(f->s, cs[i], "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	assert_string_equal(err, "too many memberships");
+	after = rd(f->s, "ipifc/0/multi");
+	assert_string_equal(multi, after);
+	free(after);
+	free(multi);
+	assert_true(file_has(f->s, "ipifc/0/multi", "239.1.1.1 1024 "));
+	/* a joined client nests further joins without a new membership */
+	w(f->s, cs[0], "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	heard(1, 0);
+	for (i = 0; i <= IPIFC_MAXMEMBERS; i++)
+		ipifc_client_free(cs[i]);
+	heard(1, 1);
+	assert_false(file_has(f->s, "ipifc/0/multi", "239.1.1.1 "));
+}
+
+static void
+test_leave_never_joined(void **state)
+{
+	struct fix *f = *state;
+	char *multi, *after;
+
+	w(f->s, NULL, "ipifc/0/ctl", "add 10.0.0.2 /24");
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
+	multi = rd(f->s, "ipifc/0/multi");
+	nadd = nrem = 0;
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.9.9.9");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 10.0.0.7");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti ff0e::1");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.2");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.99");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 fe80::1");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 bogus");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti bogus");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1 x");
+	wfail(f->s, NULL, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	heard(0, 0);
+	after = rd(f->s, "ipifc/0/multi");
+	assert_string_equal(multi, after);
+	free(after);
+	free(multi);
+	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
+	heard(0, 1);
+}
+
+/*
+ * plan9's use-after-free: a membership kept a pointer to the address it
+ * hung on; once the address was removed, leaving read freed memory.
+ */
+static void
+test_leave_after_address_gone(void **state)
+{
+	struct fix *f = *state;
+	uint8_t m[6];
+
+	mac(m, "01:00:5e:01:02:03");
+	w(f->s, NULL, "ipifc/0/ctl", "add 10.0.0.2 /24");
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
+	heard(1, 0);
+	w(f->s, NULL, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+	/* the membership went with its address */
+	heard(1, 1);
+	assert_memory_equal(lastrem, m, 6);
+	assert_false(file_has(f->s, "ipifc/0/multi", "239.1.2.3 "));
+	assert_false(file_has(f->s, "ipselftab", "239.1.2.3 "));
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
+	/* the same address again is a new address, not the old membership */
+	w(f->s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	heard(1, 1);
+	/* the client can join again, and goes cleanly */
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
+	w(f->s, NULL, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+	ipifc_client_free(f->c);
+	heard(2, 2);
+}
+
+/* The same, when the whole interface goes. */
+static void
+test_leave_after_unbind(void **state)
+{
+	struct fix *f = *state;
+
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3");
+	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff0e::1:2");
+	w(f->s, NULL, "ipifc/0/ctl", "unbind");
+	/* every group leaves the link: the two joined and the three implied */
+	heard(2, 5);
+	w(f->s, NULL, "ipifc/clone", "bind ether sim:x");
+	w(f->s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti ff0e::1:2");
+	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
+	ipifc_client_free(f->c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_v4_same_mac, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_v6_same_mac, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_shares_implied, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_address_groups, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_group_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_member_limit, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_leave_never_joined, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_leave_after_address_gone,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_leave_after_unbind, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

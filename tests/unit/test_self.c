@@ -1,0 +1,404 @@
+/*
+ * The self table (core/self.c) through the internal API, on a real stack
+ * with real addresses: reference counts per linking address, several
+ * addresses linking one entry, the entry's type as the OR of its links,
+ * dropping every link of an address at once, the lookup itself, and
+ * "accept all" while the unspecified address is configured.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+static struct ipifc_ip
+ip(const char *s)
+{
+	struct ipifc_ip a;
+
+	assert_int_equal(ipifc_ip_parse(s, &a), 0);
+	return a;
+}
+
+static void
+w(struct ipifc_stack *s, const char *path, const char *text)
+{
+	const char *err = ipifc_write(s, NULL, path, text, NULL, 0);
+
+	if (err != NULL)
+		fail_msg("write %s \"%s\": %s", path, text, err);
+}
+
+static int
+file_has(struct ipifc_stack *s, const char *path, const char *line)
+{
+	const char *err;
+	char *t = ipifc_read(s, path, &err), *p;
+	size_t n = strlen(line);
+	int found = 0;
+
+	if (t == NULL)
+		fail_msg("read %s: %s", path, err);
+	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
+		if (*p == '\n')
+			p++;
+		if (strncmp(p, line, n) == 0 && p[n] == '\n') {
+			found = 1;
+			break;
+		}
+	}
+	free(t);
+	return found;
+}
+
+static struct ipifc_lifc *
+lifc(struct ipifc_stack *s, const char *a)
+{
+	struct ipifc_ip x = ip(a);
+	struct ipifc_lifc *l = ipifc_lifc_bylocal(s, &x);
+
+	assert_non_null(l);
+	return l;
+}
+
+/* The link from l to entry p, NULL if none. */
+static struct ipifc_selflink *
+link_of(struct ipifc_self *p, struct ipifc_lifc *l)
+{
+	struct ipifc_selflink *k;
+
+	for (k = p->links; k != NULL; k = k->selfnext)
+		if (k->lifc == l)
+			return k;
+	return NULL;
+}
+
+static unsigned
+forme(struct ipifc_stack *s, const char *a)
+{
+	struct ipifc_ip x = ip(a);
+
+	return ipifc_ipforme(s, &x);
+}
+
+struct fix {
+	struct ipifc_stack *s;
+	struct ipifc_lifc *l1, *l2;
+};
+
+/* ether sim:x with 10.0.0.1/24 and 10.0.0.2/24; sim:y with 10.1.0.1/24 */
+static int
+setup(void **state)
+{
+	struct ipifc_stack_config cfg;
+	static struct fix f;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.id = 1;
+	f.s = ipifc_stack_new(&cfg);
+	assert_non_null(f.s);
+	w(f.s, "ipifc/clone", "bind ether sim:x");
+	w(f.s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	w(f.s, "ipifc/0/ctl", "add 10.0.0.2 /24");
+	w(f.s, "ipifc/clone", "bind ether sim:y");
+	w(f.s, "ipifc/1/ctl", "add 10.1.0.1 /24");
+	f.l1 = lifc(f.s, "10.0.0.1");
+	f.l2 = lifc(f.s, "10.1.0.1");
+	*state = &f;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct fix *f = *state;
+
+	ipifc_stack_free(f->s);
+	return 0;
+}
+
+static void
+test_ref_same_lifc(void **state)
+{
+	struct fix *f = *state;
+	struct ipifc_ip a = ip("192.0.2.99");
+	struct ipifc_self *p;
+	struct ipifc_selflink *k;
+
+	assert_null(ipifc_self_find(f->s, &a));
+	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
+	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
+	p = ipifc_self_find(f->s, &a);
+	assert_non_null(p);
+	assert_int_equal(p->nlinks, 1);
+	k = link_of(p, f->l1);
+	assert_non_null(k);
+	assert_int_equal(k->ref, 2);
+	assert_true(file_has(f->s, "ipselftab", "192.0.2.99 1 4u"));
+
+	/* one remove keeps the entry */
+	ipifc_self_remove(f->s, &a, f->l1);
+	p = ipifc_self_find(f->s, &a);
+	assert_non_null(p);
+	assert_int_equal(link_of(p, f->l1)->ref, 1);
+	assert_int_equal(ipifc_ipforme(f->s, &a), IPIFC_RT_UNI);
+
+	/* a remove by an address that does not link it changes nothing */
+	ipifc_self_remove(f->s, &a, f->l2);
+	assert_non_null(ipifc_self_find(f->s, &a));
+	assert_int_equal(link_of(ipifc_self_find(f->s, &a), f->l1)->ref, 1);
+	/* nor does an entry-only remove while links remain */
+	ipifc_self_remove(f->s, &a, NULL);
+	assert_non_null(ipifc_self_find(f->s, &a));
+
+	ipifc_self_remove(f->s, &a, f->l1);
+	assert_null(ipifc_self_find(f->s, &a));
+	assert_int_equal(ipifc_ipforme(f->s, &a), 0);
+	assert_false(file_has(f->s, "ipselftab", "192.0.2.99 1 4u"));
+	/* removing what is not there is harmless */
+	ipifc_self_remove(f->s, &a, f->l1);
+	ipifc_self_remove(f->s, &a, NULL);
+	assert_null(ipifc_self_find(f->s, &a));
+}
+
+static void
+test_two_links_type(void **state)
+{
+	struct fix *f = *state;
+	struct ipifc_ip a = ip("192.0.2.99");
+	struct ipifc_self *p;
+
+	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
+	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_BCAST, f->l2), 0);
+	p = ipifc_self_find(f->s, &a);
+	assert_non_null(p);
+	assert_int_equal(p->nlinks, 2);
+	assert_int_equal(p->type, IPIFC_RT_UNI | IPIFC_RT_BCAST);
+	assert_int_equal(ipifc_ipforme(f->s, &a),
+	    IPIFC_RT_UNI | IPIFC_RT_BCAST);
+	assert_true(file_has(f->s, "ipselftab", "192.0.2.99 2 4ub"));
+
+	/* the type shrinks to what the remaining links give */
+	ipifc_self_remove(f->s, &a, f->l1);
+	p = ipifc_self_find(f->s, &a);
+	assert_non_null(p);
+	assert_int_equal(p->nlinks, 1);
+	assert_int_equal(ipifc_ipforme(f->s, &a), IPIFC_RT_BCAST);
+	assert_true(file_has(f->s, "ipselftab", "192.0.2.99 1 4b"));
+
+	/* one address, two types: the link carries both */
+	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_MULTI, f->l1), 0);
+	assert_int_equal(ipifc_ipforme(f->s, &a),
+	    IPIFC_RT_BCAST | IPIFC_RT_MULTI);
+	ipifc_self_remove(f->s, &a, f->l2);
+	assert_int_equal(ipifc_ipforme(f->s, &a), IPIFC_RT_MULTI);
+	ipifc_self_remove(f->s, &a, f->l1);
+	assert_null(ipifc_self_find(f->s, &a));
+}
+
+/* The entries addresses add themselves share links the same way. */
+static void
+test_shared_by_addresses(void **state)
+{
+	struct fix *f = *state;
+
+	/* two addresses of one prefix: the broadcasts have two links */
+	assert_true(file_has(f->s, "ipselftab", "10.0.0.255 2 4b"));
+	assert_true(file_has(f->s, "ipselftab", "10.0.0.0 2 4b"));
+	/* three IPv4 addresses on two interfaces */
+	assert_true(file_has(f->s, "ipselftab", "255.255.255.255 3 4b"));
+	assert_true(file_has(f->s, "ipselftab", "224.0.0.1 3 4m"));
+	assert_true(file_has(f->s, "ipselftab", "10.0.0.1 1 4u"));
+	w(f->s, "ipifc/0/ctl", "remove 10.0.0.2 /24");
+	assert_true(file_has(f->s, "ipselftab", "10.0.0.255 1 4b"));
+	assert_true(file_has(f->s, "ipselftab", "255.255.255.255 2 4b"));
+	assert_int_equal(forme(f->s, "10.0.0.2"), 0);
+	assert_int_equal(forme(f->s, "10.0.0.255"), IPIFC_RT_BCAST);
+}
+
+static void
+test_remove_all(void **state)
+{
+	struct fix *f = *state;
+	struct ipifc_ip a = ip("192.0.2.99"), b = ip("192.0.2.100");
+	struct ipifc_self *p;
+
+	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
+	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
+	assert_int_equal(ipifc_self_add(f->s, &b, IPIFC_RT_UNI, f->l1), 0);
+	assert_int_equal(ipifc_self_add(f->s, &b, IPIFC_RT_MULTI, f->l2), 0);
+	assert_non_null(f->l1->self);
+
+	ipifc_self_remove_all(f->s, f->l1);
+	assert_null(f->l1->self);
+	/* whatever the reference count, l1's links are gone */
+	assert_null(ipifc_self_find(f->s, &a));
+	assert_int_equal(forme(f->s, "10.0.0.1"), 0);
+	/* entries others link stay, with their type */
+	p = ipifc_self_find(f->s, &b);
+	assert_non_null(p);
+	assert_int_equal(p->nlinks, 1);
+	assert_int_equal(ipifc_ipforme(f->s, &b), IPIFC_RT_MULTI);
+	assert_true(file_has(f->s, "ipselftab", "10.0.0.255 1 4b"));
+	assert_true(file_has(f->s, "ipselftab", "224.0.0.1 2 4m"));
+	assert_int_equal(forme(f->s, "10.0.0.2"), IPIFC_RT_UNI);
+	/* again: nothing left to drop */
+	ipifc_self_remove_all(f->s, f->l1);
+	assert_non_null(ipifc_self_find(f->s, &b));
+	ipifc_self_remove(f->s, &b, f->l2);
+	assert_null(ipifc_self_find(f->s, &b));
+}
+
+static void
+test_ipforme_answers(void **state)
+{
+	struct fix *f = *state;
+
+	assert_int_equal(forme(f->s, "10.0.0.1"), IPIFC_RT_UNI);
+	assert_int_equal(forme(f->s, "10.0.0.2"), IPIFC_RT_UNI);
+	assert_int_equal(forme(f->s, "10.1.0.1"), IPIFC_RT_UNI);
+	assert_int_equal(forme(f->s, "10.0.0.255"), IPIFC_RT_BCAST);
+	assert_int_equal(forme(f->s, "10.0.0.0"), IPIFC_RT_BCAST);
+	assert_int_equal(forme(f->s, "255.255.255.255"), IPIFC_RT_BCAST);
+	assert_int_equal(forme(f->s, "224.0.0.1"), IPIFC_RT_MULTI);
+	assert_int_equal(forme(f->s, "fe80::ff:fe00:100"), IPIFC_RT_UNI);
+	assert_int_equal(forme(f->s, "ff02::1"), IPIFC_RT_MULTI);
+	assert_int_equal(forme(f->s, "ff02::1:ff00:100"), IPIFC_RT_MULTI);
+	assert_int_equal(forme(f->s, "10.0.0.3"), 0);
+	assert_int_equal(forme(f->s, "10.0.1.255"), 0);
+	assert_int_equal(forme(f->s, "224.0.0.2"), 0);
+	assert_int_equal(forme(f->s, "0.0.0.0"), 0);
+	assert_int_equal(forme(f->s, "::"), 0);
+	/* the same 32 bits in another family are another address */
+	assert_int_equal(forme(f->s, "::a00:1"), 0);
+	assert_int_equal(forme(f->s, "::ffff:10.0.0.1"), IPIFC_RT_UNI);
+}
+
+/* Many entries: more than there are hash buckets, every one found. */
+static void
+test_ipforme_many(void **state)
+{
+	struct fix *f = *state;
+	struct ipifc_ip a;
+	int i, n = 4 * IPIFC_SELFHASH;
+
+	for (i = 0; i < n; i++) {
+		ipifc_ip_v4(&a, 0xc6120000u + (uint32_t)i * 3);	/* 198.18/15 */
+		assert_int_equal(ipifc_self_add(f->s, &a,
+		    i % 2 ? IPIFC_RT_UNI : IPIFC_RT_MULTI, f->l1), 0);
+	}
+	for (i = 0; i < 3 * n; i++) {
+		ipifc_ip_v4(&a, 0xc6120000u + (uint32_t)i);
+		if (i % 3 != 0)
+			assert_int_equal(ipifc_ipforme(f->s, &a), 0);
+		else
+			assert_int_equal(ipifc_ipforme(f->s, &a),
+			    (i / 3) % 2 ? IPIFC_RT_UNI : IPIFC_RT_MULTI);
+	}
+	/* removing every other one leaves the rest reachable */
+	for (i = 0; i < n; i += 2) {
+		ipifc_ip_v4(&a, 0xc6120000u + (uint32_t)i * 3);
+		ipifc_self_remove(f->s, &a, f->l1);
+	}
+	for (i = 0; i < n; i++) {
+		ipifc_ip_v4(&a, 0xc6120000u + (uint32_t)i * 3);
+		assert_int_equal(ipifc_ipforme(f->s, &a),
+		    i % 2 ? IPIFC_RT_UNI : 0);
+		if (i % 2)
+			ipifc_self_remove(f->s, &a, f->l1);
+	}
+	assert_int_equal(forme(f->s, "10.0.0.1"), IPIFC_RT_UNI);
+	ipifc_ip_v4(&a, 0xc6120003u);
+	assert_null(ipifc_self_find(f->s, &a));
+}
+
+static void
+test_acceptall_v4(void **state)
+{
+	struct fix *f = *state;
+
+	assert_int_equal(forme(f->s, "198.51.100.7"), 0);
+	w(f->s, "ipifc/0/ctl", "add 0.0.0.0 /0");
+	assert_int_equal(forme(f->s, "198.51.100.7"), IPIFC_RT_UNI);
+	assert_int_equal(forme(f->s, "2001:db8::77"), IPIFC_RT_UNI);
+	/* what is in the table still answers with its own type */
+	assert_int_equal(forme(f->s, "224.0.0.1"), IPIFC_RT_MULTI);
+	assert_int_equal(forme(f->s, "255.255.255.255"), IPIFC_RT_BCAST);
+	w(f->s, "ipifc/0/ctl", "remove 0.0.0.0 /0");
+	assert_int_equal(forme(f->s, "198.51.100.7"), 0);
+	assert_int_equal(forme(f->s, "2001:db8::77"), 0);
+	assert_int_equal(forme(f->s, "0.0.0.0"), 0);
+	assert_int_equal(forme(f->s, "10.0.0.1"), IPIFC_RT_UNI);
+}
+
+static void
+test_acceptall_both(void **state)
+{
+	struct fix *f = *state;
+	struct ipifc_ip z = ip("0.0.0.0");
+
+	w(f->s, "ipifc/0/ctl", "add 0.0.0.0 /0");
+	w(f->s, "ipifc/1/ctl", "add :: /0");
+	assert_int_equal(forme(f->s, "198.51.100.7"), IPIFC_RT_UNI);
+	w(f->s, "ipifc/0/ctl", "remove 0.0.0.0 /0");
+	/* :: is still configured */
+	assert_int_equal(forme(f->s, "198.51.100.7"), IPIFC_RT_UNI);
+	w(f->s, "ipifc/1/ctl", "remove :: /0");
+	assert_int_equal(forme(f->s, "198.51.100.7"), 0);
+
+	/* the entry, not each link, makes accept-all */
+	w(f->s, "ipifc/0/ctl", "add 0.0.0.0 /0");
+	assert_int_equal(ipifc_self_add(f->s, &z, IPIFC_RT_UNI, f->l2), 0);
+	assert_int_equal(ipifc_self_find(f->s, &z)->nlinks, 2);
+	w(f->s, "ipifc/0/ctl", "remove 0.0.0.0 /0");
+	assert_int_equal(forme(f->s, "198.51.100.7"), IPIFC_RT_UNI);
+	ipifc_self_remove(f->s, &z, f->l2);
+	assert_null(ipifc_self_find(f->s, &z));
+	assert_int_equal(forme(f->s, "198.51.100.7"), 0);
+}
+
+/* Only the unspecified address itself accepts all, not an entry equal to it. */
+static void
+test_acceptall_only_unspec_local(void **state)
+{
+	struct fix *f = *state;
+
+	/* a /0 subnet's host-zero broadcast is 0.0.0.0: not a local address */
+	w(f->s, "ipifc/1/ctl", "add 10.7.0.1 /0");
+	assert_int_equal(forme(f->s, "10.7.0.1"), IPIFC_RT_UNI);
+	assert_int_equal(forme(f->s, "198.51.100.7"), 0);
+	assert_int_equal(forme(f->s, "2001:db8::77"), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_ref_same_lifc, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_two_links_type, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_shared_by_addresses, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_remove_all, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ipforme_answers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ipforme_many, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_acceptall_v4, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_acceptall_both, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_acceptall_only_unspec_local,
+		    setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

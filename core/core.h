@@ -204,6 +204,8 @@ char	*ipifc_flags_fmt(unsigned flags, char *buf, size_t len);
 struct ipifc_ifc *ipifc_ifc_byname(struct ipifc_stack *s, const char *dev);
 struct ipifc_lifc *ipifc_lifc_bylocal(struct ipifc_stack *s,
 	    const struct ipifc_ip *a);
+struct ipifc_lifc *ipifc_lifc_onifc(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *ip);
 struct ipifc_lifc *ipifc_lifc_bydst(struct ipifc_stack *s,
 	    const struct ipifc_ip *remote);
 struct ipifc_lifc *ipifc_lifc_bynet(struct ipifc_stack *s,

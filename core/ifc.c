@@ -174,6 +174,18 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 	return NULL;
 }
 
+/* The address ip on this interface, or NULL. */
+struct ipifc_lifc *
+ipifc_lifc_onifc(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+{
+	struct ipifc_lifc *l;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (ipifc_ip_eq(&l->local, ip))
+			return l;
+	return NULL;
+}
+
 struct ipifc_lifc *
 ipifc_lifc_bylocal(struct ipifc_stack *s, const struct ipifc_ip *a)
 {

@@ -415,10 +415,7 @@ ipifc_lifc_remove(struct ipifc_ifc *ifc, const struct ipifc_ip *local,
 	char a[IPIFC_IPSTRLEN], m[8], m2[8];
 
 	ipifc_ip_fmt(local, a, sizeof(a));
-	TAILQ_FOREACH(l, &ifc->lifcs, link)
-		if (ipifc_ip_eq(&l->local, local))
-			break;
-	if (l == NULL)
+	if ((l = ipifc_lifc_onifc(ifc, local)) == NULL)
 		return ipifc_errf(s, "no address %s on interface %d", a,
 		    ifc->num);
 	if (l->plen != plen)
@@ -516,10 +513,6 @@ ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc)
 	struct ipifc_ip a;
 
 	linklocal_of(ifc, &a);
-	TAILQ_FOREACH(l, &ifc->lifcs, link) {
-		if (ipifc_ip_eq(&l->local, &a)) {
-			ipifc_lifc_del(l);
-			return;
-		}
-	}
+	if ((l = ipifc_lifc_onifc(ifc, &a)) != NULL)
+		ipifc_lifc_del(l);
 }

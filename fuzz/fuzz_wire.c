@@ -34,7 +34,12 @@
 
 int	LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define BUFSZ	(3 * 65536)
+/*
+ * Inputs stay under what one IP packet can hold, so that whatever parses
+ * also fits when built again.
+ */
+#define MAXIN	65000
+#define BUFSZ	65536
 
 static uint8_t	in[BUFSZ];	/* the input, with its checksums fixed */
 static uint8_t	out[BUFSZ];	/* rebuilt */
@@ -377,7 +382,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t	 len, off;
 	int	 fix;
 
-	if (size < 1 || size - 1 > sizeof(in))
+	if (size < 1 || size - 1 > MAXIN)
 		return 0;
 	mode = data[0] & 0x7f;
 	fix = (data[0] & 0x80) == 0;

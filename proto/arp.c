@@ -71,17 +71,6 @@ ipifc_arp_announce(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 	arp_send(ifc, bcastmac, IPIFC_ARP_REQUEST, ip, zeromac, ip);
 }
 
-static struct ipifc_lifc *
-ours(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
-{
-	struct ipifc_lifc *l;
-
-	TAILQ_FOREACH(l, &ifc->lifcs, link)
-		if (ipifc_ip_eq(&l->local, ip))
-			return l;
-	return NULL;
-}
-
 /* Someone else uses one of our addresses (RFC 5227 2.4). */
 static void
 conflict(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
@@ -112,14 +101,14 @@ ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 	if (ifc->flags & IPIFC_F_NOARP)
 		return;
 	/* RFC 5227 2.1.1: a probe has sender 0.0.0.0 */
-	if ((l = ours(ifc, &a.spa)) != NULL) {
+	if ((l = ipifc_lifc_onifc(ifc, &a.spa)) != NULL) {
 		if (memcmp(a.sha, ifc->mac, 6) != 0)
 			conflict(ifc, l);
 		return;
 	}
 	if (a.sha[0] & 1)
 		return;		/* a group address never answers for a host */
-	l = ours(ifc, &a.tpa);
+	l = ipifc_lifc_onifc(ifc, &a.tpa);
 	forus = l != NULL;
 	/* RFC 826 "packet reception": merge, then add if we are the target */
 	if (!ipifc_ip_isunspec(&a.spa))

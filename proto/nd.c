@@ -103,22 +103,11 @@ advertise(struct ipifc_ifc *ifc, const struct ipifc_ip *target,
 	nd_send(ifc, src, dst, &m);
 }
 
-static struct ipifc_lifc *
-ours(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
-{
-	struct ipifc_lifc *l;
-
-	TAILQ_FOREACH(l, &ifc->lifcs, link)
-		if (ipifc_ip_eq(&l->local, ip))
-			return l;
-	return NULL;
-}
-
 static void
 ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
     const struct ipifc_nd *m)
 {
-	struct ipifc_lifc *l = ours(ifc, &m->target);
+	struct ipifc_lifc *l = ipifc_lifc_onifc(ifc, &m->target);
 	int dad = ipifc_ip_isunspec(&h->src), proxy = 0;
 
 	if (l == NULL && !(proxy = ipifc_nbr_proxy(ifc, &m->target)))
@@ -148,7 +137,7 @@ static void
 na_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
     const struct ipifc_nd *m)
 {
-	struct ipifc_lifc *l = ours(ifc, &m->target);
+	struct ipifc_lifc *l = ipifc_lifc_onifc(ifc, &m->target);
 	struct ipifc_nbr *n;
 	int solicited = (m->flags & IPIFC_ND_NA_SOLICITED) != 0;
 	int override = (m->flags & IPIFC_ND_NA_OVERRIDE) != 0;

@@ -299,12 +299,17 @@ int	ipifc_icmp4_parse(const uint8_t *buf, size_t len, struct ipifc_icmp *m);
  * m->data may overlap buf (memmove).
  */
 int	ipifc_icmp4_build(uint8_t *buf, size_t cap, const struct ipifc_icmp *m);
-/* Checksummed with the pseudo-header of src and dst.  ND and MLD types
- * are -EPROTONOSUPPORT here: see ipifc_nd_parse and ipifc_mld_*. */
-int	ipifc_icmp6_parse(const struct ipifc_ip *src, const struct ipifc_ip *dst,
-	    const uint8_t *buf, size_t len, struct ipifc_icmp *m);
-/* An error message's quote is cut to fit IPIFC_ICMP6_ERRMAX with a
- * 40-byte IPv6 header. */
+/*
+ * Checksummed with the pseudo-header of src and dst.  ND and MLD types
+ * are -EPROTONOSUPPORT here: see ipifc_nd_parse and ipifc_mld_*.
+ */
+int	ipifc_icmp6_parse(const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, const uint8_t *buf, size_t len,
+	    struct ipifc_icmp *m);
+/*
+ * An error message's quote is cut to fit IPIFC_ICMP6_ERRMAX with a
+ * 40-byte IPv6 header.
+ */
 int	ipifc_icmp6_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, const struct ipifc_icmp *m);
 
@@ -377,7 +382,7 @@ struct ipifc_nd {
 	struct ipifc_nd_prefix prefix[IPIFC_ND_MAXPREFIX];
 	int	nrdnss;
 	struct ipifc_nd_rdnss rdnss[IPIFC_ND_MAXRDNSS];
-	int	ignored;	/* options over a bound, repeated or of a bad size */
+	int	ignored;	/* options over a bound, repeated, bad size */
 	int	unknown;	/* options of unknown type, skipped (4.6) */
 };
 
@@ -419,12 +424,15 @@ int	ipifc_nd_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 #define IPIFC_MREC_ALLOW	5
 #define IPIFC_MREC_BLOCK	6
 
-/* A query of either protocol. */
+/*
+ * A query of either protocol.  Builders write mrc and qqic as given;
+ * mrd and qqi are what the parsers decode from them.
+ */
 struct ipifc_mquery {
 	int	version;	/* MLD 1, 2; IGMP 1, 2, 3 */
 	uint16_t mrc;		/* Maximum Response Code as sent */
 	uint32_t mrd;		/* maximum response delay decoded, ms */
-	struct ipifc_ip group;	/* unspecified: a general query */
+	struct ipifc_ip group;	/* :: or 0.0.0.0 (v4-mapped): general */
 	int	sflag;		/* v2/v3: suppress router-side processing */
 	uint8_t	qrv;		/* v2/v3: querier's robustness variable */
 	uint8_t	qqic;		/* v2/v3: querier's query interval code */
@@ -437,7 +445,7 @@ struct ipifc_mquery {
 struct ipifc_mrec {
 	uint8_t	type;		/* IPIFC_MREC_* */
 	uint16_t nsrc;
-	struct ipifc_ip group;
+	struct ipifc_ip group;	/* IGMP: v4-mapped */
 	const uint8_t *srcs;	/* nsrc addresses of 16 or 4 bytes */
 };
 
@@ -469,7 +477,11 @@ int	ipifc_mld_report_build(uint8_t *buf, size_t cap,
 	    const struct ipifc_ip *src, const struct ipifc_ip *dst,
 	    const struct ipifc_mrec *recs, int n);
 
-/* IGMP: 8 bytes is v1 (code 0) or v2, 12 or more v3 (RFC 3376 7.1). */
+/*
+ * IGMP: a query of 8 bytes is v1 (code 0) or v2, of 12 or more v3 (RFC
+ * 3376 7.1).  The IPv4 header's TTL 1 and Router Alert (RFC 3376 4) are
+ * the caller's checks.  Reports are IGMPv3 only.
+ */
 int	ipifc_igmp_query_parse(const uint8_t *buf, size_t len,
 	    struct ipifc_mquery *q);
 int	ipifc_igmp_query_build(uint8_t *buf, size_t cap,

@@ -171,8 +171,8 @@ ipifc_igmp_report_parse(const uint8_t *buf, size_t len,
 }
 
 int
-ipifc_igmp_report_build(uint8_t *buf, size_t cap, const struct ipifc_mrec *recs,
-    int n)
+ipifc_igmp_report_build(uint8_t *buf, size_t cap,
+    const struct ipifc_mrec *recs, int n)
 {
 	size_t	 len, off;
 	int	 i;

@@ -58,6 +58,9 @@ ipifc_ip4_build(uint8_t *buf, size_t cap, const struct ipifc_ip4 *h)
 		return -EINVAL;
 	if (cap < hlen)
 		return -ENOBUFS;
+	/* the options may sit in buf: move them before writing over it */
+	if (h->optlen > 0)
+		memmove(buf + IPIFC_IP4_HLEN, h->opts, h->optlen);
 	buf[0] = (uint8_t)(4 << 4 | hlen / 4);
 	buf[1] = h->tos;
 	ipifc_put16(buf + 2, (uint16_t)(hlen + h->plen));
@@ -68,8 +71,6 @@ ipifc_ip4_build(uint8_t *buf, size_t cap, const struct ipifc_ip4 *h)
 	ipifc_put16(buf + 10, 0);
 	memcpy(buf + 12, h->src.a + 12, 4);
 	memcpy(buf + 16, h->dst.a + 12, 4);
-	if (h->optlen > 0)
-		memmove(buf + IPIFC_IP4_HLEN, h->opts, h->optlen);
 	ipifc_put16(buf + 10, ipifc_cksum_fold(ipifc_cksum_add(0, buf, hlen)));
 	return (int)hlen;
 }

@@ -297,34 +297,6 @@ sim_number(const char *s, uint64_t max, uint64_t *out)
 	return 0;
 }
 
-/* The type letters of the iproute and ipselftab files. */
-static char *
-sim_typefmt(unsigned type, char *buf, size_t len)
-{
-	static const struct {
-		unsigned bit;
-		char	 c;
-	} letters[] = {
-		{ IPIFC_RT_IFC, 'i' },
-		{ IPIFC_RT_UNI, 'u' },
-		{ IPIFC_RT_BCAST, 'b' },
-		{ IPIFC_RT_MULTI, 'm' },
-		{ IPIFC_RT_PTP, 'p' },
-		{ IPIFC_RT_PROXY, 'y' },
-	};
-	size_t i, n = 0;
-
-	if (len == 0)
-		return buf;
-	if (n + 1 < len)
-		buf[n++] = (type & IPIFC_RT_V4) ? '4' : '6';
-	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
-		if ((type & letters[i].bit) && n + 1 < len)
-			buf[n++] = letters[i].c;
-	buf[n] = '\0';
-	return buf;
-}
-
 static void
 cmd_host(struct sim *sim, struct line *l)
 {
@@ -554,7 +526,7 @@ cmd_route(struct sim *sim, struct line *l)
 	    ipifc_mask_fmt(&ri.dst, ri.plen, dm, sizeof(dm)),
 	    ipifc_ip_fmt(&ri.src, s, sizeof(s)),
 	    ipifc_mask_fmt(&ri.src, ri.splen, sm, sizeof(sm)),
-	    g, sim_typefmt(ri.type, type, sizeof(type)),
+	    g, ipifc_type_fmt(ri.type, type, sizeof(type)),
 	    ri.tag[0] != '\0' ? ri.tag : "-", ifc);
 }
 

@@ -140,6 +140,7 @@ struct ipifc_nbr {
 	uint64_t used;			/* ms, last use (eviction) */
 	struct ipifc_pkt *queue[IPIFC_NBR_QLEN];	/* waiting for resolution */
 	int	nqueue;
+	size_t	qbytes;
 };
 
 struct ipifc_ifc {

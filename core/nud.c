@@ -43,6 +43,7 @@ ipifc_nbr_release(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 	for (i = 0; i < n->nqueue; i++)
 		free(n->queue[i]);
 	n->nqueue = 0;
+	n->qbytes = 0;
 }
 
 void
@@ -134,6 +135,7 @@ flush_queue(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 
 	memcpy(q, n->queue, sizeof(q));
 	n->nqueue = 0;
+	n->qbytes = 0;
 	for (i = 0; i < nq; i++) {
 		ifc->m->bwrite(ifc, q[i]->data, q[i]->len, &ip);
 		free(q[i]);
@@ -174,11 +176,17 @@ enqueue(struct ipifc_ifc *ifc, struct ipifc_nbr *n, const uint8_t *pkt,
 {
 	struct ipifc_pkt *p;
 
-	if (n->nqueue == IPIFC_NBR_QLEN) {
+	if (len > IPIFC_NBR_QBYTES) {
+		ifc->drops_nbrq++;
+		return;
+	}
+	while (n->nqueue == IPIFC_NBR_QLEN ||
+	    n->qbytes + len > IPIFC_NBR_QBYTES) {
 		/* the oldest goes, as RFC 4861 7.2.2 suggests */
+		n->qbytes -= n->queue[0]->len;
 		free(n->queue[0]);
 		memmove(&n->queue[0], &n->queue[1],
-		    (IPIFC_NBR_QLEN - 1) * sizeof(n->queue[0]));
+		    (size_t)(n->nqueue - 1) * sizeof(n->queue[0]));
 		n->nqueue--;
 		ifc->drops_nbrq++;
 	}
@@ -189,6 +197,7 @@ enqueue(struct ipifc_ifc *ifc, struct ipifc_nbr *n, const uint8_t *pkt,
 	p->len = len;
 	memcpy(p->data, pkt, len);
 	n->queue[n->nqueue++] = p;
+	n->qbytes += len;
 }
 
 int
@@ -264,6 +273,7 @@ unreachable(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 
 	memcpy(q, n->queue, sizeof(q));
 	n->nqueue = 0;
+	n->qbytes = 0;
 	nbr_delete(ifc, n);
 	for (i = 0; i < nq; i++) {
 		ifc->drops_nbrq++;

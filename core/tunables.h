@@ -12,7 +12,8 @@
 #define IPIFC_MAXGROUPS		256	/* IP multicast groups per interface */
 #define IPIFC_MAXMEMBERS	1024	/* listener memberships per stack */
 #define IPIFC_MAXNBR		256	/* neighbor entries per interface */
-#define IPIFC_NBR_QLEN		3	/* packets waiting per unresolved neighbor */
+#define IPIFC_NBR_QLEN		64	/* packets waiting per unresolved neighbor */
+#define IPIFC_NBR_QBYTES	65536	/* and their bytes (a fragmented datagram) */
 #define IPIFC_SENDQ		64	/* frames waiting for a busy backend */
 #define IPIFC_MAXPOLICY		64	/* RFC 6724 policy table rows */
 #define IPIFC_MAXSUBS		16	/* event subscribers per stack */

@@ -400,6 +400,8 @@ void	ipifc_nbr_flush_prefix(struct ipifc_ifc *ifc,
 void	ipifc_nbr_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
 /* Do we answer ARP/ND for ip on ifc as a proxy (a ptp peer with proxy)? */
 int	ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip);
+const uint8_t *ipifc_nbr_answer_mac(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *ip);
 const struct ipifc_nbr *ipifc_nbr_find(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *ip);
 /* The neighbor state machine (RFC 4861 7.3, used for ARP too). */

@@ -193,6 +193,17 @@ proxied_peer(struct ipifc_ifc *ifc, const struct ipifc_lifc *l)
 	    connected(ifc, &l->remote) != NULL;
 }
 
+/* The link-layer address we answer with for ip: a published entry's own. */
+const uint8_t *
+ipifc_nbr_answer_mac(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+{
+	const struct ipifc_nbr *n;
+
+	if ((n = ipifc_nbr_find(ifc, ip)) != NULL && n->published)
+		return n->mac;
+	return ifc->mac;
+}
+
 int
 ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {

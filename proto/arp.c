@@ -16,7 +16,7 @@ static const uint8_t zeromac[6];
 
 static void
 arp_send(struct ipifc_ifc *ifc, const uint8_t *dst, uint16_t op,
-    const struct ipifc_ip *spa, const uint8_t *tha,
+    const uint8_t *sha, const struct ipifc_ip *spa, const uint8_t *tha,
     const struct ipifc_ip *tpa)
 {
 	struct ipifc_arp a;
@@ -24,7 +24,7 @@ arp_send(struct ipifc_ifc *ifc, const uint8_t *dst, uint16_t op,
 
 	memset(&a, 0, sizeof(a));
 	a.op = op;
-	memcpy(a.sha, ifc->mac, 6);
+	memcpy(a.sha, sha, 6);
 	a.spa = *spa;
 	memcpy(a.tha, tha, 6);
 	a.tpa = *tpa;
@@ -59,7 +59,7 @@ ipifc_arp_request(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 	if ((l = arp_source(ifc, ip)) == NULL)
 		return;
 	arp_send(ifc, mac != NULL ? mac : bcastmac, IPIFC_ARP_REQUEST,
-	    &l->local, zeromac, ip);
+	    ifc->mac, &l->local, zeromac, ip);
 }
 
 /* RFC 5227 2.3: an announcement is a request for our own address. */
@@ -68,7 +68,7 @@ ipifc_arp_announce(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
 	if (ifc->flags & IPIFC_F_NOARP)
 		return;
-	arp_send(ifc, bcastmac, IPIFC_ARP_REQUEST, ip, zeromac, ip);
+	arp_send(ifc, bcastmac, IPIFC_ARP_REQUEST, ifc->mac, ip, zeromac, ip);
 }
 
 /* Someone else uses one of our addresses (RFC 5227 2.4). */
@@ -120,6 +120,7 @@ ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 	if (forus || ipifc_nbr_proxy(ifc, &a.tpa)) {
 		/* a probe (sender 0.0.0.0) gets its answer broadcast, RFC 5227 2.1.1 */
 		arp_send(ifc, ipifc_ip_isunspec(&a.spa) ? bcastmac : a.sha,
-		    IPIFC_ARP_REPLY, &a.tpa, a.sha, &a.spa);
+		    IPIFC_ARP_REPLY, ipifc_nbr_answer_mac(ifc, &a.tpa), &a.tpa,
+		    a.sha, &a.spa);
 	}
 }

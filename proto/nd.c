@@ -99,7 +99,7 @@ advertise(struct ipifc_ifc *ifc, const struct ipifc_ip *target,
 	    (solicited ? IPIFC_ND_NA_SOLICITED : 0) |
 	    (override ? IPIFC_ND_NA_OVERRIDE : 0));
 	m.has = IPIFC_ND_HAS_TLLA;
-	memcpy(m.tlla, ifc->mac, 6);
+	memcpy(m.tlla, ipifc_nbr_answer_mac(ifc, target), 6);
 	nd_send(ifc, src, dst, &m);
 }
 

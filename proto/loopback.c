@@ -22,17 +22,17 @@ static void
 loopback_bwrite(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
     const struct ipifc_ip *nexthop)
 {
-	static int depth;
+	struct ipifc_proto *p = proto_of(ifc->stack);
 
-	if (depth >= LOOPDEPTH) {
+	if (p->loopdepth >= LOOPDEPTH) {
 		ifc->cnt.errout++;
 		return;
 	}
 	ifc->cnt.pktout++;
 	ifc->cnt.pktin++;
-	depth++;
+	p->loopdepth++;
 	ipifc_ip_input(ifc, pkt, len);
-	depth--;
+	p->loopdepth--;
 }
 
 static void

@@ -11,6 +11,12 @@ libc6-dev	test -e /usr/include/stdio.h
 pkg-config	command -v pkg-config
 libcmocka-dev	pkg-config --exists cmocka
 tcpdump		command -v tcpdump
+libevent-dev	pkg-config --exists libevent_core
+iproute2	command -v ip
+procps		command -v sysctl
+iputils-ping	command -v ping
+iputils-arping	command -v arping
+ndisc6		command -v ndisc6
 "
 
 ipifc_deps()

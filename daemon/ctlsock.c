@@ -1,0 +1,440 @@
+/*
+ * The control socket (ctlsock.h).  A connection reads one line, bounded
+ * by IPIFCD_CTL_MAXREQ; a longer line or a malformed one is answered
+ * "error ..." and closed; a client that goes away before its line is
+ * complete, or is too slow, is dropped.  No client can hold up another:
+ * everything is non-blocking, and connections are bounded in number and
+ * time.
+ */
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "ctlsock.h"
+#include "ping.h"
+
+struct conn {
+	TAILQ_ENTRY(conn) link;
+	struct ipifcd	*d;
+	struct bufferevent *bev;
+	struct ipifc_client *client;
+	struct ipifcd_ping *ping;	/* its answer, still running */
+};
+
+TAILQ_HEAD(connlist, conn);
+
+struct ipifcd_ctlsock {
+	char		 path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char		 dir[PATH_MAX];	/* made by us: removed at the end */
+	int		 fd;
+	struct evconnlistener *lev;
+	struct connlist	 conns;
+	int		 nconns;
+};
+
+static void
+conn_free(struct conn *c)
+{
+	struct ipifcd_ctlsock *cs = c->d->ctl;
+
+	TAILQ_REMOVE(&cs->conns, c, link);
+	cs->nconns--;
+	ipifcd_ping_cancel(c->ping);
+	ipifc_client_free(c->client);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void
+on_written(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+		conn_free(c);
+}
+
+static void
+on_event(struct bufferevent *bev, short what, void *arg)
+{
+	/* end of file before a whole line, an error, a timeout: drop */
+	conn_free(arg);
+}
+
+/* Queue the answer; the connection closes once it is sent. */
+static void
+conn_answer(struct conn *c, const char *err, struct evbuffer *body)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	size_t n;
+
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setcb(c->bev, NULL, on_written, on_event, c);
+	if (err != NULL) {
+		n = strcspn(err, "\n");
+		evbuffer_add_printf(out, "error %.*s\n", (int)n, err);
+	} else {
+		evbuffer_add(out, "ok\n", 3);
+		if (body != NULL)
+			evbuffer_add_buffer(out, body);
+	}
+	bufferevent_enable(c->bev, EV_WRITE);
+}
+
+static void
+ping_done(void *arg, struct evbuffer *answer)
+{
+	struct conn *c = arg;
+
+	c->ping = NULL;
+	conn_answer(c, NULL, answer);
+}
+
+static int
+tokenize(char *s, char **argv, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			*s++ = '\0';
+		if (*s == '\0')
+			return n;
+		if (n == max)
+			return -1;
+		argv[n++] = s;
+		while (*s != '\0' && *s != ' ' && *s != '\t')
+			s++;
+	}
+}
+
+static void
+do_write_ping(struct conn *c, char *text)
+{
+	char *argv[16];
+	const char *err = NULL;
+	int argc;
+
+	if ((argc = tokenize(text, argv, 16)) < 0) {
+		conn_answer(c, "ping: too many words", NULL);
+		return;
+	}
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setcb(c->bev, NULL, NULL, on_event, c);
+	if ((c->ping = ipifcd_ping_start(c->d, argc, argv, ping_done, c,
+	    &err)) == NULL)
+		conn_answer(c, err, NULL);
+}
+
+/* line: one request, without its newline, NUL-free. */
+static void
+conn_request(struct conn *c, char *line)
+{
+	struct ipifcd *d = c->d;
+	struct evbuffer *body;
+	char reply[256], *verb, *path, *text = NULL, *file;
+	const char *err;
+
+	verb = line;
+	if ((path = strchr(line, ' ')) == NULL) {
+		conn_answer(c, "malformed request: want read PATH or write "
+		    "PATH TEXT", NULL);
+		return;
+	}
+	*path++ = '\0';
+	if ((text = strchr(path, ' ')) != NULL)
+		*text++ = '\0';
+	if (*path == '\0') {
+		conn_answer(c, "malformed request: no path", NULL);
+		return;
+	}
+	ipifcd_advance(d);
+	if (strcmp(verb, "read") == 0 && text == NULL) {
+		if ((file = ipifc_read(d->stack, path, &err)) == NULL) {
+			conn_answer(c, err != NULL ? err : "cannot read",
+			    NULL);
+			return;
+		}
+		if ((body = evbuffer_new()) == NULL) {
+			free(file);
+			conn_answer(c, "out of memory", NULL);
+			return;
+		}
+		evbuffer_add(body, file, strlen(file));
+		free(file);
+		conn_answer(c, NULL, body);
+		evbuffer_free(body);
+	} else if (strcmp(verb, "write") == 0 && text != NULL) {
+		if (strcmp(path, "ping") == 0) {
+			do_write_ping(c, text);
+			ipifcd_kick(d);
+			return;
+		}
+		err = ipifc_write(d->stack, c->client, path, text, reply,
+		    sizeof(reply));
+		if (err != NULL)
+			conn_answer(c, err, NULL);
+		else if ((body = evbuffer_new()) == NULL)
+			conn_answer(c, "out of memory", NULL);
+		else {
+			if (reply[0] != '\0')
+				evbuffer_add_printf(body, "%s\n", reply);
+			conn_answer(c, NULL, body);
+			evbuffer_free(body);
+		}
+	} else
+		conn_answer(c, "malformed request: want read PATH or write "
+		    "PATH TEXT", NULL);
+	ipifcd_kick(d);
+}
+
+static void
+on_read(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer_ptr eol;
+	size_t len = evbuffer_get_length(in), eollen;
+	char *line;
+
+	eol = evbuffer_search_eol(in, NULL, &eollen, EVBUFFER_EOL_LF);
+	if (eol.pos < 0) {
+		if (len >= IPIFCD_CTL_MAXREQ)
+			conn_answer(c, "request too long", NULL);
+		return;		/* wait for the rest */
+	}
+	if ((size_t)eol.pos + 1 > IPIFCD_CTL_MAXREQ) {
+		conn_answer(c, "request too long", NULL);
+		return;
+	}
+	if ((line = malloc((size_t)eol.pos + 1)) == NULL) {
+		conn_answer(c, "out of memory", NULL);
+		return;
+	}
+	evbuffer_remove(in, line, (size_t)eol.pos);
+	line[eol.pos] = '\0';
+	if (strlen(line) != (size_t)eol.pos)
+		conn_answer(c, "malformed request: NUL byte", NULL);
+	else
+		conn_request(c, line);
+	free(line);
+}
+
+/* Only our own user (root) may talk to us, whatever the file mode. */
+static int
+peer_ok(int fd)
+{
+	struct ucred cr;
+	socklen_t len = sizeof(cr);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
+		return 0;
+	return cr.uid == 0 || cr.uid == geteuid();
+}
+
+static void
+on_accept(struct evconnlistener *lev, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct ipifcd *d = arg;
+	struct ipifcd_ctlsock *cs = d->ctl;
+	struct timeval tv = { IPIFCD_CTL_TIMEOUT, 0 };
+	struct conn *c;
+
+	if (cs->nconns >= IPIFCD_CTL_MAXCONN || !peer_ok(fd)) {
+		/* best effort: a refused client may not be listening */
+		(void)send(fd, "error busy or not allowed\n", 26,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		evutil_closesocket(fd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		evutil_closesocket(fd);
+		return;
+	}
+	c->d = d;
+	if ((c->bev = bufferevent_socket_new(d->base, fd,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
+	if ((c->client = ipifc_client_new(d->stack)) == NULL) {
+		bufferevent_free(c->bev);
+		free(c);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&cs->conns, c, link);
+	cs->nconns++;
+	bufferevent_setwatermark(c->bev, EV_READ, 0, IPIFCD_CTL_MAXREQ);
+	bufferevent_set_timeouts(c->bev, &tv, &tv);
+	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
+	bufferevent_enable(c->bev, EV_READ);
+}
+
+static void
+on_accept_error(struct evconnlistener *lev, void *arg)
+{
+	/* EMFILE and the like: logged; the listener keeps going */
+	ipifcd_log(LOG_WARNING, "control socket: accept: %s",
+	    strerror(errno));
+}
+
+/* mkdir -p; remember the last directory made, to remove at the end. */
+static int
+mkdirs(struct ipifcd_ctlsock *cs, const char *dir)
+{
+	char buf[PATH_MAX], *p;
+	struct stat st;
+
+	if (snprintf(buf, sizeof(buf), "%s", dir) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (stat(buf, &st) == 0)
+		return S_ISDIR(st.st_mode) ? 0 : (errno = ENOTDIR, -1);
+	for (p = buf + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	if (mkdir(buf, 0755) == -1 && errno != EEXIST)
+		return -1;
+	snprintf(cs->dir, sizeof(cs->dir), "%s", buf);
+	return 0;
+}
+
+/* A socket at path: 1 if a daemon answers, 0 if stale (removed), -1. */
+static int
+stale(const char *path, const struct sockaddr_un *sun)
+{
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISSOCK(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	rc = connect(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	close(fd);
+	if (rc == 0)
+		return 1;
+	if (errno != ECONNREFUSED)
+		return -1;
+	return unlink(path) == -1 ? -1 : 0;
+}
+
+int
+ipifcd_ctlsock_open(struct ipifcd *d, const char *path)
+{
+	struct ipifcd_ctlsock *cs;
+	struct sockaddr_un sun;
+	char dir[PATH_MAX];
+	mode_t old;
+	int fd, rc;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (*path == '\0' || strlen(path) >= sizeof(sun.sun_path)) {
+		ipifcd_log(LOG_ERR, "bad control socket path %s", path);
+		return -1;
+	}
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	if ((cs = calloc(1, sizeof(*cs))) == NULL)
+		return -1;
+	d->ctl = cs;
+	cs->fd = -1;
+	TAILQ_INIT(&cs->conns);
+	memcpy(cs->path, path, strlen(path) + 1);
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (mkdirs(cs, dirname(dir)) == -1) {
+		ipifcd_log(LOG_ERR, "%s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if ((rc = stale(path, &sun)) != 0) {
+		if (rc > 0)
+			ipifcd_log(LOG_ERR, "%s: another ipifcd is running",
+			    path);
+		else
+			ipifcd_log(LOG_ERR, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1) {
+		ipifcd_log(LOG_ERR, "socket: %s", strerror(errno));
+		return -1;
+	}
+	old = umask(077);
+	rc = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	umask(old);
+	if (rc == -1 || chmod(path, 0600) == -1 ||
+	    listen(fd, IPIFCD_CTL_MAXCONN) == -1) {
+		ipifcd_log(LOG_ERR, "%s: %s", path, strerror(errno));
+		close(fd);
+		if (rc == 0)
+			unlink(path);
+		return -1;
+	}
+	cs->fd = fd;
+	return 0;
+}
+
+int
+ipifcd_ctlsock_start(struct ipifcd *d)
+{
+	struct ipifcd_ctlsock *cs = d->ctl;
+
+	cs->lev = evconnlistener_new(d->base, on_accept, d,
+	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, 0, cs->fd);
+	if (cs->lev == NULL) {
+		ipifcd_log(LOG_ERR, "control socket: cannot listen");
+		return -1;
+	}
+	evconnlistener_set_error_cb(cs->lev, on_accept_error);
+	return 0;
+}
+
+void
+ipifcd_ctlsock_close(struct ipifcd *d)
+{
+	struct ipifcd_ctlsock *cs = d->ctl;
+	struct conn *c;
+
+	if (cs == NULL)
+		return;
+	while ((c = TAILQ_FIRST(&cs->conns)) != NULL)
+		conn_free(c);
+	if (cs->lev != NULL)
+		evconnlistener_free(cs->lev);
+	else if (cs->fd >= 0)
+		close(cs->fd);
+	if (cs->fd >= 0 && unlink(cs->path) == -1)
+		ipifcd_log(LOG_WARNING, "%s: %s", cs->path, strerror(errno));
+	if (cs->dir[0] != '\0')
+		(void)rmdir(cs->dir);	/* only if empty */
+	free(cs);
+	d->ctl = NULL;
+}

@@ -1,0 +1,159 @@
+/*
+ * ipifcd [-d] [-s SOCKET]: run one ipifc stack on the real clock, serve
+ * its namespace on SOCKET (default /run/ipifc/ctl, mode 0600).
+ *
+ * -d keeps it in the foreground and logs to stderr; without it the
+ * daemon detaches with daemon(3) once the control socket exists (so a
+ * script that started it can talk to it at once) and logs to syslog.
+ *
+ * SIGTERM or SIGINT: every interface is unbound (a TAP or TUN device the
+ * daemon made goes away with it), the socket is removed, exit 0.
+ *
+ * The stack's id, which its deterministic MACs (02:00:ID:ID:ID:N) carry,
+ * is a hash of SOCKET: two daemons on one link differ, and a restarted
+ * daemon keeps its MACs.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "ctlsock.h"
+#include "ipifcd.h"
+
+#define IPIFCD_CTLSOCK	"/run/ipifc/ctl"
+
+static void	usage(void) __attribute__((noreturn));
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: ipifcd [-d] [-s SOCKET]\n");
+	exit(2);
+}
+
+/* FNV-1a, folded to the 24 bits a MAC has room for; never 0. */
+static uint32_t
+stack_id(const char *path)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *path != '\0'; path++) {
+		h ^= (uint8_t)*path;
+		h *= 16777619u;
+	}
+	h = (h >> 24 ^ h) & 0xffffff;
+	return h != 0 ? h : 1;
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct ipifcd *d = arg;
+
+	ipifcd_log(LOG_INFO, "signal %d: shutting down", (int)sig);
+	event_base_loopbreak(d->base);
+}
+
+/* Unbind every interface, as a client writing "unbind" would. */
+static void
+unbind_all(struct ipifcd *d)
+{
+	char path[32];
+	const char *err;
+	int i;
+
+	if (d->stack == NULL)
+		return;
+	ipifcd_advance(d);
+	for (i = 0; i < IPIFCD_MAXIFC; i++) {
+		snprintf(path, sizeof(path), "ipifc/%d/ctl", i);
+		err = ipifc_write(d->stack, d->self, path, "unbind", NULL, 0);
+		if (err == NULL)
+			ipifcd_log(LOG_INFO, "interface %d: unbound", i);
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct ipifcd d;
+	struct event *sigterm = NULL, *sigint = NULL;
+	const char *sock = IPIFCD_CTLSOCK;
+	int ch, foreground = 0, rc = 1;
+
+	while ((ch = getopt(argc, argv, "ds:")) != -1) {
+		switch (ch) {
+		case 'd':
+			foreground = 1;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		default:
+			usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+
+	memset(&d, 0, sizeof(d));
+	/* errors before the detach go to the terminal */
+	ipifcd_log_init(1);
+	signal(SIGPIPE, SIG_IGN);
+	if (ipifcd_ctlsock_open(&d, sock) == -1)
+		goto out;
+	if (!foreground) {
+		if (daemon(0, 0) == -1) {
+			ipifcd_log(LOG_ERR, "daemon: %s", strerror(errno));
+			goto out;
+		}
+		ipifcd_log_init(0);
+	}
+	(void)ipifcd_priv_drop();
+
+	if ((d.base = event_base_new()) == NULL) {
+		ipifcd_log(LOG_ERR, "cannot make the event loop");
+		goto out;
+	}
+	if (ipifcd_loop_init(&d, stack_id(sock)) == -1 ||
+	    ipifcd_links_init(&d) == -1 || ipifcd_carrier_init(&d) == -1 ||
+	    ipifcd_pings_init(&d) == -1 ||
+	    ipifcd_ctlsock_start(&d) == -1)
+		goto out;
+	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
+	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);
+	if (sigterm == NULL || sigint == NULL ||
+	    evsignal_add(sigterm, NULL) == -1 ||
+	    evsignal_add(sigint, NULL) == -1) {
+		ipifcd_log(LOG_ERR, "cannot catch signals");
+		goto out;
+	}
+	ipifcd_log(LOG_INFO, "serving %s (pid %ld)", sock, (long)getpid());
+	ipifcd_kick(&d);
+	if (event_base_dispatch(d.base) == -1) {
+		ipifcd_log(LOG_ERR, "event loop failed");
+		goto out;
+	}
+	rc = 0;
+out:
+	ipifcd_ctlsock_close(&d);
+	unbind_all(&d);
+	ipifcd_pings_free(&d);
+	ipifcd_carrier_free(&d);
+	ipifcd_links_free(&d);
+	ipifcd_loop_free(&d);
+	if (sigterm != NULL)
+		event_free(sigterm);
+	if (sigint != NULL)
+		event_free(sigint);
+	if (d.base != NULL)
+		event_base_free(d.base);
+	if (rc == 0)
+		ipifcd_log(LOG_INFO, "exit");
+	return rc;
+}

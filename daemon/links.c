@@ -1,0 +1,326 @@
+/*
+ * The stack's link operations on real devices (io/dev.h): a read event
+ * per open device, drained up to a bound per wakeup into ipifc_input; a
+ * write event, armed only after a send found the device busy, that tells
+ * the stack ipifc_link_writable; and `capture FILE` / `capture off`, a
+ * pcap of every frame sent and received on the interface.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "dev.h"
+#include "ipifcd.h"
+#include "pcap.h"
+
+#define LINK_BATCH	64	/* frames read per wakeup of one device */
+#define LINK_MAXFAIL	16	/* wakeups in a row that only fail: stop */
+
+struct link {
+	struct ipifcd	*d;
+	int		 ifc;
+	struct ipifc_dev *dev;
+	struct event	*rd, *wr;
+	struct event	*chk;		/* the carrier, once bound */
+	struct ipifc_pcap *cap;
+	int		 lasterr;	/* the last read error logged */
+	int		 fails;		/* wakeups in a row that only failed */
+};
+
+struct ipifcd_links {
+	struct link	*l[IPIFCD_MAXIFC];
+	uint8_t		 buf[IPIFC_DEV_MAXFRAME];
+	char		 err[256];	/* the last ctl error */
+};
+
+/* Captures carry wall-clock time: a reader lines them up with others. */
+static uint64_t
+wallclock_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static struct link *
+link_get(struct ipifcd *d, int ifc)
+{
+	if (ifc < 0 || ifc >= IPIFCD_MAXIFC)
+		return NULL;
+	return d->links->l[ifc];
+}
+
+static void
+link_readerr(struct link *k, int err)
+{
+	if (err != k->lasterr)
+		ipifcd_log(LOG_WARNING, "interface %d: reading %s: %s",
+		    k->ifc, ipifc_dev_name(k->dev), strerror(-err));
+	k->lasterr = err;
+	if (++k->fails == LINK_MAXFAIL) {
+		/* a device gone under us would wake us for ever */
+		ipifcd_log(LOG_ERR, "interface %d: %s keeps failing; no "
+		    "longer read (unbind it)", k->ifc,
+		    ipifc_dev_name(k->dev));
+		event_del(k->rd);
+		ipifc_carrier(k->d->stack, k->ifc, 0);
+	}
+}
+
+static void
+on_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *k = arg;
+	struct ipifcd *d = k->d;
+	struct ipifcd_links *ls = d->links;
+	int i, ifc = k->ifc, got = 0;
+	ssize_t n;
+
+	ipifcd_advance(d);
+	for (i = 0; i < LINK_BATCH; i++) {
+		n = ipifc_dev_recv(k->dev, ls->buf, sizeof(ls->buf));
+		if (n == -EAGAIN)
+			break;
+		if (n < 0) {
+			link_readerr(k, (int)n);
+			break;
+		}
+		got = 1;
+		if (n == 0)
+			continue;
+		if (k->cap != NULL)
+			ipifc_pcap_write(k->cap, wallclock_ms(), ls->buf,
+			    (size_t)n);
+		ipifc_input(d->stack, ifc, ls->buf, (size_t)n);
+		/* input never unbinds, but be sure the link is still ours */
+		if (ls->l[ifc] != k)
+			break;
+	}
+	if (got && ls->l[ifc] == k) {
+		k->fails = 0;
+		k->lasterr = 0;
+	}
+	ipifcd_kick(d);
+}
+
+static void
+on_write(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *k = arg;
+
+	ipifcd_advance(k->d);
+	ipifc_link_writable(k->d->stack, k->ifc);
+	ipifcd_kick(k->d);
+}
+
+static void
+link_carrier(struct link *k)
+{
+	int c = ipifc_dev_carrier(k->dev);
+
+	ipifc_carrier(k->d->stack, k->ifc, c != 0);
+}
+
+/*
+ * Open runs before the interface is in the stack's table: its carrier
+ * is set just after the bind, from the loop.
+ */
+static void
+on_bound(evutil_socket_t fd, short what, void *arg)
+{
+	struct link *k = arg;
+
+	ipifcd_advance(k->d);
+	link_carrier(k);
+	ipifcd_kick(k->d);
+}
+
+void
+ipifcd_links_carrier(struct ipifcd *d, int ifindex, int up)
+{
+	struct link *k;
+	int i;
+
+	for (i = 0; i < IPIFCD_MAXIFC; i++) {
+		if ((k = d->links->l[i]) == NULL)
+			continue;
+		if (ifindex == -1)
+			link_carrier(k);
+		else if (ipifc_dev_ifindex(k->dev) == ifindex)
+			ipifc_carrier(d->stack, k->ifc, up);
+	}
+}
+
+static void
+link_free(struct link *k)
+{
+	int rc;
+
+	if (k->rd != NULL)
+		event_free(k->rd);
+	if (k->wr != NULL)
+		event_free(k->wr);
+	if (k->chk != NULL)
+		event_free(k->chk);
+	if (k->cap != NULL && (rc = ipifc_pcap_close(k->cap)) < 0)
+		ipifcd_log(LOG_WARNING, "interface %d: capture: %s", k->ifc,
+		    strerror(-rc));
+	if (k->dev != NULL) {
+		if (ipifc_dev_created(k->dev))
+			ipifcd_log(LOG_INFO, "interface %d: removing %s",
+			    k->ifc, ipifc_dev_name(k->dev));
+		ipifc_dev_close(k->dev);
+	}
+	free(k);
+}
+
+/*
+ * The stack's MAC stays: the Linux side of the device is another host
+ * (dev.h), so mac is not filled.
+ */
+static int
+link_open(void *arg, int ifc, const char *dev, uint8_t mac[6])
+{
+	struct ipifcd *d = arg;
+	struct link *k;
+	int rc;
+
+	if (ifc < 0 || ifc >= IPIFCD_MAXIFC)
+		return -ENOSPC;
+	if (d->links->l[ifc] != NULL)
+		return -EBUSY;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return -ENOMEM;
+	k->d = d;
+	k->ifc = ifc;
+	if ((rc = ipifc_dev_open(dev, &k->dev)) < 0) {
+		free(k);
+		ipifcd_log(LOG_WARNING, "interface %d: cannot open %s: %s",
+		    ifc, dev, strerror(-rc));
+		return rc;
+	}
+	k->rd = event_new(d->base, ipifc_dev_fd(k->dev), EV_READ | EV_PERSIST,
+	    on_read, k);
+	k->wr = event_new(d->base, ipifc_dev_fd(k->dev), EV_WRITE, on_write,
+	    k);
+	k->chk = evtimer_new(d->base, on_bound, k);
+	if (k->rd == NULL || k->wr == NULL || k->chk == NULL ||
+	    event_add(k->rd, NULL) == -1) {
+		link_free(k);
+		return -ENOMEM;
+	}
+	d->links->l[ifc] = k;
+	event_active(k->chk, EV_TIMEOUT, 1);
+	ipifcd_log(LOG_INFO, "interface %d: %s %s", ifc,
+	    ipifc_dev_created(k->dev) ? "made" : "opened", dev);
+	return 0;
+}
+
+static void
+link_close(void *arg, int ifc)
+{
+	struct ipifcd *d = arg;
+	struct link *k;
+
+	if ((k = link_get(d, ifc)) == NULL)
+		return;
+	d->links->l[ifc] = NULL;
+	link_free(k);
+}
+
+static int
+link_send(void *arg, int ifc, const uint8_t *frame, size_t len)
+{
+	struct ipifcd *d = arg;
+	struct link *k;
+	int rc;
+
+	if ((k = link_get(d, ifc)) == NULL)
+		return -ENOTCONN;
+	rc = ipifc_dev_send(k->dev, frame, len);
+	if (rc == -EAGAIN) {
+		/* the stack keeps the frame; tell it when to try again */
+		event_add(k->wr, NULL);
+		return rc;
+	}
+	if (rc == 0 && k->cap != NULL)
+		ipifc_pcap_write(k->cap, wallclock_ms(), frame, len);
+	return rc;
+}
+
+static const char *
+link_ctl(void *arg, int ifc, int argc, char **argv)
+{
+	struct ipifcd *d = arg;
+	struct ipifcd_links *ls = d->links;
+	struct ipifc_pcap *p;
+	struct link *k;
+	int rc;
+
+	if (argc < 1 || strcmp(argv[0], "capture") != 0) {
+		snprintf(ls->err, sizeof(ls->err),
+		    "unknown ctl message %.64s", argc >= 1 ? argv[0] : "");
+		return ls->err;
+	}
+	if (argc != 2)
+		return "usage: capture FILE|off";
+	if ((k = link_get(d, ifc)) == NULL) {
+		snprintf(ls->err, sizeof(ls->err),
+		    "capture: interface %d has no device", ifc);
+		return ls->err;
+	}
+	if (strcmp(argv[1], "off") == 0)
+		p = NULL;
+	else if ((p = ipifc_pcap_open(argv[1], ipifc_dev_ether(k->dev) ?
+	    IPIFC_PCAP_ETHERNET : IPIFC_PCAP_RAW)) == NULL) {
+		snprintf(ls->err, sizeof(ls->err), "capture %.128s: %s",
+		    argv[1], strerror(errno));
+		return ls->err;
+	}
+	rc = k->cap != NULL ? ipifc_pcap_close(k->cap) : 0;
+	k->cap = p;
+	if (rc < 0) {
+		snprintf(ls->err, sizeof(ls->err),
+		    "capture: the previous file: %s", strerror(-rc));
+		return ls->err;
+	}
+	return NULL;
+}
+
+static const struct ipifc_link_ops link_ops = {
+	.open = link_open,
+	.close = link_close,
+	.send = link_send,
+	.ctl = link_ctl,
+};
+
+int
+ipifcd_links_init(struct ipifcd *d)
+{
+	if ((d->links = calloc(1, sizeof(*d->links))) == NULL)
+		return -1;
+	ipifc_set_link(d->stack, &link_ops, d);
+	return 0;
+}
+
+/* After the stack has unbound every interface: nothing is left. */
+void
+ipifcd_links_free(struct ipifcd *d)
+{
+	int i;
+
+	if (d->links == NULL)
+		return;
+	for (i = 0; i < IPIFCD_MAXIFC; i++)
+		if (d->links->l[i] != NULL)
+			link_close(d, i);
+	if (d->stack != NULL)
+		ipifc_set_link(d->stack, NULL, NULL);
+	free(d->links);
+	d->links = NULL;
+}

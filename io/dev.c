@@ -1,0 +1,112 @@
+/*
+ * Real links: pick the kind of device by the prefix of DEV and hand the
+ * calls on (tap.c, tun.c, packet.c).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev.h"
+#include "netif.h"
+#include "packet.h"
+#include "tap.h"
+#include "tun.h"
+
+static const struct ipifc_devops *const kinds[] = {
+	&ipifc_tap_devops,
+	&ipifc_tun_devops,
+	&ipifc_packet_devops,
+	NULL,
+};
+
+int
+ipifc_dev_open(const char *dev, struct ipifc_dev **out)
+{
+	const struct ipifc_devops *const *k;
+	const char *name = NULL;
+	struct ipifc_dev *d;
+	size_t n;
+	int rc;
+
+	for (k = kinds; *k != NULL; k++) {
+		n = strlen((*k)->prefix);
+		if (strncmp(dev, (*k)->prefix, n) == 0) {
+			name = dev + n;
+			break;
+		}
+	}
+	if (*k == NULL)
+		return -ENODEV;
+	if (*name == '\0')
+		return -EINVAL;
+	if (strlen(name) >= IPIFC_DEV_NAMELEN)
+		return -ENAMETOOLONG;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return -ENOMEM;
+	d->ops = *k;
+	d->fd = -1;
+	memcpy(d->name, name, strlen(name) + 1);
+	if ((rc = d->ops->open(d)) < 0) {
+		free(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+void
+ipifc_dev_close(struct ipifc_dev *d)
+{
+	if (d == NULL)
+		return;
+	d->ops->close(d);
+	free(d);
+}
+
+int
+ipifc_dev_fd(const struct ipifc_dev *d)
+{
+	return d->fd;
+}
+
+int
+ipifc_dev_ether(const struct ipifc_dev *d)
+{
+	return d->ops->ether;
+}
+
+const char *
+ipifc_dev_name(const struct ipifc_dev *d)
+{
+	return d->name;
+}
+
+int
+ipifc_dev_created(const struct ipifc_dev *d)
+{
+	return d->created;
+}
+
+int
+ipifc_dev_ifindex(const struct ipifc_dev *d)
+{
+	return d->ifindex;
+}
+
+int
+ipifc_dev_carrier(const struct ipifc_dev *d)
+{
+	return d->ifindex > 0 ? ipifc_netif_running(d->name) : 1;
+}
+
+ssize_t
+ipifc_dev_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
+{
+	return d->ops->recv(d, buf, len);
+}
+
+int
+ipifc_dev_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
+{
+	return d->ops->send(d, frame, len);
+}

@@ -1,0 +1,80 @@
+/*
+ * Real links: the Linux devices behind an interface's DEV, for ipifcd.
+ *
+ *	tap:NAME	a TAP device (Ethernet frames), made if absent
+ *	tun:NAME	a TUN device (raw IPv4/IPv6 packets), made if absent
+ *	packet:IFNAME	an existing Linux interface, through an AF_PACKET
+ *			socket (Ethernet frames)
+ *
+ * Each open device is one non-blocking descriptor to poll for reading;
+ * frames are read and written whole.  Opening needs CAP_NET_ADMIN (TUN,
+ * TAP, bringing a link up) or CAP_NET_RAW (AF_PACKET).
+ *
+ * None of them gives the stack a MAC: the Linux side of a TAP device and
+ * the owner of an interface opened with packet: are other hosts on the
+ * link, with their own addresses, so the stack keeps its own (or the one
+ * `lladdr` sets).  packet: puts the interface in promiscuous mode for as
+ * long as it is open so that frames for that MAC reach us.
+ *
+ * Only io/ and daemon/ include Linux headers.
+ */
+#ifndef IPIFC_DEV_H
+#define IPIFC_DEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define IPIFC_DEV_NAMELEN	16	/* IFNAMSIZ, including NUL */
+#define IPIFC_DEV_MAXFRAME	(65535 + 14 + 4)	/* IP packet, ether, VLAN */
+
+struct ipifc_dev;
+
+/* One kind of device: the three in tap.c, tun.c and packet.c. */
+struct ipifc_devops {
+	const char *prefix;		/* "tap:" */
+	int	ether;			/* Ethernet frames (1) or raw IP (0) */
+	int	(*open)(struct ipifc_dev *d);
+	void	(*close)(struct ipifc_dev *d);
+	/* a frame's length, 0: nothing for us (skip it), or -errno */
+	ssize_t	(*recv)(struct ipifc_dev *d, uint8_t *buf, size_t len);
+	int	(*send)(struct ipifc_dev *d, const uint8_t *frame, size_t len);
+};
+
+struct ipifc_dev {
+	const struct ipifc_devops *ops;
+	char	name[IPIFC_DEV_NAMELEN];	/* the Linux interface */
+	int	fd;
+	int	ifindex;		/* packet: the bound interface */
+	int	created;		/* tap/tun: we made the device */
+};
+
+/*
+ * Open DEV ("tap:NAME" ...): 0 with *out set, or a negative errno
+ * (-ENODEV for a prefix that is none of these).  The mediums check that
+ * the kind fits them (ether: tap, packet; pkt: tun).
+ */
+int	ipifc_dev_open(const char *dev, struct ipifc_dev **out);
+/* Close; a TAP or TUN device we made goes away with it. */
+void	ipifc_dev_close(struct ipifc_dev *d);
+int	ipifc_dev_fd(const struct ipifc_dev *d);
+int	ipifc_dev_ether(const struct ipifc_dev *d);
+const char *ipifc_dev_name(const struct ipifc_dev *d);
+int	ipifc_dev_created(const struct ipifc_dev *d);
+/*
+ * The Linux interface whose carrier is the link's (packet:), or 0: the
+ * device is ours and has carrier while it is open (tap:, tun:).
+ */
+int	ipifc_dev_ifindex(const struct ipifc_dev *d);
+/* 1: carrier, 0: none, or -errno. */
+int	ipifc_dev_carrier(const struct ipifc_dev *d);
+/*
+ * Read one frame into buf: its length; 0: a frame not for us (one we
+ * sent, a truncated one), read again; -EAGAIN: nothing waiting; another
+ * negative errno: the device failed.
+ */
+ssize_t	ipifc_dev_recv(struct ipifc_dev *d, uint8_t *buf, size_t len);
+/* Send one frame: 0, -EAGAIN when the device is busy, or -errno. */
+int	ipifc_dev_send(struct ipifc_dev *d, const uint8_t *frame, size_t len);
+
+#endif

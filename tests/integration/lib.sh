@@ -1,0 +1,242 @@
+# shellcheck shell=bash
+# Sourced by the integration tests: bash TEST.sh IPIFCD IPIFC [ARG...].
+#
+# Each test runs as root in network namespaces it makes and always
+# removes (trap on EXIT): the daemon runs in its own namespace D, the
+# Linux hosts it talks to in others (A, B), so nothing touches the
+# machine's own network.  Names carry the shell's PID.  Every wait is
+# bounded.  Exit 77 (meson: skipped) when root or `ip netns` is missing.
+
+set -u
+
+IPIFCD=$1
+IPIFC=$2
+shift 2
+
+P=ipf$$			# prefix of every name: namespaces, links
+T=/tmp/ipifc-$$		# the daemon's socket, log, captures
+SOCK=$T/ctl
+NSLIST=""
+DPID=""
+
+skip()
+{
+	echo "SKIP: $*"
+	exit 77
+}
+
+fail()
+{
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+say()
+{
+	echo "== $*"
+}
+
+# A test that makes no namespaces sets NONETNS=1 before sourcing.
+if [ "${NONETNS:-0}" != 1 ]; then
+	[ "$(id -u)" -eq 0 ] || skip "not root"
+	command -v ip >/dev/null 2>&1 || skip "no ip command (iproute2)"
+	ip netns add "${P}x" >/dev/null 2>&1 ||
+	    skip "ip netns does not work here"
+	ip netns del "${P}x"
+fi
+
+need()
+{
+	local c
+
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 ||
+		    skip "no $c (scripts/deps.sh installs it)"
+	done
+}
+
+# Stop the daemon: SIGTERM, at most 5 s, then SIGKILL.  Its exit status.
+stop_daemon()
+{
+	local rc
+
+	[ -n "$DPID" ] || return 0
+	kill -TERM "$DPID" 2>/dev/null
+	for _ in $(seq 50); do
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$DPID" 2>/dev/null; then
+		echo "ipifcd did not exit on SIGTERM" >&2
+		kill -KILL "$DPID" 2>/dev/null
+	fi
+	wait "$DPID"
+	rc=$?
+	DPID=""
+	return $rc
+}
+
+cleanup()
+{
+	local rc=$? ns
+
+	trap - EXIT INT TERM
+	stop_daemon
+	for ns in $NSLIST; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -f "$T/ipifcd.log" ]; then
+		echo "--- ipifcd log (last 60 lines)" >&2
+		tail -n 60 "$T/ipifcd.log" >&2
+	fi
+	rm -rf "$T"
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+mkdir -p "$T"
+
+# netns NAME...: make namespaces (removed at exit), loopback up.
+netns()
+{
+	local ns
+
+	for ns in "$@"; do
+		ip netns add "$ns" || fail "ip netns add $ns"
+		NSLIST="$NSLIST $ns"
+		ip -n "$ns" link set lo up
+	done
+}
+
+# in NS CMD...: run in a namespace.
+nsx()
+{
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# veth NS1 IF1 NS2 IF2: a veth pair between two namespaces, both up.
+veth()
+{
+	ip link add "$2" netns "$1" type veth peer name "$4" netns "$3" ||
+	    fail "veth $2 $4"
+	ip -n "$1" link set "$2" up
+	ip -n "$3" link set "$4" up
+}
+
+# quiet_v6 NS IF: the Linux end of a link given to ipifc says nothing of
+# its own (no link-local, no DAD, no MLD): it is the wire, not a host.
+quiet_v6()
+{
+	nsx "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
+}
+
+# start_daemon [NS]: ipifcd -d in namespace NS (none: this one), socket
+# $SOCK.
+start_daemon()
+{
+	if [ $# -gt 0 ]; then
+		ip netns exec "$1" "$IPIFCD" -d -s "$SOCK" \
+		    >>"$T/ipifcd.log" 2>&1 &
+	else
+		"$IPIFCD" -d -s "$SOCK" >>"$T/ipifcd.log" 2>&1 &
+	fi
+	DPID=$!
+	for _ in $(seq 50); do
+		[ -S "$SOCK" ] && return 0
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "ipifcd did not start"
+}
+
+ipc()
+{
+	timeout 30 "$IPIFC" -s "$SOCK" "$@"
+}
+
+# w PATH TEXT...: write, or fail the test.
+w()
+{
+	ipc write "$@" || fail "ipifc write $*"
+}
+
+r()
+{
+	ipc read "$1" || fail "ipifc read $1"
+}
+
+# until_ok TENTHS CMD...: run CMD every 0.1 s until it succeeds, at most
+# TENTHS times.
+until_ok()
+{
+	local n=$1
+
+	shift
+	for _ in $(seq "$n"); do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# The state of address ADDR in interface N's status file.
+addr_state()
+{
+	r "ipifc/$1/status" | awk -v a="$2" '$1 == a { print $6 }'
+}
+
+# wait_state N ADDR STATE TENTHS
+wait_state()
+{
+	local s
+
+	for _ in $(seq "$4"); do
+		s=$(addr_state "$1" "$2")
+		[ "$s" = "$3" ] && return 0
+		sleep 0.1
+	done
+	fail "address $2 on interface $1 is '$s', not $3"
+}
+
+# The interface N's MAC and a counter of its status file.
+ifc_mac()
+{
+	r "ipifc/$1/status" | head -n 1 |
+	    awk '{ for (i = 1; i < NF; i++) if ($i == "lladdr") print $(i+1) }'
+}
+
+ifc_counter()
+{
+	r "ipifc/$1/status" | head -n 1 |
+	    awk -v k="$2" '{ for (i = 1; i < NF; i++) if ($i == k) print $(i+1) }'
+}
+
+# A Linux interface's MAC.
+linux_mac()
+{
+	ip -n "$1" link show "$2" | awk '$1 == "link/ether" { print $2 }'
+}
+
+# ipifc's link-local address on interface N.
+ifc_linklocal()
+{
+	r "ipifc/$1/status" | awk '$1 ~ /^fe80:/ { print $1; exit }'
+}
+
+# stop_daemon_ok: stop it and require a clean exit (0: interfaces
+# unbound, socket removed, nothing leaked under the sanitizers).
+stop_daemon_ok()
+{
+	stop_daemon || fail "ipifcd exited with status $?"
+	[ ! -e "$SOCK" ] || fail "ipifcd left its socket $SOCK"
+}
+
+pass()
+{
+	say "PASS"
+	exit 0
+}

@@ -150,7 +150,7 @@ client(const char *sock, int argc, char **argv)
 {
 	char req[IPIFC_MAXREQ], *ans, *body;
 	size_t len;
-	int fd, rc = 1;
+	int fd, senderr, rc = 1;
 
 	if (request(req, sizeof(req), argc, argv) == -1)
 		return 1;
@@ -159,16 +159,21 @@ client(const char *sock, int argc, char **argv)
 		    sock, strerror(errno));
 		return 1;
 	}
-	if (sendall(fd, req, strlen(req)) == -1 ||
-	    shutdown(fd, SHUT_WR) == -1) {
-		fprintf(stderr, "ipifc: %s: %s\n", sock, strerror(errno));
-		close(fd);
-		return 1;
-	}
+	/*
+	 * A daemon that refuses us (busy) answers and closes before reading:
+	 * a failed send still leaves its answer to read.
+	 */
+	senderr = 0;
+	if (sendall(fd, req, strlen(req)) == -1)
+		senderr = errno;
+	else
+		shutdown(fd, SHUT_WR);
 	ans = recvall(fd, &len);
 	close(fd);
-	if (ans == NULL) {
-		fprintf(stderr, "ipifc: %s: %s\n", sock, strerror(errno));
+	if (ans == NULL || (senderr != 0 && len == 0)) {
+		fprintf(stderr, "ipifc: %s: %s\n", sock,
+		    strerror(senderr ? senderr : errno));
+		free(ans);
 		return 1;
 	}
 	if (strncmp(ans, "ok\n", 3) == 0) {

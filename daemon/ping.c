@@ -118,7 +118,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 }
 
 static void
-on_datagram(void *arg, const struct ipifc_datagram *dg)
+on_echo(void *arg, const struct ipifc_datagram *dg)
 {
 	struct ipifcd *d = arg;
 	struct ipifcd_ping *p;
@@ -153,6 +153,16 @@ on_datagram(void *arg, const struct ipifc_datagram *dg)
 	/* all answered: no need to wait out the last second */
 	if (p->nsent == p->count && p->received == p->count)
 		ping_arm(p, 0);
+}
+
+/* Only ICMP is wanted here: other protocols find nobody listening. */
+static int
+on_datagram(void *arg, const struct ipifc_datagram *dg)
+{
+	if (dg->proto != 1 && dg->proto != 58)
+		return -EPROTONOSUPPORT;
+	on_echo(arg, dg);
+	return 0;
 }
 
 static int

@@ -230,7 +230,12 @@ struct ipifc_datagram {
 	size_t	len;
 };
 
-typedef void ipifc_deliver_fn(void *arg, const struct ipifc_datagram *d);
+/*
+ * Return 0 when the datagram was taken, or a negative errno when nobody
+ * listens to its protocol: the stack then answers with ICMP protocol
+ * unreachable (RFC 1122 3.2.2.1) or parameter problem (RFC 8200 4).
+ */
+typedef int ipifc_deliver_fn(void *arg, const struct ipifc_datagram *d);
 void	ipifc_set_deliver(struct ipifc_stack *s, ipifc_deliver_fn *fn,
 	    void *arg);
 /*

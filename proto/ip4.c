@@ -166,7 +166,7 @@ ip4_forward(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 	ip4_emit(out, copy, len, &nexthop);
 }
 
-void
+int
 ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
     size_t len)
@@ -175,7 +175,7 @@ ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	struct ipifc_datagram d;
 
 	if (s->deliver == NULL)
-		return;
+		return -EPROTONOSUPPORT;
 	memset(&d, 0, sizeof(d));
 	d.src = *src;
 	d.dst = *dst;
@@ -184,7 +184,7 @@ ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	d.ifc = ifc->num;
 	d.payload = payload;
 	d.len = len;
-	s->deliver(s->deliverarg, &d);
+	return s->deliver(s->deliverarg, &d);
 }
 
 static void
@@ -199,8 +199,10 @@ ip4_local(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		ipifc_igmp_input(ifc, h);
 		break;
 	default:
-		ipifc_deliver(ifc, &h->src, &h->dst, h->proto, h->ttl,
-		    h->payload, h->plen);
+		if (ipifc_deliver(ifc, &h->src, &h->dst, h->proto, h->ttl,
+		    h->payload, h->plen) < 0 && (type & IPIFC_RT_UNI))
+			ipifc_icmp4_error(ifc, pkt, len, IPIFC_ICMP4_UNREACH,
+			    IPIFC_ICMP4_UNREACH_PROTO, 0);
 		break;
 	}
 }

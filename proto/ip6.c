@@ -193,6 +193,9 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 		ipifc_icmp6_input(ifc, &h, h.payload + off, h.plen - off, type);
 		return;
 	}
-	ipifc_deliver(ifc, &h.src, &h.dst, nxt, h.hlim, h.payload + off,
-	    h.plen - off);
+	if (ipifc_deliver(ifc, &h.src, &h.dst, nxt, h.hlim, h.payload + off,
+	    h.plen - off) < 0 && (type & IPIFC_RT_UNI) && off == 0)
+		/* RFC 8200 4: the Next Header field at byte 6 is unknown */
+		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
+		    IPIFC_ICMP6_PARAMPROB_NXT, 6);
 }

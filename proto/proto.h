@@ -56,8 +56,8 @@ int	ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 int	ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, int hlim,
 	    const uint8_t *payload, size_t len);
-/* Hand a datagram to the library's user. */
-void	ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+/* Hand a datagram to the library's user: 0, or negative if unwanted. */
+int	ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int proto, int ttl,
 	    const uint8_t *payload, size_t len);
 

@@ -132,7 +132,7 @@ sim_event(void *arg, const struct ipifc_event *ev)
  * by the host's id and a sequence number already sent.
  */
 static void
-sim_datagram(void *arg, const struct ipifc_datagram *d)
+sim_echo(void *arg, const struct ipifc_datagram *d)
 {
 	struct host *h = arg;
 	struct sim *sim = h->sim;
@@ -157,6 +157,16 @@ sim_datagram(void *arg, const struct ipifc_datagram *d)
 	    "ms%s\n", d->len, ipifc_ip_fmt(&d->src, from, sizeof(from)), seq,
 	    d->ttl, (unsigned long long)(sim->now - pg->sent[seq]),
 	    pg->got[seq] > 1 ? " (DUP!)" : "");
+}
+
+/* Only ICMP is wanted here: other protocols find nobody listening. */
+static int
+sim_datagram(void *arg, const struct ipifc_datagram *d)
+{
+	if (d->proto != 1 && d->proto != 58)
+		return -EPROTONOSUPPORT;
+	sim_echo(arg, d);
+	return 0;
 }
 
 static struct host *

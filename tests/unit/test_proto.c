@@ -1,0 +1,247 @@
+/*
+ * The packet path driven through the public API: two stacks joined by a
+ * link the test carries by hand (ipifc_set_link, ipifc_input), and what a
+ * user of the library sees of datagrams nobody listens to.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ipifc.h"
+
+#define MAXFRAMES	64
+
+struct wire {
+	struct ipifc_stack *s[2];
+	uint8_t	frames[MAXFRAMES][2048];
+	size_t	len[MAXFRAMES];
+	int	from[MAXFRAMES];
+	int	n;
+};
+
+struct end {
+	struct wire *w;
+	int	side;
+	/* what the user of this stack was handed */
+	int	got_proto, got_type, got_code;
+	int	listen;		/* take every datagram */
+};
+
+static struct end ends[2];
+
+static int
+link_open(void *arg, int ifc, const char *dev, uint8_t mac[6])
+{
+	return 0;
+}
+
+static void
+link_close(void *arg, int ifc)
+{
+}
+
+static int
+link_send(void *arg, int ifc, const uint8_t *frame, size_t len)
+{
+	struct end *e = arg;
+	struct wire *w = e->w;
+
+	if (w->n == MAXFRAMES || len > sizeof(w->frames[0]))
+		return -ENOBUFS;
+	memcpy(w->frames[w->n], frame, len);
+	w->len[w->n] = len;
+	w->from[w->n] = e->side;
+	w->n++;
+	return 0;
+}
+
+static const struct ipifc_link_ops ops = {
+	.open = link_open, .close = link_close, .send = link_send,
+};
+
+/* Deliver what is on the wire, in order, until it is quiet. */
+static void
+carry(struct wire *w)
+{
+	int i, rounds = 0;
+
+	while (w->n > 0 && rounds++ < 32) {
+		struct wire copy = *w;
+
+		w->n = 0;
+		for (i = 0; i < copy.n; i++)
+			ipifc_input(w->s[1 - copy.from[i]], 0, copy.frames[i],
+			    copy.len[i]);
+	}
+}
+
+static int
+deliver(void *arg, const struct ipifc_datagram *d)
+{
+	struct end *e = arg;
+
+	if (d->proto == 1 || d->proto == 58) {
+		e->got_proto = d->proto;
+		e->got_type = d->len > 0 ? d->payload[0] : -1;
+		e->got_code = d->len > 1 ? d->payload[1] : -1;
+		return 0;
+	}
+	if (e->listen) {
+		e->got_proto = d->proto;
+		return 0;
+	}
+	return -EPROTONOSUPPORT;
+}
+
+static void
+w(struct ipifc_stack *s, const char *path, const char *text)
+{
+	const char *err = ipifc_write(s, NULL, path, text, NULL, 0);
+
+	if (err != NULL)
+		fail_msg("%s: %s: %s", path, text, err);
+}
+
+static int
+setup(void **state)
+{
+	struct ipifc_stack_config cfg;
+	struct wire *wire;
+	int i;
+
+	wire = calloc(1, sizeof(*wire));
+	for (i = 0; i < 2; i++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.id = (uint32_t)i + 1;
+		wire->s[i] = ipifc_stack_new(&cfg);
+		memset(&ends[i], 0, sizeof(ends[i]));
+		ends[i].w = wire;
+		ends[i].side = i;
+		ends[i].got_type = ends[i].got_code = -1;
+		ipifc_set_link(wire->s[i], &ops, &ends[i]);
+		ipifc_set_deliver(wire->s[i], deliver, &ends[i]);
+		w(wire->s[i], "ipifc/clone", "bind ether sim:x");
+		w(wire->s[i], "ipifc/0/ctl", "dad 0");
+	}
+	w(wire->s[0], "ipifc/0/ctl", "add 10.0.0.1 /24");
+	w(wire->s[0], "ipifc/0/ctl", "add 2001:db8::1/64");
+	w(wire->s[1], "ipifc/0/ctl", "add 10.0.0.2 /24");
+	w(wire->s[1], "ipifc/0/ctl", "add 2001:db8::2/64");
+	carry(wire);
+	for (i = 0; i < 2; i++)
+		ipifc_advance(wire->s[i], 2000);
+	carry(wire);
+	*state = wire;
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	struct wire *wire = *state;
+
+	ipifc_stack_free(wire->s[0]);
+	ipifc_stack_free(wire->s[1]);
+	free(wire);
+	return 0;
+}
+
+static void
+ip(const char *s, struct ipifc_ip *a)
+{
+	assert_int_equal(ipifc_ip_parse(s, a), 0);
+}
+
+/* RFC 1122 3.2.2.1: a protocol nobody speaks is answered unreachable. */
+static void
+test_proto_unreachable4(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip dst;
+	const uint8_t data[] = "hello";
+
+	ip("10.0.0.2", &dst);
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 253, 0, data,
+	    sizeof(data)), 0);
+	carry(wire);
+	assert_int_equal(ends[0].got_proto, 1);
+	assert_int_equal(ends[0].got_type, 3);	/* destination unreachable */
+	assert_int_equal(ends[0].got_code, 2);	/* protocol */
+}
+
+/* RFC 8200 4 / RFC 4443 3.4: an unknown next header, code 1. */
+static void
+test_paramprob6(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip dst;
+	const uint8_t data[] = "hello";
+
+	ip("2001:db8::2", &dst);
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 253, 0, data,
+	    sizeof(data)), 0);
+	carry(wire);
+	assert_int_equal(ends[0].got_proto, 58);
+	assert_int_equal(ends[0].got_type, 4);	/* parameter problem */
+	assert_int_equal(ends[0].got_code, 1);	/* unknown next header */
+}
+
+/* A listener takes it, and nothing comes back. */
+static void
+test_listener_takes_it(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip dst;
+	const uint8_t data[] = "hello";
+
+	ends[1].listen = 1;
+	ip("10.0.0.2", &dst);
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 17, 0, data,
+	    sizeof(data)), 0);
+	carry(wire);
+	assert_int_equal(ends[1].got_proto, 17);
+	assert_int_equal(ends[0].got_proto, 0);
+}
+
+/* No route, no source: the errors a caller sees. */
+static void
+test_send_errors(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip dst, src;
+	const uint8_t data[] = "x";
+
+	ip("192.0.2.1", &dst);
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 17, 0, data, 1),
+	    -EHOSTUNREACH);
+	ip("2001:db8::2", &dst);
+	ip("10.0.0.1", &src);
+	assert_int_equal(ipifc_send(wire->s[0], &src, &dst, 17, 0, data, 1),
+	    -EINVAL);
+	ip("2001:db8::2", &dst);
+	assert_int_equal(ipifc_ping(wire->s[0], &dst, 1, 1, 70000),
+	    -EMSGSIZE);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_proto_unreachable4, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_paramprob6, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_listener_takes_it, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_send_errors, setup,
+		    teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -225,8 +225,18 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	type = ipifc_ipforme(s, &h.dst);
 	if (type == 0) {
 		/* RFC 1812 5.3.4: a link-layer broadcast is not forwarded */
-		if (s->iprouting && !llbcast)
-			ip4_forward(ifc, &h, pkt, len);
+		if (!s->iprouting || llbcast)
+			return;
+		/* plan9's reassemble: a router may put fragments together */
+		if (ifc->reassemble && ipifc_ip4_isfrag(&h)) {
+			if (ipifc_reasm4(ifc, &h, pkt, &whole, &wlen) <= 0)
+				return;
+			if (ipifc_ip4_parse(whole, wlen, &h) == 0)
+				ip4_forward(ifc, &h, whole, wlen);
+			ipifc_reasm_done(s, whole);
+			return;
+		}
+		ip4_forward(ifc, &h, pkt, len);
 		return;
 	}
 	if (ipifc_ip4_isfrag(&h)) {

@@ -239,6 +239,8 @@ struct ipifc_lifc {
 	int	dad_sent;		/* DAD solicitations sent */
 	int	conflict;		/* IPv4: RFC 5227 conflict seen */
 	uint64_t defended;		/* ms, RFC 5227 2.4 last defence */
+	int	acd;			/* IPv4: RFC 5227 probes/announcements left */
+	uint64_t acd_deadline;		/* ms, the next one */
 	struct ipifc_selflink *self;	/* self entries this address links */
 	uint64_t seq;			/* order of addition (ties in handover) */
 };

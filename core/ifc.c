@@ -155,6 +155,8 @@ ipifc_ifc_unbind(struct ipifc_ifc *ifc)
 const char *
 ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 {
+	struct ipifc_lifc *l;
+
 	if (up == ((ifc->flags & IPIFC_F_UP) != 0))
 		return NULL;
 	if (up) {
@@ -162,6 +164,10 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		announce_ifc(ifc, IPIFC_EV_IFC_UP);
 		ipifc_lifc_redad(ifc);
 		ipifc_lifc_linklocal(ifc);
+		/* IPv4 addresses are probed and announced again */
+		TAILQ_FOREACH(l, &ifc->lifcs, link)
+			if (ipifc_lifc_isv4(l) && ifc->m->areg != NULL)
+				ifc->m->areg(ifc, l);
 	} else {
 		ifc->flags &= ~IPIFC_F_UP;
 		/* what waited to go out goes nowhere */

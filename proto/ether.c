@@ -122,7 +122,7 @@ static void
 ether_areg(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
 {
 	if (ipifc_lifc_isv4(l))
-		ipifc_arp_announce(ifc, &l->local);
+		ipifc_arp_start(ifc, l);
 }
 
 static void

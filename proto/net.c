@@ -28,14 +28,17 @@ proto_timers(struct ipifc_stack *s)
 {
 	ipifc_reasm_timers(s);
 	ipifc_mreport_timers(s);
+	ipifc_arp_timers(s);
 }
 
 static uint64_t
 proto_deadline(const struct ipifc_stack *s)
 {
 	uint64_t a = ipifc_reasm_deadline(s), b = ipifc_mreport_deadline(s);
+	uint64_t c = ipifc_arp_deadline(s);
 
-	return a < b ? a : b;
+	a = a < b ? a : b;
+	return a < c ? a : c;
 }
 
 /* A packet that waited for a neighbor who never answered. */

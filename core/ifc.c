@@ -155,13 +155,19 @@ ipifc_ifc_unbind(struct ipifc_ifc *ifc)
 const char *
 ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 {
+	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_lifc *l;
+	int i;
 
 	if (up == ((ifc->flags & IPIFC_F_UP) != 0))
 		return NULL;
 	if (up) {
 		ifc->flags |= IPIFC_F_UP;
 		announce_ifc(ifc, IPIFC_EV_IFC_UP);
+		/* groups joined while down are reported now, before DAD */
+		for (i = 0; i < ifc->ngroups; i++)
+			if (s->hooks != NULL && s->hooks->joined != NULL)
+				s->hooks->joined(ifc, &ifc->groups[i].ip);
 		ipifc_lifc_redad(ifc);
 		ipifc_lifc_linklocal(ifc);
 		/* IPv4 addresses are probed and announced again */

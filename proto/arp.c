@@ -161,6 +161,13 @@ ipifc_arp_deadline(const struct ipifc_stack *s)
 	return min;
 }
 
+/* Probes, or the ANNOUNCE_WAIT after them: no announcement yet. */
+static int
+probing(const struct ipifc_lifc *l)
+{
+	return l->acd >= ANNOUNCE_NUM;
+}
+
 /* Someone else uses one of our addresses (RFC 5227 2.4). */
 static void
 conflict(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
@@ -171,7 +178,7 @@ conflict(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
 		l->conflict = 1;
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_CONFLICT);
 	}
-	if (l->acd > ANNOUNCE_NUM) {
+	if (probing(l)) {
 		/* RFC 5227 2.1.1: a conflict while probing; no more probes */
 		l->acd = 0;
 		return;
@@ -204,7 +211,7 @@ ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 	/* RFC 5227 2.1.1: another host probes for what we probe for */
 	if (ipifc_ip_isunspec(&a.spa) &&
 	    (l = ipifc_lifc_onifc(ifc, &a.tpa)) != NULL &&
-	    l->acd > ANNOUNCE_NUM && memcmp(a.sha, ifc->mac, 6) != 0) {
+	    probing(l) && memcmp(a.sha, ifc->mac, 6) != 0) {
 		conflict(ifc, l);
 		return;
 	}
@@ -212,8 +219,11 @@ ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 		return;		/* a group address never answers for a host */
 	l = ipifc_lifc_onifc(ifc, &a.tpa);
 	forus = l != NULL;
-	/* RFC 826 "packet reception": merge, then add if we are the target */
-	if (!ipifc_ip_isunspec(&a.spa))
+	/* RFC 826 "packet reception": merge, then add if we are the target;
+	 * never for a sender no host can be (as Linux's arp_process) */
+	if (!ipifc_ip_isunspec(&a.spa) && !ipifc_ip_ismulti(&a.spa) &&
+	    !ipifc_ip_isbcast(&a.spa) && !ipifc_ip_isloopback(&a.spa) &&
+	    memcmp(a.sha, zeromac, 6) != 0)
 		ipifc_nbr_learn(ifc, &a.spa, a.sha,
 		    a.op == IPIFC_ARP_REPLY && forus ? IPIFC_NBR_REACHABLE :
 		    IPIFC_NBR_STALE, forus);

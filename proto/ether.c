@@ -61,6 +61,7 @@ static void
 ether_bread(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 {
 	struct ipifc_eth e;
+	int rx;
 
 	if (ipifc_eth_parse(frame, len, &e) < 0) {
 		ifc->cnt.errin++;
@@ -69,15 +70,22 @@ ether_bread(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 	if (!ether_accept(ifc, e.dst))
 		return;
 	ifc->cnt.pktin++;
+	if (e.dst[0] & 1)
+		rx = IPIFC_RX_GROUP;
+	else if (memcmp(e.dst, ifc->mac, 6) == 0)
+		rx = IPIFC_RX_HOST;
+	else
+		rx = IPIFC_RX_OTHER;
 	switch (e.type) {
 	case ETHERTYPE_IP:
-		ipifc_ip4_input(ifc, e.payload, e.plen, (e.dst[0] & 1) != 0);
+		ipifc_ip4_input(ifc, e.payload, e.plen, rx);
 		break;
 	case ETHERTYPE_IPV6:
-		ipifc_ip6_input(ifc, e.payload, e.plen);
+		ipifc_ip6_input(ifc, e.payload, e.plen, rx);
 		break;
 	case ETHERTYPE_ARP:
-		ipifc_arp_input(ifc, e.payload, e.plen);
+		if (rx != IPIFC_RX_OTHER)
+			ipifc_arp_input(ifc, e.payload, e.plen);
 		break;
 	default:
 		break;		/* not ours to speak */

@@ -1,9 +1,11 @@
 /*
  * IPv4 reassembly (RFC 791 3.2, RFC 815 holes kept as a bitmap of 8-byte
  * blocks): a bounded table of datagrams in progress, each with a deadline;
- * when the table is full the oldest gives way, counted.  Overlapping
- * fragments are accepted only when they agree in length bounds; a
- * datagram over 65535 bytes is dropped.
+ * when the table is full the oldest gives way, counted.  A fragment that
+ * overlaps one already held drops the whole datagram (RFC 5722 for IPv6,
+ * Linux for IPv4 since CVE-2018-5391); a datagram over 65535 bytes is
+ * dropped.  A whole datagram handed up keeps its slot until
+ * ipifc_reasm_done, so input re-entered from a delivery cannot free it.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,7 +21,7 @@ reasm_find(struct ipifc_proto *p, const struct ipifc_ip4 *h)
 
 	for (i = 0; i < IPIFC_MAXREASM; i++) {
 		r = &p->reasm[i];
-		if (r->used && r->id == h->id && r->proto == h->proto &&
+		if (r->used == 1 && r->id == h->id && r->proto == h->proto &&
 		    ipifc_ip_eq(&r->src, &h->src) &&
 		    ipifc_ip_eq(&r->dst, &h->dst))
 			return r;
@@ -46,11 +48,14 @@ reasm_new(struct ipifc_stack *s, const struct ipifc_ip4 *h, int ifc)
 			r = &p->reasm[i];
 			break;
 		}
-		if (oldest == NULL || p->reasm[i].deadline < oldest->deadline)
+		if (p->reasm[i].used == 1 && (oldest == NULL ||
+		    p->reasm[i].deadline < oldest->deadline))
 			oldest = &p->reasm[i];
 	}
 	if (r == NULL) {
 		p->drops_reasm++;
+		if (oldest == NULL)
+			return NULL;	/* every slot is handed out */
 		reasm_drop(oldest);
 		r = oldest;
 	}
@@ -112,6 +117,13 @@ ipifc_reasm4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		reasm_drop(r);
 		return 0;
 	}
+	for (b = off / 8; b < (end + 7) / 8; b++) {
+		if (r->have[b / 8] & (1u << (b % 8))) {
+			proto_of(s)->drops_reasm++;
+			reasm_drop(r);		/* an overlap: trust none of it */
+			return 0;
+		}
+	}
 	if (off == 0) {
 		/* the first fragment's header, options included, leads */
 		memcpy(r->buf, pkt, (size_t)h->hlen);
@@ -155,8 +167,24 @@ ipifc_reasm_done(struct ipifc_stack *s, const uint8_t *whole)
 	int i;
 
 	for (i = 0; i < IPIFC_MAXREASM; i++)
-		if (p->reasm[i].buf == whole)
+		if (p->reasm[i].used == 2 && p->reasm[i].buf == whole)
 			reasm_drop(&p->reasm[i]);
+}
+
+/* Quote fragment zero's header and first 8 bytes (RFC 792). */
+static void
+timeout_error(struct ipifc_ifc *ifc, const struct ipifc_reasm *r)
+{
+	uint8_t q[IPIFC_IP4_HLEN + IPIFC_IP4_MAXOPT + 8];
+	size_t n = r->hlen + 8;
+
+	memcpy(q, r->buf, r->hlen);
+	memcpy(q + r->hlen, r->buf + IPIFC_IP4_HLEN + IPIFC_IP4_MAXOPT, 8);
+	/* a header that says what the quote holds, so it parses */
+	ipifc_put16(q + 2, (uint16_t)n);
+	ipifc_put16(q + 10, 0);
+	ipifc_put16(q + 10, ipifc_cksum_fold(ipifc_cksum_add(0, q, r->hlen)));
+	ipifc_icmp4_error(ifc, q, n, IPIFC_ICMP4_TIMEX, 1, 0);
 }
 
 void
@@ -164,14 +192,17 @@ ipifc_reasm_timers(struct ipifc_stack *s)
 {
 	struct ipifc_proto *p = proto_of(s);
 	struct ipifc_reasm *r;
+	struct ipifc_ifc *ifc;
 	int i;
 
-	/* RFC 792 lets the time-exceeded message go unsent: it is not sent */
 	for (i = 0; i < IPIFC_MAXREASM; i++) {
 		r = &p->reasm[i];
 		if (r->used != 1 || s->now < r->deadline)
 			continue;
 		p->drops_reasm++;
+		/* RFC 1122 3.3.2: time exceeded, if fragment zero came */
+		if (r->gotfirst && (ifc = ipifc_ifc_bynum(s, r->ifc)) != NULL)
+			timeout_error(ifc, r);
 		reasm_drop(r);
 	}
 }

@@ -18,13 +18,16 @@ ipifc_icmp_ratelimit(struct ipifc_stack *s, uint64_t *tokens, uint64_t *last)
 {
 	uint64_t now = s->now, add;
 
-	if (*last == 0 && *tokens == 0)
+	if (*last == 0) {
+		/* the first use: a full bucket */
 		*tokens = ICMP_BURST;
-	add = (now - *last) / ICMP_INTERVAL;
+		*last = now ? now : 1;
+	}
+	add = now > *last ? (now - *last) / ICMP_INTERVAL : 0;
 	if (add > 0) {
 		*tokens = *tokens + add > ICMP_BURST ? ICMP_BURST :
 		    *tokens + add;
-		*last = now;
+		*last += add * ICMP_INTERVAL;
 	}
 	if (*tokens == 0) {
 		proto_of(s)->drops_icmprate++;

@@ -67,6 +67,8 @@ echo_reply(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	uint8_t buf[IPIFC_MAXPKT];
 	int n;
 
+	if (ipifc_ip_isunspec(&h->src))
+		return;		/* nobody to answer */
 	/* RFC 4443 4.2: to a group, answer from a unicast address of ours */
 	if (type & IPIFC_RT_UNI)
 		src = h->dst;

@@ -14,17 +14,29 @@ ipifc_ip_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 		ifc->cnt.errin++;
 		return;
 	}
+	/* a loopback interface hears only ourselves */
+	int rx = (ifc->flags & IPIFC_F_LOOPBACK) ? IPIFC_RX_LOCAL :
+	    IPIFC_RX_HOST;
+
 	switch (pkt[0] >> 4) {
 	case 4:
-		ipifc_ip4_input(ifc, pkt, len, 0);
+		ipifc_ip4_input(ifc, pkt, len, rx);
 		break;
 	case 6:
-		ipifc_ip6_input(ifc, pkt, len);
+		ipifc_ip6_input(ifc, pkt, len, rx);
 		break;
 	default:
 		ifc->cnt.errin++;
 		break;
 	}
+}
+
+int
+ipifc_martian_loopback(const struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int rx)
+{
+	return rx != IPIFC_RX_LOCAL && (ifc->flags & IPIFC_F_LOOPBACK) == 0 &&
+	    (ipifc_ip_isloopback(src) || ipifc_ip_isloopback(dst));
 }
 
 int

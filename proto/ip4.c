@@ -101,7 +101,9 @@ ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	else
 		return -EADDRNOTAVAIL;
 	memset(&h, 0, sizeof(h));
-	h.ttl = (uint8_t)(ttl > 0 ? ttl : ifc->hoplimit);
+	/* RFC 1112 6.1: a group gets TTL 1 unless asked otherwise */
+	h.ttl = (uint8_t)(ttl > 0 ? ttl : ipifc_ip_ismulti(dst) ? 1 :
+	    ifc->hoplimit);
 	h.proto = (uint8_t)proto;
 	h.id = proto_of(s)->ip4id++;
 	h.src = from;
@@ -112,7 +114,7 @@ ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	memcpy(pkt + n, payload, len);
 	/* to ourselves: straight back in, as through a loopback */
 	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
-		ipifc_ip4_input(ifc, pkt, (size_t)n + len, 0);
+		ipifc_ip4_input(ifc, pkt, (size_t)n + len, IPIFC_RX_LOCAL);
 		return 0;
 	}
 	return ip4_emit(ifc, pkt, (size_t)n + len, &nexthop);
@@ -207,9 +209,31 @@ ip4_local(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	}
 }
 
+/*
+ * RFC 1122 3.2.1.3, RFC 1812 5.3.7: a source no host can have is
+ * silently dropped (0/8 only speaks to a broadcast, as DHCP does).
+ */
+static int
+badsource4(struct ipifc_stack *s, const struct ipifc_ip4 *h, int rx)
+{
+	const struct ipifc_self *p;
+	uint32_t v = ipifc_ip_v4val(&h->src);
+
+	if (ipifc_ip_ismulti(&h->src) || ipifc_ip_isbcast(&h->src) ||
+	    (v >> 28) == 0xf)
+		return 1;
+	if ((v >> 24) == 0 && !ipifc_ip_isbcast(&h->dst))
+		return 1;
+	if ((p = ipifc_self_find(s, &h->src)) != NULL &&
+	    ((p->type & IPIFC_RT_BCAST) ||
+	    ((p->type & IPIFC_RT_UNI) && rx != IPIFC_RX_LOCAL)))
+		return 1;
+	return 0;
+}
+
 void
 ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
-    int llbcast)
+    int rx)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip4 h;
@@ -222,10 +246,17 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 		return;
 	}
 	len = h.totlen;		/* link padding cut */
+	if (rx == IPIFC_RX_OTHER)
+		return;		/* promisc: not for us to take or route */
+	if (ipifc_martian_loopback(ifc, &h.src, &h.dst, rx) ||
+	    badsource4(s, &h, rx)) {
+		proto_of(s)->drops_martian++;
+		return;
+	}
 	type = ipifc_ipforme(s, &h.dst);
 	if (type == 0) {
 		/* RFC 1812 5.3.4: a link-layer broadcast is not forwarded */
-		if (!s->iprouting || llbcast)
+		if (!s->iprouting || rx == IPIFC_RX_GROUP)
 			return;
 		/* plan9's reassemble: a router may put fragments together */
 		if (ifc->reassemble && ipifc_ip4_isfrag(&h)) {

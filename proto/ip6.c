@@ -18,6 +18,13 @@ canforward6(const struct ipifc_ip *a)
 	    !(ipifc_ip_ismulti(a) && ipifc_ip_scope(a) <= IPIFC_SCOPE_LINK);
 }
 
+/* RFC 3493 5.2: a group gets hop limit 1 unless asked otherwise */
+static int
+defhlim(const struct ipifc_ifc *ifc, const struct ipifc_ip *dst)
+{
+	return ipifc_ip_ismulti(dst) ? 1 : ifc->hoplimit;
+}
+
 int
 ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int nxt, int hlim, const uint8_t *payload,
@@ -33,7 +40,7 @@ ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 		return -EMSGSIZE;	/* no fragmentation at the source yet */
 	memset(&h, 0, sizeof(h));
 	h.nxt = (uint8_t)nxt;
-	h.hlim = (uint8_t)(hlim > 0 ? hlim : ifc->hoplimit);
+	h.hlim = (uint8_t)(hlim > 0 ? hlim : defhlim(ifc, dst));
 	h.src = *src;
 	h.dst = *dst;
 	h.plen = len;
@@ -81,7 +88,7 @@ ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 		/* to ourselves: straight back in */
 		memset(&h, 0, sizeof(h));
 		h.nxt = (uint8_t)nxt;
-		h.hlim = (uint8_t)(hlim > 0 ? hlim : ifc->hoplimit);
+		h.hlim = (uint8_t)(hlim > 0 ? hlim : defhlim(ifc, dst));
 		h.src = from;
 		h.dst = *dst;
 		h.plen = len;
@@ -89,7 +96,7 @@ ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 		    (n = ipifc_ip6_build(pkt, sizeof(pkt), &h)) < 0)
 			return -EMSGSIZE;
 		memcpy(pkt + n, payload, len);
-		ipifc_ip6_input(ifc, pkt, (size_t)n + len);
+		ipifc_ip6_input(ifc, pkt, (size_t)n + len, IPIFC_RX_LOCAL);
 		return 0;
 	}
 	if (ipifc_ip_eq(&nexthop, dst))
@@ -98,7 +105,7 @@ ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	/* through a router: the header names dst, the link nexthop */
 	memset(&h, 0, sizeof(h));
 	h.nxt = (uint8_t)nxt;
-	h.hlim = (uint8_t)(hlim > 0 ? hlim : ifc->hoplimit);
+	h.hlim = (uint8_t)(hlim > 0 ? hlim : defhlim(ifc, dst));
 	h.src = from;
 	h.dst = *dst;
 	h.plen = len;
@@ -152,7 +159,7 @@ ip6_forward(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
 }
 
 void
-ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
+ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip6 h;
@@ -168,9 +175,18 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 		return;
 	}
 	len = IPIFC_IP6_HLEN + h.plen;
+	if (rx == IPIFC_RX_OTHER)
+		return;		/* promisc: not for us to take or route */
+	/* RFC 4291 2.7: a group is never a source */
+	if (ipifc_martian_loopback(ifc, &h.src, &h.dst, rx) ||
+	    ipifc_ip_ismulti(&h.src)) {
+		proto_of(s)->drops_martian++;
+		return;
+	}
 	type = ipifc_ipforme(s, &h.dst);
 	if (type == 0) {
-		if (s->iprouting)
+		/* RFC 4443 2.4 (e): link-layer groups are not routed */
+		if (s->iprouting && rx != IPIFC_RX_GROUP)
 			ip6_forward(ifc, &h, pkt, len);
 		return;
 	}

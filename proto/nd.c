@@ -121,8 +121,8 @@ ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	if (l != NULL && l->state == IPIFC_ADDR_DUPLICATE)
 		return;
 	if (dad) {
-		/* RFC 4861 7.2.4: defend to all nodes, unsolicited */
-		advertise(ifc, &m->target, &ipifc_ip_allnodes, 0, 1);
+		/* RFC 4861 7.2.4: defend to all nodes; a proxy never overrides */
+		advertise(ifc, &m->target, &ipifc_ip_allnodes, 0, !proxy);
 		return;
 	}
 	/* RFC 4861 7.2.3: the source's link-layer address, as stale */
@@ -152,10 +152,10 @@ na_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	if ((n = ipifc_nbr_lookup(ifc, &m->target)) == NULL ||
 	    n->state == IPIFC_NBR_STATIC)
 		return;		/* unsolicited news of a stranger: ignored */
-	n->router = (m->flags & IPIFC_ND_NA_ROUTER) != 0;
 	if (n->state == IPIFC_NBR_INCOMPLETE) {
 		if (!hasll)
 			return;
+		n->router = (m->flags & IPIFC_ND_NA_ROUTER) != 0;
 		memcpy(n->mac, m->tlla, 6);
 		ipifc_nbr_transition(ifc, n, solicited ? IPIFC_NBR_REACHABLE :
 		    IPIFC_NBR_STALE);
@@ -167,6 +167,8 @@ na_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 			ipifc_nbr_transition(ifc, n, IPIFC_NBR_STALE);
 		return;
 	}
+	/* the advertisement is taken: its IsRouter flag too (7.2.5) */
+	n->router = (m->flags & IPIFC_ND_NA_ROUTER) != 0;
 	if (hasll)
 		memcpy(n->mac, m->tlla, 6);
 	if (solicited)

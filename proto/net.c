@@ -61,7 +61,7 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 
 	ipifc_buf_printf(b, "noforward %llu\nicmpratelimit %llu\n"
 	    "icmpbad %llu\nreassembly %llu\nfrag6 %llu\ntentative %llu\n"
-	    "ndbad %llu\nbadheader %llu\n",
+	    "ndbad %llu\nbadheader %llu\nmartian %llu\n",
 	    (unsigned long long)p->drops_noforward,
 	    (unsigned long long)p->drops_icmprate,
 	    (unsigned long long)p->drops_icmp,
@@ -69,7 +69,8 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	    (unsigned long long)p->drops_frag6,
 	    (unsigned long long)p->drops_tentative,
 	    (unsigned long long)p->drops_nd,
-	    (unsigned long long)p->drops_hdr);
+	    (unsigned long long)p->drops_hdr,
+	    (unsigned long long)p->drops_martian);
 }
 
 static const struct ipifc_hooks hooks = {

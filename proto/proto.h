@@ -42,7 +42,7 @@ struct ipifc_proto {
 	/* drops by reason, shown in the ipstats file */
 	uint64_t drops_noforward, drops_icmprate, drops_icmp;
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;
-	uint64_t drops_hdr;
+	uint64_t drops_hdr, drops_martian;
 };
 
 /* IPv4 output: route, source, fragmentation.  0 or a negative errno. */
@@ -128,10 +128,22 @@ uint64_t ipifc_arp_deadline(const struct ipifc_stack *s);
 void	ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 	    const uint8_t *mac);
 
+/* How a frame reached IP input. */
+enum {
+	IPIFC_RX_HOST,		/* to our link-layer address, or no link layer */
+	IPIFC_RX_GROUP,		/* to a link-layer broadcast or group */
+	IPIFC_RX_OTHER,		/* to another host: only promisc hears it */
+	IPIFC_RX_LOCAL,		/* from ourselves, never on a wire */
+};
+
 /* IP input, after the link layer: the packet starts at the IP header. */
 void	ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
-	    int llbcast);
-void	ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len);
+	    int rx);
+void	ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
+	    int rx);
+/* RFC 1122 3.2.1.3 (g), RFC 4291 2.5.3: loopback never crosses a wire. */
+int	ipifc_martian_loopback(const struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *src, const struct ipifc_ip *dst, int rx);
 /* Raw IP input of a link without link layer: the version decides. */
 void	ipifc_ip_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len);
 

@@ -62,6 +62,9 @@ check_rules(const struct ipifc_ip *src, const struct ipifc_ip *dst,
 {
 	int	 unspec = ipifc_ip_eq(src, &ipifc_ip_unspec6);
 
+	/* IPv4 lives v4-mapped here: ND must never name an IPv4 address */
+	if (ipifc_ip_isv4(&m->target) || ipifc_ip_isv4(&m->dest))
+		return -EINVAL;
 	switch (m->type) {
 	case IPIFC_ND_RS:
 		if (unspec && (m->has & IPIFC_ND_HAS_SLLA))

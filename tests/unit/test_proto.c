@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ipifc.h"
+#include "wire.h"
 
 #define MAXFRAMES	64
 
@@ -229,6 +230,109 @@ test_send_errors(void **state)
 	    -EMSGSIZE);
 }
 
+/* An echo request from src to dst, to MAC dstmac, as stack 1 would get it. */
+static size_t
+echo_frame(uint8_t *f, const uint8_t *dstmac, const char *src,
+    const char *dst)
+{
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct ipifc_icmp m;
+	struct ipifc_ip4 h;
+	uint8_t icmp[64];
+	int n, hl;
+
+	memset(&m, 0, sizeof(m));
+	m.type = 8;
+	m.id = 7;
+	m.seq = 1;
+	n = ipifc_icmp4_build(icmp, sizeof(icmp), &m);
+	assert_true(n > 0);
+	memset(&h, 0, sizeof(h));
+	h.ttl = 64;
+	h.proto = 1;
+	ip(src, &h.src);
+	ip(dst, &h.dst);
+	h.plen = (size_t)n;
+	assert_int_equal(ipifc_eth_build(f, 14, dstmac, from, 0x0800), 14);
+	hl = ipifc_ip4_build(f + 14, 100, &h);
+	assert_true(hl > 0);
+	memcpy(f + 14 + hl, icmp, (size_t)n);
+	return 14 + (size_t)hl + (size_t)n;
+}
+
+static int
+replies(struct wire *wire)
+{
+	int i, n = 0;
+
+	for (i = 0; i < wire->n; i++)
+		if (wire->from[i] == 1 && wire->len[i] > 34 &&
+		    wire->frames[i][12] == 0x08 && wire->frames[i][13] == 0 &&
+		    wire->frames[i][14 + 9] == 1)
+			n++;
+	return n;
+}
+
+static void
+inject(struct wire *wire, const uint8_t *f, size_t len)
+{
+	wire->n = 0;
+	ipifc_input(wire->s[1], 0, f, len);
+}
+
+/* RFC 1122 3.2.1.3: sources no host has, loopback from a wire: silence. */
+static void
+test_martians(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct wire *wire = *state;
+	uint8_t f[256];
+	size_t n;
+
+	/* the control: an ordinary echo is answered */
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_frame(f, mac1, "10.0.0.9", "10.0.0.2");
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 1);
+	n = echo_frame(f, mac1, "127.0.0.1", "10.0.0.2");
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 0);
+	n = echo_frame(f, mac1, "10.0.0.9", "127.0.0.1");
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 0);
+	/* smurf: a broadcast or group source gets no answer */
+	n = echo_frame(f, mac1, "10.0.0.255", "10.0.0.2");
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 0);
+	n = echo_frame(f, mac1, "224.0.0.5", "10.0.0.2");
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 0);
+	n = echo_frame(f, bcast, "255.255.255.255", "10.0.0.2");
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 0);
+	/* our own address from the wire */
+	n = echo_frame(f, mac1, "10.0.0.2", "10.0.0.2");
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 0);
+}
+
+/* With promisc on, frames for another host are heard but not taken. */
+static void
+test_promisc_other_host(void **state)
+{
+	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0x99, 0x99 };
+	struct wire *wire = *state;
+	uint8_t f[256];
+	size_t n;
+
+	w(wire->s[1], "ipifc/0/ctl", "promisc on");
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	n = echo_frame(f, other, "10.0.0.9", "10.0.0.2");
+	inject(wire, f, n);
+	assert_int_equal(wire->n, 0);
+}
+
 int
 main(void)
 {
@@ -240,6 +344,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_listener_takes_it, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_send_errors, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_martians, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_promisc_other_host, setup,
 		    teardown),
 	};
 

@@ -173,7 +173,7 @@ struct ipifc_ifc {
 	uint64_t drops_nbrq;		/* waiting queue full or unresolved */
 	uint64_t drops_shaper;		/* over the burst */
 	uint64_t drops_sendq;		/* send queue full */
-	uint64_t load;			/* shaper: bytes in the bucket */
+	uint64_t load;			/* shaper: bytes * 8000 in the bucket */
 	uint64_t lastsend;		/* shaper: ms */
 	struct ipifc_pkt *sendq[IPIFC_SENDQ];	/* the backend was busy */
 	int	sendqhead, nsendq;

@@ -79,8 +79,10 @@ nbr_delete(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 
 /*
  * A new dynamic entry.  When the table is full the least recently used
- * stale entry gives way (RFC 4861 7.3.3 leaves the policy open); with none
- * the request fails and is counted.
+ * stale entry gives way (RFC 4861 7.3.3 leaves the policy open), else the
+ * oldest incomplete one, so that a scan of a connected prefix (RFC 6583)
+ * cannot push out every neighbor that answers; with neither the request
+ * fails and is counted.
  */
 struct ipifc_nbr *
 ipifc_nbr_create(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
@@ -95,6 +97,11 @@ ipifc_nbr_create(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 			    (victim == NULL || n->used < victim->used))
 				victim = n;
 		}
+		for (i = 0; victim == NULL && i < ifc->nnbr; i++)
+			if (ifc->nbrs[i].state == IPIFC_NBR_INCOMPLETE) {
+				ifc->drops_nbrq += (uint64_t)ifc->nbrs[i].nqueue;
+				victim = &ifc->nbrs[i];	/* the oldest */
+			}
 		if (victim == NULL) {
 			ifc->drops_nbr++;
 			return NULL;

@@ -13,6 +13,10 @@
 
 #include "core.h"
 
+/*
+ * The load is kept in bytes * 8000 (bit-milliseconds), so that what
+ * drains in a millisecond, speed/8000 bytes, loses no fraction.
+ */
 static int
 shaper_admit(struct ipifc_ifc *ifc, size_t len)
 {
@@ -24,15 +28,15 @@ shaper_admit(struct ipifc_ifc *ifc, size_t len)
 	if (idle > 1000)
 		ifc->load = 0;
 	else {
-		drained = idle * ifc->speed / 8000;
+		drained = idle * ifc->speed;
 		ifc->load = ifc->load > drained ? ifc->load - drained : 0;
 	}
 	ifc->lastsend = now;
-	if (ifc->load > ipifc_ifc_burst(ifc)) {
+	if (ifc->load > ipifc_ifc_burst(ifc) * 8000) {
 		ifc->drops_shaper++;
 		return 0;
 	}
-	ifc->load += len;
+	ifc->load += (uint64_t)len * 8000;
 	return 1;
 }
 

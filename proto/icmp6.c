@@ -89,6 +89,7 @@ ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
     const uint8_t *icmp, size_t len, unsigned type)
 {
 	struct ipifc_icmp m;
+	int rc;
 
 	if (len < 1) {
 		proto_of(ifc->stack)->drops_icmp++;
@@ -109,8 +110,14 @@ ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		ipifc_mld_input(ifc, h, icmp, len);
 		return;
 	}
-	if (ipifc_icmp6_parse(&h->src, &h->dst, icmp, len, &m) < 0) {
-		proto_of(ifc->stack)->drops_icmp++;
+	if ((rc = ipifc_icmp6_parse(&h->src, &h->dst, icmp, len, &m)) < 0) {
+		/* RFC 4443 2.4 (a), (b): unknown errors go up, informational
+		 * messages of unknown type are dropped */
+		if (rc == -EPROTONOSUPPORT && is_error_type(icmp[0]))
+			ipifc_deliver(ifc, &h->src, &h->dst, IPIFC_PROTO_ICMP6,
+			    h->hlim, icmp, len);
+		else
+			proto_of(ifc->stack)->drops_icmp++;
 		return;
 	}
 	if (m.type == IPIFC_ICMP6_ECHO) {

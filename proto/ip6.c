@@ -201,10 +201,11 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 		proto_of(s)->drops_hdr++;
 		return;
 	}
-	if (rc == 1) {
+	if (rc == 1 && (frag.off != 0 || frag.more)) {
 		proto_of(s)->drops_frag6++;	/* no IPv6 reassembly yet */
 		return;
 	}
+	/* rc 1 here: an atomic fragment, whole as it is (RFC 6946 4) */
 	if (nxt == IPIFC_PROTO_ICMP6) {
 		ipifc_icmp6_input(ifc, &h, h.payload + off, h.plen - off, type);
 		return;

@@ -143,11 +143,6 @@ ether_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 		ipifc_nd_solicit(ifc, ip, mac);
 }
 
-static void
-nop_multi(struct ipifc_ifc *ifc, const uint8_t *mac)
-{
-}
-
 /* MTUs are IP MTUs: RFC 791 requires 68 octets at least. */
 const struct ipifc_medium ipifc_ether_medium = {
 	.name = "ether", .hwlen = 6,
@@ -157,8 +152,8 @@ const struct ipifc_medium ipifc_ether_medium = {
 	.unbind = ether_unbind,
 	.bwrite = ether_bwrite,
 	.bread = ether_bread,
-	.addmulti = nop_multi,
-	.remmulti = nop_multi,
+	.addmulti = ipifc_medium_nomulti,
+	.remmulti = ipifc_medium_nomulti,
 	.areg = ether_areg,
 	.solicit = ether_solicit,
 };

@@ -25,30 +25,52 @@ defhlim(const struct ipifc_ifc *ifc, const struct ipifc_ip *dst)
 	return ipifc_ip_ismulti(dst) ? 1 : ifc->hoplimit;
 }
 
-int
-ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+/* The header and payload into pkt; the packet's length or -EMSGSIZE. */
+static int
+ip6_pack(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int nxt, int hlim, const uint8_t *payload,
-    size_t len)
+    size_t len, uint8_t *pkt, size_t cap)
 {
 	struct ipifc_ip6 h;
-	uint8_t pkt[IPIFC_MAXPKT];
 	int n;
 
-	if (len > sizeof(pkt) - IPIFC_IP6_HLEN)
+	if (len > cap - IPIFC_IP6_HLEN)
 		return -EMSGSIZE;
-	if (IPIFC_IP6_HLEN + len > (size_t)ifc->mtu)
-		return -EMSGSIZE;	/* no fragmentation at the source yet */
 	memset(&h, 0, sizeof(h));
 	h.nxt = (uint8_t)nxt;
 	h.hlim = (uint8_t)(hlim > 0 ? hlim : defhlim(ifc, dst));
 	h.src = *src;
 	h.dst = *dst;
 	h.plen = len;
-	if ((n = ipifc_ip6_build(pkt, sizeof(pkt), &h)) < 0)
-		return n;
+	if ((n = ipifc_ip6_build(pkt, cap, &h)) < 0)
+		return -EMSGSIZE;
 	memcpy(pkt + n, payload, len);
-	ifc->m->bwrite(ifc, pkt, (size_t)n + len, dst);
+	return n + (int)len;
+}
+
+/* Onto the link to nexthop; no fragmentation at the source yet. */
+static int
+ip6_emit(struct ipifc_ifc *ifc, const uint8_t *pkt, int n,
+    const struct ipifc_ip *nexthop)
+{
+	if (n > ifc->mtu)
+		return -EMSGSIZE;
+	ifc->m->bwrite(ifc, pkt, (size_t)n, nexthop);
 	return 0;
+}
+
+int
+ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int nxt, int hlim, const uint8_t *payload,
+    size_t len)
+{
+	uint8_t pkt[IPIFC_MAXPKT];
+	int n;
+
+	if ((n = ip6_pack(ifc, src, dst, nxt, hlim, payload, len, pkt,
+	    sizeof(pkt))) < 0)
+		return n;
+	return ip6_emit(ifc, pkt, n, dst);
 }
 
 int
@@ -59,7 +81,6 @@ ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	struct ipifc_route *r;
 	struct ipifc_lifc *l;
 	struct ipifc_ifc *ifc;
-	struct ipifc_ip6 h;
 	struct ipifc_ip from, nexthop;
 	uint8_t pkt[IPIFC_MAXPKT];
 	int n;
@@ -81,40 +102,19 @@ ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 		ifc = l->ifc;
 	else
 		return -EHOSTUNREACH;
+	if ((n = ip6_pack(ifc, &from, dst, nxt, hlim, payload, len, pkt,
+	    sizeof(pkt))) < 0)
+		return n;
+	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
+		/* to ourselves: straight back in */
+		ipifc_ip6_input(ifc, pkt, (size_t)n, IPIFC_RX_LOCAL);
+		return 0;
+	}
+	/* through a router the header names dst, the link the gateway */
 	nexthop = *dst;
 	if (r != NULL && r->ifc == ifc && !ipifc_ip_isunspec(&r->gate))
 		nexthop = r->gate;
-	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
-		/* to ourselves: straight back in */
-		memset(&h, 0, sizeof(h));
-		h.nxt = (uint8_t)nxt;
-		h.hlim = (uint8_t)(hlim > 0 ? hlim : defhlim(ifc, dst));
-		h.src = from;
-		h.dst = *dst;
-		h.plen = len;
-		if (len > sizeof(pkt) - IPIFC_IP6_HLEN ||
-		    (n = ipifc_ip6_build(pkt, sizeof(pkt), &h)) < 0)
-			return -EMSGSIZE;
-		memcpy(pkt + n, payload, len);
-		ipifc_ip6_input(ifc, pkt, (size_t)n + len, IPIFC_RX_LOCAL);
-		return 0;
-	}
-	if (ipifc_ip_eq(&nexthop, dst))
-		return ipifc_ip6_send_on(ifc, &from, dst, nxt, hlim, payload,
-		    len);
-	/* through a router: the header names dst, the link nexthop */
-	memset(&h, 0, sizeof(h));
-	h.nxt = (uint8_t)nxt;
-	h.hlim = (uint8_t)(hlim > 0 ? hlim : defhlim(ifc, dst));
-	h.src = from;
-	h.dst = *dst;
-	h.plen = len;
-	if (IPIFC_IP6_HLEN + len > (size_t)ifc->mtu ||
-	    (n = ipifc_ip6_build(pkt, sizeof(pkt), &h)) < 0)
-		return -EMSGSIZE;
-	memcpy(pkt + n, payload, len);
-	ifc->m->bwrite(ifc, pkt, (size_t)n + len, &nexthop);
-	return 0;
+	return ip6_emit(ifc, pkt, n, &nexthop);
 }
 
 static void

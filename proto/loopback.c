@@ -41,17 +41,6 @@ loopback_bread(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 	ipifc_ip_input(ifc, frame, len);
 }
 
-static void
-nop_multi(struct ipifc_ifc *ifc, const uint8_t *mac)
-{
-}
-
-static void
-nop_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-    const uint8_t *mac)
-{
-}
-
 const struct ipifc_medium ipifc_loopback_medium = {
 	.name = "loopback", .hwlen = 0,
 	.mintu = 68, .maxtu = 65536, .deftu = 65536,
@@ -61,7 +50,7 @@ const struct ipifc_medium ipifc_loopback_medium = {
 	.unbind = loopback_unbind,
 	.bwrite = loopback_bwrite,
 	.bread = loopback_bread,
-	.addmulti = nop_multi,
-	.remmulti = nop_multi,
-	.solicit = nop_solicit,
+	.addmulti = ipifc_medium_nomulti,
+	.remmulti = ipifc_medium_nomulti,
+	.solicit = ipifc_medium_nosolicit,
 };

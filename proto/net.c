@@ -133,6 +133,18 @@ ipifc_link_open(struct ipifc_ifc *ifc, const char *dev)
 	return NULL;
 }
 
+/* For mediums whose filter reads the group list, or that resolve nothing. */
+void
+ipifc_medium_nomulti(struct ipifc_ifc *ifc, const uint8_t *mac)
+{
+}
+
+void
+ipifc_medium_nosolicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+    const uint8_t *mac)
+{
+}
+
 void
 ipifc_link_close(struct ipifc_ifc *ifc)
 {

@@ -36,17 +36,6 @@ pkt_bread(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 	ipifc_ip_input(ifc, frame, len);
 }
 
-static void
-nop_multi(struct ipifc_ifc *ifc, const uint8_t *mac)
-{
-}
-
-static void
-nop_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-    const uint8_t *mac)
-{
-}
-
 const struct ipifc_medium ipifc_pkt_medium = {
 	.name = "pkt", .hwlen = 0,
 	.mintu = 68, .maxtu = 65535, .deftu = 1500,
@@ -55,7 +44,7 @@ const struct ipifc_medium ipifc_pkt_medium = {
 	.unbind = pkt_unbind,
 	.bwrite = pkt_bwrite,
 	.bread = pkt_bread,
-	.addmulti = nop_multi,
-	.remmulti = nop_multi,
-	.solicit = nop_solicit,
+	.addmulti = ipifc_medium_nomulti,
+	.remmulti = ipifc_medium_nomulti,
+	.solicit = ipifc_medium_nosolicit,
 };

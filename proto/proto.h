@@ -110,6 +110,9 @@ extern const struct ipifc_medium ipifc_pkt_medium;
 /* Attach the backend named by dev through the link operations, if any. */
 const char *ipifc_link_open(struct ipifc_ifc *ifc, const char *dev);
 void	ipifc_link_close(struct ipifc_ifc *ifc);
+void	ipifc_medium_nomulti(struct ipifc_ifc *ifc, const uint8_t *mac);
+void	ipifc_medium_nosolicit(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *ip, const uint8_t *mac);
 
 /* Ethernet output of a payload of the given type to dst. */
 void	ipifc_ether_send(struct ipifc_ifc *ifc, const uint8_t *dst,

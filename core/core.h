@@ -188,7 +188,7 @@ struct ipifc_ifc *ipifc_ifc_bynum(struct ipifc_stack *s, int num);
 void	ipifc_ifc_dropsendq(struct ipifc_ifc *ifc);
 /*
  * Hand a frame to the backend through the shaper and the send queue
- * (core/output.c); counts pktout, drops and errors.
+ * (core/shaper.c); counts pktout, drops and errors.
  */
 void	ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame,
 	    size_t len);

@@ -361,6 +361,7 @@ ctl_lladdr(struct ipifc_ifc *ifc, int argc, char **argv)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_event ev;
+	struct ipifc_lifc *l;
 	uint8_t mac[6];
 
 	if (argc != 2)
@@ -381,6 +382,11 @@ ctl_lladdr(struct ipifc_ifc *ifc, int argc, char **argv)
 	memcpy(ev.mac, mac, 6);
 	ipifc_announce(s, &ev);
 	ipifc_lifc_linklocal(ifc);
+	/* the neighbors learn the new address: probe and announce again */
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (ipifc_lifc_isv4(l) && ifc->m->areg != NULL &&
+		    ipifc_ifc_up(ifc))
+			ifc->m->areg(ifc, l);
 	return NULL;
 }
 

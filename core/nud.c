@@ -42,6 +42,7 @@ ipifc_nbr_release(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 
 	for (i = 0; i < n->nqueue; i++)
 		free(n->queue[i]);
+	ifc->drops_nbrq += (uint64_t)n->nqueue;
 	n->nqueue = 0;
 	n->qbytes = 0;
 }
@@ -51,10 +52,8 @@ ipifc_nbr_dropqueues(struct ipifc_ifc *ifc)
 {
 	int i;
 
-	for (i = 0; i < ifc->nnbr; i++) {
-		ifc->drops_nbrq += (uint64_t)ifc->nbrs[i].nqueue;
+	for (i = 0; i < ifc->nnbr; i++)
 		ipifc_nbr_release(ifc, &ifc->nbrs[i]);
-	}
 }
 
 void
@@ -98,10 +97,8 @@ ipifc_nbr_create(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 				victim = n;
 		}
 		for (i = 0; victim == NULL && i < ifc->nnbr; i++)
-			if (ifc->nbrs[i].state == IPIFC_NBR_INCOMPLETE) {
-				ifc->drops_nbrq += (uint64_t)ifc->nbrs[i].nqueue;
+			if (ifc->nbrs[i].state == IPIFC_NBR_INCOMPLETE)
 				victim = &ifc->nbrs[i];	/* the oldest */
-			}
 		if (victim == NULL) {
 			ifc->drops_nbr++;
 			return NULL;

@@ -80,7 +80,11 @@ backend_send(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 void
 ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 {
-	if (!ipifc_ifc_up(ifc) || !shaper_admit(ifc, len))
+	if (!ipifc_ifc_up(ifc)) {
+		ifc->cnt.errout++;	/* a down interface sends nothing */
+		return;
+	}
+	if (!shaper_admit(ifc, len))
 		return;
 	if (ifc->nsendq > 0 || !backend_send(ifc, frame, len))
 		sendq_put(ifc, frame, len);	/* keep the order */

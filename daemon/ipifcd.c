@@ -6,8 +6,9 @@
  * daemon detaches with daemon(3) once the control socket exists (so a
  * script that started it can talk to it at once) and logs to syslog.
  *
- * SIGTERM or SIGINT: every interface is unbound (a TAP or TUN device the
- * daemon made goes away with it), the socket is removed, exit 0.
+ * SIGTERM, SIGINT or SIGHUP (there is nothing to reload): every interface
+ * is unbound (a TAP or TUN device the daemon made goes away with it), the
+ * socket is removed, exit 0.
  *
  * The stack's id, which its deterministic MACs (02:00:ID:ID:ID:N) carry,
  * is a hash of SOCKET: two daemons on one link differ, and a restarted
@@ -82,7 +83,7 @@ int
 main(int argc, char *argv[])
 {
 	struct ipifcd d;
-	struct event *sigterm = NULL, *sigint = NULL;
+	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL;
 	const char *sock = IPIFCD_CTLSOCK;
 	int ch, foreground = 0, rc = 1;
 
@@ -127,9 +128,11 @@ main(int argc, char *argv[])
 		goto out;
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);
-	if (sigterm == NULL || sigint == NULL ||
+	sighup = evsignal_new(d.base, SIGHUP, on_signal, &d);
+	if (sigterm == NULL || sigint == NULL || sighup == NULL ||
 	    evsignal_add(sigterm, NULL) == -1 ||
-	    evsignal_add(sigint, NULL) == -1) {
+	    evsignal_add(sigint, NULL) == -1 ||
+	    evsignal_add(sighup, NULL) == -1) {
 		ipifcd_log(LOG_ERR, "cannot catch signals");
 		goto out;
 	}
@@ -151,6 +154,8 @@ out:
 		event_free(sigterm);
 	if (sigint != NULL)
 		event_free(sigint);
+	if (sighup != NULL)
+		event_free(sighup);
 	if (d.base != NULL)
 		event_base_free(d.base);
 	if (rc == 0)

@@ -62,7 +62,8 @@ ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
 	size_t i;
 	int n, v4 = ipifc_ip_isv4(dst);
 
-	if (datalen > sizeof(data) - 128)
+	/* the largest datagram: 65535 bytes with its IPv4 and ICMP headers */
+	if (datalen > IPIFC_MAXPKT - IPIFC_IP4_HLEN - IPIFC_ICMP_HLEN)
 		return -EMSGSIZE;
 	for (i = 0; i < datalen; i++)
 		data[i] = (uint8_t)i;	/* the pattern ping(8) sends */

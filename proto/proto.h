@@ -83,7 +83,7 @@ void	ipifc_reasm_timers(struct ipifc_stack *s);
 uint64_t ipifc_reasm_deadline(const struct ipifc_stack *s);
 void	ipifc_reasm_free(struct ipifc_stack *s);
 
-/* Group membership reports (proto/igmp.c, proto/mld.c). */
+/* Group membership reports (proto/mreport.c). */
 void	ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h);
 void	ipifc_mld_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	    const uint8_t *icmp, size_t len);

@@ -86,7 +86,7 @@ enum {
 	IPIFC_F_NOARP = 1 << 8,
 };
 
-/* The `ra6` keys (RFC 4861 6.2.1 AdvXXX variables). */
+/* The `ra6` keys (RFC 4861 6.2.1, the Adv... variables). */
 struct ipifc_ra6 {
 	int	sendra, recvra;
 	int	mflag, oflag;

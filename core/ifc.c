@@ -63,7 +63,7 @@ ipifc_ifc_flags_event(struct ipifc_ifc *ifc)
 	announce_ifc(ifc, IPIFC_EV_IFC_FLAGS);
 }
 
-/* RFC 4861 6.2.1 defaults for the AdvXXX variables. */
+/* RFC 4861 6.2.1 defaults for the Adv... variables. */
 static void
 ra6_defaults(struct ipifc_ra6 *ra)
 {

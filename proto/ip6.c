@@ -158,6 +158,96 @@ ip6_forward(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
 	out->m->bwrite(out, copy, len, &nexthop);
 }
 
+/* What the extension headers ask of us (RFC 8200 4.2, 4.4). */
+struct extverdict {
+	int	drop;		/* discard the packet */
+	int	icmp;		/* and answer with a parameter problem */
+	int	code;
+	uint32_t pointer;	/* from the start of the IPv6 header */
+	uint32_t nxtfield;	/* where the last Next Header field is */
+};
+
+/* The options of a hop-by-hop or destination options header at p. */
+static void
+judge_options(const uint8_t *p, size_t hlen, uint32_t base, int multicast,
+    int hbh, struct extverdict *v)
+{
+	size_t i = 2, olen;
+	uint8_t t;
+
+	while (i < hlen && !v->drop) {
+		t = p[i];
+		if (t == IPIFC_IP6OPT_PAD1) {
+			i++;
+			continue;
+		}
+		if (i + 2 > hlen || i + 2 + p[i + 1] > hlen) {
+			v->drop = 1;	/* cut short: skipext let no such pass */
+			return;
+		}
+		olen = 2 + (size_t)p[i + 1];
+		if (t != IPIFC_IP6OPT_PADN && !(hbh && t == IPIFC_IP6OPT_RA)) {
+			/* an option we do not know: its top two bits decide */
+			switch (t >> 6) {
+			case 0:
+				break;
+			case 1:
+				v->drop = 1;
+				break;
+			case 3:
+				if (multicast) {
+					v->drop = 1;
+					break;
+				}
+				/* FALLTHROUGH */
+			case 2:
+				v->drop = v->icmp = 1;
+				v->code = IPIFC_ICMP6_PARAMPROB_OPTION;
+				v->pointer = base + (uint32_t)i;
+				break;
+			}
+		}
+		i += olen;
+	}
+}
+
+static void
+judge_ext(const struct ipifc_ip6 *h, struct extverdict *v)
+{
+	const uint8_t *p = h->payload;
+	uint8_t nxt = h->nxt;
+	size_t off = 0, hlen;
+	int n;
+
+	memset(v, 0, sizeof(*v));
+	v->nxtfield = 6;
+	for (n = 0; n < IPIFC_IP6_MAXEXT && !v->drop; n++) {
+		if (nxt != IPIFC_PROTO_HOPOPTS && nxt != IPIFC_PROTO_DSTOPTS &&
+		    nxt != IPIFC_PROTO_ROUTING && nxt != IPIFC_PROTO_FRAGMENT)
+			return;
+		if (off + 8 > h->plen)
+			break;
+		hlen = nxt == IPIFC_PROTO_FRAGMENT ? 8 :
+		    ((size_t)p[off + 1] + 1) * 8;
+		if (off + hlen > h->plen)
+			break;
+		if (nxt == IPIFC_PROTO_HOPOPTS || nxt == IPIFC_PROTO_DSTOPTS)
+			judge_options(p + off, hlen, IPIFC_IP6_HLEN +
+			    (uint32_t)off, ipifc_ip_ismulti(&h->dst),
+			    nxt == IPIFC_PROTO_HOPOPTS, v);
+		else if (nxt == IPIFC_PROTO_ROUTING && p[off + 3] != 0) {
+			/* segments left, of a type we do not route (RFC 5095) */
+			v->drop = v->icmp = 1;
+			v->code = IPIFC_ICMP6_PARAMPROB_HEADER;
+			v->pointer = IPIFC_IP6_HLEN + (uint32_t)off + 2;
+		}
+		v->nxtfield = IPIFC_IP6_HLEN + (uint32_t)off;
+		nxt = p[off];
+		off += hlen;
+	}
+	v->drop = 1;	/* too many, or cut short */
+}
+
 void
 ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 {
@@ -165,6 +255,7 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 	struct ipifc_ip6 h;
 	struct ipifc_lifc *l;
 	struct ipifc_ip6frag frag;
+	struct extverdict v;
 	uint8_t nxt;
 	size_t off;
 	unsigned type;
@@ -206,13 +297,23 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 		return;
 	}
 	/* rc 1 here: an atomic fragment, whole as it is (RFC 6946 4) */
+	judge_ext(&h, &v);
+	if (v.drop) {
+		proto_of(s)->drops_hdr++;
+		if (v.icmp)
+			ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
+			    v.code, v.pointer);
+		return;
+	}
 	if (nxt == IPIFC_PROTO_ICMP6) {
 		ipifc_icmp6_input(ifc, &h, h.payload + off, h.plen - off, type);
 		return;
 	}
+	if (nxt == IPIFC_PROTO_NONE)
+		return;		/* RFC 8200 4.7: nothing follows */
 	if (ipifc_deliver(ifc, &h.src, &h.dst, nxt, h.hlim, h.payload + off,
-	    h.plen - off) < 0 && (type & IPIFC_RT_UNI) && off == 0)
-		/* RFC 8200 4: the Next Header field at byte 6 is unknown */
+	    h.plen - off) < 0 && (type & IPIFC_RT_UNI))
+		/* RFC 8200 4: point at the Next Header field we cannot follow */
 		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
-		    IPIFC_ICMP6_PARAMPROB_NXT, 6);
+		    IPIFC_ICMP6_PARAMPROB_NXT, v.nxtfield);
 }

@@ -31,6 +31,7 @@ struct end {
 	int	side;
 	/* what the user of this stack was handed */
 	int	got_proto, got_type, got_code;
+	uint32_t got_param;	/* an error's pointer or MTU */
 	int	listen;		/* take every datagram */
 };
 
@@ -91,6 +92,7 @@ deliver(void *arg, const struct ipifc_datagram *d)
 		e->got_proto = d->proto;
 		e->got_type = d->len > 0 ? d->payload[0] : -1;
 		e->got_code = d->len > 1 ? d->payload[1] : -1;
+		e->got_param = d->len >= 8 ? ipifc_get32(d->payload + 4) : 0;
 		return 0;
 	}
 	if (e->listen) {
@@ -333,6 +335,54 @@ test_promisc_other_host(void **state)
 	assert_int_equal(wire->n, 0);
 }
 
+/* What stack 1 answers to an IPv6 payload of protocol nxt from stack 0. */
+static void
+send6(struct wire *wire, int nxt, const uint8_t *p, size_t len)
+{
+	struct ipifc_ip dst;
+
+	ends[0].got_proto = 0;
+	ends[0].got_type = ends[0].got_code = -1;
+	ip("2001:db8::2", &dst);
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, nxt, 0, p, len),
+	    0);
+	carry(wire);
+}
+
+/* RFC 8200 4.2, 4.4, 4.7: what extension headers ask of a host. */
+static void
+test_ext_headers(void **state)
+{
+	struct wire *wire = *state;
+	/* destination options: an unknown option whose top bits say 10 */
+	const uint8_t opt10[] = { 59, 0, 0x80, 4, 0, 0, 0, 0 };
+	/* ... and 01: discard without a word */
+	const uint8_t opt01[] = { 59, 0, 0x40, 4, 0, 0, 0, 0 };
+	/* ... and 00: skip it, then No Next Header: nothing at all */
+	const uint8_t opt00[] = { 59, 0, 0x1e, 4, 0, 0, 0, 0 };
+	/* a routing header with a segment left */
+	const uint8_t rh[] = { 59, 0, 0, 1, 0, 0, 0, 0 };
+	/* padding only, then a protocol nobody speaks */
+	const uint8_t unk[] = { 253, 0, 1, 4, 0, 0, 0, 0, 'x' };
+
+	send6(wire, 60, opt10, sizeof(opt10));
+	assert_int_equal(ends[0].got_type, 4);
+	assert_int_equal(ends[0].got_code, 2);
+	assert_int_equal(ends[0].got_param, 40 + 2);	/* the option */
+	send6(wire, 60, opt01, sizeof(opt01));
+	assert_int_equal(ends[0].got_proto, 0);
+	send6(wire, 60, opt00, sizeof(opt00));
+	assert_int_equal(ends[0].got_proto, 0);
+	send6(wire, 43, rh, sizeof(rh));
+	assert_int_equal(ends[0].got_type, 4);
+	assert_int_equal(ends[0].got_code, 0);
+	assert_int_equal(ends[0].got_param, 40 + 2);	/* its type */
+	send6(wire, 60, unk, sizeof(unk));
+	assert_int_equal(ends[0].got_type, 4);
+	assert_int_equal(ends[0].got_code, 1);
+	assert_int_equal(ends[0].got_param, 40);	/* its Next Header */
+}
+
 int
 main(void)
 {
@@ -348,6 +398,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_martians, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_promisc_other_host, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ext_headers, setup,
 		    teardown),
 	};
 

@@ -231,6 +231,33 @@ badsource4(struct ipifc_stack *s, const struct ipifc_ip4 *h, int rx)
 	return 0;
 }
 
+/*
+ * Options (RFC 791 3.1): a malformed list, or a source route, drops the
+ * packet (RFC 1812 5.2.4.1 lets a router refuse source routes, and Linux
+ * does by default: they steer past filters).
+ */
+static int
+badoptions4(const struct ipifc_ip4 *h)
+{
+	const uint8_t *o = h->opts;
+	size_t i = 0, n = h->optlen;
+
+	while (i < n) {
+		if (o[i] == IPIFC_IP4OPT_EOL)
+			return 0;
+		if (o[i] == IPIFC_IP4OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n || o[i + 1] < 2 || o[i + 1] > n - i)
+			return 1;
+		if (o[i] == 131 || o[i] == 137)	/* LSRR, SSRR */
+			return 1;
+		i += o[i + 1];
+	}
+	return 0;
+}
+
 void
 ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
     int rx)
@@ -251,6 +278,10 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	if (ipifc_martian_loopback(ifc, &h.src, &h.dst, rx) ||
 	    badsource4(s, &h, rx)) {
 		proto_of(s)->drops_martian++;
+		return;
+	}
+	if (badoptions4(&h)) {
+		proto_of(s)->drops_hdr++;
 		return;
 	}
 	type = ipifc_ipforme(s, &h.dst);

@@ -234,8 +234,8 @@ test_send_errors(void **state)
 
 /* An echo request from src to dst, to MAC dstmac, as stack 1 would get it. */
 static size_t
-echo_frame(uint8_t *f, const uint8_t *dstmac, const char *src,
-    const char *dst)
+echo_frame_opts(uint8_t *f, const uint8_t *dstmac, const char *src,
+    const char *dst, const uint8_t *opts, size_t optlen)
 {
 	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
 	struct ipifc_icmp m;
@@ -255,11 +255,20 @@ echo_frame(uint8_t *f, const uint8_t *dstmac, const char *src,
 	ip(src, &h.src);
 	ip(dst, &h.dst);
 	h.plen = (size_t)n;
+	h.opts = opts;
+	h.optlen = optlen;
 	assert_int_equal(ipifc_eth_build(f, 14, dstmac, from, 0x0800), 14);
 	hl = ipifc_ip4_build(f + 14, 100, &h);
 	assert_true(hl > 0);
 	memcpy(f + 14 + hl, icmp, (size_t)n);
 	return 14 + (size_t)hl + (size_t)n;
+}
+
+static size_t
+echo_frame(uint8_t *f, const uint8_t *dstmac, const char *src,
+    const char *dst)
+{
+	return echo_frame_opts(f, dstmac, src, dst, NULL, 0);
 }
 
 static int
@@ -315,6 +324,34 @@ test_martians(void **state)
 	assert_int_equal(replies(wire), 0);
 	/* our own address from the wire */
 	n = echo_frame(f, mac1, "10.0.0.2", "10.0.0.2");
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 0);
+}
+
+/* RFC 791 3.1 options: a source route or a malformed list is dropped. */
+static void
+test_ip4_options(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	/* LSRR through 10.0.0.1, then EOL padding */
+	const uint8_t lsrr[8] = { 131, 7, 4, 10, 0, 0, 1, 0 };
+	/* Router Alert (RFC 2113): harmless */
+	const uint8_t ra[4] = { 148, 4, 0, 0 };
+	/* an option whose length runs past the header */
+	const uint8_t bad[4] = { 7, 9, 4, 0 };
+	struct wire *wire = *state;
+	uint8_t f[256];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", ra, sizeof(ra));
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 1);
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", lsrr,
+	    sizeof(lsrr));
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 0);
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", bad, sizeof(bad));
 	inject(wire, f, n);
 	assert_int_equal(replies(wire), 0);
 }
@@ -400,6 +437,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_promisc_other_host, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ext_headers, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ip4_options, setup,
 		    teardown),
 	};
 

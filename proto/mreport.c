@@ -1,9 +1,10 @@
 /*
  * Group membership reports: MLDv2 (RFC 3810) for IPv6 and IGMPv3 (RFC
  * 3376) for IPv4, so that switches that snoop forward our groups to us.
- * A join or leave is reported at once (state-change report); a query is
- * answered with the current state after a random delay within its
- * maximum response time.  Link-scope all-nodes and all-systems are never
+ * A join or leave is reported at once (state-change report) and once
+ * more within the Unsolicited Report Interval, [Robustness Variable] - 1
+ * repeats (RFC 3810 6.1, RFC 3376 5.1); a query is answered with the
+ * current state after a random delay within its maximum response time.  Link-scope all-nodes and all-systems are never
  * reported (RFC 3810 6, RFC 3376 5).
  */
 #include <string.h>
@@ -91,12 +92,43 @@ igmp_send(struct ipifc_ifc *ifc, const struct ipifc_mrec *recs, int n)
 	ifc->m->bwrite(ifc, pkt, (size_t)hl + (size_t)m, &igmp_routers);
 }
 
+#define ROBUSTNESS		2	/* RFC 3810 9.1, RFC 3376 8.1 */
+#define UNSOLICITED_INTERVAL	1000	/* ms, RFC 3810 9.11, RFC 3376 8.11 */
+
+/* Remember a change to repeat it; the newest change of a group wins. */
+static void
+pend(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int type)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_mpending *p = &proto_of(s)->mpend[ifc->num];
+	int i;
+
+	for (i = 0; i < p->n; i++)
+		if (ipifc_ip_eq(&p->group[i], g))
+			break;
+	if (i == p->n) {
+		if (p->n == IPIFC_MPENDING) {
+			/* full: the oldest repeat is forgone */
+			memmove(&p->group[0], &p->group[1],
+			    (IPIFC_MPENDING - 1) * sizeof(p->group[0]));
+			memmove(&p->type[0], &p->type[1], IPIFC_MPENDING - 1);
+			i = --p->n;
+		}
+		p->n++;
+	}
+	p->group[i] = *g;
+	p->type[i] = (uint8_t)type;
+	if (p->due == 0)
+		p->due = s->now + 1 + ipifc_random(s) % UNSOLICITED_INTERVAL;
+}
+
 static void
 report(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int type)
 {
 	struct ipifc_mrec rec;
 
-	if (!reported(ifc, g))
+	/* a down interface says nothing: up reports every group */
+	if (!reported(ifc, g) || !ipifc_ifc_up(ifc))
 		return;
 	memset(&rec, 0, sizeof(rec));
 	rec.type = (uint8_t)type;
@@ -105,6 +137,27 @@ report(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int type)
 		igmp_send(ifc, &rec, 1);
 	else
 		mld_send(ifc, &rec, 1);
+	if (ROBUSTNESS > 1)
+		pend(ifc, g, type);
+}
+
+/* The repeats of one family's changes, in one report. */
+static void
+repeat(struct ipifc_ifc *ifc, const struct ipifc_mpending *p, int v4)
+{
+	struct ipifc_mrec recs[IPIFC_MPENDING];
+	int i, n = 0;
+
+	for (i = 0; i < p->n; i++) {
+		if (ipifc_ip_isv4(&p->group[i]) != v4)
+			continue;
+		memset(&recs[n], 0, sizeof(recs[n]));
+		recs[n].type = p->type[i];
+		recs[n].group = p->group[i];
+		n++;
+	}
+	if (n > 0)
+		v4 ? igmp_send(ifc, recs, n) : mld_send(ifc, recs, n);
 }
 
 void
@@ -187,6 +240,7 @@ ipifc_mreport_timers(struct ipifc_stack *s)
 	for (i = 0; i < IPIFC_MAXIFC; i++) {
 		if ((ifc = s->ifc[i]) == NULL) {
 			p->mld_due[i] = p->igmp_due[i] = 0;
+			memset(&p->mpend[i], 0, sizeof(p->mpend[i]));
 			continue;
 		}
 		if (p->mld_due[i] != 0 && s->now >= p->mld_due[i]) {
@@ -196,6 +250,13 @@ ipifc_mreport_timers(struct ipifc_stack *s)
 		if (p->igmp_due[i] != 0 && s->now >= p->igmp_due[i]) {
 			p->igmp_due[i] = 0;
 			current_state(ifc, 1);
+		}
+		if (!ipifc_ifc_up(ifc))
+			memset(&p->mpend[i], 0, sizeof(p->mpend[i]));
+		if (p->mpend[i].due != 0 && s->now >= p->mpend[i].due) {
+			repeat(ifc, &p->mpend[i], 0);
+			repeat(ifc, &p->mpend[i], 1);
+			memset(&p->mpend[i], 0, sizeof(p->mpend[i]));
 		}
 	}
 }
@@ -212,6 +273,8 @@ ipifc_mreport_deadline(const struct ipifc_stack *s)
 			min = p->mld_due[i];
 		if (p->igmp_due[i] != 0 && p->igmp_due[i] < min)
 			min = p->igmp_due[i];
+		if (p->mpend[i].due != 0 && p->mpend[i].due < min)
+			min = p->mpend[i].due;
 	}
 	return min;
 }

@@ -30,6 +30,16 @@ struct ipifc_reasm {
 	int	gotfirst;
 };
 
+#define IPIFC_MPENDING	16	/* state changes awaiting their repeat */
+
+/* State-change reports sent once, to be sent again (RFC 3810 6.1). */
+struct ipifc_mpending {
+	struct ipifc_ip group[IPIFC_MPENDING];
+	uint8_t	type[IPIFC_MPENDING];
+	int	n;
+	uint64_t due;			/* ms, 0: nothing pending */
+};
+
 /* Per-stack protocol state (s->proto). */
 struct ipifc_proto {
 	uint16_t ip4id;			/* RFC 6864: the next IPv4 ID */
@@ -39,6 +49,7 @@ struct ipifc_proto {
 	struct ipifc_reasm reasm[IPIFC_MAXREASM];
 	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
 	uint64_t igmp_due[IPIFC_MAXIFC];
+	struct ipifc_mpending mpend[IPIFC_MAXIFC];
 	/* drops by reason, shown in the ipstats file */
 	uint64_t drops_noforward, drops_icmprate, drops_icmp;
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;

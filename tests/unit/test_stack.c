@@ -175,9 +175,12 @@ test_next_deadline(void **state)
 	w(s, NULL, "ipifc/clone", "bind ether sim:x");
 	assert_true(file_has(s, "ipifc/1/status",
 	    "fe80::ff:fe00:101 /64 fe80:: infinite infinite tentative o"));
-	assert_true(ipifc_next_deadline(s) == 1000);
+	/* DAD ends at 1000; the MLD report's repeat (RFC 3810 6.1) is due
+	 * within the same second */
+	assert_true(ipifc_next_deadline(s) <= 1000);
 	ipifc_advance(s, 999);
-	assert_true(ipifc_next_deadline(s) == 1000);
+	assert_true(file_has(s, "ipifc/1/status",
+	    "fe80::ff:fe00:101 /64 fe80:: infinite infinite tentative o"));
 	ipifc_advance(s, 1000);
 	assert_true(file_has(s, "ipifc/1/status",
 	    "fe80::ff:fe00:101 /64 fe80:: infinite infinite preferred o"));

@@ -4,7 +4,9 @@
  * A join or leave is reported at once (state-change report) and once
  * more within the Unsolicited Report Interval, [Robustness Variable] - 1
  * repeats (RFC 3810 6.1, RFC 3376 5.1); a query is answered with the
- * current state after a random delay within its maximum response time.  Link-scope all-nodes and all-systems are never
+ * current state after a random delay within its maximum response time.
+ * While an older querier is heard, reports speak its version (MLDv1,
+ * IGMPv1, IGMPv2).  Link-scope all-nodes and all-systems are never
  * reported (RFC 3810 6, RFC 3376 5).
  */
 #include <string.h>
@@ -28,41 +30,70 @@ reported(const struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 	    ipifc_ip_scope(g) >= IPIFC_SCOPE_LINK;
 }
 
-static void
-mld_send(struct ipifc_ifc *ifc, const struct ipifc_mrec *recs, int n)
+/* RFC 3810 5.2.13: from a link-local address, or :: while none. */
+static const struct ipifc_ip *
+mld_source(const struct ipifc_ifc *ifc)
 {
 	const struct ipifc_lifc *l;
-	const struct ipifc_ip *src = &ipifc_ip_unspec6;
-	uint8_t buf[IPIFC_IP6_HBHRALEN + IPIFC_MLD_REPORT_LEN(IPIFC_MAXMREC)];
-	int m;
 
-	/* RFC 3810 5.2.13: from a link-local address, or :: while none */
 	TAILQ_FOREACH(l, &ifc->lifcs, link)
 		if (!ipifc_lifc_isv4(l) && ipifc_lifc_usable(l) &&
-		    ipifc_ip_islinklocal(&l->local)) {
-			src = &l->local;
-			break;
-		}
-	if (ipifc_ip6_hbh_ra_build(buf, sizeof(buf), IPIFC_PROTO_ICMP6,
+		    ipifc_ip_islinklocal(&l->local))
+			return &l->local;
+	return &ipifc_ip_unspec6;
+}
+
+/* RFC 3810 5, RFC 2710 3: hop limit 1, with a Router Alert. */
+static void
+mld_emit(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, uint8_t *buf, size_t len)
+{
+	if (ipifc_ip6_hbh_ra_build(buf, IPIFC_IP6_HBHRALEN, IPIFC_PROTO_ICMP6,
 	    IPIFC_IP6OPT_RA_MLD) < 0)
 		return;
-	if ((m = ipifc_mld_report_build(buf + IPIFC_IP6_HBHRALEN,
-	    sizeof(buf) - IPIFC_IP6_HBHRALEN, src, &mld_routers, recs, n)) < 0)
-		return;
-	/* RFC 3810 5: hop limit 1, with a Router Alert */
-	ipifc_ip6_send_on(ifc, src, &mld_routers, IPIFC_PROTO_HOPOPTS, 1, buf,
-	    IPIFC_IP6_HBHRALEN + (size_t)m);
+	ipifc_ip6_send_on(ifc, src, dst, IPIFC_PROTO_HOPOPTS, 1, buf,
+	    IPIFC_IP6_HBHRALEN + len);
 }
 
 static void
-igmp_send(struct ipifc_ifc *ifc, const struct ipifc_mrec *recs, int n)
+mld_send(struct ipifc_ifc *ifc, const struct ipifc_mrec *recs, int n)
+{
+	const struct ipifc_ip *src = mld_source(ifc);
+	uint8_t buf[IPIFC_IP6_HBHRALEN + IPIFC_MLD_REPORT_LEN(IPIFC_MAXMREC)];
+	int m;
+
+	if ((m = ipifc_mld_report_build(buf + IPIFC_IP6_HBHRALEN,
+	    sizeof(buf) - IPIFC_IP6_HBHRALEN, src, &mld_routers, recs, n)) < 0)
+		return;
+	mld_emit(ifc, src, &mld_routers, buf, (size_t)m);
+}
+
+/* MLDv1: a report to the group, a done to all routers (RFC 2710 4). */
+static void
+mld1_send(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int leave)
+{
+	const struct ipifc_ip *src = mld_source(ifc);
+	const struct ipifc_ip *dst = leave ? &ipifc_ip_allrouters : g;
+	uint8_t buf[IPIFC_IP6_HBHRALEN + 24];
+	int m;
+
+	if ((m = ipifc_mld1_build(buf + IPIFC_IP6_HBHRALEN, 24, src, dst,
+	    leave ? IPIFC_MLD_DONE : IPIFC_MLD_REPORT1, g)) < 0)
+		return;
+	mld_emit(ifc, src, dst, buf, (size_t)m);
+}
+
+/* RFC 3376 4, RFC 2236 2: TTL 1, a Router Alert, from an address of ours. */
+static void
+igmp_emit(struct ipifc_ifc *ifc, const struct ipifc_ip *dst,
+    const uint8_t *body, size_t len)
 {
 	const struct ipifc_lifc *l;
 	struct ipifc_ip4 h;
 	uint8_t ra[IPIFC_IP4OPT_RALEN];
 	uint8_t pkt[IPIFC_IP4_HLEN + IPIFC_IP4OPT_RALEN +
 	    IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC)];
-	int hl, m;
+	int hl;
 
 	memset(&h, 0, sizeof(h));
 	h.src = ipifc_ip_unspec4;
@@ -73,27 +104,94 @@ igmp_send(struct ipifc_ifc *ifc, const struct ipifc_mrec *recs, int n)
 		}
 	if (ipifc_ip4_ra_build(ra, sizeof(ra)) < 0)
 		return;
-	/* RFC 3376 4: TTL 1, a Router Alert */
 	h.ttl = 1;
 	h.proto = IPIFC_PROTO_IGMP;
 	h.id = proto_of(ifc->stack)->ip4id++;
-	h.dst = igmp_routers;
+	h.dst = *dst;
 	h.opts = ra;
 	h.optlen = sizeof(ra);
-	if ((m = ipifc_igmp_report_build(pkt + sizeof(pkt) -
-	    IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC),
-	    IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC), recs, n)) < 0)
+	h.plen = len;
+	if ((hl = ipifc_ip4_build(pkt, sizeof(pkt), &h)) < 0 ||
+	    (size_t)hl + len > sizeof(pkt))
 		return;
-	h.plen = (size_t)m;
-	memmove(pkt + IPIFC_IP4_HLEN + IPIFC_IP4OPT_RALEN,
-	    pkt + sizeof(pkt) - IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC), (size_t)m);
-	if ((hl = ipifc_ip4_build(pkt, sizeof(pkt), &h)) < 0)
+	memcpy(pkt + hl, body, len);
+	ifc->m->bwrite(ifc, pkt, (size_t)hl + len, dst);
+}
+
+static void
+igmp_send(struct ipifc_ifc *ifc, const struct ipifc_mrec *recs, int n)
+{
+	uint8_t body[IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC)];
+	int m;
+
+	if ((m = ipifc_igmp_report_build(body, sizeof(body), recs, n)) < 0)
 		return;
-	ifc->m->bwrite(ifc, pkt, (size_t)hl + (size_t)m, &igmp_routers);
+	igmp_emit(ifc, &igmp_routers, body, (size_t)m);
+}
+
+/* IGMPv1/v2: a report to the group, a v2 leave to all routers. */
+static void
+igmp12_send(struct ipifc_ifc *ifc, const struct ipifc_ip *g, uint8_t type)
+{
+	static const struct ipifc_ip allrouters4 = {	/* 224.0.0.2 */
+		{ 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 224, 0, 0, 2 } };
+	uint8_t body[8];
+
+	if (ipifc_igmp12_build(body, sizeof(body), type, g) < 0)
+		return;
+	igmp_emit(ifc, type == IPIFC_IGMP_LEAVE ? &allrouters4 : g, body,
+	    sizeof(body));
+}
+
+/*
+ * Host compatibility mode (RFC 3810 8.2.1, RFC 3376 7.2.1): the version
+ * the oldest querier heard in the last Older Version Querier Present
+ * Timeout speaks.  3 for IGMPv3 / MLDv2 (as 2 is MLD's newest).
+ */
+static int
+compat(const struct ipifc_ifc *ifc, int v4)
+{
+	const struct ipifc_proto *p = ifc->stack->proto;
+	uint64_t now = ifc->stack->now;
+
+	if (v4)
+		return now < p->igmp1_until[ifc->num] ? 1 :
+		    now < p->igmp2_until[ifc->num] ? 2 : 3;
+	return now < p->mld1_until[ifc->num] ? 1 : 3;
+}
+
+/* One change of one group, in the words the link's queriers speak. */
+static void
+send_change(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int type)
+{
+	struct ipifc_mrec rec;
+	int v4 = ipifc_ip_isv4(g), leave = type == IPIFC_MREC_TO_INCLUDE;
+
+	switch (compat(ifc, v4)) {
+	case 1:
+		if (!v4)
+			mld1_send(ifc, g, leave);
+		else if (!leave)
+			igmp12_send(ifc, g, IPIFC_IGMP_REPORT1);
+		return;		/* IGMPv1 has no leave */
+	case 2:
+		igmp12_send(ifc, g, leave ? IPIFC_IGMP_LEAVE :
+		    IPIFC_IGMP_REPORT2);
+		return;
+	}
+	memset(&rec, 0, sizeof(rec));
+	rec.type = (uint8_t)type;
+	rec.group = *g;
+	if (v4)
+		igmp_send(ifc, &rec, 1);
+	else
+		mld_send(ifc, &rec, 1);
 }
 
 #define ROBUSTNESS		2	/* RFC 3810 9.1, RFC 3376 8.1 */
 #define UNSOLICITED_INTERVAL	1000	/* ms, RFC 3810 9.11, RFC 3376 8.11 */
+/* RV * Query Interval + Query Response Interval, RFC 3810 9.12, RFC 3376 8.12 */
+#define OLDER_QUERIER_TIMEOUT	(ROBUSTNESS * 125000 + 10000)	/* ms */
 
 /* Remember a change to repeat it; the newest change of a group wins. */
 static void
@@ -125,18 +223,10 @@ pend(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int type)
 static void
 report(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int type)
 {
-	struct ipifc_mrec rec;
-
 	/* a down interface says nothing: up reports every group */
 	if (!reported(ifc, g) || !ipifc_ifc_up(ifc))
 		return;
-	memset(&rec, 0, sizeof(rec));
-	rec.type = (uint8_t)type;
-	rec.group = *g;
-	if (ipifc_ip_isv4(g))
-		igmp_send(ifc, &rec, 1);
-	else
-		mld_send(ifc, &rec, 1);
+	send_change(ifc, g, type);
 	if (ROBUSTNESS > 1)
 		pend(ifc, g, type);
 }
@@ -151,6 +241,10 @@ repeat(struct ipifc_ifc *ifc, const struct ipifc_mpending *p, int v4)
 	for (i = 0; i < p->n; i++) {
 		if (ipifc_ip_isv4(&p->group[i]) != v4)
 			continue;
+		if (compat(ifc, v4) < 3) {
+			send_change(ifc, &p->group[i], p->type[i]);
+			continue;
+		}
 		memset(&recs[n], 0, sizeof(recs[n]));
 		recs[n].type = p->type[i];
 		recs[n].group = p->group[i];
@@ -183,6 +277,12 @@ current_state(struct ipifc_ifc *ifc, int v4)
 		if (ipifc_ip_isv4(&ifc->groups[i].ip) != v4 ||
 		    !reported(ifc, &ifc->groups[i].ip))
 			continue;
+		if (compat(ifc, v4) < 3) {
+			/* older queriers hear one report per group */
+			send_change(ifc, &ifc->groups[i].ip,
+			    IPIFC_MREC_TO_EXCLUDE);
+			continue;
+		}
 		memset(&recs[n], 0, sizeof(recs[n]));
 		recs[n].type = IPIFC_MREC_IS_EXCLUDE;
 		recs[n].group = ifc->groups[i].ip;
@@ -217,6 +317,9 @@ ipifc_mld_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		proto_of(ifc->stack)->drops_icmp++;
 		return;
 	}
+	if (q.version == 1)
+		proto_of(ifc->stack)->mld1_until[ifc->num] = ifc->stack->now +
+		    OLDER_QUERIER_TIMEOUT;
 	schedule(ifc, &proto_of(ifc->stack)->mld_due[ifc->num], q.mrd);
 }
 
@@ -227,6 +330,12 @@ ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 
 	if (ipifc_igmp_query_parse(h->payload, h->plen, &q) < 0)
 		return;		/* reports, leaves, or junk */
+	if (q.version == 1)
+		proto_of(ifc->stack)->igmp1_until[ifc->num] = ifc->stack->now +
+		    OLDER_QUERIER_TIMEOUT;
+	else if (q.version == 2)
+		proto_of(ifc->stack)->igmp2_until[ifc->num] = ifc->stack->now +
+		    OLDER_QUERIER_TIMEOUT;
 	schedule(ifc, &proto_of(ifc->stack)->igmp_due[ifc->num], q.mrd);
 }
 
@@ -240,6 +349,8 @@ ipifc_mreport_timers(struct ipifc_stack *s)
 	for (i = 0; i < IPIFC_MAXIFC; i++) {
 		if ((ifc = s->ifc[i]) == NULL) {
 			p->mld_due[i] = p->igmp_due[i] = 0;
+			p->mld1_until[i] = p->igmp1_until[i] = 0;
+			p->igmp2_until[i] = 0;
 			memset(&p->mpend[i], 0, sizeof(p->mpend[i]));
 			continue;
 		}

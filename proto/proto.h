@@ -50,6 +50,9 @@ struct ipifc_proto {
 	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
 	uint64_t igmp_due[IPIFC_MAXIFC];
 	struct ipifc_mpending mpend[IPIFC_MAXIFC];
+	/* ms: an older querier was heard; speak its version until then */
+	uint64_t mld1_until[IPIFC_MAXIFC];
+	uint64_t igmp1_until[IPIFC_MAXIFC], igmp2_until[IPIFC_MAXIFC];
 	/* drops by reason, shown in the ipstats file */
 	uint64_t drops_noforward, drops_icmprate, drops_icmp;
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;

@@ -476,11 +476,15 @@ int	ipifc_mld_report_parse(const struct ipifc_ip6 *ip, const uint8_t *icmp,
 int	ipifc_mld_report_build(uint8_t *buf, size_t cap,
 	    const struct ipifc_ip *src, const struct ipifc_ip *dst,
 	    const struct ipifc_mrec *recs, int n);
+/* An MLDv1 report or done naming group (RFC 2710 3), checksummed. */
+int	ipifc_mld1_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, uint8_t type,
+	    const struct ipifc_ip *group);
 
 /*
  * IGMP: a query of 8 bytes is v1 (code 0) or v2, of 12 or more v3 (RFC
  * 3376 7.1).  The IPv4 header's TTL 1 and Router Alert (RFC 3376 4) are
- * the caller's checks.  Reports are IGMPv3 only.
+ * the caller's checks.  Reports are parsed as IGMPv3 only.
  */
 int	ipifc_igmp_query_parse(const uint8_t *buf, size_t len,
 	    struct ipifc_mquery *q);
@@ -490,6 +494,9 @@ int	ipifc_igmp_report_parse(const uint8_t *buf, size_t len,
 	    struct ipifc_mreport *r);
 int	ipifc_igmp_report_build(uint8_t *buf, size_t cap,
 	    const struct ipifc_mrec *recs, int n);
+/* An IGMPv1/v2 report or a v2 leave naming group (RFC 2236 2). */
+int	ipifc_igmp12_build(uint8_t *buf, size_t cap, uint8_t type,
+	    const struct ipifc_ip *group);
 
 /*
  * The exponential codes, RFC 3810 5.1.3, 5.1.9; RFC 3376 4.1.1, 4.1.7.

@@ -211,3 +211,24 @@ ipifc_igmp_report_build(uint8_t *buf, size_t cap,
 	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)));
 	return (int)len;
 }
+
+/*
+ * An IGMPv1 or v2 report, or a v2 leave (RFC 1112 appendix I, RFC 2236 2):
+ * 8 bytes naming one group.
+ */
+int
+ipifc_igmp12_build(uint8_t *buf, size_t cap, uint8_t type,
+    const struct ipifc_ip *group)
+{
+	if ((type != IPIFC_IGMP_REPORT1 && type != IPIFC_IGMP_REPORT2 &&
+	    type != IPIFC_IGMP_LEAVE) || !ipifc_ip_isv4(group) ||
+	    !ismulti4(ipifc_ip_v4val(group)))
+		return -EINVAL;
+	if (cap < 8)
+		return -ENOBUFS;
+	memset(buf, 0, 8);
+	buf[0] = type;
+	memcpy(buf + 4, &group->a[12], 4);
+	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(0, buf, 8)));
+	return 8;
+}

@@ -263,3 +263,20 @@ ipifc_mld_report_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 	set_cksum(buf, len, src, dst);
 	return (int)len;
 }
+
+/* An MLDv1 report or done (RFC 2710 3): 24 bytes naming one group. */
+int
+ipifc_mld1_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, uint8_t type, const struct ipifc_ip *group)
+{
+	if ((type != IPIFC_MLD_REPORT1 && type != IPIFC_MLD_DONE) ||
+	    !ipifc_ip_ismulti(group) || ipifc_ip_isv4(group))
+		return -EINVAL;
+	if (cap < 24)
+		return -ENOBUFS;
+	memset(buf, 0, 24);
+	buf[0] = type;
+	memcpy(buf + 8, group->a, 16);
+	set_cksum(buf, 24, src, dst);
+	return 24;
+}

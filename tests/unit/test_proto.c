@@ -420,6 +420,101 @@ test_ext_headers(void **state)
 	assert_int_equal(ends[0].got_param, 40);	/* its Next Header */
 }
 
+/* Is there a frame from stack 1 of this ICMPv6 (MLD) or IGMP type? */
+static int
+sent_type(struct wire *wire, int v6, int type)
+{
+	int i;
+	const uint8_t *f;
+
+	for (i = 0; i < wire->n; i++) {
+		f = wire->frames[i];
+		if (wire->from[i] != 1)
+			continue;
+		/* IPv6 + 8-byte hop-by-hop, then the ICMPv6 type */
+		if (v6 && f[12] == 0x86 && f[13] == 0xdd && f[14 + 6] == 0 &&
+		    wire->len[i] > 14 + 48 && f[14 + 48] == type)
+			return 1;
+		/* IPv4 + 4-byte Router Alert, then the IGMP type */
+		if (!v6 && f[12] == 0x08 && f[14 + 9] == 2 &&
+		    wire->len[i] > 14 + 24 && f[14 + 24] == type)
+			return 1;
+	}
+	return 0;
+}
+
+/* RFC 3810 8.2.1, RFC 3376 7.2.1: an older querier is answered in kind. */
+static void
+test_older_querier(void **state)
+{
+	static const uint8_t allnodes_mac[6] = { 0x33, 0x33, 0, 0, 0, 1 };
+	static const uint8_t allsys_mac[6] = { 0x01, 0, 0x5e, 0, 0, 1 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct wire *wire = *state;
+	struct ipifc_client *c = ipifc_client_new(wire->s[1]);
+	struct ipifc_mquery q;
+	struct ipifc_ip6 h6;
+	struct ipifc_ip4 h4;
+	uint8_t f[256], ra[4];
+	int n, hl;
+
+	/* an MLDv1 general query from a link-local router */
+	memset(&q, 0, sizeof(q));
+	q.version = 1;
+	q.mrd = 1000;
+	memset(&h6, 0, sizeof(h6));
+	h6.nxt = 0;
+	h6.hlim = 1;
+	ip("fe80::77", &h6.src);
+	ip("ff02::1", &h6.dst);
+	ipifc_eth_build(f, 14, allnodes_mac, from, 0x86dd);
+	ipifc_ip6_hbh_ra_build(f + 54, 8, 58, 0);
+	n = ipifc_mld_query_build(f + 62, 64, &h6.src, &h6.dst, &q);
+	assert_int_equal(n, 24);
+	h6.plen = 8 + (size_t)n;
+	assert_int_equal(ipifc_ip6_build(f + 14, 40, &h6), 40);
+	wire->n = 0;
+	ipifc_input(wire->s[1], 0, f, 62 + (size_t)n);
+	wire->n = 0;
+	assert_null(ipifc_write(wire->s[1], c, "ipifc/0/ctl", "joinmulti ff05::1:3", NULL, 0));
+	assert_true(sent_type(wire, 1, 131));	/* MLDv1 report */
+	assert_false(sent_type(wire, 1, 143));
+
+	/* an IGMPv2 general query */
+	memset(&q, 0, sizeof(q));
+	q.version = 2;
+	q.mrc = 10;		/* tenths of a second */
+	q.group = ipifc_ip_unspec4;
+	memset(&h4, 0, sizeof(h4));
+	h4.ttl = 1;
+	h4.proto = 2;
+	ip("10.0.0.77", &h4.src);
+	ip("224.0.0.1", &h4.dst);
+	ipifc_ip4_ra_build(ra, sizeof(ra));
+	h4.opts = ra;
+	h4.optlen = 4;
+	n = ipifc_igmp_query_build(f + 200, 56, &q);
+	assert_int_equal(n, 8);
+	h4.plen = (size_t)n;
+	ipifc_eth_build(f, 14, allsys_mac, from, 0x0800);
+	hl = ipifc_ip4_build(f + 14, 24, &h4);
+	assert_int_equal(hl, 24);
+	memmove(f + 14 + hl, f + 200, (size_t)n);
+	ipifc_input(wire->s[1], 0, f, 14 + (size_t)hl + (size_t)n);
+	wire->n = 0;
+	assert_null(ipifc_write(wire->s[1], c, "ipifc/0/ctl", "joinmulti 239.1.2.3", NULL, 0));
+	assert_true(sent_type(wire, 0, 0x16));	/* IGMPv2 report */
+	wire->n = 0;
+	assert_null(ipifc_write(wire->s[1], c, "ipifc/0/ctl", "leavemulti 239.1.2.3", NULL, 0));
+	assert_true(sent_type(wire, 0, 0x17));	/* IGMPv2 leave */
+
+	/* 260 s later with no older querier the current versions return */
+	ipifc_advance(wire->s[1], 2000 + 261000);
+	wire->n = 0;
+	assert_null(ipifc_write(wire->s[1], c, "ipifc/0/ctl", "joinmulti 239.1.2.4", NULL, 0));
+	assert_true(sent_type(wire, 0, 0x22));	/* IGMPv3 report */
+}
+
 int
 main(void)
 {
@@ -439,6 +534,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ext_headers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_options, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_older_querier, setup,
 		    teardown),
 	};
 

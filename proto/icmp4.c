@@ -9,31 +9,54 @@
 #include "proto.h"
 #include "wire.h"
 
-/* A token bucket: ICMP_BURST errors, then one per ICMP_INTERVAL ms. */
+/*
+ * Token buckets (RFC 1812 4.3.2.8, RFC 4443 2.4 f): per destination
+ * (hashed into IPIFC_ICMPBUCKETS, so that one flooding host does not
+ * silence the errors others need, such as fragmentation needed) ICMP_BURST
+ * errors then one per ICMP_INTERVAL ms; and for the whole stack, per
+ * family, ICMP_GBURST then one per ICMP_GINTERVAL ms.
+ */
 #define ICMP_BURST	10
-#define ICMP_INTERVAL	100
+#define ICMP_INTERVAL	100	/* ms */
+#define ICMP_GBURST	100
+#define ICMP_GINTERVAL	10	/* ms */
+
+static int
+take(struct ipifc_bucket *b, uint64_t now, uint64_t burst, uint64_t interval)
+{
+	uint64_t add;
+
+	if (b->last == 0) {
+		/* the first use: a full bucket */
+		b->tokens = burst;
+		b->last = now ? now : 1;
+	}
+	add = now > b->last ? (now - b->last) / interval : 0;
+	if (add > 0) {
+		b->tokens = b->tokens + add > burst ? burst : b->tokens + add;
+		b->last += add * interval;
+	}
+	if (b->tokens == 0)
+		return 0;
+	b->tokens--;
+	return 1;
+}
 
 int
-ipifc_icmp_ratelimit(struct ipifc_stack *s, uint64_t *tokens, uint64_t *last)
+ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst)
 {
-	uint64_t now = s->now, add;
+	struct ipifc_proto *p = proto_of(s);
+	uint32_t h = 2166136261u;
+	int i, v4 = ipifc_ip_isv4(dst);
 
-	if (*last == 0) {
-		/* the first use: a full bucket */
-		*tokens = ICMP_BURST;
-		*last = now ? now : 1;
-	}
-	add = now > *last ? (now - *last) / ICMP_INTERVAL : 0;
-	if (add > 0) {
-		*tokens = *tokens + add > ICMP_BURST ? ICMP_BURST :
-		    *tokens + add;
-		*last += add * ICMP_INTERVAL;
-	}
-	if (*tokens == 0) {
-		proto_of(s)->drops_icmprate++;
+	for (i = 0; i < 16; i++)
+		h = (h ^ dst->a[i]) * 16777619u;	/* FNV-1a */
+	if (!take(&p->icmpdst[h % IPIFC_ICMPBUCKETS], s->now, ICMP_BURST,
+	    ICMP_INTERVAL) || !take(v4 ? &p->icmp4all : &p->icmp6all, s->now,
+	    ICMP_GBURST, ICMP_GINTERVAL)) {
+		p->drops_icmprate++;
 		return 0;
 	}
-	(*tokens)--;
 	return 1;
 }
 
@@ -55,7 +78,6 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
     int type, int code, uint32_t param)
 {
 	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_proto *p = proto_of(s);
 	struct ipifc_ip4 h;
 	struct ipifc_icmp m, orig;
 	uint32_t v;
@@ -74,7 +96,7 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	    (orig.type != IPIFC_ICMP4_ECHO &&
 	    orig.type != IPIFC_ICMP4_ECHOREPLY)))
 		return;		/* never about an ICMP error */
-	if (!ipifc_icmp_ratelimit(s, &p->icmp4_tokens, &p->icmp4_last))
+	if (!ipifc_icmp_ratelimit(s, &h.src))
 		return;
 	memset(&m, 0, sizeof(m));
 	m.type = (uint8_t)type;

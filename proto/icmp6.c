@@ -18,7 +18,6 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
     int type, int code, uint32_t param)
 {
 	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_proto *p = proto_of(s);
 	struct ipifc_ip6 h;
 	struct ipifc_icmp m;
 	struct ipifc_lifc *l;
@@ -39,7 +38,7 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	    (is_error_type(h.payload[off]) ||
 	    h.payload[off] == IPIFC_ND_REDIRECT))
 		return;
-	if (!ipifc_icmp_ratelimit(s, &p->icmp6_tokens, &p->icmp6_last))
+	if (!ipifc_icmp_ratelimit(s, &h.src))
 		return;
 	if ((l = ipifc_srcsel(s, &h.src, ifc)) == NULL)
 		return;

@@ -31,6 +31,12 @@ struct ipifc_reasm {
 };
 
 #define IPIFC_MPENDING	16	/* state changes awaiting their repeat */
+#define IPIFC_ICMPBUCKETS	64	/* per-destination ICMP error buckets */
+
+struct ipifc_bucket {
+	uint64_t tokens;
+	uint64_t last;			/* ms */
+};
 
 /* State-change reports sent once, to be sent again (RFC 3810 6.1). */
 struct ipifc_mpending {
@@ -43,8 +49,8 @@ struct ipifc_mpending {
 /* Per-stack protocol state (s->proto). */
 struct ipifc_proto {
 	uint16_t ip4id;			/* RFC 6864: the next IPv4 ID */
-	uint64_t icmp4_tokens, icmp6_tokens;	/* error rate limits */
-	uint64_t icmp4_last, icmp6_last;	/* ms */
+	struct ipifc_bucket icmpdst[IPIFC_ICMPBUCKETS];	/* error rate limits */
+	struct ipifc_bucket icmp4all, icmp6all;
 	int	loopdepth;		/* loopback recursion */
 	struct ipifc_reasm reasm[IPIFC_MAXREASM];
 	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
@@ -78,8 +84,8 @@ int	ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 /* ICMP (proto/icmp4.c, proto/icmp6.c). */
 struct ipifc_ip4;
 struct ipifc_ip6;
-int	ipifc_icmp_ratelimit(struct ipifc_stack *s, uint64_t *tokens,
-	    uint64_t *last);
+/* May an error go to dst now?  Counts what may not. */
+int	ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst);
 void	ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	    const uint8_t *pkt, size_t len, unsigned type);
 void	ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt,

@@ -32,7 +32,6 @@ struct conn {
 	TAILQ_ENTRY(conn) link;
 	struct ipifcd	*d;
 	struct bufferevent *bev;
-	struct ipifc_client *client;
 	struct ipifcd_ping *ping;	/* its answer, still running */
 };
 
@@ -55,7 +54,6 @@ conn_free(struct conn *c)
 	TAILQ_REMOVE(&cs->conns, c, link);
 	cs->nconns--;
 	ipifcd_ping_cancel(c->ping);
-	ipifc_client_free(c->client);
 	bufferevent_free(c->bev);
 	free(c);
 }
@@ -185,7 +183,7 @@ conn_request(struct conn *c, char *line)
 			ipifcd_kick(d);
 			return;
 		}
-		err = ipifc_write(d->stack, c->client, path, text, reply,
+		err = ipifc_write(d->stack, d->self, path, text, reply,
 		    sizeof(reply));
 		if (err != NULL)
 			conn_answer(c, err, NULL);
@@ -271,11 +269,6 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	if ((c->bev = bufferevent_socket_new(d->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
 		evutil_closesocket(fd);
-		free(c);
-		return;
-	}
-	if ((c->client = ipifc_client_new(d->stack)) == NULL) {
-		bufferevent_free(c->bev);
 		free(c);
 		return;
 	}

@@ -5,8 +5,10 @@
  * (the file, or the write's reply such as a new interface's number), or
  * "error MESSAGE\n"; then the daemon closes the connection.
  *
- * Each connection is a client of the stack (ipifc_client_new): its
- * multicast memberships end with it; routes it added keep its tag.
+ * Every request speaks as one client of the stack, the daemon's own
+ * (d->self): a connection lasts one request, so memberships joined with
+ * joinmulti and the route tag set with `tag` stay until they are undone
+ * or the daemon exits, as `ip maddr add` does on Linux.
  * Besides the stack's files the daemon serves `ping` (ping.h).
  */
 #ifndef IPIFCD_CTLSOCK_H

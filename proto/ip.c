@@ -58,20 +58,21 @@ ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
 {
 	struct ipifc_icmp m;
 	struct ipifc_lifc *l;
-	uint8_t data[IPIFC_MAXPKT], buf[IPIFC_MAXPKT];
+	uint8_t buf[IPIFC_MAXPKT];
 	size_t i;
 	int n, v4 = ipifc_ip_isv4(dst);
 
 	/* the largest datagram: 65535 bytes with its IPv4 and ICMP headers */
 	if (datalen > IPIFC_MAXPKT - IPIFC_IP4_HLEN - IPIFC_ICMP_HLEN)
 		return -EMSGSIZE;
+	/* the data where the message will hold it: the builders allow that */
 	for (i = 0; i < datalen; i++)
-		data[i] = (uint8_t)i;	/* the pattern ping(8) sends */
+		buf[IPIFC_ICMP_HLEN + i] = (uint8_t)i;	/* ping(8)'s pattern */
 	memset(&m, 0, sizeof(m));
 	m.type = v4 ? IPIFC_ICMP4_ECHO : IPIFC_ICMP6_ECHO;
 	m.id = id;
 	m.seq = seq;
-	m.data = data;
+	m.data = buf + IPIFC_ICMP_HLEN;
 	m.dlen = datalen;
 	if (v4) {
 		if ((n = ipifc_icmp4_build(buf, sizeof(buf), &m)) < 0)

@@ -54,28 +54,10 @@ connected(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 	return best;
 }
 
-/* The interface with the longest connected prefix holding ip. */
-static struct ipifc_ifc *
-nbr_ifc(struct ipifc_stack *s, const struct ipifc_ip *ip)
-{
-	const struct ipifc_lifc *l;
-	struct ipifc_ifc *ifc, *best = NULL;
-	int i, bestplen = -1;
-
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		if ((ifc = s->ifc[i]) == NULL)
-			continue;
-		if ((l = connected(ifc, ip)) != NULL && l->plen > bestplen) {
-			best = ifc;
-			bestplen = l->plen;
-		}
-	}
-	return best;
-}
-
 static const char *
 nbr_add(struct ipifc_stack *s, int argc, char **argv)
 {
+	const struct ipifc_lifc *l;
 	struct ipifc_ifc *ifc;
 	struct ipifc_nbr *n;
 	struct ipifc_ip ip;
@@ -97,9 +79,11 @@ nbr_add(struct ipifc_stack *s, int argc, char **argv)
 	}
 	if (ipifc_lifc_bylocal(s, &ip) != NULL)
 		return ipifc_errf(s, "%s is a local address", argv[1]);
-	if ((ifc = nbr_ifc(s, &ip)) == NULL)
+	/* the interface whose network holds it most closely (BSD ifa_ifwithnet) */
+	if ((l = ipifc_lifc_bynet(s, &ip)) == NULL)
 		return ipifc_errf(s, "%s is not on a connected network",
 		    argv[1]);
+	ifc = l->ifc;
 	if (ifc->m->hwlen == 0)
 		return ipifc_errf(s, "interface %d has no link layer",
 		    ifc->num);
@@ -207,23 +191,14 @@ ipifc_nbr_answer_mac(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 int
 ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
-	struct ipifc_stack *s = ifc->stack;
 	const struct ipifc_nbr *n;
-	struct ipifc_ifc *other;
 	struct ipifc_lifc *l;
-	int i;
 
 	if ((n = ipifc_nbr_find(ifc, ip)) != NULL && n->published)
 		return 1;
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		if ((other = s->ifc[i]) == NULL || other == ifc)
-			continue;
-		TAILQ_FOREACH(l, &other->lifcs, link)
-			if (ipifc_ip_eq(&l->remote, ip) &&
-			    proxied_peer(ifc, l))
-				return 1;
-	}
-	return 0;
+	/* a point-to-point peer (BSD ifa_ifwithdstaddr), proxied here */
+	return (l = ipifc_lifc_bydst(ifc->stack, ip)) != NULL &&
+	    proxied_peer(ifc, l);
 }
 
 static void

@@ -114,6 +114,8 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 	}
 	ifc->delay = IPIFC_DEFDELAY;
 	ifc->hoplimit = IPIFC_DEFHOPLIMIT;
+	ifc->retrans = IPIFC_RETRANS_TIMER;
+	ifc->reachable = IPIFC_REACHABLE_TIME;
 	ifc->dad = IPIFC_DEFDAD;
 	ra6_defaults(&ifc->ra6);
 	TAILQ_INIT(&ifc->lifcs);

@@ -80,8 +80,7 @@ dad_step(struct ipifc_lifc *l)
 
 	if (l->dad_sent < ifc->dad) {
 		l->dad_sent++;
-		l->dad_deadline = s->now +
-		    (ifc->retrans ? ifc->retrans : IPIFC_RETRANS_TIMER);
+		l->dad_deadline = s->now + ifc->retrans;
 		if (s->hooks != NULL && s->hooks->dadprobe != NULL)
 			s->hooks->dadprobe(l);
 		return;

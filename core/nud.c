@@ -118,15 +118,9 @@ ipifc_nbr_create(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 static uint64_t
 reachable_time(struct ipifc_ifc *ifc)
 {
-	uint32_t base = ifc->reachable ? ifc->reachable : IPIFC_REACHABLE_TIME;
+	uint32_t base = ifc->reachable;
 
 	return base / 2 + ipifc_random(ifc->stack) % (base + 1);
-}
-
-static uint32_t
-retrans(const struct ipifc_ifc *ifc)
-{
-	return ifc->retrans ? ifc->retrans : IPIFC_RETRANS_TIMER;
 }
 
 /* Send what waited for this neighbor, in order. */
@@ -157,7 +151,7 @@ ipifc_nbr_transition(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
 	switch (state) {
 	case IPIFC_NBR_INCOMPLETE:
 	case IPIFC_NBR_PROBE:
-		n->deadline = now + retrans(ifc);
+		n->deadline = now + ifc->retrans;
 		break;
 	case IPIFC_NBR_REACHABLE:
 		n->deadline = now + reachable_time(ifc);
@@ -297,7 +291,7 @@ nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 			return;
 		}
 		n->probes++;
-		n->deadline = ifc->stack->now + retrans(ifc);
+		n->deadline = ifc->stack->now + ifc->retrans;
 		ifc->m->solicit(ifc, &n->ip, NULL);
 		break;
 	case IPIFC_NBR_REACHABLE:
@@ -314,7 +308,7 @@ nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 			return;
 		}
 		n->probes++;
-		n->deadline = ifc->stack->now + retrans(ifc);
+		n->deadline = ifc->stack->now + ifc->retrans;
 		ifc->m->solicit(ifc, &n->ip, n->mac);
 		break;
 	default:

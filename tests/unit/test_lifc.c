@@ -15,99 +15,13 @@
 #include <string.h>
 
 #include "core.h"
-
-static struct ipifc_ip
-ip(const char *s)
-{
-	struct ipifc_ip a;
-
-	assert_int_equal(ipifc_ip_parse(s, &a), 0);
-	return a;
-}
-
-static struct ipifc_stack *
-mkstack(void)
-{
-	struct ipifc_stack_config cfg;
-	struct ipifc_stack *s;
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.id = 1;
-	s = ipifc_stack_new(&cfg);
-	assert_non_null(s);
-	return s;
-}
-
-static void
-w(struct ipifc_stack *s, const char *path, const char *text)
-{
-	const char *err = ipifc_write(s, NULL, path, text, NULL, 0);
-
-	if (err != NULL)
-		fail_msg("write %s \"%s\": %s", path, text, err);
-}
-
-/* A write that must fail with a one-line error; returns it. */
-static const char *
-wfail(struct ipifc_stack *s, const char *path, const char *text)
-{
-	const char *err = ipifc_write(s, NULL, path, text, NULL, 0);
-
-	if (err == NULL)
-		fail_msg("write %s \"%s\" succeeded", path, text);
-	if (err[0] == '\0' || strchr(err, '\n') != NULL)
-		fail_msg("write %s \"%s\": error is not one line: \"%s\"",
-		    path, text, err);
-	return err;
-}
-
-static char *
-rd(struct ipifc_stack *s, const char *path)
-{
-	const char *err;
-	char *t = ipifc_read(s, path, &err);
-
-	if (t == NULL)
-		fail_msg("read %s: %s", path, err);
-	return t;
-}
+#include "util.h"
 
 /* How many lines of the file begin with prefix (a whole word)? */
 static int
 count_lines(struct ipifc_stack *s, const char *path, const char *prefix)
 {
-	char *t = rd(s, path), *p;
-	size_t n = strlen(prefix);
-	int count = 0;
-
-	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, prefix, n) == 0 && (p[n] == ' ' ||
-		    p[n] == '\n'))
-			count++;
-	}
-	free(t);
-	return count;
-}
-
-static int
-file_has(struct ipifc_stack *s, const char *path, const char *line)
-{
-	char *t = rd(s, path), *p;
-	size_t n = strlen(line);
-	int found = 0;
-
-	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, line, n) == 0 && p[n] == '\n') {
-			found = 1;
-			break;
-		}
-	}
-	free(t);
-	return found;
+	return count_matches(s, path, prefix, MATCH_WORD);
 }
 
 static struct ipifc_lifc *
@@ -118,23 +32,12 @@ lifc(struct ipifc_stack *s, const char *a)
 	return ipifc_lifc_bylocal(s, &x);
 }
 
-/* As an event loop does: wake at every deadline on the way to t. */
-static void
-run_until(struct ipifc_stack *s, uint64_t t)
-{
-	uint64_t d;
-
-	while ((d = ipifc_next_deadline(s)) <= t && d > ipifc_now(s))
-		ipifc_advance(s, d);
-	ipifc_advance(s, t);
-}
-
 /* ---- lifetimes ---- */
 
 static void
 test_left_rounding(void **state)
 {
-	struct ipifc_stack *s = mkstack();
+	struct ipifc_stack *s = mkstack(1, 0);
 	struct ipifc_lifc *l;
 	const char *a = "2001:db8:1::ff:fe00:100";
 
@@ -177,7 +80,7 @@ test_left_rounding(void **state)
 static void
 test_lifetime_boundary(void **state)
 {
-	struct ipifc_stack *s = mkstack();
+	struct ipifc_stack *s = mkstack(1, 0);
 	const char *a = "2001:db8:2::ff:fe00:100";
 
 	(void)state;
@@ -210,7 +113,7 @@ test_lifetime_boundary(void **state)
 static void
 test_lifetime_jump(void **state)
 {
-	struct ipifc_stack *s = mkstack();
+	struct ipifc_stack *s = mkstack(1, 0);
 
 	(void)state;
 	w(s, "ipifc/clone", "bind ether sim:x");
@@ -230,7 +133,7 @@ test_lifetime_jump(void **state)
 static void
 test_dad_restarts_on_up(void **state)
 {
-	struct ipifc_stack *s = mkstack();
+	struct ipifc_stack *s = mkstack(1, 0);
 	const char *ll = "fe80::ff:fe00:100 /64 fe80:: infinite infinite ";
 	char line[128];
 
@@ -277,7 +180,7 @@ test_dad_restarts_on_up(void **state)
 static void
 test_added_while_down(void **state)
 {
-	struct ipifc_stack *s = mkstack();
+	struct ipifc_stack *s = mkstack(1, 0);
 	const char *a = "2001:db8::5 /64 2001:db8:: infinite infinite ";
 	char line[128];
 
@@ -316,7 +219,7 @@ test_down_while_tentative(void **state)
 	 * Regression: `down` once left a running DAD timer alone, and the
 	 * address became preferred while down with no probe sent.
 	 */
-	s = mkstack();
+	s = mkstack(1, 0);
 	w(s, "ipifc/clone", "bind ether sim:x");
 	ipifc_advance(s, 500);
 	w(s, "ipifc/0/ctl", "down");
@@ -337,7 +240,7 @@ test_down_while_tentative(void **state)
 static void
 test_max_addresses(void **state)
 {
-	struct ipifc_stack *s = mkstack();
+	struct ipifc_stack *s = mkstack(1, 0);
 	char line[64], *before, *after;
 	const char *err;
 	int i;
@@ -379,7 +282,7 @@ test_max_addresses(void **state)
 static void
 test_same_address_two_ifcs(void **state)
 {
-	struct ipifc_stack *s = mkstack();
+	struct ipifc_stack *s = mkstack(1, 0);
 	char *before, *after;
 	const char *err;
 
@@ -408,7 +311,7 @@ test_same_address_two_ifcs(void **state)
 static void
 test_replace_mask(void **state)
 {
-	struct ipifc_stack *s = mkstack();
+	struct ipifc_stack *s = mkstack(1, 0);
 
 	(void)state;
 	w(s, "ipifc/clone", "bind ether sim:x");
@@ -506,7 +409,7 @@ check_errors(struct ipifc_stack *s, const char *const *bad, size_t n)
 static struct ipifc_stack *
 mkconfigured(void)
 {
-	struct ipifc_stack *s = mkstack();
+	struct ipifc_stack *s = mkstack(1, 0);
 
 	w(s, "ipifc/clone", "bind ether sim:x");
 	w(s, "ipifc/0/ctl", "dad 0");

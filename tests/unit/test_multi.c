@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "util.h"
 
 /* What the medium heard. */
 static int nadd, nrem;
@@ -40,64 +41,16 @@ count_rem(struct ipifc_ifc *ifc, const uint8_t *mac)
 static struct ipifc_medium counting;
 
 struct fix {
-	struct ipifc_stack *s;
+	struct ipifc_stack *s;		/* first, for teardown_stack() */
 	struct ipifc_client *c;
 	struct ipifc_ifc *ifc;
 };
 
-static void
-w(struct ipifc_stack *s, struct ipifc_client *c, const char *path,
-    const char *text)
-{
-	const char *err = ipifc_write(s, c, path, text, NULL, 0);
-
-	if (err != NULL)
-		fail_msg("write %s \"%s\": %s", path, text, err);
-}
-
-/* A write that must fail with a one-line error; returns it. */
-static const char *
-wfail(struct ipifc_stack *s, struct ipifc_client *c, const char *path,
-    const char *text)
-{
-	const char *err = ipifc_write(s, c, path, text, NULL, 0);
-
-	if (err == NULL)
-		fail_msg("write %s \"%s\" succeeded", path, text);
-	assert_true(err[0] != '\0');
-	assert_null(strchr(err, '\n'));
-	return err;
-}
-
-static char *
-rd(struct ipifc_stack *s, const char *path)
-{
-	const char *err;
-	char *t = ipifc_read(s, path, &err);
-
-	if (t == NULL)
-		fail_msg("read %s: %s", path, err);
-	return t;
-}
-
+/* Does some line of the file begin with start (a prefix ending in a blank)? */
 static int
-file_has(struct ipifc_stack *s, const char *path, const char *line)
+file_has_start(struct ipifc_stack *s, const char *path, const char *start)
 {
-	char *t = rd(s, path), *p;
-	size_t n = strlen(line);
-	int found = 0;
-
-	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, line, n) == 0 && (p[n] == '\n' ||
-		    (line[n - 1] == ' ' && p[n] != '\0'))) {
-			found = 1;
-			break;
-		}
-	}
-	free(t);
-	return found;
+	return count_matches(s, path, start, MATCH_START) > 0;
 }
 
 static void
@@ -117,15 +70,11 @@ heard(int add, int rem)
 static int
 setup(void **state)
 {
-	struct ipifc_stack_config cfg;
 	static struct fix f;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.id = 1;
-	f.s = ipifc_stack_new(&cfg);
-	assert_non_null(f.s);
-	w(f.s, NULL, "ipifc/clone", "bind ether sim:x");
-	w(f.s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	f.s = mkstack(1, 0);
+	w(f.s, "ipifc/clone", "bind ether sim:x");
+	w(f.s, "ipifc/0/ctl", "add 10.0.0.1 /24");
 	f.ifc = ipifc_ifc_bynum(f.s, 0);
 	assert_non_null(f.ifc);
 	counting = *f.ifc->m;
@@ -141,15 +90,6 @@ setup(void **state)
 	return 0;
 }
 
-static int
-teardown(void **state)
-{
-	struct fix *f = *state;
-
-	ipifc_stack_free(f->s);
-	return 0;
-}
-
 static void
 test_v4_same_mac(void **state)
 {
@@ -157,24 +97,24 @@ test_v4_same_mac(void **state)
 	uint8_t m[6];
 
 	mac(m, "01:00:5e:01:02:03");
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3");
 	heard(1, 0);
 	assert_memory_equal(lastadd, m, 6);
 	/* RFC 1112 6.4: only the low 23 bits reach the link */
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.129.2.3");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.129.2.3");
 	heard(1, 0);
 	assert_true(file_has(f->s, "ipifc/0/multi",
 	    "239.1.2.3 1 01:00:5e:01:02:03 2"));
 	assert_true(file_has(f->s, "ipifc/0/multi",
 	    "239.129.2.3 1 01:00:5e:01:02:03 2"));
-	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
 	heard(1, 0);
 	assert_true(file_has(f->s, "ipifc/0/multi",
 	    "239.129.2.3 1 01:00:5e:01:02:03 1"));
-	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.129.2.3");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.129.2.3");
 	heard(1, 1);
 	assert_memory_equal(lastrem, m, 6);
-	assert_false(file_has(f->s, "ipifc/0/multi", "239.129.2.3 "));
+	assert_false(file_has_start(f->s, "ipifc/0/multi", "239.129.2.3 "));
 }
 
 static void
@@ -185,16 +125,16 @@ test_v6_same_mac(void **state)
 
 	/* RFC 2464 7: 33:33 and the low 32 bits */
 	mac(m, "33:33:12:34:56:78");
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff0e::1234:5678");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti ff0e::1234:5678");
 	heard(1, 0);
 	assert_memory_equal(lastadd, m, 6);
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff05:1::1234:5678");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti ff05:1::1234:5678");
 	heard(1, 0);
 	assert_true(file_has(f->s, "ipifc/0/multi",
 	    "ff05:1::1234:5678 1 33:33:12:34:56:78 2"));
-	w(f->s, f->c, "ipifc/0/ctl", "leavemulti ff05:1::1234:5678");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti ff05:1::1234:5678");
 	heard(1, 0);
-	w(f->s, f->c, "ipifc/0/ctl", "leavemulti ff0e::1234:5678");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti ff0e::1234:5678");
 	heard(1, 1);
 	assert_memory_equal(lastrem, m, 6);
 }
@@ -206,18 +146,18 @@ test_shares_implied(void **state)
 	struct fix *f = *state;
 
 	/* 224.128.0.1 and 224.0.0.1: 01:00:5e:00:00:01 */
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 224.128.0.1");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 224.128.0.1");
 	assert_true(file_has(f->s, "ipifc/0/multi",
 	    "224.128.0.1 1 01:00:5e:00:00:01 2"));
 	/* ff05::1 and ff02::1: 33:33:00:00:00:01 */
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff05::1");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti ff05::1");
 	/* ff02::1 itself: the interface group gains a reference */
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff02::1");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti ff02::1");
 	assert_true(file_has(f->s, "ipifc/0/multi",
 	    "ff02::1 2 33:33:00:00:00:01 2"));
-	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 224.128.0.1");
-	w(f->s, f->c, "ipifc/0/ctl", "leavemulti ff05::1");
-	w(f->s, f->c, "ipifc/0/ctl", "leavemulti ff02::1");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 224.128.0.1");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti ff05::1");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti ff02::1");
 	heard(0, 0);
 	assert_true(file_has(f->s, "ipifc/0/multi",
 	    "ff02::1 1 33:33:00:00:00:01 1"));
@@ -233,15 +173,15 @@ test_address_groups(void **state)
 	uint8_t m[6];
 
 	mac(m, "33:33:ff:00:00:05");
-	w(f->s, NULL, "ipifc/0/ctl", "add 2001:db8::5 /64");
+	w(f->s, "ipifc/0/ctl", "add 2001:db8::5 /64");
 	heard(1, 0);		/* ff02::1 is there already */
 	assert_memory_equal(lastadd, m, 6);
-	w(f->s, NULL, "ipifc/0/ctl", "remove 2001:db8::5 /64");
+	w(f->s, "ipifc/0/ctl", "remove 2001:db8::5 /64");
 	heard(1, 1);
 	assert_memory_equal(lastrem, m, 6);
 	/* the last IPv4 address leaves 224.0.0.1 */
 	mac(m, "01:00:5e:00:00:01");
-	w(f->s, NULL, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+	w(f->s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
 	heard(1, 2);
 	assert_memory_equal(lastrem, m, 6);
 }
@@ -273,8 +213,8 @@ test_group_limit(void **state)
 	multi = rd(f->s, "ipifc/0/multi");
 	self = rd(f->s, "ipselftab");
 	add = nadd;
-	wfail(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.3.0.1");
-	wfail(f->s, f->c, "ipifc/0/ctl", "joinmulti ff0e::99");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.3.0.1");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "joinmulti ff0e::99");
 	after = rd(f->s, "ipifc/0/multi");
 	assert_string_equal(multi, after);
 	free(after);
@@ -285,19 +225,19 @@ test_group_limit(void **state)
 
 	/* a group already there takes another listener */
 	c2 = ipifc_client_new(f->s);
-	w(f->s, c2, "ipifc/0/ctl", "joinmulti 239.2.0.0");
-	assert_true(file_has(f->s, "ipifc/0/multi", "239.2.0.0 2 "));
+	w_as(f->s, c2, "ipifc/0/ctl", "joinmulti 239.2.0.0");
+	assert_true(file_has_start(f->s, "ipifc/0/multi", "239.2.0.0 2 "));
 	ipifc_client_free(c2);
 	/* addresses still get the groups they join themselves */
-	w(f->s, NULL, "ipifc/0/ctl", "add 2001:db8::5 /64");
+	w(f->s, "ipifc/0/ctl", "add 2001:db8::5 /64");
 	assert_true(file_has(f->s, "ipifc/0/multi",
 	    "ff02::1:ff00:5 1 33:33:ff:00:00:05 1"));
-	w(f->s, NULL, "ipifc/0/ctl", "remove 2001:db8::5 /64");
+	w(f->s, "ipifc/0/ctl", "remove 2001:db8::5 /64");
 
 	/* one leave makes room for one join */
-	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.2.0.1");
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.3.0.1");
-	wfail(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.3.0.2");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.2.0.1");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.3.0.1");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.3.0.2");
 	free(multi);
 	free(self);
 }
@@ -314,24 +254,24 @@ test_member_limit(void **state)
 	for (i = 0; i < IPIFC_MAXMEMBERS; i++) {
 		cs[i] = ipifc_client_new(f->s);
 		assert_non_null(cs[i]);
-		w(f->s, cs[i], "ipifc/0/ctl", "joinmulti 239.1.1.1");
+		w_as(f->s, cs[i], "ipifc/0/ctl", "joinmulti 239.1.1.1");
 	}
 	cs[i] = ipifc_client_new(f->s);
 	multi = rd(f->s, "ipifc/0/multi");
-	err = wfail(f->s, cs[i], "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	err = wfail_as(f->s, cs[i], "ipifc/0/ctl", "joinmulti 239.1.1.1");
 	assert_string_equal(err, "too many memberships");
 	after = rd(f->s, "ipifc/0/multi");
 	assert_string_equal(multi, after);
 	free(after);
 	free(multi);
-	assert_true(file_has(f->s, "ipifc/0/multi", "239.1.1.1 1024 "));
+	assert_true(file_has_start(f->s, "ipifc/0/multi", "239.1.1.1 1024 "));
 	/* a joined client nests further joins without a new membership */
-	w(f->s, cs[0], "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	w_as(f->s, cs[0], "ipifc/0/ctl", "joinmulti 239.1.1.1");
 	heard(1, 0);
 	for (i = 0; i <= IPIFC_MAXMEMBERS; i++)
 		ipifc_client_free(cs[i]);
 	heard(1, 1);
-	assert_false(file_has(f->s, "ipifc/0/multi", "239.1.1.1 "));
+	assert_false(file_has_start(f->s, "ipifc/0/multi", "239.1.1.1 "));
 }
 
 static void
@@ -340,27 +280,27 @@ test_leave_never_joined(void **state)
 	struct fix *f = *state;
 	char *multi, *after;
 
-	w(f->s, NULL, "ipifc/0/ctl", "add 10.0.0.2 /24");
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
+	w(f->s, "ipifc/0/ctl", "add 10.0.0.2 /24");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
 	multi = rd(f->s, "ipifc/0/multi");
 	nadd = nrem = 0;
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.9.9.9");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 10.0.0.7");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti ff0e::1");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.2");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.99");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 fe80::1");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 bogus");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti bogus");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1 x");
-	wfail(f->s, NULL, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.9.9.9");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 10.0.0.7");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti ff0e::1");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.2");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.99");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 fe80::1");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 bogus");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti bogus");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1 x");
+	wfail(f->s, "ipifc/0/ctl", "leavemulti 239.1.2.3");
 	heard(0, 0);
 	after = rd(f->s, "ipifc/0/multi");
 	assert_string_equal(multi, after);
 	free(after);
 	free(multi);
-	w(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
 	heard(0, 1);
 }
 
@@ -375,25 +315,25 @@ test_leave_after_address_gone(void **state)
 	uint8_t m[6];
 
 	mac(m, "01:00:5e:01:02:03");
-	w(f->s, NULL, "ipifc/0/ctl", "add 10.0.0.2 /24");
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
+	w(f->s, "ipifc/0/ctl", "add 10.0.0.2 /24");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
 	heard(1, 0);
-	w(f->s, NULL, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+	w(f->s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
 	/* the membership went with its address */
 	heard(1, 1);
 	assert_memory_equal(lastrem, m, 6);
-	assert_false(file_has(f->s, "ipifc/0/multi", "239.1.2.3 "));
-	assert_false(file_has(f->s, "ipselftab", "239.1.2.3 "));
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
+	assert_false(file_has_start(f->s, "ipifc/0/multi", "239.1.2.3 "));
+	assert_false(file_has_start(f->s, "ipselftab", "239.1.2.3 "));
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
 	/* the same address again is a new address, not the old membership */
-	w(f->s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	w(f->s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
 	heard(1, 1);
 	/* the client can join again, and goes cleanly */
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
-	w(f->s, NULL, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
+	w(f->s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
 	ipifc_client_free(f->c);
 	heard(2, 2);
 }
@@ -404,16 +344,16 @@ test_leave_after_unbind(void **state)
 {
 	struct fix *f = *state;
 
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3");
-	w(f->s, f->c, "ipifc/0/ctl", "joinmulti ff0e::1:2");
-	w(f->s, NULL, "ipifc/0/ctl", "unbind");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3");
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti ff0e::1:2");
+	w(f->s, "ipifc/0/ctl", "unbind");
 	/* every group leaves the link: the two joined and the three implied */
 	heard(2, 5);
-	w(f->s, NULL, "ipifc/clone", "bind ether sim:x");
-	w(f->s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti ff0e::1:2");
-	wfail(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
+	w(f->s, "ipifc/clone", "bind ether sim:x");
+	w(f->s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti ff0e::1:2");
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
 	ipifc_client_free(f->c);
 }
 
@@ -422,23 +362,23 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_v4_same_mac, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_v6_same_mac, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_shares_implied, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_address_groups, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_group_limit, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_member_limit, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_leave_never_joined, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_leave_after_address_gone,
-		    setup, teardown),
+		    setup, teardown_stack),
 		cmocka_unit_test_setup_teardown(test_leave_after_unbind, setup,
-		    teardown),
+		    teardown_stack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,8 +18,7 @@
 #include <unistd.h>
 
 #include "pcap.h"
-
-#define PATHLEN	4096
+#include "util.h"
 
 /* An ARP request who-has 10.0.0.2 tell 10.0.0.1 (RFC 826), 42 bytes. */
 static const uint8_t arp_req[] = {
@@ -34,56 +33,6 @@ static const uint8_t arp_req[] = {
 /* The same frame's reply, shortened: any bytes do for the writer. */
 static const uint8_t short_frame[] = { 0xde, 0xad, 0xbe, 0xef, 0x01 };
 
-/* A fresh file name in $TMPDIR (or /tmp), into path[PATHLEN]. */
-static void
-tmpname(char *path)
-{
-	const char *dir = getenv("TMPDIR");
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	assert_true((size_t)snprintf(path, PATHLEN, "%s/test_pcap.XXXXXX",
-	    dir) < PATHLEN);
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-}
-
-static uint8_t *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-/* The file is little-endian whatever the host. */
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
-static uint16_t
-le16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
-
 static void
 test_pcap_two_frames(void **state)
 {
@@ -93,7 +42,7 @@ test_pcap_two_frames(void **state)
 	size_t len, off;
 
 	(void)state;
-	tmpname(path);
+	tmpname(path, "test_pcap");
 	p = ipifc_pcap_open(path, IPIFC_PCAP_ETHERNET);
 	assert_non_null(p);
 	assert_int_equal(ipifc_pcap_linktype(p), 1);
@@ -140,7 +89,7 @@ test_pcap_raw_linktype(void **state)
 	size_t len;
 
 	(void)state;
-	tmpname(path);
+	tmpname(path, "test_pcap");
 	p = ipifc_pcap_open(path, IPIFC_PCAP_RAW);
 	assert_non_null(p);
 	assert_int_equal(ipifc_pcap_close(p), 0);
@@ -161,7 +110,7 @@ test_pcap_snaplen(void **state)
 	size_t len;
 
 	(void)state;
-	tmpname(path);
+	tmpname(path, "test_pcap");
 	frame = calloc(1, 70000);
 	assert_non_null(frame);
 	p = ipifc_pcap_open(path, IPIFC_PCAP_RAW);
@@ -189,7 +138,7 @@ test_pcap_error_at_close(void **state)
 	size_t len;
 
 	(void)state;
-	tmpname(path);
+	tmpname(path, "test_pcap");
 	p = ipifc_pcap_open(path, IPIFC_PCAP_ETHERNET);
 	assert_non_null(p);
 	ipifc_pcap_write(p, (UINT64_C(1) << 32) * 1000, arp_req,
@@ -237,7 +186,7 @@ test_pcap_tcpdump_reads(void **state)
 		print_message("tcpdump is not installed: skipped\n");
 		skip();
 	}
-	tmpname(path);
+	tmpname(path, "test_pcap");
 	p = ipifc_pcap_open(path, IPIFC_PCAP_ETHERNET);
 	assert_non_null(p);
 	ipifc_pcap_write(p, 1500, arp_req, sizeof(arp_req));

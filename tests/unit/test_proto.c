@@ -15,6 +15,7 @@
 
 #include "ipifc.h"
 #include "wire.h"
+#include "util.h"
 
 #define MAXFRAMES	64
 
@@ -102,15 +103,6 @@ deliver(void *arg, const struct ipifc_datagram *d)
 	return -EPROTONOSUPPORT;
 }
 
-static void
-w(struct ipifc_stack *s, const char *path, const char *text)
-{
-	const char *err = ipifc_write(s, NULL, path, text, NULL, 0);
-
-	if (err != NULL)
-		fail_msg("%s: %s: %s", path, text, err);
-}
-
 static int
 setup(void **state)
 {
@@ -155,12 +147,6 @@ teardown(void **state)
 	return 0;
 }
 
-static void
-ip(const char *s, struct ipifc_ip *a)
-{
-	assert_int_equal(ipifc_ip_parse(s, a), 0);
-}
-
 /* RFC 1122 3.2.2.1: a protocol nobody speaks is answered unreachable. */
 static void
 test_proto_unreachable4(void **state)
@@ -169,7 +155,7 @@ test_proto_unreachable4(void **state)
 	struct ipifc_ip dst;
 	const uint8_t data[] = "hello";
 
-	ip("10.0.0.2", &dst);
+	dst = ip("10.0.0.2");
 	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 253, 0, data,
 	    sizeof(data)), 0);
 	carry(wire);
@@ -186,7 +172,7 @@ test_paramprob6(void **state)
 	struct ipifc_ip dst;
 	const uint8_t data[] = "hello";
 
-	ip("2001:db8::2", &dst);
+	dst = ip("2001:db8::2");
 	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 253, 0, data,
 	    sizeof(data)), 0);
 	carry(wire);
@@ -204,7 +190,7 @@ test_listener_takes_it(void **state)
 	const uint8_t data[] = "hello";
 
 	ends[1].listen = 1;
-	ip("10.0.0.2", &dst);
+	dst = ip("10.0.0.2");
 	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 17, 0, data,
 	    sizeof(data)), 0);
 	carry(wire);
@@ -220,14 +206,14 @@ test_send_errors(void **state)
 	struct ipifc_ip dst, src;
 	const uint8_t data[] = "x";
 
-	ip("192.0.2.1", &dst);
+	dst = ip("192.0.2.1");
 	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 17, 0, data, 1),
 	    -EHOSTUNREACH);
-	ip("2001:db8::2", &dst);
-	ip("10.0.0.1", &src);
+	dst = ip("2001:db8::2");
+	src = ip("10.0.0.1");
 	assert_int_equal(ipifc_send(wire->s[0], &src, &dst, 17, 0, data, 1),
 	    -EINVAL);
-	ip("2001:db8::2", &dst);
+	dst = ip("2001:db8::2");
 	assert_int_equal(ipifc_ping(wire->s[0], &dst, 1, 1, 70000),
 	    -EMSGSIZE);
 }
@@ -252,8 +238,8 @@ echo_frame_opts(uint8_t *f, const uint8_t *dstmac, const char *src,
 	memset(&h, 0, sizeof(h));
 	h.ttl = 64;
 	h.proto = 1;
-	ip(src, &h.src);
-	ip(dst, &h.dst);
+	h.src = ip(src);
+	h.dst = ip(dst);
 	h.plen = (size_t)n;
 	h.opts = opts;
 	h.optlen = optlen;
@@ -380,7 +366,7 @@ send6(struct wire *wire, int nxt, const uint8_t *p, size_t len)
 
 	ends[0].got_proto = 0;
 	ends[0].got_type = ends[0].got_code = -1;
-	ip("2001:db8::2", &dst);
+	dst = ip("2001:db8::2");
 	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, nxt, 0, p, len),
 	    0);
 	carry(wire);
@@ -465,8 +451,8 @@ test_older_querier(void **state)
 	memset(&h6, 0, sizeof(h6));
 	h6.nxt = 0;
 	h6.hlim = 1;
-	ip("fe80::77", &h6.src);
-	ip("ff02::1", &h6.dst);
+	h6.src = ip("fe80::77");
+	h6.dst = ip("ff02::1");
 	ipifc_eth_build(f, 14, allnodes_mac, from, 0x86dd);
 	ipifc_ip6_hbh_ra_build(f + 54, 8, 58, 0);
 	n = ipifc_mld_query_build(f + 62, 64, &h6.src, &h6.dst, &q);
@@ -488,8 +474,8 @@ test_older_querier(void **state)
 	memset(&h4, 0, sizeof(h4));
 	h4.ttl = 1;
 	h4.proto = 2;
-	ip("10.0.0.77", &h4.src);
-	ip("224.0.0.1", &h4.dst);
+	h4.src = ip("10.0.0.77");
+	h4.dst = ip("224.0.0.1");
 	ipifc_ip4_ra_build(ra, sizeof(ra));
 	h4.opts = ra;
 	h4.optlen = 4;

@@ -16,15 +16,7 @@
 #include <string.h>
 
 #include "core.h"
-
-static struct ipifc_ip
-ip(const char *s)
-{
-	struct ipifc_ip a;
-
-	assert_int_equal(ipifc_ip_parse(s, &a), 0);
-	return a;
-}
+#include "util.h"
 
 static struct ipifc_route
 mkroute(const char *dst, int plen, const char *src, int splen)
@@ -374,10 +366,7 @@ static uint32_t rngstate = 0x2545f491;
 static uint32_t
 rnd(void)
 {
-	rngstate ^= rngstate << 13;
-	rngstate ^= rngstate >> 17;
-	rngstate ^= rngstate << 5;
-	return rngstate;
+	return xorshift32(&rngstate);
 }
 
 /* Bit by bit, independent of the table's own helpers. */

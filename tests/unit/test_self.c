@@ -16,46 +16,7 @@
 #include <string.h>
 
 #include "core.h"
-
-static struct ipifc_ip
-ip(const char *s)
-{
-	struct ipifc_ip a;
-
-	assert_int_equal(ipifc_ip_parse(s, &a), 0);
-	return a;
-}
-
-static void
-w(struct ipifc_stack *s, const char *path, const char *text)
-{
-	const char *err = ipifc_write(s, NULL, path, text, NULL, 0);
-
-	if (err != NULL)
-		fail_msg("write %s \"%s\": %s", path, text, err);
-}
-
-static int
-file_has(struct ipifc_stack *s, const char *path, const char *line)
-{
-	const char *err;
-	char *t = ipifc_read(s, path, &err), *p;
-	size_t n = strlen(line);
-	int found = 0;
-
-	if (t == NULL)
-		fail_msg("read %s: %s", path, err);
-	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, line, n) == 0 && p[n] == '\n') {
-			found = 1;
-			break;
-		}
-	}
-	free(t);
-	return found;
-}
+#include "util.h"
 
 static struct ipifc_lifc *
 lifc(struct ipifc_stack *s, const char *a)
@@ -88,7 +49,7 @@ forme(struct ipifc_stack *s, const char *a)
 }
 
 struct fix {
-	struct ipifc_stack *s;
+	struct ipifc_stack *s;		/* first, for teardown_stack() */
 	struct ipifc_lifc *l1, *l2;
 };
 
@@ -96,13 +57,9 @@ struct fix {
 static int
 setup(void **state)
 {
-	struct ipifc_stack_config cfg;
 	static struct fix f;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.id = 1;
-	f.s = ipifc_stack_new(&cfg);
-	assert_non_null(f.s);
+	f.s = mkstack(1, 0);
 	w(f.s, "ipifc/clone", "bind ether sim:x");
 	w(f.s, "ipifc/0/ctl", "add 10.0.0.1 /24");
 	w(f.s, "ipifc/0/ctl", "add 10.0.0.2 /24");
@@ -111,15 +68,6 @@ setup(void **state)
 	f.l1 = lifc(f.s, "10.0.0.1");
 	f.l2 = lifc(f.s, "10.1.0.1");
 	*state = &f;
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	struct fix *f = *state;
-
-	ipifc_stack_free(f->s);
 	return 0;
 }
 
@@ -381,23 +329,23 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_ref_same_lifc, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_two_links_type, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_shared_by_addresses, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_remove_all, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_ipforme_answers, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_ipforme_many, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_acceptall_v4, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_acceptall_both, setup,
-		    teardown),
+		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_acceptall_only_unspec_local,
-		    setup, teardown),
+		    setup, teardown_stack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

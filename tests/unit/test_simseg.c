@@ -23,8 +23,7 @@
 
 #include "pcap.h"
 #include "simseg.h"
-
-#define PATHLEN	4096
+#include "util.h"
 
 #define MAXGOT	64
 
@@ -371,49 +370,6 @@ test_simseg_open_close(void **state)
 	assert_int_equal(ipifc_simnet_free(n), 0);
 }
 
-/* A fresh file name in $TMPDIR (or /tmp), into path[PATHLEN]. */
-static void
-tmpname(char *path)
-{
-	const char *dir = getenv("TMPDIR");
-	int fd;
-
-	if (dir == NULL || *dir == '\0')
-		dir = "/tmp";
-	assert_true((size_t)snprintf(path, PATHLEN, "%s/test_simseg.XXXXXX",
-	    dir) < PATHLEN);
-	fd = mkstemp(path);
-	assert_true(fd >= 0);
-	close(fd);
-}
-
-static uint8_t *
-slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	uint8_t *buf;
-	long n;
-
-	assert_non_null(f);
-	assert_int_equal(fseek(f, 0, SEEK_END), 0);
-	n = ftell(f);
-	assert_true(n >= 0);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
-
-static uint32_t
-le32(const uint8_t *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
-
 static void
 test_simseg_capture(void **state)
 {
@@ -425,7 +381,7 @@ test_simseg_capture(void **state)
 	size_t len;
 
 	(void)state;
-	tmpname(path);
+	tmpname(path, "test_simseg");
 	fake_init(&a, n);
 	fake_init(&b, n);
 	/* a capture may come first: it makes the segment, of no kind yet */

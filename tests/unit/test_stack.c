@@ -16,91 +16,7 @@
 #include <string.h>
 
 #include "core.h"
-
-static struct ipifc_ip
-ip(const char *s)
-{
-	struct ipifc_ip a;
-
-	assert_int_equal(ipifc_ip_parse(s, &a), 0);
-	return a;
-}
-
-static struct ipifc_stack *
-mkstack(uint32_t id, uint64_t now)
-{
-	struct ipifc_stack_config cfg;
-	struct ipifc_stack *s;
-
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.id = id;
-	cfg.now = now;
-	s = ipifc_stack_new(&cfg);
-	assert_non_null(s);
-	return s;
-}
-
-/* A write that must succeed. */
-static void
-w(struct ipifc_stack *s, struct ipifc_client *c, const char *path,
-    const char *text)
-{
-	const char *err = ipifc_write(s, c, path, text, NULL, 0);
-
-	if (err != NULL)
-		fail_msg("write %s \"%s\": %s", path, text, err);
-}
-
-static char *
-rd(struct ipifc_stack *s, const char *path)
-{
-	const char *err;
-	char *t = ipifc_read(s, path, &err);
-
-	if (t == NULL)
-		fail_msg("read %s: %s", path, err);
-	return t;
-}
-
-/* Does the file hold this exact line? */
-static int
-file_has(struct ipifc_stack *s, const char *path, const char *line)
-{
-	char *t = rd(s, path), *p;
-	size_t n = strlen(line);
-	int found = 0;
-
-	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, line, n) == 0 && p[n] == '\n') {
-			found = 1;
-			break;
-		}
-	}
-	free(t);
-	return found;
-}
-
-/* Does some line of the file begin with this word? */
-static int
-file_has_word(struct ipifc_stack *s, const char *path, const char *word)
-{
-	char *t = rd(s, path), *p;
-	size_t n = strlen(word);
-	int found = 0;
-
-	for (p = t; p != NULL && *p != '\0'; p = strchr(p, '\n')) {
-		if (*p == '\n')
-			p++;
-		if (strncmp(p, word, n) == 0 && (p[n] == ' ' || p[n] == '\n')) {
-			found = 1;
-			break;
-		}
-	}
-	free(t);
-	return found;
-}
+#include "util.h"
 
 /* ---- creation and the clock ---- */
 
@@ -147,7 +63,7 @@ test_clock_backwards_keeps_timers(void **state)
 	struct ipifc_stack *s = mkstack(1, 0);
 
 	(void)state;
-	w(s, NULL, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/clone", "bind ether sim:x");
 	ipifc_advance(s, 500);
 	/* going back does not rewind the DAD timer or fire it */
 	ipifc_advance(s, 100);
@@ -166,13 +82,13 @@ test_next_deadline(void **state)
 	(void)state;
 	assert_true(ipifc_next_deadline(s) == UINT64_MAX);
 	/* a loopback has no DAD and no lifetimes */
-	w(s, NULL, "ipifc/clone", "bind loopback lo");
-	w(s, NULL, "ipifc/0/ctl", "add 127.0.0.1 /8");
-	w(s, NULL, "ipifc/0/ctl", "add ::1 /128");
+	w(s, "ipifc/clone", "bind loopback lo");
+	w(s, "ipifc/0/ctl", "add 127.0.0.1 /8");
+	w(s, "ipifc/0/ctl", "add ::1 /128");
 	assert_true(ipifc_next_deadline(s) == UINT64_MAX);
 
 	/* ether: the link-local is tentative for RetransTimer */
-	w(s, NULL, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/clone", "bind ether sim:x");
 	assert_true(file_has(s, "ipifc/1/status",
 	    "fe80::ff:fe00:101 /64 fe80:: infinite infinite tentative o"));
 	/* DAD ends at 1000; the MLD report's repeat (RFC 3810 6.1) is due
@@ -188,7 +104,7 @@ test_next_deadline(void **state)
 
 	/* lifetimes: DAD first, then preferred expiry, then valid expiry */
 	ipifc_advance(s, 3000);
-	w(s, NULL, "ipifc/1/ctl", "add6 2001:db8:1:: 64 1 1 100 50");
+	w(s, "ipifc/1/ctl", "add6 2001:db8:1:: 64 1 1 100 50");
 	assert_true(ipifc_next_deadline(s) == 4000);
 	ipifc_advance(s, 4000);
 	assert_true(ipifc_next_deadline(s) == 3000 + 50000);
@@ -243,7 +159,7 @@ test_subscribe_events(void **state)
 	(void)state;
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(ipifc_subscribe(s, record, &r), 0);
-	w(s, NULL, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/clone", "bind ether sim:x");
 	assert_true(r.n >= 3);
 	assert_int_equal(r.ev[0].type, IPIFC_EV_IFC_ATTACH);
 	assert_int_equal(r.ev[0].ifc, 0);
@@ -260,7 +176,7 @@ test_subscribe_events(void **state)
 	assert_int_equal(r.ev[2].plen, 64);
 
 	n = r.n;
-	w(s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
 	i = find_event(&r, n, IPIFC_EV_ADDR_NEW);
 	assert_int_equal(i, n);		/* the address before what it implies */
 	assert_true(ipifc_ip_eq(&r.ev[i].addr, &a));
@@ -279,9 +195,9 @@ test_subscribe_events(void **state)
 	/* after unsubscribe: nothing more */
 	ipifc_unsubscribe(s, record, &r);
 	n = r.n;
-	w(s, NULL, "ipifc/0/ctl", "remove 10.0.0.1 /24");
-	w(s, NULL, "ipifc/0/ctl", "down");
-	w(s, NULL, "ipifc/0/ctl", "unbind");
+	w(s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+	w(s, "ipifc/0/ctl", "down");
+	w(s, "ipifc/0/ctl", "unbind");
 	assert_int_equal(r.n, n);
 	ipifc_stack_free(s);
 }
@@ -298,7 +214,7 @@ test_subscribe_two(void **state)
 	memset(&r2, 0, sizeof(r2));
 	assert_int_equal(ipifc_subscribe(s, record, &r1), 0);
 	assert_int_equal(ipifc_subscribe(s, record, &r2), 0);
-	w(s, NULL, "ipifc/clone", "bind pkt sim:x");
+	w(s, "ipifc/clone", "bind pkt sim:x");
 	assert_true(r1.n > 0);
 	assert_int_equal(r1.n, r2.n);
 	assert_memory_equal(r1.ev, r2.ev, (size_t)r1.n * sizeof(r1.ev[0]));
@@ -310,7 +226,7 @@ test_subscribe_two(void **state)
 	ipifc_unsubscribe(s, record, NULL);
 	n1 = r1.n;
 	n2 = r2.n;
-	w(s, NULL, "ipifc/0/ctl", "mtu 1400");
+	w(s, "ipifc/0/ctl", "mtu 1400");
 	assert_int_equal(r1.n, n1);
 	assert_int_equal(r2.n, n2 + 1);
 	assert_int_equal(r2.ev[n2].type, IPIFC_EV_IFC_MTU);
@@ -331,7 +247,7 @@ test_subscriber_limit(void **state)
 		assert_int_equal(ipifc_subscribe(s, record, &r[i]), 0);
 	assert_int_equal(ipifc_subscribe(s, record, &r[IPIFC_MAXSUBS]),
 	    -ENOSPC);
-	w(s, NULL, "ipifc/clone", "bind loopback lo");
+	w(s, "ipifc/clone", "bind loopback lo");
 	for (i = 0; i < IPIFC_MAXSUBS; i++)
 		assert_true(r[i].n > 0);
 	assert_int_equal(r[IPIFC_MAXSUBS].n, 0);
@@ -340,7 +256,7 @@ test_subscriber_limit(void **state)
 	ipifc_unsubscribe(s, record, &r[3]);
 	assert_int_equal(ipifc_subscribe(s, record, &r[IPIFC_MAXSUBS]), 0);
 	assert_int_equal(ipifc_subscribe(s, record, &r[3]), -ENOSPC);
-	w(s, NULL, "ipifc/0/ctl", "down");
+	w(s, "ipifc/0/ctl", "down");
 	assert_int_equal(r[IPIFC_MAXSUBS].n, 1);
 	ipifc_stack_free(s);
 }
@@ -356,8 +272,8 @@ test_free_silent(void **state)
 	(void)state;
 	memset(&r, 0, sizeof(r));
 	assert_int_equal(ipifc_subscribe(s, record, &r), 0);
-	w(s, NULL, "ipifc/clone", "bind ether sim:x");
-	w(s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
 	n = r.n;
 	ipifc_stack_free(s);
 	assert_int_equal(r.n, n);
@@ -544,9 +460,9 @@ test_event_fmt_live(void **state)
 
 	(void)state;
 	memset(&b, 0, sizeof(b));
-	w(s, NULL, "ipifc/clone", "bind pkt sim:x");
+	w(s, "ipifc/clone", "bind pkt sim:x");
 	assert_int_equal(ipifc_subscribe(s, format_all, &b), 0);
-	w(s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
 	assert_non_null(b.p);
 	assert_string_equal(b.p,
 	    "addr new 10.0.0.1 /24 ifc 0\n"
@@ -568,8 +484,8 @@ mkether(void)
 {
 	struct ipifc_stack *s = mkstack(1, 0);
 
-	w(s, NULL, "ipifc/clone", "bind ether sim:x");
-	w(s, NULL, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
 	return s;
 }
 
@@ -585,16 +501,16 @@ test_clients_share_group(void **state)
 	c2 = ipifc_client_new(s);
 	assert_non_null(c1);
 	assert_non_null(c2);
-	w(s, c1, "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	w_as(s, c1, "ipifc/0/ctl", "joinmulti 239.1.1.1");
 	assert_true(file_has(s, "ipifc/0/multi",
 	    "239.1.1.1 1 01:00:5e:01:01:01 1"));
-	w(s, c2, "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	w_as(s, c2, "ipifc/0/ctl", "joinmulti 239.1.1.1");
 	assert_true(file_has(s, "ipifc/0/multi",
 	    "239.1.1.1 2 01:00:5e:01:01:01 1"));
 	/* one local address links the entry, whatever the listeners */
 	assert_true(file_has(s, "ipselftab", "239.1.1.1 1 4m"));
 
-	w(s, c1, "ipifc/0/ctl", "leavemulti 239.1.1.1");
+	w_as(s, c1, "ipifc/0/ctl", "leavemulti 239.1.1.1");
 	assert_true(file_has(s, "ipifc/0/multi",
 	    "239.1.1.1 1 01:00:5e:01:01:01 1"));
 	assert_true(file_has(s, "ipselftab", "239.1.1.1 1 4m"));
@@ -624,7 +540,7 @@ test_client_leave_other(void **state)
 	(void)state;
 	c1 = ipifc_client_new(s);
 	c2 = ipifc_client_new(s);
-	w(s, c2, "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	w_as(s, c2, "ipifc/0/ctl", "joinmulti 239.1.1.1");
 	before = rd(s, "ipifc/0/multi");
 	err = ipifc_write(s, c1, "ipifc/0/ctl", "leavemulti 239.1.1.1", NULL,
 	    0);
@@ -645,13 +561,13 @@ test_client_leave_other(void **state)
 	free(before);
 
 	/* a client's joins nest */
-	w(s, c1, "ipifc/0/ctl", "joinmulti 239.1.1.1");
-	w(s, c1, "ipifc/0/ctl", "joinmulti 239.1.1.1");
-	w(s, c1, "ipifc/0/ctl", "leavemulti 239.1.1.1");
+	w_as(s, c1, "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	w_as(s, c1, "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	w_as(s, c1, "ipifc/0/ctl", "leavemulti 239.1.1.1");
 	ipifc_client_free(c2);
 	assert_true(file_has(s, "ipifc/0/multi",
 	    "239.1.1.1 1 01:00:5e:01:01:01 1"));
-	w(s, c1, "ipifc/0/ctl", "leavemulti 239.1.1.1");
+	w_as(s, c1, "ipifc/0/ctl", "leavemulti 239.1.1.1");
 	assert_false(file_has_word(s, "ipifc/0/multi", "239.1.1.1"));
 	assert_non_null(ipifc_write(s, c1, "ipifc/0/ctl",
 	    "leavemulti 239.1.1.1", NULL, 0));
@@ -669,10 +585,10 @@ test_client_route_tag(void **state)
 	(void)state;
 	c1 = ipifc_client_new(s);
 	c2 = ipifc_client_new(s);
-	w(s, c1, "iproute", "tag abc");
-	w(s, c1, "iproute", "add 192.168.0.0 /16 10.0.0.254");
-	w(s, c2, "iproute", "add 172.16.0.0 /12 10.0.0.253");
-	w(s, NULL, "iproute", "add 198.51.100.0 /24 10.0.0.252");
+	w_as(s, c1, "iproute", "tag abc");
+	w_as(s, c1, "iproute", "add 192.168.0.0 /16 10.0.0.254");
+	w_as(s, c2, "iproute", "add 172.16.0.0 /12 10.0.0.253");
+	w(s, "iproute", "add 198.51.100.0 /24 10.0.0.252");
 	assert_true(file_has(s, "iproute",
 	    "192.168.0.0 /16 0.0.0.0 /0 10.0.0.254 4 abc 0"));
 	assert_true(file_has(s, "iproute",
@@ -681,20 +597,20 @@ test_client_route_tag(void **state)
 	    "198.51.100.0 /24 0.0.0.0 /0 10.0.0.252 4 none 0"));
 
 	/* the tag is the client's, not the stack's */
-	w(s, c2, "iproute", "tag other");
-	w(s, c1, "iproute", "add 203.0.113.0 /24 10.0.0.254");
+	w_as(s, c2, "iproute", "tag other");
+	w_as(s, c1, "iproute", "add 203.0.113.0 /24 10.0.0.254");
 	assert_true(file_has(s, "iproute",
 	    "203.0.113.0 /24 0.0.0.0 /0 10.0.0.254 4 abc 0"));
 	/* no client may take the addresses' tag, nor tag without being one */
 	assert_non_null(ipifc_write(s, c1, "iproute", "tag ifc", NULL, 0));
 	assert_non_null(ipifc_write(s, NULL, "iproute", "tag xyz", NULL, 0));
 	assert_non_null(ipifc_write(s, c1, "iproute", "tag a/b", NULL, 0));
-	w(s, c1, "iproute", "add 10.9.0.0 /16 10.0.0.254");
+	w_as(s, c1, "iproute", "add 10.9.0.0 /16 10.0.0.254");
 	assert_true(file_has(s, "iproute",
 	    "10.9.0.0 /16 0.0.0.0 /0 10.0.0.254 4 abc 0"));
 
 	/* flush by tag takes exactly the client's routes */
-	w(s, NULL, "iproute", "flush abc");
+	w(s, "iproute", "flush abc");
 	assert_false(file_has_word(s, "iproute", "192.168.0.0"));
 	assert_false(file_has_word(s, "iproute", "203.0.113.0"));
 	assert_true(file_has_word(s, "iproute", "172.16.0.0"));
@@ -713,18 +629,18 @@ test_free_with_clients(void **state)
 	int i;
 
 	(void)state;
-	w(s, NULL, "ipifc/clone", "bind ether sim:y");
-	w(s, NULL, "ipifc/1/ctl", "add 10.1.0.1 /24");
+	w(s, "ipifc/clone", "bind ether sim:y");
+	w(s, "ipifc/1/ctl", "add 10.1.0.1 /24");
 	for (i = 0; i < 4; i++) {
 		c[i] = ipifc_client_new(s);
 		assert_non_null(c[i]);
 		snprintf(g, sizeof(g), "joinmulti 239.1.1.%d", i);
-		w(s, c[i], "ipifc/0/ctl", g);
-		w(s, c[i], "ipifc/1/ctl", g);
-		w(s, c[i], "ipifc/0/ctl", "joinmulti ff05::1:3");
+		w_as(s, c[i], "ipifc/0/ctl", g);
+		w_as(s, c[i], "ipifc/1/ctl", g);
+		w_as(s, c[i], "ipifc/0/ctl", "joinmulti ff05::1:3");
 	}
-	w(s, c[0], "iproute", "tag c0");
-	w(s, c[0], "iproute", "add 192.168.0.0 /16 10.0.0.254");
+	w_as(s, c[0], "iproute", "tag c0");
+	w_as(s, c[0], "iproute", "add 192.168.0.0 /16 10.0.0.254");
 	ipifc_client_free(c[2]);
 	ipifc_stack_free(s);
 }

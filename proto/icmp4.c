@@ -64,13 +64,15 @@ static void
 icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, const struct ipifc_icmp *m)
 {
-	uint8_t buf[IPIFC_MAXPKT];
+	uint8_t *buf;
 	int n;
 
-	if ((n = ipifc_icmp4_build(buf, sizeof(buf), m)) < 0)
+	if ((buf = ipifc_scratch_get(ifc->stack)) == NULL)
 		return;
-	ipifc_ip4_output(ifc->stack, src, dst, IPIFC_PROTO_ICMP, 0, buf,
-	    (size_t)n, NULL);
+	if ((n = ipifc_icmp4_build(buf, IPIFC_MAXPKT, m)) >= 0)
+		ipifc_ip4_output(ifc->stack, src, dst, IPIFC_PROTO_ICMP, 0,
+		    buf, (size_t)n, NULL);
+	ipifc_scratch_put(ifc->stack);
 }
 
 void

@@ -63,7 +63,7 @@ echo_reply(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	struct ipifc_icmp r = *m;
 	struct ipifc_lifc *l;
 	struct ipifc_ip src;
-	uint8_t buf[IPIFC_MAXPKT];
+	uint8_t *buf;
 	int n;
 
 	if (ipifc_ip_isunspec(&h->src))
@@ -77,10 +77,12 @@ echo_reply(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		return;
 	r.type = IPIFC_ICMP6_ECHOREPLY;
 	r.code = 0;
-	if ((n = ipifc_icmp6_build(buf, sizeof(buf), &src, &h->src, &r)) < 0)
+	if ((buf = ipifc_scratch_get(s)) == NULL)
 		return;
-	ipifc_ip6_output(s, &src, &h->src, IPIFC_PROTO_ICMP6, 0, buf,
-	    (size_t)n, ipifc_ip_islinklocal(&h->src) ? ifc : NULL);
+	if ((n = ipifc_icmp6_build(buf, IPIFC_MAXPKT, &src, &h->src, &r)) >= 0)
+		ipifc_ip6_output(s, &src, &h->src, IPIFC_PROTO_ICMP6, 0, buf,
+		    (size_t)n, ipifc_ip_islinklocal(&h->src) ? ifc : NULL);
+	ipifc_scratch_put(s);
 }
 
 void

@@ -52,19 +52,15 @@ ipifc_send(struct ipifc_stack *s, const struct ipifc_ip *src,
 	return ipifc_ip6_output(s, src, dst, proto, ttl, payload, len, NULL);
 }
 
-int
-ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
-    uint16_t seq, size_t datalen)
+static int
+ping_in(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
+    uint16_t seq, size_t datalen, uint8_t *buf)
 {
 	struct ipifc_icmp m;
 	struct ipifc_lifc *l;
-	uint8_t buf[IPIFC_MAXPKT];
 	size_t i;
 	int n, v4 = ipifc_ip_isv4(dst);
 
-	/* the largest datagram: 65535 bytes with its IPv4 and ICMP headers */
-	if (datalen > IPIFC_MAXPKT - IPIFC_IP4_HLEN - IPIFC_ICMP_HLEN)
-		return -EMSGSIZE;
 	/* the data where the message will hold it: the builders allow that */
 	for (i = 0; i < datalen; i++)
 		buf[IPIFC_ICMP_HLEN + i] = (uint8_t)i;	/* ping(8)'s pattern */
@@ -75,7 +71,7 @@ ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
 	m.data = buf + IPIFC_ICMP_HLEN;
 	m.dlen = datalen;
 	if (v4) {
-		if ((n = ipifc_icmp4_build(buf, sizeof(buf), &m)) < 0)
+		if ((n = ipifc_icmp4_build(buf, IPIFC_MAXPKT, &m)) < 0)
 			return n;
 		return ipifc_ip4_output(s, NULL, dst, IPIFC_PROTO_ICMP, 0, buf,
 		    (size_t)n, NULL);
@@ -83,8 +79,25 @@ ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
 	/* ICMPv6 checksums cover the source: choose it first */
 	if ((l = ipifc_srcsel(s, dst, NULL)) == NULL)
 		return -EADDRNOTAVAIL;
-	if ((n = ipifc_icmp6_build(buf, sizeof(buf), &l->local, dst, &m)) < 0)
+	if ((n = ipifc_icmp6_build(buf, IPIFC_MAXPKT, &l->local, dst, &m)) < 0)
 		return n;
 	return ipifc_ip6_output(s, &l->local, dst, IPIFC_PROTO_ICMP6, 0, buf,
 	    (size_t)n, NULL);
+}
+
+int
+ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
+    uint16_t seq, size_t datalen)
+{
+	uint8_t *buf;
+	int rc;
+
+	/* the largest datagram: 65535 bytes with its IPv4 and ICMP headers */
+	if (datalen > IPIFC_MAXPKT - IPIFC_IP4_HLEN - IPIFC_ICMP_HLEN)
+		return -EMSGSIZE;
+	if ((buf = ipifc_scratch_get(s)) == NULL)
+		return -ENOBUFS;
+	rc = ping_in(s, dst, id, seq, datalen, buf);
+	ipifc_scratch_put(s);
+	return rc;
 }

@@ -67,17 +67,16 @@ ip4_emit(struct ipifc_ifc *ifc, uint8_t *pkt, size_t len,
 	return 0;
 }
 
-int
-ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+static int
+ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len, struct ipifc_ifc *oif)
+    size_t len, struct ipifc_ifc *oif, uint8_t *pkt)
 {
 	struct ipifc_route *r;
 	struct ipifc_lifc *l;
 	struct ipifc_ifc *ifc;
 	struct ipifc_ip4 h;
 	struct ipifc_ip nexthop, from;
-	uint8_t pkt[IPIFC_MAXPKT];
 	int n;
 
 	if (len > IPIFC_MAXPKT - IPIFC_IP4_HLEN)
@@ -109,7 +108,7 @@ ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	h.src = from;
 	h.dst = *dst;
 	h.plen = len;
-	if ((n = ipifc_ip4_build(pkt, sizeof(pkt), &h)) < 0)
+	if ((n = ipifc_ip4_build(pkt, IPIFC_MAXPKT, &h)) < 0)
 		return n;
 	memcpy(pkt + n, payload, len);
 	/* to ourselves: straight back in, as through a loopback */
@@ -120,15 +119,29 @@ ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	return ip4_emit(ifc, pkt, (size_t)n + len, &nexthop);
 }
 
+int
+ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
+    size_t len, struct ipifc_ifc *oif)
+{
+	uint8_t *pkt;
+	int rc;
+
+	if ((pkt = ipifc_scratch_get(s)) == NULL)
+		return -ENOBUFS;
+	rc = ip4_output(s, src, dst, proto, ttl, payload, len, oif, pkt);
+	ipifc_scratch_put(s);
+	return rc;
+}
+
 static void
-ip4_forward(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
-    size_t len)
+ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
+    size_t len, uint8_t *copy)
 {
 	struct ipifc_stack *s = in->stack;
 	struct ipifc_route *r;
 	struct ipifc_ifc *out;
 	struct ipifc_ip nexthop;
-	uint8_t copy[IPIFC_MAXPKT];
 	uint32_t sum;
 
 	if (!canforward(&h->src) || !canforward(&h->dst)) {
@@ -166,6 +179,18 @@ ip4_forward(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 		return;
 	}
 	ip4_emit(out, copy, len, &nexthop);
+}
+
+static void
+ip4_forward(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
+    size_t len)
+{
+	uint8_t *copy;
+
+	if ((copy = ipifc_scratch_get(in->stack)) == NULL)
+		return;
+	ip4_forward_in(in, h, pkt, len, copy);
+	ipifc_scratch_put(in->stack);
 }
 
 int

@@ -64,25 +64,27 @@ ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int nxt, int hlim, const uint8_t *payload,
     size_t len)
 {
-	uint8_t pkt[IPIFC_MAXPKT];
+	uint8_t *pkt;
 	int n;
 
+	if ((pkt = ipifc_scratch_get(ifc->stack)) == NULL)
+		return -ENOBUFS;
 	if ((n = ip6_pack(ifc, src, dst, nxt, hlim, payload, len, pkt,
-	    sizeof(pkt))) < 0)
-		return n;
-	return ip6_emit(ifc, pkt, n, dst);
+	    IPIFC_MAXPKT)) >= 0)
+		n = ip6_emit(ifc, pkt, n, dst);
+	ipifc_scratch_put(ifc->stack);
+	return n;
 }
 
-int
-ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+static int
+ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int nxt, int hlim, const uint8_t *payload,
-    size_t len, struct ipifc_ifc *oif)
+    size_t len, struct ipifc_ifc *oif, uint8_t *pkt)
 {
 	struct ipifc_route *r;
 	struct ipifc_lifc *l;
 	struct ipifc_ifc *ifc;
 	struct ipifc_ip from, nexthop;
-	uint8_t pkt[IPIFC_MAXPKT];
 	int n;
 
 	if (src != NULL)
@@ -103,7 +105,7 @@ ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	else
 		return -EHOSTUNREACH;
 	if ((n = ip6_pack(ifc, &from, dst, nxt, hlim, payload, len, pkt,
-	    sizeof(pkt))) < 0)
+	    IPIFC_MAXPKT)) < 0)
 		return n;
 	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
 		/* to ourselves: straight back in */
@@ -117,15 +119,29 @@ ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	return ip6_emit(ifc, pkt, n, &nexthop);
 }
 
+int
+ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int nxt, int hlim, const uint8_t *payload,
+    size_t len, struct ipifc_ifc *oif)
+{
+	uint8_t *pkt;
+	int rc;
+
+	if ((pkt = ipifc_scratch_get(s)) == NULL)
+		return -ENOBUFS;
+	rc = ip6_output(s, src, dst, nxt, hlim, payload, len, oif, pkt);
+	ipifc_scratch_put(s);
+	return rc;
+}
+
 static void
-ip6_forward(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
-    const uint8_t *pkt, size_t len)
+ip6_forward_in(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
+    const uint8_t *pkt, size_t len, uint8_t *copy)
 {
 	struct ipifc_stack *s = in->stack;
 	struct ipifc_route *r;
 	struct ipifc_ifc *out;
 	struct ipifc_ip nexthop;
-	uint8_t copy[IPIFC_MAXPKT];
 
 	if (!canforward6(&h->src) || !canforward6(&h->dst) ||
 	    ipifc_ip_ismulti(&h->dst)) {
@@ -156,6 +172,18 @@ ip6_forward(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
 	memcpy(copy, pkt, len);
 	copy[7]--;		/* the hop limit; IPv6 has no header checksum */
 	out->m->bwrite(out, copy, len, &nexthop);
+}
+
+static void
+ip6_forward(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
+    const uint8_t *pkt, size_t len)
+{
+	uint8_t *copy;
+
+	if ((copy = ipifc_scratch_get(in->stack)) == NULL)
+		return;
+	ip6_forward_in(in, h, pkt, len, copy);
+	ipifc_scratch_put(in->stack);
 }
 
 /* What the extension headers ask of us (RFC 8200 4.2, 4.4). */

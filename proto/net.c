@@ -15,9 +15,39 @@ static const struct ipifc_medium *const mediums[] = {
 	NULL,
 };
 
+uint8_t *
+ipifc_scratch_get(struct ipifc_stack *s)
+{
+	struct ipifc_proto *p = proto_of(s);
+	uint8_t **b;
+
+	if (p->nscratch == IPIFC_SCRATCH) {
+		p->drops_scratch++;
+		return NULL;
+	}
+	b = &p->scratch[p->nscratch];
+	if (*b == NULL && (*b = malloc(IPIFC_MAXPKT)) == NULL) {
+		p->drops_scratch++;
+		return NULL;
+	}
+	p->nscratch++;
+	return *b;
+}
+
+void
+ipifc_scratch_put(struct ipifc_stack *s)
+{
+	proto_of(s)->nscratch--;
+}
+
 static void
 proto_free(struct ipifc_stack *s)
 {
+	struct ipifc_proto *p = s->proto;
+	int i;
+
+	for (i = 0; i < IPIFC_SCRATCH; i++)
+		free(p->scratch[i]);
 	ipifc_reasm_free(s);
 	free(s->proto);
 	s->proto = NULL;
@@ -61,7 +91,7 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 
 	ipifc_buf_printf(b, "noforward %llu\nicmpratelimit %llu\n"
 	    "icmpbad %llu\nreassembly %llu\nfrag6 %llu\ntentative %llu\n"
-	    "ndbad %llu\nbadheader %llu\nmartian %llu\n",
+	    "ndbad %llu\nbadheader %llu\nmartian %llu\nnobuffer %llu\n",
 	    (unsigned long long)p->drops_noforward,
 	    (unsigned long long)p->drops_icmprate,
 	    (unsigned long long)p->drops_icmp,
@@ -70,7 +100,8 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	    (unsigned long long)p->drops_tentative,
 	    (unsigned long long)p->drops_nd,
 	    (unsigned long long)p->drops_hdr,
-	    (unsigned long long)p->drops_martian);
+	    (unsigned long long)p->drops_martian,
+	    (unsigned long long)p->drops_scratch);
 }
 
 static const struct ipifc_hooks hooks = {

@@ -32,6 +32,7 @@ struct ipifc_reasm {
 
 #define IPIFC_MPENDING	16	/* state changes awaiting their repeat */
 #define IPIFC_ICMPBUCKETS	64	/* per-destination ICMP error buckets */
+#define IPIFC_SCRATCH	16	/* packet buffers in use at once (nesting) */
 
 struct ipifc_bucket {
 	uint64_t tokens;
@@ -52,6 +53,8 @@ struct ipifc_proto {
 	struct ipifc_bucket icmpdst[IPIFC_ICMPBUCKETS];	/* error rate limits */
 	struct ipifc_bucket icmp4all, icmp6all;
 	int	loopdepth;		/* loopback recursion */
+	uint8_t	*scratch[IPIFC_SCRATCH];	/* IPIFC_MAXPKT each, made on use */
+	int	nscratch;		/* in use, a stack */
 	struct ipifc_reasm reasm[IPIFC_MAXREASM];
 	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
 	uint64_t igmp_due[IPIFC_MAXIFC];
@@ -62,8 +65,16 @@ struct ipifc_proto {
 	/* drops by reason, shown in the ipstats file */
 	uint64_t drops_noforward, drops_icmprate, drops_icmp;
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;
-	uint64_t drops_hdr, drops_martian;
+	uint64_t drops_hdr, drops_martian, drops_scratch;
 };
+
+/*
+ * A packet buffer of IPIFC_MAXPKT bytes off the C stack (the packet path
+ * nests: an echo to ourselves goes out, in, and out again); NULL when
+ * IPIFC_SCRATCH are in use, counted.  Given back in the reverse order.
+ */
+uint8_t	*ipifc_scratch_get(struct ipifc_stack *s);
+void	ipifc_scratch_put(struct ipifc_stack *s);
 
 /* IPv4 output: route, source, fragmentation.  0 or a negative errno. */
 int	ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,

@@ -1,7 +1,9 @@
 /*
  * IPv4 reassembly (RFC 791 3.2, RFC 815 holes kept as a bitmap of 8-byte
  * blocks): a bounded table of datagrams in progress, each with a deadline;
- * when the table is full the oldest gives way, counted.  A fragment that
+ * when the table is full the oldest gives way, counted, and one source
+ * holds at most half the table (past that it evicts its own oldest), so a
+ * single sender cannot flush everyone's datagrams.  A fragment that
  * overlaps one already held drops the whole datagram (RFC 5722 for IPv6,
  * Linux for IPv4 since CVE-2018-5391); a datagram over 65535 bytes is
  * dropped.  A whole datagram handed up keeps its slot until
@@ -40,19 +42,32 @@ static struct ipifc_reasm *
 reasm_new(struct ipifc_stack *s, const struct ipifc_ip4 *h, int ifc)
 {
 	struct ipifc_proto *p = proto_of(s);
-	struct ipifc_reasm *r = NULL, *oldest = NULL;
-	int i;
+	struct ipifc_reasm *r = NULL, *oldest = NULL, *mine = NULL, *q;
+	int i, nmine = 0;
 
 	for (i = 0; i < IPIFC_MAXREASM; i++) {
-		if (!p->reasm[i].used) {
-			r = &p->reasm[i];
-			break;
+		q = &p->reasm[i];
+		if (!q->used) {
+			if (r == NULL)
+				r = q;
+			continue;
 		}
-		if (p->reasm[i].used == 1 && (oldest == NULL ||
-		    p->reasm[i].deadline < oldest->deadline))
-			oldest = &p->reasm[i];
+		if (q->used != 1)
+			continue;
+		if (oldest == NULL || q->deadline < oldest->deadline)
+			oldest = q;
+		if (ipifc_ip_eq(&q->src, &h->src)) {
+			nmine++;
+			if (mine == NULL || q->deadline < mine->deadline)
+				mine = q;
+		}
 	}
-	if (r == NULL) {
+	/* one source holds at most half the table: it evicts its own */
+	if (nmine >= IPIFC_MAXREASM / 2) {
+		p->drops_reasm++;
+		reasm_drop(mine);
+		r = mine;
+	} else if (r == NULL) {
 		p->drops_reasm++;
 		if (oldest == NULL)
 			return NULL;	/* every slot is handed out */

@@ -342,6 +342,61 @@ test_ip4_options(void **state)
 	assert_int_equal(replies(wire), 0);
 }
 
+/* One fragment of an echo request with 16 data bytes (24 bytes of ICMP). */
+static size_t
+echo_fragment(uint8_t *f, const char *src, uint16_t id, int first)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	uint8_t data[16] = { 0 }, icmp[24];
+	struct ipifc_icmp m;
+	struct ipifc_ip4 h;
+	int hl;
+
+	memset(&m, 0, sizeof(m));
+	m.type = 8;
+	m.id = id;
+	m.seq = 1;
+	m.data = data;
+	m.dlen = sizeof(data);
+	assert_int_equal(ipifc_icmp4_build(icmp, sizeof(icmp), &m), 24);
+	memset(&h, 0, sizeof(h));
+	h.ttl = 64;
+	h.proto = 1;
+	h.id = id;
+	h.src = ip(src);
+	h.dst = ip("10.0.0.2");
+	/* 16 bytes at offset 0 with MF, then 8 bytes at offset 16 */
+	h.frag = first ? IPIFC_IP4_MF : 2;
+	h.plen = first ? 16 : 8;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
+	hl = ipifc_ip4_build(f + 14, 100, &h);
+	assert_int_equal(hl, 20);
+	memcpy(f + 14 + hl, icmp + (first ? 0 : 16), h.plen);
+	return 14 + (size_t)hl + h.plen;
+}
+
+/* One sender cannot flush the reassembly table for everyone. */
+static void
+test_reassembly_quota(void **state)
+{
+	struct wire *wire = *state;
+	uint8_t f[256];
+	size_t n;
+	uint16_t id;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_fragment(f, "10.0.0.9", 7, 1);	/* the honest sender */
+	inject(wire, f, n);
+	for (id = 100; id < 120; id++) {	/* a flood of first fragments */
+		n = echo_fragment(f, "10.0.0.66", id, 1);
+		inject(wire, f, n);
+	}
+	n = echo_fragment(f, "10.0.0.9", 7, 0);
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 1);
+}
+
 /* With promisc on, frames for another host are heard but not taken. */
 static void
 test_promisc_other_host(void **state)
@@ -522,6 +577,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ip4_options, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_older_querier, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reassembly_quota, setup,
 		    teardown),
 	};
 

@@ -22,6 +22,35 @@ canforward(const struct ipifc_ip *a)
 }
 
 /*
+ * The options every fragment carries: those with the copied flag (RFC 791
+ * 3.1), padded with End of Option List to a multiple of 4 bytes.
+ */
+static size_t
+copied_options(const struct ipifc_ip4 *h, uint8_t *out)
+{
+	size_t i = 0, n = 0, olen;
+
+	while (i < h->optlen && h->opts[i] != IPIFC_IP4OPT_EOL) {
+		if (h->opts[i] == IPIFC_IP4OPT_NOP) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= h->optlen || h->opts[i + 1] < 2 ||
+		    h->opts[i + 1] > h->optlen - i)
+			break;	/* malformed: input never lets these through */
+		olen = h->opts[i + 1];
+		if (h->opts[i] & 0x80) {
+			memcpy(out + n, h->opts + i, olen);
+			n += olen;
+		}
+		i += olen;
+	}
+	while (n % 4 != 0)
+		out[n++] = IPIFC_IP4OPT_EOL;
+	return n;
+}
+
+/*
  * Send a complete packet (header built) out ifc to nexthop, fragmenting
  * it when it exceeds the MTU and DF allows (RFC 791 3.2, "fragmentation").
  */
@@ -30,8 +59,8 @@ ip4_emit(struct ipifc_ifc *ifc, uint8_t *pkt, size_t len,
     const struct ipifc_ip *nexthop)
 {
 	struct ipifc_ip4 h, fh;
-	uint8_t frag[9216];
-	size_t off, chunk, max;
+	uint8_t frag[9216], copied[IPIFC_IP4_MAXOPT];
+	size_t off, chunk, max, ncopied;
 	int n;
 
 	if (len <= (size_t)ifc->mtu) {
@@ -44,14 +73,13 @@ ip4_emit(struct ipifc_ifc *ifc, uint8_t *pkt, size_t len,
 		return -EMSGSIZE;
 	/* every fragment but the last carries a multiple of 8 bytes */
 	max = ((size_t)ifc->mtu - (size_t)h.hlen) & ~(size_t)7;
+	ncopied = copied_options(&h, copied);
 	for (off = 0; off < h.plen; off += chunk) {
 		chunk = h.plen - off < max ? h.plen - off : max;
 		fh = h;
-		fh.opts = NULL;		/* options are not copied: RFC 791 3.1 */
-		fh.optlen = 0;
-		if (off == 0) {
-			fh.opts = h.opts;
-			fh.optlen = h.optlen;
+		if (off > 0) {
+			fh.opts = copied;	/* RFC 791 3.1 */
+			fh.optlen = ncopied;
 		}
 		fh.frag = (uint16_t)((h.frag & IPIFC_IP4_MF) |
 		    ((ipifc_ip4_fragoff(&h) + off) >> 3));

@@ -397,6 +397,52 @@ test_reassembly_quota(void **state)
 	assert_int_equal(replies(wire), 1);
 }
 
+/* RFC 791 3.1: a copied option goes into every fragment, others not. */
+static void
+test_fragment_options(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	/* Router Alert (copied) then a Record Route (not copied) */
+	const uint8_t opts[12] = { 148, 4, 0, 0, 7, 7, 4, 0, 0, 0, 0, 1 };
+	struct wire *wire = *state;
+	struct ipifc_ip4 h, fh;
+	uint8_t f[2100];
+	int hl, i, nfrag = 0;
+
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	w(wire->s[1], "ipifc/0/ctl", "reflect 1");
+	w(wire->s[1], "arp", "add 10.0.0.10 02:00:00:00:77:10");
+	memset(&h, 0, sizeof(h));
+	h.ttl = 64;
+	h.proto = 253;
+	h.src = ip("10.0.0.9");
+	h.dst = ip("10.0.0.10");
+	h.opts = opts;
+	h.optlen = sizeof(opts);
+	h.plen = 2000;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
+	hl = ipifc_ip4_build(f + 14, 100, &h);
+	assert_int_equal(hl, 32);
+	memset(f + 14 + hl, 0x5a, 2000);
+	inject(wire, f, 14 + (size_t)hl + 2000);
+	for (i = 0; i < wire->n; i++) {
+		if (wire->from[i] != 1 || wire->frames[i][12] != 0x08 ||
+		    wire->frames[i][13] != 0)
+			continue;
+		assert_int_equal(ipifc_ip4_parse(wire->frames[i] + 14,
+		    wire->len[i] - 14, &fh), 0);
+		if (ipifc_ip4_fragoff(&fh) == 0) {
+			assert_int_equal(fh.optlen, 12);	/* all of them */
+		} else {
+			assert_int_equal(fh.optlen, 4);	/* Router Alert only */
+			assert_int_equal(fh.opts[0], 148);
+		}
+		nfrag++;
+	}
+	assert_int_equal(nfrag, 2);
+}
+
 /* With promisc on, frames for another host are heard but not taken. */
 static void
 test_promisc_other_host(void **state)
@@ -579,6 +625,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_older_querier, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reassembly_quota, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fragment_options, setup,
 		    teardown),
 	};
 

@@ -237,6 +237,7 @@ struct ipifc_lifc {
 	uint32_t validlt, preflt;	/* s, IPIFC_INFINITE */
 	uint64_t dad_deadline;		/* ms, while tentative: next probe */
 	int	dad_sent;		/* DAD solicitations sent */
+	uint8_t	dad_nonce[6];		/* RFC 7527: our probes carry it */
 	int	conflict;		/* IPv4: RFC 5227 conflict seen */
 	uint64_t defended;		/* ms, RFC 5227 2.4 last defence */
 	int	acd;			/* IPv4: RFC 5227 probes/announcements left */

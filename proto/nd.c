@@ -62,16 +62,29 @@ ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 	nd_send(ifc, &l->local, &dst, &m);
 }
 
-/* RFC 4862 5.4.2: from ::, to the solicited-node group, no SLLA. */
+/*
+ * RFC 4862 5.4.2: from ::, to the solicited-node group, no SLLA; with a
+ * nonce (RFC 7527) so that our own probe, looped back by the link, is
+ * known for ours and not taken for another node's.
+ */
 void
 ipifc_nd_dadprobe(struct ipifc_lifc *l)
 {
 	struct ipifc_nd m;
 	struct ipifc_ip dst;
+	uint32_t r;
+	int i;
 
+	for (i = 0; i < 6; i += 2) {
+		r = ipifc_random(l->ifc->stack);
+		l->dad_nonce[i] = (uint8_t)r;
+		l->dad_nonce[i + 1] = (uint8_t)(r >> 8);
+	}
 	memset(&m, 0, sizeof(m));
 	m.type = IPIFC_ND_NS;
 	m.target = l->local;
+	m.has = IPIFC_ND_HAS_NONCE;
+	memcpy(m.nonce, l->dad_nonce, sizeof(m.nonce));
 	ipifc_ip_solicited(&dst, &l->local);
 	nd_send(l->ifc, &ipifc_ip_unspec6, &dst, &m);
 }
@@ -113,6 +126,10 @@ ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	if (l == NULL && !(proxy = ipifc_nbr_proxy(ifc, &m->target)))
 		return;
 	if (l != NULL && l->state == IPIFC_ADDR_TENTATIVE) {
+		/* RFC 7527 4.2: our own probe, looped back, is no duplicate */
+		if (dad && (m->has & IPIFC_ND_HAS_NONCE) &&
+		    memcmp(m->nonce, l->dad_nonce, sizeof(m->nonce)) == 0)
+			return;
 		/* RFC 4862 5.4.3: another node is trying the same address */
 		if (dad)
 			ipifc_lifc_dad_failed(l);

@@ -443,6 +443,27 @@ test_fragment_options(void **state)
 	assert_int_equal(nfrag, 2);
 }
 
+/* RFC 7527: our own DAD probe, looped back by the link, is not a rival. */
+static void
+test_dad_loopback_nonce(void **state)
+{
+	struct wire *wire = *state;
+	struct wire copy;
+	int i;
+
+	w(wire->s[1], "ipifc/0/ctl", "dad 1");
+	wire->n = 0;
+	w(wire->s[1], "ipifc/0/ctl", "add 2001:db8::77/64");
+	copy = *wire;
+	assert_true(copy.n > 0);
+	/* everything it sent comes back to it, the NS from :: included */
+	for (i = 0; i < copy.n; i++)
+		ipifc_input(wire->s[1], 0, copy.frames[i], copy.len[i]);
+	ipifc_advance(wire->s[1], 3000);
+	assert_true(file_has(wire->s[1], "ipifc/0/status",
+	    "2001:db8::77 /64 2001:db8:: infinite infinite preferred o"));
+}
+
 /* With promisc on, frames for another host are heard but not taken. */
 static void
 test_promisc_other_host(void **state)
@@ -627,6 +648,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reassembly_quota, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fragment_options, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_dad_loopback_nonce, setup,
 		    teardown),
 	};
 

@@ -485,6 +485,7 @@ struct ipifc_stack {
 	struct ipifc_sub subs[IPIFC_MAXSUBS];
 	int	nsubs;
 	uint64_t lifcseq;
+	uint64_t drops_route;		/* implied routes the full table refused */
 	LIST_HEAD(, ipifc_client) clients;
 	char	err[256];		/* the last error message */
 };

@@ -12,6 +12,7 @@
  * interface that is up (interface order, then order of addition), else the
  * first candidate; no candidate, no route.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "core.h"
@@ -144,7 +145,8 @@ install(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
 	r.ifc = owner->ifc;
 	r.owner = owner;
 	strcpy(r.tag, "ifc");
-	ipifc_route_add(s, &r);
+	if (ipifc_route_add(s, &r) == -ENOSPC)
+		s->drops_route++;	/* IPIFC_MAXROUTES: counted, not fatal */
 }
 
 void

@@ -84,7 +84,7 @@ int	ipifc_ip_isula(const struct ipifc_ip *ip);	/* fc00::/7 */
 int	ipifc_ip_scope(const struct ipifc_ip *ip);
 /* Classful default prefix length (16-byte bits) for a v4 address; -1 for class D/E. */
 int	ipifc_ip_classplen(const struct ipifc_ip *ip);
-/* ff02::1:ffXX:XXXX, RFC 4291 2.7.1. */
+/* Solicited-node: ff02::1:ff00:0/104 + the low 24 bits, RFC 4291 2.7.1. */
 void	ipifc_ip_solicited(struct ipifc_ip *out, const struct ipifc_ip *ip);
 /* Modified EUI-64 interface identifier, RFC 4291 appendix A. */
 void	ipifc_eui64(uint8_t iid[8], const uint8_t mac[6]);

@@ -64,11 +64,35 @@ ipifc_icmp4_parse(const uint8_t *buf, size_t len, struct ipifc_icmp *m)
 	return 0;
 }
 
+/*
+ * The common tail of both builders: the quote (which may overlap buf),
+ * the header, and the checksum over sum (a pseudo-header's, or 0).
+ */
+static int
+finish(uint8_t *buf, size_t cap, const struct ipifc_icmp *m, size_t dlen,
+    uint32_t rest, uint32_t sum)
+{
+	size_t len = IPIFC_ICMP_HLEN + dlen;
+
+	if (dlen > 0 && m->data == NULL)
+		return -EINVAL;
+	if (cap < len)
+		return -ENOBUFS;
+	if (dlen > 0)
+		memmove(buf + IPIFC_ICMP_HLEN, m->data, dlen);
+	buf[0] = m->type;
+	buf[1] = m->code;
+	ipifc_put16(buf + 2, 0);
+	ipifc_put32(buf + 4, rest);
+	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(sum, buf, len)));
+	return (int)len;
+}
+
 int
 ipifc_icmp4_build(uint8_t *buf, size_t cap, const struct ipifc_icmp *m)
 {
 	uint32_t rest = 0;
-	size_t	 dlen = m->dlen, len;
+	size_t	 dlen = m->dlen;
 
 	switch (m->type) {
 	case IPIFC_ICMP4_ECHO:
@@ -96,19 +120,7 @@ ipifc_icmp4_build(uint8_t *buf, size_t cap, const struct ipifc_icmp *m)
 	default:
 		return -EINVAL;
 	}
-	if (dlen > 0 && m->data == NULL)
-		return -EINVAL;
-	len = IPIFC_ICMP_HLEN + dlen;
-	if (cap < len)
-		return -ENOBUFS;
-	if (dlen > 0)
-		memmove(buf + IPIFC_ICMP_HLEN, m->data, dlen);
-	buf[0] = m->type;
-	buf[1] = m->code;
-	ipifc_put16(buf + 2, 0);
-	ipifc_put32(buf + 4, rest);
-	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)));
-	return (int)len;
+	return finish(buf, cap, m, dlen, rest, 0);
 }
 
 int
@@ -170,18 +182,7 @@ ipifc_icmp6_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 	default:
 		return -EINVAL;
 	}
-	if (dlen > 0 && m->data == NULL)
-		return -EINVAL;
 	len = IPIFC_ICMP_HLEN + dlen;
-	if (cap < len)
-		return -ENOBUFS;
-	if (dlen > 0)
-		memmove(buf + IPIFC_ICMP_HLEN, m->data, dlen);
-	buf[0] = m->type;
-	buf[1] = m->code;
-	ipifc_put16(buf + 2, 0);
-	ipifc_put32(buf + 4, rest);
 	sum = ipifc_cksum_pseudo6(src, dst, (uint32_t)len, IPIFC_PROTO_ICMP6);
-	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(sum, buf, len)));
-	return (int)len;
+	return finish(buf, cap, m, dlen, rest, sum);
 }

@@ -263,8 +263,22 @@ ip4_local(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 }
 
 /*
+ * An IGMP query from 0.0.0.0 to a group: a snooping switch without an
+ * address queries so (RFC 4541 2.1.1, the Linux bridge), and Linux hosts
+ * answer it.
+ */
+static int
+unspec_query4(const struct ipifc_ip4 *h)
+{
+	return ipifc_ip_v4val(&h->src) == 0 && ipifc_ip_ismulti(&h->dst) &&
+	    h->proto == IPIFC_PROTO_IGMP && !ipifc_ip4_isfrag(h) &&
+	    h->plen > 0 && h->payload[0] == IPIFC_IGMP_QUERY;
+}
+
+/*
  * RFC 1122 3.2.1.3, RFC 1812 5.3.7: a source no host can have is
- * silently dropped (0/8 only speaks to a broadcast, as DHCP does).
+ * silently dropped (0/8 only speaks to a broadcast, as DHCP does, or
+ * queries as above).
  */
 static int
 badsource4(struct ipifc_stack *s, const struct ipifc_ip4 *h, int rx)
@@ -275,7 +289,7 @@ badsource4(struct ipifc_stack *s, const struct ipifc_ip4 *h, int rx)
 	if (ipifc_ip_ismulti(&h->src) || ipifc_ip_isbcast(&h->src) ||
 	    (v >> 28) == 0xf)
 		return 1;
-	if ((v >> 24) == 0 && !ipifc_ip_isbcast(&h->dst))
+	if ((v >> 24) == 0 && !ipifc_ip_isbcast(&h->dst) && !unspec_query4(h))
 		return 1;
 	if ((p = ipifc_self_find(s, &h->src)) != NULL &&
 	    ((p->type & IPIFC_RT_BCAST) ||

@@ -295,14 +295,168 @@ current_state(struct ipifc_ifc *ifc, int v4)
 		v4 ? igmp_send(ifc, recs, n) : mld_send(ifc, recs, n);
 }
 
-static void
-schedule(struct ipifc_ifc *ifc, uint64_t *due, uint32_t mrd)
+/* Is g a group of ifc that reports speak of? */
+static int
+member(const struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 {
-	uint64_t when = ifc->stack->now +
-	    (mrd ? ipifc_random(ifc->stack) % mrd : 0);
+	int i;
 
-	if (*due == 0 || when < *due)
-		*due = when;
+	if (!reported(ifc, g))
+		return 0;
+	for (i = 0; i < ifc->ngroups; i++)
+		if (ipifc_ip_eq(&ifc->groups[i].ip, g))
+			return 1;
+	return 0;
+}
+
+/* Add the query's sources to a pending answer; 0 when they do not fit. */
+static int
+record_sources(struct ipifc_mqueried *e, const struct ipifc_mquery *q,
+    size_t w)
+{
+	int i, j;
+
+	for (i = 0; i < q->nsrc; i++) {
+		for (j = 0; j < e->nsrc; j++)
+			if (memcmp(e->srcs + (size_t)j * w,
+			    q->srcs + (size_t)i * w, w) == 0)
+				break;
+		if (j < e->nsrc)
+			continue;
+		if (e->nsrc == IPIFC_MQSRC)
+			return 0;
+		memcpy(e->srcs + (size_t)e->nsrc * w, q->srcs + (size_t)i * w,
+		    w);
+		e->nsrc++;
+	}
+	return 1;
+}
+
+/*
+ * Schedule the answer to a query (RFC 3376 5.2, RFC 3810 6.2; for the
+ * older versions RFC 2236 3 and RFC 2710 4 say the same with a timer per
+ * group: the earliest wins).  A general answer due no later than the
+ * delay chosen covers the query; a general query moves the general answer
+ * earlier; a group query for a group we do not listen to is not
+ * answered; a group query with an answer pending for its group keeps the
+ * earlier time, and a source list only while both queries had one (they
+ * merge).  When IPIFC_MQUERIED answers are pending, the general answer
+ * takes the query: it says all that the group's answer would.
+ */
+static void
+answer(struct ipifc_ifc *ifc, const struct ipifc_mquery *q, int v4)
+{
+	struct ipifc_proto *p = proto_of(ifc->stack);
+	struct ipifc_mqueries *mq = &p->mqueried[ifc->num];
+	struct ipifc_mqueried *e;
+	uint64_t *gdue = v4 ? &p->igmp_due[ifc->num] : &p->mld_due[ifc->num];
+	uint64_t when;
+	size_t w = v4 ? 4 : 16;
+	int i, sources;
+
+	when = ifc->stack->now + (q->mrd ? ipifc_random(ifc->stack) % q->mrd :
+	    0);
+	if (*gdue != 0 && *gdue <= when)
+		return;
+	if (ipifc_ip_isunspec(&q->group)) {
+		*gdue = when;
+		return;
+	}
+	if (!member(ifc, &q->group))
+		return;
+	/* older versions have no sources: their answer is the group's */
+	sources = q->nsrc > 0 && compat(ifc, v4) == 3;
+	for (i = 0; i < mq->n; i++)
+		if (ipifc_ip_eq(&mq->q[i].group, &q->group))
+			break;
+	if (i == mq->n) {
+		if (mq->n == IPIFC_MQUERIED) {
+			*gdue = when;
+			return;
+		}
+		e = &mq->q[mq->n++];
+		memset(e, 0, sizeof(*e));
+		e->group = q->group;
+		e->due = when;
+		if (sources && !record_sources(e, q, w))
+			e->nsrc = 0;
+		return;
+	}
+	e = &mq->q[i];
+	if (when < e->due)
+		e->due = when;
+	/* a source list too long to keep asks about the whole group */
+	if (!sources || e->nsrc == 0 || !record_sources(e, q, w))
+		e->nsrc = 0;
+}
+
+/* The group timers' answers fit one report of either family. */
+_Static_assert(IPIFC_MQUERIED <= IPIFC_MAXMREC &&
+    IPIFC_MQUERIED * (20 + 16 * IPIFC_MQSRC) <=
+    IPIFC_MLD_REPORT_LEN(IPIFC_MAXMREC) - 8 &&
+    IPIFC_MQUERIED * (8 + 4 * IPIFC_MQSRC) <=
+    IPIFC_IGMP_REPORT_LEN(IPIFC_MAXMREC) - 8, "answers fit a report");
+
+/*
+ * The answers of one family's group timers that are due.  Every group of
+ * ours is in EXCLUDE mode with no sources, so RFC 3376 5.2 and RFC 3810
+ * 6.3 give IS_EXCLUDE {} for a Group-Specific Query and, for a
+ * Group-and-Source-Specific Query of sources B, IS_INCLUDE (B - {}) =
+ * IS_INCLUDE (B): we want every source asked about.
+ */
+static void
+answer_due(struct ipifc_ifc *ifc, struct ipifc_mqueries *mq, int v4)
+{
+	struct ipifc_mrec recs[IPIFC_MQUERIED];
+	struct ipifc_mqueried *e;
+	int i = 0, n = 0;
+
+	while (i < mq->n) {
+		e = &mq->q[i];
+		if (ipifc_ip_isv4(&e->group) != v4 ||
+		    e->due > ifc->stack->now) {
+			i++;
+			continue;
+		}
+		if (member(ifc, &e->group)) {
+			if (compat(ifc, v4) < 3)
+				send_change(ifc, &e->group,
+				    IPIFC_MREC_TO_EXCLUDE);
+			else {
+				memset(&recs[n], 0, sizeof(recs[n]));
+				recs[n].type = e->nsrc > 0 ?
+				    IPIFC_MREC_IS_INCLUDE :
+				    IPIFC_MREC_IS_EXCLUDE;
+				recs[n].group = e->group;
+				recs[n].nsrc = (uint16_t)e->nsrc;
+				recs[n].srcs = e->srcs;
+				n++;
+			}
+		}
+		/* sent below from e->srcs: taken out after */
+		e->due = UINT64_MAX;
+		i++;
+	}
+	if (n > 0)
+		v4 ? igmp_send(ifc, recs, n) : mld_send(ifc, recs, n);
+	for (i = 0; i < mq->n;)
+		if (mq->q[i].due == UINT64_MAX)
+			mq->q[i] = mq->q[--mq->n];
+		else
+			i++;
+}
+
+/*
+ * RFC 3810 5.1.14: a query from a source that is not link-local, with a
+ * hop limit other than 1, or without a Router Alert in a hop-by-hop
+ * header is dropped (RFC 2710 3 and 5 ask the same of MLDv1).
+ */
+static int
+mld_query_ok(const struct ipifc_ip6 *h)
+{
+	return ipifc_ip_islinklocal(&h->src) && h->hlim == 1 &&
+	    h->nxt == IPIFC_PROTO_HOPOPTS &&
+	    ipifc_ip6_hbh_ra(h->payload, h->plen) == IPIFC_IP6OPT_RA_MLD;
 }
 
 void
@@ -313,6 +467,10 @@ ipifc_mld_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 
 	if (icmp[0] != IPIFC_MLD_QUERY)
 		return;		/* other listeners' reports: nothing to do */
+	if (!mld_query_ok(h)) {
+		proto_of(ifc->stack)->drops_mquery++;
+		return;
+	}
 	if (ipifc_mld_query_parse(h, icmp, len, &q) < 0) {
 		proto_of(ifc->stack)->drops_icmp++;
 		return;
@@ -320,7 +478,21 @@ ipifc_mld_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	if (q.version == 1)
 		proto_of(ifc->stack)->mld1_until[ifc->num] = ifc->stack->now +
 		    OLDER_QUERIER_TIMEOUT;
-	schedule(ifc, &proto_of(ifc->stack)->mld_due[ifc->num], q.mrd);
+	answer(ifc, &q, 0);
+}
+
+/*
+ * RFC 3376 9.1: v2 and v3 queries without a Router Alert are ignored
+ * (IGMPv1 has none), and so are general queries to a group other than
+ * all-systems.  Linux asks neither; its bridge's querier meets both.
+ */
+static int
+igmp_query_ok(const struct ipifc_ip4 *h, const struct ipifc_mquery *q)
+{
+	if (q->version > 1 && ipifc_ip4_has_ra(h->opts, h->optlen) != 1)
+		return 0;
+	return !ipifc_ip_isunspec(&q->group) || !ipifc_ip_ismulti(&h->dst) ||
+	    ipifc_ip_eq(&h->dst, &ipifc_ip_allsys4);
 }
 
 void
@@ -330,13 +502,17 @@ ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 
 	if (ipifc_igmp_query_parse(h->payload, h->plen, &q) < 0)
 		return;		/* reports, leaves, or junk */
+	if (!igmp_query_ok(h, &q)) {
+		proto_of(ifc->stack)->drops_mquery++;
+		return;
+	}
 	if (q.version == 1)
 		proto_of(ifc->stack)->igmp1_until[ifc->num] = ifc->stack->now +
 		    OLDER_QUERIER_TIMEOUT;
 	else if (q.version == 2)
 		proto_of(ifc->stack)->igmp2_until[ifc->num] = ifc->stack->now +
 		    OLDER_QUERIER_TIMEOUT;
-	schedule(ifc, &proto_of(ifc->stack)->igmp_due[ifc->num], q.mrd);
+	answer(ifc, &q, 1);
 }
 
 void
@@ -352,6 +528,7 @@ ipifc_mreport_timers(struct ipifc_stack *s)
 			p->mld1_until[i] = p->igmp1_until[i] = 0;
 			p->igmp2_until[i] = 0;
 			memset(&p->mpend[i], 0, sizeof(p->mpend[i]));
+			p->mqueried[i].n = 0;
 			continue;
 		}
 		if (p->mld_due[i] != 0 && s->now >= p->mld_due[i]) {
@@ -362,8 +539,12 @@ ipifc_mreport_timers(struct ipifc_stack *s)
 			p->igmp_due[i] = 0;
 			current_state(ifc, 1);
 		}
-		if (!ipifc_ifc_up(ifc))
+		if (!ipifc_ifc_up(ifc)) {
 			memset(&p->mpend[i], 0, sizeof(p->mpend[i]));
+			p->mqueried[i].n = 0;
+		}
+		answer_due(ifc, &p->mqueried[i], 0);
+		answer_due(ifc, &p->mqueried[i], 1);
 		if (p->mpend[i].due != 0 && s->now >= p->mpend[i].due) {
 			repeat(ifc, &p->mpend[i], 0);
 			repeat(ifc, &p->mpend[i], 1);
@@ -377,7 +558,7 @@ ipifc_mreport_deadline(const struct ipifc_stack *s)
 {
 	const struct ipifc_proto *p = s->proto;
 	uint64_t min = UINT64_MAX;
-	int i;
+	int i, j;
 
 	for (i = 0; i < IPIFC_MAXIFC; i++) {
 		if (p->mld_due[i] != 0 && p->mld_due[i] < min)
@@ -386,6 +567,9 @@ ipifc_mreport_deadline(const struct ipifc_stack *s)
 			min = p->igmp_due[i];
 		if (p->mpend[i].due != 0 && p->mpend[i].due < min)
 			min = p->mpend[i].due;
+		for (j = 0; j < p->mqueried[i].n; j++)
+			if (p->mqueried[i].q[j].due < min)
+				min = p->mqueried[i].q[j].due;
 	}
 	return min;
 }

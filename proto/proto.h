@@ -47,6 +47,26 @@ struct ipifc_mpending {
 	uint64_t due;			/* ms, 0: nothing pending */
 };
 
+#define IPIFC_MQUERIED	8	/* answers to group queries pending */
+#define IPIFC_MQSRC	8	/* sources recorded for one of them */
+
+/*
+ * A pending answer to a Group-Specific or Group-and-Source-Specific Query
+ * (RFC 3376 5.2, RFC 3810 6.2): the group timer and the queried sources
+ * (nsrc of 4 or 16 bytes each; none: the whole group is asked about).
+ */
+struct ipifc_mqueried {
+	struct ipifc_ip group;
+	uint64_t due;			/* ms */
+	int	nsrc;
+	uint8_t	srcs[IPIFC_MQSRC * 16];
+};
+
+struct ipifc_mqueries {
+	struct ipifc_mqueried q[IPIFC_MQUERIED];
+	int	n;
+};
+
 /* Per-stack protocol state (s->proto). */
 struct ipifc_proto {
 	uint16_t ip4id;			/* RFC 6864: the next IPv4 ID */
@@ -59,6 +79,7 @@ struct ipifc_proto {
 	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
 	uint64_t igmp_due[IPIFC_MAXIFC];
 	struct ipifc_mpending mpend[IPIFC_MAXIFC];
+	struct ipifc_mqueries mqueried[IPIFC_MAXIFC];
 	/* ms: an older querier was heard; speak its version until then */
 	uint64_t mld1_until[IPIFC_MAXIFC];
 	uint64_t igmp1_until[IPIFC_MAXIFC], igmp2_until[IPIFC_MAXIFC];
@@ -66,6 +87,7 @@ struct ipifc_proto {
 	uint64_t drops_noforward, drops_icmprate, drops_icmp;
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;
 	uint64_t drops_hdr, drops_martian, drops_scratch;
+	uint64_t drops_mquery;		/* RFC 3810 5.1.14, RFC 3376 9.1 */
 };
 
 /*

@@ -17,6 +17,7 @@ procps		command -v sysctl
 iputils-ping	command -v ping
 iputils-arping	command -v arping
 ndisc6		command -v ndisc6
+python3		command -v python3
 "
 
 ipifc_deps()

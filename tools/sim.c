@@ -24,6 +24,7 @@
 #include "ipifc.h"
 #include "pcap.h"
 #include "simseg.h"
+#include "simquery.h"
 #include "sim.h"
 
 #define SIM_MAXHOSTS	64	/* stacks per scenario */
@@ -67,6 +68,8 @@ struct sim {
 	uint64_t	 now;		/* the virtual clock, ms */
 	struct ipifc_simnet *net;	/* the sim segments */
 	struct ping	 ping;
+	struct simq	*queriers[SIMQ_MAX];	/* by segment, made on use */
+	int		 nqueriers;
 	uint64_t	 rng;		/* splitmix64 state */
 	unsigned long	 lineno;
 	int		 failed;	/* some line was not understood */
@@ -250,6 +253,9 @@ sim_free(struct sim *sim)
 	}
 	sim->nhosts = 0;
 	sim->cur = NULL;
+	for (i = 0; i < sim->nqueriers; i++)
+		simq_free(sim->queriers[i]);
+	sim->nqueriers = 0;
 	if ((rc = ipifc_simnet_free(sim->net)) != 0)
 		fprintf(sim->out, "error: capture: %s\n", strerror(-rc));
 	sim->net = NULL;
@@ -707,6 +713,45 @@ cmd_segment(struct sim *sim, struct line *l)
 	    (unsigned long long)st.drop_big);
 }
 
+/*
+ * query SEGMENT VERSION GROUP [SOURCE...] [from ADDR] [to ADDR] [hlim N]
+ * [mrd MS] [nora]: a querier on SEGMENT (made by its first query) sends
+ * the query, and from then on prints a `heard` line for every IGMP or MLD
+ * report it hears there.
+ */
+static void
+cmd_query(struct sim *sim, struct line *l)
+{
+	struct simq *q = NULL;
+	const char *why;
+	int i;
+
+	if (l->argc < 4 || l->argc > SIM_MAXARGS) {
+		sim_error(sim, "usage: query SEGMENT igmp1|igmp2|igmp3|mld1|"
+		    "mld2 GROUP [SOURCE...] [from ADDR] [to ADDR] [hlim N] "
+		    "[mrd MS] [nora]");
+		return;
+	}
+	for (i = 0; i < sim->nqueriers; i++)
+		if (strcmp(simq_segment(sim->queriers[i]), l->argv[1]) == 0)
+			q = sim->queriers[i];
+	if (q == NULL) {
+		if (sim->nqueriers == SIMQ_MAX) {
+			sim_error(sim, "at most %d queriers", SIMQ_MAX);
+			return;
+		}
+		if ((q = simq_new(sim->net, l->argv[1], sim->out, &sim->now,
+		    &why)) == NULL) {
+			fprintf(sim->out, "error: query %s: %s\n", l->argv[1],
+			    why);
+			return;
+		}
+		sim->queriers[sim->nqueriers++] = q;
+	}
+	if ((why = simq_send(q, l->argc - 2, l->argv + 2)) != NULL)
+		sim_error(sim, "%s", why);
+}
+
 static const struct sim_cmd sim_cmds[] = {
 	{ "host", cmd_host },
 	{ "write", cmd_write },
@@ -719,6 +764,7 @@ static const struct sim_cmd sim_cmds[] = {
 	{ "ping", cmd_ping },
 	{ "capture", cmd_capture },
 	{ "segment", cmd_segment },
+	{ "query", cmd_query },
 };
 
 /* Split work into words; rest[i] points at word i within line. */

@@ -166,11 +166,15 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 	if (up) {
 		ifc->flags |= IPIFC_F_UP;
 		announce_ifc(ifc, IPIFC_EV_IFC_UP);
-		/* groups joined while down are reported now, before DAD */
+		ipifc_lifc_redad(ifc);
+		/*
+		 * groups joined while down are reported now, once the
+		 * addresses are tentative again: MLD from :: until the
+		 * link-local address is valid (RFC 3590 4)
+		 */
 		for (i = 0; i < ifc->ngroups; i++)
 			if (s->hooks != NULL && s->hooks->joined != NULL)
 				s->hooks->joined(ifc, &ifc->groups[i].ip);
-		ipifc_lifc_redad(ifc);
 		ipifc_lifc_linklocal(ifc);
 		/* IPv4 addresses are probed and announced again */
 		TAILQ_FOREACH(l, &ifc->lifcs, link)

@@ -315,6 +315,8 @@ IQ3 = igmp(struct.pack('!BBH4sBBH', 0x11, 100, 0, bytes(4), 2, 125, 0))
 IQ2 = igmp(struct.pack('!BBH4s', 0x11, 100, 0, bytes(4)))
 IQG = igmp(struct.pack('!BBH4sBBH4s', 0x11, 10, 0, a4('239.1.2.3'), 2, 125,
                        1, a4('10.0.0.9')))
+IQG2 = igmp(struct.pack('!BBH4sBBH4s4s', 0x11, 10, 0, a4('239.1.2.3'), 2,
+                        125, 2, a4('10.0.0.8'), a4('10.0.0.9')))
 IR = igmp(struct.pack('!BBHHHBBH4s', 0x22, 0, 0, 0, 1, 4, 0, 0,
                       a4('239.1.2.3')))
 S['igmp'] = [
@@ -326,6 +328,12 @@ S['igmp'] = [
         '10.0.0.254', '239.1.2.3', 2, IQG, ttl=1, tos=0xc0, opts=IP4_RA))),
     rec(500, 0, e4('01:00:5e:00:00:16', H9, ip4(
         '10.0.0.9', '224.0.0.22', 2, IR, ttl=1, tos=0xc0, opts=IP4_RA))),
+    rec(11000, 0, b''),
+    # from 0.0.0.0 (a snooping switch): group-and-source queries merge
+    rec(10, 0, e4('01:00:5e:01:02:03', GW, ip4(
+        '0.0.0.0', '239.1.2.3', 2, IQG, ttl=1, opts=IP4_RA))),
+    rec(10, 0, e4('01:00:5e:01:02:03', GW, ip4(
+        '0.0.0.0', '239.1.2.3', 2, IQG2, ttl=1, opts=IP4_RA))),
     rec(11000, 0, b''),
 ]
 # forwarding: to the peer on the pkt link, from it to the LAN, off-link

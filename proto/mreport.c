@@ -433,7 +433,7 @@ answer_due(struct ipifc_ifc *ifc, struct ipifc_mqueries *mq, int v4)
 				n++;
 			}
 		}
-		/* sent below from e->srcs: taken out after */
+		/* its record points into e->srcs: removed after the send */
 		e->due = UINT64_MAX;
 		i++;
 	}
@@ -449,7 +449,8 @@ answer_due(struct ipifc_ifc *ifc, struct ipifc_mqueries *mq, int v4)
 /*
  * RFC 3810 5.1.14: a query from a source that is not link-local, with a
  * hop limit other than 1, or without a Router Alert in a hop-by-hop
- * header is dropped (RFC 2710 3 and 5 ask the same of MLDv1).
+ * header is dropped (RFC 2710 3 sends MLDv1 the same way, and we hold
+ * its queries to it too).
  */
 static int
 mld_query_ok(const struct ipifc_ip6 *h)

@@ -125,6 +125,12 @@ ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		echo_reply(ifc, h, &m, type);
 		return;
 	}
+	/* RFC 8201 4: a Packet Too Big about what we sent lowers the path
+	 * MTU; one that is not is dropped */
+	if (m.type == IPIFC_ICMP6_TOOBIG && ipifc_pmtu_toobig(ifc, &m) < 0) {
+		proto_of(ifc->stack)->drops_icmp++;
+		return;
+	}
 	ipifc_deliver(ifc, &h->src, &h->dst, IPIFC_PROTO_ICMP6, h->hlim, icmp,
 	    len);
 }

@@ -166,7 +166,8 @@ ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	nexthop = *dst;
 	if (r != NULL && r->ifc == ifc && !ipifc_ip_isunspec(&r->gate))
 		nexthop = r->gate;
-	return ip6_emit(ifc, pkt, n, &nexthop, (size_t)ifc->mtu);
+	return ip6_emit(ifc, pkt, n, &nexthop,
+	    ipifc_pmtu_get(s, dst, (size_t)ifc->mtu));
 }
 
 int

@@ -40,6 +40,18 @@ struct ipifc_reasm {
 	int	gotfirst;
 };
 
+#define IPIFC_MAXPMTU	64	/* path MTU cache entries; full: the oldest
+				 * goes */
+#define IPIFC_PMTU_AGE	600000	/* ms an entry lives after a decrease,
+				 * RFC 8201 5.3 (at least 5 min, 10
+				 * recommended) */
+
+struct ipifc_pmtu {
+	struct ipifc_ip dst;
+	size_t	mtu;
+	uint64_t expires;		/* ms; 0 or past: a free entry */
+};
+
 #define IPIFC_MPENDING	16	/* state changes awaiting their repeat */
 #define IPIFC_ICMPBUCKETS	64	/* per-destination ICMP error buckets */
 #define IPIFC_SCRATCH	16	/* packet buffers in use at once (nesting) */
@@ -66,6 +78,7 @@ struct ipifc_proto {
 	uint8_t	*scratch[IPIFC_SCRATCH];	/* IPIFC_MAXPKT each, made on use */
 	int	nscratch;		/* in use, a stack */
 	struct ipifc_reasm reasm[IPIFC_MAXREASM];
+	struct ipifc_pmtu pmtu[IPIFC_MAXPMTU];
 	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
 	uint64_t igmp_due[IPIFC_MAXIFC];
 	struct ipifc_mpending mpend[IPIFC_MAXIFC];
@@ -127,6 +140,15 @@ void	ipifc_reasm_done(struct ipifc_stack *s, const uint8_t *whole);
 void	ipifc_reasm_timers(struct ipifc_stack *s);
 uint64_t ipifc_reasm_deadline(const struct ipifc_stack *s);
 void	ipifc_reasm_free(struct ipifc_stack *s);
+
+/* The path MTU cache (proto/pmtu.c). */
+struct ipifc_icmp;
+/* The MTU towards dst: ifmtu, or lower if a Packet Too Big said so. */
+size_t	ipifc_pmtu_get(struct ipifc_stack *s, const struct ipifc_ip *dst,
+	    size_t ifmtu);
+/* A Packet Too Big received on ifc: 0, or negative if it is not valid. */
+int	ipifc_pmtu_toobig(struct ipifc_ifc *ifc, const struct ipifc_icmp *m);
+void	ipifc_pmtu_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
 
 /* Group membership reports (proto/mreport.c). */
 void	ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h);

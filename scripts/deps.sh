@@ -17,6 +17,8 @@ procps		command -v sysctl
 iputils-ping	command -v ping
 iputils-arping	command -v arping
 ndisc6		command -v ndisc6
+iputils-tracepath	command -v tracepath
+tshark		command -v tshark
 "
 
 ipifc_deps()

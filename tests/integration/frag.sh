@@ -10,14 +10,16 @@
 # tracepath the path MTU on both families (IPv4: fragmentation needed with
 # the next-hop MTU, RFC 1191; IPv6: packet too big, RFC 4443 3.2), and a
 # 4000-byte ping -6 from A to B passes once A learned it, while ipifc never
-# fragments what it forwards on IPv6.
+# fragments what it forwards on IPv6; and as a host behind A, now a Linux
+# router to host C over a link of MTU 1400, ipifc takes Linux's packet too
+# big into ippmtu and its next 4000-byte pings to C pass (RFC 8201).
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need ping tracepath tshark timeout
 
-D=${P}d A=${P}a B=${P}b AIF=${P}t0 BIF=${P}b0
-netns "$D" "$A" "$B"
+D=${P}d A=${P}a B=${P}b C=${P}c AIF=${P}t0 BIF=${P}b0
+netns "$D" "$A" "$B" "$C"
 start_daemon "$D"
 
 w ipifc/clone bind ether "tap:$AIF" >/dev/null
@@ -94,6 +96,32 @@ nsx "$A" timeout 20 ping -6 -c 4 -W 2 -i 0.3 -s 4000 2001:db8:2::2 |
 grep -Eq "[1-4] received" "$T/ping6" || fail "ping -6 -s 4000 2001:db8:2::2"
 nsx "$A" ip -6 route get 2001:db8:2::2 | tee "$T/route6"
 grep -q "mtu 1400" "$T/route6" || fail "A did not learn the path MTU"
+
+say "ipifc learns the path MTU to C from Linux router A"
+veth "$A" "${P}a1" "$C" "${P}c0"
+ip -n "$A" link set "${P}a1" mtu 1400
+ip -n "$C" link set "${P}c0" mtu 1400
+ip -n "$A" addr add 2001:db8:3::1/64 dev "${P}a1" nodad
+ip -n "$C" addr add 2001:db8:3::2/64 dev "${P}c0" nodad
+ip -n "$C" -6 route add default via 2001:db8:3::1
+nsx "$A" sysctl -qw net.ipv6.conf.all.forwarding=1
+# Linux's link-local addresses on the new link leave DAD first
+no_tentative()
+{
+	[ -z "$(ip -n "$A" -6 addr show dev "${P}a1" tentative)" ] &&
+	    [ -z "$(ip -n "$C" -6 addr show dev "${P}c0" tentative)" ]
+}
+until_ok 50 no_tentative || fail "addresses on A-C still tentative"
+w iproute add 2001:db8:3:: /64 2001:db8:1::2
+[ -z "$(r ippmtu)" ] || fail "ippmtu is not empty: $(r ippmtu)"
+out=$(ipc write ping -c 4 -i 300 -s 4000 2001:db8:3::2) || fail "ipifc ping"
+echo "$out"
+grep -Eq "4 packets transmitted, [34] received" <<<"$out" ||
+    fail "ipifc ping -s 4000 2001:db8:3::2"
+out=$(r ippmtu)
+echo "$out"
+grep -Eq "^2001:db8:3::2 1400 (59[0-9]|600)$" <<<"$out" ||
+    fail "ippmtu has no 2001:db8:3::2 1400 for about 600 s"
 
 stop_daemon_ok
 pass

@@ -70,6 +70,8 @@ struct ipifc_hooks {
 	void	(*free)(struct ipifc_stack *s);
 	/* The protocols' counters, for the ipstats file. */
 	void	(*stats)(struct ipifc_stack *s, struct ipifc_buf *b);
+	/* The path MTU cache, for the ippmtu file. */
+	void	(*pmtu)(struct ipifc_stack *s, struct ipifc_buf *b);
 };
 
 /* ---- interfaces (core/ifc.c) ---- */

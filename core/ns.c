@@ -1,6 +1,9 @@
 /*
  * The namespace: plan9-style text files over the stack.  Writing a line to
- * a ctl file changes state; reading a file shows it.
+ * a ctl file changes state; reading a file shows it.  Files: ipifc,
+ * ipifc/clone, ipifc/N/{ctl,status,local,multi}, ipselftab, iproute, arp,
+ * ippolicy, and from the protocols ipstats (drop counters) and ippmtu (the
+ * path MTU cache: destination, MTU, seconds left).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -283,6 +286,9 @@ ipifc_read(struct ipifc_stack *s, const char *path, const char **err)
 	else if (strcmp(path, "ipstats") == 0 && s->hooks != NULL &&
 	    s->hooks->stats != NULL)
 		s->hooks->stats(s, &b);
+	else if (strcmp(path, "ippmtu") == 0 && s->hooks != NULL &&
+	    s->hooks->pmtu != NULL)
+		s->hooks->pmtu(s, &b);
 	else if ((ifc = path_ifc(s, path, &rest)) != NULL) {
 		if (strcmp(rest, "status") == 0)
 			fmt_status(ifc, &b);

@@ -164,7 +164,7 @@ static const char *const setup[][2] = {
 };
 
 static const char *const files[] = {
-	"ipifc", "ipselftab", "iproute", "arp", "ipstats",
+	"ipifc", "ipselftab", "iproute", "arp", "ipstats", "ippmtu",
 	"ipifc/0/status", "ipifc/0/local", "ipifc/0/multi",
 	"ipifc/1/status", "ipifc/1/local", "ipifc/1/multi",
 };

@@ -505,6 +505,39 @@ S['mcast_compat'] = [
     ctl(1, 'leave4'), ctl(1, 'leave6'),
     rec(NEXTTIMER, 0, b''), rec(NEXTTIMER, 0, b''),
 ]
+# IPv6 fragments (RFC 8200 4.5): in order, reversed, a duplicate, an
+# overlap, a first piece without the upper-layer header (RFC 7112), a lost
+# one timing out; then packet too big messages (RFC 8201)
+def frags6(src, dst, nxt, payload, ident, pieces):
+    """pieces: (offset, length, more) in bytes of payload."""
+    return [e6(ME, H9, ip6(src, dst, 44, struct.pack(
+        '!BBHI', nxt, 0, off | more, ident) + payload[off:off + n]))
+        for off, n, more in pieces]
+
+
+P6 = icmp6('2001:db8::9', '2001:db8::1', 128, 0, struct.pack('!HH', 2, 2) +
+           bytes((i * 5) & 0xff for i in range(3000)))
+Q6 = bytes(ip6('2001:db8::1', '2001:db8:5::5', 58, bytes(1400)))[:48]
+S['ip6_frag'] = (
+    [rec(DAD_DONE, 0, e6(ME, H9, na('2001:db8::9', '2001:db8::1',
+                                    '2001:db8::9', 0x60, H9)))] +
+    [rec(1, 0, f) for f in frags6('2001:db8::9', '2001:db8::1', 58, P6, 1,
+                                  [(0, 1448, 1), (1448, 1448, 1),
+                                   (2896, len(P6) - 2896, 0)])] +
+    [rec(1, 0, f) for f in frags6('2001:db8::9', '2001:db8::1', 58, P6, 2,
+                                  [(2896, len(P6) - 2896, 0), (0, 1448, 1),
+                                   (0, 1448, 1), (1448, 1448, 1)])] +
+    [rec(1, 0, f) for f in frags6('2001:db8::9', '2001:db8::1', 58, P6, 3,
+                                  [(0, 1448, 1), (1000, 1448, 1)])] +
+    [rec(1, 0, f) for f in frags6('2001:db8::9', '2001:db8::1', 58, P6, 4,
+                                  [(0, 2, 1), (8, 9, 1)])] +
+    [rec(1, 0, f) for f in frags6('2001:db8::9', '2001:db8::1', 58, P6, 5,
+                                  [(0, 1448, 1), (65528, 16, 0)])] +
+    [rec(1, 0, e6(ME, GW, ip6('2001:db8::fe', '2001:db8::1', 58, icmp6(
+        '2001:db8::fe', '2001:db8::1', 2, 0, struct.pack('!I', m) + Q6))))
+     for m in (1400, 1000, 1450, 1300)] +
+    [rec(40000, 0, b'')])
+
 # the timers alone, from the start: DAD, ARP probes, reports
 S['timers'] = [rec(NEXTTIMER, 0, b'') for i in range(24)]
 

@@ -21,9 +21,10 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	struct ipifc_ip6 h;
 	struct ipifc_icmp m;
 	struct ipifc_lifc *l;
+	struct ipifc_ip6frag frag;
 	uint8_t buf[IPIFC_ICMP6_ERRMAX], nxt;
 	size_t off;
-	int n;
+	int n, rc;
 
 	if (ipifc_ip6_parse(pkt, len, &h) < 0)
 		return;
@@ -33,8 +34,10 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	if (ipifc_ip_ismulti(&h.dst) && type != IPIFC_ICMP6_TOOBIG &&
 	    !(type == IPIFC_ICMP6_PARAMPROB && code == 2))
 		return;
-	if (ipifc_ip6_skipext(h.nxt, h.payload, h.plen, &nxt, &off, NULL) ==
-	    0 && nxt == IPIFC_PROTO_ICMP6 && off < h.plen &&
+	/* a first fragment (a reassembly timeout's quote) shows its type */
+	if ((rc = ipifc_ip6_skipext(h.nxt, h.payload, h.plen, &nxt, &off,
+	    &frag)) >= 0 && (rc == 0 || frag.off == 0) &&
+	    nxt == IPIFC_PROTO_ICMP6 && off < h.plen &&
 	    (is_error_type(h.payload[off]) ||
 	    h.payload[off] == IPIFC_ND_REDIRECT))
 		return;
@@ -123,6 +126,12 @@ ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	}
 	if (m.type == IPIFC_ICMP6_ECHO) {
 		echo_reply(ifc, h, &m, type);
+		return;
+	}
+	/* RFC 8201 4: a Packet Too Big about what we sent lowers the path
+	 * MTU; one that is not is dropped */
+	if (m.type == IPIFC_ICMP6_TOOBIG && ipifc_pmtu_toobig(ifc, &m) < 0) {
+		proto_of(ifc->stack)->drops_icmp++;
 		return;
 	}
 	ipifc_deliver(ifc, &h->src, &h->dst, IPIFC_PROTO_ICMP6, h->hlim, icmp,

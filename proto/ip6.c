@@ -48,13 +48,63 @@ ip6_pack(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	return n + (int)len;
 }
 
-/* Onto the link to nexthop; no fragmentation at the source yet. */
+/*
+ * Source fragmentation (RFC 8200 4.5): the unfragmentable part (the
+ * header, and a hop-by-hop or routing header after it) leads every
+ * fragment, its last Next Header now naming the fragment header; the
+ * data goes in multiples of 8 bytes under one identification drawn at
+ * random for the datagram (RFC 7739).  The first fragment holds the
+ * whole header chain (RFC 7112), as mtu is at least 1280.
+ */
+static int
+ip6_fragment(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t n,
+    const struct ipifc_ip *nexthop, size_t mtu)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_ip6frag fh;
+	size_t unfrag = IPIFC_IP6_HLEN, nxtfield = 6, off, chunk, max, dlen;
+	uint8_t *frag;
+	int k;
+
+	while (unfrag + 2 <= n && (pkt[nxtfield] == IPIFC_PROTO_ROUTING ||
+	    (pkt[nxtfield] == IPIFC_PROTO_HOPOPTS && nxtfield == 6))) {
+		nxtfield = unfrag;
+		unfrag += ((size_t)pkt[unfrag + 1] + 1) * 8;
+	}
+	if (unfrag > n || unfrag + IPIFC_IP6_FRAGLEN + 8 > mtu)
+		return -EMSGSIZE;
+	max = (mtu - unfrag - IPIFC_IP6_FRAGLEN) & ~(size_t)7;
+	dlen = n - unfrag;
+	memset(&fh, 0, sizeof(fh));
+	fh.nxt = pkt[nxtfield];
+	fh.ident = ipifc_random(s);
+	if ((frag = ipifc_scratch_get(s)) == NULL)
+		return -ENOBUFS;
+	for (off = 0; off < dlen; off += chunk) {
+		chunk = dlen - off < max ? dlen - off : max;
+		memcpy(frag, pkt, unfrag);
+		frag[nxtfield] = IPIFC_PROTO_FRAGMENT;
+		ipifc_put16(frag + 4, (uint16_t)(unfrag - IPIFC_IP6_HLEN +
+		    IPIFC_IP6_FRAGLEN + chunk));
+		fh.off = (uint16_t)off;
+		fh.more = off + chunk < dlen;
+		if ((k = ipifc_ip6frag_build(frag + unfrag, IPIFC_MAXPKT - unfrag,
+		    &fh)) < 0)
+			break;
+		memcpy(frag + unfrag + (size_t)k, pkt + unfrag + off, chunk);
+		ifc->m->bwrite(ifc, frag, unfrag + (size_t)k + chunk, nexthop);
+	}
+	ipifc_scratch_put(s);
+	return off < dlen ? -EINVAL : 0;
+}
+
+/* Onto the link to nexthop, in fragments over mtu. */
 static int
 ip6_emit(struct ipifc_ifc *ifc, const uint8_t *pkt, int n,
-    const struct ipifc_ip *nexthop)
+    const struct ipifc_ip *nexthop, size_t mtu)
 {
-	if (n > ifc->mtu)
-		return -EMSGSIZE;
+	if ((size_t)n > mtu)
+		return ip6_fragment(ifc, pkt, (size_t)n, nexthop, mtu);
 	ifc->m->bwrite(ifc, pkt, (size_t)n, nexthop);
 	return 0;
 }
@@ -71,7 +121,7 @@ ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 		return -ENOBUFS;
 	if ((n = ip6_pack(ifc, src, dst, nxt, hlim, payload, len, pkt,
 	    IPIFC_MAXPKT)) >= 0)
-		n = ip6_emit(ifc, pkt, n, dst);
+		n = ip6_emit(ifc, pkt, n, dst, (size_t)ifc->mtu);
 	ipifc_scratch_put(ifc->stack);
 	return n;
 }
@@ -116,7 +166,8 @@ ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	nexthop = *dst;
 	if (r != NULL && r->ifc == ifc && !ipifc_ip_isunspec(&r->gate))
 		nexthop = r->gate;
-	return ip6_emit(ifc, pkt, n, &nexthop);
+	return ip6_emit(ifc, pkt, n, &nexthop,
+	    ipifc_pmtu_get(s, dst, (size_t)ifc->mtu));
 }
 
 int
@@ -276,18 +327,113 @@ judge_ext(const struct ipifc_ip6 *h, struct extverdict *v)
 	v->drop = 1;	/* too many, or cut short */
 }
 
+/* RFC 7112 5: the upper-layer header, whole, in the first fragment. */
+static size_t
+ulp_minlen(uint8_t nxt)
+{
+	switch (nxt) {
+	case IPIFC_PROTO_TCP:
+		return 20;		/* RFC 9293 3.1 */
+	case IPIFC_PROTO_UDP:
+		return 8;		/* RFC 768 */
+	case IPIFC_PROTO_ICMP6:
+		return 4;		/* RFC 4443 2.1 */
+	default:
+		return 0;
+	}
+}
+
+/*
+ * A fragment for us: put into reassembly, and the whole datagram, when it
+ * is, through local input again.  The first fragment must hold the whole
+ * header chain (RFC 7112 5: else parameter problem code 3).
+ */
+static void ip6_local(struct ipifc_ifc *, const uint8_t *, size_t, unsigned,
+		    int);
+
+static void
+ip6_fragment_in(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const struct ipifc_ip6frag *f, const uint8_t *pkt, size_t len,
+    unsigned type)
+{
+	struct ipifc_stack *s = ifc->stack;
+	const uint8_t *whole, *p = h->payload + f->hdroff + IPIFC_IP6_FRAGLEN;
+	size_t plen = h->plen - f->hdroff - IPIFC_IP6_FRAGLEN, off, wlen;
+	uint8_t nxt;
+
+	if (f->off == 0 && (ipifc_ip6_skipext(f->nxt, p, plen, &nxt, &off,
+	    NULL) != 0 || plen - off < ulp_minlen(nxt))) {
+		proto_of(s)->drops_frag6++;
+		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
+		    IPIFC_ICMP6_PARAMPROB_CHAIN, 0);
+		return;
+	}
+	if (ipifc_reasm6(ifc, h, f, pkt, len, &whole, &wlen) <= 0)
+		return;		/* kept for later, or dropped */
+	ip6_local(ifc, whole, wlen, type, 1);
+	ipifc_reasm_done(s, whole);
+}
+
+/* A packet for us (type from the self table), or a reassembled one. */
+static void
+ip6_local(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
+    unsigned type, int reassembled)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_ip6 h;
+	struct ipifc_ip6frag frag;
+	struct extverdict v;
+	uint8_t nxt;
+	size_t off;
+	int rc;
+
+	if (ipifc_ip6_parse(pkt, len, &h) < 0) {
+		proto_of(s)->drops_hdr++;
+		return;
+	}
+	rc = ipifc_ip6_skipext(h.nxt, h.payload, h.plen, &nxt, &off, &frag);
+	if (rc < 0) {
+		proto_of(s)->drops_hdr++;
+		return;
+	}
+	if (rc == 1 && reassembled) {
+		proto_of(s)->drops_frag6++;	/* a fragment inside one */
+		return;
+	}
+	if (rc == 1 && (frag.off != 0 || frag.more)) {
+		ip6_fragment_in(ifc, &h, &frag, pkt, len, type);
+		return;
+	}
+	/* rc 1 here: an atomic fragment, whole as it is, apart from any
+	 * datagram in reassembly (RFC 6946 4) */
+	judge_ext(&h, &v);
+	if (v.drop) {
+		proto_of(s)->drops_hdr++;
+		if (v.icmp)
+			ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
+			    v.code, v.pointer);
+		return;
+	}
+	if (nxt == IPIFC_PROTO_ICMP6) {
+		ipifc_icmp6_input(ifc, &h, h.payload + off, h.plen - off, type);
+		return;
+	}
+	if (nxt == IPIFC_PROTO_NONE)
+		return;		/* RFC 8200 4.7: nothing follows */
+	if (ipifc_deliver(ifc, &h.src, &h.dst, nxt, h.hlim, h.payload + off,
+	    h.plen - off) < 0 && (type & IPIFC_RT_UNI))
+		/* RFC 8200 4: point at the Next Header field we cannot follow */
+		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
+		    IPIFC_ICMP6_PARAMPROB_NXT, v.nxtfield);
+}
+
 void
 ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip6 h;
 	struct ipifc_lifc *l;
-	struct ipifc_ip6frag frag;
-	struct extverdict v;
-	uint8_t nxt;
-	size_t off;
 	unsigned type;
-	int rc;
 
 	if (ipifc_ip6_parse(pkt, len, &h) < 0) {
 		ifc->cnt.errin++;
@@ -315,33 +461,5 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 		proto_of(s)->drops_tentative++;
 		return;
 	}
-	rc = ipifc_ip6_skipext(h.nxt, h.payload, h.plen, &nxt, &off, &frag);
-	if (rc < 0) {
-		proto_of(s)->drops_hdr++;
-		return;
-	}
-	if (rc == 1 && (frag.off != 0 || frag.more)) {
-		proto_of(s)->drops_frag6++;	/* no IPv6 reassembly yet */
-		return;
-	}
-	/* rc 1 here: an atomic fragment, whole as it is (RFC 6946 4) */
-	judge_ext(&h, &v);
-	if (v.drop) {
-		proto_of(s)->drops_hdr++;
-		if (v.icmp)
-			ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
-			    v.code, v.pointer);
-		return;
-	}
-	if (nxt == IPIFC_PROTO_ICMP6) {
-		ipifc_icmp6_input(ifc, &h, h.payload + off, h.plen - off, type);
-		return;
-	}
-	if (nxt == IPIFC_PROTO_NONE)
-		return;		/* RFC 8200 4.7: nothing follows */
-	if (ipifc_deliver(ifc, &h.src, &h.dst, nxt, h.hlim, h.payload + off,
-	    h.plen - off) < 0 && (type & IPIFC_RT_UNI))
-		/* RFC 8200 4: point at the Next Header field we cannot follow */
-		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
-		    IPIFC_ICMP6_PARAMPROB_NXT, v.nxtfield);
+	ip6_local(ifc, pkt, len, type, 0);
 }

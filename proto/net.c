@@ -109,6 +109,7 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 
 static const struct ipifc_hooks hooks = {
 	.stats = proto_stats,
+	.pmtu = ipifc_pmtu_fmt,
 	.joined = ipifc_mreport_joined,
 	.left = ipifc_mreport_left,
 	.dadprobe = ipifc_nd_dadprobe,

@@ -12,22 +12,44 @@
 #define IPIFC_MAXPKT	65535	/* the largest IP packet */
 #define IPIFC_ETHHDR	14
 
-#define IPIFC_MAXREASM	8	/* datagrams being reassembled at once */
+#define IPIFC_MAXREASM	8	/* datagrams being reassembled at once,
+				 * both families */
 #define IPIFC_REASM_TIMEOUT	30000	/* ms, RFC 1122 3.3.2 leaves 60-120 s;
-					 * Linux and BSD use 30 */
+					 * Linux and BSD use 30; RFC 8200 4.5
+					 * wants 60 s at most */
+#define IPIFC_REASM_HDRMAX	256	/* the first fragment's header kept:
+					 * IPv4's (60 at most), or IPv6's
+					 * unfragmentable part; longer is
+					 * dropped */
 
 struct ipifc_reasm {
-	int	used;
+	int	used;			/* 1 in progress, 2 handed out */
+	int	v6;
 	struct ipifc_ip src, dst;
-	uint16_t id;
-	uint8_t	proto;
+	uint32_t id;			/* IPv4 16 bits, IPv6 32 */
+	uint8_t	proto;			/* IPv4: part of the key */
 	uint64_t deadline;
 	int	ifc;
 	size_t	total;			/* known when the last fragment came */
 	size_t	hlen;			/* the first fragment's header */
-	uint8_t	*buf;			/* header + 65535 */
+	uint8_t	nxt;			/* IPv6: the fragment header's */
+	size_t	nxtfield;		/* IPv6: where hlen names it */
+	size_t	firstlen;		/* the first fragment's data */
+	uint8_t	*buf;			/* HDRMAX + 65536 */
 	uint8_t	have[8192 / 8];		/* one bit per 8-byte block */
 	int	gotfirst;
+};
+
+#define IPIFC_MAXPMTU	64	/* path MTU cache entries; full: the oldest
+				 * goes */
+#define IPIFC_PMTU_AGE	600000	/* ms an entry lives after a decrease,
+				 * RFC 8201 5.3 (at least 5 min, 10
+				 * recommended) */
+
+struct ipifc_pmtu {
+	struct ipifc_ip dst;
+	size_t	mtu;
+	uint64_t expires;		/* ms; 0 or past: a free entry */
 };
 
 #define IPIFC_MPENDING	16	/* state changes awaiting their repeat */
@@ -76,6 +98,7 @@ struct ipifc_proto {
 	uint8_t	*scratch[IPIFC_SCRATCH];	/* IPIFC_MAXPKT each, made on use */
 	int	nscratch;		/* in use, a stack */
 	struct ipifc_reasm reasm[IPIFC_MAXREASM];
+	struct ipifc_pmtu pmtu[IPIFC_MAXPMTU];
 	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
 	uint64_t igmp_due[IPIFC_MAXIFC];
 	struct ipifc_mpending mpend[IPIFC_MAXIFC];
@@ -117,6 +140,7 @@ int	ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 /* ICMP (proto/icmp4.c, proto/icmp6.c). */
 struct ipifc_ip4;
 struct ipifc_ip6;
+struct ipifc_ip6frag;
 /* May an error go to dst now?  Counts what may not. */
 int	ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst);
 void	ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
@@ -131,10 +155,22 @@ void	ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt,
 /* Reassembly (proto/frag.c): 1 and *whole when complete, else 0. */
 int	ipifc_reasm4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	    const uint8_t *pkt, const uint8_t **whole, size_t *wlen);
+int	ipifc_reasm6(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+	    const struct ipifc_ip6frag *fh, const uint8_t *pkt, size_t len,
+	    const uint8_t **whole, size_t *wlen);
 void	ipifc_reasm_done(struct ipifc_stack *s, const uint8_t *whole);
 void	ipifc_reasm_timers(struct ipifc_stack *s);
 uint64_t ipifc_reasm_deadline(const struct ipifc_stack *s);
 void	ipifc_reasm_free(struct ipifc_stack *s);
+
+/* The path MTU cache (proto/pmtu.c). */
+struct ipifc_icmp;
+/* The MTU towards dst: ifmtu, or lower if a Packet Too Big said so. */
+size_t	ipifc_pmtu_get(struct ipifc_stack *s, const struct ipifc_ip *dst,
+	    size_t ifmtu);
+/* A Packet Too Big received on ifc: 0, or negative if it is not valid. */
+int	ipifc_pmtu_toobig(struct ipifc_ifc *ifc, const struct ipifc_icmp *m);
+void	ipifc_pmtu_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
 
 /* Group membership reports (proto/mreport.c). */
 void	ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h);

@@ -211,6 +211,11 @@ struct ipifc_ip6frag {
 	size_t	hdroff;		/* where the fragment header starts */
 };
 
+#define IPIFC_IP6_FRAGLEN	8	/* RFC 8200 4.5 */
+/* A fragment header from f (nxt, off, more, ident): 8 bytes. */
+int	ipifc_ip6frag_build(uint8_t *buf, size_t cap,
+	    const struct ipifc_ip6frag *f);
+
 /*
  * Walk the extension headers of a payload whose first header is nxt.
  * Hop-by-hop (only first, RFC 8200 4.1), routing and destination options
@@ -274,6 +279,7 @@ int	ipifc_ip6_hbh_ra(const uint8_t *p, size_t len);
 #define IPIFC_ICMP6_PARAMPROB_HEADER	0
 #define IPIFC_ICMP6_PARAMPROB_NXT	1
 #define IPIFC_ICMP6_PARAMPROB_OPTION	2
+#define IPIFC_ICMP6_PARAMPROB_CHAIN	3	/* RFC 7112 5 */
 /* An error packet fits the minimum MTU, RFC 4443 2.4 (c). */
 #define IPIFC_ICMP6_ERRMAX	IPIFC_IP6_MINMTU
 

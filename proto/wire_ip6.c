@@ -118,6 +118,20 @@ ipifc_ip6_skipext(uint8_t nxt, const uint8_t *p, size_t len,
 }
 
 int
+ipifc_ip6frag_build(uint8_t *buf, size_t cap, const struct ipifc_ip6frag *f)
+{
+	if (cap < IPIFC_IP6_FRAGLEN)
+		return -ENOBUFS;
+	if ((f->off & 7) != 0)
+		return -EINVAL;
+	buf[0] = f->nxt;
+	buf[1] = 0;			/* reserved */
+	ipifc_put16(buf + 2, (uint16_t)(f->off | (f->more ? 1 : 0)));
+	ipifc_put32(buf + 4, f->ident);
+	return IPIFC_IP6_FRAGLEN;
+}
+
+int
 ipifc_ip6_hbh_ra_build(uint8_t *buf, size_t cap, uint8_t nxt,
     uint16_t value)
 {

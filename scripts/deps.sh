@@ -18,6 +18,8 @@ iputils-ping	command -v ping
 iputils-arping	command -v arping
 ndisc6		command -v ndisc6
 python3		command -v python3
+iputils-tracepath	command -v tracepath
+tshark		command -v tshark
 "
 
 ipifc_deps()

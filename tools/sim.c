@@ -752,7 +752,50 @@ cmd_query(struct sim *sim, struct line *l)
 		sim_error(sim, "%s", why);
 }
 
+/*
+ * inject IFC HEX...: the frame in hex (spaces allowed between bytes) is
+ * received on interface IFC of the selected host, as from its link: what
+ * no ping can make, such as a duplicate or overlapping fragment.
+ */
+static void
+cmd_inject(struct sim *sim, struct line *l)
+{
+	uint8_t frame[SIM_MAXLINE / 2];
+	const char *p;
+	size_t n = 0;
+	char *end;
+	long ifc;
+	int hi;
+
+	if (l->argc < 3) {
+		sim_error(sim, "usage: inject IFC HEX...");
+		return;
+	}
+	ifc = strtol(l->argv[1], &end, 10);
+	if (*end != '\0' || ifc < 0 || ifc > 0xffff) {
+		sim_error(sim, "inject: bad interface %s", l->argv[1]);
+		return;
+	}
+	for (p = l->rest[2]; *p != '\0'; p++) {
+		if (isspace((unsigned char)*p))
+			continue;
+		if (!isxdigit((unsigned char)p[0]) ||
+		    !isxdigit((unsigned char)p[1]) || n == sizeof(frame)) {
+			sim_error(sim, "inject: bad hex at \"%.8s\"", p);
+			return;
+		}
+		hi = isdigit((unsigned char)*p) ? *p - '0' :
+		    tolower((unsigned char)*p) - 'a' + 10;
+		p++;
+		frame[n++] = (uint8_t)(hi << 4 | (isdigit((unsigned char)*p) ?
+		    *p - '0' : tolower((unsigned char)*p) - 'a' + 10));
+	}
+	ipifc_input(sim->cur->stack, (int)ifc, frame, n);
+	sim_flush(sim);
+}
+
 static const struct sim_cmd sim_cmds[] = {
+	{ "inject", cmd_inject },
 	{ "host", cmd_host },
 	{ "write", cmd_write },
 	{ "read", cmd_read },

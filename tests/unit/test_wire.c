@@ -786,6 +786,13 @@ test_ip6_ext(void **state)
 	/* without a place for the fragment header's fields */
 	assert_int_equal(ipifc_ip6_skipext(h.nxt, h.payload, h.plen, &nxt,
 	    &off, NULL), 1);
+	/* the builder writes the same 8 bytes back */
+	assert_int_equal(ipifc_ip6frag_build(b, sizeof(b), &f),
+	    IPIFC_IP6_FRAGLEN);
+	assert_memory_equal(b, h.payload + f.hdroff, IPIFC_IP6_FRAGLEN);
+	assert_int_equal(ipifc_ip6frag_build(b, 7, &f), -ENOBUFS);
+	f.off = 1449;		/* not a multiple of 8 */
+	assert_int_equal(ipifc_ip6frag_build(b, sizeof(b), &f), -EINVAL);
 
 	/* no extension headers at all */
 	assert_int_equal(ipifc_ip6_skipext(IPIFC_PROTO_TCP, b, 0, &nxt, &off,

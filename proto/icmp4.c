@@ -76,13 +76,27 @@ icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	ipifc_scratch_put(ifc->stack);
 }
 
+/*
+ * The ICMP error messages (RFC 1812 4.3.2.7, RFC 1122 3.2.2): destination
+ * unreachable, source quench, redirect, time exceeded, parameter problem,
+ * and any type past the last one RFC 792 and RFC 950 define (18), as a
+ * type nobody knows cannot be taken for a query.
+ */
+static int
+is_error_type(uint8_t type)
+{
+	return type == IPIFC_ICMP4_UNREACH || type == 4 || type == 5 ||
+	    type == IPIFC_ICMP4_TIMEX || type == IPIFC_ICMP4_PARAMPROB ||
+	    type > 18;
+}
+
 void
 ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
     int type, int code, uint32_t param)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip4 h;
-	struct ipifc_icmp m, orig;
+	struct ipifc_icmp m;
 	uint32_t v;
 
 	if (ipifc_ip4_parse(pkt, len, &h) < 0)
@@ -94,10 +108,9 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	    (v >> 24) == 0 || (v >> 24) == 127 ||
 	    ipifc_ip4_fragoff(&h) != 0)
 		return;
+	/* by the type alone: the quote of a first fragment fails any checksum */
 	if (h.proto == IPIFC_PROTO_ICMP &&
-	    (ipifc_icmp4_parse(h.payload, h.plen, &orig) < 0 ||
-	    (orig.type != IPIFC_ICMP4_ECHO &&
-	    orig.type != IPIFC_ICMP4_ECHOREPLY)))
+	    (h.plen < 1 || is_error_type(h.payload[0])))
 		return;		/* never about an ICMP error */
 	if (!ipifc_icmp_ratelimit(s, &h.src))
 		return;

@@ -512,6 +512,112 @@ test_ip4_record_forward(void **state)
 	assert_int_equal(got, 1);
 }
 
+/* An IPv4 datagram from 10.0.0.9 to dst with TTL 1, as stack 1 gets it. */
+static size_t
+ttl1_frame(uint8_t *f, const char *dst, uint16_t frag, const uint8_t *p,
+    size_t plen)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct ipifc_ip4 h;
+	int hl;
+
+	memset(&h, 0, sizeof(h));
+	h.ttl = 1;
+	h.proto = 1;
+	h.id = 99;
+	h.frag = frag;
+	h.src = ip("10.0.0.9");
+	h.dst = ip(dst);
+	h.plen = plen;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
+	hl = ipifc_ip4_build(f + 14, 100, &h);
+	assert_int_equal(hl, 20);
+	memcpy(f + 14 + hl, p, plen);
+	return 14 + (size_t)hl + plen;
+}
+
+/*
+ * RFC 1812 4.3.2.7, RFC 1122 3.2.2: an ICMP error is told by its type
+ * alone, so the first fragment of an echo gets time exceeded although
+ * its partial ICMP fails the checksum; an ICMP error, a type past 18,
+ * and a non-first fragment get nothing.
+ */
+static void
+test_icmp_error_rules(void **state)
+{
+	struct wire *wire = *state;
+	uint8_t f[256], icmp[64], data[32] = { 0 };
+	struct ipifc_icmp m;
+	size_t n, i;
+	int len;
+
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	/* data past the first fragment, so that its partial sum is wrong */
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i + 1);
+	memset(&m, 0, sizeof(m));
+	m.type = 8;
+	m.data = data;
+	m.dlen = sizeof(data);
+	len = ipifc_icmp4_build(icmp, sizeof(icmp), &m);
+	assert_int_equal(len, 40);
+	/* the first 16 bytes, more fragments to come */
+	n = ttl1_frame(f, "10.0.0.10", IPIFC_IP4_MF, icmp, 16);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 1);
+	/* the rest: not the first fragment */
+	n = ttl1_frame(f, "10.0.0.10", 2, icmp + 16, 24);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	/* a whole echo, the control */
+	n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 1);
+	/* a time exceeded about something else, first fragment or whole */
+	m.type = 11;
+	len = ipifc_icmp4_build(icmp, sizeof(icmp), &m);
+	n = ttl1_frame(f, "10.0.0.10", IPIFC_IP4_MF, icmp, 16);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	/* a type nobody defines is not taken for a query */
+	icmp[0] = 42;
+	n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+}
+
+static size_t echo_fragment(uint8_t *f, const char *src, uint16_t id,
+    int first);
+
+/*
+ * RFC 1122 3.3.2, RFC 792: a reassembly that times out is answered with
+ * time exceeded code 1 only when fragment zero came.
+ */
+static void
+test_reassembly_timeout(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip4 h;
+	uint8_t f[256];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_fragment(f, "10.0.0.9", 7, 0);	/* the second half only */
+	inject(wire, f, n);
+	ipifc_advance(wire->s[1], 2000 + 31000);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	n = echo_fragment(f, "10.0.0.9", 8, 1);	/* the first half only */
+	inject(wire, f, n);
+	ipifc_advance(wire->s[1], 2000 + 62000);
+	assert_int_equal(sent_icmp(wire, 11, &h), 1);
+	assert_int_equal(h.payload[1], 1);		/* code 1 */
+}
+
 /* One fragment of an echo request with 16 data bytes (24 bytes of ICMP). */
 static size_t
 echo_fragment(uint8_t *f, const char *src, uint16_t id, int first)
@@ -816,6 +922,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record_forward, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_error_rules, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reassembly_timeout, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_older_querier, setup,
 		    teardown),

@@ -204,6 +204,8 @@ static void
 sim_print_opts(struct sim *sim, const uint8_t *o, size_t n)
 {
 	char a[IPIFC_IPSTRLEN];
+	struct ipifc_ip ip;
+	const uint8_t *p;
 	size_t i = 0, olen, at, slot, first, k, used;
 	uint32_t t;
 	int type, ns;
@@ -229,9 +231,7 @@ sim_print_opts(struct sim *sim, const uint8_t *o, size_t n)
 		fprintf(sim->out, "%s:", type == 7 ? "RR" : "TS");
 		ns = 0;
 		for (k = 0; k < used; k++) {
-			const uint8_t *p = o + at + first - 1 + k * slot;
-			struct ipifc_ip ip;
-
+			p = o + at + first - 1 + k * slot;
 			if (type == 7 || slot == 8) {
 				ipifc_ip_v4(&ip, (uint32_t)p[0] << 24 |
 				    (uint32_t)p[1] << 16 |

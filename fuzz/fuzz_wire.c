@@ -13,7 +13,8 @@
  *   5  ICMPv4                    6  ICMPv6: src[16] dst[16] message
  *   7  ND: hlim src[16] dst[16] message
  *   8  MLD: src[16] dst[16] message      9  IGMP
- *  10  IPv4 options and a hop-by-hop header: the Router Alert finders
+ *  10  IPv4 options and a hop-by-hop header: the Router Alert finders,
+ *      Record Route and Timestamp
  *  11  extension headers: nxt, headers
  *
  * Linked with fuzz/replay.c instead of libFuzzer, it replays a corpus
@@ -118,6 +119,25 @@ rt_ip4(const struct ipifc_ip4 *h)
 	CHECK(ipifc_ip4_parse(out, (size_t)n + h->plen, &h2) == 0);
 	CHECK(wire_eq_ip4(h, &h2));
 	CHECK(ipifc_ip4_fragoff(h) <= 0xfff8);
+}
+
+/* Each Record Route and Timestamp option of a list, round trip. */
+static void
+rt_ip4opts(const uint8_t *opts, size_t optlen)
+{
+	struct ipifc_ip4rec r, r2;
+	size_t	 off = 0, olen;
+	int	 type;
+
+	while ((type = ipifc_ip4opt_next(opts, optlen, &off, &olen)) > 0) {
+		CHECK(off <= optlen && olen >= 1 && olen <= off);
+		if (ipifc_ip4rec_parse(opts + off - olen, olen, &r) != 0)
+			continue;
+		CHECK(r.type == type && r.len == olen);
+		CHECK(ipifc_ip4rec_build(out, sizeof(out), &r) == (int)olen);
+		CHECK(ipifc_ip4rec_parse(out, olen, &r2) == 0);
+		CHECK(wire_eq_ip4rec(&r, &r2));
+	}
 }
 
 static void
@@ -301,6 +321,7 @@ do_ip4(uint8_t *p, size_t len, int fix)
 		return;
 	rt_ip4(&h);
 	(void)ipifc_ip4_has_ra(h.opts, h.optlen);
+	rt_ip4opts(h.opts, h.optlen);
 	if (h.proto == IPIFC_PROTO_ICMP)
 		do_icmp4(mut(h.payload), h.plen, fix);
 	else if (h.proto == IPIFC_PROTO_IGMP)
@@ -438,6 +459,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 10:
 		(void)ipifc_ip4_has_ra(p, len);
 		(void)ipifc_ip6_hbh_ra(p, len);
+		rt_ip4opts(p, len);
 		break;
 	case 11:
 		if (len < 1)

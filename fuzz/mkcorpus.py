@@ -23,6 +23,7 @@ MODE_ICMP6 = 6
 MODE_ND = 7
 MODE_MLD = 8
 MODE_IGMP = 9
+MODE_OPTS = 10
 MODE_EXT = 11
 
 
@@ -205,6 +206,12 @@ def main():
         'only_echo6': (MODE_ICMP6, a6('2001:db8::1') + a6('2001:db8::2') +
                        E6),
         'only_ext': (MODE_EXT, bytes([0]) + HBH_RA + FR),
+        # IPv4 options (RFC 791 3.1): a NOP, Record Route with one of two
+        # slots taken, Timestamp flag 1 with one of two pairs, EOL
+        'only_ip4opts': (MODE_OPTS, bytes([1, 7, 11, 8]) + a4('10.0.0.1') +
+                         bytes(4) + bytes([68, 20, 13, 0x21]) +
+                         a4('10.0.0.1') + struct.pack('!I', 0x80000001) +
+                         bytes(8) + bytes([0])),
     }
     for k, (mode, v) in seeds.items():
         with open(os.path.join(out, k), 'wb') as f:

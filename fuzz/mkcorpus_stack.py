@@ -376,6 +376,34 @@ S['ttl1'] = [
     rec(5, 0, e4(ME, M7, echo4('10.0.0.7', '192.168.9.2', ttl=0, seq=4))),
 ]
 
+# IPv4 options (RFC 791 3.1): Record Route and Timestamp to us (the reply
+# carries them) and forwarded; a full TS whose overflow is full, a bad RR
+# pointer and a TS flag of 2 (parameter problem); and the first fragment
+# of an echo with TTL 1 (time exceeded, told by the type)
+RR9 = bytes([1, 7, 39, 4]) + bytes(36)
+TS1 = bytes([68, 36, 5, 1]) + bytes(32)
+TSFULL = bytes([68, 4, 5, 0xf0])
+RRBAD = bytes([7, 7, 5, 0, 0, 0, 0, 0])
+TS2 = bytes([68, 8, 5, 2, 0, 0, 0, 0])
+
+
+def opt4(src, dst, opts, ttl=64, seq=1, frag=0x4000, data=DATA):
+    return ip4(src, dst, 1, icmp4(8, 0, 0x4242 << 16 | seq, data), ttl=ttl,
+               ident=seq, frag=frag, opts=opts)
+
+
+S['ip4_options'] = [
+    rec(DAD_DONE, 0, e4(ME, M7, opt4('10.0.0.7', '10.0.0.1', RR9))),
+    rec(5, 0, e4(ME, M7, opt4('10.0.0.7', '10.0.0.1', TS1, seq=2))),
+    rec(5, 0, e4(ME, M7, opt4('10.0.0.7', '192.168.9.2', RR9, seq=3))),
+    rec(5, 1, opt4('192.168.9.2', '10.0.0.7', TS1, seq=4)),
+    rec(5, 0, e4(ME, M7, opt4('10.0.0.7', '10.0.0.1', TSFULL, seq=5))),
+    rec(5, 0, e4(ME, M7, opt4('10.0.0.7', '10.0.0.1', RRBAD, seq=6))),
+    rec(5, 0, e4(ME, M7, opt4('10.0.0.7', '192.168.9.2', TS2, seq=7))),
+    rec(5, 0, e4(ME, M7, opt4('10.0.0.7', '192.168.9.2', RR9, ttl=1,
+                              seq=8, frag=0x2000, data=DATA[:16]))),
+]
+
 
 # IPv6 extension headers
 def ext6(nxt, hdrs, src='2001:db8::9', dst='2001:db8::1'):

@@ -45,6 +45,21 @@ wire_eq_ip4(const struct ipifc_ip4 *a, const struct ipifc_ip4 *b)
 }
 
 static inline int
+wire_eq_ip4rec(const struct ipifc_ip4rec *a, const struct ipifc_ip4rec *b)
+{
+	int i;
+
+	if (a->type != b->type || a->len != b->len || a->ptr != b->ptr ||
+	    a->oflw != b->oflw || a->flag != b->flag || a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (!ipifc_ip_eq(&a->addr[i], &b->addr[i]) ||
+		    a->ts[i] != b->ts[i])
+			return 0;
+	return 1;
+}
+
+static inline int
 wire_eq_ip6(const struct ipifc_ip6 *a, const struct ipifc_ip6 *b)
 {
 	return a->tclass == b->tclass && a->hlim == b->hlim &&

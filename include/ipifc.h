@@ -228,6 +228,8 @@ struct ipifc_datagram {
 	int	ifc;
 	const uint8_t *payload;
 	size_t	len;
+	const uint8_t *opts;		/* IPv4 options as received, or NULL */
+	size_t	optlen;
 };
 
 /*
@@ -248,6 +250,17 @@ int	ipifc_send(struct ipifc_stack *s, const struct ipifc_ip *src,
 /* An ICMP or ICMPv6 echo request (RFC 792, RFC 4443 4.1). */
 int	ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    uint16_t id, uint16_t seq, size_t datalen);
+/* What an echo request may carry beyond the defaults. */
+struct ipifc_pingopt {
+	int	ttl;			/* TTL or hop limit; 0: the default */
+	/* IPv4 options (RFC 791 3.1), a multiple of 4 bytes, at most 40;
+	 * the stack records its address in Record Route and Timestamp */
+	const uint8_t *opts;
+	size_t	optlen;
+};
+int	ipifc_ping_opt(struct ipifc_stack *s, const struct ipifc_ip *dst,
+	    uint16_t id, uint16_t seq, size_t datalen,
+	    const struct ipifc_pingopt *o);
 
 /* ---- lookups (answers for callers and the scenario runner) ---- */
 

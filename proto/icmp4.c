@@ -62,7 +62,8 @@ ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst)
 
 static void
 icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, const struct ipifc_icmp *m)
+    const struct ipifc_ip *dst, const struct ipifc_icmp *m,
+    const uint8_t *opts, size_t optlen)
 {
 	uint8_t *buf;
 	int n;
@@ -70,9 +71,23 @@ icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	if ((buf = ipifc_scratch_get(ifc->stack)) == NULL)
 		return;
 	if ((n = ipifc_icmp4_build(buf, IPIFC_MAXPKT, m)) >= 0)
-		ipifc_ip4_output(ifc->stack, src, dst, IPIFC_PROTO_ICMP, 0,
-		    buf, (size_t)n, NULL);
+		ipifc_ip4_output_opts(ifc->stack, src, dst, IPIFC_PROTO_ICMP,
+		    0, buf, (size_t)n, NULL, opts, optlen);
 	ipifc_scratch_put(ifc->stack);
+}
+
+/*
+ * The ICMP error messages (RFC 1812 4.3.2.7, RFC 1122 3.2.2): destination
+ * unreachable, source quench, redirect, time exceeded, parameter problem,
+ * and any type past the last one RFC 792 and RFC 950 define (18), as a
+ * type nobody knows cannot be taken for a query.
+ */
+static int
+is_error_type(uint8_t type)
+{
+	return type == IPIFC_ICMP4_UNREACH || type == 4 || type == 5 ||
+	    type == IPIFC_ICMP4_TIMEX || type == IPIFC_ICMP4_PARAMPROB ||
+	    type > 18;
 }
 
 void
@@ -81,7 +96,7 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip4 h;
-	struct ipifc_icmp m, orig;
+	struct ipifc_icmp m;
 	uint32_t v;
 
 	if (ipifc_ip4_parse(pkt, len, &h) < 0)
@@ -93,10 +108,9 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	    (v >> 24) == 0 || (v >> 24) == 127 ||
 	    ipifc_ip4_fragoff(&h) != 0)
 		return;
+	/* by the type alone: the quote of a first fragment fails any checksum */
 	if (h.proto == IPIFC_PROTO_ICMP &&
-	    (ipifc_icmp4_parse(h.payload, h.plen, &orig) < 0 ||
-	    (orig.type != IPIFC_ICMP4_ECHO &&
-	    orig.type != IPIFC_ICMP4_ECHOREPLY)))
+	    (h.plen < 1 || is_error_type(h.payload[0])))
 		return;		/* never about an ICMP error */
 	if (!ipifc_icmp_ratelimit(s, &h.src))
 		return;
@@ -106,7 +120,7 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	m.param = param;
 	m.data = pkt;
 	m.dlen = h.totlen;
-	icmp4_send(ifc, NULL, &h.src, &m);
+	icmp4_send(ifc, NULL, &h.src, &m, NULL, 0);
 }
 
 void
@@ -115,6 +129,8 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 {
 	struct ipifc_icmp m, r;
 	const struct ipifc_ip *src;
+	uint8_t all[IPIFC_IP4_MAXOPT], opts[IPIFC_IP4_MAXOPT], ptr;
+	size_t optlen = 0;
 
 	if (ipifc_icmp4_parse(h->payload, h->plen, &m) < 0) {
 		proto_of(ifc->stack)->drops_icmp++;
@@ -122,16 +138,31 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	}
 	if (m.type != IPIFC_ICMP4_ECHO) {
 		/* replies and errors are for the library's user */
-		ipifc_deliver(ifc, &h->src, &h->dst, IPIFC_PROTO_ICMP, h->ttl,
-		    h->payload, h->plen);
+		ipifc_deliver4(ifc, h);
 		return;
 	}
 	/* RFC 1122 3.2.2.6 lets broadcast echoes go unanswered (no smurfs) */
 	if ((type & IPIFC_RT_UNI) == 0)
 		return;
 	src = &h->dst;
+	if (h->optlen > 0) {
+		/*
+		 * RFC 1122 3.2.2.6: the reply carries the request's Record
+		 * Route and Timestamp, with this host in them, for the
+		 * whole round trip; output adds the reply's source.
+		 */
+		memcpy(all, h->opts, h->optlen);
+		if (ipifc_ip4opt_record(ifc->stack, all, h->optlen, src,
+		    &ptr) != 0) {
+			proto_of(ifc->stack)->drops_hdr++;
+			ipifc_icmp4_error(ifc, pkt, len, IPIFC_ICMP4_PARAMPROB,
+			    0, ptr);
+			return;
+		}
+		optlen = ipifc_ip4opt_echo(all, h->optlen, opts);
+	}
 	r = m;
 	r.type = IPIFC_ICMP4_ECHOREPLY;
 	r.code = 0;
-	icmp4_send(ifc, src, &h->src, &r);
+	icmp4_send(ifc, src, &h->src, &r, opts, optlen);
 }

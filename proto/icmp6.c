@@ -22,6 +22,7 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	struct ipifc_icmp m;
 	struct ipifc_lifc *l;
 	struct ipifc_ip6frag frag;
+	struct ipifc_ifc *oif;
 	uint8_t buf[IPIFC_ICMP6_ERRMAX], nxt;
 	size_t off;
 	int n, rc;
@@ -43,7 +44,13 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 		return;
 	if (!ipifc_icmp_ratelimit(s, &h.src))
 		return;
-	if ((l = ipifc_srcsel(s, &h.src, ifc)) == NULL)
+	/*
+	 * From an address toward the packet's source (RFC 4443 2.2), not
+	 * one of ifc, which may be the interface the packet was leaving by
+	 * (address unreachable); a link-local source is only reached on ifc.
+	 */
+	oif = ipifc_ip_islinklocal(&h.src) ? ifc : NULL;
+	if ((l = ipifc_srcsel(s, &h.src, oif)) == NULL)
 		return;
 	memset(&m, 0, sizeof(m));
 	m.type = (uint8_t)type;
@@ -55,7 +62,7 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	    0)
 		return;
 	ipifc_ip6_output(s, &l->local, &h.src, IPIFC_PROTO_ICMP6, 0, buf,
-	    (size_t)n, NULL);
+	    (size_t)n, oif);
 }
 
 static void

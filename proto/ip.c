@@ -54,7 +54,8 @@ ipifc_send(struct ipifc_stack *s, const struct ipifc_ip *src,
 
 static int
 ping_in(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
-    uint16_t seq, size_t datalen, uint8_t *buf)
+    uint16_t seq, size_t datalen, const struct ipifc_pingopt *o,
+    uint8_t *buf)
 {
 	struct ipifc_icmp m;
 	struct ipifc_lifc *l;
@@ -73,31 +74,47 @@ ping_in(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
 	if (v4) {
 		if ((n = ipifc_icmp4_build(buf, IPIFC_MAXPKT, &m)) < 0)
 			return n;
-		return ipifc_ip4_output(s, NULL, dst, IPIFC_PROTO_ICMP, 0, buf,
-		    (size_t)n, NULL);
+		return ipifc_ip4_output_opts(s, NULL, dst, IPIFC_PROTO_ICMP,
+		    o->ttl, buf, (size_t)n, NULL, o->opts, o->optlen);
 	}
+	if (o->optlen > 0)
+		return -EINVAL;		/* IPv4 options */
 	/* ICMPv6 checksums cover the source: choose it first */
 	if ((l = ipifc_srcsel(s, dst, NULL)) == NULL)
 		return -EADDRNOTAVAIL;
 	if ((n = ipifc_icmp6_build(buf, IPIFC_MAXPKT, &l->local, dst, &m)) < 0)
 		return n;
-	return ipifc_ip6_output(s, &l->local, dst, IPIFC_PROTO_ICMP6, 0, buf,
-	    (size_t)n, NULL);
+	return ipifc_ip6_output(s, &l->local, dst, IPIFC_PROTO_ICMP6, o->ttl,
+	    buf, (size_t)n, NULL);
+}
+
+int
+ipifc_ping_opt(struct ipifc_stack *s, const struct ipifc_ip *dst,
+    uint16_t id, uint16_t seq, size_t datalen, const struct ipifc_pingopt *o)
+{
+	uint8_t *buf;
+	int rc;
+
+	if (o->ttl < 0 || o->ttl > 255 || o->optlen > IPIFC_IP4_MAXOPT ||
+	    o->optlen % 4 != 0 || (o->optlen > 0 && o->opts == NULL))
+		return -EINVAL;
+	/* the largest datagram: 65535 bytes with its IPv4 and ICMP headers */
+	if (datalen > IPIFC_MAXPKT - IPIFC_IP4_HLEN - o->optlen -
+	    IPIFC_ICMP_HLEN)
+		return -EMSGSIZE;
+	if ((buf = ipifc_scratch_get(s)) == NULL)
+		return -ENOBUFS;
+	rc = ping_in(s, dst, id, seq, datalen, o, buf);
+	ipifc_scratch_put(s);
+	return rc;
 }
 
 int
 ipifc_ping(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
     uint16_t seq, size_t datalen)
 {
-	uint8_t *buf;
-	int rc;
+	struct ipifc_pingopt o;
 
-	/* the largest datagram: 65535 bytes with its IPv4 and ICMP headers */
-	if (datalen > IPIFC_MAXPKT - IPIFC_IP4_HLEN - IPIFC_ICMP_HLEN)
-		return -EMSGSIZE;
-	if ((buf = ipifc_scratch_get(s)) == NULL)
-		return -ENOBUFS;
-	rc = ping_in(s, dst, id, seq, datalen, buf);
-	ipifc_scratch_put(s);
-	return rc;
+	memset(&o, 0, sizeof(o));
+	return ipifc_ping_opt(s, dst, id, seq, datalen, &o);
 }

@@ -98,16 +98,20 @@ ip4_emit(struct ipifc_ifc *ifc, uint8_t *pkt, size_t len,
 static int
 ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len, struct ipifc_ifc *oif, uint8_t *pkt)
+    size_t len, struct ipifc_ifc *oif, const uint8_t *opts, size_t optlen,
+    uint8_t *pkt)
 {
 	struct ipifc_route *r;
 	struct ipifc_lifc *l;
 	struct ipifc_ifc *ifc;
 	struct ipifc_ip4 h;
 	struct ipifc_ip nexthop, from;
+	uint8_t o[IPIFC_IP4_MAXOPT], ptr;
 	int n;
 
-	if (len > IPIFC_MAXPKT - IPIFC_IP4_HLEN)
+	if (optlen > sizeof(o) || optlen % 4 != 0)
+		return -EINVAL;
+	if (len > IPIFC_MAXPKT - IPIFC_IP4_HLEN - optlen)
 		return -EMSGSIZE;
 	r = ipifc_rtab_lookup(s->rtab, dst, src);
 	if (r == NULL && src != NULL)
@@ -128,6 +132,14 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	else
 		return -EADDRNOTAVAIL;
 	memset(&h, 0, sizeof(h));
+	if (optlen > 0) {
+		/* the sender is the first to record (RFC 791 3.1) */
+		memcpy(o, opts, optlen);
+		h.opts = o;
+		h.optlen = optlen;
+		if (ipifc_ip4opt_record(s, o, optlen, &from, &ptr) != 0)
+			return -EINVAL;
+	}
 	/* RFC 1112 6.1: a group gets TTL 1 unless asked otherwise */
 	h.ttl = (uint8_t)(ttl > 0 ? ttl : ipifc_ip_ismulti(dst) ? 1 :
 	    ifc->hoplimit);
@@ -148,18 +160,28 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 }
 
 int
-ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+ipifc_ip4_output_opts(struct ipifc_stack *s, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len, struct ipifc_ifc *oif)
+    size_t len, struct ipifc_ifc *oif, const uint8_t *opts, size_t optlen)
 {
 	uint8_t *pkt;
 	int rc;
 
 	if ((pkt = ipifc_scratch_get(s)) == NULL)
 		return -ENOBUFS;
-	rc = ip4_output(s, src, dst, proto, ttl, payload, len, oif, pkt);
+	rc = ip4_output(s, src, dst, proto, ttl, payload, len, oif, opts,
+	    optlen, pkt);
 	ipifc_scratch_put(s);
 	return rc;
+}
+
+int
+ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
+    size_t len, struct ipifc_ifc *oif)
+{
+	return ipifc_ip4_output_opts(s, src, dst, proto, ttl, payload, len,
+	    oif, NULL, 0);
 }
 
 static void
@@ -170,7 +192,9 @@ ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 	struct ipifc_route *r;
 	struct ipifc_ifc *out;
 	struct ipifc_ip nexthop;
+	struct ipifc_lifc *l;
 	uint32_t sum;
+	uint8_t ptr;
 
 	if (!canforward(&h->src) || !canforward(&h->dst)) {
 		proto_of(s)->drops_noforward++;
@@ -195,11 +219,26 @@ ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 		return;		/* not to be forwarded onto the wire */
 	nexthop = ipifc_ip_isunspec(&r->gate) ? h->dst : r->gate;
 	memcpy(copy, pkt, len);
-	/* RFC 1624 incremental update of the checksum for ttl - 1 */
 	copy[8]--;
-	sum = (uint32_t)ipifc_get16(copy + 10) + 0x100;
-	sum = (sum & 0xffff) + (sum >> 16);
-	ipifc_put16(copy + 10, (uint16_t)sum);
+	if (h->optlen > 0) {
+		/* RFC 791 3.1, RFC 1812 5.2.4: the address we send it from */
+		if ((l = ipifc_srcsel(s, &h->dst, out)) != NULL &&
+		    ipifc_ip4opt_record(s, copy + IPIFC_IP4_HLEN, h->optlen,
+		    &l->local, &ptr) != 0) {
+			proto_of(s)->drops_hdr++;
+			ipifc_icmp4_error(in, pkt, len, IPIFC_ICMP4_PARAMPROB,
+			    0, ptr);
+			return;
+		}
+		ipifc_put16(copy + 10, 0);
+		ipifc_put16(copy + 10, ipifc_cksum_fold(ipifc_cksum_add(0,
+		    copy, (size_t)h->hlen)));
+	} else {
+		/* RFC 1624 incremental update of the checksum for ttl - 1 */
+		sum = (uint32_t)ipifc_get16(copy + 10) + 0x100;
+		sum = (sum & 0xffff) + (sum >> 16);
+		ipifc_put16(copy + 10, (uint16_t)sum);
+	}
 	if (len > (size_t)out->mtu && ipifc_ip4_df(h)) {
 		/* RFC 1191 4 */
 		ipifc_icmp4_error(in, pkt, len, IPIFC_ICMP4_UNREACH,
@@ -221,10 +260,10 @@ ip4_forward(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 	ipifc_scratch_put(in->stack);
 }
 
-int
-ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+static int
+deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len)
+    size_t len, const uint8_t *opts, size_t optlen)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_datagram d;
@@ -239,7 +278,32 @@ ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	d.ifc = ifc->num;
 	d.payload = payload;
 	d.len = len;
+	d.opts = opts;
+	d.optlen = optlen;
 	return s->deliver(s->deliverarg, &d);
+}
+
+int
+ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
+    size_t len)
+{
+	return deliver(ifc, src, dst, proto, ttl, payload, len, NULL, 0);
+}
+
+int
+ipifc_deliver4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
+{
+	uint8_t opts[IPIFC_IP4_MAXOPT], ptr;
+
+	if (h->optlen == 0)
+		return deliver(ifc, &h->src, &h->dst, h->proto, h->ttl,
+		    h->payload, h->plen, NULL, 0);
+	/* the receiver records itself too, as Linux does */
+	memcpy(opts, h->opts, h->optlen);
+	(void)ipifc_ip4opt_record(ifc->stack, opts, h->optlen, &h->dst, &ptr);
+	return deliver(ifc, &h->src, &h->dst, h->proto, h->ttl, h->payload,
+	    h->plen, opts, h->optlen);
 }
 
 static void
@@ -254,8 +318,7 @@ ip4_local(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		ipifc_igmp_input(ifc, h);
 		break;
 	default:
-		if (ipifc_deliver(ifc, &h->src, &h->dst, h->proto, h->ttl,
-		    h->payload, h->plen) < 0 && (type & IPIFC_RT_UNI))
+		if (ipifc_deliver4(ifc, h) < 0 && (type & IPIFC_RT_UNI))
 			ipifc_icmp4_error(ifc, pkt, len, IPIFC_ICMP4_UNREACH,
 			    IPIFC_ICMP4_UNREACH_PROTO, 0);
 		break;
@@ -298,33 +361,6 @@ badsource4(struct ipifc_stack *s, const struct ipifc_ip4 *h, int rx)
 	return 0;
 }
 
-/*
- * Options (RFC 791 3.1): a malformed list, or a source route, drops the
- * packet (RFC 1812 5.2.4.1 lets a router refuse source routes, and Linux
- * does by default: they steer past filters).
- */
-static int
-badoptions4(const struct ipifc_ip4 *h)
-{
-	const uint8_t *o = h->opts;
-	size_t i = 0, n = h->optlen;
-
-	while (i < n) {
-		if (o[i] == IPIFC_IP4OPT_EOL)
-			return 0;
-		if (o[i] == IPIFC_IP4OPT_NOP) {
-			i++;
-			continue;
-		}
-		if (i + 1 >= n || o[i + 1] < 2 || o[i + 1] > n - i)
-			return 1;
-		if (o[i] == 131 || o[i] == 137)	/* LSRR, SSRR */
-			return 1;
-		i += o[i + 1];
-	}
-	return 0;
-}
-
 void
 ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
     int rx)
@@ -334,6 +370,8 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	const uint8_t *whole;
 	size_t wlen;
 	unsigned type;
+	uint8_t ptr;
+	int bad;
 
 	if (ipifc_ip4_parse(pkt, len, &h) < 0) {
 		ifc->cnt.errin++;
@@ -347,11 +385,16 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 		proto_of(s)->drops_martian++;
 		return;
 	}
-	if (badoptions4(&h)) {
+	type = ipifc_ipforme(s, &h.dst);
+	/* a malformed list or a source route drops the packet */
+	if ((bad = ipifc_ip4opt_check(&h, &ptr)) != 0) {
 		proto_of(s)->drops_hdr++;
+		/* RFC 1122 3.2.2.5, for what we would take or route */
+		if (bad > 0 && (type != 0 || s->iprouting))
+			ipifc_icmp4_error(ifc, pkt, len,
+			    IPIFC_ICMP4_PARAMPROB, 0, ptr);
 		return;
 	}
-	type = ipifc_ipforme(s, &h.dst);
 	if (type == 0) {
 		/* RFC 1812 5.3.4: a link-layer broadcast is not forwarded */
 		if (!s->iprouting || rx == IPIFC_RX_GROUP)

@@ -125,6 +125,11 @@ void	ipifc_scratch_put(struct ipifc_stack *s);
 int	ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int proto, int ttl,
 	    const uint8_t *payload, size_t len, struct ipifc_ifc *oif);
+/* The same with IPv4 options (a multiple of 4 bytes; RR, TS recorded). */
+int	ipifc_ip4_output_opts(struct ipifc_stack *s,
+	    const struct ipifc_ip *src, const struct ipifc_ip *dst, int proto,
+	    int ttl, const uint8_t *payload, size_t len,
+	    struct ipifc_ifc *oif, const uint8_t *opts, size_t optlen);
 int	ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, int hlim,
 	    const uint8_t *payload, size_t len, struct ipifc_ifc *oif);
@@ -141,6 +146,8 @@ int	ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 struct ipifc_ip4;
 struct ipifc_ip6;
 struct ipifc_ip6frag;
+/* ipifc_deliver with the IPv4 header's options. */
+int	ipifc_deliver4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h);
 /* May an error go to dst now?  Counts what may not. */
 int	ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst);
 void	ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
@@ -151,6 +158,22 @@ void	ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	    const uint8_t *icmp, size_t len, unsigned type);
 void	ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt,
 	    size_t len, int type, int code, uint32_t param);
+
+/* IPv4 options (proto/ip4opt.c). */
+/*
+ * 0 if the options of h may pass; 1 if malformed, *ptr the octet at
+ * fault for parameter problem (RFC 1122 3.2.2.5); -1 for a source route.
+ */
+int	ipifc_ip4opt_check(const struct ipifc_ip4 *h, uint8_t *ptr);
+/*
+ * Put addr (and the time) into the Record Route and Timestamp options
+ * of opts, in place: 0, or 1 with *ptr when a Timestamp's overflow count
+ * would overflow (RFC 791: parameter problem).  Checked options only.
+ */
+int	ipifc_ip4opt_record(struct ipifc_stack *s, uint8_t *opts,
+	    size_t optlen, const struct ipifc_ip *addr, uint8_t *ptr);
+/* The RR and TS options of a list, padded to 4 (RFC 1122 3.2.2.6). */
+size_t	ipifc_ip4opt_echo(const uint8_t *opts, size_t optlen, uint8_t *out);
 
 /* Reassembly (proto/frag.c): 1 and *whole when complete, else 0. */
 int	ipifc_reasm4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,

@@ -177,6 +177,49 @@ int	ipifc_ip4_ra_build(uint8_t *buf, size_t cap);
 /* 1 if the options carry a Router Alert, 0 if not, negative if malformed. */
 int	ipifc_ip4_has_ra(const uint8_t *opts, size_t optlen);
 
+/*
+ * The option at *off of a list: its type, *olen its length (1 for a NOP),
+ * *off moved past it; 0 at End of Option List or past the list; -EINVAL
+ * for a bad length, *off then at that length byte.
+ */
+int	ipifc_ip4opt_next(const uint8_t *opts, size_t optlen, size_t *off,
+	    size_t *olen);
+
+#define IPIFC_IP4OPT_RR		7	/* Record Route, RFC 791 3.1 */
+#define IPIFC_IP4OPT_TS		68	/* Internet Timestamp, RFC 791 3.1 */
+#define IPIFC_IP4OPT_LSRR	131
+#define IPIFC_IP4OPT_SSRR	137
+#define IPIFC_IP4OPT_TSONLY	0	/* timestamp flags, RFC 791 3.1 */
+#define IPIFC_IP4OPT_TSADDR	1
+#define IPIFC_IP4OPT_TSPRESPEC	3
+#define IPIFC_IP4OPT_MAXREC	9	/* slots: (40 - 3) / 4 */
+
+/*
+ * Record Route or Timestamp.  ptr is the option's pointer as on the wire
+ * (counted from 1: the next free slot starts there, past len when full);
+ * n is the number of slots len holds.  RR keeps addresses, TS timestamps
+ * and, with flags 1 and 3, an address before each.
+ */
+struct ipifc_ip4rec {
+	uint8_t	type, len, ptr;
+	uint8_t	oflw, flag;		/* TS only */
+	int	n;
+	struct ipifc_ip addr[IPIFC_IP4OPT_MAXREC];
+	uint32_t ts[IPIFC_IP4OPT_MAXREC];
+	uint8_t	bad;		/* on -EINVAL: the faulty byte's offset */
+};
+
+/*
+ * The RR or TS option at opt (len bytes left in the list): 0, -EMSGSIZE
+ * when it runs past the list, -EINVAL for a length, pointer or flag RFC
+ * 791 does not allow (r->bad says which byte), -ENOENT for another type.
+ */
+int	ipifc_ip4rec_parse(const uint8_t *opt, size_t len,
+	    struct ipifc_ip4rec *r);
+/* r as r->len bytes; the bytes past the last whole slot are 0. */
+int	ipifc_ip4rec_build(uint8_t *buf, size_t cap,
+	    const struct ipifc_ip4rec *r);
+
 /* ---- IPv6, RFC 8200 (proto/wire_ip6.c) ---- */
 
 #define IPIFC_IP6_HLEN		40

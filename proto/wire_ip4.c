@@ -1,6 +1,8 @@
 /*
- * The IPv4 header, RFC 791 3.1.  Options are kept raw; only the Router
- * Alert (RFC 2113) is looked for, because IGMP needs it.
+ * The IPv4 header, RFC 791 3.1.  Options are kept raw; the Router Alert
+ * (RFC 2113) is looked for, because IGMP needs it, and Record Route and
+ * Timestamp are parsed and built one at a time (proto/ip4opt.c updates
+ * them).
  */
 #include <errno.h>
 #include <string.h>
@@ -138,4 +140,131 @@ ipifc_ip4_has_ra(const uint8_t *opts, size_t optlen)
 		i += olen;
 	}
 	return found;
+}
+
+int
+ipifc_ip4opt_next(const uint8_t *opts, size_t optlen, size_t *off,
+    size_t *olen)
+{
+	size_t	 i = *off;
+
+	if (i >= optlen || opts[i] == IPIFC_IP4OPT_EOL)
+		return 0;
+	if (opts[i] == IPIFC_IP4OPT_NOP) {
+		*olen = 1;
+		*off = i + 1;
+		return IPIFC_IP4OPT_NOP;
+	}
+	if (optlen - i < 2 || opts[i + 1] < 2 || opts[i + 1] > optlen - i) {
+		*off = i + 1;
+		return -EINVAL;
+	}
+	*olen = opts[i + 1];
+	*off = i + *olen;
+	return opts[i];
+}
+
+/* Bytes per slot: an address, a timestamp, or both (TS flags 1 and 3). */
+static size_t
+rec_slot(const struct ipifc_ip4rec *r)
+{
+	if (r->type == IPIFC_IP4OPT_TS && r->flag == IPIFC_IP4OPT_TSONLY)
+		return 4;
+	return r->type == IPIFC_IP4OPT_TS ? 8 : 4;
+}
+
+/* Where slot 0 starts, counted from 1 as the pointer is. */
+static size_t
+rec_first(const struct ipifc_ip4rec *r)
+{
+	return r->type == IPIFC_IP4OPT_TS ? 5 : 4;
+}
+
+int
+ipifc_ip4rec_parse(const uint8_t *opt, size_t len, struct ipifc_ip4rec *r)
+{
+	size_t	 slot, first, at;
+	int	 i;
+
+	memset(r, 0, sizeof(*r));
+	if (len < 2)
+		return -EMSGSIZE;
+	if (opt[0] != IPIFC_IP4OPT_RR && opt[0] != IPIFC_IP4OPT_TS)
+		return -ENOENT;
+	r->type = opt[0];
+	r->len = opt[1];
+	if (r->len > len)
+		return -EMSGSIZE;
+	first = rec_first(r);
+	r->bad = 1;
+	if (r->len < first - 1 || r->len > IPIFC_IP4_MAXOPT)
+		return -EINVAL;
+	r->ptr = opt[2];
+	if (r->type == IPIFC_IP4OPT_TS) {
+		r->oflw = opt[3] >> 4;
+		r->flag = opt[3] & 0x0f;
+		r->bad = 3;
+		if (r->flag != IPIFC_IP4OPT_TSONLY &&
+		    r->flag != IPIFC_IP4OPT_TSADDR &&
+		    r->flag != IPIFC_IP4OPT_TSPRESPEC)
+			return -EINVAL;
+	}
+	slot = rec_slot(r);
+	r->n = (int)((r->len - (first - 1)) / slot);
+	/* the pointer is at a slot, or past the last (full) */
+	r->bad = 2;
+	if (r->ptr < first || (r->ptr - first) % slot != 0 ||
+	    (r->ptr <= r->len && r->ptr + slot - 1 > r->len))
+		return -EINVAL;
+	r->bad = 0;
+	for (i = 0; i < r->n; i++) {
+		at = first - 1 + (size_t)i * slot;
+		if (r->type == IPIFC_IP4OPT_RR) {
+			ipifc_ip_v4(&r->addr[i], ipifc_get32(opt + at));
+			continue;
+		}
+		if (slot == 8) {
+			ipifc_ip_v4(&r->addr[i], ipifc_get32(opt + at));
+			at += 4;
+		}
+		r->ts[i] = ipifc_get32(opt + at);
+	}
+	return 0;
+}
+
+int
+ipifc_ip4rec_build(uint8_t *buf, size_t cap, const struct ipifc_ip4rec *r)
+{
+	size_t	 slot, first, at;
+	int	 i;
+
+	if ((r->type != IPIFC_IP4OPT_RR && r->type != IPIFC_IP4OPT_TS) ||
+	    r->n < 0 || r->n > IPIFC_IP4OPT_MAXREC || r->oflw > 15 ||
+	    r->flag > 15)
+		return -EINVAL;
+	first = rec_first(r);
+	slot = rec_slot(r);
+	if (r->len < first - 1 + (size_t)r->n * slot ||
+	    r->len > IPIFC_IP4_MAXOPT)
+		return -EINVAL;
+	if (cap < r->len)
+		return -ENOBUFS;
+	memset(buf, 0, r->len);
+	buf[0] = r->type;
+	buf[1] = r->len;
+	buf[2] = r->ptr;
+	if (r->type == IPIFC_IP4OPT_TS)
+		buf[3] = (uint8_t)(r->oflw << 4 | r->flag);
+	for (i = 0; i < r->n; i++) {
+		at = first - 1 + (size_t)i * slot;
+		if (r->type == IPIFC_IP4OPT_RR || slot == 8) {
+			if (!ipifc_ip_isv4(&r->addr[i]))
+				return -EINVAL;
+			memcpy(buf + at, r->addr[i].a + 12, 4);
+			at += 4;
+		}
+		if (r->type == IPIFC_IP4OPT_TS)
+			ipifc_put32(buf + at, r->ts[i]);
+	}
+	return r->len;
 }

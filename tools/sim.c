@@ -36,6 +36,7 @@
 #define SIM_MAXPING	1000	/* requests per ping command */
 #define SIM_PINGSIZE	56	/* ping's default data bytes */
 #define SIM_PINGID	0x5300	/* ICMP id: this plus the host's index */
+#define SIM_IP4OPTS	40	/* the most IPv4 options, RFC 791 3.1 */
 
 struct sim;
 
@@ -57,7 +58,7 @@ struct ping {
 	uint64_t	 sent[SIM_MAXPING + 1];	/* by seq: when, ms */
 	uint8_t		 got[SIM_MAXPING + 1];	/* by seq: replies seen */
 	int		 nsent;		/* requests sent so far */
-	int		 received, dups;
+	int		 received, dups, errors;
 };
 
 struct sim {
@@ -129,10 +130,156 @@ sim_event(void *arg, const struct ipifc_event *ev)
 	fprintf(h->sim->out, "event %s: %s\n", h->name, buf);
 }
 
+/* ping(8)'s words for an ICMP error (RFC 792, RFC 4443 3), by family. */
+static void
+sim_icmp_words(int v4, const uint8_t *m, char *buf, size_t len)
+{
+	static const char *const unreach4[] = { "Destination Net Unreachable",
+	    "Destination Host Unreachable",
+	    "Destination Protocol Unreachable",
+	    "Destination Port Unreachable" };
+	static const char *const unreach6[] = { "No route", "Administratively "
+	    "prohibited", "Beyond scope of source address",
+	    "Address unreachable", "Port unreachable" };
+	unsigned type = m[0], code = m[1];
+	uint32_t rest = (uint32_t)m[4] << 24 | (uint32_t)m[5] << 16 |
+	    (uint32_t)m[6] << 8 | m[7];
+
+	if (v4 && type == 3 && code < 4)
+		snprintf(buf, len, "%s", unreach4[code]);
+	else if (v4 && type == 3 && code == 4)
+		snprintf(buf, len, "Frag needed and DF set (mtu = %u)",
+		    rest & 0xffff);
+	else if (v4 && type == 11)
+		snprintf(buf, len, "%s", code == 0 ? "Time to live exceeded" :
+		    "Frag reassembly time exceeded");
+	else if (v4 && type == 12)
+		snprintf(buf, len, "Parameter problem: pointer = %u",
+		    rest >> 24);
+	else if (!v4 && type == 1 && code < 5)
+		snprintf(buf, len, "Destination unreachable: %s",
+		    unreach6[code]);
+	else if (!v4 && type == 2)
+		snprintf(buf, len, "Packet too big: mtu=%u", rest);
+	else if (!v4 && type == 3)
+		snprintf(buf, len, "Time exceeded: %s", code == 0 ?
+		    "Hop limit" : "Defragmentation failure");
+	else if (!v4 && type == 4)
+		snprintf(buf, len, "Parameter problem: pointer = %u", rest);
+	else
+		snprintf(buf, len, "ICMP type %u code %u", type, code);
+}
+
+/*
+ * The echo request an ICMP error quotes (RFC 792: the IP header and 8
+ * bytes; RFC 4443 2.4 (c)), if it is one: its id and seq; -1 if not.
+ */
+static int
+sim_quoted_echo(int v4, const uint8_t *q, size_t len, unsigned *id,
+    unsigned *seq)
+{
+	size_t hl;
+
+	if (v4) {
+		if (len < 20 || q[0] >> 4 != 4 || q[9] != 1)
+			return -1;
+		hl = (size_t)(q[0] & 0x0f) * 4;
+		if (hl < 20 || len < hl + 8 || q[hl] != 8)
+			return -1;
+	} else {
+		hl = 40;
+		if (len < hl + 8 || q[0] >> 4 != 6 || q[6] != 58 ||
+		    q[hl] != 128)
+			return -1;
+	}
+	*id = (unsigned)q[hl + 4] << 8 | q[hl + 5];
+	*seq = (unsigned)q[hl + 6] << 8 | q[hl + 7];
+	return 0;
+}
+
+/*
+ * The Record Route and Timestamp options of a reply (RFC 791 3.1), each
+ * on a line: "RR: ADDR ...", "TS: [ADDR] TIME ...".  A time with the
+ * high-order bit set is not ms since midnight UT: it is printed without
+ * that bit and the line says "(non-standard)".
+ */
+static void
+sim_print_opts(struct sim *sim, const uint8_t *o, size_t n)
+{
+	char a[IPIFC_IPSTRLEN];
+	struct ipifc_ip ip;
+	const uint8_t *p;
+	size_t i = 0, olen, at, slot, first, k, used;
+	uint32_t t;
+	int type, ns;
+
+	while (i < n && o[i] != 0) {
+		type = o[i];
+		if (type == 1) {
+			i++;
+			continue;
+		}
+		if (n - i < 3 || o[i + 1] < 3 || o[i + 1] > n - i)
+			return;
+		olen = o[i + 1];
+		at = i;
+		i += olen;
+		if (type != 7 && !(type == 68 && olen >= 4))
+			continue;
+		first = type == 7 ? 4 : 5;
+		slot = type == 7 || (o[at + 3] & 0x0f) == 0 ? 4 : 8;
+		used = o[at + 2] < first ? 0 : (o[at + 2] - first) / slot;
+		if (used > (olen - first + 1) / slot)
+			used = (olen - first + 1) / slot;
+		fprintf(sim->out, "%s:", type == 7 ? "RR" : "TS");
+		ns = 0;
+		for (k = 0; k < used; k++) {
+			p = o + at + first - 1 + k * slot;
+			if (type == 7 || slot == 8) {
+				ipifc_ip_v4(&ip, (uint32_t)p[0] << 24 |
+				    (uint32_t)p[1] << 16 |
+				    (uint32_t)p[2] << 8 | p[3]);
+				fprintf(sim->out, " %s",
+				    ipifc_ip_fmt(&ip, a, sizeof(a)));
+				p += 4;
+			}
+			if (type == 68) {
+				t = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+				    (uint32_t)p[2] << 8 | p[3];
+				ns |= (t & 0x80000000u) != 0;
+				fprintf(sim->out, " %u", t & 0x7fffffffu);
+			}
+		}
+		if (type == 68 && o[at + 3] >> 4 != 0)
+			fprintf(sim->out, " overflow %u", o[at + 3] >> 4);
+		fprintf(sim->out, "%s\n", ns ? " (non-standard)" : "");
+	}
+}
+
+/* An ICMP error about one of the running ping's requests: "From ..." */
+static void
+sim_echo_error(struct host *h, const struct ipifc_datagram *d)
+{
+	struct sim *sim = h->sim;
+	struct ping *pg = &sim->ping;
+	char from[IPIFC_IPSTRLEN], words[96];
+	unsigned id, seq;
+
+	if (sim_quoted_echo(pg->v4, d->payload + 8, d->len - 8, &id,
+	    &seq) != 0 || id != h->pingid || seq < 1 ||
+	    seq > (unsigned)pg->nsent)
+		return;
+	pg->errors++;
+	sim_icmp_words(pg->v4, d->payload, words, sizeof(words));
+	fprintf(sim->out, "From %s icmp_seq=%u %s\n",
+	    ipifc_ip_fmt(&d->src, from, sizeof(from)), seq, words);
+}
+
 /*
  * Datagrams for a host: only echo replies to the ping it is running are
  * wanted (ICMP type 0, RFC 792; ICMPv6 type 129, RFC 4443 4.2), matched
- * by the host's id and a sequence number already sent.
+ * by the host's id and a sequence number already sent, and the errors
+ * that quote its requests (ICMP types 3, 11, 12; ICMPv6 types 1 to 4).
  */
 static void
 sim_echo(void *arg, const struct ipifc_datagram *d)
@@ -143,10 +290,14 @@ sim_echo(void *arg, const struct ipifc_datagram *d)
 	char from[IPIFC_IPSTRLEN];
 	unsigned id, seq;
 
-	if (pg->host != h || d->len < 8 || d->payload[1] != 0)
+	if (pg->host != h || d->len < 8 || d->proto != (pg->v4 ? 1 : 58))
 		return;
-	if (pg->v4 ? d->proto != 1 || d->payload[0] != 0 :
-	    d->proto != 58 || d->payload[0] != 129)
+	if (pg->v4 ? d->payload[0] == 3 || d->payload[0] == 11 ||
+	    d->payload[0] == 12 : d->payload[0] >= 1 && d->payload[0] <= 4) {
+		sim_echo_error(h, d);
+		return;
+	}
+	if (d->payload[1] != 0 || d->payload[0] != (pg->v4 ? 0 : 129))
 		return;
 	id = (unsigned)d->payload[4] << 8 | d->payload[5];
 	seq = (unsigned)d->payload[6] << 8 | d->payload[7];
@@ -160,6 +311,8 @@ sim_echo(void *arg, const struct ipifc_datagram *d)
 	    "ms%s\n", d->len, ipifc_ip_fmt(&d->src, from, sizeof(from)), seq,
 	    d->ttl, (unsigned long long)(sim->now - pg->sent[seq]),
 	    pg->got[seq] > 1 ? " (DUP!)" : "");
+	if (d->optlen > 0)
+		sim_print_opts(sim, d->opts, d->optlen);
 }
 
 /* Only ICMP is wanted here: other protocols find nobody listening. */
@@ -587,9 +740,69 @@ cmd_seed(struct sim *sim, struct line *l)
 	sim->rng = n;
 }
 
+#define SIM_PINGUSAGE	"usage: ping [-c N] [-s SIZE] [-t TTL] [-W SECS] " \
+			"[-R | -T tsonly|tsandaddr|tsprespec ADDR...] ADDR"
+
 /*
- * ping [-c N] [-s SIZE] ADDR: a request a virtual second, then a second's
- * wait for the last reply; the words of ping(8).  A request the stack
+ * The IPv4 option of -R or -T (RFC 791 3.1), as iputils ping sends it:
+ * -R a NOP then Record Route with 9 slots; -T tsonly Timestamp with 9
+ * timestamps, tsandaddr with 4 address and timestamp pairs, tsprespec
+ * with the addresses given (1 to 4).  The length, or -1 if not understood.
+ */
+static int
+sim_ping_ipopt(struct sim *sim, struct line *l, int *i, uint8_t *o)
+{
+	struct ipifc_ip a;
+	const char *k;
+	int n, j;
+
+	memset(o, 0, SIM_IP4OPTS);
+	if (strcmp(l->argv[*i], "-R") == 0) {
+		o[0] = 1;			/* NOP */
+		o[1] = 7;			/* Record Route */
+		o[2] = SIM_IP4OPTS - 1;
+		o[3] = 4;
+		*i += 1;
+		return SIM_IP4OPTS;
+	}
+	k = l->argv[*i + 1];
+	o[0] = 68;				/* Timestamp */
+	o[2] = 5;
+	if (strcmp(k, "tsonly") == 0) {
+		o[1] = SIM_IP4OPTS;
+		o[3] = 0;
+		*i += 2;
+		return SIM_IP4OPTS;
+	}
+	if (strcmp(k, "tsandaddr") == 0) {
+		o[1] = 4 + 4 * 8;
+		o[3] = 1;
+		*i += 2;
+		return SIM_IP4OPTS;
+	}
+	if (strcmp(k, "tsprespec") != 0)
+		return -1;
+	/* every word but the last (the destination) is an address */
+	n = l->argc - 1 - (*i + 2);
+	if (n < 1 || n > 4)
+		return -1;
+	for (j = 0; j < n; j++) {
+		if (sim_ip(sim, l->argv[*i + 2 + j], &a) == -1 ||
+		    !ipifc_ip_isv4(&a))
+			return -1;
+		memcpy(o + 4 + 8 * j, a.a + 12, 4);
+	}
+	o[1] = (uint8_t)(4 + 8 * n);
+	o[3] = 3;
+	*i += 2 + n;
+	return SIM_IP4OPTS;
+}
+
+/*
+ * ping [-c N] [-s SIZE] [-t TTL] [-W SECS] [-R | -T ...] ADDR: a request
+ * a virtual second, then SECS (default 1) of wait for the last reply; the
+ * words of ping(8), with a "From ADDR icmp_seq=N WHAT" line for each ICMP
+ * error about a request and the options of replies.  A request the stack
  * refuses (no route, no source) prints "error: ping: REASON" and counts
  * as transmitted and lost, so the summary tells the failure.
  */
@@ -598,31 +811,52 @@ cmd_ping(struct sim *sim, struct line *l)
 {
 	struct host *h = sim->cur;
 	struct ping *pg = &sim->ping;
+	struct ipifc_pingopt po;
 	struct ipifc_ip dst;
-	uint64_t n, count = 3, size = SIM_PINGSIZE;
+	uint64_t n, count = 3, size = SIM_PINGSIZE, wait = 1;
+	uint8_t ipopt[SIM_IP4OPTS];
 	char buf[IPIFC_IPSTRLEN];
 	int i, rc, seq, lost;
 
+	memset(&po, 0, sizeof(po));
 	if (l->argc > SIM_MAXARGS) {
-		sim_error(sim, "usage: ping [-c N] [-s SIZE] ADDR");
+		sim_error(sim, SIM_PINGUSAGE);
 		return;
 	}
-	for (i = 1; i + 1 < l->argc && l->argv[i][0] == '-'; i += 2) {
-		if (strcmp(l->argv[i], "-c") == 0 &&
+	for (i = 1; i + 1 < l->argc && l->argv[i][0] == '-';) {
+		if (strcmp(l->argv[i], "-R") == 0 ||
+		    (strcmp(l->argv[i], "-T") == 0 && i + 2 < l->argc)) {
+			if (po.optlen > 0 ||
+			    (rc = sim_ping_ipopt(sim, l, &i, ipopt)) < 0) {
+				sim_error(sim, SIM_PINGUSAGE);
+				return;
+			}
+			po.opts = ipopt;
+			po.optlen = (size_t)rc;
+			continue;
+		}
+		if (i + 2 < l->argc && strcmp(l->argv[i], "-c") == 0 &&
 		    sim_number(l->argv[i + 1], SIM_MAXPING, &n) == 0 && n > 0)
 			count = n;
-		else if (strcmp(l->argv[i], "-s") == 0 &&
+		else if (i + 2 < l->argc && strcmp(l->argv[i], "-s") == 0 &&
 		    sim_number(l->argv[i + 1], 65535, &n) == 0)
 			size = n;
+		else if (i + 2 < l->argc && strcmp(l->argv[i], "-t") == 0 &&
+		    sim_number(l->argv[i + 1], 255, &n) == 0 && n > 0)
+			po.ttl = (int)n;
+		else if (i + 2 < l->argc && strcmp(l->argv[i], "-W") == 0 &&
+		    sim_number(l->argv[i + 1], 600, &n) == 0 && n > 0)
+			wait = n;
 		else {
-			sim_error(sim, "bad ping option: %s %s (want -c 1..%d "
-			    "or -s 0..65535)", l->argv[i], l->argv[i + 1],
-			    SIM_MAXPING);
+			sim_error(sim, "bad ping option: %s %s (want -c 1..%d, "
+			    "-s 0..65535, -t 1..255, -W 1..600, -R or -T)",
+			    l->argv[i], l->argv[i + 1], SIM_MAXPING);
 			return;
 		}
+		i += 2;
 	}
 	if (i + 1 != l->argc) {
-		sim_error(sim, "usage: ping [-c N] [-s SIZE] ADDR");
+		sim_error(sim, SIM_PINGUSAGE);
 		return;
 	}
 	if (sim_ip(sim, l->argv[i], &dst) == -1)
@@ -639,20 +873,22 @@ cmd_ping(struct sim *sim, struct line *l)
 			sim_run_until(sim, sim->now + 1000);
 		pg->sent[seq] = sim->now;
 		pg->nsent = seq;
-		rc = ipifc_ping(h->stack, &dst, h->pingid, (uint16_t)seq,
-		    (size_t)size);
+		rc = ipifc_ping_opt(h->stack, &dst, h->pingid, (uint16_t)seq,
+		    (size_t)size, &po);
 		if (rc != 0)
 			fprintf(sim->out, "error: ping: %s\n",
 			    strerror(rc < 0 ? -rc : rc));
 		sim_flush(sim);
 	}
-	sim_run_until(sim, sim->now + 1000);
+	sim_run_until(sim, sim->now + wait * 1000);
 	lost = pg->nsent - pg->received;
 	fprintf(sim->out, "--- %s ping statistics ---\n", buf);
 	fprintf(sim->out, "%d packets transmitted, %d received", pg->nsent,
 	    pg->received);
 	if (pg->dups > 0)
 		fprintf(sim->out, ", +%d duplicates", pg->dups);
+	if (pg->errors > 0)
+		fprintf(sim->out, ", +%d errors", pg->errors);
 	fprintf(sim->out, ", %g%% packet loss\n",
 	    100.0 * lost / pg->nsent);
 	pg->host = NULL;

@@ -314,6 +314,41 @@ test_martians(void **state)
 	assert_int_equal(replies(wire), 0);
 }
 
+/*
+ * The ICMP messages of type stack 1 sent since the last inject: how many,
+ * and in *last (when not NULL) the IPv4 header of the last one.
+ */
+static int
+sent_icmp(struct wire *wire, int type, struct ipifc_ip4 *last)
+{
+	struct ipifc_ip4 h;
+	int i, n = 0;
+
+	for (i = 0; i < wire->n; i++) {
+		if (wire->from[i] != 1 || wire->frames[i][12] != 0x08 ||
+		    wire->frames[i][13] != 0 ||
+		    ipifc_ip4_parse(wire->frames[i] + 14, wire->len[i] - 14,
+		    &h) != 0 || h.proto != 1 || h.plen < 8 ||
+		    h.payload[0] != type)
+			continue;
+		n++;
+		if (last != NULL)
+			*last = h;
+	}
+	return n;
+}
+
+/* The pointer of the last parameter problem stack 1 sent, or -1. */
+static int
+paramprob_ptr(struct wire *wire)
+{
+	struct ipifc_ip4 h;
+
+	if (sent_icmp(wire, 12, &h) == 0)
+		return -1;
+	return h.payload[4];
+}
+
 /* RFC 791 3.1 options: a source route or a malformed list is dropped. */
 static void
 test_ip4_options(void **state)
@@ -339,7 +374,248 @@ test_ip4_options(void **state)
 	assert_int_equal(replies(wire), 0);
 	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", bad, sizeof(bad));
 	inject(wire, f, n);
-	assert_int_equal(replies(wire), 0);
+	/* RFC 1122 3.2.2.5: parameter problem at the length byte, no reply */
+	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
+	assert_int_equal(paramprob_ptr(wire), 21);
+}
+
+/* The n-th reply's Record Route or Timestamp option (at opts + at). */
+static const uint8_t *
+reply_opts(struct wire *wire, struct ipifc_ip4 *h)
+{
+	assert_int_equal(sent_icmp(wire, 0, h), 1);
+	return h->opts;
+}
+
+/* The timestamp stack 1 sends at 2000 ms: RFC 791's non-standard time. */
+#define TS2000	0x800007d0u
+
+/*
+ * RFC 791 3.1 and RFC 1122 3.2.2.6: the echo reply carries the request's
+ * Record Route and Timestamp, with stack 1 in them twice (received, then
+ * sent), as Linux does; a full RR passes unchanged; a full TS counts.
+ */
+static void
+test_ip4_record(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	/* NOP, then RR with 3 slots: 10.0.0.9 is in the first */
+	const uint8_t rr[16] = { 1, 7, 15, 8, 10, 0, 0, 9 };
+	/* TS flag 0 with 3 slots, one taken */
+	const uint8_t ts0[16] = { 68, 16, 9, 0, 0, 0, 0, 1 };
+	/* TS flag 1 with 2 pairs */
+	const uint8_t ts1[20] = { 68, 20, 5, 1 };
+	/* TS flag 3: 10.0.0.2 (us), then 10.0.0.7 (not us) */
+	const uint8_t ts3[20] = { 68, 20, 5, 3, 10, 0, 0, 2, 0, 0, 0, 0,
+	    10, 0, 0, 7 };
+	/* a full RR, and a full TS with overflow 13 */
+	const uint8_t full[12] = { 7, 7, 8, 10, 0, 0, 9, 68, 4, 5, 0xd0, 0 };
+	/* a full TS whose overflow count is full too */
+	const uint8_t oflw[4] = { 68, 4, 5, 0xf0 };
+	/* TS flag 2: not defined */
+	const uint8_t flag2[8] = { 68, 8, 5, 2 };
+	/* RR pointer 5: not at a slot */
+	const uint8_t rrptr[8] = { 7, 7, 5, 0 };
+	struct wire *wire = *state;
+	struct ipifc_ip4rec r;
+	struct ipifc_ip4 h;
+	const uint8_t *o;
+	uint8_t f[256];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", rr, sizeof(rr));
+	inject(wire, f, n);
+	o = reply_opts(wire, &h);
+	assert_int_equal(h.optlen, 16);
+	assert_int_equal(ipifc_ip4rec_parse(o, 16, &r), 0);
+	assert_int_equal(r.ptr, 16);	/* full */
+	assert_int_equal(ipifc_ip_v4val(&r.addr[0]), 0x0a000009);
+	assert_int_equal(ipifc_ip_v4val(&r.addr[1]), 0x0a000002);
+	assert_int_equal(ipifc_ip_v4val(&r.addr[2]), 0x0a000002);
+
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", ts0, sizeof(ts0));
+	inject(wire, f, n);
+	o = reply_opts(wire, &h);
+	assert_int_equal(ipifc_ip4rec_parse(o, 16, &r), 0);
+	assert_int_equal(r.ptr, 17);
+	assert_int_equal(r.ts[0], 1);
+	assert_int_equal(r.ts[1], TS2000);
+	assert_int_equal(r.ts[2], TS2000);
+
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", ts1, sizeof(ts1));
+	inject(wire, f, n);
+	o = reply_opts(wire, &h);
+	assert_int_equal(ipifc_ip4rec_parse(o, 20, &r), 0);
+	assert_int_equal(r.ptr, 21);
+	assert_int_equal(ipifc_ip_v4val(&r.addr[0]), 0x0a000002);
+	assert_int_equal(r.ts[0], TS2000);
+	assert_int_equal(ipifc_ip_v4val(&r.addr[1]), 0x0a000002);
+
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", ts3, sizeof(ts3));
+	inject(wire, f, n);
+	o = reply_opts(wire, &h);
+	assert_int_equal(ipifc_ip4rec_parse(o, 20, &r), 0);
+	assert_int_equal(r.ptr, 13);	/* 10.0.0.7 waits for its host */
+	assert_int_equal(r.ts[0], TS2000);
+	assert_int_equal(r.ts[1], 0);
+
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", full,
+	    sizeof(full));
+	inject(wire, f, n);
+	o = reply_opts(wire, &h);
+	assert_memory_equal(o, full, 8);	/* RR unchanged */
+	assert_int_equal(o[10] >> 4, 15);	/* counted twice */
+
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", oflw, sizeof(oflw));
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
+	assert_int_equal(paramprob_ptr(wire), 23);
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", flag2,
+	    sizeof(flag2));
+	inject(wire, f, n);
+	assert_int_equal(paramprob_ptr(wire), 23);
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", rrptr,
+	    sizeof(rrptr));
+	inject(wire, f, n);
+	assert_int_equal(paramprob_ptr(wire), 22);
+}
+
+/* RFC 791 3.1, RFC 1812 5.2.4: a router records its outgoing address. */
+static void
+test_ip4_record_forward(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	const uint8_t rr[8] = { 7, 7, 4, 0 };
+	struct wire *wire = *state;
+	struct ipifc_ip4rec r;
+	struct ipifc_ip4 h;
+	uint8_t f[256];
+	size_t n;
+	int i, got = 0;
+
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	w(wire->s[1], "ipifc/0/ctl", "reflect 1");
+	w(wire->s[1], "arp", "add 10.0.0.10 02:00:00:00:77:10");
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.10", rr, sizeof(rr));
+	inject(wire, f, n);
+	for (i = 0; i < wire->n; i++) {
+		if (wire->from[i] != 1 || ipifc_ip4_parse(wire->frames[i] + 14,
+		    wire->len[i] - 14, &h) != 0 || h.proto != 1)
+			continue;
+		assert_int_equal(h.ttl, 63);
+		assert_int_equal(ipifc_ip4rec_parse(h.opts, h.optlen, &r), 0);
+		assert_int_equal(r.ptr, 8);
+		assert_int_equal(ipifc_ip_v4val(&r.addr[0]), 0x0a000002);
+		got++;
+	}
+	assert_int_equal(got, 1);
+}
+
+/* An IPv4 datagram from 10.0.0.9 to dst with TTL 1, as stack 1 gets it. */
+static size_t
+ttl1_frame(uint8_t *f, const char *dst, uint16_t frag, const uint8_t *p,
+    size_t plen)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct ipifc_ip4 h;
+	int hl;
+
+	memset(&h, 0, sizeof(h));
+	h.ttl = 1;
+	h.proto = 1;
+	h.id = 99;
+	h.frag = frag;
+	h.src = ip("10.0.0.9");
+	h.dst = ip(dst);
+	h.plen = plen;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
+	hl = ipifc_ip4_build(f + 14, 100, &h);
+	assert_int_equal(hl, 20);
+	memcpy(f + 14 + hl, p, plen);
+	return 14 + (size_t)hl + plen;
+}
+
+/*
+ * RFC 1812 4.3.2.7, RFC 1122 3.2.2: an ICMP error is told by its type
+ * alone, so the first fragment of an echo gets time exceeded although
+ * its partial ICMP fails the checksum; an ICMP error, a type past 18,
+ * and a non-first fragment get nothing.
+ */
+static void
+test_icmp_error_rules(void **state)
+{
+	struct wire *wire = *state;
+	uint8_t f[256], icmp[64], data[32] = { 0 };
+	struct ipifc_icmp m;
+	size_t n, i;
+	int len;
+
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	/* data past the first fragment, so that its partial sum is wrong */
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i + 1);
+	memset(&m, 0, sizeof(m));
+	m.type = 8;
+	m.data = data;
+	m.dlen = sizeof(data);
+	len = ipifc_icmp4_build(icmp, sizeof(icmp), &m);
+	assert_int_equal(len, 40);
+	/* the first 16 bytes, more fragments to come */
+	n = ttl1_frame(f, "10.0.0.10", IPIFC_IP4_MF, icmp, 16);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 1);
+	/* the rest: not the first fragment */
+	n = ttl1_frame(f, "10.0.0.10", 2, icmp + 16, 24);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	/* a whole echo, the control */
+	n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 1);
+	/* a time exceeded about something else, first fragment or whole */
+	m.type = 11;
+	len = ipifc_icmp4_build(icmp, sizeof(icmp), &m);
+	n = ttl1_frame(f, "10.0.0.10", IPIFC_IP4_MF, icmp, 16);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	/* a type nobody defines is not taken for a query */
+	icmp[0] = 42;
+	n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+}
+
+static size_t echo_fragment(uint8_t *f, const char *src, uint16_t id,
+    int first);
+
+/*
+ * RFC 1122 3.3.2, RFC 792: a reassembly that times out is answered with
+ * time exceeded code 1 only when fragment zero came.
+ */
+static void
+test_reassembly_timeout(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip4 h;
+	uint8_t f[256];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_fragment(f, "10.0.0.9", 7, 0);	/* the second half only */
+	inject(wire, f, n);
+	ipifc_advance(wire->s[1], 2000 + 31000);
+	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	n = echo_fragment(f, "10.0.0.9", 8, 1);	/* the first half only */
+	inject(wire, f, n);
+	ipifc_advance(wire->s[1], 2000 + 62000);
+	assert_int_equal(sent_icmp(wire, 11, &h), 1);
+	assert_int_equal(h.payload[1], 1);		/* code 1 */
 }
 
 /* One fragment of an echo request with 16 data bytes (24 bytes of ICMP). */
@@ -642,6 +918,14 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ext_headers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_options, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ip4_record_forward, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_error_rules, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reassembly_timeout, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_older_querier, setup,
 		    teardown),

@@ -672,6 +672,64 @@ test_ip4_options(void **state)
 	assert_true(wire_eq_ip4(&h, &h2));
 }
 
+/* Record Route and Timestamp (RFC 791 3.1): what parses, what is refused. */
+static void
+test_ip4_rec(void **state)
+{
+	/* RR, 2 slots, one taken; TS flag 1, one pair of two taken */
+	static const uint8_t rr[11] = { 7, 11, 8, 10, 0, 0, 1 };
+	static const uint8_t ts[20] = { 68, 20, 13, 0x21, 10, 0, 0, 1,
+	    0x80, 0, 0, 1 };
+	static const uint8_t nops[4] = { 1, 1, 0, 9 };
+	struct ipifc_ip4rec r, r2;
+	uint8_t	 b[40];
+	size_t	 off = 0, olen = 0;
+
+	assert_int_equal(ipifc_ip4rec_parse(rr, sizeof(rr), &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.ptr, 8);
+	assert_int_equal(ipifc_ip_v4val(&r.addr[0]), 0x0a000001);
+	assert_int_equal(ipifc_ip4rec_build(b, sizeof(b), &r), 11);
+	assert_memory_equal(b, rr, sizeof(rr));
+	assert_int_equal(ipifc_ip4rec_build(b, 10, &r), -ENOBUFS);
+
+	assert_int_equal(ipifc_ip4rec_parse(ts, sizeof(ts), &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.flag, 1);
+	assert_int_equal(r.oflw, 2);
+	assert_int_equal(r.ts[0], 0x80000001u);
+	assert_int_equal(ipifc_ip4rec_build(b, sizeof(b), &r), 20);
+	assert_int_equal(ipifc_ip4rec_parse(b, 20, &r2), 0);
+	assert_true(wire_eq_ip4rec(&r, &r2));
+
+	/* each fault names its byte: length 1, pointer 2, flag 3 */
+	memcpy(b, rr, sizeof(rr));
+	b[1] = 2;
+	assert_int_equal(ipifc_ip4rec_parse(b, sizeof(rr), &r), -EINVAL);
+	assert_int_equal(r.bad, 1);
+	memcpy(b, rr, sizeof(rr));
+	b[2] = 3;
+	assert_int_equal(ipifc_ip4rec_parse(b, sizeof(rr), &r), -EINVAL);
+	assert_int_equal(r.bad, 2);
+	b[2] = 10;	/* room for half an address */
+	assert_int_equal(ipifc_ip4rec_parse(b, sizeof(rr), &r), -EINVAL);
+	assert_int_equal(r.bad, 2);
+	memcpy(b, ts, sizeof(ts));
+	b[3] = 2;
+	assert_int_equal(ipifc_ip4rec_parse(b, sizeof(ts), &r), -EINVAL);
+	assert_int_equal(r.bad, 3);
+	assert_int_equal(ipifc_ip4rec_parse(rr, 10, &r), -EMSGSIZE);
+	assert_int_equal(ipifc_ip4rec_parse(nops, 4, &r), -ENOENT);
+
+	/* the walker: NOP, NOP, then a length of 0 past the end */
+	assert_int_equal(ipifc_ip4opt_next(nops, 4, &off, &olen), 1);
+	assert_int_equal(ipifc_ip4opt_next(nops, 4, &off, &olen), 1);
+	assert_int_equal(ipifc_ip4opt_next(nops, 4, &off, &olen), 0);
+	off = 3;
+	assert_int_equal(ipifc_ip4opt_next(nops, 4, &off, &olen), -EINVAL);
+	assert_int_equal(off, 4);
+}
+
 /* ---- IPv6 ---- */
 
 static void
@@ -2061,6 +2119,7 @@ main(void)
 		cmocka_unit_test(test_ip4),
 		cmocka_unit_test(test_ip4_bad),
 		cmocka_unit_test(test_ip4_options),
+		cmocka_unit_test(test_ip4_rec),
 		cmocka_unit_test(test_ip6),
 		cmocka_unit_test(test_ip6_bad),
 		cmocka_unit_test(test_ip6_ext),

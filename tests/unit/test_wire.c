@@ -117,6 +117,24 @@ static const uint8_t nd_ra[] = {
 	0x00, 0x00, 0x00, 0x00, 0x02, 0x58, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x00,
 	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x53,
 };
+static const uint8_t nd_ra_opts[] = {
+	0x33, 0x33, 0x00, 0x00, 0x00, 0x01, 0x02, 0x00, 0x00, 0x00, 0x00, 0xfe,
+	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x80, 0x3a, 0xff, 0xfe, 0x80,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x01, 0xff, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 0x86, 0x00, 0x9f, 0xc8, 0x40, 0x08,
+	0x07, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x18, 0x02,
+	0x30, 0x18, 0x00, 0x00, 0x0e, 0x10, 0x20, 0x01, 0x0d, 0xb8, 0x00, 0x02,
+	0x00, 0x00, 0x18, 0x01, 0x00, 0x08, 0x00, 0x00, 0x07, 0x08, 0x1f, 0x05,
+	0x00, 0x00, 0x00, 0x00, 0x04, 0xb0, 0x07, 0x65, 0x78, 0x61, 0x6d, 0x70,
+	0x6c, 0x65, 0x03, 0x63, 0x6f, 0x6d, 0x00, 0x03, 0x6c, 0x61, 0x62, 0x07,
+	0x65, 0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x03, 0x6f, 0x72, 0x67, 0x00,
+	0x00, 0x00, 0x26, 0x02, 0x02, 0x58, 0x00, 0x64, 0xff, 0x9b, 0x00, 0x00,
+	0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x25, 0x04, 0x68, 0x74, 0x74, 0x70,
+	0x73, 0x3a, 0x2f, 0x2f, 0x70, 0x6f, 0x72, 0x74, 0x61, 0x6c, 0x2e, 0x65,
+	0x78, 0x61, 0x6d, 0x70, 0x6c, 0x65, 0x2f, 0x00, 0x00, 0x00, 0x00, 0x00,
+	0x00, 0x00,
+};
 static const uint8_t nd_rs[] = {
 	0x33, 0x33, 0x00, 0x00, 0x00, 0x02, 0x02, 0x00, 0x00, 0x00, 0x00, 0x01,
 	0x86, 0xdd, 0x60, 0x00, 0x00, 0x00, 0x00, 0x10, 0x3a, 0xff, 0xfe, 0x80,
@@ -1325,7 +1343,7 @@ test_nd_ra_options(void **state)
 	for (i = 0; i < 10; i++)
 		b[len + 8 + 16 * i + 15] = (uint8_t)(i + 1);
 	len += 8 + 160;
-	b[len] = 24;		/* RFC 4191 route information */
+	b[len] = 200;		/* a type nobody assigned */
 	b[len + 1] = 1;
 	len += 8;
 	b[len] = IPIFC_NDOPT_PREFIX;	/* a prefix length past 128 */
@@ -1379,6 +1397,137 @@ test_nd_ra_options(void **state)
 	    -EINVAL);
 	nd.prefix[0].plen = 64;
 	assert_int_equal(ipifc_nd_build(b, 100, &src, &dst, &nd), -ENOBUFS);
+}
+
+
+/* RFC 4191 route information and preference, RFC 8106 DNSSL, RFC 8781
+ * PREF64, RFC 8910 captive portal (vector from fuzz/mkcorpus.py) */
+static void
+test_nd_ra_newopts(void **state)
+{
+	static uint8_t b[2048];
+	struct ipifc_ip6 h;
+	const uint8_t *msg;
+	size_t	 len, n, o;
+
+	h = icmp6_of(nd_ra_opts, sizeof(nd_ra_opts), &msg, &len);
+	assert_int_equal(ipifc_nd_parse(&h, msg, len, &nd), 0);
+	assert_int_equal(ipifc_nd_prf(nd.flags >> IPIFC_ND_RA_PRFSHIFT), 1);
+	assert_int_equal(nd.nroute, 2);
+	assert_int_equal(nd.route[0].plen, 48);
+	assert_int_equal(nd.route[0].prf, IPIFC_ND_PRF_LOW);
+	assert_int_equal(nd.route[0].lifetime, 3600);
+	assert_true(ipifc_ip_eq(&nd.route[0].prefix, &(struct ipifc_ip){
+	    { 0x20, 0x01, 0x0d, 0xb8, 0, 2 } }));
+	assert_int_equal(nd.route[1].plen, 0);
+	assert_int_equal(nd.route[1].prf, IPIFC_ND_PRF_HIGH);
+	assert_int_equal(nd.route[1].lifetime, 1800);
+	assert_int_equal(nd.ndnssl, 2);
+	assert_string_equal(nd.dnssl[0].name, "example.com");
+	assert_string_equal(nd.dnssl[1].name, "lab.example.org");
+	assert_int_equal(nd.dnssl[1].lifetime, 1200);
+	assert_int_equal(nd.npref64, 1);
+	assert_int_equal(nd.pref64[0].plen, 96);
+	assert_int_equal(nd.pref64[0].lifetime, 600);
+	assert_true(ipifc_ip_eq(&nd.pref64[0].prefix, &(struct ipifc_ip){
+	    { 0, 0x64, 0xff, 0x9b } }));
+	assert_int_equal(nd.has, IPIFC_ND_HAS_CAPTIVE);
+	assert_int_equal(nd.captivelen, 23);
+	assert_memory_equal(nd.captive, "https://portal.example/", 23);
+	assert_int_equal(nd.ignored, 0);
+	assert_int_equal(nd.unknown, 0);
+	/* the two domains come back in an option each */
+	nd_roundtrip(&h.src, &h.dst, &nd, NULL, 0);
+	for (n = 0; n < len; n++)
+		assert_true(ipifc_nd_parse(&h, msg, n, &nd2) < 0);
+
+	/* each option broken in turn is ignored, not the message */
+	o = 16;			/* the /48 route: 2 units */
+	memcpy(b, msg, len);
+	b[o + 2] = 65;		/* needs 3 units */
+	sum6(b, len, &h.src, &h.dst);
+	assert_int_equal(ipifc_nd_parse(&h, b, len, &nd2), 0);
+	assert_int_equal(nd2.nroute, 1);
+	assert_int_equal(nd2.ignored, 1);
+	memcpy(b, msg, len);
+	b[o + 3] = IPIFC_ND_PRF_RESERVED << IPIFC_ND_RA_PRFSHIFT; /* 3.1 */
+	sum6(b, len, &h.src, &h.dst);
+	assert_int_equal(ipifc_nd_parse(&h, b, len, &nd2), 0);
+	assert_int_equal(nd2.nroute, 1);
+	assert_int_equal(nd2.ignored, 1);
+	o = 16 + 16 + 8;	/* DNSSL */
+	memcpy(b, msg, len);
+	b[o + 8] = 64;		/* a label over 63 bytes */
+	sum6(b, len, &h.src, &h.dst);
+	assert_int_equal(ipifc_nd_parse(&h, b, len, &nd2), 0);
+	assert_int_equal(nd2.ndnssl, 0);
+	assert_int_equal(nd2.ignored, 1);
+	memcpy(b, msg, len);
+	b[o + 9] = '.';		/* no text form */
+	sum6(b, len, &h.src, &h.dst);
+	assert_int_equal(ipifc_nd_parse(&h, b, len, &nd2), 0);
+	assert_int_equal(nd2.ndnssl, 0);
+	memcpy(b, msg, len);
+	b[o + 39] = 1;		/* padding not zero */
+	sum6(b, len, &h.src, &h.dst);
+	assert_int_equal(ipifc_nd_parse(&h, b, len, &nd2), 0);
+	assert_int_equal(nd2.ndnssl, 0);
+	o += 40;		/* PREF64 */
+	memcpy(b, msg, len);
+	b[o + 3] |= 6;		/* no such prefix length code */
+	sum6(b, len, &h.src, &h.dst);
+	assert_int_equal(ipifc_nd_parse(&h, b, len, &nd2), 0);
+	assert_int_equal(nd2.npref64, 0);
+	assert_int_equal(nd2.ignored, 1);
+	memcpy(b, msg, len);
+	b[o + 3] |= 5;		/* /32 */
+	b[o + 9] = 0xff;	/* past /32: cleared */
+	sum6(b, len, &h.src, &h.dst);
+	assert_int_equal(ipifc_nd_parse(&h, b, len, &nd2), 0);
+	assert_int_equal(nd2.pref64[0].plen, 32);
+	assert_int_equal(nd2.pref64[0].prefix.a[5], 0);
+	o += 16;		/* captive portal: text after the NUL */
+	memcpy(b, msg, len);
+	b[len - 1] = 'x';
+	sum6(b, len, &h.src, &h.dst);
+	assert_int_equal(ipifc_nd_parse(&h, b, len, &nd2), 0);
+	assert_int_equal(nd2.has, 0);
+	assert_int_equal(nd2.ignored, 1);
+
+	/* what the builder cannot encode */
+	nd2 = nd;
+	nd2.route[0].prf = IPIFC_ND_PRF_RESERVED;
+	assert_int_equal(ipifc_nd_build(b, sizeof(b), &h.src, &h.dst, &nd2),
+	    -EINVAL);
+	nd2 = nd;
+	strcpy(nd2.dnssl[0].name, "a..b");
+	assert_int_equal(ipifc_nd_build(b, sizeof(b), &h.src, &h.dst, &nd2),
+	    -EINVAL);
+	nd2 = nd;
+	nd2.pref64[0].lifetime = 601;
+	assert_int_equal(ipifc_nd_build(b, sizeof(b), &h.src, &h.dst, &nd2),
+	    -EINVAL);
+	nd2 = nd;
+	nd2.pref64[0].plen = 80;
+	assert_int_equal(ipifc_nd_build(b, sizeof(b), &h.src, &h.dst, &nd2),
+	    -EINVAL);
+	nd2 = nd;
+	nd2.captive = (const uint8_t *)"a\0b";
+	nd2.captivelen = 3;
+	assert_int_equal(ipifc_nd_build(b, sizeof(b), &h.src, &h.dst, &nd2),
+	    -EINVAL);
+	/* a /128 route takes 3 units, a URI of 6 bytes no padding */
+	nd2 = nd;
+	nd2.ndnssl = 0;
+	nd2.npref64 = 0;
+	nd2.nroute = 1;
+	nd2.route[0].plen = 128;
+	nd2.captive = (const uint8_t *)"http:x";
+	nd2.captivelen = 6;
+	n = (size_t)ipifc_nd_build(b, sizeof(b), &h.src, &h.dst, &nd2);
+	assert_int_equal(n, 16 + 24 + 8);
+	assert_int_equal(b[16 + 1], 3);
+	nd_roundtrip(&h.src, &h.dst, &nd2, NULL, 0);
 }
 
 static void
@@ -2067,6 +2216,7 @@ main(void)
 		cmocka_unit_test(test_nd_na),
 		cmocka_unit_test(test_nd_ra),
 		cmocka_unit_test(test_nd_ra_options),
+		cmocka_unit_test(test_nd_ra_newopts),
 		cmocka_unit_test(test_nd_rs),
 		cmocka_unit_test(test_nd_redirect),
 		cmocka_unit_test(test_random_roundtrip),

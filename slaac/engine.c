@@ -415,6 +415,33 @@ ipifc_slaac_ra(struct ipifc_slaac *e, unsigned id,
 }
 
 int
+ipifc_slaac_user_addr(struct ipifc_slaac *e, unsigned id,
+    const struct ipifc_ip *addr, int present, uint64_t now)
+{
+	struct slaac_ifc *ifc;
+	int	 r;
+
+	if ((ifc = findifc(e, id)) == NULL)
+		return -ENOENT;
+	r = ipifc_slaac_prefix_user(e, ifc, addr, present);
+	ipifc_slaac_srcroutes(e, ifc);
+	return r;
+}
+
+int
+ipifc_slaac_prefix_temporary(struct ipifc_slaac *e, unsigned id,
+    const struct ipifc_ip *prefix, int plen, int on, uint64_t now)
+{
+	struct slaac_ifc *ifc;
+
+	if ((ifc = findifc(e, id)) == NULL)
+		return -ENOENT;
+	if (plen < 0 || plen > 128)
+		return -EINVAL;
+	return ipifc_slaac_prefix_temp(e, ifc, prefix, plen, on, now);
+}
+
+int
 ipifc_slaac_dad(struct ipifc_slaac *e, unsigned id,
     const struct ipifc_ip *addr, int ok, uint64_t now)
 {

@@ -141,12 +141,26 @@ prefix_has(const struct slaac_ifc *ifc, int pfx, int temporary)
 	return 0;
 }
 
-/* Whether another proposal than self holds ip. */
+/* Whether the operator holds ip. */
+static int
+user_has(const struct slaac_ifc *ifc, const struct ipifc_ip *ip)
+{
+	int	 i;
+
+	for (i = 0; i < ifc->nuser; i++)
+		if (ipifc_ip_eq(&ifc->user[i], ip))
+			return 1;
+	return 0;
+}
+
+/* Whether the operator or another proposal than self holds its address. */
 static int
 addr_inuse(const struct slaac_ifc *ifc, const struct slaac_addr *self)
 {
 	int	 i;
 
+	if (user_has(ifc, &self->addr))
+		return 1;
 	for (i = 0; i < IPIFC_SLAAC_MAXADDRS; i++)
 		if (&ifc->addr[i] != self && ifc->addr[i].state != ADDR_FREE &&
 		    ipifc_ip_eq(&ifc->addr[i].addr, &self->addr))
@@ -355,6 +369,19 @@ prefix_find(const struct slaac_ifc *ifc, const struct ipifc_ip *pfx,
 	return -1;
 }
 
+/* Whether the operator turned temporary addresses off for p. */
+static int
+notemp(const struct slaac_ifc *ifc, const struct ipifc_ip *prefix, int plen)
+{
+	int	 i;
+
+	for (i = 0; i < ifc->nnotemp; i++)
+		if (ifc->notemp[i].plen == plen &&
+		    ipifc_ip_eq(&ifc->notemp[i].prefix, prefix))
+			return 1;
+	return 0;
+}
+
 static int
 prefix_alloc(struct ipifc_slaac *e, struct slaac_ifc *ifc,
     const struct ipifc_nd_prefix *pi)
@@ -373,7 +400,7 @@ prefix_alloc(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	memset(p, 0, sizeof(*p));
 	p->prefix = pi->prefix;
 	p->plen = pi->plen;
-	p->temporary = 1;
+	p->temporary = !notemp(ifc, &pi->prefix, pi->plen);
 	prefix_transition(e, ifc, p, PFX_VALID);
 	return k;
 }
@@ -642,6 +669,73 @@ ipifc_slaac_prefix_flush(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 			ifc->pfx[k].deadline = now;
 		}
 	ipifc_slaac_prefix_tick(e, ifc, now);
+}
+
+int
+ipifc_slaac_prefix_user(struct ipifc_slaac *e, struct slaac_ifc *ifc,
+    const struct ipifc_ip *ip, int present)
+{
+	struct slaac_addr *a;
+	int	 i, k;
+
+	for (i = 0; i < ifc->nuser; i++)
+		if (ipifc_ip_eq(&ifc->user[i], ip))
+			break;
+	if (!present) {
+		if (i < ifc->nuser)
+			ifc->user[i] = ifc->user[--ifc->nuser];
+		return 0;
+	}
+	if (i < ifc->nuser)
+		return 0;
+	if (ifc->nuser == IPIFC_SLAAC_MAXUSER)
+		return -ENOSPC;
+	ifc->user[ifc->nuser++] = *ip;
+	/* a proposal of ours that it equals is the operator's now */
+	for (i = 0; i < IPIFC_SLAAC_MAXADDRS; i++) {
+		a = &ifc->addr[i];
+		if (a->state != ADDR_FREE && ipifc_ip_eq(&a->addr, ip)) {
+			k = a->pfx;
+			addr_transition(e, ifc, a, ADDR_FREE, 0);
+			prefix_gc(e, ifc, k);
+		}
+	}
+	return 0;
+}
+
+int
+ipifc_slaac_prefix_temp(struct ipifc_slaac *e, struct slaac_ifc *ifc,
+    const struct ipifc_ip *prefix, int plen, int on, uint64_t now)
+{
+	struct ipifc_ip pfx;
+	struct slaac_addr *a;
+	int	 i, k;
+
+	ipifc_ip_mask(&pfx, prefix, plen);
+	for (i = 0; i < ifc->nnotemp; i++)
+		if (ifc->notemp[i].plen == plen &&
+		    ipifc_ip_eq(&ifc->notemp[i].prefix, &pfx))
+			break;
+	if (on && i < ifc->nnotemp)
+		ifc->notemp[i] = ifc->notemp[--ifc->nnotemp];
+	else if (!on && i == ifc->nnotemp) {
+		if (ifc->nnotemp == IPIFC_SLAAC_MAXNOTEMP)
+			return -ENOSPC;
+		ifc->notemp[ifc->nnotemp].prefix = pfx;
+		ifc->notemp[ifc->nnotemp++].plen = plen;
+	}
+	if ((k = prefix_find(ifc, &pfx, plen)) < 0)
+		return 0;
+	ifc->pfx[k].temporary = on != 0;
+	if (on)
+		return 0;
+	for (i = 0; i < IPIFC_SLAAC_MAXADDRS; i++) {
+		a = &ifc->addr[i];
+		if (a->state != ADDR_FREE && a->pfx == k &&
+		    a->how == IPIFC_SLAAC_TEMPORARY)
+			addr_expire(e, ifc, a, now);
+	}
+	return 0;
 }
 
 /* The link-layer address changed: EUI-64 addresses were made from the

@@ -38,6 +38,8 @@
 #define IPIFC_SLAAC_ACTQ	256	/* actions waiting to be drained */
 #define IPIFC_SLAAC_SECRETMAX	32	/* RFC 7217 secret key, bytes */
 #define IPIFC_SLAAC_IDGEN_RETRIES 3	/* RFC 7217 6, RFC 8981 3.8 */
+#define IPIFC_SLAAC_MAXUSER	64	/* operator's addresses per interface */
+#define IPIFC_SLAAC_MAXNOTEMP	16	/* prefixes without temporary ones */
 
 /* ---- configuration of an interface ---- */
 
@@ -182,6 +184,22 @@ int	ipifc_slaac_linklocal(struct ipifc_slaac *e, unsigned id, int usable,
 int	ipifc_slaac_ra(struct ipifc_slaac *e, unsigned id,
 	    const struct ipifc_ip *src, const struct ipifc_ip *dst,
 	    uint8_t hlim, const uint8_t *bytes, size_t len, uint64_t now);
+/*
+ * An address the operator configured on interface id (present), or
+ * removed.  The engine never proposes it, and a proposal that it equals
+ * is forgotten without a removal: from then on it is the operator's.
+ * 0, -ENOENT, or -ENOSPC (IPIFC_SLAAC_MAXUSER).
+ */
+int	ipifc_slaac_user_addr(struct ipifc_slaac *e, unsigned id,
+	    const struct ipifc_ip *addr, int present, uint64_t now);
+/*
+ * Temporary addresses (RFC 8981) from prefix/plen on interface id, when
+ * the interface has them: on (the default) or off.  Off removes the
+ * prefix's temporary addresses; on makes one at the next RA.
+ * 0, -ENOENT, -EINVAL, or -ENOSPC (IPIFC_SLAAC_MAXNOTEMP).
+ */
+int	ipifc_slaac_prefix_temporary(struct ipifc_slaac *e, unsigned id,
+	    const struct ipifc_ip *prefix, int plen, int on, uint64_t now);
 /* DAD for an address the engine added is done: ok, or a duplicate. */
 int	ipifc_slaac_dad(struct ipifc_slaac *e, unsigned id,
 	    const struct ipifc_ip *addr, int ok, uint64_t now);

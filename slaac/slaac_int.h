@@ -115,6 +115,13 @@ struct slaac_ifc {
 	struct slaac_dns dns[IPIFC_SLAAC_MAXDNS];
 	struct slaac_domain dom[IPIFC_SLAAC_MAXDNSSL];
 	struct slaac_pref64 p64[IPIFC_SLAAC_MAXPREF64];
+	int	nuser;
+	struct ipifc_ip user[IPIFC_SLAAC_MAXUSER];
+	int	nnotemp;
+	struct {
+		struct ipifc_ip prefix;
+		int	plen;
+	} notemp[IPIFC_SLAAC_MAXNOTEMP];
 };
 
 struct ipifc_slaac {
@@ -167,6 +174,10 @@ int	ipifc_slaac_prefix_dad(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 void	ipifc_slaac_prefix_newmac(struct ipifc_slaac *e,
 	    struct slaac_ifc *ifc, uint64_t now);
 int	ipifc_slaac_prefix_hasaddr(const struct slaac_ifc *ifc, int pfx);
+int	ipifc_slaac_prefix_user(struct ipifc_slaac *e, struct slaac_ifc *ifc,
+	    const struct ipifc_ip *addr, int present);
+int	ipifc_slaac_prefix_temp(struct ipifc_slaac *e, struct slaac_ifc *ifc,
+	    const struct ipifc_ip *prefix, int plen, int on, uint64_t now);
 uint64_t ipifc_slaac_prefix_deadline(const struct slaac_ifc *ifc);
 
 /* iid.c: fill the low 64 bits of addr (its prefix already there). */

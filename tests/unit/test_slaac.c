@@ -977,6 +977,89 @@ test_temporary(void **state)
 	assert_true(ipifc_ip_eq(&a->addr, &t1));
 }
 
+
+/* The operator's addresses are never proposed, and a proposal that
+ * becomes one is never removed. */
+static void
+test_user_addr(void **state)
+{
+	struct ipifc_ip u0 = stable("2001:db8:7::", 0), x, want;
+
+	up(0);
+	assert_int_equal(ipifc_slaac_user_addr(E, IFC, &u0, 1, 0), 0);
+	ra_new(0);
+	ra_prefix("2001:db8:7::", 64, IPIFC_ND_PI_AUTO, 100, 100);
+	ra_send("fe80::1", 0);
+	x = added(0);
+	want = stable("2001:db8:7::", 1);
+	assert_true(ipifc_ip_eq(&x, &want));
+	/* the operator takes it: forgotten, not removed */
+	assert_int_equal(ipifc_slaac_user_addr(E, IFC, &x, 1, S), 0);
+	drain();
+	assert_int_equal(nacts, 0);
+	ra_send("fe80::1", 2 * S);
+	x = added(0);
+	want = stable("2001:db8:7::", 2);
+	assert_true(ipifc_ip_eq(&x, &want));
+	dad_ok(&x, 2 * S);
+	tick(102 * S);
+	assert_int_equal(nacts, 1);
+	assert_true(ipifc_ip_eq(&nth(IPIFC_SLAAC_ADDR_REMOVE, 0)->addr, &x));
+	/* no more than the bound, and a removal frees a place */
+	for (int i = 2; i < IPIFC_SLAAC_MAXUSER; i++) {
+		x.a[15] = (uint8_t)i;
+		assert_int_equal(ipifc_slaac_user_addr(E, IFC, &x, 1, S), 0);
+	}
+	x.a[15] = 0xff;
+	assert_int_equal(ipifc_slaac_user_addr(E, IFC, &x, 1, S), -ENOSPC);
+	assert_int_equal(ipifc_slaac_user_addr(E, IFC, &u0, 0, S), 0);
+	assert_int_equal(ipifc_slaac_user_addr(E, IFC, &x, 1, S), 0);
+}
+
+/* Temporary addresses on or off per prefix. */
+static void
+test_temporary_per_prefix(void **state)
+{
+	struct ipifc_ip p1 = ip("2001:db8:1::"), p2 = ip("2001:db8:2::");
+	const struct ipifc_slaac_act *a;
+	int	 i;
+
+	cfg.temporary = 1;
+	up(0);
+	assert_int_equal(ipifc_slaac_prefix_temporary(E, IFC, &p1, 64, 0, 0),
+	    0);
+	ra_new(0);
+	ra_prefix("2001:db8:1::", 64, IPIFC_ND_PI_AUTO, 7200, 3600);
+	ra_prefix("2001:db8:2::", 64, IPIFC_ND_PI_AUTO, 7200, 3600);
+	ra_send("fe80::1", 0);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 3);
+	for (i = 0; i < 3; i++) {
+		a = nth(IPIFC_SLAAC_ADDR_ADD, i);
+		if (a->how == IPIFC_SLAAC_TEMPORARY)
+			assert_true(ipifc_ip_inprefix(&a->addr, &p2, 64));
+	}
+	/* off: its temporary address goes */
+	assert_int_equal(ipifc_slaac_prefix_temporary(E, IFC, &p2, 64, 0, S),
+	    0);
+	drain();
+	assert_int_equal(nacts, 1);
+	a = nth(IPIFC_SLAAC_ADDR_REMOVE, 0);
+	assert_int_equal(a->how, IPIFC_SLAAC_TEMPORARY);
+	assert_true(ipifc_ip_inprefix(&a->addr, &p2, 64));
+	ra_send("fe80::1", 2 * S);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 0);
+	/* on: the next RA makes one */
+	assert_int_equal(ipifc_slaac_prefix_temporary(E, IFC, &p1, 64, 1,
+	    3 * S), 0);
+	ra_send("fe80::1", 3 * S);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 1);
+	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);
+	assert_int_equal(a->how, IPIFC_SLAAC_TEMPORARY);
+	assert_true(ipifc_ip_inprefix(&a->addr, &p1, 64));
+	assert_int_equal(ipifc_slaac_prefix_temporary(E, IFC, &p1, 129, 1,
+	    3 * S), -EINVAL);
+}
+
 /* ---- bounds ---- */
 
 static void
@@ -1101,6 +1184,10 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_temporary, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_user_addr, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_temporary_per_prefix,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ifc_remove, setup,
 		    teardown),

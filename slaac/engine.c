@@ -410,7 +410,7 @@ ipifc_slaac_ra(struct ipifc_slaac *e, unsigned id,
 	for (i = 0; i < ra->nprefix; i++)
 		ipifc_slaac_prefix_ra(e, ifc, rtr, &ra->prefix[i], now);
 	ipifc_slaac_dns_ra(e, ifc, ra, now);
-	ipifc_slaac_srcroutes(e, ifc);
+	ipifc_slaac_srcroutes(e, ifc, now);
 	return 0;
 }
 
@@ -423,8 +423,8 @@ ipifc_slaac_user_addr(struct ipifc_slaac *e, unsigned id,
 
 	if ((ifc = findifc(e, id)) == NULL)
 		return -ENOENT;
-	r = ipifc_slaac_prefix_user(e, ifc, addr, present);
-	ipifc_slaac_srcroutes(e, ifc);
+	r = ipifc_slaac_prefix_user(e, ifc, addr, present, now);
+	ipifc_slaac_srcroutes(e, ifc, now);
 	return r;
 }
 
@@ -451,7 +451,7 @@ ipifc_slaac_dad(struct ipifc_slaac *e, unsigned id,
 	if ((ifc = findifc(e, id)) == NULL)
 		return -ENOENT;
 	r = ipifc_slaac_prefix_dad(e, ifc, addr, ok, now);
-	ipifc_slaac_srcroutes(e, ifc);
+	ipifc_slaac_srcroutes(e, ifc, now);
 	return r;
 }
 
@@ -470,7 +470,7 @@ ipifc_slaac_tick(struct ipifc_slaac *e, uint64_t now)
 		ipifc_slaac_router_tick(e, ifc, now);
 		ipifc_slaac_prefix_tick(e, ifc, now);
 		ipifc_slaac_dns_tick(e, ifc, now);
-		ipifc_slaac_srcroutes(e, ifc);
+		ipifc_slaac_srcroutes(e, ifc, now);
 	}
 }
 

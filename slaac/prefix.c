@@ -422,7 +422,7 @@ onlink_act(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 
 /* A prefix with no on-link route and no address left is forgotten. */
 static void
-prefix_gc(struct ipifc_slaac *e, struct slaac_ifc *ifc, int k)
+prefix_gc(struct ipifc_slaac *e, struct slaac_ifc *ifc, int k, uint64_t now)
 {
 	struct slaac_prefix *p = &ifc->pfx[k];
 	int	 i;
@@ -432,7 +432,7 @@ prefix_gc(struct ipifc_slaac *e, struct slaac_ifc *ifc, int k)
 	for (i = 0; i < IPIFC_SLAAC_MAXADDRS; i++)
 		if (ifc->addr[i].state != ADDR_FREE && ifc->addr[i].pfx == k)
 			return;
-	ipifc_slaac_srcroutes(e, ifc);	/* before the prefix is gone */
+	ipifc_slaac_srcroutes(e, ifc, now);	/* before the prefix is gone */
 	prefix_transition(e, ifc, p, PFX_FREE);
 	p->advby = 0;
 	p->srcrt = 0;
@@ -532,7 +532,7 @@ ipifc_slaac_prefix_ra(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 				temp_create(e, ifc, pub, now);
 		}
 	}
-	prefix_gc(e, ifc, k);
+	prefix_gc(e, ifc, k, now);
 }
 
 /* The proposal for addr, in the caller's hands (added, not removed). */
@@ -593,7 +593,7 @@ addr_expire(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	if (addr_live(a))
 		addr_act(e, ifc, a, IPIFC_SLAAC_ADDR_REMOVE, now);
 	addr_transition(e, ifc, a, ADDR_FREE, now);
-	prefix_gc(e, ifc, k);
+	prefix_gc(e, ifc, k, now);
 }
 
 /* RFC 8981 3.5: the public address of a's prefix, if still preferred. */
@@ -650,7 +650,7 @@ ipifc_slaac_prefix_tick(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 		p->onlink = 0;
 		onlink_act(e, ifc, p, IPIFC_SLAAC_ROUTE_REMOVE, now);
 		prefix_transition(e, ifc, p, p->state);
-		prefix_gc(e, ifc, k);
+		prefix_gc(e, ifc, k, now);
 	}
 }
 
@@ -673,7 +673,7 @@ ipifc_slaac_prefix_flush(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 
 int
 ipifc_slaac_prefix_user(struct ipifc_slaac *e, struct slaac_ifc *ifc,
-    const struct ipifc_ip *ip, int present)
+    const struct ipifc_ip *ip, int present, uint64_t now)
 {
 	struct slaac_addr *a;
 	int	 i, k;
@@ -696,8 +696,8 @@ ipifc_slaac_prefix_user(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 		a = &ifc->addr[i];
 		if (a->state != ADDR_FREE && ipifc_ip_eq(&a->addr, ip)) {
 			k = a->pfx;
-			addr_transition(e, ifc, a, ADDR_FREE, 0);
-			prefix_gc(e, ifc, k);
+			addr_transition(e, ifc, a, ADDR_FREE, now);
+			prefix_gc(e, ifc, k, now);
 		}
 	}
 	return 0;

@@ -66,7 +66,7 @@ rtr_transition(struct ipifc_slaac *e, struct slaac_ifc *ifc, int r,
 	route_act(e, ifc, IPIFC_SLAAC_ROUTE_REMOVE, IPIFC_SLAAC_RT_DEFAULT,
 	    &ipifc_ip_unspec6, 0, &rt->addr, rt->prf, now, NULL, 0, now);
 	/* its RFC 8028 routes go with it; the slot forgets the router */
-	ipifc_slaac_srcroutes(e, ifc);
+	ipifc_slaac_srcroutes(e, ifc, now);
 	for (k = 0; k < IPIFC_SLAAC_MAXPREFIXES; k++)
 		ifc->pfx[k].advby &= ~(1u << r);
 }
@@ -86,14 +86,14 @@ ipifc_slaac_router_find(struct slaac_ifc *ifc, const struct ipifc_ip *a)
 /* RFC 8028: the default routes for source prefix k, router r. */
 static void
 srcroute(struct ipifc_slaac *e, struct slaac_ifc *ifc, int k, int r,
-    enum ipifc_slaac_act_type type)
+    enum ipifc_slaac_act_type type, uint64_t now)
 {
 	struct slaac_prefix *p = &ifc->pfx[k];
 	struct slaac_router *rt = &ifc->rtr[r];
 
 	route_act(e, ifc, type, IPIFC_SLAAC_RT_DEFAULT, &ipifc_ip_unspec6, 0,
 	    &rt->addr, rt->prf, type == IPIFC_SLAAC_ROUTE_ADD ? rt->deadline :
-	    0, &p->prefix, p->plen, 0);
+	    now, &p->prefix, p->plen, now);
 	if (type == IPIFC_SLAAC_ROUTE_ADD)
 		p->srcrt |= 1u << r;
 	else
@@ -101,7 +101,8 @@ srcroute(struct ipifc_slaac *e, struct slaac_ifc *ifc, int k, int r,
 }
 
 void
-ipifc_slaac_srcroutes(struct ipifc_slaac *e, struct slaac_ifc *ifc)
+ipifc_slaac_srcroutes(struct ipifc_slaac *e, struct slaac_ifc *ifc,
+    uint64_t now)
 {
 	struct slaac_prefix *p;
 	uint32_t want, bit;
@@ -120,10 +121,10 @@ ipifc_slaac_srcroutes(struct ipifc_slaac *e, struct slaac_ifc *ifc)
 		for (r = 0; r < IPIFC_SLAAC_MAXROUTERS; r++) {
 			bit = 1u << r;
 			if ((want & bit) && !(p->srcrt & bit))
-				srcroute(e, ifc, k, r, IPIFC_SLAAC_ROUTE_ADD);
+				srcroute(e, ifc, k, r, IPIFC_SLAAC_ROUTE_ADD, now);
 			else if (!(want & bit) && (p->srcrt & bit))
 				srcroute(e, ifc, k, r,
-				    IPIFC_SLAAC_ROUTE_REMOVE);
+				    IPIFC_SLAAC_ROUTE_REMOVE, now);
 		}
 	}
 }
@@ -207,7 +208,7 @@ ipifc_slaac_router_ra(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 			for (k = 0; k < IPIFC_SLAAC_MAXPREFIXES; k++)
 				if (ifc->pfx[k].srcrt & (1u << r))
 					srcroute(e, ifc, k, r,
-					    IPIFC_SLAAC_ROUTE_ADD);
+					    IPIFC_SLAAC_ROUTE_ADD, now);
 		}
 	} else {
 		for (r = 0; r < IPIFC_SLAAC_MAXROUTERS; r++)

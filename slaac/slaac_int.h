@@ -159,7 +159,8 @@ void	ipifc_slaac_router_flush(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 int	ipifc_slaac_router_find(struct slaac_ifc *ifc,
 	    const struct ipifc_ip *a);
 /* RFC 8028: add or remove the source-limited default routes to match. */
-void	ipifc_slaac_srcroutes(struct ipifc_slaac *e, struct slaac_ifc *ifc);
+void	ipifc_slaac_srcroutes(struct ipifc_slaac *e, struct slaac_ifc *ifc,
+    uint64_t now);
 uint64_t ipifc_slaac_router_deadline(const struct slaac_ifc *ifc);
 
 /* prefix.c */
@@ -175,7 +176,7 @@ void	ipifc_slaac_prefix_newmac(struct ipifc_slaac *e,
 	    struct slaac_ifc *ifc, uint64_t now);
 int	ipifc_slaac_prefix_hasaddr(const struct slaac_ifc *ifc, int pfx);
 int	ipifc_slaac_prefix_user(struct ipifc_slaac *e, struct slaac_ifc *ifc,
-	    const struct ipifc_ip *addr, int present);
+	    const struct ipifc_ip *addr, int present, uint64_t now);
 int	ipifc_slaac_prefix_temp(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	    const struct ipifc_ip *prefix, int plen, int on, uint64_t now);
 uint64_t ipifc_slaac_prefix_deadline(const struct slaac_ifc *ifc);

@@ -664,21 +664,23 @@ test_rfc8028(void **state)
 	assert_non_null(a);
 	assert_int_equal(a->gw.a[15], 1);
 	assert_int_equal(a->src.a[5], 1);
+	assert_int_equal(a->lifetime, 1800);	/* the router's */
 	assert_non_null(route(IPIFC_SLAAC_ROUTE_ADD, IPIFC_SLAAC_RT_DEFAULT,
 	    "::", 0));
 	ra_new(1800);
 	ra_prefix("2001:db8:2::", 64, LA, 7200, 3600);
-	ra_send("fe80::2", 0);
+	ra_send("fe80::2", 100 * S);
 	x2 = added(0);
 	a = route(IPIFC_SLAAC_ROUTE_ADD, IPIFC_SLAAC_RT_DEFAULT, "::", 64);
+	assert_int_equal(a->lifetime, 1800);
 	assert_non_null(a);
 	assert_int_equal(a->gw.a[15], 2);
 	assert_int_equal(a->src.a[5], 2);
 	dad_ok(&x1, 0);
-	dad_ok(&x2, 0);
+	dad_ok(&x2, 100 * S);
 	/* router 1 leaves: its two default routes go, router 2's stay */
 	ra_new(0);
-	ra_send("fe80::1", S);
+	ra_send("fe80::1", 101 * S);
 	assert_int_equal(nacts, 2);
 	a = route(IPIFC_SLAAC_ROUTE_REMOVE, IPIFC_SLAAC_RT_DEFAULT, "::", 64);
 	assert_non_null(a);

@@ -10,6 +10,9 @@
 
 #include "slaac_int.h"
 
+_Static_assert(IPIFC_SLAAC_URIMAX >= IPIFC_ND_DNSNAMEMAX,
+    "a domain fits an action's text");
+
 static void
 server_act(struct ipifc_slaac *e, struct slaac_ifc *ifc,
     const struct slaac_dns *d, uint64_t now)

@@ -78,13 +78,12 @@ struct ipifc_slaac_act *
 ipifc_slaac_push(struct ipifc_slaac *e, struct slaac_ifc *ifc,
     enum ipifc_slaac_act_type type)
 {
-	/* a full queue still gets written, into a slot nobody reads */
-	static struct ipifc_slaac_act lost;
 	struct ipifc_slaac_act *a;
 
+	/* a full queue still gets written, into a slot nobody reads */
 	if (e->qlen == IPIFC_SLAAC_ACTQ) {
 		e->st.actq_full++;
-		a = &lost;
+		a = &e->lost;
 	} else {
 		a = &e->q[(e->qhead + e->qlen) % IPIFC_SLAAC_ACTQ];
 		e->qlen++;
@@ -227,8 +226,10 @@ send_rs(struct ipifc_slaac *e, struct slaac_ifc *ifc, uint64_t now)
 	a = ipifc_slaac_push(e, ifc, IPIFC_SLAAC_SEND_RS);
 	/* RFC 4861 4.1: from :: there is no SLLA; nor without a MAC */
 	a->unspec = !ifc->llusable;
-	if (ifc->llusable && ifc->hasmac)
+	if (ifc->llusable && ifc->hasmac) {
+		a->slla = 1;
 		memcpy(a->mac, ifc->mac, 6);
+	}
 	ifc->nrs++;
 	ifc->rt = next_rt(e, ifc);
 	ifc_transition(e, ifc, IFC_SOLICIT, now);

@@ -11,6 +11,9 @@
 
 #include "slaac_int.h"
 
+/* routers are bits of a prefix's advby and srcrt */
+_Static_assert(IPIFC_SLAAC_MAXROUTERS <= 32, "IPIFC_SLAAC_MAXROUTERS");
+
 static const char *const rtr_names[] = {
 	[RTR_FREE] = "free",
 	[RTR_DEFAULT] = "default",

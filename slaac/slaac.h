@@ -117,8 +117,11 @@ struct ipifc_slaac_act {
 	/* ROUTE_*: traffic from src/srcplen only (RFC 8028 3); 0: any */
 	struct ipifc_ip src;
 	int	srcplen;
-	uint32_t value;		/* SET_*: MTU, ms, hop limit */
-	int	unspec;		/* SEND_RS: from :: without an SLLA */
+	/* SET_*: MTU (the caller keeps it under the link's own maximum,
+	 * RFC 4861 6.3.4), ms, hop limit */
+	uint32_t value;
+	int	unspec;		/* SEND_RS: from :: (then never an SLLA) */
+	int	slla;		/* SEND_RS: with an SLLA option holding mac */
 	uint8_t	mac[6];		/* SEND_RS: the SLLA; NBR_STALE */
 	char	text[IPIFC_SLAAC_URIMAX];	/* DNS_DOMAIN, CAPTIVE */
 };

@@ -133,6 +133,7 @@ struct ipifc_slaac {
 	struct slaac_ifc *ifc[IPIFC_SLAAC_MAXIFC];
 	struct ipifc_slaac_act q[IPIFC_SLAAC_ACTQ];
 	int	qhead, qlen;
+	struct ipifc_slaac_act lost;	/* written when q is full */
 	struct ipifc_nd nd;	/* the RA being applied: too big for a stack */
 };
 

@@ -275,6 +275,7 @@ test_rs_schedule(void **state)
 	assert_int_equal(acts[0].type, IPIFC_SLAAC_SEND_RS);
 	assert_int_equal(acts[0].ifc, IFC);
 	assert_true(acts[0].unspec);
+	assert_false(acts[0].slla);
 	ipifc_slaac_linklocal(E, IFC, 1, t);
 	prev = t;
 	for (n = 2; n <= 40; n++) {
@@ -284,6 +285,7 @@ test_rs_schedule(void **state)
 		tick(t);
 		assert_int_equal(count(IPIFC_SLAAC_SEND_RS), 1);
 		assert_false(acts[0].unspec);
+		assert_true(acts[0].slla);
 		assert_memory_equal(acts[0].mac, mac1, 6);
 		if (n <= 3)		/* MAX_RTR_SOLICITATIONS at 4 s */
 			assert_int_equal(t - prev, 4 * S);

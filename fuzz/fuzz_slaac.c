@@ -114,7 +114,8 @@ route_index(const struct ipifc_slaac_act *a)
 	for (i = 0; i < nroute; i++) {
 		r = &routes[i];
 		if (r->kind == a->kind && r->plen == a->plen &&
-		    r->srcplen == a->srcplen && ipifc_ip_eq(&r->dst, &a->addr) &&
+		    r->srcplen == a->srcplen &&
+		    ipifc_ip_eq(&r->dst, &a->addr) &&
 		    (a->kind == IPIFC_SLAAC_RT_ONLINK ||
 		    ipifc_ip_eq(&r->gw, &a->gw)) &&
 		    ipifc_ip_eq(&r->src, &a->src))
@@ -360,8 +361,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				goto out;
 			if (naddr > 0)
 				ipifc_slaac_dad(e, IFC,
-				    &addrs[data[off] % naddr], data[off + 1] & 1,
-				    now);
+				    &addrs[data[off] % naddr],
+				    data[off + 1] & 1, now);
 			off += 2;
 			break;
 		case 2:

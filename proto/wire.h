@@ -410,7 +410,7 @@ struct ipifc_nd_route {
 /* RFC 8106 5.2: one domain a struct */
 struct ipifc_nd_dnssl {
 	uint32_t lifetime;	/* s */
-	char	name[IPIFC_ND_DNSNAMEMAX];	/* "example.com", no final dot */
+	char	name[IPIFC_ND_DNSNAMEMAX];	/* as "example.com" */
 };
 
 /* RFC 8781 4 */

@@ -474,8 +474,9 @@ ipifc_slaac_prefix_ra(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 		return;
 	}
 	ol = (pi->flags & IPIFC_ND_PI_ONLINK) != 0;
-	autoconf = (pi->flags & IPIFC_ND_PI_AUTO) && ifc->c.form_addrs;	/* (a) */
-	if (autoconf && pi->preferred > pi->valid) {			/* (c) */
+	/* (a) */
+	autoconf = (pi->flags & IPIFC_ND_PI_AUTO) && ifc->c.form_addrs;
+	if (autoconf && pi->preferred > pi->valid) {		/* (c) */
 		e->st.prefix_ignored++;
 		autoconf = 0;
 	}

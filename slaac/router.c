@@ -124,7 +124,8 @@ ipifc_slaac_srcroutes(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 		for (r = 0; r < IPIFC_SLAAC_MAXROUTERS; r++) {
 			bit = 1u << r;
 			if ((want & bit) && !(p->srcrt & bit))
-				srcroute(e, ifc, k, r, IPIFC_SLAAC_ROUTE_ADD, now);
+				srcroute(e, ifc, k, r, IPIFC_SLAAC_ROUTE_ADD,
+				    now);
 			else if (!(want & bit) && (p->srcrt & bit))
 				srcroute(e, ifc, k, r,
 				    IPIFC_SLAAC_ROUTE_REMOVE, now);

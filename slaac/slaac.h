@@ -34,7 +34,7 @@
 #define IPIFC_SLAAC_MAXDNS	8	/* RDNSS servers per interface */
 #define IPIFC_SLAAC_MAXDNSSL	8	/* search domains per interface */
 #define IPIFC_SLAAC_MAXPREF64	4	/* NAT64 prefixes per interface */
-#define IPIFC_SLAAC_URIMAX	256	/* captive portal URI, its NUL included */
+#define IPIFC_SLAAC_URIMAX	256	/* captive portal URI and its NUL */
 #define IPIFC_SLAAC_ACTQ	256	/* actions waiting to be drained */
 #define IPIFC_SLAAC_SECRETMAX	32	/* RFC 7217 secret key, bytes */
 #define IPIFC_SLAAC_IDGEN_RETRIES 3	/* RFC 7217 6, RFC 8981 3.8 */

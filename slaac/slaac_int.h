@@ -152,7 +152,8 @@ uint64_t ipifc_slaac_min(uint64_t a, uint64_t b);
 
 /* router.c */
 void	ipifc_slaac_router_ra(struct ipifc_slaac *e, struct slaac_ifc *ifc,
-	    const struct ipifc_ip *src, const struct ipifc_nd *ra, uint64_t now);
+	    const struct ipifc_ip *src, const struct ipifc_nd *ra,
+	    uint64_t now);
 void	ipifc_slaac_router_tick(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	    uint64_t now);
 void	ipifc_slaac_router_flush(struct ipifc_slaac *e, struct slaac_ifc *ifc,

@@ -17,6 +17,7 @@
 #include "slaac.h"
 #include "wire.h"
 #include "util.h"
+#include "radvd_ra.h"
 
 #define IFC	1
 #define S	1000ull		/* ms */
@@ -229,10 +230,10 @@ test_sha256(void **state)
 	sha("a", 1, 1000000, "cdc76e5c9914fb9281a1c7e284d73e67"
 	    "f1809a48a497200e046d39ccc7112cd0");
 	/* 55, 56 and 64 bytes: the padding's edges */
-	sha("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 55, 1,
-	    "9f4390f8d30c2dd92ec9f095b65e2b9ae9b0a925a5258e241c9f1e910f734318");
-	sha("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 64,
-	    1, "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
+	sha("a", 1, 55, "9f4390f8d30c2dd92ec9f095b65e2b9a"
+	    "e9b0a925a5258e241c9f1e910f734318");
+	sha("a", 1, 64, "ffe054fe7ae0cb6dc65c3af9b61d5209"
+	    "f439851db43d0ba5997337df154668eb");
 }
 
 static void
@@ -1064,6 +1065,50 @@ test_temporary_per_prefix(void **state)
 	    3 * S), -EINVAL);
 }
 
+/* What the engine makes of an RA radvd sent (tests/unit/radvd_ra.h). */
+static void
+test_radvd(void **state)
+{
+	const struct ipifc_slaac_act *a;
+	struct ipifc_ip6 h;
+	struct ipifc_ip want = stable("2001:db8:1::", 0);
+
+	up(0);
+	assert_int_equal(ipifc_ip6_parse(radvd_ra + 14, sizeof(radvd_ra) - 14,
+	    &h), 0);
+	assert_int_equal(ipifc_slaac_ra(E, IFC, &h.src, &h.dst, h.hlim,
+	    h.payload, h.plen, 100), 0);
+	drain();
+	assert_int_equal(nth(IPIFC_SLAAC_SET_HOPLIMIT, 0)->value, 64);
+	assert_int_equal(nth(IPIFC_SLAAC_SET_MTU, 0)->value, 1480);
+	a = nth(IPIFC_SLAAC_NBR_STALE, 0);
+	assert_true(ipifc_ip_eq(&a->addr, &h.src));
+	assert_memory_equal(a->mac, "\2\0\0\0\0\xfe", 6);
+	a = route(IPIFC_SLAAC_ROUTE_ADD, IPIFC_SLAAC_RT_DEFAULT, "::", 0);
+	assert_int_equal(a->prf, 1);
+	assert_int_equal(a->lifetime, 12);
+	assert_true(ipifc_ip_eq(&a->gw, &h.src));
+	a = route(IPIFC_SLAAC_ROUTE_ADD, IPIFC_SLAAC_RT_DEFAULT, "::", 64);
+	assert_int_equal(a->lifetime, 12);
+	a = route(IPIFC_SLAAC_ROUTE_ADD, IPIFC_SLAAC_RT_MORESPEC,
+	    "2001:db8:99::", 0);
+	assert_int_equal(a->plen, 48);
+	assert_int_equal(a->prf, -1);
+	assert_int_equal(a->lifetime, 1800);
+	a = route(IPIFC_SLAAC_ROUTE_ADD, IPIFC_SLAAC_RT_ONLINK,
+	    "2001:db8:1::", 0);
+	assert_int_equal(a->lifetime, 86400);
+	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);
+	assert_true(ipifc_ip_eq(&a->addr, &want));
+	assert_int_equal(a->valid, 86400);
+	assert_int_equal(a->preferred, 14400);
+	assert_int_equal(count(IPIFC_SLAAC_DNS_SERVER), 2);
+	assert_int_equal(count(IPIFC_SLAAC_DNS_DOMAIN), 2);
+	assert_string_equal(nth(IPIFC_SLAAC_DNS_DOMAIN, 1)->text,
+	    "lab.example.org");
+	assert_int_equal(nacts, 12);
+}
+
 /* ---- bounds ---- */
 
 static void
@@ -1192,6 +1237,7 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_temporary_per_prefix,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_radvd, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ifc_remove, setup,
 		    teardown),

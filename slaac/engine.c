@@ -266,8 +266,7 @@ ipifc_slaac_ifc_add(struct ipifc_slaac *e, unsigned id,
 	if (ifc->c.temp_preferred == 0 ||
 	    ifc->c.temp_preferred > ifc->c.temp_valid)
 		ifc->c.temp_preferred = ifc->c.temp_valid;
-	ifc->state = IFC_DOWN;
-	ifc->deadline = NEVER;
+	ifc->deadline = NEVER;	/* and IFC_DOWN, from calloc */
 	for (k = 0; k < IPIFC_SLAAC_MAXPREFIXES; k++)
 		ifc->pfx[k].deadline = NEVER;
 	e->ifc[slot] = ifc;

@@ -264,10 +264,8 @@ temp_create(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	a->valid_end = valid_end;
 	a->pref_end = pref_end;
 	a->regen = pref_end - regen_advance(ifc);
-	if (make_addr(e, ifc, a) != 0) {
-		a->state = ADDR_FREE;
-		return;
-	}
+	if (make_addr(e, ifc, a) != 0)
+		return;		/* the slot is still free */
 	addr_start(e, ifc, a, now);
 }
 
@@ -286,10 +284,8 @@ form(struct ipifc_slaac *e, struct slaac_ifc *ifc, int k,
 	a->created = now;
 	a->valid_end = ipifc_slaac_end(now, pi->valid);
 	a->pref_end = ipifc_slaac_end(now, pi->preferred);
-	if (make_addr(e, ifc, a) != 0) {
-		a->state = ADDR_FREE;
-		return;
-	}
+	if (make_addr(e, ifc, a) != 0)
+		return;		/* the slot is still free */
 	addr_start(e, ifc, a, now);
 	if (ifc->c.temporary && ifc->pfx[k].temporary)
 		temp_create(e, ifc, a, now);

@@ -156,7 +156,9 @@ struct ipifc_slaac;
 
 /*
  * random: the caller's source of 32 random bits.  log (may be NULL):
- * one line per state transition, "MACHINE NAME: OLD -> NEW".
+ * one line per state transition, "ifc ID: OLD -> NEW" for the
+ * interface's, "ifc ID router|prefix|addr NAME: OLD -> NEW" for the
+ * others, with the states' names.
  */
 struct ipifc_slaac *ipifc_slaac_new(uint32_t (*random)(void *), void *rarg,
 	    void (*log)(void *, const char *), void *larg);

@@ -1109,6 +1109,52 @@ test_radvd(void **state)
 	assert_int_equal(nacts, 12);
 }
 
+/* Interfaces are apart: an RA on one changes nothing on another. */
+static void
+test_interfaces(void **state)
+{
+	struct ipifc_ip s = ip("fe80::1"), d = ip("ff02::1");
+	uint8_t	 b[256];
+	unsigned id;
+	int	 n;
+
+	up(0);
+	assert_int_equal(ipifc_slaac_ifc_add(E, 2, &cfg), 0);
+	ipifc_slaac_link(E, 2, 1, mac1, 0);
+	ra_new(1800);
+	ra_prefix("2001:db8:1::", 64, LA, 7200, 3600);
+	n = ipifc_nd_build(b, sizeof(b), &s, &d, &ra);
+	assert_int_equal(ipifc_slaac_ra(E, 2, &s, &d, 255, b, (size_t)n, 0),
+	    0);
+	drain();
+	for (int i = 0; i < nacts; i++)
+		assert_int_equal(acts[i].ifc, 2);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 1);
+	/* interface 1 still solicits; 2 does not */
+	tick(S);
+	assert_int_equal(nacts, 1);
+	assert_int_equal(acts[0].type, IPIFC_SLAAC_SEND_RS);
+	assert_int_equal(acts[0].ifc, IFC);
+	/* an RA for no interface is counted */
+	assert_int_equal(ipifc_slaac_ra(E, 99, &s, &d, 255, b, (size_t)n, 0),
+	    -ENOENT);
+	assert_int_equal(ipifc_slaac_stats(E)->ra_unknownifc, 1);
+	/* an ND message that is not an RA is counted too */
+	memset(&ra, 0, sizeof(ra));
+	ra.type = IPIFC_ND_RS;
+	n = ipifc_nd_build(b, sizeof(b), &s, &d, &ra);
+	assert_int_equal(ipifc_slaac_ra(E, 2, &s, &d, 255, b, (size_t)n, 0),
+	    0);
+	assert_int_equal(ipifc_slaac_stats(E)->ra_notra, 1);
+	/* the bound on interfaces */
+	for (id = 3; id < 3 + IPIFC_SLAAC_MAXIFC - 2; id++)
+		assert_int_equal(ipifc_slaac_ifc_add(E, id, &cfg), 0);
+	assert_int_equal(ipifc_slaac_ifc_add(E, id, &cfg), -ENOSPC);
+	cfg.iid = 7;
+	assert_int_equal(ipifc_slaac_ifc_remove(E, 3, 0), 0);
+	assert_int_equal(ipifc_slaac_ifc_add(E, id, &cfg), -EINVAL);
+}
+
 /* ---- bounds ---- */
 
 static void
@@ -1238,6 +1284,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_temporary_per_prefix,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_radvd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_interfaces, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ifc_remove, setup,
 		    teardown),

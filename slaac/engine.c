@@ -245,6 +245,7 @@ ipifc_slaac_ifc_add(struct ipifc_slaac *e, unsigned id,
 	int	 i, slot = -1, k;
 
 	if (c->secretlen > IPIFC_SLAAC_SECRETMAX ||
+	    c->network_idlen > IPIFC_SLAAC_SECRETMAX ||
 	    (c->iid != IPIFC_SLAAC_IID_STABLE &&
 	    c->iid != IPIFC_SLAAC_IID_EUI64))
 		return -EINVAL;

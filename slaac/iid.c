@@ -39,9 +39,9 @@ ipifc_slaac_iid_eui64(struct ipifc_ip *addr, const uint8_t mac[6])
 /*
  * RFC 7217 5: RID = F(Prefix, Net_Iface, Network_ID, DAD_Counter,
  * secret_key), F being SHA-256 over the fields one after the other (the
- * prefix as its plen bits in whole bytes, Net_Iface as its text, the
- * counter as one byte); the identifier is the first 64 bits.  Network_ID
- * is optional and left out.
+ * prefix as its plen bits in whole bytes, Net_Iface as its text,
+ * Network_ID as given, possibly empty, the counter as one byte); the
+ * identifier is the first 64 bits.
  */
 void
 ipifc_slaac_iid_stable(struct ipifc_ip *addr, int plen,
@@ -53,6 +53,7 @@ ipifc_slaac_iid_stable(struct ipifc_ip *addr, int plen,
 	ipifc_sha256_init(&s);
 	ipifc_sha256_update(&s, addr->a, (size_t)(plen + 7) / 8);
 	ipifc_sha256_update(&s, c->net_iface, strlen(c->net_iface));
+	ipifc_sha256_update(&s, c->network_id, c->network_idlen);
 	ipifc_sha256_update(&s, &ctr, 1);
 	ipifc_sha256_update(&s, c->secret, c->secretlen);
 	ipifc_sha256_final(&s, h);

@@ -58,6 +58,9 @@ struct ipifc_slaac_config {
 	uint8_t	secret[IPIFC_SLAAC_SECRETMAX];	/* RFC 7217 secret_key */
 	size_t	secretlen;
 	char	net_iface[16];	/* RFC 7217 Net_Iface: a stable name */
+	/* RFC 7217 Network_ID (optional, such as a Wi-Fi SSID) */
+	uint8_t	network_id[IPIFC_SLAAC_SECRETMAX];
+	size_t	network_idlen;
 };
 
 /* The defaults: stable identifiers, no temporary addresses, the two-hour

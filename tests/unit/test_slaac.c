@@ -796,7 +796,7 @@ test_options(void **state)
 
 /* RFC 7217 5 as slaac/iid.c documents it, computed here */
 static struct ipifc_ip
-stable(const char *pfx, int ctr)
+stable_id(const char *pfx, int ctr, const char *netid)
 {
 	struct ipifc_sha256 s;
 	struct ipifc_ip a = ip(pfx);
@@ -805,11 +805,36 @@ stable(const char *pfx, int ctr)
 	ipifc_sha256_init(&s);
 	ipifc_sha256_update(&s, a.a, 8);
 	ipifc_sha256_update(&s, "eth0", 4);
+	ipifc_sha256_update(&s, netid, strlen(netid));
 	ipifc_sha256_update(&s, &c, 1);
 	ipifc_sha256_update(&s, "0123456789abcdef", 16);
 	ipifc_sha256_final(&s, h);
 	memcpy(a.a + 8, h, 8);
 	return a;
+}
+
+static struct ipifc_ip
+stable(const char *pfx, int ctr)
+{
+	return stable_id(pfx, ctr, "");
+}
+
+/* A Network_ID (RFC 7217 5) makes another identifier. */
+static void
+test_stable_network_id(void **state)
+{
+	struct ipifc_ip x, want = stable_id("2001:db8:7::", 0, "cafe-wifi");
+
+	memcpy(cfg.network_id, "cafe-wifi", 9);
+	cfg.network_idlen = 9;
+	up(0);
+	ra_new(0);
+	ra_prefix("2001:db8:7::", 64, LA, 7200, 3600);
+	ra_send("fe80::1", 0);
+	x = added(0);
+	assert_true(ipifc_ip_eq(&x, &want));
+	want = stable("2001:db8:7::", 0);
+	assert_false(ipifc_ip_eq(&x, &want));
 }
 
 static void
@@ -1272,6 +1297,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stable_dad_retry, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_stable_network_id, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_eui64_optimistic, setup,
 		    teardown),

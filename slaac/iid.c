@@ -47,16 +47,16 @@ void
 ipifc_slaac_iid_stable(struct ipifc_ip *addr, int plen,
     const struct ipifc_slaac_config *c, int dadcount)
 {
-	struct ipifc_sha256 s;
+	struct ipifc_slaac_sha256 s;
 	uint8_t	 h[32], ctr = (uint8_t)dadcount;
 
-	ipifc_sha256_init(&s);
-	ipifc_sha256_update(&s, addr->a, (size_t)(plen + 7) / 8);
-	ipifc_sha256_update(&s, c->net_iface, strlen(c->net_iface));
-	ipifc_sha256_update(&s, c->network_id, c->network_idlen);
-	ipifc_sha256_update(&s, &ctr, 1);
-	ipifc_sha256_update(&s, c->secret, c->secretlen);
-	ipifc_sha256_final(&s, h);
+	ipifc_slaac_sha256_init(&s);
+	ipifc_slaac_sha256_update(&s, addr->a, (size_t)(plen + 7) / 8);
+	ipifc_slaac_sha256_update(&s, c->net_iface, strlen(c->net_iface));
+	ipifc_slaac_sha256_update(&s, c->network_id, c->network_idlen);
+	ipifc_slaac_sha256_update(&s, &ctr, 1);
+	ipifc_slaac_sha256_update(&s, c->secret, c->secretlen);
+	ipifc_slaac_sha256_final(&s, h);
 	memcpy(addr->a + 8, h, 8);
 }
 

@@ -59,7 +59,7 @@ block(uint32_t h[8], const uint8_t *p)
 }
 
 void
-ipifc_sha256_init(struct ipifc_sha256 *s)
+ipifc_slaac_sha256_init(struct ipifc_slaac_sha256 *s)
 {
 	/* 5.3.3 */
 	static const uint32_t h0[8] = {
@@ -73,7 +73,8 @@ ipifc_sha256_init(struct ipifc_sha256 *s)
 }
 
 void
-ipifc_sha256_update(struct ipifc_sha256 *s, const void *v, size_t n)
+ipifc_slaac_sha256_update(struct ipifc_slaac_sha256 *s, const void *v,
+    size_t n)
 {
 	const uint8_t *p = v;
 	size_t	 k;
@@ -93,7 +94,7 @@ ipifc_sha256_update(struct ipifc_sha256 *s, const void *v, size_t n)
 }
 
 void
-ipifc_sha256_final(struct ipifc_sha256 *s, uint8_t out[32])
+ipifc_slaac_sha256_final(struct ipifc_slaac_sha256 *s, uint8_t out[32])
 {
 	uint64_t bits = s->len * 8;
 	int	 i;

@@ -222,15 +222,17 @@ const struct ipifc_slaac_stats *ipifc_slaac_stats(const struct ipifc_slaac *e);
 /* ---- pieces, exported for their tests ---- */
 
 /* SHA-256, FIPS 180-4 (slaac/sha256.c) */
-struct ipifc_sha256 {
+struct ipifc_slaac_sha256 {
 	uint32_t h[8];
 	uint64_t len;		/* bytes so far */
 	uint8_t	buf[64];
 	size_t	nbuf;
 };
-void	ipifc_sha256_init(struct ipifc_sha256 *s);
-void	ipifc_sha256_update(struct ipifc_sha256 *s, const void *p, size_t n);
-void	ipifc_sha256_final(struct ipifc_sha256 *s, uint8_t out[32]);
+void	ipifc_slaac_sha256_init(struct ipifc_slaac_sha256 *s);
+void	ipifc_slaac_sha256_update(struct ipifc_slaac_sha256 *s, const void *p,
+	    size_t n);
+void	ipifc_slaac_sha256_final(struct ipifc_slaac_sha256 *s,
+	    uint8_t out[32]);
 
 /* RFC 5453 reserved interface identifiers, for 64 bits (slaac/iid.c) */
 int	ipifc_slaac_iid_reserved(const uint8_t iid[8]);

@@ -203,15 +203,15 @@ dad_ok(const struct ipifc_ip *a, uint64_t now)
 static void
 sha(const void *p, size_t n, size_t reps, const char *hex)
 {
-	struct ipifc_sha256 s;
+	struct ipifc_slaac_sha256 s;
 	uint8_t	 out[32];
 	char	 got[65];
 	size_t	 i;
 
-	ipifc_sha256_init(&s);
+	ipifc_slaac_sha256_init(&s);
 	for (i = 0; i < reps; i++)
-		ipifc_sha256_update(&s, p, n);
-	ipifc_sha256_final(&s, out);
+		ipifc_slaac_sha256_update(&s, p, n);
+	ipifc_slaac_sha256_final(&s, out);
 	for (i = 0; i < 32; i++)
 		snprintf(got + 2 * i, 3, "%02x", out[i]);
 	assert_string_equal(got, hex);
@@ -798,17 +798,17 @@ test_options(void **state)
 static struct ipifc_ip
 stable_id(const char *pfx, int ctr, const char *netid)
 {
-	struct ipifc_sha256 s;
+	struct ipifc_slaac_sha256 s;
 	struct ipifc_ip a = ip(pfx);
 	uint8_t	 h[32], c = (uint8_t)ctr;
 
-	ipifc_sha256_init(&s);
-	ipifc_sha256_update(&s, a.a, 8);
-	ipifc_sha256_update(&s, "eth0", 4);
-	ipifc_sha256_update(&s, netid, strlen(netid));
-	ipifc_sha256_update(&s, &c, 1);
-	ipifc_sha256_update(&s, "0123456789abcdef", 16);
-	ipifc_sha256_final(&s, h);
+	ipifc_slaac_sha256_init(&s);
+	ipifc_slaac_sha256_update(&s, a.a, 8);
+	ipifc_slaac_sha256_update(&s, "eth0", 4);
+	ipifc_slaac_sha256_update(&s, netid, strlen(netid));
+	ipifc_slaac_sha256_update(&s, &c, 1);
+	ipifc_slaac_sha256_update(&s, "0123456789abcdef", 16);
+	ipifc_slaac_sha256_final(&s, h);
 	memcpy(a.a + 8, h, 8);
 	return a;
 }

@@ -140,6 +140,24 @@ RA = icmp6('fe80::1', 'ff02::1', 134, 0, struct.pack(
     struct.pack('!BBHI16s', 25, 3, 0, 600, a6('2001:db8::53')))
 V['nd_ra'] = eth('33:33:00:00:00:01', '02:00:00:00:00:fe', 0x86dd,
                  ip6('fe80::1', 'ff02::1', 58, RA, hlim=255))
+# RFC 4191 route information, RFC 8106 DNSSL, RFC 8781 PREF64, RFC 8910
+# captive portal; router preference high
+DNSSL_NAMES = b''.join(bytes([len(x)]) + x for x in (b'example', b'com')) + \
+    b'\0' + b''.join(bytes([len(x)]) + x for x in
+                     (b'lab', b'example', b'org')) + b'\0'
+DNSSL_NAMES += bytes(-(8 + len(DNSSL_NAMES)) % 8)
+CP_URI = b'https://portal.example/'
+RAO = icmp6('fe80::1', 'ff02::1', 134, 0, struct.pack(
+    '!BBHII', 64, 0x08, 1800, 0, 0) +
+    struct.pack('!BBBBI8s', 24, 2, 48, 0x18, 3600, a6('2001:db8:2::')[:8]) +
+    struct.pack('!BBBBI', 24, 1, 0, 0x08, 1800) +
+    struct.pack('!BBHI', 31, (8 + len(DNSSL_NAMES)) // 8, 0, 1200) +
+    DNSSL_NAMES +
+    struct.pack('!BBH12s', 38, 2, 600 | 0, a6('64:ff9b::')[:12]) +
+    bytes([37, (2 + len(CP_URI) + 7) // 8]) + CP_URI +
+    bytes(-(2 + len(CP_URI)) % 8))
+V['nd_ra_opts'] = eth('33:33:00:00:00:01', '02:00:00:00:00:fe', 0x86dd,
+                      ip6('fe80::1', 'ff02::1', 58, RAO, hlim=255))
 RS = icmp6(LL1, 'ff02::2', 133, 0, bytes(4) + bytes([1, 1]) + mac(M1))
 V['nd_rs'] = eth('33:33:00:00:00:02', M1, 0x86dd,
                  ip6(LL1, 'ff02::2', 58, RS, hlim=255))
@@ -201,6 +219,8 @@ def main():
                     NS),
         'only_ra': (MODE_ND, bytes([255]) + a6('fe80::1') + a6('ff02::1') +
                     RA),
+        'only_ra_opts': (MODE_ND, bytes([255]) + a6('fe80::1') +
+                         a6('ff02::1') + RAO),
         'only_mldq': (MODE_MLD, a6('fe80::1') + a6('ff02::1') + MQ),
         'only_mldr': (MODE_MLD, a6(LL1) + a6('ff02::16') + MR),
         'only_echo6': (MODE_ICMP6, a6('2001:db8::1') + a6('2001:db8::2') +

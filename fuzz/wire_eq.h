@@ -86,7 +86,13 @@ wire_eq_nd(const struct ipifc_nd *a, const struct ipifc_nd *b)
 	    a->reachable != b->reachable || a->retrans != b->retrans ||
 	    !ipifc_ip_eq(&a->target, &b->target) ||
 	    !ipifc_ip_eq(&a->dest, &b->dest) || a->has != b->has ||
-	    a->nprefix != b->nprefix || a->nrdnss != b->nrdnss)
+	    a->nprefix != b->nprefix || a->nrdnss != b->nrdnss ||
+	    a->nroute != b->nroute || a->ndnssl != b->ndnssl ||
+	    a->npref64 != b->npref64)
+		return 0;
+	if ((a->has & IPIFC_ND_HAS_CAPTIVE) &&
+	    !wire_bytes_eq(a->captive, a->captivelen, b->captive,
+	    b->captivelen))
 		return 0;
 	if ((a->has & IPIFC_ND_HAS_SLLA) && memcmp(a->slla, b->slla, 6) != 0)
 		return 0;
@@ -110,6 +116,21 @@ wire_eq_nd(const struct ipifc_nd *a, const struct ipifc_nd *b)
 	for (i = 0; i < a->nrdnss; i++)
 		if (a->rdnss[i].lifetime != b->rdnss[i].lifetime ||
 		    !ipifc_ip_eq(&a->rdnss[i].addr, &b->rdnss[i].addr))
+			return 0;
+	for (i = 0; i < a->nroute; i++)
+		if (a->route[i].plen != b->route[i].plen ||
+		    a->route[i].prf != b->route[i].prf ||
+		    a->route[i].lifetime != b->route[i].lifetime ||
+		    !ipifc_ip_eq(&a->route[i].prefix, &b->route[i].prefix))
+			return 0;
+	for (i = 0; i < a->ndnssl; i++)
+		if (a->dnssl[i].lifetime != b->dnssl[i].lifetime ||
+		    strcmp(a->dnssl[i].name, b->dnssl[i].name) != 0)
+			return 0;
+	for (i = 0; i < a->npref64; i++)
+		if (a->pref64[i].lifetime != b->pref64[i].lifetime ||
+		    a->pref64[i].plen != b->pref64[i].plen ||
+		    !ipifc_ip_eq(&a->pref64[i].prefix, &b->pref64[i].prefix))
 			return 0;
 	return 1;
 }

@@ -25,6 +25,9 @@
 /* Bounds on what one parsed message may carry; excess is counted. */
 #define IPIFC_ND_MAXPREFIX	16	/* prefix information options */
 #define IPIFC_ND_MAXRDNSS	8	/* recursive DNS servers */
+#define IPIFC_ND_MAXROUTE	16	/* route information options */
+#define IPIFC_ND_MAXDNSSL	8	/* DNS search domains */
+#define IPIFC_ND_MAXPREF64	4	/* NAT64 prefixes */
 #define IPIFC_MAXMREC		64	/* MLD/IGMP report group records */
 #define IPIFC_IP6_MAXEXT	8	/* extension headers walked */
 
@@ -374,6 +377,8 @@ int	ipifc_icmp6_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 /* Router advertisement flags, 4.2 (and RFC 4191 2.2 preference bits) */
 #define IPIFC_ND_RA_MANAGED	0x80
 #define IPIFC_ND_RA_OTHER	0x40
+#define IPIFC_ND_RA_PRFMASK	0x18	/* RFC 4191 2.2 */
+#define IPIFC_ND_RA_PRFSHIFT	3
 /* Neighbor advertisement flags, 4.4 (top bits of the first word) */
 #define IPIFC_ND_NA_ROUTER	0x80
 #define IPIFC_ND_NA_SOLICITED	0x40
@@ -382,14 +387,42 @@ int	ipifc_icmp6_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 #define IPIFC_ND_PI_ONLINK	0x80
 #define IPIFC_ND_PI_AUTO	0x40
 
-/* Option types, 4.6; RFC 3971 5.3.2; RFC 8106 5.1 */
+/* Preference values, RFC 4191 2.1 (2 bits as sent) */
+#define IPIFC_ND_PRF_MEDIUM	0
+#define IPIFC_ND_PRF_HIGH	1
+#define IPIFC_ND_PRF_RESERVED	2
+#define IPIFC_ND_PRF_LOW	3
+
+/*
+ * The router preference of an RA's flags as -1 (low), 0, 1 (high); the
+ * reserved value reads as medium (RFC 4191 2.2).
+ */
+static inline int
+ipifc_nd_prf(uint8_t prf2)
+{
+	switch (prf2 & 3) {
+	case IPIFC_ND_PRF_HIGH:
+		return 1;
+	case IPIFC_ND_PRF_LOW:
+		return -1;
+	default:
+		return 0;
+	}
+}
+
+/* Option types, 4.6; RFC 3971 5.3.2; RFC 4191 2.3; RFC 8106 5;
+ * RFC 8910 2.3; RFC 8781 4 */
 #define IPIFC_NDOPT_SLLA	1
 #define IPIFC_NDOPT_TLLA	2
 #define IPIFC_NDOPT_PREFIX	3
 #define IPIFC_NDOPT_RHDR	4
 #define IPIFC_NDOPT_MTU		5
 #define IPIFC_NDOPT_NONCE	14
+#define IPIFC_NDOPT_ROUTE	24
 #define IPIFC_NDOPT_RDNSS	25
+#define IPIFC_NDOPT_DNSSL	31
+#define IPIFC_NDOPT_CAPTIVE	37
+#define IPIFC_NDOPT_PREF64	38
 
 /* Which single options a message carried (ipifc_nd.has). */
 #define IPIFC_ND_HAS_SLLA	0x01
@@ -397,8 +430,11 @@ int	ipifc_icmp6_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 #define IPIFC_ND_HAS_MTU	0x04
 #define IPIFC_ND_HAS_NONCE	0x08
 #define IPIFC_ND_HAS_RHDR	0x10
+#define IPIFC_ND_HAS_CAPTIVE	0x20
 
 #define IPIFC_ND_NONCELEN	6	/* a one-unit nonce, RFC 3971 5.3.2 */
+#define IPIFC_ND_DNSNAMEMAX	254	/* a name as text, its NUL included
+					 * (RFC 1035 3.1: 255 octets) */
 
 struct ipifc_nd_prefix {
 	uint8_t	plen;
@@ -410,6 +446,27 @@ struct ipifc_nd_prefix {
 struct ipifc_nd_rdnss {
 	uint32_t lifetime;	/* s */
 	struct ipifc_ip addr;
+};
+
+/* RFC 4191 2.3 */
+struct ipifc_nd_route {
+	uint8_t	plen;
+	uint8_t	prf;		/* IPIFC_ND_PRF_*, never RESERVED */
+	uint32_t lifetime;	/* s */
+	struct ipifc_ip prefix;	/* bits past plen cleared */
+};
+
+/* RFC 8106 5.2: one domain a struct */
+struct ipifc_nd_dnssl {
+	uint32_t lifetime;	/* s */
+	char	name[IPIFC_ND_DNSNAMEMAX];	/* as "example.com" */
+};
+
+/* RFC 8781 4 */
+struct ipifc_nd_pref64 {
+	uint16_t lifetime;	/* s, a multiple of 8 up to 65528 */
+	uint8_t	plen;		/* 96, 64, 56, 48, 40 or 32 */
+	struct ipifc_ip prefix;	/* bits past plen cleared */
 };
 
 struct ipifc_nd {
@@ -431,6 +488,14 @@ struct ipifc_nd {
 	struct ipifc_nd_prefix prefix[IPIFC_ND_MAXPREFIX];
 	int	nrdnss;
 	struct ipifc_nd_rdnss rdnss[IPIFC_ND_MAXRDNSS];
+	int	nroute;
+	struct ipifc_nd_route route[IPIFC_ND_MAXROUTE];
+	int	ndnssl;
+	struct ipifc_nd_dnssl dnssl[IPIFC_ND_MAXDNSSL];
+	int	npref64;
+	struct ipifc_nd_pref64 pref64[IPIFC_ND_MAXPREF64];
+	const uint8_t *captive;	/* RFC 8910 2.3: the URI, padding cut */
+	size_t	captivelen;
 	int	ignored;	/* options over a bound, repeated, bad size */
 	int	unknown;	/* options of unknown type, skipped (4.6) */
 };
@@ -445,8 +510,10 @@ int	ipifc_nd_parse(const struct ipifc_ip6 *ip, const uint8_t *icmp,
 	    size_t len, struct ipifc_nd *out);
 /*
  * Build any of the five messages from m, with the options it holds (SLLA,
- * TLLA, MTU, nonce, the prefixes, RDNSS, redirected header, in that
- * order), checksummed for src and dst.  Refuses what ipifc_nd_parse would
+ * TLLA, MTU, nonce, the prefixes, RDNSS, routes, DNSSL, PREF64, captive
+ * portal, redirected header, in that order), checksummed for src and dst.
+ * A route's option has the fewest units its prefix length allows; each
+ * search domain gets an option of its own.  Refuses what ipifc_nd_parse would
  * refuse from src and dst, such as an SLLA from ::.
  */
 int	ipifc_nd_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,

@@ -1,7 +1,9 @@
 /*
  * Neighbor Discovery messages, RFC 4861 4: router solicitation and
  * advertisement, neighbor solicitation and advertisement, redirect, and
- * their options (4.6, RFC 3971 5.3.2 nonce, RFC 8106 5.1 RDNSS).  The
+ * their options (4.6, RFC 3971 5.3.2 nonce, RFC 4191 2.3 route information,
+ * RFC 8106 5 RDNSS and DNSSL, RFC 8910 2.3 captive portal, RFC 8781 4
+ * PREF64).  The
  * validity checks of 6.1 and 7.1 that need the IPv6 header live here too,
  * so that nothing past this file sees an invalid message.
  */
@@ -11,6 +13,9 @@
 #include "wire.h"
 
 #define RDNSS_MAXPEROPT	127	/* (255 - 1) / 2 addresses, RFC 8106 5.1 */
+#define DNS_LABELMAX	63	/* RFC 1035 2.3.4 */
+#define DNS_NAMEMAX	255	/* octets on the wire, RFC 1035 2.3.4 */
+#define OPT_MAXLEN	(255 * 8)	/* a length field of 8-octet units */
 
 /* Fixed part of each message, 4.1 to 4.5. */
 static size_t
@@ -146,6 +151,155 @@ parse_rdnss(const uint8_t *p, size_t olen, struct ipifc_nd *m)
 	}
 }
 
+/* RFC 4191 2.3: length 1, 2 or 3 units as the prefix length needs */
+static void
+parse_route(const uint8_t *p, size_t olen, struct ipifc_nd *m)
+{
+	struct ipifc_nd_route *r;
+	struct ipifc_ip a;
+	uint8_t	 plen = p[2], prf = (p[3] >> IPIFC_ND_RA_PRFSHIFT) & 3;
+
+	if (olen > 24 || plen > 128 || (plen > 64 && olen < 24) ||
+	    (plen > 0 && olen < 16) || m->nroute == IPIFC_ND_MAXROUTE ||
+	    prf == IPIFC_ND_PRF_RESERVED) {	/* 3.1: ignore the option */
+		m->ignored++;
+		return;
+	}
+	r = &m->route[m->nroute++];
+	r->plen = plen;
+	r->prf = prf;
+	r->lifetime = ipifc_get32(p + 4);
+	memset(a.a, 0, 16);
+	memcpy(a.a, p + 8, olen - 8);
+	ipifc_ip_mask(&r->prefix, &a, plen);
+}
+
+/* What a label of a domain may hold in a text file: LDH and '_'. */
+static int
+dns_labelchar(uint8_t c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '_';
+}
+
+/*
+ * One uncompressed name (RFC 1035 3.1) at p, at most len bytes, as text
+ * into out.  Returns the bytes it took, or 0 if it is malformed.
+ */
+static size_t
+dns_name_parse(const uint8_t *p, size_t len, char *out)
+{
+	size_t	 i = 0, o = 0, l, k;
+
+	while (i < len && p[i] != 0) {
+		l = p[i];
+		if (l > DNS_LABELMAX || i + 1 + l >= len)
+			return 0;
+		if (o > 0)
+			out[o++] = '.';
+		for (k = 0; k < l; k++) {
+			if (!dns_labelchar(p[i + 1 + k]))
+				return 0;
+			out[o++] = (char)p[i + 1 + k];
+		}
+		i += 1 + l;
+		if (i + 1 > DNS_NAMEMAX)
+			return 0;
+	}
+	if (i >= len)
+		return 0;
+	out[o] = '\0';
+	return i + 1;
+}
+
+/* RFC 8106 5.2: names, then zero padding; a malformed one spoils all. */
+static void
+parse_dnssl(const uint8_t *p, size_t olen, struct ipifc_nd *m)
+{
+	struct ipifc_nd_dnssl d[IPIFC_ND_MAXDNSSL + 1];
+	uint32_t life;
+	size_t	 i, n;
+	int	 nd = 0, over = 0;
+
+	if (olen < 16) {
+		m->ignored++;
+		return;
+	}
+	life = ipifc_get32(p + 4);
+	for (i = 8; i < olen && p[i] != 0; i += n) {
+		if ((n = dns_name_parse(p + i, olen - i, d[nd].name)) == 0) {
+			m->ignored++;
+			return;
+		}
+		d[nd].lifetime = life;
+		if (m->ndnssl + nd < IPIFC_ND_MAXDNSSL)
+			nd++;
+		else
+			over++;
+	}
+	for (; i < olen; i++)
+		if (p[i] != 0) {
+			m->ignored++;
+			return;
+		}
+	if (nd == 0 && over == 0) {
+		m->ignored++;
+		return;
+	}
+	memcpy(&m->dnssl[m->ndnssl], d, sizeof(d[0]) * (size_t)nd);
+	m->ndnssl += nd;
+	m->ignored += over;
+}
+
+/* RFC 8781 4: the prefix length code and the length it stands for */
+static const uint8_t pref64_plen[] = { 96, 64, 56, 48, 40, 32 };
+
+static void
+parse_pref64(const uint8_t *p, size_t olen, struct ipifc_nd *m)
+{
+	struct ipifc_nd_pref64 *x;
+	struct ipifc_ip a;
+	uint16_t w;
+
+	w = ipifc_get16(p + 2);
+	/* 4: a length other than 2, or an unknown PLC: ignore it */
+	if (olen != 16 || (w & 7) >= sizeof(pref64_plen) ||
+	    m->npref64 == IPIFC_ND_MAXPREF64) {
+		m->ignored++;
+		return;
+	}
+	x = &m->pref64[m->npref64++];
+	x->lifetime = (uint16_t)(w & ~7);	/* (w >> 3) units of 8 s */
+	x->plen = pref64_plen[w & 7];
+	memset(a.a, 0, 16);
+	memcpy(a.a, p + 4, 12);
+	ipifc_ip_mask(&x->prefix, &a, x->plen);
+}
+
+/* RFC 8910 2.3: the URI, then NUL padding; the first option counts. */
+static void
+parse_captive(const uint8_t *p, size_t olen, struct ipifc_nd *m)
+{
+	const uint8_t *nul;
+	size_t	 n = olen - 2, i;
+
+	if (m->has & IPIFC_ND_HAS_CAPTIVE) {
+		m->ignored++;
+		return;
+	}
+	if ((nul = memchr(p + 2, 0, n)) != NULL) {
+		for (i = (size_t)(nul - (p + 2)); i < n; i++)
+			if (p[2 + i] != 0) {
+				m->ignored++;
+				return;
+			}
+		n = (size_t)(nul - (p + 2));
+	}
+	m->captive = p + 2;
+	m->captivelen = n;
+	m->has |= IPIFC_ND_HAS_CAPTIVE;
+}
+
 /* A one-unit option holding six bytes at p + 2; the first one counts. */
 static void
 parse_six(const uint8_t *p, struct ipifc_nd *m, unsigned bit, uint8_t *out)
@@ -219,6 +373,18 @@ parse_opts(const uint8_t *p, size_t len, struct ipifc_nd *m)
 			break;
 		case IPIFC_NDOPT_RDNSS:
 			parse_rdnss(p, olen, m);
+			break;
+		case IPIFC_NDOPT_ROUTE:
+			parse_route(p, olen, m);
+			break;
+		case IPIFC_NDOPT_DNSSL:
+			parse_dnssl(p, olen, m);
+			break;
+		case IPIFC_NDOPT_PREF64:
+			parse_pref64(p, olen, m);
+			break;
+		case IPIFC_NDOPT_CAPTIVE:
+			parse_captive(p, olen, m);
 			break;
 		default:
 			/* 4.6: unknown options are skipped */
@@ -317,6 +483,143 @@ rdnss_opts(const struct ipifc_nd *m, uint8_t *p)
 	return len;
 }
 
+/* Units of a route information option, RFC 4191 2.3. */
+static size_t
+route_len(uint8_t plen)
+{
+	return plen == 0 ? 8 : plen <= 64 ? 16 : 24;
+}
+
+/*
+ * The wire form of a domain written as text, into out (may be NULL):
+ * its length, or 0 if it cannot be one (empty label, bad character, too
+ * long).
+ */
+static size_t
+dns_name_build(const char *name, uint8_t *out)
+{
+	size_t	 i = 0, start, l, n, k;
+
+	n = strnlen(name, IPIFC_ND_DNSNAMEMAX);
+	if (n == 0 || n == IPIFC_ND_DNSNAMEMAX)
+		return 0;
+	for (start = 0; start <= n; start += l + 1) {
+		for (l = 0; start + l < n && name[start + l] != '.'; l++)
+			if (!dns_labelchar((uint8_t)name[start + l]))
+				return 0;
+		if (l == 0 || l > DNS_LABELMAX)
+			return 0;
+		if (out != NULL) {
+			out[i] = (uint8_t)l;
+			for (k = 0; k < l; k++)
+				out[i + 1 + k] = (uint8_t)name[start + k];
+		}
+		i += 1 + l;
+	}
+	if (out != NULL)
+		out[i] = 0;
+	return i + 1;
+}
+
+/* Whether the newer options of m can be encoded. */
+static int
+check_newopts(const struct ipifc_nd *m)
+{
+	int	 i, k;
+
+	if (m->nroute < 0 || m->nroute > IPIFC_ND_MAXROUTE ||
+	    m->ndnssl < 0 || m->ndnssl > IPIFC_ND_MAXDNSSL ||
+	    m->npref64 < 0 || m->npref64 > IPIFC_ND_MAXPREF64)
+		return -EINVAL;
+	for (i = 0; i < m->nroute; i++)
+		if (m->route[i].plen > 128 || m->route[i].prf > 3 ||
+		    m->route[i].prf == IPIFC_ND_PRF_RESERVED)
+			return -EINVAL;
+	for (i = 0; i < m->ndnssl; i++)
+		if (dns_name_build(m->dnssl[i].name, NULL) == 0)
+			return -EINVAL;
+	for (i = 0; i < m->npref64; i++) {
+		if (m->pref64[i].lifetime % 8 != 0)
+			return -EINVAL;
+		for (k = 0; k < (int)sizeof(pref64_plen); k++)
+			if (pref64_plen[k] == m->pref64[i].plen)
+				break;
+		if (k == (int)sizeof(pref64_plen))
+			return -EINVAL;
+	}
+	if (m->has & IPIFC_ND_HAS_CAPTIVE) {
+		if (m->captivelen > OPT_MAXLEN - 2 ||
+		    (m->captivelen > 0 && (m->captive == NULL ||
+		    memchr(m->captive, 0, m->captivelen) != NULL)))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+/* The newer options, into p when it is not NULL; their length. */
+static size_t
+newopts(const struct ipifc_nd *m, uint8_t *p)
+{
+	struct ipifc_ip pfx;
+	size_t	 len = 0, n, ol;
+	int	 i, k;
+
+	for (i = 0; i < m->nroute; i++) {
+		ol = route_len(m->route[i].plen);
+		if (p != NULL) {
+			p[len] = IPIFC_NDOPT_ROUTE;
+			p[len + 1] = (uint8_t)(ol / 8);
+			p[len + 2] = m->route[i].plen;
+			p[len + 3] = (uint8_t)(m->route[i].prf <<
+			    IPIFC_ND_RA_PRFSHIFT);
+			ipifc_put32(p + len + 4, m->route[i].lifetime);
+			ipifc_ip_mask(&pfx, &m->route[i].prefix,
+			    m->route[i].plen);
+			memcpy(p + len + 8, pfx.a, ol - 8);
+		}
+		len += ol;
+	}
+	for (i = 0; i < m->ndnssl; i++) {
+		n = dns_name_build(m->dnssl[i].name, NULL);
+		ol = roundup8(8 + n);
+		if (p != NULL) {
+			memset(p + len, 0, ol);
+			p[len] = IPIFC_NDOPT_DNSSL;
+			p[len + 1] = (uint8_t)(ol / 8);
+			ipifc_put32(p + len + 4, m->dnssl[i].lifetime);
+			dns_name_build(m->dnssl[i].name, p + len + 8);
+		}
+		len += ol;
+	}
+	for (i = 0; i < m->npref64; i++) {
+		if (p != NULL) {
+			for (k = 0; pref64_plen[k] != m->pref64[i].plen; k++)
+				;
+			p[len] = IPIFC_NDOPT_PREF64;
+			p[len + 1] = 2;
+			ipifc_put16(p + len + 2,
+			    (uint16_t)(m->pref64[i].lifetime | k));
+			ipifc_ip_mask(&pfx, &m->pref64[i].prefix,
+			    m->pref64[i].plen);
+			memcpy(p + len + 4, pfx.a, 12);
+		}
+		len += 16;
+	}
+	if (m->has & IPIFC_ND_HAS_CAPTIVE) {
+		ol = roundup8(2 + m->captivelen);
+		if (p != NULL) {
+			memset(p + len, 0, ol);
+			p[len] = IPIFC_NDOPT_CAPTIVE;
+			p[len + 1] = (uint8_t)(ol / 8);
+			if (m->captivelen > 0)
+				memcpy(p + len + 2, m->captive,
+				    m->captivelen);
+		}
+		len += ol;
+	}
+	return len;
+}
+
 static size_t
 put_six(uint8_t *p, uint8_t type, const uint8_t *six)
 {
@@ -345,6 +648,8 @@ ipifc_nd_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 			return -EINVAL;
 	if ((m->has & IPIFC_ND_HAS_RHDR) && m->rhdrlen > 0 && m->rhdr == NULL)
 		return -EINVAL;
+	if ((r = check_newopts(m)) != 0)
+		return r;
 	if ((r = check_rules(src, dst, m)) != 0)
 		return r;
 
@@ -359,6 +664,7 @@ ipifc_nd_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 		len += 8;
 	len += 32 * (size_t)m->nprefix;
 	len += rdnss_opts(m, NULL);
+	len += newopts(m, NULL);
 	if (m->has & IPIFC_ND_HAS_RHDR) {
 		/* 4.6.3: as much as fits the minimum MTU, in whole units */
 		avail = IPIFC_IP6_MINMTU - IPIFC_IP6_HLEN;
@@ -434,6 +740,7 @@ ipifc_nd_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 		o += 32;
 	}
 	o += rdnss_opts(m, buf + o);
+	o += newopts(m, buf + o);
 
 	sum = ipifc_cksum_pseudo6(src, dst, (uint32_t)len, IPIFC_PROTO_ICMP6);
 	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(sum, buf, len)));

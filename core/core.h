@@ -234,6 +234,7 @@ struct ipifc_lifc {
 	struct ipifc_ip remote;		/* the peer (ptp) or net */
 	int	ptp, proxy;
 	int	onlink, autonomous, temporary;
+	int	formed;			/* SLAAC: 'e' EUI-64, 's' stable; 0 */
 	enum ipifc_lifc_state state;
 	uint64_t origin;		/* ms, when lifetimes were last set */
 	uint32_t validlt, preflt;	/* s, IPIFC_INFINITE */
@@ -258,6 +259,8 @@ struct ipifc_addreq {
 	int	onlink, autonomous;
 	uint32_t validlt, preflt;
 	int	notentative;		/* link-local formed with dad 0 etc. */
+	int	temporary;		/* RFC 8981 */
+	int	formed;			/* SLAAC: 'e' EUI-64, 's' stable; 0 */
 };
 
 const char *ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r);
@@ -448,6 +451,41 @@ void	ipifc_policy_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
 struct ipifc_lifc *ipifc_srcsel(struct ipifc_stack *s,
 	    const struct ipifc_ip *dst, struct ipifc_ifc *oif);
 
+/* ---- an extension above the protocols (core/stack.c) ---- */
+
+/*
+ * What a layer above the stack (such as slaac/host.c) hangs on it.  The
+ * core and the protocols call it without knowing what it is; a stack
+ * without one works as before.  Every member may be NULL.
+ */
+struct ipifc_ext {
+	/* A router advertisement that passed RFC 4861 6.1.2 on ifc. */
+	void	(*ra)(void *arg, struct ipifc_ifc *ifc,
+		    const struct ipifc_ip *src, const struct ipifc_ip *dst,
+		    uint8_t hlim, const uint8_t *icmp, size_t len);
+	/* An interface ctl message the core does not know: NULL when
+	 * done, ipifc_ext_notmine, or a one-line error. */
+	const char *(*ctl)(void *arg, struct ipifc_ifc *ifc, int argc,
+		    char **argv);
+	/* An ra6 key the core does not know: checked (apply 0), then
+	 * set (apply 1) once every key passed.  NULL or an error. */
+	const char *(*ra6)(void *arg, struct ipifc_ifc *ifc, const char *key,
+		    const char *val, int apply);
+	/* ra6 recvra changed. */
+	void	(*recvra)(void *arg, struct ipifc_ifc *ifc, int on);
+	/* The file ipifc/N/NAME: 0 when written into b, else -ENOENT. */
+	int	(*read)(void *arg, struct ipifc_ifc *ifc, const char *name,
+		    struct ipifc_buf *b);
+	void	(*timers)(void *arg, uint64_t now);
+	uint64_t (*deadline)(void *arg);
+	void	(*free)(void *arg);
+};
+
+extern const char ipifc_ext_notmine[];
+/* Hang x on s (one at most): 0 or -EBUSY. */
+int	ipifc_ext_set(struct ipifc_stack *s, const struct ipifc_ext *x,
+	    void *arg);
+
 /* ---- the stack (core/stack.c) ---- */
 
 struct ipifc_sub {
@@ -488,6 +526,8 @@ struct ipifc_stack {
 	int	nsubs;
 	uint64_t lifcseq;
 	uint64_t drops_route;		/* implied routes the full table refused */
+	const struct ipifc_ext *ext;	/* NULL: none */
+	void	*extarg;
 	LIST_HEAD(, ipifc_client) clients;
 	char	err[256];		/* the last error message */
 };

@@ -268,7 +268,8 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 	};
 	size_t k;
 	long long v;
-	int i;
+	const char *err;
+	int i, old;
 
 	if (argc < 3 || argc % 2 == 0)
 		return "usage: ra6 KEY VALUE [KEY VALUE ...]";
@@ -276,8 +277,16 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			if (strcmp(argv[i], keys[k].key) == 0)
 				break;
-		if (k == sizeof(keys) / sizeof(keys[0]))
+		if (k == sizeof(keys) / sizeof(keys[0])) {
+			/* a key of the extension above (host mode) */
+			if (s->ext != NULL && s->ext->ra6 != NULL) {
+				if ((err = s->ext->ra6(s->extarg, ifc, argv[i],
+				    argv[i + 1], 0)) != NULL)
+					return err;
+				continue;
+			}
 			return ipifc_errf(s, "unknown ra6 key %s", argv[i]);
+		}
 		if (parse_num(argv[i + 1], keys[k].min, keys[k].max, &v) < 0)
 			return ipifc_errf(s, "bad %s %s: want %lld to %lld",
 			    argv[i], argv[i + 1], keys[k].min, keys[k].max);
@@ -297,7 +306,14 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 	    ra.linkmtu > (uint32_t)ifc->maxtu))
 		return ipifc_errf(s, "bad linkmtu %u: want 0 or 1280 to %d",
 		    ra.linkmtu, ifc->maxtu);
+	if (ra.recvra && (s->ext == NULL || s->ext->recvra == NULL))
+		return "ra6 recvra: host mode is not attached";
+	old = ifc->ra6.recvra;
 	ifc->ra6 = ra;
+	for (i = 1; i < argc && s->ext != NULL && s->ext->ra6 != NULL; i += 2)
+		(void)s->ext->ra6(s->extarg, ifc, argv[i], argv[i + 1], 1);
+	if (old != ra.recvra)
+		s->ext->recvra(s->extarg, ifc, ra.recvra);
 	return NULL;
 }
 
@@ -545,7 +561,12 @@ ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c, int argc,
 		return ctl_multi(ifc, c, argc, argv, 1);
 	if (strcmp(v, "leavemulti") == 0)
 		return ctl_multi(ifc, c, argc, argv, 0);
-	/* what the stack does not know, the backend may (capture FILE) */
+	/* what the stack does not know, the layer above may (iid) */
+	if (s->ext != NULL && s->ext->ctl != NULL &&
+	    (err = s->ext->ctl(s->extarg, ifc, argc, argv)) !=
+	    ipifc_ext_notmine)
+		return err;
+	/* ... or the backend (capture FILE) */
 	if (s->link.ctl != NULL)
 		return s->link.ctl(s->linkarg, ifc->num, argc, argv);
 	return ipifc_errf(s, "unknown ctl message %s", v);

@@ -249,6 +249,8 @@ update(struct ipifc_lifc *l, const struct ipifc_addreq *r)
 	l->proxy = r->proxy;
 	l->onlink = r->onlink;
 	l->autonomous = r->autonomous;
+	l->temporary = r->temporary;
+	l->formed = r->formed;
 	l->validlt = r->validlt;
 	l->preflt = r->preflt;
 	l->origin = l->ifc->stack->now;
@@ -378,6 +380,8 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->proxy = r->proxy;
 	l->onlink = r->onlink;
 	l->autonomous = r->autonomous;
+	l->temporary = r->temporary;
+	l->formed = r->formed;
 	l->validlt = r->validlt;
 	l->preflt = r->preflt;
 	l->origin = s->now;

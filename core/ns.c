@@ -164,6 +164,8 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 			fl[n++] = 'a';
 		if (l->temporary)
 			fl[n++] = 't';
+		if (l->formed != 0)
+			fl[n++] = (char)l->formed;	/* SLAAC: e or s */
 		if (l->conflict)
 			fl[n++] = 'c';	/* RFC 5227: someone else uses it */
 		if (n == 0)
@@ -298,7 +300,8 @@ ipifc_read(struct ipifc_stack *s, const char *path, const char **err)
 			fmt_multi(ifc, &b);
 		else if (strcmp(rest, "ctl") == 0)
 			ipifc_buf_printf(&b, "%d\n", ifc->num);
-		else {
+		else if (s->ext == NULL || s->ext->read == NULL ||
+		    s->ext->read(s->extarg, ifc, rest, &b) < 0) {
 			*err = ipifc_errf(s, "%.100s: no such file", path);
 			return NULL;
 		}

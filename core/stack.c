@@ -69,6 +69,8 @@ ipifc_stack_free(struct ipifc_stack *s)
 			ipifc_ifc_unbind(s->ifc[i]);
 	if (s->hooks != NULL && s->hooks->free != NULL)
 		s->hooks->free(s);
+	if (s->ext != NULL && s->ext->free != NULL)
+		s->ext->free(s->extarg);
 	ipifc_rtab_free(s->rtab);
 	free(s);
 }
@@ -118,6 +120,8 @@ ipifc_advance(struct ipifc_stack *s, uint64_t now)
 	ipifc_nbr_timers(s);
 	if (s->hooks != NULL && s->hooks->timers != NULL)
 		s->hooks->timers(s);
+	if (s->ext != NULL && s->ext->timers != NULL)
+		s->ext->timers(s->extarg, now);
 }
 
 uint64_t
@@ -141,7 +145,22 @@ ipifc_next_deadline(const struct ipifc_stack *s)
 	if (s->hooks != NULL && s->hooks->deadline != NULL &&
 	    (d = s->hooks->deadline(s)) < min)
 		min = d;
+	if (s->ext != NULL && s->ext->deadline != NULL &&
+	    (d = s->ext->deadline(s->extarg)) < min)
+		min = d;
 	return min;
+}
+
+const char ipifc_ext_notmine[] = "not the extension's";
+
+int
+ipifc_ext_set(struct ipifc_stack *s, const struct ipifc_ext *x, void *arg)
+{
+	if (s->ext != NULL)
+		return -EBUSY;
+	s->ext = x;
+	s->extarg = arg;
+	return 0;
 }
 
 uint32_t

@@ -262,6 +262,16 @@ int	ipifc_ping_opt(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    uint16_t id, uint16_t seq, size_t datalen,
 	    const struct ipifc_pingopt *o);
 
+/*
+ * Host mode (slaac/host.c): the SLAAC engine on the stack, so that
+ * `ra6 recvra 1` forms addresses and learns routes from router
+ * advertisements.  secret: the RFC 7217 secret key, 1 to 32 bytes; the
+ * caller keeps it (the library reads no file).  0, -EINVAL, -ENOMEM, or
+ * -EBUSY when something is attached already.
+ */
+int	ipifc_slaac_attach(struct ipifc_stack *s, const uint8_t *secret,
+	    size_t len);
+
 /* ---- lookups (answers for callers and the scenario runner) ---- */
 
 /* Self-table entry types and route types share these letters. */

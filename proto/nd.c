@@ -213,7 +213,13 @@ ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	case IPIFC_ND_NA:
 		na_input(ifc, h, &m);
 		break;
+	case IPIFC_ND_RA:
+		/* RFC 4861 6.3.4: to whoever listens above (SLAAC) */
+		if (ifc->stack->ext != NULL && ifc->stack->ext->ra != NULL)
+			ifc->stack->ext->ra(ifc->stack->extarg, ifc, &h->src,
+			    &h->dst, h->hlim, icmp, len);
+		break;
 	default:
-		break;		/* RS, RA, redirect: not yet */
+		break;		/* RS, redirect: not yet */
 	}
 }

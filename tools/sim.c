@@ -25,12 +25,13 @@
 #include "pcap.h"
 #include "simseg.h"
 #include "simquery.h"
+#include "simra.h"
 #include "sim.h"
 
 #define SIM_MAXHOSTS	64	/* stacks per scenario */
 #define SIM_NAMELEN	32	/* host name, including NUL */
 #define SIM_MAXLINE	4096	/* bytes per script line, without newline */
-#define SIM_MAXARGS	16	/* words kept per line (write keeps the rest) */
+#define SIM_MAXARGS	40	/* words kept per line (write keeps the rest) */
 #define SIM_DEFSEED	1
 #define SIM_MAXSAME	16	/* timer rounds in one ms (see sim_run_until) */
 #define SIM_MAXPING	1000	/* requests per ping command */
@@ -71,6 +72,8 @@ struct sim {
 	struct ping	 ping;
 	struct simq	*queriers[SIMQ_MAX];	/* by segment, made on use */
 	int		 nqueriers;
+	struct simra	*routers[SIMRA_MAX];	/* by segment and address */
+	int		 nrouters;
 	uint64_t	 rng;		/* splitmix64 state */
 	unsigned long	 lineno;
 	int		 failed;	/* some line was not understood */
@@ -336,12 +339,33 @@ sim_host_find(struct sim *sim, const char *name)
 	return NULL;
 }
 
+/*
+ * The RFC 7217 secret of a new host: from the seeded source, on a stream
+ * of its own, so that the draws of existing scenarios stay as they were.
+ */
+static void
+sim_secret(struct sim *sim, uint8_t secret[16])
+{
+	uint64_t z, st = sim->rng ^ (0x5ec7e75ec7e7ULL * (uint64_t)(sim->nhosts + 1));
+	int i;
+
+	for (i = 0; i < 16; i += 8) {
+		st += 0x9e3779b97f4a7c15ULL;
+		z = st;
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		memcpy(secret + i, &z, 8);
+	}
+}
+
 /* Make the next host; NULL with a message in why on failure. */
 static struct host *
 sim_host_new(struct sim *sim, const char *name, const char **why)
 {
 	struct ipifc_stack_config cfg;
 	struct host *h;
+	uint8_t secret[16];
 
 	if (sim->nhosts == SIM_MAXHOSTS) {
 		*why = "too many hosts";
@@ -374,6 +398,16 @@ sim_host_new(struct sim *sim, const char *name, const char **why)
 	}
 	ipifc_set_link(h->stack, &ipifc_simseg_ops, h->link);
 	ipifc_set_deliver(h->stack, sim_datagram, h);
+	sim_secret(sim, secret);
+	if (ipifc_slaac_attach(h->stack, secret, sizeof(secret)) < 0) {
+		ipifc_simhost_free(h->link);
+		ipifc_client_free(h->client);
+		ipifc_stack_free(h->stack);
+		h->client = NULL;
+		h->stack = NULL;
+		*why = "cannot attach host mode";
+		return NULL;
+	}
 	h->pingid = (uint16_t)(SIM_PINGID + sim->nhosts);
 	snprintf(h->name, sizeof(h->name), "%s", name);
 	h->sim = sim;
@@ -409,6 +443,9 @@ sim_free(struct sim *sim)
 	for (i = 0; i < sim->nqueriers; i++)
 		simq_free(sim->queriers[i]);
 	sim->nqueriers = 0;
+	for (i = 0; i < sim->nrouters; i++)
+		simra_free(sim->routers[i]);
+	sim->nrouters = 0;
 	if ((rc = ipifc_simnet_free(sim->net)) != 0)
 		fprintf(sim->out, "error: capture: %s\n", strerror(-rc));
 	sim->net = NULL;
@@ -989,6 +1026,55 @@ cmd_query(struct sim *sim, struct line *l)
 }
 
 /*
+ * ra SEGMENT [from ADDR] WORDS...: a router on SEGMENT with link-local
+ * address ADDR (fe80::1 unless told; made by its first RA) sends an RA
+ * (tools/simra.c lists the words), and from then on prints a `heard` line
+ * for every RS it hears there.
+ */
+static void
+cmd_ra(struct sim *sim, struct line *l)
+{
+	struct simra *r = NULL;
+	const char *why, *from = "fe80::1";
+	struct ipifc_ip a, b;
+	int i;
+
+	if (l->argc < 2) {
+		sim_error(sim, "usage: ra SEGMENT [from ADDR] [lifetime S] "
+		    "[prf P] [prefix P/LEN VALID PREFERRED [FLAGS]] "
+		    "[rdnss ADDR LIFE] [dnssl NAME LIFE] [route P/LEN LIFE "
+		    "[PRF]] [pref64 P/LEN LIFE] [captive URI] [mtu N] "
+		    "[curhlim N] [reachable MS] [retrans MS] [noslla] "
+		    "[bad KIND]");
+		return;
+	}
+	for (i = 2; i + 1 < l->argc; i++)
+		if (strcmp(l->argv[i], "from") == 0)
+			from = l->argv[i + 1];
+	for (i = 0; i < sim->nrouters; i++)
+		if (strcmp(simra_segment(sim->routers[i]), l->argv[1]) == 0 &&
+		    ipifc_ip_parse(from, &a) == 0 &&
+		    ipifc_ip_parse(simra_from(sim->routers[i]), &b) == 0 &&
+		    ipifc_ip_eq(&a, &b))
+			r = sim->routers[i];
+	if (r == NULL) {
+		if (sim->nrouters == SIMRA_MAX) {
+			sim_error(sim, "at most %d routers", SIMRA_MAX);
+			return;
+		}
+		if ((r = simra_new(sim->net, l->argv[1], from, sim->out,
+		    &sim->now, &why)) == NULL) {
+			fprintf(sim->out, "error: ra %s: %s\n", l->argv[1],
+			    why);
+			return;
+		}
+		sim->routers[sim->nrouters++] = r;
+	}
+	if ((why = simra_send(r, l->argc - 2, l->argv + 2)) != NULL)
+		sim_error(sim, "%s", why);
+}
+
+/*
  * inject IFC HEX...: the frame in hex (spaces allowed between bytes) is
  * received on interface IFC of the selected host, as from its link: what
  * no ping can make, such as a duplicate or overlapping fragment.
@@ -1044,6 +1130,7 @@ static const struct sim_cmd sim_cmds[] = {
 	{ "capture", cmd_capture },
 	{ "segment", cmd_segment },
 	{ "query", cmd_query },
+	{ "ra", cmd_ra },
 };
 
 /* Split work into words; rest[i] points at word i within line. */

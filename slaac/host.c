@@ -1,0 +1,732 @@
+/*
+ * Host mode: the SLAAC engine on an ipifc stack.  The engine hears what
+ * the stack hears (a valid RA, link up and down, DAD results, the
+ * link-local address) and its actions are carried out with the core's own
+ * functions: addresses with lifetimes and flags, routes tagged `ra`,
+ * neighbors learned stale, the interface's MTU, ReachableTime,
+ * RetransTimer and hop limit (RFC 4861 6.3.4).  The stack knows none of
+ * this: it sees an extension (struct ipifc_ext) and a subscriber.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto.h"
+#include "slaac_int.h"
+
+/* A route the engine wants: several may share one key of the table (two
+ * routers' default routes); the best preference is installed. */
+struct want {
+	int	used;
+	int	ifc;
+	struct ipifc_ip dst, src, gw;
+	int	plen, splen, prf, kind;
+};
+
+#define MAXWANT	(IPIFC_SLAAC_MAXROUTERS * (1 + IPIFC_SLAAC_MAXPREFIXES) + \
+	IPIFC_SLAAC_MAXROUTES + IPIFC_SLAAC_MAXPREFIXES)
+
+struct host_ifc {
+	int	on;			/* registered with the engine */
+	int	set;			/* c holds the interface's settings */
+	struct ipifc_slaac_config c;
+};
+
+struct host {
+	struct ipifc_stack *s;
+	struct ipifc_slaac *e;
+	uint8_t	secret[IPIFC_SLAAC_SECRETMAX];
+	size_t	secretlen;
+	int	draining, acting;
+	uint64_t drops_route;		/* the table refused a route */
+	struct host_ifc ifc[IPIFC_MAXIFC];
+	struct want want[MAXWANT];
+};
+
+static const char tag[] = "ra";
+
+static uint32_t
+hrandom(void *arg)
+{
+	return ipifc_random(arg);
+}
+
+static struct host_ifc *
+hifc(struct host *h, struct ipifc_ifc *ifc)
+{
+	struct host_ifc *hi = &h->ifc[ifc->num];
+
+	if (!hi->set) {
+		ipifc_slaac_config_default(&hi->c);
+		memcpy(hi->c.secret, h->secret, h->secretlen);
+		hi->c.secretlen = h->secretlen;
+		hi->set = 1;
+	}
+	return hi;
+}
+
+/* ---- routes ---- */
+
+static int
+samekey(const struct want *w, const struct ipifc_ip *dst, int plen,
+    const struct ipifc_ip *src, int splen)
+{
+	return w->plen == plen && w->splen == splen &&
+	    ipifc_ip_eq(&w->dst, dst) && ipifc_ip_eq(&w->src, src);
+}
+
+/* Install the best wanted route for a key, unless someone else holds it. */
+static void
+sync_key(struct host *h, const struct ipifc_ip *dst, int plen,
+    const struct ipifc_ip *src, int splen)
+{
+	struct ipifc_route *cur, r;
+	struct ipifc_ifc *ifc;
+	const struct want *best = NULL;
+	int i;
+
+	for (i = 0; i < MAXWANT; i++)
+		if (h->want[i].used && samekey(&h->want[i], dst, plen, src,
+		    splen) && (best == NULL || h->want[i].prf > best->prf))
+			best = &h->want[i];
+	cur = ipifc_rtab_get(h->s->rtab, dst, plen, src, splen);
+	if (cur != NULL && (cur->owner != NULL || strcmp(cur->tag, tag) != 0))
+		return;		/* an address's or the user's: never touched */
+	if (best == NULL) {
+		if (cur != NULL) {
+			ipifc_route_del(h->s, dst, plen, src, splen);
+			/* an address of the prefix may own the route now */
+			ipifc_prefix_reconcile(h->s, dst, plen);
+		}
+		return;
+	}
+	if ((ifc = ipifc_ifc_bynum(h->s, best->ifc)) == NULL)
+		return;
+	if (cur != NULL && cur->ifc == ifc && ipifc_ip_eq(&cur->gate,
+	    &best->gw))
+		return;
+	if (cur != NULL)
+		ipifc_route_del(h->s, dst, plen, src, splen);
+	memset(&r, 0, sizeof(r));
+	r.dst = *dst;
+	r.plen = plen;
+	r.src = *src;
+	r.splen = splen;
+	r.gate = best->gw;
+	r.ifc = ifc;
+	r.type = best->kind == IPIFC_SLAAC_RT_ONLINK ? IPIFC_RT_IFC : 0;
+	strcpy(r.tag, tag);
+	if (ipifc_route_add(h->s, &r) < 0)
+		h->drops_route++;
+}
+
+static void
+route_act(struct host *h, const struct ipifc_slaac_act *a)
+{
+	struct want *w, *slot = NULL;
+	int i;
+
+	for (i = 0; i < MAXWANT; i++) {
+		w = &h->want[i];
+		if (!w->used) {
+			if (slot == NULL)
+				slot = w;
+			continue;
+		}
+		if (w->ifc == (int)a->ifc && samekey(w, &a->addr, a->plen,
+		    &a->src, a->srcplen) && ipifc_ip_eq(&w->gw, &a->gw))
+			break;
+	}
+	w = i < MAXWANT ? &h->want[i] : NULL;
+	if (a->type == IPIFC_SLAAC_ROUTE_REMOVE) {
+		if (w != NULL)
+			w->used = 0;
+	} else {
+		if (w == NULL && (w = slot) == NULL) {
+			h->drops_route++;
+			return;
+		}
+		w->used = 1;
+		w->ifc = (int)a->ifc;
+		w->dst = a->addr;
+		w->plen = a->plen;
+		w->src = a->src;
+		w->splen = a->srcplen;
+		w->gw = a->kind == IPIFC_SLAAC_RT_ONLINK ? ipifc_ip_unspec6 :
+		    a->gw;
+		w->prf = a->prf;
+		w->kind = a->kind;
+	}
+	sync_key(h, &a->addr, a->plen, &a->src, a->srcplen);
+}
+
+/* Forget every wanted route of an interface (it is gone). */
+static void
+forget_routes(struct host *h, int num)
+{
+	int i;
+
+	for (i = 0; i < MAXWANT; i++)
+		if (h->want[i].used && h->want[i].ifc == num)
+			h->want[i].used = 0;
+}
+
+/* ---- actions ---- */
+
+static const struct ipifc_lifc *
+linklocal(struct ipifc_ifc *ifc)
+{
+	const struct ipifc_lifc *l;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (!ipifc_lifc_isv4(l) && ipifc_ip_islinklocal(&l->local) &&
+		    ipifc_lifc_usable(l))
+			return l;
+	return NULL;
+}
+
+/* RFC 4861 4.1, 6.3.7: to all routers, from the link-local address with
+ * the SLLA, or from :: without it. */
+static void
+send_rs(struct ipifc_ifc *ifc, const struct ipifc_slaac_act *a)
+{
+	const struct ipifc_lifc *l = NULL;
+	struct ipifc_ip6 ip;
+	struct ipifc_nd m;
+	uint8_t buf[64];
+	int n;
+
+	if (!a->unspec && (l = linklocal(ifc)) == NULL)
+		return;
+	memset(&m, 0, sizeof(m));
+	m.type = IPIFC_ND_RS;
+	if (!a->unspec && a->slla) {
+		m.has = IPIFC_ND_HAS_SLLA;
+		memcpy(m.slla, a->mac, 6);
+	}
+	memset(&ip, 0, sizeof(ip));
+	ip.src = l != NULL ? l->local : ipifc_ip_unspec6;
+	if ((n = ipifc_nd_build(buf, sizeof(buf), &ip.src,
+	    &ipifc_ip_allrouters, &m)) < 0)
+		return;
+	ipifc_ip6_send_on(ifc, &ip.src, &ipifc_ip_allrouters,
+	    IPIFC_PROTO_ICMP6, IPIFC_ND_HOPLIMIT, buf, (size_t)n);
+}
+
+static void
+addr_act(struct host *h, struct ipifc_ifc *ifc, const struct ipifc_slaac_act *a)
+{
+	struct ipifc_addreq r;
+	struct ipifc_lifc *l;
+
+	l = ipifc_lifc_onifc(ifc, &a->addr);
+	if (a->type == IPIFC_SLAAC_ADDR_REMOVE) {
+		/* only what the engine made: never the operator's */
+		if (l != NULL && (l->formed != 0 || l->temporary))
+			ipifc_lifc_del(l);
+		return;
+	}
+	if (l != NULL && l->formed == 0 && !l->temporary)
+		return;
+	memset(&r, 0, sizeof(r));
+	r.local = a->addr;
+	r.plen = a->plen;
+	/* the on-link route comes from the prefix's L flag, as a route */
+	r.onlink = 0;
+	r.autonomous = 1;
+	r.validlt = a->valid;
+	r.preflt = a->preferred;
+	r.temporary = a->how == IPIFC_SLAAC_TEMPORARY;
+	r.formed = a->how == IPIFC_SLAAC_EUI64 ? 'e' :
+	    a->how == IPIFC_SLAAC_STABLE ? 's' : 0;
+	(void)ipifc_lifc_add(ifc, &r);
+}
+
+static void
+set_mtu(struct ipifc_ifc *ifc, uint32_t mtu)
+{
+	char n[16], *argv[2];
+
+	/* RFC 4861 6.3.4: never over the link's own maximum */
+	if (mtu < 1280 || mtu > (uint32_t)ifc->maxtu ||
+	    mtu == (uint32_t)ifc->mtu)
+		return;
+	snprintf(n, sizeof(n), "%u", mtu);
+	argv[0] = "mtu";
+	argv[1] = n;
+	(void)ipifc_ifc_ctl(ifc, NULL, 2, argv);
+}
+
+static void
+act(struct host *h, const struct ipifc_slaac_act *a)
+{
+	struct ipifc_ifc *ifc;
+
+	if ((ifc = ipifc_ifc_bynum(h->s, (int)a->ifc)) == NULL)
+		return;
+	switch (a->type) {
+	case IPIFC_SLAAC_SEND_RS:
+		send_rs(ifc, a);
+		break;
+	case IPIFC_SLAAC_ADDR_ADD:
+	case IPIFC_SLAAC_ADDR_UPDATE:
+	case IPIFC_SLAAC_ADDR_REMOVE:
+		addr_act(h, ifc, a);
+		break;
+	case IPIFC_SLAAC_ROUTE_ADD:
+	case IPIFC_SLAAC_ROUTE_REMOVE:
+		route_act(h, a);
+		break;
+	case IPIFC_SLAAC_SET_MTU:
+		set_mtu(ifc, a->value);
+		break;
+	case IPIFC_SLAAC_SET_REACHABLE:
+		/* BaseReachableTime: core/nud.c draws each ReachableTime */
+		ifc->reachable = a->value;
+		break;
+	case IPIFC_SLAAC_SET_RETRANS:
+		ifc->retrans = a->value;
+		break;
+	case IPIFC_SLAAC_SET_HOPLIMIT:
+		ifc->hoplimit = (int)a->value;
+		break;
+	case IPIFC_SLAAC_NBR_STALE:
+		ipifc_nbr_learn(ifc, &a->addr, a->mac, IPIFC_NBR_STALE, 1);
+		break;
+	case IPIFC_SLAAC_DNS_SERVER:
+	case IPIFC_SLAAC_DNS_DOMAIN:
+	case IPIFC_SLAAC_PREF64:
+	case IPIFC_SLAAC_CAPTIVE:
+		break;		/* the ra file shows the engine's own tables */
+	}
+}
+
+/* Carry out every action; events the actions cause may call the engine
+ * again, and the outer loop takes what they queue. */
+static void
+drain(struct host *h)
+{
+	struct ipifc_slaac_act a;
+
+	if (h->draining)
+		return;
+	h->draining = 1;
+	while (ipifc_slaac_action(h->e, &a)) {
+		h->acting++;
+		act(h, &a);
+		h->acting--;
+	}
+	h->draining = 0;
+}
+
+/* ---- the interface registered or not ---- */
+
+static void
+start(struct host *h, struct ipifc_ifc *ifc)
+{
+	struct host_ifc *hi = hifc(h, ifc);
+	struct ipifc_lifc *l;
+	uint64_t now = h->s->now;
+
+	snprintf(hi->c.net_iface, sizeof(hi->c.net_iface), "%.15s", ifc->dev);
+	hi->c.dad_transmits = (uint32_t)ifc->dad;
+	if (ipifc_slaac_ifc_add(h->e, (unsigned)ifc->num, &hi->c) < 0)
+		return;
+	hi->on = 1;
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (!ipifc_lifc_isv4(l) && !ipifc_ip_islinklocal(&l->local) &&
+		    l->formed == 0 && !l->temporary)
+			(void)ipifc_slaac_user_addr(h->e, (unsigned)ifc->num,
+			    &l->local, 1, now);
+	(void)ipifc_slaac_link(h->e, (unsigned)ifc->num, ipifc_ifc_up(ifc),
+	    ifc->m->hwlen == 6 ? ifc->mac : NULL, now);
+	(void)ipifc_slaac_linklocal(h->e, (unsigned)ifc->num,
+	    linklocal(ifc) != NULL, now);
+	drain(h);
+}
+
+static void
+stop(struct host *h, int num)
+{
+	if (!h->ifc[num].on)
+		return;
+	h->ifc[num].on = 0;
+	(void)ipifc_slaac_ifc_remove(h->e, (unsigned)num, h->s->now);
+	drain(h);
+	forget_routes(h, num);
+}
+
+static void
+hrecvra(void *arg, struct ipifc_ifc *ifc, int on)
+{
+	struct host *h = arg;
+
+	if (on)
+		start(h, ifc);
+	else
+		stop(h, ifc->num);
+}
+
+/* A setting changed: the interface starts again with it. */
+static void
+restart(struct host *h, struct ipifc_ifc *ifc)
+{
+	if (!h->ifc[ifc->num].on)
+		return;
+	stop(h, ifc->num);
+	start(h, ifc);
+}
+
+/* ---- what the stack tells ---- */
+
+static void
+hevent(void *arg, const struct ipifc_event *ev)
+{
+	struct host *h = arg;
+	struct ipifc_ifc *ifc;
+	uint64_t now = h->s->now;
+	unsigned id = (unsigned)ev->ifc;
+	int ll;
+
+	if (ev->ifc < 0 || ev->ifc >= IPIFC_MAXIFC)
+		return;
+	if (ev->type == IPIFC_EV_IFC_DETACH) {
+		stop(h, ev->ifc);
+		h->ifc[ev->ifc].set = 0;	/* a new interface: defaults */
+		return;
+	}
+	if (!h->ifc[ev->ifc].on ||
+	    (ifc = ipifc_ifc_bynum(h->s, ev->ifc)) == NULL)
+		return;
+	ll = ipifc_ip_islinklocal(&ev->addr);
+	switch (ev->type) {
+	case IPIFC_EV_IFC_UP:
+	case IPIFC_EV_IFC_DOWN:
+	case IPIFC_EV_IFC_LLADDR:
+	case IPIFC_EV_IFC_FLAGS:
+		(void)ipifc_slaac_link(h->e, id, ipifc_ifc_up(ifc),
+		    ifc->mac, now);
+		break;
+	case IPIFC_EV_ADDR_READY:
+		if (ll)
+			(void)ipifc_slaac_linklocal(h->e, id, 1, now);
+		else
+			(void)ipifc_slaac_dad(h->e, id, &ev->addr, 1, now);
+		break;
+	case IPIFC_EV_ADDR_DUPLICATE:
+		if (ll)
+			(void)ipifc_slaac_linklocal(h->e, id,
+			    linklocal(ifc) != NULL, now);
+		else
+			(void)ipifc_slaac_dad(h->e, id, &ev->addr, 0, now);
+		break;
+	case IPIFC_EV_ADDR_NEW:
+		if (!h->acting && !ll && !ipifc_ip_isv4(&ev->addr))
+			(void)ipifc_slaac_user_addr(h->e, id, &ev->addr, 1,
+			    now);
+		break;
+	case IPIFC_EV_ADDR_DEL:
+		if (ll)
+			(void)ipifc_slaac_linklocal(h->e, id,
+			    linklocal(ifc) != NULL, now);
+		else if (!h->acting && !ipifc_ip_isv4(&ev->addr))
+			(void)ipifc_slaac_user_addr(h->e, id, &ev->addr, 0,
+			    now);
+		break;
+	default:
+		return;
+	}
+	drain(h);
+}
+
+static void
+hra(void *arg, struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, uint8_t hlim, const uint8_t *icmp,
+    size_t len)
+{
+	struct host *h = arg;
+
+	if (!h->ifc[ifc->num].on)
+		return;
+	(void)ipifc_slaac_ra(h->e, (unsigned)ifc->num, src, dst, hlim, icmp,
+	    len, h->s->now);
+	drain(h);
+}
+
+static void
+htimers(void *arg, uint64_t now)
+{
+	struct host *h = arg;
+
+	ipifc_slaac_tick(h->e, now);
+	drain(h);
+}
+
+static uint64_t
+hdeadline(void *arg)
+{
+	struct host *h = arg;
+
+	return ipifc_slaac_next_deadline(h->e);
+}
+
+static void
+hfree(void *arg)
+{
+	struct host *h = arg;
+
+	ipifc_slaac_free(h->e);
+	free(h);
+}
+
+/* ---- ctl messages ---- */
+
+static const char *
+onoff(struct ipifc_stack *s, const char *v, int *on)
+{
+	if (strcmp(v, "on") == 0 || strcmp(v, "1") == 0)
+		*on = 1;
+	else if (strcmp(v, "off") == 0 || strcmp(v, "0") == 0)
+		*on = 0;
+	else
+		return ipifc_errf(s, "bad %s: want on or off", v);
+	return NULL;
+}
+
+static const char *
+hctl(void *arg, struct ipifc_ifc *ifc, int argc, char **argv)
+{
+	struct host *h = arg;
+	struct host_ifc *hi;
+	struct ipifc_ip p;
+	const char *err, *slash;
+	char pfx[IPIFC_IPSTRLEN];
+	int on, plen, rc;
+
+	if (strcmp(argv[0], "iid") == 0) {
+		hi = hifc(h, ifc);
+		if (argc != 2)
+			return "usage: iid eui64|stable";
+		if (strcmp(argv[1], "eui64") == 0)
+			hi->c.iid = IPIFC_SLAAC_IID_EUI64;
+		else if (strcmp(argv[1], "stable") == 0)
+			hi->c.iid = IPIFC_SLAAC_IID_STABLE;
+		else
+			return "usage: iid eui64|stable";
+		restart(h, ifc);
+		return NULL;
+	}
+	if (strcmp(argv[0], "temporary") != 0)
+		return ipifc_ext_notmine;
+	hi = hifc(h, ifc);
+	if (argc == 2) {
+		if ((err = onoff(h->s, argv[1], &on)) != NULL)
+			return err;
+		hi->c.temporary = on;
+		restart(h, ifc);
+		return NULL;
+	}
+	if (argc != 3)
+		return "usage: temporary on|off, temporary PREFIX/LEN on|off";
+	if ((slash = strchr(argv[1], '/')) == NULL ||
+	    (size_t)(slash - argv[1]) >= sizeof(pfx))
+		return ipifc_errf(h->s, "bad prefix %s", argv[1]);
+	memcpy(pfx, argv[1], (size_t)(slash - argv[1]));
+	pfx[slash - argv[1]] = '\0';
+	if (ipifc_ip_parse(pfx, &p) < 0 || ipifc_ip_isv4(&p) ||
+	    ipifc_mask_parse(slash, 0, &plen) < 0)
+		return ipifc_errf(h->s, "bad prefix %s", argv[1]);
+	if ((err = onoff(h->s, argv[2], &on)) != NULL)
+		return err;
+	if (!hi->on)
+		return "temporary PREFIX: ra6 recvra is off";
+	rc = ipifc_slaac_prefix_temporary(h->e, (unsigned)ifc->num, &p, plen,
+	    on, h->s->now);
+	drain(h);
+	if (rc == -ENOSPC)
+		return "too many prefixes without temporary addresses";
+	if (rc < 0)
+		return ipifc_errf(h->s, "bad prefix %s", argv[1]);
+	return NULL;
+}
+
+/* ra6 keys of host mode: twohour, autoconf. */
+static const char *
+hra6(void *arg, struct ipifc_ifc *ifc, const char *key, const char *val,
+    int apply)
+{
+	struct host *h = arg;
+	struct host_ifc *hi = hifc(h, ifc);
+	int *v;
+
+	if (strcmp(key, "twohour") == 0)
+		v = &hi->c.twohour;
+	else if (strcmp(key, "autoconf") == 0)
+		v = &hi->c.form_addrs;
+	else if (apply)
+		return NULL;	/* the core's own */
+	else
+		return ipifc_errf(h->s, "unknown ra6 key %s", key);
+	if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0)
+		return ipifc_errf(h->s, "bad %s %s: want 0 to 1", key, val);
+	if (apply && *v != (val[0] == '1')) {
+		*v = val[0] == '1';
+		restart(h, ifc);
+	}
+	return NULL;
+}
+
+/* ---- the ra file ---- */
+
+static void
+lifetime(struct ipifc_buf *b, const char *key, uint64_t end, uint64_t now)
+{
+	uint32_t s = ipifc_slaac_remain(end, now);
+
+	if (s == IPIFC_SLAAC_INFINITE)
+		ipifc_buf_printf(b, " %s infinite", key);
+	else
+		ipifc_buf_printf(b, " %s %u", key, s);
+}
+
+static const char *
+prfname(int prf)
+{
+	return prf > 0 ? "high" : prf < 0 ? "low" : "medium";
+}
+
+static int
+hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
+{
+	static const char *const how[] = { "eui64", "stable", "temporary" };
+	static const char *const st[] = { "free", "tentative", "optimistic",
+	    "preferred", "deprecated", "duplicate" };
+	struct host *h = arg;
+	struct host_ifc *hi;
+	const struct slaac_ifc *si = NULL;
+	char a[IPIFC_IPSTRLEN], g[IPIFC_IPSTRLEN];
+	uint64_t now = h->s->now;
+	int i;
+
+	if (strcmp(name, "ra") != 0)
+		return -ENOENT;
+	hi = hifc(h, ifc);
+	ipifc_buf_printf(b, "recvra %d iid %s temporary %s twohour %d "
+	    "autoconf %d mtu %d reachable %u retrans %u hoplimit %d "
+	    "routedrops %llu\n",
+	    ifc->ra6.recvra, hi->c.iid == IPIFC_SLAAC_IID_EUI64 ? "eui64" :
+	    "stable", hi->c.temporary ? "on" : "off", hi->c.twohour,
+	    hi->c.form_addrs, ifc->mtu, ifc->reachable, ifc->retrans,
+	    ifc->hoplimit, (unsigned long long)h->drops_route);
+	for (i = 0; i < IPIFC_SLAAC_MAXIFC && hi->on; i++)
+		if (h->e->ifc[i] != NULL && h->e->ifc[i]->id ==
+		    (unsigned)ifc->num)
+			si = h->e->ifc[i];
+	if (si == NULL)
+		return 0;
+	for (i = 0; i < IPIFC_SLAAC_MAXROUTERS; i++) {
+		if (si->rtr[i].state == RTR_FREE)
+			continue;
+		ipifc_buf_printf(b, "router %s prf %s",
+		    ipifc_ip_fmt(&si->rtr[i].addr, a, sizeof(a)),
+		    prfname(si->rtr[i].prf));
+		lifetime(b, "life", si->rtr[i].deadline, now);
+		ipifc_buf_printf(b, "\n");
+	}
+	for (i = 0; i < IPIFC_SLAAC_MAXPREFIXES; i++) {
+		if (si->pfx[i].state == PFX_FREE)
+			continue;
+		ipifc_buf_printf(b, "prefix %s/%d onlink %s",
+		    ipifc_ip_fmt(&si->pfx[i].prefix, a, sizeof(a)),
+		    si->pfx[i].plen, si->pfx[i].onlink ? "yes" : "no");
+		if (si->pfx[i].onlink)
+			lifetime(b, "life", si->pfx[i].onlink_end, now);
+		ipifc_buf_printf(b, "\n");
+	}
+	for (i = 0; i < IPIFC_SLAAC_MAXADDRS; i++) {
+		if (si->addr[i].state == ADDR_FREE)
+			continue;
+		ipifc_buf_printf(b, "addr %s %s %s",
+		    ipifc_ip_fmt(&si->addr[i].addr, a, sizeof(a)),
+		    how[si->addr[i].how], st[si->addr[i].state]);
+		lifetime(b, "valid", si->addr[i].valid_end, now);
+		lifetime(b, "preferred", si->addr[i].pref_end, now);
+		ipifc_buf_printf(b, "\n");
+	}
+	for (i = 0; i < IPIFC_SLAAC_MAXROUTES; i++) {
+		if (!si->route[i].used)
+			continue;
+		ipifc_buf_printf(b, "route %s/%d via %s prf %s",
+		    ipifc_ip_fmt(&si->route[i].prefix, a, sizeof(a)),
+		    si->route[i].plen, ipifc_ip_fmt(&si->route[i].gw, g,
+		    sizeof(g)), prfname(si->route[i].prf));
+		lifetime(b, "life", si->route[i].end, now);
+		ipifc_buf_printf(b, "\n");
+	}
+	for (i = 0; i < IPIFC_SLAAC_MAXDNS; i++) {
+		if (!si->dns[i].used)
+			continue;
+		ipifc_buf_printf(b, "dns %s", ipifc_ip_fmt(&si->dns[i].addr, a,
+		    sizeof(a)));
+		lifetime(b, "life", si->dns[i].end, now);
+		ipifc_buf_printf(b, "\n");
+	}
+	for (i = 0; i < IPIFC_SLAAC_MAXDNSSL; i++) {
+		if (!si->dom[i].used)
+			continue;
+		ipifc_buf_printf(b, "domain %s", si->dom[i].name);
+		lifetime(b, "life", si->dom[i].end, now);
+		ipifc_buf_printf(b, "\n");
+	}
+	for (i = 0; i < IPIFC_SLAAC_MAXPREF64; i++) {
+		if (!si->p64[i].used)
+			continue;
+		ipifc_buf_printf(b, "pref64 %s/%d", ipifc_ip_fmt(
+		    &si->p64[i].prefix, a, sizeof(a)), si->p64[i].plen);
+		lifetime(b, "life", si->p64[i].end, now);
+		ipifc_buf_printf(b, "\n");
+	}
+	if (si->captive[0] != '\0')
+		ipifc_buf_printf(b, "captive %s\n", si->captive);
+	return 0;
+}
+
+static const struct ipifc_ext ext = {
+	.ra = hra,
+	.ctl = hctl,
+	.ra6 = hra6,
+	.recvra = hrecvra,
+	.read = hread,
+	.timers = htimers,
+	.deadline = hdeadline,
+	.free = hfree,
+};
+
+int
+ipifc_slaac_attach(struct ipifc_stack *s, const uint8_t *secret, size_t len)
+{
+	struct host *h;
+	int rc;
+
+	if (secret == NULL || len == 0 || len > IPIFC_SLAAC_SECRETMAX)
+		return -EINVAL;
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return -ENOMEM;
+	h->s = s;
+	memcpy(h->secret, secret, len);
+	h->secretlen = len;
+	if ((h->e = ipifc_slaac_new(hrandom, s, NULL, NULL)) == NULL) {
+		free(h);
+		return -ENOMEM;
+	}
+	if ((rc = ipifc_ext_set(s, &ext, h)) < 0 ||
+	    (rc = ipifc_subscribe(s, hevent, h)) < 0) {
+		if (s->ext == &ext)
+			s->ext = NULL;
+		ipifc_slaac_free(h->e);
+		free(h);
+		return rc;
+	}
+	return 0;
+}

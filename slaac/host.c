@@ -368,7 +368,33 @@ hrecvra(void *arg, struct ipifc_ifc *ifc, int on)
 		stop(h, ifc->num);
 }
 
-/* A setting changed: the interface starts again with it. */
+/* The engine's own copy of an interface's settings, or NULL. */
+static struct slaac_ifc *
+engine_ifc(struct host *h, int num)
+{
+	int i;
+
+	for (i = 0; i < IPIFC_SLAAC_MAXIFC && h->ifc[num].on; i++)
+		if (h->e->ifc[i] != NULL && h->e->ifc[i]->id == (unsigned)num)
+			return h->e->ifc[i];
+	return NULL;
+}
+
+/* A setting that the next RA applies: the engine's copy follows. */
+static void
+update(struct host *h, struct ipifc_ifc *ifc)
+{
+	struct slaac_ifc *si;
+
+	if ((si = engine_ifc(h, ifc->num)) == NULL)
+		return;
+	si->c.twohour = h->ifc[ifc->num].c.twohour;
+	si->c.form_addrs = h->ifc[ifc->num].c.form_addrs;
+	si->c.temporary = h->ifc[ifc->num].c.temporary;
+}
+
+/* The identifier changed: the interface starts again, its addresses
+ * formed anew. */
 static void
 restart(struct host *h, struct ipifc_ifc *ifc)
 {
@@ -524,7 +550,7 @@ hctl(void *arg, struct ipifc_ifc *ifc, int argc, char **argv)
 		if ((err = onoff(h->s, argv[1], &on)) != NULL)
 			return err;
 		hi->c.temporary = on;
-		restart(h, ifc);
+		update(h, ifc);
 		return NULL;
 	}
 	if (argc != 3)
@@ -570,9 +596,9 @@ hra6(void *arg, struct ipifc_ifc *ifc, const char *key, const char *val,
 		return ipifc_errf(h->s, "unknown ra6 key %s", key);
 	if (strcmp(val, "0") != 0 && strcmp(val, "1") != 0)
 		return ipifc_errf(h->s, "bad %s %s: want 0 to 1", key, val);
-	if (apply && *v != (val[0] == '1')) {
+	if (apply) {
 		*v = val[0] == '1';
-		restart(h, ifc);
+		update(h, ifc);
 	}
 	return NULL;
 }
@@ -604,7 +630,7 @@ hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
 	    "preferred", "deprecated", "duplicate" };
 	struct host *h = arg;
 	struct host_ifc *hi;
-	const struct slaac_ifc *si = NULL;
+	const struct slaac_ifc *si;
 	char a[IPIFC_IPSTRLEN], g[IPIFC_IPSTRLEN];
 	uint64_t now = h->s->now;
 	int i;
@@ -619,11 +645,7 @@ hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
 	    "stable", hi->c.temporary ? "on" : "off", hi->c.twohour,
 	    hi->c.form_addrs, ifc->mtu, ifc->reachable, ifc->retrans,
 	    ifc->hoplimit, (unsigned long long)h->drops_route);
-	for (i = 0; i < IPIFC_SLAAC_MAXIFC && hi->on; i++)
-		if (h->e->ifc[i] != NULL && h->e->ifc[i]->id ==
-		    (unsigned)ifc->num)
-			si = h->e->ifc[i];
-	if (si == NULL)
+	if ((si = engine_ifc(h, ifc->num)) == NULL)
 		return 0;
 	for (i = 0; i < IPIFC_SLAAC_MAXROUTERS; i++) {
 		if (si->rtr[i].state == RTR_FREE)

@@ -27,6 +27,15 @@ struct want {
 #define MAXWANT	(IPIFC_SLAAC_MAXROUTERS * (1 + IPIFC_SLAAC_MAXPREFIXES) + \
 	IPIFC_SLAAC_MAXROUTES + IPIFC_SLAAC_MAXPREFIXES)
 
+/* Stack events wait here for a safe point: the core may be walking the
+ * very list an action would change. */
+#define MAXPEND	64
+
+struct pend {
+	struct ipifc_event ev;
+	int	mine;			/* an address the engine added */
+};
+
 struct host_ifc {
 	int	on;			/* registered with the engine */
 	int	set;			/* c holds the interface's settings */
@@ -38,7 +47,10 @@ struct host {
 	struct ipifc_slaac *e;
 	uint8_t	secret[IPIFC_SLAAC_SECRETMAX];
 	size_t	secretlen;
-	int	draining, acting;
+	int	draining, acting, skip;	/* skip: actions of a gone ifc */
+	struct pend pend[MAXPEND];
+	int	npend;
+	uint64_t drops_event;		/* pend full */
 	uint64_t drops_route;		/* the table refused a route */
 	struct host_ifc ifc[IPIFC_MAXIFC];
 	struct want want[MAXWANT];
@@ -313,6 +325,8 @@ drain(struct host *h)
 		return;
 	h->draining = 1;
 	while (ipifc_slaac_action(h->e, &a)) {
+		if ((int)a.ifc == h->skip)
+			continue;	/* unbound: the core removed it all */
 		h->acting++;
 		act(h, &a);
 		h->acting--;
@@ -355,6 +369,22 @@ stop(struct host *h, int num)
 	(void)ipifc_slaac_ifc_remove(h->e, (unsigned)num, h->s->now);
 	drain(h);
 	forget_routes(h, num);
+}
+
+/* The interface is being unbound: forget it; the core removes the rest. */
+static void
+gone(struct host *h, int num)
+{
+	int i, n = 0;
+
+	h->skip = num;
+	stop(h, num);
+	h->skip = -1;
+	h->ifc[num].set = 0;	/* a new interface: the defaults */
+	for (i = 0; i < h->npend; i++)
+		if (h->pend[i].ev.ifc != num)
+			h->pend[n++] = h->pend[i];
+	h->npend = n;
 }
 
 static void
@@ -410,18 +440,45 @@ static void
 hevent(void *arg, const struct ipifc_event *ev)
 {
 	struct host *h = arg;
+
+	if (ev->ifc < 0 || ev->ifc >= IPIFC_MAXIFC)
+		return;
+	if (ev->type == IPIFC_EV_IFC_DETACH) {
+		gone(h, ev->ifc);
+		return;
+	}
+	if (!h->ifc[ev->ifc].on)
+		return;
+	switch (ev->type) {
+	case IPIFC_EV_IFC_UP:
+	case IPIFC_EV_IFC_DOWN:
+	case IPIFC_EV_IFC_LLADDR:
+	case IPIFC_EV_IFC_FLAGS:
+	case IPIFC_EV_ADDR_READY:
+	case IPIFC_EV_ADDR_DUPLICATE:
+	case IPIFC_EV_ADDR_NEW:
+	case IPIFC_EV_ADDR_DEL:
+		break;
+	default:
+		return;
+	}
+	if (h->npend == MAXPEND) {
+		h->drops_event++;
+		return;
+	}
+	h->pend[h->npend].ev = *ev;
+	h->pend[h->npend].mine = h->acting > 0;
+	h->npend++;
+}
+
+static void
+event(struct host *h, const struct ipifc_event *ev, int mine)
+{
 	struct ipifc_ifc *ifc;
 	uint64_t now = h->s->now;
 	unsigned id = (unsigned)ev->ifc;
 	int ll;
 
-	if (ev->ifc < 0 || ev->ifc >= IPIFC_MAXIFC)
-		return;
-	if (ev->type == IPIFC_EV_IFC_DETACH) {
-		stop(h, ev->ifc);
-		h->ifc[ev->ifc].set = 0;	/* a new interface: defaults */
-		return;
-	}
 	if (!h->ifc[ev->ifc].on ||
 	    (ifc = ipifc_ifc_bynum(h->s, ev->ifc)) == NULL)
 		return;
@@ -448,7 +505,7 @@ hevent(void *arg, const struct ipifc_event *ev)
 			(void)ipifc_slaac_dad(h->e, id, &ev->addr, 0, now);
 		break;
 	case IPIFC_EV_ADDR_NEW:
-		if (!h->acting && !ll && !ipifc_ip_isv4(&ev->addr))
+		if (!mine && !ll && !ipifc_ip_isv4(&ev->addr))
 			(void)ipifc_slaac_user_addr(h->e, id, &ev->addr, 1,
 			    now);
 		break;
@@ -456,7 +513,7 @@ hevent(void *arg, const struct ipifc_event *ev)
 		if (ll)
 			(void)ipifc_slaac_linklocal(h->e, id,
 			    linklocal(ifc) != NULL, now);
-		else if (!h->acting && !ipifc_ip_isv4(&ev->addr))
+		else if (!mine && !ipifc_ip_isv4(&ev->addr))
 			(void)ipifc_slaac_user_addr(h->e, id, &ev->addr, 0,
 			    now);
 		break;
@@ -464,6 +521,21 @@ hevent(void *arg, const struct ipifc_event *ev)
 		return;
 	}
 	drain(h);
+}
+
+/* The events that waited, in their order (more may come meanwhile). */
+static void
+pending(struct host *h)
+{
+	struct pend p;
+
+	while (h->npend > 0) {
+		p = h->pend[0];
+		memmove(&h->pend[0], &h->pend[1],
+		    (size_t)(h->npend - 1) * sizeof(h->pend[0]));
+		h->npend--;
+		event(h, &p.ev, p.mine);
+	}
 }
 
 static void
@@ -475,6 +547,7 @@ hra(void *arg, struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 
 	if (!h->ifc[ifc->num].on)
 		return;
+	pending(h);
 	(void)ipifc_slaac_ra(h->e, (unsigned)ifc->num, src, dst, hlim, icmp,
 	    len, h->s->now);
 	drain(h);
@@ -485,6 +558,7 @@ htimers(void *arg, uint64_t now)
 {
 	struct host *h = arg;
 
+	pending(h);
 	ipifc_slaac_tick(h->e, now);
 	drain(h);
 }
@@ -494,6 +568,8 @@ hdeadline(void *arg)
 {
 	struct host *h = arg;
 
+	if (h->npend > 0)
+		return h->s->now;	/* events wait: at once */
 	return ipifc_slaac_next_deadline(h->e);
 }
 
@@ -640,11 +716,12 @@ hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
 	hi = hifc(h, ifc);
 	ipifc_buf_printf(b, "recvra %d iid %s temporary %s twohour %d "
 	    "autoconf %d mtu %d reachable %u retrans %u hoplimit %d "
-	    "routedrops %llu\n",
+	    "routedrops %llu eventdrops %llu\n",
 	    ifc->ra6.recvra, hi->c.iid == IPIFC_SLAAC_IID_EUI64 ? "eui64" :
 	    "stable", hi->c.temporary ? "on" : "off", hi->c.twohour,
 	    hi->c.form_addrs, ifc->mtu, ifc->reachable, ifc->retrans,
-	    ifc->hoplimit, (unsigned long long)h->drops_route);
+	    ifc->hoplimit, (unsigned long long)h->drops_route,
+	    (unsigned long long)h->drops_event);
 	if ((si = engine_ifc(h, ifc->num)) == NULL)
 		return 0;
 	for (i = 0; i < IPIFC_SLAAC_MAXROUTERS; i++) {
@@ -736,6 +813,7 @@ ipifc_slaac_attach(struct ipifc_stack *s, const uint8_t *secret, size_t len)
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return -ENOMEM;
 	h->s = s;
+	h->skip = -1;
 	memcpy(h->secret, secret, len);
 	h->secretlen = len;
 	if ((h->e = ipifc_slaac_new(hrandom, s, NULL, NULL)) == NULL) {

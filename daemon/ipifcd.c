@@ -1,6 +1,8 @@
 /*
- * ipifcd [-d] [-s SOCKET]: run one ipifc stack on the real clock, serve
- * its namespace on SOCKET (default /run/ipifc/ctl, mode 0600).
+ * ipifcd [-d] [-s SOCKET] [-k FILE]: run one ipifc stack on the real
+ * clock, serve its namespace on SOCKET (default /run/ipifc/ctl, mode
+ * 0600).  FILE holds host mode's RFC 7217 secret (default
+ * /var/lib/ipifc/secret, made once if missing; see secret.c).
  *
  * -d keeps it in the foreground and logs to stderr; without it the
  * daemon detaches with daemon(3) once the control socket exists (so a
@@ -33,7 +35,7 @@ static void	usage(void) __attribute__((noreturn));
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ipifcd [-d] [-s SOCKET]\n");
+	fprintf(stderr, "usage: ipifcd [-d] [-s SOCKET] [-k FILE]\n");
 	exit(2);
 }
 
@@ -84,16 +86,21 @@ main(int argc, char *argv[])
 {
 	struct ipifcd d;
 	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL;
-	const char *sock = IPIFCD_CTLSOCK;
-	int ch, foreground = 0, rc = 1;
+	const char *sock = IPIFCD_CTLSOCK, *keyfile = IPIFCD_SECRET;
+	uint8_t key[IPIFCD_SECRETLEN];
+	char err[512];
+	int ch, foreground = 0, rc = 1, made;
 
-	while ((ch = getopt(argc, argv, "ds:")) != -1) {
+	while ((ch = getopt(argc, argv, "ds:k:")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
 			break;
 		case 's':
 			sock = optarg;
+			break;
+		case 'k':
+			keyfile = optarg;
 			break;
 		default:
 			usage();
@@ -108,6 +115,15 @@ main(int argc, char *argv[])
 	signal(SIGPIPE, SIG_IGN);
 	if (ipifcd_ctlsock_open(&d, sock) == -1)
 		goto out;
+	/* before the privileges go: the key file is root's */
+	if ((made = ipifcd_secret_load(keyfile, key, sizeof(key), err,
+	    sizeof(err))) == -1) {
+		ipifcd_log(LOG_ERR, "%s", err);
+		goto out;
+	}
+	if (made)
+		ipifcd_log(LOG_NOTICE, "made a new RFC 7217 secret in %s",
+		    keyfile);
 	if (!foreground) {
 		if (daemon(0, 0) == -1) {
 			ipifcd_log(LOG_ERR, "daemon: %s", strerror(errno));
@@ -126,6 +142,11 @@ main(int argc, char *argv[])
 	    ipifcd_pings_init(&d) == -1 ||
 	    ipifcd_ctlsock_start(&d) == -1)
 		goto out;
+	if (ipifc_slaac_attach(d.stack, key, sizeof(key)) < 0) {
+		ipifcd_log(LOG_ERR, "cannot attach host mode");
+		goto out;
+	}
+	explicit_bzero(key, sizeof(key));
 	sigterm = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	sigint = evsignal_new(d.base, SIGINT, on_signal, &d);
 	sighup = evsignal_new(d.base, SIGHUP, on_signal, &d);

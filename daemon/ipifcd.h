@@ -75,4 +75,11 @@ void	ipifcd_pings_free(struct ipifcd *d);
 /* priv.c */
 int	ipifcd_priv_drop(void);
 
+/* secret.c: the RFC 7217 key in path, made once if missing: 0 read, 1
+ * made, -1 with a one-line reason in err. */
+#define IPIFCD_SECRET	"/var/lib/ipifc/secret"
+#define IPIFCD_SECRETLEN 32
+int	ipifcd_secret_load(const char *path, uint8_t *key, size_t len,
+	    char *err, size_t errlen);
+
 #endif

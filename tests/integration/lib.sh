@@ -135,14 +135,14 @@ quiet_v6()
 }
 
 # start_daemon [NS]: ipifcd -d in namespace NS (none: this one), socket
-# $SOCK.
+# $SOCK, its RFC 7217 secret in $T/secret (made at the first start).
 start_daemon()
 {
 	if [ $# -gt 0 ]; then
-		ip netns exec "$1" "$IPIFCD" -d -s "$SOCK" \
+		ip netns exec "$1" "$IPIFCD" -d -s "$SOCK" -k "$T/secret" \
 		    >>"$T/ipifcd.log" 2>&1 &
 	else
-		"$IPIFCD" -d -s "$SOCK" >>"$T/ipifcd.log" 2>&1 &
+		"$IPIFCD" -d -s "$SOCK" -k "$T/secret" >>"$T/ipifcd.log" 2>&1 &
 	fi
 	DPID=$!
 	for _ in $(seq 50); do

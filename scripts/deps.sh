@@ -20,6 +20,7 @@ ndisc6		command -v ndisc6
 python3		command -v python3
 iputils-tracepath	command -v tracepath
 tshark		command -v tshark
+radvd		command -v radvd || test -x /usr/sbin/radvd
 "
 
 ipifc_deps()

@@ -471,6 +471,10 @@ struct ipifc_ext {
 	 * set (apply 1) once every key passed.  NULL or an error. */
 	const char *(*ra6)(void *arg, struct ipifc_ifc *ifc, const char *key,
 		    const char *val, int apply);
+	/* May replace the interface identifier (the low 64 bits) of the
+	 * link-local address a, which holds the EUI-64 one. */
+	void	(*linklocal)(void *arg, const struct ipifc_ifc *ifc,
+		    struct ipifc_ip *a);
 	/* ra6 recvra changed. */
 	void	(*recvra)(void *arg, struct ipifc_ifc *ifc, int on);
 	/* The file ipifc/N/NAME: 0 when written into b, else -ENOENT. */

@@ -112,6 +112,11 @@ ipifc_event_fmt(const struct ipifc_event *ev, char *buf, size_t len)
 	case IPIFC_EV_GROUP_LEAVE:
 		snprintf(buf, len, "group leave %s ifc %d", a, ev->ifc);
 		break;
+	case IPIFC_EV_RA:
+		snprintf(buf, len, "ifc %d ra %s%s%s", ev->ifc, ev->tag,
+		    ipifc_ip_isunspec(&ev->addr) ? "" : " ",
+		    ipifc_ip_isunspec(&ev->addr) ? "" : a);
+		break;
 	case IPIFC_EV_ROUTE_ADD:
 	case IPIFC_EV_ROUTE_DEL:
 		fmt_route(ev, buf, len);

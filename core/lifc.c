@@ -486,9 +486,13 @@ linklocal_of(const struct ipifc_ifc *ifc, struct ipifc_ip *a)
 	a->a[0] = 0xfe;
 	a->a[1] = 0x80;
 	ipifc_eui64(&a->a[8], ifc->mac);
+	/* the layer above may hold another identifier (RFC 7217) */
+	if (ifc->stack->ext != NULL && ifc->stack->ext->linklocal != NULL)
+		ifc->stack->ext->linklocal(ifc->stack->extarg, ifc, a);
 }
 
-/* RFC 4862 5.3: an ether interface forms fe80::/64 + its EUI-64 on up. */
+/* RFC 4862 5.3: an ether interface forms fe80::/64 + its EUI-64 (or
+ * the identifier the layer above gives) on up. */
 void
 ipifc_lifc_linklocal(struct ipifc_ifc *ifc)
 {

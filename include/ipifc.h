@@ -118,6 +118,9 @@ enum ipifc_event_type {
 	IPIFC_EV_GROUP_LEAVE,
 	IPIFC_EV_ROUTE_ADD,
 	IPIFC_EV_ROUTE_DEL,
+	/* host mode learned or forgot something the ra file shows: tag says
+	 * what (dns, domain, pref64, captive, params), addr which */
+	IPIFC_EV_RA,
 };
 
 struct ipifc_event {

@@ -39,6 +39,8 @@ struct pend {
 struct host_ifc {
 	int	on;			/* registered with the engine */
 	int	set;			/* c holds the interface's settings */
+	int	llstable;		/* `iid stable` written: RFC 7217
+					 * link-local address too */
 	struct ipifc_slaac_config c;
 };
 
@@ -73,6 +75,9 @@ hifc(struct host *h, struct ipifc_ifc *ifc)
 		ipifc_slaac_config_default(&hi->c);
 		memcpy(hi->c.secret, h->secret, h->secretlen);
 		hi->c.secretlen = h->secretlen;
+		snprintf(hi->c.net_iface, sizeof(hi->c.net_iface), "%.15s",
+		    ifc->dev);
+		hi->llstable = 0;
 		hi->set = 1;
 	}
 	return hi;
@@ -270,6 +275,24 @@ set_mtu(struct ipifc_ifc *ifc, uint32_t mtu)
 	(void)ipifc_ifc_ctl(ifc, NULL, 2, argv);
 }
 
+/* Something the ra file shows changed: an event says so. */
+static void
+ra_event(struct host *h, const struct ipifc_slaac_act *a, const char *what)
+{
+	struct ipifc_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = IPIFC_EV_RA;
+	ev.ifc = (int)a->ifc;
+	snprintf(ev.tag, sizeof(ev.tag), "%s", what);
+	if (a->type == IPIFC_SLAAC_DNS_SERVER ||
+	    a->type == IPIFC_SLAAC_PREF64) {
+		ev.addr = a->addr;
+		ev.plen = a->plen;
+	}
+	ipifc_announce(h->s, &ev);
+}
+
 static void
 act(struct host *h, const struct ipifc_slaac_act *a)
 {
@@ -296,21 +319,32 @@ act(struct host *h, const struct ipifc_slaac_act *a)
 	case IPIFC_SLAAC_SET_REACHABLE:
 		/* BaseReachableTime: core/nud.c draws each ReachableTime */
 		ifc->reachable = a->value;
+		ra_event(h, a, "params");
 		break;
 	case IPIFC_SLAAC_SET_RETRANS:
 		ifc->retrans = a->value;
+		ra_event(h, a, "params");
 		break;
 	case IPIFC_SLAAC_SET_HOPLIMIT:
 		ifc->hoplimit = (int)a->value;
+		ra_event(h, a, "params");
 		break;
 	case IPIFC_SLAAC_NBR_STALE:
 		ipifc_nbr_learn(ifc, &a->addr, a->mac, IPIFC_NBR_STALE, 1);
 		break;
+	/* the ra file shows the engine's own tables */
 	case IPIFC_SLAAC_DNS_SERVER:
+		ra_event(h, a, "dns");
+		break;
 	case IPIFC_SLAAC_DNS_DOMAIN:
+		ra_event(h, a, "domain");
+		break;
 	case IPIFC_SLAAC_PREF64:
+		ra_event(h, a, "pref64");
+		break;
 	case IPIFC_SLAAC_CAPTIVE:
-		break;		/* the ra file shows the engine's own tables */
+		ra_event(h, a, "captive");
+		break;
 	}
 }
 
@@ -343,7 +377,6 @@ start(struct host *h, struct ipifc_ifc *ifc)
 	struct ipifc_lifc *l;
 	uint64_t now = h->s->now;
 
-	snprintf(hi->c.net_iface, sizeof(hi->c.net_iface), "%.15s", ifc->dev);
 	hi->c.dad_transmits = (uint32_t)ifc->dad;
 	if (ipifc_slaac_ifc_add(h->e, (unsigned)ifc->num, &hi->c) < 0)
 		return;
@@ -385,6 +418,17 @@ gone(struct host *h, int num)
 		if (h->pend[i].ev.ifc != num)
 			h->pend[n++] = h->pend[i];
 	h->npend = n;
+}
+
+/* RFC 7217 5 for fe80::/64, once `iid stable` was written. */
+static void
+hlinklocal(void *arg, const struct ipifc_ifc *ifc, struct ipifc_ip *a)
+{
+	struct host *h = arg;
+	const struct host_ifc *hi = &h->ifc[ifc->num];
+
+	if (hi->set && hi->llstable)
+		ipifc_slaac_iid_stable(a, 64, &hi->c, 0);
 }
 
 static void
@@ -608,14 +652,18 @@ hctl(void *arg, struct ipifc_ifc *ifc, int argc, char **argv)
 
 	if (strcmp(argv[0], "iid") == 0) {
 		hi = hifc(h, ifc);
-		if (argc != 2)
+		if (argc != 2 || (strcmp(argv[1], "eui64") != 0 &&
+		    strcmp(argv[1], "stable") != 0))
 			return "usage: iid eui64|stable";
-		if (strcmp(argv[1], "eui64") == 0)
-			hi->c.iid = IPIFC_SLAAC_IID_EUI64;
-		else if (strcmp(argv[1], "stable") == 0)
-			hi->c.iid = IPIFC_SLAAC_IID_STABLE;
-		else
-			return "usage: iid eui64|stable";
+		/* the link-local address of the old mode goes, the new one
+		 * is formed (with DAD) */
+		if (hi->llstable != (argv[1][0] == 's')) {
+			ipifc_lifc_unlinklocal(ifc);
+			hi->llstable = argv[1][0] == 's';
+			ipifc_lifc_linklocal(ifc);
+		}
+		hi->c.iid = hi->llstable ? IPIFC_SLAAC_IID_STABLE :
+		    IPIFC_SLAAC_IID_EUI64;
 		restart(h, ifc);
 		return NULL;
 	}
@@ -796,6 +844,7 @@ static const struct ipifc_ext ext = {
 	.ctl = hctl,
 	.ra6 = hra6,
 	.recvra = hrecvra,
+	.linklocal = hlinklocal,
 	.read = hread,
 	.timers = htimers,
 	.deadline = hdeadline,

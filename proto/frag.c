@@ -6,11 +6,11 @@
  * the table (past that it evicts its own oldest), so a single sender
  * cannot flush everyone's datagrams.  A fragment that partly overlaps
  * data already held drops the whole datagram (RFC 5722 for IPv6, Linux
- * for IPv4 since CVE-2018-5391); one that only repeats data already held
- * (a duplicate from the network, RFC 8200 4.5) is dropped alone, as Linux
- * does.  A datagram over 65535 bytes is dropped.  A whole datagram handed
- * up keeps its slot until ipifc_reasm_done, so input re-entered from a
- * delivery cannot free it.  Drops count in `reassembly` (IPv4) or `frag6`
+ * for IPv4 since CVE-2018-5391); one that only repeats data already held,
+ * byte for byte (an exact duplicate from the network, RFC 8200 4.5), is
+ * dropped alone.  A datagram over 65535 bytes is dropped.  A whole
+ * datagram handed up keeps its slot until ipifc_reasm_done, so input
+ * re-entered from a delivery cannot free it.  Drops count in `reassembly` (IPv4) or `frag6`
  * (IPv6).
  */
 #include <stdlib.h>
@@ -202,7 +202,13 @@ reasm_add(struct ipifc_ifc *ifc, const struct fragin *f,
 	}
 	switch (held(r, f->off / 8, (end + 7) / 8)) {
 	case 1:
-		count(s, r->v6);	/* a duplicate: only it goes */
+		count(s, r->v6);
+		/* RFC 8200 4.5: only an exact duplicate goes alone; other
+		 * bytes over held ones are an overlap (RFC 5722) */
+		if (memcmp(r->buf + IPIFC_REASM_HDRMAX + f->off, f->data,
+		    f->len) == 0)
+			return 0;
+		reasm_drop(r);
 		return 0;
 	case -1:
 		count(s, r->v6);

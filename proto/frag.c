@@ -188,7 +188,8 @@ reasm_add(struct ipifc_ifc *ifc, const struct fragin *f,
 	    (r = reasm_new(s, f, ifc->num)) == NULL)
 		return 0;
 	if (!f->more) {
-		if (r->total != 0 && r->total != end) {
+		/* two ends, or data past the end: which end is true? */
+		if ((r->total != 0 && r->total != end) || end < r->maxend) {
 			count(s, r->v6);
 			reasm_drop(r);
 			return 0;
@@ -227,6 +228,8 @@ reasm_add(struct ipifc_ifc *ifc, const struct fragin *f,
 		r->gotfirst = 1;
 	}
 	memcpy(r->buf + IPIFC_REASM_HDRMAX + f->off, f->data, f->len);
+	if (end > r->maxend)
+		r->maxend = end;
 	for (n = (int)(f->off / 8); (size_t)n < (end + 7) / 8; n++)
 		r->have[n / 8] |= (uint8_t)(1u << (n % 8));
 	if (!complete(r))

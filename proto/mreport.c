@@ -500,9 +500,15 @@ void
 ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 {
 	struct ipifc_mquery q;
+	int rc;
 
-	if (ipifc_igmp_query_parse(h->payload, h->plen, &q) < 0)
-		return;		/* reports, leaves, or junk */
+	if ((rc = ipifc_igmp_query_parse(h->payload, h->plen, &q)) < 0) {
+		/* other members' reports and leaves are no concern of ours;
+		 * a query that does not parse is counted, as MLD's are */
+		if (rc != -EPROTONOSUPPORT)
+			proto_of(ifc->stack)->drops_icmp++;
+		return;
+	}
 	if (!igmp_query_ok(h, &q)) {
 		proto_of(ifc->stack)->drops_mquery++;
 		return;

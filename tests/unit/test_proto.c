@@ -443,6 +443,45 @@ test_fragment_options(void **state)
 	assert_int_equal(nfrag, 2);
 }
 
+/*
+ * RFC 8200 4.5: the unfragmentable part runs through the routing header,
+ * a destination options header before it included, so every fragment
+ * carries both before its fragment header.
+ */
+static void
+test_fragment6_routing(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip dst;
+	uint8_t p[3000];
+	const uint8_t *f;
+	int i, nfrag = 0;
+
+	w(wire->s[0], "arp", "add 2001:db8::2 02:00:00:00:02:00");
+	memset(p, 0x5a, sizeof(p));
+	/* destination options (PadN), then a routing header of a type
+	 * nobody serves with no segments left, then No Next Header */
+	memcpy(p, (const uint8_t[]){ 43, 0, 1, 4, 0, 0, 0, 0 }, 8);
+	memcpy(p + 8, (const uint8_t[]){ 59, 0, 253, 0, 0, 0, 0, 0 }, 8);
+	dst = ip("2001:db8::2");
+	wire->n = 0;
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 60, 0, p,
+	    sizeof(p)), 0);
+	for (i = 0; i < wire->n; i++) {
+		f = wire->frames[i] + 14;
+		if (wire->from[i] != 0 || wire->frames[i][12] != 0x86 ||
+		    wire->frames[i][13] != 0xdd)
+			continue;
+		assert_true(wire->len[i] <= 14 + 1500);
+		assert_int_equal(f[6], 60);		/* IPv6: dstopts */
+		assert_int_equal(f[40], 43);		/* dstopts: routing */
+		assert_int_equal(f[48], 44);		/* routing: fragment */
+		assert_int_equal(f[56], 59);		/* fragment: none */
+		nfrag++;
+	}
+	assert_int_equal(nfrag, 3);
+}
+
 /* RFC 7527: our own DAD probe, looped back by the link, is not a rival. */
 static void
 test_dad_loopback_nonce(void **state)
@@ -648,6 +687,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reassembly_quota, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fragment_options, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_fragment6_routing, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dad_loopback_nonce, setup,
 		    teardown),

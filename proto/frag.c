@@ -150,6 +150,10 @@ finish(struct ipifc_reasm *r)
 {
 	struct ipifc_ip4 hh;
 
+	/* RFC 8200 4.5: each fragment was checked with its own
+	 * unfragmentable part; the first one's, which leads, may be longer */
+	if (r->v6 && r->hlen - IPIFC_IP6_HLEN + r->total > 65535)
+		return -1;
 	/* close the gap between the header and the data */
 	memmove(r->buf + r->hlen, r->buf + IPIFC_REASM_HDRMAX, r->total);
 	if (r->v6) {

@@ -482,6 +482,63 @@ test_fragment6_routing(void **state)
 	assert_int_equal(nfrag, 3);
 }
 
+/* An IPv6 fragment to stack 1: plen bytes after the header, zero. */
+static size_t
+frame6(uint8_t *f, uint8_t nxt, size_t plen)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct ipifc_ip6 h;
+
+	memset(&h, 0, sizeof(h));
+	h.nxt = nxt;
+	h.hlim = 64;
+	h.src = ip("2001:db8::9");
+	h.dst = ip("2001:db8::2");
+	h.plen = plen;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x86dd), 14);
+	assert_int_equal(ipifc_ip6_build(f + 14, 40, &h), 40);
+	memset(f + 54, 0, plen);
+	return 54 + plen;
+}
+
+/*
+ * RFC 8200 4.5: a datagram whose payload would pass 65535 bytes is not
+ * made, even when only the first fragment's longer unfragmentable part
+ * (216 bytes of destination options) takes it there.
+ */
+static void
+test_reassembly6_maxlen(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip6frag fh;
+	uint8_t *f = malloc(65600);
+	size_t n;
+
+	assert_non_null(f);
+	memset(&fh, 0, sizeof(fh));
+	fh.nxt = 59;
+	fh.ident = 0x4242;
+	/* the last fragment: 65384 bytes at 16, a payload of 65400 alone */
+	fh.off = 16;
+	n = frame6(f, 44, 8 + 65384);
+	assert_int_equal(ipifc_ip6frag_build(f + 54, 8, &fh), 8);
+	inject(wire, f, n);
+	/* the first: destination options, then 16 bytes at 0 */
+	fh.off = 0;
+	fh.more = 1;
+	n = frame6(f, 60, 216 + 8 + 16);
+	f[54] = 44;
+	f[55] = 26;		/* (26 + 1) * 8 = 216 bytes */
+	f[56] = 1;		/* PadN over the rest */
+	f[57] = 212;
+	assert_int_equal(ipifc_ip6frag_build(f + 54 + 216, 8, &fh), 8);
+	inject(wire, f, n);
+	free(f);
+	assert_true(file_has(wire->s[1], "ipstats", "frag6 1"));
+	assert_true(file_has(wire->s[1], "ipstats", "badheader 0"));
+}
+
 /* RFC 7527: our own DAD probe, looped back by the link, is not a rival. */
 static void
 test_dad_loopback_nonce(void **state)
@@ -689,6 +746,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fragment_options, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fragment6_routing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reassembly6_maxlen, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dad_loopback_nonce, setup,
 		    teardown),

@@ -50,7 +50,8 @@ ip6_pack(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 
 /*
  * Source fragmentation (RFC 8200 4.5): the unfragmentable part (the
- * header, and a hop-by-hop or routing header after it) leads every
+ * header, then through the routing header if there is one, else through
+ * the hop-by-hop header: what nodes on the way read) leads every
  * fragment, its last Next Header now naming the fragment header; the
  * data goes in multiples of 8 bytes under one identification drawn at
  * random for the datagram (RFC 7739).  The first fragment holds the
@@ -63,13 +64,22 @@ ip6_fragment(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t n,
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip6frag fh;
 	size_t unfrag = IPIFC_IP6_HLEN, nxtfield = 6, off, chunk, max, dlen;
+	size_t at = IPIFC_IP6_HLEN, field = 6;
 	uint8_t *frag;
 	int k;
 
-	while (unfrag + 2 <= n && (pkt[nxtfield] == IPIFC_PROTO_ROUTING ||
-	    (pkt[nxtfield] == IPIFC_PROTO_HOPOPTS && nxtfield == 6))) {
-		nxtfield = unfrag;
-		unfrag += ((size_t)pkt[unfrag + 1] + 1) * 8;
+	/* destination options before a routing header go with it (RFC 8200
+	 * 4.1 order); those after it, or with none, are fragmentable */
+	while (at + 2 <= n && (pkt[field] == IPIFC_PROTO_ROUTING ||
+	    pkt[field] == IPIFC_PROTO_DSTOPTS ||
+	    (pkt[field] == IPIFC_PROTO_HOPOPTS && field == 6))) {
+		k = pkt[field];
+		field = at;
+		at += ((size_t)pkt[at + 1] + 1) * 8;
+		if (k != IPIFC_PROTO_DSTOPTS) {
+			nxtfield = field;
+			unfrag = at;
+		}
 	}
 	if (unfrag > n || unfrag + IPIFC_IP6_FRAGLEN + 8 > mtu)
 		return -EMSGSIZE;

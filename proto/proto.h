@@ -31,6 +31,7 @@ struct ipifc_reasm {
 	uint64_t deadline;
 	int	ifc;
 	size_t	total;			/* known when the last fragment came */
+	size_t	maxend;			/* the end of the data held */
 	size_t	hlen;			/* the first fragment's header */
 	uint8_t	nxt;			/* IPv6: the fragment header's */
 	size_t	nxtfield;		/* IPv6: where hlen names it */

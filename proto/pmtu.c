@@ -35,7 +35,7 @@ ipifc_pmtu_get(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	return ifmtu;
 }
 
-/* Lower the path MTU to dst (mtu is at least the IPv6 minimum). */
+/* Lower the path MTU to dst (already checked against the minimum). */
 static void
 pmtu_lower(struct ipifc_stack *s, const struct ipifc_ip *dst, size_t mtu,
     size_t ifmtu)
@@ -67,7 +67,7 @@ ipifc_pmtu_toobig(struct ipifc_ifc *ifc, const struct ipifc_icmp *m)
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_route *r;
 	struct ipifc_ip src, dst;
-	size_t ifmtu = (size_t)ifc->mtu, mtu = m->param;
+	size_t ifmtu = (size_t)ifc->mtu;
 
 	/* the quote: the start of a packet we sent, from one of ours */
 	if (m->dlen < IPIFC_IP6_HLEN || (m->data[0] >> 4) != 6)
@@ -77,14 +77,13 @@ ipifc_pmtu_toobig(struct ipifc_ifc *ifc, const struct ipifc_icmp *m)
 	if (ipifc_ip_isv4(&src) || ipifc_ip_isv4(&dst) ||
 	    ipifc_lifc_bylocal(s, &src) == NULL)
 		return -EINVAL;
-	/* RFC 8201 4: lowered as the message says, but never below the IPv6
-	 * minimum (a translator to IPv4 may report less) */
-	if (mtu < IPIFC_IP6_MINMTU)
-		mtu = IPIFC_IP6_MINMTU;
+	/* RFC 8201 4, RFC 8200 5: never below the IPv6 minimum */
+	if (m->param < IPIFC_IP6_MINMTU)
+		return -EINVAL;
 	if ((r = ipifc_rtab_lookup(s->rtab, &dst, &src)) != NULL &&
 	    r->ifc != NULL)
 		ifmtu = (size_t)r->ifc->mtu;
-	pmtu_lower(s, &dst, mtu, ifmtu);
+	pmtu_lower(s, &dst, m->param, ifmtu);
 	return 0;
 }
 

@@ -504,7 +504,7 @@ ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c, int argc,
 		if ((err = ctl_number(ifc, argc, argv, 0, 1000000000000000LL,
 		    &n)) != NULL)
 			return err;
-		ifc->speed = (uint64_t)n;
+		ipifc_shaper_speed(ifc, (uint64_t)n);
 		return NULL;
 	}
 	if (strcmp(v, "delay") == 0) {

@@ -52,11 +52,15 @@ ipifc_lifc_deadline(const struct ipifc_lifc *l)
 	return d;
 }
 
-/* RFC 4862 5.4: unicast IPv6 on a link with a link layer runs DAD. */
+/*
+ * RFC 4862 5.4: unicast IPv6 on a link with a link layer runs DAD; ::1
+ * never reaches the link (RFC 4291 2.5.3), so it has nothing to detect.
+ */
 static int
 wants_dad(const struct ipifc_ifc *ifc, const struct ipifc_ip *a)
 {
 	return !ipifc_ip_isv4(a) && !ipifc_ip_isunspec(a) &&
+	    !ipifc_ip_eq(a, &ipifc_ip_loopback6) &&
 	    ifc->m->hwlen > 0 && ifc->dad > 0;
 }
 

@@ -201,6 +201,25 @@ ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 	    proxied_peer(ifc, l);
 }
 
+/* The first address (in file order) that proxies peer on ifc: one line each. */
+static const struct ipifc_lifc *
+first_proxied(struct ipifc_stack *s, struct ipifc_ifc *ifc,
+    const struct ipifc_ip *peer)
+{
+	const struct ipifc_lifc *l;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL || s->ifc[i] == ifc)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+			if (proxied_peer(ifc, l) &&
+			    ipifc_ip_eq(&l->remote, peer))
+				return l;
+	}
+	return NULL;
+}
+
 static void
 nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
     struct ipifc_buf *b)
@@ -236,7 +255,8 @@ nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 		if ((other = s->ifc[i]) == NULL || other == ifc)
 			continue;
 		TAILQ_FOREACH(l, &other->lifcs, link) {
-			if (!proxied_peer(ifc, l))
+			if (!proxied_peer(ifc, l) ||
+			    first_proxied(s, ifc, &l->remote) != l)
 				continue;
 			ipifc_buf_printf(b, "%s %s static %d p\n",
 			    ipifc_ip_fmt(&l->remote, ip, sizeof(ip)), mac,

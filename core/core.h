@@ -386,13 +386,20 @@ const char *ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    const struct ipifc_ip *g, const struct ipifc_ip *ifcaddr);
 const char *ipifc_multi_leave(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    const struct ipifc_ip *g, const struct ipifc_ip *ifcaddr);
-/* Drop every membership that names this address (it is going away). */
+/* The address a membership hangs on goes: it moves, or hangs on the interface. */
 void	ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l);
+/* A new address takes the memberships of its family that hang on none. */
+void	ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l);
+/* Drop every membership on the interface (it is going away). */
+void	ipifc_multi_ifc_gone(struct ipifc_stack *s, struct ipifc_ifc *ifc);
 void	ipifc_multi_client_gone(struct ipifc_stack *s, struct ipifc_client *c);
 
+/* A listener's membership: the interface's and the client's, no address's. */
 struct ipifc_member {
 	struct ipifc_client *client;
-	struct ipifc_lifc *lifc;
+	struct ipifc_ifc *ifc;
+	struct ipifc_lifc *lifc;	/* its self entry's link, NULL: none */
+	struct ipifc_ip ifcaddr;	/* that address (leavemulti names it) */
 	struct ipifc_ip group;
 	int	refs;
 };

@@ -397,6 +397,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	set_mtu(ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
 	add_self(l);
+	ipifc_multi_lifc_new(s, l);
 	ipifc_prefix_add_own(l);
 	n = ipifc_lifc_implied(l, imp, IPIFC_MAXIMPLIED);
 	for (i = 0; i < n; i++)

@@ -1,7 +1,10 @@
 /*
  * The self table (plan9's ipforme): every address the stack answers to,
  * with its type and a reference-counted link to each local address that
- * caused it.  An entry goes when its last link goes.
+ * caused it.  What an interface holds by itself (a listener's group, a
+ * proxied neighbor's solicited-node group) hangs on one link with no
+ * address, which the count column does not count.  An entry goes when
+ * its last link goes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -59,6 +62,21 @@ ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 	return 0;
 }
 
+static void
+self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
+{
+	struct ipifc_self **pp;
+
+	for (pp = &s->selfhash[hash(&p->a)]; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	free(p);
+}
+
+/* Link a to l (NULL: to the interface alone) with type, or one more reference. */
 int
 ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
     unsigned type, struct ipifc_lifc *l)
@@ -85,7 +103,7 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	}
 	if ((k = calloc(1, sizeof(*k))) == NULL) {
 		if (p->links == NULL)
-			ipifc_self_remove(s, a, NULL);
+			self_unhash(s, p);
 		return -ENOMEM;
 	}
 	k->self = p;
@@ -94,24 +112,12 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	k->ref = 1;
 	k->selfnext = p->links;
 	p->links = k;
-	k->lifcnext = l->self;
-	l->self = k;
-	p->nlinks++;
-	return 0;
-}
-
-static void
-self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
-{
-	struct ipifc_self **pp;
-
-	for (pp = &s->selfhash[hash(&p->a)]; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
+	if (l != NULL) {
+		k->lifcnext = l->self;
+		l->self = k;
+		p->nlinks++;
 	}
-	free(p);
+	return 0;
 }
 
 static void
@@ -126,13 +132,15 @@ unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
 			break;
 		}
 	}
-	for (kp = &k->lifc->self; *kp != NULL; kp = &(*kp)->lifcnext) {
+	for (kp = k->lifc != NULL ? &k->lifc->self : NULL; kp != NULL &&
+	    *kp != NULL; kp = &(*kp)->lifcnext) {
 		if (*kp == k) {
 			*kp = k->lifcnext;
 			break;
 		}
 	}
-	p->nlinks--;
+	if (k->lifc != NULL)
+		p->nlinks--;
 	free(k);
 	if (p->links == NULL) {
 		self_unhash(s, p);
@@ -143,7 +151,7 @@ unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
 		p->type |= k->type;
 }
 
-/* Drop one reference from l to a (l NULL: an entry with no links). */
+/* Drop one reference from l (NULL: the link of no address) to a. */
 void
 ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
     struct ipifc_lifc *l)
@@ -153,11 +161,6 @@ ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 
 	if ((p = ipifc_self_find(s, a)) == NULL)
 		return;
-	if (l == NULL) {
-		if (p->links == NULL)
-			self_unhash(s, p);
-		return;
-	}
 	for (k = p->links; k != NULL; k = k->selfnext) {
 		if (k->lifc == l) {
 			if (--k->ref == 0)

@@ -134,6 +134,7 @@ struct ipifc_nbr {
 	uint8_t	mac[6];
 	enum ipifc_nbr_state state;
 	int	published;
+	int	proxyjoined;		/* published IPv6: its group is joined */
 	int	router;			/* ND: the IsRouter flag */
 	int	probes;			/* solicitations sent in this state */
 	uint64_t deadline;		/* ms, UINT64_MAX: none */
@@ -245,6 +246,8 @@ struct ipifc_lifc {
 	int	acd;			/* IPv4: RFC 5227 probes/announcements left */
 	uint64_t acd_deadline;		/* ms, the next one */
 	struct ipifc_selflink *self;	/* self entries this address links */
+	uint64_t proxyjoin;		/* ptp proxy: interfaces (by number)
+					   that joined the peer's group */
 	uint64_t seq;			/* order of addition (ties in handover) */
 };
 
@@ -412,6 +415,15 @@ void	ipifc_nbr_flush_prefix(struct ipifc_ifc *ifc,
 void	ipifc_nbr_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
 /* Do we answer ARP/ND for ip on ifc as a proxy (a ptp peer with proxy)? */
 int	ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip);
+/*
+ * Proxy ND (plan9's proxy registration): the interface that answers for a
+ * proxied IPv6 address joins its solicited-node group while it does.
+ * sync follows the point-to-point proxies after an address change; drop
+ * leaves what l joined; unpublish what a published entry joined.
+ */
+void	ipifc_nbr_proxy_sync(struct ipifc_stack *s);
+void	ipifc_nbr_proxy_drop(struct ipifc_lifc *l);
+void	ipifc_nbr_unpublish(struct ipifc_ifc *ifc, struct ipifc_nbr *n);
 const uint8_t *ipifc_nbr_answer_mac(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *ip);
 const struct ipifc_nbr *ipifc_nbr_find(struct ipifc_ifc *ifc,

@@ -213,6 +213,7 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 
 	n = ipifc_lifc_implied(l, r, IPIFC_MAXIMPLIED);
 	ipifc_multi_lifc_gone(s, l);
+	ipifc_nbr_proxy_drop(l);
 	if (!l->ptp && !same_prefix_left(l))
 		ipifc_nbr_flush_prefix(ifc, &l->net, l->plen);
 	TAILQ_REMOVE(&ifc->lifcs, l, link);
@@ -224,6 +225,7 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	ipifc_route_del_owner(s, l);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_DEL);
 	free(l);
+	ipifc_nbr_proxy_sync(s);	/* a peer may no longer be on a link */
 }
 
 static void
@@ -364,6 +366,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		if (old->plen == r->plen && old->ptp == ptp &&
 		    (!ptp || ipifc_ip_eq(&old->remote, &r->remote))) {
 			update(old, r);
+			ipifc_nbr_proxy_sync(s);
 			return NULL;
 		}
 	} else if (ifc->nlifc >= IPIFC_MAXLIFC)
@@ -407,6 +410,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		start_dad(l);
 	else if (ifc->m->areg != NULL && ipifc_ifc_up(ifc))
 		ifc->m->areg(ifc, l);
+	ipifc_nbr_proxy_sync(s);	/* a proxied peer, or its link */
 	return NULL;
 }
 

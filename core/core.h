@@ -326,6 +326,20 @@ struct ipifc_selflink {
 	int	ref;
 };
 
+/*
+ * The self type of a tentative or duplicate address: not ours (RFC 4862
+ * 5.4, 5.4.5), so no unicast answer and no route, but what arrives for it
+ * is dropped, not forwarded.  The files do not show it.
+ */
+#define IPIFC_SELF_TENTATIVE	(1u << 15)
+#define IPIFC_SELF_SHOWN	(IPIFC_RT_UNI | IPIFC_RT_BCAST | IPIFC_RT_MULTI)
+
+/* Is a the address of a tentative or duplicate address? */
+int	ipifc_self_tentative(const struct ipifc_stack *s,
+	    const struct ipifc_ip *a);
+/* Give l's link to a the type (the address became usable or not). */
+void	ipifc_self_retype(struct ipifc_stack *s, const struct ipifc_ip *a,
+	    struct ipifc_lifc *l, unsigned type);
 int	ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	    unsigned type, struct ipifc_lifc *l);
 void	ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,

@@ -72,6 +72,21 @@ lifc_wants_dad(const struct ipifc_lifc *l)
 }
 
 /*
+ * A tentative or duplicate address is not ours (RFC 4862 5.4, 5.4.5): no
+ * unicast self entry, so no host route, and what goes to it goes to the
+ * link, where its owner is; it is ours once DAD finds it unique.
+ */
+static void
+set_mine(struct ipifc_lifc *l, int mine)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+
+	ipifc_self_retype(s, &l->local, l, mine ? IPIFC_RT_UNI :
+	    IPIFC_SELF_TENTATIVE);
+	ipifc_prefix_reconcile(s, &l->local, 128);
+}
+
+/*
  * One step of DAD (RFC 4862 5.4): another solicitation while fewer than
  * DupAddrDetectTransmits went out, RetransTimer apart; then, undefended,
  * the address is ours.
@@ -91,6 +106,7 @@ dad_step(struct ipifc_lifc *l)
 	}
 	l->state = expiry(l, l->preflt) <= s->now ? IPIFC_ADDR_DEPRECATED :
 	    IPIFC_ADDR_PREFERRED;
+	set_mine(l, 1);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
 	if (l->state == IPIFC_ADDR_DEPRECATED)
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
@@ -100,7 +116,11 @@ dad_step(struct ipifc_lifc *l)
 static void
 start_dad(struct ipifc_lifc *l)
 {
+	int was = ipifc_lifc_usable(l);
+
 	l->state = IPIFC_ADDR_TENTATIVE;
+	if (was)
+		set_mine(l, 0);
 	l->dad_sent = 0;
 	l->dad_deadline = UINT64_MAX;	/* waits for up */
 	if (ipifc_ifc_up(l->ifc))
@@ -143,7 +163,8 @@ add_self(struct ipifc_lifc *l)
 	struct ipifc_ip g[2], a;
 	int i, n;
 
-	ipifc_self_add(s, &l->local, IPIFC_RT_UNI, l);
+	ipifc_self_add(s, &l->local, ipifc_lifc_usable(l) ? IPIFC_RT_UNI :
+	    IPIFC_SELF_TENTATIVE, l);
 	/* broadcasts only where the link has them (BSD IFF_BROADCAST) */
 	if (ipifc_lifc_isv4(l) && !l->ptp && !ipifc_ip_isunspec(&l->local) &&
 	    (l->ifc->flags & IPIFC_F_BROADCAST)) {

@@ -319,8 +319,10 @@ nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 
 	ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		/* a duplicate address is another node's (RFC 4862 5.4.5) */
 		if (ipifc_ip_ismulti(&l->local) ||
-		    ipifc_ip_isunspec(&l->local))
+		    ipifc_ip_isunspec(&l->local) ||
+		    l->state == IPIFC_ADDR_DUPLICATE)
 			continue;
 		ipifc_buf_printf(b, "%s %s static %d l\n",
 		    ipifc_ip_fmt(&l->local, ip, sizeof(ip)), mac, ifc->num);

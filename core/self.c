@@ -76,6 +76,40 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 	free(p);
 }
 
+int
+ipifc_self_tentative(const struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	const struct ipifc_self *p;
+
+	return (p = ipifc_self_find(s, a)) != NULL &&
+	    (p->type & IPIFC_SELF_TENTATIVE);
+}
+
+static void
+self_retype_all(struct ipifc_self *p)
+{
+	const struct ipifc_selflink *k;
+
+	p->type = 0;
+	for (k = p->links; k != NULL; k = k->selfnext)
+		p->type |= k->type;
+}
+
+void
+ipifc_self_retype(struct ipifc_stack *s, const struct ipifc_ip *a,
+    struct ipifc_lifc *l, unsigned type)
+{
+	struct ipifc_self *p;
+	struct ipifc_selflink *k;
+
+	if ((p = ipifc_self_find(s, a)) == NULL)
+		return;
+	for (k = p->links; k != NULL; k = k->selfnext)
+		if (k->lifc == l)
+			k->type = type;
+	self_retype_all(p);
+}
+
 /* Link a to l (NULL: to the interface alone) with type, or one more reference. */
 int
 ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
@@ -146,9 +180,7 @@ unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
 		self_unhash(s, p);
 		return;
 	}
-	p->type = 0;
-	for (k = p->links; k != NULL; k = k->selfnext)
-		p->type |= k->type;
+	self_retype_all(p);
 }
 
 /* Drop one reference from l (NULL: the link of no address) to a. */

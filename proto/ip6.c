@@ -281,7 +281,6 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip6 h;
-	struct ipifc_lifc *l;
 	struct ipifc_ip6frag frag;
 	struct extverdict v;
 	uint8_t nxt;
@@ -303,16 +302,15 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 		return;
 	}
 	type = ipifc_ipforme(s, &h.dst);
+	if (type == 0 && ipifc_self_tentative(s, &h.dst)) {
+		/* RFC 4862 5.4: a tentative address receives nothing */
+		proto_of(s)->drops_tentative++;
+		return;
+	}
 	if (type == 0) {
 		/* RFC 4443 2.4 (e): link-layer groups are not routed */
 		if (s->iprouting && rx != IPIFC_RX_GROUP)
 			ip6_forward(ifc, &h, pkt, len);
-		return;
-	}
-	if ((type & IPIFC_RT_UNI) && (l = ipifc_lifc_bylocal(s, &h.dst)) !=
-	    NULL && !ipifc_lifc_usable(l)) {
-		/* RFC 4862 5.4: a tentative address receives nothing */
-		proto_of(s)->drops_tentative++;
 		return;
 	}
 	rc = ipifc_ip6_skipext(h.nxt, h.payload, h.plen, &nxt, &off, &frag);

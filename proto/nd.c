@@ -160,7 +160,8 @@ na_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	int override = (m->flags & IPIFC_ND_NA_OVERRIDE) != 0;
 	int hasll = (m->has & IPIFC_ND_HAS_TLLA) != 0, same;
 
-	if (l != NULL) {
+	/* a duplicate address is its owner's: its NA resolves it (5.4.5) */
+	if (l != NULL && l->state != IPIFC_ADDR_DUPLICATE) {
 		/* RFC 4862 5.4.4: someone has our tentative address */
 		if (l->state == IPIFC_ADDR_TENTATIVE)
 			ipifc_lifc_dad_failed(l);

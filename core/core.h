@@ -277,6 +277,8 @@ void	ipifc_lifc_timers(struct ipifc_stack *s);
 uint64_t ipifc_lifc_deadline(const struct ipifc_lifc *l);
 /* Restart DAD on every IPv6 address of ifc (up after down). */
 void	ipifc_lifc_redad(struct ipifc_ifc *ifc);
+/* iprouting on or off: the router's groups and anycast addresses. */
+void	ipifc_lifc_iprouting(struct ipifc_stack *s, int on);
 /* Form or remove the link-local address (RFC 4862 5.3). */
 void	ipifc_lifc_linklocal(struct ipifc_ifc *ifc);
 void	ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc);
@@ -312,7 +314,7 @@ void	ipifc_prefix_add_own(struct ipifc_lifc *l);
 struct ipifc_self {
 	struct ipifc_self *next;	/* hash chain */
 	struct ipifc_ip a;
-	unsigned type;			/* IPIFC_RT_UNI, _BCAST, _MULTI */
+	unsigned type;			/* IPIFC_RT_UNI, _BCAST, _MULTI, _ANY */
 	struct ipifc_selflink *links;	/* one per linked address */
 	int	nlinks;
 };
@@ -332,7 +334,12 @@ struct ipifc_selflink {
  * is dropped, not forwarded.  The files do not show it.
  */
 #define IPIFC_SELF_TENTATIVE	(1u << 15)
-#define IPIFC_SELF_SHOWN	(IPIFC_RT_UNI | IPIFC_RT_BCAST | IPIFC_RT_MULTI)
+#define IPIFC_SELF_SHOWN	(IPIFC_RT_UNI | IPIFC_RT_BCAST | IPIFC_RT_MULTI | \
+				    IPIFC_RT_ANY)
+
+/* Does an address of ifc link a with type (our anycast on that link)? */
+int	ipifc_self_onifc(const struct ipifc_stack *s, const struct ipifc_ip *a,
+	    const struct ipifc_ifc *ifc, unsigned type);
 
 /* Is a the address of a tentative or duplicate address? */
 int	ipifc_self_tentative(const struct ipifc_stack *s,

@@ -137,7 +137,56 @@ ipifc_lifc_dad_failed(struct ipifc_lifc *l)
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_DUPLICATE);
 }
 
-/* The groups an address joins: all-systems, all-nodes, solicited-node. */
+/* RFC 4291 2.8: a router recognises ff01::2, ff02::2 and ff05::2. */
+static const struct ipifc_ip allrouters_node = {
+	{ 0xff, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 } };
+static const struct ipifc_ip allrouters_site = {
+	{ 0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 } };
+
+/* An IPv6 address of the link, as a router sees it (iprouting). */
+static int
+routes_v6(const struct ipifc_lifc *l)
+{
+	return l->ifc->stack->iprouting && !ipifc_lifc_isv4(l) && !l->ptp &&
+	    !ipifc_ip_isunspec(&l->local) &&
+	    !ipifc_ip_eq(&l->local, &ipifc_ip_loopback6);
+}
+
+/*
+ * RFC 4291 2.6.1: a router's prefix gives the subnet-router anycast
+ * address, the prefix with a zero interface identifier; none for /127
+ * (RFC 6164 6) or /128.
+ */
+static int
+subnet_anycast(const struct ipifc_lifc *l, struct ipifc_ip *a)
+{
+	if (!routes_v6(l) || l->plen >= 127)
+		return 0;
+	*a = l->net;
+	return 1;
+}
+
+/* The all-routers groups, and the anycast address's solicited-node group. */
+static int
+router_groups(const struct ipifc_lifc *l, struct ipifc_ip *g)
+{
+	struct ipifc_ip a;
+
+	if (!routes_v6(l))
+		return 0;
+	g[0] = allrouters_node;
+	g[1] = ipifc_ip_allrouters;
+	g[2] = allrouters_site;
+	if (!subnet_anycast(l, &a))
+		return 3;
+	ipifc_ip_solicited(&g[3], &a);	/* RFC 4861 7.2.1 */
+	return 4;
+}
+
+/*
+ * The groups an address joins: all-systems, all-nodes, solicited-node,
+ * and while routing the all-routers groups.
+ */
 static int
 lifc_groups(const struct ipifc_lifc *l, struct ipifc_ip *g)
 {
@@ -153,18 +202,67 @@ lifc_groups(const struct ipifc_lifc *l, struct ipifc_ip *g)
 	}
 	g[0] = ipifc_ip_allnodes;
 	ipifc_ip_solicited(&g[1], &l->local);	/* RFC 4861 7.2.1 */
-	return 2;
+	return 2 + router_groups(l, &g[2]);
+}
+
+/* Join (add) or leave what routing gives l: groups, anycast address. */
+static void
+router_self(struct ipifc_lifc *l, int add)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+	struct ipifc_ip g[4], a;
+	int i, n;
+
+	n = router_groups(l, g);
+	for (i = 0; i < n; i++) {
+		if (add) {
+			ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l);
+			ipifc_group_ref(l->ifc, &g[i]);
+		} else {
+			ipifc_self_remove(s, &g[i], l);
+			ipifc_group_unref(l->ifc, &g[i]);
+		}
+	}
+	if (subnet_anycast(l, &a)) {
+		if (add)
+			ipifc_self_add(s, &a, IPIFC_RT_ANY, l);
+		else
+			ipifc_self_remove(s, &a, l);
+		ipifc_prefix_reconcile(s, &a, 128);
+	}
+}
+
+void
+ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
+{
+	struct ipifc_lifc *l;
+	int i;
+
+	if (!on == !s->iprouting)
+		return;
+	for (i = 0; !on && i < IPIFC_MAXIFC; i++)
+		if (s->ifc[i] != NULL)
+			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+				router_self(l, 0);
+	s->iprouting = on;
+	for (i = 0; on && i < IPIFC_MAXIFC; i++)
+		if (s->ifc[i] != NULL)
+			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+				router_self(l, 1);
 }
 
 static void
 add_self(struct ipifc_lifc *l)
 {
 	struct ipifc_stack *s = l->ifc->stack;
-	struct ipifc_ip g[2], a;
+	struct ipifc_ip g[6], a;
 	int i, n;
 
 	ipifc_self_add(s, &l->local, ipifc_lifc_usable(l) ? IPIFC_RT_UNI :
 	    IPIFC_SELF_TENTATIVE, l);
+	/* a router answers its prefix's anycast address, never DAD'd (5.4) */
+	if (subnet_anycast(l, &a))
+		ipifc_self_add(s, &a, IPIFC_RT_ANY, l);
 	/* broadcasts only where the link has them (BSD IFF_BROADCAST) */
 	if (ipifc_lifc_isv4(l) && !l->ptp && !ipifc_ip_isunspec(&l->local) &&
 	    (l->ifc->flags & IPIFC_F_BROADCAST)) {
@@ -186,7 +284,7 @@ add_self(struct ipifc_lifc *l)
 static void
 remove_self(struct ipifc_lifc *l)
 {
-	struct ipifc_ip g[2];
+	struct ipifc_ip g[6];
 	int i, n;
 
 	ipifc_self_remove_all(l->ifc->stack, l);

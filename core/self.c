@@ -54,8 +54,7 @@ ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 	const struct ipifc_self *p;
 
 	if ((p = ipifc_self_find(s, a)) != NULL)
-		return p->type & (IPIFC_RT_UNI | IPIFC_RT_BCAST |
-		    IPIFC_RT_MULTI);
+		return p->type & IPIFC_SELF_SHOWN;
 	/* plan9: while the unspecified address is ours, accept anything */
 	if (acceptall(s))
 		return IPIFC_RT_UNI;
@@ -74,6 +73,21 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 		}
 	}
 	free(p);
+}
+
+int
+ipifc_self_onifc(const struct ipifc_stack *s, const struct ipifc_ip *a,
+    const struct ipifc_ifc *ifc, unsigned type)
+{
+	const struct ipifc_self *p;
+	const struct ipifc_selflink *k;
+
+	if ((p = ipifc_self_find(s, a)) == NULL)
+		return 0;
+	for (k = p->links; k != NULL; k = k->selfnext)
+		if (k->lifc != NULL && k->lifc->ifc == ifc && (k->type & type))
+			return 1;
+	return 0;
 }
 
 int

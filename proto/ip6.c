@@ -107,7 +107,7 @@ ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	if ((n = ip6_pack(ifc, &from, dst, nxt, hlim, payload, len, pkt,
 	    IPIFC_MAXPKT)) < 0)
 		return n;
-	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
+	if (r != NULL && (r->type & (IPIFC_RT_UNI | IPIFC_RT_ANY))) {
 		/* to ourselves: straight back in */
 		ipifc_ip6_input(ifc, pkt, (size_t)n, IPIFC_RX_LOCAL);
 		return 0;

@@ -160,6 +160,7 @@ struct ipifc_ifc {
 	int	delay;			/* ms */
 	int	reflect, reassemble;
 	int	dad;			/* DupAddrDetectTransmits */
+	int	dadfresh;		/* no DAD probe sent since bind or up */
 	int	nolinklocal;
 	struct ipifc_ra6 ra6;
 	struct ipifc_lifcq lifcs;

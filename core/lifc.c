@@ -99,6 +99,7 @@ dad_step(struct ipifc_lifc *l)
 
 	if (l->dad_sent < ifc->dad) {
 		l->dad_sent++;
+		ifc->dadfresh = 0;
 		l->dad_deadline = s->now + ifc->retrans;
 		if (s->hooks != NULL && s->hooks->dadprobe != NULL)
 			s->hooks->dadprobe(l);
@@ -112,19 +113,32 @@ dad_step(struct ipifc_lifc *l)
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
 }
 
-/* Tentative again; the first probe goes now if the interface is up. */
+/*
+ * Tentative again; the first probe goes now if the interface is up, or,
+ * when it would be the first since the interface was (re)initialized, a
+ * random 0..MAX_RTR_SOLICITATION_DELAY later (RFC 4862 5.4.2), so that
+ * nodes that start together do not probe together.
+ */
 static void
 start_dad(struct ipifc_lifc *l)
 {
+	struct ipifc_ifc *ifc = l->ifc;
 	int was = ipifc_lifc_usable(l);
+	uint32_t delay = 0;
 
 	l->state = IPIFC_ADDR_TENTATIVE;
 	if (was)
 		set_mine(l, 0);
 	l->dad_sent = 0;
 	l->dad_deadline = UINT64_MAX;	/* waits for up */
-	if (ipifc_ifc_up(l->ifc))
+	if (!ipifc_ifc_up(ifc))
+		return;
+	if (ifc->dadfresh)
+		delay = ipifc_random(ifc->stack) % (IPIFC_DAD_MAXDELAY + 1);
+	if (delay == 0)
 		dad_step(l);
+	else
+		l->dad_deadline = ifc->stack->now + delay;
 }
 
 void
@@ -595,6 +609,8 @@ ipifc_lifc_redad(struct ipifc_ifc *ifc)
 {
 	struct ipifc_lifc *l;
 
+	if (ipifc_ifc_up(ifc))
+		ifc->dadfresh = 1;	/* (re)initialized: RFC 4862 5.4.2 */
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
 		if (!lifc_wants_dad(l))
 			continue;

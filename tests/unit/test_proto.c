@@ -454,12 +454,14 @@ test_dad_loopback_nonce(void **state)
 	w(wire->s[1], "ipifc/0/ctl", "dad 1");
 	wire->n = 0;
 	w(wire->s[1], "ipifc/0/ctl", "add 2001:db8::77/64");
+	/* the interface's first probe waits up to 1 s (RFC 4862 5.4.2) */
+	run_until(wire->s[1], ipifc_now(wire->s[1]) + 1000);
 	copy = *wire;
 	assert_true(copy.n > 0);
 	/* everything it sent comes back to it, the NS from :: included */
 	for (i = 0; i < copy.n; i++)
 		ipifc_input(wire->s[1], 0, copy.frames[i], copy.len[i]);
-	ipifc_advance(wire->s[1], 3000);
+	ipifc_advance(wire->s[1], ipifc_now(wire->s[1]) + 3000);
 	assert_true(file_has(wire->s[1], "ipifc/0/status",
 	    "2001:db8::77 /64 2001:db8:: infinite infinite preferred o"));
 }

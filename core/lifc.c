@@ -87,6 +87,49 @@ set_mine(struct ipifc_lifc *l, int mine)
 }
 
 /*
+ * The one writer of an address's state (issue 9; ipifc_nbr_transition is
+ * the neighbors'): it sets the state and the DAD deadline, makes the
+ * self table take the address for ours or not as it becomes usable or
+ * not, and announces the change by its event (ready, deprecated,
+ * duplicate).  Tentative: the first probe is due now or, when it would
+ * be the first since the interface was (re)initialized, a random
+ * 0..MAX_RTR_SOLICITATION_DELAY later (RFC 4862 5.4.2), so that nodes
+ * that start together do not probe together; on a down interface DAD
+ * waits for up.  An address being made (no interface yet) only takes
+ * its first state: its `addr new' says the rest.
+ */
+static void
+lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+	enum ipifc_lifc_state old = l->state;
+	int was = ipifc_lifc_usable(l);
+	uint32_t delay = 0;
+
+	l->state = st;
+	l->dad_deadline = UINT64_MAX;
+	if (ifc == NULL)
+		return;
+	if (st == IPIFC_ADDR_TENTATIVE) {
+		l->dad_sent = 0;
+		if (ipifc_ifc_up(ifc)) {
+			if (ifc->dadfresh)
+				delay = ipifc_random(ifc->stack) %
+				    (IPIFC_DAD_MAXDELAY + 1);
+			l->dad_deadline = ifc->stack->now + delay;
+		}
+	}
+	if (was != ipifc_lifc_usable(l))
+		set_mine(l, !was);
+	if (old == IPIFC_ADDR_TENTATIVE && ipifc_lifc_usable(l))
+		ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
+	if (st == IPIFC_ADDR_DEPRECATED && old != st)
+		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
+	if (st == IPIFC_ADDR_DUPLICATE && old != st)
+		ipifc_announce_addr(l, IPIFC_EV_ADDR_DUPLICATE);
+}
+
+/*
  * One step of DAD (RFC 4862 5.4): another solicitation while fewer than
  * DupAddrDetectTransmits went out, RetransTimer apart; then, undefended,
  * the address is ours.
@@ -105,50 +148,24 @@ dad_step(struct ipifc_lifc *l)
 			s->hooks->dadprobe(l);
 		return;
 	}
-	l->state = expiry(l, l->preflt) <= s->now ? IPIFC_ADDR_DEPRECATED :
-	    IPIFC_ADDR_PREFERRED;
-	set_mine(l, 1);
-	ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
-	if (l->state == IPIFC_ADDR_DEPRECATED)
-		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
+	lifc_transition(l, expiry(l, l->preflt) <= s->now ?
+	    IPIFC_ADDR_DEPRECATED : IPIFC_ADDR_PREFERRED);
 }
 
-/*
- * Tentative again; the first probe goes now if the interface is up, or,
- * when it would be the first since the interface was (re)initialized, a
- * random 0..MAX_RTR_SOLICITATION_DELAY later (RFC 4862 5.4.2), so that
- * nodes that start together do not probe together.
- */
+/* Tentative again; a first probe due now goes at once. */
 static void
 start_dad(struct ipifc_lifc *l)
 {
-	struct ipifc_ifc *ifc = l->ifc;
-	int was = ipifc_lifc_usable(l);
-	uint32_t delay = 0;
-
-	l->state = IPIFC_ADDR_TENTATIVE;
-	if (was)
-		set_mine(l, 0);
-	l->dad_sent = 0;
-	l->dad_deadline = UINT64_MAX;	/* waits for up */
-	if (!ipifc_ifc_up(ifc))
-		return;
-	if (ifc->dadfresh)
-		delay = ipifc_random(ifc->stack) % (IPIFC_DAD_MAXDELAY + 1);
-	if (delay == 0)
+	lifc_transition(l, IPIFC_ADDR_TENTATIVE);
+	if (l->dad_deadline <= l->ifc->stack->now)
 		dad_step(l);
-	else
-		l->dad_deadline = ifc->stack->now + delay;
 }
 
 void
 ipifc_lifc_dad_failed(struct ipifc_lifc *l)
 {
-	if (l->state != IPIFC_ADDR_TENTATIVE)
-		return;
-	l->state = IPIFC_ADDR_DUPLICATE;
-	l->dad_deadline = UINT64_MAX;
-	ipifc_announce_addr(l, IPIFC_EV_ADDR_DUPLICATE);
+	if (l->state == IPIFC_ADDR_TENTATIVE)
+		lifc_transition(l, IPIFC_ADDR_DUPLICATE);
 }
 
 /* RFC 4291 2.8: a router recognises ff01::2, ff02::2 and ff05::2. */
@@ -392,13 +409,11 @@ update(struct ipifc_lifc *l, const struct ipifc_addreq *r)
 	l->preflt = r->preflt;
 	l->origin = l->ifc->stack->now;
 	if (l->state == IPIFC_ADDR_DEPRECATED && l->preflt != 0)
-		l->state = IPIFC_ADDR_PREFERRED;
+		lifc_transition(l, IPIFC_ADDR_PREFERRED);
 	set_mtu(l->ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
-	if (l->state == IPIFC_ADDR_PREFERRED && l->preflt == 0) {
-		l->state = IPIFC_ADDR_DEPRECATED;
-		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
-	}
+	if (l->state == IPIFC_ADDR_PREFERRED && l->preflt == 0)
+		lifc_transition(l, IPIFC_ADDR_DEPRECATED);
 	if (routes)
 		reroute(l, old, nold);
 }
@@ -509,6 +524,12 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		return ipifc_errf(s, "out of memory");
 	if (old != NULL)
 		ipifc_lifc_del(old);	/* another mask or remote: replace */
+	/* its first state, before it is on the interface (DAD starts below) */
+	if (wants_dad(ifc, &r->local) && !ptp && !r->notentative)
+		lifc_transition(l, IPIFC_ADDR_TENTATIVE);
+	else
+		lifc_transition(l, r->preflt == 0 ? IPIFC_ADDR_DEPRECATED :
+		    IPIFC_ADDR_PREFERRED);
 	l->ifc = ifc;
 	l->local = r->local;
 	l->plen = r->plen;
@@ -522,12 +543,6 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->preflt = r->preflt;
 	l->origin = s->now;
 	l->seq = ++s->lifcseq;
-	if (wants_dad(ifc, &r->local) && !ptp && !r->notentative) {
-		l->state = IPIFC_ADDR_TENTATIVE;	/* DAD starts below */
-		l->dad_deadline = UINT64_MAX;
-	} else
-		l->state = r->preflt == 0 ? IPIFC_ADDR_DEPRECATED :
-		    IPIFC_ADDR_PREFERRED;
 	TAILQ_INSERT_TAIL(&ifc->lifcs, l, link);
 	ifc->nlifc++;
 	set_mtu(ifc, r->mtu);
@@ -594,11 +609,8 @@ ipifc_lifc_timers(struct ipifc_stack *s)
 			    s->now >= l->dad_deadline)
 				dad_step(l);
 			if (l->state == IPIFC_ADDR_PREFERRED &&
-			    s->now >= expiry(l, l->preflt)) {
-				l->state = IPIFC_ADDR_DEPRECATED;
-				ipifc_announce_addr(l,
-				    IPIFC_EV_ADDR_DEPRECATED);
-			}
+			    s->now >= expiry(l, l->preflt))
+				lifc_transition(l, IPIFC_ADDR_DEPRECATED);
 		}
 	}
 }

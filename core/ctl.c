@@ -423,6 +423,18 @@ ctl_bool(struct ipifc_ifc *ifc, int argc, char **argv, int *v)
 }
 
 static const char *
+ctl_iprouting(struct ipifc_ifc *ifc, int argc, char **argv)
+{
+	const char *err;
+	int on = 0;
+
+	if ((err = ctl_bool(ifc, argc, argv, &on)) != NULL)
+		return err;
+	ipifc_lifc_iprouting(ifc->stack, on);
+	return NULL;
+}
+
+static const char *
 ctl_noarp(struct ipifc_ifc *ifc, int argc, char **argv)
 {
 	const char *err;
@@ -504,7 +516,7 @@ ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c, int argc,
 		if ((err = ctl_number(ifc, argc, argv, 0, 1000000000000000LL,
 		    &n)) != NULL)
 			return err;
-		ifc->speed = (uint64_t)n;
+		ipifc_shaper_speed(ifc, (uint64_t)n);
 		return NULL;
 	}
 	if (strcmp(v, "delay") == 0) {
@@ -528,7 +540,7 @@ ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c, int argc,
 	if (strcmp(v, "reassemble") == 0)
 		return ctl_bool(ifc, argc, argv, &ifc->reassemble);
 	if (strcmp(v, "iprouting") == 0)
-		return ctl_bool(ifc, argc, argv, &s->iprouting);
+		return ctl_iprouting(ifc, argc, argv);
 	if (strcmp(v, "noarp") == 0)
 		return ctl_noarp(ifc, argc, argv);
 	if (strcmp(v, "linklocal") == 0)

@@ -142,6 +142,7 @@ ipifc_ifc_unbind(struct ipifc_ifc *ifc)
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_lifc *l;
 
+	ipifc_multi_ifc_gone(s, ifc);
 	while ((l = TAILQ_FIRST(&ifc->lifcs)) != NULL)
 		ipifc_lifc_del(l);
 	ipifc_route_del_ifc(s, ifc);

@@ -195,6 +195,8 @@ fmt_local(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 		n = 0;
 		for (k = l->self; k != NULL && n < 2 * IPIFC_MAXGROUPS;
 		    k = k->lifcnext) {
+			if ((k->type & IPIFC_SELF_SHOWN) == 0)
+				continue;	/* tentative: not ours */
 			for (i = n; i > 0 && ipifc_ip_cmp(&v[i - 1],
 			    &k->self->a) > 0; i--)
 				v[i] = v[i - 1];
@@ -245,7 +247,7 @@ fmt_selftab(struct ipifc_stack *s, struct ipifc_buf *b)
 
 	for (i = 0; i < IPIFC_SELFHASH; i++)
 		for (p = s->selfhash[i]; p != NULL; p = p->next)
-			n++;
+			n += (p->type & IPIFC_SELF_SHOWN) != 0;
 	if (n == 0)
 		return;
 	if ((v = calloc(n, sizeof(*v))) == NULL) {
@@ -255,7 +257,8 @@ fmt_selftab(struct ipifc_stack *s, struct ipifc_buf *b)
 	n = 0;
 	for (i = 0; i < IPIFC_SELFHASH; i++)
 		for (p = s->selfhash[i]; p != NULL; p = p->next)
-			v[n++] = p;
+			if (p->type & IPIFC_SELF_SHOWN)
+				v[n++] = p;
 	qsort(v, n, sizeof(*v), selfcmp);
 	for (i = 0; i < n; i++)
 		ipifc_buf_printf(b, "%s %d %s\n", ipifc_ip_fmt(&v[i]->a, a,

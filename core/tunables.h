@@ -26,6 +26,9 @@
 #define IPIFC_DEFDAD		1	/* RFC 4862 5.1 DupAddrDetectTransmits */
 #define IPIFC_MAXDAD		10
 #define IPIFC_RETRANS_TIMER	1000	/* ms, RFC 4861 10 RETRANS_TIMER */
+/* ms, RFC 4862 5.4.2: the first probe after (re)initialization waits up
+   to MAX_RTR_SOLICITATION_DELAY (RFC 4861 10) */
+#define IPIFC_DAD_MAXDELAY	1000
 
 /* RFC 4861 6.2.1 router advertisement defaults */
 #define IPIFC_MAXRTRADVINTERVAL	600000	/* ms */

@@ -167,7 +167,7 @@ ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	if ((n = ip6_pack(ifc, &from, dst, nxt, hlim, payload, len, pkt,
 	    IPIFC_MAXPKT)) < 0)
 		return n;
-	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
+	if (r != NULL && (r->type & (IPIFC_RT_UNI | IPIFC_RT_ANY))) {
 		/* to ourselves: straight back in */
 		ipifc_ip6_input(ifc, pkt, (size_t)n, IPIFC_RX_LOCAL);
 		return 0;
@@ -442,7 +442,6 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip6 h;
-	struct ipifc_lifc *l;
 	unsigned type;
 
 	if (ipifc_ip6_parse(pkt, len, &h) < 0) {
@@ -459,16 +458,15 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 		return;
 	}
 	type = ipifc_ipforme(s, &h.dst);
+	if (type == 0 && ipifc_self_tentative(s, &h.dst)) {
+		/* RFC 4862 5.4: a tentative address receives nothing */
+		proto_of(s)->drops_tentative++;
+		return;
+	}
 	if (type == 0) {
 		/* RFC 4443 2.4 (e): link-layer groups are not routed */
 		if (s->iprouting && rx != IPIFC_RX_GROUP)
 			ip6_forward(ifc, &h, pkt, len);
-		return;
-	}
-	if ((type & IPIFC_RT_UNI) && (l = ipifc_lifc_bylocal(s, &h.dst)) !=
-	    NULL && !ipifc_lifc_usable(l)) {
-		/* RFC 4862 5.4: a tentative address receives nothing */
-		proto_of(s)->drops_tentative++;
 		return;
 	}
 	ip6_local(ifc, pkt, len, type, 0);

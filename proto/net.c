@@ -59,15 +59,17 @@ proto_timers(struct ipifc_stack *s)
 	ipifc_reasm_timers(s);
 	ipifc_mreport_timers(s);
 	ipifc_arp_timers(s);
+	ipifc_nd_timers(s);
 }
 
 static uint64_t
 proto_deadline(const struct ipifc_stack *s)
 {
 	uint64_t a = ipifc_reasm_deadline(s), b = ipifc_mreport_deadline(s);
-	uint64_t c = ipifc_arp_deadline(s);
+	uint64_t c = ipifc_arp_deadline(s), d = ipifc_nd_deadline(s);
 
 	a = a < b ? a : b;
+	c = c < d ? c : d;
 	return a < c ? a : c;
 }
 

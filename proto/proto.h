@@ -56,6 +56,16 @@ struct ipifc_pmtu {
 #define IPIFC_MPENDING	16	/* state changes awaiting their repeat */
 #define IPIFC_ICMPBUCKETS	64	/* per-destination ICMP error buckets */
 #define IPIFC_SCRATCH	16	/* packet buffers in use at once (nesting) */
+#define IPIFC_NDLATER	16	/* anycast NAs waiting; when full one goes now */
+#define IPIFC_MAX_ANYCAST_DELAY	1000	/* ms, RFC 4861 10 MAX_ANYCAST_DELAY_TIME */
+
+/* A solicited NA for an anycast target, sent after a random delay. */
+struct ipifc_ndlater {
+	int	ifc;
+	uint32_t gen;			/* the interface's, when queued */
+	struct ipifc_ip target, dst;
+	uint64_t due;			/* ms */
+};
 
 struct ipifc_bucket {
 	uint64_t tokens;
@@ -104,6 +114,8 @@ struct ipifc_proto {
 	uint64_t igmp_due[IPIFC_MAXIFC];
 	struct ipifc_mpending mpend[IPIFC_MAXIFC];
 	struct ipifc_mqueries mqueried[IPIFC_MAXIFC];
+	struct ipifc_ndlater ndlater[IPIFC_NDLATER];	/* by due time */
+	int	nndlater;
 	/* ms: an older querier was heard; speak its version until then */
 	uint64_t mld1_until[IPIFC_MAXIFC];
 	uint64_t igmp1_until[IPIFC_MAXIFC], igmp2_until[IPIFC_MAXIFC];
@@ -209,6 +221,8 @@ uint64_t ipifc_mreport_deadline(const struct ipifc_stack *s);
 void	ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	    const uint8_t *icmp, size_t len);
 void	ipifc_nd_dadprobe(struct ipifc_lifc *l);
+void	ipifc_nd_timers(struct ipifc_stack *s);
+uint64_t ipifc_nd_deadline(const struct ipifc_stack *s);
 
 static inline struct ipifc_proto *
 proto_of(struct ipifc_stack *s)

@@ -826,14 +826,65 @@ test_dad_loopback_nonce(void **state)
 	w(wire->s[1], "ipifc/0/ctl", "dad 1");
 	wire->n = 0;
 	w(wire->s[1], "ipifc/0/ctl", "add 2001:db8::77/64");
+	/* the interface's first probe waits up to 1 s (RFC 4862 5.4.2) */
+	run_until(wire->s[1], ipifc_now(wire->s[1]) + 1000);
 	copy = *wire;
 	assert_true(copy.n > 0);
 	/* everything it sent comes back to it, the NS from :: included */
 	for (i = 0; i < copy.n; i++)
 		ipifc_input(wire->s[1], 0, copy.frames[i], copy.len[i]);
-	ipifc_advance(wire->s[1], 3000);
+	ipifc_advance(wire->s[1], ipifc_now(wire->s[1]) + 3000);
 	assert_true(file_has(wire->s[1], "ipifc/0/status",
 	    "2001:db8::77 /64 2001:db8:: infinite infinite preferred o"));
+}
+
+/* The NA from side 1 with target t, or -1. */
+static int
+na_from1(const struct wire *wire, const struct ipifc_ip *t)
+{
+	const uint8_t *f;
+	int i;
+
+	for (i = 0; i < wire->n; i++) {
+		f = wire->frames[i];
+		if (wire->from[i] == 1 && wire->len[i] >= 14 + 40 + 24 &&
+		    f[12] == 0x86 && f[13] == 0xdd && f[14 + 6] == 58 &&
+		    f[54] == 136 && memcmp(f + 62, t->a, 16) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * RFC 4861 7.2.7: a router answers an NS for its subnet-router anycast
+ * address (RFC 4291 2.6.1) with Override clear, within
+ * MAX_ANYCAST_DELAY_TIME; the echo reply comes from a unicast address.
+ */
+static void
+test_anycast_na(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip any = ip("2001:db8::");
+	uint64_t t0 = ipifc_now(wire->s[1]);
+	int i;
+
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	carry(wire);
+	wire->n = 0;
+	assert_int_equal(ipifc_ping(wire->s[0], &any, 1, 1, 8), 0);
+	carry(wire);
+	run_until(wire->s[1], t0 + 1000);
+	i = na_from1(wire, &any);
+	assert_true(i >= 0);
+	/* solicited, router, not override */
+	assert_int_equal(wire->frames[i][58] & 0xe0, 0xc0);
+	ends[0].got_type = -1;
+	carry(wire);
+	assert_int_equal(ends[0].got_proto, 58);
+	assert_int_equal(ends[0].got_type, 129);	/* echo reply */
+	/* iprouting 0 takes it away */
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 0");
+	assert_int_equal(ipifc_ipforme(wire->s[1], &any), 0);
 }
 
 /* With promisc on, frames for another host are heard but not taken. */
@@ -1034,6 +1085,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reassembly6_maxlen, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dad_loopback_nonce, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_anycast_na, setup,
 		    teardown),
 	};
 

@@ -264,10 +264,12 @@ ipifc_rtadv_timers(struct ipifc_stack *s)
 
 	for (i = 0; i < IPIFC_MAXIFC; i++) {
 		r = &p->rtadv[i];
-		if (!r->active || r->next > s->now ||
-		    (ifc = s->ifc[i]) == NULL)
+		if (!r->active || (ifc = s->ifc[i]) == NULL)
 			continue;
+		/* a link-local address replaced (lladdr) takes over at once */
 		rtadv_hear(ifc, r);
+		if (r->next > s->now)
+			continue;
 		if (rtadv_send(ifc, r, 0) < 0) {
 			r->next = s->now + RTADV_LLWAIT;
 			continue;

@@ -65,6 +65,11 @@ struct ipifc_hooks {
 	/* A packet waiting for resolution could not be delivered. */
 	void	(*unreachable)(struct ipifc_ifc *ifc, const uint8_t *pkt,
 		    size_t len);
+	/*
+	 * Router mode (sendra) may have changed: on is 1 while the interface
+	 * should advertise; called before the interface goes down or away.
+	 */
+	void	(*rtadv)(struct ipifc_ifc *ifc, int on);
 	void	(*timers)(struct ipifc_stack *s);
 	uint64_t (*deadline)(const struct ipifc_stack *s);
 	void	(*free)(struct ipifc_stack *s);
@@ -97,6 +102,10 @@ struct ipifc_ra6 {
 	uint32_t reachtime, rxmitra;	/* ms */
 	int	ttl;
 	uint32_t routerlt;		/* s */
+	/* RFC 8106 5.1: RDNSS servers sent in router mode, and lifetime */
+	struct ipifc_ip rdnss[IPIFC_RA6_MAXRDNSS];
+	int	nrdnss;
+	uint32_t dnslt;			/* s */
 };
 
 struct ipifc_counters {
@@ -188,6 +197,8 @@ struct ipifc_ifc {
 };
 
 int	ipifc_ifc_up(const struct ipifc_ifc *ifc);
+/* Tell the router side whether ifc advertises now (sendra and up). */
+void	ipifc_ifc_rtadv(struct ipifc_ifc *ifc, int on);
 struct ipifc_ifc *ipifc_ifc_bynum(struct ipifc_stack *s, int num);
 void	ipifc_ifc_dropsendq(struct ipifc_ifc *ifc);
 /*

@@ -239,6 +239,39 @@ ctl_add6(struct ipifc_ifc *ifc, int argc, char **argv)
 	return ipifc_lifc_add(ifc, &r);
 }
 
+/* rdnss none|ADDR[,ADDR...]: RFC 8106 5.1 servers, unicast IPv6. */
+static const char *
+parse_rdnss(struct ipifc_stack *s, const char *v, struct ipifc_ra6 *ra)
+{
+	char word[IPIFC_IPSTRLEN];
+	const char *p = v, *e;
+	size_t n;
+
+	ra->nrdnss = 0;
+	if (strcmp(v, "none") == 0)
+		return NULL;
+	for (;;) {
+		e = strchr(p, ',');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (ra->nrdnss == IPIFC_RA6_MAXRDNSS)
+			return ipifc_errf(s, "bad rdnss %s: at most %d servers",
+			    v, IPIFC_RA6_MAXRDNSS);
+		if (n == 0 || n >= sizeof(word))
+			return ipifc_errf(s, "bad rdnss %s", v);
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (ipifc_ip_parse(word, &ra->rdnss[ra->nrdnss]) < 0 ||
+		    ipifc_ip_isv4(&ra->rdnss[ra->nrdnss]) ||
+		    ipifc_ip_ismulti(&ra->rdnss[ra->nrdnss]) ||
+		    ipifc_ip_isunspec(&ra->rdnss[ra->nrdnss]))
+			return ipifc_errf(s, "bad rdnss address %s", word);
+		ra->nrdnss++;
+		if (e == NULL)
+			return NULL;
+		p = e + 1;
+	}
+}
+
 /* ra6 KEY VALUE ...: RFC 4861 6.2.1 ranges, checked on a copy. */
 static const char *
 ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
@@ -266,6 +299,7 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 		K(routerlt, 0, 9000, 0),
 #undef K
 	};
+	const char *err;
 	size_t k;
 	long long v;
 	int i;
@@ -273,6 +307,16 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 	if (argc < 3 || argc % 2 == 0)
 		return "usage: ra6 KEY VALUE [KEY VALUE ...]";
 	for (i = 1; i < argc; i += 2) {
+		if (strcmp(argv[i], "rdnss") == 0) {
+			if ((err = parse_rdnss(s, argv[i + 1], &ra)) != NULL)
+				return err;
+			continue;
+		}
+		if (strcmp(argv[i], "dnslt") == 0) {
+			if (parse_lifetime(argv[i + 1], &ra.dnslt) < 0)
+				return ipifc_errf(s, "bad dnslt %s", argv[i + 1]);
+			continue;
+		}
 		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			if (strcmp(argv[i], keys[k].key) == 0)
 				break;
@@ -297,7 +341,11 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 	    ra.linkmtu > (uint32_t)ifc->maxtu))
 		return ipifc_errf(s, "bad linkmtu %u: want 0 or 1280 to %d",
 		    ra.linkmtu, ifc->maxtu);
+	if (ra.sendra && ifc->m->hwlen == 0)
+		return ipifc_errf(s, "sendra needs a medium with a link-layer "
+		    "address");
 	ifc->ra6 = ra;
+	ipifc_ifc_rtadv(ifc, ra.sendra && ipifc_ifc_up(ifc));
 	return NULL;
 }
 

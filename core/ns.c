@@ -122,12 +122,23 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	const struct ipifc_ra6 *ra = &ifc->ra6;
 	char f[96], mac[IPIFC_MACSTRLEN], a[IPIFC_IPSTRLEN], r[IPIFC_IPSTRLEN];
 	char m[8], pl[16], vl[16], fl[8];
+	char dns[IPIFC_RA6_MAXRDNSS * IPIFC_IPSTRLEN];
 	int n;
 
 	if (ifc->m->hwlen == 6)
 		ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
 	else
 		strcpy(mac, "-");
+	dns[0] = '\0';
+	for (n = 0; n < ra->nrdnss; n++) {
+		if (n > 0)
+			strcat(dns, ",");
+		ipifc_ip_fmt(&ra->rdnss[n], a, sizeof(a));
+		strcat(dns, a);
+	}
+	if (n == 0)
+		strcpy(dns, "none");
+	fmt_lifetime(vl, sizeof(vl), ra->dnslt);
 	ipifc_buf_printf(b, "device %s medium %s mtu %d mintu %d maxtu %d "
 	    "lladdr %s flags %s pktin %llu pktout %llu errin %llu "
 	    "errout %llu shaperdrops %llu sendqdrops %llu nbrqdrops %llu "
@@ -135,7 +146,8 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    "burst %llu dad %d reflect %d "
 	    "reassemble %d iprouting %d promisc %d allmulti %d gen %u "
 	    "sendra %d recvra %d mflag %d oflag %d maxraint %u minraint %u "
-	    "linkmtu %u reachtime %u rxmitra %u ttl %d routerlt %u\n",
+	    "linkmtu %u reachtime %u rxmitra %u ttl %d routerlt %u "
+	    "rdnss %s dnslt %s\n",
 	    ifc->dev, ifc->m->name, ifc->mtu, ifc->mintu, ifc->maxtu, mac,
 	    ipifc_flags_fmt(ifc->flags, f, sizeof(f)),
 	    (unsigned long long)ifc->cnt.pktin,
@@ -151,7 +163,7 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    ifc->reassemble, ifc->stack->iprouting, ifc->promisc,
 	    ifc->allmulti, ifc->gen, ra->sendra, ra->recvra, ra->mflag,
 	    ra->oflag, ra->maxraint, ra->minraint, ra->linkmtu, ra->reachtime,
-	    ra->rxmitra, ra->ttl, ra->routerlt);
+	    ra->rxmitra, ra->ttl, ra->routerlt, dns, vl);
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
 		n = 0;
 		if (l->ptp)

@@ -34,6 +34,10 @@
 #define IPIFC_MAXRTRADVINTERVAL	600000	/* ms */
 #define IPIFC_MINRTRADVINTERVAL	198000	/* ms: 0.33 * max */
 #define IPIFC_DEFHOPLIMIT	64	/* RFC 8200 / IANA default */
+#define IPIFC_RA6_MAXRDNSS	3	/* `ra6 rdnss` servers (RFC 8106 5.1
+					 * sizes the option; radvd allows 3) */
+#define IPIFC_RA6_DNSLT		1800	/* s, RFC 8106 5.1: 3 * the default
+					 * MaxRtrAdvInterval */
 
 /* RFC 4861 10 protocol constants (ARP uses the same machine) */
 #define IPIFC_MAX_MULTICAST_SOLICIT	3

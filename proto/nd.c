@@ -281,7 +281,10 @@ ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	case IPIFC_ND_NA:
 		na_input(ifc, h, &m);
 		break;
+	case IPIFC_ND_RS:
+		ipifc_rtadv_rs(ifc, h, &m);
+		break;
 	default:
-		break;		/* RS, RA, redirect: not yet */
+		break;		/* RA, redirect: not yet */
 	}
 }

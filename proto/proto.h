@@ -100,6 +100,19 @@ struct ipifc_mqueries {
 	int	n;
 };
 
+/* Router mode on one interface (proto/rtadv.c). */
+struct ipifc_rtadv {
+	int	active;			/* advertising: joined all-routers */
+	int	ninit;			/* initial RAs sent, RFC 4861 6.2.4 */
+	uint64_t sent;			/* RAs sent while active */
+	uint64_t next;			/* ms, the next multicast RA */
+	uint64_t last;			/* ms, the last one (if sent) */
+	struct ipifc_ip src;		/* the link-local address it came from */
+	/* the address that links all-routers in the self table, by seq */
+	struct ipifc_ip hear;
+	uint64_t hearseq;		/* 0: none */
+};
+
 /* Per-stack protocol state (s->proto). */
 struct ipifc_proto {
 	uint16_t ip4id;			/* RFC 6864: the next IPv4 ID */
@@ -124,6 +137,8 @@ struct ipifc_proto {
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;
 	uint64_t drops_hdr, drops_martian, drops_scratch;
 	uint64_t drops_mquery;		/* RFC 3810 5.1.14, RFC 3376 9.1 */
+	struct ipifc_rtadv rtadv[IPIFC_MAXIFC];
+	uint64_t drops_rtadv;		/* RAs not built, all-routers not joined */
 };
 
 /*
@@ -223,6 +238,14 @@ void	ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 void	ipifc_nd_dadprobe(struct ipifc_lifc *l);
 void	ipifc_nd_timers(struct ipifc_stack *s);
 uint64_t ipifc_nd_deadline(const struct ipifc_stack *s);
+
+/* Router advertisements sent (proto/rtadv.c). */
+struct ipifc_nd;
+void	ipifc_rtadv_set(struct ipifc_ifc *ifc, int on);
+void	ipifc_rtadv_rs(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+	    const struct ipifc_nd *m);
+void	ipifc_rtadv_timers(struct ipifc_stack *s);
+uint64_t ipifc_rtadv_deadline(const struct ipifc_stack *s);
 
 static inline struct ipifc_proto *
 proto_of(struct ipifc_stack *s)

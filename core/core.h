@@ -65,6 +65,11 @@ struct ipifc_hooks {
 	/* A packet waiting for resolution could not be delivered. */
 	void	(*unreachable)(struct ipifc_ifc *ifc, const uint8_t *pkt,
 		    size_t len);
+	/*
+	 * Router mode (sendra) may have changed: on is 1 while the interface
+	 * should advertise; called before the interface goes down or away.
+	 */
+	void	(*rtadv)(struct ipifc_ifc *ifc, int on);
 	void	(*timers)(struct ipifc_stack *s);
 	uint64_t (*deadline)(const struct ipifc_stack *s);
 	void	(*free)(struct ipifc_stack *s);
@@ -97,6 +102,10 @@ struct ipifc_ra6 {
 	uint32_t reachtime, rxmitra;	/* ms */
 	int	ttl;
 	uint32_t routerlt;		/* s */
+	/* RFC 8106 5.1: RDNSS servers sent in router mode, and lifetime */
+	struct ipifc_ip rdnss[IPIFC_RA6_MAXRDNSS];
+	int	nrdnss;
+	uint32_t dnslt;			/* s */
 };
 
 struct ipifc_counters {
@@ -136,6 +145,7 @@ struct ipifc_nbr {
 	uint8_t	mac[6];
 	enum ipifc_nbr_state state;
 	int	published;
+	int	proxyjoined;		/* published IPv6: its group is joined */
 	int	router;			/* ND: the IsRouter flag */
 	int	probes;			/* solicitations sent in this state */
 	uint64_t deadline;		/* ms, UINT64_MAX: none */
@@ -161,6 +171,7 @@ struct ipifc_ifc {
 	int	delay;			/* ms */
 	int	reflect, reassemble;
 	int	dad;			/* DupAddrDetectTransmits */
+	int	dadfresh;		/* no DAD probe sent since bind or up */
 	int	nolinklocal;
 	struct ipifc_ra6 ra6;
 	struct ipifc_lifcq lifcs;
@@ -186,6 +197,8 @@ struct ipifc_ifc {
 };
 
 int	ipifc_ifc_up(const struct ipifc_ifc *ifc);
+/* Tell the router side whether ifc advertises now (sendra and up). */
+void	ipifc_ifc_rtadv(struct ipifc_ifc *ifc, int on);
 struct ipifc_ifc *ipifc_ifc_bynum(struct ipifc_stack *s, int num);
 void	ipifc_ifc_dropsendq(struct ipifc_ifc *ifc);
 /*
@@ -194,6 +207,8 @@ void	ipifc_ifc_dropsendq(struct ipifc_ifc *ifc);
  */
 void	ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame,
 	    size_t len);
+/* Set the shaper's speed (bits/s, 0: none); the load restarts at 0. */
+void	ipifc_shaper_speed(struct ipifc_ifc *ifc, uint64_t speed);
 /* Burst in bytes: max(delay*speed/8000, MTU). */
 uint64_t ipifc_ifc_burst(const struct ipifc_ifc *ifc);
 const char *ipifc_ifc_bind(struct ipifc_stack *s, const char *medium,
@@ -246,6 +261,8 @@ struct ipifc_lifc {
 	int	acd;			/* IPv4: RFC 5227 probes/announcements left */
 	uint64_t acd_deadline;		/* ms, the next one */
 	struct ipifc_selflink *self;	/* self entries this address links */
+	uint64_t proxyjoin;		/* ptp proxy: interfaces (by number)
+					   that joined the peer's group */
 	uint64_t seq;			/* order of addition (ties in handover) */
 };
 
@@ -277,6 +294,8 @@ void	ipifc_lifc_timers(struct ipifc_stack *s);
 uint64_t ipifc_lifc_deadline(const struct ipifc_lifc *l);
 /* Restart DAD on every IPv6 address of ifc (up after down). */
 void	ipifc_lifc_redad(struct ipifc_ifc *ifc);
+/* iprouting on or off: the router's groups and anycast addresses. */
+void	ipifc_lifc_iprouting(struct ipifc_stack *s, int on);
 /* Form or remove the link-local address (RFC 4862 5.3). */
 void	ipifc_lifc_linklocal(struct ipifc_ifc *ifc);
 void	ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc);
@@ -312,7 +331,7 @@ void	ipifc_prefix_add_own(struct ipifc_lifc *l);
 struct ipifc_self {
 	struct ipifc_self *next;	/* hash chain */
 	struct ipifc_ip a;
-	unsigned type;			/* IPIFC_RT_UNI, _BCAST, _MULTI */
+	unsigned type;			/* IPIFC_RT_UNI, _BCAST, _MULTI, _ANY */
 	struct ipifc_selflink *links;	/* one per linked address */
 	int	nlinks;
 };
@@ -326,6 +345,25 @@ struct ipifc_selflink {
 	int	ref;
 };
 
+/*
+ * The self type of a tentative or duplicate address: not ours (RFC 4862
+ * 5.4, 5.4.5), so no unicast answer and no route, but what arrives for it
+ * is dropped, not forwarded.  The files do not show it.
+ */
+#define IPIFC_SELF_TENTATIVE	(1u << 15)
+#define IPIFC_SELF_SHOWN	(IPIFC_RT_UNI | IPIFC_RT_BCAST | IPIFC_RT_MULTI | \
+				    IPIFC_RT_ANY)
+
+/* Does an address of ifc link a with type (our anycast on that link)? */
+int	ipifc_self_onifc(const struct ipifc_stack *s, const struct ipifc_ip *a,
+	    const struct ipifc_ifc *ifc, unsigned type);
+
+/* Is a the address of a tentative or duplicate address? */
+int	ipifc_self_tentative(const struct ipifc_stack *s,
+	    const struct ipifc_ip *a);
+/* Give l's link to a the type (the address became usable or not). */
+void	ipifc_self_retype(struct ipifc_stack *s, const struct ipifc_ip *a,
+	    struct ipifc_lifc *l, unsigned type);
 int	ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	    unsigned type, struct ipifc_lifc *l);
 void	ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
@@ -389,13 +427,20 @@ const char *ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    const struct ipifc_ip *g, const struct ipifc_ip *ifcaddr);
 const char *ipifc_multi_leave(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    const struct ipifc_ip *g, const struct ipifc_ip *ifcaddr);
-/* Drop every membership that names this address (it is going away). */
+/* The address a membership hangs on goes: it moves, or hangs on the interface. */
 void	ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l);
+/* A new address takes the memberships of its family that hang on none. */
+void	ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l);
+/* Drop every membership on the interface (it is going away). */
+void	ipifc_multi_ifc_gone(struct ipifc_stack *s, struct ipifc_ifc *ifc);
 void	ipifc_multi_client_gone(struct ipifc_stack *s, struct ipifc_client *c);
 
+/* A listener's membership: the interface's and the client's, no address's. */
 struct ipifc_member {
 	struct ipifc_client *client;
-	struct ipifc_lifc *lifc;
+	struct ipifc_ifc *ifc;
+	struct ipifc_lifc *lifc;	/* its self entry's link, NULL: none */
+	struct ipifc_ip ifcaddr;	/* that address (leavemulti names it) */
 	struct ipifc_ip group;
 	int	refs;
 };
@@ -408,6 +453,15 @@ void	ipifc_nbr_flush_prefix(struct ipifc_ifc *ifc,
 void	ipifc_nbr_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
 /* Do we answer ARP/ND for ip on ifc as a proxy (a ptp peer with proxy)? */
 int	ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip);
+/*
+ * Proxy ND (plan9's proxy registration): the interface that answers for a
+ * proxied IPv6 address joins its solicited-node group while it does.
+ * sync follows the point-to-point proxies after an address change; drop
+ * leaves what l joined; unpublish what a published entry joined.
+ */
+void	ipifc_nbr_proxy_sync(struct ipifc_stack *s);
+void	ipifc_nbr_proxy_drop(struct ipifc_lifc *l);
+void	ipifc_nbr_unpublish(struct ipifc_ifc *ifc, struct ipifc_nbr *n);
 const uint8_t *ipifc_nbr_answer_mac(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *ip);
 const struct ipifc_nbr *ipifc_nbr_find(struct ipifc_ifc *ifc,

@@ -239,6 +239,39 @@ ctl_add6(struct ipifc_ifc *ifc, int argc, char **argv)
 	return ipifc_lifc_add(ifc, &r);
 }
 
+/* rdnss none|ADDR[,ADDR...]: RFC 8106 5.1 servers, unicast IPv6. */
+static const char *
+parse_rdnss(struct ipifc_stack *s, const char *v, struct ipifc_ra6 *ra)
+{
+	char word[IPIFC_IPSTRLEN];
+	const char *p = v, *e;
+	size_t n;
+
+	ra->nrdnss = 0;
+	if (strcmp(v, "none") == 0)
+		return NULL;
+	for (;;) {
+		e = strchr(p, ',');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (ra->nrdnss == IPIFC_RA6_MAXRDNSS)
+			return ipifc_errf(s, "bad rdnss %s: at most %d servers",
+			    v, IPIFC_RA6_MAXRDNSS);
+		if (n == 0 || n >= sizeof(word))
+			return ipifc_errf(s, "bad rdnss %s", v);
+		memcpy(word, p, n);
+		word[n] = '\0';
+		if (ipifc_ip_parse(word, &ra->rdnss[ra->nrdnss]) < 0 ||
+		    ipifc_ip_isv4(&ra->rdnss[ra->nrdnss]) ||
+		    ipifc_ip_ismulti(&ra->rdnss[ra->nrdnss]) ||
+		    ipifc_ip_isunspec(&ra->rdnss[ra->nrdnss]))
+			return ipifc_errf(s, "bad rdnss address %s", word);
+		ra->nrdnss++;
+		if (e == NULL)
+			return NULL;
+		p = e + 1;
+	}
+}
+
 /* ra6 KEY VALUE ...: RFC 4861 6.2.1 ranges, checked on a copy. */
 static const char *
 ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
@@ -266,14 +299,24 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 		K(routerlt, 0, 9000, 0),
 #undef K
 	};
+	const char *err;
 	size_t k;
 	long long v;
-	const char *err;
 	int i, old;
 
 	if (argc < 3 || argc % 2 == 0)
 		return "usage: ra6 KEY VALUE [KEY VALUE ...]";
 	for (i = 1; i < argc; i += 2) {
+		if (strcmp(argv[i], "rdnss") == 0) {
+			if ((err = parse_rdnss(s, argv[i + 1], &ra)) != NULL)
+				return err;
+			continue;
+		}
+		if (strcmp(argv[i], "dnslt") == 0) {
+			if (parse_lifetime(argv[i + 1], &ra.dnslt) < 0)
+				return ipifc_errf(s, "bad dnslt %s", argv[i + 1]);
+			continue;
+		}
 		for (k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
 			if (strcmp(argv[i], keys[k].key) == 0)
 				break;
@@ -306,10 +349,14 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 	    ra.linkmtu > (uint32_t)ifc->maxtu))
 		return ipifc_errf(s, "bad linkmtu %u: want 0 or 1280 to %d",
 		    ra.linkmtu, ifc->maxtu);
+	if (ra.sendra && ifc->m->hwlen == 0)
+		return ipifc_errf(s, "sendra needs a medium with a link-layer "
+		    "address");
 	if (ra.recvra && (s->ext == NULL || s->ext->recvra == NULL))
 		return "ra6 recvra: host mode is not attached";
 	old = ifc->ra6.recvra;
 	ifc->ra6 = ra;
+	ipifc_ifc_rtadv(ifc, ra.sendra && ipifc_ifc_up(ifc));
 	for (i = 1; i < argc && s->ext != NULL && s->ext->ra6 != NULL; i += 2)
 		(void)s->ext->ra6(s->extarg, ifc, argv[i], argv[i + 1], 1);
 	if (old != ra.recvra)
@@ -439,6 +486,18 @@ ctl_bool(struct ipifc_ifc *ifc, int argc, char **argv, int *v)
 }
 
 static const char *
+ctl_iprouting(struct ipifc_ifc *ifc, int argc, char **argv)
+{
+	const char *err;
+	int on = 0;
+
+	if ((err = ctl_bool(ifc, argc, argv, &on)) != NULL)
+		return err;
+	ipifc_lifc_iprouting(ifc->stack, on);
+	return NULL;
+}
+
+static const char *
 ctl_noarp(struct ipifc_ifc *ifc, int argc, char **argv)
 {
 	const char *err;
@@ -520,7 +579,7 @@ ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c, int argc,
 		if ((err = ctl_number(ifc, argc, argv, 0, 1000000000000000LL,
 		    &n)) != NULL)
 			return err;
-		ifc->speed = (uint64_t)n;
+		ipifc_shaper_speed(ifc, (uint64_t)n);
 		return NULL;
 	}
 	if (strcmp(v, "delay") == 0) {
@@ -544,7 +603,7 @@ ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c, int argc,
 	if (strcmp(v, "reassemble") == 0)
 		return ctl_bool(ifc, argc, argv, &ifc->reassemble);
 	if (strcmp(v, "iprouting") == 0)
-		return ctl_bool(ifc, argc, argv, &s->iprouting);
+		return ctl_iprouting(ifc, argc, argv);
 	if (strcmp(v, "noarp") == 0)
 		return ctl_noarp(ifc, argc, argv);
 	if (strcmp(v, "linklocal") == 0)

@@ -16,6 +16,15 @@ ipifc_ifc_up(const struct ipifc_ifc *ifc)
 	return ifc == NULL || (ifc->flags & IPIFC_F_UP) != 0;
 }
 
+void
+ipifc_ifc_rtadv(struct ipifc_ifc *ifc, int on)
+{
+	const struct ipifc_hooks *h = ifc->stack->hooks;
+
+	if (h != NULL && h->rtadv != NULL)
+		h->rtadv(ifc, on);
+}
+
 struct ipifc_ifc *
 ipifc_ifc_bynum(struct ipifc_stack *s, int num)
 {
@@ -72,6 +81,7 @@ ra6_defaults(struct ipifc_ra6 *ra)
 	ra->minraint = IPIFC_MINRTRADVINTERVAL;
 	ra->ttl = IPIFC_DEFHOPLIMIT;
 	ra->routerlt = 3 * IPIFC_MAXRTRADVINTERVAL / 1000;
+	ra->dnslt = IPIFC_RA6_DNSLT;
 }
 
 const char *
@@ -142,6 +152,9 @@ ipifc_ifc_unbind(struct ipifc_ifc *ifc)
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_lifc *l;
 
+	/* RFC 4861 6.2.5: the final advertisement, while addresses remain */
+	ipifc_ifc_rtadv(ifc, 0);
+	ipifc_multi_ifc_gone(s, ifc);
 	while ((l = TAILQ_FIRST(&ifc->lifcs)) != NULL)
 		ipifc_lifc_del(l);
 	ipifc_route_del_ifc(s, ifc);
@@ -180,7 +193,10 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		TAILQ_FOREACH(l, &ifc->lifcs, link)
 			if (ipifc_lifc_isv4(l) && ifc->m->areg != NULL)
 				ifc->m->areg(ifc, l);
+		ipifc_ifc_rtadv(ifc, ifc->ra6.sendra);
 	} else {
+		/* RFC 4861 6.2.5: the final advertisement goes out first */
+		ipifc_ifc_rtadv(ifc, 0);
 		ifc->flags &= ~IPIFC_F_UP;
 		/* what waited to go out goes nowhere */
 		ipifc_nbr_dropqueues(ifc);

@@ -52,11 +52,15 @@ ipifc_lifc_deadline(const struct ipifc_lifc *l)
 	return d;
 }
 
-/* RFC 4862 5.4: unicast IPv6 on a link with a link layer runs DAD. */
+/*
+ * RFC 4862 5.4: unicast IPv6 on a link with a link layer runs DAD; ::1
+ * never reaches the link (RFC 4291 2.5.3), so it has nothing to detect.
+ */
 static int
 wants_dad(const struct ipifc_ifc *ifc, const struct ipifc_ip *a)
 {
 	return !ipifc_ip_isv4(a) && !ipifc_ip_isunspec(a) &&
+	    !ipifc_ip_eq(a, &ipifc_ip_loopback6) &&
 	    ifc->m->hwlen > 0 && ifc->dad > 0;
 }
 
@@ -65,6 +69,64 @@ static int
 lifc_wants_dad(const struct ipifc_lifc *l)
 {
 	return !l->ptp && wants_dad(l->ifc, &l->local);
+}
+
+/*
+ * A tentative or duplicate address is not ours (RFC 4862 5.4, 5.4.5): no
+ * unicast self entry, so no host route, and what goes to it goes to the
+ * link, where its owner is; it is ours once DAD finds it unique.
+ */
+static void
+set_mine(struct ipifc_lifc *l, int mine)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+
+	ipifc_self_retype(s, &l->local, l, mine ? IPIFC_RT_UNI :
+	    IPIFC_SELF_TENTATIVE);
+	ipifc_prefix_reconcile(s, &l->local, 128);
+}
+
+/*
+ * The one writer of an address's state (issue 9; ipifc_nbr_transition is
+ * the neighbors'): it sets the state and the DAD deadline, makes the
+ * self table take the address for ours or not as it becomes usable or
+ * not, and announces the change by its event (ready, deprecated,
+ * duplicate).  Tentative: the first probe is due now or, when it would
+ * be the first since the interface was (re)initialized, a random
+ * 0..MAX_RTR_SOLICITATION_DELAY later (RFC 4862 5.4.2), so that nodes
+ * that start together do not probe together; on a down interface DAD
+ * waits for up.  An address being made (no interface yet) only takes
+ * its first state: its `addr new' says the rest.
+ */
+static void
+lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+	enum ipifc_lifc_state old = l->state;
+	int was = ipifc_lifc_usable(l);
+	uint32_t delay = 0;
+
+	l->state = st;
+	l->dad_deadline = UINT64_MAX;
+	if (ifc == NULL)
+		return;
+	if (st == IPIFC_ADDR_TENTATIVE) {
+		l->dad_sent = 0;
+		if (ipifc_ifc_up(ifc)) {
+			if (ifc->dadfresh)
+				delay = ipifc_random(ifc->stack) %
+				    (IPIFC_DAD_MAXDELAY + 1);
+			l->dad_deadline = ifc->stack->now + delay;
+		}
+	}
+	if (was != ipifc_lifc_usable(l))
+		set_mine(l, !was);
+	if (old == IPIFC_ADDR_TENTATIVE && ipifc_lifc_usable(l))
+		ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
+	if (st == IPIFC_ADDR_DEPRECATED && old != st)
+		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
+	if (st == IPIFC_ADDR_DUPLICATE && old != st)
+		ipifc_announce_addr(l, IPIFC_EV_ADDR_DUPLICATE);
 }
 
 /*
@@ -80,40 +142,82 @@ dad_step(struct ipifc_lifc *l)
 
 	if (l->dad_sent < ifc->dad) {
 		l->dad_sent++;
+		ifc->dadfresh = 0;
 		l->dad_deadline = s->now + ifc->retrans;
 		if (s->hooks != NULL && s->hooks->dadprobe != NULL)
 			s->hooks->dadprobe(l);
 		return;
 	}
-	l->state = expiry(l, l->preflt) <= s->now ? IPIFC_ADDR_DEPRECATED :
-	    IPIFC_ADDR_PREFERRED;
-	ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
-	if (l->state == IPIFC_ADDR_DEPRECATED)
-		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
+	lifc_transition(l, expiry(l, l->preflt) <= s->now ?
+	    IPIFC_ADDR_DEPRECATED : IPIFC_ADDR_PREFERRED);
 }
 
-/* Tentative again; the first probe goes now if the interface is up. */
+/* Tentative again; a first probe due now goes at once. */
 static void
 start_dad(struct ipifc_lifc *l)
 {
-	l->state = IPIFC_ADDR_TENTATIVE;
-	l->dad_sent = 0;
-	l->dad_deadline = UINT64_MAX;	/* waits for up */
-	if (ipifc_ifc_up(l->ifc))
+	lifc_transition(l, IPIFC_ADDR_TENTATIVE);
+	if (l->dad_deadline <= l->ifc->stack->now)
 		dad_step(l);
 }
 
 void
 ipifc_lifc_dad_failed(struct ipifc_lifc *l)
 {
-	if (l->state != IPIFC_ADDR_TENTATIVE)
-		return;
-	l->state = IPIFC_ADDR_DUPLICATE;
-	l->dad_deadline = UINT64_MAX;
-	ipifc_announce_addr(l, IPIFC_EV_ADDR_DUPLICATE);
+	if (l->state == IPIFC_ADDR_TENTATIVE)
+		lifc_transition(l, IPIFC_ADDR_DUPLICATE);
 }
 
-/* The groups an address joins: all-systems, all-nodes, solicited-node. */
+/* RFC 4291 2.8: a router recognises ff01::2, ff02::2 and ff05::2. */
+static const struct ipifc_ip allrouters_node = {
+	{ 0xff, 0x01, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 } };
+static const struct ipifc_ip allrouters_site = {
+	{ 0xff, 0x05, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2 } };
+
+/* An IPv6 address of the link, as a router sees it (iprouting). */
+static int
+routes_v6(const struct ipifc_lifc *l)
+{
+	return l->ifc->stack->iprouting && !ipifc_lifc_isv4(l) && !l->ptp &&
+	    !ipifc_ip_isunspec(&l->local) &&
+	    !ipifc_ip_eq(&l->local, &ipifc_ip_loopback6);
+}
+
+/*
+ * RFC 4291 2.6.1: a router's prefix gives the subnet-router anycast
+ * address, the prefix with a zero interface identifier; none for /127
+ * (RFC 6164 6) or /128.
+ */
+static int
+subnet_anycast(const struct ipifc_lifc *l, struct ipifc_ip *a)
+{
+	if (!routes_v6(l) || l->plen >= 127)
+		return 0;
+	*a = l->net;
+	return 1;
+}
+
+/* The all-routers groups, and the anycast address's solicited-node group. */
+static int
+router_groups(const struct ipifc_lifc *l, struct ipifc_ip *g)
+{
+	struct ipifc_ip a;
+
+	if (!routes_v6(l))
+		return 0;
+	g[0] = allrouters_node;
+	g[1] = ipifc_ip_allrouters;
+	g[2] = allrouters_site;
+	if (!subnet_anycast(l, &a))
+		return 3;
+	ipifc_ip_solicited(&g[3], &a);	/* RFC 4861 7.2.1 */
+	return 4;
+}
+
+/*
+ * The groups an address joins: all-systems, all-nodes, solicited-node,
+ * and while routing the all-routers groups.
+ */
 static int
 lifc_groups(const struct ipifc_lifc *l, struct ipifc_ip *g)
 {
@@ -129,17 +233,67 @@ lifc_groups(const struct ipifc_lifc *l, struct ipifc_ip *g)
 	}
 	g[0] = ipifc_ip_allnodes;
 	ipifc_ip_solicited(&g[1], &l->local);	/* RFC 4861 7.2.1 */
-	return 2;
+	return 2 + router_groups(l, &g[2]);
+}
+
+/* Join (add) or leave what routing gives l: groups, anycast address. */
+static void
+router_self(struct ipifc_lifc *l, int add)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+	struct ipifc_ip g[4], a;
+	int i, n;
+
+	n = router_groups(l, g);
+	for (i = 0; i < n; i++) {
+		if (add) {
+			ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l);
+			ipifc_group_ref(l->ifc, &g[i]);
+		} else {
+			ipifc_self_remove(s, &g[i], l);
+			ipifc_group_unref(l->ifc, &g[i]);
+		}
+	}
+	if (subnet_anycast(l, &a)) {
+		if (add)
+			ipifc_self_add(s, &a, IPIFC_RT_ANY, l);
+		else
+			ipifc_self_remove(s, &a, l);
+		ipifc_prefix_reconcile(s, &a, 128);
+	}
+}
+
+void
+ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
+{
+	struct ipifc_lifc *l;
+	int i;
+
+	if (!on == !s->iprouting)
+		return;
+	for (i = 0; !on && i < IPIFC_MAXIFC; i++)
+		if (s->ifc[i] != NULL)
+			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+				router_self(l, 0);
+	s->iprouting = on;
+	for (i = 0; on && i < IPIFC_MAXIFC; i++)
+		if (s->ifc[i] != NULL)
+			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+				router_self(l, 1);
 }
 
 static void
 add_self(struct ipifc_lifc *l)
 {
 	struct ipifc_stack *s = l->ifc->stack;
-	struct ipifc_ip g[2], a;
+	struct ipifc_ip g[6], a;
 	int i, n;
 
-	ipifc_self_add(s, &l->local, IPIFC_RT_UNI, l);
+	ipifc_self_add(s, &l->local, ipifc_lifc_usable(l) ? IPIFC_RT_UNI :
+	    IPIFC_SELF_TENTATIVE, l);
+	/* a router answers its prefix's anycast address, never DAD'd (5.4) */
+	if (subnet_anycast(l, &a))
+		ipifc_self_add(s, &a, IPIFC_RT_ANY, l);
 	/* broadcasts only where the link has them (BSD IFF_BROADCAST) */
 	if (ipifc_lifc_isv4(l) && !l->ptp && !ipifc_ip_isunspec(&l->local) &&
 	    (l->ifc->flags & IPIFC_F_BROADCAST)) {
@@ -161,7 +315,7 @@ add_self(struct ipifc_lifc *l)
 static void
 remove_self(struct ipifc_lifc *l)
 {
-	struct ipifc_ip g[2];
+	struct ipifc_ip g[6];
 	int i, n;
 
 	ipifc_self_remove_all(l->ifc->stack, l);
@@ -209,6 +363,7 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 
 	n = ipifc_lifc_implied(l, r, IPIFC_MAXIMPLIED);
 	ipifc_multi_lifc_gone(s, l);
+	ipifc_nbr_proxy_drop(l);
 	if (!l->ptp && !same_prefix_left(l))
 		ipifc_nbr_flush_prefix(ifc, &l->net, l->plen);
 	TAILQ_REMOVE(&ifc->lifcs, l, link);
@@ -220,6 +375,7 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	ipifc_route_del_owner(s, l);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_DEL);
 	free(l);
+	ipifc_nbr_proxy_sync(s);	/* a peer may no longer be on a link */
 }
 
 static void
@@ -255,13 +411,11 @@ update(struct ipifc_lifc *l, const struct ipifc_addreq *r)
 	l->preflt = r->preflt;
 	l->origin = l->ifc->stack->now;
 	if (l->state == IPIFC_ADDR_DEPRECATED && l->preflt != 0)
-		l->state = IPIFC_ADDR_PREFERRED;
+		lifc_transition(l, IPIFC_ADDR_PREFERRED);
 	set_mtu(l->ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
-	if (l->state == IPIFC_ADDR_PREFERRED && l->preflt == 0) {
-		l->state = IPIFC_ADDR_DEPRECATED;
-		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
-	}
+	if (l->state == IPIFC_ADDR_PREFERRED && l->preflt == 0)
+		lifc_transition(l, IPIFC_ADDR_DEPRECATED);
 	if (routes)
 		reroute(l, old, nold);
 }
@@ -362,6 +516,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		if (old->plen == r->plen && old->ptp == ptp &&
 		    (!ptp || ipifc_ip_eq(&old->remote, &r->remote))) {
 			update(old, r);
+			ipifc_nbr_proxy_sync(s);
 			return NULL;
 		}
 	} else if (ifc->nlifc >= IPIFC_MAXLIFC)
@@ -371,6 +526,12 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		return ipifc_errf(s, "out of memory");
 	if (old != NULL)
 		ipifc_lifc_del(old);	/* another mask or remote: replace */
+	/* its first state, before it is on the interface (DAD starts below) */
+	if (wants_dad(ifc, &r->local) && !ptp && !r->notentative)
+		lifc_transition(l, IPIFC_ADDR_TENTATIVE);
+	else
+		lifc_transition(l, r->preflt == 0 ? IPIFC_ADDR_DEPRECATED :
+		    IPIFC_ADDR_PREFERRED);
 	l->ifc = ifc;
 	l->local = r->local;
 	l->plen = r->plen;
@@ -386,17 +547,12 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->preflt = r->preflt;
 	l->origin = s->now;
 	l->seq = ++s->lifcseq;
-	if (wants_dad(ifc, &r->local) && !ptp && !r->notentative) {
-		l->state = IPIFC_ADDR_TENTATIVE;	/* DAD starts below */
-		l->dad_deadline = UINT64_MAX;
-	} else
-		l->state = r->preflt == 0 ? IPIFC_ADDR_DEPRECATED :
-		    IPIFC_ADDR_PREFERRED;
 	TAILQ_INSERT_TAIL(&ifc->lifcs, l, link);
 	ifc->nlifc++;
 	set_mtu(ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
 	add_self(l);
+	ipifc_multi_lifc_new(s, l);
 	ipifc_prefix_add_own(l);
 	n = ipifc_lifc_implied(l, imp, IPIFC_MAXIMPLIED);
 	for (i = 0; i < n; i++)
@@ -406,6 +562,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		start_dad(l);
 	else if (ifc->m->areg != NULL && ipifc_ifc_up(ifc))
 		ifc->m->areg(ifc, l);
+	ipifc_nbr_proxy_sync(s);	/* a proxied peer, or its link */
 	return NULL;
 }
 
@@ -456,11 +613,8 @@ ipifc_lifc_timers(struct ipifc_stack *s)
 			    s->now >= l->dad_deadline)
 				dad_step(l);
 			if (l->state == IPIFC_ADDR_PREFERRED &&
-			    s->now >= expiry(l, l->preflt)) {
-				l->state = IPIFC_ADDR_DEPRECATED;
-				ipifc_announce_addr(l,
-				    IPIFC_EV_ADDR_DEPRECATED);
-			}
+			    s->now >= expiry(l, l->preflt))
+				lifc_transition(l, IPIFC_ADDR_DEPRECATED);
 		}
 	}
 }
@@ -471,6 +625,8 @@ ipifc_lifc_redad(struct ipifc_ifc *ifc)
 {
 	struct ipifc_lifc *l;
 
+	if (ipifc_ifc_up(ifc))
+		ifc->dadfresh = 1;	/* (re)initialized: RFC 4862 5.4.2 */
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
 		if (!lifc_wants_dad(l))
 			continue;

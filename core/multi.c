@@ -116,24 +116,29 @@ ipifc_group_unref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 
 static struct ipifc_member *
 member_find(struct ipifc_stack *s, struct ipifc_client *c,
-    struct ipifc_ifc *ifc, const struct ipifc_ip *g, struct ipifc_lifc *l)
+    struct ipifc_ifc *ifc, const struct ipifc_ip *g, const struct ipifc_ip *a)
 {
 	int i;
 	struct ipifc_member *m;
 
 	for (i = 0; i < s->nmembers; i++) {
 		m = &s->members[i];
-		if (m->client == c && m->lifc->ifc == ifc &&
-		    ipifc_ip_eq(&m->group, g) && (l == NULL || m->lifc == l))
+		if (m->client == c && m->ifc == ifc &&
+		    ipifc_ip_eq(&m->group, g) &&
+		    (a == NULL || ipifc_ip_eq(&m->ifcaddr, a)))
 			return m;
 	}
 	return NULL;
 }
 
-/* The interface address a membership hangs on: given, or the first of g's family. */
+/*
+ * The interface address a membership hangs on: given, or the first of g's
+ * family.  The membership belongs to the interface and the client, and
+ * outlives the address (lladdr, linklocal 0, remove): see lifc_gone.
+ */
 static const char *
-member_lifc(struct ipifc_ifc *ifc, const struct ipifc_ip *g,
-    const struct ipifc_ip *ifcaddr, struct ipifc_lifc **lp)
+member_addr(struct ipifc_ifc *ifc, const struct ipifc_ip *g,
+    const struct ipifc_ip *ifcaddr, struct ipifc_lifc **out)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_lifc *l = NULL;
@@ -156,7 +161,7 @@ member_lifc(struct ipifc_ifc *ifc, const struct ipifc_ip *g,
 	if (ipifc_lifc_isv4(l) != ipifc_ip_isv4(g))
 		return ipifc_errf(s, "group %s and address of other families",
 		    a);
-	*lp = l;
+	*out = l;
 	return NULL;
 }
 
@@ -169,9 +174,9 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	struct ipifc_lifc *l = NULL;
 	const char *err;
 
-	if ((err = member_lifc(ifc, g, ifcaddr, &l)) != NULL)
+	if ((err = member_addr(ifc, g, ifcaddr, &l)) != NULL)
 		return err;
-	if ((m = member_find(s, c, ifc, g, l)) != NULL) {
+	if ((m = member_find(s, c, ifc, g, &l->local)) != NULL) {
 		m->refs++;
 		return NULL;
 	}
@@ -186,7 +191,9 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	ipifc_group_ref(ifc, g);
 	m = &s->members[s->nmembers++];
 	m->client = c;
+	m->ifc = ifc;
 	m->lifc = l;
+	m->ifcaddr = l->local;
 	m->group = *g;
 	m->refs = 1;
 	return NULL;
@@ -199,7 +206,7 @@ member_drop(struct ipifc_stack *s, int i)
 
 	s->members[i] = s->members[--s->nmembers];
 	ipifc_self_remove(s, &m.group, m.lifc);
-	ipifc_group_unref(m.lifc->ifc, &m.group);
+	ipifc_group_unref(m.ifc, &m.group);
 }
 
 const char *
@@ -208,17 +215,12 @@ ipifc_multi_leave(struct ipifc_ifc *ifc, struct ipifc_client *c,
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_member *m;
-	struct ipifc_lifc *l = NULL;
 	char a[IPIFC_IPSTRLEN];
 
 	ipifc_ip_fmt(g, a, sizeof(a));
 	if (!ipifc_ip_ismulti(g))
 		return ipifc_errf(s, "bad group %s", a);
-	if (ifcaddr != NULL && ((l = ipifc_lifc_bylocal(s, ifcaddr)) == NULL ||
-	    l->ifc != ifc))
-		return ipifc_errf(s, "not a member of %s on interface %d", a,
-		    ifc->num);
-	if ((m = member_find(s, c, ifc, g, l)) == NULL)
+	if ((m = member_find(s, c, ifc, g, ifcaddr)) == NULL)
 		return ipifc_errf(s, "not a member of %s on interface %d", a,
 		    ifc->num);
 	if (--m->refs == 0)
@@ -226,13 +228,58 @@ ipifc_multi_leave(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	return NULL;
 }
 
+/* Hang m's self entry on l (NULL: on the interface alone). */
+static void
+member_move(struct ipifc_stack *s, struct ipifc_member *m,
+    struct ipifc_lifc *l)
+{
+	if (ipifc_self_add(s, &m->group, IPIFC_RT_MULTI, l) < 0)
+		return;		/* out of memory: it stays where it is */
+	ipifc_self_remove(s, &m->group, m->lifc);
+	m->lifc = l;
+	if (l != NULL)
+		m->ifcaddr = l->local;
+}
+
+/* l is going: its memberships move to another address of the family. */
 void
 ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l)
+{
+	struct ipifc_lifc *o;
+	int i;
+
+	for (i = 0; i < s->nmembers; i++) {
+		if (s->members[i].lifc != l)
+			continue;
+		TAILQ_FOREACH(o, &l->ifc->lifcs, link)
+			if (o != l && ipifc_lifc_isv4(o) == ipifc_lifc_isv4(l))
+				break;
+		member_move(s, &s->members[i], o);
+	}
+}
+
+/* A new address takes the memberships of its family that have none. */
+void
+ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l)
+{
+	struct ipifc_member *m;
+	int i;
+
+	for (i = 0; i < s->nmembers; i++) {
+		m = &s->members[i];
+		if (m->ifc == l->ifc && m->lifc == NULL &&
+		    ipifc_ip_isv4(&m->group) == ipifc_lifc_isv4(l))
+			member_move(s, m, l);
+	}
+}
+
+void
+ipifc_multi_ifc_gone(struct ipifc_stack *s, struct ipifc_ifc *ifc)
 {
 	int i;
 
 	for (i = s->nmembers - 1; i >= 0; i--)
-		if (s->members[i].lifc == l)
+		if (s->members[i].ifc == ifc)
 			member_drop(s, i);
 }
 

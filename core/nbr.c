@@ -9,6 +9,9 @@
 
 #include "core.h"
 
+/* lifc->proxyjoin has a bit per interface */
+_Static_assert(IPIFC_MAXIFC <= 64, "proxyjoin is 64 bits");
+
 static int
 nbr_index(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
@@ -20,9 +23,40 @@ nbr_index(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 	return -1;
 }
 
+/* Join (1) or leave (0) the solicited-node group of a proxied ip on ifc. */
+static int
+proxy_group(struct ipifc_ifc *ifc, const struct ipifc_ip *ip, int join)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_ip g;
+
+	ipifc_ip_solicited(&g, ip);	/* RFC 4861 7.2.1 */
+	if (!join) {
+		ipifc_self_remove(s, &g, NULL);
+		ipifc_group_unref(ifc, &g);
+		return 0;
+	}
+	if (ipifc_group_ref(ifc, &g) < 0)
+		return -1;
+	if (ipifc_self_add(s, &g, IPIFC_RT_MULTI, NULL) < 0) {
+		ipifc_group_unref(ifc, &g);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ipifc_nbr_unpublish(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
+{
+	if (n->proxyjoined)
+		proxy_group(ifc, &n->ip, 0);
+	n->proxyjoined = 0;
+}
+
 static void
 nbr_remove(struct ipifc_ifc *ifc, int i)
 {
+	ipifc_nbr_unpublish(ifc, &ifc->nbrs[i]);
 	ipifc_nbr_release(ifc, &ifc->nbrs[i]);
 	memmove(&ifc->nbrs[i], &ifc->nbrs[i + 1],
 	    (size_t)(ifc->nnbr - i - 1) * sizeof(ifc->nbrs[0]));
@@ -87,9 +121,10 @@ nbr_add(struct ipifc_stack *s, int argc, char **argv)
 	if (ifc->m->hwlen == 0)
 		return ipifc_errf(s, "interface %d has no link layer",
 		    ifc->num);
-	if ((i = nbr_index(ifc, &ip)) >= 0)
-		ipifc_nbr_release(ifc, &ifc->nbrs[i]);	/* replaced */
-	else if (ifc->nnbr < IPIFC_MAXNBR)
+	if ((i = nbr_index(ifc, &ip)) >= 0) {
+		ipifc_nbr_unpublish(ifc, &ifc->nbrs[i]);	/* replaced */
+		ipifc_nbr_release(ifc, &ifc->nbrs[i]);
+	} else if (ifc->nnbr < IPIFC_MAXNBR)
 		i = ifc->nnbr++;
 	else {
 		ifc->drops_nbr++;
@@ -103,6 +138,8 @@ nbr_add(struct ipifc_stack *s, int argc, char **argv)
 	n->state = IPIFC_NBR_STATIC;
 	n->deadline = UINT64_MAX;
 	n->published = pub;
+	if (pub && !ipifc_ip_isv4(&ip) && ifc->m->hwlen == 6)
+		n->proxyjoined = proxy_group(ifc, &ip, 1) == 0;
 	return NULL;
 }
 
@@ -177,6 +214,56 @@ proxied_peer(struct ipifc_ifc *ifc, const struct ipifc_lifc *l)
 	    connected(ifc, &l->remote) != NULL;
 }
 
+static int
+ptp_proxy6(const struct ipifc_lifc *l)
+{
+	return l->ptp && l->proxy && !ipifc_lifc_isv4(l);
+}
+
+void
+ipifc_nbr_proxy_sync(struct ipifc_stack *s)
+{
+	struct ipifc_lifc *l;
+	struct ipifc_ifc *ifc;
+	uint64_t bit;
+	int i, j, want;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
+			if (!ptp_proxy6(l) && l->proxyjoin == 0)
+				continue;
+			for (j = 0; j < IPIFC_MAXIFC; j++) {
+				ifc = s->ifc[j];
+				bit = (uint64_t)1 << j;
+				want = ifc != NULL && ifc->m->hwlen == 6 &&
+				    ptp_proxy6(l) && proxied_peer(ifc, l);
+				if (want == ((l->proxyjoin & bit) != 0))
+					continue;
+				if (!want) {
+					if (ifc != NULL)
+						proxy_group(ifc, &l->remote, 0);
+					l->proxyjoin &= ~bit;
+				} else if (proxy_group(ifc, &l->remote, 1) == 0)
+					l->proxyjoin |= bit;
+			}
+		}
+	}
+}
+
+void
+ipifc_nbr_proxy_drop(struct ipifc_lifc *l)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+	int j;
+
+	for (j = 0; j < IPIFC_MAXIFC; j++)
+		if ((l->proxyjoin & ((uint64_t)1 << j)) && s->ifc[j] != NULL)
+			proxy_group(s->ifc[j], &l->remote, 0);
+	l->proxyjoin = 0;
+}
+
 /* The link-layer address we answer with for ip: a published entry's own. */
 const uint8_t *
 ipifc_nbr_answer_mac(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
@@ -201,6 +288,25 @@ ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 	    proxied_peer(ifc, l);
 }
 
+/* The first address (in file order) that proxies peer on ifc: one line each. */
+static const struct ipifc_lifc *
+first_proxied(struct ipifc_stack *s, struct ipifc_ifc *ifc,
+    const struct ipifc_ip *peer)
+{
+	const struct ipifc_lifc *l;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL || s->ifc[i] == ifc)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+			if (proxied_peer(ifc, l) &&
+			    ipifc_ip_eq(&l->remote, peer))
+				return l;
+	}
+	return NULL;
+}
+
 static void
 nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
     struct ipifc_buf *b)
@@ -213,8 +319,10 @@ nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 
 	ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		/* a duplicate address is another node's (RFC 4862 5.4.5) */
 		if (ipifc_ip_ismulti(&l->local) ||
-		    ipifc_ip_isunspec(&l->local))
+		    ipifc_ip_isunspec(&l->local) ||
+		    l->state == IPIFC_ADDR_DUPLICATE)
 			continue;
 		ipifc_buf_printf(b, "%s %s static %d l\n",
 		    ipifc_ip_fmt(&l->local, ip, sizeof(ip)), mac, ifc->num);
@@ -236,7 +344,8 @@ nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 		if ((other = s->ifc[i]) == NULL || other == ifc)
 			continue;
 		TAILQ_FOREACH(l, &other->lifcs, link) {
-			if (!proxied_peer(ifc, l))
+			if (!proxied_peer(ifc, l) ||
+			    first_proxied(s, ifc, &l->remote) != l)
 				continue;
 			ipifc_buf_printf(b, "%s %s static %d p\n",
 			    ipifc_ip_fmt(&l->remote, ip, sizeof(ip)), mac,

@@ -122,12 +122,23 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	const struct ipifc_ra6 *ra = &ifc->ra6;
 	char f[96], mac[IPIFC_MACSTRLEN], a[IPIFC_IPSTRLEN], r[IPIFC_IPSTRLEN];
 	char m[8], pl[16], vl[16], fl[8];
+	char dns[IPIFC_RA6_MAXRDNSS * IPIFC_IPSTRLEN];
 	int n;
 
 	if (ifc->m->hwlen == 6)
 		ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
 	else
 		strcpy(mac, "-");
+	dns[0] = '\0';
+	for (n = 0; n < ra->nrdnss; n++) {
+		if (n > 0)
+			strcat(dns, ",");
+		ipifc_ip_fmt(&ra->rdnss[n], a, sizeof(a));
+		strcat(dns, a);
+	}
+	if (n == 0)
+		strcpy(dns, "none");
+	fmt_lifetime(vl, sizeof(vl), ra->dnslt);
 	ipifc_buf_printf(b, "device %s medium %s mtu %d mintu %d maxtu %d "
 	    "lladdr %s flags %s pktin %llu pktout %llu errin %llu "
 	    "errout %llu shaperdrops %llu sendqdrops %llu nbrqdrops %llu "
@@ -135,7 +146,8 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    "burst %llu dad %d reflect %d "
 	    "reassemble %d iprouting %d promisc %d allmulti %d gen %u "
 	    "sendra %d recvra %d mflag %d oflag %d maxraint %u minraint %u "
-	    "linkmtu %u reachtime %u rxmitra %u ttl %d routerlt %u\n",
+	    "linkmtu %u reachtime %u rxmitra %u ttl %d routerlt %u "
+	    "rdnss %s dnslt %s\n",
 	    ifc->dev, ifc->m->name, ifc->mtu, ifc->mintu, ifc->maxtu, mac,
 	    ipifc_flags_fmt(ifc->flags, f, sizeof(f)),
 	    (unsigned long long)ifc->cnt.pktin,
@@ -151,7 +163,7 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    ifc->reassemble, ifc->stack->iprouting, ifc->promisc,
 	    ifc->allmulti, ifc->gen, ra->sendra, ra->recvra, ra->mflag,
 	    ra->oflag, ra->maxraint, ra->minraint, ra->linkmtu, ra->reachtime,
-	    ra->rxmitra, ra->ttl, ra->routerlt);
+	    ra->rxmitra, ra->ttl, ra->routerlt, dns, vl);
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
 		n = 0;
 		if (l->ptp)
@@ -197,6 +209,8 @@ fmt_local(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 		n = 0;
 		for (k = l->self; k != NULL && n < 2 * IPIFC_MAXGROUPS;
 		    k = k->lifcnext) {
+			if ((k->type & IPIFC_SELF_SHOWN) == 0)
+				continue;	/* tentative: not ours */
 			for (i = n; i > 0 && ipifc_ip_cmp(&v[i - 1],
 			    &k->self->a) > 0; i--)
 				v[i] = v[i - 1];
@@ -247,7 +261,7 @@ fmt_selftab(struct ipifc_stack *s, struct ipifc_buf *b)
 
 	for (i = 0; i < IPIFC_SELFHASH; i++)
 		for (p = s->selfhash[i]; p != NULL; p = p->next)
-			n++;
+			n += (p->type & IPIFC_SELF_SHOWN) != 0;
 	if (n == 0)
 		return;
 	if ((v = calloc(n, sizeof(*v))) == NULL) {
@@ -257,7 +271,8 @@ fmt_selftab(struct ipifc_stack *s, struct ipifc_buf *b)
 	n = 0;
 	for (i = 0; i < IPIFC_SELFHASH; i++)
 		for (p = s->selfhash[i]; p != NULL; p = p->next)
-			v[n++] = p;
+			if (p->type & IPIFC_SELF_SHOWN)
+				v[n++] = p;
 	qsort(v, n, sizeof(*v), selfcmp);
 	for (i = 0; i < n; i++)
 		ipifc_buf_printf(b, "%s %d %s\n", ipifc_ip_fmt(&v[i]->a, a,

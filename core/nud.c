@@ -61,8 +61,10 @@ ipifc_nbr_clear(struct ipifc_ifc *ifc)
 {
 	int i;
 
-	for (i = 0; i < ifc->nnbr; i++)
+	for (i = 0; i < ifc->nnbr; i++) {
+		ipifc_nbr_unpublish(ifc, &ifc->nbrs[i]);
 		ipifc_nbr_release(ifc, &ifc->nbrs[i]);
+	}
 	ifc->nnbr = 0;
 }
 

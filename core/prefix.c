@@ -101,7 +101,7 @@ ipifc_lifc_implied(const struct ipifc_lifc *l, struct ipifc_implied *out,
 		n += linkmulti(l, &out[n]);
 	}
 	for (k = l->self; k != NULL && n < max; k = k->lifcnext) {
-		t = k->type & (IPIFC_RT_UNI | IPIFC_RT_BCAST);
+		t = k->type & (IPIFC_RT_UNI | IPIFC_RT_BCAST | IPIFC_RT_ANY);
 		if (t == 0)
 			continue;
 		out[n].dst = k->self->a;

@@ -748,8 +748,9 @@ ipifc_type_fmt(unsigned type, char *buf, size_t len)
 		{ IPIFC_RT_MULTI, 'm' },
 		{ IPIFC_RT_PTP, 'p' },
 		{ IPIFC_RT_PROXY, 'y' },
+		{ IPIFC_RT_ANY, 'a' },
 	};
-	char tmp[8];
+	char tmp[16];
 	size_t i, n = 0;
 
 	tmp[n++] = (type & IPIFC_RT_V4) ? '4' : '6';

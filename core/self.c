@@ -1,7 +1,10 @@
 /*
  * The self table (plan9's ipforme): every address the stack answers to,
  * with its type and a reference-counted link to each local address that
- * caused it.  An entry goes when its last link goes.
+ * caused it.  What an interface holds by itself (a listener's group, a
+ * proxied neighbor's solicited-node group) hangs on one link with no
+ * address, which the count column does not count.  An entry goes when
+ * its last link goes.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -51,14 +54,77 @@ ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 	const struct ipifc_self *p;
 
 	if ((p = ipifc_self_find(s, a)) != NULL)
-		return p->type & (IPIFC_RT_UNI | IPIFC_RT_BCAST |
-		    IPIFC_RT_MULTI);
+		return p->type & IPIFC_SELF_SHOWN;
 	/* plan9: while the unspecified address is ours, accept anything */
 	if (acceptall(s))
 		return IPIFC_RT_UNI;
 	return 0;
 }
 
+static void
+self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
+{
+	struct ipifc_self **pp;
+
+	for (pp = &s->selfhash[hash(&p->a)]; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	free(p);
+}
+
+int
+ipifc_self_onifc(const struct ipifc_stack *s, const struct ipifc_ip *a,
+    const struct ipifc_ifc *ifc, unsigned type)
+{
+	const struct ipifc_self *p;
+	const struct ipifc_selflink *k;
+
+	if ((p = ipifc_self_find(s, a)) == NULL)
+		return 0;
+	for (k = p->links; k != NULL; k = k->selfnext)
+		if (k->lifc != NULL && k->lifc->ifc == ifc && (k->type & type))
+			return 1;
+	return 0;
+}
+
+int
+ipifc_self_tentative(const struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	const struct ipifc_self *p;
+
+	return (p = ipifc_self_find(s, a)) != NULL &&
+	    (p->type & IPIFC_SELF_TENTATIVE);
+}
+
+static void
+self_retype_all(struct ipifc_self *p)
+{
+	const struct ipifc_selflink *k;
+
+	p->type = 0;
+	for (k = p->links; k != NULL; k = k->selfnext)
+		p->type |= k->type;
+}
+
+void
+ipifc_self_retype(struct ipifc_stack *s, const struct ipifc_ip *a,
+    struct ipifc_lifc *l, unsigned type)
+{
+	struct ipifc_self *p;
+	struct ipifc_selflink *k;
+
+	if ((p = ipifc_self_find(s, a)) == NULL)
+		return;
+	for (k = p->links; k != NULL; k = k->selfnext)
+		if (k->lifc == l)
+			k->type = type;
+	self_retype_all(p);
+}
+
+/* Link a to l (NULL: to the interface alone) with type, or one more reference. */
 int
 ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
     unsigned type, struct ipifc_lifc *l)
@@ -85,7 +151,7 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	}
 	if ((k = calloc(1, sizeof(*k))) == NULL) {
 		if (p->links == NULL)
-			ipifc_self_remove(s, a, NULL);
+			self_unhash(s, p);
 		return -ENOMEM;
 	}
 	k->self = p;
@@ -94,24 +160,12 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	k->ref = 1;
 	k->selfnext = p->links;
 	p->links = k;
-	k->lifcnext = l->self;
-	l->self = k;
-	p->nlinks++;
-	return 0;
-}
-
-static void
-self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
-{
-	struct ipifc_self **pp;
-
-	for (pp = &s->selfhash[hash(&p->a)]; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
+	if (l != NULL) {
+		k->lifcnext = l->self;
+		l->self = k;
+		p->nlinks++;
 	}
-	free(p);
+	return 0;
 }
 
 static void
@@ -126,24 +180,24 @@ unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
 			break;
 		}
 	}
-	for (kp = &k->lifc->self; *kp != NULL; kp = &(*kp)->lifcnext) {
+	for (kp = k->lifc != NULL ? &k->lifc->self : NULL; kp != NULL &&
+	    *kp != NULL; kp = &(*kp)->lifcnext) {
 		if (*kp == k) {
 			*kp = k->lifcnext;
 			break;
 		}
 	}
-	p->nlinks--;
+	if (k->lifc != NULL)
+		p->nlinks--;
 	free(k);
 	if (p->links == NULL) {
 		self_unhash(s, p);
 		return;
 	}
-	p->type = 0;
-	for (k = p->links; k != NULL; k = k->selfnext)
-		p->type |= k->type;
+	self_retype_all(p);
 }
 
-/* Drop one reference from l to a (l NULL: an entry with no links). */
+/* Drop one reference from l (NULL: the link of no address) to a. */
 void
 ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
     struct ipifc_lifc *l)
@@ -153,11 +207,6 @@ ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 
 	if ((p = ipifc_self_find(s, a)) == NULL)
 		return;
-	if (l == NULL) {
-		if (p->links == NULL)
-			self_unhash(s, p);
-		return;
-	}
 	for (k = p->links; k != NULL; k = k->selfnext) {
 		if (k->lifc == l) {
 			if (--k->ref == 0)

@@ -77,6 +77,15 @@ backend_send(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 	return 1;
 }
 
+/* A new speed starts from an empty bucket, as plan9's ipifc does. */
+void
+ipifc_shaper_speed(struct ipifc_ifc *ifc, uint64_t speed)
+{
+	ifc->speed = speed;
+	ifc->load = 0;
+	ifc->lastsend = ifc->stack->now;
+}
+
 void
 ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 {

@@ -26,11 +26,18 @@
 #define IPIFC_DEFDAD		1	/* RFC 4862 5.1 DupAddrDetectTransmits */
 #define IPIFC_MAXDAD		10
 #define IPIFC_RETRANS_TIMER	1000	/* ms, RFC 4861 10 RETRANS_TIMER */
+/* ms, RFC 4862 5.4.2: the first probe after (re)initialization waits up
+   to MAX_RTR_SOLICITATION_DELAY (RFC 4861 10) */
+#define IPIFC_DAD_MAXDELAY	1000
 
 /* RFC 4861 6.2.1 router advertisement defaults */
 #define IPIFC_MAXRTRADVINTERVAL	600000	/* ms */
 #define IPIFC_MINRTRADVINTERVAL	198000	/* ms: 0.33 * max */
 #define IPIFC_DEFHOPLIMIT	64	/* RFC 8200 / IANA default */
+#define IPIFC_RA6_MAXRDNSS	3	/* `ra6 rdnss` servers (RFC 8106 5.1
+					 * sizes the option; radvd allows 3) */
+#define IPIFC_RA6_DNSLT		1800	/* s, RFC 8106 5.1: 3 * the default
+					 * MaxRtrAdvInterval */
 
 /* RFC 4861 10 protocol constants (ARP uses the same machine) */
 #define IPIFC_MAX_MULTICAST_SOLICIT	3

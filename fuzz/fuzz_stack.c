@@ -161,6 +161,8 @@ static const char *const setup[][2] = {
 	{ "ipifc/0/ctl", "joinmulti ff05::1:3" },
 	{ "iproute", "add 0.0.0.0 /0 10.0.0.254" },
 	{ "iproute", "add :: /0 2001:db8::fe" },
+	{ "ipifc/0/ctl", "ra6 sendra 1 maxraint 4000 minraint 3000 "
+	    "linkmtu 1400 rdnss 2001:db8::53" },
 };
 
 static const char *const files[] = {

@@ -20,7 +20,8 @@ whose checksums come from its own RFC 1071 sum.
 The stack under test: 10.0.0.1/24, 2001:db8::1/64 and fe80::ff:fe00:100
 on interface 0, 192.168.9.1/32 peer 192.168.9.2 (proxy) on interface 1,
 iprouting 1, reassemble 1, arp 10.0.0.7 = 02:00:00:00:77:77, groups
-239.1.2.3 and ff05::1:3, default routes via 10.0.0.254 and 2001:db8::fe.
+239.1.2.3 and ff05::1:3, default routes via 10.0.0.254 and 2001:db8::fe,
+router advertisements on interface 0 (ra6 sendra 1, every 3 to 4 s).
 Its clock starts at 0 with DAD pending: seeds begin with a delay.
 """
 import os
@@ -565,6 +566,32 @@ S['ip6_frag'] = (
         '2001:db8::fe', '2001:db8::1', 2, 0, struct.pack('!I', m) + Q6))))
      for m in (1400, 1000, 1450, 1300)] +
     [rec(40000, 0, b'')])
+
+
+
+def rs(src, slla=None):
+    body = bytes(4)
+    if slla:
+        body += bytes([1, 1]) + mac(slla)
+    return ip6(src, 'ff02::2', 58, icmp6(src, 'ff02::2', 133, 0, body),
+               hlim=255)
+
+
+# router mode (RFC 4861 6.2): solicitations answered, the link-local
+# address replaced while advertising, down and up (final RAs)
+S['rtadv'] = [
+    rec(DAD_DONE, 0, e6('33:33:00:00:00:02', H9, rs(LL9, H9))),
+    rec(10, 0, e6('33:33:00:00:00:02', H9, rs('::'))),
+    rec(NEXTTIMER, 0, b''), rec(NEXTTIMER, 0, b''),
+    ctl(1, 'lladdr99'),
+    rec(NEXTTIMER, 0, b''), rec(NEXTTIMER, 0, b''),
+    rec(1, 0, e6('33:33:00:00:00:02', H9, rs(LL9, H9))),
+    ctl(1, 'lladdr00'), ctl(1, 'down0'),
+    rec(10, 0, e6('33:33:00:00:00:02', H9, rs(LL9, H9))),
+    ctl(1, 'up0'),
+    rec(NEXTTIMER, 0, b''), rec(NEXTTIMER, 0, b''),
+    rec(NEXTTIMER, 0, b''), rec(NEXTTIMER, 0, b''),
+]
 
 # the timers alone, from the start: DAD, ARP probes, reports
 S['timers'] = [rec(NEXTTIMER, 0, b'') for i in range(24)]

@@ -286,9 +286,10 @@ enum {
 	IPIFC_RT_MULTI = 1 << 4,	/* 'm' multicast */
 	IPIFC_RT_PTP = 1 << 5,	/* 'p' point-to-point */
 	IPIFC_RT_PROXY = 1 << 6,	/* 'y' proxy */
+	IPIFC_RT_ANY = 1 << 7,	/* 'a' anycast self (RFC 4291 2.6) */
 };
 
-/* The type of a self-table entry (IPIFC_RT_UNI, _BCAST, _MULTI), 0 if not mine. */
+/* The type of a self-table entry (IPIFC_RT_UNI, _BCAST, _MULTI, _ANY), 0 if not mine. */
 unsigned ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a);
 
 struct ipifc_route_info {

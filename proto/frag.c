@@ -6,11 +6,11 @@
  * the table (past that it evicts its own oldest), so a single sender
  * cannot flush everyone's datagrams.  A fragment that partly overlaps
  * data already held drops the whole datagram (RFC 5722 for IPv6, Linux
- * for IPv4 since CVE-2018-5391); one that only repeats data already held
- * (a duplicate from the network, RFC 8200 4.5) is dropped alone, as Linux
- * does.  A datagram over 65535 bytes is dropped.  A whole datagram handed
- * up keeps its slot until ipifc_reasm_done, so input re-entered from a
- * delivery cannot free it.  Drops count in `reassembly` (IPv4) or `frag6`
+ * for IPv4 since CVE-2018-5391); one that only repeats data already held,
+ * byte for byte (an exact duplicate from the network, RFC 8200 4.5), is
+ * dropped alone.  A datagram over 65535 bytes is dropped.  A whole
+ * datagram handed up keeps its slot until ipifc_reasm_done, so input
+ * re-entered from a delivery cannot free it.  Drops count in `reassembly` (IPv4) or `frag6`
  * (IPv6).
  */
 #include <stdlib.h>
@@ -150,6 +150,10 @@ finish(struct ipifc_reasm *r)
 {
 	struct ipifc_ip4 hh;
 
+	/* RFC 8200 4.5: each fragment was checked with its own
+	 * unfragmentable part; the first one's, which leads, may be longer */
+	if (r->v6 && r->hlen - IPIFC_IP6_HLEN + r->total > 65535)
+		return -1;
 	/* close the gap between the header and the data */
 	memmove(r->buf + r->hlen, r->buf + IPIFC_REASM_HDRMAX, r->total);
 	if (r->v6) {
@@ -188,7 +192,8 @@ reasm_add(struct ipifc_ifc *ifc, const struct fragin *f,
 	    (r = reasm_new(s, f, ifc->num)) == NULL)
 		return 0;
 	if (!f->more) {
-		if (r->total != 0 && r->total != end) {
+		/* two ends, or data past the end: which end is true? */
+		if ((r->total != 0 && r->total != end) || end < r->maxend) {
 			count(s, r->v6);
 			reasm_drop(r);
 			return 0;
@@ -202,7 +207,13 @@ reasm_add(struct ipifc_ifc *ifc, const struct fragin *f,
 	}
 	switch (held(r, f->off / 8, (end + 7) / 8)) {
 	case 1:
-		count(s, r->v6);	/* a duplicate: only it goes */
+		count(s, r->v6);
+		/* RFC 8200 4.5: only an exact duplicate goes alone; other
+		 * bytes over held ones are an overlap (RFC 5722) */
+		if (memcmp(r->buf + IPIFC_REASM_HDRMAX + f->off, f->data,
+		    f->len) == 0)
+			return 0;
+		reasm_drop(r);
 		return 0;
 	case -1:
 		count(s, r->v6);
@@ -221,6 +232,8 @@ reasm_add(struct ipifc_ifc *ifc, const struct fragin *f,
 		r->gotfirst = 1;
 	}
 	memcpy(r->buf + IPIFC_REASM_HDRMAX + f->off, f->data, f->len);
+	if (end > r->maxend)
+		r->maxend = end;
 	for (n = (int)(f->off / 8); (size_t)n < (end + 7) / 8; n++)
 		r->have[n / 8] |= (uint8_t)(1u << (n % 8));
 	if (!complete(r))

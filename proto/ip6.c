@@ -50,7 +50,8 @@ ip6_pack(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 
 /*
  * Source fragmentation (RFC 8200 4.5): the unfragmentable part (the
- * header, and a hop-by-hop or routing header after it) leads every
+ * header, then through the routing header if there is one, else through
+ * the hop-by-hop header: what nodes on the way read) leads every
  * fragment, its last Next Header now naming the fragment header; the
  * data goes in multiples of 8 bytes under one identification drawn at
  * random for the datagram (RFC 7739).  The first fragment holds the
@@ -63,13 +64,22 @@ ip6_fragment(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t n,
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip6frag fh;
 	size_t unfrag = IPIFC_IP6_HLEN, nxtfield = 6, off, chunk, max, dlen;
+	size_t at = IPIFC_IP6_HLEN, field = 6;
 	uint8_t *frag;
 	int k;
 
-	while (unfrag + 2 <= n && (pkt[nxtfield] == IPIFC_PROTO_ROUTING ||
-	    (pkt[nxtfield] == IPIFC_PROTO_HOPOPTS && nxtfield == 6))) {
-		nxtfield = unfrag;
-		unfrag += ((size_t)pkt[unfrag + 1] + 1) * 8;
+	/* destination options before a routing header go with it (RFC 8200
+	 * 4.1 order); those after it, or with none, are fragmentable */
+	while (at + 2 <= n && (pkt[field] == IPIFC_PROTO_ROUTING ||
+	    pkt[field] == IPIFC_PROTO_DSTOPTS ||
+	    (pkt[field] == IPIFC_PROTO_HOPOPTS && field == 6))) {
+		k = pkt[field];
+		field = at;
+		at += ((size_t)pkt[at + 1] + 1) * 8;
+		if (k != IPIFC_PROTO_DSTOPTS) {
+			nxtfield = field;
+			unfrag = at;
+		}
 	}
 	if (unfrag > n || unfrag + IPIFC_IP6_FRAGLEN + 8 > mtu)
 		return -EMSGSIZE;
@@ -157,7 +167,7 @@ ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	if ((n = ip6_pack(ifc, &from, dst, nxt, hlim, payload, len, pkt,
 	    IPIFC_MAXPKT)) < 0)
 		return n;
-	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
+	if (r != NULL && (r->type & (IPIFC_RT_UNI | IPIFC_RT_ANY))) {
 		/* to ourselves: straight back in */
 		ipifc_ip6_input(ifc, pkt, (size_t)n, IPIFC_RX_LOCAL);
 		return 0;
@@ -432,7 +442,6 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip6 h;
-	struct ipifc_lifc *l;
 	unsigned type;
 
 	if (ipifc_ip6_parse(pkt, len, &h) < 0) {
@@ -449,16 +458,15 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 		return;
 	}
 	type = ipifc_ipforme(s, &h.dst);
+	if (type == 0 && ipifc_self_tentative(s, &h.dst)) {
+		/* RFC 4862 5.4: a tentative address receives nothing */
+		proto_of(s)->drops_tentative++;
+		return;
+	}
 	if (type == 0) {
 		/* RFC 4443 2.4 (e): link-layer groups are not routed */
 		if (s->iprouting && rx != IPIFC_RX_GROUP)
 			ip6_forward(ifc, &h, pkt, len);
-		return;
-	}
-	if ((type & IPIFC_RT_UNI) && (l = ipifc_lifc_bylocal(s, &h.dst)) !=
-	    NULL && !ipifc_lifc_usable(l)) {
-		/* RFC 4862 5.4: a tentative address receives nothing */
-		proto_of(s)->drops_tentative++;
 		return;
 	}
 	ip6_local(ifc, pkt, len, type, 0);

@@ -447,6 +447,60 @@ answer_due(struct ipifc_ifc *ifc, struct ipifc_mqueries *mq, int v4)
 }
 
 /*
+ * RFC 3810 8.2.1, RFC 3376 7.2.1: whenever the host compatibility mode
+ * changes, the family's pending answers and repeats are cancelled (they
+ * were timed and worded for the other version).
+ */
+static void
+cancel_pending(struct ipifc_ifc *ifc, int v4)
+{
+	struct ipifc_proto *p = proto_of(ifc->stack);
+	struct ipifc_mpending *mp = &p->mpend[ifc->num];
+	struct ipifc_mqueries *mq = &p->mqueried[ifc->num];
+	int i, n = 0;
+
+	*(v4 ? &p->igmp_due[ifc->num] : &p->mld_due[ifc->num]) = 0;
+	for (i = 0; i < mq->n;)
+		if (ipifc_ip_isv4(&mq->q[i].group) == v4)
+			mq->q[i] = mq->q[--mq->n];
+		else
+			i++;
+	for (i = 0; i < mp->n; i++)
+		if (ipifc_ip_isv4(&mp->group[i]) != v4) {
+			mp->group[n] = mp->group[i];
+			mp->type[n++] = mp->type[i];
+		}
+	if ((mp->n = n) == 0)
+		mp->due = 0;
+}
+
+/* An older querier heard: its Older Version Querier Present timer. */
+static void
+older_heard(struct ipifc_ifc *ifc, uint64_t *until, int v4)
+{
+	int was = compat(ifc, v4);
+
+	*until = ifc->stack->now + OLDER_QUERIER_TIMEOUT;
+	if (compat(ifc, v4) != was)
+		cancel_pending(ifc, v4);
+}
+
+/* That timer ran out: the mode it held up may change. */
+static void
+older_gone(struct ipifc_ifc *ifc, uint64_t *until, int v4)
+{
+	int was;
+
+	if (*until == 0 || ifc->stack->now < *until)
+		return;
+	*until = UINT64_MAX;	/* the mode while it still ran */
+	was = compat(ifc, v4);
+	*until = 0;
+	if (compat(ifc, v4) != was)
+		cancel_pending(ifc, v4);
+}
+
+/*
  * RFC 3810 5.1.14: a query from a source that is not link-local, with a
  * hop limit other than 1, or without a Router Alert in a hop-by-hop
  * header is dropped (RFC 2710 3 sends MLDv1 the same way, and we hold
@@ -477,8 +531,7 @@ ipifc_mld_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		return;
 	}
 	if (q.version == 1)
-		proto_of(ifc->stack)->mld1_until[ifc->num] = ifc->stack->now +
-		    OLDER_QUERIER_TIMEOUT;
+		older_heard(ifc, &proto_of(ifc->stack)->mld1_until[ifc->num], 0);
 	answer(ifc, &q, 0);
 }
 
@@ -500,19 +553,23 @@ void
 ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 {
 	struct ipifc_mquery q;
+	int rc;
 
-	if (ipifc_igmp_query_parse(h->payload, h->plen, &q) < 0)
-		return;		/* reports, leaves, or junk */
+	if ((rc = ipifc_igmp_query_parse(h->payload, h->plen, &q)) < 0) {
+		/* other members' reports and leaves are no concern of ours;
+		 * a query that does not parse is counted, as MLD's are */
+		if (rc != -EPROTONOSUPPORT)
+			proto_of(ifc->stack)->drops_icmp++;
+		return;
+	}
 	if (!igmp_query_ok(h, &q)) {
 		proto_of(ifc->stack)->drops_mquery++;
 		return;
 	}
 	if (q.version == 1)
-		proto_of(ifc->stack)->igmp1_until[ifc->num] = ifc->stack->now +
-		    OLDER_QUERIER_TIMEOUT;
+		older_heard(ifc, &proto_of(ifc->stack)->igmp1_until[ifc->num], 1);
 	else if (q.version == 2)
-		proto_of(ifc->stack)->igmp2_until[ifc->num] = ifc->stack->now +
-		    OLDER_QUERIER_TIMEOUT;
+		older_heard(ifc, &proto_of(ifc->stack)->igmp2_until[ifc->num], 1);
 	answer(ifc, &q, 1);
 }
 
@@ -532,6 +589,9 @@ ipifc_mreport_timers(struct ipifc_stack *s)
 			p->mqueried[i].n = 0;
 			continue;
 		}
+		older_gone(ifc, &p->mld1_until[i], 0);
+		older_gone(ifc, &p->igmp1_until[i], 1);
+		older_gone(ifc, &p->igmp2_until[i], 1);
 		if (p->mld_due[i] != 0 && s->now >= p->mld_due[i]) {
 			p->mld_due[i] = 0;
 			current_state(ifc, 0);
@@ -568,6 +628,12 @@ ipifc_mreport_deadline(const struct ipifc_stack *s)
 			min = p->igmp_due[i];
 		if (p->mpend[i].due != 0 && p->mpend[i].due < min)
 			min = p->mpend[i].due;
+		if (p->mld1_until[i] != 0 && p->mld1_until[i] < min)
+			min = p->mld1_until[i];
+		if (p->igmp1_until[i] != 0 && p->igmp1_until[i] < min)
+			min = p->igmp1_until[i];
+		if (p->igmp2_until[i] != 0 && p->igmp2_until[i] < min)
+			min = p->igmp2_until[i];
 		for (j = 0; j < p->mqueried[i].n; j++)
 			if (p->mqueried[i].q[j].due < min)
 				min = p->mqueried[i].q[j].due;

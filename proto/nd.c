@@ -116,14 +116,74 @@ advertise(struct ipifc_ifc *ifc, const struct ipifc_ip *target,
 	nd_send(ifc, src, dst, &m);
 }
 
+/*
+ * RFC 4861 7.2.7: the answer for an anycast target waits a random time in
+ * 0..MAX_ANYCAST_DELAY_TIME, without override, so that the nearest of the
+ * nodes that share it wins; with the list full it goes now (a delay of 0).
+ */
+static void
+advertise_anycast(struct ipifc_ifc *ifc, const struct ipifc_ip *target,
+    const struct ipifc_ip *dst)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_ndlater *q;
+	uint64_t due;
+	int i;
+
+	due = s->now + ipifc_random(s) % (IPIFC_MAX_ANYCAST_DELAY + 1);
+	if (due == s->now || p->nndlater == IPIFC_NDLATER) {
+		advertise(ifc, target, dst, 1, 0);
+		return;
+	}
+	for (i = p->nndlater; i > 0 && p->ndlater[i - 1].due > due; i--)
+		p->ndlater[i] = p->ndlater[i - 1];
+	q = &p->ndlater[i];
+	q->ifc = ifc->num;
+	q->gen = ifc->gen;
+	q->target = *target;
+	q->dst = *dst;
+	q->due = due;
+	p->nndlater++;
+}
+
+void
+ipifc_nd_timers(struct ipifc_stack *s)
+{
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_ndlater q;
+	struct ipifc_ifc *ifc;
+
+	while (p->nndlater > 0 && p->ndlater[0].due <= s->now) {
+		q = p->ndlater[0];
+		memmove(&p->ndlater[0], &p->ndlater[1],
+		    (size_t)--p->nndlater * sizeof(q));
+		/* the interface, or the anycast address, may be gone */
+		if ((ifc = ipifc_ifc_bynum(s, q.ifc)) != NULL &&
+		    ifc->gen == q.gen &&
+		    ipifc_self_onifc(s, &q.target, ifc, IPIFC_RT_ANY))
+			advertise(ifc, &q.target, &q.dst, 1, 0);
+	}
+}
+
+uint64_t
+ipifc_nd_deadline(const struct ipifc_stack *s)
+{
+	const struct ipifc_proto *p = s->proto;
+
+	return p->nndlater > 0 ? p->ndlater[0].due : UINT64_MAX;
+}
+
 static void
 ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
     const struct ipifc_nd *m)
 {
 	struct ipifc_lifc *l = ipifc_lifc_onifc(ifc, &m->target);
-	int dad = ipifc_ip_isunspec(&h->src), proxy = 0;
+	int dad = ipifc_ip_isunspec(&h->src), proxy = 0, anycast = 0;
 
-	if (l == NULL && !(proxy = ipifc_nbr_proxy(ifc, &m->target)))
+	if (l == NULL && !(proxy = ipifc_nbr_proxy(ifc, &m->target)) &&
+	    !(anycast = ipifc_self_onifc(ifc->stack, &m->target, ifc,
+	    IPIFC_RT_ANY)))
 		return;
 	if (l != NULL && l->state == IPIFC_ADDR_TENTATIVE) {
 		/* RFC 7527 4.2: our own probe, looped back, is no duplicate */
@@ -138,6 +198,9 @@ ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	if (l != NULL && l->state == IPIFC_ADDR_DUPLICATE)
 		return;
 	if (dad) {
+		/* RFC 4862 5.4: an anycast address is not for DAD to defend */
+		if (anycast)
+			return;
 		/* RFC 4861 7.2.4: defend to all nodes; a proxy never overrides */
 		advertise(ifc, &m->target, &ipifc_ip_allnodes, 0, !proxy);
 		return;
@@ -145,6 +208,10 @@ ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	/* RFC 4861 7.2.3: the source's link-layer address, as stale */
 	if (m->has & IPIFC_ND_HAS_SLLA)
 		ipifc_nbr_learn(ifc, &h->src, m->slla, IPIFC_NBR_STALE, 1);
+	if (anycast) {
+		advertise_anycast(ifc, &m->target, &h->src);
+		return;
+	}
 	/* a proxy does not override (RFC 4861 7.2.8) */
 	advertise(ifc, &m->target, &h->src, 1, !proxy);
 }
@@ -160,7 +227,8 @@ na_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	int override = (m->flags & IPIFC_ND_NA_OVERRIDE) != 0;
 	int hasll = (m->has & IPIFC_ND_HAS_TLLA) != 0, same;
 
-	if (l != NULL) {
+	/* a duplicate address is its owner's: its NA resolves it (5.4.5) */
+	if (l != NULL && l->state != IPIFC_ADDR_DUPLICATE) {
 		/* RFC 4862 5.4.4: someone has our tentative address */
 		if (l->state == IPIFC_ADDR_TENTATIVE)
 			ipifc_lifc_dad_failed(l);
@@ -213,6 +281,9 @@ ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	case IPIFC_ND_NA:
 		na_input(ifc, h, &m);
 		break;
+	case IPIFC_ND_RS:
+		ipifc_rtadv_rs(ifc, h, &m);
+		break;
 	case IPIFC_ND_RA:
 		/* RFC 4861 6.3.4: to whoever listens above (SLAAC) */
 		if (ifc->stack->ext != NULL && ifc->stack->ext->ra != NULL)
@@ -220,6 +291,6 @@ ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 			    &h->dst, h->hlim, icmp, len);
 		break;
 	default:
-		break;		/* RS, redirect: not yet */
+		break;		/* redirect: not yet */
 	}
 }

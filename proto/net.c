@@ -59,16 +59,21 @@ proto_timers(struct ipifc_stack *s)
 	ipifc_reasm_timers(s);
 	ipifc_mreport_timers(s);
 	ipifc_arp_timers(s);
+	ipifc_nd_timers(s);
+	ipifc_rtadv_timers(s);
 }
 
 static uint64_t
 proto_deadline(const struct ipifc_stack *s)
 {
 	uint64_t a = ipifc_reasm_deadline(s), b = ipifc_mreport_deadline(s);
-	uint64_t c = ipifc_arp_deadline(s);
+	uint64_t c = ipifc_arp_deadline(s), d = ipifc_nd_deadline(s);
+	uint64_t e = ipifc_rtadv_deadline(s);
 
 	a = a < b ? a : b;
-	return a < c ? a : c;
+	c = c < d ? c : d;
+	a = a < c ? a : c;
+	return a < e ? a : e;
 }
 
 /* A packet that waited for a neighbor who never answered. */
@@ -92,7 +97,7 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	ipifc_buf_printf(b, "noforward %llu\nicmpratelimit %llu\n"
 	    "icmpbad %llu\nreassembly %llu\nfrag6 %llu\ntentative %llu\n"
 	    "ndbad %llu\nbadheader %llu\nmartian %llu\nnobuffer %llu\n"
-	    "routefull %llu\nmquerybad %llu\n",
+	    "routefull %llu\nmquerybad %llu\nrtadvfail %llu\n",
 	    (unsigned long long)p->drops_noforward,
 	    (unsigned long long)p->drops_icmprate,
 	    (unsigned long long)p->drops_icmp,
@@ -104,7 +109,8 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	    (unsigned long long)p->drops_martian,
 	    (unsigned long long)p->drops_scratch,
 	    (unsigned long long)s->drops_route,
-	    (unsigned long long)p->drops_mquery);
+	    (unsigned long long)p->drops_mquery,
+	    (unsigned long long)p->drops_rtadv);
 }
 
 static const struct ipifc_hooks hooks = {
@@ -113,6 +119,7 @@ static const struct ipifc_hooks hooks = {
 	.joined = ipifc_mreport_joined,
 	.left = ipifc_mreport_left,
 	.dadprobe = ipifc_nd_dadprobe,
+	.rtadv = ipifc_rtadv_set,
 	.unreachable = unreachable,
 	.timers = proto_timers,
 	.deadline = proto_deadline,

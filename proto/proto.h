@@ -31,6 +31,7 @@ struct ipifc_reasm {
 	uint64_t deadline;
 	int	ifc;
 	size_t	total;			/* known when the last fragment came */
+	size_t	maxend;			/* the end of the data held */
 	size_t	hlen;			/* the first fragment's header */
 	uint8_t	nxt;			/* IPv6: the fragment header's */
 	size_t	nxtfield;		/* IPv6: where hlen names it */
@@ -55,6 +56,16 @@ struct ipifc_pmtu {
 #define IPIFC_MPENDING	16	/* state changes awaiting their repeat */
 #define IPIFC_ICMPBUCKETS	64	/* per-destination ICMP error buckets */
 #define IPIFC_SCRATCH	16	/* packet buffers in use at once (nesting) */
+#define IPIFC_NDLATER	16	/* anycast NAs waiting; when full one goes now */
+#define IPIFC_MAX_ANYCAST_DELAY	1000	/* ms, RFC 4861 10 MAX_ANYCAST_DELAY_TIME */
+
+/* A solicited NA for an anycast target, sent after a random delay. */
+struct ipifc_ndlater {
+	int	ifc;
+	uint32_t gen;			/* the interface's, when queued */
+	struct ipifc_ip target, dst;
+	uint64_t due;			/* ms */
+};
 
 struct ipifc_bucket {
 	uint64_t tokens;
@@ -89,6 +100,19 @@ struct ipifc_mqueries {
 	int	n;
 };
 
+/* Router mode on one interface (proto/rtadv.c). */
+struct ipifc_rtadv {
+	int	active;			/* advertising: joined all-routers */
+	int	ninit;			/* initial RAs sent, RFC 4861 6.2.4 */
+	uint64_t sent;			/* RAs sent while active */
+	uint64_t next;			/* ms, the next multicast RA */
+	uint64_t last;			/* ms, the last one (if sent) */
+	struct ipifc_ip src;		/* the link-local address it came from */
+	/* the address that links all-routers in the self table, by seq */
+	struct ipifc_ip hear;
+	uint64_t hearseq;		/* 0: none */
+};
+
 /* Per-stack protocol state (s->proto). */
 struct ipifc_proto {
 	uint16_t ip4id;			/* RFC 6864: the next IPv4 ID */
@@ -103,6 +127,8 @@ struct ipifc_proto {
 	uint64_t igmp_due[IPIFC_MAXIFC];
 	struct ipifc_mpending mpend[IPIFC_MAXIFC];
 	struct ipifc_mqueries mqueried[IPIFC_MAXIFC];
+	struct ipifc_ndlater ndlater[IPIFC_NDLATER];	/* by due time */
+	int	nndlater;
 	/* ms: an older querier was heard; speak its version until then */
 	uint64_t mld1_until[IPIFC_MAXIFC];
 	uint64_t igmp1_until[IPIFC_MAXIFC], igmp2_until[IPIFC_MAXIFC];
@@ -111,6 +137,8 @@ struct ipifc_proto {
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;
 	uint64_t drops_hdr, drops_martian, drops_scratch;
 	uint64_t drops_mquery;		/* RFC 3810 5.1.14, RFC 3376 9.1 */
+	struct ipifc_rtadv rtadv[IPIFC_MAXIFC];
+	uint64_t drops_rtadv;		/* RAs not built, all-routers not joined */
 };
 
 /*
@@ -208,6 +236,16 @@ uint64_t ipifc_mreport_deadline(const struct ipifc_stack *s);
 void	ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	    const uint8_t *icmp, size_t len);
 void	ipifc_nd_dadprobe(struct ipifc_lifc *l);
+void	ipifc_nd_timers(struct ipifc_stack *s);
+uint64_t ipifc_nd_deadline(const struct ipifc_stack *s);
+
+/* Router advertisements sent (proto/rtadv.c). */
+struct ipifc_nd;
+void	ipifc_rtadv_set(struct ipifc_ifc *ifc, int on);
+void	ipifc_rtadv_rs(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+	    const struct ipifc_nd *m);
+void	ipifc_rtadv_timers(struct ipifc_stack *s);
+uint64_t ipifc_rtadv_deadline(const struct ipifc_stack *s);
 
 static inline struct ipifc_proto *
 proto_of(struct ipifc_stack *s)

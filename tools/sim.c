@@ -992,12 +992,35 @@ cmd_segment(struct sim *sim, struct line *l)
  * the query, and from then on prints a `heard` line for every IGMP or MLD
  * report it hears there.
  */
+/* The querier on segment seg, made on first use; NULL after an error. */
+static struct simq *
+sim_querier(struct sim *sim, const char *cmd, const char *seg)
+{
+	struct simq *q;
+	const char *why;
+	int i;
+
+	for (i = 0; i < sim->nqueriers; i++)
+		if (strcmp(simq_segment(sim->queriers[i]), seg) == 0)
+			return sim->queriers[i];
+	if (sim->nqueriers == SIMQ_MAX) {
+		sim_error(sim, "at most %d queriers", SIMQ_MAX);
+		return NULL;
+	}
+	if ((q = simq_new(sim->net, seg, sim->out, &sim->now, &why)) ==
+	    NULL) {
+		fprintf(sim->out, "error: %s %s: %s\n", cmd, seg, why);
+		return NULL;
+	}
+	sim->queriers[sim->nqueriers++] = q;
+	return q;
+}
+
 static void
 cmd_query(struct sim *sim, struct line *l)
 {
-	struct simq *q = NULL;
+	struct simq *q;
 	const char *why;
-	int i;
 
 	if (l->argc < 4 || l->argc > SIM_MAXARGS) {
 		sim_error(sim, "usage: query SEGMENT igmp1|igmp2|igmp3|mld1|"
@@ -1005,22 +1028,8 @@ cmd_query(struct sim *sim, struct line *l)
 		    "[mrd MS] [nora]");
 		return;
 	}
-	for (i = 0; i < sim->nqueriers; i++)
-		if (strcmp(simq_segment(sim->queriers[i]), l->argv[1]) == 0)
-			q = sim->queriers[i];
-	if (q == NULL) {
-		if (sim->nqueriers == SIMQ_MAX) {
-			sim_error(sim, "at most %d queriers", SIMQ_MAX);
-			return;
-		}
-		if ((q = simq_new(sim->net, l->argv[1], sim->out, &sim->now,
-		    &why)) == NULL) {
-			fprintf(sim->out, "error: query %s: %s\n", l->argv[1],
-			    why);
-			return;
-		}
-		sim->queriers[sim->nqueriers++] = q;
-	}
+	if ((q = sim_querier(sim, "query", l->argv[1])) == NULL)
+		return;
 	if ((why = simq_send(q, l->argc - 2, l->argv + 2)) != NULL)
 		sim_error(sim, "%s", why);
 }
@@ -1071,6 +1080,37 @@ cmd_ra(struct sim *sim, struct line *l)
 		sim->routers[sim->nrouters++] = r;
 	}
 	if ((why = simra_send(r, l->argc - 2, l->argv + 2)) != NULL)
+		sim_error(sim, "%s", why);
+}
+
+/*
+ * listen SEGMENT: the querier of SEGMENT (made now if need be) prints
+ * what it hears there without sending anything.
+ */
+static void
+cmd_listen(struct sim *sim, struct line *l)
+{
+	if (l->argc != 2) {
+		sim_error(sim, "usage: listen SEGMENT");
+		return;
+	}
+	sim_querier(sim, "listen", l->argv[1]);
+}
+
+/* solicit SEGMENT [from ADDR]: the querier sends a router solicitation. */
+static void
+cmd_solicit(struct sim *sim, struct line *l)
+{
+	struct simq *q;
+	const char *why;
+
+	if (l->argc != 2 && l->argc != 4) {
+		sim_error(sim, "usage: solicit SEGMENT [from ADDR]");
+		return;
+	}
+	if ((q = sim_querier(sim, "solicit", l->argv[1])) == NULL)
+		return;
+	if ((why = simq_solicit(q, l->argc - 2, l->argv + 2)) != NULL)
 		sim_error(sim, "%s", why);
 }
 
@@ -1130,6 +1170,8 @@ static const struct sim_cmd sim_cmds[] = {
 	{ "capture", cmd_capture },
 	{ "segment", cmd_segment },
 	{ "query", cmd_query },
+	{ "listen", cmd_listen },
+	{ "solicit", cmd_solicit },
 	{ "ra", cmd_ra },
 };
 

@@ -56,7 +56,68 @@ put_records(FILE *out, const struct ipifc_mreport *r, size_t w)
 	}
 }
 
-/* One line per IGMP or MLD report or leave heard; the rest is silent. */
+static void
+put_lifetime(FILE *out, const char *name, uint32_t lt)
+{
+	if (lt == 0xffffffffu)
+		fprintf(out, " %s infinite", name);
+	else
+		fprintf(out, " %s %u", name, lt);
+}
+
+/* A router advertisement or solicitation heard, field by field. */
+static void
+put_nd(struct simq *q, const struct ipifc_ip6 *h, const uint8_t *m,
+    size_t mlen)
+{
+	struct ipifc_nd nd;
+	char a[IPIFC_IPSTRLEN], d[IPIFC_IPSTRLEN], mac[IPIFC_MACSTRLEN];
+	int i;
+
+	fprintf(q->out, "heard %s %llums: %s %s > %s hlim %u:", q->seg,
+	    (unsigned long long)*q->now, m[0] == IPIFC_ND_RA ? "RA" : "RS",
+	    ipifc_ip_fmt(&h->src, a, sizeof(a)),
+	    ipifc_ip_fmt(&h->dst, d, sizeof(d)), h->hlim);
+	if (ipifc_nd_parse(h, m, mlen, &nd) < 0) {
+		fprintf(q->out, " malformed\n");
+		return;
+	}
+	if (nd.type == IPIFC_ND_RA) {
+		fprintf(q->out, " curhlim %u flags %s%s%s router %u reachable "
+		    "%u retrans %u", nd.curhlim,
+		    nd.flags & IPIFC_ND_RA_MANAGED ? "M" : "",
+		    nd.flags & IPIFC_ND_RA_OTHER ? "O" : "",
+		    nd.flags & (IPIFC_ND_RA_MANAGED | IPIFC_ND_RA_OTHER) ?
+		    "" : "-", nd.rtrlife, nd.reachable, nd.retrans);
+	}
+	if (nd.has & IPIFC_ND_HAS_SLLA)
+		fprintf(q->out, " slla %s", ipifc_mac_fmt(nd.slla, mac,
+		    sizeof(mac)));
+	if (nd.has & IPIFC_ND_HAS_MTU)
+		fprintf(q->out, " mtu %u", nd.mtu);
+	for (i = 0; i < nd.nprefix; i++) {
+		fprintf(q->out, " prefix %s/%u %s%s%s",
+		    ipifc_ip_fmt(&nd.prefix[i].prefix, a, sizeof(a)),
+		    nd.prefix[i].plen,
+		    nd.prefix[i].flags & IPIFC_ND_PI_ONLINK ? "L" : "",
+		    nd.prefix[i].flags & IPIFC_ND_PI_AUTO ? "A" : "",
+		    nd.prefix[i].flags & (IPIFC_ND_PI_ONLINK |
+		    IPIFC_ND_PI_AUTO) ? "" : "-");
+		put_lifetime(q->out, "valid", nd.prefix[i].valid);
+		put_lifetime(q->out, "preferred", nd.prefix[i].preferred);
+	}
+	for (i = 0; i < nd.nrdnss; i++) {
+		fprintf(q->out, " rdnss %s", ipifc_ip_fmt(&nd.rdnss[i].addr,
+		    a, sizeof(a)));
+		put_lifetime(q->out, "lifetime", nd.rdnss[i].lifetime);
+	}
+	fputc('\n', q->out);
+}
+
+/*
+ * One line per IGMP or MLD report or leave, router advertisement or
+ * solicitation heard; the rest is silent.
+ */
 static void
 simq_input(void *arg, int ifc, const uint8_t *frame, size_t len)
 {
@@ -120,6 +181,10 @@ simq_input(void *arg, int ifc, const uint8_t *frame, size_t len)
 		case IPIFC_MLD_DONE:
 			what = "MLDv1 done";
 			break;
+		case IPIFC_ND_RS:
+		case IPIFC_ND_RA:
+			put_nd(q, &h6, m, mlen);
+			return;
 		default:
 			return;
 		}
@@ -446,6 +511,55 @@ simq_send(struct simq *q, int argc, char **argv)
 	}
 	if ((rc = ipifc_simseg_ops.send(q->host, 0, f, 14 + (size_t)n)) != 0) {
 		snprintf(err, sizeof(err), "query: %s", strerror(-rc));
+		return err;
+	}
+	return NULL;
+}
+
+/* solicit [from ADDR]: an RS to all routers (RFC 4861 6.3.7). */
+const char *
+simq_solicit(struct simq *q, int argc, char **argv)
+{
+	static char err[128];
+	struct ipifc_nd m;
+	struct ipifc_ip6 h;
+	struct ipifc_ip from = q_ll;
+	uint8_t f[SIMQ_MAXFRAME], dmac[6];
+	int n, rc;
+
+	if (argc == 2 && strcmp(argv[0], "from") == 0) {
+		if (ipifc_ip_parse(argv[1], &from) != 0 ||
+		    ipifc_ip_isv4(&from)) {
+			snprintf(err, sizeof(err), "solicit: bad from %s",
+			    argv[1]);
+			return err;
+		}
+	} else if (argc != 0)
+		return "usage: solicit SEGMENT [from ADDR]";
+	memset(&m, 0, sizeof(m));
+	m.type = IPIFC_ND_RS;
+	/* RFC 4861 4.1: no SLLA from the unspecified address */
+	if (!ipifc_ip_isunspec(&from)) {
+		m.has = IPIFC_ND_HAS_SLLA;
+		memcpy(m.slla, simq_mac, 6);
+	}
+	group_mac(&ipifc_ip_allrouters, dmac);
+	ipifc_eth_build(f, sizeof(f), dmac, simq_mac, 0x86dd);
+	if ((n = ipifc_nd_build(f + 14 + IPIFC_IP6_HLEN,
+	    sizeof(f) - 14 - IPIFC_IP6_HLEN, &from, &ipifc_ip_allrouters,
+	    &m)) < 0)
+		return "solicit: cannot build it";
+	memset(&h, 0, sizeof(h));
+	h.hlim = IPIFC_ND_HOPLIMIT;
+	h.nxt = IPIFC_PROTO_ICMP6;
+	h.src = from;
+	h.dst = ipifc_ip_allrouters;
+	h.plen = (size_t)n;
+	if (ipifc_ip6_build(f + 14, sizeof(f) - 14, &h) < 0)
+		return "solicit: cannot build it";
+	if ((rc = ipifc_simseg_ops.send(q->host, 0, f, 14 + IPIFC_IP6_HLEN +
+	    (size_t)n)) != 0) {
+		snprintf(err, sizeof(err), "solicit: %s", strerror(-rc));
 		return err;
 	}
 	return NULL;

@@ -1,6 +1,7 @@
 /*
  * The scenario runner's querier: a port on a sim segment that sends IGMP
- * and MLD queries and prints the membership reports it hears.
+ * and MLD queries and router solicitations, and prints the membership
+ * reports and router advertisements it hears.
  */
 #ifndef IPIFC_SIMQUERY_H
 #define IPIFC_SIMQUERY_H
@@ -27,5 +28,7 @@ const char *simq_segment(const struct simq *q);
  * ADDR] [to ADDR] [hlim N] [mrd MS] [nora].  NULL, or a one-line error.
  */
 const char *simq_send(struct simq *q, int argc, char **argv);
+/* Send a router solicitation: [from ADDR].  NULL, or a one-line error. */
+const char *simq_solicit(struct simq *q, int argc, char **argv);
 
 #endif

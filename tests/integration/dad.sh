@@ -5,11 +5,13 @@
 # Proves: an address Linux already holds comes up `duplicate` on ipifc
 # (RFC 4862 5.4.4: Linux answers ipifc's DAD solicitation); and an address
 # ipifc holds makes Linux's own DAD fail (`dadfailed`: ipifc answers
-# Linux's solicitation from ::, RFC 4862 5.4.3) while ipifc keeps it.
+# Linux's solicitation from ::, RFC 4862 5.4.3) while ipifc keeps it; the
+# address ipifc found duplicate is Linux's (RFC 4862 5.4.5): Linux pings
+# ipifc from it and gets the replies, and ipifc's ping of it reaches Linux.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need timeout
+need ping timeout
 
 D=${P}d A=${P}a LIF=${P}a0
 netns "$D" "$A"
@@ -31,6 +33,18 @@ r ipifc/0/status | grep '^2001:db8::99 '
     fail "2001:db8::99 is not duplicate on ipifc"
 ip -n "$A" -6 addr show dev "$LIF" | grep -q '2001:db8::99/64 .*dadfailed' &&
     fail "Linux gave up 2001:db8::99"
+
+say "the duplicate 2001:db8::99 is Linux's: ping both ways"
+w ipifc/0/ctl add 2001:db8::97/64
+wait_state 0 2001:db8::97 preferred 30
+nsx "$A" timeout 20 ping -6 -c 3 -W 2 -i 0.2 -I 2001:db8::99 2001:db8::97 ||
+    fail "Linux from 2001:db8::99 gets no reply from ipifc"
+out=$(ipc write ping -c 3 -i 200 2001:db8::99) || fail "ipifc ping"
+echo "$out"
+grep -q "3 packets transmitted, 3 received" <<<"$out" ||
+    fail "ipifc ping 2001:db8::99 did not reach Linux"
+[ "$(addr_state 0 2001:db8::99)" = duplicate ] ||
+    fail "2001:db8::99 is no longer duplicate on ipifc"
 
 say "ipifc holds 2001:db8::98; Linux adds it"
 w ipifc/0/ctl add 2001:db8::98/64

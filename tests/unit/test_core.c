@@ -15,6 +15,9 @@
  *    255.255.255.255 (b) and 224.0.0.1 (m); a point-to-point address only
  *    its local (u); an IPv6 address its local (u), ff02::1 and its
  *    solicited-node group (m); a type is the OR over all addresses;
+ *    an IPv6 point-to-point address with proxy makes another interface
+ *    whose connected prefix holds its peer join the peer's
+ *    solicited-node group (m);
  *  - any-source routes ("shared keys"): the connected prefix (none for a
  *    /32 or /128 that is not point-to-point; the peer's /128 for one that
  *    is), the link multicast prefix (not point-to-point), and the /128 host
@@ -498,6 +501,35 @@ model_lookup(const struct ipifc_ip *d, const struct ipifc_ip *src)
 
 /* ---- the checks ---- */
 
+/*
+ * Proxy ND: an IPv6 point-to-point address with proxy makes every other
+ * interface whose connected prefix holds its peer join the peer's
+ * solicited-node group (m).
+ */
+static unsigned
+proxy_self(const struct ipifc_ip *probe)
+{
+	const struct maddr *x, *o;
+	struct ipifc_ip g;
+	int i, j;
+
+	for (i = 0; i < m.na; i++) {
+		x = &m.a[i];
+		if (!x->ptp || !x->proxy || isv4(&x->local))
+			continue;
+		ipifc_ip_solicited(&g, &x->remote);
+		if (!ipifc_ip_eq(&g, probe))
+			continue;
+		for (j = 0; j < m.na; j++) {
+			o = &m.a[j];
+			if (!o->ptp && o->ifc != x->ifc &&
+			    ipifc_ip_inprefix(&x->remote, &o->net, o->plen))
+				return IPIFC_RT_MULTI;
+		}
+	}
+	return 0;
+}
+
 static void
 check_self(void)
 {
@@ -513,6 +545,7 @@ check_self(void)
 				if (ipifc_ip_eq(&a[k], &m.probes[i]))
 					want |= t[k];
 		}
+		want |= proxy_self(&m.probes[i]);
 		got = ipifc_ipforme(m.s, &m.probes[i]);
 		m.nforme += got != 0;
 		if (got != want) {

@@ -119,6 +119,8 @@ test_lifetime_jump(void **state)
 	w(s, "ipifc/clone", "bind ether sim:x");
 	w(s, "ipifc/0/ctl", "add6 2001:db8:3:: 64 1 1 30 10");
 	w(s, "ipifc/0/ctl", "add6 2001:db8:4:: 64 1 1 300 100");
+	/* the first probes wait up to 1 s (RFC 4862 5.4.2): let them go */
+	run_until(s, 1000);
 	ipifc_advance(s, 50000);
 	assert_null(lifc(s, "2001:db8:3::ff:fe00:100"));
 	assert_true(file_has(s, "ipifc/0/status",
@@ -140,7 +142,7 @@ test_dad_restarts_on_up(void **state)
 	(void)state;
 	w(s, "ipifc/clone", "bind ether sim:x");
 	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
-	ipifc_advance(s, 1000);
+	run_until(s, 2000);	/* probe delay (<= 1 s) + RetransTimer */
 	snprintf(line, sizeof(line), "%spreferred o", ll);
 	assert_true(file_has(s, "ipifc/0/status", line));
 	ipifc_advance(s, 5000);
@@ -155,24 +157,25 @@ test_dad_restarts_on_up(void **state)
 	    "10.0.0.1 /24 10.0.0.0 infinite infinite preferred -"));
 	ipifc_advance(s, 5999);
 	assert_true(file_has(s, "ipifc/0/status", line));
-	ipifc_advance(s, 6000);
+	/* the first probe after up waits up to 1 s (RFC 4862 5.4.2) */
+	run_until(s, 7000);
 	snprintf(line, sizeof(line), "%spreferred o", ll);
 	assert_true(file_has(s, "ipifc/0/status", line));
 
-	/* DupAddrDetectTransmits * RetransTimer */
+	/* (up to 1 s) + DupAddrDetectTransmits * RetransTimer */
 	w(s, "ipifc/0/ctl", "dad 3");
 	w(s, "ipifc/0/ctl", "down");
 	w(s, "ipifc/0/ctl", "up");
 	snprintf(line, sizeof(line), "%stentative o", ll);
-	assert_true(ipifc_next_deadline(s) > 6000);
-	assert_true(ipifc_next_deadline(s) <= 6000 + 3000);
-	run_until(s, 6000 + 2999);
+	assert_true(ipifc_next_deadline(s) > 7000);
+	assert_true(ipifc_next_deadline(s) <= 7000 + 3000);
+	run_until(s, 7000 + 2999);
 	assert_true(file_has(s, "ipifc/0/status", line));
-	run_until(s, 6000 + 3000);
+	run_until(s, 7000 + 1000 + 3000);
 	snprintf(line, sizeof(line), "%spreferred o", ll);
 	assert_true(file_has(s, "ipifc/0/status", line));
 	/* once the IPv4 probes and announcements are done, nothing is due */
-	run_until(s, 6000 + 20000);
+	run_until(s, 7000 + 20000);
 	assert_true(ipifc_next_deadline(s) == UINT64_MAX);
 	ipifc_stack_free(s);
 }
@@ -196,11 +199,12 @@ test_added_while_down(void **state)
 	assert_true(file_has(s, "ipifc/0/status", line));
 	assert_true(ipifc_next_deadline(s) == UINT64_MAX);
 	w(s, "ipifc/0/ctl", "up");
-	/* DAD ends at 101000 (report repeats may come sooner) */
+	/* the first probe waits up to 1 s (RFC 4862 5.4.2), DAD ends
+	 * RetransTimer later (report repeats may come sooner) */
 	assert_true(ipifc_next_deadline(s) <= 101000);
 	ipifc_advance(s, 100999);
 	assert_true(file_has(s, "ipifc/0/status", line));
-	ipifc_advance(s, 101000);
+	run_until(s, 102000);
 	snprintf(line, sizeof(line), "%spreferred o", a);
 	assert_true(file_has(s, "ipifc/0/status", line));
 	ipifc_stack_free(s);
@@ -230,7 +234,7 @@ test_down_while_tentative(void **state)
 	assert_true(ipifc_next_deadline(s) <= 6000);
 	ipifc_advance(s, 5999);
 	assert_true(file_has(s, "ipifc/0/status", t));
-	ipifc_advance(s, 6000);
+	run_until(s, 7000);	/* probe delay (<= 1 s) + RetransTimer */
 	assert_false(file_has(s, "ipifc/0/status", t));
 	ipifc_stack_free(s);
 }

@@ -306,7 +306,9 @@ test_leave_never_joined(void **state)
 
 /*
  * plan9's use-after-free: a membership kept a pointer to the address it
- * hung on; once the address was removed, leaving read freed memory.
+ * hung on; once the address was removed, leaving read freed memory.  A
+ * membership is the interface's and the client's (ipifc issue 8, 12): it
+ * outlives the address and moves to another.
  */
 static void
 test_leave_after_address_gone(void **state)
@@ -319,23 +321,31 @@ test_leave_after_address_gone(void **state)
 	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
 	heard(1, 0);
 	w(f->s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
-	/* the membership went with its address */
+	/* the membership is the interface's: it moved to 10.0.0.2 */
+	heard(1, 0);
+	assert_true(file_has_start(f->s, "ipifc/0/multi", "239.1.2.3 "));
+	assert_true(file_has(f->s, "ipselftab", "239.1.2.3 1 4m"));
+	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
+	w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.2");
 	heard(1, 1);
 	assert_memory_equal(lastrem, m, 6);
-	assert_false(file_has_start(f->s, "ipifc/0/multi", "239.1.2.3 "));
 	assert_false(file_has_start(f->s, "ipselftab", "239.1.2.3 "));
 	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
-	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
-	/* the same address again is a new address, not the old membership */
-	w(f->s, "ipifc/0/ctl", "add 10.0.0.1 /24");
-	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3 10.0.0.1");
-	wfail_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
-	heard(1, 1);
-	/* the client can join again, and goes cleanly */
-	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3 10.0.0.1");
-	w(f->s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+	/* with no address of its family left it hangs on the interface */
+	w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3");
+	w(f->s, "ipifc/0/ctl", "remove 10.0.0.2 /24");
+	heard(2, 2);		/* 224.0.0.1 went with the last address */
+	assert_true(file_has_start(f->s, "ipifc/0/multi", "239.1.2.3 "));
+	assert_true(file_has(f->s, "ipselftab", "239.1.2.3 0 4m"));
+	/* and the next address takes it */
+	w(f->s, "ipifc/0/ctl", "add 10.0.0.3 /24");
+	heard(3, 2);
+	assert_true(file_has(f->s, "ipselftab", "239.1.2.3 1 4m"));
+	/* the client goes cleanly */
 	ipifc_client_free(f->c);
-	heard(2, 2);
+	heard(3, 3);
+	assert_memory_equal(lastrem, m, 6);
+	assert_false(file_has_start(f->s, "ipselftab", "239.1.2.3 "));
 }
 
 /* The same, when the whole interface goes. */

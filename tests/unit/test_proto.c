@@ -719,6 +719,102 @@ test_fragment_options(void **state)
 	assert_int_equal(nfrag, 2);
 }
 
+/*
+ * RFC 8200 4.5: the unfragmentable part runs through the routing header,
+ * a destination options header before it included, so every fragment
+ * carries both before its fragment header.
+ */
+static void
+test_fragment6_routing(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip dst;
+	uint8_t p[3000];
+	const uint8_t *f;
+	int i, nfrag = 0;
+
+	w(wire->s[0], "arp", "add 2001:db8::2 02:00:00:00:02:00");
+	memset(p, 0x5a, sizeof(p));
+	/* destination options (PadN), then a routing header of a type
+	 * nobody serves with no segments left, then No Next Header */
+	memcpy(p, (const uint8_t[]){ 43, 0, 1, 4, 0, 0, 0, 0 }, 8);
+	memcpy(p + 8, (const uint8_t[]){ 59, 0, 253, 0, 0, 0, 0, 0 }, 8);
+	dst = ip("2001:db8::2");
+	wire->n = 0;
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 60, 0, p,
+	    sizeof(p)), 0);
+	for (i = 0; i < wire->n; i++) {
+		f = wire->frames[i] + 14;
+		if (wire->from[i] != 0 || wire->frames[i][12] != 0x86 ||
+		    wire->frames[i][13] != 0xdd)
+			continue;
+		assert_true(wire->len[i] <= 14 + 1500);
+		assert_int_equal(f[6], 60);		/* IPv6: dstopts */
+		assert_int_equal(f[40], 43);		/* dstopts: routing */
+		assert_int_equal(f[48], 44);		/* routing: fragment */
+		assert_int_equal(f[56], 59);		/* fragment: none */
+		nfrag++;
+	}
+	assert_int_equal(nfrag, 3);
+}
+
+/* An IPv6 fragment to stack 1: plen bytes after the header, zero. */
+static size_t
+frame6(uint8_t *f, uint8_t nxt, size_t plen)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct ipifc_ip6 h;
+
+	memset(&h, 0, sizeof(h));
+	h.nxt = nxt;
+	h.hlim = 64;
+	h.src = ip("2001:db8::9");
+	h.dst = ip("2001:db8::2");
+	h.plen = plen;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x86dd), 14);
+	assert_int_equal(ipifc_ip6_build(f + 14, 40, &h), 40);
+	memset(f + 54, 0, plen);
+	return 54 + plen;
+}
+
+/*
+ * RFC 8200 4.5: a datagram whose payload would pass 65535 bytes is not
+ * made, even when only the first fragment's longer unfragmentable part
+ * (216 bytes of destination options) takes it there.
+ */
+static void
+test_reassembly6_maxlen(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip6frag fh;
+	uint8_t *f = malloc(65600);
+	size_t n;
+
+	assert_non_null(f);
+	memset(&fh, 0, sizeof(fh));
+	fh.nxt = 59;
+	fh.ident = 0x4242;
+	/* the last fragment: 65384 bytes at 16, a payload of 65400 alone */
+	fh.off = 16;
+	n = frame6(f, 44, 8 + 65384);
+	assert_int_equal(ipifc_ip6frag_build(f + 54, 8, &fh), 8);
+	inject(wire, f, n);
+	/* the first: destination options, then 16 bytes at 0 */
+	fh.off = 0;
+	fh.more = 1;
+	n = frame6(f, 60, 216 + 8 + 16);
+	f[54] = 44;
+	f[55] = 26;		/* (26 + 1) * 8 = 216 bytes */
+	f[56] = 1;		/* PadN over the rest */
+	f[57] = 212;
+	assert_int_equal(ipifc_ip6frag_build(f + 54 + 216, 8, &fh), 8);
+	inject(wire, f, n);
+	free(f);
+	assert_true(file_has(wire->s[1], "ipstats", "frag6 1"));
+	assert_true(file_has(wire->s[1], "ipstats", "badheader 0"));
+}
+
 /* RFC 7527: our own DAD probe, looped back by the link, is not a rival. */
 static void
 test_dad_loopback_nonce(void **state)
@@ -730,14 +826,65 @@ test_dad_loopback_nonce(void **state)
 	w(wire->s[1], "ipifc/0/ctl", "dad 1");
 	wire->n = 0;
 	w(wire->s[1], "ipifc/0/ctl", "add 2001:db8::77/64");
+	/* the interface's first probe waits up to 1 s (RFC 4862 5.4.2) */
+	run_until(wire->s[1], ipifc_now(wire->s[1]) + 1000);
 	copy = *wire;
 	assert_true(copy.n > 0);
 	/* everything it sent comes back to it, the NS from :: included */
 	for (i = 0; i < copy.n; i++)
 		ipifc_input(wire->s[1], 0, copy.frames[i], copy.len[i]);
-	ipifc_advance(wire->s[1], 3000);
+	ipifc_advance(wire->s[1], ipifc_now(wire->s[1]) + 3000);
 	assert_true(file_has(wire->s[1], "ipifc/0/status",
 	    "2001:db8::77 /64 2001:db8:: infinite infinite preferred o"));
+}
+
+/* The NA from side 1 with target t, or -1. */
+static int
+na_from1(const struct wire *wire, const struct ipifc_ip *t)
+{
+	const uint8_t *f;
+	int i;
+
+	for (i = 0; i < wire->n; i++) {
+		f = wire->frames[i];
+		if (wire->from[i] == 1 && wire->len[i] >= 14 + 40 + 24 &&
+		    f[12] == 0x86 && f[13] == 0xdd && f[14 + 6] == 58 &&
+		    f[54] == 136 && memcmp(f + 62, t->a, 16) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * RFC 4861 7.2.7: a router answers an NS for its subnet-router anycast
+ * address (RFC 4291 2.6.1) with Override clear, within
+ * MAX_ANYCAST_DELAY_TIME; the echo reply comes from a unicast address.
+ */
+static void
+test_anycast_na(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip any = ip("2001:db8::");
+	uint64_t t0 = ipifc_now(wire->s[1]);
+	int i;
+
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	carry(wire);
+	wire->n = 0;
+	assert_int_equal(ipifc_ping(wire->s[0], &any, 1, 1, 8), 0);
+	carry(wire);
+	run_until(wire->s[1], t0 + 1000);
+	i = na_from1(wire, &any);
+	assert_true(i >= 0);
+	/* solicited, router, not override */
+	assert_int_equal(wire->frames[i][58] & 0xe0, 0xc0);
+	ends[0].got_type = -1;
+	carry(wire);
+	assert_int_equal(ends[0].got_proto, 58);
+	assert_int_equal(ends[0].got_type, 129);	/* echo reply */
+	/* iprouting 0 takes it away */
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 0");
+	assert_int_equal(ipifc_ipforme(wire->s[1], &any), 0);
 }
 
 /* With promisc on, frames for another host are heard but not taken. */
@@ -933,7 +1080,13 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_fragment_options, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_fragment6_routing, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_reassembly6_maxlen, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_dad_loopback_nonce, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_anycast_na, setup,
 		    teardown),
 	};
 

@@ -215,6 +215,10 @@ test_ipforme_answers(void **state)
 	assert_int_equal(forme(f->s, "10.0.0.0"), IPIFC_RT_BCAST);
 	assert_int_equal(forme(f->s, "255.255.255.255"), IPIFC_RT_BCAST);
 	assert_int_equal(forme(f->s, "224.0.0.1"), IPIFC_RT_MULTI);
+	/* tentative: not ours yet (RFC 4862 5.4), its group joined at once */
+	assert_int_equal(forme(f->s, "fe80::ff:fe00:100"), 0);
+	assert_int_equal(forme(f->s, "ff02::1:ff00:100"), IPIFC_RT_MULTI);
+	run_until(f->s, 2000);	/* probe delay (<= 1 s) + RetransTimer */
 	assert_int_equal(forme(f->s, "fe80::ff:fe00:100"), IPIFC_RT_UNI);
 	assert_int_equal(forme(f->s, "ff02::1"), IPIFC_RT_MULTI);
 	assert_int_equal(forme(f->s, "ff02::1:ff00:100"), IPIFC_RT_MULTI);

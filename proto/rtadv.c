@@ -1,0 +1,295 @@
+/*
+ * Router advertisements sent (RFC 4861 6.2): the router side of SLAAC.
+ * While `ra6 sendra 1` and up, an interface with a link layer advertises
+ * its `ra6` settings and the prefixes of its global IPv6 addresses to
+ * all nodes, answers router solicitations, and says goodbye with a
+ * router lifetime of 0 when it stops.
+ */
+#include <string.h>
+
+#include "proto.h"
+#include "wire.h"
+
+/* RFC 4861 10, router constants */
+#define MAX_INITIAL_RTR_ADVERT_INTERVAL	16000	/* ms */
+#define MAX_INITIAL_RTR_ADVERTISEMENTS	3
+#define MIN_DELAY_BETWEEN_RAS		3000	/* ms */
+#define MAX_RA_DELAY_TIME		500	/* ms */
+
+/*
+ * RFC 4861 6.2.2: no advertisement before the link-local address is
+ * valid; while it is tentative, look again after this long.
+ */
+#define RTADV_LLWAIT			IPIFC_RETRANS_TIMER
+
+static struct ipifc_rtadv *
+rtadv_of(struct ipifc_ifc *ifc)
+{
+	return &proto_of(ifc->stack)->rtadv[ifc->num];
+}
+
+/*
+ * The link-local address to send from: the one used before if it is
+ * still valid, so hosts keep one router (RFC 4861 6.2.8), else the first.
+ */
+static const struct ipifc_lifc *
+rtadv_source(struct ipifc_ifc *ifc, const struct ipifc_rtadv *r)
+{
+	const struct ipifc_lifc *l, *first = NULL;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (ipifc_lifc_isv4(l) || !ipifc_lifc_usable(l) ||
+		    !ipifc_ip_islinklocal(&l->local))
+			continue;
+		if (ipifc_ip_eq(&l->local, &r->src))
+			return l;
+		if (first == NULL)
+			first = l;
+	}
+	return first;
+}
+
+/*
+ * RFC 4861 6.2.2: solicitations to all-routers are ours.  The self table
+ * entry hangs on the link-local address (by its order of addition, seq,
+ * which no other address shares); when that address is replaced, the
+ * entry moves to the new one.
+ */
+static void
+rtadv_unhear(struct ipifc_ifc *ifc, struct ipifc_rtadv *r)
+{
+	struct ipifc_lifc *l;
+
+	if (r->hearseq != 0 && (l = ipifc_lifc_onifc(ifc, &r->hear)) !=
+	    NULL && l->seq == r->hearseq)
+		ipifc_self_remove(ifc->stack, &ipifc_ip_allrouters, l);
+	r->hearseq = 0;
+}
+
+static void
+rtadv_hear(struct ipifc_ifc *ifc, struct ipifc_rtadv *r)
+{
+	struct ipifc_lifc *l, *ll = NULL;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (ipifc_lifc_isv4(l) || !ipifc_ip_islinklocal(&l->local) ||
+		    l->state == IPIFC_ADDR_DUPLICATE)
+			continue;
+		if (r->hearseq != 0 && l->seq == r->hearseq)
+			return;		/* still there */
+		if (ll == NULL)
+			ll = l;
+	}
+	rtadv_unhear(ifc, r);
+	if (ll == NULL)
+		return;
+	if (ipifc_self_add(ifc->stack, &ipifc_ip_allrouters, IPIFC_RT_MULTI,
+	    ll) < 0) {
+		proto_of(ifc->stack)->drops_rtadv++;
+		return;
+	}
+	r->hear = ll->local;
+	r->hearseq = ll->seq;
+}
+
+/*
+ * One prefix information option per prefix of the interface's global
+ * IPv6 addresses (plan9's ipconfig advertises the interface's addresses
+ * as `add6` made them), with the address's flags and the lifetimes it
+ * has left: infinite stays infinite, a fixed one counts down with the
+ * address.  Temporary, duplicate and /128 addresses give none; the first
+ * IPIFC_ND_MAXPREFIX prefixes in order of addition go.
+ */
+static void
+rtadv_prefixes(struct ipifc_ifc *ifc, struct ipifc_nd *m)
+{
+	const struct ipifc_lifc *l;
+	struct ipifc_nd_prefix *pi;
+	int i;
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (ipifc_lifc_isv4(l) || l->temporary || l->ptp ||
+		    l->plen >= 128 || l->state == IPIFC_ADDR_DUPLICATE ||
+		    ipifc_ip_islinklocal(&l->local) ||
+		    ipifc_ip_ismulti(&l->local) ||
+		    ipifc_ip_isloopback(&l->local))
+			continue;
+		for (i = 0; i < m->nprefix; i++)
+			if (m->prefix[i].plen == l->plen &&
+			    ipifc_ip_eq(&m->prefix[i].prefix, &l->net))
+				break;
+		if (i < m->nprefix)
+			continue;
+		if (m->nprefix == IPIFC_ND_MAXPREFIX)
+			return;
+		pi = &m->prefix[m->nprefix++];
+		pi->plen = (uint8_t)l->plen;
+		pi->flags = (uint8_t)((l->onlink ? IPIFC_ND_PI_ONLINK : 0) |
+		    (l->autonomous ? IPIFC_ND_PI_AUTO : 0));
+		pi->valid = ipifc_lifc_left(l, l->validlt);
+		pi->preferred = ipifc_lifc_left(l, l->preflt);
+		pi->prefix = l->net;
+	}
+}
+
+/* One RA to all nodes (RFC 4861 6.2.3); -1 without a link-local source. */
+static int
+rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
+{
+	const struct ipifc_ra6 *ra = &ifc->ra6;
+	const struct ipifc_lifc *l;
+	struct ipifc_nd m;
+	uint8_t buf[IPIFC_IP6_MINMTU];
+	int i, n;
+
+	if ((l = rtadv_source(ifc, r)) == NULL)
+		return -1;
+	r->src = l->local;
+	memset(&m, 0, sizeof(m));
+	m.type = IPIFC_ND_RA;
+	m.curhlim = (uint8_t)ra->ttl;
+	m.flags = (uint8_t)((ra->mflag ? IPIFC_ND_RA_MANAGED : 0) |
+	    (ra->oflag ? IPIFC_ND_RA_OTHER : 0));
+	/* RFC 4861 6.2.5: a final RA says "no longer a default router" */
+	m.rtrlife = (uint16_t)(final ? 0 : ra->routerlt);
+	m.reachable = ra->reachtime;
+	m.retrans = ra->rxmitra;
+	m.has = IPIFC_ND_HAS_SLLA;
+	memcpy(m.slla, ifc->mac, 6);
+	if (ra->linkmtu != 0) {
+		m.has |= IPIFC_ND_HAS_MTU;
+		m.mtu = ra->linkmtu;
+	}
+	rtadv_prefixes(ifc, &m);
+	for (i = 0; i < ra->nrdnss && i < IPIFC_ND_MAXRDNSS; i++) {
+		m.rdnss[i].addr = ra->rdnss[i];
+		m.rdnss[i].lifetime = ra->dnslt;
+	}
+	m.nrdnss = i;
+	if ((n = ipifc_nd_build(buf, sizeof(buf), &l->local,
+	    &ipifc_ip_allnodes, &m)) < 0) {
+		proto_of(ifc->stack)->drops_rtadv++;
+		return 0;
+	}
+	ipifc_ip6_send_on(ifc, &l->local, &ipifc_ip_allnodes,
+	    IPIFC_PROTO_ICMP6, IPIFC_ND_HOPLIMIT, buf, (size_t)n);
+	r->sent++;
+	return 0;
+}
+
+/* RFC 4861 6.2.4: uniform in [MinRtrAdvInterval, MaxRtrAdvInterval]. */
+static uint64_t
+rtadv_interval(struct ipifc_ifc *ifc, const struct ipifc_rtadv *r)
+{
+	const struct ipifc_ra6 *ra = &ifc->ra6;
+	uint64_t iv = ra->minraint;
+
+	if (ra->maxraint > ra->minraint)
+		iv += ipifc_random(ifc->stack) %
+		    (ra->maxraint - ra->minraint + 1);
+	if (r->ninit < MAX_INITIAL_RTR_ADVERTISEMENTS &&
+	    iv > MAX_INITIAL_RTR_ADVERT_INTERVAL)
+		iv = MAX_INITIAL_RTR_ADVERT_INTERVAL;
+	return iv;
+}
+
+/*
+ * The hook the core calls when sendra, up/down or unbind may have
+ * changed whether ifc advertises.
+ */
+void
+ipifc_rtadv_set(struct ipifc_ifc *ifc, int on)
+{
+	struct ipifc_rtadv *r = rtadv_of(ifc);
+	uint64_t now = ifc->stack->now;
+
+	if (ifc->m->hwlen != 6)
+		on = 0;
+	if (on && !r->active) {
+		/* RFC 4861 6.2.2: join all-routers to hear solicitations */
+		if (ipifc_group_ref(ifc, &ipifc_ip_allrouters) < 0) {
+			proto_of(ifc->stack)->drops_rtadv++;
+			return;
+		}
+		memset(r, 0, sizeof(*r));
+		r->active = 1;
+		r->next = now;
+		rtadv_hear(ifc, r);
+	} else if (on) {
+		/*
+		 * RFC 4861 6.2.4: changed settings may go out as initial
+		 * advertisements again, MIN_DELAY_BETWEEN_RAS apart.
+		 */
+		r->ninit = 0;
+		r->next = now;
+		if (r->sent > 0 && r->last + MIN_DELAY_BETWEEN_RAS > now)
+			r->next = r->last + MIN_DELAY_BETWEEN_RAS;
+	} else if (r->active) {
+		rtadv_send(ifc, r, 1);
+		rtadv_unhear(ifc, r);
+		ipifc_group_unref(ifc, &ipifc_ip_allrouters);
+		memset(r, 0, sizeof(*r));
+	}
+}
+
+/* RFC 4861 6.2.6: a valid solicitation heard on ifc. */
+void
+ipifc_rtadv_rs(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const struct ipifc_nd *m)
+{
+	struct ipifc_rtadv *r = rtadv_of(ifc);
+	uint64_t now = ifc->stack->now, t;
+
+	if (!r->active)
+		return;		/* a host ignores solicitations (6.2.6) */
+	if (!ipifc_ip_isunspec(&h->src) && (m->has & IPIFC_ND_HAS_SLLA))
+		ipifc_nbr_learn(ifc, &h->src, m->slla, IPIFC_NBR_STALE, 1);
+	t = ipifc_random(ifc->stack) % (MAX_RA_DELAY_TIME + 1);
+	if (r->sent > 0 && r->last + MIN_DELAY_BETWEEN_RAS > now)
+		t += r->last + MIN_DELAY_BETWEEN_RAS;
+	else
+		t += now;
+	/* an advertisement due sooner answers it */
+	if (t < r->next)
+		r->next = t;
+}
+
+void
+ipifc_rtadv_timers(struct ipifc_stack *s)
+{
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_rtadv *r;
+	struct ipifc_ifc *ifc;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		r = &p->rtadv[i];
+		if (!r->active || (ifc = s->ifc[i]) == NULL)
+			continue;
+		/* a link-local address replaced (lladdr) takes over at once */
+		rtadv_hear(ifc, r);
+		if (r->next > s->now)
+			continue;
+		if (rtadv_send(ifc, r, 0) < 0) {
+			r->next = s->now + RTADV_LLWAIT;
+			continue;
+		}
+		r->last = s->now;
+		if (r->ninit < MAX_INITIAL_RTR_ADVERTISEMENTS)
+			r->ninit++;
+		r->next = s->now + rtadv_interval(ifc, r);
+	}
+}
+
+uint64_t
+ipifc_rtadv_deadline(const struct ipifc_stack *s)
+{
+	const struct ipifc_proto *p = s->proto;
+	uint64_t d = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++)
+		if (p->rtadv[i].active && p->rtadv[i].next < d)
+			d = p->rtadv[i].next;
+	return d;
+}

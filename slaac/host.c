@@ -869,13 +869,16 @@ ipifc_slaac_attach(struct ipifc_stack *s, const uint8_t *secret, size_t len)
 		free(h);
 		return -ENOMEM;
 	}
-	if ((rc = ipifc_ext_set(s, &ext, h)) < 0 ||
-	    (rc = ipifc_subscribe(s, hevent, h)) < 0) {
-		if (s->ext == &ext)
-			s->ext = NULL;
+	if ((rc = ipifc_ext_set(s, &ext, h)) < 0) {
 		ipifc_slaac_free(h->e);
 		free(h);
 		return rc;
+	}
+	if ((rc = ipifc_subscribe(s, hevent, h)) < 0) {
+		s->ext = NULL;		/* set just above, by this call */
+		ipifc_slaac_free(h->e);
+		free(h);
+		return -EBUSY;
 	}
 	return 0;
 }

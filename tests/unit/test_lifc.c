@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,6 +525,40 @@ test_ctl_errors_add6_ra6(void **state)
 	ipifc_stack_free(s);
 }
 
+/*
+ * Host mode is one call away: without ipifc_slaac_attach, recvra 1 is a
+ * one-line error, its messages are unknown and there is no ra file.
+ */
+static void
+test_host_mode_attach(void **state)
+{
+	static const uint8_t key[16] = { 1, 2, 3 };
+	struct ipifc_stack *s = mkstack(1, 0);
+	const char *err;
+	char *t;
+
+	(void)state;
+	w(s, "ipifc/clone", "bind ether sim:x");
+	assert_string_equal(wfail(s, "ipifc/0/ctl", "ra6 recvra 1"),
+	    "ra6 recvra: host mode is not attached");
+	wfail(s, "ipifc/0/ctl", "iid stable");
+	wfail(s, "ipifc/0/ctl", "ra6 twohour 0");
+	assert_null(ipifc_read(s, "ipifc/0/ra", &err));
+	t = rd(s, "ipifc/0/status");
+	assert_non_null(strstr(t, " recvra 0 "));
+	free(t);
+	assert_int_equal(ipifc_slaac_attach(s, key, 0), -EINVAL);
+	assert_int_equal(ipifc_slaac_attach(s, key, 33), -EINVAL);
+	assert_int_equal(ipifc_slaac_attach(s, key, sizeof(key)), 0);
+	assert_int_equal(ipifc_slaac_attach(s, key, sizeof(key)), -EBUSY);
+	w(s, "ipifc/0/ctl", "ra6 recvra 1 twohour 0");
+	t = rd(s, "ipifc/0/ra");
+	assert_non_null(strstr(t, "recvra 1 iid stable temporary off "
+	    "twohour 0 autoconf 1 "));
+	free(t);
+	ipifc_stack_free(s);
+}
+
 /* connect (remove all, then add) also checks before it removes. */
 static void
 test_ctl_errors_connect(void **state)
@@ -563,6 +598,7 @@ main(void)
 		cmocka_unit_test(test_ctl_errors_add_remove),
 		cmocka_unit_test(test_ctl_errors_add6_ra6),
 		cmocka_unit_test(test_ctl_errors_connect),
+		cmocka_unit_test(test_host_mode_attach),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -163,12 +163,15 @@ static const char *const setup[][2] = {
 	{ "iproute", "add :: /0 2001:db8::fe" },
 	{ "ipifc/0/ctl", "ra6 sendra 1 maxraint 4000 minraint 3000 "
 	    "linkmtu 1400 rdnss 2001:db8::53" },
+	/* host mode too: RAs it receives reach the SLAAC engine */
+	{ "ipifc/0/ctl", "ra6 recvra 1" },
+	{ "ipifc/0/ctl", "temporary on" },
 };
 
 static const char *const files[] = {
 	"ipifc", "ipselftab", "iproute", "arp", "ipstats", "ippmtu",
 	"ipifc/0/status", "ipifc/0/local", "ipifc/0/multi",
-	"ipifc/1/status", "ipifc/1/local", "ipifc/1/multi",
+	"ipifc/1/status", "ipifc/1/local", "ipifc/1/multi", "ipifc/0/ra",
 };
 
 int
@@ -194,6 +197,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ipifc_set_link(s, &ops, &fl);
 	ipifc_set_deliver(s, deliver, &fl);
 	CHECK((c = ipifc_client_new(s)) != NULL);
+	CHECK(ipifc_slaac_attach(s, (const uint8_t *)"fuzz", 4) == 0);
 	for (i = 0; i < sizeof(setup) / sizeof(setup[0]); i++)
 		if ((err = ipifc_write(s, c, setup[i][0], setup[i][1], NULL,
 		    0)) != NULL)

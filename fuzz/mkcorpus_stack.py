@@ -593,6 +593,38 @@ S['rtadv'] = [
     rec(NEXTTIMER, 0, b''), rec(NEXTTIMER, 0, b''),
 ]
 
+def ra(src, life=1800, opts=b'', hlim=255):
+    body = struct.pack('!BBHII', 64, 0, life, 30000, 1000) + opts
+    return ip6(src, 'ff02::1', 58, icmp6(src, 'ff02::1', 134, 0, body),
+               hlim=hlim)
+
+
+def ra_opts(slla):
+    return (bytes([1, 1]) + mac(slla) +
+            bytes([5, 1, 0, 0]) + struct.pack('!I', 1400) +
+            bytes([3, 4, 64, 0xc0]) + struct.pack('!III', 600, 300, 0) +
+            a6('2001:db8:5::') +
+            bytes([25, 3, 0, 0]) + struct.pack('!I', 600) +
+            a6('2001:db8:5::53') +
+            bytes([24, 3, 96, 0x08]) + struct.pack('!I', 600) +
+            a6('2001:db8:6::'))
+
+
+# host mode (ra6 recvra 1): an RA with every option the stack applies,
+# the addresses through DAD, a router lifetime of 0, an RA with a bad hop
+# limit, then lifetimes running out
+S['slaac_host'] = [
+    rec(DAD_DONE, 0, e6('33:33:00:00:00:01', H9, ra(LL9,
+                                                   opts=ra_opts(H9)))),
+    rec(NEXTTIMER, 0, b''), rec(NEXTTIMER, 0, b''),
+    rec(NEXTTIMER, 0, b''),
+    rec(10, 0, e6('33:33:00:00:00:01', H9, ra(LL9, life=0))),
+    rec(10, 0, e6('33:33:00:00:00:01', H9, ra(LL9, hlim=64,
+                                              opts=ra_opts(H9)))),
+    rec(NEXTTIMER, 0, b''), rec(NEXTTIMER, 0, b''),
+    rec(NEXTTIMER, 0, b''), rec(NEXTTIMER, 0, b''),
+]
+
 # the timers alone, from the start: DAD, ARP probes, reports
 S['timers'] = [rec(NEXTTIMER, 0, b'') for i in range(24)]
 

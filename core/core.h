@@ -250,6 +250,7 @@ struct ipifc_lifc {
 	int	ptp, proxy;
 	int	onlink, autonomous, temporary;
 	int	formed;			/* SLAAC: 'e' EUI-64, 's' stable; 0 */
+	int	optimistic;		/* RFC 4429: usable while tentative */
 	enum ipifc_lifc_state state;
 	uint64_t origin;		/* ms, when lifetimes were last set */
 	uint32_t validlt, preflt;	/* s, IPIFC_INFINITE */
@@ -278,6 +279,7 @@ struct ipifc_addreq {
 	int	notentative;		/* link-local formed with dad 0 etc. */
 	int	temporary;		/* RFC 8981 */
 	int	formed;			/* SLAAC: 'e' EUI-64, 's' stable; 0 */
+	int	optimistic;		/* RFC 4429 (made tentative only) */
 };
 
 const char *ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r);
@@ -287,7 +289,8 @@ const char *ipifc_lifc_remove(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *local, int plen,
 	    const struct ipifc_ip *remote, int hasremote);
 void	ipifc_lifc_del(struct ipifc_lifc *l);
-/* Address usable as a source (not tentative or duplicate). */
+/* Address usable as a source (not tentative, unless optimistic, or
+ * duplicate). */
 int	ipifc_lifc_usable(const struct ipifc_lifc *l);
 int	ipifc_lifc_isv4(const struct ipifc_lifc *l);
 void	ipifc_lifc_timers(struct ipifc_stack *s);

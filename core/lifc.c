@@ -17,8 +17,10 @@ ipifc_lifc_isv4(const struct ipifc_lifc *l)
 int
 ipifc_lifc_usable(const struct ipifc_lifc *l)
 {
+	/* RFC 4429 2.1: an optimistic address is usable during DAD */
 	return l->state == IPIFC_ADDR_PREFERRED ||
-	    l->state == IPIFC_ADDR_DEPRECATED;
+	    l->state == IPIFC_ADDR_DEPRECATED ||
+	    (l->state == IPIFC_ADDR_TENTATIVE && l->optimistic);
 }
 
 static uint64_t
@@ -121,7 +123,8 @@ lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st)
 	}
 	if (was != ipifc_lifc_usable(l))
 		set_mine(l, !was);
-	if (old == IPIFC_ADDR_TENTATIVE && ipifc_lifc_usable(l))
+	if (old == IPIFC_ADDR_TENTATIVE && st != IPIFC_ADDR_TENTATIVE &&
+	    ipifc_lifc_usable(l))
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
 	if (st == IPIFC_ADDR_DEPRECATED && old != st)
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
@@ -543,6 +546,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->autonomous = r->autonomous;
 	l->temporary = r->temporary;
 	l->formed = r->formed;
+	l->optimistic = r->optimistic;
 	l->validlt = r->validlt;
 	l->preflt = r->preflt;
 	l->origin = s->now;

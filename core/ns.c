@@ -189,7 +189,8 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 		    ipifc_ip_fmt(&l->local, a, sizeof(a)),
 		    ipifc_mask_fmt(&l->local, l->plen, m, sizeof(m)),
 		    ipifc_ip_fmt(&l->remote, r, sizeof(r)), pl, vl,
-		    statenames[l->state], fl);
+		    l->state == IPIFC_ADDR_TENTATIVE && l->optimistic ?
+		    "optimistic" : statenames[l->state], fl);
 	}
 }
 

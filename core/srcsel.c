@@ -224,6 +224,14 @@ matchlen(const struct ipifc_lifc *l, const struct ipifc_ip *dst)
  * RFC 6724 5: > 0 if a is the better source for dst, < 0 if b is, 0 on
  * a tie.  Rule 4 (home addresses) does not apply: there is no Mobile IPv6.
  */
+/* Rule 3's deprecated addresses, and optimistic ones (RFC 4429 2.1). */
+static int
+avoid(const struct ipifc_lifc *l)
+{
+	return l->state == IPIFC_ADDR_DEPRECATED ||
+	    (l->state == IPIFC_ADDR_TENTATIVE && l->optimistic);
+}
+
 static int
 rfc6724_cmp(const struct ipifc_stack *s, const struct ipifc_lifc *a,
     const struct ipifc_lifc *b, const struct ipifc_ip *dst,
@@ -245,9 +253,9 @@ rfc6724_cmp(const struct ipifc_stack *s, const struct ipifc_lifc *a,
 		return sb < sd ? 1 : -1;
 
 	/* Rule 3: avoid deprecated addresses. */
-	if ((a->state == IPIFC_ADDR_DEPRECATED) !=
-	    (b->state == IPIFC_ADDR_DEPRECATED))
-		return a->state == IPIFC_ADDR_DEPRECATED ? -1 : 1;
+	/* RFC 4429 2.1: an optimistic address counts as deprecated */
+	if (avoid(a) != avoid(b))
+		return avoid(a) ? -1 : 1;
 
 	/* Rule 5: prefer outgoing interface. */
 	if (outif != NULL && (a->ifc == outif) != (b->ifc == outif))

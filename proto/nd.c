@@ -30,7 +30,9 @@ nd_source(struct ipifc_ifc *ifc)
 	const struct ipifc_lifc *l, *any = NULL;
 
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
-		if (ipifc_lifc_isv4(l) || !ipifc_lifc_usable(l))
+		/* RFC 4429 3.3: no SLLA from an optimistic address */
+		if (ipifc_lifc_isv4(l) || !ipifc_lifc_usable(l) ||
+		    l->state == IPIFC_ADDR_TENTATIVE)
 			continue;
 		if (ipifc_ip_islinklocal(&l->local))
 			return l;

@@ -255,6 +255,7 @@ addr_act(struct host *h, struct ipifc_ifc *ifc, const struct ipifc_slaac_act *a)
 	r.validlt = a->valid;
 	r.preflt = a->preferred;
 	r.temporary = a->how == IPIFC_SLAAC_TEMPORARY;
+	r.optimistic = a->type == IPIFC_SLAAC_ADDR_ADD && a->optimistic;
 	r.formed = a->how == IPIFC_SLAAC_EUI64 ? 'e' :
 	    a->how == IPIFC_SLAAC_STABLE ? 's' : 0;
 	(void)ipifc_lifc_add(ifc, &r);
@@ -465,6 +466,7 @@ update(struct host *h, struct ipifc_ifc *ifc)
 	si->c.twohour = h->ifc[ifc->num].c.twohour;
 	si->c.form_addrs = h->ifc[ifc->num].c.form_addrs;
 	si->c.temporary = h->ifc[ifc->num].c.temporary;
+	si->c.optimistic = h->ifc[ifc->num].c.optimistic;
 }
 
 /* The identifier changed: the interface starts again, its addresses
@@ -701,7 +703,7 @@ hctl(void *arg, struct ipifc_ifc *ifc, int argc, char **argv)
 	return NULL;
 }
 
-/* ra6 keys of host mode: twohour, autoconf. */
+/* ra6 keys of host mode: twohour, autoconf, optimistic. */
 static const char *
 hra6(void *arg, struct ipifc_ifc *ifc, const char *key, const char *val,
     int apply)
@@ -714,6 +716,8 @@ hra6(void *arg, struct ipifc_ifc *ifc, const char *key, const char *val,
 		v = &hi->c.twohour;
 	else if (strcmp(key, "autoconf") == 0)
 		v = &hi->c.form_addrs;
+	else if (strcmp(key, "optimistic") == 0)
+		v = &hi->c.optimistic;
 	else if (apply)
 		return NULL;	/* the core's own */
 	else
@@ -763,12 +767,12 @@ hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
 		return -ENOENT;
 	hi = hifc(h, ifc);
 	ipifc_buf_printf(b, "recvra %d iid %s temporary %s twohour %d "
-	    "autoconf %d mtu %d reachable %u retrans %u hoplimit %d "
-	    "routedrops %llu eventdrops %llu\n",
+	    "autoconf %d optimistic %d mtu %d reachable %u retrans %u "
+	    "hoplimit %d routedrops %llu eventdrops %llu\n",
 	    ifc->ra6.recvra, hi->c.iid == IPIFC_SLAAC_IID_EUI64 ? "eui64" :
 	    "stable", hi->c.temporary ? "on" : "off", hi->c.twohour,
-	    hi->c.form_addrs, ifc->mtu, ifc->reachable, ifc->retrans,
-	    ifc->hoplimit, (unsigned long long)h->drops_route,
+	    hi->c.form_addrs, hi->c.optimistic, ifc->mtu, ifc->reachable,
+	    ifc->retrans, ifc->hoplimit, (unsigned long long)h->drops_route,
 	    (unsigned long long)h->drops_event);
 	if ((si = engine_ifc(h, ifc->num)) == NULL)
 		return 0;

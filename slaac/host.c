@@ -29,7 +29,7 @@ struct want {
 
 /* Stack events wait here for a safe point: the core may be walking the
  * very list an action would change. */
-#define MAXPEND	64
+#define MAXPEND	256	/* two per address of a full engine, and more */
 
 struct pend {
 	struct ipifc_event ev;
@@ -508,6 +508,9 @@ hevent(void *arg, const struct ipifc_event *ev)
 	default:
 		return;
 	}
+	/* the engine's own additions need no word back */
+	if (ev->type == IPIFC_EV_ADDR_NEW && h->acting > 0)
+		return;
 	if (h->npend == MAXPEND) {
 		h->drops_event++;
 		return;

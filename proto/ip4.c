@@ -389,8 +389,12 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	/* a malformed list or a source route drops the packet */
 	if ((bad = ipifc_ip4opt_check(&h, &ptr)) != 0) {
 		proto_of(s)->drops_hdr++;
-		/* RFC 1122 3.2.2.5, for what we would take or route */
-		if (bad > 0 && (type != 0 || s->iprouting))
+		/*
+		 * RFC 1122 3.2.2.5, for what we would take or route; never
+		 * about a link-layer broadcast (RFC 1122 3.2.2)
+		 */
+		if (bad > 0 && rx != IPIFC_RX_GROUP &&
+		    (type != 0 || s->iprouting))
 			ipifc_icmp4_error(ifc, pkt, len,
 			    IPIFC_ICMP4_PARAMPROB, 0, ptr);
 		return;

@@ -379,6 +379,31 @@ test_ip4_options(void **state)
 	assert_int_equal(paramprob_ptr(wire), 21);
 }
 
+/*
+ * RFC 1122 3.2.2: no ICMP error about a datagram that came as a
+ * link-layer broadcast, parameter problem about its options included,
+ * whether it was to us or to be routed.
+ */
+static void
+test_ip4_options_llbcast(void **state)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	/* a Record Route whose pointer is under 4 */
+	const uint8_t bad[8] = { 7, 7, 3, 0, 0, 0, 0, 0 };
+	struct wire *wire = *state;
+	uint8_t f[256];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	n = echo_frame_opts(f, bcast, "10.0.0.9", "10.0.0.2", bad, sizeof(bad));
+	inject(wire, f, n);
+	assert_int_equal(paramprob_ptr(wire), -1);
+	n = echo_frame_opts(f, bcast, "10.0.0.9", "10.9.0.1", bad, sizeof(bad));
+	inject(wire, f, n);
+	assert_int_equal(paramprob_ptr(wire), -1);
+}
+
 /* The n-th reply's Record Route or Timestamp option (at opts + at). */
 static const uint8_t *
 reply_opts(struct wire *wire, struct ipifc_ip4 *h)
@@ -919,6 +944,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_options, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_ip4_options_llbcast,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record_forward, setup,

@@ -21,7 +21,7 @@ ipifc_ip4opt_check(const struct ipifc_ip4 *h, uint8_t *ptr)
 {
 	struct ipifc_ip4rec r;
 	size_t off = 0, at, olen;
-	int type;
+	int type, rr = 0, ts = 0;
 
 	for (;;) {
 		at = off;
@@ -34,8 +34,14 @@ ipifc_ip4opt_check(const struct ipifc_ip4 *h, uint8_t *ptr)
 		}
 		if (type == IPIFC_IP4OPT_LSRR || type == IPIFC_IP4OPT_SSRR)
 			return -1;
-		if ((type == IPIFC_IP4OPT_RR || type == IPIFC_IP4OPT_TS) &&
-		    ipifc_ip4rec_parse(h->opts + at, olen, &r) < 0) {
+		if (type != IPIFC_IP4OPT_RR && type != IPIFC_IP4OPT_TS)
+			continue;
+		/* each "appears at most once in a datagram" (RFC 791 3.1) */
+		if ((type == IPIFC_IP4OPT_RR ? rr++ : ts++) > 0) {
+			*ptr = (uint8_t)(IPIFC_IP4_HLEN + at);
+			return 1;
+		}
+		if (ipifc_ip4rec_parse(h->opts + at, olen, &r) < 0) {
 			*ptr = (uint8_t)(IPIFC_IP4_HLEN + at + r.bad);
 			return 1;
 		}

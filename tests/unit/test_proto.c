@@ -404,6 +404,39 @@ test_ip4_options_llbcast(void **state)
 	assert_int_equal(paramprob_ptr(wire), -1);
 }
 
+/*
+ * RFC 791 3.1: Record Route and Timestamp each appear at most once in a
+ * datagram; a second one is an error (parameter problem at its type).
+ */
+static void
+test_ip4_options_once(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	const uint8_t rr2[16] = { 7, 7, 4, 0, 0, 0, 0, 7, 7, 4, 0, 0, 0, 0 };
+	const uint8_t ts2[16] = { 68, 8, 5, 0, 0, 0, 0, 0,
+	    68, 8, 5, 0, 0, 0, 0, 0 };
+	/* one of each is fine */
+	const uint8_t rrts[16] = { 7, 7, 4, 0, 0, 0, 0, 1,
+	    68, 8, 5, 0, 0, 0, 0, 0 };
+	struct wire *wire = *state;
+	uint8_t f[256];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", rrts,
+	    sizeof(rrts));
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 1);
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", rr2, sizeof(rr2));
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
+	assert_int_equal(paramprob_ptr(wire), 27);
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", ts2, sizeof(ts2));
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
+	assert_int_equal(paramprob_ptr(wire), 28);
+}
+
 /* The n-th reply's Record Route or Timestamp option (at opts + at). */
 static const uint8_t *
 reply_opts(struct wire *wire, struct ipifc_ip4 *h)
@@ -945,6 +978,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ip4_options, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_options_llbcast,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ip4_options_once,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
 		    teardown),

@@ -234,10 +234,13 @@ ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 		ipifc_put16(copy + 10, ipifc_cksum_fold(ipifc_cksum_add(0,
 		    copy, (size_t)h->hlen)));
 	} else {
-		/* RFC 1624 incremental update of the checksum for ttl - 1 */
-		sum = (uint32_t)ipifc_get16(copy + 10) + 0x100;
-		sum = (sum & 0xffff) + (sum >> 16);
-		ipifc_put16(copy + 10, (uint16_t)sum);
+		/*
+		 * RFC 1624 3, eqn. 3: HC' = ~(~HC + ~m + m'); the TTL octet
+		 * one less, ~m + m' is 0xfeff.  (HC + 0x100, eqn. 2, gives
+		 * -0, 0xffff, where the checksum is 0.)
+		 */
+		sum = (uint16_t)~ipifc_get16(copy + 10) + 0xfeffu;
+		ipifc_put16(copy + 10, ipifc_cksum_fold(sum));
 	}
 	if (len > (size_t)out->mtu && ipifc_ip4_df(h)) {
 		/* RFC 1191 4 */

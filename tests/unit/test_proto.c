@@ -570,6 +570,53 @@ test_ip4_record_forward(void **state)
 	assert_int_equal(got, 1);
 }
 
+/*
+ * RFC 1624 3: the checksum of a forwarded header after ttl - 1, updated
+ * as HC' = ~(~HC + ~m + m'), is the one a sender computes: 0x0000, never
+ * 0xffff (-0), when the header's checksum was 0xfeff.
+ */
+static void
+test_forward_cksum(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct wire *wire = *state;
+	struct ipifc_ip4 h, fh;
+	uint8_t f[128];
+	uint32_t id;
+	int i, got = 0;
+
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	w(wire->s[1], "ipifc/0/ctl", "reflect 1");
+	w(wire->s[1], "arp", "add 10.0.0.10 02:00:00:00:77:10");
+	memset(&h, 0, sizeof(h));
+	h.ttl = 64;
+	h.proto = 253;
+	h.src = ip("10.0.0.9");
+	h.dst = ip("10.0.0.10");
+	h.plen = 8;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
+	/* the identification that makes the checksum 0xfeff */
+	for (id = 0; id <= 0xffff; id++) {
+		h.id = (uint16_t)id;
+		assert_int_equal(ipifc_ip4_build(f + 14, 100, &h), 20);
+		if (ipifc_get16(f + 14 + 10) == 0xfeff)
+			break;
+	}
+	assert_true(id <= 0xffff);
+	memset(f + 14 + 20, 0x5a, 8);
+	inject(wire, f, 14 + 20 + 8);
+	for (i = 0; i < wire->n; i++) {
+		if (wire->from[i] != 1 || ipifc_ip4_parse(wire->frames[i] + 14,
+		    wire->len[i] - 14, &fh) != 0 || fh.proto != 253)
+			continue;
+		assert_int_equal(fh.ttl, 63);
+		assert_int_equal(ipifc_get16(wire->frames[i] + 14 + 10), 0);
+		got++;
+	}
+	assert_int_equal(got, 1);
+}
+
 /* An IPv4 datagram from 10.0.0.9 to dst with TTL 1, as stack 1 gets it. */
 static size_t
 ttl1_frame(uint8_t *f, const char *dst, uint16_t frag, const uint8_t *p,
@@ -981,6 +1028,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_options_once,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forward_cksum, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record_forward, setup,

@@ -45,6 +45,14 @@ ipifc_ip4opt_check(const struct ipifc_ip4 *h, uint8_t *ptr)
 			*ptr = (uint8_t)(IPIFC_IP4_HLEN + at + r.bad);
 			return 1;
 		}
+		/*
+		 * A full Timestamp is counted by every module it passes,
+		 * router or receiver: past 15 the datagram is in error.
+		 */
+		if (type == IPIFC_IP4OPT_TS && r.ptr > r.len && r.oflw == 15) {
+			*ptr = (uint8_t)(IPIFC_IP4_HLEN + at + 3);
+			return 1;
+		}
 	}
 }
 

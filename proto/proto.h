@@ -161,8 +161,9 @@ void	ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt,
 
 /* IPv4 options (proto/ip4opt.c). */
 /*
- * 0 if the options of h may pass; 1 if malformed, *ptr the octet at
- * fault for parameter problem (RFC 1122 3.2.2.5); -1 for a source route.
+ * 0 if the options of h may pass; 1 if malformed, or a full Timestamp's
+ * overflow count is 15 already (RFC 791), *ptr the octet at fault for
+ * parameter problem (RFC 1122 3.2.2.5); -1 for a source route.
  */
 int	ipifc_ip4opt_check(const struct ipifc_ip4 *h, uint8_t *ptr);
 /*

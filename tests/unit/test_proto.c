@@ -437,6 +437,43 @@ test_ip4_options_once(void **state)
 	assert_int_equal(paramprob_ptr(wire), 28);
 }
 
+/*
+ * RFC 791 3.1, Timestamp: a full option whose overflow count would pass
+ * 15 makes the datagram in error, discarded, wherever it goes: a
+ * datagram for a listener is not delivered but answered with parameter
+ * problem at the overflow octet.
+ */
+static void
+test_ip4_ts_overflow_deliver(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	/* full (pointer past the length), overflow 15 */
+	const uint8_t oflw[8] = { 68, 8, 9, 0xf0, 0, 0, 0, 1 };
+	struct wire *wire = *state;
+	struct ipifc_ip4 h;
+	uint8_t f[128];
+	int hl;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	ends[1].listen = 1;
+	memset(&h, 0, sizeof(h));
+	h.ttl = 64;
+	h.proto = 253;
+	h.src = ip("10.0.0.9");
+	h.dst = ip("10.0.0.2");
+	h.opts = oflw;
+	h.optlen = sizeof(oflw);
+	h.plen = 8;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
+	hl = ipifc_ip4_build(f + 14, 100, &h);
+	assert_int_equal(hl, 28);
+	memset(f + 14 + hl, 0x5a, 8);
+	inject(wire, f, 14 + (size_t)hl + 8);
+	assert_int_not_equal(ends[1].got_proto, 253);
+	assert_int_equal(paramprob_ptr(wire), 23);
+}
+
 /* The n-th reply's Record Route or Timestamp option (at opts + at). */
 static const uint8_t *
 reply_opts(struct wire *wire, struct ipifc_ip4 *h)
@@ -1030,6 +1067,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_forward_cksum, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_ip4_ts_overflow_deliver,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record_forward, setup,

@@ -29,7 +29,9 @@ ipifc_ip4opt_check(const struct ipifc_ip4 *h, uint8_t *ptr)
 		    &olen)) == 0)
 			return 0;
 		if (type < 0) {
-			*ptr = (uint8_t)(IPIFC_IP4_HLEN + off);
+			/* the length octet, or the type when the list ends */
+			*ptr = (uint8_t)(IPIFC_IP4_HLEN +
+			    (off < h->optlen ? off : at));
 			return 1;
 		}
 		if (type == IPIFC_IP4OPT_LSRR || type == IPIFC_IP4OPT_SSRR)

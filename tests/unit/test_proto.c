@@ -360,6 +360,7 @@ test_ip4_options(void **state)
 	const uint8_t ra[4] = { 148, 4, 0, 0 };
 	/* an option whose length runs past the header */
 	const uint8_t bad[4] = { 7, 9, 4, 0 };
+	const uint8_t nolen[4] = { 1, 1, 1, 7 };
 	struct wire *wire = *state;
 	uint8_t f[256];
 	size_t n;
@@ -377,6 +378,15 @@ test_ip4_options(void **state)
 	/* RFC 1122 3.2.2.5: parameter problem at the length byte, no reply */
 	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
 	assert_int_equal(paramprob_ptr(wire), 21);
+	/*
+	 * a type in the header's last octet, its length octet missing:
+	 * the pointer names the type, an octet of the header (RFC 792)
+	 */
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", nolen,
+	    sizeof(nolen));
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
+	assert_int_equal(paramprob_ptr(wire), 23);
 }
 
 /*

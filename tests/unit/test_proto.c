@@ -390,6 +390,36 @@ test_ip4_options(void **state)
 }
 
 /*
+ * A datagram of protocol 253 (RFC 3692, experiments) from 10.0.0.9 to
+ * dst with TTL 64, identification id, options and plen bytes of 0x5a,
+ * in a frame to stack 1: its length.
+ */
+static size_t
+raw_frame(uint8_t *f, const char *dst, uint16_t id, const uint8_t *opts,
+    size_t optlen, size_t plen)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct ipifc_ip4 h;
+	int hl;
+
+	memset(&h, 0, sizeof(h));
+	h.ttl = 64;
+	h.proto = 253;
+	h.id = id;
+	h.src = ip("10.0.0.9");
+	h.dst = ip(dst);
+	h.opts = opts;
+	h.optlen = optlen;
+	h.plen = plen;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
+	hl = ipifc_ip4_build(f + 14, 100, &h);
+	assert_int_equal(hl, 20 + (int)optlen);
+	memset(f + 14 + hl, 0x5a, plen);
+	return 14 + (size_t)hl + plen;
+}
+
+/*
  * RFC 1122 3.2.2: no ICMP error about a datagram that came as a
  * link-layer broadcast, parameter problem about its options included,
  * whether it was to us or to be routed.
@@ -456,30 +486,16 @@ test_ip4_options_once(void **state)
 static void
 test_ip4_ts_overflow_deliver(void **state)
 {
-	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
-	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
 	/* full (pointer past the length), overflow 15 */
 	const uint8_t oflw[8] = { 68, 8, 9, 0xf0, 0, 0, 0, 1 };
 	struct wire *wire = *state;
-	struct ipifc_ip4 h;
 	uint8_t f[128];
-	int hl;
+	size_t n;
 
 	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
 	ends[1].listen = 1;
-	memset(&h, 0, sizeof(h));
-	h.ttl = 64;
-	h.proto = 253;
-	h.src = ip("10.0.0.9");
-	h.dst = ip("10.0.0.2");
-	h.opts = oflw;
-	h.optlen = sizeof(oflw);
-	h.plen = 8;
-	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
-	hl = ipifc_ip4_build(f + 14, 100, &h);
-	assert_int_equal(hl, 28);
-	memset(f + 14 + hl, 0x5a, 8);
-	inject(wire, f, 14 + (size_t)hl + 8);
+	n = raw_frame(f, "10.0.0.2", 0, oflw, sizeof(oflw), 8);
+	inject(wire, f, n);
 	assert_int_not_equal(ends[1].got_proto, 253);
 	assert_int_equal(paramprob_ptr(wire), 23);
 }
@@ -625,34 +641,24 @@ test_ip4_record_forward(void **state)
 static void
 test_forward_cksum(void **state)
 {
-	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
-	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
 	struct wire *wire = *state;
-	struct ipifc_ip4 h, fh;
+	struct ipifc_ip4 fh;
 	uint8_t f[128];
 	uint32_t id;
+	size_t n = 0;
 	int i, got = 0;
 
 	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
 	w(wire->s[1], "ipifc/0/ctl", "reflect 1");
 	w(wire->s[1], "arp", "add 10.0.0.10 02:00:00:00:77:10");
-	memset(&h, 0, sizeof(h));
-	h.ttl = 64;
-	h.proto = 253;
-	h.src = ip("10.0.0.9");
-	h.dst = ip("10.0.0.10");
-	h.plen = 8;
-	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
 	/* the identification that makes the checksum 0xfeff */
 	for (id = 0; id <= 0xffff; id++) {
-		h.id = (uint16_t)id;
-		assert_int_equal(ipifc_ip4_build(f + 14, 100, &h), 20);
+		n = raw_frame(f, "10.0.0.10", (uint16_t)id, NULL, 0, 8);
 		if (ipifc_get16(f + 14 + 10) == 0xfeff)
 			break;
 	}
 	assert_true(id <= 0xffff);
-	memset(f + 14 + 20, 0x5a, 8);
-	inject(wire, f, 14 + 20 + 8);
+	inject(wire, f, n);
 	for (i = 0; i < wire->n; i++) {
 		if (wire->from[i] != 1 || ipifc_ip4_parse(wire->frames[i] + 14,
 		    wire->len[i] - 14, &fh) != 0 || fh.proto != 253)

@@ -189,8 +189,11 @@ sim_print_opts(struct sim *sim, const uint8_t *o, size_t n)
 	}
 }
 
-/* An ICMP error about one of the running ping's requests: "From ..." */
-static void
+/*
+ * An ICMP error about one of the running ping's requests: "From ...";
+ * -1 if d is no error about an echo request.
+ */
+static int
 sim_echo_error(struct host *h, const struct ipifc_datagram *d)
 {
 	struct sim *sim = h->sim;
@@ -198,12 +201,14 @@ sim_echo_error(struct host *h, const struct ipifc_datagram *d)
 	char from[IPIFC_IPSTRLEN], words[96];
 	uint16_t id, seq;
 
-	if (ipifc_ping_error(d, &id, &seq, words, sizeof(words)) != 0 ||
-	    id != h->pingid || seq < 1 || seq > pg->nsent)
-		return;
+	if (ipifc_ping_error(d, &id, &seq, words, sizeof(words)) != 0)
+		return -1;
+	if (id != h->pingid || seq < 1 || seq > pg->nsent)
+		return 0;
 	pg->errors++;
 	fprintf(sim->out, "From %s icmp_seq=%u %s\n",
 	    ipifc_ip_fmt(&d->src, from, sizeof(from)), (unsigned)seq, words);
+	return 0;
 }
 
 /*
@@ -223,11 +228,8 @@ sim_echo(void *arg, const struct ipifc_datagram *d)
 
 	if (pg->host != h || d->len < 8 || d->proto != (pg->v4 ? 1 : 58))
 		return;
-	if (pg->v4 ? d->payload[0] == 3 || d->payload[0] == 11 ||
-	    d->payload[0] == 12 : d->payload[0] >= 1 && d->payload[0] <= 4) {
-		sim_echo_error(h, d);
+	if (sim_echo_error(h, d) == 0)
 		return;
-	}
 	if (d->payload[1] != 0 || d->payload[0] != (pg->v4 ? 0 : 129))
 		return;
 	id = (unsigned)d->payload[4] << 8 | d->payload[5];

@@ -311,7 +311,7 @@ ipifc_deliver4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 
 static void
 ip4_local(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
-    const uint8_t *pkt, size_t len, unsigned type)
+    const uint8_t *pkt, size_t len, unsigned type, int rx)
 {
 	switch (h->proto) {
 	case IPIFC_PROTO_ICMP:
@@ -321,7 +321,9 @@ ip4_local(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		ipifc_igmp_input(ifc, h);
 		break;
 	default:
-		if (ipifc_deliver4(ifc, h) < 0 && (type & IPIFC_RT_UNI))
+		/* never about a link-layer broadcast (RFC 1122 3.2.2) */
+		if (ipifc_deliver4(ifc, h) < 0 && (type & IPIFC_RT_UNI) &&
+		    rx != IPIFC_RX_GROUP)
 			ipifc_icmp4_error(ifc, pkt, len, IPIFC_ICMP4_UNREACH,
 			    IPIFC_ICMP4_UNREACH_PROTO, 0);
 		break;
@@ -422,9 +424,9 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 		if (ipifc_reasm4(ifc, &h, pkt, &whole, &wlen) <= 0)
 			return;		/* kept for later, or dropped */
 		if (ipifc_ip4_parse(whole, wlen, &h) == 0)
-			ip4_local(ifc, &h, whole, wlen, type);
+			ip4_local(ifc, &h, whole, wlen, type, rx);
 		ipifc_reasm_done(ifc->stack, whole);
 		return;
 	}
-	ip4_local(ifc, &h, pkt, len, type);
+	ip4_local(ifc, &h, pkt, len, type, rx);
 }

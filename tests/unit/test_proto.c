@@ -445,6 +445,26 @@ test_ip4_options_llbcast(void **state)
 }
 
 /*
+ * RFC 1122 3.2.2: a protocol nobody speaks, in a unicast datagram that
+ * came as a link-layer broadcast, gets no protocol unreachable.
+ */
+static void
+test_proto_unreachable_llbcast(void **state)
+{
+	struct wire *wire = *state;
+	uint8_t f[128];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = raw_frame(f, "10.0.0.2", 0, NULL, 0, 8);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 3, NULL), 1);	/* the control */
+	memset(f, 0xff, 6);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 3, NULL), 0);
+}
+
+/*
  * RFC 791 3.1: Record Route and Timestamp each appear at most once in a
  * datagram; a second one is an error (parameter problem at its type).
  */
@@ -1085,6 +1105,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_ts_overflow_deliver,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_proto_unreachable_llbcast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record_forward, setup,

@@ -76,7 +76,7 @@ ping_in(struct ipifc_stack *s, const struct ipifc_ip *dst, uint16_t id,
 		if ((n = ipifc_icmp4_build(buf, IPIFC_MAXPKT, &m)) < 0)
 			return n;
 		return ipifc_ip4_output_opts(s, NULL, dst, IPIFC_PROTO_ICMP,
-		    o->ttl, buf, (size_t)n, NULL, o->opts, o->optlen);
+		    o->ttl, 0, buf, (size_t)n, NULL, o->opts, o->optlen);
 	}
 	if (o->optlen > 0)
 		return -EINVAL;		/* IPv4 options */

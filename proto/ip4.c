@@ -97,9 +97,9 @@ ip4_emit(struct ipifc_ifc *ifc, uint8_t *pkt, size_t len,
 
 static int
 ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len, struct ipifc_ifc *oif, const uint8_t *opts, size_t optlen,
-    uint8_t *pkt)
+    const struct ipifc_ip *dst, int proto, int ttl, int tos,
+    const uint8_t *payload, size_t len, struct ipifc_ifc *oif,
+    const uint8_t *opts, size_t optlen, uint8_t *pkt)
 {
 	struct ipifc_route *r;
 	struct ipifc_lifc *l;
@@ -143,6 +143,7 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	/* RFC 1112 6.1: a group gets TTL 1 unless asked otherwise */
 	h.ttl = (uint8_t)(ttl > 0 ? ttl : ipifc_ip_ismulti(dst) ? 1 :
 	    ifc->hoplimit);
+	h.tos = (uint8_t)tos;
 	h.proto = (uint8_t)proto;
 	h.id = proto_of(s)->ip4id++;
 	h.src = from;
@@ -161,15 +162,16 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 
 int
 ipifc_ip4_output_opts(struct ipifc_stack *s, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len, struct ipifc_ifc *oif, const uint8_t *opts, size_t optlen)
+    const struct ipifc_ip *dst, int proto, int ttl, int tos,
+    const uint8_t *payload, size_t len, struct ipifc_ifc *oif,
+    const uint8_t *opts, size_t optlen)
 {
 	uint8_t *pkt;
 	int rc;
 
 	if ((pkt = ipifc_scratch_get(s)) == NULL)
 		return -ENOBUFS;
-	rc = ip4_output(s, src, dst, proto, ttl, payload, len, oif, opts,
+	rc = ip4_output(s, src, dst, proto, ttl, tos, payload, len, oif, opts,
 	    optlen, pkt);
 	ipifc_scratch_put(s);
 	return rc;
@@ -180,8 +182,8 @@ ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
     size_t len, struct ipifc_ifc *oif)
 {
-	return ipifc_ip4_output_opts(s, src, dst, proto, ttl, payload, len,
-	    oif, NULL, 0);
+	return ipifc_ip4_output_opts(s, src, dst, proto, ttl, 0, payload,
+	    len, oif, NULL, 0);
 }
 
 static void

@@ -125,10 +125,13 @@ void	ipifc_scratch_put(struct ipifc_stack *s);
 int	ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int proto, int ttl,
 	    const uint8_t *payload, size_t len, struct ipifc_ifc *oif);
-/* The same with IPv4 options (a multiple of 4 bytes; RR, TS recorded). */
+/*
+ * The same with a TOS octet and IPv4 options (a multiple of 4 bytes; RR,
+ * TS recorded).
+ */
 int	ipifc_ip4_output_opts(struct ipifc_stack *s,
 	    const struct ipifc_ip *src, const struct ipifc_ip *dst, int proto,
-	    int ttl, const uint8_t *payload, size_t len,
+	    int ttl, int tos, const uint8_t *payload, size_t len,
 	    struct ipifc_ifc *oif, const uint8_t *opts, size_t optlen);
 int	ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, int hlim,

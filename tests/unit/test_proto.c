@@ -465,6 +465,35 @@ test_proto_unreachable_llbcast(void **state)
 }
 
 /*
+ * RFC 1812 4.3.2.5: an ICMP error has precedence 6 (internetwork
+ * control); an echo reply has the request's precedence and TOS.
+ */
+static void
+test_icmp_precedence(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	struct wire *wire = *state;
+	struct ipifc_ip4 h;
+	uint8_t f[128];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = raw_frame(f, "10.0.0.2", 0, NULL, 0, 8);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 3, &h), 1);
+	assert_int_equal(h.tos, 0xc0);
+	/* an echo request with precedence 5 and low delay (DSCP EF) */
+	n = echo_frame(f, mac1, "10.0.0.9", "10.0.0.2");
+	f[14 + 1] = 0xb8;
+	ipifc_put16(f + 14 + 10, 0);
+	ipifc_put16(f + 14 + 10, ipifc_cksum_fold(ipifc_cksum_add(0, f + 14,
+	    20)));
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 0, &h), 1);
+	assert_int_equal(h.tos, 0xb8);
+}
+
+/*
  * RFC 791 3.1: Record Route and Timestamp each appear at most once in a
  * datagram; a second one is an error (parameter problem at its type).
  */
@@ -1107,6 +1136,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(
 		    test_proto_unreachable_llbcast, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_precedence, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record_forward, setup,

@@ -93,11 +93,18 @@ int
 ipifc_ping_opt(struct ipifc_stack *s, const struct ipifc_ip *dst,
     uint16_t id, uint16_t seq, size_t datalen, const struct ipifc_pingopt *o)
 {
-	uint8_t *buf;
+	struct ipifc_ip4 h;
+	uint8_t *buf, ptr;
 	int rc;
 
 	if (o->ttl < 0 || o->ttl > 255 || o->optlen > IPIFC_IP4_MAXOPT ||
 	    o->optlen % 4 != 0 || (o->optlen > 0 && o->opts == NULL))
+		return -EINVAL;
+	/* only a list a receiver would take (RFC 791 3.1); no source route */
+	memset(&h, 0, sizeof(h));
+	h.opts = o->opts;
+	h.optlen = o->optlen;
+	if (ipifc_ip4opt_check(&h, &ptr) != 0)
 		return -EINVAL;
 	/* the largest datagram: 65535 bytes with its IPv4 and ICMP headers */
 	if (datalen > IPIFC_MAXPKT - IPIFC_IP4_HLEN - o->optlen -

@@ -218,6 +218,41 @@ test_send_errors(void **state)
 	    -EMSGSIZE);
 }
 
+/*
+ * ipifc_ping_opt sends no option list a receiver would refuse (RFC 791
+ * 3.1): a Record Route pointer under 4, two Timestamps, a length past
+ * the list are -EINVAL, and nothing leaves.
+ */
+static void
+test_ping_opt_checked(void **state)
+{
+	const uint8_t rrptr[4] = { 7, 3, 3, 0 };
+	const uint8_t ts2[8] = { 68, 4, 5, 0, 68, 4, 5, 0 };
+	const uint8_t runs[4] = { 1, 7, 9, 4 };
+	const uint8_t rr[8] = { 1, 7, 7, 4 };
+	const uint8_t *bad[] = { rrptr, ts2, runs };
+	const size_t badlen[] = { sizeof(rrptr), sizeof(ts2), sizeof(runs) };
+	struct wire *wire = *state;
+	struct ipifc_pingopt o;
+	struct ipifc_ip dst;
+	size_t i;
+
+	dst = ip("10.0.0.2");
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < 3; i++) {
+		o.opts = bad[i];
+		o.optlen = badlen[i];
+		wire->n = 0;
+		assert_int_equal(ipifc_ping_opt(wire->s[0], &dst, 1, 1, 8, &o),
+		    -EINVAL);
+		assert_int_equal(wire->n, 0);
+	}
+	o.opts = rr;
+	o.optlen = sizeof(rr);
+	assert_int_equal(ipifc_ping_opt(wire->s[0], &dst, 1, 1, 8, &o), 0);
+	assert_int_equal(wire->n, 1);
+}
+
 /* An echo request from src to dst, to MAC dstmac, as stack 1 would get it. */
 static size_t
 echo_frame_opts(uint8_t *f, const uint8_t *dstmac, const char *src,
@@ -1137,6 +1172,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(
 		    test_proto_unreachable_llbcast, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_icmp_precedence, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ping_opt_checked, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
 		    teardown),

@@ -86,13 +86,14 @@ icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 /*
  * The ICMP error messages (RFC 1812 4.3.2.7, RFC 1122 3.2.2): destination
  * unreachable, source quench, redirect, time exceeded, parameter problem,
- * and any type past the last one RFC 792 and RFC 950 define (18), as a
- * type nobody knows cannot be taken for a query.
+ * and any type RFC 792 and RFC 950 leave undefined (1, 2, 7, and past 18),
+ * as a type nobody knows cannot be taken for a query.
  */
 static int
 is_error_type(uint8_t type)
 {
-	return type == IPIFC_ICMP4_UNREACH || type == 4 || type == 5 ||
+	return type == 1 || type == 2 || type == IPIFC_ICMP4_UNREACH ||
+	    type == 4 || type == 5 || type == 7 ||
 	    type == IPIFC_ICMP4_TIMEX || type == IPIFC_ICMP4_PARAMPROB ||
 	    type > 18;
 }

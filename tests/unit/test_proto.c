@@ -831,6 +831,13 @@ test_icmp_error_rules(void **state)
 	n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
 	inject(wire, f, n);
 	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	/* nor one of the types RFC 792 leaves unassigned below 18 */
+	for (i = 0; i < 3; i++) {
+		icmp[0] = (uint8_t)(i < 2 ? i + 1 : 7);
+		n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
+		inject(wire, f, n);
+		assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	}
 }
 
 static size_t echo_fragment(uint8_t *f, const char *src, uint16_t id,

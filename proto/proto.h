@@ -14,9 +14,9 @@
 
 #define IPIFC_MAXREASM	8	/* datagrams being reassembled at once,
 				 * both families */
-#define IPIFC_REASM_TIMEOUT	30000	/* ms, RFC 1122 3.3.2 leaves 60-120 s;
-					 * Linux and BSD use 30; RFC 8200 4.5
-					 * wants 60 s at most */
+#define IPIFC_REASM_TIMEOUT	30000	/* ms, IPv4: RFC 1122 3.3.2 leaves
+					 * 60-120 s; Linux and BSD use 30 */
+#define IPIFC_REASM6_TIMEOUT	60000	/* ms, IPv6: RFC 8200 4.5 */
 #define IPIFC_REASM_HDRMAX	256	/* the first fragment's header kept:
 					 * IPv4's (60 at most), or IPv6's
 					 * unfragmentable part; longer is

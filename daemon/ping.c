@@ -2,7 +2,8 @@
  * Echo requests from the stack (ping.h).  Replies come through the
  * stack's deliver hook: ICMP type 0 (RFC 792) or ICMPv6 type 129 (RFC
  * 4443 4.2), matched to a running ping by identifier and to a request
- * already sent by sequence number.
+ * already sent by sequence number; so do the ICMP errors that quote a
+ * request (ipifc_ping_error), printed as ping(8) does.
  */
 #include <sys/queue.h>
 
@@ -155,13 +156,35 @@ on_echo(void *arg, const struct ipifc_datagram *dg)
 		ping_arm(p, 0);
 }
 
+/* An ICMP error about one of a running ping's requests: "From ..." */
+static int
+on_error(struct ipifcd *d, const struct ipifc_datagram *dg)
+{
+	struct ipifcd_ping *p;
+	char from[IPIFC_IPSTRLEN], words[96];
+	uint16_t id, seq;
+
+	if (ipifc_ping_error(dg, &id, &seq, words, sizeof(words)) != 0)
+		return -1;
+	TAILQ_FOREACH(p, &d->pings->running, link)
+		if (p->id == id && p->v4 == (dg->proto == 1))
+			break;
+	if (p == NULL || seq < 1 || seq > p->nsent)
+		return 0;
+	p->errors++;
+	evbuffer_add_printf(p->out, "From %s icmp_seq=%u %s\n",
+	    ipifc_ip_fmt(&dg->src, from, sizeof(from)), (unsigned)seq, words);
+	return 0;
+}
+
 /* Only ICMP is wanted here: other protocols find nobody listening. */
 static int
 on_datagram(void *arg, const struct ipifc_datagram *dg)
 {
 	if (dg->proto != 1 && dg->proto != 58)
 		return -EPROTONOSUPPORT;
-	on_echo(arg, dg);
+	if (on_error(arg, dg) != 0)
+		on_echo(arg, dg);
 	return 0;
 }
 

@@ -264,6 +264,13 @@ struct ipifc_pingopt {
 int	ipifc_ping_opt(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    uint16_t id, uint16_t seq, size_t datalen,
 	    const struct ipifc_pingopt *o);
+/*
+ * Is d an ICMP or ICMPv6 error (ICMP types 3, 11, 12; ICMPv6 1 to 4) that
+ * quotes an echo request?  0 with the request's id and seq, and in words
+ * what ping(8) prints of the error ("Time to live exceeded"); -1 if not.
+ */
+int	ipifc_ping_error(const struct ipifc_datagram *d, uint16_t *id,
+	    uint16_t *seq, char *words, size_t len);
 
 /*
  * Host mode (slaac/host.c): the SLAAC engine on the stack, so that

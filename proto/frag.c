@@ -115,7 +115,8 @@ reasm_new(struct ipifc_stack *s, const struct fragin *f, int ifc)
 	r->id = f->id;
 	r->proto = f->proto;
 	r->ifc = ifc;
-	r->deadline = s->now + IPIFC_REASM_TIMEOUT;
+	r->deadline = s->now +
+	    (f->v6 ? IPIFC_REASM6_TIMEOUT : IPIFC_REASM_TIMEOUT);
 	return r;
 }
 

@@ -60,9 +60,16 @@ ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst)
 	return 1;
 }
 
+/*
+ * RFC 1812 4.3.2.5: an error goes with precedence 6, internetwork
+ * control (RFC 2474's class selector 6); a reply with the request's TOS.
+ */
+#define ICMP_ERRTOS	0xc0
+#define TOS_ECN		0x03	/* RFC 3168 5: not for ICMP to copy */
+
 static void
 icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, const struct ipifc_icmp *m,
+    const struct ipifc_ip *dst, int tos, const struct ipifc_icmp *m,
     const uint8_t *opts, size_t optlen)
 {
 	uint8_t *buf;
@@ -72,20 +79,21 @@ icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 		return;
 	if ((n = ipifc_icmp4_build(buf, IPIFC_MAXPKT, m)) >= 0)
 		ipifc_ip4_output_opts(ifc->stack, src, dst, IPIFC_PROTO_ICMP,
-		    0, buf, (size_t)n, NULL, opts, optlen);
+		    0, tos, buf, (size_t)n, NULL, opts, optlen);
 	ipifc_scratch_put(ifc->stack);
 }
 
 /*
  * The ICMP error messages (RFC 1812 4.3.2.7, RFC 1122 3.2.2): destination
  * unreachable, source quench, redirect, time exceeded, parameter problem,
- * and any type past the last one RFC 792 and RFC 950 define (18), as a
- * type nobody knows cannot be taken for a query.
+ * and any type RFC 792 and RFC 950 leave undefined (1, 2, 7, and past 18),
+ * as a type nobody knows cannot be taken for a query.
  */
 static int
 is_error_type(uint8_t type)
 {
-	return type == IPIFC_ICMP4_UNREACH || type == 4 || type == 5 ||
+	return type == 1 || type == 2 || type == IPIFC_ICMP4_UNREACH ||
+	    type == 4 || type == 5 || type == 7 ||
 	    type == IPIFC_ICMP4_TIMEX || type == IPIFC_ICMP4_PARAMPROB ||
 	    type > 18;
 }
@@ -120,7 +128,7 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	m.param = param;
 	m.data = pkt;
 	m.dlen = h.totlen;
-	icmp4_send(ifc, NULL, &h.src, &m, NULL, 0);
+	icmp4_send(ifc, NULL, &h.src, ICMP_ERRTOS, &m, NULL, 0);
 }
 
 void
@@ -164,5 +172,5 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	r = m;
 	r.type = IPIFC_ICMP4_ECHOREPLY;
 	r.code = 0;
-	icmp4_send(ifc, src, &h->src, &r, opts, optlen);
+	icmp4_send(ifc, src, &h->src, h->tos & ~TOS_ECN, &r, opts, optlen);
 }

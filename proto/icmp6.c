@@ -23,6 +23,7 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	struct ipifc_lifc *l;
 	struct ipifc_ip6frag frag;
 	struct ipifc_ifc *oif;
+	struct ipifc_ip src;
 	uint8_t buf[IPIFC_ICMP6_ERRMAX], nxt;
 	size_t off;
 	int n, rc;
@@ -45,12 +46,18 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	if (!ipifc_icmp_ratelimit(s, &h.src))
 		return;
 	/*
-	 * From an address toward the packet's source (RFC 4443 2.2), not
-	 * one of ifc, which may be the interface the packet was leaving by
-	 * (address unreachable); a link-local source is only reached on ifc.
+	 * RFC 4443 2.2: about a packet to one of our unicast addresses,
+	 * from that address (a); else from an address toward the packet's
+	 * source (b), not one of ifc, which may be the interface the packet
+	 * was leaving by (address unreachable).  A link-local source is
+	 * only reached on ifc.
 	 */
 	oif = ipifc_ip_islinklocal(&h.src) ? ifc : NULL;
-	if ((l = ipifc_srcsel(s, &h.src, oif)) == NULL)
+	if (ipifc_ipforme(s, &h.dst) & IPIFC_RT_UNI)
+		src = h.dst;
+	else if ((l = ipifc_srcsel(s, &h.src, oif)) != NULL)
+		src = l->local;
+	else
 		return;
 	memset(&m, 0, sizeof(m));
 	m.type = (uint8_t)type;
@@ -58,10 +65,9 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	m.param = param;
 	m.data = pkt;
 	m.dlen = len;
-	if ((n = ipifc_icmp6_build(buf, sizeof(buf), &l->local, &h.src, &m)) <
-	    0)
+	if ((n = ipifc_icmp6_build(buf, sizeof(buf), &src, &h.src, &m)) < 0)
 		return;
-	ipifc_ip6_output(s, &l->local, &h.src, IPIFC_PROTO_ICMP6, 0, buf,
+	ipifc_ip6_output(s, &src, &h.src, IPIFC_PROTO_ICMP6, 0, buf,
 	    (size_t)n, oif);
 }
 

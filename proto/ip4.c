@@ -97,9 +97,9 @@ ip4_emit(struct ipifc_ifc *ifc, uint8_t *pkt, size_t len,
 
 static int
 ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len, struct ipifc_ifc *oif, const uint8_t *opts, size_t optlen,
-    uint8_t *pkt)
+    const struct ipifc_ip *dst, int proto, int ttl, int tos,
+    const uint8_t *payload, size_t len, struct ipifc_ifc *oif,
+    const uint8_t *opts, size_t optlen, uint8_t *pkt)
 {
 	struct ipifc_route *r;
 	struct ipifc_lifc *l;
@@ -143,6 +143,7 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	/* RFC 1112 6.1: a group gets TTL 1 unless asked otherwise */
 	h.ttl = (uint8_t)(ttl > 0 ? ttl : ipifc_ip_ismulti(dst) ? 1 :
 	    ifc->hoplimit);
+	h.tos = (uint8_t)tos;
 	h.proto = (uint8_t)proto;
 	h.id = proto_of(s)->ip4id++;
 	h.src = from;
@@ -161,15 +162,16 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 
 int
 ipifc_ip4_output_opts(struct ipifc_stack *s, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len, struct ipifc_ifc *oif, const uint8_t *opts, size_t optlen)
+    const struct ipifc_ip *dst, int proto, int ttl, int tos,
+    const uint8_t *payload, size_t len, struct ipifc_ifc *oif,
+    const uint8_t *opts, size_t optlen)
 {
 	uint8_t *pkt;
 	int rc;
 
 	if ((pkt = ipifc_scratch_get(s)) == NULL)
 		return -ENOBUFS;
-	rc = ip4_output(s, src, dst, proto, ttl, payload, len, oif, opts,
+	rc = ip4_output(s, src, dst, proto, ttl, tos, payload, len, oif, opts,
 	    optlen, pkt);
 	ipifc_scratch_put(s);
 	return rc;
@@ -180,8 +182,8 @@ ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
     size_t len, struct ipifc_ifc *oif)
 {
-	return ipifc_ip4_output_opts(s, src, dst, proto, ttl, payload, len,
-	    oif, NULL, 0);
+	return ipifc_ip4_output_opts(s, src, dst, proto, ttl, 0, payload,
+	    len, oif, NULL, 0);
 }
 
 static void
@@ -234,10 +236,13 @@ ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 		ipifc_put16(copy + 10, ipifc_cksum_fold(ipifc_cksum_add(0,
 		    copy, (size_t)h->hlen)));
 	} else {
-		/* RFC 1624 incremental update of the checksum for ttl - 1 */
-		sum = (uint32_t)ipifc_get16(copy + 10) + 0x100;
-		sum = (sum & 0xffff) + (sum >> 16);
-		ipifc_put16(copy + 10, (uint16_t)sum);
+		/*
+		 * RFC 1624 3, eqn. 3: HC' = ~(~HC + ~m + m'); the TTL octet
+		 * one less, ~m + m' is 0xfeff.  (HC + 0x100, eqn. 2, gives
+		 * -0, 0xffff, where the checksum is 0.)
+		 */
+		sum = (uint16_t)~ipifc_get16(copy + 10) + 0xfeffu;
+		ipifc_put16(copy + 10, ipifc_cksum_fold(sum));
 	}
 	if (len > (size_t)out->mtu && ipifc_ip4_df(h)) {
 		/* RFC 1191 4 */
@@ -308,7 +313,7 @@ ipifc_deliver4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 
 static void
 ip4_local(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
-    const uint8_t *pkt, size_t len, unsigned type)
+    const uint8_t *pkt, size_t len, unsigned type, int rx)
 {
 	switch (h->proto) {
 	case IPIFC_PROTO_ICMP:
@@ -318,7 +323,9 @@ ip4_local(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		ipifc_igmp_input(ifc, h);
 		break;
 	default:
-		if (ipifc_deliver4(ifc, h) < 0 && (type & IPIFC_RT_UNI))
+		/* never about a link-layer broadcast (RFC 1122 3.2.2) */
+		if (ipifc_deliver4(ifc, h) < 0 && (type & IPIFC_RT_UNI) &&
+		    rx != IPIFC_RX_GROUP)
 			ipifc_icmp4_error(ifc, pkt, len, IPIFC_ICMP4_UNREACH,
 			    IPIFC_ICMP4_UNREACH_PROTO, 0);
 		break;
@@ -389,8 +396,12 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	/* a malformed list or a source route drops the packet */
 	if ((bad = ipifc_ip4opt_check(&h, &ptr)) != 0) {
 		proto_of(s)->drops_hdr++;
-		/* RFC 1122 3.2.2.5, for what we would take or route */
-		if (bad > 0 && (type != 0 || s->iprouting))
+		/*
+		 * RFC 1122 3.2.2.5, for what we would take or route; never
+		 * about a link-layer broadcast (RFC 1122 3.2.2)
+		 */
+		if (bad > 0 && rx != IPIFC_RX_GROUP &&
+		    (type != 0 || s->iprouting))
 			ipifc_icmp4_error(ifc, pkt, len,
 			    IPIFC_ICMP4_PARAMPROB, 0, ptr);
 		return;
@@ -415,9 +426,9 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 		if (ipifc_reasm4(ifc, &h, pkt, &whole, &wlen) <= 0)
 			return;		/* kept for later, or dropped */
 		if (ipifc_ip4_parse(whole, wlen, &h) == 0)
-			ip4_local(ifc, &h, whole, wlen, type);
+			ip4_local(ifc, &h, whole, wlen, type, rx);
 		ipifc_reasm_done(ifc->stack, whole);
 		return;
 	}
-	ip4_local(ifc, &h, pkt, len, type);
+	ip4_local(ifc, &h, pkt, len, type, rx);
 }

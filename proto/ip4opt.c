@@ -21,7 +21,7 @@ ipifc_ip4opt_check(const struct ipifc_ip4 *h, uint8_t *ptr)
 {
 	struct ipifc_ip4rec r;
 	size_t off = 0, at, olen;
-	int type;
+	int type, rr = 0, ts = 0;
 
 	for (;;) {
 		at = off;
@@ -29,14 +29,30 @@ ipifc_ip4opt_check(const struct ipifc_ip4 *h, uint8_t *ptr)
 		    &olen)) == 0)
 			return 0;
 		if (type < 0) {
-			*ptr = (uint8_t)(IPIFC_IP4_HLEN + off);
+			/* the length octet, or the type when the list ends */
+			*ptr = (uint8_t)(IPIFC_IP4_HLEN +
+			    (off < h->optlen ? off : at));
 			return 1;
 		}
 		if (type == IPIFC_IP4OPT_LSRR || type == IPIFC_IP4OPT_SSRR)
 			return -1;
-		if ((type == IPIFC_IP4OPT_RR || type == IPIFC_IP4OPT_TS) &&
-		    ipifc_ip4rec_parse(h->opts + at, olen, &r) < 0) {
+		if (type != IPIFC_IP4OPT_RR && type != IPIFC_IP4OPT_TS)
+			continue;
+		/* each "appears at most once in a datagram" (RFC 791 3.1) */
+		if ((type == IPIFC_IP4OPT_RR ? rr++ : ts++) > 0) {
+			*ptr = (uint8_t)(IPIFC_IP4_HLEN + at);
+			return 1;
+		}
+		if (ipifc_ip4rec_parse(h->opts + at, olen, &r) < 0) {
 			*ptr = (uint8_t)(IPIFC_IP4_HLEN + at + r.bad);
+			return 1;
+		}
+		/*
+		 * A full Timestamp is counted by every module it passes,
+		 * router or receiver: past 15 the datagram is in error.
+		 */
+		if (type == IPIFC_IP4OPT_TS && r.ptr > r.len && r.oflw == 15) {
+			*ptr = (uint8_t)(IPIFC_IP4_HLEN + at + 3);
 			return 1;
 		}
 	}

@@ -359,12 +359,23 @@ ulp_minlen(uint8_t nxt)
  * header chain (RFC 7112 5: else parameter problem code 3).
  */
 static void ip6_local(struct ipifc_ifc *, const uint8_t *, size_t, unsigned,
-		    int);
+		    int, int);
+
+/*
+ * RFC 4443 2.4 (e.4, e.5): no error about a frame that came to a
+ * link-layer group or broadcast, but for an unrecognized option whose
+ * sender asked to hear of it even so (parameter problem code 2).
+ */
+static int
+ll_quiet(int rx, int code)
+{
+	return rx == IPIFC_RX_GROUP && code != IPIFC_ICMP6_PARAMPROB_OPTION;
+}
 
 static void
 ip6_fragment_in(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
     const struct ipifc_ip6frag *f, const uint8_t *pkt, size_t len,
-    unsigned type)
+    unsigned type, int rx)
 {
 	struct ipifc_stack *s = ifc->stack;
 	const uint8_t *whole, *p = h->payload + f->hdroff + IPIFC_IP6_FRAGLEN;
@@ -374,20 +385,21 @@ ip6_fragment_in(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	if (f->off == 0 && (ipifc_ip6_skipext(f->nxt, p, plen, &nxt, &off,
 	    NULL) != 0 || plen - off < ulp_minlen(nxt))) {
 		proto_of(s)->drops_frag6++;
-		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
-		    IPIFC_ICMP6_PARAMPROB_CHAIN, 0);
+		if (!ll_quiet(rx, IPIFC_ICMP6_PARAMPROB_CHAIN))
+			ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
+			    IPIFC_ICMP6_PARAMPROB_CHAIN, 0);
 		return;
 	}
 	if (ipifc_reasm6(ifc, h, f, pkt, len, &whole, &wlen) <= 0)
 		return;		/* kept for later, or dropped */
-	ip6_local(ifc, whole, wlen, type, 1);
+	ip6_local(ifc, whole, wlen, type, rx, 1);
 	ipifc_reasm_done(s, whole);
 }
 
 /* A packet for us (type from the self table), or a reassembled one. */
 static void
 ip6_local(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
-    unsigned type, int reassembled)
+    unsigned type, int rx, int reassembled)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip6 h;
@@ -411,7 +423,7 @@ ip6_local(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 		return;
 	}
 	if (rc == 1 && (frag.off != 0 || frag.more)) {
-		ip6_fragment_in(ifc, &h, &frag, pkt, len, type);
+		ip6_fragment_in(ifc, &h, &frag, pkt, len, type, rx);
 		return;
 	}
 	/* rc 1 here: an atomic fragment, whole as it is, apart from any
@@ -419,7 +431,7 @@ ip6_local(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	judge_ext(&h, &v);
 	if (v.drop) {
 		proto_of(s)->drops_hdr++;
-		if (v.icmp)
+		if (v.icmp && !ll_quiet(rx, v.code))
 			ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
 			    v.code, v.pointer);
 		return;
@@ -431,7 +443,8 @@ ip6_local(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	if (nxt == IPIFC_PROTO_NONE)
 		return;		/* RFC 8200 4.7: nothing follows */
 	if (ipifc_deliver(ifc, &h.src, &h.dst, nxt, h.hlim, h.payload + off,
-	    h.plen - off) < 0 && (type & IPIFC_RT_UNI))
+	    h.plen - off) < 0 && (type & IPIFC_RT_UNI) &&
+	    !ll_quiet(rx, IPIFC_ICMP6_PARAMPROB_NXT))
 		/* RFC 8200 4: point at the Next Header field we cannot follow */
 		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
 		    IPIFC_ICMP6_PARAMPROB_NXT, v.nxtfield);
@@ -469,5 +482,5 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 			ip6_forward(ifc, &h, pkt, len);
 		return;
 	}
-	ip6_local(ifc, pkt, len, type, 0);
+	ip6_local(ifc, pkt, len, type, rx, 0);
 }

@@ -14,9 +14,9 @@
 
 #define IPIFC_MAXREASM	8	/* datagrams being reassembled at once,
 				 * both families */
-#define IPIFC_REASM_TIMEOUT	30000	/* ms, RFC 1122 3.3.2 leaves 60-120 s;
-					 * Linux and BSD use 30; RFC 8200 4.5
-					 * wants 60 s at most */
+#define IPIFC_REASM_TIMEOUT	30000	/* ms, IPv4: RFC 1122 3.3.2 leaves
+					 * 60-120 s; Linux and BSD use 30 */
+#define IPIFC_REASM6_TIMEOUT	60000	/* ms, IPv6: RFC 8200 4.5 */
 #define IPIFC_REASM_HDRMAX	256	/* the first fragment's header kept:
 					 * IPv4's (60 at most), or IPv6's
 					 * unfragmentable part; longer is
@@ -153,10 +153,13 @@ void	ipifc_scratch_put(struct ipifc_stack *s);
 int	ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int proto, int ttl,
 	    const uint8_t *payload, size_t len, struct ipifc_ifc *oif);
-/* The same with IPv4 options (a multiple of 4 bytes; RR, TS recorded). */
+/*
+ * The same with a TOS octet and IPv4 options (a multiple of 4 bytes; RR,
+ * TS recorded).
+ */
 int	ipifc_ip4_output_opts(struct ipifc_stack *s,
 	    const struct ipifc_ip *src, const struct ipifc_ip *dst, int proto,
-	    int ttl, const uint8_t *payload, size_t len,
+	    int ttl, int tos, const uint8_t *payload, size_t len,
 	    struct ipifc_ifc *oif, const uint8_t *opts, size_t optlen);
 int	ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, int hlim,
@@ -189,8 +192,9 @@ void	ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt,
 
 /* IPv4 options (proto/ip4opt.c). */
 /*
- * 0 if the options of h may pass; 1 if malformed, *ptr the octet at
- * fault for parameter problem (RFC 1122 3.2.2.5); -1 for a source route.
+ * 0 if the options of h may pass; 1 if malformed, or a full Timestamp's
+ * overflow count is 15 already (RFC 791), *ptr the octet at fault for
+ * parameter problem (RFC 1122 3.2.2.5); -1 for a source route.
  */
 int	ipifc_ip4opt_check(const struct ipifc_ip4 *h, uint8_t *ptr);
 /*

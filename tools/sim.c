@@ -133,73 +133,6 @@ sim_event(void *arg, const struct ipifc_event *ev)
 	fprintf(h->sim->out, "event %s: %s\n", h->name, buf);
 }
 
-/* ping(8)'s words for an ICMP error (RFC 792, RFC 4443 3), by family. */
-static void
-sim_icmp_words(int v4, const uint8_t *m, char *buf, size_t len)
-{
-	static const char *const unreach4[] = { "Destination Net Unreachable",
-	    "Destination Host Unreachable",
-	    "Destination Protocol Unreachable",
-	    "Destination Port Unreachable" };
-	static const char *const unreach6[] = { "No route", "Administratively "
-	    "prohibited", "Beyond scope of source address",
-	    "Address unreachable", "Port unreachable" };
-	unsigned type = m[0], code = m[1];
-	uint32_t rest = (uint32_t)m[4] << 24 | (uint32_t)m[5] << 16 |
-	    (uint32_t)m[6] << 8 | m[7];
-
-	if (v4 && type == 3 && code < 4)
-		snprintf(buf, len, "%s", unreach4[code]);
-	else if (v4 && type == 3 && code == 4)
-		snprintf(buf, len, "Frag needed and DF set (mtu = %u)",
-		    rest & 0xffff);
-	else if (v4 && type == 11)
-		snprintf(buf, len, "%s", code == 0 ? "Time to live exceeded" :
-		    "Frag reassembly time exceeded");
-	else if (v4 && type == 12)
-		snprintf(buf, len, "Parameter problem: pointer = %u",
-		    rest >> 24);
-	else if (!v4 && type == 1 && code < 5)
-		snprintf(buf, len, "Destination unreachable: %s",
-		    unreach6[code]);
-	else if (!v4 && type == 2)
-		snprintf(buf, len, "Packet too big: mtu=%u", rest);
-	else if (!v4 && type == 3)
-		snprintf(buf, len, "Time exceeded: %s", code == 0 ?
-		    "Hop limit" : "Defragmentation failure");
-	else if (!v4 && type == 4)
-		snprintf(buf, len, "Parameter problem: pointer = %u", rest);
-	else
-		snprintf(buf, len, "ICMP type %u code %u", type, code);
-}
-
-/*
- * The echo request an ICMP error quotes (RFC 792: the IP header and 8
- * bytes; RFC 4443 2.4 (c)), if it is one: its id and seq; -1 if not.
- */
-static int
-sim_quoted_echo(int v4, const uint8_t *q, size_t len, unsigned *id,
-    unsigned *seq)
-{
-	size_t hl;
-
-	if (v4) {
-		if (len < 20 || q[0] >> 4 != 4 || q[9] != 1)
-			return -1;
-		hl = (size_t)(q[0] & 0x0f) * 4;
-		if (hl < 20 || len < hl + 8 || q[hl] != 8)
-			return -1;
-	} else {
-		hl = 40;
-		if (len < hl + 8 || q[0] >> 4 != 6 || q[6] != 58 ||
-		    q[hl] != 128)
-			return -1;
-	}
-	*id = (unsigned)q[hl + 4] << 8 | q[hl + 5];
-	*seq = (unsigned)q[hl + 6] << 8 | q[hl + 7];
-	return 0;
-}
-
 /*
  * The Record Route and Timestamp options of a reply (RFC 791 3.1), each
  * on a line: "RR: ADDR ...", "TS: [ADDR] TIME ...".  A time with the
@@ -259,23 +192,26 @@ sim_print_opts(struct sim *sim, const uint8_t *o, size_t n)
 	}
 }
 
-/* An ICMP error about one of the running ping's requests: "From ..." */
-static void
+/*
+ * An ICMP error about one of the running ping's requests: "From ...";
+ * -1 if d is no error about an echo request.
+ */
+static int
 sim_echo_error(struct host *h, const struct ipifc_datagram *d)
 {
 	struct sim *sim = h->sim;
 	struct ping *pg = &sim->ping;
 	char from[IPIFC_IPSTRLEN], words[96];
-	unsigned id, seq;
+	uint16_t id, seq;
 
-	if (sim_quoted_echo(pg->v4, d->payload + 8, d->len - 8, &id,
-	    &seq) != 0 || id != h->pingid || seq < 1 ||
-	    seq > (unsigned)pg->nsent)
-		return;
+	if (ipifc_ping_error(d, &id, &seq, words, sizeof(words)) != 0)
+		return -1;
+	if (id != h->pingid || seq < 1 || seq > pg->nsent)
+		return 0;
 	pg->errors++;
-	sim_icmp_words(pg->v4, d->payload, words, sizeof(words));
 	fprintf(sim->out, "From %s icmp_seq=%u %s\n",
-	    ipifc_ip_fmt(&d->src, from, sizeof(from)), seq, words);
+	    ipifc_ip_fmt(&d->src, from, sizeof(from)), (unsigned)seq, words);
+	return 0;
 }
 
 /*
@@ -295,11 +231,8 @@ sim_echo(void *arg, const struct ipifc_datagram *d)
 
 	if (pg->host != h || d->len < 8 || d->proto != (pg->v4 ? 1 : 58))
 		return;
-	if (pg->v4 ? d->payload[0] == 3 || d->payload[0] == 11 ||
-	    d->payload[0] == 12 : d->payload[0] >= 1 && d->payload[0] <= 4) {
-		sim_echo_error(h, d);
+	if (sim_echo_error(h, d) == 0)
 		return;
-	}
 	if (d->payload[1] != 0 || d->payload[0] != (pg->v4 ? 0 : 129))
 		return;
 	id = (unsigned)d->payload[4] << 8 | d->payload[5];

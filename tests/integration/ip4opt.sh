@@ -7,7 +7,9 @@
 # 3.2.2.6; 10.2.0.1 and 10.1.0.1 as the router, RFC 1812 5.2.4);
 # `ping -T tsonly` and `-T tsandaddr` get ipifc's timestamps; and a
 # fragmented echo that ipifc cannot forward (TTL 1, no route) gets time
-# exceeded and net unreachable (RFC 1812 4.3.2.7).
+# exceeded and net unreachable (RFC 1812 4.3.2.7); ipifcd's ping file
+# prints "From ADDR icmp_seq=N ..." for the net unreachable Linux sends
+# about its requests.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -75,6 +77,19 @@ out=$(nsx "$A" timeout 20 ping -c 1 -W 2 -s 3000 10.9.0.1)
 echo "$out"
 grep -q "From 10.1.0.1 .*Destination Net Unreachable" <<<"$out" ||
     fail "no net unreachable about a fragmented echo"
+
+say "the daemon's ping prints ICMP errors about its requests"
+# A forwards but has no route to 10.8.0.0/24: net unreachable
+w iproute add 10.8.0.0 /24 10.1.0.2
+nsx "$A" sysctl -qw net.ipv4.ip_forward=1 || fail "A: ip_forward"
+out=$(ipc write ping -c 2 -i 200 10.8.0.1) || fail "ipifc ping 10.8.0.1"
+echo "$out"
+grep -q "^From 10.1.0.2 icmp_seq=1 Destination Net Unreachable$" <<<"$out" ||
+    fail "no From line for icmp_seq=1"
+grep -q "^From 10.1.0.2 icmp_seq=2 Destination Net Unreachable$" <<<"$out" ||
+    fail "no From line for icmp_seq=2"
+grep -q "^2 packets transmitted, 0 received, +2 errors, 100% packet loss$" \
+    <<<"$out" || fail "the summary does not count the errors"
 
 stop_daemon_ok
 pass

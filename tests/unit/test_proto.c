@@ -218,6 +218,41 @@ test_send_errors(void **state)
 	    -EMSGSIZE);
 }
 
+/*
+ * ipifc_ping_opt sends no option list a receiver would refuse (RFC 791
+ * 3.1): a Record Route pointer under 4, two Timestamps, a length past
+ * the list are -EINVAL, and nothing leaves.
+ */
+static void
+test_ping_opt_checked(void **state)
+{
+	const uint8_t rrptr[4] = { 7, 3, 3, 0 };
+	const uint8_t ts2[8] = { 68, 4, 5, 0, 68, 4, 5, 0 };
+	const uint8_t runs[4] = { 1, 7, 9, 4 };
+	const uint8_t rr[8] = { 1, 7, 7, 4 };
+	const uint8_t *bad[] = { rrptr, ts2, runs };
+	const size_t badlen[] = { sizeof(rrptr), sizeof(ts2), sizeof(runs) };
+	struct wire *wire = *state;
+	struct ipifc_pingopt o;
+	struct ipifc_ip dst;
+	size_t i;
+
+	dst = ip("10.0.0.2");
+	memset(&o, 0, sizeof(o));
+	for (i = 0; i < 3; i++) {
+		o.opts = bad[i];
+		o.optlen = badlen[i];
+		wire->n = 0;
+		assert_int_equal(ipifc_ping_opt(wire->s[0], &dst, 1, 1, 8, &o),
+		    -EINVAL);
+		assert_int_equal(wire->n, 0);
+	}
+	o.opts = rr;
+	o.optlen = sizeof(rr);
+	assert_int_equal(ipifc_ping_opt(wire->s[0], &dst, 1, 1, 8, &o), 0);
+	assert_int_equal(wire->n, 1);
+}
+
 /* An echo request from src to dst, to MAC dstmac, as stack 1 would get it. */
 static size_t
 echo_frame_opts(uint8_t *f, const uint8_t *dstmac, const char *src,
@@ -360,6 +395,7 @@ test_ip4_options(void **state)
 	const uint8_t ra[4] = { 148, 4, 0, 0 };
 	/* an option whose length runs past the header */
 	const uint8_t bad[4] = { 7, 9, 4, 0 };
+	const uint8_t nolen[4] = { 1, 1, 1, 7 };
 	struct wire *wire = *state;
 	uint8_t f[256];
 	size_t n;
@@ -377,6 +413,175 @@ test_ip4_options(void **state)
 	/* RFC 1122 3.2.2.5: parameter problem at the length byte, no reply */
 	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
 	assert_int_equal(paramprob_ptr(wire), 21);
+	/*
+	 * a type in the header's last octet, its length octet missing:
+	 * the pointer names the type, an octet of the header (RFC 792)
+	 */
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", nolen,
+	    sizeof(nolen));
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
+	assert_int_equal(paramprob_ptr(wire), 23);
+}
+
+/*
+ * A datagram of protocol 253 (RFC 3692, experiments) from 10.0.0.9 to
+ * dst with TTL 64, identification id, options and plen bytes of 0x5a,
+ * in a frame to stack 1: its length.
+ */
+static size_t
+raw_frame(uint8_t *f, const char *dst, uint16_t id, const uint8_t *opts,
+    size_t optlen, size_t plen)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t from[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct ipifc_ip4 h;
+	int hl;
+
+	memset(&h, 0, sizeof(h));
+	h.ttl = 64;
+	h.proto = 253;
+	h.id = id;
+	h.src = ip("10.0.0.9");
+	h.dst = ip(dst);
+	h.opts = opts;
+	h.optlen = optlen;
+	h.plen = plen;
+	assert_int_equal(ipifc_eth_build(f, 14, mac1, from, 0x0800), 14);
+	hl = ipifc_ip4_build(f + 14, 100, &h);
+	assert_int_equal(hl, 20 + (int)optlen);
+	memset(f + 14 + hl, 0x5a, plen);
+	return 14 + (size_t)hl + plen;
+}
+
+/*
+ * RFC 1122 3.2.2: no ICMP error about a datagram that came as a
+ * link-layer broadcast, parameter problem about its options included,
+ * whether it was to us or to be routed.
+ */
+static void
+test_ip4_options_llbcast(void **state)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	/* a Record Route whose pointer is under 4 */
+	const uint8_t bad[8] = { 7, 7, 3, 0, 0, 0, 0, 0 };
+	struct wire *wire = *state;
+	uint8_t f[256];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	n = echo_frame_opts(f, bcast, "10.0.0.9", "10.0.0.2", bad, sizeof(bad));
+	inject(wire, f, n);
+	assert_int_equal(paramprob_ptr(wire), -1);
+	n = echo_frame_opts(f, bcast, "10.0.0.9", "10.9.0.1", bad, sizeof(bad));
+	inject(wire, f, n);
+	assert_int_equal(paramprob_ptr(wire), -1);
+}
+
+/*
+ * RFC 1122 3.2.2: a protocol nobody speaks, in a unicast datagram that
+ * came as a link-layer broadcast, gets no protocol unreachable.
+ */
+static void
+test_proto_unreachable_llbcast(void **state)
+{
+	struct wire *wire = *state;
+	uint8_t f[128];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = raw_frame(f, "10.0.0.2", 0, NULL, 0, 8);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 3, NULL), 1);	/* the control */
+	memset(f, 0xff, 6);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 3, NULL), 0);
+}
+
+/*
+ * RFC 1812 4.3.2.5: an ICMP error has precedence 6 (internetwork
+ * control); an echo reply has the request's precedence and TOS.
+ */
+static void
+test_icmp_precedence(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	struct wire *wire = *state;
+	struct ipifc_ip4 h;
+	uint8_t f[128];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = raw_frame(f, "10.0.0.2", 0, NULL, 0, 8);
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 3, &h), 1);
+	assert_int_equal(h.tos, 0xc0);
+	/* an echo request with precedence 5 and low delay (DSCP EF) */
+	n = echo_frame(f, mac1, "10.0.0.9", "10.0.0.2");
+	f[14 + 1] = 0xb8;
+	ipifc_put16(f + 14 + 10, 0);
+	ipifc_put16(f + 14 + 10, ipifc_cksum_fold(ipifc_cksum_add(0, f + 14,
+	    20)));
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 0, &h), 1);
+	assert_int_equal(h.tos, 0xb8);
+}
+
+/*
+ * RFC 791 3.1: Record Route and Timestamp each appear at most once in a
+ * datagram; a second one is an error (parameter problem at its type).
+ */
+static void
+test_ip4_options_once(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	const uint8_t rr2[16] = { 7, 7, 4, 0, 0, 0, 0, 7, 7, 4, 0, 0, 0, 0 };
+	const uint8_t ts2[16] = { 68, 8, 5, 0, 0, 0, 0, 0,
+	    68, 8, 5, 0, 0, 0, 0, 0 };
+	/* one of each is fine */
+	const uint8_t rrts[16] = { 7, 7, 4, 0, 0, 0, 0, 1,
+	    68, 8, 5, 0, 0, 0, 0, 0 };
+	struct wire *wire = *state;
+	uint8_t f[256];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", rrts,
+	    sizeof(rrts));
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 1);
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", rr2, sizeof(rr2));
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
+	assert_int_equal(paramprob_ptr(wire), 27);
+	n = echo_frame_opts(f, mac1, "10.0.0.9", "10.0.0.2", ts2, sizeof(ts2));
+	inject(wire, f, n);
+	assert_int_equal(sent_icmp(wire, 0, NULL), 0);
+	assert_int_equal(paramprob_ptr(wire), 28);
+}
+
+/*
+ * RFC 791 3.1, Timestamp: a full option whose overflow count would pass
+ * 15 makes the datagram in error, discarded, wherever it goes: a
+ * datagram for a listener is not delivered but answered with parameter
+ * problem at the overflow octet.
+ */
+static void
+test_ip4_ts_overflow_deliver(void **state)
+{
+	/* full (pointer past the length), overflow 15 */
+	const uint8_t oflw[8] = { 68, 8, 9, 0xf0, 0, 0, 0, 1 };
+	struct wire *wire = *state;
+	uint8_t f[128];
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	ends[1].listen = 1;
+	n = raw_frame(f, "10.0.0.2", 0, oflw, sizeof(oflw), 8);
+	inject(wire, f, n);
+	assert_int_not_equal(ends[1].got_proto, 253);
+	assert_int_equal(paramprob_ptr(wire), 23);
 }
 
 /* The n-th reply's Record Route or Timestamp option (at opts + at). */
@@ -512,6 +717,43 @@ test_ip4_record_forward(void **state)
 	assert_int_equal(got, 1);
 }
 
+/*
+ * RFC 1624 3: the checksum of a forwarded header after ttl - 1, updated
+ * as HC' = ~(~HC + ~m + m'), is the one a sender computes: 0x0000, never
+ * 0xffff (-0), when the header's checksum was 0xfeff.
+ */
+static void
+test_forward_cksum(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip4 fh;
+	uint8_t f[128];
+	uint32_t id;
+	size_t n = 0;
+	int i, got = 0;
+
+	w(wire->s[1], "ipifc/0/ctl", "iprouting 1");
+	w(wire->s[1], "ipifc/0/ctl", "reflect 1");
+	w(wire->s[1], "arp", "add 10.0.0.10 02:00:00:00:77:10");
+	/* the identification that makes the checksum 0xfeff */
+	for (id = 0; id <= 0xffff; id++) {
+		n = raw_frame(f, "10.0.0.10", (uint16_t)id, NULL, 0, 8);
+		if (ipifc_get16(f + 14 + 10) == 0xfeff)
+			break;
+	}
+	assert_true(id <= 0xffff);
+	inject(wire, f, n);
+	for (i = 0; i < wire->n; i++) {
+		if (wire->from[i] != 1 || ipifc_ip4_parse(wire->frames[i] + 14,
+		    wire->len[i] - 14, &fh) != 0 || fh.proto != 253)
+			continue;
+		assert_int_equal(fh.ttl, 63);
+		assert_int_equal(ipifc_get16(wire->frames[i] + 14 + 10), 0);
+		got++;
+	}
+	assert_int_equal(got, 1);
+}
+
 /* An IPv4 datagram from 10.0.0.9 to dst with TTL 1, as stack 1 gets it. */
 static size_t
 ttl1_frame(uint8_t *f, const char *dst, uint16_t frag, const uint8_t *p,
@@ -589,6 +831,13 @@ test_icmp_error_rules(void **state)
 	n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
 	inject(wire, f, n);
 	assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	/* nor one of the types RFC 792 leaves unassigned below 18 */
+	for (i = 0; i < 3; i++) {
+		icmp[0] = (uint8_t)(i < 2 ? i + 1 : 7);
+		n = ttl1_frame(f, "10.0.0.10", 0, icmp, (size_t)len);
+		inject(wire, f, n);
+		assert_int_equal(sent_icmp(wire, 11, NULL), 0);
+	}
 }
 
 static size_t echo_fragment(uint8_t *f, const char *src, uint16_t id,
@@ -1065,6 +1314,20 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ext_headers, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_options, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ip4_options_llbcast,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_ip4_options_once,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_forward_cksum, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ip4_ts_overflow_deliver,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(
+		    test_proto_unreachable_llbcast, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_icmp_precedence, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_ping_opt_checked, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_record, setup,
 		    teardown),

@@ -41,6 +41,7 @@ struct host_ifc {
 	int	set;			/* c holds the interface's settings */
 	int	llstable;		/* `iid stable` written: RFC 7217
 					 * link-local address too */
+	int	llcount;		/* its DAD_Counter (RFC 7217 6) */
 	struct ipifc_slaac_config c;
 };
 
@@ -78,6 +79,7 @@ hifc(struct host *h, struct ipifc_ifc *ifc)
 		snprintf(hi->c.net_iface, sizeof(hi->c.net_iface), "%.15s",
 		    ifc->dev);
 		hi->llstable = 0;
+		hi->llcount = 0;
 		hi->set = 1;
 	}
 	return hi;
@@ -429,7 +431,7 @@ hlinklocal(void *arg, const struct ipifc_ifc *ifc, struct ipifc_ip *a)
 	const struct host_ifc *hi = &h->ifc[ifc->num];
 
 	if (hi->set && hi->llstable)
-		ipifc_slaac_iid_stable(a, 64, &hi->c, 0);
+		ipifc_slaac_iid_stable(a, 64, &hi->c, hi->llcount);
 }
 
 static void
@@ -493,7 +495,8 @@ hevent(void *arg, const struct ipifc_event *ev)
 		gone(h, ev->ifc);
 		return;
 	}
-	if (!h->ifc[ev->ifc].on)
+	if (!h->ifc[ev->ifc].on && !(ev->type == IPIFC_EV_ADDR_DUPLICATE &&
+	    h->ifc[ev->ifc].set && h->ifc[ev->ifc].llstable))
 		return;
 	switch (ev->type) {
 	case IPIFC_EV_IFC_UP:
@@ -520,6 +523,27 @@ hevent(void *arg, const struct ipifc_event *ev)
 	h->npend++;
 }
 
+/*
+ * RFC 7217 6: a stable link-local address that another node holds is
+ * formed again with the next DAD counter, IDGEN_RETRIES times at most.
+ */
+static void
+stable_ll_retry(struct host *h, struct ipifc_ifc *ifc,
+    const struct ipifc_ip *addr)
+{
+	struct host_ifc *hi = &h->ifc[ifc->num];
+	struct ipifc_lifc *l;
+
+	if (!hi->set || !hi->llstable ||
+	    hi->llcount >= IPIFC_SLAAC_IDGEN_RETRIES ||
+	    (l = ipifc_lifc_onifc(ifc, addr)) == NULL ||
+	    l->state != IPIFC_ADDR_DUPLICATE)
+		return;
+	ipifc_lifc_unlinklocal(ifc);
+	hi->llcount++;
+	ipifc_lifc_linklocal(ifc);
+}
+
 static void
 event(struct host *h, const struct ipifc_event *ev, int mine)
 {
@@ -528,10 +552,13 @@ event(struct host *h, const struct ipifc_event *ev, int mine)
 	unsigned id = (unsigned)ev->ifc;
 	int ll;
 
-	if (!h->ifc[ev->ifc].on ||
-	    (ifc = ipifc_ifc_bynum(h->s, ev->ifc)) == NULL)
+	if ((ifc = ipifc_ifc_bynum(h->s, ev->ifc)) == NULL)
 		return;
 	ll = ipifc_ip_islinklocal(&ev->addr);
+	if (ll && ev->type == IPIFC_EV_ADDR_DUPLICATE)
+		stable_ll_retry(h, ifc, &ev->addr);
+	if (!h->ifc[ev->ifc].on)
+		return;
 	switch (ev->type) {
 	case IPIFC_EV_IFC_UP:
 	case IPIFC_EV_IFC_DOWN:
@@ -665,6 +692,7 @@ hctl(void *arg, struct ipifc_ifc *ifc, int argc, char **argv)
 		if (hi->llstable != (argv[1][0] == 's')) {
 			ipifc_lifc_unlinklocal(ifc);
 			hi->llstable = argv[1][0] == 's';
+			hi->llcount = 0;
 			ipifc_lifc_linklocal(ifc);
 		}
 		hi->c.iid = hi->llstable ? IPIFC_SLAAC_IID_STABLE :

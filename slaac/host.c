@@ -508,6 +508,11 @@ hevent(void *arg, const struct ipifc_event *ev)
 	case IPIFC_EV_ADDR_NEW:
 	case IPIFC_EV_ADDR_DEL:
 		break;
+	case IPIFC_EV_ROUTE_DEL:
+		/* a route that held a key we want went: ours may go in */
+		if (strcmp(ev->tag, tag) == 0)
+			return;
+		break;
 	default:
 		return;
 	}
@@ -593,6 +598,9 @@ event(struct host *h, const struct ipifc_event *ev, int mine)
 			(void)ipifc_slaac_user_addr(h->e, id, &ev->addr, 0,
 			    now);
 		break;
+	case IPIFC_EV_ROUTE_DEL:
+		sync_key(h, &ev->addr, ev->plen, &ev->src, ev->splen);
+		return;
 	default:
 		return;
 	}

@@ -354,6 +354,10 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 		    "address");
 	if (ra.recvra && (s->ext == NULL || s->ext->recvra == NULL))
 		return "ra6 recvra: host mode is not attached";
+	/* proto/nd.c hears ND on a link with link-layer addresses only */
+	if (ra.recvra && !ifc->ra6.recvra && ifc->m->hwlen == 0)
+		return ipifc_errf(s, "recvra needs a medium with a link-layer "
+		    "address");
 	old = ifc->ra6.recvra;
 	ifc->ra6 = ra;
 	ipifc_ifc_rtadv(ifc, ra.sendra && ipifc_ifc_up(ifc));

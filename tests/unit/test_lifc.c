@@ -552,6 +552,8 @@ test_host_mode_attach(void **state)
 	assert_int_equal(ipifc_slaac_attach(s, key, sizeof(key)), 0);
 	assert_int_equal(ipifc_slaac_attach(s, key, sizeof(key)), -EBUSY);
 	w(s, "ipifc/0/ctl", "ra6 recvra 1 twohour 0");
+	w(s, "ipifc/clone", "bind pkt sim:p");
+	wfail(s, "ipifc/1/ctl", "ra6 recvra 1");
 	t = rd(s, "ipifc/0/ra");
 	assert_non_null(strstr(t, "recvra 1 iid stable temporary off "
 	    "twohour 0 autoconf 1 "));

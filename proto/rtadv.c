@@ -132,6 +132,28 @@ rtadv_prefixes(struct ipifc_ifc *ifc, struct ipifc_nd *m)
 	}
 }
 
+/*
+ * RFC 8106 5.2: one DNSSL option per `ra6 dnssl` domain (ctl checked
+ * them), with the lifetime of RDNSS.
+ */
+static void
+rtadv_dnssl(const struct ipifc_ra6 *ra, struct ipifc_nd *m)
+{
+	const char *p = ra->dnssl, *e;
+	size_t n;
+
+	while (*p != '\0' && m->ndnssl < IPIFC_ND_MAXDNSSL) {
+		e = strchr(p, ',');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (n >= sizeof(m->dnssl[0].name))
+			break;
+		memcpy(m->dnssl[m->ndnssl].name, p, n);
+		m->dnssl[m->ndnssl].name[n] = '\0';
+		m->dnssl[m->ndnssl++].lifetime = ra->dnslt;
+		p += e != NULL ? n + 1 : n;
+	}
+}
+
 /* One RA to all nodes (RFC 4861 6.2.3); -1 without a link-local source. */
 static int
 rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
@@ -166,6 +188,7 @@ rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
 		m.rdnss[i].lifetime = ra->dnslt;
 	}
 	m.nrdnss = i;
+	rtadv_dnssl(ra, &m);
 	if ((n = ipifc_nd_build(buf, sizeof(buf), &l->local,
 	    &ipifc_ip_allnodes, &m)) < 0) {
 		proto_of(ifc->stack)->drops_rtadv++;

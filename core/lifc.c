@@ -276,10 +276,16 @@ ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
 			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
 				router_self(l, 0);
 	s->iprouting = on;
-	for (i = 0; on && i < IPIFC_MAXIFC; i++)
-		if (s->ifc[i] != NULL)
-			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+			if (on)
 				router_self(l, 1);
+		/* RFC 4861 6.2.5: the router lifetime changes; say it now */
+		if (s->ifc[i]->ra6.sendra && ipifc_ifc_up(s->ifc[i]))
+			ipifc_ifc_rtadv(s->ifc[i], 1);
+	}
 }
 
 static void

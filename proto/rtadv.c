@@ -172,8 +172,12 @@ rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
 	m.curhlim = (uint8_t)ra->ttl;
 	m.flags = (uint8_t)((ra->mflag ? IPIFC_ND_RA_MANAGED : 0) |
 	    (ra->oflag ? IPIFC_ND_RA_OTHER : 0));
-	/* RFC 4861 6.2.5: a final RA says "no longer a default router" */
-	m.rtrlife = (uint16_t)(final ? 0 : ra->routerlt);
+	/*
+	 * RFC 4861 6.2.5: a final RA says "no longer a default router", and
+	 * so must every RA while the node does not forward.
+	 */
+	m.rtrlife = (uint16_t)(final || !ifc->stack->iprouting ? 0 :
+	    ra->routerlt);
 	m.reachable = ra->reachtime;
 	m.retrans = ra->rxmitra;
 	m.has = IPIFC_ND_HAS_SLLA;

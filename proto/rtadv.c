@@ -154,19 +154,16 @@ rtadv_dnssl(const struct ipifc_ra6 *ra, struct ipifc_nd *m)
 	}
 }
 
-/* One RA to all nodes (RFC 4861 6.2.3); -1 without a link-local source. */
-static int
-rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
+/* One RA from src to all nodes (RFC 4861 6.2.3). */
+static void
+rtadv_send_from(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    int final)
 {
 	const struct ipifc_ra6 *ra = &ifc->ra6;
-	const struct ipifc_lifc *l;
 	struct ipifc_nd m;
 	uint8_t buf[IPIFC_IP6_MINMTU];
 	int i, n;
 
-	if ((l = rtadv_source(ifc, r)) == NULL)
-		return -1;
-	r->src = l->local;
 	memset(&m, 0, sizeof(m));
 	m.type = IPIFC_ND_RA;
 	m.curhlim = (uint8_t)ra->ttl;
@@ -193,16 +190,53 @@ rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
 	}
 	m.nrdnss = i;
 	rtadv_dnssl(ra, &m);
-	if ((n = ipifc_nd_build(buf, sizeof(buf), &l->local,
-	    &ipifc_ip_allnodes, &m)) < 0) {
+	if ((n = ipifc_nd_build(buf, sizeof(buf), src, &ipifc_ip_allnodes,
+	    &m)) < 0) {
 		proto_of(ifc->stack)->drops_rtadv++;
-		return 0;
+		return;
 	}
-	ipifc_ip6_send_on(ifc, &l->local, &ipifc_ip_allnodes,
-	    IPIFC_PROTO_ICMP6, IPIFC_ND_HOPLIMIT, buf, (size_t)n);
+	ipifc_ip6_send_on(ifc, src, &ipifc_ip_allnodes, IPIFC_PROTO_ICMP6,
+	    IPIFC_ND_HOPLIMIT, buf, (size_t)n);
+}
+
+/* One RA to all nodes; -1 without a link-local source. */
+static int
+rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
+{
+	const struct ipifc_lifc *l;
+
+	if ((l = rtadv_source(ifc, r)) == NULL)
+		return -1;
+	r->src = l->local;
+	rtadv_send_from(ifc, &l->local, final);
 	r->sent++;
 	return 0;
 }
+
+/*
+ * RFC 4861 6.2.8: the link-local address the RAs came from is gone (lladdr
+ * replaced it).  A final RA from it, so that hosts drop that router, and
+ * the next address starts over with initial advertisements, as a new
+ * advertising interface would.
+ */
+static void
+rtadv_moved(struct ipifc_ifc *ifc, struct ipifc_rtadv *r)
+{
+	const struct ipifc_lifc *l;
+	uint64_t now = ifc->stack->now;
+
+	if (r->sent == 0 || ipifc_ip_isunspec(&r->src) ||
+	    ((l = rtadv_source(ifc, r)) != NULL &&
+	    ipifc_ip_eq(&l->local, &r->src)))
+		return;
+	rtadv_send_from(ifc, &r->src, 1);
+	r->src = ipifc_ip_unspec6;
+	r->sent++;
+	r->last = now;
+	r->ninit = 0;
+	r->next = now + MIN_DELAY_BETWEEN_RAS;
+}
+
 
 /* RFC 4861 6.2.4: uniform in [MinRtrAdvInterval, MaxRtrAdvInterval]. */
 static uint64_t
@@ -295,6 +329,7 @@ ipifc_rtadv_timers(struct ipifc_stack *s)
 			continue;
 		/* a link-local address replaced (lladdr) takes over at once */
 		rtadv_hear(ifc, r);
+		rtadv_moved(ifc, r);
 		if (r->next > s->now)
 			continue;
 		if (rtadv_send(ifc, r, 0) < 0) {

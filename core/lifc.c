@@ -121,8 +121,13 @@ lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st)
 	}
 	if (was != ipifc_lifc_usable(l))
 		set_mine(l, !was);
-	if (old == IPIFC_ADDR_TENTATIVE && ipifc_lifc_usable(l))
+	if (old == IPIFC_ADDR_TENTATIVE && ipifc_lifc_usable(l)) {
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
+		/* RFC 4861 6.2.2: a router's RAs wait for this address */
+		if (ipifc_ip_islinklocal(&l->local) && ifc->ra6.sendra &&
+		    ipifc_ifc_up(ifc))
+			ipifc_ifc_rtadv(ifc, 1);
+	}
 	if (st == IPIFC_ADDR_DEPRECATED && old != st)
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
 	if (st == IPIFC_ADDR_DUPLICATE && old != st)

@@ -324,12 +324,11 @@ add_self(struct ipifc_lifc *l)
 }
 
 static void
-remove_self(struct ipifc_lifc *l)
+leave_groups(struct ipifc_lifc *l)
 {
 	struct ipifc_ip g[6];
 	int i, n;
 
-	ipifc_self_remove_all(l->ifc->stack, l);
 	n = lifc_groups(l, g);
 	for (i = 0; i < n; i++)
 		ipifc_group_unref(l->ifc, &g[i]);
@@ -377,9 +376,14 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	ipifc_nbr_proxy_drop(l);
 	if (!l->ptp && !same_prefix_left(l))
 		ipifc_nbr_flush_prefix(ifc, &l->net, l->plen);
+	/*
+	 * RFC 3810 5.2.13: the leaves go while l is still there, so that a
+	 * link-local address going takes its own groups from itself, not ::
+	 */
+	leave_groups(l);
 	TAILQ_REMOVE(&ifc->lifcs, l, link);
 	ifc->nlifc--;
-	remove_self(l);
+	ipifc_self_remove_all(s, l);
 	/* hand the shared routes over first, then drop what is l's alone */
 	for (i = 0; i < n; i++)
 		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);

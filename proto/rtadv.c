@@ -315,6 +315,53 @@ ipifc_rtadv_rs(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		r->next = t;
 }
 
+/*
+ * RFC 4861 6.2.7: an RA another router sends on an advertising interface
+ * is checked against ours, and counted (rainconsistent) when it says
+ * otherwise.  Zero, "unspecified", is no disagreement; nor are the
+ * lifetimes of a prefix whose address counts them down (6.2.1), which
+ * 6.2.7 compares as expiry times that propagation and clock skew blur.
+ */
+void
+ipifc_rtadv_ra(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const struct ipifc_nd *m)
+{
+	const struct ipifc_ra6 *ra = &ifc->ra6;
+	const struct ipifc_nd_prefix *p, *q;
+	struct ipifc_nd ours;
+	int bad, i, j;
+
+	if (!rtadv_of(ifc)->active || ipifc_lifc_onifc(ifc, &h->src) != NULL)
+		return;		/* not a router here, or our own RA */
+	bad = (m->curhlim != 0 && ra->ttl != 0 && m->curhlim != ra->ttl) ||
+	    !(m->flags & IPIFC_ND_RA_MANAGED) != !ra->mflag ||
+	    !(m->flags & IPIFC_ND_RA_OTHER) != !ra->oflag ||
+	    (m->reachable != 0 && ra->reachtime != 0 &&
+	    m->reachable != ra->reachtime) ||
+	    (m->retrans != 0 && ra->rxmitra != 0 &&
+	    m->retrans != ra->rxmitra) ||
+	    ((m->has & IPIFC_ND_HAS_MTU) && ra->linkmtu != 0 &&
+	    m->mtu != ra->linkmtu);
+	memset(&ours, 0, sizeof(ours));
+	rtadv_prefixes(ifc, &ours);
+	for (i = 0; !bad && i < m->nprefix; i++) {
+		p = &m->prefix[i];
+		for (j = 0; j < ours.nprefix; j++) {
+			q = &ours.prefix[j];
+			if (q->plen != p->plen || !ipifc_ip_eq(&q->prefix,
+			    &p->prefix))
+				continue;
+			if ((q->valid == IPIFC_INFINITE &&
+			    p->valid != q->valid) ||
+			    (q->preferred == IPIFC_INFINITE &&
+			    p->preferred != q->preferred))
+				bad = 1;
+		}
+	}
+	if (bad)
+		proto_of(ifc->stack)->drops_rainconsistent++;
+}
+
 void
 ipifc_rtadv_timers(struct ipifc_stack *s)
 {

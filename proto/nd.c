@@ -284,7 +284,10 @@ ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	case IPIFC_ND_RS:
 		ipifc_rtadv_rs(ifc, h, &m);
 		break;
+	case IPIFC_ND_RA:
+		ipifc_rtadv_ra(ifc, h, &m);	/* RFC 4861 6.2.7 */
+		break;
 	default:
-		break;		/* RA, redirect: not yet */
+		break;		/* redirect: not yet */
 	}
 }

@@ -105,7 +105,9 @@ struct ipifc_ra6 {
 	/* RFC 8106 5.1: RDNSS servers sent in router mode, and lifetime */
 	struct ipifc_ip rdnss[IPIFC_RA6_MAXRDNSS];
 	int	nrdnss;
-	uint32_t dnslt;			/* s */
+	/* RFC 8106 5.2: DNSSL domains joined by commas, "" for none */
+	char	dnssl[IPIFC_RA6_DNSSLLEN];
+	uint32_t dnslt;			/* s, RDNSS and DNSSL */
 };
 
 struct ipifc_counters {

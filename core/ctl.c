@@ -272,6 +272,53 @@ parse_rdnss(struct ipifc_stack *s, const char *v, struct ipifc_ra6 *ra)
 	}
 }
 
+/*
+ * dnssl none|DOMAIN[,DOMAIN...]: RFC 8106 5.2 search domains.  Each
+ * label is 1 to 63 letters, digits and hyphens, neither first nor last a
+ * hyphen (RFC 1035 2.3.1, RFC 1123 2.1 allows a digit first); a name
+ * takes at most 255 octets on the wire (RFC 1035 2.3.4).
+ */
+static const char *
+parse_dnssl(struct ipifc_stack *s, const char *v, struct ipifc_ra6 *ra)
+{
+	const char *p;
+	size_t label = 0, name = 0;
+	int n = 1;
+
+	ra->dnssl[0] = '\0';
+	if (strcmp(v, "none") == 0)
+		return NULL;
+	if (strlen(v) >= sizeof(ra->dnssl))
+		return ipifc_errf(s, "bad dnssl: over %zu characters",
+		    sizeof(ra->dnssl) - 1);
+	for (p = v;; p++) {
+		if (*p == '.' || *p == ',' || *p == '\0') {
+			if (label == 0 || p[-1] == '-')
+				return ipifc_errf(s, "bad dnssl %s", v);
+			name += 1 + label;
+			label = 0;
+			if (*p == '.')
+				continue;
+			if (name + 1 > 255)
+				return ipifc_errf(s, "bad dnssl: a name over "
+				    "255 octets");
+			name = 0;
+			if (*p == '\0')
+				break;
+			if (++n > IPIFC_RA6_MAXDNSSL)
+				return ipifc_errf(s, "bad dnssl %s: at most %d "
+				    "domains", v, IPIFC_RA6_MAXDNSSL);
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || (*p == '-' && label > 0)) ||
+		    ++label > 63)
+			return ipifc_errf(s, "bad dnssl %s", v);
+	}
+	strcpy(ra->dnssl, v);
+	return NULL;
+}
+
 /* ra6 KEY VALUE ...: RFC 4861 6.2.1 ranges, checked on a copy. */
 static const char *
 ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
@@ -309,6 +356,11 @@ ctl_ra6(struct ipifc_ifc *ifc, int argc, char **argv)
 	for (i = 1; i < argc; i += 2) {
 		if (strcmp(argv[i], "rdnss") == 0) {
 			if ((err = parse_rdnss(s, argv[i + 1], &ra)) != NULL)
+				return err;
+			continue;
+		}
+		if (strcmp(argv[i], "dnssl") == 0) {
+			if ((err = parse_dnssl(s, argv[i + 1], &ra)) != NULL)
 				return err;
 			continue;
 		}

@@ -150,13 +150,18 @@ void
 ipifc_ifc_unbind(struct ipifc_ifc *ifc)
 {
 	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_lifc *l;
+	struct ipifc_lifc *l, *o;
 
 	/* RFC 4861 6.2.5: the final advertisement, while addresses remain */
 	ipifc_ifc_rtadv(ifc, 0);
 	ipifc_multi_ifc_gone(s, ifc);
-	while ((l = TAILQ_FIRST(&ifc->lifcs)) != NULL)
-		ipifc_lifc_del(l);
+	/* link-local addresses last: the source of MLD leaves (RFC 3810 5.2.13) */
+	while ((l = TAILQ_FIRST(&ifc->lifcs)) != NULL) {
+		TAILQ_FOREACH(o, &ifc->lifcs, link)
+			if (ipifc_lifc_isv4(o) || !ipifc_ip_islinklocal(&o->local))
+				break;
+		ipifc_lifc_del(o != NULL ? o : l);
+	}
 	ipifc_route_del_ifc(s, ifc);
 	ipifc_nbr_clear(ifc);
 	ipifc_ifc_dropsendq(ifc);

@@ -124,8 +124,13 @@ lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st)
 	if (was != ipifc_lifc_usable(l))
 		set_mine(l, !was);
 	if (old == IPIFC_ADDR_TENTATIVE && st != IPIFC_ADDR_TENTATIVE &&
-	    ipifc_lifc_usable(l))
+	    ipifc_lifc_usable(l)) {
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_READY);
+		/* RFC 4861 6.2.2: a router's RAs wait for this address */
+		if (ipifc_ip_islinklocal(&l->local) && ifc->ra6.sendra &&
+		    ipifc_ifc_up(ifc))
+			ipifc_ifc_rtadv(ifc, 1);
+	}
 	if (st == IPIFC_ADDR_DEPRECATED && old != st)
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
 	if (st == IPIFC_ADDR_DUPLICATE && old != st)
@@ -279,10 +284,16 @@ ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
 			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
 				router_self(l, 0);
 	s->iprouting = on;
-	for (i = 0; on && i < IPIFC_MAXIFC; i++)
-		if (s->ifc[i] != NULL)
-			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+			if (on)
 				router_self(l, 1);
+		/* RFC 4861 6.2.5: the router lifetime changes; say it now */
+		if (s->ifc[i]->ra6.sendra && ipifc_ifc_up(s->ifc[i]))
+			ipifc_ifc_rtadv(s->ifc[i], 1);
+	}
 }
 
 static void
@@ -316,12 +327,11 @@ add_self(struct ipifc_lifc *l)
 }
 
 static void
-remove_self(struct ipifc_lifc *l)
+leave_groups(struct ipifc_lifc *l)
 {
 	struct ipifc_ip g[6];
 	int i, n;
 
-	ipifc_self_remove_all(l->ifc->stack, l);
 	n = lifc_groups(l, g);
 	for (i = 0; i < n; i++)
 		ipifc_group_unref(l->ifc, &g[i]);
@@ -369,9 +379,14 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	ipifc_nbr_proxy_drop(l);
 	if (!l->ptp && !same_prefix_left(l))
 		ipifc_nbr_flush_prefix(ifc, &l->net, l->plen);
+	/*
+	 * RFC 3810 5.2.13: the leaves go while l is still there, so that a
+	 * link-local address going takes its own groups from itself, not ::
+	 */
+	leave_groups(l);
 	TAILQ_REMOVE(&ifc->lifcs, l, link);
 	ifc->nlifc--;
-	remove_self(l);
+	ipifc_self_remove_all(s, l);
 	/* hand the shared routes over first, then drop what is l's alone */
 	for (i = 0; i < n; i++)
 		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);

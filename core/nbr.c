@@ -111,7 +111,9 @@ nbr_add(struct ipifc_stack *s, int argc, char **argv)
 			return ipifc_errf(s, "bad flag %s", argv[3]);
 		pub = 1;
 	}
-	if (ipifc_lifc_bylocal(s, &ip) != NULL)
+	/* a router's anycast address is ours too (RFC 4291 2.6.1) */
+	if (ipifc_lifc_bylocal(s, &ip) != NULL ||
+	    (ipifc_ipforme(s, &ip) & IPIFC_RT_ANY))
 		return ipifc_errf(s, "%s is a local address", argv[1]);
 	/* the interface whose network holds it most closely (BSD ifa_ifwithnet) */
 	if ((l = ipifc_lifc_bynet(s, &ip)) == NULL)

@@ -147,7 +147,7 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    "reassemble %d iprouting %d promisc %d allmulti %d gen %u "
 	    "sendra %d recvra %d mflag %d oflag %d maxraint %u minraint %u "
 	    "linkmtu %u reachtime %u rxmitra %u ttl %d routerlt %u "
-	    "rdnss %s dnslt %s\n",
+	    "rdnss %s dnssl %s dnslt %s\n",
 	    ifc->dev, ifc->m->name, ifc->mtu, ifc->mintu, ifc->maxtu, mac,
 	    ipifc_flags_fmt(ifc->flags, f, sizeof(f)),
 	    (unsigned long long)ifc->cnt.pktin,
@@ -163,7 +163,8 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    ifc->reassemble, ifc->stack->iprouting, ifc->promisc,
 	    ifc->allmulti, ifc->gen, ra->sendra, ra->recvra, ra->mflag,
 	    ra->oflag, ra->maxraint, ra->minraint, ra->linkmtu, ra->reachtime,
-	    ra->rxmitra, ra->ttl, ra->routerlt, dns, vl);
+	    ra->rxmitra, ra->ttl, ra->routerlt, dns,
+	    ra->dnssl[0] != '\0' ? ra->dnssl : "none", vl);
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
 		n = 0;
 		if (l->ptp)

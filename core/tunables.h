@@ -36,6 +36,9 @@
 #define IPIFC_DEFHOPLIMIT	64	/* RFC 8200 / IANA default */
 #define IPIFC_RA6_MAXRDNSS	3	/* `ra6 rdnss` servers (RFC 8106 5.1
 					 * sizes the option; radvd allows 3) */
+#define IPIFC_RA6_MAXDNSSL	6	/* `ra6 dnssl` domains, and their */
+#define IPIFC_RA6_DNSSLLEN	256	/* text with commas and NUL: the
+					 * bounds of resolv.conf's search */
 #define IPIFC_RA6_DNSLT		1800	/* s, RFC 8106 5.1: 3 * the default
 					 * MaxRtrAdvInterval */
 

@@ -287,6 +287,7 @@ ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		ipifc_rtadv_rs(ifc, h, &m);
 		break;
 	case IPIFC_ND_RA:
+		ipifc_rtadv_ra(ifc, h, &m);	/* RFC 4861 6.2.7 */
 		/* RFC 4861 6.3.4: to whoever listens above (SLAAC) */
 		if (ifc->stack->ext != NULL && ifc->stack->ext->ra != NULL)
 			ifc->stack->ext->ra(ifc->stack->extarg, ifc, &h->src,

@@ -97,7 +97,8 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	ipifc_buf_printf(b, "noforward %llu\nicmpratelimit %llu\n"
 	    "icmpbad %llu\nreassembly %llu\nfrag6 %llu\ntentative %llu\n"
 	    "ndbad %llu\nbadheader %llu\nmartian %llu\nnobuffer %llu\n"
-	    "routefull %llu\nmquerybad %llu\nrtadvfail %llu\n",
+	    "routefull %llu\nmquerybad %llu\nrtadvfail %llu\n"
+	    "rainconsistent %llu\n",
 	    (unsigned long long)p->drops_noforward,
 	    (unsigned long long)p->drops_icmprate,
 	    (unsigned long long)p->drops_icmp,
@@ -110,7 +111,8 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	    (unsigned long long)p->drops_scratch,
 	    (unsigned long long)s->drops_route,
 	    (unsigned long long)p->drops_mquery,
-	    (unsigned long long)p->drops_rtadv);
+	    (unsigned long long)p->drops_rtadv,
+	    (unsigned long long)p->drops_rainconsistent);
 }
 
 static const struct ipifc_hooks hooks = {

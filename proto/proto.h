@@ -139,6 +139,7 @@ struct ipifc_proto {
 	uint64_t drops_mquery;		/* RFC 3810 5.1.14, RFC 3376 9.1 */
 	struct ipifc_rtadv rtadv[IPIFC_MAXIFC];
 	uint64_t drops_rtadv;		/* RAs not built, all-routers not joined */
+	uint64_t drops_rainconsistent;	/* RFC 4861 6.2.7 */
 };
 
 /*
@@ -249,6 +250,8 @@ void	ipifc_rtadv_set(struct ipifc_ifc *ifc, int on);
 void	ipifc_rtadv_rs(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	    const struct ipifc_nd *m);
 void	ipifc_rtadv_timers(struct ipifc_stack *s);
+void	ipifc_rtadv_ra(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+	    const struct ipifc_nd *m);
 uint64_t ipifc_rtadv_deadline(const struct ipifc_stack *s);
 
 static inline struct ipifc_proto *

@@ -132,26 +132,49 @@ rtadv_prefixes(struct ipifc_ifc *ifc, struct ipifc_nd *m)
 	}
 }
 
-/* One RA to all nodes (RFC 4861 6.2.3); -1 without a link-local source. */
-static int
-rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
+/*
+ * RFC 8106 5.2: one DNSSL option per `ra6 dnssl` domain (ctl checked
+ * them), with the lifetime of RDNSS.
+ */
+static void
+rtadv_dnssl(const struct ipifc_ra6 *ra, struct ipifc_nd *m)
+{
+	const char *p = ra->dnssl, *e;
+	size_t n;
+
+	while (*p != '\0' && m->ndnssl < IPIFC_ND_MAXDNSSL) {
+		e = strchr(p, ',');
+		n = e != NULL ? (size_t)(e - p) : strlen(p);
+		if (n >= sizeof(m->dnssl[0].name))
+			break;
+		memcpy(m->dnssl[m->ndnssl].name, p, n);
+		m->dnssl[m->ndnssl].name[n] = '\0';
+		m->dnssl[m->ndnssl++].lifetime = ra->dnslt;
+		p += e != NULL ? n + 1 : n;
+	}
+}
+
+/* One RA from src to all nodes (RFC 4861 6.2.3). */
+static void
+rtadv_send_from(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    int final)
 {
 	const struct ipifc_ra6 *ra = &ifc->ra6;
-	const struct ipifc_lifc *l;
 	struct ipifc_nd m;
 	uint8_t buf[IPIFC_IP6_MINMTU];
 	int i, n;
 
-	if ((l = rtadv_source(ifc, r)) == NULL)
-		return -1;
-	r->src = l->local;
 	memset(&m, 0, sizeof(m));
 	m.type = IPIFC_ND_RA;
 	m.curhlim = (uint8_t)ra->ttl;
 	m.flags = (uint8_t)((ra->mflag ? IPIFC_ND_RA_MANAGED : 0) |
 	    (ra->oflag ? IPIFC_ND_RA_OTHER : 0));
-	/* RFC 4861 6.2.5: a final RA says "no longer a default router" */
-	m.rtrlife = (uint16_t)(final ? 0 : ra->routerlt);
+	/*
+	 * RFC 4861 6.2.5: a final RA says "no longer a default router", and
+	 * so must every RA while the node does not forward.
+	 */
+	m.rtrlife = (uint16_t)(final || !ifc->stack->iprouting ? 0 :
+	    ra->routerlt);
 	m.reachable = ra->reachtime;
 	m.retrans = ra->rxmitra;
 	m.has = IPIFC_ND_HAS_SLLA;
@@ -166,16 +189,54 @@ rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
 		m.rdnss[i].lifetime = ra->dnslt;
 	}
 	m.nrdnss = i;
-	if ((n = ipifc_nd_build(buf, sizeof(buf), &l->local,
-	    &ipifc_ip_allnodes, &m)) < 0) {
+	rtadv_dnssl(ra, &m);
+	if ((n = ipifc_nd_build(buf, sizeof(buf), src, &ipifc_ip_allnodes,
+	    &m)) < 0) {
 		proto_of(ifc->stack)->drops_rtadv++;
-		return 0;
+		return;
 	}
-	ipifc_ip6_send_on(ifc, &l->local, &ipifc_ip_allnodes,
-	    IPIFC_PROTO_ICMP6, IPIFC_ND_HOPLIMIT, buf, (size_t)n);
+	ipifc_ip6_send_on(ifc, src, &ipifc_ip_allnodes, IPIFC_PROTO_ICMP6,
+	    IPIFC_ND_HOPLIMIT, buf, (size_t)n);
+}
+
+/* One RA to all nodes; -1 without a link-local source. */
+static int
+rtadv_send(struct ipifc_ifc *ifc, struct ipifc_rtadv *r, int final)
+{
+	const struct ipifc_lifc *l;
+
+	if ((l = rtadv_source(ifc, r)) == NULL)
+		return -1;
+	r->src = l->local;
+	rtadv_send_from(ifc, &l->local, final);
 	r->sent++;
 	return 0;
 }
+
+/*
+ * RFC 4861 6.2.8: the link-local address the RAs came from is gone (lladdr
+ * replaced it).  A final RA from it, so that hosts drop that router, and
+ * the next address starts over with initial advertisements, as a new
+ * advertising interface would.
+ */
+static void
+rtadv_moved(struct ipifc_ifc *ifc, struct ipifc_rtadv *r)
+{
+	const struct ipifc_lifc *l;
+	uint64_t now = ifc->stack->now;
+
+	if (r->sent == 0 || ipifc_ip_isunspec(&r->src) ||
+	    ((l = rtadv_source(ifc, r)) != NULL &&
+	    ipifc_ip_eq(&l->local, &r->src)))
+		return;
+	rtadv_send_from(ifc, &r->src, 1);
+	r->src = ipifc_ip_unspec6;
+	r->sent++;
+	r->last = now;
+	r->ninit = 0;
+	r->next = now + MIN_DELAY_BETWEEN_RAS;
+}
+
 
 /* RFC 4861 6.2.4: uniform in [MinRtrAdvInterval, MaxRtrAdvInterval]. */
 static uint64_t
@@ -254,6 +315,53 @@ ipifc_rtadv_rs(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		r->next = t;
 }
 
+/*
+ * RFC 4861 6.2.7: an RA another router sends on an advertising interface
+ * is checked against ours, and counted (rainconsistent) when it says
+ * otherwise.  Zero, "unspecified", is no disagreement; nor are the
+ * lifetimes of a prefix whose address counts them down (6.2.1), which
+ * 6.2.7 compares as expiry times that propagation and clock skew blur.
+ */
+void
+ipifc_rtadv_ra(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const struct ipifc_nd *m)
+{
+	const struct ipifc_ra6 *ra = &ifc->ra6;
+	const struct ipifc_nd_prefix *p, *q;
+	struct ipifc_nd ours;
+	int bad, i, j;
+
+	if (!rtadv_of(ifc)->active || ipifc_lifc_onifc(ifc, &h->src) != NULL)
+		return;		/* not a router here, or our own RA */
+	bad = (m->curhlim != 0 && ra->ttl != 0 && m->curhlim != ra->ttl) ||
+	    !(m->flags & IPIFC_ND_RA_MANAGED) != !ra->mflag ||
+	    !(m->flags & IPIFC_ND_RA_OTHER) != !ra->oflag ||
+	    (m->reachable != 0 && ra->reachtime != 0 &&
+	    m->reachable != ra->reachtime) ||
+	    (m->retrans != 0 && ra->rxmitra != 0 &&
+	    m->retrans != ra->rxmitra) ||
+	    ((m->has & IPIFC_ND_HAS_MTU) && ra->linkmtu != 0 &&
+	    m->mtu != ra->linkmtu);
+	memset(&ours, 0, sizeof(ours));
+	rtadv_prefixes(ifc, &ours);
+	for (i = 0; !bad && i < m->nprefix; i++) {
+		p = &m->prefix[i];
+		for (j = 0; j < ours.nprefix; j++) {
+			q = &ours.prefix[j];
+			if (q->plen != p->plen || !ipifc_ip_eq(&q->prefix,
+			    &p->prefix))
+				continue;
+			if ((q->valid == IPIFC_INFINITE &&
+			    p->valid != q->valid) ||
+			    (q->preferred == IPIFC_INFINITE &&
+			    p->preferred != q->preferred))
+				bad = 1;
+		}
+	}
+	if (bad)
+		proto_of(ifc->stack)->drops_rainconsistent++;
+}
+
 void
 ipifc_rtadv_timers(struct ipifc_stack *s)
 {
@@ -268,6 +376,7 @@ ipifc_rtadv_timers(struct ipifc_stack *s)
 			continue;
 		/* a link-local address replaced (lladdr) takes over at once */
 		rtadv_hear(ifc, r);
+		rtadv_moved(ifc, r);
 		if (r->next > s->now)
 			continue;
 		if (rtadv_send(ifc, r, 0) < 0) {

@@ -111,6 +111,10 @@ put_nd(struct simq *q, const struct ipifc_ip6 *h, const uint8_t *m,
 		    a, sizeof(a)));
 		put_lifetime(q->out, "lifetime", nd.rdnss[i].lifetime);
 	}
+	for (i = 0; i < nd.ndnssl; i++) {
+		fprintf(q->out, " dnssl %s", nd.dnssl[i].name);
+		put_lifetime(q->out, "lifetime", nd.dnssl[i].lifetime);
+	}
 	fputc('\n', q->out);
 }
 

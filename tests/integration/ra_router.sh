@@ -6,8 +6,10 @@
 # own SLAAC address from the add6 prefix, dynamic with the advertised
 # lifetimes, a default route via ipifc's link-local address, and the MTU;
 # rdisc6 (its RS answered, RFC 4861 6.2.6) prints every field as
-# configured; `ra6 sendra 0` sends the final RA (router lifetime 0, 6.2.5)
-# and Linux drops the default route.
+# configured, DNS servers and search list included; `iprouting 0` makes
+# the router lifetime 0 (6.2.5) and Linux drops the default route, until
+# `iprouting 1`; `ra6 sendra 0` sends the final RA (router lifetime 0,
+# 6.2.5) and Linux drops the default route.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -31,9 +33,12 @@ wait_state 0 "$LL" preferred 50
 
 say "ipifc advertises 2001:db8:5::/64 (valid 86400 s, preferred 14400 s)"
 w ipifc/0/ctl add6 2001:db8:5:: 64 1 1 86400 14400
+# a router forwards: else its RAs carry router lifetime 0 (RFC 4861 6.2.5)
+w ipifc/0/ctl iprouting 1
 w ipifc/0/ctl ra6 sendra 1 maxraint 10000 minraint 5000 routerlt 600 \
     mflag 1 oflag 1 reachtime 30000 rxmitra 1500 ttl 60 linkmtu 1400 \
-    rdnss 2001:db8:5::53,2001:db8:5::54 dnslt 900
+    rdnss 2001:db8:5::53,2001:db8:5::54 dnssl example.com,lab.example.org \
+    dnslt 900
 r ipifc/0/status | head -n 1
 
 say "Linux forms its SLAAC address and a default route via $LL"
@@ -78,7 +83,19 @@ chk '^  Pref\. time +: +14[34][0-9][0-9] '
 chk '^ Recursive DNS server +: 2001:db8:5::53'
 chk '^ Recursive DNS server +: 2001:db8:5::54'
 chk '^  DNS servers? lifetime +: +900 '
+# RFC 8106 5.2: one DNSSL option a domain, the lifetime of RDNSS
+chk '^ DNS search list +: example\.com'
+chk '^ DNS search list +: lab\.example\.org'
+chk '^  DNS search list lifetime: +900 '
 chk "^ from $LL\$"
+
+say "iprouting 0: router lifetime 0 (RFC 4861 6.2.5), no default route"
+w ipifc/0/ctl iprouting 0
+until_ok 50 sh -c "! ip -n $A -6 route show default | grep -q ."  ||
+    fail "Linux kept its default route via a router that does not forward"
+w ipifc/0/ctl iprouting 1
+until_ok 50 sh -c "ip -n $A -6 route show default | grep -q 'via $LL dev $LIF'" ||
+    fail "Linux took no default route when ipifc forwards again"
 
 say "sendra 0: the final RA, and Linux drops the default route"
 w ipifc/0/ctl ra6 sendra 0

@@ -24,21 +24,23 @@ struct want {
 	int	plen, splen, prf, kind;
 };
 
-#define MAXWANT	(IPIFC_SLAAC_MAXROUTERS * (1 + IPIFC_SLAAC_MAXPREFIXES) + \
-	IPIFC_SLAAC_MAXROUTES + IPIFC_SLAAC_MAXPREFIXES)
+#define MAXWANT	(IPIFC_SLAAC_MAXROUTERS * \
+	(1 + IPIFC_SLAAC_MAXPREFIXES) + IPIFC_SLAAC_MAXROUTES + \
+	IPIFC_SLAAC_MAXPREFIXES)
 
 /* Stack events wait here for a safe point: the core may be walking the
  * very list an action would change. */
-#define MAXPEND	256	/* two per address of a full engine, and more */
+/* two per address of a full engine, and more */
+#define MAXPEND	256
 
 struct pend {
 	struct ipifc_event ev;
-	int	mine;			/* an address the engine added */
+	int	mine;		/* an address the engine added */
 };
 
 struct host_ifc {
 	int	on;			/* registered with the engine */
-	int	set;			/* c holds the interface's settings */
+	int	set;		/* c holds the interface's settings */
 	int	llstable;		/* `iid stable` written: RFC 7217
 					 * link-local address too */
 	int	llcount;		/* its DAD_Counter (RFC 7217 6) */
@@ -50,7 +52,8 @@ struct host {
 	struct ipifc_slaac *e;
 	uint8_t	secret[IPIFC_SLAAC_SECRETMAX];
 	size_t	secretlen;
-	int	draining, acting, skip;	/* skip: actions of a gone ifc */
+	int	draining, acting;
+	int	skip;		/* ifc whose actions are dropped */
 	struct pend pend[MAXPEND];
 	int	npend;
 	uint64_t drops_event;		/* pend full */
@@ -111,7 +114,7 @@ sync_key(struct host *h, const struct ipifc_ip *dst, int plen,
 			best = &h->want[i];
 	cur = ipifc_rtab_get(h->s->rtab, dst, plen, src, splen);
 	if (cur != NULL && (cur->owner != NULL || strcmp(cur->tag, tag) != 0))
-		return;		/* an address's or the user's: never touched */
+		return;	/* an address's or the user's: untouched */
 	if (best == NULL) {
 		if (cur != NULL) {
 			ipifc_route_del(h->s, dst, plen, src, splen);

@@ -283,7 +283,8 @@ parse(int argc, char **argv, struct ipifc_nd *m, const char **bad)
 			if (prf(argv[++i], &p) < 0)
 				goto badword;
 			m->flags = (uint8_t)((m->flags &
-			    ~IPIFC_ND_RA_PRFMASK) | (p << IPIFC_ND_RA_PRFSHIFT));
+			    ~IPIFC_ND_RA_PRFMASK) |
+			    (p << IPIFC_ND_RA_PRFSHIFT));
 		} else if (strcmp(k, "mtu") == 0 && left >= 1) {
 			if (num(argv[++i], 0xffffffffUL - 1, &m->mtu) < 0)
 				goto badword;

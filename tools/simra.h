@@ -11,7 +11,7 @@
 
 #include "simseg.h"
 
-#define SIMRA_MAX	8	/* routers (segment and address) per scenario */
+#define SIMRA_MAX	8	/* routers (segment, address) a scenario */
 
 struct simra;
 

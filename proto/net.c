@@ -92,7 +92,7 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	ipifc_buf_printf(b, "noforward %llu\nicmpratelimit %llu\n"
 	    "icmpbad %llu\nreassembly %llu\nfrag6 %llu\ntentative %llu\n"
 	    "ndbad %llu\nbadheader %llu\nmartian %llu\nnobuffer %llu\n"
-	    "routefull %llu\n",
+	    "routefull %llu\nvlan %llu\n",
 	    (unsigned long long)p->drops_noforward,
 	    (unsigned long long)p->drops_icmprate,
 	    (unsigned long long)p->drops_icmp,
@@ -103,7 +103,8 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	    (unsigned long long)p->drops_hdr,
 	    (unsigned long long)p->drops_martian,
 	    (unsigned long long)p->drops_scratch,
-	    (unsigned long long)s->drops_route);
+	    (unsigned long long)s->drops_route,
+	    (unsigned long long)p->drops_vlan);
 }
 
 static const struct ipifc_hooks hooks = {

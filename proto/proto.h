@@ -66,6 +66,7 @@ struct ipifc_proto {
 	uint64_t drops_noforward, drops_icmprate, drops_icmp;
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;
 	uint64_t drops_hdr, drops_martian, drops_scratch;
+	uint64_t drops_vlan;
 };
 
 /*

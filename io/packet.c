@@ -5,15 +5,26 @@
  * shows a packet socket the frames the host itself sends on the interface
  * too; those (PACKET_OUTGOING, our own among them) are skipped.
  *
- * Frames come as the interface hands them up: on a veth, the Linux peer's
- * UDP and TCP checksums may be left to offload (unfilled); ICMP is always
- * complete.
+ * Frames come as the interface hands them up, and two things of the
+ * sender's stay with the kernel; the socket asks for both:
+ *
+ * - On a veth, the Linux peer leaves UDP and TCP checksums to offload
+ *   (unfilled: the field holds the pseudo-header's sum).  A virtio-net
+ *   header (PACKET_VNET_HDR) before each frame says so and where the
+ *   checksum starts; recv completes it.  With that header on, every send
+ *   carries one too (all zero: nothing left to do).
+ * - The kernel takes an 802.1Q or 802.1ad tag out of the frame before a
+ *   packet socket sees it and keeps it aside (PACKET_AUXDATA).  recv puts
+ *   it back where it was, so that the ether medium sees a tagged frame,
+ *   which is not for an interface with no VLAN (proto/ether.c).
  */
 #include <sys/types.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <arpa/inet.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/virtio_net.h>
 
 #include <errno.h>
 #include <stddef.h>
@@ -22,10 +33,17 @@
 
 #include "netif.h"
 #include "packet.h"
+#include "wire.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING	23	/* Linux 4.20 */
 #endif
+
+#define VLAN_TAGLEN	4	/* IEEE 802.1Q 9.3: TPID, then TCI */
+
+/* UDP (RFC 768) and TCP (RFC 9293 3.1): where the checksum field lies */
+#define UDP_CKSUMOFF	6
+#define TCP_CKSUMOFF	16
 
 static int
 packet_open(struct ipifc_dev *d)
@@ -51,6 +69,11 @@ packet_open(struct ipifc_dev *d)
 	mr.mr_type = PACKET_MR_PROMISC;
 	if (setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
 	    sizeof(mr)) == -1)
+		goto fail;
+	if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one,
+	    sizeof(one)) == -1 ||
+	    setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one,
+	    sizeof(one)) == -1)
 		goto fail;
 	/* a saving only: recv checks the packet type anyway */
 	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
@@ -80,38 +103,115 @@ packet_close(struct ipifc_dev *d)
 	d->fd = -1;
 }
 
+/*
+ * Finish a checksum the sender left to offload: the ones' complement sum
+ * from start to the end of the frame (the field at start + off holds the
+ * pseudo-header's sum already), folded.  Only UDP's and TCP's fields are
+ * the Internet checksum; another (SCTP's CRC32c) is left as it came.
+ * RFC 768: a UDP checksum that comes out 0 goes as all ones, which is the
+ * same value to TCP.
+ */
+static void
+cksum_finish(uint8_t *frame, size_t len, const struct virtio_net_hdr *vh)
+{
+	size_t start = vh->csum_start, off = vh->csum_offset;
+	uint16_t c;
+
+	if (off != UDP_CKSUMOFF && off != TCP_CKSUMOFF)
+		return;
+	if (start < ETH_HLEN || start > len || len - start < off + 2)
+		return;
+	c = ipifc_cksum_fold(ipifc_cksum_add(0, frame + start, len - start));
+	ipifc_put16(frame + start + off, c == 0 ? 0xffff : c);
+}
+
+/* Put back the tag the kernel took out, after the source address. */
+static size_t
+vlan_restore(uint8_t *frame, size_t len, const struct tpacket_auxdata *aux)
+{
+	uint16_t tpid = ETH_P_8021Q;
+
+	if (aux->tp_status & TP_STATUS_VLAN_TPID_VALID)
+		tpid = aux->tp_vlan_tpid;
+	memmove(frame + 2 * ETH_ALEN + VLAN_TAGLEN, frame + 2 * ETH_ALEN,
+	    len - 2 * ETH_ALEN);
+	ipifc_put16(frame + 2 * ETH_ALEN, tpid);
+	ipifc_put16(frame + 2 * ETH_ALEN + 2, aux->tp_vlan_tci);
+	return len + VLAN_TAGLEN;
+}
+
 static ssize_t
 packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 {
 	struct sockaddr_ll sll;
-	socklen_t slen;
+	struct virtio_net_hdr vh;
+	struct tpacket_auxdata aux;
+	union {
+		struct cmsghdr	h;
+		uint8_t		b[CMSG_SPACE(sizeof(aux))];
+	} cb;
+	struct iovec iov[2];
+	struct msghdr m;
+	struct cmsghdr *c;
 	ssize_t n;
 
+	if (len < ETH_HLEN + VLAN_TAGLEN)
+		return -EINVAL;
+	iov[0].iov_base = &vh;
+	iov[0].iov_len = sizeof(vh);
+	iov[1].iov_base = buf;
+	iov[1].iov_len = len - VLAN_TAGLEN;	/* room for a tag put back */
 	for (;;) {
-		slen = sizeof(sll);
-		n = recvfrom(d->fd, buf, len, MSG_TRUNC,
-		    (struct sockaddr *)&sll, &slen);
+		memset(&m, 0, sizeof(m));
+		m.msg_name = &sll;
+		m.msg_namelen = sizeof(sll);
+		m.msg_iov = iov;
+		m.msg_iovlen = 2;
+		m.msg_control = cb.b;
+		m.msg_controllen = sizeof(cb.b);
+		n = recvmsg(d->fd, &m, MSG_TRUNC);
 		if (n >= 0)
 			break;
+		/* a GSO kind the virtio-net header cannot say: it is gone */
+		if (errno == EINVAL)
+			return 0;
 		if (errno != EINTR)
 			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	}
-	if (slen >= offsetof(struct sockaddr_ll, sll_pkttype) + 1 &&
+	if (m.msg_namelen >= offsetof(struct sockaddr_ll, sll_pkttype) + 1 &&
 	    sll.sll_pkttype == PACKET_OUTGOING)
 		return 0;
-	if ((size_t)n > len)
+	if ((size_t)n < sizeof(vh))
+		return 0;
+	n -= sizeof(vh);
+	if ((size_t)n > iov[1].iov_len)
 		return 0;	/* cut: larger than any frame we take */
+	if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		cksum_finish(buf, (size_t)n, &vh);
+	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level != SOL_PACKET ||
+		    c->cmsg_type != PACKET_AUXDATA ||
+		    c->cmsg_len < CMSG_LEN(sizeof(aux)))
+			continue;
+		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+		if ((aux.tp_status & TP_STATUS_VLAN_VALID) && n >= ETH_HLEN)
+			n = (ssize_t)vlan_restore(buf, (size_t)n, &aux);
+	}
 	return n;
 }
 
 /*
  * Sent to the bound interface with the frame's own EtherType as the
- * protocol, so the kernel (and its taps) see what the frame is.
+ * protocol, so the kernel (and its taps) see what the frame is; after a
+ * virtio-net header of zeros: checksums done, no segmentation asked.
  */
 static int
 packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 {
 	struct sockaddr_ll sll;
+	struct virtio_net_hdr vh;
+	struct iovec iov[2];
+	struct msghdr m;
 	ssize_t n;
 
 	if (len < ETH_HLEN)
@@ -122,11 +222,20 @@ packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 	memcpy(&sll.sll_protocol, frame + 12, 2);
 	sll.sll_halen = ETH_ALEN;
 	memcpy(sll.sll_addr, frame, ETH_ALEN);
+	memset(&vh, 0, sizeof(vh));
+	iov[0].iov_base = &vh;
+	iov[0].iov_len = sizeof(vh);
+	iov[1].iov_base = (void *)frame;
+	iov[1].iov_len = len;
+	memset(&m, 0, sizeof(m));
+	m.msg_name = &sll;
+	m.msg_namelen = sizeof(sll);
+	m.msg_iov = iov;
+	m.msg_iovlen = 2;
 	for (;;) {
-		n = sendto(d->fd, frame, len, 0, (struct sockaddr *)&sll,
-		    sizeof(sll));
+		n = sendmsg(d->fd, &m, 0);
 		if (n >= 0)
-			return (size_t)n == len ? 0 : -EIO;
+			return (size_t)n == sizeof(vh) + len ? 0 : -EIO;
 		if (errno != EINTR)
 			break;
 	}

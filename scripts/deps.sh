@@ -17,6 +17,10 @@ procps		command -v sysctl
 iputils-ping	command -v ping
 iputils-arping	command -v arping
 ndisc6		command -v ndisc6
+traceroute	command -v traceroute
+netcat-openbsd	command -v nc.openbsd
+tshark		command -v tshark
+python3-scapy	/usr/bin/python3 -c 'import scapy.all'
 "
 
 ipifc_deps()

@@ -9,10 +9,14 @@
  * sender's stay with the kernel; the socket asks for both:
  *
  * - On a veth, the Linux peer leaves UDP and TCP checksums to offload
- *   (unfilled: the field holds the pseudo-header's sum).  A virtio-net
- *   header (PACKET_VNET_HDR) before each frame says so and where the
- *   checksum starts; recv completes it.  With that header on, every send
- *   carries one too (all zero: nothing left to do).
+ *   (unfilled: the field holds the pseudo-header's sum), and hands over
+ *   TCP (and UDP_SEGMENT) data in superframes up to 64 KiB that the wire
+ *   would have cut into frames (GSO).  A virtio-net header
+ *   (PACKET_VNET_HDR) before each frame says so, where the checksum
+ *   starts and what size the frames are; recv completes the checksum, or
+ *   cuts the superframe (gso.c) and returns its frames one by one.  With
+ *   that header on, every send carries one too (all zero: nothing left
+ *   to do).
  * - The kernel takes an 802.1Q or 802.1ad tag out of the frame before a
  *   packet socket sees it and keeps it aside (PACKET_AUXDATA).  recv puts
  *   it back where it was, so that the ether medium sees a tagged frame,
@@ -28,15 +32,21 @@
 
 #include <errno.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "gso.h"
 #include "netif.h"
 #include "packet.h"
 #include "wire.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
 #define PACKET_IGNORE_OUTGOING	23	/* Linux 4.20 */
+#endif
+
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4	5	/* Linux 6.2 */
 #endif
 
 #define VLAN_TAGLEN	4	/* IEEE 802.1Q 9.3: TPID, then TCI */
@@ -101,6 +111,8 @@ packet_close(struct ipifc_dev *d)
 	if (d->fd >= 0)
 		close(d->fd);
 	d->fd = -1;
+	free(d->gso);
+	d->gso = NULL;
 }
 
 /*
@@ -140,6 +152,44 @@ vlan_restore(uint8_t *frame, size_t len, const struct tpacket_auxdata *aux)
 	return len + VLAN_TAGLEN;
 }
 
+/*
+ * A superframe: keep it and return its first frame, or 0 if it cannot
+ * be cut; it then goes up whole, and the stack refuses it as over the
+ * MTU (counted) as it would any other.
+ */
+static ssize_t
+gso_first(struct ipifc_dev *d, uint8_t *buf, size_t len, size_t n,
+    const struct virtio_net_hdr *vh)
+{
+	int kind;
+
+	switch (vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		kind = IPIFC_GSO_TCP;
+		break;
+	case VIRTIO_NET_HDR_GSO_UDP_L4:
+		kind = IPIFC_GSO_UDP;
+		break;
+	default:
+		return 0;
+	}
+	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		return 0;
+	if (d->gso == NULL && (d->gso = malloc(sizeof(*d->gso))) == NULL)
+		return 0;
+	if (ipifc_gso_start(d->gso, buf, n, kind, vh->gso_size,
+	    vh->csum_start) < 0)
+		return 0;
+	return (ssize_t)ipifc_gso_next(d->gso, buf, len);
+}
+
+static int
+packet_pending(const struct ipifc_dev *d)
+{
+	return d->gso != NULL && d->gso->kind != 0;
+}
+
 static ssize_t
 packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 {
@@ -153,10 +203,12 @@ packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 	struct iovec iov[2];
 	struct msghdr m;
 	struct cmsghdr *c;
-	ssize_t n;
+	ssize_t n, r;
 
 	if (len < ETH_HLEN + VLAN_TAGLEN)
 		return -EINVAL;
+	if (packet_pending(d))
+		return (ssize_t)ipifc_gso_next(d->gso, buf, len);
 	iov[0].iov_base = &vh;
 	iov[0].iov_len = sizeof(vh);
 	iov[1].iov_base = buf;
@@ -186,8 +238,7 @@ packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 	n -= sizeof(vh);
 	if ((size_t)n > iov[1].iov_len)
 		return 0;	/* cut: larger than any frame we take */
-	if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
-		cksum_finish(buf, (size_t)n, &vh);
+	/* a tagged frame is only counted and dropped: it is left whole */
 	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
 		if (c->cmsg_level != SOL_PACKET ||
 		    c->cmsg_type != PACKET_AUXDATA ||
@@ -195,8 +246,13 @@ packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 			continue;
 		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
 		if ((aux.tp_status & TP_STATUS_VLAN_VALID) && n >= ETH_HLEN)
-			n = (ssize_t)vlan_restore(buf, (size_t)n, &aux);
+			return (ssize_t)vlan_restore(buf, (size_t)n, &aux);
 	}
+	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE &&
+	    (r = gso_first(d, buf, len, (size_t)n, &vh)) > 0)
+		return r;
+	if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		cksum_finish(buf, (size_t)n, &vh);
 	return n;
 }
 
@@ -248,5 +304,6 @@ const struct ipifc_devops ipifc_packet_devops = {
 	.open = packet_open,
 	.close = packet_close,
 	.recv = packet_recv,
+	.pending = packet_pending,
 	.send = packet_send,
 };

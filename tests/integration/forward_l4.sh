@@ -2,13 +2,15 @@
 # UDP and TCP through ipifc as a router, entering by packet: links (ipifc
 # issue 8, defect 1).  Linux hosts A and B, each on a veth whose other
 # end ipifc opens with packet:.  A Linux sender leaves UDP and TCP
-# checksums to offload on a veth; ipifc must complete them.
+# checksums to offload on a veth, and hands over TCP data in superframes
+# of up to 64 KiB for offload to cut (GSO); ipifc must do both.
 #
 # Proves, on IPv4 and IPv6, in both directions: traceroute (UDP) reaches
 # the far host, its first hop answered by ipifc and its second by the far
-# host; a TCP connection carries a few bytes each way (nc); tshark finds
-# every UDP and TCP checksum right in a capture taken on the far hosts
-# of what ipifc forwarded.
+# host; a TCP connection carries a few bytes each way (nc); a megabyte
+# goes over TCP whole, with no ICMP "too big" from ipifc; tshark finds
+# every UDP and TCP checksum right, and no frame over 1514 bytes, in
+# captures taken on the far hosts of what ipifc forwarded.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -37,7 +39,7 @@ wait_state 1 2001:db8:2::1 preferred 50
 for h in A B; do
 	ns=${!h} ifn=${h}IF
 	nsx "$ns" timeout 100 tcpdump -n -U -i "${!ifn}" -w "$T/$h.pcap" \
-	    'tcp or udp' 2>"$T/$h.tcpdump" &
+	    'tcp or udp or icmp or icmp6' 2>"$T/$h.tcpdump" &
 	eval "CAP$h=\$!"
 done
 until_ok 50 grep -q listening "$T/A.tcpdump" ||
@@ -91,28 +93,59 @@ tcp "$A" "$B" 2001:db8:2::2
 tcp "$B" "$A" 10.1.0.2
 tcp "$B" "$A" 2001:db8:1::2
 
+# bulk FROM TO DEST: a megabyte from FROM to DEST (TO) over TCP, whole.
+bulk()
+{
+	local lpid
+
+	say "a megabyte over TCP from $1 to $3"
+	nsx "$2" timeout 30 nc -l "$3" 5002 >"$T/got" 2>&1 &
+	lpid=$!
+	until_ok 50 sh -c "ip netns exec $2 ss -Hltn 'sport = :5002' |
+	    grep -q ." || fail "nc did not listen"
+	nsx "$1" timeout 30 nc -N -w 10 "$3" 5002 <"$T/data" ||
+	    fail "TCP connect to $3 failed"
+	wait "$lpid"
+	cmp -s "$T/data" "$T/got" ||
+	    fail "$3 got $(wc -c <"$T/got") bytes, not the megabyte sent"
+}
+
+head -c 1048576 /dev/urandom >"$T/data"
+bulk "$A" "$B" 10.2.0.2
+bulk "$A" "$B" 2001:db8:2::2
+bulk "$B" "$A" 10.1.0.2
+bulk "$B" "$A" 2001:db8:1::2
+
 sleep 0.5
 kill -INT "$CAPA" "$CAPB"
 wait "$CAPA" "$CAPB"
 
-# check PCAP SRC SRC6: every UDP and TCP packet from SRC or SRC6 (the far
-# host, forwarded by ipifc) has a right checksum, and there are some.
+# check PCAP SRC SRC6 ROUTER ROUTER6: every UDP and TCP packet from SRC
+# or SRC6 (the far host, forwarded by ipifc) has a right checksum and
+# fits the link's MTU, and there are some; ROUTER sent no "too big".
 check()
 {
-	local all bad f='(ip.src == '$2' || ipv6.src == '$3') && (udp || tcp)'
+	local all bad big f='(ip.src == '$2' || ipv6.src == '$3') && (udp || tcp)'
 
 	all=$(tshark -n -r "$1" -Y "$f" 2>/dev/null | wc -l)
 	bad=$(tshark -n -r "$1" -o udp.check_checksum:TRUE \
 	    -o tcp.check_checksum:TRUE \
 	    -Y "$f && (udp.checksum.status == \"Bad\" ||
 	    tcp.checksum.status == \"Bad\")" 2>/dev/null | wc -l)
-	say "$1: $all UDP and TCP packets forwarded, $bad with a bad checksum"
+	big=$(tshark -n -r "$1" -Y "$f && frame.len > 1514" 2>/dev/null |
+	    wc -l)
+	say "$1: $all UDP and TCP packets forwarded, $bad with a bad checksum, $big over 1514 bytes"
 	[ "$all" -gt 0 ] || fail "no forwarded packets in $1"
 	[ "$bad" = 0 ] || fail "bad checksums in $1"
+	[ "$big" = 0 ] || fail "frames over the MTU in $1"
+	big=$(tshark -n -r "$1" -Y "(ip.src == $4 && icmp.type == 3 &&
+	    icmp.code == 4) || (ipv6.src == $5 && icmpv6.type == 2)" \
+	    2>/dev/null | wc -l)
+	[ "$big" = 0 ] || fail "$4 sent $big ICMP too big in $1"
 }
 
-check "$T/B.pcap" 10.1.0.2 2001:db8:1::2
-check "$T/A.pcap" 10.2.0.2 2001:db8:2::2
+check "$T/B.pcap" 10.1.0.2 2001:db8:1::2 10.2.0.1 2001:db8:2::1
+check "$T/A.pcap" 10.2.0.2 2001:db8:2::2 10.1.0.1 2001:db8:1::1
 
 stop_daemon_ok
 pass

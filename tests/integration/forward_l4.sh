@@ -36,10 +36,12 @@ wait_state 0 2001:db8:1::1 preferred 50
 wait_state 1 2001:db8:2::1 preferred 50
 
 # Captures on both Linux ends: what ipifc forwarded, as the hosts got it.
+# Not through nsx: $! must be timeout's PID, which passes SIGTERM on.
 for h in A B; do
 	ns=${!h} ifn=${h}IF
-	nsx "$ns" timeout 100 tcpdump -n -U -i "${!ifn}" -w "$T/$h.pcap" \
-	    'tcp or udp or icmp or icmp6' 2>"$T/$h.tcpdump" &
+	ip netns exec "$ns" timeout 100 tcpdump -n -U -i "${!ifn}" \
+	    -w "$T/$h.pcap" 'tcp or udp or icmp or icmp6' \
+	    2>"$T/$h.tcpdump" &
 	eval "CAP$h=\$!"
 done
 until_ok 50 grep -q listening "$T/A.tcpdump" ||
@@ -117,7 +119,7 @@ bulk "$B" "$A" 10.1.0.2
 bulk "$B" "$A" 2001:db8:1::2
 
 sleep 0.5
-kill -INT "$CAPA" "$CAPB"
+kill -TERM "$CAPA" "$CAPB"
 wait "$CAPA" "$CAPB"
 
 # check PCAP SRC SRC6 ROUTER ROUTER6: every UDP and TCP packet from SRC
@@ -134,7 +136,8 @@ check()
 	    tcp.checksum.status == \"Bad\")" 2>/dev/null | wc -l)
 	big=$(tshark -n -r "$1" -Y "$f && frame.len > 1514" 2>/dev/null |
 	    wc -l)
-	say "$1: $all UDP and TCP packets forwarded, $bad with a bad checksum, $big over 1514 bytes"
+	say "$1: $all UDP and TCP packets forwarded, $bad with a bad" \
+	    "checksum, $big over 1514 bytes"
 	[ "$all" -gt 0 ] || fail "no forwarded packets in $1"
 	[ "$bad" = 0 ] || fail "bad checksums in $1"
 	[ "$big" = 0 ] || fail "frames over the MTU in $1"

@@ -25,8 +25,7 @@ quiet_v6 "$A" "$AIF"
 w ipifc/clone bind ether "packet:${P}d0" >/dev/null
 w ipifc/0/ctl add 10.1.0.1/24
 MAC=$(ifc_mac 0)
-AMAC=$(linux_mac "$A" "$AIF")
-[ -n "$MAC" ] && [ -n "$AMAC" ] || fail "no MACs"
+[ -n "$MAC" ] || fail "no MAC"
 
 # probe SRC TAGS: from A, an ARP request for 10.1.0.1 and an echo request
 # to it, from SRC (a MAC and address of A's, not its interface's), with

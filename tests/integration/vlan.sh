@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# 802.1Q-tagged frames on a packet: link (ipifc issue 8, defect 9).  A
-# Linux host A on a veth whose other end ipifc opens with packet:.  The
-# kernel strips a VLAN tag into metadata before a packet socket sees the
-# frame; ipifc has no VLAN configured, so such frames are not its own.
+# 802.1Q-tagged frames (ipifc issue 8, defect 9), bash vlan.sh IPIFCD
+# IPIFC packet|tap.  ipifc has no VLAN configured, so tagged frames are
+# not its own.
+#
+# packet: a Linux host A on a veth whose other end ipifc opens with
+#         packet:.  The kernel strips a VLAN tag into metadata before a
+#         packet socket sees the frame.
+# tap:    a TAP device ipifc makes, moved into A: the tag comes inline.
 #
 # Proves: untagged, A's ARP request and echo (from scapy) are answered;
 # tagged VLAN 100 (802.1Q), 802.1ad, and double-tagged, the same requests
@@ -16,13 +20,28 @@ need timeout
 $PY -c 'import scapy.all' 2>/dev/null ||
     skip "no scapy for $PY (scripts/deps.sh installs python3-scapy)"
 
-D=${P}d A=${P}a AIF=${P}a0
+kind=${1:-packet}
+D=${P}d A=${P}a
 netns "$D" "$A"
 start_daemon "$D"
-veth "$D" "${P}d0" "$A" "$AIF"
-quiet_v6 "$D" "${P}d0"
+case $kind in
+tap)
+	AIF=${P}t0
+	w ipifc/clone bind ether "tap:$AIF" >/dev/null
+	ip -n "$D" link set "$AIF" netns "$A" || fail "move the TAP device"
+	ip -n "$A" link set "$AIF" up
+	;;
+packet)
+	AIF=${P}a0
+	veth "$D" "${P}d0" "$A" "$AIF"
+	quiet_v6 "$D" "${P}d0"
+	w ipifc/clone bind ether "packet:${P}d0" >/dev/null
+	;;
+*)
+	fail "unknown kind $kind"
+	;;
+esac
 quiet_v6 "$A" "$AIF"
-w ipifc/clone bind ether "packet:${P}d0" >/dev/null
 w ipifc/0/ctl add 10.1.0.1/24
 MAC=$(ifc_mac 0)
 [ -n "$MAC" ] || fail "no MAC"

@@ -8,13 +8,16 @@
 # Proves, on IPv4 and IPv6, in both directions: traceroute (UDP) reaches
 # the far host, its first hop answered by ipifc and its second by the far
 # host; a TCP connection carries a few bytes each way (nc); a megabyte
-# goes over TCP whole, with no ICMP "too big" from ipifc; tshark finds
+# goes over TCP whole, with no ICMP "too big" from ipifc; 3000 bytes sent
+# with UDP_SEGMENT 1000 arrive as three datagrams of 1000; tshark finds
 # every UDP and TCP checksum right, and no frame over 1514 bytes, in
 # captures taken on the far hosts of what ipifc forwarded.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 need traceroute nc tcpdump tshark timeout
+PY=/usr/bin/python3
+[ -x "$PY" ] || skip "no $PY"
 
 D=${P}d A=${P}a B=${P}b AIF=${P}a0 BIF=${P}b0
 netns "$D" "$A" "$B"
@@ -117,6 +120,47 @@ bulk "$A" "$B" 10.2.0.2
 bulk "$A" "$B" 2001:db8:2::2
 bulk "$B" "$A" 10.1.0.2
 bulk "$B" "$A" 2001:db8:1::2
+
+# udpseg FROM TO DEST: FROM sends 3000 bytes to DEST (TO) in one call
+# with UDP_SEGMENT 1000 (Linux 4.18): the sender's kernel leaves the cut
+# to offload, and DEST must receive three datagrams of 1000 bytes.
+udpseg()
+{
+	local lpid got
+
+	say "UDP_SEGMENT from $1 to $3"
+	nsx "$2" timeout 20 "$PY" - "$3" >"$T/udp" 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET,
+                  socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 5003))
+s.settimeout(3)
+got = []
+try:
+    while True:
+        got.append(len(s.recv(65535)))
+except socket.timeout:
+    pass
+print(" ".join(map(str, got)))
+PY
+	lpid=$!
+	until_ok 50 sh -c "ip netns exec $2 ss -Hlun 'sport = :5003' |
+	    grep -q ." || fail "no UDP listener"
+	nsx "$1" timeout 20 "$PY" - "$3" <<'PY' || fail "UDP_SEGMENT send"
+import socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET,
+                  socket.SOCK_DGRAM)
+s.setsockopt(socket.SOL_UDP, 103, 1000)		# UDP_SEGMENT
+s.sendto(bytes(3000), (sys.argv[1], 5003))
+PY
+	wait "$lpid"
+	got=$(cat "$T/udp")
+	[ "$got" = "1000 1000 1000" ] ||
+	    fail "$3 got datagrams of '$got', not 1000 1000 1000"
+}
+
+udpseg "$A" "$B" 10.2.0.2
+udpseg "$B" "$A" 2001:db8:1::2
 
 sleep 0.5
 kill -TERM "$CAPA" "$CAPB"

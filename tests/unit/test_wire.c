@@ -447,12 +447,22 @@ test_eth(void **state)
 	assert_int_equal(ipifc_eth_build(f, sizeof(f), mac1, mac2,
 	    IPIFC_ETHERTYPE_VLAN), -EINVAL);
 
-	/* 802.1Q and 802.3 length frames are not ours */
+	assert_int_equal(ipifc_eth_build(f, sizeof(f), mac1, mac2,
+	    IPIFC_ETHERTYPE_SVLAN), -EINVAL);
+
+	/* 802.1Q, 802.1ad and 802.3 length frames are not ours */
 	memcpy(f, arp_request, sizeof(arp_request));
+	assert_false(ipifc_eth_tagged(f, 60));
 	ipifc_put16(f + 12, IPIFC_ETHERTYPE_VLAN);
 	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
+	assert_true(ipifc_eth_tagged(f, 60));
+	assert_false(ipifc_eth_tagged(f, ETH - 1));
+	ipifc_put16(f + 12, IPIFC_ETHERTYPE_SVLAN);
+	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
+	assert_true(ipifc_eth_tagged(f, 60));
 	ipifc_put16(f + 12, 46);
 	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
+	assert_false(ipifc_eth_tagged(f, 60));
 
 	for (n = 0; n < ETH; n++) {
 		b = heapcopy(arp_request, n, &base);

@@ -100,7 +100,8 @@ struct ipifc_eth {
 	size_t	plen;
 };
 
-/* A VLAN-tagged or 802.3 length frame is -EPROTONOSUPPORT. */
+/* A VLAN-tagged or 802.3 length frame is -EPROTONOSUPPORT; a
+ * priority-tagged one (VID 0) is taken as untagged. */
 int	ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e);
 /* 1: the frame carries an 802.1Q or 802.1ad tag after its addresses. */
 int	ipifc_eth_tagged(const uint8_t *buf, size_t len);

@@ -25,17 +25,28 @@ int
 ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e)
 {
 	struct ipifc_eth t;
+	size_t hlen;
 
 	if (len < IPIFC_ETH_HLEN)
 		return -EMSGSIZE;
 	memcpy(t.dst, buf, 6);
 	memcpy(t.src, buf + 6, 6);
 	t.type = ipifc_get16(buf + 12);
+	hlen = IPIFC_ETH_HLEN;
+	/*
+	 * A priority-tagged frame (IEEE 802.1Q 9.6: a C-tag with VID 0)
+	 * carries only a priority: it is untagged, as Linux takes it.
+	 */
+	if (t.type == IPIFC_ETHERTYPE_VLAN && len >= hlen + 4 &&
+	    (ipifc_get16(buf + 14) & 0x0fff) == 0) {
+		t.type = ipifc_get16(buf + 16);
+		hlen += 4;
+	}
 	/* A tagged frame belongs to a VLAN interface we do not have. */
 	if (istag(t.type) || t.type < IPIFC_ETHERTYPE_MIN)
 		return -EPROTONOSUPPORT;
-	t.payload = buf + IPIFC_ETH_HLEN;
-	t.plen = len - IPIFC_ETH_HLEN;
+	t.payload = buf + hlen;
+	t.plen = len - hlen;
 	*e = t;
 	return 0;
 }

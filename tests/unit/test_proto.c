@@ -1183,6 +1183,14 @@ test_vlan_tagged(void **state)
 		assert_int_equal(wire->n, 0);
 	}
 	assert_true(file_has(wire->s[1], "ipstats", "vlan 2"));
+	/* priority-tagged (VID 0, priority 5): untagged, answered */
+	memcpy(t, f, 12);
+	ipifc_put16(t + 12, IPIFC_ETHERTYPE_VLAN);
+	ipifc_put16(t + 14, 5 << 13);
+	memcpy(t + 16, f + 12, n - 12);
+	inject(wire, t, n + 4);
+	assert_int_equal(replies(wire), 1);
+	assert_true(file_has(wire->s[1], "ipstats", "vlan 2"));
 	st = rd(wire->s[1], "ipifc/0/status");
 	assert_non_null(strstr(st, " errin 0 "));
 	free(st);

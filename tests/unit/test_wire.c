@@ -457,7 +457,19 @@ test_eth(void **state)
 	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
 	assert_true(ipifc_eth_tagged(f, 60));
 	assert_false(ipifc_eth_tagged(f, ETH - 1));
+	ipifc_put16(f + 14, 100);		/* VID 100 */
+	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
+	ipifc_put16(f + 14, 7 << 13);		/* priority 7, VID 0 */
+	ipifc_put16(f + 16, IPIFC_ETHERTYPE_ARP);
+	assert_int_equal(ipifc_eth_parse(f, 60, &e), 0);
+	assert_int_equal(e.type, IPIFC_ETHERTYPE_ARP);
+	assert_ptr_equal(e.payload, f + ETH + 4);
+	assert_int_equal(e.plen, 60 - ETH - 4);
+	assert_int_equal(ipifc_eth_parse(f, ETH + 3, &e), -EPROTONOSUPPORT);
+	ipifc_put16(f + 16, IPIFC_ETHERTYPE_VLAN);	/* a tag inside */
+	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
 	ipifc_put16(f + 12, IPIFC_ETHERTYPE_SVLAN);
+	ipifc_put16(f + 14, 0);			/* S-tags have no priority tag */
 	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
 	assert_true(ipifc_eth_tagged(f, 60));
 	ipifc_put16(f + 12, 46);

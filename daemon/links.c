@@ -104,6 +104,9 @@ on_read(evutil_socket_t fd, short what, void *arg)
 	if (got && ls->l[ifc] == k) {
 		k->fails = 0;
 		k->lasterr = 0;
+		/* the rest of a superframe is not on the descriptor */
+		if (ipifc_dev_pending(k->dev))
+			event_active(k->rd, EV_READ, 0);
 	}
 	ipifcd_kick(d);
 }

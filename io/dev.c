@@ -106,6 +106,12 @@ ipifc_dev_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 }
 
 int
+ipifc_dev_pending(const struct ipifc_dev *d)
+{
+	return d->ops->pending != NULL && d->ops->pending(d);
+}
+
+int
 ipifc_dev_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 {
 	return d->ops->send(d, frame, len);

@@ -29,6 +29,7 @@
 #define IPIFC_DEV_MAXFRAME	(65535 + 14 + 4)	/* IP packet, ether, VLAN */
 
 struct ipifc_dev;
+struct ipifc_gso;
 
 /* One kind of device: the three in tap.c, tun.c and packet.c. */
 struct ipifc_devops {
@@ -38,6 +39,8 @@ struct ipifc_devops {
 	void	(*close)(struct ipifc_dev *d);
 	/* a frame's length, 0: nothing for us (skip it), or -errno */
 	ssize_t	(*recv)(struct ipifc_dev *d, uint8_t *buf, size_t len);
+	/* 1: recv has frames without reading fd (NULL: never) */
+	int	(*pending)(const struct ipifc_dev *d);
 	int	(*send)(struct ipifc_dev *d, const uint8_t *frame, size_t len);
 };
 
@@ -47,6 +50,7 @@ struct ipifc_dev {
 	int	fd;
 	int	ifindex;		/* packet: the bound interface */
 	int	created;		/* tap/tun: we made the device */
+	struct ipifc_gso *gso;		/* packet: a superframe being cut */
 };
 
 /*
@@ -74,6 +78,11 @@ int	ipifc_dev_carrier(const struct ipifc_dev *d);
  * negative errno: the device failed.
  */
 ssize_t	ipifc_dev_recv(struct ipifc_dev *d, uint8_t *buf, size_t len);
+/*
+ * 1: more frames wait in the device, read without the descriptor being
+ * readable (the rest of a superframe being cut, packet:); read again.
+ */
+int	ipifc_dev_pending(const struct ipifc_dev *d);
 /* Send one frame: 0, -EAGAIN when the device is busy, or -errno. */
 int	ipifc_dev_send(struct ipifc_dev *d, const uint8_t *frame, size_t len);
 

@@ -64,7 +64,11 @@ ether_bread(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 	int rx;
 
 	if (ipifc_eth_parse(frame, len, &e) < 0) {
-		ifc->cnt.errin++;
+		/* no VLAN is configured: a tagged frame is another link's */
+		if (ipifc_eth_tagged(frame, len))
+			proto_of(ifc->stack)->drops_vlan++;
+		else
+			ifc->cnt.errin++;
 		return;
 	}
 	if (!ether_accept(ifc, e.dst))

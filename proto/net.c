@@ -98,7 +98,7 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	    "icmpbad %llu\nreassembly %llu\nfrag6 %llu\ntentative %llu\n"
 	    "ndbad %llu\nbadheader %llu\nmartian %llu\nnobuffer %llu\n"
 	    "routefull %llu\nmquerybad %llu\nrtadvfail %llu\n"
-	    "rainconsistent %llu\n",
+	    "rainconsistent %llu\nvlan %llu\n",
 	    (unsigned long long)p->drops_noforward,
 	    (unsigned long long)p->drops_icmprate,
 	    (unsigned long long)p->drops_icmp,
@@ -112,7 +112,8 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	    (unsigned long long)s->drops_route,
 	    (unsigned long long)p->drops_mquery,
 	    (unsigned long long)p->drops_rtadv,
-	    (unsigned long long)p->drops_rainconsistent);
+	    (unsigned long long)p->drops_rainconsistent,
+	    (unsigned long long)p->drops_vlan);
 }
 
 static const struct ipifc_hooks hooks = {

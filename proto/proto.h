@@ -140,6 +140,7 @@ struct ipifc_proto {
 	struct ipifc_rtadv rtadv[IPIFC_MAXIFC];
 	uint64_t drops_rtadv;		/* RAs not built, all-routers not joined */
 	uint64_t drops_rainconsistent;	/* RFC 4861 6.2.7 */
+	uint64_t drops_vlan;
 };
 
 /*

@@ -88,7 +88,8 @@ uint32_t ipifc_cksum_pseudo6(const struct ipifc_ip *src,
 /* IEEE 802 numbers (IANA "ieee-802-numbers" registry) */
 #define IPIFC_ETHERTYPE_IP4	0x0800
 #define IPIFC_ETHERTYPE_ARP	0x0806
-#define IPIFC_ETHERTYPE_VLAN	0x8100	/* IEEE 802.1Q */
+#define IPIFC_ETHERTYPE_VLAN	0x8100	/* IEEE 802.1Q C-tag */
+#define IPIFC_ETHERTYPE_SVLAN	0x88a8	/* IEEE 802.1ad (802.1Q) S-tag */
 #define IPIFC_ETHERTYPE_IP6	0x86dd	/* RFC 2464 3 */
 #define IPIFC_ETHERTYPE_MIN	0x0600	/* below: an IEEE 802.3 length */
 
@@ -99,8 +100,11 @@ struct ipifc_eth {
 	size_t	plen;
 };
 
-/* A VLAN-tagged or 802.3 length frame is -EPROTONOSUPPORT. */
+/* A VLAN-tagged or 802.3 length frame is -EPROTONOSUPPORT; a
+ * priority-tagged one (VID 0) is taken as untagged. */
 int	ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e);
+/* 1: the frame carries an 802.1Q or 802.1ad tag after its addresses. */
+int	ipifc_eth_tagged(const uint8_t *buf, size_t len);
 /* The 14-byte header; the payload follows at buf + 14. */
 int	ipifc_eth_build(uint8_t *buf, size_t cap, const uint8_t dst[6],
 	    const uint8_t src[6], uint16_t type);

@@ -8,21 +8,45 @@
 
 #include "wire.h"
 
+/* IEEE 802.1Q 9.5: the TPIDs of a customer and of a service VLAN tag */
+static int
+istag(uint16_t type)
+{
+	return type == IPIFC_ETHERTYPE_VLAN || type == IPIFC_ETHERTYPE_SVLAN;
+}
+
+int
+ipifc_eth_tagged(const uint8_t *buf, size_t len)
+{
+	return len >= IPIFC_ETH_HLEN && istag(ipifc_get16(buf + 12));
+}
+
 int
 ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e)
 {
 	struct ipifc_eth t;
+	size_t hlen;
 
 	if (len < IPIFC_ETH_HLEN)
 		return -EMSGSIZE;
 	memcpy(t.dst, buf, 6);
 	memcpy(t.src, buf + 6, 6);
 	t.type = ipifc_get16(buf + 12);
+	hlen = IPIFC_ETH_HLEN;
+	/*
+	 * A priority-tagged frame (IEEE 802.1Q 9.6: a C-tag with VID 0)
+	 * carries only a priority: it is untagged, as Linux takes it.
+	 */
+	if (t.type == IPIFC_ETHERTYPE_VLAN && len >= hlen + 4 &&
+	    (ipifc_get16(buf + 14) & 0x0fff) == 0) {
+		t.type = ipifc_get16(buf + 16);
+		hlen += 4;
+	}
 	/* A tagged frame belongs to a VLAN interface we do not have. */
-	if (t.type == IPIFC_ETHERTYPE_VLAN || t.type < IPIFC_ETHERTYPE_MIN)
+	if (istag(t.type) || t.type < IPIFC_ETHERTYPE_MIN)
 		return -EPROTONOSUPPORT;
-	t.payload = buf + IPIFC_ETH_HLEN;
-	t.plen = len - IPIFC_ETH_HLEN;
+	t.payload = buf + hlen;
+	t.plen = len - hlen;
 	*e = t;
 	return 0;
 }
@@ -31,7 +55,7 @@ int
 ipifc_eth_build(uint8_t *buf, size_t cap, const uint8_t dst[6],
     const uint8_t src[6], uint16_t type)
 {
-	if (type == IPIFC_ETHERTYPE_VLAN || type < IPIFC_ETHERTYPE_MIN)
+	if (istag(type) || type < IPIFC_ETHERTYPE_MIN)
 		return -EINVAL;
 	if (cap < IPIFC_ETH_HLEN)
 		return -ENOBUFS;

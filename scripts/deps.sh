@@ -20,6 +20,9 @@ ndisc6		command -v ndisc6
 python3		command -v python3
 iputils-tracepath	command -v tracepath
 tshark		command -v tshark
+traceroute	command -v traceroute
+netcat-openbsd	command -v nc.openbsd
+python3-scapy	/usr/bin/python3 -c 'import scapy.all'
 radvd		command -v radvd || test -x /usr/sbin/radvd
 "
 

@@ -28,14 +28,7 @@ w ipifc/0/ctl add 2001:db8:1::1/64
 w ipifc/1/ctl add 10.2.0.1/24
 w ipifc/1/ctl add 2001:db8:2::1/64
 
-ip -n "$A" addr add 10.1.0.2/24 dev "$AIF"
-ip -n "$A" addr add 2001:db8:1::2/64 dev "$AIF" nodad
-ip -n "$A" route add 10.2.0.0/24 via 10.1.0.1
-ip -n "$A" -6 route add 2001:db8:2::/64 via 2001:db8:1::1
-ip -n "$B" addr add 10.2.0.2/24 dev "$BIF"
-ip -n "$B" addr add 2001:db8:2::2/64 dev "$BIF" nodad
-ip -n "$B" route add 10.1.0.0/24 via 10.2.0.1
-ip -n "$B" -6 route add 2001:db8:1::/64 via 2001:db8:2::1
+two_hosts "$A" "$AIF" "$B" "$BIF"
 
 wait_state 0 2001:db8:1::1 preferred 50
 wait_state 1 2001:db8:2::1 preferred 50

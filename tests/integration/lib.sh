@@ -127,6 +127,23 @@ veth()
 	ip -n "$3" link set "$4" up
 }
 
+# two_hosts A AIF B BIF: Linux hosts on either side of ipifc as a router
+# (its interface 0 10.1.0.1/24 and 2001:db8:1::1/64 on A's link, 1
+# 10.2.0.1/24 and 2001:db8:2::1/64 on B's).  A is .2 and ::2 of the
+# first prefixes on AIF, B of the second on BIF; each routes the other's
+# prefixes via ipifc.
+two_hosts()
+{
+	ip -n "$1" addr add 10.1.0.2/24 dev "$2"
+	ip -n "$1" addr add 2001:db8:1::2/64 dev "$2" nodad
+	ip -n "$1" route add 10.2.0.0/24 via 10.1.0.1
+	ip -n "$1" -6 route add 2001:db8:2::/64 via 2001:db8:1::1
+	ip -n "$3" addr add 10.2.0.2/24 dev "$4"
+	ip -n "$3" addr add 2001:db8:2::2/64 dev "$4" nodad
+	ip -n "$3" route add 10.1.0.0/24 via 10.2.0.1
+	ip -n "$3" -6 route add 2001:db8:1::/64 via 2001:db8:2::1
+}
+
 # quiet_v6 NS IF: the Linux end of a link given to ipifc says nothing of
 # its own (no link-local, no DAD, no MLD): it is the wire, not a host.
 quiet_v6()

@@ -1152,6 +1152,50 @@ test_promisc_other_host(void **state)
 	assert_int_equal(wire->n, 0);
 }
 
+/*
+ * With no VLAN configured, a frame tagged 802.1Q or 802.1ad is another
+ * link's, even when the frame inside is an echo for us: no answer, and
+ * ipstats counts it in vlan (not errin: nothing is malformed).
+ */
+static void
+test_vlan_tagged(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint16_t tpid[2] = {
+		IPIFC_ETHERTYPE_VLAN, IPIFC_ETHERTYPE_SVLAN
+	};
+	struct wire *wire = *state;
+	uint8_t f[256], t[260];
+	char *st;
+	size_t n;
+	int i;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_frame(f, mac1, "10.0.0.9", "10.0.0.2");
+	inject(wire, f, n);
+	assert_int_equal(replies(wire), 1);
+	for (i = 0; i < 2; i++) {
+		memcpy(t, f, 12);
+		ipifc_put16(t + 12, tpid[i]);
+		ipifc_put16(t + 14, 100);	/* VLAN 100 */
+		memcpy(t + 16, f + 12, n - 12);
+		inject(wire, t, n + 4);
+		assert_int_equal(wire->n, 0);
+	}
+	assert_true(file_has(wire->s[1], "ipstats", "vlan 2"));
+	/* priority-tagged (VID 0, priority 5): untagged, answered */
+	memcpy(t, f, 12);
+	ipifc_put16(t + 12, IPIFC_ETHERTYPE_VLAN);
+	ipifc_put16(t + 14, 5 << 13);
+	memcpy(t + 16, f + 12, n - 12);
+	inject(wire, t, n + 4);
+	assert_int_equal(replies(wire), 1);
+	assert_true(file_has(wire->s[1], "ipstats", "vlan 2"));
+	st = rd(wire->s[1], "ipifc/0/status");
+	assert_non_null(strstr(st, " errin 0 "));
+	free(st);
+}
+
 /* What stack 1 answers to an IPv6 payload of protocol nxt from stack 0. */
 static void
 send6(struct wire *wire, int nxt, const uint8_t *p, size_t len)
@@ -1310,6 +1354,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_martians, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_promisc_other_host, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_vlan_tagged, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ext_headers, setup,
 		    teardown),

@@ -447,12 +447,34 @@ test_eth(void **state)
 	assert_int_equal(ipifc_eth_build(f, sizeof(f), mac1, mac2,
 	    IPIFC_ETHERTYPE_VLAN), -EINVAL);
 
-	/* 802.1Q and 802.3 length frames are not ours */
+	assert_int_equal(ipifc_eth_build(f, sizeof(f), mac1, mac2,
+	    IPIFC_ETHERTYPE_SVLAN), -EINVAL);
+
+	/* 802.1Q, 802.1ad and 802.3 length frames are not ours */
 	memcpy(f, arp_request, sizeof(arp_request));
+	assert_false(ipifc_eth_tagged(f, 60));
 	ipifc_put16(f + 12, IPIFC_ETHERTYPE_VLAN);
 	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
+	assert_true(ipifc_eth_tagged(f, 60));
+	assert_false(ipifc_eth_tagged(f, ETH - 1));
+	ipifc_put16(f + 14, 100);		/* VID 100 */
+	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
+	ipifc_put16(f + 14, 7 << 13);		/* priority 7, VID 0 */
+	ipifc_put16(f + 16, IPIFC_ETHERTYPE_ARP);
+	assert_int_equal(ipifc_eth_parse(f, 60, &e), 0);
+	assert_int_equal(e.type, IPIFC_ETHERTYPE_ARP);
+	assert_ptr_equal(e.payload, f + ETH + 4);
+	assert_int_equal(e.plen, 60 - ETH - 4);
+	assert_int_equal(ipifc_eth_parse(f, ETH + 3, &e), -EPROTONOSUPPORT);
+	ipifc_put16(f + 16, IPIFC_ETHERTYPE_VLAN);	/* a tag inside */
+	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
+	ipifc_put16(f + 12, IPIFC_ETHERTYPE_SVLAN);
+	ipifc_put16(f + 14, 0);			/* S-tags have no priority tag */
+	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
+	assert_true(ipifc_eth_tagged(f, 60));
 	ipifc_put16(f + 12, 46);
 	assert_int_equal(ipifc_eth_parse(f, 60, &e), -EPROTONOSUPPORT);
+	assert_false(ipifc_eth_tagged(f, 60));
 
 	for (n = 0; n < ETH; n++) {
 		b = heapcopy(arp_request, n, &base);

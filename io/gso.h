@@ -1,0 +1,43 @@
+/*
+ * Segmentation of a superframe: one TCP or UDP datagram larger than the
+ * link's MTU that a Linux sender hands over whole, leaving the cut to
+ * offload (GSO), as a veth peer does.  What the sender would have put on
+ * a wire is rebuilt here, frame by frame: the same Ethernet and IP
+ * headers with their lengths (and the IPv4 identification, one more each
+ * frame) set again, TCP's sequence number and flags, UDP's length, and
+ * the checksums computed.
+ */
+#ifndef IPIFC_GSO_H
+#define IPIFC_GSO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dev.h"
+
+enum {
+	IPIFC_GSO_TCP = 1,	/* TCP over IPv4 or IPv6 */
+	IPIFC_GSO_UDP,		/* UDP datagrams of mss bytes */
+};
+
+struct ipifc_gso {
+	uint8_t	frame[IPIFC_DEV_MAXFRAME];
+	size_t	len;		/* the superframe */
+	size_t	l4, hlen;	/* where its TCP or UDP header starts, ends */
+	size_t	mss;		/* payload bytes a frame */
+	size_t	off;		/* the next frame's payload, from hlen */
+	unsigned seg;		/* the next frame's number */
+	int	kind;		/* IPIFC_GSO_*, 0: nothing left */
+};
+
+/*
+ * Take a copy of the superframe (Ethernet, IPv4 or IPv6 with its
+ * extension headers, then at l4 the TCP or UDP header): 0, or -EINVAL
+ * for one whose headers do not hold together (nothing is kept).
+ */
+int	ipifc_gso_start(struct ipifc_gso *g, const uint8_t *frame,
+	    size_t len, int kind, size_t mss, size_t l4);
+/* Build the next frame into out (cap bytes): its length, or 0: done. */
+size_t	ipifc_gso_next(struct ipifc_gso *g, uint8_t *out, size_t cap);
+
+#endif

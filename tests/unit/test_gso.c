@@ -1,0 +1,179 @@
+/*
+ * Segmentation of superframes (io/gso.c): a TCP over IPv4 superframe of
+ * 3000 bytes and a UDP over IPv6 one of 2500, cut at 1000 bytes, come out
+ * as the frames a wire would carry (lengths, identification, sequence
+ * numbers, flags, checksums that verify, the payload in order); headers
+ * that do not hold together are refused.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <string.h>
+
+#include "gso.h"
+#include "wire.h"
+#include "util.h"
+
+#define MSS	1000
+
+static uint8_t sup[IPIFC_DEV_MAXFRAME];
+static uint8_t out[IPIFC_DEV_MAXFRAME];
+static struct ipifc_gso g;
+
+static void
+ether(uint8_t *f, uint16_t type)
+{
+	memset(f, 0x02, 12);
+	ipifc_put16(f + 12, type);
+}
+
+static void
+payload(uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 7 + i / 251);
+}
+
+/* The transport checksum of a frame verifies (sums to 0). */
+static int
+l4_ok(const uint8_t *f, size_t l4, size_t len, int proto, int v4)
+{
+	uint32_t s;
+
+	if (v4)
+		s = ipifc_cksum_add(0, f + 14 + 12, 8);
+	else
+		s = ipifc_cksum_add(0, f + 14 + 8, 32);
+	s += (uint32_t)proto + (uint32_t)(len - l4);
+	return ipifc_cksum_fold(ipifc_cksum_add(s, f + l4, len - l4)) == 0;
+}
+
+static void
+test_tcp4(void **state)
+{
+	uint8_t *ip = sup + 14, *th = sup + 34, want[3000];
+	size_t n, len = 14 + 20 + 20 + 3000;
+	int i;
+
+	ether(sup, 0x0800);
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	ipifc_put16(ip + 2, (uint16_t)(len - 14));
+	ipifc_put16(ip + 4, 0x1234);
+	ip[6] = 0x40;			/* DF */
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, "\x0a\x01\x00\x02\x0a\x02\x00\x02", 8);
+	memset(th, 0, 20);
+	ipifc_put16(th, 40000);
+	ipifc_put16(th + 2, 5001);
+	ipifc_put32(th + 4, 0xfffffc00);	/* wraps in the third frame */
+	th[12] = 5 << 4;
+	th[13] = 0x80 | 0x10 | 0x08 | 0x01;	/* CWR ACK PSH FIN */
+	payload(sup + 54, 3000);
+	memcpy(want, sup + 54, 3000);
+
+	assert_int_equal(ipifc_gso_start(&g, sup, len, IPIFC_GSO_TCP, MSS,
+	    34), 0);
+	for (i = 0; i < 3; i++) {
+		n = ipifc_gso_next(&g, out, sizeof(out));
+		assert_int_equal(n, 54 + MSS);
+		assert_int_equal(ipifc_get16(out + 16), 40 + MSS);
+		assert_int_equal(ipifc_get16(out + 18), 0x1234 + i);
+		assert_int_equal(ipifc_cksum_fold(ipifc_cksum_add(0, out + 14,
+		    20)), 0);
+		assert_int_equal(ipifc_get32(out + 34 + 4),
+		    (uint32_t)(0xfffffc00u + (uint32_t)i * MSS));
+		/* CWR on the first only, PSH and FIN on the last only */
+		assert_int_equal(out[34 + 13], i == 0 ? 0x90 : i == 2 ? 0x19 :
+		    0x10);
+		assert_true(l4_ok(out, 34, n, 6, 1));
+		assert_memory_equal(out + 54, want + i * MSS, MSS);
+	}
+	assert_int_equal(ipifc_gso_next(&g, out, sizeof(out)), 0);
+}
+
+static void
+test_udp6(void **state)
+{
+	static const size_t sizes[3] = { MSS, MSS, 500 };
+	uint8_t *ip = sup + 14, *uh = sup + 54, want[2500];
+	size_t n, len = 14 + 40 + 8 + 2500;
+	int i;
+
+	ether(sup, 0x86dd);
+	memset(ip, 0, 40);
+	ip[0] = 0x60;
+	ipifc_put16(ip + 4, (uint16_t)(len - 54));
+	ip[6] = 17;
+	ip[7] = 64;
+	ip[8] = 0x20;
+	ip[24] = 0x20;
+	ip[23] = 2;
+	ip[39] = 2;
+	ipifc_put16(uh, 4000);
+	ipifc_put16(uh + 2, 53);
+	payload(sup + 62, 2500);
+	memcpy(want, sup + 62, 2500);
+
+	assert_int_equal(ipifc_gso_start(&g, sup, len, IPIFC_GSO_UDP, MSS,
+	    54), 0);
+	for (i = 0; i < 3; i++) {
+		n = ipifc_gso_next(&g, out, sizeof(out));
+		assert_int_equal(n, 62 + sizes[i]);
+		assert_int_equal(ipifc_get16(out + 18), 8 + sizes[i]);
+		assert_int_equal(ipifc_get16(out + 54 + 4), 8 + sizes[i]);
+		assert_true(l4_ok(out, 54, n, 17, 0));
+		assert_memory_equal(out + 62, want + i * MSS, sizes[i]);
+	}
+	assert_int_equal(ipifc_gso_next(&g, out, sizeof(out)), 0);
+}
+
+static void
+test_refused(void **state)
+{
+	size_t len = 14 + 20 + 20 + 100;
+
+	memset(sup, 0, len);
+	ether(sup, 0x0800);
+	sup[14] = 0x45;
+	sup[34 + 12] = 4 << 4;		/* TCP data offset under 5 */
+	assert_int_equal(ipifc_gso_start(&g, sup, len, IPIFC_GSO_TCP, MSS,
+	    34), -EINVAL);
+	assert_int_equal(ipifc_gso_next(&g, out, sizeof(out)), 0);
+	sup[34 + 12] = 15 << 4;		/* past the frame with no payload */
+	assert_int_equal(ipifc_gso_start(&g, sup, 14 + 20 + 40, IPIFC_GSO_TCP,
+	    MSS, 34), -EINVAL);
+	sup[34 + 12] = 5 << 4;
+	assert_int_equal(ipifc_gso_start(&g, sup, len, IPIFC_GSO_TCP, MSS,
+	    30), -EINVAL);		/* inside the IPv4 header */
+	assert_int_equal(ipifc_gso_start(&g, sup, len, IPIFC_GSO_TCP, 0,
+	    34), -EINVAL);
+	ether(sup, 0x0806);
+	assert_int_equal(ipifc_gso_start(&g, sup, len, IPIFC_GSO_TCP, MSS,
+	    34), -EINVAL);
+	ether(sup, 0x0800);
+	assert_int_equal(ipifc_gso_start(&g, sup, len, IPIFC_GSO_TCP, MSS,
+	    34), 0);
+	/* one frame of 100 bytes: mss larger than the payload */
+	assert_int_equal(ipifc_gso_next(&g, out, sizeof(out)), len);
+	assert_int_equal(ipifc_gso_next(&g, out, sizeof(out)), 0);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_tcp4),
+		cmocka_unit_test(test_udp6),
+		cmocka_unit_test(test_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -13,12 +13,14 @@
  *   (its interfaces down, or no source prefix holds the source);
  * - in a multibit trie per family (IPv4: the 32 bits after ::ffff:0:0/96,
  *   routes of length 96 and more; IPv6: the rest), poptrie-like: a direct
- *   root of 2^16 slots, then nodes of 64 slots (6 bits) whose children and
+ *   root of 2^18 slots (2 MB, made with the family's first route; pages
+ *   untouched cost nothing), then nodes of 64 slots (6 bits) whose children and
  *   leaves sit in arrays indexed by the popcount of a bitmap, the leaves
  *   compressed into runs of equal values.  Leaves hold the best
  *   destination entry covering their slot (pushed down from shorter
  *   prefixes), so a lookup reads the root, one node per 6 bits past the
- *   16th while children go on, and one leaf.
+ *   18th while children go on, and one leaf.  Bursts walk their lookups
+ *   side by side, prefetching each one's next read.
  *
  * Updates are incremental: a prefix changes the slots of the one node its
  * length falls in, and the nodes below that inherited the value it
@@ -36,10 +38,10 @@
 
 #include "core.h"
 
-#define LPM_ROOTBITS	16
+#define LPM_ROOTBITS	18
 #define LPM_NROOT	(1u << LPM_ROOTBITS)
 #define LPM_STRIDE	6
-#define LPM_MAXDEPTH	20		/* (128 - 16) / 6 rounded up, and one */
+#define LPM_MAXDEPTH	20		/* (128 - 18) / 6 rounded up, and one */
 
 struct rtent {
 	struct ipifc_route r;
@@ -890,31 +892,83 @@ ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	return &e->r;
 }
 
+#define LPM_BURST	16
+
 void
 ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
     int n, struct ipifc_route **out)
 {
+	const struct lpm_fib *f[LPM_BURST];
+	const struct lpm_node *nd[LPM_BURST];
+	struct rtdst *const *lp[LPM_BURST];
+	struct rtdst *d[LPM_BURST];
 	const struct ipifc_ip *any;
-	struct rtdst *d[16];
+	uint64_t k[LPM_BURST][2], bit;
+	uintptr_t v;
 	struct rtent *e;
-	int i, j, m;
+	int L[LPM_BURST], i, j, m, left;
 
-	/* The trie walks of a burst first, then the routes they found. */
+	if (!t->fibok) {
+		for (j = 0; j < n; j++)
+			out[j] = ipifc_rtab_lookup(t, &dst[j], NULL);
+		return;
+	}
 	for (i = 0; i < n; i += m) {
-		m = n - i < 16 ? n - i : 16;
-		if (!t->fibok) {
-			for (j = 0; j < m; j++)
-				out[i + j] = ipifc_rtab_lookup(t, &dst[i + j],
-				    NULL);
-			continue;
-		}
+		m = n - i < LPM_BURST ? n - i : LPM_BURST;
+		/* Lanes side by side: each step prefetches every lane's next. */
 		for (j = 0; j < m; j++) {
-			d[j] = fib_lookup(t, &dst[i + j]);
+			f[j] = rt_key(t, &dst[i + j], k[j]);
+			if (f[j]->root != NULL)
+				__builtin_prefetch(&f[j]->root[k[j][0] >>
+				    (64 - LPM_ROOTBITS)]);
+		}
+		left = 0;
+		for (j = 0; j < m; j++) {
+			nd[j] = NULL;
+			lp[j] = NULL;
+			d[j] = NULL;
+			if (f[j]->root == NULL)
+				continue;
+			v = f[j]->root[k[j][0] >> (64 - LPM_ROOTBITS)];
+			if (!(v & 1)) {
+				d[j] = (struct rtdst *)v;
+				continue;
+			}
+			nd[j] = (const struct lpm_node *)(v - 1);
+			__builtin_prefetch(nd[j]);
+			L[j] = LPM_ROOTBITS;
+			left++;
+		}
+		while (left > 0)
+			for (j = 0; j < m; j++) {
+				if (nd[j] == NULL)
+					continue;
+				bit = 1ULL << kbits(k[j], L[j], LPM_STRIDE);
+				if (nd[j]->vec & bit) {
+					nd[j] = &nd[j]->child[
+					    __builtin_popcountll(nd[j]->vec &
+					    (bit - 1))];
+					__builtin_prefetch(nd[j]);
+					L[j] += LPM_STRIDE;
+					continue;
+				}
+				lp[j] = &nd[j]->leaf[__builtin_popcountll(
+				    nd[j]->leafvec & ((bit << 1) - 1)) - 1];
+				__builtin_prefetch(lp[j]);
+				nd[j] = NULL;
+				left--;
+			}
+		for (j = 0; j < m; j++) {
+			if (lp[j] != NULL)
+				d[j] = *lp[j];
+			if (d[j] != NULL)
+				__builtin_prefetch(d[j]);
+		}
+		for (j = 0; j < m; j++)
 			if (d[j] != NULL)
 				__builtin_prefetch(d[j]->routes);
-		}
 		for (j = 0; j < m; j++) {
-			any = rt_isv4(&dst[i + j]) ? &ipifc_ip_unspec4 :
+			any = f[j] == &t->fib4 ? &ipifc_ip_unspec4 :
 			    &ipifc_ip_unspec6;
 			if (d[j] == NULL)
 				out[i + j] = NULL;

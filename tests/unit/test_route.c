@@ -735,7 +735,7 @@ test_random(void **state)
 		    ref->r[j].plen, &ref->r[j].src, ref->r[j].splen), 0);
 	assert_int_equal(ipifc_rtab_count(t), 0);
 	ipifc_rtab_memory(t, &fib);
-	assert_true(fib <= 2 * 65536 * sizeof(void *));
+	assert_true(fib <= 2 * (1 << 18) * sizeof(void *));
 	free(sorted);
 	free(ref);
 	ipifc_rtab_free(t);

@@ -48,11 +48,17 @@ struct rtent {
 	struct rtent	*snext;		/* same destination, longest source first */
 };
 
+/*
+ * A destination entry holds one route in place, so the common lookup (one
+ * route per destination) reads one object after the trie, not two.
+ */
 struct rtdst {
-	struct rtdst	*hnext;
-	struct ipifc_ip	 dst;
-	int		 plen;
 	struct rtent	*routes;
+	struct rtdst	*hnext;
+	int		 plen;
+	int		 inlused;	/* inl is on the routes list */
+	struct ipifc_ip	 dst;
+	struct rtent	 inl;
 };
 
 struct lpm_node {
@@ -667,7 +673,8 @@ ipifc_rtab_free(struct ipifc_rtab *t)
 			next = d->hnext;
 			for (e = d->routes; e != NULL; e = enext) {
 				enext = e->snext;
-				free(e);
+				if (e != &d->inl)
+					free(e);
 			}
 			free(d);
 		}
@@ -707,13 +714,18 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 				return -EEXIST;
 	if (t->n >= t->max)
 		return -ENOSPC;
-	if ((e = malloc(sizeof(*e))) == NULL)
-		return -ENOMEM;
-	if (d == NULL) {
-		if ((d = calloc(1, sizeof(*d))) == NULL) {
-			free(e);
+	if (d != NULL && d->inlused) {
+		if ((e = malloc(sizeof(*e))) == NULL)
 			return -ENOMEM;
-		}
+		t->ribbytes += sizeof(*e);
+	} else if (d != NULL) {
+		e = &d->inl;
+		d->inlused = 1;
+	} else {
+		if ((d = calloc(1, sizeof(*d))) == NULL)
+			return -ENOMEM;
+		e = &d->inl;
+		d->inlused = 1;
 		d->dst = dst;
 		d->plen = r->plen;
 		d->hnext = t->hash[rt_hash(&dst, r->plen, t->hbits)];
@@ -740,7 +752,6 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	e->snext = *pp;
 	*pp = e;
 	t->n++;
-	t->ribbytes += sizeof(*e);
 	return 0;
 }
 
@@ -790,9 +801,13 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 		return -ENOENT;
 	e = *pp;
 	*pp = e->snext;
-	free(e);
+	if (e == &d->inl)
+		d->inlused = 0;
+	else {
+		free(e);
+		t->ribbytes -= sizeof(*e);
+	}
 	t->n--;
-	t->ribbytes -= sizeof(*e);
 	if (d->routes != NULL)
 		return 0;
 	/* Out of the hash first: the trie asks it for the next best. */

@@ -31,6 +31,8 @@
  * Should an allocation fail while the trie changes, the trie is dropped
  * and lookups use the hash alone: slower, still exact.
  */
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -104,33 +106,59 @@ rt_mask(struct ipifc_ip *out, const struct ipifc_ip *in, int plen)
 	}
 }
 
-/* Is a inside p/plen?  p is already masked. */
-static inline int
-rt_inprefix(const struct ipifc_ip *a, const struct ipifc_ip *p, int plen)
+/* Without the popcnt instruction, a few operations inline beat a call. */
+static inline unsigned
+pop64(uint64_t x)
 {
-	int n = plen >> 3;
-
-	if (memcmp(a->a, p->a, n) != 0)
-		return 0;
-	if (plen & 7)
-		return ((a->a[n] ^ p->a[n]) &
-		    (uint8_t)(0xff00 >> (plen & 7))) == 0;
-	return 1;
-}
-
-static inline int
-rt_isv4(const struct ipifc_ip *a)
-{
-	return memcmp(a->a, ipifc_ip_unspec4.a, 12) == 0;
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x -= (x >> 1) & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+#endif
 }
 
 static inline uint64_t
 rt_be64(const uint8_t *p)
 {
-	return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 |
-	    (uint64_t)p[2] << 40 | (uint64_t)p[3] << 32 |
-	    (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
-	    (uint64_t)p[6] << 8 | (uint64_t)p[7];
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* The top plen (0-64) bits of a 64-bit word. */
+static inline uint64_t
+rt_topmask(int plen)
+{
+	return plen <= 0 ? 0 : plen >= 64 ? ~0ULL : ~0ULL << (64 - plen);
+}
+
+/* Is a inside p/plen?  p is already masked.  Whole words: the lookup's
+ * per-route check. */
+static inline int
+rt_inprefix(const struct ipifc_ip *a, const struct ipifc_ip *p, int plen)
+{
+	uint64_t x0 = rt_be64(a->a) ^ rt_be64(p->a);
+	uint64_t x1 = rt_be64(a->a + 8) ^ rt_be64(p->a + 8);
+
+	return ((x0 & rt_topmask(plen)) | (x1 & rt_topmask(plen - 64))) == 0;
+}
+
+static inline int
+rt_isv4(const struct ipifc_ip *a)
+{
+	uint64_t w0;
+	uint32_t w1;
+
+	memcpy(&w0, a->a, 8);
+	memcpy(&w1, a->a + 8, 4);
+	return w0 == 0 && w1 == htonl(0xffff);
 }
 
 /* The trie key of a: the family's bits from the top of k[0]. */
@@ -290,7 +318,7 @@ node_compress(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst **v)
 {
 	struct rtdst **nl;
 	uint64_t lv = 1;
-	int i, runs = 1, old = __builtin_popcountll(n->leafvec);
+	int i, runs = 1, old = pop64(n->leafvec);
 
 	for (i = 1; i < 64; i++)
 		if (v[i] != v[i - 1]) {
@@ -332,12 +360,12 @@ node_init(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *def)
 static void
 node_fini(struct ipifc_rtab *t, struct lpm_node *n)
 {
-	int i, nc = __builtin_popcountll(n->vec);
+	int i, nc = pop64(n->vec);
 
 	for (i = 0; i < nc; i++)
 		node_fini(t, &n->child[i]);
 	t->fibbytes -= sizeof(*n) +
-	    __builtin_popcountll(n->leafvec) * sizeof(*n->leaf);
+	    pop64(n->leafvec) * sizeof(*n->leaf);
 	free(n->child);
 	free(n->leaf);
 }
@@ -345,7 +373,7 @@ node_fini(struct ipifc_rtab *t, struct lpm_node *n)
 static inline struct lpm_node *
 node_child(const struct lpm_node *n, unsigned i)
 {
-	return &n->child[__builtin_popcountll(n->vec & ((1ULL << i) - 1))];
+	return &n->child[pop64(n->vec & ((1ULL << i) - 1))];
 }
 
 /* Give n a child at slot i (none yet) inheriting def. */
@@ -354,8 +382,8 @@ node_addchild(struct ipifc_rtab *t, struct lpm_node *n, unsigned i,
     struct rtdst *def)
 {
 	struct lpm_node *nc, c;
-	int pos = __builtin_popcountll(n->vec & ((1ULL << i) - 1));
-	int cnt = __builtin_popcountll(n->vec);
+	int pos = pop64(n->vec & ((1ULL << i) - 1));
+	int cnt = pop64(n->vec);
 
 	if (node_init(t, &c, def) != 0)
 		return NULL;
@@ -375,8 +403,8 @@ static void
 node_delchild(struct ipifc_rtab *t, struct lpm_node *n, unsigned i)
 {
 	struct lpm_node *nc;
-	int pos = __builtin_popcountll(n->vec & ((1ULL << i) - 1));
-	int cnt = __builtin_popcountll(n->vec);
+	int pos = pop64(n->vec & ((1ULL << i) - 1));
+	int cnt = pop64(n->vec);
 
 	node_fini(t, &n->child[pos]);
 	memmove(&n->child[pos], &n->child[pos + 1],
@@ -630,9 +658,9 @@ fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 	for (L = LPM_ROOTBITS;; L += LPM_STRIDE) {
 		bit = 1ULL << kbits(k, L, LPM_STRIDE);
 		if (!(n->vec & bit))
-			return n->leaf[__builtin_popcountll(n->leafvec &
+			return n->leaf[pop64(n->leafvec &
 			    ((bit << 1) - 1)) - 1];
-		n = &n->child[__builtin_popcountll(n->vec & (bit - 1))];
+		n = &n->child[pop64(n->vec & (bit - 1))];
 	}
 }
 
@@ -835,7 +863,8 @@ rt_pick(const struct rtdst *d, const struct ipifc_ip *src, unsigned need)
 			continue;
 		if (need != 0 && ((e->r.type & need) == 0 || e->r.ifc == NULL))
 			continue;
-		if (e->r.ifc != NULL && !ipifc_ifc_up(e->r.ifc))
+		/* ipifc_ifc_up, inline: this runs for every lookup. */
+		if (e->r.ifc != NULL && !(e->r.ifc->flags & IPIFC_F_UP))
 			continue;
 		return e;
 	}
@@ -961,13 +990,13 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 				bit = 1ULL << kbits(k[j], L[j], LPM_STRIDE);
 				if (nd[j]->vec & bit) {
 					nd[j] = &nd[j]->child[
-					    __builtin_popcountll(nd[j]->vec &
+					    pop64(nd[j]->vec &
 					    (bit - 1))];
 					__builtin_prefetch(nd[j]);
 					L[j] += LPM_STRIDE;
 					continue;
 				}
-				lp[j] = &nd[j]->leaf[__builtin_popcountll(
+				lp[j] = &nd[j]->leaf[pop64(
 				    nd[j]->leafvec & ((bit << 1) - 1)) - 1];
 				__builtin_prefetch(lp[j]);
 				nd[j] = NULL;

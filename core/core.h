@@ -416,8 +416,11 @@ struct ipifc_route *ipifc_rtab_match(struct ipifc_rtab *t,
 /* Any-source lookups of n destinations at once (out[i] NULL: none). */
 void	ipifc_rtab_lookup_burst(struct ipifc_rtab *t,
 	    const struct ipifc_ip *dst, int n, struct ipifc_route **out);
-/* Every route in display order, in an array to free (NULL: no memory). */
-struct ipifc_route **ipifc_rtab_sorted(struct ipifc_rtab *t, int *n);
+/* The routes match accepts (NULL: all) in display order, in an array to
+ * free; NULL: no memory. */
+struct ipifc_route **ipifc_rtab_select(struct ipifc_rtab *t,
+	    int (*match)(const struct ipifc_route *, const void *),
+	    const void *arg, int *n);
 
 /* Stack-level route operations that announce events (core/route.c too). */
 int	ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r);

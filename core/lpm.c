@@ -1044,7 +1044,9 @@ rt_cmp(const void *x, const void *y)
 }
 
 struct ipifc_route **
-ipifc_rtab_sorted(struct ipifc_rtab *t, int *np)
+ipifc_rtab_select(struct ipifc_rtab *t,
+    int (*match)(const struct ipifc_route *, const void *), const void *arg,
+    int *np)
 {
 	struct ipifc_route **v;
 	struct rtdst *d;
@@ -1053,12 +1055,22 @@ ipifc_rtab_sorted(struct ipifc_rtab *t, int *np)
 	int n = 0;
 
 	*np = 0;
-	if ((v = malloc((t->n + 1) * sizeof(*v))) == NULL)
+	/* Counted first: a purge of a few routes allocates for a few. */
+	if (match != NULL) {
+		for (i = 0; i < 1u << t->hbits; i++)
+			for (d = t->hash[i]; d != NULL; d = d->hnext)
+				for (e = d->routes; e != NULL; e = e->snext)
+					n += match(&e->r, arg) != 0;
+	} else
+		n = t->n;
+	if ((v = malloc((n + 1) * sizeof(*v))) == NULL)
 		return NULL;
+	n = 0;
 	for (i = 0; i < 1u << t->hbits; i++)
 		for (d = t->hash[i]; d != NULL; d = d->hnext)
 			for (e = d->routes; e != NULL; e = e->snext)
-				v[n++] = &e->r;
+				if (match == NULL || match(&e->r, arg))
+					v[n++] = &e->r;
 	qsort(v, n, sizeof(*v), rt_cmp);
 	*np = n;
 	return v;
@@ -1074,7 +1086,7 @@ ipifc_rtab_walk(struct ipifc_rtab *t,
 	unsigned i;
 	int j, n;
 
-	if ((v = ipifc_rtab_sorted(t, &n)) != NULL) {
+	if ((v = ipifc_rtab_select(t, NULL, NULL, &n)) != NULL) {
 		for (j = 0; j < n; j++)
 			fn(arg, v[j]);
 		free(v);

@@ -97,13 +97,13 @@ rt_purge(struct ipifc_stack *s,
 {
 	struct ipifc_route **v, *r;
 	struct rtkey *keys;
-	int i, n, nk = 0;
+	int i, n;
 
 	/*
 	 * The keys first, then one delete each: a subscriber told of one
 	 * delete may change the table.
 	 */
-	v = ipifc_rtab_sorted(s->rtab, &n);
+	v = ipifc_rtab_select(s->rtab, match, arg, &n);
 	keys = v != NULL ? malloc((n + 1) * sizeof(*keys)) : NULL;
 	if (keys == NULL) {
 		free(v);
@@ -117,15 +117,14 @@ rt_purge(struct ipifc_stack *s,
 			rt_delete(s, f.r);
 		}
 	}
-	for (i = 0; i < n; i++)
-		if (match(v[i], arg)) {
-			keys[nk].dst = v[i]->dst;
-			keys[nk].plen = v[i]->plen;
-			keys[nk].src = v[i]->src;
-			keys[nk++].splen = v[i]->splen;
-		}
+	for (i = 0; i < n; i++) {
+		keys[i].dst = v[i]->dst;
+		keys[i].plen = v[i]->plen;
+		keys[i].src = v[i]->src;
+		keys[i].splen = v[i]->splen;
+	}
 	free(v);
-	for (i = 0; i < nk; i++) {
+	for (i = 0; i < n; i++) {
 		r = ipifc_rtab_get(s->rtab, &keys[i].dst, keys[i].plen,
 		    &keys[i].src, keys[i].splen);
 		if (r != NULL && match(r, arg))

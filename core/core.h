@@ -377,7 +377,7 @@ void	ipifc_self_remove_all(struct ipifc_stack *s, struct ipifc_lifc *l);
 struct ipifc_self *ipifc_self_find(const struct ipifc_stack *s,
 	    const struct ipifc_ip *a);
 
-/* ---- routes (core/route.c) ---- */
+/* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
 struct ipifc_route {
 	struct ipifc_ip dst, src, gate;
@@ -412,6 +412,23 @@ struct ipifc_route *ipifc_rtab_lookup(struct ipifc_rtab *t,
 void	ipifc_rtab_walk(struct ipifc_rtab *t,
 	    void (*fn)(void *arg, struct ipifc_route *r), void *arg);
 int	ipifc_rtab_count(const struct ipifc_rtab *t);
+/* The bound on routes (IPIFC_MAXROUTES by default). */
+void	ipifc_rtab_setmax(struct ipifc_rtab *t, int max);
+/* Bytes the table holds; *fib gets those of the lookup trie alone. */
+size_t	ipifc_rtab_memory(const struct ipifc_rtab *t, size_t *fib);
+/* As lookup, with only routes through an interface with a type in need
+ * (0: any), and a NULL src ignoring the source. */
+struct ipifc_route *ipifc_rtab_match(struct ipifc_rtab *t,
+	    const struct ipifc_ip *dst, const struct ipifc_ip *src,
+	    unsigned need);
+/* Any-source lookups of n destinations at once (out[i] NULL: none). */
+void	ipifc_rtab_lookup_burst(struct ipifc_rtab *t,
+	    const struct ipifc_ip *dst, int n, struct ipifc_route **out);
+/* The routes match accepts (NULL: all) in display order, in an array to
+ * free; NULL: no memory. */
+struct ipifc_route **ipifc_rtab_select(struct ipifc_rtab *t,
+	    int (*match)(const struct ipifc_route *, const void *),
+	    const void *arg, int *n);
 
 /* Stack-level route operations that announce events (core/route.c too). */
 int	ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r);

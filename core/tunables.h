@@ -8,7 +8,8 @@
 
 #define IPIFC_MAXIFC		64	/* interfaces per stack */
 #define IPIFC_MAXLIFC		64	/* addresses per interface */
-#define IPIFC_MAXROUTES		4096	/* routes per stack */
+#define IPIFC_MAXROUTES		2097152	/* routes per stack (memory grows with
+					 * use, not with the bound) */
 #define IPIFC_MAXGROUPS		256	/* IP multicast groups per interface */
 #define IPIFC_MAXMEMBERS	1024	/* listener memberships per stack */
 #define IPIFC_MAXNBR		256	/* neighbor entries per interface */

@@ -148,16 +148,19 @@ test_full(void **state)
 	struct ipifc_route r;
 	int i;
 
+	/* The bound is a setting of the table; the default holds routers. */
+	assert_true(IPIFC_MAXROUTES >= 2000000);
+	ipifc_rtab_setmax(t, 4096);
 	r = mkroute("2001:db8::", 64, "::", 0);
-	for (i = 0; i < IPIFC_MAXROUTES; i++) {
+	for (i = 0; i < 4096; i++) {
 		r.dst.a[4] = i >> 8;
 		r.dst.a[5] = i & 0xff;
 		assert_int_equal(ipifc_rtab_add(t, &r), 0);
 	}
-	assert_int_equal(ipifc_rtab_count(t), IPIFC_MAXROUTES);
+	assert_int_equal(ipifc_rtab_count(t), 4096);
 	assert_int_equal(add(t, "2001:db9::", 64, "::", 0), -ENOSPC);
 	assert_int_equal(add(t, "2001:db8::", 64, "::", 0), -EEXIST);
-	assert_int_equal(ipifc_rtab_count(t), IPIFC_MAXROUTES);
+	assert_int_equal(ipifc_rtab_count(t), 4096);
 	expect(t, "2001:db8:1ff::1", NULL, "2001:db8:1ff::", 64, "::", 0);
 
 	assert_int_equal(del(t, "2001:db8:0:0::", 64, "::", 0), 0);
@@ -357,11 +360,22 @@ test_type_fmt(void **state)
 	assert_string_equal(ipifc_type_fmt(IPIFC_RT_UNI, buf, 2), "6");
 }
 
-/* ---- randomized: the table against a linear scan of a plain array ---- */
+/*
+ * ---- randomized: the table against a linear scan of a plain array ----
+ *
+ * IPIFC_ROUTE_OPS sets the number of operations (default 200000; CI runs
+ * the default under ASan, a longer run takes millions).  The table is
+ * bounded at CAP routes so the scan stays cheap and the bound is hit.
+ */
 
-#define NOPS	6000
+#define NOPS	200000
+#define CAP	1000
+#define NIFC	4
 
 static uint32_t rngstate = 0x2545f491;
+
+/* Interfaces of the routes: only their up flag counts to the table. */
+static struct ipifc_ifc ifcs[NIFC];
 
 static uint32_t
 rnd(void)
@@ -379,17 +393,18 @@ ref_mask(struct ipifc_ip *a, int plen)
 		a->a[i / 8] &= ~(0x80 >> (i % 8));
 }
 
+/* Whole bytes, then the bits of the last one. */
 static int
 ref_in(const struct ipifc_ip *a, const struct ipifc_ip *p, int plen)
 {
-	int i, ba, bp;
+	int i;
 
-	for (i = 0; i < plen; i++) {
-		ba = (a->a[i / 8] >> (7 - i % 8)) & 1;
-		bp = (p->a[i / 8] >> (7 - i % 8)) & 1;
-		if (ba != bp)
+	for (i = 0; i < plen / 8; i++)
+		if (a->a[i] != p->a[i])
 			return 0;
-	}
+	for (i = plen / 8 * 8; i < plen; i++)
+		if (((a->a[i / 8] ^ p->a[i / 8]) >> (7 - i % 8)) & 1)
+			return 0;
 	return 1;
 }
 
@@ -425,7 +440,17 @@ ref_samekey(const struct ipifc_route *a, const struct ipifc_route *b)
 	    memcmp(a->src.a, b->src.a, 16) == 0 && a->splen == b->splen;
 }
 
-/* Addresses from a small universe, so prefixes overlap often. */
+static void
+rnd_bytes(uint8_t *p, int n)
+{
+	while (n-- > 0)
+		*p++ = rnd() >> 24;
+}
+
+/*
+ * Addresses mostly from a small universe, so prefixes overlap often, and
+ * some from wide ones, so the trie grows deep nodes and prunes them.
+ */
 static struct ipifc_ip
 gen_addr(int v4)
 {
@@ -434,11 +459,18 @@ gen_addr(int v4)
 
 	memset(&a, 0, sizeof(a));
 	if (v4) {
-		if (rnd() % 8 == 0)
+		switch (rnd() % 8) {
+		case 0:
 			v = rnd();
-		else
-			v = 0x0a000000 | (rnd() % 4) << 16 | (rnd() % 4) << 8 |
-			    rnd() % 8;
+			break;
+		case 1:
+			v = 0x0a000000 | (rnd() & 0xffffff);
+			break;
+		default:
+			v = 0x0a000000 | (rnd() % 4) << 16 |
+			    (rnd() % 4) << 8 | rnd() % 8;
+			break;
+		}
 		ipifc_ip_v4(&a, v);
 		return a;
 	}
@@ -450,6 +482,20 @@ gen_addr(int v4)
 	case 2:
 		a.a[0] = 0xfe;
 		a.a[1] = 0x80;
+		a.a[15] = rnd() % 8;
+		break;
+	case 3:
+		rnd_bytes(a.a, 16);
+		if (ref_isv4(&a))
+			a.a[0] = 0x20;
+		break;
+	case 4:
+	case 5:
+		a.a[0] = 0x20;
+		a.a[1] = 0x01;
+		a.a[2] = 0x0d;
+		a.a[3] = 0xb8;
+		rnd_bytes(a.a + 4, 4);
 		a.a[15] = rnd() % 8;
 		break;
 	default:
@@ -482,7 +528,7 @@ static struct ipifc_route
 gen_route(uint32_t id)
 {
 	struct ipifc_route r;
-	int v4 = rnd() % 2;
+	int v4 = rnd() % 2, k;
 
 	memset(&r, 0, sizeof(r));
 	r.dst = gen_addr(v4);
@@ -503,6 +549,9 @@ gen_route(uint32_t id)
 		break;
 	}
 	r.type = v4 ? IPIFC_RT_V4 : 0;
+	/* Some through interfaces that go down: lookups skip those. */
+	k = rnd() % (2 * NIFC);
+	r.ifc = k < NIFC ? &ifcs[k] : NULL;
 	/* The gateway identifies the route that was stored. */
 	memset(r.gate.a, 0, 16);
 	memcpy(r.gate.a + 12, &id, sizeof(id));
@@ -511,7 +560,7 @@ gen_route(uint32_t id)
 }
 
 struct ref {
-	struct ipifc_route r[IPIFC_MAXROUTES];
+	struct ipifc_route r[CAP];
 	int	n;
 };
 
@@ -528,6 +577,8 @@ ref_lookup(const struct ref *ref, const struct ipifc_ip *dst,
 		r = &ref->r[i];
 		if (v4 && r->plen < 96)
 			continue;
+		if (r->ifc != NULL && !(r->ifc->flags & IPIFC_F_UP))
+			continue;
 		if (!ref_in(dst, &r->dst, r->plen) ||
 		    !ref_in(src, &r->src, r->splen))
 			continue;
@@ -536,6 +587,19 @@ ref_lookup(const struct ref *ref, const struct ipifc_ip *dst,
 			best = r;
 	}
 	return best;
+}
+
+static void
+check_same(const struct ipifc_route *got, const struct ipifc_route *want)
+{
+	if (want == NULL) {
+		assert_null(got);
+		return;
+	}
+	assert_non_null(got);
+	assert_true(ref_samekey(got, want));
+	assert_memory_equal(got->gate.a, want->gate.a, 16);
+	assert_string_equal(got->tag, want->tag);
 }
 
 struct walkcheck {
@@ -559,19 +623,28 @@ test_random(void **state)
 {
 	struct ipifc_rtab *t = ipifc_rtab_new();
 	struct ref *ref = calloc(1, sizeof(*ref));
-	struct ipifc_route *sorted = calloc(IPIFC_MAXROUTES, sizeof(*sorted));
-	struct ipifc_route r, *got;
+	struct ipifc_route *sorted = calloc(CAP, sizeof(*sorted));
+	struct ipifc_route r, *got, *burst[4];
 	const struct ipifc_route *want;
-	struct ipifc_ip dst, src, *srcp;
+	struct ipifc_ip dst[4], src, *srcp;
 	struct walkcheck wc;
-	int op, i, k, found, rv, hits = 0, lookups = 0;
+	const char *env;
+	long nops = NOPS;
+	long op;
+	int i, j, k, found, rv, hits = 0, lookups = 0, full = 0, downs = 0;
+	size_t fib;
 	uint32_t id = 1;
 
 	assert_non_null(ref);
 	assert_non_null(sorted);
-	for (op = 0; op < NOPS; op++) {
+	if ((env = getenv("IPIFC_ROUTE_OPS")) != NULL && atol(env) > 0)
+		nops = atol(env);
+	ipifc_rtab_setmax(t, CAP);
+	for (i = 0; i < NIFC; i++)
+		ifcs[i].flags = IPIFC_F_UP;
+	for (op = 0; op < nops; op++) {
 		k = rnd() % 100;
-		if (k < 40) {
+		if (k < 36) {
 			r = gen_route(id++);
 			/* Host bits on purpose: the table masks them. */
 			rv = ipifc_rtab_add(t, &r);
@@ -582,13 +655,14 @@ test_random(void **state)
 					found = 1;
 			if (found)
 				assert_int_equal(rv, -EEXIST);
-			else if (ref->n >= IPIFC_MAXROUTES)
+			else if (ref->n >= CAP) {
 				assert_int_equal(rv, -ENOSPC);
-			else {
+				full++;
+			} else {
 				assert_int_equal(rv, 0);
 				ref->r[ref->n++] = r;
 			}
-		} else if (k < 65) {
+		} else if (k < 70) {
 			if (ref->n > 0 && rnd() % 4 != 0) {
 				i = rnd() % ref->n;
 				r = ref->r[i];
@@ -611,34 +685,37 @@ test_random(void **state)
 					ref->r[found] = ref->r[--ref->n];
 				}
 			}
+		} else if (k < 72) {
+			/* An interface goes down or comes back up. */
+			i = rnd() % NIFC;
+			ifcs[i].flags ^= IPIFC_F_UP;
+			downs++;
 		} else {
-			for (i = 0; i < 20; i++) {
-				dst = gen_addr(rnd() % 2);
+			for (i = 0; i < 4; i++) {
+				dst[i] = gen_addr(rnd() % 2);
 				k = rnd() % 3;
 				if (k == 0)
 					srcp = NULL;
 				else {
 					src = gen_addr(k == 1 ?
-					    ref_isv4(&dst) : (int)(rnd() % 2));
+					    ref_isv4(&dst[i]) :
+					    (int)(rnd() % 2));
 					srcp = &src;
 				}
-				want = ref_lookup(ref, &dst, srcp);
-				got = ipifc_rtab_lookup(t, &dst, srcp);
+				want = ref_lookup(ref, &dst[i], srcp);
+				got = ipifc_rtab_lookup(t, &dst[i], srcp);
 				lookups++;
-				if (want == NULL) {
-					assert_null(got);
-					continue;
-				}
-				hits++;
-				assert_non_null(got);
-				assert_true(ref_samekey(got, want));
-				assert_memory_equal(got->gate.a, want->gate.a,
-				    16);
-				assert_string_equal(got->tag, want->tag);
+				if (want != NULL)
+					hits++;
+				check_same(got, want);
 			}
+			ipifc_rtab_lookup_burst(t, dst, 4, burst);
+			for (i = 0; i < 4; i++)
+				check_same(burst[i],
+				    ref_lookup(ref, &dst[i], NULL));
 		}
 		assert_int_equal(ipifc_rtab_count(t), ref->n);
-		if (op % 200 == 199 || op == NOPS - 1) {
+		if (op % 1000 == 999 || op == nops - 1) {
 			memcpy(sorted, ref->r, ref->n * sizeof(*sorted));
 			qsort(sorted, ref->n, sizeof(*sorted), ref_cmp);
 			wc.want = sorted;
@@ -650,7 +727,15 @@ test_random(void **state)
 	}
 	/* The universe is small enough that most lookups find a route. */
 	assert_true(hits > lookups / 4);
-	assert_true(ref->n > 100);
+	assert_true(nops < 20000 || (full > 0 && downs > 0));
+
+	/* Emptied, the trie gives back all but its two roots. */
+	for (j = ref->n - 1; j >= 0; j--)
+		assert_int_equal(ipifc_rtab_del(t, &ref->r[j].dst,
+		    ref->r[j].plen, &ref->r[j].src, ref->r[j].splen), 0);
+	assert_int_equal(ipifc_rtab_count(t), 0);
+	ipifc_rtab_memory(t, &fib);
+	assert_true(fib <= 2 * (1 << 18) * sizeof(void *));
 	free(sorted);
 	free(ref);
 	ipifc_rtab_free(t);

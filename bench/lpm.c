@@ -1,0 +1,609 @@
+/*
+ * Benchmark: the route table (core/lpm.c) against DPDK rte_lpm (IPv4) and
+ * rte_lpm6 (IPv6) in the same run: lookups, inserts, deletes and memory.
+ *
+ *   build/bench_lpm [V4PREFIXES [V6PREFIXES]]    (default 1000000 200000)
+ *
+ * Built only with -Dbench=true (it needs libdpdk-dev); run as root, since
+ * DPDK's EAL starts here with --no-huge --no-pci --no-shconf -l 0.
+ *
+ * IPv4 prefixes have a BGP-like mix of lengths (most /24, a spread from
+ * /8 to /32) over 1.0.0.0-223.255.255.255; IPv6 prefixes (/32 to /64,
+ * most /48) cluster under 4000 /32s of 2000::/3.  Lookups are 1M
+ * addresses either uniform (IPv4: all 32 bits; IPv6: 2000::/3) or inside
+ * installed prefixes, one at a time and in bursts of 64 (rte_lpm's and
+ * rte_lpm6's bulk lookups, ipifc_rtab_lookup_burst).  Each figure is the
+ * median of 5 rounds, the rounds alternating between the tables.  Inserts
+ * and deletes: all prefixes into an empty table, then all out, in a
+ * shuffled order, once (rte_lpm takes minutes at 1M).  Memory: what the
+ * table allocated (DPDK: its heap's bytes; ipifc: the trie alone, and
+ * with the route entries and hash).  Every lookup of the first round is
+ * checked against DPDK's answer.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_lpm.h>
+#include <rte_lpm6.h>
+#include <rte_malloc.h>
+
+#include "core.h"
+
+#define NLOOKUP	(1 << 20)
+#define BURST	64
+#define ROUNDS	5
+#define CROUNDS	1
+
+static uint64_t rs = 88172645463325252ull;
+
+static uint32_t
+rnd(void)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return (uint32_t)(rs >> 16);
+}
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int
+dcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, n, sizeof(*v), dcmp);
+	return v[n / 2];
+}
+
+static size_t
+heapbytes(void)
+{
+	struct rte_malloc_socket_stats st;
+
+	if (rte_malloc_get_socket_stats(0, &st) != 0)
+		return 0;
+	return st.heap_allocsz_bytes;
+}
+
+struct pfx {
+	uint8_t	a[16];		/* IPv4: the first 4 bytes */
+	int	len;
+};
+
+static int
+pfxcmp(const void *x, const void *y)
+{
+	const struct pfx *a = x, *b = y;
+	int c;
+
+	if ((c = memcmp(a->a, b->a, 16)) != 0)
+		return c;
+	return a->len - b->len;
+}
+
+static void
+maskbytes(uint8_t *a, int len, int n)
+{
+	int i;
+
+	for (i = len; i < n * 8; i++)
+		a[i / 8] &= ~(0x80 >> (i % 8));
+}
+
+/* Sort, drop duplicates, shuffle: n distinct prefixes in random order. */
+static int
+uniq(struct pfx *p, int n)
+{
+	struct pfx tmp;
+	int i, j, m = 0;
+
+	qsort(p, n, sizeof(*p), pfxcmp);
+	for (i = 0; i < n; i++)
+		if (m == 0 || pfxcmp(&p[m - 1], &p[i]) != 0)
+			p[m++] = p[i];
+	for (i = m - 1; i > 0; i--) {
+		j = rnd() % (i + 1);
+		tmp = p[i];
+		p[i] = p[j];
+		p[j] = tmp;
+	}
+	return m;
+}
+
+static int
+gen_v4len(void)
+{
+	unsigned k = rnd() % 1000;
+
+	if (k < 600)
+		return 24;
+	if (k < 690)
+		return 23;
+	if (k < 790)
+		return 22;
+	if (k < 830)
+		return 21;
+	if (k < 870)
+		return 20;
+	if (k < 900)
+		return 19;
+	if (k < 940)
+		return 16 + rnd() % 3;
+	if (k < 960)
+		return 8 + rnd() % 8;
+	return 25 + rnd() % 8;
+}
+
+static int
+gen_v4(struct pfx *p, int want)
+{
+	uint32_t v;
+	int i, n = want + want / 8;
+
+	for (i = 0; i < n; i++) {
+		memset(&p[i], 0, sizeof(p[i]));
+		v = (1 + rnd() % 223) << 24 | (rnd() & 0xffffff);
+		p[i].a[0] = v >> 24;
+		p[i].a[1] = v >> 16;
+		p[i].a[2] = v >> 8;
+		p[i].a[3] = v;
+		p[i].len = gen_v4len();
+		maskbytes(p[i].a, p[i].len, 4);
+	}
+	n = uniq(p, n);
+	return n < want ? n : want;
+}
+
+static int
+gen_v6len(void)
+{
+	unsigned k = rnd() % 100;
+
+	if (k < 3)
+		return 32;
+	if (k < 20)
+		return 33 + rnd() % 15;
+	if (k < 80)
+		return 48;
+	if (k < 90)
+		return 49 + rnd() % 15;
+	return 64;
+}
+
+static int
+gen_v6(struct pfx *p, int want)
+{
+	static uint32_t isp[4000];
+	uint32_t v;
+	int i, n = want + want / 8;
+
+	for (i = 0; i < 4000; i++)
+		isp[i] = 0x20000000u | (rnd() & 0x1fffffff);
+	for (i = 0; i < n; i++) {
+		memset(&p[i], 0, sizeof(p[i]));
+		v = isp[rnd() % 4000];
+		p[i].a[0] = v >> 24;
+		p[i].a[1] = v >> 16;
+		p[i].a[2] = v >> 8;
+		p[i].a[3] = v;
+		/* Sites of an ISP close together: 12 random bits of the /48. */
+		v = rnd() % 4096;
+		p[i].a[4] = v >> 8;
+		p[i].a[5] = v;
+		v = rnd();
+		p[i].a[6] = v >> 8;
+		p[i].a[7] = v;
+		p[i].len = gen_v6len();
+		maskbytes(p[i].a, p[i].len, 16);
+	}
+	n = uniq(p, n);
+	return n < want ? n : want;
+}
+
+/* tbl8 groups rte_lpm/rte_lpm6 need: distinct (prefix at d, d) below len. */
+static unsigned
+tbl8need(const struct pfx *p, int n, int v4)
+{
+	struct pfx *t;
+	int i, d, m = 0, u = 0;
+
+	t = malloc((size_t)n * (v4 ? 1 : 13) * sizeof(*t));
+	for (i = 0; i < n; i++)
+		for (d = 24; d < p[i].len; d += 8) {
+			t[m] = p[i];
+			maskbytes(t[m].a, d, 16);
+			t[m++].len = d;
+			if (v4)
+				break;
+		}
+	qsort(t, m, sizeof(*t), pfxcmp);
+	for (i = 0; i < m; i++)
+		if (i == 0 || pfxcmp(&t[i - 1], &t[i]) != 0)
+			u++;
+	free(t);
+	return u + u / 8 + 64;
+}
+
+static void
+toip(struct ipifc_ip *ip, const uint8_t *a, int v4)
+{
+	if (v4) {
+		memset(ip->a, 0, 10);
+		ip->a[10] = ip->a[11] = 0xff;
+		memcpy(ip->a + 12, a, 4);
+	} else
+		memcpy(ip->a, a, 16);
+}
+
+static void
+mkroute(struct ipifc_route *r, const struct pfx *p, int v4, uint32_t id)
+{
+	memset(r, 0, sizeof(*r));
+	toip(&r->dst, p->a, v4);
+	r->plen = p->len + (v4 ? 96 : 0);
+	r->src = v4 ? ipifc_ip_unspec4 : ipifc_ip_unspec6;
+	r->splen = v4 ? 96 : 0;
+	r->type = v4 ? IPIFC_RT_V4 : 0;
+	memcpy(r->gate.a + 12, &id, 4);
+	snprintf(r->tag, sizeof(r->tag), "bench");
+}
+
+static uint32_t
+route_id(const struct ipifc_route *r)
+{
+	uint32_t id;
+
+	memcpy(&id, r->gate.a + 12, 4);
+	return id;
+}
+
+struct fam {
+	const char *name;
+	int	v4, n;
+	struct pfx *p;
+	unsigned tbl8s;
+	struct ipifc_rtab *t;
+	struct rte_lpm *lpm;
+	struct rte_lpm6 *lpm6;
+	size_t	dpdkmem;
+	/* lookups: [0] uniform, [1] inside */
+	struct ipifc_ip *ip[2];
+	uint32_t *a4[2];
+	uint8_t (*a6[2])[16];
+};
+
+static int
+ipifc_fill(struct fam *f)
+{
+	struct ipifc_route r;
+	int i, e;
+
+	for (i = 0; i < f->n; i++) {
+		mkroute(&r, &f->p[i], f->v4, i);
+		if ((e = ipifc_rtab_add(f->t, &r)) != 0) {
+			fprintf(stderr, "ipifc add: %s\n", strerror(-e));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+ipifc_empty(struct fam *f)
+{
+	struct ipifc_ip d;
+	const struct ipifc_ip *s = f->v4 ? &ipifc_ip_unspec4 :
+	    &ipifc_ip_unspec6;
+	int i;
+
+	for (i = 0; i < f->n; i++) {
+		toip(&d, f->p[i].a, f->v4);
+		ipifc_rtab_del(f->t, &d, f->p[i].len + (f->v4 ? 96 : 0), s,
+		    f->v4 ? 96 : 0);
+	}
+}
+
+static int
+dpdk_create(struct fam *f)
+{
+	size_t before = heapbytes();
+
+	if (f->v4) {
+		struct rte_lpm_config c = { f->n, f->tbl8s, 0 };
+
+		f->lpm = rte_lpm_create("b4", 0, &c);
+	} else {
+		struct rte_lpm6_config c = { f->n, f->tbl8s, 0 };
+
+		f->lpm6 = rte_lpm6_create("b6", 0, &c);
+	}
+	if (f->lpm == NULL && f->lpm6 == NULL) {
+		fprintf(stderr, "rte_lpm create: %s\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	f->dpdkmem = heapbytes() - before;
+	return 0;
+}
+
+static int
+dpdk_fill(struct fam *f)
+{
+	int i, e;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v4)
+			e = rte_lpm_add(f->lpm, (uint32_t)f->p[i].a[0] << 24 |
+			    f->p[i].a[1] << 16 | f->p[i].a[2] << 8 |
+			    f->p[i].a[3], f->p[i].len, i);
+		else
+			e = rte_lpm6_add(f->lpm6, f->p[i].a, f->p[i].len,
+			    i & 0xfffff);
+		if (e != 0) {
+			fprintf(stderr, "rte_lpm add: %d\n", e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+dpdk_empty(struct fam *f)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->v4)
+			rte_lpm_delete(f->lpm, (uint32_t)f->p[i].a[0] << 24 |
+			    f->p[i].a[1] << 16 | f->p[i].a[2] << 8 |
+			    f->p[i].a[3], f->p[i].len);
+		else
+			rte_lpm6_delete(f->lpm6, f->p[i].a, f->p[i].len);
+}
+
+static void
+gen_lookups(struct fam *f)
+{
+	uint8_t a[16];
+	uint32_t v;
+	int k, i, j;
+
+	for (k = 0; k < 2; k++) {
+		f->ip[k] = malloc(NLOOKUP * sizeof(struct ipifc_ip));
+		f->a4[k] = malloc(NLOOKUP * sizeof(uint32_t));
+		f->a6[k] = malloc(NLOOKUP * 16);
+		for (i = 0; i < NLOOKUP; i++) {
+			for (j = 0; j < 16; j += 4) {
+				v = rnd() ^ rnd() << 16;
+				memcpy(a + j, &v, 4);
+			}
+			if (k == 0 && !f->v4)
+				a[0] = 0x20 | (a[0] & 0x1f);
+			if (k == 1) {
+				const struct pfx *p = &f->p[rnd() % f->n];
+
+				/* The prefix's bits, random host bits. */
+				for (j = 0; j < p->len; j++)
+					a[j / 8] = (a[j / 8] &
+					    ~(0x80 >> (j % 8))) |
+					    (p->a[j / 8] & (0x80 >> (j % 8)));
+			}
+			toip(&f->ip[k][i], a, f->v4);
+			f->a4[k][i] = (uint32_t)a[0] << 24 | a[1] << 16 |
+			    a[2] << 8 | a[3];
+			memcpy(f->a6[k][i], a, 16);
+		}
+	}
+}
+
+/* Lookups per second (M) of one way on set k; check fills mismatches. */
+static double
+run(struct fam *f, int way, int k, long *bad)
+{
+	struct ipifc_route *out[BURST], *r;
+	uint32_t nh, nhs[BURST];
+	int32_t nh6[BURST];
+	uint64_t sum = 0;
+	double t0;
+	int i, j;
+
+	t0 = now();
+	switch (way) {
+	case 0:
+		for (i = 0; i < NLOOKUP; i++) {
+			r = ipifc_rtab_lookup(f->t, &f->ip[k][i], NULL);
+			sum += r != NULL ? route_id(r) : 0;
+		}
+		break;
+	case 1:
+		for (i = 0; i < NLOOKUP; i += BURST) {
+			ipifc_rtab_lookup_burst(f->t, &f->ip[k][i], BURST, out);
+			for (j = 0; j < BURST; j++)
+				sum += out[j] != NULL ? route_id(out[j]) : 0;
+		}
+		break;
+	case 2:
+		for (i = 0; i < NLOOKUP; i++) {
+			if (f->v4) {
+				if (rte_lpm_lookup(f->lpm, f->a4[k][i],
+				    &nh) == 0)
+					sum += nh;
+			} else if (rte_lpm6_lookup(f->lpm6, f->a6[k][i],
+			    &nh) == 0)
+				sum += nh;
+		}
+		break;
+	case 3:
+		for (i = 0; i < NLOOKUP; i += BURST) {
+			if (f->v4) {
+				rte_lpm_lookup_bulk(f->lpm, &f->a4[k][i], nhs,
+				    BURST);
+				for (j = 0; j < BURST; j++)
+					if (nhs[j] & RTE_LPM_LOOKUP_SUCCESS)
+						sum += nhs[j] & 0xffffff;
+			} else {
+				rte_lpm6_lookup_bulk_func(f->lpm6,
+				    &f->a6[k][i], nh6, BURST);
+				for (j = 0; j < BURST; j++)
+					if (nh6[j] >= 0)
+						sum += nh6[j];
+			}
+		}
+		break;
+	}
+	t0 = now() - t0;
+	if (bad != NULL)
+		for (i = 0; i < NLOOKUP; i += 7) {
+			r = ipifc_rtab_lookup(f->t, &f->ip[k][i], NULL);
+			if (f->v4) {
+				if (rte_lpm_lookup(f->lpm, f->a4[k][i],
+				    &nh) != 0)
+					nh = ~0u;
+			} else if (rte_lpm6_lookup(f->lpm6, f->a6[k][i],
+			    &nh) != 0)
+				nh = ~0u;
+			if ((r == NULL) != (nh == ~0u) || (r != NULL &&
+			    (route_id(r) & (f->v4 ? 0xffffff : 0xfffff)) !=
+			    nh))
+				(*bad)++;
+		}
+	if (sum == 42)
+		putchar(' ');
+	return NLOOKUP / t0 / 1e6;
+}
+
+static void
+bench(struct fam *f)
+{
+	static const char *const way[4] = {
+		"ipifc", "ipifc burst", "dpdk", "dpdk bulk"
+	};
+	static const char *const set[2] = { "uniform", "inside" };
+	double res[2][4][ROUNDS], ins[2][CROUNDS], del[2][CROUNDS], t0;
+	double m[4], mi[2], md[2];
+	size_t total, fib;
+	long bad = 0;
+	int r, k, w;
+
+	f->t = ipifc_rtab_new();
+	if (dpdk_create(f) != 0)
+		exit(1);
+	/* Churn, alternating: all in, all out. */
+	for (r = 0; r < CROUNDS; r++) {
+		t0 = now();
+		if (ipifc_fill(f) != 0)
+			exit(1);
+		ins[0][r] = f->n / (now() - t0) / 1e6;
+		t0 = now();
+		if (dpdk_fill(f) != 0)
+			exit(1);
+		ins[1][r] = f->n / (now() - t0) / 1e6;
+		if (r == CROUNDS - 1)
+			break;
+		t0 = now();
+		ipifc_empty(f);
+		del[0][r] = f->n / (now() - t0) / 1e6;
+		t0 = now();
+		dpdk_empty(f);
+		del[1][r] = f->n / (now() - t0) / 1e6;
+	}
+	total = ipifc_rtab_memory(f->t, &fib);
+	gen_lookups(f);
+	for (r = 0; r < ROUNDS; r++)
+		for (k = 0; k < 2; k++)
+			for (w = 0; w < 4; w++)
+				res[k][w][r] = run(f, w, k,
+				    r == 0 && w == 0 ? &bad : NULL);
+	t0 = now();
+	ipifc_empty(f);
+	del[0][CROUNDS - 1] = f->n / (now() - t0) / 1e6;
+	t0 = now();
+	dpdk_empty(f);
+	del[1][CROUNDS - 1] = f->n / (now() - t0) / 1e6;
+
+	printf("\n%s: %d prefixes, %d lookups a round, median of %d rounds"
+	    "\n", f->name, f->n, NLOOKUP, ROUNDS);
+	printf("%-22s %10s %10s %10s %10s %8s %8s\n", "lookups (M/s)",
+	    way[0], way[1], way[2], way[3], "ratio", "burst");
+	for (k = 0; k < 2; k++) {
+		for (w = 0; w < 4; w++)
+			m[w] = median(res[k][w], ROUNDS);
+		printf("%-22s %10.1f %10.1f %10.1f %10.1f %7.2fx %7.2fx\n",
+		    set[k], m[0], m[1], m[2], m[3], m[0] / m[2],
+		    m[1] / m[3]);
+	}
+	for (w = 0; w < 2; w++) {
+		mi[w] = median(ins[w], CROUNDS);
+		md[w] = median(del[w], CROUNDS);
+	}
+	printf("%-22s %10s %10s %10s %10s %8s\n", "updates (M/s)", "ipifc",
+	    "", "dpdk", "", "ratio");
+	printf("%-22s %10.2f %10s %10.2f %10s %7.2fx\n", "insert", mi[0], "",
+	    mi[1], "", mi[0] / mi[1]);
+	printf("%-22s %10.2f %10s %10.2f %10s %7.2fx\n", "delete", md[0], "",
+	    md[1], "", md[0] / md[1]);
+	printf("%-22s %10s %10s %10s %10s %8s\n", "memory (MB)", "trie",
+	    "all", "dpdk", "", "trie/dpdk");
+	printf("%-22s %10.1f %10.1f %10.1f %10s %7.2fx\n", "", fib / 1e6,
+	    total / 1e6, f->dpdkmem / 1e6, "", (double)fib / f->dpdkmem);
+	printf("lookups checked against dpdk: %ld differ\n", bad);
+	if (f->v4)
+		rte_lpm_free(f->lpm);
+	else
+		rte_lpm6_free(f->lpm6);
+	ipifc_rtab_free(f->t);
+	for (k = 0; k < 2; k++) {
+		free(f->ip[k]);
+		free(f->a4[k]);
+		free(f->a6[k]);
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	char *eal[] = {
+		argv[0], "--no-huge", "--no-pci", "--no-shconf", "-l", "0",
+		"-m", "3072", "--log-level=error", "--no-telemetry", NULL
+	};
+	struct fam f4 = { .name = "IPv4", .v4 = 1 };
+	struct fam f6 = { .name = "IPv6", .v4 = 0 };
+	int n4 = argc > 1 ? atoi(argv[1]) : 1000000;
+	int n6 = argc > 2 ? atoi(argv[2]) : 200000;
+
+	if (rte_eal_init(10, eal) < 0) {
+		fprintf(stderr, "bench_lpm: DPDK's EAL does not start: %s\n",
+		    rte_strerror(rte_errno));
+		return 1;
+	}
+	f4.p = malloc((n4 + n4 / 8 + 1) * sizeof(*f4.p));
+	f6.p = malloc((n6 + n6 / 8 + 1) * sizeof(*f6.p));
+	f4.n = gen_v4(f4.p, n4);
+	f6.n = gen_v6(f6.p, n6);
+	f4.tbl8s = tbl8need(f4.p, f4.n, 1);
+	f6.tbl8s = tbl8need(f6.p, f6.n, 0);
+	bench(&f4);
+	bench(&f6);
+	free(f4.p);
+	free(f6.p);
+	rte_eal_cleanup();
+	return 0;
+}

@@ -1,0 +1,1106 @@
+/*
+ * The route table: a longest-prefix-match structure for both families.
+ *
+ * Routes with the same destination prefix hang off one destination entry
+ * (struct rtdst), longest source prefix first: the source-specific routes
+ * are a short second level under the few destinations that have them.
+ *
+ * Destination entries are kept twice:
+ *
+ * - in a hash keyed by (prefix, length) that grows with the table: exact
+ *   gets and deletes, and the slow path of a lookup (probe each length in
+ *   use, longest first) when the best destination has no usable route
+ *   (its interfaces down, or no source prefix holds the source);
+ * - in a multibit trie per family (IPv4: the 32 bits after ::ffff:0:0/96,
+ *   routes of length 96 and more; IPv6: the rest), poptrie-like: a direct
+ *   root of 2^18 slots (2 MB, made with the family's first route; pages
+ *   untouched cost nothing), then nodes of 64 slots (6 bits) whose children and
+ *   leaves sit in arrays indexed by the popcount of a bitmap, the leaves
+ *   compressed into runs of equal values.  Leaves hold the best
+ *   destination entry covering their slot (pushed down from shorter
+ *   prefixes), so a lookup reads the root, one node per 6 bits past the
+ *   18th while children go on, and one leaf.  Bursts walk their lookups
+ *   side by side, prefetching each one's next read.
+ *
+ * Updates are incremental: a prefix changes the slots of the one node its
+ * length falls in, and the nodes below that inherited the value it
+ * replaces.  Nodes come and go with the prefixes longer than their depth.
+ * Memory grows with what is stored; the bound on routes is a per-table
+ * setting (IPIFC_MAXROUTES by default).
+ *
+ * Should an allocation fail while the trie changes, the trie is dropped
+ * and lookups use the hash alone: slower, still exact.
+ */
+#include <arpa/inet.h>
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+#define LPM_ROOTBITS	18
+#define LPM_NROOT	(1u << LPM_ROOTBITS)
+#define LPM_STRIDE	6
+#define LPM_MAXDEPTH	20		/* (128 - 18) / 6 rounded up, and one */
+
+struct rtent {
+	struct ipifc_route r;
+	struct rtent	*snext;		/* same destination, longest source first */
+};
+
+/*
+ * A destination entry holds one route in place, so the common lookup (one
+ * route per destination) reads one object after the trie, not two.
+ */
+struct rtdst {
+	struct rtent	*routes;
+	struct rtdst	*hnext;
+	int		 plen;
+	int		 inlused;	/* inl is on the routes list */
+	struct ipifc_ip	 dst;
+	struct rtent	 inl;
+};
+
+struct lpm_node {
+	uint64_t	 vec;		/* slots with a child */
+	uint64_t	 leafvec;	/* slots where a run of leaves starts */
+	struct lpm_node	*child;		/* by popcount of vec */
+	struct rtdst	**leaf;		/* by popcount of leafvec */
+	struct rtdst	*def;		/* best prefix over the whole node */
+	uint32_t	 norig;		/* prefixes whose length falls here */
+};
+
+/* A root slot: a destination entry, or a node with the low bit set. */
+struct lpm_fib {
+	uintptr_t	*root;		/* LPM_NROOT slots, made on first use */
+	struct rtdst	*def;		/* the family's default route entry */
+	int		 base;		/* 96 for IPv4, 0 for IPv6 */
+};
+
+struct ipifc_rtab {
+	struct rtdst	**hash;
+	unsigned	 hbits;
+	int		 ndst;
+	int		 nplen[129];	/* destination entries of each length */
+	uint8_t		 lens[129];	/* lengths in use, longest first */
+	int		 nlens;
+	struct lpm_fib	 fib4, fib6;
+	int		 fibok;		/* 0: an allocation failed, hash only */
+	size_t		 fibbytes, ribbytes;
+	int		 n, max;
+};
+
+/* ---- prefix helpers ---- */
+
+static inline void
+rt_mask(struct ipifc_ip *out, const struct ipifc_ip *in, int plen)
+{
+	int n = plen >> 3;
+
+	memcpy(out->a, in->a, n);
+	if (n < 16) {
+		out->a[n] = in->a[n] & (uint8_t)(0xff00 >> (plen & 7));
+		memset(out->a + n + 1, 0, 15 - n);
+	}
+}
+
+/* Without the popcnt instruction, a few operations inline beat a call. */
+static inline unsigned
+pop64(uint64_t x)
+{
+#ifdef __POPCNT__
+	return (unsigned)__builtin_popcountll(x);
+#else
+	x -= (x >> 1) & 0x5555555555555555ULL;
+	x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+	x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
+#endif
+}
+
+static inline uint64_t
+rt_be64(const uint8_t *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	v = __builtin_bswap64(v);
+#endif
+	return v;
+}
+
+/* The top plen (0-64) bits of a 64-bit word. */
+static inline uint64_t
+rt_topmask(int plen)
+{
+	return plen <= 0 ? 0 : plen >= 64 ? ~0ULL : ~0ULL << (64 - plen);
+}
+
+/* Is a inside p/plen?  p is already masked.  Whole words: the lookup's
+ * per-route check. */
+static inline int
+rt_inprefix(const struct ipifc_ip *a, const struct ipifc_ip *p, int plen)
+{
+	uint64_t x0 = rt_be64(a->a) ^ rt_be64(p->a);
+	uint64_t x1 = rt_be64(a->a + 8) ^ rt_be64(p->a + 8);
+
+	return ((x0 & rt_topmask(plen)) | (x1 & rt_topmask(plen - 64))) == 0;
+}
+
+static inline int
+rt_isv4(const struct ipifc_ip *a)
+{
+	uint64_t w0;
+	uint32_t w1;
+
+	memcpy(&w0, a->a, 8);
+	memcpy(&w1, a->a + 8, 4);
+	return w0 == 0 && w1 == htonl(0xffff);
+}
+
+/* The trie key of a: the family's bits from the top of k[0]. */
+static inline const struct lpm_fib *
+rt_key(const struct ipifc_rtab *t, const struct ipifc_ip *a, uint64_t k[2])
+{
+	if (rt_isv4(a)) {
+		k[0] = rt_be64(a->a + 8) << 32;
+		k[1] = 0;
+		return &t->fib4;
+	}
+	k[0] = rt_be64(a->a);
+	k[1] = rt_be64(a->a + 8);
+	return &t->fib6;
+}
+
+/* n (<= 16) bits of k from bit off; past the end reads zeros. */
+static inline unsigned
+kbits(const uint64_t k[2], int off, int n)
+{
+	uint64_t v;
+
+	if (off == 0)
+		v = k[0];
+	else if (off < 64)
+		v = k[0] << off | k[1] >> (64 - off);
+	else
+		v = k[1] << (off - 64);
+	return (unsigned)(v >> (64 - n));
+}
+
+static inline unsigned
+rt_hash(const struct ipifc_ip *a, int plen, unsigned bits)
+{
+	uint64_t w0, w1, h;
+
+	memcpy(&w0, a->a, 8);
+	memcpy(&w1, a->a + 8, 8);
+	h = (w0 * 0x9e3779b97f4a7c15ULL) ^ w1 ^ (uint64_t)plen;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 29;
+	return (unsigned)(h >> (64 - bits));
+}
+
+/* ---- the hash of destination entries ---- */
+
+static struct rtdst *
+rt_dstfind(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen)
+{
+	struct rtdst *d;
+
+	for (d = t->hash[rt_hash(dst, plen, t->hbits)]; d != NULL;
+	    d = d->hnext)
+		if (d->plen == plen && memcmp(d->dst.a, dst->a, 16) == 0)
+			return d;
+	return NULL;
+}
+
+/* Double the buckets when entries outnumber them; failure is harmless. */
+static void
+rt_grow(struct ipifc_rtab *t)
+{
+	struct rtdst **nh, *d, *next;
+	unsigned nb = 1u << t->hbits, i, h;
+
+	if ((unsigned)t->ndst < nb || t->hbits >= 28)
+		return;
+	if ((nh = calloc((size_t)nb * 2, sizeof(*nh))) == NULL)
+		return;
+	for (i = 0; i < nb; i++)
+		for (d = t->hash[i]; d != NULL; d = next) {
+			next = d->hnext;
+			h = rt_hash(&d->dst, d->plen, t->hbits + 1);
+			d->hnext = nh[h];
+			nh[h] = d;
+		}
+	free(t->hash);
+	t->hash = nh;
+	t->hbits++;
+	t->ribbytes += (size_t)nb * sizeof(*nh);
+}
+
+static void
+rt_lenref(struct ipifc_rtab *t, int plen)
+{
+	int i;
+
+	if (t->nplen[plen]++ > 0)
+		return;
+	for (i = 0; i < t->nlens && t->lens[i] > plen; i++)
+		;
+	memmove(&t->lens[i + 1], &t->lens[i], t->nlens - i);
+	t->lens[i] = plen;
+	t->nlens++;
+}
+
+static void
+rt_lenunref(struct ipifc_rtab *t, int plen)
+{
+	int i;
+
+	if (--t->nplen[plen] > 0)
+		return;
+	for (i = 0; t->lens[i] != plen; i++)
+		;
+	memmove(&t->lens[i], &t->lens[i + 1], t->nlens - i - 1);
+	t->nlens--;
+}
+
+/*
+ * The longest destination entry of length in [lo, hi) that holds dst,
+ * or NULL: the next best below a prefix being removed.
+ */
+static struct rtdst *
+rt_shorter(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int lo,
+    int hi)
+{
+	struct ipifc_ip key;
+	struct rtdst *d;
+	int plen;
+
+	for (plen = hi - 1; plen >= lo; plen--) {
+		if (t->nplen[plen] == 0)
+			continue;
+		rt_mask(&key, dst, plen);
+		if ((d = rt_dstfind(t, &key, plen)) != NULL)
+			return d;
+	}
+	return NULL;
+}
+
+/* ---- the trie ---- */
+
+static inline struct rtdst *
+slotval(uintptr_t v)
+{
+	if (v & 1)
+		return ((struct lpm_node *)(v - 1))->def;
+	return (struct rtdst *)v;
+}
+
+static void
+node_expand(const struct lpm_node *n, struct rtdst **v)
+{
+	int i, j = -1;
+
+	for (i = 0; i < 64; i++) {
+		if (n->leafvec & (1ULL << i))
+			j++;
+		v[i] = n->leaf[j];
+	}
+}
+
+/* Store v into n's runs; -ENOMEM leaves n as it was. */
+static int
+node_compress(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst **v)
+{
+	struct rtdst **nl;
+	uint64_t lv = 1;
+	int i, runs = 1, old = pop64(n->leafvec);
+
+	for (i = 1; i < 64; i++)
+		if (v[i] != v[i - 1]) {
+			lv |= 1ULL << i;
+			runs++;
+		}
+	if (runs == old && n->leaf != NULL)
+		nl = n->leaf;
+	else {
+		if ((nl = malloc(runs * sizeof(*nl))) == NULL)
+			return -ENOMEM;
+		if (n->leaf != NULL)
+			t->fibbytes -= old * sizeof(*nl);
+		free(n->leaf);
+		t->fibbytes += runs * sizeof(*nl);
+	}
+	nl[0] = v[0];
+	for (i = 1, runs = 1; i < 64; i++)
+		if (lv & (1ULL << i))
+			nl[runs++] = v[i];
+	n->leaf = nl;
+	n->leafvec = lv;
+	return 0;
+}
+
+static int
+node_init(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *def)
+{
+	memset(n, 0, sizeof(*n));
+	if ((n->leaf = malloc(sizeof(*n->leaf))) == NULL)
+		return -ENOMEM;
+	n->leaf[0] = def;
+	n->leafvec = 1;
+	n->def = def;
+	t->fibbytes += sizeof(*n) + sizeof(*n->leaf);
+	return 0;
+}
+
+static void
+node_fini(struct ipifc_rtab *t, struct lpm_node *n)
+{
+	int i, nc = pop64(n->vec);
+
+	for (i = 0; i < nc; i++)
+		node_fini(t, &n->child[i]);
+	t->fibbytes -= sizeof(*n) +
+	    pop64(n->leafvec) * sizeof(*n->leaf);
+	free(n->child);
+	free(n->leaf);
+}
+
+static inline struct lpm_node *
+node_child(const struct lpm_node *n, unsigned i)
+{
+	return &n->child[pop64(n->vec & ((1ULL << i) - 1))];
+}
+
+/* Give n a child at slot i (none yet) inheriting def. */
+static struct lpm_node *
+node_addchild(struct ipifc_rtab *t, struct lpm_node *n, unsigned i,
+    struct rtdst *def)
+{
+	struct lpm_node *nc, c;
+	int pos = pop64(n->vec & ((1ULL << i) - 1));
+	int cnt = pop64(n->vec);
+
+	if (node_init(t, &c, def) != 0)
+		return NULL;
+	if ((nc = realloc(n->child, (cnt + 1) * sizeof(*nc))) == NULL) {
+		node_fini(t, &c);
+		return NULL;
+	}
+	memmove(&nc[pos + 1], &nc[pos], (cnt - pos) * sizeof(*nc));
+	nc[pos] = c;
+	n->child = nc;
+	n->vec |= 1ULL << i;
+	return &nc[pos];
+}
+
+/* Drop n's child at slot i, empty by now. */
+static void
+node_delchild(struct ipifc_rtab *t, struct lpm_node *n, unsigned i)
+{
+	struct lpm_node *nc;
+	int pos = pop64(n->vec & ((1ULL << i) - 1));
+	int cnt = pop64(n->vec);
+
+	node_fini(t, &n->child[pos]);
+	memmove(&n->child[pos], &n->child[pos + 1],
+	    (cnt - pos - 1) * sizeof(*n->child));
+	n->vec &= ~(1ULL << i);
+	if (cnt == 1) {
+		free(n->child);
+		n->child = NULL;
+	} else if ((nc = realloc(n->child, (cnt - 1) * sizeof(*nc))) != NULL)
+		n->child = nc;
+}
+
+/* n inherited old over its whole range: it inherits new now. */
+static int
+node_push(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *old,
+    struct rtdst *new)
+{
+	struct rtdst *v[64];
+	int i, error;
+
+	n->def = new;
+	node_expand(n, v);
+	for (i = 0; i < 64; i++) {
+		if (v[i] != old)
+			continue;
+		if ((n->vec & (1ULL << i)) &&
+		    (error = node_push(t, node_child(n, i), old, new)) != 0)
+			return error;
+		v[i] = new;
+	}
+	return node_compress(t, n, v);
+}
+
+/* Root slots [first, first + count): where better is better, put d. */
+static int
+root_set(struct ipifc_rtab *t, struct lpm_fib *f, unsigned first,
+    unsigned count, struct rtdst *old, struct rtdst *d, int insert)
+{
+	struct rtdst *cur;
+	uintptr_t v;
+	unsigned s;
+	int error;
+
+	for (s = first; s < first + count; s++) {
+		v = f->root[s];
+		cur = slotval(v);
+		if (insert ? (cur != NULL && cur->plen >= d->plen) : cur != old)
+			continue;
+		if (!(v & 1)) {
+			f->root[s] = (uintptr_t)d;
+			continue;
+		}
+		if ((error = node_push(t, (struct lpm_node *)(v - 1), cur,
+		    d)) != 0)
+			return error;
+	}
+	return 0;
+}
+
+static int
+fib_root(struct ipifc_rtab *t, struct lpm_fib *f)
+{
+	if (f->root != NULL)
+		return 0;
+	if ((f->root = calloc(LPM_NROOT, sizeof(*f->root))) == NULL)
+		return -ENOMEM;
+	t->fibbytes += LPM_NROOT * sizeof(*f->root);
+	return 0;
+}
+
+/* Put destination entry d into its family's trie. */
+static int
+fib_insert(struct ipifc_rtab *t, struct rtdst *d)
+{
+	struct lpm_fib *f;
+	struct lpm_node *n;
+	struct rtdst *v[64];
+	uint64_t k[2];
+	unsigned s, i, first, count;
+	int l, L, error;
+
+	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
+	l = d->plen - f->base;
+	if ((error = fib_root(t, f)) != 0)
+		return error;
+	if (l == 0) {
+		f->def = d;
+		return root_set(t, f, 0, LPM_NROOT, NULL, d, 1);
+	}
+	if (l <= LPM_ROOTBITS) {
+		first = kbits(k, 0, LPM_ROOTBITS) &
+		    ~((1u << (LPM_ROOTBITS - l)) - 1);
+		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l), NULL,
+		    d, 1);
+	}
+	s = kbits(k, 0, LPM_ROOTBITS);
+	if (!(f->root[s] & 1)) {
+		if ((n = malloc(sizeof(*n))) == NULL)
+			return -ENOMEM;
+		if (node_init(t, n, (struct rtdst *)f->root[s]) != 0) {
+			free(n);
+			return -ENOMEM;
+		}
+		f->root[s] = (uintptr_t)n | 1;
+	}
+	n = (struct lpm_node *)(f->root[s] - 1);
+	for (L = LPM_ROOTBITS; l > L + LPM_STRIDE; L += LPM_STRIDE) {
+		i = kbits(k, L, LPM_STRIDE);
+		if (n->vec & (1ULL << i))
+			n = node_child(n, i);
+		else {
+			node_expand(n, v);
+			if ((n = node_addchild(t, n, i, v[i])) == NULL)
+				return -ENOMEM;
+		}
+	}
+	n->norig++;
+	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	count = 1u << (L + LPM_STRIDE - l);
+	node_expand(n, v);
+	for (i = first; i < first + count; i++) {
+		if (v[i] != NULL && v[i]->plen >= d->plen)
+			continue;
+		if ((n->vec & (1ULL << i)) &&
+		    (error = node_push(t, node_child(n, i), v[i], d)) != 0)
+			return error;
+		v[i] = d;
+	}
+	return node_compress(t, n, v);
+}
+
+/* Take destination entry d out of its family's trie. */
+static int
+fib_remove(struct ipifc_rtab *t, struct rtdst *d)
+{
+	struct lpm_fib *f;
+	struct lpm_node *path[LPM_MAXDEPTH], *n;
+	struct rtdst *v[64], *repl;
+	unsigned slot[LPM_MAXDEPTH], s, i, first, count;
+	uint64_t k[2];
+	int l, L, depth, error;
+
+	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
+	l = d->plen - f->base;
+	if (f->root == NULL)
+		return 0;
+	if (l == 0) {
+		f->def = NULL;
+		return root_set(t, f, 0, LPM_NROOT, d, NULL, 0);
+	}
+	if (l <= LPM_ROOTBITS) {
+		repl = rt_shorter(t, &d->dst, f->base + 1, d->plen);
+		if (repl == NULL)
+			repl = f->def;
+		first = kbits(k, 0, LPM_ROOTBITS) &
+		    ~((1u << (LPM_ROOTBITS - l)) - 1);
+		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l), d,
+		    repl, 0);
+	}
+	s = kbits(k, 0, LPM_ROOTBITS);
+	if (!(f->root[s] & 1))
+		return 0;
+	n = (struct lpm_node *)(f->root[s] - 1);
+	depth = 0;
+	for (L = LPM_ROOTBITS; l > L + LPM_STRIDE; L += LPM_STRIDE) {
+		i = kbits(k, L, LPM_STRIDE);
+		if (!(n->vec & (1ULL << i)))
+			return 0;
+		path[depth] = n;
+		slot[depth++] = i;
+		n = node_child(n, i);
+	}
+	n->norig--;
+	repl = rt_shorter(t, &d->dst, f->base + L + 1, d->plen);
+	if (repl == NULL)
+		repl = n->def;
+	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	count = 1u << (L + LPM_STRIDE - l);
+	node_expand(n, v);
+	for (i = first; i < first + count; i++) {
+		if (v[i] != d)
+			continue;
+		if ((n->vec & (1ULL << i)) &&
+		    (error = node_push(t, node_child(n, i), d, repl)) != 0)
+			return error;
+		v[i] = repl;
+	}
+	if ((error = node_compress(t, n, v)) != 0)
+		return error;
+	/* Nodes with no prefix of their own and no children go. */
+	while (n->norig == 0 && n->vec == 0) {
+		if (depth == 0) {
+			f->root[s] = (uintptr_t)n->def;
+			node_fini(t, n);
+			free(n);
+			break;
+		}
+		depth--;
+		node_delchild(t, path[depth], slot[depth]);
+		n = path[depth];
+	}
+	return 0;
+}
+
+static void
+fib_free(struct ipifc_rtab *t, struct lpm_fib *f)
+{
+	struct lpm_node *n;
+	unsigned s;
+
+	if (f->root == NULL)
+		return;
+	for (s = 0; s < LPM_NROOT; s++)
+		if (f->root[s] & 1) {
+			n = (struct lpm_node *)(f->root[s] - 1);
+			node_fini(t, n);
+			free(n);
+		}
+	free(f->root);
+	f->root = NULL;
+	f->def = NULL;
+}
+
+/* An allocation failed mid-change: lookups go by the hash from now on. */
+static void
+fib_drop(struct ipifc_rtab *t)
+{
+	fib_free(t, &t->fib4);
+	fib_free(t, &t->fib6);
+	t->fibok = 0;
+	t->fibbytes = 0;
+}
+
+/* The best destination entry holding dst, from the trie. */
+static inline struct rtdst *
+fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
+{
+	const struct lpm_fib *f;
+	const struct lpm_node *n;
+	uint64_t k[2], bit;
+	uintptr_t v;
+	int L;
+
+	f = rt_key(t, dst, k);
+	if (f->root == NULL)
+		return NULL;
+	v = f->root[k[0] >> (64 - LPM_ROOTBITS)];
+	if (!(v & 1))
+		return (struct rtdst *)v;
+	n = (const struct lpm_node *)(v - 1);
+	for (L = LPM_ROOTBITS;; L += LPM_STRIDE) {
+		bit = 1ULL << kbits(k, L, LPM_STRIDE);
+		if (!(n->vec & bit))
+			return n->leaf[pop64(n->leafvec &
+			    ((bit << 1) - 1)) - 1];
+		n = &n->child[pop64(n->vec & (bit - 1))];
+	}
+}
+
+/* ---- the table ---- */
+
+struct ipifc_rtab *
+ipifc_rtab_new(void)
+{
+	struct ipifc_rtab *t;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return NULL;
+	t->hbits = 6;
+	if ((t->hash = calloc(1u << t->hbits, sizeof(*t->hash))) == NULL) {
+		free(t);
+		return NULL;
+	}
+	t->ribbytes = sizeof(*t) + (sizeof(*t->hash) << t->hbits);
+	t->fib4.base = 96;
+	t->fibok = 1;
+	t->max = IPIFC_MAXROUTES;
+	return t;
+}
+
+void
+ipifc_rtab_free(struct ipifc_rtab *t)
+{
+	struct rtdst *d, *next;
+	struct rtent *e, *enext;
+	unsigned i;
+
+	if (t == NULL)
+		return;
+	fib_free(t, &t->fib4);
+	fib_free(t, &t->fib6);
+	for (i = 0; i < 1u << t->hbits; i++)
+		for (d = t->hash[i]; d != NULL; d = next) {
+			next = d->hnext;
+			for (e = d->routes; e != NULL; e = enext) {
+				enext = e->snext;
+				if (e != &d->inl)
+					free(e);
+			}
+			free(d);
+		}
+	free(t->hash);
+	free(t);
+}
+
+void
+ipifc_rtab_setmax(struct ipifc_rtab *t, int max)
+{
+	t->max = max;
+}
+
+size_t
+ipifc_rtab_memory(const struct ipifc_rtab *t, size_t *fib)
+{
+	if (fib != NULL)
+		*fib = t->fibbytes;
+	return t->fibbytes + t->ribbytes;
+}
+
+int
+ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
+{
+	struct ipifc_ip dst, src;
+	struct rtdst *d;
+	struct rtent *e, **pp;
+
+	if (r->plen < 0 || r->plen > 128 || r->splen < 0 || r->splen > 128)
+		return -EINVAL;
+	rt_mask(&dst, &r->dst, r->plen);
+	rt_mask(&src, &r->src, r->splen);
+	if ((d = rt_dstfind(t, &dst, r->plen)) != NULL)
+		for (e = d->routes; e != NULL; e = e->snext)
+			if (e->r.splen == r->splen &&
+			    memcmp(e->r.src.a, src.a, 16) == 0)
+				return -EEXIST;
+	if (t->n >= t->max)
+		return -ENOSPC;
+	if (d != NULL && d->inlused) {
+		if ((e = malloc(sizeof(*e))) == NULL)
+			return -ENOMEM;
+		t->ribbytes += sizeof(*e);
+	} else if (d != NULL) {
+		e = &d->inl;
+		d->inlused = 1;
+	} else {
+		if ((d = calloc(1, sizeof(*d))) == NULL)
+			return -ENOMEM;
+		e = &d->inl;
+		d->inlused = 1;
+		d->dst = dst;
+		d->plen = r->plen;
+		d->hnext = t->hash[rt_hash(&dst, r->plen, t->hbits)];
+		t->hash[rt_hash(&dst, r->plen, t->hbits)] = d;
+		t->ndst++;
+		t->ribbytes += sizeof(*d);
+		rt_lenref(t, r->plen);
+		if (t->fibok && fib_insert(t, d) != 0)
+			fib_drop(t);
+		rt_grow(t);
+	}
+	e->r = *r;
+	e->r.dst = dst;
+	e->r.src = src;
+	e->r.tag[IPIFC_TAGLEN - 1] = '\0';
+
+	/*
+	 * Longest source first: two source prefixes of one length are equal
+	 * or disjoint, so the first that contains a source is the best.
+	 */
+	for (pp = &d->routes; *pp != NULL; pp = &(*pp)->snext)
+		if ((*pp)->r.splen < r->splen)
+			break;
+	e->snext = *pp;
+	*pp = e;
+	t->n++;
+	return 0;
+}
+
+static struct rtent **
+rt_entfind(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
+    const struct ipifc_ip *src, int splen, struct rtdst **dp)
+{
+	struct ipifc_ip dm, sm;
+	struct rtdst *d;
+	struct rtent **pp;
+
+	if (plen < 0 || plen > 128 || splen < 0 || splen > 128)
+		return NULL;
+	rt_mask(&dm, dst, plen);
+	rt_mask(&sm, src, splen);
+	if ((d = rt_dstfind(t, &dm, plen)) == NULL)
+		return NULL;
+	for (pp = &d->routes; *pp != NULL; pp = &(*pp)->snext)
+		if ((*pp)->r.splen == splen &&
+		    memcmp((*pp)->r.src.a, sm.a, 16) == 0) {
+			*dp = d;
+			return pp;
+		}
+	return NULL;
+}
+
+struct ipifc_route *
+ipifc_rtab_get(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
+    const struct ipifc_ip *src, int splen)
+{
+	struct rtent **pp;
+	struct rtdst *d;
+
+	if ((pp = rt_entfind(t, dst, plen, src, splen, &d)) == NULL)
+		return NULL;
+	return &(*pp)->r;
+}
+
+int
+ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
+    const struct ipifc_ip *src, int splen)
+{
+	struct rtent **pp, *e;
+	struct rtdst *d, **dp;
+
+	if ((pp = rt_entfind(t, dst, plen, src, splen, &d)) == NULL)
+		return -ENOENT;
+	e = *pp;
+	*pp = e->snext;
+	if (e == &d->inl)
+		d->inlused = 0;
+	else {
+		free(e);
+		t->ribbytes -= sizeof(*e);
+	}
+	t->n--;
+	if (d->routes != NULL)
+		return 0;
+	/* Out of the hash first: the trie asks it for the next best. */
+	for (dp = &t->hash[rt_hash(&d->dst, d->plen, t->hbits)]; *dp != d;
+	    dp = &(*dp)->hnext)
+		;
+	*dp = d->hnext;
+	t->ndst--;
+	rt_lenunref(t, d->plen);
+	if (t->fibok && fib_remove(t, d) != 0)
+		fib_drop(t);
+	t->ribbytes -= sizeof(*d);
+	free(d);
+	return 0;
+}
+
+/* The first route of d that src and need accept, through an up interface. */
+static inline struct rtent *
+rt_pick(const struct rtdst *d, const struct ipifc_ip *src, unsigned need)
+{
+	struct rtent *e;
+
+	for (e = d->routes; e != NULL; e = e->snext) {
+		if (src != NULL && !rt_inprefix(src, &e->r.src, e->r.splen))
+			continue;
+		if (need != 0 && ((e->r.type & need) == 0 || e->r.ifc == NULL))
+			continue;
+		/* ipifc_ifc_up, inline: this runs for every lookup. */
+		if (e->r.ifc != NULL && !(e->r.ifc->flags & IPIFC_F_UP))
+			continue;
+		return e;
+	}
+	return NULL;
+}
+
+/*
+ * The best route to dst: longest destination prefix, then longest source
+ * prefix containing src (NULL: ignore the source).  With need set, only
+ * routes through an interface with one of those type bits.  The trie
+ * gives the longest destination; when none of its routes will do, the
+ * hash gives the shorter ones.
+ */
+static struct rtent *
+rt_match(const struct ipifc_rtab *t, const struct ipifc_ip *dst,
+    const struct ipifc_ip *src, unsigned need)
+{
+	struct ipifc_ip key;
+	struct rtdst *d;
+	struct rtent *e;
+	int i, plen, v4, below = 129;
+
+	if (t->fibok) {
+		if ((d = fib_lookup(t, dst)) == NULL)
+			return NULL;
+		if ((e = rt_pick(d, src, need)) != NULL)
+			return e;
+		below = d->plen;
+	}
+	v4 = rt_isv4(dst);
+	for (i = 0; i < t->nlens; i++) {
+		plen = t->lens[i];
+		if (plen >= below)
+			continue;
+		/* A v6 prefix shorter than 96 may cover ::ffff:0:0/96. */
+		if (v4 && plen < 96)
+			break;
+		rt_mask(&key, dst, plen);
+		if ((d = rt_dstfind(t, &key, plen)) == NULL)
+			continue;
+		if ((e = rt_pick(d, src, need)) != NULL)
+			return e;
+	}
+	return NULL;
+}
+
+struct ipifc_route *
+ipifc_rtab_match(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+    const struct ipifc_ip *src, unsigned need)
+{
+	struct rtent *e;
+
+	if ((e = rt_match(t, dst, src, need)) == NULL)
+		return NULL;
+	return &e->r;
+}
+
+struct ipifc_route *
+ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+    const struct ipifc_ip *src)
+{
+	struct rtent *e;
+
+	/* Any source: routes whose source prefix holds the unspecified address. */
+	if (src == NULL)
+		src = rt_isv4(dst) ? &ipifc_ip_unspec4 : &ipifc_ip_unspec6;
+	if ((e = rt_match(t, dst, src, 0)) == NULL)
+		return NULL;
+	return &e->r;
+}
+
+#define LPM_BURST	16
+
+void
+ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+    int n, struct ipifc_route **out)
+{
+	const struct lpm_fib *f[LPM_BURST];
+	const struct lpm_node *nd[LPM_BURST];
+	struct rtdst *const *lp[LPM_BURST];
+	struct rtdst *d[LPM_BURST];
+	const struct ipifc_ip *any;
+	uint64_t k[LPM_BURST][2], bit;
+	uintptr_t v;
+	struct rtent *e;
+	int L[LPM_BURST], i, j, m, left;
+
+	if (!t->fibok) {
+		for (j = 0; j < n; j++)
+			out[j] = ipifc_rtab_lookup(t, &dst[j], NULL);
+		return;
+	}
+	for (i = 0; i < n; i += m) {
+		m = n - i < LPM_BURST ? n - i : LPM_BURST;
+		/* Lanes side by side: each step prefetches every lane's next. */
+		for (j = 0; j < m; j++) {
+			f[j] = rt_key(t, &dst[i + j], k[j]);
+			if (f[j]->root != NULL)
+				__builtin_prefetch(&f[j]->root[k[j][0] >>
+				    (64 - LPM_ROOTBITS)]);
+		}
+		left = 0;
+		for (j = 0; j < m; j++) {
+			nd[j] = NULL;
+			lp[j] = NULL;
+			d[j] = NULL;
+			if (f[j]->root == NULL)
+				continue;
+			v = f[j]->root[k[j][0] >> (64 - LPM_ROOTBITS)];
+			if (!(v & 1)) {
+				d[j] = (struct rtdst *)v;
+				continue;
+			}
+			nd[j] = (const struct lpm_node *)(v - 1);
+			__builtin_prefetch(nd[j]);
+			L[j] = LPM_ROOTBITS;
+			left++;
+		}
+		while (left > 0)
+			for (j = 0; j < m; j++) {
+				if (nd[j] == NULL)
+					continue;
+				bit = 1ULL << kbits(k[j], L[j], LPM_STRIDE);
+				if (nd[j]->vec & bit) {
+					nd[j] = &nd[j]->child[
+					    pop64(nd[j]->vec &
+					    (bit - 1))];
+					__builtin_prefetch(nd[j]);
+					L[j] += LPM_STRIDE;
+					continue;
+				}
+				lp[j] = &nd[j]->leaf[pop64(
+				    nd[j]->leafvec & ((bit << 1) - 1)) - 1];
+				__builtin_prefetch(lp[j]);
+				nd[j] = NULL;
+				left--;
+			}
+		for (j = 0; j < m; j++) {
+			if (lp[j] != NULL)
+				d[j] = *lp[j];
+			if (d[j] != NULL)
+				__builtin_prefetch(d[j]);
+		}
+		for (j = 0; j < m; j++)
+			if (d[j] != NULL)
+				__builtin_prefetch(d[j]->routes);
+		for (j = 0; j < m; j++) {
+			any = f[j] == &t->fib4 ? &ipifc_ip_unspec4 :
+			    &ipifc_ip_unspec6;
+			if (d[j] == NULL)
+				out[i + j] = NULL;
+			else if ((e = rt_pick(d[j], any, 0)) != NULL)
+				out[i + j] = &e->r;
+			else
+				out[i + j] = ipifc_rtab_lookup(t, &dst[i + j],
+				    NULL);
+		}
+	}
+}
+
+static int
+rt_cmp(const void *x, const void *y)
+{
+	const struct ipifc_route *a = *(struct ipifc_route *const *)x;
+	const struct ipifc_route *b = *(struct ipifc_route *const *)y;
+	int c;
+
+	if ((c = memcmp(a->dst.a, b->dst.a, 16)) != 0)
+		return c;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	if ((c = memcmp(a->src.a, b->src.a, 16)) != 0)
+		return c;
+	if (a->splen != b->splen)
+		return a->splen < b->splen ? -1 : 1;
+	return 0;
+}
+
+struct ipifc_route **
+ipifc_rtab_select(struct ipifc_rtab *t,
+    int (*match)(const struct ipifc_route *, const void *), const void *arg,
+    int *np)
+{
+	struct ipifc_route **v;
+	struct rtdst *d;
+	struct rtent *e;
+	unsigned i;
+	int n = 0;
+
+	*np = 0;
+	/* Counted first: a purge of a few routes allocates for a few. */
+	if (match != NULL) {
+		for (i = 0; i < 1u << t->hbits; i++)
+			for (d = t->hash[i]; d != NULL; d = d->hnext)
+				for (e = d->routes; e != NULL; e = e->snext)
+					n += match(&e->r, arg) != 0;
+	} else
+		n = t->n;
+	if ((v = malloc((n + 1) * sizeof(*v))) == NULL)
+		return NULL;
+	n = 0;
+	for (i = 0; i < 1u << t->hbits; i++)
+		for (d = t->hash[i]; d != NULL; d = d->hnext)
+			for (e = d->routes; e != NULL; e = e->snext)
+				if (match == NULL || match(&e->r, arg))
+					v[n++] = &e->r;
+	qsort(v, n, sizeof(*v), rt_cmp);
+	*np = n;
+	return v;
+}
+
+void
+ipifc_rtab_walk(struct ipifc_rtab *t,
+    void (*fn)(void *arg, struct ipifc_route *r), void *arg)
+{
+	struct ipifc_route **v;
+	struct rtdst *d;
+	struct rtent *e;
+	unsigned i;
+	int j, n;
+
+	if ((v = ipifc_rtab_select(t, NULL, NULL, &n)) != NULL) {
+		for (j = 0; j < n; j++)
+			fn(arg, v[j]);
+		free(v);
+		return;
+	}
+	/* No memory to sort: every route still, in hash order. */
+	for (i = 0; i < 1u << t->hbits; i++)
+		for (d = t->hash[i]; d != NULL; d = d->hnext)
+			for (e = d->routes; e != NULL; e = e->snext)
+				fn(arg, &e->r);
+}
+
+int
+ipifc_rtab_count(const struct ipifc_rtab *t)
+{
+	return t->n;
+}

@@ -259,6 +259,7 @@ struct ipifc_lifc {
 	enum ipifc_lifc_state state;
 	uint64_t origin;		/* ms, when lifetimes were last set */
 	uint32_t validlt, preflt;	/* s, IPIFC_INFINITE */
+	/* duplicate address detection's (core/dad.c) */
 	uint64_t dad_deadline;		/* ms, while tentative: next probe */
 	int	dad_sent;		/* DAD solicitations sent */
 	uint8_t	dad_nonce[6];		/* RFC 7527: our probes carry it */

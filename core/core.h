@@ -60,8 +60,11 @@ const struct ipifc_medium *ipifc_medium_find(struct ipifc_stack *s,
 struct ipifc_hooks {
 	void	(*joined)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
 	void	(*left)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
-	/* Send one DAD solicitation for a tentative address. */
+	/* Send one DAD solicitation (its nonce set) for a tentative address. */
 	void	(*dadprobe)(struct ipifc_lifc *l);
+	/* RFC 5227: send an ARP probe for l's address, or announce it. */
+	void	(*acdprobe)(struct ipifc_lifc *l);
+	void	(*acdannounce)(struct ipifc_lifc *l);
 	/* A packet waiting for resolution could not be delivered. */
 	void	(*unreachable)(struct ipifc_ifc *ifc, const uint8_t *pkt,
 		    size_t len);
@@ -256,6 +259,7 @@ struct ipifc_lifc {
 	enum ipifc_lifc_state state;
 	uint64_t origin;		/* ms, when lifetimes were last set */
 	uint32_t validlt, preflt;	/* s, IPIFC_INFINITE */
+	/* duplicate address detection's (core/dad.c) */
 	uint64_t dad_deadline;		/* ms, while tentative: next probe */
 	int	dad_sent;		/* DAD solicitations sent */
 	uint8_t	dad_nonce[6];		/* RFC 7527: our probes carry it */
@@ -296,18 +300,48 @@ void	ipifc_lifc_del(struct ipifc_lifc *l);
 int	ipifc_lifc_usable(const struct ipifc_lifc *l);
 int	ipifc_lifc_isv4(const struct ipifc_lifc *l);
 void	ipifc_lifc_timers(struct ipifc_stack *s);
+/* Call fn on every address of s; fn may remove the one it is given. */
+void	ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *));
 uint64_t ipifc_lifc_deadline(const struct ipifc_lifc *l);
-/* Restart DAD on every IPv6 address of ifc (up after down). */
-void	ipifc_lifc_redad(struct ipifc_ifc *ifc);
+/* The one writer of l->state. */
+void	ipifc_lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st);
+/* When a lifetime set at l->origin ends (ms), UINT64_MAX if infinite. */
+uint64_t ipifc_lifc_expiry(const struct ipifc_lifc *l, uint32_t lt);
 /* iprouting on or off: the router's groups and anycast addresses. */
 void	ipifc_lifc_iprouting(struct ipifc_stack *s, int on);
 /* Form or remove the link-local address (RFC 4862 5.3). */
 void	ipifc_lifc_linklocal(struct ipifc_ifc *ifc);
 void	ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc);
-/* RFC 4862 5.4.5: someone else has it. */
-void	ipifc_lifc_dad_failed(struct ipifc_lifc *l);
 /* Seconds left of a lifetime at now, IPIFC_INFINITE stays. */
 uint32_t ipifc_lifc_left(const struct ipifc_lifc *l, uint32_t lt);
+
+/* ---- duplicate address detection (core/dad.c) ---- */
+
+/* Does address a (point-to-point or not) of ifc run DAD (RFC 4862 5.4)? */
+int	ipifc_dad_wanted(const struct ipifc_ifc *ifc, const struct ipifc_ip *a,
+	    int ptp);
+/* l took a new state: its DAD deadline (ipifc_lifc_transition asks). */
+void	ipifc_dad_state(struct ipifc_lifc *l);
+/* Make l tentative and start DAD. */
+void	ipifc_dad_start(struct ipifc_lifc *l);
+/* Restart DAD on every IPv6 address of ifc (up after down). */
+void	ipifc_dad_restart(struct ipifc_ifc *ifc);
+/* Start RFC 5227 probes and announcements for an IPv4 address. */
+void	ipifc_acd_start(struct ipifc_lifc *l);
+
+/* What a received NS means: go on, drop it, or defend the target. */
+enum ipifc_dad_verdict {
+	IPIFC_DAD_PASS,
+	IPIFC_DAD_DROP,
+	IPIFC_DAD_DEFEND,
+};
+enum ipifc_dad_verdict ipifc_dad_ns(struct ipifc_lifc *l, int fromunspec,
+	    const uint8_t *nonce, int anycast);
+int	ipifc_dad_na(struct ipifc_lifc *l);
+int	ipifc_acd_input(struct ipifc_ifc *ifc, const struct ipifc_ip *spa,
+	    const struct ipifc_ip *tpa, const uint8_t *sha);
+void	ipifc_dad_timers(struct ipifc_stack *s);
+uint64_t ipifc_dad_deadline(const struct ipifc_stack *s);
 
 /* ---- routes that addresses share (core/prefix.c) ---- */
 

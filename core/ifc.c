@@ -184,7 +184,7 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 	if (up) {
 		ifc->flags |= IPIFC_F_UP;
 		announce_ifc(ifc, IPIFC_EV_IFC_UP);
-		ipifc_lifc_redad(ifc);
+		ipifc_dad_restart(ifc);
 		/*
 		 * groups joined while down are reported now, once the
 		 * addresses are tentative again: MLD from :: until the
@@ -206,7 +206,7 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		/* what waited to go out goes nowhere */
 		ipifc_nbr_dropqueues(ifc);
 		ipifc_ifc_dropsendq(ifc);
-		ipifc_lifc_redad(ifc);
+		ipifc_dad_restart(ifc);
 		announce_ifc(ifc, IPIFC_EV_IFC_DOWN);
 	}
 	ipifc_prefix_reconcile_ifc(ifc);

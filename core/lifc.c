@@ -1,7 +1,7 @@
 /*
  * Logical addresses: add, replace, update, remove; what each implies (self
- * entries, groups, routes); lifetimes and the tentative state, driven by
- * the clock.
+ * entries, groups, routes); lifetimes, driven by the clock; the one writer
+ * of an address's state.  DAD is core/dad.c's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -23,8 +23,8 @@ ipifc_lifc_usable(const struct ipifc_lifc *l)
 	    (l->state == IPIFC_ADDR_TENTATIVE && l->optimistic);
 }
 
-static uint64_t
-expiry(const struct ipifc_lifc *l, uint32_t lt)
+uint64_t
+ipifc_lifc_expiry(const struct ipifc_lifc *l, uint32_t lt)
 {
 	if (lt == IPIFC_INFINITE)
 		return UINT64_MAX;
@@ -34,7 +34,7 @@ expiry(const struct ipifc_lifc *l, uint32_t lt)
 uint32_t
 ipifc_lifc_left(const struct ipifc_lifc *l, uint32_t lt)
 {
-	uint64_t end = expiry(l, lt), now = l->ifc->stack->now;
+	uint64_t end = ipifc_lifc_expiry(l, lt), now = l->ifc->stack->now;
 
 	if (lt == IPIFC_INFINITE)
 		return IPIFC_INFINITE;
@@ -44,33 +44,12 @@ ipifc_lifc_left(const struct ipifc_lifc *l, uint32_t lt)
 uint64_t
 ipifc_lifc_deadline(const struct ipifc_lifc *l)
 {
-	uint64_t d = expiry(l, l->validlt), p;
+	uint64_t d = ipifc_lifc_expiry(l, l->validlt), p;
 
-	if (l->state == IPIFC_ADDR_TENTATIVE && l->dad_deadline < d)
-		d = l->dad_deadline;
 	if (l->state == IPIFC_ADDR_PREFERRED &&
-	    (p = expiry(l, l->preflt)) < d)
+	    (p = ipifc_lifc_expiry(l, l->preflt)) < d)
 		d = p;
 	return d;
-}
-
-/*
- * RFC 4862 5.4: unicast IPv6 on a link with a link layer runs DAD; ::1
- * never reaches the link (RFC 4291 2.5.3), so it has nothing to detect.
- */
-static int
-wants_dad(const struct ipifc_ifc *ifc, const struct ipifc_ip *a)
-{
-	return !ipifc_ip_isv4(a) && !ipifc_ip_isunspec(a) &&
-	    !ipifc_ip_eq(a, &ipifc_ip_loopback6) &&
-	    ifc->m->hwlen > 0 && ifc->dad > 0;
-}
-
-/* A point-to-point address joins no groups, so it cannot run DAD. */
-static int
-lifc_wants_dad(const struct ipifc_lifc *l)
-{
-	return !l->ptp && wants_dad(l->ifc, &l->local);
 }
 
 /*
@@ -90,37 +69,23 @@ set_mine(struct ipifc_lifc *l, int mine)
 
 /*
  * The one writer of an address's state (issue 9; ipifc_nbr_transition is
- * the neighbors'): it sets the state and the DAD deadline, makes the
- * self table take the address for ours or not as it becomes usable or
- * not, and announces the change by its event (ready, deprecated,
- * duplicate).  Tentative: the first probe is due now or, when it would
- * be the first since the interface was (re)initialized, a random
- * 0..MAX_RTR_SOLICITATION_DELAY later (RFC 4862 5.4.2), so that nodes
- * that start together do not probe together; on a down interface DAD
- * waits for up.  An address being made (no interface yet) only takes
- * its first state: its `addr new' says the rest.
+ * the neighbors'): it sets the state, has DAD (core/dad.c) set its
+ * deadline for it, makes the self table take the address for ours or
+ * not as it becomes usable or not, and announces the change by its event
+ * (ready, deprecated, duplicate).  An address being made (no interface
+ * yet) only takes its first state: its `addr new' says the rest.
  */
-static void
-lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st)
+void
+ipifc_lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st)
 {
 	struct ipifc_ifc *ifc = l->ifc;
 	enum ipifc_lifc_state old = l->state;
 	int was = ipifc_lifc_usable(l);
-	uint32_t delay = 0;
 
 	l->state = st;
-	l->dad_deadline = UINT64_MAX;
+	ipifc_dad_state(l);
 	if (ifc == NULL)
 		return;
-	if (st == IPIFC_ADDR_TENTATIVE) {
-		l->dad_sent = 0;
-		if (ipifc_ifc_up(ifc)) {
-			if (ifc->dadfresh)
-				delay = ipifc_random(ifc->stack) %
-				    (IPIFC_DAD_MAXDELAY + 1);
-			l->dad_deadline = ifc->stack->now + delay;
-		}
-	}
 	if (was != ipifc_lifc_usable(l))
 		set_mine(l, !was);
 	if (old == IPIFC_ADDR_TENTATIVE && st != IPIFC_ADDR_TENTATIVE &&
@@ -135,45 +100,6 @@ lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st)
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_DEPRECATED);
 	if (st == IPIFC_ADDR_DUPLICATE && old != st)
 		ipifc_announce_addr(l, IPIFC_EV_ADDR_DUPLICATE);
-}
-
-/*
- * One step of DAD (RFC 4862 5.4): another solicitation while fewer than
- * DupAddrDetectTransmits went out, RetransTimer apart; then, undefended,
- * the address is ours.
- */
-static void
-dad_step(struct ipifc_lifc *l)
-{
-	struct ipifc_ifc *ifc = l->ifc;
-	struct ipifc_stack *s = ifc->stack;
-
-	if (l->dad_sent < ifc->dad) {
-		l->dad_sent++;
-		ifc->dadfresh = 0;
-		l->dad_deadline = s->now + ifc->retrans;
-		if (s->hooks != NULL && s->hooks->dadprobe != NULL)
-			s->hooks->dadprobe(l);
-		return;
-	}
-	lifc_transition(l, expiry(l, l->preflt) <= s->now ?
-	    IPIFC_ADDR_DEPRECATED : IPIFC_ADDR_PREFERRED);
-}
-
-/* Tentative again; a first probe due now goes at once. */
-static void
-start_dad(struct ipifc_lifc *l)
-{
-	lifc_transition(l, IPIFC_ADDR_TENTATIVE);
-	if (l->dad_deadline <= l->ifc->stack->now)
-		dad_step(l);
-}
-
-void
-ipifc_lifc_dad_failed(struct ipifc_lifc *l)
-{
-	if (l->state == IPIFC_ADDR_TENTATIVE)
-		lifc_transition(l, IPIFC_ADDR_DUPLICATE);
 }
 
 /* RFC 4291 2.8: a router recognises ff01::2, ff02::2 and ff05::2. */
@@ -429,11 +355,11 @@ update(struct ipifc_lifc *l, const struct ipifc_addreq *r)
 	l->preflt = r->preflt;
 	l->origin = l->ifc->stack->now;
 	if (l->state == IPIFC_ADDR_DEPRECATED && l->preflt != 0)
-		lifc_transition(l, IPIFC_ADDR_PREFERRED);
+		ipifc_lifc_transition(l, IPIFC_ADDR_PREFERRED);
 	set_mtu(l->ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
 	if (l->state == IPIFC_ADDR_PREFERRED && l->preflt == 0)
-		lifc_transition(l, IPIFC_ADDR_DEPRECATED);
+		ipifc_lifc_transition(l, IPIFC_ADDR_DEPRECATED);
 	if (routes)
 		reroute(l, old, nold);
 }
@@ -545,11 +471,11 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	if (old != NULL)
 		ipifc_lifc_del(old);	/* another mask or remote: replace */
 	/* its first state, before it is on the interface (DAD starts below) */
-	if (wants_dad(ifc, &r->local) && !ptp && !r->notentative)
-		lifc_transition(l, IPIFC_ADDR_TENTATIVE);
+	if (ipifc_dad_wanted(ifc, &r->local, ptp) && !r->notentative)
+		ipifc_lifc_transition(l, IPIFC_ADDR_TENTATIVE);
 	else
-		lifc_transition(l, r->preflt == 0 ? IPIFC_ADDR_DEPRECATED :
-		    IPIFC_ADDR_PREFERRED);
+		ipifc_lifc_transition(l, r->preflt == 0 ?
+		    IPIFC_ADDR_DEPRECATED : IPIFC_ADDR_PREFERRED);
 	l->ifc = ifc;
 	l->local = r->local;
 	l->plen = r->plen;
@@ -578,7 +504,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		ipifc_prefix_reconcile(s, &imp[i].dst, imp[i].plen);
 	/* groups joined first: RFC 4862 5.4.2 */
 	if (l->state == IPIFC_ADDR_TENTATIVE)
-		start_dad(l);
+		ipifc_dad_start(l);
 	else if (ifc->m->areg != NULL && ipifc_ifc_up(ifc))
 		ifc->m->areg(ifc, l);
 	ipifc_nbr_proxy_sync(s);	/* a proxied peer, or its link */
@@ -614,7 +540,7 @@ ipifc_lifc_remove(struct ipifc_ifc *ifc, const struct ipifc_ip *local,
 }
 
 void
-ipifc_lifc_timers(struct ipifc_stack *s)
+ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *))
 {
 	struct ipifc_lifc *l, *next;
 	int i;
@@ -624,34 +550,29 @@ ipifc_lifc_timers(struct ipifc_stack *s)
 			continue;
 		for (l = TAILQ_FIRST(&s->ifc[i]->lifcs); l != NULL; l = next) {
 			next = TAILQ_NEXT(l, link);
-			if (s->now >= expiry(l, l->validlt)) {
-				ipifc_lifc_del(l);	/* RFC 4862 5.5.4 */
-				continue;
-			}
-			if (l->state == IPIFC_ADDR_TENTATIVE &&
-			    s->now >= l->dad_deadline)
-				dad_step(l);
-			if (l->state == IPIFC_ADDR_PREFERRED &&
-			    s->now >= expiry(l, l->preflt))
-				lifc_transition(l, IPIFC_ADDR_DEPRECATED);
+			fn(l);
 		}
 	}
 }
 
-/* Up: every IPv6 address runs DAD again.  Down: DAD waits. */
-void
-ipifc_lifc_redad(struct ipifc_ifc *ifc)
+static void
+lifetimes(struct ipifc_lifc *l)
 {
-	struct ipifc_lifc *l;
+	uint64_t now = l->ifc->stack->now;
 
-	if (ipifc_ifc_up(ifc))
-		ifc->dadfresh = 1;	/* (re)initialized: RFC 4862 5.4.2 */
-	TAILQ_FOREACH(l, &ifc->lifcs, link) {
-		if (!lifc_wants_dad(l))
-			continue;
-		if (ipifc_ifc_up(ifc) || l->state == IPIFC_ADDR_TENTATIVE)
-			start_dad(l);
+	if (now >= ipifc_lifc_expiry(l, l->validlt)) {
+		ipifc_lifc_del(l);	/* RFC 4862 5.5.4 */
+		return;
 	}
+	if (l->state == IPIFC_ADDR_PREFERRED &&
+	    now >= ipifc_lifc_expiry(l, l->preflt))
+		ipifc_lifc_transition(l, IPIFC_ADDR_DEPRECATED);
+}
+
+void
+ipifc_lifc_timers(struct ipifc_stack *s)
+{
+	ipifc_lifc_each(s, lifetimes);
 }
 
 static void

@@ -117,6 +117,7 @@ ipifc_advance(struct ipifc_stack *s, uint64_t now)
 		return;		/* the clock is monotonic */
 	s->now = now;
 	ipifc_lifc_timers(s);
+	ipifc_dad_timers(s);
 	ipifc_nbr_timers(s);
 	if (s->hooks != NULL && s->hooks->timers != NULL)
 		s->hooks->timers(s);
@@ -140,6 +141,8 @@ ipifc_next_deadline(const struct ipifc_stack *s)
 				min = d;
 		}
 	}
+	if ((d = ipifc_dad_deadline(s)) < min)
+		min = d;
 	if ((d = ipifc_nbr_deadline(s)) < min)
 		min = d;
 	if (s->hooks != NULL && s->hooks->deadline != NULL &&

@@ -1,26 +1,12 @@
 /*
  * ARP (RFC 826) on the neighbor state machine, replies for our own and
- * for published (proxy) addresses, and IPv4 address conflict detection
- * (RFC 5227): a new address is probed, then announced; a conflict is
- * reported (status flag, event) and the address defended once a
- * DEFEND_INTERVAL.  As DESIGN decides, an IPv4 address is never tentative:
- * it is usable while it is probed, and a conflict is reported, not acted
- * on.
+ * for published (proxy) addresses, and the messages of IPv4 address
+ * conflict detection (RFC 5227), whose state machine is core/dad.c's.
  */
 #include <string.h>
 
 #include "proto.h"
 #include "wire.h"
-
-/* RFC 5227 1.1 */
-#define PROBE_WAIT		1000	/* ms */
-#define PROBE_NUM		3
-#define PROBE_MIN		1000	/* ms */
-#define PROBE_MAX		2000	/* ms */
-#define ANNOUNCE_WAIT		2000	/* ms */
-#define ANNOUNCE_NUM		2
-#define ANNOUNCE_INTERVAL	2000	/* ms */
-#define DEFEND_INTERVAL		10000	/* ms */
 
 static const uint8_t bcastmac[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 static const uint8_t zeromac[6];
@@ -75,118 +61,22 @@ ipifc_arp_request(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 
 /* RFC 5227 2.3: an announcement is a request for our own address. */
 void
-ipifc_arp_announce(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+ipifc_arp_announce(struct ipifc_lifc *l)
 {
+	struct ipifc_ifc *ifc = l->ifc;
+
 	if (ifc->flags & IPIFC_F_NOARP)
 		return;
-	arp_send(ifc, bcastmac, IPIFC_ARP_REQUEST, ifc->mac, ip, zeromac, ip);
+	arp_send(ifc, bcastmac, IPIFC_ARP_REQUEST, ifc->mac, &l->local,
+	    zeromac, &l->local);
 }
 
 /* RFC 5227 2.1.1: a probe asks from 0.0.0.0. */
-static void
-probe(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
-{
-	arp_send(ifc, bcastmac, IPIFC_ARP_REQUEST, ifc->mac,
-	    &ipifc_ip_unspec4, zeromac, ip);
-}
-
-static uint64_t
-between(struct ipifc_stack *s, uint32_t min, uint32_t max)
-{
-	return min + ipifc_random(s) % (max - min + 1);
-}
-
-/*
- * A new address: PROBE_NUM probes, PROBE_MIN..PROBE_MAX apart after a
- * random PROBE_WAIT, then ANNOUNCE_NUM announcements (RFC 5227 2.1, 2.3).
- * acd counts what is left: probes first, then announcements.
- */
 void
-ipifc_arp_start(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
+ipifc_arp_probe(struct ipifc_lifc *l)
 {
-	if ((ifc->flags & IPIFC_F_NOARP) || l->ptp ||
-	    ipifc_ip_isunspec(&l->local))
-		return;
-	l->conflict = 0;
-	l->acd = PROBE_NUM + ANNOUNCE_NUM;
-	l->acd_deadline = ifc->stack->now + between(ifc->stack, 0, PROBE_WAIT);
-}
-
-static void
-acd_step(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
-{
-	struct ipifc_stack *s = ifc->stack;
-
-	if (l->acd > ANNOUNCE_NUM) {
-		probe(ifc, &l->local);
-		l->acd--;
-		l->acd_deadline = s->now + (l->acd > ANNOUNCE_NUM ?
-		    between(s, PROBE_MIN, PROBE_MAX) : ANNOUNCE_WAIT);
-		return;
-	}
-	ipifc_arp_announce(ifc, &l->local);
-	l->acd--;
-	l->acd_deadline = s->now + ANNOUNCE_INTERVAL;
-}
-
-void
-ipifc_arp_timers(struct ipifc_stack *s)
-{
-	struct ipifc_lifc *l;
-	int i;
-
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		if (s->ifc[i] == NULL || !ipifc_ifc_up(s->ifc[i]))
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
-			if (l->acd > 0 && s->now >= l->acd_deadline)
-				acd_step(s->ifc[i], l);
-	}
-}
-
-uint64_t
-ipifc_arp_deadline(const struct ipifc_stack *s)
-{
-	const struct ipifc_lifc *l;
-	uint64_t min = UINT64_MAX;
-	int i;
-
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		if (s->ifc[i] == NULL || !ipifc_ifc_up(s->ifc[i]))
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
-			if (l->acd > 0 && l->acd_deadline < min)
-				min = l->acd_deadline;
-	}
-	return min;
-}
-
-/* Probes, or the ANNOUNCE_WAIT after them: no announcement yet. */
-static int
-probing(const struct ipifc_lifc *l)
-{
-	return l->acd >= ANNOUNCE_NUM;
-}
-
-/* Someone else uses one of our addresses (RFC 5227 2.4). */
-static void
-conflict(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
-{
-	uint64_t now = ifc->stack->now;
-
-	if (!l->conflict) {
-		l->conflict = 1;
-		ipifc_announce_addr(l, IPIFC_EV_ADDR_CONFLICT);
-	}
-	if (probing(l)) {
-		/* RFC 5227 2.1.1: a conflict while probing; no more probes */
-		l->acd = 0;
-		return;
-	}
-	if (l->defended == 0 || now - l->defended >= DEFEND_INTERVAL) {
-		l->defended = now ? now : 1;
-		ipifc_arp_announce(ifc, &l->local);
-	}
+	arp_send(l->ifc, bcastmac, IPIFC_ARP_REQUEST, l->ifc->mac,
+	    &ipifc_ip_unspec4, zeromac, &l->local);
 }
 
 void
@@ -202,19 +92,9 @@ ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 	}
 	if (ifc->flags & IPIFC_F_NOARP)
 		return;
-	/* RFC 5227 2.4: another sender of one of our addresses */
-	if ((l = ipifc_lifc_onifc(ifc, &a.spa)) != NULL) {
-		if (memcmp(a.sha, ifc->mac, 6) != 0)
-			conflict(ifc, l);
+	/* RFC 5227: a conflict with one of our addresses goes no further */
+	if (ipifc_acd_input(ifc, &a.spa, &a.tpa, a.sha))
 		return;
-	}
-	/* RFC 5227 2.1.1: another host probes for what we probe for */
-	if (ipifc_ip_isunspec(&a.spa) &&
-	    (l = ipifc_lifc_onifc(ifc, &a.tpa)) != NULL &&
-	    probing(l) && memcmp(a.sha, ifc->mac, 6) != 0) {
-		conflict(ifc, l);
-		return;
-	}
 	if (a.sha[0] & 1)
 		return;		/* a group address never answers for a host */
 	l = ipifc_lifc_onifc(ifc, &a.tpa);

@@ -134,7 +134,7 @@ static void
 ether_areg(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
 {
 	if (ipifc_lifc_isv4(l))
-		ipifc_arp_start(ifc, l);
+		ipifc_acd_start(l);
 }
 
 static void

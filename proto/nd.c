@@ -1,8 +1,9 @@
 /*
  * Neighbor Discovery (RFC 4861): solicitations and advertisements on the
  * neighbor state machine, proxy advertisements for published addresses,
- * and duplicate address detection (RFC 4862 5.4).  Router and prefix
- * discovery belong to SLAAC.
+ * and the messages of duplicate address detection (RFC 4862 5.4), whose
+ * state machine is core/dad.c's.  Router and prefix discovery belong to
+ * SLAAC.
  */
 #include <string.h>
 
@@ -65,23 +66,15 @@ ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 }
 
 /*
- * RFC 4862 5.4.2: from ::, to the solicited-node group, no SLLA; with a
- * nonce (RFC 7527) so that our own probe, looped back by the link, is
- * known for ours and not taken for another node's.
+ * RFC 4862 5.4.2: from ::, to the solicited-node group, no SLLA; with
+ * the nonce DAD chose (RFC 7527).
  */
 void
 ipifc_nd_dadprobe(struct ipifc_lifc *l)
 {
 	struct ipifc_nd m;
 	struct ipifc_ip dst;
-	uint32_t r;
-	int i;
 
-	for (i = 0; i < 6; i += 2) {
-		r = ipifc_random(l->ifc->stack);
-		l->dad_nonce[i] = (uint8_t)r;
-		l->dad_nonce[i + 1] = (uint8_t)(r >> 8);
-	}
 	memset(&m, 0, sizeof(m));
 	m.type = IPIFC_ND_NS;
 	m.target = l->local;
@@ -187,25 +180,16 @@ ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	    !(anycast = ipifc_self_onifc(ifc->stack, &m->target, ifc,
 	    IPIFC_RT_ANY)))
 		return;
-	if (l != NULL && l->state == IPIFC_ADDR_TENTATIVE) {
-		/* RFC 7527 4.2: our own probe, looped back, is no duplicate */
-		if (dad && (m->has & IPIFC_ND_HAS_NONCE) &&
-		    memcmp(m->nonce, l->dad_nonce, sizeof(m->nonce)) == 0)
-			return;
-		/* RFC 4862 5.4.3: another node is trying the same address */
-		if (dad)
-			ipifc_lifc_dad_failed(l);
+	switch (ipifc_dad_ns(l, dad, (m->has & IPIFC_ND_HAS_NONCE) ?
+	    m->nonce : NULL, anycast)) {
+	case IPIFC_DAD_DROP:
 		return;
-	}
-	if (l != NULL && l->state == IPIFC_ADDR_DUPLICATE)
-		return;
-	if (dad) {
-		/* RFC 4862 5.4: an anycast address is not for DAD to defend */
-		if (anycast)
-			return;
-		/* RFC 4861 7.2.4: defend to all nodes; a proxy never overrides */
+	case IPIFC_DAD_DEFEND:
+		/* RFC 4861 7.2.4: to all nodes; a proxy never overrides */
 		advertise(ifc, &m->target, &ipifc_ip_allnodes, 0, !proxy);
 		return;
+	case IPIFC_DAD_PASS:
+		break;
 	}
 	/* RFC 4861 7.2.3: the source's link-layer address, as stale */
 	if (m->has & IPIFC_ND_HAS_SLLA)
@@ -229,13 +213,9 @@ na_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	int override = (m->flags & IPIFC_ND_NA_OVERRIDE) != 0;
 	int hasll = (m->has & IPIFC_ND_HAS_TLLA) != 0, same;
 
-	/* a duplicate address is its owner's: its NA resolves it (5.4.5) */
-	if (l != NULL && l->state != IPIFC_ADDR_DUPLICATE) {
-		/* RFC 4862 5.4.4: someone has our tentative address */
-		if (l->state == IPIFC_ADDR_TENTATIVE)
-			ipifc_lifc_dad_failed(l);
+	/* about one of our addresses: DAD's (RFC 4862 5.4.4) */
+	if (ipifc_dad_na(l))
 		return;
-	}
 	if ((n = ipifc_nbr_lookup(ifc, &m->target)) == NULL ||
 	    n->state == IPIFC_NBR_STATIC)
 		return;		/* unsolicited news of a stranger: ignored */

@@ -58,7 +58,6 @@ proto_timers(struct ipifc_stack *s)
 {
 	ipifc_reasm_timers(s);
 	ipifc_mreport_timers(s);
-	ipifc_arp_timers(s);
 	ipifc_nd_timers(s);
 	ipifc_rtadv_timers(s);
 }
@@ -67,13 +66,11 @@ static uint64_t
 proto_deadline(const struct ipifc_stack *s)
 {
 	uint64_t a = ipifc_reasm_deadline(s), b = ipifc_mreport_deadline(s);
-	uint64_t c = ipifc_arp_deadline(s), d = ipifc_nd_deadline(s);
-	uint64_t e = ipifc_rtadv_deadline(s);
+	uint64_t d = ipifc_nd_deadline(s), e = ipifc_rtadv_deadline(s);
 
 	a = a < b ? a : b;
-	c = c < d ? c : d;
-	a = a < c ? a : c;
-	return a < e ? a : e;
+	d = d < e ? d : e;
+	return a < d ? a : d;
 }
 
 /* A packet that waited for a neighbor who never answered. */
@@ -122,6 +119,8 @@ static const struct ipifc_hooks hooks = {
 	.joined = ipifc_mreport_joined,
 	.left = ipifc_mreport_left,
 	.dadprobe = ipifc_nd_dadprobe,
+	.acdprobe = ipifc_arp_probe,
+	.acdannounce = ipifc_arp_announce,
 	.rtadv = ipifc_rtadv_set,
 	.unreachable = unreachable,
 	.timers = proto_timers,

@@ -280,10 +280,9 @@ void	ipifc_ether_send(struct ipifc_ifc *ifc, const uint8_t *dst,
 void	ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len);
 void	ipifc_arp_request(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 	    const uint8_t *mac);
-void	ipifc_arp_announce(struct ipifc_ifc *ifc, const struct ipifc_ip *ip);
-void	ipifc_arp_start(struct ipifc_ifc *ifc, struct ipifc_lifc *l);
-void	ipifc_arp_timers(struct ipifc_stack *s);
-uint64_t ipifc_arp_deadline(const struct ipifc_stack *s);
+/* RFC 5227 2.1.1, 2.3: a probe for l's address; an announcement of it. */
+void	ipifc_arp_probe(struct ipifc_lifc *l);
+void	ipifc_arp_announce(struct ipifc_lifc *l);
 
 /* ND (proto/nd.c). */
 void	ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,

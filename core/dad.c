@@ -1,0 +1,322 @@
+/*
+ * Duplicate address detection: IPv6 DAD, RFC 4862 5.4, and IPv4 address
+ * conflict detection, RFC 5227.  Both state machines live here and tick
+ * on one timer path; the protocols only send the messages (the dadprobe,
+ * acdprobe and acdannounce hooks) and hand received ones to the input
+ * functions below.  An address's state is written by
+ * ipifc_lifc_transition alone: DAD asks it.
+ *
+ * As DESIGN decides, an IPv4 address is never tentative: it is usable
+ * while it is probed, and a conflict is reported (status flag, event)
+ * and the address defended once a DEFEND_INTERVAL, not given up.
+ */
+#include <string.h>
+
+#include "core.h"
+
+/* RFC 5227 1.1 */
+#define PROBE_WAIT		1000	/* ms */
+#define PROBE_NUM		3
+#define PROBE_MIN		1000	/* ms */
+#define PROBE_MAX		2000	/* ms */
+#define ANNOUNCE_WAIT		2000	/* ms */
+#define ANNOUNCE_NUM		2
+#define ANNOUNCE_INTERVAL	2000	/* ms */
+#define DEFEND_INTERVAL		10000	/* ms */
+
+/*
+ * RFC 4862 5.4: unicast IPv6 on a link with a link layer runs DAD; ::1
+ * never reaches the link (RFC 4291 2.5.3), so it has nothing to detect.
+ * A point-to-point address joins no groups, so it cannot run DAD.
+ */
+int
+ipifc_dad_wanted(const struct ipifc_ifc *ifc, const struct ipifc_ip *a,
+    int ptp)
+{
+	return !ptp && !ipifc_ip_isv4(a) && !ipifc_ip_isunspec(a) &&
+	    !ipifc_ip_eq(a, &ipifc_ip_loopback6) &&
+	    ifc->m->hwlen > 0 && ifc->dad > 0;
+}
+
+/*
+ * The address took a new state.  Tentative: the first probe is due now
+ * or, when it would be the first since the interface was (re)initialized,
+ * a random 0..MAX_RTR_SOLICITATION_DELAY later (RFC 4862 5.4.2), so that
+ * nodes that start together do not probe together; on a down interface
+ * DAD waits for up.  Any other state: no DAD.
+ */
+void
+ipifc_dad_state(struct ipifc_lifc *l)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+	uint32_t delay = 0;
+
+	l->dad_deadline = UINT64_MAX;
+	if (ifc == NULL || l->state != IPIFC_ADDR_TENTATIVE)
+		return;
+	l->dad_sent = 0;
+	if (ipifc_ifc_up(ifc)) {
+		if (ifc->dadfresh)
+			delay = ipifc_random(ifc->stack) %
+			    (IPIFC_DAD_MAXDELAY + 1);
+		l->dad_deadline = ifc->stack->now + delay;
+	}
+}
+
+/*
+ * One step of DAD (RFC 4862 5.4): another solicitation while fewer than
+ * DupAddrDetectTransmits went out, RetransTimer apart, each with a new
+ * nonce (RFC 7527) so that our own probe, looped back by the link, is
+ * known for ours; then, undefended, the address is ours.
+ */
+static void
+dad_step(struct ipifc_lifc *l)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+	struct ipifc_stack *s = ifc->stack;
+	uint32_t r;
+	int i;
+
+	if (l->dad_sent < ifc->dad) {
+		l->dad_sent++;
+		ifc->dadfresh = 0;
+		l->dad_deadline = s->now + ifc->retrans;
+		if (s->hooks == NULL || s->hooks->dadprobe == NULL)
+			return;
+		for (i = 0; i < 6; i += 2) {
+			r = ipifc_random(s);
+			l->dad_nonce[i] = (uint8_t)r;
+			l->dad_nonce[i + 1] = (uint8_t)(r >> 8);
+		}
+		s->hooks->dadprobe(l);
+		return;
+	}
+	ipifc_lifc_transition(l, ipifc_lifc_expiry(l, l->preflt) <= s->now ?
+	    IPIFC_ADDR_DEPRECATED : IPIFC_ADDR_PREFERRED);
+}
+
+/* Tentative again; a first probe due now goes at once. */
+void
+ipifc_dad_start(struct ipifc_lifc *l)
+{
+	ipifc_lifc_transition(l, IPIFC_ADDR_TENTATIVE);
+	if (l->dad_deadline <= l->ifc->stack->now)
+		dad_step(l);
+}
+
+/* Up: every IPv6 address runs DAD again.  Down: DAD waits. */
+void
+ipifc_dad_restart(struct ipifc_ifc *ifc)
+{
+	struct ipifc_lifc *l;
+
+	if (ipifc_ifc_up(ifc))
+		ifc->dadfresh = 1;	/* (re)initialized: RFC 4862 5.4.2 */
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (!ipifc_dad_wanted(ifc, &l->local, l->ptp))
+			continue;
+		if (ipifc_ifc_up(ifc) || l->state == IPIFC_ADDR_TENTATIVE)
+			ipifc_dad_start(l);
+	}
+}
+
+/* RFC 4862 5.4.5: someone else has it. */
+static void
+dad_failed(struct ipifc_lifc *l)
+{
+	if (l->state == IPIFC_ADDR_TENTATIVE)
+		ipifc_lifc_transition(l, IPIFC_ADDR_DUPLICATE);
+}
+
+/*
+ * A neighbor solicitation for l (NULL: a proxied or anycast target):
+ * from :: it is another node's DAD probe, unless it carries our nonce.
+ */
+enum ipifc_dad_verdict
+ipifc_dad_ns(struct ipifc_lifc *l, int fromunspec, const uint8_t *nonce,
+    int anycast)
+{
+	if (l != NULL && l->state == IPIFC_ADDR_TENTATIVE) {
+		/* RFC 7527 4.2: our own probe, looped back, is no duplicate */
+		if (fromunspec && nonce != NULL &&
+		    memcmp(nonce, l->dad_nonce, sizeof(l->dad_nonce)) == 0)
+			return IPIFC_DAD_DROP;
+		/* RFC 4862 5.4.3: another node is trying the same address */
+		if (fromunspec)
+			dad_failed(l);
+		return IPIFC_DAD_DROP;
+	}
+	if (l != NULL && l->state == IPIFC_ADDR_DUPLICATE)
+		return IPIFC_DAD_DROP;
+	if (!fromunspec)
+		return IPIFC_DAD_PASS;
+	/* RFC 4862 5.4: an anycast address is not for DAD to defend */
+	if (anycast)
+		return IPIFC_DAD_DROP;
+	/* RFC 4861 7.2.4: defend it */
+	return IPIFC_DAD_DEFEND;
+}
+
+/*
+ * A neighbor advertisement for l: 1 when it is about one of our addresses
+ * and goes no further.  A duplicate address is its owner's: its NA
+ * resolves it (RFC 4862 5.4.5).
+ */
+int
+ipifc_dad_na(struct ipifc_lifc *l)
+{
+	if (l == NULL || l->state == IPIFC_ADDR_DUPLICATE)
+		return 0;
+	/* RFC 4862 5.4.4: someone has our tentative address */
+	if (l->state == IPIFC_ADDR_TENTATIVE)
+		dad_failed(l);
+	return 1;
+}
+
+static uint64_t
+between(struct ipifc_stack *s, uint32_t min, uint32_t max)
+{
+	return min + ipifc_random(s) % (max - min + 1);
+}
+
+/*
+ * A new IPv4 address: PROBE_NUM probes, PROBE_MIN..PROBE_MAX apart after
+ * a random PROBE_WAIT, then ANNOUNCE_NUM announcements (RFC 5227 2.1,
+ * 2.3).  acd counts what is left: probes first, then announcements.
+ */
+void
+ipifc_acd_start(struct ipifc_lifc *l)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+
+	if ((ifc->flags & IPIFC_F_NOARP) || l->ptp ||
+	    ipifc_ip_isunspec(&l->local))
+		return;
+	l->conflict = 0;
+	l->acd = PROBE_NUM + ANNOUNCE_NUM;
+	l->acd_deadline = ifc->stack->now + between(ifc->stack, 0, PROBE_WAIT);
+}
+
+static void
+acd_send(struct ipifc_lifc *l, int probe)
+{
+	const struct ipifc_hooks *h = l->ifc->stack->hooks;
+
+	if (h == NULL)
+		return;
+	if (probe && h->acdprobe != NULL)
+		h->acdprobe(l);
+	else if (!probe && h->acdannounce != NULL)
+		h->acdannounce(l);
+}
+
+static void
+acd_step(struct ipifc_lifc *l)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+
+	if (l->acd > ANNOUNCE_NUM) {
+		acd_send(l, 1);
+		l->acd--;
+		l->acd_deadline = s->now + (l->acd > ANNOUNCE_NUM ?
+		    between(s, PROBE_MIN, PROBE_MAX) : ANNOUNCE_WAIT);
+		return;
+	}
+	acd_send(l, 0);
+	l->acd--;
+	l->acd_deadline = s->now + ANNOUNCE_INTERVAL;
+}
+
+/* Probes, or the ANNOUNCE_WAIT after them: no announcement yet. */
+static int
+probing(const struct ipifc_lifc *l)
+{
+	return l->acd >= ANNOUNCE_NUM;
+}
+
+/* Someone else uses one of our addresses (RFC 5227 2.4). */
+static void
+conflict(struct ipifc_lifc *l)
+{
+	uint64_t now = l->ifc->stack->now;
+
+	if (!l->conflict) {
+		l->conflict = 1;
+		ipifc_announce_addr(l, IPIFC_EV_ADDR_CONFLICT);
+	}
+	if (probing(l)) {
+		/* RFC 5227 2.1.1: a conflict while probing; no more probes */
+		l->acd = 0;
+		return;
+	}
+	if (l->defended == 0 || now - l->defended >= DEFEND_INTERVAL) {
+		l->defended = now ? now : 1;
+		acd_send(l, 0);
+	}
+}
+
+/*
+ * An ARP packet from sha, sender spa, target tpa: 1 when it is a
+ * conflict with one of our IPv4 addresses and goes no further.
+ */
+int
+ipifc_acd_input(struct ipifc_ifc *ifc, const struct ipifc_ip *spa,
+    const struct ipifc_ip *tpa, const uint8_t *sha)
+{
+	struct ipifc_lifc *l;
+
+	/* RFC 5227 2.4: another sender of one of our addresses */
+	if ((l = ipifc_lifc_onifc(ifc, spa)) != NULL) {
+		if (memcmp(sha, ifc->mac, 6) != 0)
+			conflict(l);
+		return 1;
+	}
+	/* RFC 5227 2.1.1: another host probes for what we probe for */
+	if (ipifc_ip_isunspec(spa) &&
+	    (l = ipifc_lifc_onifc(ifc, tpa)) != NULL && probing(l) &&
+	    memcmp(sha, ifc->mac, 6) != 0) {
+		conflict(l);
+		return 1;
+	}
+	return 0;
+}
+
+static void
+dad_tick(struct ipifc_lifc *l)
+{
+	uint64_t now = l->ifc->stack->now;
+
+	if (l->state == IPIFC_ADDR_TENTATIVE && now >= l->dad_deadline)
+		dad_step(l);
+	else if (l->acd > 0 && ipifc_ifc_up(l->ifc) && now >= l->acd_deadline)
+		acd_step(l);
+}
+
+/* The one timer path of both: DAD on every interface, ACD on those up. */
+void
+ipifc_dad_timers(struct ipifc_stack *s)
+{
+	ipifc_lifc_each(s, dad_tick);
+}
+
+uint64_t
+ipifc_dad_deadline(const struct ipifc_stack *s)
+{
+	const struct ipifc_lifc *l;
+	uint64_t min = UINT64_MAX;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
+			if (l->state == IPIFC_ADDR_TENTATIVE &&
+			    l->dad_deadline < min)
+				min = l->dad_deadline;
+			if (l->acd > 0 && ipifc_ifc_up(s->ifc[i]) &&
+			    l->acd_deadline < min)
+				min = l->acd_deadline;
+		}
+	}
+	return min;
+}

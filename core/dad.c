@@ -144,6 +144,12 @@ ipifc_dad_ns(struct ipifc_lifc *l, int fromunspec, const uint8_t *nonce,
 		/* RFC 4862 5.4.3: another node is trying the same address */
 		if (fromunspec)
 			dad_failed(l);
+		/*
+		 * RFC 4429 2.2: an optimistic address is answered, with
+		 * Override clear, so the rightful owner keeps its entries
+		 */
+		else if (l->optimistic)
+			return IPIFC_DAD_PASS;
 		return IPIFC_DAD_DROP;
 	}
 	if (l != NULL && l->state == IPIFC_ADDR_DUPLICATE)

@@ -198,8 +198,10 @@ ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		advertise_anycast(ifc, &m->target, &h->src);
 		return;
 	}
-	/* a proxy does not override (RFC 4861 7.2.8) */
-	advertise(ifc, &m->target, &h->src, 1, !proxy);
+	/* neither a proxy (RFC 4861 7.2.8) nor an optimistic address
+	 * (RFC 4429 2.2) overrides */
+	advertise(ifc, &m->target, &h->src, 1, !proxy &&
+	    !(l != NULL && l->state == IPIFC_ADDR_TENTATIVE));
 }
 
 /* RFC 4861 7.2.5 */

@@ -424,9 +424,10 @@ ipifcd_ctlsock_close(struct ipifcd *d)
 		evconnlistener_free(cs->lev);
 	else if (cs->fd >= 0)
 		close(cs->fd);
-	if (cs->fd >= 0 && unlink(cs->path) == -1)
+	/* the socket's path is the privileged parent's to remove */
+	if (cs->fd >= 0 && !d->stackproc && unlink(cs->path) == -1)
 		ipifcd_log(LOG_WARNING, "%s: %s", cs->path, strerror(errno));
-	if (cs->dir[0] != '\0')
+	if (cs->dir[0] != '\0' && !d->stackproc)
 		(void)rmdir(cs->dir);	/* only if empty */
 	free(cs);
 	d->ctl = NULL;

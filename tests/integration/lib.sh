@@ -156,10 +156,10 @@ quiet_v6()
 start_daemon()
 {
 	if [ $# -gt 0 ]; then
-		ip netns exec "$1" "$IPIFCD" -d -s "$SOCK" -k "$T/secret" \
+		ip netns exec "$1" "$IPIFCD" -d -s "$SOCK" -k "$T/secret" -c "$T" \
 		    >>"$T/ipifcd.log" 2>&1 &
 	else
-		"$IPIFCD" -d -s "$SOCK" -k "$T/secret" >>"$T/ipifcd.log" 2>&1 &
+		"$IPIFCD" -d -s "$SOCK" -k "$T/secret" -c "$T" >>"$T/ipifcd.log" 2>&1 &
 	fi
 	DPID=$!
 	for _ in $(seq 50); do

@@ -233,7 +233,10 @@ on_read(struct bufferevent *bev, void *arg)
 	free(line);
 }
 
-/* Only our own user (root) may talk to us, whatever the file mode. */
+/*
+ * Only root may talk to us, whatever the file mode: not the stack
+ * process's own unprivileged user (priv.c).
+ */
 static int
 peer_ok(int fd)
 {
@@ -242,7 +245,7 @@ peer_ok(int fd)
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
 		return 0;
-	return cr.uid == 0 || cr.uid == geteuid();
+	return cr.uid == 0;
 }
 
 static void

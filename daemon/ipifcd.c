@@ -120,6 +120,8 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 
+	/* nothing a caller left open reaches either process */
+	closefrom(3);
 	memset(&d, 0, sizeof(d));
 	/* errors before the detach go to the terminal */
 	ipifcd_log_init(1);

@@ -582,7 +582,9 @@ ipifcd_priv_capture(const char *file)
  * clock, signals), reading and writing its descriptors (devices, the
  * control socket and its connections, link notifications, the captures
  * passed to it), memory, logging, and its exit.  Nothing opens a file,
- * makes a socket other than syslog's, or executes anything.
+ * makes a socket (syslog's attempt fails quietly), sends to an address
+ * (but AF_PACKET frames, by sendmsg), signals another process or
+ * executes anything.
  */
 static int
 load_filter(void)
@@ -591,7 +593,7 @@ load_filter(void)
 	static const int plain[] = {
 		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv),
 		SCMP_SYS(writev), SCMP_SYS(close), SCMP_SYS(recvfrom),
-		SCMP_SYS(recvmsg), SCMP_SYS(sendto), SCMP_SYS(sendmsg),
+		SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
 		SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(shutdown),
 		SCMP_SYS(getsockopt), SCMP_SYS(epoll_wait),
 		SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
@@ -602,8 +604,7 @@ load_filter(void)
 		SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
 		SCMP_SYS(rt_sigaction), SCMP_SYS(restart_syscall),
 		SCMP_SYS(futex), SCMP_SYS(getpid), SCMP_SYS(gettid),
-		SCMP_SYS(tgkill), SCMP_SYS(exit), SCMP_SYS(exit_group),
-		SCMP_SYS(connect),
+		SCMP_SYS(exit), SCMP_SYS(exit_group),
 #if defined(__SANITIZE_ADDRESS__)
 		/* the sanitizers' runtime */
 		SCMP_SYS(sched_yield), SCMP_SYS(sigaltstack),
@@ -620,11 +621,18 @@ load_filter(void)
 	/* memory, never executable */
 	ALLOW(mmap, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
 	ALLOW(mprotect, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	/* send(2), on connected sockets: no address to reach another */
+	ALLOW(sendto, 1, SCMP_A4(SCMP_CMP_EQ, 0));
+	/* abort(3) signals itself, only */
+	ALLOW(tgkill, 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
 	/* libevent's bytes waiting; a device we made is not kept */
 	ALLOW(ioctl, 1, SCMP_A1(SCMP_CMP_EQ, FIONREAD));
-	ALLOW(ioctl, 1, SCMP_A1(SCMP_CMP_EQ, TUNSETPERSIST));
-	/* syslog(3) reconnecting (to nothing, in the chroot) */
-	ALLOW(socket, 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	ALLOW(ioctl, 2, SCMP_A1(SCMP_CMP_EQ, TUNSETPERSIST),
+	    SCMP_A2(SCMP_CMP_EQ, 0));
+	/* syslog(3) reconnecting after syslogd restarts: it fails */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+		    SCMP_SYS(socket), 0);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

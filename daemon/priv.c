@@ -402,7 +402,7 @@ ipifcd_priv_setup(const char *user, const char *capdir)
 	memcpy(ps.capdir, capdir, n + 1);
 	while (n > 1 && ps.capdir[n - 1] == '/')
 		ps.capdir[--n] = '\0';
-	(void)mkdir(IPIFCD_STATEDIR, 0755);
+	(void)mkdir(IPIFCD_STATEDIR, 0700);
 	if ((ps.capfd = dir_open(ps.capdir, 0700)) == -1) {
 		ipifcd_log(LOG_ERR, "capture directory %s: %s", ps.capdir,
 		    strerror(errno));

@@ -94,7 +94,7 @@ main(int argc, char *argv[])
 	const char *user = NULL, *capdir = IPIFCD_CAPDIR;
 	uint8_t key[IPIFCD_SECRETLEN];
 	char err[512];
-	int ch, foreground = 0, rc = 1, made, status;
+	int ch, foreground = 0, rc = 1, made;
 
 	while ((ch = getopt(argc, argv, "ds:k:u:c:")) != -1) {
 		switch (ch) {
@@ -145,13 +145,13 @@ main(int argc, char *argv[])
 		}
 		ipifcd_log_init(0);
 	}
-	switch (ipifcd_priv_fork(&status)) {
+	switch (ipifcd_priv_fork()) {
 	case -1:
 		goto out;
 	case 1:
-		/* the parent: the stack process has ended */
+		/* the parent: the key is the stack process's alone */
 		explicit_bzero(key, sizeof(key));
-		rc = status;
+		rc = ipifcd_priv_parent();
 		goto out;
 	}
 	d.stackproc = 1;

@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
+#include <sys/types.h>
 
 #include "ipifc.h"
 
@@ -102,11 +103,13 @@ struct ipifc_dev;
 /* As root, before the fork: the user, the capture directory (made if
  * missing, not through a link), the empty root.  0 or -1 (logged). */
 int	ipifcd_priv_setup(const char *user, const char *capdir);
-/*
- * Fork: 0 in the stack process; in the parent, serve it until it ends,
- * then 1 with its exit status in *status; -1 (logged).
- */
-int	ipifcd_priv_fork(int *status);
+/* Fork: 0 in the stack process, 1 in the parent, -1 (logged). */
+int	ipifcd_priv_fork(void);
+/* The parent: drop to its capabilities, serve the stack process until it
+ * ends; its exit status (1 if killed or a message was malformed). */
+int	ipifcd_priv_parent(void);
+/* The parent's loop on fd for the process child (the unit test's). */
+int	ipifcd_priv_serve(int fd, pid_t child);
 /* The stack process, set up: chroot, the user, no_new_privs, seccomp. */
 int	ipifcd_priv_drop(void);
 /* Requests of the stack process: a negative errno on failure. */

@@ -426,7 +426,7 @@ ipifcd_priv_setup(const char *user, const char *capdir)
 }
 
 int
-ipifcd_priv_fork(int *status)
+ipifcd_priv_fork(void)
 {
 	struct sigaction sa;
 	int sv[2];
@@ -460,14 +460,30 @@ ipifcd_priv_fork(int *status)
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGHUP, &sa, NULL);
+	return 1;
+}
+
+int
+ipifcd_priv_parent(void)
+{
+	int status;
+
 	parent_caps();
 	ipifcd_log(LOG_INFO, "privileged parent (pid %ld), stack process "
-	    "pid %ld", (long)getpid(), (long)pid);
-	*status = parent_loop();
+	    "pid %ld", (long)getpid(), (long)ps.child);
+	status = parent_loop();
 	close(ps.fd);
 	close(ps.capfd);
 	ps.fd = ps.capfd = -1;
-	return 1;
+	return status;
+}
+
+int
+ipifcd_priv_serve(int fd, pid_t child)
+{
+	ps.fd = fd;
+	ps.child = child;
+	return parent_loop();
 }
 
 /* --- the stack process ----------------------------------------------- */

@@ -86,8 +86,9 @@ static const char *const reqnames[] = {
 /*
  * LeakSanitizer stops the world with ptrace and reads /proc at exit,
  * which the stack process may not do once filtered: its leak check is
- * off there (the parent's stays on; the stack's code is leak-checked in
- * the unit and scenario tests).
+ * off there.  The parent's stays on, and the stack's library code is
+ * leak-checked in the unit and scenario tests; daemon/ code that runs in
+ * the stack process is not, under ipifcd.
  */
 int
 __lsan_is_turned_off(void)

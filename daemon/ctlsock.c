@@ -233,7 +233,10 @@ on_read(struct bufferevent *bev, void *arg)
 	free(line);
 }
 
-/* Only our own user (root) may talk to us, whatever the file mode. */
+/*
+ * Only root may talk to us, whatever the file mode: not the stack
+ * process's own unprivileged user (priv.c).
+ */
 static int
 peer_ok(int fd)
 {
@@ -242,7 +245,7 @@ peer_ok(int fd)
 
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cr, &len) == -1)
 		return 0;
-	return cr.uid == 0 || cr.uid == geteuid();
+	return cr.uid == 0;
 }
 
 static void
@@ -424,9 +427,10 @@ ipifcd_ctlsock_close(struct ipifcd *d)
 		evconnlistener_free(cs->lev);
 	else if (cs->fd >= 0)
 		close(cs->fd);
-	if (cs->fd >= 0 && unlink(cs->path) == -1)
+	/* the socket's path is the privileged parent's to remove */
+	if (cs->fd >= 0 && !d->stackproc && unlink(cs->path) == -1)
 		ipifcd_log(LOG_WARNING, "%s: %s", cs->path, strerror(errno));
-	if (cs->dir[0] != '\0')
+	if (cs->dir[0] != '\0' && !d->stackproc)
 		(void)rmdir(cs->dir);	/* only if empty */
 	free(cs);
 	d->ctl = NULL;

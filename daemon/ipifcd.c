@@ -1,8 +1,11 @@
 /*
- * ipifcd [-d] [-s SOCKET] [-k FILE]: run one ipifc stack on the real
- * clock, serve its namespace on SOCKET (default /run/ipifc/ctl, mode
- * 0600).  FILE holds host mode's RFC 7217 secret (default
- * /var/lib/ipifc/secret, made once if missing; see secret.c).
+ * ipifcd [-d] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]: run one ipifc
+ * stack on the real clock, serve its namespace on SOCKET (default
+ * /run/ipifc/ctl, mode 0600, root's).  FILE holds host mode's RFC 7217
+ * secret (default /var/lib/ipifc/secret, made once if missing; see
+ * secret.c).  The stack runs as USER (default _ipifc, else nobody),
+ * chrooted and filtered, beside a privileged parent (priv.c); `capture`
+ * makes new files in DIR only (default /var/lib/ipifc/capture).
  *
  * -d keeps it in the foreground and logs to stderr; without it the
  * daemon detaches with daemon(3) once the control socket exists (so a
@@ -35,7 +38,8 @@ static void	usage(void) __attribute__((noreturn));
 static void
 usage(void)
 {
-	fprintf(stderr, "usage: ipifcd [-d] [-s SOCKET] [-k FILE]\n");
+	fprintf(stderr, "usage: ipifcd [-d] [-s SOCKET] [-k FILE] [-u USER] "
+	    "[-c DIR]\n");
 	exit(2);
 }
 
@@ -87,11 +91,12 @@ main(int argc, char *argv[])
 	struct ipifcd d;
 	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL;
 	const char *sock = IPIFCD_CTLSOCK, *keyfile = IPIFCD_SECRET;
+	const char *user = NULL, *capdir = IPIFCD_CAPDIR;
 	uint8_t key[IPIFCD_SECRETLEN];
 	char err[512];
 	int ch, foreground = 0, rc = 1, made;
 
-	while ((ch = getopt(argc, argv, "ds:k:")) != -1) {
+	while ((ch = getopt(argc, argv, "ds:k:u:c:")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
@@ -102,6 +107,12 @@ main(int argc, char *argv[])
 		case 'k':
 			keyfile = optarg;
 			break;
+		case 'u':
+			user = optarg;
+			break;
+		case 'c':
+			capdir = optarg;
+			break;
 		default:
 			usage();
 		}
@@ -109,11 +120,14 @@ main(int argc, char *argv[])
 	if (optind != argc)
 		usage();
 
+	/* nothing a caller left open reaches either process */
+	closefrom(3);
 	memset(&d, 0, sizeof(d));
 	/* errors before the detach go to the terminal */
 	ipifcd_log_init(1);
 	signal(SIGPIPE, SIG_IGN);
-	if (ipifcd_ctlsock_open(&d, sock) == -1)
+	if (ipifcd_priv_setup(user, capdir) == -1 ||
+	    ipifcd_ctlsock_open(&d, sock) == -1)
 		goto out;
 	/* before the privileges go: the key file is root's */
 	if ((made = ipifcd_secret_load(keyfile, key, sizeof(key), err,
@@ -131,7 +145,16 @@ main(int argc, char *argv[])
 		}
 		ipifcd_log_init(0);
 	}
-	(void)ipifcd_priv_drop();
+	switch (ipifcd_priv_fork()) {
+	case -1:
+		goto out;
+	case 1:
+		/* the parent: the key is the stack process's alone */
+		explicit_bzero(key, sizeof(key));
+		rc = ipifcd_priv_parent();
+		goto out;
+	}
+	d.stackproc = 1;
 
 	if ((d.base = event_base_new()) == NULL) {
 		ipifcd_log(LOG_ERR, "cannot make the event loop");
@@ -157,6 +180,8 @@ main(int argc, char *argv[])
 		ipifcd_log(LOG_ERR, "cannot catch signals");
 		goto out;
 	}
+	if (ipifcd_priv_drop() == -1)
+		goto out;
 	ipifcd_log(LOG_INFO, "serving %s (pid %ld)", sock, (long)getpid());
 	ipifcd_kick(&d);
 	if (event_base_dispatch(d.base) == -1) {

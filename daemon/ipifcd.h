@@ -8,15 +8,17 @@
  *	ctlsock.c	the control socket: one request per connection
  *	carrier.c	link notifications: the running flag follows the carrier
  *	ping.c		the daemon's `ping` file: echo requests from the stack
- *	priv.c		dropping the privileges the daemon does not need
+ *	priv.c		the privileged parent and the stack process's requests
  *	log.c		stderr (-d) or syslog
  */
 #ifndef IPIFCD_H
 #define IPIFCD_H
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <syslog.h>
+#include <sys/types.h>
 
 #include "ipifc.h"
 
@@ -38,6 +40,7 @@ struct ipifcd {
 	struct ipifcd_ctlsock *ctl;
 	struct ipifcd_pings *pings;
 	struct ipifcd_carrier *carrier;	/* NULL: no notifications */
+	int		 stackproc;	/* 1: the unprivileged stack process */
 };
 
 /* log.c */
@@ -72,8 +75,50 @@ void	ipifcd_carrier_free(struct ipifcd *d);
 int	ipifcd_pings_init(struct ipifcd *d);
 void	ipifcd_pings_free(struct ipifcd *d);
 
-/* priv.c */
+/*
+ * priv.c: the privileged parent and the stack process (see there).  The
+ * stack process's root is IPIFCD_EMPTY; -u USER (default IPIFCD_USER,
+ * else IPIFCD_USER_FALLBACK with a warning); -c DIR, the captures.
+ */
+#define IPIFCD_STATEDIR	"/var/lib/ipifc"
+#define IPIFCD_EMPTY	IPIFCD_STATEDIR "/empty"
+#define IPIFCD_CAPDIR	IPIFCD_STATEDIR "/capture"
+#define IPIFCD_USER	"_ipifc"
+#define IPIFCD_USER_FALLBACK "nobody"
+#define IPIFCD_PRIV_MAXARG 1024		/* bytes of a request's argument */
+
+enum {
+	IPIFCD_PRIV_OPEN = 1,		/* DEV: its descriptor */
+	IPIFCD_PRIV_CARRIER,		/* IFNAME: 1 carrier, 0 none */
+	IPIFCD_PRIV_CAPTURE,		/* FILE: a new file's descriptor */
+};
+
+struct ipifcd_priv_req {
+	int	type;
+	char	arg[IPIFCD_PRIV_MAXARG + 1];
+};
+
+struct ipifc_dev;
+
+/* As root, before the fork: the user, the capture directory (made if
+ * missing, not through a link), the empty root.  0 or -1 (logged). */
+int	ipifcd_priv_setup(const char *user, const char *capdir);
+/* Fork: 0 in the stack process, 1 in the parent, -1 (logged). */
+int	ipifcd_priv_fork(void);
+/* The parent: drop to its capabilities, serve the stack process until it
+ * ends; its exit status (1 if killed or a message was malformed). */
+int	ipifcd_priv_parent(void);
+/* The parent's loop on fd for the process child (the unit test's). */
+int	ipifcd_priv_serve(int fd, pid_t child);
+/* The stack process, set up: chroot, the user, no_new_privs, seccomp. */
 int	ipifcd_priv_drop(void);
+/* Requests of the stack process: a negative errno on failure. */
+int	ipifcd_priv_open(const char *dev, struct ipifc_dev **out);
+int	ipifcd_priv_carrier(const char *ifname);
+int	ipifcd_priv_capture(const char *file);	/* a descriptor */
+/* One request as the parent reads it: 0, or -1 with *why. */
+int	ipifcd_priv_parse(const uint8_t *buf, size_t len,
+	    struct ipifcd_priv_req *req, const char **why);
 
 /* secret.c: the RFC 7217 key in path, made once if missing: 0 read, 1
  * made, -1 with a one-line reason in err. */

@@ -3,7 +3,8 @@
  * per open device, drained up to a bound per wakeup into ipifc_input; a
  * write event, armed only after a send found the device busy, that tells
  * the stack ipifc_link_writable; and `capture FILE` / `capture off`, a
- * pcap of every frame sent and received on the interface.
+ * pcap of every frame sent and received on the interface.  Devices,
+ * carrier and capture files come from the privileged parent (priv.c).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -124,8 +125,11 @@ on_write(evutil_socket_t fd, short what, void *arg)
 static void
 link_carrier(struct link *k)
 {
-	int c = ipifc_dev_carrier(k->dev);
+	int c = 1;
 
+	/* a TAP or TUN device is ours: carrier while open */
+	if (ipifc_dev_ifindex(k->dev) > 0)
+		c = ipifcd_priv_carrier(ipifc_dev_name(k->dev));
 	ipifc_carrier(k->d->stack, k->ifc, c != 0);
 }
 
@@ -201,7 +205,7 @@ link_open(void *arg, int ifc, const char *dev, uint8_t mac[6])
 		return -ENOMEM;
 	k->d = d;
 	k->ifc = ifc;
-	if ((rc = ipifc_dev_open(dev, &k->dev)) < 0) {
+	if ((rc = ipifcd_priv_open(dev, &k->dev)) < 0) {
 		free(k);
 		ipifcd_log(LOG_WARNING, "interface %d: cannot open %s: %s",
 		    ifc, dev, strerror(-rc));
@@ -263,7 +267,7 @@ link_ctl(void *arg, int ifc, int argc, char **argv)
 	struct ipifcd_links *ls = d->links;
 	struct ipifc_pcap *p;
 	struct link *k;
-	int rc;
+	int rc, fd;
 
 	if (argc < 1 || strcmp(argv[0], "capture") != 0) {
 		snprintf(ls->err, sizeof(ls->err),
@@ -279,7 +283,12 @@ link_ctl(void *arg, int ifc, int argc, char **argv)
 	}
 	if (strcmp(argv[1], "off") == 0)
 		p = NULL;
-	else if ((p = ipifc_pcap_open(argv[1], ipifc_dev_ether(k->dev) ?
+	else if ((fd = ipifcd_priv_capture(argv[1])) < 0) {
+		snprintf(ls->err, sizeof(ls->err), "capture %.128s: %s",
+		    argv[1], fd == -EACCES ? "not a file name in the capture "
+		    "directory" : strerror(-fd));
+		return ls->err;
+	} else if ((p = ipifc_pcap_fdopen(fd, ipifc_dev_ether(k->dev) ?
 	    IPIFC_PCAP_ETHERNET : IPIFC_PCAP_RAW)) == NULL) {
 		snprintf(ls->err, sizeof(ls->err), "capture %.128s: %s",
 		    argv[1], strerror(errno));

@@ -1,39 +1,260 @@
 /*
- * Privilege hygiene, as far as a single process goes.  ipifcd opens TAP
- * and TUN devices and AF_PACKET sockets whenever a client binds an
- * interface, long after start, so it keeps CAP_NET_ADMIN (TUNSETIFF,
- * SIOCSIFFLAGS, promiscuous mode) and CAP_NET_RAW (AF_PACKET) for its
- * whole life, while it parses frames from the network.  Every other
- * capability goes, from the bounding set too, and no exec can gain any
- * back (PR_SET_NO_NEW_PRIVS).  The slaacd split (a privileged parent
- * that opens devices and passes descriptors to an unprivileged engine)
- * is future work.
+ * Privilege separation (OpenBSD slaacd's split).  ipifcd forks once,
+ * after the control socket exists and the RFC 7217 secret is read:
+ *
+ * - The parent stays root with CAP_NET_ADMIN, CAP_NET_RAW and CAP_KILL
+ *   only (CAP_KILL: the stack process is another user's).  It
+ *   holds no stack, reads no packet and no control request: it answers
+ *   the stack process's three requests on a socketpair and nothing else:
+ *   open a device (tap:, tun:, packet:) and pass its descriptor back
+ *   (SCM_RIGHTS); tell a Linux interface's carrier; create a new capture
+ *   file in the capture directory and pass it back.  It forwards SIGTERM,
+ *   SIGINT and SIGHUP to the stack process, and when that ends it removes
+ *   the control socket and exits with its status.
+ * - The stack process holds the namespace, the control socket, the
+ *   link notifications and every packet.  Once all of that is set up it
+ *   chroots to an empty directory, becomes the unprivileged user (no
+ *   capability left), sets no_new_privs and loads a seccomp filter
+ *   (libseccomp) that kills it on any system call outside a short list.
+ *
+ * Requests are one SOCK_SEQPACKET datagram each: a header (type, length
+ * of the argument) and the argument, a string without NUL of at most
+ * IPIFCD_PRIV_MAXARG bytes.  Answers are fixed-size, with at most one
+ * descriptor.  Anything else, either way, is logged and ends the daemon:
+ * neither side trusts a malformed message.
  */
+#include <sys/types.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <linux/capability.h>
+#include <linux/if_tun.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
-#include "ipifcd.h"
+#include <seccomp.h>
 
-#define KEEP(c)	((c) == CAP_NET_ADMIN || (c) == CAP_NET_RAW)
+#include "dev.h"
+#include "ipifcd.h"
+#include "netif.h"
+
+struct priv_hdr {
+	uint32_t	type;
+	uint32_t	len;		/* of the argument that follows */
+};
+
+struct priv_reply {
+	int32_t		rc;		/* 0, carrier 0/1, or -errno */
+	int32_t		ifindex;	/* open: the device's */
+	int32_t		created;	/* open: 1 if the parent made it */
+	int32_t		fds;		/* descriptors attached: 0 or 1 */
+};
+
+/* The parent's state, and the stack process's end of the socket. */
+static struct {
+	int		 fd;		/* our end of the socketpair */
+	pid_t		 child;		/* parent: the stack process */
+	pid_t		 parent;	/* stack process: the parent */
+	int		 capfd;		/* parent: the capture directory */
+	char		 capdir[PATH_MAX];
+	uid_t		 uid;
+	gid_t		 gid;
+	int		 sandboxed;	/* stack process: filter loaded */
+} ps = { .fd = -1, .capfd = -1 };
+
+static const char *const reqnames[] = {
+	[IPIFCD_PRIV_OPEN] = "open",
+	[IPIFCD_PRIV_CARRIER] = "carrier",
+	[IPIFCD_PRIV_CAPTURE] = "capture",
+};
+
+#if defined(__SANITIZE_ADDRESS__)
+/*
+ * LeakSanitizer stops the world with ptrace and reads /proc at exit,
+ * which the stack process may not do once filtered: its leak check is
+ * off there.  The parent's stays on, and the stack's library code is
+ * leak-checked in the unit and scenario tests; daemon/ code that runs in
+ * the stack process is not, under ipifcd.
+ */
+int
+__lsan_is_turned_off(void)
+{
+	return ps.sandboxed;
+}
+#endif
 
 int
-ipifcd_priv_drop(void)
+ipifcd_priv_parse(const uint8_t *buf, size_t len, struct ipifcd_priv_req *req,
+    const char **why)
+{
+	struct priv_hdr h;
+
+	if (len < sizeof(h)) {
+		*why = "shorter than its header";
+		return -1;
+	}
+	memcpy(&h, buf, sizeof(h));
+	if (h.type < IPIFCD_PRIV_OPEN || h.type > IPIFCD_PRIV_CAPTURE) {
+		*why = "unknown type";
+		return -1;
+	}
+	if (h.len == 0 || h.len > IPIFCD_PRIV_MAXARG) {
+		*why = "argument length out of bounds";
+		return -1;
+	}
+	if (h.len != len - sizeof(h)) {
+		*why = "length does not match the datagram";
+		return -1;
+	}
+	if (memchr(buf + sizeof(h), '\0', h.len) != NULL) {
+		*why = "NUL in the argument";
+		return -1;
+	}
+	if (h.type == IPIFCD_PRIV_CARRIER &&
+	    h.len >= IPIFC_DEV_NAMELEN) {
+		*why = "interface name too long";
+		return -1;
+	}
+	req->type = (int)h.type;
+	memcpy(req->arg, buf + sizeof(h), h.len);
+	req->arg[h.len] = '\0';
+	return 0;
+}
+
+/* --- the parent ------------------------------------------------------ */
+
+/*
+ * A new file of the capture directory: NAME, or the directory's own path
+ * then /NAME.  Made with O_EXCL, so an existing file (or a link) there is
+ * never written.
+ */
+static int
+capture_open(const char *arg)
+{
+	const char *name = arg;
+	size_t n = strlen(ps.capdir);
+	int fd;
+
+	if (arg[0] == '/') {
+		if (strncmp(arg, ps.capdir, n) != 0 || arg[n] != '/')
+			return -EACCES;
+		name = arg + n + 1;
+	}
+	if (*name == '\0' || strchr(name, '/') != NULL ||
+	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EACCES;
+	fd = openat(ps.capfd, name,
+	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
+	return fd == -1 ? -errno : fd;
+}
+
+static int
+reply(const struct priv_reply *r, int fd)
+{
+	union {
+		struct cmsghdr	h;
+		uint8_t		b[CMSG_SPACE(sizeof(int))];
+	} cb;
+	struct iovec iov;
+	struct msghdr m;
+	struct cmsghdr *c;
+	ssize_t n;
+
+	memset(&m, 0, sizeof(m));
+	iov.iov_base = (void *)r;
+	iov.iov_len = sizeof(*r);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (fd >= 0) {
+		memset(&cb, 0, sizeof(cb));
+		m.msg_control = cb.b;
+		m.msg_controllen = sizeof(cb.b);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	do
+		n = sendmsg(ps.fd, &m, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	return n == (ssize_t)sizeof(*r) ? 0 : -1;
+}
+
+static int
+serve(const struct ipifcd_priv_req *req)
+{
+	struct priv_reply r;
+	struct ipifc_dev *dev = NULL;
+	int fd = -1, rc;
+
+	memset(&r, 0, sizeof(r));
+	switch (req->type) {
+	case IPIFCD_PRIV_OPEN:
+		if ((r.rc = ipifc_dev_open(req->arg, &dev)) == 0) {
+			fd = ipifc_dev_fd(dev);
+			r.ifindex = ipifc_dev_ifindex(dev);
+			r.created = ipifc_dev_created(dev);
+		}
+		break;
+	case IPIFCD_PRIV_CARRIER:
+		r.rc = ipifc_netif_running(req->arg);
+		break;
+	case IPIFCD_PRIV_CAPTURE:
+		if ((r.rc = capture_open(req->arg)) >= 0) {
+			fd = r.rc;
+			r.rc = 0;
+		}
+		break;
+	}
+	r.fds = fd >= 0;
+	rc = reply(&r, fd);
+	/* the stack process holds its own reference now */
+	if (dev != NULL)
+		ipifc_dev_close(dev);
+	else if (fd >= 0)
+		close(fd);
+	if (r.rc < 0 && req->type != IPIFCD_PRIV_CARRIER)
+		ipifcd_log(LOG_INFO, "privileged: %s %s: %s",
+		    reqnames[req->type], req->arg, strerror(-r.rc));
+	return rc;
+}
+
+static void
+on_parent_signal(int sig)
+{
+	if (ps.child > 0)
+		(void)kill(ps.child, sig);
+}
+
+/*
+ * Keep CAP_NET_ADMIN and CAP_NET_RAW, which serve needs, and CAP_KILL to
+ * pass signals on to the stack process (another user's).
+ */
+static void
+parent_caps(void)
 {
 	struct __user_cap_header_struct hdr;
 	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
-	uint32_t keep[2] = { 0, 0 };
+	uint32_t keep[_LINUX_CAPABILITY_U32S_3] = { 0 };
 	int c;
 
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
-		ipifcd_log(LOG_WARNING, "no_new_privs: %s", strerror(errno));
-	/* the bounding set: needs CAP_SETPCAP, so before the drop below */
 	for (c = 0; c < 64; c++) {
-		if (KEEP(c))
+		if (c == CAP_NET_ADMIN || c == CAP_NET_RAW || c == CAP_KILL)
 			continue;
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) < 0)
 			break;		/* past the kernel's last capability */
@@ -42,24 +263,435 @@ ipifcd_priv_drop(void)
 	memset(&hdr, 0, sizeof(hdr));
 	memset(data, 0, sizeof(data));
 	hdr.version = _LINUX_CAPABILITY_VERSION_3;
-	if (syscall(SYS_capget, &hdr, data) == -1) {
-		ipifcd_log(LOG_WARNING, "capget: %s", strerror(errno));
-		return -1;
-	}
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		goto fail;
 	keep[CAP_TO_INDEX(CAP_NET_ADMIN)] |= CAP_TO_MASK(CAP_NET_ADMIN);
 	keep[CAP_TO_INDEX(CAP_NET_RAW)] |= CAP_TO_MASK(CAP_NET_RAW);
+	keep[CAP_TO_INDEX(CAP_KILL)] |= CAP_TO_MASK(CAP_KILL);
 	for (c = 0; c < _LINUX_CAPABILITY_U32S_3; c++) {
 		data[c].permitted &= keep[c];
 		data[c].effective &= keep[c];
 		data[c].inheritable = 0;
 	}
-	if (syscall(SYS_capset, &hdr, data) == -1) {
-		ipifcd_log(LOG_WARNING, "capset: %s", strerror(errno));
+	if (syscall(SYS_capset, &hdr, data) == -1)
+		goto fail;
+	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	return;
+fail:
+	ipifcd_log(LOG_WARNING, "privileged: capabilities: %s",
+	    strerror(errno));
+}
+
+/* Serve until the stack process ends; its exit status. */
+static int
+parent_loop(void)
+{
+	uint8_t buf[sizeof(struct priv_hdr) + IPIFCD_PRIV_MAXARG + 1];
+	union {
+		struct cmsghdr	h;
+		uint8_t		b[CMSG_SPACE(4 * sizeof(int))];
+	} cb;
+	struct ipifcd_priv_req req;
+	struct iovec iov;
+	struct msghdr m;
+	const char *why = NULL;
+	ssize_t n;
+	int status, fatal = 0;
+
+	for (;;) {
+		memset(&m, 0, sizeof(m));
+		iov.iov_base = buf;
+		iov.iov_len = sizeof(buf);
+		m.msg_iov = &iov;
+		m.msg_iovlen = 1;
+		m.msg_control = cb.b;
+		m.msg_controllen = sizeof(cb.b);
+		n = recvmsg(ps.fd, &m, MSG_CMSG_CLOEXEC);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == 0)
+			break;			/* the stack process is gone */
+		if (n == -1) {
+			ipifcd_log(LOG_ERR, "privileged: recvmsg: %s",
+			    strerror(errno));
+			fatal = 1;
+			break;
+		}
+		if (m.msg_controllen != 0 ||
+		    (m.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) != 0)
+			why = "a descriptor or a truncated datagram";
+		else if (ipifcd_priv_parse(buf, (size_t)n, &req, &why) == 0)
+			why = NULL;
+		if (why != NULL) {
+			ipifcd_log(LOG_ERR, "privileged: malformed message "
+			    "from the stack process (%s): exiting", why);
+			fatal = 1;
+			break;
+		}
+		if (serve(&req) == -1) {
+			ipifcd_log(LOG_ERR, "privileged: cannot answer: %s",
+			    strerror(errno));
+			fatal = 1;
+			break;
+		}
+	}
+	if (fatal)
+		(void)kill(ps.child, SIGTERM);
+	while (waitpid(ps.child, &status, 0) == -1)
+		if (errno != EINTR)
+			return 1;
+	ps.child = 0;
+	if (WIFSIGNALED(status)) {
+		ipifcd_log(LOG_ERR, "stack process killed by signal %d%s",
+		    WTERMSIG(status), WTERMSIG(status) == SIGSYS ?
+		    " (a system call outside its filter)" : "");
+		return 1;
+	}
+	return fatal ? 1 : WEXITSTATUS(status);
+}
+
+/* mkdir, or an existing directory: not a link (O_NOFOLLOW). */
+static int
+dir_open(const char *path, mode_t mode)
+{
+	int fd;
+
+	if (mkdir(path, mode) == -1 && errno != EEXIST)
+		return -1;
+	if ((fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return -1;
+	return fd;
+}
+
+int
+ipifcd_priv_setup(const char *user, const char *capdir)
+{
+	const char *u = user != NULL ? user : IPIFCD_USER;
+	struct passwd *pw;
+	struct stat st;
+	size_t n;
+	int fd;
+
+	if (geteuid() != 0) {
+		ipifcd_log(LOG_ERR, "ipifcd must start as root");
 		return -1;
 	}
-	if ((data[CAP_TO_INDEX(CAP_NET_ADMIN)].effective &
-	    CAP_TO_MASK(CAP_NET_ADMIN)) == 0)
-		ipifcd_log(LOG_WARNING, "no CAP_NET_ADMIN: binding tap: and "
-		    "tun: devices will fail");
+	errno = 0;
+	if ((pw = getpwnam(u)) == NULL && user == NULL) {
+		ipifcd_log(LOG_WARNING, "no user %s: running as %s", u,
+		    IPIFCD_USER_FALLBACK);
+		u = IPIFCD_USER_FALLBACK;
+		pw = getpwnam(u);
+	}
+	if (pw == NULL) {
+		ipifcd_log(LOG_ERR, "no user %s", u);
+		return -1;
+	}
+	if (pw->pw_uid == 0 || pw->pw_gid == 0) {
+		ipifcd_log(LOG_ERR, "user %s: uid or gid 0", u);
+		return -1;
+	}
+	ps.uid = pw->pw_uid;
+	ps.gid = pw->pw_gid;
+
+	if (capdir[0] != '/' || (n = strlen(capdir)) >= sizeof(ps.capdir)) {
+		ipifcd_log(LOG_ERR, "capture directory %s: not an absolute "
+		    "path", capdir);
+		return -1;
+	}
+	memcpy(ps.capdir, capdir, n + 1);
+	while (n > 1 && ps.capdir[n - 1] == '/')
+		ps.capdir[--n] = '\0';
+	(void)mkdir(IPIFCD_STATEDIR, 0700);
+	if ((ps.capfd = dir_open(ps.capdir, 0700)) == -1) {
+		ipifcd_log(LOG_ERR, "capture directory %s: %s", ps.capdir,
+		    strerror(errno));
+		return -1;
+	}
+	/* the stack process's root: root's, empty, nobody else writes */
+	if ((fd = dir_open(IPIFCD_EMPTY, 0755)) == -1 ||
+	    fstat(fd, &st) == -1) {
+		ipifcd_log(LOG_ERR, "%s: %s", IPIFCD_EMPTY, strerror(errno));
+		if (fd != -1)
+			close(fd);
+		return -1;
+	}
+	close(fd);
+	if (st.st_uid != 0 || (st.st_mode & 022) != 0) {
+		ipifcd_log(LOG_ERR, "%s: not root's, or writable by others",
+		    IPIFCD_EMPTY);
+		return -1;
+	}
+	return 0;
+}
+
+int
+ipifcd_priv_fork(void)
+{
+	struct sigaction sa;
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == -1) {
+		ipifcd_log(LOG_ERR, "socketpair: %s", strerror(errno));
+		return -1;
+	}
+	if ((pid = fork()) == -1) {
+		ipifcd_log(LOG_ERR, "fork: %s", strerror(errno));
+		close(sv[0]);
+		close(sv[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		ps.parent = getppid();
+		close(sv[0]);
+		close(ps.capfd);
+		ps.capfd = -1;
+		ps.fd = sv[1];
+		return 0;
+	}
+	close(sv[1]);
+	ps.fd = sv[0];
+	ps.child = pid;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_parent_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	return 1;
+}
+
+int
+ipifcd_priv_parent(void)
+{
+	int status;
+
+	parent_caps();
+	ipifcd_log(LOG_INFO, "privileged parent (pid %ld), stack process "
+	    "pid %ld", (long)getpid(), (long)ps.child);
+	status = parent_loop();
+	close(ps.fd);
+	close(ps.capfd);
+	ps.fd = ps.capfd = -1;
+	return status;
+}
+
+int
+ipifcd_priv_serve(int fd, pid_t child)
+{
+	ps.fd = fd;
+	ps.child = child;
+	return parent_loop();
+}
+
+/* --- the stack process ----------------------------------------------- */
+
+static void __attribute__((noreturn))
+child_fatal(const char *why)
+{
+	ipifcd_log(LOG_ERR, "privileged parent: %s: exiting", why);
+	exit(1);
+}
+
+/* One request, one answer; *fd gets a descriptor passed with it. */
+static int
+request(int type, const char *arg, struct priv_reply *r, int *fd)
+{
+	uint8_t buf[sizeof(struct priv_hdr) + IPIFCD_PRIV_MAXARG];
+	union {
+		struct cmsghdr	h;
+		uint8_t		b[CMSG_SPACE(sizeof(int))];
+	} cb;
+	struct priv_hdr h;
+	struct iovec iov;
+	struct msghdr m;
+	struct cmsghdr *c;
+	size_t len = strlen(arg);
+	ssize_t n;
+	int got = -1;
+
+	*fd = -1;
+	if (len == 0 || len > IPIFCD_PRIV_MAXARG)
+		return -ENAMETOOLONG;
+	h.type = (uint32_t)type;
+	h.len = (uint32_t)len;
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), arg, len);
+	do
+		n = send(ps.fd, buf, sizeof(h) + len, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)(sizeof(h) + len))
+		child_fatal("cannot send");
+
+	memset(&m, 0, sizeof(m));
+	iov.iov_base = r;
+	iov.iov_len = sizeof(*r);
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	m.msg_control = cb.b;
+	m.msg_controllen = sizeof(cb.b);
+	do
+		n = recvmsg(ps.fd, &m, MSG_CMSG_CLOEXEC);
+	while (n == -1 && errno == EINTR);
+	if (n <= 0)
+		child_fatal("gone");
+	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level != SOL_SOCKET ||
+		    c->cmsg_type != SCM_RIGHTS ||
+		    c->cmsg_len != CMSG_LEN(sizeof(int)) || got != -1)
+			child_fatal("malformed descriptor");
+		memcpy(&got, CMSG_DATA(c), sizeof(int));
+	}
+	if (n != (ssize_t)sizeof(*r) || (m.msg_flags & (MSG_TRUNC |
+	    MSG_CTRUNC)) != 0 || r->rc < -4095 || r->rc > 1 ||
+	    r->ifindex < 0 || (r->created != 0 && r->created != 1) ||
+	    r->fds != (got != -1) ||
+	    (got != -1) != (r->rc == 0 && type != IPIFCD_PRIV_CARRIER))
+		child_fatal("malformed answer");
+	*fd = got;
+	return r->rc;
+}
+
+int
+ipifcd_priv_open(const char *dev, struct ipifc_dev **out)
+{
+	struct priv_reply r;
+	int fd, rc;
+
+	if ((rc = request(IPIFCD_PRIV_OPEN, dev, &r, &fd)) < 0)
+		return rc;
+	if ((rc = ipifc_dev_adopt(dev, fd, r.ifindex, r.created, out)) < 0)
+		close(fd);
+	return rc;
+}
+
+int
+ipifcd_priv_carrier(const char *ifname)
+{
+	struct priv_reply r;
+	int fd;
+
+	return request(IPIFCD_PRIV_CARRIER, ifname, &r, &fd);
+}
+
+int
+ipifcd_priv_capture(const char *file)
+{
+	struct priv_reply r;
+	int fd, rc;
+
+	if ((rc = request(IPIFCD_PRIV_CAPTURE, file, &r, &fd)) < 0)
+		return rc;
+	return fd;
+}
+
+#define ALLOW(call, ...) do {						\
+	if (rc == 0)							\
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,		\
+		    SCMP_SYS(call), __VA_ARGS__);			\
+} while (0)
+
+/*
+ * What the stack process does once set up: the event loop (epoll, the
+ * clock, signals), reading and writing its descriptors (devices, the
+ * control socket and its connections, link notifications, the captures
+ * passed to it), memory, logging, and its exit.  Nothing opens a file,
+ * makes a socket (syslog's attempt fails quietly), sends to an address
+ * (but AF_PACKET frames, by sendmsg), signals another process or
+ * executes anything.
+ */
+static int
+load_filter(void)
+{
+	scmp_filter_ctx ctx;
+	static const int plain[] = {
+		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv),
+		SCMP_SYS(writev), SCMP_SYS(close), SCMP_SYS(recvfrom),
+		SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
+		SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(shutdown),
+		SCMP_SYS(getsockopt), SCMP_SYS(epoll_wait),
+		SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),
+		SCMP_SYS(clock_gettime), SCMP_SYS(gettimeofday),
+		SCMP_SYS(getrandom), SCMP_SYS(brk), SCMP_SYS(munmap),
+		SCMP_SYS(mremap), SCMP_SYS(madvise), SCMP_SYS(fcntl),
+		SCMP_SYS(fstat), SCMP_SYS(newfstatat), SCMP_SYS(lseek),
+		SCMP_SYS(rt_sigreturn), SCMP_SYS(rt_sigprocmask),
+		SCMP_SYS(rt_sigaction), SCMP_SYS(restart_syscall),
+		SCMP_SYS(futex), SCMP_SYS(getpid), SCMP_SYS(gettid),
+		SCMP_SYS(exit), SCMP_SYS(exit_group),
+#if defined(__SANITIZE_ADDRESS__)
+		/* the sanitizers' runtime */
+		SCMP_SYS(sched_yield), SCMP_SYS(sigaltstack),
+		SCMP_SYS(prctl), SCMP_SYS(getrlimit),
+#endif
+	};
+	size_t i;
+	int rc = 0;
+
+	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]) && rc == 0; i++)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, plain[i], 0);
+	/* memory, never executable */
+	ALLOW(mmap, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	ALLOW(mprotect, 1, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0));
+	/* send(2), on connected sockets: no address to reach another */
+	ALLOW(sendto, 1, SCMP_A4(SCMP_CMP_EQ, 0));
+	/* abort(3) signals itself, only */
+	ALLOW(tgkill, 1, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+	/* libevent's bytes waiting; a device we made is not kept */
+	ALLOW(ioctl, 1, SCMP_A1(SCMP_CMP_EQ, FIONREAD));
+	ALLOW(ioctl, 2, SCMP_A1(SCMP_CMP_EQ, TUNSETPERSIST),
+	    SCMP_A2(SCMP_CMP_EQ, 0));
+	/* syslog(3) reconnecting after syslogd restarts: it fails */
+	if (rc == 0)
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EACCES),
+		    SCMP_SYS(socket), 0);
+	if (rc == 0)
+		rc = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return rc;
+}
+
+int
+ipifcd_priv_drop(void)
+{
+	int rc;
+
+	/* what the libc would open later: the time zone (syslog stamps) */
+	tzset();
+	if (chroot(IPIFCD_EMPTY) == -1 || chdir("/") == -1) {
+		ipifcd_log(LOG_ERR, "chroot %s: %s", IPIFCD_EMPTY,
+		    strerror(errno));
+		return -1;
+	}
+	if (setgroups(1, &ps.gid) == -1 ||
+	    setresgid(ps.gid, ps.gid, ps.gid) == -1 ||
+	    setresuid(ps.uid, ps.uid, ps.uid) == -1) {
+		ipifcd_log(LOG_ERR, "dropping to uid %ld: %s", (long)ps.uid,
+		    strerror(errno));
+		return -1;
+	}
+	if (setuid(0) != -1 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1) {
+		ipifcd_log(LOG_ERR, "privileges still there");
+		return -1;
+	}
+	/*
+	 * The parent killed, the daemon is, as a whole (and nobody would open
+	 * devices).  Set after the uid changes, which clear it.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
+	    getppid() != ps.parent) {
+		ipifcd_log(LOG_ERR, "the privileged parent is gone");
+		return -1;
+	}
+	if ((rc = load_filter()) < 0) {
+		ipifcd_log(LOG_ERR, "seccomp: %s", strerror(-rc));
+		return -1;
+	}
+	ps.sandboxed = 1;
 	return 0;
 }

@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "dev.h"
-#include "netif.h"
 #include "packet.h"
 #include "tap.h"
 #include "tun.h"
@@ -19,14 +18,14 @@ static const struct ipifc_devops *const kinds[] = {
 	NULL,
 };
 
-int
-ipifc_dev_open(const char *dev, struct ipifc_dev **out)
+/* A device of the kind DEV names, not open yet. */
+static int
+dev_new(const char *dev, struct ipifc_dev **out)
 {
 	const struct ipifc_devops *const *k;
 	const char *name = NULL;
 	struct ipifc_dev *d;
 	size_t n;
-	int rc;
 
 	for (k = kinds; *k != NULL; k++) {
 		n = strlen((*k)->prefix);
@@ -46,10 +45,40 @@ ipifc_dev_open(const char *dev, struct ipifc_dev **out)
 	d->ops = *k;
 	d->fd = -1;
 	memcpy(d->name, name, strlen(name) + 1);
+	*out = d;
+	return 0;
+}
+
+int
+ipifc_dev_open(const char *dev, struct ipifc_dev **out)
+{
+	struct ipifc_dev *d;
+	int rc;
+
+	if ((rc = dev_new(dev, &d)) < 0)
+		return rc;
 	if ((rc = d->ops->open(d)) < 0) {
 		free(d);
 		return rc;
 	}
+	*out = d;
+	return 0;
+}
+
+int
+ipifc_dev_adopt(const char *dev, int fd, int ifindex, int created,
+    struct ipifc_dev **out)
+{
+	struct ipifc_dev *d;
+	int rc;
+
+	if (fd < 0 || ifindex < 0)
+		return -EINVAL;
+	if ((rc = dev_new(dev, &d)) < 0)
+		return rc;
+	d->fd = fd;
+	d->ifindex = ifindex;
+	d->created = created != 0;
 	*out = d;
 	return 0;
 }
@@ -91,12 +120,6 @@ int
 ipifc_dev_ifindex(const struct ipifc_dev *d)
 {
 	return d->ifindex;
-}
-
-int
-ipifc_dev_carrier(const struct ipifc_dev *d)
-{
-	return d->ifindex > 0 ? ipifc_netif_running(d->name) : 1;
 }
 
 ssize_t

@@ -8,7 +8,9 @@
  *
  * Each open device is one non-blocking descriptor to poll for reading;
  * frames are read and written whole.  Opening needs CAP_NET_ADMIN (TUN,
- * TAP, bringing a link up) or CAP_NET_RAW (AF_PACKET).
+ * TAP, bringing a link up) or CAP_NET_RAW (AF_PACKET): in ipifcd only its
+ * privileged parent opens, and the stack process adopts the descriptor.
+ * The carrier of a packet: link is ipifc_netif_running of its name.
  *
  * None of them gives the stack a MAC: the Linux side of a TAP device and
  * the owner of an interface opened with packet: are other hosts on the
@@ -59,6 +61,13 @@ struct ipifc_dev {
  * the kind fits them (ether: tap, packet; pkt: tun).
  */
 int	ipifc_dev_open(const char *dev, struct ipifc_dev **out);
+/*
+ * The same device opened elsewhere (ipifcd's privileged parent): take fd,
+ * the ifindex and created flag that open set there.  0 or a negative
+ * errno; fd is the caller's to close on failure.
+ */
+int	ipifc_dev_adopt(const char *dev, int fd, int ifindex, int created,
+	    struct ipifc_dev **out);
 /* Close; a TAP or TUN device we made goes away with it. */
 void	ipifc_dev_close(struct ipifc_dev *d);
 int	ipifc_dev_fd(const struct ipifc_dev *d);
@@ -70,8 +79,6 @@ int	ipifc_dev_created(const struct ipifc_dev *d);
  * device is ours and has carrier while it is open (tap:, tun:).
  */
 int	ipifc_dev_ifindex(const struct ipifc_dev *d);
-/* 1: carrier, 0: none, or -errno. */
-int	ipifc_dev_carrier(const struct ipifc_dev *d);
 /*
  * Read one frame into buf: its length; 0: a frame not for us (one we
  * sent, a truncated one), read again; -EAGAIN: nothing waiting; another

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "pcap.h"
 
@@ -42,25 +43,56 @@ pcap_put(struct ipifc_pcap *p, const void *buf, size_t len)
 		p->err = errno != 0 ? errno : EIO;
 }
 
+static struct ipifc_pcap *pcap_start(FILE *f, int linktype);
+
 struct ipifc_pcap *
 ipifc_pcap_open(const char *path, int linktype)
 {
-	struct ipifc_pcap *p;
-	uint8_t h[24];
-	int saved;
+	FILE *f;
 
 	if (path == NULL || linktype < 0) {
 		errno = EINVAL;
 		return NULL;
 	}
-	if ((p = calloc(1, sizeof(*p))) == NULL)
+	if ((f = fopen(path, "wbe")) == NULL)
 		return NULL;
-	if ((p->f = fopen(path, "wbe")) == NULL) {
+	return pcap_start(f, linktype);
+}
+
+struct ipifc_pcap *
+ipifc_pcap_fdopen(int fd, int linktype)
+{
+	FILE *f;
+	int saved;
+
+	if (fd < 0 || linktype < 0) {
+		errno = EINVAL;
+		return NULL;
+	}
+	if ((f = fdopen(fd, "wb")) == NULL) {
 		saved = errno;
-		free(p);
+		close(fd);
 		errno = saved;
 		return NULL;
 	}
+	return pcap_start(f, linktype);
+}
+
+/* Write the file header to f; f is closed on failure. */
+static struct ipifc_pcap *
+pcap_start(FILE *f, int linktype)
+{
+	struct ipifc_pcap *p;
+	uint8_t h[24];
+	int saved;
+
+	if ((p = calloc(1, sizeof(*p))) == NULL) {
+		saved = errno;
+		fclose(f);
+		errno = saved;
+		return NULL;
+	}
+	p->f = f;
 	p->linktype = linktype;
 	/* magic, version, thiszone 0, sigfigs 0, snaplen, network */
 	put32(h, PCAP_MAGIC);

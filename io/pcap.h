@@ -26,6 +26,9 @@ struct ipifc_pcap;
  * set on failure.
  */
 struct ipifc_pcap *ipifc_pcap_open(const char *path, int linktype);
+/* The same on fd, a file opened for writing (by ipifcd's privileged
+ * parent); fd is the writer's, closed on failure too. */
+struct ipifc_pcap *ipifc_pcap_fdopen(int fd, int linktype);
 /*
  * Append one record stamped ms (ms/1000 seconds, (ms%1000)*1000
  * microseconds).  A write error is remembered: later writes do nothing,

@@ -195,7 +195,6 @@ ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 	struct ipifc_ifc *out;
 	struct ipifc_ip nexthop;
 	struct ipifc_lifc *l;
-	uint32_t sum;
 	uint8_t ptr;
 
 	if (!canforward(&h->src) || !canforward(&h->dst)) {
@@ -236,13 +235,9 @@ ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 		ipifc_put16(copy + 10, ipifc_cksum_fold(ipifc_cksum_add(0,
 		    copy, (size_t)h->hlen)));
 	} else {
-		/*
-		 * RFC 1624 3, eqn. 3: HC' = ~(~HC + ~m + m'); the TTL octet
-		 * one less, ~m + m' is 0xfeff.  (HC + 0x100, eqn. 2, gives
-		 * -0, 0xffff, where the checksum is 0.)
-		 */
-		sum = (uint16_t)~ipifc_get16(copy + 10) + 0xfeffu;
-		ipifc_put16(copy + 10, ipifc_cksum_fold(sum));
+		/* RFC 1624 3: the TTL octet one less */
+		ipifc_put16(copy + 10, ipifc_cksum_update(ipifc_get16(
+		    copy + 10), ipifc_get16(pkt + 8), ipifc_get16(copy + 8)));
 	}
 	if (len > (size_t)out->mtu && ipifc_ip4_df(h)) {
 		/* RFC 1191 4 */

@@ -75,6 +75,11 @@ uint32_t ipifc_cksum_add(uint32_t sum, const void *p, size_t len);
  * ipifc_put16), or 0 when summing a message whose checksum is right.
  */
 uint16_t ipifc_cksum_fold(uint32_t sum);
+/*
+ * The checksum field hc updated (RFC 1624) for words whose sum (from
+ * ipifc_cksum_add) was from and is now to.
+ */
+uint16_t ipifc_cksum_update(uint16_t hc, uint32_t from, uint32_t to);
 /* Pseudo-header sums: IPv4 (RFC 768, RFC 793 3.1), IPv6 (RFC 8200 8.1). */
 uint32_t ipifc_cksum_pseudo4(const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, uint16_t len, uint8_t proto);

@@ -506,6 +506,65 @@ test_cksum_update(void **state)
 	}
 }
 
+/*
+ * An echo reply made from its request by RFC 1624 updates is the one
+ * built anew: ICMPv4, and ICMPv6 both to a unicast address (the
+ * addresses swap) and to a group (answered from another address).
+ */
+static void
+test_echoreply_update(void **state)
+{
+	static uint8_t data[1500], req[1600], rep[1600], want[1600];
+	struct ipifc_icmp m;
+	struct ipifc_ip peer, me, group;
+	size_t	 dlen;
+	int	 n, i, v6;
+
+	assert_int_equal(ipifc_ip_parse("fe80::2", &peer), 0);
+	assert_int_equal(ipifc_ip_parse("2001:db8::1", &me), 0);
+	assert_int_equal(ipifc_ip_parse("ff02::1", &group), 0);
+	for (i = 0; i < 3000; i++) {
+		v6 = i % 3;
+		dlen = cks_rnd() % sizeof(data);
+		for (n = 0; n < (int)dlen; n++)
+			data[n] = (uint8_t)cks_rnd();
+		memset(&m, 0, sizeof(m));
+		m.type = v6 ? IPIFC_ICMP6_ECHO : IPIFC_ICMP4_ECHO;
+		m.code = (uint8_t)(i & 1);	/* a reply's code is 0 */
+		m.id = (uint16_t)cks_rnd();
+		m.seq = (uint16_t)cks_rnd() | 1;
+		m.data = data;
+		m.dlen = dlen;
+		if (v6) {
+			n = ipifc_icmp6_build(req, sizeof(req), &peer,
+			    v6 == 1 ? &me : &group, &m);
+			assert_true(n > 0);
+			assert_int_equal(ipifc_icmp_echoreply(rep, sizeof(rep),
+			    req, (size_t)n, IPIFC_ICMP6_ECHOREPLY,
+			    v6 == 1 ? &me : &group, &me), n);
+			m.type = IPIFC_ICMP6_ECHOREPLY;
+			m.code = 0;
+			assert_int_equal(ipifc_icmp6_build(want, sizeof(want),
+			    &me, &peer, &m), n);
+		} else {
+			n = ipifc_icmp4_build(req, sizeof(req), &m);
+			assert_true(n > 0);
+			assert_int_equal(ipifc_icmp_echoreply(rep, sizeof(rep),
+			    req, (size_t)n, IPIFC_ICMP4_ECHOREPLY, NULL, NULL),
+			    n);
+			m.type = IPIFC_ICMP4_ECHOREPLY;
+			m.code = 0;
+			assert_int_equal(ipifc_icmp4_build(want, sizeof(want),
+			    &m), n);
+		}
+		assert_memory_equal(rep, want, (size_t)n);
+	}
+	assert_int_equal(ipifc_icmp_echoreply(rep, sizeof(rep), req, 7,
+	    IPIFC_ICMP4_ECHOREPLY, NULL, NULL), -EMSGSIZE);
+	assert_int_equal(ipifc_icmp_echoreply(rep, 8, req, 9,
+	    IPIFC_ICMP4_ECHOREPLY, NULL, NULL), -ENOBUFS);
+}
+
 /* ---- Ethernet ---- */
 
 static void
@@ -2412,6 +2471,7 @@ main(void)
 		cmocka_unit_test(test_cksum_large),
 		cmocka_unit_test(test_cksum_wide),
 		cmocka_unit_test(test_cksum_update),
+		cmocka_unit_test(test_echoreply_update),
 		cmocka_unit_test(test_eth),
 		cmocka_unit_test(test_arp),
 		cmocka_unit_test(test_ip4),

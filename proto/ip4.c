@@ -125,6 +125,10 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	nexthop = *dst;
 	if (r != NULL && r->ifc == ifc && !ipifc_ip_isunspec(&r->gate))
 		nexthop = r->gate;
+	else if (r != NULL && (r->type & IPIFC_RT_BCAST))
+		/* a subnet's broadcast, as the route says: the link's own
+		 * broadcast, so that the medium need not ask the self table */
+		nexthop = ipifc_ip_bcast4;
 	if (src != NULL)
 		from = *src;
 	else if ((l = ipifc_srcsel(s, dst, ifc)) != NULL)

@@ -55,9 +55,9 @@ uint32_t
 ipifc_cksum_add(uint32_t sum, const void *p, size_t len)
 {
 	const uint8_t *b = p;
-	uint64_t s0 = 0, s1 = 0, s;
-	uint8_t	 tail[8];
-	uint32_t v;
+	uint64_t s0 = 0, s1 = 0, t = 0, s;
+	uint32_t w4, v;
+	uint16_t w2;
 
 	while (len >= 32) {
 		s0 = add64(s0, load64(b));
@@ -72,16 +72,21 @@ ipifc_cksum_add(uint32_t sum, const void *p, size_t len)
 		b += 8;
 		len -= 8;
 	}
-	if (len > 0) {
-		/*
-		 * Words stay at even offsets, so zeros after the last byte
-		 * pad an odd one on the right (RFC 1071 4.1).
-		 */
-		memset(tail, 0, sizeof(tail));
-		memcpy(tail, b, len);
-		s1 = add64(s1, load64(tail));
+	/* the tail, still at even offsets: native words sum as wide ones */
+	if (len & 4) {
+		memcpy(&w4, b, 4);
+		t += w4;
+		b += 4;
 	}
-	s = add64(s0, s1);
+	if (len & 2) {
+		memcpy(&w2, b, 2);
+		t += w2;
+		b += 2;
+	}
+	/* RFC 1071 4.1: an odd byte is padded with zero on the right */
+	if (len & 1)
+		t += little_endian() ? b[0] : (uint32_t)b[0] << 8;
+	s = add64(add64(s0, s1), t);
 	s = (s & 0xffffffff) + (s >> 32);
 	v = fold(s);
 	if (little_endian())

@@ -123,6 +123,7 @@ struct ipifc_proto {
 	int	nscratch;		/* in use, a stack */
 	struct ipifc_reasm reasm[IPIFC_MAXREASM];
 	struct ipifc_pmtu pmtu[IPIFC_MAXPMTU];
+	uint64_t pmtu_last;		/* ms: the latest entry's expiry */
 	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
 	uint64_t igmp_due[IPIFC_MAXIFC];
 	struct ipifc_mpending mpend[IPIFC_MAXIFC];

@@ -138,7 +138,7 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	struct ipifc_icmp m;
 	const struct ipifc_ip *src;
 	uint8_t all[IPIFC_IP4_MAXOPT], opts[IPIFC_IP4_MAXOPT], ptr, *buf;
-	size_t optlen = 0;
+	size_t optlen = 0, hl;
 	int n;
 
 	if (ipifc_icmp4_parse(h->payload, h->plen, &m) < 0) {
@@ -170,11 +170,13 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		}
 		optlen = ipifc_ip4opt_echo(all, h->optlen, opts);
 	}
+	/* the reply is made where the output sends it from: no copy */
 	if ((buf = ipifc_scratch_get(ifc->stack)) == NULL)
 		return;
-	if ((n = ipifc_icmp_echoreply(buf, IPIFC_MAXPKT, h->payload, h->plen,
-	    IPIFC_ICMP4_ECHOREPLY, NULL, NULL)) >= 0)
-		ipifc_ip4_output_opts(ifc->stack, src, &h->src, IPIFC_PROTO_ICMP,
-		    0, h->tos & ~TOS_ECN, buf, (size_t)n, NULL, opts, optlen);
+	hl = IPIFC_IP4_HLEN + optlen;
+	if ((n = ipifc_icmp_echoreply(buf + hl, IPIFC_MAXPKT - hl, h->payload,
+	    h->plen, IPIFC_ICMP4_ECHOREPLY, NULL, NULL)) >= 0)
+		ipifc_ip4_output_buf(ifc->stack, src, &h->src, IPIFC_PROTO_ICMP,
+		    h->tos & ~TOS_ECN, buf, (size_t)n, opts, optlen);
 	ipifc_scratch_put(ifc->stack);
 }

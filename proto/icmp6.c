@@ -90,11 +90,13 @@ echo_reply(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		src = l->local;
 	else
 		return;
+	/* the reply is made where the output sends it from: no copy */
 	if ((buf = ipifc_scratch_get(s)) == NULL)
 		return;
-	if ((n = ipifc_icmp_echoreply(buf, IPIFC_MAXPKT, icmp, len,
-	    IPIFC_ICMP6_ECHOREPLY, &h->dst, &src)) >= 0)
-		ipifc_ip6_output(s, &src, &h->src, IPIFC_PROTO_ICMP6, 0, buf,
+	if ((n = ipifc_icmp_echoreply(buf + IPIFC_IP6_HLEN, IPIFC_MAXPKT -
+	    IPIFC_IP6_HLEN, icmp, len, IPIFC_ICMP6_ECHOREPLY, &h->dst,
+	    &src)) >= 0)
+		ipifc_ip6_output_buf(s, &src, &h->src, IPIFC_PROTO_ICMP6, buf,
 		    (size_t)n, ipifc_ip_islinklocal(&h->src) ? ifc : NULL);
 	ipifc_scratch_put(s);
 }

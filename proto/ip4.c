@@ -155,7 +155,8 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	h.plen = len;
 	if ((n = ipifc_ip4_build(pkt, IPIFC_MAXPKT, &h)) < 0)
 		return n;
-	memcpy(pkt + n, payload, len);
+	if (payload != pkt + n)
+		memcpy(pkt + n, payload, len);
 	/* to ourselves: straight back in, as through a loopback */
 	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
 		ipifc_ip4_input(ifc, pkt, (size_t)n + len, IPIFC_RX_LOCAL);
@@ -179,6 +180,15 @@ ipifc_ip4_output_opts(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    optlen, pkt);
 	ipifc_scratch_put(s);
 	return rc;
+}
+
+int
+ipifc_ip4_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int proto, int tos, uint8_t *pkt,
+    size_t len, const uint8_t *opts, size_t optlen)
+{
+	return ip4_output(s, src, dst, proto, 0, tos, pkt + IPIFC_IP4_HLEN +
+	    optlen, len, NULL, opts, optlen, pkt);
 }
 
 int

@@ -44,7 +44,8 @@ ip6_pack(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	h.plen = len;
 	if ((n = ipifc_ip6_build(pkt, cap, &h)) < 0)
 		return -EMSGSIZE;
-	memcpy(pkt + n, payload, len);
+	if (payload != pkt + n)
+		memcpy(pkt + n, payload, len);
 	return n + (int)len;
 }
 
@@ -193,6 +194,15 @@ ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	rc = ip6_output(s, src, dst, nxt, hlim, payload, len, oif, pkt);
 	ipifc_scratch_put(s);
 	return rc;
+}
+
+int
+ipifc_ip6_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int nxt, uint8_t *pkt, size_t len,
+    struct ipifc_ifc *oif)
+{
+	return ip6_output(s, src, dst, nxt, 0, pkt + IPIFC_IP6_HLEN, len, oif,
+	    pkt);
 }
 
 static void

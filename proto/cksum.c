@@ -2,9 +2,16 @@
  * The Internet checksum, RFC 1071: the ones' complement of the ones'
  * complement sum of 16-bit words.  Words are read big-endian, so the
  * result is the field's value in host order on any machine.
+ *
+ * The sum is taken 64 bits at a time in the machine's own byte order
+ * (RFC 1071 2 (B): the ones' complement sum does not depend on byte
+ * order, and 2 (C): it may be taken on wider words, then folded), and
+ * its 16-bit fold is byte-swapped once at the end on a little-endian
+ * machine.  Loads go through memcpy, so any alignment is fine.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "wire.h"
 
@@ -17,35 +24,94 @@ fold(uint64_t s)
 	return (uint32_t)s;
 }
 
+static int
+little_endian(void)
+{
+	const uint16_t one = 1;
+	uint8_t b;
+
+	memcpy(&b, &one, 1);
+	return b == 1;
+}
+
+static uint64_t
+load64(const uint8_t *b)
+{
+	uint64_t w;
+
+	memcpy(&w, b, 8);
+	return w;
+}
+
+/* a + b in ones' complement on 64 bits: the carry out comes back in */
+static uint64_t
+add64(uint64_t a, uint64_t b)
+{
+	a += b;
+	return a + (a < b);
+}
+
 uint32_t
 ipifc_cksum_add(uint32_t sum, const void *p, size_t len)
 {
 	const uint8_t *b = p;
-	uint64_t s = sum;
+	uint64_t s0 = 0, s1 = 0, t = 0, s;
+	uint32_t w4, v;
+	uint16_t w2;
 
+	while (len >= 32) {
+		s0 = add64(s0, load64(b));
+		s1 = add64(s1, load64(b + 8));
+		s0 = add64(s0, load64(b + 16));
+		s1 = add64(s1, load64(b + 24));
+		b += 32;
+		len -= 32;
+	}
 	while (len >= 8) {
-		s += (uint32_t)b[0] << 8 | b[1];
-		s += (uint32_t)b[2] << 8 | b[3];
-		s += (uint32_t)b[4] << 8 | b[5];
-		s += (uint32_t)b[6] << 8 | b[7];
+		s0 = add64(s0, load64(b));
 		b += 8;
 		len -= 8;
 	}
-	while (len >= 2) {
-		s += (uint32_t)b[0] << 8 | b[1];
+	/* the tail, still at even offsets: native words sum as wide ones */
+	if (len & 4) {
+		memcpy(&w4, b, 4);
+		t += w4;
+		b += 4;
+	}
+	if (len & 2) {
+		memcpy(&w2, b, 2);
+		t += w2;
 		b += 2;
-		len -= 2;
 	}
 	/* RFC 1071 4.1: an odd byte is padded with zero on the right */
-	if (len > 0)
-		s += (uint32_t)b[0] << 8;
-	return fold(s);
+	if (len & 1)
+		t += little_endian() ? b[0] : (uint32_t)b[0] << 8;
+	s = add64(add64(s0, s1), t);
+	s = (s & 0xffffffff) + (s >> 32);
+	v = fold(s);
+	if (little_endian())
+		v = (v >> 8 | v << 8) & 0xffff;
+	return fold((uint64_t)v + sum);
 }
 
 uint16_t
 ipifc_cksum_fold(uint32_t sum)
 {
 	return (uint16_t)~fold(sum);
+}
+
+/*
+ * RFC 1624 3, eqn. 3: HC' = ~(~HC + ~m + m'), m and m' the sums of the
+ * old and the new words.  (Eqn. 2, HC' = HC - ~m - m', can give -0,
+ * 0xffff, where a sender computes 0.)
+ */
+uint16_t
+ipifc_cksum_update(uint16_t hc, uint32_t from, uint32_t to)
+{
+	uint64_t s;
+
+	s = (uint64_t)(uint16_t)~hc + (uint16_t)~fold(from) + fold(to);
+	return (uint16_t)~fold(s);
 }
 
 uint32_t

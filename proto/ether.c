@@ -121,7 +121,6 @@ ether_bwrite(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	if (ipifc_ip_ismulti(nexthop))
 		ipifc_ip_multimac(mac, nexthop);
 	else if (v4 && (ipifc_ip_isbcast(nexthop) ||
-	    (ipifc_ipforme(ifc->stack, nexthop) & IPIFC_RT_BCAST) ||
 	    (ifc->flags & IPIFC_F_NOARP)))
 		memcpy(mac, bcastmac, 6);
 	else if (!ipifc_nbr_resolve(ifc, nexthop, pkt, len, mac))

@@ -135,10 +135,11 @@ void
 ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
     const uint8_t *pkt, size_t len, unsigned type)
 {
-	struct ipifc_icmp m, r;
+	struct ipifc_icmp m;
 	const struct ipifc_ip *src;
-	uint8_t all[IPIFC_IP4_MAXOPT], opts[IPIFC_IP4_MAXOPT], ptr;
-	size_t optlen = 0;
+	uint8_t all[IPIFC_IP4_MAXOPT], opts[IPIFC_IP4_MAXOPT], ptr, *buf;
+	size_t optlen = 0, hl;
+	int n;
 
 	if (ipifc_icmp4_parse(h->payload, h->plen, &m) < 0) {
 		proto_of(ifc->stack)->drops_icmp++;
@@ -169,8 +170,13 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		}
 		optlen = ipifc_ip4opt_echo(all, h->optlen, opts);
 	}
-	r = m;
-	r.type = IPIFC_ICMP4_ECHOREPLY;
-	r.code = 0;
-	icmp4_send(ifc, src, &h->src, h->tos & ~TOS_ECN, &r, opts, optlen);
+	/* the reply is made where the output sends it from: no copy */
+	if ((buf = ipifc_scratch_get(ifc->stack)) == NULL)
+		return;
+	hl = IPIFC_IP4_HLEN + optlen;
+	if ((n = ipifc_icmp_echoreply(buf + hl, IPIFC_MAXPKT - hl, h->payload,
+	    h->plen, IPIFC_ICMP4_ECHOREPLY, NULL, NULL)) >= 0)
+		ipifc_ip4_output_buf(ifc->stack, src, &h->src, IPIFC_PROTO_ICMP,
+		    h->tos & ~TOS_ECN, buf, (size_t)n, opts, optlen);
+	ipifc_scratch_put(ifc->stack);
 }

@@ -73,10 +73,9 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 
 static void
 echo_reply(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
-    const struct ipifc_icmp *m, unsigned type)
+    const uint8_t *icmp, size_t len, unsigned type)
 {
 	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_icmp r = *m;
 	struct ipifc_lifc *l;
 	struct ipifc_ip src;
 	uint8_t *buf;
@@ -91,12 +90,13 @@ echo_reply(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		src = l->local;
 	else
 		return;
-	r.type = IPIFC_ICMP6_ECHOREPLY;
-	r.code = 0;
+	/* the reply is made where the output sends it from: no copy */
 	if ((buf = ipifc_scratch_get(s)) == NULL)
 		return;
-	if ((n = ipifc_icmp6_build(buf, IPIFC_MAXPKT, &src, &h->src, &r)) >= 0)
-		ipifc_ip6_output(s, &src, &h->src, IPIFC_PROTO_ICMP6, 0, buf,
+	if ((n = ipifc_icmp_echoreply(buf + IPIFC_IP6_HLEN, IPIFC_MAXPKT -
+	    IPIFC_IP6_HLEN, icmp, len, IPIFC_ICMP6_ECHOREPLY, &h->dst,
+	    &src)) >= 0)
+		ipifc_ip6_output_buf(s, &src, &h->src, IPIFC_PROTO_ICMP6, buf,
 		    (size_t)n, ipifc_ip_islinklocal(&h->src) ? ifc : NULL);
 	ipifc_scratch_put(s);
 }
@@ -138,7 +138,7 @@ ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		return;
 	}
 	if (m.type == IPIFC_ICMP6_ECHO) {
-		echo_reply(ifc, h, &m, type);
+		echo_reply(ifc, h, icmp, len, type);
 		return;
 	}
 	/* RFC 8201 4: a Packet Too Big about what we sent lowers the path

@@ -125,6 +125,10 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	nexthop = *dst;
 	if (r != NULL && r->ifc == ifc && !ipifc_ip_isunspec(&r->gate))
 		nexthop = r->gate;
+	else if (r != NULL && (r->type & IPIFC_RT_BCAST))
+		/* a subnet's broadcast, as the route says: the link's own
+		 * broadcast, so that the medium need not ask the self table */
+		nexthop = ipifc_ip_bcast4;
 	if (src != NULL)
 		from = *src;
 	else if ((l = ipifc_srcsel(s, dst, ifc)) != NULL)
@@ -151,7 +155,8 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	h.plen = len;
 	if ((n = ipifc_ip4_build(pkt, IPIFC_MAXPKT, &h)) < 0)
 		return n;
-	memcpy(pkt + n, payload, len);
+	if (payload != pkt + n)
+		memcpy(pkt + n, payload, len);
 	/* to ourselves: straight back in, as through a loopback */
 	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
 		ipifc_ip4_input(ifc, pkt, (size_t)n + len, IPIFC_RX_LOCAL);
@@ -178,6 +183,15 @@ ipifc_ip4_output_opts(struct ipifc_stack *s, const struct ipifc_ip *src,
 }
 
 int
+ipifc_ip4_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int proto, int tos, uint8_t *pkt,
+    size_t len, const uint8_t *opts, size_t optlen)
+{
+	return ip4_output(s, src, dst, proto, 0, tos, pkt + IPIFC_IP4_HLEN +
+	    optlen, len, NULL, opts, optlen, pkt);
+}
+
+int
 ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
     size_t len, struct ipifc_ifc *oif)
@@ -195,7 +209,6 @@ ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 	struct ipifc_ifc *out;
 	struct ipifc_ip nexthop;
 	struct ipifc_lifc *l;
-	uint32_t sum;
 	uint8_t ptr;
 
 	if (!canforward(&h->src) || !canforward(&h->dst)) {
@@ -236,13 +249,9 @@ ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 		ipifc_put16(copy + 10, ipifc_cksum_fold(ipifc_cksum_add(0,
 		    copy, (size_t)h->hlen)));
 	} else {
-		/*
-		 * RFC 1624 3, eqn. 3: HC' = ~(~HC + ~m + m'); the TTL octet
-		 * one less, ~m + m' is 0xfeff.  (HC + 0x100, eqn. 2, gives
-		 * -0, 0xffff, where the checksum is 0.)
-		 */
-		sum = (uint16_t)~ipifc_get16(copy + 10) + 0xfeffu;
-		ipifc_put16(copy + 10, ipifc_cksum_fold(sum));
+		/* RFC 1624 3: the TTL octet one less */
+		ipifc_put16(copy + 10, ipifc_cksum_update(ipifc_get16(
+		    copy + 10), ipifc_get16(pkt + 8), ipifc_get16(copy + 8)));
 	}
 	if (len > (size_t)out->mtu && ipifc_ip4_df(h)) {
 		/* RFC 1191 4 */

@@ -44,7 +44,8 @@ ip6_pack(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	h.plen = len;
 	if ((n = ipifc_ip6_build(pkt, cap, &h)) < 0)
 		return -EMSGSIZE;
-	memcpy(pkt + n, payload, len);
+	if (payload != pkt + n)
+		memcpy(pkt + n, payload, len);
 	return n + (int)len;
 }
 
@@ -193,6 +194,15 @@ ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	rc = ip6_output(s, src, dst, nxt, hlim, payload, len, oif, pkt);
 	ipifc_scratch_put(s);
 	return rc;
+}
+
+int
+ipifc_ip6_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int nxt, uint8_t *pkt, size_t len,
+    struct ipifc_ifc *oif)
+{
+	return ip6_output(s, src, dst, nxt, 0, pkt + IPIFC_IP6_HLEN, len, oif,
+	    pkt);
 }
 
 static void
@@ -454,6 +464,7 @@ void
 ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 {
 	struct ipifc_stack *s = ifc->stack;
+	const struct ipifc_self *p;
 	struct ipifc_ip6 h;
 	unsigned type;
 
@@ -470,8 +481,11 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 		proto_of(s)->drops_martian++;
 		return;
 	}
-	type = ipifc_ipforme(s, &h.dst);
-	if (type == 0 && ipifc_self_tentative(s, &h.dst)) {
+	/* one probe answers both whether it is ours and whether tentative */
+	if ((p = ipifc_self_find(s, &h.dst)) == NULL)
+		type = ipifc_ipforme(s, &h.dst);	/* accept-all */
+	else if ((type = p->type & IPIFC_SELF_SHOWN) == 0 &&
+	    (p->type & IPIFC_SELF_TENTATIVE)) {
 		/* RFC 4862 5.4: a tentative address receives nothing */
 		proto_of(s)->drops_tentative++;
 		return;

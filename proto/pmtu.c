@@ -17,6 +17,8 @@ pmtu_find(struct ipifc_stack *s, const struct ipifc_ip *dst)
 	struct ipifc_proto *p = proto_of(s);
 	int i;
 
+	if (p->pmtu_last <= s->now)
+		return NULL;	/* none lives: the common case, no scan */
 	for (i = 0; i < IPIFC_MAXPMTU; i++)
 		if (p->pmtu[i].expires > s->now &&
 		    ipifc_ip_eq(&p->pmtu[i].dst, dst))
@@ -59,6 +61,7 @@ pmtu_lower(struct ipifc_stack *s, const struct ipifc_ip *dst, size_t mtu,
 		return;		/* RFC 8201 4: never raised by a message */
 	e->mtu = mtu;
 	e->expires = s->now + IPIFC_PMTU_AGE;
+	p->pmtu_last = e->expires;
 }
 
 int

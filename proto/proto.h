@@ -123,6 +123,7 @@ struct ipifc_proto {
 	int	nscratch;		/* in use, a stack */
 	struct ipifc_reasm reasm[IPIFC_MAXREASM];
 	struct ipifc_pmtu pmtu[IPIFC_MAXPMTU];
+	uint64_t pmtu_last;		/* ms: the latest entry's expiry */
 	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
 	uint64_t igmp_due[IPIFC_MAXIFC];
 	struct ipifc_mpending mpend[IPIFC_MAXIFC];
@@ -166,6 +167,18 @@ int	ipifc_ip4_output_opts(struct ipifc_stack *s,
 int	ipifc_ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, int hlim,
 	    const uint8_t *payload, size_t len, struct ipifc_ifc *oif);
+/*
+ * Output from a scratch buffer pkt whose payload (len bytes) is in place
+ * already, after room for the header (IPv4: IPIFC_IP4_HLEN + optlen;
+ * IPv6: IPIFC_IP6_HLEN): the header goes in front, the payload is not
+ * copied.  Default TTL or hop limit.
+ */
+int	ipifc_ip4_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int proto, int tos, uint8_t *pkt,
+	    size_t len, const uint8_t *opts, size_t optlen);
+int	ipifc_ip6_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int nxt, uint8_t *pkt, size_t len,
+	    struct ipifc_ifc *oif);
 /* IPv6 straight onto a link (ND, MLD): no route, nexthop dst. */
 int	ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, int hlim,

@@ -75,6 +75,11 @@ uint32_t ipifc_cksum_add(uint32_t sum, const void *p, size_t len);
  * ipifc_put16), or 0 when summing a message whose checksum is right.
  */
 uint16_t ipifc_cksum_fold(uint32_t sum);
+/*
+ * The checksum field hc updated (RFC 1624) for words whose sum (from
+ * ipifc_cksum_add) was from and is now to.
+ */
+uint16_t ipifc_cksum_update(uint16_t hc, uint32_t from, uint32_t to);
 /* Pseudo-header sums: IPv4 (RFC 768, RFC 793 3.1), IPv6 (RFC 8200 8.1). */
 uint32_t ipifc_cksum_pseudo4(const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, uint16_t len, uint8_t proto);
@@ -368,6 +373,18 @@ int	ipifc_icmp6_parse(const struct ipifc_ip *src,
  */
 int	ipifc_icmp6_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, const struct ipifc_icmp *m);
+/*
+ * The echo reply to a request whose checksum verified (req, len bytes of
+ * ICMP or ICMPv6; buf may be req): the same bytes with type type and
+ * code 0, the checksum updated (RFC 1624 3), not summed anew.  ICMPv6
+ * names in from and to the pseudo-header address that changes, the
+ * request's destination and the reply's source (the peer's address only
+ * moves from source to destination, which the sum does not see);
+ * ICMPv4 passes NULL.
+ */
+int	ipifc_icmp_echoreply(uint8_t *buf, size_t cap, const uint8_t *req,
+	    size_t len, uint8_t type, const struct ipifc_ip *from,
+	    const struct ipifc_ip *to);
 
 /* ---- Neighbor Discovery, RFC 4861 (proto/wire_nd.c) ---- */
 

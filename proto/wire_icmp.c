@@ -186,3 +186,30 @@ ipifc_icmp6_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
 	sum = ipifc_cksum_pseudo6(src, dst, (uint32_t)len, IPIFC_PROTO_ICMP6);
 	return finish(buf, cap, m, dlen, rest, sum);
 }
+
+int
+ipifc_icmp_echoreply(uint8_t *buf, size_t cap, const uint8_t *req,
+    size_t len, uint8_t type, const struct ipifc_ip *from,
+    const struct ipifc_ip *to)
+{
+	uint32_t was, now;
+	uint16_t hc;
+
+	if (len < IPIFC_ICMP_HLEN)
+		return -EMSGSIZE;
+	if (cap < len || len > 0xffff)
+		return -ENOBUFS;
+	/* the type and code word, and the pseudo-header's changed address */
+	was = ipifc_cksum_add(0, req, 2);
+	now = (uint32_t)type << 8;
+	if (from != NULL && to != NULL) {
+		was = ipifc_cksum_add(was, from->a, 16);
+		now = ipifc_cksum_add(now, to->a, 16);
+	}
+	hc = ipifc_get16(req + 2);
+	memmove(buf, req, len);
+	buf[0] = type;
+	buf[1] = 0;
+	ipifc_put16(buf + 2, ipifc_cksum_update(hc, was, now));
+	return (int)len;
+}

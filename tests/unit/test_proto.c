@@ -754,6 +754,30 @@ test_forward_cksum(void **state)
 	assert_int_equal(got, 1);
 }
 
+/*
+ * A datagram to a subnet's broadcast (RFC 919, RFC 1122 3.3.6) leaves in
+ * one frame to the link's broadcast address, without an ARP request.
+ */
+static void
+test_directed_bcast_out(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip4 h;
+	struct ipifc_ip dst;
+	const uint8_t data[] = "all";
+
+	dst = ip("10.0.0.255");
+	wire->n = 0;
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 253, 0, data,
+	    sizeof(data)), 0);
+	assert_int_equal(wire->n, 1);
+	assert_memory_equal(wire->frames[0], "\xff\xff\xff\xff\xff\xff", 6);
+	assert_int_equal(ipifc_get16(wire->frames[0] + 12), 0x0800);
+	assert_int_equal(ipifc_ip4_parse(wire->frames[0] + 14, wire->len[0] - 14,
+	    &h), 0);
+	assert_true(ipifc_ip_eq(&h.dst, &dst));
+}
+
 /* An IPv4 datagram from 10.0.0.9 to dst with TTL 1, as stack 1 gets it. */
 static size_t
 ttl1_frame(uint8_t *f, const char *dst, uint16_t frag, const uint8_t *p,
@@ -1365,6 +1389,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_options_once,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_directed_bcast_out, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_forward_cksum, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_ip4_ts_overflow_deliver,

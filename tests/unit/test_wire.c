@@ -418,6 +418,153 @@ test_cksum_large(void **state)
 	assert_true(sum <= 0xffff);
 }
 
+/* RFC 1071 the plain way: one 16-bit big-endian word a step. */
+static uint32_t
+cksum_ref(uint32_t sum, const uint8_t *b, size_t len)
+{
+	uint64_t s = sum;
+	size_t	 i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)b[i] << 8 | b[i + 1];
+	if (len & 1)
+		s += (uint32_t)b[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint32_t)s;
+}
+
+static uint64_t cks_rs = 88172645463325252ull;
+
+static uint32_t
+cks_rnd(void)
+{
+	cks_rs ^= cks_rs << 13;
+	cks_rs ^= cks_rs >> 7;
+	cks_rs ^= cks_rs << 17;
+	return (uint32_t)(cks_rs >> 16);
+}
+
+/*
+ * The 64-bit sum equals the 16-bit one on random bytes of every length
+ * 0 to 2000 at every alignment, from random starting sums, and on the
+ * bytes that make carries: all ones.
+ */
+static void
+test_cksum_wide(void **state)
+{
+	static uint8_t buf[2000 + 16];
+	size_t	 len, al, i;
+	uint32_t start;
+
+	for (len = 0; len <= 2000; len++) {
+		for (al = 0; al < 8; al++) {
+			for (i = 0; i < len; i++)
+				buf[al + i] = (uint8_t)cks_rnd();
+			start = (len & 1) ? cks_rnd() : cks_rnd() & 0xffff;
+			assert_int_equal(ipifc_cksum_add(start, buf + al, len),
+			    cksum_ref(start, buf + al, len));
+			memset(buf + al, 0xff, len);
+			assert_int_equal(ipifc_cksum_add(0, buf + al, len),
+			    cksum_ref(0, buf + al, len));
+		}
+	}
+}
+
+/*
+ * RFC 1624: a checksum updated for changed words is the one summed
+ * anew (RFC 1624 3: 0, never 0xffff, where the sum is not all zero).
+ */
+static void
+test_cksum_update(void **state)
+{
+	uint8_t	 m[64];
+	uint32_t from, to;
+	uint16_t hc;
+	int	 n, i, off, k;
+
+	for (n = 0; n < 20000; n++) {
+		for (i = 0; i < (int)sizeof(m); i++)
+			m[i] = (uint8_t)cks_rnd();
+		if (n == 0)
+			memset(m, 0, sizeof(m));
+		m[5] |= 1;		/* never an all-zero message */
+		ipifc_put16(m + 2, 0);
+		ipifc_put16(m + 2, ipifc_cksum_fold(ipifc_cksum_add(0, m,
+		    sizeof(m))));
+		/* change 2 to 6 bytes at an even offset past byte 5 */
+		off = 6 + 2 * (int)(cks_rnd() % 27);
+		k = (int)(cks_rnd() % 3) + 1;
+		from = ipifc_cksum_add(0, m + off, 2 * (size_t)k);
+		for (i = 0; i < 2 * k; i++)
+			m[off + i] = (uint8_t)cks_rnd();
+		to = ipifc_cksum_add(0, m + off, 2 * (size_t)k);
+		hc = ipifc_cksum_update(ipifc_get16(m + 2), from, to);
+		ipifc_put16(m + 2, 0);
+		assert_int_equal(hc, ipifc_cksum_fold(ipifc_cksum_add(0, m,
+		    sizeof(m))));
+	}
+}
+
+/*
+ * An echo reply made from its request by RFC 1624 updates is the one
+ * built anew: ICMPv4, and ICMPv6 both to a unicast address (the
+ * addresses swap) and to a group (answered from another address).
+ */
+static void
+test_echoreply_update(void **state)
+{
+	static uint8_t data[1500], req[1600], rep[1600], want[1600];
+	struct ipifc_icmp m;
+	struct ipifc_ip peer, me, group;
+	size_t	 dlen;
+	int	 n, i, v6;
+
+	assert_int_equal(ipifc_ip_parse("fe80::2", &peer), 0);
+	assert_int_equal(ipifc_ip_parse("2001:db8::1", &me), 0);
+	assert_int_equal(ipifc_ip_parse("ff02::1", &group), 0);
+	for (i = 0; i < 3000; i++) {
+		v6 = i % 3;
+		dlen = cks_rnd() % sizeof(data);
+		for (n = 0; n < (int)dlen; n++)
+			data[n] = (uint8_t)cks_rnd();
+		memset(&m, 0, sizeof(m));
+		m.type = v6 ? IPIFC_ICMP6_ECHO : IPIFC_ICMP4_ECHO;
+		m.code = (uint8_t)(i & 1);	/* a reply's code is 0 */
+		m.id = (uint16_t)cks_rnd();
+		m.seq = (uint16_t)cks_rnd() | 1;
+		m.data = data;
+		m.dlen = dlen;
+		if (v6) {
+			n = ipifc_icmp6_build(req, sizeof(req), &peer,
+			    v6 == 1 ? &me : &group, &m);
+			assert_true(n > 0);
+			assert_int_equal(ipifc_icmp_echoreply(rep, sizeof(rep),
+			    req, (size_t)n, IPIFC_ICMP6_ECHOREPLY,
+			    v6 == 1 ? &me : &group, &me), n);
+			m.type = IPIFC_ICMP6_ECHOREPLY;
+			m.code = 0;
+			assert_int_equal(ipifc_icmp6_build(want, sizeof(want),
+			    &me, &peer, &m), n);
+		} else {
+			n = ipifc_icmp4_build(req, sizeof(req), &m);
+			assert_true(n > 0);
+			assert_int_equal(ipifc_icmp_echoreply(rep, sizeof(rep),
+			    req, (size_t)n, IPIFC_ICMP4_ECHOREPLY, NULL, NULL),
+			    n);
+			m.type = IPIFC_ICMP4_ECHOREPLY;
+			m.code = 0;
+			assert_int_equal(ipifc_icmp4_build(want, sizeof(want),
+			    &m), n);
+		}
+		assert_memory_equal(rep, want, (size_t)n);
+	}
+	assert_int_equal(ipifc_icmp_echoreply(rep, sizeof(rep), req, 7,
+	    IPIFC_ICMP4_ECHOREPLY, NULL, NULL), -EMSGSIZE);
+	assert_int_equal(ipifc_icmp_echoreply(rep, 8, req, 9,
+	    IPIFC_ICMP4_ECHOREPLY, NULL, NULL), -ENOBUFS);
+}
+
 /* ---- Ethernet ---- */
 
 static void
@@ -2322,6 +2469,9 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cksum),
 		cmocka_unit_test(test_cksum_large),
+		cmocka_unit_test(test_cksum_wide),
+		cmocka_unit_test(test_cksum_update),
+		cmocka_unit_test(test_echoreply_update),
 		cmocka_unit_test(test_eth),
 		cmocka_unit_test(test_arp),
 		cmocka_unit_test(test_ip4),

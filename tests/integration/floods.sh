@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Floods from a Linux namespace (ipifc issue 11), bash floods.sh IPIFCD
+# IPIFC KIND [COUNT]: ipifcd opens a veth with packet:, and flood.py
+# sends COUNT frames (default 20000) of one KIND from the other end,
+# paced, in four quarters:
+#
+#   ra      router advertisements from random routers (random prefixes,
+#           the manual address's prefix with short lifetimes, RDNSS,
+#           route information, MTU), ipifc not listening (`recvra 0`)
+#   rahost  the same with `ra6 recvra 1` (host mode)
+#   na      unsolicited neighbor advertisements for random targets and
+#           for ipifc's own addresses, with override
+#   mld     MLDv1 and v2 reports (up to 70 records) and queries, IGMPv2
+#           and v3 reports and queries, for random groups and the ones
+#           ipifc joined
+#   frag    IPv4 and IPv6 fragments of datagrams that never complete:
+#           first fragments alone, overlapping pairs, and datagrams with
+#           a hole
+#
+# Proves, for each: ipifcd's VmRSS grows by at most 24 MiB (the tables
+# the flood fills are bounded: README, Limits); its CPU time per frame
+# in the last quarter is at most 3 times that of the first (the tables
+# are full by then); a host ipifc never heard from pings it on both
+# families during the flood; afterwards the manual addresses, the user
+# routes, the static neighbors and the joined groups are as before, and
+# ipifc answers pings (with rahost: at most 8 routers, 16 prefixes, 16
+# routes, 8 DNS servers in ipifc/0/ra and 64 addresses; with frag: the
+# drops are counted and a 3000-byte ping is reassembled).
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+PY=/usr/bin/python3
+need ping timeout
+$PY -c 'import scapy.all' 2>/dev/null ||
+    skip "no scapy for $PY (scripts/deps.sh installs python3-scapy)"
+
+kind=${1:-ra}
+count=${2:-20000}
+D=${P}d A=${P}a
+AIF=${P}a0
+netns "$D" "$A"
+start_daemon "$D"
+veth "$D" "${P}d0" "$A" "$AIF"
+quiet_v6 "$D" "${P}d0"
+w ipifc/clone bind ether "packet:${P}d0" >/dev/null
+ip -n "$A" addr add 10.1.0.2/24 dev "$AIF"
+ip -n "$A" addr add 2001:db8:1::2/64 dev "$AIF" nodad
+
+w ipifc/0/ctl add 10.1.0.1/24
+w ipifc/0/ctl add 2001:db8:1::1/64
+w iproute add 10.9.0.0 /16 10.1.0.9
+w iproute add 2001:db8:9:: /48 2001:db8:1::9
+w arp add 10.1.0.9 02:00:00:00:00:09
+w arp add 2001:db8:1::9 02:00:00:00:00:09
+w ipifc/0/ctl joinmulti ff15::1234
+w ipifc/0/ctl joinmulti 239.1.2.3
+[ "$kind" = rahost ] && w ipifc/0/ctl ra6 recvra 1
+wait_state 0 2001:db8:1::1 preferred 50
+LL=$(ifc_linklocal 0)
+wait_state 0 "$LL" preferred 50
+MAC=$(ifc_mac 0)
+
+# What the operator configured, and what it implies: it must come out of
+# the flood unchanged (host mode adds its own addresses, routes and
+# references beside it).
+manual()
+{
+	local m="10.1.0.0 10.1.0.1 10.1.0.9 10.1.0.255 224.0.0.0 224.0.0.1
+	    255.255.255.255 0.0.0.0 239.1.2.3 :: 2001:db8:1:: 2001:db8:1::1
+	    2001:db8:1::9 fe80:: $LL ff02:: ff15::1234"
+
+	r ipifc/0/status | awk -v m="$m" 'BEGIN { split(m, a)
+	    for (i in a) k[a[i]] = 1 } NR > 1 && ($1 in k)'
+	r iproute | awk -v m="$m" 'BEGIN { split(m, a)
+	    for (i in a) k[a[i]] = 1 } ($1 in k) && ($3 in k) && $7 != "ra"'
+	r arp | awk '$3 == "static"' | awk -v m="$m" 'BEGIN { split(m, a)
+	    for (i in a) k[a[i]] = 1 } ($1 in k)'
+	r ipifc/0/multi | awk '$1 == "ff15::1234" || $1 == "239.1.2.3"'
+	r ipselftab | awk -v m="$m" 'BEGIN { split(m, a)
+	    for (i in a) k[a[i]] = 1 } ($1 in k)'
+}
+rss()
+{
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$DPID/status"
+}
+manual >"$T/before"
+rss0=$(rss)
+
+say "flood: $count frames ($kind)"
+fk=$kind
+[ "$kind" = rahost ] && fk=ra
+out=$(nsx "$A" timeout 60 "$PY" "$(dirname "$0")/flood.py" "$fk" "$AIF" \
+    "$MAC" "$count" "$DPID" "$IPIFC" "$SOCK") || fail "flood.py: $out"
+echo "$out"
+kill -0 "$DPID" 2>/dev/null || fail "ipifcd died"
+rss1=$(rss)
+say "VmRSS ${rss0} kB before, ${rss1} kB after"
+[ $((rss1 - rss0)) -le $((24 * 1024)) ] ||
+    fail "VmRSS grew by $((rss1 - rss0)) kB"
+
+say "CPU per frame: the last quarter against the first"
+# ticks of the first and last quarter, at least 5 each against the
+# tick's granularity
+t1=$(awk '$1 == "quarter" && $2 == 1 { print ($4 < 5 ? 5 : $4) }' <<<"$out")
+t4=$(awk '$1 == "quarter" && $2 == 4 { print ($4 < 5 ? 5 : $4) }' <<<"$out")
+[ -n "$t1" ] && [ -n "$t4" ] || fail "no quarters"
+[ "$t4" -le $((3 * t1)) ] || fail "CPU per frame grew from $t1 to $t4 ticks"
+
+grep -qx "ping4 1" <<<"$out" || fail "no IPv4 ping reached ipifc"
+grep -qx "ping6 1" <<<"$out" || fail "no IPv6 ping reached ipifc"
+
+say "the manual configuration is unchanged"
+manual >"$T/after"
+diff "$T/before" "$T/after" || fail "the manual configuration changed"
+r arp
+r ipstats
+
+say "ipifc answers pings"
+nsx "$A" timeout 20 ping -c 2 -i 0.2 -W 2 10.1.0.1 || fail "ping 10.1.0.1"
+nsx "$A" timeout 20 ping -6 -c 2 -i 0.2 -W 2 2001:db8:1::1 ||
+    fail "ping 2001:db8:1::1"
+
+ipstat()
+{
+	r ipstats | awk -v k="$1" '$1 == k { print $2 }'
+}
+
+case $kind in
+rahost)
+	ra=$(r ipifc/0/ra)
+	for k in router:8 prefix:16 route:16 dns:8; do
+		n=$(grep -c "^${k%:*} " <<<"$ra")
+		echo "${k%:*} $n"
+		[ "$n" -le "${k#*:}" ] || fail "$n ${k%:*} lines in ipifc/0/ra"
+	done
+	n=$(r ipifc/0/status | tail -n +2 | wc -l)
+	echo "addresses $n"
+	[ "$n" -le 64 ] || fail "$n addresses"
+	;;
+ra)
+	r iproute | awk '$7 == "ra"' | grep -q . && fail "learned routes"
+	;;
+frag)
+	[ "$(ipstat reassembly)" -gt 0 ] || fail "no reassembly drops counted"
+	[ "$(ipstat frag6)" -gt 0 ] || fail "no frag6 drops counted"
+	nsx "$A" timeout 20 ping -c 2 -i 0.2 -W 2 -s 3000 10.1.0.1 ||
+	    fail "ping -s 3000 10.1.0.1"
+	nsx "$A" timeout 20 ping -6 -c 2 -i 0.2 -W 2 -s 3000 2001:db8:1::1 ||
+	    fail "ping -6 -s 3000 2001:db8:1::1"
+	;;
+esac
+
+stop_daemon_ok
+pass

@@ -10,7 +10,8 @@
 # quarter it pings ipifc from this host (a neighbor ipifc has not heard
 # from) on both families, and collects the pings at its end.  It prints:
 #
-#   quarter N FRAMES TICKS PKTIN      one line per quarter
+#   quarter N FRAMES TICKS PKTIN RSS  one line per quarter (RSS: VmRSS
+#                                     in kB at its end)
 #   ping4 0|1, ping6 0|1              replies seen during the flood
 import os
 import random
@@ -271,6 +272,14 @@ def cpu():
     return int(st[11]) + int(st[12])	# utime, stime (fields 14, 15)
 
 
+def rss():
+    with open("/proc/%s/status" % pid) as f:
+        for ln in f:
+            if ln.startswith("VmRSS:"):
+                return int(ln.split()[1])
+    return 0
+
+
 def pktin():
     out = subprocess.run([ipifc, "-s", sock, "read", "ipifc/0/status"],
                          check=True, capture_output=True, text=True).stdout
@@ -292,12 +301,13 @@ for n in range(4):
                 ["timeout", "20", "ping", fam, "-c", "5", "-i", "0.2",
                  "-W", "2", dst], stdout=subprocess.DEVNULL))
     part = fs[n * q:(n + 1) * q]
-    for i in range(0, len(part), 20):
-        for f in part[i:i + 20]:
+    for i in range(0, len(part), 40):
+        for f in part[i:i + 40]:
             s.send(f)
         time.sleep(0.004)
     time.sleep(0.3)
     if n == 2:
         for fam, p in zip(("ping4", "ping6"), pings):
             print(fam, 1 if p.wait() == 0 else 0)
-    print("quarter", n + 1, len(part), cpu() - c0, pktin() - p0, flush=True)
+    print("quarter", n + 1, len(part), cpu() - c0, pktin() - p0, rss(),
+          flush=True)

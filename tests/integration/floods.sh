@@ -24,8 +24,9 @@
 # are full by then); a host ipifc never heard from pings it on both
 # families during the flood; afterwards the manual addresses, the user
 # routes, the static neighbors and the joined groups are as before, and
-# ipifc answers pings (with rahost: at most 8 routers, 16 prefixes, 16
-# routes, 8 DNS servers in ipifc/0/ra and 64 addresses; with frag: the
+# ipifc answers pings (with rahost: at most 8 routers, 16 prefixes, 32
+# addresses, 16 routes, 8 DNS servers in ipifc/0/ra and 64 addresses in
+# ipifc/0/status; with frag: the
 # drops are counted and a 3000-byte ping is reassembled).
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -139,7 +140,7 @@ ipstat()
 case $kind in
 rahost)
 	ra=$(r ipifc/0/ra)
-	for k in router:8 prefix:16 route:16 dns:8; do
+	for k in router:8 prefix:16 addr:32 route:16 dns:8; do
 		n=$(grep -c "^${k%:*} " <<<"$ra")
 		echo "${k%:*} $n"
 		[ "$n" -le "${k#*:}" ] || fail "$n ${k%:*} lines in ipifc/0/ra"

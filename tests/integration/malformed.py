@@ -37,11 +37,18 @@ from scapy.contrib.igmpv3 import IGMPv3, IGMPv3gr, IGMPv3mq, IGMPv3mr
 
 conf.verb = 0
 iface, ifcmac, ipifc, sock, pid = sys.argv[1:6]
-amac = open("/sys/class/net/%s/address" % iface).read().strip()
+# on a TUN device (no MACs) the Ethernet headers are only placeholders
+amac = open("/sys/class/net/%s/address" % iface).read().strip() or \
+    "02:00:00:00:00:02"
+if ifcmac == "-":
+    ifcmac = "02:00:00:00:00:01"
 all_ll = subprocess.run(["ip", "-6", "-o", "addr", "show", "dev", iface,
                          "scope", "link"], capture_output=True,
                         text=True).stdout.split()
-all_ll = [w.split("/")[0] for w in all_ll if w.startswith("fe80:")][0]
+all_ll = ([w.split("/")[0] for w in all_ll if w.startswith("fe80:")] +
+          ["fe80::2"])[0]
+# a TUN device (ARPHRD_NONE) carries IP packets without a link layer
+tun = open("/sys/class/net/%s/type" % iface).read().strip() == "65534"
 A4, A6, I4, I6 = "10.1.0.2", "2001:db8:1::2", "10.1.0.1", "2001:db8:1::1"
 
 E = Ether(src=amac, dst=ifcmac)
@@ -130,6 +137,24 @@ BASES = {
         ICMPv6MLDMultAddrRec(rtype=1, dst="ff15::1235",
                              sources=["2001:db8:1::7"])]),
 }
+
+
+def rio(plen, units, prefix):
+    """A route information option of that length (RFC 4191 2.3)."""
+    body = bytes([plen, 0x08]) + struct.pack("!I", 600) + \
+        socket.inet_pton(socket.AF_INET6, prefix)
+    return ICMPv6NDOptUnknown(type=24, len=units, data=body[:units * 8 - 2])
+
+
+# An RA that teaches nothing but RFC 4191 routes: router lifetime 0.
+RA0 = E6 / IPv6(src=all_ll, dst="ff02::1", hlim=255) / ICMPv6ND_RA(
+    routerlifetime=0)
+# Route information options too short for their prefix length, as the
+# one that made libndp read past its buffer: each must be ignored.
+RIO_SHORT = RA0 / rio(64, 1, "2001:db8:6::") / rio(96, 2, "2001:db8:6::") \
+    / rio(128, 2, "2001:db8:6::1") / rio(129, 3, "2001:db8:6::")
+# The control: the same RA with a RIO of the right length is taken.
+RIO_GOOD = RA0 / rio(48, 2, "2001:db8:6::")
 FRAG4 = [E / f for f in fragment(
     IP(src=A4, dst=I4) / ICMP(id=9, seq=2) / (PAD * 40), fragsize=1000)]
 ECHO6 = bytes(IPv6(src=A6, dst=I6) /
@@ -313,6 +338,12 @@ def batches():
         o = options(p)
         if o:
             yield name + " options", o
+    yield "ra rio short (libndp)", [b(RIO_SHORT)]
+    if tun:
+        # whole, valid ND messages where there is no link layer, as the
+        # ones that made smoltcp panic: ignored
+        yield "nd on pkt (smoltcp)", [b(BASES[k]) for k in
+                                      ("ns", "na", "rs", "ra", "redirect")]
     yield "ether", [b"\xff" * 6 + bytes.fromhex(amac.replace(":", "")) +
                     bytes.fromhex(t) for t in ("0800", "86dd", "0806", "8100",
                                                "88a8", "81000064")]
@@ -346,28 +377,37 @@ def pings():
     return None
 
 
-s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
-s.bind((iface, 0))
-ref = files()
-total = 0
-only = os.environ.get("MALFORMED_ONLY")
-if only:
-    bl = [(n + " #%d" % j, [f]) for n, fs in batches() if n == only
-          for j, f in enumerate(fs)]
-else:
-    bl = list(batches())
-for name, frames in bl:
+def link(f):
+    """A frame as the link carries it: on a TUN device the IP packet
+    alone (no ARP, nothing shorter than the Ethernet header)."""
+    if not tun:
+        return f
+    if len(f) <= 14 or f[12:14] not in (b"\x08\x00", b"\x86\xdd"):
+        return None
+    return f[14:]
+
+
+def send(frames):
     sent = 0
     for f in frames:
+        f = link(f)
+        if f is None:
+            continue
         try:
-            s.send(f)
+            if tun:
+                s.sendto(f, (iface, 0x86DD if f[0] >> 4 == 6 else 0x0800))
+            else:
+                s.send(f)
             sent += 1
         except OSError:
             pass		# the kernel refuses some short frames
         if sent % 50 == 0:
             time.sleep(0.005)
-    total += sent
     time.sleep(0.05)
+    return sent
+
+
+def check(name):
     try:
         os.kill(int(pid), 0)
     except OSError:
@@ -380,6 +420,29 @@ for name, frames in bl:
         if now[k] != ref[k]:
             sys.exit("FAIL: %s changed after %s:\n--- before\n%s--- after\n%s"
                      % (k, name, ref[k], now[k]))
+
+
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((iface, 0))
+ref = files()
+total = 0
+only = os.environ.get("MALFORMED_ONLY")
+if only:
+    bl = [(n + " #%d" % j, [f]) for n, fs in batches() if n == only
+          for j, f in enumerate(fs)]
+else:
+    bl = list(batches())
+for name, frames in bl:
+    sent = send(frames)
+    total += sent
+    check(name)
     print("%-24s %4d frames: ipifcd answers, files unchanged" % (name, sent),
           flush=True)
 print("%d frames in all" % total)
+
+if not tun:
+    # the control: a change the files do show
+    send([b(RIO_GOOD)])
+    if "2001:db8:6:: /48 " not in ipifc_read("iproute"):
+        sys.exit("FAIL: the control RA's route is not in iproute")
+    print("control: an RA with a good route information option is taken")

@@ -90,6 +90,9 @@ rss()
 }
 manual >"$T/before"
 rss0=$(rss)
+# A is a new neighbor: ipifc has no entry for it before the flood
+r arp | grep -E '^(10\.1\.0\.2|2001:db8:1::2) ' &&
+    fail "ipifc knows A before the flood"
 
 say "flood: $count frames ($kind)"
 fk=$kind

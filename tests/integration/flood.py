@@ -13,7 +13,6 @@
 #   quarter N FRAMES TICKS PKTIN RSS  one line per quarter (RSS: VmRSS
 #                                     in kB at its end)
 #   ping4 0|1, ping6 0|1              replies seen during the flood
-import os
 import random
 import socket
 import struct

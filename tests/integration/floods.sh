@@ -115,11 +115,13 @@ q4=$(awk '$1 == "quarter" && $2 == 4 { print $6 }' <<<"$out")
 say "CPU per frame: the last quarter against the first"
 # CPU ticks per frame taken in (pktin), the ticks at least 5 against the
 # tick's granularity
-set -- $(awk '$1 == "quarter" && ($2 == 1 || $2 == 4) {
-    print ($4 < 5 ? 5 : $4), $5 }' <<<"$out")
-[ $# -eq 4 ] && [ "$2" -gt 0 ] && [ "$4" -gt 0 ] || fail "no quarters"
-echo "first quarter $1 ticks for $2 frames, last $3 for $4"
-[ $(($3 * $2)) -le $((3 * $1 * $4)) ] || fail "CPU per frame grew"
+read -r t1 p1 t4 p4 < <(awk '$1 == "quarter" && ($2 == 1 || $2 == 4) {
+    printf "%d %d ", ($4 < 5 ? 5 : $4), $5 } END { print "" }' <<<"$out")
+if [ -z "$p4" ] || [ "$p1" -eq 0 ] || [ "$p4" -eq 0 ]; then
+	fail "no quarters"
+fi
+echo "first quarter $t1 ticks for $p1 frames, last $t4 for $p4"
+[ $((t4 * p1)) -le $((3 * t1 * p4)) ] || fail "CPU per frame grew"
 
 grep -qx "ping4 1" <<<"$out" || fail "no IPv4 ping reached ipifc"
 grep -qx "ping6 1" <<<"$out" || fail "no IPv6 ping reached ipifc"

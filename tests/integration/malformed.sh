@@ -72,15 +72,14 @@ fi
 w ipifc/0/ctl joinmulti ff15::1234
 w ipifc/0/ctl joinmulti 239.1.2.3
 wait_state 0 2001:db8:1::1 preferred 50
+has_ll()
+{
+	ip -n "$A" -6 addr show dev "$AIF" scope link | grep -q 'inet6 fe80'
+}
 if [ "$kind" != tun ]; then
 	w ipifc/0/ctl ra6 recvra 1
 	LL=$(ifc_linklocal 0)
 	wait_state 0 "$LL" preferred 50
-	has_ll()
-	{
-		ip -n "$A" -6 addr show dev "$AIF" scope link |
-		    grep -q 'inet6 fe80'
-	}
 	until_ok 50 has_ll || fail "A has no link-local address"
 fi
 MAC=$(ifc_mac 0)

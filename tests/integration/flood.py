@@ -8,11 +8,13 @@
 # quarters, paced.  Around each quarter it reads ipifcd's CPU time
 # (/proc/PID/stat utime + stime) and pktin; at the start of the third
 # quarter it pings ipifc from this host (a neighbor ipifc has not heard
-# from) on both families, and collects the pings at its end.  It prints:
+# from) on both families (with frag, also in fragments), and collects the
+# pings at its end.  It prints:
 #
 #   quarter N FRAMES TICKS PKTIN RSS  one line per quarter (RSS: VmRSS
 #                                     in kB at its end)
 #   ping4 0|1, ping6 0|1              replies seen during the flood
+#   ping4big 0|1, ping6big 0|1        the same for 3000-byte pings (frag)
 import random
 import socket
 import struct
@@ -286,6 +288,11 @@ def pktin():
     return int(w[w.index("pktin") + 1])
 
 
+PINGS = [("ping4", "-4", "10.1.0.1", "56"),
+         ("ping6", "-6", "2001:db8:1::1", "56")]
+if kind == "frag":	# datagrams in fragments, beside the flood's
+    PINGS += [("ping4big", "-4", "10.1.0.1", "3000"),
+              ("ping6big", "-6", "2001:db8:1::1", "3000")]
 fs = frames()
 s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
 s.bind((iface, 0))
@@ -294,11 +301,10 @@ pings = []
 for n in range(4):
     c0, p0 = cpu(), pktin()
     if n == 2:
-        for fam in ("-4", "-6"):
-            dst = "10.1.0.1" if fam == "-4" else "2001:db8:1::1"
-            pings.append(subprocess.Popen(
+        for name, fam, dst, size in PINGS:
+            pings.append((name, subprocess.Popen(
                 ["timeout", "20", "ping", fam, "-c", "5", "-i", "0.2",
-                 "-W", "2", dst], stdout=subprocess.DEVNULL))
+                 "-W", "2", "-s", size, dst], stdout=subprocess.DEVNULL)))
     part = fs[n * q:(n + 1) * q]
     for i in range(0, len(part), 40):
         for f in part[i:i + 40]:
@@ -306,7 +312,7 @@ for n in range(4):
         time.sleep(0.004)
     time.sleep(0.3)
     if n == 2:
-        for fam, p in zip(("ping4", "ping6"), pings):
-            print(fam, 1 if p.wait() == 0 else 0)
+        for name, p in pings:
+            print(name, 1 if p.wait() == 0 else 0)
     print("quarter", n + 1, len(part), cpu() - c0, pktin() - p0, rss(),
           flush=True)

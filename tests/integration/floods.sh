@@ -27,7 +27,8 @@
 # ipifc answers pings (with rahost: at most 8 routers, 16 prefixes, 32
 # addresses, 16 routes, 8 DNS servers in ipifc/0/ra and 64 addresses in
 # ipifc/0/status; with frag: the
-# drops are counted and a 3000-byte ping is reassembled).
+# drops are counted, and 3000-byte pings from the new host pass during
+# the flood and after it).
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -160,6 +161,10 @@ ra)
 frag)
 	[ "$(ipstat reassembly)" -gt 0 ] || fail "no reassembly drops counted"
 	[ "$(ipstat frag6)" -gt 0 ] || fail "no frag6 drops counted"
+	grep -qx "ping4big 1" <<<"$out" ||
+	    fail "no fragmented IPv4 ping reached ipifc during the flood"
+	grep -qx "ping6big 1" <<<"$out" ||
+	    fail "no fragmented IPv6 ping reached ipifc during the flood"
 	nsx "$A" timeout 20 ping -c 2 -i 0.2 -W 2 -s 3000 10.1.0.1 ||
 	    fail "ping -s 3000 10.1.0.1"
 	nsx "$A" timeout 20 ping -6 -c 2 -i 0.2 -W 2 -s 3000 2001:db8:1::1 ||

@@ -26,9 +26,8 @@
 # routes, the static neighbors and the joined groups are as before, and
 # ipifc answers pings (with rahost: at most 8 routers, 16 prefixes, 32
 # addresses, 16 routes, 8 DNS servers in ipifc/0/ra and 64 addresses in
-# ipifc/0/status; with frag: the
-# drops are counted, and 3000-byte pings from the new host pass during
-# the flood and after it).
+# ipifc/0/status; with frag: the drops are counted, and 3000-byte pings
+# from the new host pass during the flood and after it).
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 

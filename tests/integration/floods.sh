@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Floods from a Linux namespace (ipifc issue 11), bash floods.sh IPIFCD
 # IPIFC KIND [COUNT]: ipifcd opens a veth with packet:, and flood.py
-# sends COUNT frames (default 40000) of one KIND from the other end,
-# paced, in four quarters:
+# sends COUNT distinct frames (default 40000) of one KIND from the other
+# end, paced, in four quarters (it builds them with struct: scapy builds
+# about a thousand a second):
 #
 #   ra      router advertisements from random routers (random prefixes,
 #           the manual address's prefix with short lifetimes, RDNSS,
@@ -33,8 +34,7 @@
 
 PY=/usr/bin/python3
 need ping timeout
-$PY -c 'import scapy.all' 2>/dev/null ||
-    skip "no scapy for $PY (scripts/deps.sh installs python3-scapy)"
+[ -x "$PY" ] || skip "no $PY"
 
 kind=${1:-ra}
 count=${2:-40000}

@@ -252,8 +252,11 @@ ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 {
 	struct ipifc_nd m;
 
-	if (ifc->m->hwlen != 6)
+	if (ifc->m->hwlen != 6) {
+		/* no neighbor discovery without a link layer: counted */
+		proto_of(ifc->stack)->drops_nd++;
 		return;
+	}
 	if (ipifc_nd_parse(h, icmp, len, &m) < 0) {
 		proto_of(ifc->stack)->drops_nd++;
 		return;

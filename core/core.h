@@ -26,6 +26,10 @@ void	ipifc_buf_printf(struct ipifc_buf *b, const char *fmt, ...)
 /* Split a line into at most max words in place; the count, -1 if more. */
 int	ipifc_tokenize(char *line, char **argv, int max);
 
+/* ---- addresses (core/ipaddr.c) ---- */
+
+uint32_t ipifc_ip_hash(const struct ipifc_ip *a);
+
 /* ---- mediums (proto/ether.c, proto/loopback.c, proto/pkt.c) ---- */
 
 /* plan9's Medium: what a kind of link does; the core never knows which. */
@@ -143,6 +147,11 @@ struct ipifc_pkt {
 };
 
 struct ipifc_nbr {
+	struct ipifc_nbr *hnext;		/* ifc->nbrhash chain */
+	TAILQ_ENTRY(ipifc_nbr) link;		/* ifc->nbrs, in order of making */
+	TAILQ_ENTRY(ipifc_nbr) slink;		/* ifc->strangers, while on it */
+	int	stranger;		/* made by a stranger's message, never used */
+	unsigned uses;			/* packets sent through it (saturates) */
 	struct ipifc_ip ip;
 	uint8_t	mac[6];
 	enum ipifc_nbr_state state;
@@ -156,6 +165,8 @@ struct ipifc_nbr {
 	int	nqueue;
 	size_t	qbytes;
 };
+
+TAILQ_HEAD(ipifc_nbrq, ipifc_nbr);
 
 struct ipifc_ifc {
 	struct ipifc_stack *stack;
@@ -182,7 +193,10 @@ struct ipifc_ifc {
 	int	ngroups;
 	struct ipifc_llgroup llgroups[IPIFC_MAXGROUPS];
 	int	nllgroups;
-	struct ipifc_nbr nbrs[IPIFC_MAXNBR];
+	struct ipifc_nbrq nbrs;		/* in order of making (the arp file) */
+	struct ipifc_nbrq strangers;	/* the first to go when full */
+	struct ipifc_nbr **nbrhash;	/* by address; NULL while empty */
+	unsigned nbrhsize;		/* buckets, a power of 2 */
 	int	nnbr;
 	uint64_t drops_nbr;		/* neighbor table full */
 	uint64_t drops_nbrq;		/* waiting queue full or unresolved */
@@ -511,6 +525,7 @@ void	ipifc_nbr_clear(struct ipifc_ifc *ifc);
 void	ipifc_nbr_release(struct ipifc_ifc *ifc, struct ipifc_nbr *n);
 /* Drop every packet waiting for resolution (down). */
 void	ipifc_nbr_dropqueues(struct ipifc_ifc *ifc);
+void	ipifc_nbr_delete(struct ipifc_ifc *ifc, struct ipifc_nbr *n);
 const char *ipifc_nbr_statename(enum ipifc_nbr_state st);
 
 /* ---- source selection (core/srcsel.c) ---- */

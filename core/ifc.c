@@ -129,6 +129,8 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 	ifc->dad = IPIFC_DEFDAD;
 	ra6_defaults(&ifc->ra6);
 	TAILQ_INIT(&ifc->lifcs);
+	TAILQ_INIT(&ifc->nbrs);
+	TAILQ_INIT(&ifc->strangers);
 	if ((err = m->bind(ifc, dev)) != NULL) {
 		free(ifc);
 		return err;

@@ -12,7 +12,8 @@
 					 * use, not with the bound) */
 #define IPIFC_MAXGROUPS		256	/* IP multicast groups per interface */
 #define IPIFC_MAXMEMBERS	1024	/* listener memberships per stack */
-#define IPIFC_MAXNBR		256	/* neighbor entries per interface */
+#define IPIFC_MAXNBR		1024	/* neighbor entries per interface (as
+					 * Linux gc_thresh3); memory grows with use */
 #define IPIFC_NBR_QLEN		64	/* packets waiting per unresolved neighbor */
 #define IPIFC_NBR_QBYTES	65536	/* and their bytes (a fragmented datagram) */
 #define IPIFC_SENDQ		64	/* frames waiting for a busy backend */

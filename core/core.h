@@ -347,17 +347,22 @@ void	ipifc_prefix_add_own(struct ipifc_lifc *l);
 
 /* ---- the self table (core/self.c) ---- */
 
+LIST_HEAD(ipifc_selflinks, ipifc_selflink);
+
 struct ipifc_self {
 	struct ipifc_self *next;	/* hash chain */
 	struct ipifc_ip a;
 	unsigned type;			/* IPIFC_RT_UNI, _BCAST, _MULTI, _ANY */
-	struct ipifc_selflink *links;	/* one per linked address */
-	int	nlinks;
+	struct ipifc_selflinks links;	/* one per linked address */
+	struct ipifc_selflink *nolink;	/* the one of no address, if any */
+	int	nlinks;			/* links of an address */
+	uint32_t nbit[16];		/* links with each bit of type */
 };
 
 struct ipifc_selflink {
-	struct ipifc_selflink *selfnext;	/* in self->links */
+	LIST_ENTRY(ipifc_selflink) selflink;	/* in self->links */
 	struct ipifc_selflink *lifcnext;	/* in lifc->self */
+	struct ipifc_selflink **lifcprev;	/* what points at it there */
 	struct ipifc_self *self;
 	struct ipifc_lifc *lifc;
 	unsigned type;			/* what this address makes it */
@@ -390,6 +395,9 @@ void	ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 void	ipifc_self_remove_all(struct ipifc_stack *s, struct ipifc_lifc *l);
 struct ipifc_self *ipifc_self_find(const struct ipifc_stack *s,
 	    const struct ipifc_ip *a);
+/* Call f on every entry. */
+void	ipifc_self_foreach(struct ipifc_stack *s,
+	    void (*f)(struct ipifc_self *, void *), void *arg);
 
 /* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
@@ -609,7 +617,10 @@ struct ipifc_stack {
 	uint32_t rngstate;
 	struct ipifc_ifc *ifc[IPIFC_MAXIFC];
 	uint32_t slotgen[IPIFC_MAXIFC];
-	struct ipifc_self *selfhash[IPIFC_SELFHASH];
+	struct ipifc_self **selfhash;	/* NULL while empty */
+	unsigned selfhsize;		/* buckets, a power of 2 */
+	unsigned nself;			/* entries */
+	int	selfall;		/* 0.0.0.0 or :: is a unicast self */
 	struct ipifc_rtab *rtab;
 	struct ipifc_member members[IPIFC_MAXMEMBERS];
 	int	nmembers;

@@ -72,6 +72,7 @@ ipifc_stack_free(struct ipifc_stack *s)
 	if (s->ext != NULL && s->ext->free != NULL)
 		s->ext->free(s->extarg);
 	ipifc_rtab_free(s->rtab);
+	free(s->selfhash);
 	free(s);
 }
 

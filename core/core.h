@@ -281,6 +281,11 @@ struct ipifc_lifc {
 	uint64_t proxyjoin;		/* ptp proxy: interfaces (by number)
 					   that joined the peer's group */
 	uint64_t seq;			/* order of addition (ties in handover) */
+	/* core/prefix.c: the keys l is a candidate for, while l is live */
+	struct ipifc_pcand **cands;
+	int	ncands, capcands;
+	int	plive, pdirty;		/* live; its implied set may have changed */
+	TAILQ_ENTRY(ipifc_lifc) dirtylink;
 };
 
 struct ipifc_addreq {
@@ -342,8 +347,14 @@ void	ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    int plen);
 /* Reconcile every shared route the addresses of ifc imply (up/down). */
 void	ipifc_prefix_reconcile_ifc(struct ipifc_ifc *ifc);
-/* Add the routes limited to l as source (connected, link multicast). */
+/* Add the routes limited to l as source (connected, link multicast);
+ * from then on l is a candidate for the shared routes it implies. */
 void	ipifc_prefix_add_own(struct ipifc_lifc *l);
+/* l's implied set may have changed (its self links, its flags). */
+void	ipifc_prefix_dirty(struct ipifc_lifc *l);
+/* l goes: it is no longer a candidate for anything. */
+void	ipifc_prefix_forget(struct ipifc_lifc *l);
+void	ipifc_prefix_free(struct ipifc_stack *s);
 
 /* ---- the self table (core/self.c) ---- */
 
@@ -631,6 +642,9 @@ struct ipifc_stack {
 	struct ipifc_sub subs[IPIFC_MAXSUBS];
 	int	nsubs;
 	uint64_t lifcseq;
+	struct ipifc_pkey **pkhash;	/* core/prefix.c: candidates by key */
+	unsigned pkhsize, npkey;
+	struct ipifc_lifcq pdirty;	/* addresses to sync before a reconcile */
 	uint64_t drops_route;		/* implied routes the full table refused */
 	const struct ipifc_ext *ext;	/* NULL: none */
 	void	*extarg;

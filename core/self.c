@@ -191,6 +191,8 @@ ipifc_self_retype(struct ipifc_stack *s, const struct ipifc_ip *a,
 		return;
 	settype(p, k, type);
 	changed(s, a);
+	if (l != NULL)
+		ipifc_prefix_dirty(l);
 }
 
 /* Link a to l (NULL: to the interface alone) with type, or one more reference. */
@@ -220,6 +222,8 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 		settype(p, k, k->type | type);
 		k->ref++;
 		changed(s, a);
+		if (l != NULL)
+			ipifc_prefix_dirty(l);
 		return 0;
 	}
 	if ((k = calloc(1, sizeof(*k))) == NULL) {
@@ -239,6 +243,7 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 		k->lifcprev = &l->self;
 		l->self = k;
 		p->nlinks++;
+		ipifc_prefix_dirty(l);
 	} else
 		p->nolink = k;
 	changed(s, a);
@@ -252,6 +257,7 @@ unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
 
 	LIST_REMOVE(k, selflink);
 	if (k->lifc != NULL) {
+		ipifc_prefix_dirty(k->lifc);
 		*k->lifcprev = k->lifcnext;
 		if (k->lifcnext != NULL)
 			k->lifcnext->lifcprev = k->lifcprev;

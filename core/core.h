@@ -26,6 +26,10 @@ void	ipifc_buf_printf(struct ipifc_buf *b, const char *fmt, ...)
 /* Split a line into at most max words in place; the count, -1 if more. */
 int	ipifc_tokenize(char *line, char **argv, int max);
 
+/* ---- addresses (core/ipaddr.c) ---- */
+
+uint32_t ipifc_ip_hash(const struct ipifc_ip *a);
+
 /* ---- mediums (proto/ether.c, proto/loopback.c, proto/pkt.c) ---- */
 
 /* plan9's Medium: what a kind of link does; the core never knows which. */
@@ -146,6 +150,11 @@ struct ipifc_pkt {
 };
 
 struct ipifc_nbr {
+	struct ipifc_nbr *hnext;		/* ifc->nbrhash chain */
+	TAILQ_ENTRY(ipifc_nbr) link;		/* ifc->nbrs, in order of making */
+	TAILQ_ENTRY(ipifc_nbr) slink;		/* ifc->strangers, while on it */
+	int	stranger;		/* made by a stranger's message, never used */
+	unsigned uses;			/* packets sent through it (saturates) */
 	struct ipifc_ip ip;
 	uint8_t	mac[6];
 	enum ipifc_nbr_state state;
@@ -159,6 +168,8 @@ struct ipifc_nbr {
 	int	nqueue;
 	size_t	qbytes;
 };
+
+TAILQ_HEAD(ipifc_nbrq, ipifc_nbr);
 
 struct ipifc_ifc {
 	struct ipifc_stack *stack;
@@ -185,7 +196,10 @@ struct ipifc_ifc {
 	int	ngroups;
 	struct ipifc_llgroup llgroups[IPIFC_MAXGROUPS];
 	int	nllgroups;
-	struct ipifc_nbr nbrs[IPIFC_MAXNBR];
+	struct ipifc_nbrq nbrs;		/* in order of making (the arp file) */
+	struct ipifc_nbrq strangers;	/* the first to go when full */
+	struct ipifc_nbr **nbrhash;	/* by address; NULL while empty */
+	unsigned nbrhsize;		/* buckets, a power of 2 */
 	int	nnbr;
 	uint64_t drops_nbr;		/* neighbor table full */
 	uint64_t drops_nbrq;		/* waiting queue full or unresolved */
@@ -271,6 +285,11 @@ struct ipifc_lifc {
 	uint64_t proxyjoin;		/* ptp proxy: interfaces (by number)
 					   that joined the peer's group */
 	uint64_t seq;			/* order of addition (ties in handover) */
+	/* core/prefix.c: the keys l is a candidate for, while l is live */
+	struct ipifc_pcand **cands;
+	int	ncands, capcands;
+	int	plive, pdirty;		/* live; its implied set may have changed */
+	TAILQ_ENTRY(ipifc_lifc) dirtylink;
 };
 
 struct ipifc_addreq {
@@ -362,22 +381,33 @@ void	ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    int plen);
 /* Reconcile every shared route the addresses of ifc imply (up/down). */
 void	ipifc_prefix_reconcile_ifc(struct ipifc_ifc *ifc);
-/* Add the routes limited to l as source (connected, link multicast). */
+/* Add the routes limited to l as source (connected, link multicast);
+ * from then on l is a candidate for the shared routes it implies. */
 void	ipifc_prefix_add_own(struct ipifc_lifc *l);
+/* l's implied set may have changed (its self links, its flags). */
+void	ipifc_prefix_dirty(struct ipifc_lifc *l);
+/* l goes: it is no longer a candidate for anything. */
+void	ipifc_prefix_forget(struct ipifc_lifc *l);
+void	ipifc_prefix_free(struct ipifc_stack *s);
 
 /* ---- the self table (core/self.c) ---- */
+
+LIST_HEAD(ipifc_selflinks, ipifc_selflink);
 
 struct ipifc_self {
 	struct ipifc_self *next;	/* hash chain */
 	struct ipifc_ip a;
 	unsigned type;			/* IPIFC_RT_UNI, _BCAST, _MULTI, _ANY */
-	struct ipifc_selflink *links;	/* one per linked address */
-	int	nlinks;
+	struct ipifc_selflinks links;	/* one per linked address */
+	struct ipifc_selflink *nolink;	/* the one of no address, if any */
+	int	nlinks;			/* links of an address */
+	uint32_t nbit[16];		/* links with each bit of type */
 };
 
 struct ipifc_selflink {
-	struct ipifc_selflink *selfnext;	/* in self->links */
+	LIST_ENTRY(ipifc_selflink) selflink;	/* in self->links */
 	struct ipifc_selflink *lifcnext;	/* in lifc->self */
+	struct ipifc_selflink **lifcprev;	/* what points at it there */
 	struct ipifc_self *self;
 	struct ipifc_lifc *lifc;
 	unsigned type;			/* what this address makes it */
@@ -410,6 +440,9 @@ void	ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 void	ipifc_self_remove_all(struct ipifc_stack *s, struct ipifc_lifc *l);
 struct ipifc_self *ipifc_self_find(const struct ipifc_stack *s,
 	    const struct ipifc_ip *a);
+/* Call f on every entry. */
+void	ipifc_self_foreach(struct ipifc_stack *s,
+	    void (*f)(struct ipifc_self *, void *), void *arg);
 
 /* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
@@ -545,6 +578,7 @@ void	ipifc_nbr_clear(struct ipifc_ifc *ifc);
 void	ipifc_nbr_release(struct ipifc_ifc *ifc, struct ipifc_nbr *n);
 /* Drop every packet waiting for resolution (down). */
 void	ipifc_nbr_dropqueues(struct ipifc_ifc *ifc);
+void	ipifc_nbr_delete(struct ipifc_ifc *ifc, struct ipifc_nbr *n);
 const char *ipifc_nbr_statename(enum ipifc_nbr_state st);
 
 /* ---- source selection (core/srcsel.c) ---- */
@@ -628,7 +662,10 @@ struct ipifc_stack {
 	uint32_t rngstate;
 	struct ipifc_ifc *ifc[IPIFC_MAXIFC];
 	uint32_t slotgen[IPIFC_MAXIFC];
-	struct ipifc_self *selfhash[IPIFC_SELFHASH];
+	struct ipifc_self **selfhash;	/* NULL while empty */
+	unsigned selfhsize;		/* buckets, a power of 2 */
+	unsigned nself;			/* entries */
+	int	selfall;		/* 0.0.0.0 or :: is a unicast self */
 	struct ipifc_rtab *rtab;
 	struct ipifc_member members[IPIFC_MAXMEMBERS];
 	int	nmembers;
@@ -639,6 +676,9 @@ struct ipifc_stack {
 	struct ipifc_sub subs[IPIFC_MAXSUBS];
 	int	nsubs;
 	uint64_t lifcseq;
+	struct ipifc_pkey **pkhash;	/* core/prefix.c: candidates by key */
+	unsigned pkhsize, npkey;
+	struct ipifc_lifcq pdirty;	/* addresses to sync before a reconcile */
 	uint64_t drops_route;		/* implied routes the full table refused */
 	const struct ipifc_ext *ext;	/* NULL: none */
 	void	*extarg;

@@ -129,6 +129,8 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 	ifc->dad = IPIFC_DEFDAD;
 	ra6_defaults(&ifc->ra6);
 	TAILQ_INIT(&ifc->lifcs);
+	TAILQ_INIT(&ifc->nbrs);
+	TAILQ_INIT(&ifc->strangers);
 	if ((err = m->bind(ifc, dev)) != NULL) {
 		free(ifc);
 		return err;
@@ -213,32 +215,46 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 	return NULL;
 }
 
+/*
+ * The address a, by its self entry (every address links its own from
+ * add_self until it goes); an address being added is its interface's
+ * last while it has no link yet.  ifc NULL: on any interface.
+ */
+static struct ipifc_lifc *
+bylocal(struct ipifc_stack *s, const struct ipifc_ifc *ifc,
+    const struct ipifc_ip *a)
+{
+	const struct ipifc_self *p;
+	const struct ipifc_selflink *k;
+	struct ipifc_lifc *l;
+	int i;
+
+	if ((p = ipifc_self_find(s, a)) != NULL)
+		LIST_FOREACH(k, &p->links, selflink)
+			if (k->lifc != NULL && ipifc_ip_eq(&k->lifc->local, a))
+				return ifc == NULL || k->lifc->ifc == ifc ?
+				    k->lifc : NULL;
+	for (i = 0; i < IPIFC_MAXIFC; i++) {
+		if (s->ifc[i] == NULL || (ifc != NULL && s->ifc[i] != ifc))
+			continue;
+		l = TAILQ_LAST(&s->ifc[i]->lifcs, ipifc_lifcq);
+		if (l != NULL && l->self == NULL && ipifc_ip_eq(&l->local, a))
+			return l;
+	}
+	return NULL;
+}
+
 /* The address ip on this interface, or NULL. */
 struct ipifc_lifc *
 ipifc_lifc_onifc(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
-	struct ipifc_lifc *l;
-
-	TAILQ_FOREACH(l, &ifc->lifcs, link)
-		if (ipifc_ip_eq(&l->local, ip))
-			return l;
-	return NULL;
+	return bylocal(ifc->stack, ifc, ip);
 }
 
 struct ipifc_lifc *
 ipifc_lifc_bylocal(struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	struct ipifc_lifc *l;
-	int i;
-
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
-			if (ipifc_ip_eq(&l->local, a))
-				return l;
-	}
-	return NULL;
+	return bylocal(s, NULL, a);
 }
 
 struct ipifc_lifc *

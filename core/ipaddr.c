@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ipifc.h"
+#include "core.h"
 
 #define V4OFF	12		/* where the IPv4 address sits */
 #define V4BITS	96		/* 16-byte bits before it */
@@ -331,6 +331,20 @@ int
 ipifc_ip_eq(const struct ipifc_ip *a, const struct ipifc_ip *b)
 {
 	return memcmp(a->a, b->a, sizeof(a->a)) == 0;
+}
+
+/* A hash of the whole address, two 64-bit words at a time (tables keyed by it). */
+uint32_t
+ipifc_ip_hash(const struct ipifc_ip *a)
+{
+	uint64_t w0, w1, h;
+
+	memcpy(&w0, a->a, 8);
+	memcpy(&w1, a->a + 8, 8);
+	h = (w0 ^ (w1 * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
+	h ^= h >> 29;
+	h *= 0xc4ceb9fe1a85ec53ull;
+	return (uint32_t)(h >> 32);
 }
 
 int

@@ -313,6 +313,7 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	TAILQ_REMOVE(&ifc->lifcs, l, link);
 	ifc->nlifc--;
 	ipifc_self_remove_all(s, l);
+	ipifc_prefix_forget(l);
 	/* hand the shared routes over first, then drop what is l's alone */
 	for (i = 0; i < n; i++)
 		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);

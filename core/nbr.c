@@ -12,17 +12,6 @@
 /* lifc->proxyjoin has a bit per interface */
 _Static_assert(IPIFC_MAXIFC <= 64, "proxyjoin is 64 bits");
 
-static int
-nbr_index(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
-{
-	int i;
-
-	for (i = 0; i < ifc->nnbr; i++)
-		if (ipifc_ip_eq(&ifc->nbrs[i].ip, ip))
-			return i;
-	return -1;
-}
-
 /* Join (1) or leave (0) the solicited-node group of a proxied ip on ifc. */
 static int
 proxy_group(struct ipifc_ifc *ifc, const struct ipifc_ip *ip, int join)
@@ -54,23 +43,16 @@ ipifc_nbr_unpublish(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 }
 
 static void
-nbr_remove(struct ipifc_ifc *ifc, int i)
+nbr_remove(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 {
-	ipifc_nbr_unpublish(ifc, &ifc->nbrs[i]);
-	ipifc_nbr_release(ifc, &ifc->nbrs[i]);
-	memmove(&ifc->nbrs[i], &ifc->nbrs[i + 1],
-	    (size_t)(ifc->nnbr - i - 1) * sizeof(ifc->nbrs[0]));
-	ifc->nnbr--;
+	ipifc_nbr_unpublish(ifc, n);
+	ipifc_nbr_delete(ifc, n);
 }
 
 const struct ipifc_nbr *
 ipifc_nbr_find(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
-	int i;
-
-	if ((i = nbr_index(ifc, ip)) < 0)
-		return NULL;
-	return &ifc->nbrs[i];
+	return ipifc_nbr_lookup(ifc, ip);
 }
 
 /* The non-ptp address of ifc with the longest prefix holding ip. */
@@ -96,7 +78,7 @@ nbr_add(struct ipifc_stack *s, int argc, char **argv)
 	struct ipifc_nbr *n;
 	struct ipifc_ip ip;
 	uint8_t mac[6];
-	int i, pub = 0;
+	int pub = 0;
 
 	if (argc < 3 || argc > 4)
 		return ipifc_errf(s, "usage: add IP MAC [pub]");
@@ -123,22 +105,20 @@ nbr_add(struct ipifc_stack *s, int argc, char **argv)
 	if (ifc->m->hwlen == 0)
 		return ipifc_errf(s, "interface %d has no link layer",
 		    ifc->num);
-	if ((i = nbr_index(ifc, &ip)) >= 0) {
-		ipifc_nbr_unpublish(ifc, &ifc->nbrs[i]);	/* replaced */
-		ipifc_nbr_release(ifc, &ifc->nbrs[i]);
-	} else if (ifc->nnbr < IPIFC_MAXNBR)
-		i = ifc->nnbr++;
-	else {
+	if ((n = ipifc_nbr_lookup(ifc, &ip)) != NULL) {
+		ipifc_nbr_unpublish(ifc, n);	/* replaced */
+		ipifc_nbr_release(ifc, n);
+	} else if (ifc->nnbr >= IPIFC_MAXNBR) {
 		ifc->drops_nbr++;
 		return ipifc_errf(s, "neighbor table full on interface %d",
 		    ifc->num);
-	}
-	n = &ifc->nbrs[i];
-	memset(n, 0, sizeof(*n));
-	n->ip = ip;
+	} else if ((n = ipifc_nbr_create(ifc, &ip)) == NULL)
+		return ipifc_errf(s, "out of memory");
 	memcpy(n->mac, mac, sizeof(n->mac));
-	n->state = IPIFC_NBR_STATIC;
-	n->deadline = UINT64_MAX;
+	n->router = 0;
+	n->probes = 0;
+	n->uses = 0;
+	ipifc_nbr_transition(ifc, n, IPIFC_NBR_STATIC);
 	n->published = pub;
 	if (pub && !ipifc_ip_isv4(&ip) && ifc->m->hwlen == 6)
 		n->proxyjoined = proxy_group(ifc, &ip, 1) == 0;
@@ -149,8 +129,9 @@ static const char *
 nbr_del(struct ipifc_stack *s, int argc, char **argv)
 {
 	struct ipifc_ifc *ifc;
+	struct ipifc_nbr *n;
 	struct ipifc_ip ip;
-	int i, j, found = 0;
+	int i, found = 0;
 
 	if (argc != 2)
 		return ipifc_errf(s, "usage: del IP");
@@ -162,8 +143,8 @@ nbr_del(struct ipifc_stack *s, int argc, char **argv)
 	for (i = 0; i < IPIFC_MAXIFC; i++) {
 		if ((ifc = s->ifc[i]) == NULL)
 			continue;
-		if ((j = nbr_index(ifc, &ip)) >= 0) {
-			nbr_remove(ifc, j);
+		if ((n = ipifc_nbr_lookup(ifc, &ip)) != NULL) {
+			nbr_remove(ifc, n);
 			found = 1;
 		}
 	}
@@ -198,13 +179,12 @@ void
 ipifc_nbr_flush_prefix(struct ipifc_ifc *ifc, const struct ipifc_ip *prefix,
     int plen)
 {
-	int i = 0;
+	struct ipifc_nbr *n, *next;
 
-	while (i < ifc->nnbr) {
-		if (ipifc_ip_inprefix(&ifc->nbrs[i].ip, prefix, plen))
-			nbr_remove(ifc, i);
-		else
-			i++;
+	for (n = TAILQ_FIRST(&ifc->nbrs); n != NULL; n = next) {
+		next = TAILQ_NEXT(n, link);
+		if (ipifc_ip_inprefix(&n->ip, prefix, plen))
+			nbr_remove(ifc, n);
 	}
 }
 
@@ -329,8 +309,7 @@ nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 		ipifc_buf_printf(b, "%s %s static %d l\n",
 		    ipifc_ip_fmt(&l->local, ip, sizeof(ip)), mac, ifc->num);
 	}
-	for (i = 0; i < ifc->nnbr; i++) {
-		n = &ifc->nbrs[i];
+	TAILQ_FOREACH(n, &ifc->nbrs, link) {
 		ipifc_buf_printf(b, "%s ", ipifc_ip_fmt(&n->ip, ip,
 		    sizeof(ip)));
 		if (n->state == IPIFC_NBR_INCOMPLETE)

@@ -254,33 +254,51 @@ selfcmp(const void *x, const void *y)
 	return ipifc_ip_cmp(&(*a)->a, &(*b)->a);
 }
 
+struct selfvec {
+	struct ipifc_self **v;
+	size_t	n;
+};
+
+static void
+count_shown(struct ipifc_self *p, void *arg)
+{
+	struct selfvec *sv = arg;
+
+	sv->n += (p->type & IPIFC_SELF_SHOWN) != 0;
+}
+
+static void
+take_shown(struct ipifc_self *p, void *arg)
+{
+	struct selfvec *sv = arg;
+
+	if (p->type & IPIFC_SELF_SHOWN)
+		sv->v[sv->n++] = p;
+}
+
 static void
 fmt_selftab(struct ipifc_stack *s, struct ipifc_buf *b)
 {
-	struct ipifc_self *p, **v;
+	struct selfvec sv = { NULL, 0 };
 	char a[IPIFC_IPSTRLEN], t[16];
-	size_t i, n = 0;
+	size_t i;
 
-	for (i = 0; i < IPIFC_SELFHASH; i++)
-		for (p = s->selfhash[i]; p != NULL; p = p->next)
-			n += (p->type & IPIFC_SELF_SHOWN) != 0;
-	if (n == 0)
+	ipifc_self_foreach(s, count_shown, &sv);
+	if (sv.n == 0)
 		return;
-	if ((v = calloc(n, sizeof(*v))) == NULL) {
+	if ((sv.v = calloc(sv.n, sizeof(*sv.v))) == NULL) {
 		b->oom = 1;
 		return;
 	}
-	n = 0;
-	for (i = 0; i < IPIFC_SELFHASH; i++)
-		for (p = s->selfhash[i]; p != NULL; p = p->next)
-			if (p->type & IPIFC_SELF_SHOWN)
-				v[n++] = p;
-	qsort(v, n, sizeof(*v), selfcmp);
-	for (i = 0; i < n; i++)
-		ipifc_buf_printf(b, "%s %d %s\n", ipifc_ip_fmt(&v[i]->a, a,
-		    sizeof(a)), v[i]->nlinks, ipifc_type_fmt(v[i]->type |
-		    (ipifc_ip_isv4(&v[i]->a) ? IPIFC_RT_V4 : 0), t, sizeof(t)));
-	free(v);
+	sv.n = 0;
+	ipifc_self_foreach(s, take_shown, &sv);
+	qsort(sv.v, sv.n, sizeof(*sv.v), selfcmp);
+	for (i = 0; i < sv.n; i++)
+		ipifc_buf_printf(b, "%s %d %s\n", ipifc_ip_fmt(&sv.v[i]->a, a,
+		    sizeof(a)), sv.v[i]->nlinks, ipifc_type_fmt(sv.v[i]->type |
+		    (ipifc_ip_isv4(&sv.v[i]->a) ? IPIFC_RT_V4 : 0), t,
+		    sizeof(t)));
+	free(sv.v);
 }
 
 char *

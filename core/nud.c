@@ -4,6 +4,7 @@
  * function writes the state and its deadline; the medium sends the
  * solicitations (m->solicit) and the packets that waited.
  */
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,15 +25,51 @@ ipifc_nbr_statename(enum ipifc_nbr_state st)
 	return statenames[st];
 }
 
+static unsigned
+bucket(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+{
+	return ipifc_ip_hash(ip) & (ifc->nbrhsize - 1);
+}
+
 struct ipifc_nbr *
 ipifc_nbr_lookup(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
-	int i;
+	struct ipifc_nbr *n;
 
-	for (i = 0; i < ifc->nnbr; i++)
-		if (ipifc_ip_eq(&ifc->nbrs[i].ip, ip))
-			return &ifc->nbrs[i];
+	if (ifc->nbrhash == NULL)
+		return NULL;
+	for (n = ifc->nbrhash[bucket(ifc, ip)]; n != NULL; n = n->hnext)
+		if (ipifc_ip_eq(&n->ip, ip))
+			return n;
 	return NULL;
+}
+
+/* Keep at most one entry per bucket on average: double when over. */
+static int
+rehash(struct ipifc_ifc *ifc)
+{
+	struct ipifc_nbr **h, *n;
+	unsigned size = ifc->nbrhsize ? ifc->nbrhsize * 2 : 16, b;
+
+	if ((h = calloc(size, sizeof(*h))) == NULL)
+		return -1;
+	free(ifc->nbrhash);
+	ifc->nbrhash = h;
+	ifc->nbrhsize = size;
+	TAILQ_FOREACH(n, &ifc->nbrs, link) {
+		b = bucket(ifc, &n->ip);
+		n->hnext = h[b];
+		h[b] = n;
+	}
+	return 0;
+}
+
+static void
+unstranger(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
+{
+	if (n->stranger)
+		TAILQ_REMOVE(&ifc->strangers, n, slink);
+	n->stranger = 0;
 }
 
 void
@@ -50,69 +87,95 @@ ipifc_nbr_release(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 void
 ipifc_nbr_dropqueues(struct ipifc_ifc *ifc)
 {
-	int i;
+	struct ipifc_nbr *n;
 
-	for (i = 0; i < ifc->nnbr; i++)
-		ipifc_nbr_release(ifc, &ifc->nbrs[i]);
+	TAILQ_FOREACH(n, &ifc->nbrs, link)
+		ipifc_nbr_release(ifc, n);
+}
+
+/* Unlink and free an entry (its waiting packets are dropped and counted). */
+void
+ipifc_nbr_delete(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
+{
+	struct ipifc_nbr **pp;
+
+	ipifc_nbr_release(ifc, n);
+	for (pp = &ifc->nbrhash[bucket(ifc, &n->ip)]; *pp != n;
+	    pp = &(*pp)->hnext)
+		;
+	*pp = n->hnext;
+	unstranger(ifc, n);
+	TAILQ_REMOVE(&ifc->nbrs, n, link);
+	ifc->nnbr--;
+	free(n);
 }
 
 void
 ipifc_nbr_clear(struct ipifc_ifc *ifc)
 {
-	int i;
+	struct ipifc_nbr *n;
 
-	for (i = 0; i < ifc->nnbr; i++) {
-		ipifc_nbr_unpublish(ifc, &ifc->nbrs[i]);
-		ipifc_nbr_release(ifc, &ifc->nbrs[i]);
+	while ((n = TAILQ_FIRST(&ifc->nbrs)) != NULL) {
+		ipifc_nbr_unpublish(ifc, n);
+		ipifc_nbr_delete(ifc, n);
 	}
-	ifc->nnbr = 0;
-}
-
-static void
-nbr_delete(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
-{
-	int i = (int)(n - ifc->nbrs);
-
-	ipifc_nbr_release(ifc, n);
-	memmove(n, n + 1, (size_t)(ifc->nnbr - i - 1) * sizeof(*n));
-	ifc->nnbr--;
+	free(ifc->nbrhash);
+	ifc->nbrhash = NULL;
+	ifc->nbrhsize = 0;
 }
 
 /*
- * A new dynamic entry.  When the table is full the least recently used
- * stale entry gives way (RFC 4861 7.3.3 leaves the policy open), else the
- * oldest incomplete one, so that a scan of a connected prefix (RFC 6583)
- * cannot push out every neighbor that answers; with neither the request
+ * A new entry.  When the table is full (RFC 4861 7.3.3 leaves the policy
+ * open) the oldest entry a stranger's message made and nothing used goes
+ * first, so that a flood of solicitations from made-up sources (RFC 6583)
+ * costs one step per message and never pushes out a neighbor in use; then
+ * the least recently used stale entry, then the oldest incomplete one.
+ * Static, published and busy entries never go: with no victim the request
  * fails and is counted.
  */
 struct ipifc_nbr *
 ipifc_nbr_create(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
 	struct ipifc_nbr *n, *victim = NULL;
-	int i;
+	unsigned b;
 
-	if (ifc->nnbr == IPIFC_MAXNBR) {
-		for (i = 0; i < ifc->nnbr; i++) {
-			n = &ifc->nbrs[i];
-			if (n->state == IPIFC_NBR_STALE &&
-			    (victim == NULL || n->used < victim->used))
-				victim = n;
-		}
-		for (i = 0; victim == NULL && i < ifc->nnbr; i++)
-			if (ifc->nbrs[i].state == IPIFC_NBR_INCOMPLETE)
-				victim = &ifc->nbrs[i];	/* the oldest */
+	if (ifc->nnbr >= IPIFC_MAXNBR) {
+		victim = TAILQ_FIRST(&ifc->strangers);
+		if (victim == NULL)
+			TAILQ_FOREACH(n, &ifc->nbrs, link)
+				if (n->state == IPIFC_NBR_STALE &&
+				    (victim == NULL || n->used < victim->used))
+					victim = n;
+		if (victim == NULL)
+			TAILQ_FOREACH(n, &ifc->nbrs, link)
+				if (n->state == IPIFC_NBR_INCOMPLETE) {
+					victim = n;	/* the oldest */
+					break;
+				}
 		if (victim == NULL) {
 			ifc->drops_nbr++;
 			return NULL;
 		}
-		nbr_delete(ifc, victim);
+		ipifc_nbr_delete(ifc, victim);
 	}
-	n = &ifc->nbrs[ifc->nnbr++];
-	memset(n, 0, sizeof(*n));
+	if ((unsigned)ifc->nnbr >= ifc->nbrhsize && rehash(ifc) < 0 &&
+	    ifc->nbrhash == NULL) {
+		ifc->drops_nbr++;
+		return NULL;
+	}
+	if ((n = calloc(1, sizeof(*n))) == NULL) {
+		ifc->drops_nbr++;
+		return NULL;
+	}
 	n->ip = *ip;
 	n->state = IPIFC_NBR_INCOMPLETE;
 	n->deadline = UINT64_MAX;
 	n->used = ifc->stack->now;
+	b = bucket(ifc, ip);
+	n->hnext = ifc->nbrhash[b];
+	ifc->nbrhash[b] = n;
+	TAILQ_INSERT_TAIL(&ifc->nbrs, n, link);
+	ifc->nnbr++;
 	return n;
 }
 
@@ -150,6 +213,8 @@ ipifc_nbr_transition(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
 
 	n->state = state;
 	n->probes = 0;
+	if (state == IPIFC_NBR_REACHABLE || state == IPIFC_NBR_STATIC)
+		unstranger(ifc, n);	/* confirmed, or the operator's */
 	switch (state) {
 	case IPIFC_NBR_INCOMPLETE:
 	case IPIFC_NBR_PROBE:
@@ -218,6 +283,12 @@ ipifc_nbr_resolve(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 		return 0;
 	}
 	n->used = ifc->stack->now;
+	/* an entry an NS made carries the NA that answers it first (RFC
+	 * 4861 7.2.4): only traffic after that puts it in use */
+	if (n->uses < UINT_MAX)
+		n->uses++;
+	if (n->stranger && n->uses > (ipifc_ip_isv4(ip) ? 0u : 1u))
+		unstranger(ifc, n);
 	switch (n->state) {
 	case IPIFC_NBR_INCOMPLETE:
 		enqueue(ifc, n, pkt, len);
@@ -250,6 +321,8 @@ ipifc_nbr_learn(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 		if (!create || (n = ipifc_nbr_create(ifc, ip)) == NULL)
 			return;
 		memcpy(n->mac, mac, 6);
+		n->stranger = 1;
+		TAILQ_INSERT_TAIL(&ifc->strangers, n, slink);
 		ipifc_nbr_transition(ifc, n, state);
 		return;
 	}
@@ -274,7 +347,7 @@ unreachable(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 	memcpy(q, n->queue, sizeof(q));
 	n->nqueue = 0;
 	n->qbytes = 0;
-	nbr_delete(ifc, n);
+	ipifc_nbr_delete(ifc, n);
 	for (i = 0; i < nq; i++) {
 		ifc->drops_nbrq++;
 		if (s->hooks != NULL && s->hooks->unreachable != NULL)
@@ -283,14 +356,15 @@ unreachable(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 	}
 }
 
-static void
+/* 1: the entry is gone (and what its loss set off may have changed others) */
+static int
 nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 {
 	switch (n->state) {
 	case IPIFC_NBR_INCOMPLETE:
 		if (n->probes >= IPIFC_MAX_MULTICAST_SOLICIT) {
 			unreachable(ifc, n);
-			return;
+			return 1;
 		}
 		n->probes++;
 		n->deadline = ifc->stack->now + ifc->retrans;
@@ -307,7 +381,7 @@ nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 	case IPIFC_NBR_PROBE:
 		if (n->probes >= IPIFC_MAX_UNICAST_SOLICIT) {
 			unreachable(ifc, n);
-			return;
+			return 1;
 		}
 		n->probes++;
 		n->deadline = ifc->stack->now + ifc->retrans;
@@ -317,21 +391,25 @@ nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 		n->deadline = UINT64_MAX;
 		break;
 	}
+	return 0;
 }
 
 void
 ipifc_nbr_timers(struct ipifc_stack *s)
 {
 	struct ipifc_ifc *ifc;
-	int i, j;
+	struct ipifc_nbr *n, *prev;
+	int i;
 
 	for (i = 0; i < IPIFC_MAXIFC; i++) {
 		if ((ifc = s->ifc[i]) == NULL)
 			continue;
-		/* backwards: a timer may delete its entry */
-		for (j = ifc->nnbr - 1; j >= 0; j--) {
-			if (j < ifc->nnbr && s->now >= ifc->nbrs[j].deadline)
-				nbr_timer(ifc, &ifc->nbrs[j]);
+		/* newest first; after a deletion start again (what was done
+		 * is no longer due) */
+		for (n = TAILQ_LAST(&ifc->nbrs, ipifc_nbrq); n != NULL; n = prev) {
+			prev = TAILQ_PREV(n, ipifc_nbrq, link);
+			if (s->now >= n->deadline && nbr_timer(ifc, n))
+				prev = TAILQ_LAST(&ifc->nbrs, ipifc_nbrq);
 		}
 	}
 }
@@ -340,15 +418,16 @@ uint64_t
 ipifc_nbr_deadline(const struct ipifc_stack *s)
 {
 	const struct ipifc_ifc *ifc;
+	const struct ipifc_nbr *n;
 	uint64_t min = UINT64_MAX;
-	int i, j;
+	int i;
 
 	for (i = 0; i < IPIFC_MAXIFC; i++) {
 		if ((ifc = s->ifc[i]) == NULL)
 			continue;
-		for (j = 0; j < ifc->nnbr; j++)
-			if (ifc->nbrs[j].deadline < min)
-				min = ifc->nbrs[j].deadline;
+		TAILQ_FOREACH(n, &ifc->nbrs, link)
+			if (n->deadline < min)
+				min = n->deadline;
 	}
 	return min;
 }

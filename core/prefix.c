@@ -7,12 +7,19 @@
  * self-table entries, may be implied by several addresses on one or several
  * interfaces: exactly one of them owns each such route, as FreeBSD's
  * in_addprefix/in_scrubprefix arrange.  ipifc_prefix_reconcile decides the
- * owner from scratch whenever an address or an interface changes: the
- * current owner while its interface is up, else the first candidate on an
- * interface that is up (interface order, then order of addition), else the
- * first candidate; no candidate, no route.
+ * owner whenever an address or an interface changes: the current owner
+ * while its interface is up, else the first candidate on an interface that
+ * is up (interface order, then order of addition), else the first
+ * candidate; no candidate, no route.
+ *
+ * The candidates of each route key are indexed (a hash of keys, each with
+ * its candidates in that order), so a change touches only the keys of the
+ * address that changed.  An address whose implied set may have changed
+ * (a self link came, went or changed type; its flags changed) is marked
+ * dirty and synced before the next reconcile.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
@@ -112,21 +119,254 @@ ipifc_lifc_implied(const struct ipifc_lifc *l, struct ipifc_implied *out,
 	return n;
 }
 
+struct ipifc_pcand {
+	TAILQ_ENTRY(ipifc_pcand) link;	/* key->cands, by (interface, seq) */
+	struct ipifc_pkey *key;
+	struct ipifc_lifc *l;
+	unsigned type;
+};
+
+TAILQ_HEAD(ipifc_pcandq, ipifc_pcand);
+
+struct ipifc_pkey {
+	struct ipifc_pkey *next;	/* hash chain */
+	struct ipifc_ip dst;
+	int	plen;
+	struct ipifc_pcandq cands;
+};
+
+static unsigned
+pkbucket(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
+{
+	return (ipifc_ip_hash(dst) ^ ((uint32_t)plen * 0x9e3779b9u)) &
+	    (s->pkhsize - 1);
+}
+
+static struct ipifc_pkey *
+pkey_find(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
+{
+	struct ipifc_pkey *k;
+
+	if (s->pkhash == NULL)
+		return NULL;
+	for (k = s->pkhash[pkbucket(s, dst, plen)]; k != NULL; k = k->next)
+		if (k->plen == plen && ipifc_ip_eq(&k->dst, dst))
+			return k;
+	return NULL;
+}
+
 static int
-implies(const struct ipifc_lifc *l, const struct ipifc_ip *dst, int plen,
-    unsigned *type)
+pk_rehash(struct ipifc_stack *s, unsigned size)
+{
+	struct ipifc_pkey **h, *k, *next;
+	unsigned i, oldsize = s->pkhsize, b;
+
+	if ((h = calloc(size, sizeof(*h))) == NULL)
+		return -ENOMEM;
+	s->pkhsize = size;
+	for (i = 0; i < oldsize; i++)
+		for (k = s->pkhash[i]; k != NULL; k = next) {
+			next = k->next;
+			b = pkbucket(s, &k->dst, k->plen);
+			k->next = h[b];
+			h[b] = k;
+		}
+	free(s->pkhash);
+	s->pkhash = h;
+	return 0;
+}
+
+static struct ipifc_pkey *
+pkey_get(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
+{
+	struct ipifc_pkey *k;
+	unsigned b;
+
+	if ((k = pkey_find(s, dst, plen)) != NULL)
+		return k;
+	if (s->npkey >= s->pkhsize && pk_rehash(s, s->pkhsize ?
+	    s->pkhsize * 2 : 64) < 0 && s->pkhash == NULL)
+		return NULL;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return NULL;
+	k->dst = *dst;
+	k->plen = plen;
+	TAILQ_INIT(&k->cands);
+	b = pkbucket(s, dst, plen);
+	k->next = s->pkhash[b];
+	s->pkhash[b] = k;
+	s->npkey++;
+	return k;
+}
+
+static void
+pkey_put(struct ipifc_stack *s, struct ipifc_pkey *k)
+{
+	struct ipifc_pkey **pp;
+
+	if (!TAILQ_EMPTY(&k->cands))
+		return;
+	for (pp = &s->pkhash[pkbucket(s, &k->dst, k->plen)]; *pp != k;
+	    pp = &(*pp)->next)
+		;
+	*pp = k->next;
+	free(k);
+	if (--s->npkey == 0) {
+		free(s->pkhash);
+		s->pkhash = NULL;
+		s->pkhsize = 0;
+	} else if (s->pkhsize > 64 && s->npkey < s->pkhsize / 4)
+		(void)pk_rehash(s, s->pkhsize / 2);
+}
+
+/* Does a come before b in handover order (interface, then addition)? */
+static int
+before(const struct ipifc_lifc *a, const struct ipifc_lifc *b)
+{
+	return a->ifc->num < b->ifc->num ||
+	    (a->ifc->num == b->ifc->num && a->seq < b->seq);
+}
+
+static void
+cand_drop(struct ipifc_stack *s, struct ipifc_lifc *l, int i)
+{
+	struct ipifc_pcand *c = l->cands[i];
+	struct ipifc_pkey *k = c->key;
+
+	TAILQ_REMOVE(&k->cands, c, link);
+	free(c);
+	l->cands[i] = l->cands[--l->ncands];
+	pkey_put(s, k);
+}
+
+static int
+cand_add(struct ipifc_stack *s, struct ipifc_lifc *l,
+    const struct ipifc_implied *r)
+{
+	struct ipifc_pcand *c, *o, **v;
+	struct ipifc_pkey *k;
+	int cap;
+
+	if (l->ncands == l->capcands) {
+		cap = l->capcands ? 2 * l->capcands : 8;
+		if ((v = realloc(l->cands, (size_t)cap * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		l->cands = v;
+		l->capcands = cap;
+	}
+	if ((k = pkey_get(s, &r->dst, r->plen)) == NULL)
+		return -ENOMEM;
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		pkey_put(s, k);
+		return -ENOMEM;
+	}
+	c->key = k;
+	c->l = l;
+	c->type = r->type;
+	/* usually the last: a new address comes after the others */
+	for (o = TAILQ_LAST(&k->cands, ipifc_pcandq); o != NULL &&
+	    before(l, o->l); o = TAILQ_PREV(o, ipifc_pcandq, link))
+		;
+	if (o == NULL)
+		TAILQ_INSERT_HEAD(&k->cands, c, link);
+	else
+		TAILQ_INSERT_AFTER(&k->cands, o, c, link);
+	l->cands[l->ncands++] = c;
+	return 0;
+}
+
+/* Make l's candidacies what it implies now (the first of a key wins). */
+static void
+sync_one(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
 	struct ipifc_implied r[IPIFC_MAXIMPLIED];
-	int i, n;
+	int i, j, n, m;
 
 	n = ipifc_lifc_implied(l, r, IPIFC_MAXIMPLIED);
-	for (i = 0; i < n; i++) {
-		if (r[i].plen == plen && ipifc_ip_eq(&r[i].dst, dst)) {
-			*type = r[i].type;
-			return 1;
-		}
+	/* drop the repeats of a key */
+	for (i = 0, m = 0; i < n; i++) {
+		for (j = 0; j < m; j++)
+			if (r[j].plen == r[i].plen &&
+			    ipifc_ip_eq(&r[j].dst, &r[i].dst))
+				break;
+		if (j == m)
+			r[m++] = r[i];
 	}
-	return 0;
+	n = m;
+	for (i = 0; i < l->ncands; ) {
+		for (j = 0; j < n; j++)
+			if (r[j].plen == l->cands[i]->key->plen &&
+			    ipifc_ip_eq(&r[j].dst, &l->cands[i]->key->dst))
+				break;
+		if (j == n) {
+			cand_drop(s, l, i);
+			continue;
+		}
+		l->cands[i]->type = r[j].type;
+		r[j].plen = -1;		/* held already */
+		i++;
+	}
+	for (j = 0; j < n; j++)
+		if (r[j].plen >= 0 && cand_add(s, l, &r[j]) < 0)
+			s->drops_route++;	/* no memory: counted */
+}
+
+void
+ipifc_prefix_dirty(struct ipifc_lifc *l)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+
+	if (!l->plive || l->pdirty)
+		return;
+	l->pdirty = 1;
+	TAILQ_INSERT_TAIL(&s->pdirty, l, dirtylink);
+}
+
+static void
+sync_dirty(struct ipifc_stack *s)
+{
+	struct ipifc_lifc *l;
+
+	while ((l = TAILQ_FIRST(&s->pdirty)) != NULL) {
+		TAILQ_REMOVE(&s->pdirty, l, dirtylink);
+		l->pdirty = 0;
+		sync_one(s, l);
+	}
+}
+
+void
+ipifc_prefix_forget(struct ipifc_lifc *l)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+
+	if (l->pdirty)
+		TAILQ_REMOVE(&s->pdirty, l, dirtylink);
+	l->pdirty = 0;
+	l->plive = 0;
+	while (l->ncands > 0)
+		cand_drop(s, l, l->ncands - 1);
+	free(l->cands);
+	l->cands = NULL;
+	l->capcands = 0;
+}
+
+void
+ipifc_prefix_free(struct ipifc_stack *s)
+{
+	free(s->pkhash);	/* empty once every address went */
+	s->pkhash = NULL;
+}
+
+/* l's candidacy for key, or NULL. */
+static const struct ipifc_pcand *
+cand_of(const struct ipifc_lifc *l, const struct ipifc_pkey *k)
+{
+	int i;
+
+	for (i = 0; i < l->ncands; i++)
+		if (l->cands[i]->key == k)
+			return l->cands[i];
+	return NULL;
 }
 
 static void
@@ -153,49 +393,39 @@ void
 ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
     int plen)
 {
-	struct ipifc_lifc *l, *first = NULL, *firstup = NULL, *choice;
+	const struct ipifc_pcand *c, *first = NULL, *firstup = NULL, *choice;
+	struct ipifc_pkey *k;
 	struct ipifc_route *cur;
 	struct ipifc_ip src;
-	unsigned type, ftype = 0, futype = 0, ctype;
-	int i, splen, keep = 0;
+	int splen;
 
+	sync_dirty(s);
 	anysrc(dst, &src, &splen);
 	cur = ipifc_rtab_get(s->rtab, dst, plen, &src, splen);
 	if (cur != NULL && cur->owner == NULL)
 		return;		/* a user route holds the key */
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
-			if (!implies(l, dst, plen, &type))
-				continue;
-			if (cur != NULL && cur->owner == l &&
-			    cur->type == type && ipifc_ifc_up(l->ifc))
-				keep = 1;
-			if (first == NULL) {
-				first = l;
-				ftype = type;
+	if ((k = pkey_find(s, dst, plen)) != NULL) {
+		if (cur != NULL && (c = cand_of(cur->owner, k)) != NULL &&
+		    cur->type == c->type && ipifc_ifc_up(c->l->ifc))
+			return;		/* the owner keeps it */
+		first = TAILQ_FIRST(&k->cands);
+		TAILQ_FOREACH(c, &k->cands, link)
+			if (ipifc_ifc_up(c->l->ifc)) {
+				firstup = c;
+				break;
 			}
-			if (firstup == NULL && ipifc_ifc_up(l->ifc)) {
-				firstup = l;
-				futype = type;
-			}
-		}
 	}
-	if (keep)
-		return;
 	choice = firstup != NULL ? firstup : first;
-	ctype = firstup != NULL ? futype : ftype;
 	if (cur != NULL) {
-		if (choice != NULL && cur->ifc == choice->ifc &&
-		    cur->type == ctype) {
-			cur->owner = choice;	/* same route, nothing to say */
+		if (choice != NULL && cur->ifc == choice->l->ifc &&
+		    cur->type == choice->type) {
+			cur->owner = choice->l;	/* same route, nothing to say */
 			return;
 		}
 		ipifc_route_del(s, dst, plen, &src, splen);
 	}
 	if (choice != NULL)
-		install(s, dst, plen, &src, splen, ctype, choice);
+		install(s, dst, plen, &src, splen, choice->type, choice->l);
 }
 
 void
@@ -218,6 +448,8 @@ ipifc_prefix_add_own(struct ipifc_lifc *l)
 {
 	struct ipifc_implied r;
 
+	l->plive = 1;
+	ipifc_prefix_dirty(l);
 	if (connected(l, &r))
 		install(l->ifc->stack, &r.dst, r.plen, &l->local, 128, r.type,
 		    l);

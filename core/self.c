@@ -5,6 +5,10 @@
  * proxied neighbor's solicited-node group) hangs on one link with no
  * address, which the count column does not count.  An entry goes when
  * its last link goes.
+ *
+ * Every step is O(1): the hash keeps about one entry per bucket (it
+ * doubles and halves), links come off both lists without a walk, and an
+ * entry's type is the set of bits some link holds, counted per bit.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -13,16 +17,9 @@
 #include "core.h"
 
 static unsigned
-hash(const struct ipifc_ip *a)
+bucket(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	uint32_t h = 2166136261u;	/* FNV-1a */
-	int i;
-
-	for (i = 0; i < 16; i++) {
-		h ^= a->a[i];
-		h *= 16777619u;
-	}
-	return h & (IPIFC_SELFHASH - 1);
+	return ipifc_ip_hash(a) & (s->selfhsize - 1);
 }
 
 struct ipifc_self *
@@ -30,10 +27,47 @@ ipifc_self_find(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
 	struct ipifc_self *p;
 
-	for (p = s->selfhash[hash(a)]; p != NULL; p = p->next)
+	if (s->selfhash == NULL)
+		return NULL;
+	for (p = s->selfhash[bucket(s, a)]; p != NULL; p = p->next)
 		if (ipifc_ip_eq(&p->a, a))
 			return p;
 	return NULL;
+}
+
+void
+ipifc_self_foreach(struct ipifc_stack *s,
+    void (*f)(struct ipifc_self *, void *), void *arg)
+{
+	struct ipifc_self *p, *next;
+	unsigned i;
+
+	for (i = 0; i < s->selfhsize; i++)
+		for (p = s->selfhash[i]; p != NULL; p = next) {
+			next = p->next;
+			f(p, arg);
+		}
+}
+
+static int
+rehash(struct ipifc_stack *s, unsigned size)
+{
+	struct ipifc_self **h, *p, *next;
+	unsigned i, oldsize = s->selfhsize, b;
+
+	if ((h = calloc(size, sizeof(*h))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < oldsize; i++)
+		for (p = s->selfhash[i]; p != NULL; p = next) {
+			next = p->next;
+			b = ipifc_ip_hash(&p->a) & (size - 1);
+			p->next = h[b];
+			h[b] = p;
+		}
+	free(s->selfhash);
+	s->selfhash = h;
+	s->selfhsize = size;
+	return 0;
 }
 
 /* Is 0.0.0.0 or :: configured as a local address (not a broadcast)? */
@@ -48,6 +82,14 @@ acceptall(const struct ipifc_stack *s)
 	    (p->type & IPIFC_RT_UNI));
 }
 
+/* p's type changed (or p went): keep the answer to a miss at hand. */
+static void
+changed(struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	if (ipifc_ip_isunspec(a))
+		s->selfall = acceptall(s);
+}
+
 unsigned
 ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
@@ -56,23 +98,61 @@ ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 	if ((p = ipifc_self_find(s, a)) != NULL)
 		return p->type & IPIFC_SELF_SHOWN;
 	/* plan9: while the unspecified address is ours, accept anything */
-	if (acceptall(s))
-		return IPIFC_RT_UNI;
-	return 0;
+	return s->selfall ? IPIFC_RT_UNI : 0;
 }
 
 static void
 self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 {
 	struct ipifc_self **pp;
+	struct ipifc_ip a = p->a;
 
-	for (pp = &s->selfhash[hash(&p->a)]; *pp != NULL; pp = &(*pp)->next) {
-		if (*pp == p) {
-			*pp = p->next;
-			break;
-		}
-	}
+	for (pp = &s->selfhash[bucket(s, &p->a)]; *pp != p;
+	    pp = &(*pp)->next)
+		;
+	*pp = p->next;
 	free(p);
+	s->nself--;
+	if (s->nself == 0) {
+		free(s->selfhash);
+		s->selfhash = NULL;
+		s->selfhsize = 0;
+	} else if (s->selfhsize > IPIFC_SELFHASH &&
+	    s->nself < s->selfhsize / 4)
+		(void)rehash(s, s->selfhsize / 2);	/* else stays as it is */
+	changed(s, &a);
+}
+
+/* Count the bits of a link's type in and out of its entry's. */
+static void
+settype(struct ipifc_self *p, struct ipifc_selflink *k, unsigned type)
+{
+	unsigned i, diff = (k->type ^ type) & 0xffffu;
+
+	for (i = 0; diff != 0; i++, diff >>= 1) {
+		if ((diff & 1) == 0)
+			continue;
+		if (type & (1u << i)) {
+			if (p->nbit[i]++ == 0)
+				p->type |= 1u << i;
+		} else if (--p->nbit[i] == 0)
+			p->type &= ~(1u << i);
+	}
+	k->type = type & 0xffffu;
+}
+
+/* l's link to p (l NULL: the link of no address), or NULL. */
+static struct ipifc_selflink *
+link_of(const struct ipifc_self *p, const struct ipifc_lifc *l)
+{
+	struct ipifc_selflink *k;
+
+	if (l == NULL)
+		return p->nolink;
+	for (k = l->self; k != NULL; k = k->lifcnext)
+		if (k->self == p)
+			return k;
+	return NULL;
 }
 
 int
@@ -82,9 +162,9 @@ ipifc_self_onifc(const struct ipifc_stack *s, const struct ipifc_ip *a,
 	const struct ipifc_self *p;
 	const struct ipifc_selflink *k;
 
-	if ((p = ipifc_self_find(s, a)) == NULL)
+	if ((p = ipifc_self_find(s, a)) == NULL || (p->type & type) == 0)
 		return 0;
-	for (k = p->links; k != NULL; k = k->selfnext)
+	LIST_FOREACH(k, &p->links, selflink)
 		if (k->lifc != NULL && k->lifc->ifc == ifc && (k->type & type))
 			return 1;
 	return 0;
@@ -99,16 +179,6 @@ ipifc_self_tentative(const struct ipifc_stack *s, const struct ipifc_ip *a)
 	    (p->type & IPIFC_SELF_TENTATIVE);
 }
 
-static void
-self_retype_all(struct ipifc_self *p)
-{
-	const struct ipifc_selflink *k;
-
-	p->type = 0;
-	for (k = p->links; k != NULL; k = k->selfnext)
-		p->type |= k->type;
-}
-
 void
 ipifc_self_retype(struct ipifc_stack *s, const struct ipifc_ip *a,
     struct ipifc_lifc *l, unsigned type)
@@ -116,12 +186,13 @@ ipifc_self_retype(struct ipifc_stack *s, const struct ipifc_ip *a,
 	struct ipifc_self *p;
 	struct ipifc_selflink *k;
 
-	if ((p = ipifc_self_find(s, a)) == NULL)
+	if ((p = ipifc_self_find(s, a)) == NULL ||
+	    (k = link_of(p, l)) == NULL)
 		return;
-	for (k = p->links; k != NULL; k = k->selfnext)
-		if (k->lifc == l)
-			k->type = type;
-	self_retype_all(p);
+	settype(p, k, type);
+	changed(s, a);
+	if (l != NULL)
+		ipifc_prefix_dirty(l);
 }
 
 /* Link a to l (NULL: to the interface alone) with type, or one more reference. */
@@ -134,37 +205,48 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	unsigned h;
 
 	if ((p = ipifc_self_find(s, a)) == NULL) {
+		if (s->nself >= s->selfhsize && rehash(s, s->selfhsize ?
+		    s->selfhsize * 2 : IPIFC_SELFHASH) < 0 &&
+		    s->selfhash == NULL)
+			return -ENOMEM;
 		if ((p = calloc(1, sizeof(*p))) == NULL)
 			return -ENOMEM;
 		p->a = *a;
-		h = hash(a);
+		LIST_INIT(&p->links);
+		h = bucket(s, a);
 		p->next = s->selfhash[h];
 		s->selfhash[h] = p;
+		s->nself++;
 	}
-	p->type |= type;
-	for (k = p->links; k != NULL; k = k->selfnext) {
-		if (k->lifc == l) {
-			k->type |= type;
-			k->ref++;
-			return 0;
-		}
+	if ((k = link_of(p, l)) != NULL) {
+		settype(p, k, k->type | type);
+		k->ref++;
+		changed(s, a);
+		if (l != NULL)
+			ipifc_prefix_dirty(l);
+		return 0;
 	}
 	if ((k = calloc(1, sizeof(*k))) == NULL) {
-		if (p->links == NULL)
+		if (LIST_EMPTY(&p->links))
 			self_unhash(s, p);
 		return -ENOMEM;
 	}
 	k->self = p;
 	k->lifc = l;
-	k->type = type;
 	k->ref = 1;
-	k->selfnext = p->links;
-	p->links = k;
+	settype(p, k, type);
+	LIST_INSERT_HEAD(&p->links, k, selflink);
 	if (l != NULL) {
 		k->lifcnext = l->self;
+		if (l->self != NULL)
+			l->self->lifcprev = &k->lifcnext;
+		k->lifcprev = &l->self;
 		l->self = k;
 		p->nlinks++;
-	}
+		ipifc_prefix_dirty(l);
+	} else
+		p->nolink = k;
+	changed(s, a);
 	return 0;
 }
 
@@ -172,29 +254,23 @@ static void
 unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
 {
 	struct ipifc_self *p = k->self;
-	struct ipifc_selflink **kp;
 
-	for (kp = &p->links; *kp != NULL; kp = &(*kp)->selfnext) {
-		if (*kp == k) {
-			*kp = k->selfnext;
-			break;
-		}
-	}
-	for (kp = k->lifc != NULL ? &k->lifc->self : NULL; kp != NULL &&
-	    *kp != NULL; kp = &(*kp)->lifcnext) {
-		if (*kp == k) {
-			*kp = k->lifcnext;
-			break;
-		}
-	}
-	if (k->lifc != NULL)
+	LIST_REMOVE(k, selflink);
+	if (k->lifc != NULL) {
+		ipifc_prefix_dirty(k->lifc);
+		*k->lifcprev = k->lifcnext;
+		if (k->lifcnext != NULL)
+			k->lifcnext->lifcprev = k->lifcprev;
 		p->nlinks--;
+	} else
+		p->nolink = NULL;
+	settype(p, k, 0);
 	free(k);
-	if (p->links == NULL) {
+	if (LIST_EMPTY(&p->links)) {
 		self_unhash(s, p);
 		return;
 	}
-	self_retype_all(p);
+	changed(s, &p->a);
 }
 
 /* Drop one reference from l (NULL: the link of no address) to a. */
@@ -205,15 +281,11 @@ ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 	struct ipifc_self *p;
 	struct ipifc_selflink *k;
 
-	if ((p = ipifc_self_find(s, a)) == NULL)
+	if ((p = ipifc_self_find(s, a)) == NULL ||
+	    (k = link_of(p, l)) == NULL)
 		return;
-	for (k = p->links; k != NULL; k = k->selfnext) {
-		if (k->lifc == l) {
-			if (--k->ref == 0)
-				unlink_one(s, k);
-			return;
-		}
-	}
+	if (--k->ref == 0)
+		unlink_one(s, k);
 }
 
 void

@@ -49,6 +49,7 @@ ipifc_core_new(const struct ipifc_stack_config *cfg,
 	}
 	s->prefer_temporary = 1;	/* RFC 6724 5, rule 7 */
 	LIST_INIT(&s->clients);
+	TAILQ_INIT(&s->pdirty);
 	ipifc_policy_default(s);
 	return s;
 }
@@ -72,6 +73,8 @@ ipifc_stack_free(struct ipifc_stack *s)
 	if (s->ext != NULL && s->ext->free != NULL)
 		s->ext->free(s->extarg);
 	ipifc_rtab_free(s->rtab);
+	free(s->selfhash);
+	ipifc_prefix_free(s);
 	free(s);
 }
 

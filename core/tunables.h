@@ -12,13 +12,15 @@
 					 * use, not with the bound) */
 #define IPIFC_MAXGROUPS		256	/* IP multicast groups per interface */
 #define IPIFC_MAXMEMBERS	1024	/* listener memberships per stack */
-#define IPIFC_MAXNBR		256	/* neighbor entries per interface */
+#define IPIFC_MAXNBR		1024	/* neighbor entries per interface (as
+					 * Linux gc_thresh3); memory grows with use */
 #define IPIFC_NBR_QLEN		64	/* packets waiting per unresolved neighbor */
 #define IPIFC_NBR_QBYTES	65536	/* and their bytes (a fragmented datagram) */
 #define IPIFC_SENDQ		64	/* frames waiting for a busy backend */
 #define IPIFC_MAXPOLICY		64	/* RFC 6724 policy table rows */
 #define IPIFC_MAXSUBS		16	/* event subscribers per stack */
-#define IPIFC_SELFHASH		256	/* self-table hash buckets (power of 2) */
+#define IPIFC_SELFHASH		16	/* self-table buckets at least (power of
+					 * 2); it doubles and halves with use */
 #define IPIFC_TAGLEN		16	/* route tag, including NUL */
 #define IPIFC_DEVLEN		64	/* device name, including NUL */
 

@@ -1111,6 +1111,99 @@ test_dad_loopback_nonce(void **state)
 	    "2001:db8::77 /64 2001:db8:: infinite infinite preferred o"));
 }
 
+/* A solicitation for target from src with an SLLA, or an ARP request. */
+static size_t
+ns_frame(uint8_t *f, const struct ipifc_ip *src, const uint8_t *smac,
+    const struct ipifc_ip *target)
+{
+	static const uint8_t sn[6] = { 0x33, 0x33, 0xff, 0, 0, 0x02 };
+	struct ipifc_ip6 h;
+	struct ipifc_nd m;
+	int n;
+
+	memset(&m, 0, sizeof(m));
+	m.type = IPIFC_ND_NS;
+	m.target = *target;
+	m.has = IPIFC_ND_HAS_SLLA;
+	memcpy(m.slla, smac, 6);
+	memset(&h, 0, sizeof(h));
+	h.nxt = 58;
+	h.hlim = 255;
+	h.src = *src;
+	h.dst = ip("ff02::1:ff00:2");	/* RFC 4291 2.7.1 */
+	n = ipifc_nd_build(f + 54, 256, &h.src, &h.dst, &m);
+	assert_true(n > 0);
+	h.plen = (size_t)n;
+	assert_int_equal(ipifc_eth_build(f, 14, sn, smac, 0x86dd), 14);
+	assert_int_equal(ipifc_ip6_build(f + 14, 40, &h), 40);
+	return 54 + (size_t)n;
+}
+
+static size_t
+arp_frame(uint8_t *f, const struct ipifc_ip *spa, const uint8_t *smac,
+    const struct ipifc_ip *tpa)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	struct ipifc_arp a;
+
+	memset(&a, 0, sizeof(a));
+	a.op = IPIFC_ARP_REQUEST;
+	memcpy(a.sha, smac, 6);
+	a.spa = *spa;
+	a.tpa = *tpa;
+	assert_int_equal(ipifc_eth_build(f, 14, bcast, smac, 0x0806), 14);
+	assert_int_equal(ipifc_arp_build(f + 14, 28, &a), 28);
+	return 14 + 28;
+}
+
+/*
+ * Issue 11 defect 2: solicitations and ARP requests from made-up sources
+ * fill the neighbor table, and the answers to them must not make those
+ * entries outlast a neighbor that comes later: side 0, flushed from side
+ * 1's table, still reaches side 1 on both families during the flood;
+ * the static entry stays; the table stays within its bound.
+ */
+static void
+test_nbr_flood(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip me6 = ip("2001:db8::2"), me4 = ip("10.0.0.2"), src;
+	uint8_t f[512], smac[6] = { 0x02, 0x66 };
+	uint32_t x = 12345;
+	int i, round;
+	size_t n;
+
+	w(wire->s[1], "arp", "flush");
+	w(wire->s[0], "arp", "flush");
+	w(wire->s[1], "arp", "add 10.0.0.50 02:00:00:00:00:50");
+	for (round = 0; round < 2; round++) {
+		for (i = 0; i < 3000; i++) {
+			x = x * 1103515245u + 12345u;
+			memcpy(smac + 2, &x, 4);
+			src = me6;
+			memcpy(src.a + 8, &x, 4);	/* 2001:db8::/64 */
+			src.a[15] = 0x10;
+			n = ns_frame(f, &src, smac, &me6);
+			ipifc_input(wire->s[1], 0, f, n);
+			src = me4;
+			src.a[14] = (uint8_t)(x >> 8);
+			src.a[15] = (uint8_t)(x >> 16) | 0x80;
+			n = arp_frame(f, &src, smac, &me4);
+			ipifc_input(wire->s[1], 0, f, n);
+			wire->n = 0;	/* the answers go nowhere */
+		}
+		assert_true(count_matches(wire->s[1], "arp", "", MATCH_START)
+		    <= 1100);
+		ends[0].got_type = -1;
+		assert_int_equal(ipifc_ping(wire->s[0], round ? &me4 : &me6,
+		    7, (uint16_t)round, 8), 0);
+		carry(wire);
+		assert_int_equal(ends[0].got_type, round ? 0 : 129);
+	}
+	assert_true(file_has(wire->s[1], "arp",
+	    "10.0.0.50 02:00:00:00:00:50 static 0 -"));
+}
+
 /* The NA from side 1 with target t, or -1. */
 static int
 na_from1(const struct wire *wire, const struct ipifc_ip *t)
@@ -1420,6 +1513,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reassembly6_maxlen, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dad_loopback_nonce, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nbr_flood, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_anycast_na, setup,
 		    teardown),

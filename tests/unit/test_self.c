@@ -34,7 +34,7 @@ link_of(struct ipifc_self *p, struct ipifc_lifc *l)
 {
 	struct ipifc_selflink *k;
 
-	for (k = p->links; k != NULL; k = k->selfnext)
+	LIST_FOREACH(k, &p->links, selflink)
 		if (k->lifc == l)
 			return k;
 	return NULL;
@@ -328,6 +328,155 @@ test_acceptall_only_unspec_local(void **state)
 	assert_int_equal(forme(f->s, "2001:db8::77"), 0);
 }
 
+/*
+ * A property test: random adds, removes and retypes of links from two
+ * addresses and from no address, to a pool of addresses that makes the
+ * table grow and shrink (0.0.0.0 and :: among them, for accept-all),
+ * checked against a plain model of links after every step.
+ * IPIFC_TEST_OPS=N runs N steps (millions for a soak).
+ */
+#define POOL	600
+
+struct mlink {
+	int	ref;
+	unsigned type;
+};
+
+static struct mlink model[POOL][3];
+
+static struct ipifc_ip
+pool_ip(int i)
+{
+	struct ipifc_ip a;
+
+	if (i == 0)
+		return ip("0.0.0.0");
+	if (i == 1)
+		return ip("::");
+	if (i % 2)
+		ipifc_ip_v4(&a, 0xc6120000u + (uint32_t)i);	/* 198.18/15 */
+	else {
+		a = ip("2001:db8:5e1f::");
+		a.a[14] = (uint8_t)(i >> 8);
+		a.a[15] = (uint8_t)i;
+	}
+	return a;
+}
+
+static unsigned
+model_forme(int i)
+{
+	unsigned t = 0;
+	int j;
+
+	for (j = 0; j < 3; j++)
+		if (model[i][j].ref > 0)
+			t |= model[i][j].type;
+	return t;
+}
+
+static void
+check_one(struct fix *f, int i)
+{
+	struct ipifc_ip a = pool_ip(i);
+	struct ipifc_self *p = ipifc_self_find(f->s, &a);
+	unsigned want = model_forme(i) & IPIFC_SELF_SHOWN;
+	int j, links = 0, nlinks = 0;
+
+	for (j = 0; j < 3; j++)
+		if (model[i][j].ref > 0) {
+			links++;
+			nlinks += j < 2;
+		}
+	if (links == 0) {
+		assert_null(p);
+		if ((model_forme(0) | model_forme(1)) & IPIFC_RT_UNI)
+			want = IPIFC_RT_UNI;	/* accept-all */
+	} else {
+		assert_non_null(p);
+		assert_int_equal(p->nlinks, nlinks);
+		assert_int_equal(p->type, model_forme(i));
+		for (j = 0; j < 3; j++) {
+			struct ipifc_selflink *k = link_of(p, j == 0 ? f->l1 :
+			    j == 1 ? f->l2 : NULL);
+
+			if (model[i][j].ref == 0) {
+				assert_null(k);
+				continue;
+			}
+			assert_non_null(k);
+			assert_int_equal(k->ref, model[i][j].ref);
+			assert_int_equal(k->type, model[i][j].type);
+		}
+	}
+	assert_int_equal(ipifc_ipforme(f->s, &a), want);
+	assert_int_equal(ipifc_self_tentative(f->s, &a),
+	    (model_forme(i) & IPIFC_SELF_TENTATIVE) != 0);
+}
+
+static void
+test_model_random(void **state)
+{
+	static const unsigned types[] = { IPIFC_RT_UNI, IPIFC_RT_BCAST,
+	    IPIFC_RT_MULTI, IPIFC_RT_ANY, IPIFC_SELF_TENTATIVE,
+	    IPIFC_RT_UNI | IPIFC_RT_MULTI };
+	struct fix *f = *state;
+	struct ipifc_lifc *ls[3] = { f->l1, f->l2, NULL };
+	struct ipifc_ip a;
+	uint32_t x = 1;
+	long op, nops = 200000;
+	const char *e;
+	int i, j, r, want;
+	unsigned t;
+
+	if ((e = getenv("IPIFC_TEST_OPS")) != NULL && atol(e) > 0)
+		nops = atol(e);
+	memset(model, 0, sizeof(model));
+	for (op = 0; op < nops; op++) {
+		x = x * 1103515245u + 12345u;
+		r = (int)((x >> 16) % 100);
+		/* a pool that fills and drains: adds win in waves */
+		want = (op / 20000) % 2 == 0 ? 60 : 35;
+		x = x * 1103515245u + 12345u;
+		i = (int)((x >> 8) % POOL);
+		j = (int)((x >> 4) % 3);
+		t = types[(x >> 24) % 6];
+		a = pool_ip(i);
+		if (r < want) {
+			assert_int_equal(ipifc_self_add(f->s, &a, t, ls[j]), 0);
+			model[i][j].type |= t;
+			model[i][j].ref++;
+		} else if (r < 90) {
+			ipifc_self_remove(f->s, &a, ls[j]);
+			if (model[i][j].ref > 0 && --model[i][j].ref == 0)
+				model[i][j].type = 0;
+		} else {
+			ipifc_self_retype(f->s, &a, ls[j], t);
+			if (model[i][j].ref > 0)
+				model[i][j].type = t;
+		}
+		check_one(f, i);
+		check_one(f, (int)((x >> 12) % POOL));
+		if (op % 5000 == 0)
+			for (i = 0; i < POOL; i++)
+				check_one(f, i);
+	}
+	for (i = 0; i < POOL; i++) {
+		a = pool_ip(i);
+		for (j = 0; j < 3; j++)
+			while (model[i][j].ref > 0) {
+				ipifc_self_remove(f->s, &a, ls[j]);
+				model[i][j].ref--;
+			}
+		model[i][0].type = model[i][1].type = model[i][2].type = 0;
+	}
+	for (i = 0; i < POOL; i++)
+		check_one(f, i);
+	/* the addresses of the fixture are still there */
+	assert_int_equal(forme(f->s, "10.0.0.1"), IPIFC_RT_UNI);
+	assert_int_equal(forme(f->s, "10.1.0.255"), IPIFC_RT_BCAST);
+}
+
 int
 main(void)
 {
@@ -350,6 +499,8 @@ main(void)
 		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_acceptall_only_unspec_local,
 		    setup, teardown_stack),
+		cmocka_unit_test_setup_teardown(test_model_random, setup,
+		    teardown_stack),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,9 +54,13 @@ struct rtent {
 
 /*
  * A destination entry holds one route in place, so the common lookup (one
- * route per destination) reads one object after the trie, not two.
+ * route per destination) reads one object after the trie, not two.  fast
+ * is what a lookup from any source takes at once when its interface is
+ * up (or it has none); otherwise (NULL: only source-specific routes; its
+ * interface down) the lookup falls back to rt_match's walk.
  */
 struct rtdst {
+	struct ipifc_route *fast;	/* first route open to any source */
 	struct rtent	*routes;
 	struct rtdst	*hnext;
 	int		 plen;
@@ -810,6 +814,22 @@ ipifc_rtab_memory(const struct ipifc_rtab *t, size_t *fib)
 	return t->fibbytes + t->ribbytes;
 }
 
+/* The first route of d whose source prefix holds the unspecified address. */
+static void
+rt_setfast(struct rtdst *d)
+{
+	const struct ipifc_ip *any = rt_isv4(&d->dst) ? &ipifc_ip_unspec4 :
+	    &ipifc_ip_unspec6;
+	struct rtent *e;
+
+	d->fast = NULL;
+	for (e = d->routes; e != NULL; e = e->snext)
+		if (rt_inprefix(any, &e->r.src, e->r.splen)) {
+			d->fast = &e->r;
+			return;
+		}
+}
+
 int
 ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 {
@@ -865,6 +885,7 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 			break;
 	e->snext = *pp;
 	*pp = e;
+	rt_setfast(d);
 	t->n++;
 	return 0;
 }
@@ -922,6 +943,7 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 		t->ribbytes -= sizeof(*e);
 	}
 	t->n--;
+	rt_setfast(d);
 	if (d->routes != NULL)
 		return 0;
 	/* Out of the hash first: the trie asks it for the next best. */
@@ -1012,9 +1034,19 @@ struct ipifc_route *
 ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
     const struct ipifc_ip *src)
 {
+	struct ipifc_route *r;
+	struct rtdst *d;
 	struct rtent *e;
 
 	/* Any source: routes whose source prefix holds the unspecified address. */
+	if (src == NULL && t->fibok) {
+		if ((d = fib_lookup(t, dst)) == NULL)
+			return NULL;
+		r = d->fast;
+		if (r != NULL && (r->ifc == NULL ||
+		    (r->ifc->flags & IPIFC_F_UP)))
+			return r;
+	}
 	if (src == NULL)
 		src = rt_isv4(dst) ? &ipifc_ip_unspec4 : &ipifc_ip_unspec6;
 	if ((e = rt_match(t, dst, src, 0)) == NULL)
@@ -1031,10 +1063,9 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	const struct lpm_fib *f[LPM_BURST];
 	const struct lpm_node *nd[LPM_BURST];
 	struct rtdst *d[LPM_BURST];
-	const struct ipifc_ip *any;
+	struct ipifc_route *r;
 	uint64_t k[LPM_BURST][2];
 	uintptr_t v;
-	struct rtent *e;
 	int L[LPM_BURST], i, j, m, left;
 
 	if (!t->fibok) {
@@ -1088,12 +1119,12 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 				left--;
 			}
 		for (j = 0; j < m; j++) {
-			any = f[j] == &t->fib4 ? &ipifc_ip_unspec4 :
-			    &ipifc_ip_unspec6;
+			r = d[j] != NULL ? d[j]->fast : NULL;
 			if (d[j] == NULL)
 				out[i + j] = NULL;
-			else if ((e = rt_pick(d[j], any, 0)) != NULL)
-				out[i + j] = &e->r;
+			else if (r != NULL && (r->ifc == NULL ||
+			    (r->ifc->flags & IPIFC_F_UP)))
+				out[i + j] = r;
 			else
 				out[i + j] = ipifc_rtab_lookup(t, &dst[i + j],
 				    NULL);

@@ -537,13 +537,13 @@ node_insert(struct ipifc_rtab *t, struct lpm_node **np, const uint64_t *k,
 	unsigned i, first, count;
 	int error;
 
-	node_expand(n, v);
-	node_children(n, c);
 	if (l > L + LPM_STRIDE) {
 		i = kbits(k, L, LPM_STRIDE);
-		if (c[i] != NULL)
+		if (n->vec & (1ULL << i))
 			return node_insert(t, &n->p[node_cidx(n, i)].c, k,
 			    L + LPM_STRIDE, l, d);
+		node_expand(n, v);
+		node_children(n, c);
 		if ((nc = node_new(t, v[i])) == NULL)
 			return -ENOMEM;
 		if ((error = node_insert(t, &nc, k, L + LPM_STRIDE, l,
@@ -555,12 +555,13 @@ node_insert(struct ipifc_rtab *t, struct lpm_node **np, const uint64_t *k,
 		}
 		return 0;
 	}
+	node_expand(n, v);
 	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
 	count = 1u << (L + LPM_STRIDE - l);
 	for (i = first; i < first + count; i++) {
 		if (v[i] != NULL && v[i]->plen >= d->plen)
 			continue;
-		if (c[i] != NULL && (error = node_push(t,
+		if ((n->vec & (1ULL << i)) && (error = node_push(t,
 		    &n->p[node_cidx(n, i)].c, v[i], d)) != 0)
 			return error;
 		v[i] = d;

@@ -56,8 +56,10 @@ struct rtent {
  * A destination entry holds one route in place, so the common lookup (one
  * route per destination) reads one object after the trie, not two.  fast
  * is what a lookup from any source takes at once when its interface is
- * up (or it has none); otherwise (NULL: only source-specific routes; its
- * interface down) the lookup falls back to rt_match's walk.
+ * up (or it has none), and what a lookup from a source takes when it is
+ * the first route and its source prefix holds the source; otherwise
+ * (NULL: only source-specific routes; its interface down) the lookup
+ * falls back to rt_match's walk.
  */
 struct rtdst {
 	struct ipifc_route *fast;	/* first route open to any source */
@@ -1053,15 +1055,20 @@ ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	struct rtdst *d;
 	struct rtent *e;
 
-	/* Any source: routes whose source prefix holds the unspecified address. */
-	if (src == NULL && t->fibok) {
+	/*
+	 * The fast route, when it is the first of its destination for a
+	 * source (no longer source prefix before it) and its interface is up.
+	 */
+	if (t->fibok) {
 		if ((d = fib_lookup(t, dst)) == NULL)
 			return NULL;
 		r = d->fast;
-		if (r != NULL && (r->ifc == NULL ||
-		    (r->ifc->flags & IPIFC_F_UP)))
+		if (r != NULL && (src == NULL || (r == &d->routes->r &&
+		    rt_inprefix(src, &r->src, r->splen))) &&
+		    (r->ifc == NULL || (r->ifc->flags & IPIFC_F_UP)))
 			return r;
 	}
+	/* Any source: routes whose source prefix holds the unspecified address. */
 	if (src == NULL)
 		src = rt_isv4(dst) ? &ipifc_ip_unspec4 : &ipifc_ip_unspec6;
 	if ((e = rt_match(t, dst, src, 0)) == NULL)

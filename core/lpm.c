@@ -311,8 +311,8 @@ rt_shorter(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int lo,
  * A node is one allocation: its header, then its children (by popcount of
  * vec), then its leaves (by popcount of leafvec).  A lookup that ends in
  * a node reads its header and one leaf a few words further on, most often
- * the same cache line or the next.  A change builds the node anew and
- * frees the old one.
+ * the same cache line or the next.  A change builds the node anew, in
+ * place when its size stays.
  */
 union lpm_slot {
 	struct lpm_node	*c;
@@ -357,14 +357,14 @@ node_expand(const struct lpm_node *n, struct rtdst **v)
 }
 
 /*
- * A new node over slots v with children c (NULL: none), or NULL without
- * memory.
+ * Node n over slots v with children c (NULL: none): n itself when it is
+ * given and the new node has its size, else a new allocation (NULL
+ * without memory).
  */
 static struct lpm_node *
-node_build(struct ipifc_rtab *t, struct rtdst *const *v,
+node_build(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *const *v,
     struct lpm_node *const *c, struct rtdst *def, uint32_t norig)
 {
-	struct lpm_node *n;
 	uint64_t vec = 0, lv = 1;
 	size_t size;
 	int i, nc = 0, runs = 1;
@@ -380,8 +380,11 @@ node_build(struct ipifc_rtab *t, struct rtdst *const *v,
 		}
 	}
 	size = sizeof(*n) + (size_t)(nc + runs) * sizeof(n->p[0]);
-	if ((n = malloc(size)) == NULL)
-		return NULL;
+	if (n == NULL || n->size != size) {
+		if ((n = malloc(size)) == NULL)
+			return NULL;
+		t->fibbytes += size;
+	}
 	n->vec = vec;
 	n->leafvec = lv;
 	n->def = def;
@@ -393,7 +396,6 @@ node_build(struct ipifc_rtab *t, struct rtdst *const *v,
 	for (i = 0; i < 64; i++)
 		if (lv & (1ULL << i))
 			n->p[nc++].l = v[i];
-	t->fibbytes += size;
 	return n;
 }
 
@@ -436,10 +438,13 @@ node_new(struct ipifc_rtab *t, struct rtdst *def)
 		v[i] = def;
 		c[i] = NULL;
 	}
-	return node_build(t, v, c, def, 0);
+	return node_build(t, NULL, v, c, def, 0);
 }
 
-/* Rebuild *np with slots v; *np stays as it was without memory. */
+/*
+ * Rebuild *np with slots v, in place when its size stays; *np stays as it
+ * was without memory.
+ */
 static int
 node_rebuild(struct ipifc_rtab *t, struct lpm_node **np,
     struct rtdst *const *v, struct lpm_node *const *c, struct rtdst *def,
@@ -447,10 +452,12 @@ node_rebuild(struct ipifc_rtab *t, struct lpm_node **np,
 {
 	struct lpm_node *nn;
 
-	if ((nn = node_build(t, v, c, def, norig)) == NULL)
+	if ((nn = node_build(t, *np, v, c, def, norig)) == NULL)
 		return -ENOMEM;
-	node_free1(t, *np);
-	*np = nn;
+	if (nn != *np) {
+		node_free1(t, *np);
+		*np = nn;
+	}
 	return 0;
 }
 

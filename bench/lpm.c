@@ -589,6 +589,7 @@ main(int argc, char **argv)
 	int n4 = argc > 1 ? atoi(argv[1]) : 1000000;
 	int n6 = argc > 2 ? atoi(argv[2]) : 200000;
 
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (rte_eal_init(10, eal) < 0) {
 		fprintf(stderr, "bench_lpm: DPDK's EAL does not start: %s\n",
 		    rte_strerror(rte_errno));

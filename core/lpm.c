@@ -14,17 +14,19 @@
  * - in a multibit trie per family (IPv4: the 32 bits after ::ffff:0:0/96,
  *   routes of length 96 and more; IPv6: the rest), poptrie-like: a direct
  *   root of 2^18 slots (2 MB, made with the family's first route; pages
- *   untouched cost nothing), then nodes of 64 slots (6 bits) whose children and
- *   leaves sit in arrays indexed by the popcount of a bitmap, the leaves
- *   compressed into runs of equal values.  Leaves hold the best
- *   destination entry covering their slot (pushed down from shorter
- *   prefixes), so a lookup reads the root, one node per 6 bits past the
- *   18th while children go on, and one leaf.  Bursts walk their lookups
- *   side by side, prefetching each one's next read.
+ *   untouched cost nothing), then nodes of 64 slots (6 bits), each one
+ *   allocation holding its children and then its leaves, both indexed by
+ *   the popcount of a bitmap, the leaves compressed into runs of equal
+ *   values.  Leaves hold the best destination entry covering their slot
+ *   (pushed down from shorter prefixes), so a lookup reads the root, one
+ *   node per 6 bits past the 18th (its leaf most often in the node's
+ *   first cache lines), and the destination entry.  Bursts walk their
+ *   lookups side by side, prefetching each one's next read.
  *
  * Updates are incremental: a prefix changes the slots of the one node its
  * length falls in, and the nodes below that inherited the value it
- * replaces.  Nodes come and go with the prefixes longer than their depth.
+ * replaces; each node changed is built anew.  Nodes come and go with the
+ * prefixes longer than their depth.
  * Memory grows with what is stored; the bound on routes is a per-table
  * setting (IPIFC_MAXROUTES by default).
  *
@@ -52,9 +54,15 @@ struct rtent {
 
 /*
  * A destination entry holds one route in place, so the common lookup (one
- * route per destination) reads one object after the trie, not two.
+ * route per destination) reads one object after the trie, not two.  fast
+ * is what a lookup from any source takes at once when its interface is
+ * up (or it has none), and what a lookup from a source takes when it is
+ * the first route and its source prefix holds the source; otherwise
+ * (NULL: only source-specific routes; its interface down) the lookup
+ * falls back to rt_match's walk.
  */
 struct rtdst {
+	struct ipifc_route *fast;	/* first route open to any source */
 	struct rtent	*routes;
 	struct rtdst	*hnext;
 	int		 plen;
@@ -63,14 +71,7 @@ struct rtdst {
 	struct rtent	 inl;
 };
 
-struct lpm_node {
-	uint64_t	 vec;		/* slots with a child */
-	uint64_t	 leafvec;	/* slots where a run of leaves starts */
-	struct lpm_node	*child;		/* by popcount of vec */
-	struct rtdst	**leaf;		/* by popcount of leafvec */
-	struct rtdst	*def;		/* best prefix over the whole node */
-	uint32_t	 norig;		/* prefixes whose length falls here */
-};
+struct lpm_node;
 
 /* A root slot: a destination entry, or a node with the low bit set. */
 struct lpm_fib {
@@ -119,6 +120,20 @@ pop64(uint64_t x)
 	return (unsigned)((x * 0x0101010101010101ULL) >> 56);
 #endif
 }
+
+/*
+ * The lookups count bits at every step.  Built for a generic x86-64 (no
+ * popcnt instruction assumed), they come in two clones picked when the
+ * program loads: one with the instruction, one without.
+ */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && \
+    !defined(__POPCNT__)
+#define LPM_LOOKUP	__attribute__((target_clones("popcnt", "default")))
+#define lpop64(x)	((unsigned)__builtin_popcountll(x))
+#else
+#define LPM_LOOKUP
+#define lpop64(x)	pop64(x)
+#endif
 
 static inline uint64_t
 rt_be64(const uint8_t *p)
@@ -292,6 +307,27 @@ rt_shorter(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int lo,
 
 /* ---- the trie ---- */
 
+/*
+ * A node is one allocation: its header, then its children (by popcount of
+ * vec), then its leaves (by popcount of leafvec).  A lookup that ends in
+ * a node reads its header and one leaf a few words further on, most often
+ * the same cache line or the next.  A change builds the node anew, in
+ * place when its size stays.
+ */
+union lpm_slot {
+	struct lpm_node	*c;
+	struct rtdst	*l;
+};
+
+struct lpm_node {
+	uint64_t	 vec;		/* slots with a child */
+	uint64_t	 leafvec;	/* slots where a run of leaves starts */
+	struct rtdst	*def;		/* best prefix over the whole node */
+	uint32_t	 norig;		/* prefixes whose length falls here */
+	uint32_t	 size;		/* bytes of this allocation */
+	union lpm_slot	 p[];		/* children, then leaves */
+};
+
 static inline struct rtdst *
 slotval(uintptr_t v)
 {
@@ -300,61 +336,84 @@ slotval(uintptr_t v)
 	return (struct rtdst *)v;
 }
 
+static inline unsigned
+node_cidx(const struct lpm_node *n, unsigned i)
+{
+	return pop64(n->vec & ((1ULL << i) - 1));
+}
+
+/* The leaf values of all 64 slots (a child's slot: what it inherits). */
 static void
 node_expand(const struct lpm_node *n, struct rtdst **v)
 {
+	const union lpm_slot *leaf = n->p + pop64(n->vec);
 	int i, j = -1;
 
 	for (i = 0; i < 64; i++) {
 		if (n->leafvec & (1ULL << i))
 			j++;
-		v[i] = n->leaf[j];
+		v[i] = leaf[j].l;
 	}
 }
 
-/* Store v into n's runs; -ENOMEM leaves n as it was. */
-static int
-node_compress(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst **v)
+/*
+ * Node n over slots v with children c (NULL: none): n itself when it is
+ * given and the new node has its size, else a new allocation (NULL
+ * without memory).
+ */
+static struct lpm_node *
+node_build(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *const *v,
+    struct lpm_node *const *c, struct rtdst *def, uint32_t norig)
 {
-	struct rtdst **nl;
-	uint64_t lv = 1;
-	int i, runs = 1, old = pop64(n->leafvec);
+	uint64_t vec = 0, lv = 1;
+	size_t size;
+	int i, nc = 0, runs = 1;
 
-	for (i = 1; i < 64; i++)
-		if (v[i] != v[i - 1]) {
+	for (i = 0; i < 64; i++) {
+		if (c[i] != NULL) {
+			vec |= 1ULL << i;
+			nc++;
+		}
+		if (i > 0 && v[i] != v[i - 1]) {
 			lv |= 1ULL << i;
 			runs++;
 		}
-	if (runs == old && n->leaf != NULL)
-		nl = n->leaf;
-	else {
-		if ((nl = malloc(runs * sizeof(*nl))) == NULL)
-			return -ENOMEM;
-		if (n->leaf != NULL)
-			t->fibbytes -= old * sizeof(*nl);
-		free(n->leaf);
-		t->fibbytes += runs * sizeof(*nl);
 	}
-	nl[0] = v[0];
-	for (i = 1, runs = 1; i < 64; i++)
-		if (lv & (1ULL << i))
-			nl[runs++] = v[i];
-	n->leaf = nl;
+	size = sizeof(*n) + (size_t)(nc + runs) * sizeof(n->p[0]);
+	if (n == NULL || n->size != size) {
+		if ((n = malloc(size)) == NULL)
+			return NULL;
+		t->fibbytes += size;
+	}
+	n->vec = vec;
 	n->leafvec = lv;
-	return 0;
+	n->def = def;
+	n->norig = norig;
+	n->size = (uint32_t)size;
+	for (i = 0, nc = 0; i < 64; i++)
+		if (c[i] != NULL)
+			n->p[nc++].c = c[i];
+	for (i = 0; i < 64; i++)
+		if (lv & (1ULL << i))
+			n->p[nc++].l = v[i];
+	return n;
 }
 
-static int
-node_init(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *def)
+/* The children of n by slot. */
+static void
+node_children(const struct lpm_node *n, struct lpm_node **c)
 {
-	memset(n, 0, sizeof(*n));
-	if ((n->leaf = malloc(sizeof(*n->leaf))) == NULL)
-		return -ENOMEM;
-	n->leaf[0] = def;
-	n->leafvec = 1;
-	n->def = def;
-	t->fibbytes += sizeof(*n) + sizeof(*n->leaf);
-	return 0;
+	int i, j = 0;
+
+	for (i = 0; i < 64; i++)
+		c[i] = n->vec & (1ULL << i) ? n->p[j++].c : NULL;
+}
+
+static void
+node_free1(struct ipifc_rtab *t, struct lpm_node *n)
+{
+	t->fibbytes -= n->size;
+	free(n);
 }
 
 static void
@@ -363,79 +422,82 @@ node_fini(struct ipifc_rtab *t, struct lpm_node *n)
 	int i, nc = pop64(n->vec);
 
 	for (i = 0; i < nc; i++)
-		node_fini(t, &n->child[i]);
-	t->fibbytes -= sizeof(*n) +
-	    pop64(n->leafvec) * sizeof(*n->leaf);
-	free(n->child);
-	free(n->leaf);
+		node_fini(t, n->p[i].c);
+	node_free1(t, n);
 }
 
-static inline struct lpm_node *
-node_child(const struct lpm_node *n, unsigned i)
-{
-	return &n->child[pop64(n->vec & ((1ULL << i) - 1))];
-}
-
-/* Give n a child at slot i (none yet) inheriting def. */
+/* A node with no children, every slot def. */
 static struct lpm_node *
-node_addchild(struct ipifc_rtab *t, struct lpm_node *n, unsigned i,
-    struct rtdst *def)
+node_new(struct ipifc_rtab *t, struct rtdst *def)
 {
-	struct lpm_node *nc, c;
-	int pos = pop64(n->vec & ((1ULL << i) - 1));
-	int cnt = pop64(n->vec);
+	struct rtdst *v[64];
+	struct lpm_node *c[64];
+	int i;
 
-	if (node_init(t, &c, def) != 0)
-		return NULL;
-	if ((nc = realloc(n->child, (cnt + 1) * sizeof(*nc))) == NULL) {
-		node_fini(t, &c);
-		return NULL;
+	for (i = 0; i < 64; i++) {
+		v[i] = def;
+		c[i] = NULL;
 	}
-	memmove(&nc[pos + 1], &nc[pos], (cnt - pos) * sizeof(*nc));
-	nc[pos] = c;
-	n->child = nc;
-	n->vec |= 1ULL << i;
-	return &nc[pos];
+	return node_build(t, NULL, v, c, def, 0);
 }
 
-/* Drop n's child at slot i, empty by now. */
-static void
-node_delchild(struct ipifc_rtab *t, struct lpm_node *n, unsigned i)
-{
-	struct lpm_node *nc;
-	int pos = pop64(n->vec & ((1ULL << i) - 1));
-	int cnt = pop64(n->vec);
-
-	node_fini(t, &n->child[pos]);
-	memmove(&n->child[pos], &n->child[pos + 1],
-	    (cnt - pos - 1) * sizeof(*n->child));
-	n->vec &= ~(1ULL << i);
-	if (cnt == 1) {
-		free(n->child);
-		n->child = NULL;
-	} else if ((nc = realloc(n->child, (cnt - 1) * sizeof(*nc))) != NULL)
-		n->child = nc;
-}
-
-/* n inherited old over its whole range: it inherits new now. */
+/*
+ * Rebuild *np with slots v, in place when its size stays; *np stays as it
+ * was without memory.
+ */
 static int
-node_push(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *old,
+node_rebuild(struct ipifc_rtab *t, struct lpm_node **np,
+    struct rtdst *const *v, struct lpm_node *const *c, struct rtdst *def,
+    uint32_t norig)
+{
+	struct lpm_node *nn;
+
+	if ((nn = node_build(t, *np, v, c, def, norig)) == NULL)
+		return -ENOMEM;
+	if (nn != *np) {
+		node_free1(t, *np);
+		*np = nn;
+	}
+	return 0;
+}
+
+/*
+ * *np inherited old over its whole range: it inherits new now.  Children
+ * are replaced in place in their parent, so every node stays whole should
+ * memory run out half way.
+ */
+static int
+node_push(struct ipifc_rtab *t, struct lpm_node **np, struct rtdst *old,
     struct rtdst *new)
 {
+	struct lpm_node *n = *np, *c[64];
 	struct rtdst *v[64];
 	int i, error;
 
-	n->def = new;
 	node_expand(n, v);
 	for (i = 0; i < 64; i++) {
 		if (v[i] != old)
 			continue;
-		if ((n->vec & (1ULL << i)) &&
-		    (error = node_push(t, node_child(n, i), old, new)) != 0)
+		if ((n->vec & (1ULL << i)) && (error = node_push(t,
+		    &n->p[node_cidx(n, i)].c, old, new)) != 0)
 			return error;
 		v[i] = new;
 	}
-	return node_compress(t, n, v);
+	node_children(n, c);
+	return node_rebuild(t, np, v, c, new, n->norig);
+}
+
+/* The root slot s as a node (pushes through a root slot use this). */
+static int
+root_push(struct ipifc_rtab *t, uintptr_t *slot, struct rtdst *old,
+    struct rtdst *new)
+{
+	struct lpm_node *n = (struct lpm_node *)(*slot - 1);
+	int error;
+
+	error = node_push(t, &n, old, new);
+	*slot = (uintptr_t)n | 1;
+	return error;
 }
 
 /* Root slots [first, first + count): where better is better, put d. */
@@ -457,8 +519,7 @@ root_set(struct ipifc_rtab *t, struct lpm_fib *f, unsigned first,
 			f->root[s] = (uintptr_t)d;
 			continue;
 		}
-		if ((error = node_push(t, (struct lpm_node *)(v - 1), cur,
-		    d)) != 0)
+		if ((error = root_push(t, &f->root[s], cur, d)) != 0)
 			return error;
 	}
 	return 0;
@@ -475,16 +536,58 @@ fib_root(struct ipifc_rtab *t, struct lpm_fib *f)
 	return 0;
 }
 
+/* Put d (trie length l, key k) into *np, which covers bits [L, L + 6). */
+static int
+node_insert(struct ipifc_rtab *t, struct lpm_node **np, const uint64_t *k,
+    int L, int l, struct rtdst *d)
+{
+	struct lpm_node *n = *np, *c[64], *nc;
+	struct rtdst *v[64];
+	unsigned i, first, count;
+	int error;
+
+	if (l > L + LPM_STRIDE) {
+		i = kbits(k, L, LPM_STRIDE);
+		if (n->vec & (1ULL << i))
+			return node_insert(t, &n->p[node_cidx(n, i)].c, k,
+			    L + LPM_STRIDE, l, d);
+		node_expand(n, v);
+		node_children(n, c);
+		if ((nc = node_new(t, v[i])) == NULL)
+			return -ENOMEM;
+		if ((error = node_insert(t, &nc, k, L + LPM_STRIDE, l,
+		    d)) != 0 ||
+		    (c[i] = nc, error = node_rebuild(t, np, v, c, n->def,
+		    n->norig)) != 0) {
+			node_fini(t, nc);
+			return error;
+		}
+		return 0;
+	}
+	node_expand(n, v);
+	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	count = 1u << (L + LPM_STRIDE - l);
+	for (i = first; i < first + count; i++) {
+		if (v[i] != NULL && v[i]->plen >= d->plen)
+			continue;
+		if ((n->vec & (1ULL << i)) && (error = node_push(t,
+		    &n->p[node_cidx(n, i)].c, v[i], d)) != 0)
+			return error;
+		v[i] = d;
+	}
+	node_children(n, c);
+	return node_rebuild(t, np, v, c, n->def, n->norig + 1);
+}
+
 /* Put destination entry d into its family's trie. */
 static int
 fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 {
 	struct lpm_fib *f;
 	struct lpm_node *n;
-	struct rtdst *v[64];
 	uint64_t k[2];
-	unsigned s, i, first, count;
-	int l, L, error;
+	unsigned s, first;
+	int l, error;
 
 	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
 	l = d->plen - f->base;
@@ -502,38 +605,75 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 	}
 	s = kbits(k, 0, LPM_ROOTBITS);
 	if (!(f->root[s] & 1)) {
-		if ((n = malloc(sizeof(*n))) == NULL)
+		if ((n = node_new(t, (struct rtdst *)f->root[s])) == NULL)
 			return -ENOMEM;
-		if (node_init(t, n, (struct rtdst *)f->root[s]) != 0) {
-			free(n);
-			return -ENOMEM;
-		}
 		f->root[s] = (uintptr_t)n | 1;
 	}
 	n = (struct lpm_node *)(f->root[s] - 1);
-	for (L = LPM_ROOTBITS; l > L + LPM_STRIDE; L += LPM_STRIDE) {
+	error = node_insert(t, &n, k, LPM_ROOTBITS, l, d);
+	f->root[s] = (uintptr_t)n | 1;
+	return error;
+}
+
+/*
+ * Take d (trie length l, key k) out of *np, which covers bits [L, L + 6).
+ * *gone: the node has no prefix and no child left; the caller drops it.
+ */
+static int
+node_remove(struct ipifc_rtab *t, struct lpm_node **np, const uint64_t *k,
+    int L, int l, struct rtdst *d, int *gone)
+{
+	struct lpm_node *n = *np, *c[64], *cn;
+	struct rtdst *v[64], *repl;
+	unsigned i, first, count, ci;
+	int error, cgone = 0;
+
+	*gone = 0;
+	if (l > L + LPM_STRIDE) {
 		i = kbits(k, L, LPM_STRIDE);
-		if (n->vec & (1ULL << i))
-			n = node_child(n, i);
-		else {
-			node_expand(n, v);
-			if ((n = node_addchild(t, n, i, v[i])) == NULL)
-				return -ENOMEM;
+		if (!(n->vec & (1ULL << i)))
+			return 0;
+		ci = node_cidx(n, i);
+		if ((error = node_remove(t, &n->p[ci].c, k, L + LPM_STRIDE,
+		    l, d, &cgone)) != 0 || !cgone)
+			return error;
+		node_expand(n, v);
+		node_children(n, c);
+		c[i] = NULL;
+		if (n->norig == 0 && n->vec == 1ULL << i) {
+			node_fini(t, n->p[ci].c);
+			n->vec = 0;
+			*gone = 1;
+			return 0;
 		}
+		cn = n->p[ci].c;
+		if ((error = node_rebuild(t, np, v, c, n->def,
+		    n->norig)) != 0)
+			return error;
+		node_fini(t, cn);
+		return 0;
 	}
-	n->norig++;
+	repl = rt_shorter(t, &d->dst, d->plen - l + L + 1, d->plen);
+	if (repl == NULL)
+		repl = n->def;
+	node_expand(n, v);
 	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
 	count = 1u << (L + LPM_STRIDE - l);
-	node_expand(n, v);
 	for (i = first; i < first + count; i++) {
-		if (v[i] != NULL && v[i]->plen >= d->plen)
+		if (v[i] != d)
 			continue;
-		if ((n->vec & (1ULL << i)) &&
-		    (error = node_push(t, node_child(n, i), v[i], d)) != 0)
+		if ((n->vec & (1ULL << i)) && (error = node_push(t,
+		    &n->p[node_cidx(n, i)].c, d, repl)) != 0)
 			return error;
-		v[i] = d;
+		v[i] = repl;
 	}
-	return node_compress(t, n, v);
+	if (n->norig == 1 && n->vec == 0) {
+		n->norig = 0;
+		*gone = 1;
+		return 0;
+	}
+	node_children(n, c);
+	return node_rebuild(t, np, v, c, n->def, n->norig - 1);
 }
 
 /* Take destination entry d out of its family's trie. */
@@ -541,11 +681,11 @@ static int
 fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 {
 	struct lpm_fib *f;
-	struct lpm_node *path[LPM_MAXDEPTH], *n;
-	struct rtdst *v[64], *repl;
-	unsigned slot[LPM_MAXDEPTH], s, i, first, count;
+	struct lpm_node *n;
+	struct rtdst *repl;
+	unsigned s, first;
 	uint64_t k[2];
-	int l, L, depth, error;
+	int l, error, gone;
 
 	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
 	l = d->plen - f->base;
@@ -568,61 +708,25 @@ fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 	if (!(f->root[s] & 1))
 		return 0;
 	n = (struct lpm_node *)(f->root[s] - 1);
-	depth = 0;
-	for (L = LPM_ROOTBITS; l > L + LPM_STRIDE; L += LPM_STRIDE) {
-		i = kbits(k, L, LPM_STRIDE);
-		if (!(n->vec & (1ULL << i)))
-			return 0;
-		path[depth] = n;
-		slot[depth++] = i;
-		n = node_child(n, i);
-	}
-	n->norig--;
-	repl = rt_shorter(t, &d->dst, f->base + L + 1, d->plen);
-	if (repl == NULL)
-		repl = n->def;
-	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
-	count = 1u << (L + LPM_STRIDE - l);
-	node_expand(n, v);
-	for (i = first; i < first + count; i++) {
-		if (v[i] != d)
-			continue;
-		if ((n->vec & (1ULL << i)) &&
-		    (error = node_push(t, node_child(n, i), d, repl)) != 0)
-			return error;
-		v[i] = repl;
-	}
-	if ((error = node_compress(t, n, v)) != 0)
-		return error;
-	/* Nodes with no prefix of their own and no children go. */
-	while (n->norig == 0 && n->vec == 0) {
-		if (depth == 0) {
-			f->root[s] = (uintptr_t)n->def;
-			node_fini(t, n);
-			free(n);
-			break;
-		}
-		depth--;
-		node_delchild(t, path[depth], slot[depth]);
-		n = path[depth];
-	}
-	return 0;
+	error = node_remove(t, &n, k, LPM_ROOTBITS, l, d, &gone);
+	if (error == 0 && gone) {
+		f->root[s] = (uintptr_t)n->def;
+		node_fini(t, n);
+	} else
+		f->root[s] = (uintptr_t)n | 1;
+	return error;
 }
 
 static void
 fib_free(struct ipifc_rtab *t, struct lpm_fib *f)
 {
-	struct lpm_node *n;
 	unsigned s;
 
 	if (f->root == NULL)
 		return;
 	for (s = 0; s < LPM_NROOT; s++)
-		if (f->root[s] & 1) {
-			n = (struct lpm_node *)(f->root[s] - 1);
-			node_fini(t, n);
-			free(n);
-		}
+		if (f->root[s] & 1)
+			node_fini(t, (struct lpm_node *)(f->root[s] - 1));
 	free(f->root);
 	f->root = NULL;
 	f->def = NULL;
@@ -638,13 +742,27 @@ fib_drop(struct ipifc_rtab *t)
 	t->fibbytes = 0;
 }
 
+/* One step down from node n for slot bits i: a child, or NULL and *leaf. */
+static inline const struct lpm_node *
+node_step(const struct lpm_node *n, unsigned i, struct rtdst **leaf)
+{
+	uint64_t bit = 1ULL << i;
+
+	if (n->vec & bit)
+		return n->p[lpop64(n->vec & (bit - 1))].c;
+	*leaf = n->p[lpop64(n->vec) + lpop64(n->leafvec & ((bit << 1) - 1)) -
+	    1].l;
+	return NULL;
+}
+
 /* The best destination entry holding dst, from the trie. */
 static inline struct rtdst *
 fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 {
 	const struct lpm_fib *f;
 	const struct lpm_node *n;
-	uint64_t k[2], bit;
+	struct rtdst *leaf = NULL;
+	uint64_t k[2];
 	uintptr_t v;
 	int L;
 
@@ -655,13 +773,9 @@ fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 	if (!(v & 1))
 		return (struct rtdst *)v;
 	n = (const struct lpm_node *)(v - 1);
-	for (L = LPM_ROOTBITS;; L += LPM_STRIDE) {
-		bit = 1ULL << kbits(k, L, LPM_STRIDE);
-		if (!(n->vec & bit))
-			return n->leaf[pop64(n->leafvec &
-			    ((bit << 1) - 1)) - 1];
-		n = &n->child[pop64(n->vec & (bit - 1))];
-	}
+	for (L = LPM_ROOTBITS; n != NULL; L += LPM_STRIDE)
+		n = node_step(n, kbits(k, L, LPM_STRIDE), &leaf);
+	return leaf;
 }
 
 /* ---- the table ---- */
@@ -724,6 +838,22 @@ ipifc_rtab_memory(const struct ipifc_rtab *t, size_t *fib)
 	return t->fibbytes + t->ribbytes;
 }
 
+/* The first route of d whose source prefix holds the unspecified address. */
+static void
+rt_setfast(struct rtdst *d)
+{
+	const struct ipifc_ip *any = rt_isv4(&d->dst) ? &ipifc_ip_unspec4 :
+	    &ipifc_ip_unspec6;
+	struct rtent *e;
+
+	d->fast = NULL;
+	for (e = d->routes; e != NULL; e = e->snext)
+		if (rt_inprefix(any, &e->r.src, e->r.splen)) {
+			d->fast = &e->r;
+			return;
+		}
+}
+
 int
 ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 {
@@ -779,6 +909,7 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 			break;
 	e->snext = *pp;
 	*pp = e;
+	rt_setfast(d);
 	t->n++;
 	return 0;
 }
@@ -836,6 +967,7 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 		t->ribbytes -= sizeof(*e);
 	}
 	t->n--;
+	rt_setfast(d);
 	if (d->routes != NULL)
 		return 0;
 	/* Out of the hash first: the trie asks it for the next best. */
@@ -878,7 +1010,7 @@ rt_pick(const struct rtdst *d, const struct ipifc_ip *src, unsigned need)
  * gives the longest destination; when none of its routes will do, the
  * hash gives the shorter ones.
  */
-static struct rtent *
+LPM_LOOKUP static struct rtent *
 rt_match(const struct ipifc_rtab *t, const struct ipifc_ip *dst,
     const struct ipifc_ip *src, unsigned need)
 {
@@ -922,12 +1054,27 @@ ipifc_rtab_match(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	return &e->r;
 }
 
-struct ipifc_route *
+LPM_LOOKUP struct ipifc_route *
 ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
     const struct ipifc_ip *src)
 {
+	struct ipifc_route *r;
+	struct rtdst *d;
 	struct rtent *e;
 
+	/*
+	 * The fast route, when it is the first of its destination for a
+	 * source (no longer source prefix before it) and its interface is up.
+	 */
+	if (t->fibok) {
+		if ((d = fib_lookup(t, dst)) == NULL)
+			return NULL;
+		r = d->fast;
+		if (r != NULL && (src == NULL || (r == &d->routes->r &&
+		    rt_inprefix(src, &r->src, r->splen))) &&
+		    (r->ifc == NULL || (r->ifc->flags & IPIFC_F_UP)))
+			return r;
+	}
 	/* Any source: routes whose source prefix holds the unspecified address. */
 	if (src == NULL)
 		src = rt_isv4(dst) ? &ipifc_ip_unspec4 : &ipifc_ip_unspec6;
@@ -938,18 +1085,16 @@ ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 
 #define LPM_BURST	16
 
-void
+LPM_LOOKUP void
 ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
     int n, struct ipifc_route **out)
 {
 	const struct lpm_fib *f[LPM_BURST];
 	const struct lpm_node *nd[LPM_BURST];
-	struct rtdst *const *lp[LPM_BURST];
 	struct rtdst *d[LPM_BURST];
-	const struct ipifc_ip *any;
-	uint64_t k[LPM_BURST][2], bit;
+	struct ipifc_route *r;
+	uint64_t k[LPM_BURST][2];
 	uintptr_t v;
-	struct rtent *e;
 	int L[LPM_BURST], i, j, m, left;
 
 	if (!t->fibok) {
@@ -969,17 +1114,19 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 		left = 0;
 		for (j = 0; j < m; j++) {
 			nd[j] = NULL;
-			lp[j] = NULL;
 			d[j] = NULL;
 			if (f[j]->root == NULL)
 				continue;
 			v = f[j]->root[k[j][0] >> (64 - LPM_ROOTBITS)];
 			if (!(v & 1)) {
 				d[j] = (struct rtdst *)v;
+				if (d[j] != NULL)
+					__builtin_prefetch(d[j]);
 				continue;
 			}
 			nd[j] = (const struct lpm_node *)(v - 1);
 			__builtin_prefetch(nd[j]);
+			__builtin_prefetch((const char *)nd[j] + 64);
 			L[j] = LPM_ROOTBITS;
 			left++;
 		}
@@ -987,37 +1134,26 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 			for (j = 0; j < m; j++) {
 				if (nd[j] == NULL)
 					continue;
-				bit = 1ULL << kbits(k[j], L[j], LPM_STRIDE);
-				if (nd[j]->vec & bit) {
-					nd[j] = &nd[j]->child[
-					    pop64(nd[j]->vec &
-					    (bit - 1))];
+				nd[j] = node_step(nd[j], kbits(k[j], L[j],
+				    LPM_STRIDE), &d[j]);
+				if (nd[j] != NULL) {
 					__builtin_prefetch(nd[j]);
+					__builtin_prefetch(
+					    (const char *)nd[j] + 64);
 					L[j] += LPM_STRIDE;
 					continue;
 				}
-				lp[j] = &nd[j]->leaf[pop64(
-				    nd[j]->leafvec & ((bit << 1) - 1)) - 1];
-				__builtin_prefetch(lp[j]);
-				nd[j] = NULL;
+				if (d[j] != NULL)
+					__builtin_prefetch(d[j]);
 				left--;
 			}
 		for (j = 0; j < m; j++) {
-			if (lp[j] != NULL)
-				d[j] = *lp[j];
-			if (d[j] != NULL)
-				__builtin_prefetch(d[j]);
-		}
-		for (j = 0; j < m; j++)
-			if (d[j] != NULL)
-				__builtin_prefetch(d[j]->routes);
-		for (j = 0; j < m; j++) {
-			any = f[j] == &t->fib4 ? &ipifc_ip_unspec4 :
-			    &ipifc_ip_unspec6;
+			r = d[j] != NULL ? d[j]->fast : NULL;
 			if (d[j] == NULL)
 				out[i + j] = NULL;
-			else if ((e = rt_pick(d[j], any, 0)) != NULL)
-				out[i + j] = &e->r;
+			else if (r != NULL && (r->ifc == NULL ||
+			    (r->ifc->flags & IPIFC_F_UP)))
+				out[i + j] = r;
 			else
 				out[i + j] = ipifc_rtab_lookup(t, &dst[i + j],
 				    NULL);

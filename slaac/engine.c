@@ -402,8 +402,10 @@ ipifc_slaac_ra(struct ipifc_slaac *e, unsigned id,
 		return 0;
 	}
 	e->st.opts_ignored += (uint64_t)ra->ignored;
-	/* RFC 7559 2: a valid RA ends the solicitation */
-	if (ifc->state == IFC_DELAY || ifc->state == IFC_SOLICIT)
+	/* RFC 4861 6.3.7: a valid RA with a non-zero router lifetime
+	 * ends the solicitation; one of 0 gives no default router */
+	if (ra->rtrlife != 0 &&
+	    (ifc->state == IFC_DELAY || ifc->state == IFC_SOLICIT))
 		ifc_transition(e, ifc, IFC_IDLE, now);
 	ra_params(e, ifc, ra, src);
 	ipifc_slaac_router_ra(e, ifc, src, ra, now);

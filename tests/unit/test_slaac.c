@@ -174,6 +174,20 @@ ra_send(const char *src, uint64_t now)
 	drain();
 }
 
+/*
+ * End the RS schedule at now without leaving a router: a router's RA
+ * with a non-zero lifetime (RFC 4861 6.3.7), then its lifetime of 0.
+ * For tests whose own RAs have a router lifetime of 0.
+ */
+static void
+solicit_end(uint64_t now)
+{
+	ra_new(1800);
+	ra_send("fe80::ff", now);
+	ra_new(0);
+	ra_send("fe80::ff", now);
+}
+
 /* Tick at now and drain. */
 static void
 tick(uint64_t now)
@@ -305,11 +319,24 @@ test_rs_schedule(void **state)
 	}
 	assert_true(capped > 20);
 
-	/* a valid RA stops it, even one with a router lifetime of 0 */
+	/* RFC 4861 6.3.7: an RA with a router lifetime of 0 does not stop
+	 * it (it gives no default router) */
+	last = ipifc_slaac_next_deadline(E);
 	ra_new(0);
 	ra_send("fe80::1", t + 1);
-	assert_int_equal(ipifc_slaac_next_deadline(E), UINT64_MAX);
+	assert_int_equal(ipifc_slaac_next_deadline(E), last);
+	assert_null(strstr(logbuf, "solicit -> idle"));
+	tick(last);
+	assert_int_equal(count(IPIFC_SLAAC_SEND_RS), 1);
+	t = last;
+	/* a valid RA with a non-zero router lifetime does, and a later
+	 * lifetime of 0 does not start it again */
+	ra_new(1800);
+	ra_send("fe80::1", t + 1);
 	assert_non_null(strstr(logbuf, "ifc 1: solicit -> idle\n"));
+	ra_new(0);
+	ra_send("fe80::1", t + 2);
+	assert_int_equal(ipifc_slaac_next_deadline(E), UINT64_MAX);
 	tick(t + 100 * H);
 	assert_int_equal(nacts, 0);
 
@@ -427,6 +454,7 @@ test_prefix_e_twohour(void **state)
 	struct ipifc_ip x;
 
 	up(0);
+	solicit_end(0);
 	ra_new(0);
 	ra_prefix("2001:db8:e::", 64, IPIFC_ND_PI_AUTO, 10 * 3600, 3600);
 	ra_send("fe80::1", 0);
@@ -506,6 +534,7 @@ test_lifetimes(void **state)
 	struct ipifc_ip x;
 
 	up(0);
+	solicit_end(0);
 	ra_new(0);
 	ra_prefix("2001:db8:1::", 64, LA, 100, 50);
 	ra_send("fe80::1", 7);
@@ -949,6 +978,7 @@ test_temporary(void **state)
 	cfg.temp_preferred = 1000;
 	cfg.temp_valid = 3000;
 	up(0);
+	solicit_end(0);
 	ra_new(0);
 	ra_prefix("2001:db8:1::", 64, LA, IPIFC_SLAAC_INFINITE,
 	    IPIFC_SLAAC_INFINITE);
@@ -1016,6 +1046,7 @@ test_user_addr(void **state)
 	struct ipifc_ip u0 = stable("2001:db8:7::", 0), x, want;
 
 	up(0);
+	solicit_end(0);
 	assert_int_equal(ipifc_slaac_user_addr(E, IFC, &u0, 1, 0), 0);
 	ra_new(0);
 	ra_prefix("2001:db8:7::", 64, IPIFC_ND_PI_AUTO, 100, 100);

@@ -792,6 +792,32 @@ prfname(int prf)
 	return prf > 0 ? "high" : prf < 0 ? "low" : "medium";
 }
 
+/* The engine's drop counters (all its interfaces), ipifc_slaac_stats. */
+static void
+drops(struct ipifc_buf *b, const struct ipifc_slaac_stats *st)
+{
+	ipifc_buf_printf(b, "drops routers %llu prefixes %llu addrs %llu "
+	    "routes %llu dns %llu domains %llu pref64 %llu uri %llu mtu %llu "
+	    "prefixlen %llu prefix %llu iid %llu dad %llu dadgiveup %llu "
+	    "options %llu actions %llu\n",
+	    (unsigned long long)st->routers_full,
+	    (unsigned long long)st->prefixes_full,
+	    (unsigned long long)st->addrs_full,
+	    (unsigned long long)st->routes_full,
+	    (unsigned long long)st->dns_full,
+	    (unsigned long long)st->dnssl_full,
+	    (unsigned long long)st->pref64_full,
+	    (unsigned long long)st->uri_long,
+	    (unsigned long long)st->mtu_bad,
+	    (unsigned long long)st->prefix_badlen,
+	    (unsigned long long)st->prefix_ignored,
+	    (unsigned long long)st->iid_reserved,
+	    (unsigned long long)st->dad_failed,
+	    (unsigned long long)st->dad_giveup,
+	    (unsigned long long)st->opts_ignored,
+	    (unsigned long long)st->actq_full);
+}
+
 static int
 hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
 {
@@ -816,6 +842,7 @@ hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
 	    hi->c.form_addrs, hi->c.optimistic, ifc->mtu, ifc->reachable,
 	    ifc->retrans, ifc->hoplimit, (unsigned long long)h->drops_route,
 	    (unsigned long long)h->drops_event);
+	drops(b, ipifc_slaac_stats(h->e));
 	if ((si = engine_ifc(h, ifc->num)) == NULL)
 		return 0;
 	for (i = 0; i < IPIFC_SLAAC_MAXROUTERS; i++) {

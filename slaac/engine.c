@@ -357,8 +357,10 @@ ra_params(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 		a->value = ra->retrans;
 	}
 	if (ra->has & IPIFC_ND_HAS_MTU) {
-		/* 6.3.4: an MTU under the minimum is not used */
-		if (ra->mtu < IPIFC_IP6_MINMTU)
+		/* 6.3.4: an MTU under the minimum or over the link's
+		 * maximum is not used */
+		if (ra->mtu < IPIFC_IP6_MINMTU ||
+		    (ifc->c.maxmtu != 0 && ra->mtu > ifc->c.maxmtu))
 			e->st.mtu_bad++;
 		else if (ra->mtu != ifc->mtu) {
 			ifc->mtu = ra->mtu;

@@ -384,6 +384,7 @@ start(struct host *h, struct ipifc_ifc *ifc)
 	uint64_t now = h->s->now;
 
 	hi->c.dad_transmits = (uint32_t)ifc->dad;
+	hi->c.maxmtu = (uint32_t)ifc->maxtu;
 	if (ipifc_slaac_ifc_add(h->e, (unsigned)ifc->num, &hi->c) < 0)
 		return;
 	hi->on = 1;

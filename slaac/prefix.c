@@ -244,9 +244,16 @@ temp_create(struct ipifc_slaac *e, struct slaac_ifc *ifc,
     const struct slaac_addr *pub, uint64_t now)
 {
 	struct slaac_addr *a;
-	uint64_t maxdesync, desync, pref_end, valid_end, tpref;
+	uint64_t maxdesync, desync, pref_end, valid_end, tpref, ra;
 
+	/* MAX_DESYNC_FACTOR, and below TEMP_PREFERRED_LIFETIME -
+	 * REGEN_ADVANCE (3.8) */
 	maxdesync = (uint64_t)ifc->c.temp_preferred * 2 / 5;
+	ra = (regen_advance(ifc) + 999) / 1000;
+	if (ifc->c.temp_preferred <= ra)
+		maxdesync = 0;
+	else if (maxdesync >= ifc->c.temp_preferred - ra)
+		maxdesync = ifc->c.temp_preferred - ra - 1;
 	desync = ipifc_slaac_rand(e, maxdesync + 1);
 	tpref = (uint64_t)ifc->c.temp_preferred - desync;
 	valid_end = ipifc_slaac_min(pub->valid_end,

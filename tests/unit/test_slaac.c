@@ -1111,6 +1111,34 @@ test_temporary(void **state)
 
 /* The operator's addresses are never proposed, and a proposal that
  * becomes one is never removed. */
+/*
+ * RFC 8981 3.8: DESYNC_FACTOR is below TEMP_PREFERRED_LIFETIME -
+ * REGEN_ADVANCE, so that a temporary address can be made at all: with
+ * TEMP_PREFERRED_LIFETIME 8 s and REGEN_ADVANCE 5 s, 0.4 of 8 s (3 s)
+ * is too much.
+ */
+static void
+test_desync_bound(void **state)
+{
+	const struct ipifc_slaac_act *a;
+
+	cfg.temporary = 1;
+	cfg.temp_preferred = 8;
+	cfg.temp_valid = 100;
+	up(0);
+	solicit_end(0);
+	use_fixed = 1;
+	rfixed_val = 3;		/* the largest draw in [0, 4) */
+	ra_new(0);
+	ra_prefix("2001:db8:1::", 64, LA, IPIFC_SLAAC_INFINITE,
+	    IPIFC_SLAAC_INFINITE);
+	ra_send("fe80::1", 0);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 2);
+	a = nth(IPIFC_SLAAC_ADDR_ADD, 1);
+	assert_int_equal(a->how, IPIFC_SLAAC_TEMPORARY);
+	assert_true(a->preferred > 5 && a->preferred <= 8);
+}
+
 static void
 test_user_addr(void **state)
 {
@@ -1409,6 +1437,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_routes_only, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_temporary, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_desync_bound, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_user_addr, setup,
 		    teardown),

@@ -990,7 +990,9 @@ test_eui64_optimistic(void **state)
 	cfg.iid = IPIFC_SLAAC_IID_EUI64;
 	cfg.optimistic = 1;
 	up(0);
-	ra_new(0);
+	ra_new(1800);
+	ra.has |= IPIFC_ND_HAS_SLLA;	/* RFC 4429 3.1: its router known */
+	memcpy(ra.slla, mac2, 6);
 	ra_prefix("2001:db8:7::", 64, LA, 7200, 3600);
 	ra_send("fe80::1", 0);
 	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);
@@ -1011,10 +1013,41 @@ test_eui64_optimistic(void **state)
 	/* an EUI-64 duplicate is not retried (RFC 4862 5.4.5) */
 	assert_int_equal(ipifc_slaac_dad(E, IFC, &a->addr, 0, 3 * S), 0);
 	drain();
-	assert_int_equal(nacts, 1);
-	assert_non_null(nth(IPIFC_SLAAC_ADDR_REMOVE, 0));
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_REMOVE), 1);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 0);
+	/* and the RFC 8028 route of the prefix, which has no address */
+	assert_non_null(route(IPIFC_SLAAC_ROUTE_REMOVE,
+	    IPIFC_SLAAC_RT_DEFAULT, "::", 64));
 	ra_send("fe80::1", 4 * S);
 	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 0);
+}
+
+/*
+ * RFC 4429 3.1: a host that does not know its router's link-layer
+ * address (no SLLA in the router's RA) does not make an address
+ * optimistic; the next one, after an RA with the SLLA, is.
+ */
+static void
+test_optimistic_slla(void **state)
+{
+	const struct ipifc_slaac_act *a;
+
+	cfg.optimistic = 1;
+	up(0);
+	ra_new(1800);
+	ra_prefix("2001:db8:7::", 64, LA, 7200, 3600);
+	ra_send("fe80::1", 0);
+	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);
+	assert_non_null(a);
+	assert_false(a->optimistic);
+	ra.has |= IPIFC_ND_HAS_SLLA;
+	memcpy(ra.slla, mac1, 6);
+	ra.slla[5] = 9;
+	ra_prefix("2001:db8:8::", 64, LA, 7200, 3600);
+	ra_send("fe80::1", S);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 1);
+	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);
+	assert_true(a->optimistic);
 }
 
 /* Routes only: no address is formed. */
@@ -1433,6 +1466,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_stable_network_id, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_eui64_optimistic, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_optimistic_slla, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_only, setup,
 		    teardown),

@@ -482,6 +482,7 @@ update(struct host *h, struct ipifc_ifc *ifc)
 	si->c.form_addrs = h->ifc[ifc->num].c.form_addrs;
 	si->c.temporary = h->ifc[ifc->num].c.temporary;
 	si->c.optimistic = h->ifc[ifc->num].c.optimistic;
+	si->c.dad_transmits = h->ifc[ifc->num].c.dad_transmits;
 }
 
 /* The identifier changed: the interface starts again, its addresses
@@ -644,6 +645,9 @@ hra(void *arg, struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 
 	if (!h->ifc[ifc->num].on)
 		return;
+	/* RFC 8981 3.8: REGEN_ADVANCE follows `dad` as it is now */
+	h->ifc[ifc->num].c.dad_transmits = (uint32_t)ifc->dad;
+	update(h, ifc);
 	pending(h);
 	(void)ipifc_slaac_ra(h->e, (unsigned)ifc->num, src, dst, hlim, icmp,
 	    len, h->s->now);

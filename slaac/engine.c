@@ -308,8 +308,10 @@ ipifc_slaac_link(struct ipifc_slaac *e, unsigned id, int up,
 	else
 		newmac = ifc->hasmac;
 	ifc->hasmac = mac != NULL;
-	if (newmac)
+	if (newmac) {
 		ipifc_slaac_prefix_newmac(e, ifc, now);
+		ipifc_slaac_srcroutes(e, ifc, now);	/* RFC 8028 */
+	}
 	if (!up) {
 		ifc->up = 0;
 		ifc_transition(e, ifc, IFC_DOWN, now);

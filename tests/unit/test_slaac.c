@@ -1004,8 +1004,11 @@ test_eui64_optimistic(void **state)
 	 * the new one */
 	ipifc_slaac_link(E, IFC, 1, mac2, S);
 	drain();
-	assert_int_equal(nacts, 1);
+	assert_int_equal(nacts, 2);
 	assert_non_null(nth(IPIFC_SLAAC_ADDR_REMOVE, 0));
+	/* RFC 8028: the prefix has no address left, nor its route */
+	assert_non_null(route(IPIFC_SLAAC_ROUTE_REMOVE,
+	    IPIFC_SLAAC_RT_DEFAULT, "::", 64));
 	assert_true(ipifc_slaac_next_deadline(E) <= 2 * S);
 	ra_send("fe80::1", 2 * S);
 	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);

@@ -3,7 +3,10 @@
  * and search domains (RFC 8106 5.3), NAT64 prefixes (RFC 8781 5) and the
  * captive portal (RFC 8910 2).  Each entry has its own lifetime; an RA
  * that leaves an option out keeps what was learned (RFC 8106 5.3.1: only
- * a lifetime of 0 or its end removes an entry).
+ * a lifetime of 0 or its end removes an entry).  A full list of servers
+ * or domains takes a newcomer in place of the entry that expires first
+ * (RFC 8106 5.3.1), unless the newcomer would expire first itself: all
+ * of them came from RAs, none from the operator.
  */
 #include <string.h>
 #include <strings.h>
@@ -51,7 +54,7 @@ static void
 server(struct ipifc_slaac *e, struct slaac_ifc *ifc,
     const struct ipifc_nd_rdnss *r, uint64_t now)
 {
-	struct slaac_dns *d, *free = NULL;
+	struct slaac_dns *d, *free = NULL, *first = NULL;
 	int	 i;
 
 	for (i = 0; i < IPIFC_SLAAC_MAXDNS; i++) {
@@ -61,6 +64,8 @@ server(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 				free = d;
 		} else if (ipifc_ip_eq(&d->addr, &r->addr))
 			break;
+		else if (first == NULL || d->end < first->end)
+			first = d;
 	}
 	if (i < IPIFC_SLAAC_MAXDNS) {
 		d->end = ipifc_slaac_end(now, r->lifetime);
@@ -73,8 +78,13 @@ server(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	if (r->lifetime == 0)
 		return;
 	if (free == NULL) {
+		/* 5.3.1: the first to expire makes room */
 		e->st.dns_full++;
-		return;
+		if (ipifc_slaac_end(now, r->lifetime) <= first->end)
+			return;
+		first->end = now;
+		server_act(e, ifc, first, now);
+		free = first;
 	}
 	free->used = 1;
 	free->addr = r->addr;
@@ -86,7 +96,7 @@ static void
 domain(struct ipifc_slaac *e, struct slaac_ifc *ifc,
     const struct ipifc_nd_dnssl *s, uint64_t now)
 {
-	struct slaac_domain *d, *free = NULL;
+	struct slaac_domain *d, *free = NULL, *first = NULL;
 	int	 i;
 
 	for (i = 0; i < IPIFC_SLAAC_MAXDNSSL; i++) {
@@ -96,6 +106,8 @@ domain(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 				free = d;
 		} else if (strcasecmp(d->name, s->name) == 0)
 			break;
+		else if (first == NULL || d->end < first->end)
+			first = d;
 	}
 	if (i < IPIFC_SLAAC_MAXDNSSL) {
 		d->end = ipifc_slaac_end(now, s->lifetime);
@@ -108,8 +120,13 @@ domain(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	if (s->lifetime == 0)
 		return;
 	if (free == NULL) {
+		/* 5.3.1: the first to expire makes room */
 		e->st.dnssl_full++;
-		return;
+		if (ipifc_slaac_end(now, s->lifetime) <= first->end)
+			return;
+		first->end = now;
+		domain_act(e, ifc, first, now);
+		free = first;
 	}
 	free->used = 1;
 	memcpy(free->name, s->name, sizeof(free->name));

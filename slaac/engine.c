@@ -308,8 +308,10 @@ ipifc_slaac_link(struct ipifc_slaac *e, unsigned id, int up,
 	else
 		newmac = ifc->hasmac;
 	ifc->hasmac = mac != NULL;
-	if (newmac)
+	if (newmac) {
 		ipifc_slaac_prefix_newmac(e, ifc, now);
+		ipifc_slaac_srcroutes(e, ifc, now);	/* RFC 8028 */
+	}
 	if (!up) {
 		ifc->up = 0;
 		ifc_transition(e, ifc, IFC_DOWN, now);
@@ -357,8 +359,10 @@ ra_params(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 		a->value = ra->retrans;
 	}
 	if (ra->has & IPIFC_ND_HAS_MTU) {
-		/* 6.3.4: an MTU under the minimum is not used */
-		if (ra->mtu < IPIFC_IP6_MINMTU)
+		/* 6.3.4: an MTU under the minimum or over the link's
+		 * maximum is not used */
+		if (ra->mtu < IPIFC_IP6_MINMTU ||
+		    (ifc->c.maxmtu != 0 && ra->mtu > ifc->c.maxmtu))
 			e->st.mtu_bad++;
 		else if (ra->mtu != ifc->mtu) {
 			ifc->mtu = ra->mtu;
@@ -402,8 +406,10 @@ ipifc_slaac_ra(struct ipifc_slaac *e, unsigned id,
 		return 0;
 	}
 	e->st.opts_ignored += (uint64_t)ra->ignored;
-	/* RFC 7559 2: a valid RA ends the solicitation */
-	if (ifc->state == IFC_DELAY || ifc->state == IFC_SOLICIT)
+	/* RFC 4861 6.3.7: a valid RA with a non-zero router lifetime
+	 * ends the solicitation; one of 0 gives no default router */
+	if (ra->rtrlife != 0 &&
+	    (ifc->state == IFC_DELAY || ifc->state == IFC_SOLICIT))
 		ifc_transition(e, ifc, IFC_IDLE, now);
 	ra_params(e, ifc, ra, src);
 	ipifc_slaac_router_ra(e, ifc, src, ra, now);

@@ -24,6 +24,7 @@ struct want {
 	int	plen, splen, prf, kind;
 };
 
+/* What one interface's engine can want at once. */
 #define MAXWANT	(IPIFC_SLAAC_MAXROUTERS * \
 	(1 + IPIFC_SLAAC_MAXPREFIXES) + IPIFC_SLAAC_MAXROUTES + \
 	IPIFC_SLAAC_MAXPREFIXES)
@@ -59,7 +60,8 @@ struct host {
 	uint64_t drops_event;		/* pend full */
 	uint64_t drops_route;		/* the table refused a route */
 	struct host_ifc ifc[IPIFC_MAXIFC];
-	struct want want[MAXWANT];
+	/* MAXWANT for each interface registered with the engine */
+	struct want *want[IPIFC_MAXIFC];
 };
 
 static const char tag[] = "ra";
@@ -105,13 +107,16 @@ sync_key(struct host *h, const struct ipifc_ip *dst, int plen,
 {
 	struct ipifc_route *cur, r;
 	struct ipifc_ifc *ifc;
-	const struct want *best = NULL;
-	int i;
+	const struct want *best = NULL, *w;
+	int i, k;
 
-	for (i = 0; i < MAXWANT; i++)
-		if (h->want[i].used && samekey(&h->want[i], dst, plen, src,
-		    splen) && (best == NULL || h->want[i].prf > best->prf))
-			best = &h->want[i];
+	for (k = 0; k < IPIFC_MAXIFC; k++)
+		for (i = 0; h->want[k] != NULL && i < MAXWANT; i++) {
+			w = &h->want[k][i];
+			if (w->used && samekey(w, dst, plen, src, splen) &&
+			    (best == NULL || w->prf > best->prf))
+				best = w;
+		}
 	cur = ipifc_rtab_get(h->s->rtab, dst, plen, src, splen);
 	if (cur != NULL && (cur->owner != NULL || strcmp(cur->tag, tag) != 0))
 		return;	/* an address's or the user's: untouched */
@@ -146,11 +151,11 @@ sync_key(struct host *h, const struct ipifc_ip *dst, int plen,
 static void
 route_act(struct host *h, const struct ipifc_slaac_act *a)
 {
-	struct want *w, *slot = NULL;
+	struct want *w, *slot = NULL, *want = h->want[a->ifc];
 	int i;
 
-	for (i = 0; i < MAXWANT; i++) {
-		w = &h->want[i];
+	for (i = 0; want != NULL && i < MAXWANT; i++) {
+		w = &want[i];
 		if (!w->used) {
 			if (slot == NULL)
 				slot = w;
@@ -160,7 +165,7 @@ route_act(struct host *h, const struct ipifc_slaac_act *a)
 		    &a->src, a->srcplen) && ipifc_ip_eq(&w->gw, &a->gw))
 			break;
 	}
-	w = i < MAXWANT ? &h->want[i] : NULL;
+	w = want != NULL && i < MAXWANT ? &want[i] : NULL;
 	if (a->type == IPIFC_SLAAC_ROUTE_REMOVE) {
 		if (w != NULL)
 			w->used = 0;
@@ -187,11 +192,8 @@ route_act(struct host *h, const struct ipifc_slaac_act *a)
 static void
 forget_routes(struct host *h, int num)
 {
-	int i;
-
-	for (i = 0; i < MAXWANT; i++)
-		if (h->want[i].used && h->want[i].ifc == num)
-			h->want[i].used = 0;
+	free(h->want[num]);
+	h->want[num] = NULL;
 }
 
 /* ---- actions ---- */
@@ -383,9 +385,17 @@ start(struct host *h, struct ipifc_ifc *ifc)
 	struct ipifc_lifc *l;
 	uint64_t now = h->s->now;
 
+	if (hi->on)
+		return;		/* registered already */
 	hi->c.dad_transmits = (uint32_t)ifc->dad;
-	if (ipifc_slaac_ifc_add(h->e, (unsigned)ifc->num, &hi->c) < 0)
+	hi->c.maxmtu = (uint32_t)ifc->maxtu;
+	if (h->want[ifc->num] == NULL && (h->want[ifc->num] =
+	    calloc(MAXWANT, sizeof(struct want))) == NULL)
 		return;
+	if (ipifc_slaac_ifc_add(h->e, (unsigned)ifc->num, &hi->c) < 0) {
+		forget_routes(h, ifc->num);
+		return;
+	}
 	hi->on = 1;
 	TAILQ_FOREACH(l, &ifc->lifcs, link)
 		if (!ipifc_lifc_isv4(l) && !ipifc_ip_islinklocal(&l->local) &&
@@ -472,6 +482,7 @@ update(struct host *h, struct ipifc_ifc *ifc)
 	si->c.form_addrs = h->ifc[ifc->num].c.form_addrs;
 	si->c.temporary = h->ifc[ifc->num].c.temporary;
 	si->c.optimistic = h->ifc[ifc->num].c.optimistic;
+	si->c.dad_transmits = h->ifc[ifc->num].c.dad_transmits;
 }
 
 /* The identifier changed: the interface starts again, its addresses
@@ -634,6 +645,9 @@ hra(void *arg, struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 
 	if (!h->ifc[ifc->num].on)
 		return;
+	/* RFC 8981 3.8: REGEN_ADVANCE follows `dad` as it is now */
+	h->ifc[ifc->num].c.dad_transmits = (uint32_t)ifc->dad;
+	update(h, ifc);
 	pending(h);
 	(void)ipifc_slaac_ra(h->e, (unsigned)ifc->num, src, dst, hlim, icmp,
 	    len, h->s->now);
@@ -664,7 +678,10 @@ static void
 hfree(void *arg)
 {
 	struct host *h = arg;
+	int i;
 
+	for (i = 0; i < IPIFC_MAXIFC; i++)
+		free(h->want[i]);
 	ipifc_slaac_free(h->e);
 	free(h);
 }
@@ -792,6 +809,32 @@ prfname(int prf)
 	return prf > 0 ? "high" : prf < 0 ? "low" : "medium";
 }
 
+/* The engine's drop counters (all its interfaces), ipifc_slaac_stats. */
+static void
+drops(struct ipifc_buf *b, const struct ipifc_slaac_stats *st)
+{
+	ipifc_buf_printf(b, "drops routers %llu prefixes %llu addrs %llu "
+	    "routes %llu dns %llu domains %llu pref64 %llu uri %llu mtu %llu "
+	    "prefixlen %llu prefix %llu iid %llu dad %llu dadgiveup %llu "
+	    "options %llu actions %llu\n",
+	    (unsigned long long)st->routers_full,
+	    (unsigned long long)st->prefixes_full,
+	    (unsigned long long)st->addrs_full,
+	    (unsigned long long)st->routes_full,
+	    (unsigned long long)st->dns_full,
+	    (unsigned long long)st->dnssl_full,
+	    (unsigned long long)st->pref64_full,
+	    (unsigned long long)st->uri_long,
+	    (unsigned long long)st->mtu_bad,
+	    (unsigned long long)st->prefix_badlen,
+	    (unsigned long long)st->prefix_ignored,
+	    (unsigned long long)st->iid_reserved,
+	    (unsigned long long)st->dad_failed,
+	    (unsigned long long)st->dad_giveup,
+	    (unsigned long long)st->opts_ignored,
+	    (unsigned long long)st->actq_full);
+}
+
 static int
 hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
 {
@@ -816,6 +859,7 @@ hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
 	    hi->c.form_addrs, hi->c.optimistic, ifc->mtu, ifc->reachable,
 	    ifc->retrans, ifc->hoplimit, (unsigned long long)h->drops_route,
 	    (unsigned long long)h->drops_event);
+	drops(b, ipifc_slaac_stats(h->e));
 	if ((si = engine_ifc(h, ifc->num)) == NULL)
 		return 0;
 	for (i = 0; i < IPIFC_SLAAC_MAXROUTERS; i++) {

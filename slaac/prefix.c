@@ -209,13 +209,29 @@ make_addr(struct ipifc_slaac *e, struct slaac_ifc *ifc, struct slaac_addr *a)
 	return -1;
 }
 
+/* RFC 4429 3.1: optimistic only when the link-layer address of a
+ * router that advertises the prefix is known (from its RA's SLLA). */
+static int
+may_be_optimistic(const struct slaac_ifc *ifc, int pfx)
+{
+	int	 r;
+
+	if (!ifc->c.optimistic)
+		return 0;
+	for (r = 0; r < IPIFC_SLAAC_MAXROUTERS; r++)
+		if (ifc->rtr[r].state != RTR_FREE && ifc->rtr[r].slla &&
+		    (ifc->pfx[pfx].advby & (1u << r)))
+			return 1;
+	return 0;
+}
+
 /* Start DAD on a fresh proposal: tentative, or optimistic (RFC 4429). */
 static void
 addr_start(struct ipifc_slaac *e, struct slaac_ifc *ifc, struct slaac_addr *a,
     uint64_t now)
 {
-	addr_transition(e, ifc, a, ifc->c.optimistic ? ADDR_OPTIMISTIC :
-	    ADDR_TENTATIVE, now);
+	addr_transition(e, ifc, a, may_be_optimistic(ifc, a->pfx) ?
+	    ADDR_OPTIMISTIC : ADDR_TENTATIVE, now);
 	addr_act(e, ifc, a, IPIFC_SLAAC_ADDR_ADD, now);
 }
 
@@ -244,9 +260,16 @@ temp_create(struct ipifc_slaac *e, struct slaac_ifc *ifc,
     const struct slaac_addr *pub, uint64_t now)
 {
 	struct slaac_addr *a;
-	uint64_t maxdesync, desync, pref_end, valid_end, tpref;
+	uint64_t maxdesync, desync, pref_end, valid_end, tpref, ra;
 
+	/* MAX_DESYNC_FACTOR, and below TEMP_PREFERRED_LIFETIME -
+	 * REGEN_ADVANCE (3.8) */
 	maxdesync = (uint64_t)ifc->c.temp_preferred * 2 / 5;
+	ra = (regen_advance(ifc) + 999) / 1000;
+	if (ifc->c.temp_preferred <= ra)
+		maxdesync = 0;
+	else if (maxdesync >= ifc->c.temp_preferred - ra)
+		maxdesync = ifc->c.temp_preferred - ra - 1;
 	desync = ipifc_slaac_rand(e, maxdesync + 1);
 	tpref = (uint64_t)ifc->c.temp_preferred - desync;
 	valid_end = ipifc_slaac_min(pub->valid_end,

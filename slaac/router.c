@@ -203,6 +203,7 @@ ipifc_slaac_router_ra(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 			rtr_transition(e, ifc, r, RTR_FREE, now);
 	} else if (r >= 0) {
 		rt = &ifc->rtr[r];
+		rt->slla |= (ra->has & IPIFC_ND_HAS_SLLA) != 0;
 		rt->deadline = ipifc_slaac_end(now, ra->rtrlife);
 		if (rt->prf != prf) {
 			rt->prf = prf;
@@ -224,6 +225,7 @@ ipifc_slaac_router_ra(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 			rt = &ifc->rtr[r];
 			rt->addr = *src;
 			rt->prf = prf;
+			rt->slla = (ra->has & IPIFC_ND_HAS_SLLA) != 0;
 			rt->deadline = ipifc_slaac_end(now, ra->rtrlife);
 			for (k = 0; k < IPIFC_SLAAC_MAXPREFIXES; k++) {
 				ifc->pfx[k].advby &= ~(1u << r);

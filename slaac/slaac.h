@@ -13,8 +13,10 @@
  *
  * The engine only ever removes what it added itself: addresses it
  * proposed, routes it learned.  A full table never evicts existing state
- * for a new router, prefix, route or server: the newcomer is dropped and
- * counted (ipifc_slaac_stats).
+ * for a new router, prefix or route: the newcomer is dropped and counted
+ * (ipifc_slaac_stats).  A full list of DNS servers or domains gives the
+ * newcomer the place of the entry that expires first, unless it would
+ * expire first itself (RFC 8106 5.3.1), counted the same way.
  */
 #ifndef IPIFC_SLAAC_H
 #define IPIFC_SLAAC_H
@@ -55,6 +57,7 @@ struct ipifc_slaac_config {
 	uint32_t temp_valid;	/* s, RFC 8981 3.8 TEMP_VALID_LIFETIME */
 	uint32_t temp_preferred;	/* s, TEMP_PREFERRED_LIFETIME */
 	uint32_t dad_transmits;	/* for REGEN_ADVANCE (RFC 8981 3.8) */
+	uint32_t maxmtu;	/* the link's largest MTU; 0: no limit */
 	uint8_t	secret[IPIFC_SLAAC_SECRETMAX];	/* RFC 7217 secret_key */
 	size_t	secretlen;
 	char	net_iface[16];	/* RFC 7217 Net_Iface: a stable name */
@@ -120,8 +123,8 @@ struct ipifc_slaac_act {
 	/* ROUTE_*: traffic from src/srcplen only (RFC 8028 3); 0: any */
 	struct ipifc_ip src;
 	int	srcplen;
-	/* SET_*: MTU (the caller keeps it under the link's own maximum,
-	 * RFC 4861 6.3.4), ms, hop limit */
+	/* SET_*: MTU (1280 to the config's maxmtu, RFC 4861 6.3.4), ms,
+	 * hop limit */
 	uint32_t value;
 	int	unspec;		/* SEND_RS: from :: (then never an SLLA) */
 	int	slla;		/* SEND_RS: with an SLLA option holding mac */
@@ -140,7 +143,7 @@ struct ipifc_slaac_stats {
 	uint64_t prefixes_full;
 	uint64_t addrs_full;
 	uint64_t routes_full;
-	uint64_t dns_full;
+	uint64_t dns_full;		/* dropped or replaced, RFC 8106 5.3.1 */
 	uint64_t dnssl_full;
 	uint64_t pref64_full;
 	uint64_t uri_long;		/* captive portal URI over URIMAX */
@@ -149,7 +152,7 @@ struct ipifc_slaac_stats {
 	uint64_t iid_reserved;		/* RFC 5453, formed again */
 	uint64_t dad_failed;
 	uint64_t dad_giveup;		/* retries over IDGEN_RETRIES */
-	uint64_t mtu_bad;		/* under 1280 */
+	uint64_t mtu_bad;		/* under 1280, over the link's max */
 	uint64_t actq_full;		/* actions lost: drain faster */
 };
 

@@ -39,6 +39,7 @@ struct slaac_router {
 	enum rtr_state state;
 	struct ipifc_ip addr;
 	int	prf;		/* -1, 0, 1 */
+	int	slla;		/* its link-layer address came in an RA */
 	uint64_t deadline;	/* the default route's end */
 };
 

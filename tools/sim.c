@@ -31,7 +31,7 @@
 #define SIM_MAXHOSTS	64	/* stacks per scenario */
 #define SIM_NAMELEN	32	/* host name, including NUL */
 #define SIM_MAXLINE	4096	/* bytes per script line, without newline */
-#define SIM_MAXARGS	40	/* words kept per line (write keeps the rest) */
+#define SIM_MAXARGS	128	/* words kept per line (write keeps the rest) */
 #define SIM_DEFSEED	1
 #define SIM_MAXSAME	16	/* timer rounds in one ms (see sim_run_until) */
 #define SIM_MAXPING	1000	/* requests per ping command */
@@ -988,6 +988,10 @@ cmd_ra(struct sim *sim, struct line *l)
 		    "[PRF]] [pref64 P/LEN LIFE] [captive URI] [mtu N] "
 		    "[curhlim N] [reachable MS] [retrans MS] [noslla] "
 		    "[bad KIND]");
+		return;
+	}
+	if (l->argc > SIM_MAXARGS) {
+		sim_error(sim, "ra: at most %d words", SIM_MAXARGS);
 		return;
 	}
 	for (i = 2; i + 1 < l->argc; i++)

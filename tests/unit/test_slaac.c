@@ -174,6 +174,20 @@ ra_send(const char *src, uint64_t now)
 	drain();
 }
 
+/*
+ * End the RS schedule at now without leaving a router: a router's RA
+ * with a non-zero lifetime (RFC 4861 6.3.7), then its lifetime of 0.
+ * For tests whose own RAs have a router lifetime of 0.
+ */
+static void
+solicit_end(uint64_t now)
+{
+	ra_new(1800);
+	ra_send("fe80::ff", now);
+	ra_new(0);
+	ra_send("fe80::ff", now);
+}
+
 /* Tick at now and drain. */
 static void
 tick(uint64_t now)
@@ -305,11 +319,24 @@ test_rs_schedule(void **state)
 	}
 	assert_true(capped > 20);
 
-	/* a valid RA stops it, even one with a router lifetime of 0 */
+	/* RFC 4861 6.3.7: an RA with a router lifetime of 0 does not stop
+	 * it (it gives no default router) */
+	last = ipifc_slaac_next_deadline(E);
 	ra_new(0);
 	ra_send("fe80::1", t + 1);
-	assert_int_equal(ipifc_slaac_next_deadline(E), UINT64_MAX);
+	assert_int_equal(ipifc_slaac_next_deadline(E), last);
+	assert_null(strstr(logbuf, "solicit -> idle"));
+	tick(last);
+	assert_int_equal(count(IPIFC_SLAAC_SEND_RS), 1);
+	t = last;
+	/* a valid RA with a non-zero router lifetime does, and a later
+	 * lifetime of 0 does not start it again */
+	ra_new(1800);
+	ra_send("fe80::1", t + 1);
 	assert_non_null(strstr(logbuf, "ifc 1: solicit -> idle\n"));
+	ra_new(0);
+	ra_send("fe80::1", t + 2);
+	assert_int_equal(ipifc_slaac_next_deadline(E), UINT64_MAX);
 	tick(t + 100 * H);
 	assert_int_equal(nacts, 0);
 
@@ -427,6 +454,7 @@ test_prefix_e_twohour(void **state)
 	struct ipifc_ip x;
 
 	up(0);
+	solicit_end(0);
 	ra_new(0);
 	ra_prefix("2001:db8:e::", 64, IPIFC_ND_PI_AUTO, 10 * 3600, 3600);
 	ra_send("fe80::1", 0);
@@ -506,6 +534,7 @@ test_lifetimes(void **state)
 	struct ipifc_ip x;
 
 	up(0);
+	solicit_end(0);
 	ra_new(0);
 	ra_prefix("2001:db8:1::", 64, LA, 100, 50);
 	ra_send("fe80::1", 7);
@@ -739,6 +768,77 @@ test_rdnss_kept(void **state)
 	assert_int_equal(a->lifetime, 0);
 }
 
+/*
+ * RFC 8106 5.3.1: a full list takes a new server or domain in place of
+ * the entry that expires first; one that would expire first itself is
+ * dropped.  Both are counted.
+ */
+static void
+test_dns_full(void **state)
+{
+	const struct ipifc_slaac_act *a;
+	struct ipifc_ip x;
+	char	 b[64];
+	int	 i;
+
+	up(0);
+	ra_new(1800);
+	ra.nrdnss = IPIFC_SLAAC_MAXDNS;
+	for (i = 0; i < IPIFC_SLAAC_MAXDNS; i++) {
+		snprintf(b, sizeof(b), "2001:db8::%x", 0x100 + i);
+		ra.rdnss[i].addr = ip(b);
+		ra.rdnss[i].lifetime = (uint32_t)(200 - i);
+	}
+	ra.ndnssl = IPIFC_SLAAC_MAXDNSSL;
+	for (i = 0; i < IPIFC_SLAAC_MAXDNSSL; i++) {
+		snprintf(ra.dnssl[i].name, sizeof(ra.dnssl[i].name),
+		    "d%d.example", i);
+		ra.dnssl[i].lifetime = (uint32_t)(200 - i);
+	}
+	ra_send("fe80::1", 0);
+	assert_int_equal(count(IPIFC_SLAAC_DNS_SERVER), IPIFC_SLAAC_MAXDNS);
+	assert_int_equal(count(IPIFC_SLAAC_DNS_DOMAIN), IPIFC_SLAAC_MAXDNSSL);
+
+	/* one that would expire before all of them: dropped */
+	ra_new(1800);
+	ra.nrdnss = 1;
+	ra.rdnss[0].addr = ip("2001:db8::53");
+	ra.rdnss[0].lifetime = 100;
+	ra.ndnssl = 1;
+	strcpy(ra.dnssl[0].name, "new.example");
+	ra.dnssl[0].lifetime = 100;
+	ra_send("fe80::2", 10 * S);
+	assert_int_equal(count(IPIFC_SLAAC_DNS_SERVER), 0);
+	assert_int_equal(count(IPIFC_SLAAC_DNS_DOMAIN), 0);
+	assert_int_equal(ipifc_slaac_stats(E)->dns_full, 1);
+	assert_int_equal(ipifc_slaac_stats(E)->dnssl_full, 1);
+
+	/* one that lives longer replaces the first to expire */
+	ra.rdnss[0].lifetime = 600;
+	ra.dnssl[0].lifetime = 600;
+	ra_send("fe80::2", 10 * S);
+	assert_int_equal(count(IPIFC_SLAAC_DNS_SERVER), 2);
+	a = nth(IPIFC_SLAAC_DNS_SERVER, 0);
+	snprintf(b, sizeof(b), "2001:db8::%x", 0x100 + IPIFC_SLAAC_MAXDNS - 1);
+	x = ip(b);
+	assert_true(ipifc_ip_eq(&a->addr, &x));
+	assert_int_equal(a->lifetime, 0);
+	a = nth(IPIFC_SLAAC_DNS_SERVER, 1);
+	x = ip("2001:db8::53");
+	assert_true(ipifc_ip_eq(&a->addr, &x));
+	assert_int_equal(a->lifetime, 600);
+	assert_int_equal(count(IPIFC_SLAAC_DNS_DOMAIN), 2);
+	a = nth(IPIFC_SLAAC_DNS_DOMAIN, 0);
+	snprintf(b, sizeof(b), "d%d.example", IPIFC_SLAAC_MAXDNSSL - 1);
+	assert_string_equal(a->text, b);
+	assert_int_equal(a->lifetime, 0);
+	a = nth(IPIFC_SLAAC_DNS_DOMAIN, 1);
+	assert_string_equal(a->text, "new.example");
+	assert_int_equal(a->lifetime, 600);
+	assert_int_equal(ipifc_slaac_stats(E)->dns_full, 2);
+	assert_int_equal(ipifc_slaac_stats(E)->dnssl_full, 2);
+}
+
 static void
 test_options(void **state)
 {
@@ -890,7 +990,9 @@ test_eui64_optimistic(void **state)
 	cfg.iid = IPIFC_SLAAC_IID_EUI64;
 	cfg.optimistic = 1;
 	up(0);
-	ra_new(0);
+	ra_new(1800);
+	ra.has |= IPIFC_ND_HAS_SLLA;	/* RFC 4429 3.1: its router known */
+	memcpy(ra.slla, mac2, 6);
 	ra_prefix("2001:db8:7::", 64, LA, 7200, 3600);
 	ra_send("fe80::1", 0);
 	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);
@@ -902,8 +1004,11 @@ test_eui64_optimistic(void **state)
 	 * the new one */
 	ipifc_slaac_link(E, IFC, 1, mac2, S);
 	drain();
-	assert_int_equal(nacts, 1);
+	assert_int_equal(nacts, 2);
 	assert_non_null(nth(IPIFC_SLAAC_ADDR_REMOVE, 0));
+	/* RFC 8028: the prefix has no address left, nor its route */
+	assert_non_null(route(IPIFC_SLAAC_ROUTE_REMOVE,
+	    IPIFC_SLAAC_RT_DEFAULT, "::", 64));
 	assert_true(ipifc_slaac_next_deadline(E) <= 2 * S);
 	ra_send("fe80::1", 2 * S);
 	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);
@@ -911,10 +1016,41 @@ test_eui64_optimistic(void **state)
 	/* an EUI-64 duplicate is not retried (RFC 4862 5.4.5) */
 	assert_int_equal(ipifc_slaac_dad(E, IFC, &a->addr, 0, 3 * S), 0);
 	drain();
-	assert_int_equal(nacts, 1);
-	assert_non_null(nth(IPIFC_SLAAC_ADDR_REMOVE, 0));
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_REMOVE), 1);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 0);
+	/* and the RFC 8028 route of the prefix, which has no address */
+	assert_non_null(route(IPIFC_SLAAC_ROUTE_REMOVE,
+	    IPIFC_SLAAC_RT_DEFAULT, "::", 64));
 	ra_send("fe80::1", 4 * S);
 	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 0);
+}
+
+/*
+ * RFC 4429 3.1: a host that does not know its router's link-layer
+ * address (no SLLA in the router's RA) does not make an address
+ * optimistic; the next one, after an RA with the SLLA, is.
+ */
+static void
+test_optimistic_slla(void **state)
+{
+	const struct ipifc_slaac_act *a;
+
+	cfg.optimistic = 1;
+	up(0);
+	ra_new(1800);
+	ra_prefix("2001:db8:7::", 64, LA, 7200, 3600);
+	ra_send("fe80::1", 0);
+	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);
+	assert_non_null(a);
+	assert_false(a->optimistic);
+	ra.has |= IPIFC_ND_HAS_SLLA;
+	memcpy(ra.slla, mac1, 6);
+	ra.slla[5] = 9;
+	ra_prefix("2001:db8:8::", 64, LA, 7200, 3600);
+	ra_send("fe80::1", S);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 1);
+	a = nth(IPIFC_SLAAC_ADDR_ADD, 0);
+	assert_true(a->optimistic);
 }
 
 /* Routes only: no address is formed. */
@@ -949,6 +1085,7 @@ test_temporary(void **state)
 	cfg.temp_preferred = 1000;
 	cfg.temp_valid = 3000;
 	up(0);
+	solicit_end(0);
 	ra_new(0);
 	ra_prefix("2001:db8:1::", 64, LA, IPIFC_SLAAC_INFINITE,
 	    IPIFC_SLAAC_INFINITE);
@@ -1010,12 +1147,41 @@ test_temporary(void **state)
 
 /* The operator's addresses are never proposed, and a proposal that
  * becomes one is never removed. */
+/*
+ * RFC 8981 3.8: DESYNC_FACTOR is below TEMP_PREFERRED_LIFETIME -
+ * REGEN_ADVANCE, so that a temporary address can be made at all: with
+ * TEMP_PREFERRED_LIFETIME 8 s and REGEN_ADVANCE 5 s, 0.4 of 8 s (3 s)
+ * is too much.
+ */
+static void
+test_desync_bound(void **state)
+{
+	const struct ipifc_slaac_act *a;
+
+	cfg.temporary = 1;
+	cfg.temp_preferred = 8;
+	cfg.temp_valid = 100;
+	up(0);
+	solicit_end(0);
+	use_fixed = 1;
+	rfixed_val = 3;		/* the largest draw in [0, 4) */
+	ra_new(0);
+	ra_prefix("2001:db8:1::", 64, LA, IPIFC_SLAAC_INFINITE,
+	    IPIFC_SLAAC_INFINITE);
+	ra_send("fe80::1", 0);
+	assert_int_equal(count(IPIFC_SLAAC_ADDR_ADD), 2);
+	a = nth(IPIFC_SLAAC_ADDR_ADD, 1);
+	assert_int_equal(a->how, IPIFC_SLAAC_TEMPORARY);
+	assert_true(a->preferred > 5 && a->preferred <= 8);
+}
+
 static void
 test_user_addr(void **state)
 {
 	struct ipifc_ip u0 = stable("2001:db8:7::", 0), x, want;
 
 	up(0);
+	solicit_end(0);
 	assert_int_equal(ipifc_slaac_user_addr(E, IFC, &u0, 1, 0), 0);
 	ra_new(0);
 	ra_prefix("2001:db8:7::", 64, IPIFC_ND_PI_AUTO, 100, 100);
@@ -1295,6 +1461,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rfc8028, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rdnss_kept, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_dns_full, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stable_dad_retry, setup,
 		    teardown),
@@ -1302,9 +1470,13 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_eui64_optimistic, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_optimistic_slla, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_routes_only, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_temporary, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_desync_bound, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_user_addr, setup,
 		    teardown),

@@ -1,0 +1,235 @@
+#!/usr/bin/env bash
+# slaacd against radvd (bash slaacd.sh IPIFCD IPIFC SLAACD): radvd in
+# namespace A advertises on two veths, one to namespace D where slaacd
+# manages the other end, one to namespace K, D's twin (same MAC), where
+# the Linux kernel does its own SLAAC (EUI-64).
+#
+# Proves: slaacd (-e, EUI-64) forms the address the kernel forms, with
+# the same valid and preferred lifetimes within a second, and the same
+# default route; its DNS file holds radvd's RDNSS and DNSSL; the engine
+# process is unprivileged, chrooted, under seccomp, with no netlink or
+# raw socket; SIGTERM ends all three processes and restores the
+# sysctls; killing the engine or the frontend ends the daemon with a
+# log line.
+# shellcheck source=tests/integration/lib.sh
+. "$(dirname "$0")/lib.sh"
+
+SLAACD=$1
+RADVD=$(command -v radvd || echo /usr/sbin/radvd)
+[ -x "$RADVD" ] || skip "no radvd"
+id nobody >/dev/null 2>&1 || skip "no user nobody"
+
+D=${P}d K=${P}k A=${P}a
+MAC=02:5a:ac:00:00:01
+netns "$D" "$K" "$A"
+veth "$D" "${P}d0" "$A" "${P}a0"
+veth "$K" "${P}k0" "$A" "${P}a1"
+for ns in "$D:${P}d0" "$K:${P}k0"; do
+	ip -n "${ns%%:*}" link set "${ns#*:}" address "$MAC"
+	nsx "${ns%%:*}" sysctl -qw "net.ipv6.conf.${ns#*:}.accept_ra=1" \
+	    "net.ipv6.conf.${ns#*:}.autoconf=1" \
+	    "net.ipv6.conf.${ns#*:}.addr_gen_mode=0" \
+	    "net.ipv6.conf.${ns#*:}.accept_dad=0"
+done
+nsx "$A" sysctl -qw net.ipv6.conf.all.forwarding=1
+
+cat >"$T/radvd.conf" <<END
+interface ${P}a0 {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 3;
+	MaxRtrAdvInterval 4;
+	AdvDefaultLifetime 600;
+	prefix 2001:db8:77::/64 {
+		AdvValidLifetime 7200;
+		AdvPreferredLifetime 3600;
+	};
+	RDNSS 2001:db8:77::53 {
+		AdvRDNSSLifetime 60;
+	};
+	DNSSL example.org {
+		AdvDNSSLLifetime 60;
+	};
+};
+interface ${P}a1 {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 3;
+	MaxRtrAdvInterval 4;
+	AdvDefaultLifetime 600;
+	prefix 2001:db8:77::/64 {
+		AdvValidLifetime 7200;
+		AdvPreferredLifetime 3600;
+	};
+};
+END
+nsx "$A" "$RADVD" -C "$T/radvd.conf" -p "$T/radvd.pid" -n -m stderr \
+    >"$T/radvd.log" 2>&1 &
+RPID=$!
+trap 'rc=$?; kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null;
+    (exit "$rc"); cleanup' EXIT
+
+ROOT=$T/empty
+mkdir -p "$ROOT"
+DNS=$T/resolv.conf
+# slaacd writes the log lib.sh's cleanup shows on failure
+LOG=$T/ipifcd.log
+start_slaacd()
+{
+	ip netns exec "$D" "$SLAACD" -dve -u nobody -r "$ROOT" -f "$DNS" "${P}d0" \
+	    >>"$LOG" 2>&1 &
+	DPID=$!
+}
+
+sysctl_d()
+{
+	nsx "$D" cat "/proc/sys/net/ipv6/conf/${P}d0/$1"
+}
+
+start_slaacd
+has_ar0()
+{
+	[ "$(sysctl_d accept_ra)" = 0 ] && [ "$(sysctl_d autoconf)" = 0 ]
+}
+until_ok 50 has_ar0 || fail "slaacd did not turn accept_ra/autoconf off"
+
+global()
+{
+	ip -n "$1" -6 addr show dev "$2" scope global |
+	    awk '$1 == "inet6" && $2 ~ /^2001:db8:77:/ { print $2; exit }'
+}
+has_globals()
+{
+	[ -n "$(global "$D" "${P}d0")" ] && [ -n "$(global "$K" "${P}k0")" ]
+}
+until_ok 300 has_globals || {
+	ip -n "$D" -6 addr >&2
+	ip -n "$K" -6 addr >&2
+	fail "no address from 2001:db8:77::/64"
+}
+GD=$(global "$D" "${P}d0")
+GK=$(global "$K" "${P}k0")
+say "slaacd formed $GD, the kernel $GK"
+[ "$GD" = "$GK" ] || fail "slaacd's address $GD is not the kernel's $GK"
+
+# valid_lft and preferred_lft of the address, in seconds
+lifetimes()
+{
+	ip -n "$1" -6 addr show dev "$2" scope global | awk -v a="$GD" '
+	    $1 == "inet6" && $2 == a { getline
+		v = $2; p = $4; sub("sec", "", v); sub("sec", "", p)
+		print v, p; exit }'
+}
+read -r VD PD <<<"$(lifetimes "$D" "${P}d0")"
+read -r VK PK <<<"$(lifetimes "$K" "${P}k0")"
+say "lifetimes: slaacd $VD/$PD, kernel $VK/$PK"
+close()
+{
+	[ -n "$1" ] && [ -n "$2" ] && [ $(($1 - $2)) -le 1 ] &&
+	    [ $(($2 - $1)) -le 1 ]
+}
+close "$VD" "$VK" || fail "valid lifetime $VD, the kernel's $VK"
+close "$PD" "$PK" || fail "preferred lifetime $PD, the kernel's $PK"
+[ "$VD" -gt 7100 ] && [ "$PD" -gt 3500 ] || fail "lifetimes $VD/$PD"
+
+# The default route for any source (slaacd adds one from the prefix
+# too, RFC 8028 3), its lifetime, hop limit and radvd's link-local
+# address on that link aside.
+defroute()
+{
+	local ll
+
+	ll=$(ip -n "$A" -6 addr show dev "$3" scope link |
+	    awk '$1 == "inet6" { sub("/.*", "", $2); print $2; exit }')
+	ip -n "$1" -6 route show default | grep -v '^default from' |
+	    sed -e "s/ dev $2//" -e 's/ expires [0-9]*sec//' \
+	    -e 's/ hoplimit [0-9]*//' -e "s/ via $ll / via ROUTER /"
+}
+has_defroute()
+{
+	[ -n "$(defroute "$D" "${P}d0" "${P}a0")" ]
+}
+until_ok 50 has_defroute || fail "slaacd made no default route"
+RD=$(defroute "$D" "${P}d0" "${P}a0")
+RK=$(defroute "$K" "${P}k0" "${P}a1")
+say "default route: slaacd '$RD', kernel '$RK'"
+[ "$RD" = "$RK" ] || fail "default route '$RD', the kernel's '$RK'"
+
+has_dns()
+{
+	grep -qx 'nameserver 2001:db8:77::53' "$DNS" &&
+	    grep -qx 'search example.org' "$DNS"
+}
+until_ok 50 has_dns || { cat "$DNS" >&2; fail "DNS file"; }
+say "DNS file: $(grep -v '^#' "$DNS" | tr '\n' ';')"
+
+# The engine: the child of slaacd whose socket fds are all unix ones.
+children()
+{
+	pgrep -P "$DPID"
+}
+ENGINE="" FRONT=""
+for pid in $(children); do
+	if grep -q '^Seccomp:[[:space:]]*2' "/proc/$pid/status"; then
+		ENGINE=$pid
+	else
+		FRONT=$pid
+	fi
+done
+[ -n "$ENGINE" ] || fail "no engine process under seccomp (mode 2)"
+[ -n "$FRONT" ] || fail "no frontend process"
+st=/proc/$ENGINE/status
+NOBODY=$(id -u nobody)
+awk -v u="$NOBODY" '$1 == "Uid:" { exit !($2 == u && $3 == u && $4 == u) }' \
+    "$st" || fail "engine Uid: $(grep Uid: "$st")"
+grep -q '^CapEff:[[:space:]]*0000000000000000$' "$st" ||
+    fail "engine $(grep CapEff: "$st")"
+[ "$(readlink "/proc/$ENGINE/root")" = "$ROOT" ] ||
+    fail "engine root $(readlink "/proc/$ENGINE/root"), not $ROOT"
+# every socket the engine holds is a unix one, none netlink or raw
+for fd in "/proc/$ENGINE/fd/"*; do
+	l=$(readlink "$fd") || continue
+	case $l in socket:*) ;; *) continue ;; esac
+	ino=${l#socket:[}
+	ino=${ino%]}
+	nsx "$D" awk -v i="$ino" '$7 == i { f = 1 } END { exit !f }' \
+	    /proc/net/unix || fail "engine fd $fd ($l) is no unix socket"
+	if nsx "$D" awk -v i="$ino" '$10 == i { f = 1 } END { exit !f }' \
+	    /proc/net/raw6 /proc/net/netlink; then
+		fail "engine fd $fd is a raw or netlink socket"
+	fi
+done
+say "engine $ENGINE: uid $NOBODY, CapEff 0, seccomp 2, root $ROOT, unix sockets only"
+
+stop_daemon || fail "slaacd exited with status $? on SIGTERM"
+kill -0 "$ENGINE" 2>/dev/null && fail "the engine outlived slaacd"
+kill -0 "$FRONT" 2>/dev/null && fail "the frontend outlived slaacd"
+[ "$(sysctl_d accept_ra)" = 1 ] && [ "$(sysctl_d autoconf)" = 1 ] ||
+    fail "sysctls not restored: accept_ra $(sysctl_d accept_ra)," \
+    "autoconf $(sysctl_d autoconf)"
+say "SIGTERM: all three ended, accept_ra and autoconf back to 1"
+
+# Killing a child ends the daemon with a line saying which.
+for who in engine frontend; do
+	: >"$LOG"
+	start_slaacd
+	until_ok 50 has_ar0 || fail "slaacd did not start again"
+	for pid in $(children); do
+		if grep -q '^Seccomp:[[:space:]]*2' "/proc/$pid/status"; then
+			[ "$who" = engine ] && kill -KILL "$pid"
+		else
+			[ "$who" = frontend ] && kill -KILL "$pid"
+		fi
+	done
+	for _ in $(seq 50); do
+		kill -0 "$DPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -0 "$DPID" 2>/dev/null && fail "slaacd lives on without its $who"
+	wait "$DPID"
+	DPID=""
+	grep -q "the $who process is gone" "$LOG" ||
+	    fail "no log line for the $who's end"
+	[ "$(sysctl_d accept_ra)" = 1 ] || fail "accept_ra not restored"
+	say "killing the $who ends slaacd: $(grep "$who process" "$LOG" |
+	    tail -n 1)"
+done
+pass

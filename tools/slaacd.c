@@ -160,7 +160,7 @@ parent_loop(int efd, int ffd)
 				continue;
 			c = i == 0 ? &ec : &fc;
 			if ((n = slaacd_conn_read(c)) <= 0) {
-				slaacd_log(LOG_ERR, "the %s process is gone",
+				slaacd_log(LOG_ERR, "lost the %s process",
 				    c->name);
 				return 1;
 			}

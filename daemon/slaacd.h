@@ -36,6 +36,10 @@ enum slaacd_msgtype {
 	SM_SEND_RS,	/* engine -> frontend: struct sm_rs */
 	SM_PROPOSAL,	/* engine -> parent: struct sm_proposal */
 	SM_RESULT,	/* parent -> engine: struct sm_result */
+	SM_CTL_SHOW,	/* frontend -> engine: peer 0 for every interface */
+	SM_CTL_LINE,	/* engine -> frontend: a line of text, no newline */
+	SM_CTL_END,	/* engine -> frontend: the answer is done */
+	SM_CTL_LOG,	/* frontend -> engine, parent: int32 verbose */
 	SM_MAXTYPE
 };
 
@@ -117,7 +121,7 @@ extern int slaacd_verbose;
 /* What the command line set, shared by the three processes. */
 struct slaacd_opts {
 	int	foreground, verbose, eui64;
-	const char *user, *chroot, *dnsfile;
+	const char *user, *chroot, *dnsfile, *sock;
 	int	nifs;
 	unsigned ifindex[SLAACD_MAXIFS];
 	char	ifname[SLAACD_MAXIFS][16];
@@ -136,6 +140,14 @@ void	slaacd_engine_main(const struct slaacd_opts *o, int parentfd,
 /* slaacd_frontend.c: never returns. */
 void	slaacd_frontend_main(const struct slaacd_opts *o, int parentfd,
 	    int enginefd) __attribute__((noreturn));
+
+/* slaacd_show.c: the engine's proposals, for slaacctl */
+void	slaacd_show_act(const struct slaacd_opts *o,
+	    const struct ipifc_slaac_act *a, uint32_t seq, uint64_t now);
+void	slaacd_show_result(uint32_t seq, int err);
+/* ifindex 0: every managed interface; line gets each line. */
+void	slaacd_show(const struct slaacd_opts *o, unsigned ifindex,
+	    uint64_t now, void (*line)(const char *));
 
 /* slaacd_parent.c */
 int	slaacd_parent_init(const struct slaacd_opts *o);

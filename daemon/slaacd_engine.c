@@ -110,6 +110,7 @@ act(const struct ipifc_slaac_act *a)
 	ipifc_ip_fmt(&a->addr, ip, sizeof(ip));
 	slaacd_log(LOG_DEBUG, "engine: proposal %u: %s ifindex %u %s/%d",
 	    p.seq, actname[a->type], a->ifc, ip, a->plen);
+	slaacd_show_act(opts, a, p.seq, now_ms());
 	for (i = 0; i < NPENDING; i++)
 		if (pending[i].seq == 0)
 			break;
@@ -139,6 +140,7 @@ result(const struct sm_result *r)
 	char	 ip[IPIFC_IPSTRLEN];
 	int	 i;
 
+	slaacd_show_result(r->seq, r->err);
 	for (i = 0; i < NPENDING; i++)
 		if (pending[i].seq == r->seq && r->seq != 0)
 			break;
@@ -153,6 +155,21 @@ result(const struct sm_result *r)
 	    actname[pending[i].type], pending[i].ifc, ip, pending[i].plen,
 	    r->err ? strerror(r->err) : "done");
 	pending[i].seq = 0;
+}
+
+static void
+showline(const char *l)
+{
+	if (slaacd_send(frontfd, SM_CTL_LINE, 0, l, strlen(l)) == -1)
+		fatal("cannot write to the frontend");
+}
+
+static void
+show(unsigned ifindex, uint64_t now)
+{
+	slaacd_show(opts, ifindex, now, showline);
+	if (slaacd_send(frontfd, SM_CTL_END, 0, NULL, 0) == -1)
+		fatal("cannot write to the frontend");
 }
 
 static int
@@ -172,9 +189,21 @@ frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
 	int32_t	 usable;
 	int	 k;
 
+	if (h->type == SM_CTL_SHOW && h->peer == 0) {
+		show(0, now);
+		return;
+	}
+	if (h->type == SM_CTL_LOG) {
+		memcpy(&usable, p, sizeof(usable));
+		slaacd_verbose = usable != 0;
+		return;
+	}
 	if ((k = ifslot(h->peer)) == -1)
 		fatal("the frontend named an interface not managed");
 	switch (h->type) {
+	case SM_CTL_SHOW:
+		show(h->peer, now);
+		break;
 	case SM_IFINFO:
 		memcpy(&ii, p, sizeof(ii));
 		if (!known[k]) {
@@ -251,6 +280,21 @@ confine(void)
 	return r;
 }
 
+/*
+ * The sibling's end closed: the parent shutting down (its end closes
+ * too, at once), or the sibling died, which ends the daemon.
+ */
+static void
+parent_gone_or(const char *what)
+{
+	struct pollfd pfd = { .fd = parentfd, .events = POLLIN };
+	char	 c;
+
+	if (poll(&pfd, 1, 2000) == 1 && read(parentfd, &c, 1) == 0)
+		_exit(0);
+	fatal(what);
+}
+
 static void
 conn(struct ipifc_slaac *e, struct slaacd_conn *c, uint64_t now)
 {
@@ -264,7 +308,10 @@ conn(struct ipifc_slaac *e, struct slaacd_conn *c, uint64_t now)
 		/* the parent closes its end at shutdown */
 		if (c == &pconn)
 			_exit(0);
-		fatal("the frontend closed its end");
+		{
+			/* at shutdown the parent's end closes next */
+			parent_gone_or("the frontend closed its end");
+		}
 	}
 	if (n == -1)
 		fatal("cannot read a socketpair");

@@ -19,6 +19,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,14 +34,24 @@ static int parentfd, enginefd, icmpfd;
 static struct mnl_socket *nl;
 static struct slaacd_conn pconn, econn;
 
+/*
+ * The control socket (slaacctl): one client at a time, one command a
+ * connection; a second client meanwhile is told to wait.
+ */
+#define CTL_LINEMAX	256
+static int ctlfd = -1, clientfd = -1;
+static char cline[CTL_LINEMAX];
+static size_t clen;
+static int cwaiting;		/* the engine is answering */
+
 /* What the frontend knows of each managed interface. */
 static struct fif {
 	int	seen;		/* a link message came */
 	int	running;
 	int	hasmac;
 	uint8_t	mac[6];
-	int	hasll;		/* a usable link-local address */
-	struct in6_addr ll;
+	int	hasll;		/* usable link-local addresses, the first used */
+	struct in6_addr ll[4];
 } fifs[SLAACD_MAXIFS];
 
 /* Drops, by reason. */
@@ -147,6 +159,28 @@ addr_attr(const struct nlattr *a, void *data)
 	return MNL_CB_OK;
 }
 
+/* A link-local address came, went or became usable. */
+static void
+ll_update(int k, const struct in6_addr *a, int usable, unsigned ifindex)
+{
+	struct fif *f = &fifs[k];
+	int	 i, had = f->hasll > 0;
+
+	for (i = 0; i < f->hasll; i++)
+		if (memcmp(&f->ll[i], a, 16) == 0)
+			break;
+	if (usable && i == f->hasll && f->hasll < 4)
+		f->ll[f->hasll++] = *a;
+	else if (!usable && i < f->hasll) {
+		memmove(&f->ll[i], &f->ll[i + 1],
+		    (size_t)(f->hasll - i - 1) * sizeof(f->ll[0]));
+		f->hasll--;
+	}
+	if (had != (f->hasll > 0))
+		tell_engine(SM_LLADDR, ifindex, &(int32_t){ f->hasll > 0 },
+		    sizeof(int32_t));
+}
+
 static void
 addrmsg(const struct nlmsghdr *n)
 {
@@ -173,16 +207,7 @@ addrmsg(const struct nlmsghdr *n)
 	gone = n->nlmsg_type == RTM_DELADDR;
 	usable = !gone && !(flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED));
 	if (IN6_IS_ADDR_LINKLOCAL(&a)) {
-		if (usable && !fifs[k].hasll) {
-			fifs[k].hasll = 1;
-			fifs[k].ll = a;
-		} else if (!usable && fifs[k].hasll &&
-		    memcmp(&fifs[k].ll, &a, 16) == 0)
-			fifs[k].hasll = 0;
-		else
-			return;
-		tell_engine(SM_LLADDR, ifa->ifa_index, &(int32_t){
-		    fifs[k].hasll }, sizeof(int32_t));
+		ll_update(k, &a, usable, ifa->ifa_index);
 		return;
 	}
 	if (gone || !(usable || (flags & IFA_F_DADFAILED)))
@@ -362,7 +387,7 @@ rs_out(unsigned ifindex, const struct sm_rs *rs)
 	pi.ipi6_ifindex = ifindex;
 	/* RFC 4861 4.1: from :: never with the SLLA option */
 	if (!rs->unspec && fifs[k].hasll) {
-		pi.ipi6_addr = fifs[k].ll;
+		pi.ipi6_addr = fifs[k].ll[0];
 		if (rs->slla) {
 			pkt[8] = ND_OPT_SOURCE_LINKADDR;
 			pkt[9] = 1;	/* units of 8 bytes */
@@ -421,6 +446,197 @@ icmp_open(void)
 	return fd;
 }
 
+static void client_put(const char *);
+
+/* The frontend's drop counters, at the end of `show interface`. */
+static void
+ctl_drops(void)
+{
+	char	 l[256];
+
+	snprintf(l, sizeof(l), "frontend drops: notmanaged %llu hoplimit "
+	    "%llu toolong %llu tooshort %llu nopktinfo %llu netlink %llu",
+	    (unsigned long long)drops.notmanaged,
+	    (unsigned long long)drops.hoplimit,
+	    (unsigned long long)drops.size,
+	    (unsigned long long)drops.short_,
+	    (unsigned long long)drops.nopktinfo,
+	    (unsigned long long)drops.nlbad);
+	client_put(l);
+}
+
+static int
+ctl_open(const char *path)
+{
+	struct sockaddr_un sun;
+	mode_t	 old;
+	int	 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return -1;
+	strcpy(sun.sun_path, path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		return -1;
+	(void)unlink(path);
+	old = umask(0117);	/* root and the group only */
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1 ||
+	    listen(fd, 4) == -1) {
+		umask(old);
+		close(fd);
+		return -1;
+	}
+	umask(old);
+	return fd;
+}
+
+static void
+client_put(const char *l)
+{
+	size_t	 n = strlen(l), off = 0;
+	ssize_t	 w;
+	char	 buf[600];
+
+	/* a client that does not read loses its answer, nothing more */
+	snprintf(buf, sizeof(buf), "%s\n", l);
+	n = strlen(buf);
+	while (off < n && clientfd != -1) {
+		w = send(clientfd, buf + off, n - off, MSG_NOSIGNAL);
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+}
+
+static void
+client_done(void)
+{
+	if (clientfd != -1)
+		close(clientfd);
+	clientfd = -1;
+	clen = 0;
+	cwaiting = 0;
+}
+
+static void
+client_accept(void)
+{
+	int	 fd;
+
+	if ((fd = accept4(ctlfd, NULL, NULL, SOCK_CLOEXEC)) == -1)
+		return;
+	if (clientfd != -1) {
+		(void)send(fd, "busy\n", 5, MSG_NOSIGNAL | MSG_DONTWAIT);
+		close(fd);
+		return;
+	}
+	clientfd = fd;
+	clen = 0;
+}
+
+static int
+ifname_index(const char *name)
+{
+	int	 k;
+
+	for (k = 0; k < opts->nifs; k++)
+		if (strcmp(opts->ifname[k], name) == 0)
+			return k;
+	return -1;
+}
+
+static void
+command(char *l)
+{
+	char	*w[4], *save = NULL, msg[128];
+	int	 n = 0, k = -1;
+	int32_t	 v;
+	struct sm_rs rs;
+
+	for (w[n] = strtok_r(l, " \t", &save); w[n] != NULL && n < 3;
+	    w[++n] = strtok_r(NULL, " \t", &save))
+		;
+	if (n >= 3 && strcmp(w[0], "show") == 0 &&
+	    strcmp(w[1], "interface") == 0 && (k = ifname_index(w[2])) == -1) {
+		snprintf(msg, sizeof(msg), "error: %s: not managed", w[2]);
+		client_put(msg);
+	} else if (n >= 2 && n <= 3 && strcmp(w[0], "show") == 0 &&
+	    strcmp(w[1], "interface") == 0) {
+		cwaiting = 1;
+		tell_engine(SM_CTL_SHOW, k == -1 ? 0 : opts->ifindex[k],
+		    NULL, 0);
+		return;
+	} else if (n == 3 && strcmp(w[0], "send") == 0 &&
+	    strcmp(w[1], "solicitation") == 0) {
+		if ((k = ifname_index(w[2])) == -1) {
+			snprintf(msg, sizeof(msg), "error: %s: not managed",
+			    w[2]);
+			client_put(msg);
+		} else {
+			memset(&rs, 0, sizeof(rs));
+			rs.unspec = !fifs[k].hasll;
+			rs.slla = fifs[k].hasmac;
+			memcpy(rs.mac, fifs[k].mac, sizeof(rs.mac));
+			rs_out(opts->ifindex[k], &rs);
+			client_put("ok");
+		}
+	} else if (n == 2 && strcmp(w[0], "log") == 0 &&
+	    (strcmp(w[1], "verbose") == 0 || strcmp(w[1], "brief") == 0)) {
+		v = strcmp(w[1], "verbose") == 0;
+		slaacd_verbose = v;
+		tell_engine(SM_CTL_LOG, 0, &v, sizeof(v));
+		if (slaacd_send(parentfd, SM_CTL_LOG, 0, &v, sizeof(v)) == -1)
+			fatal("cannot write to the parent");
+		client_put("ok");
+	} else
+		client_put("error: commands: show interface [NAME], "
+		    "send solicitation NAME, log verbose|brief");
+	client_done();
+}
+
+static void
+client_read(void)
+{
+	ssize_t	 n;
+	char	*eol;
+
+	if (cwaiting)
+		return;
+	n = recv(clientfd, cline + clen, sizeof(cline) - 1 - clen,
+	    MSG_DONTWAIT);
+	if (n <= 0) {
+		if (n == 0 || errno != EAGAIN)
+			client_done();
+		return;
+	}
+	clen += (size_t)n;
+	cline[clen] = '\0';
+	if ((eol = strchr(cline, '\n')) != NULL) {
+		*eol = '\0';
+		command(cline);
+	} else if (clen == sizeof(cline) - 1) {
+		client_put("error: line too long");
+		client_done();
+	}
+}
+
+/*
+ * The sibling's end closed: the parent shutting down (its end closes
+ * too, at once), or the sibling died, which ends the daemon.
+ */
+static void
+parent_gone_or(const char *what)
+{
+	struct pollfd pfd = { .fd = parentfd, .events = POLLIN };
+	char	 c;
+
+	if (poll(&pfd, 1, 2000) == 1 && read(parentfd, &c, 1) == 0)
+		_exit(0);
+	fatal(what);
+}
+
 static void
 conn(struct slaacd_conn *c)
 {
@@ -433,11 +649,28 @@ conn(struct slaacd_conn *c)
 	if (n == 0) {
 		if (c == &pconn)
 			_exit(0);	/* the parent is shutting down */
-		fatal("the engine closed its end");
+		{
+			/* at shutdown the parent's end closes next */
+			parent_gone_or("the engine closed its end");
+		}
 	}
 	if (n == -1)
 		fatal("cannot read a socketpair");
 	while ((n = slaacd_conn_get(c, &h, p)) == 1) {
+		if (c == &econn && h.type == SM_CTL_LINE) {
+			p[h.len < sizeof(p) ? h.len : sizeof(p) - 1] = '\0';
+			if (memchr(p, '\0', h.len) != NULL || !cwaiting)
+				fatal("a stray or malformed answer");
+			client_put((char *)p);
+			continue;
+		}
+		if (c == &econn && h.type == SM_CTL_END) {
+			if (!cwaiting)
+				fatal("a stray answer");
+			ctl_drops();
+			client_done();
+			continue;
+		}
 		if (c != &econn || h.type != SM_SEND_RS ||
 		    slaacd_managed(opts, h.peer) == -1)
 			fatal("a message not for the frontend");
@@ -452,7 +685,7 @@ void
 slaacd_frontend_main(const struct slaacd_opts *o, int pfd, int efd)
 {
 	struct mnl_socket *dumper;
-	struct pollfd pfds[4];
+	struct pollfd pfds[6];
 
 	opts = o;
 	parentfd = pfd;
@@ -469,6 +702,8 @@ slaacd_frontend_main(const struct slaacd_opts *o, int pfd, int efd)
 	if ((dumper = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC)) == NULL ||
 	    mnl_socket_bind(dumper, 0, MNL_SOCKET_AUTOPID) == -1)
 		fatal("cannot open an rtnetlink socket");
+	if ((ctlfd = ctl_open(o->sock)) == -1)
+		fatal("cannot open the control socket");
 	if (slaacd_drop_privileges(o) == -1)
 		fatal("cannot drop privileges");
 	if (dump(dumper, RTM_GETLINK) == -1 || dump(dumper, RTM_GETADDR) == -1)
@@ -480,9 +715,12 @@ slaacd_frontend_main(const struct slaacd_opts *o, int pfd, int efd)
 		pfds[1].fd = enginefd;
 		pfds[2].fd = icmpfd;
 		pfds[3].fd = mnl_socket_get_fd(nl);
+		pfds[4].fd = ctlfd;
+		pfds[5].fd = cwaiting ? -1 : clientfd;
 		pfds[0].events = pfds[1].events = pfds[2].events =
-		    pfds[3].events = POLLIN;
-		if (poll(pfds, 4, -1) == -1) {
+		    pfds[3].events = pfds[4].events = pfds[5].events = POLLIN;
+		pfds[5].revents = 0;
+		if (poll(pfds, 6, -1) == -1) {
 			if (errno == EINTR)
 				continue;
 			fatal("poll failed");
@@ -495,5 +733,9 @@ slaacd_frontend_main(const struct slaacd_opts *o, int pfd, int efd)
 			ra_in();
 		if (pfds[3].revents)
 			nlread();
+		if (pfds[4].revents)
+			client_accept();
+		if (pfds[5].revents && clientfd != -1)
+			client_read();
 	}
 }

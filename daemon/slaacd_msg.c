@@ -60,6 +60,13 @@ slaacd_msg_valid(const struct slaacd_hdr *h)
 		return h->len == sizeof(struct sm_proposal);
 	case SM_RESULT:
 		return h->len == sizeof(struct sm_result);
+	case SM_CTL_SHOW:
+	case SM_CTL_END:
+		return h->len == 0;
+	case SM_CTL_LINE:
+		return h->len > 0 && h->len <= 512;
+	case SM_CTL_LOG:
+		return h->len == sizeof(int32_t);
 	}
 	return 0;
 }

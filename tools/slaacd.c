@@ -1,5 +1,5 @@
 /*
- * slaacd [-dev] [-f DNSFILE] [-r CHROOT] [-u USER] IFACE...
+ * slaacd [-dev] [-f DNSFILE] [-r CHROOT] [-s SOCKET] [-u USER] IFACE...
  *
  * IPv6 stateless address autoconfiguration for a Linux host: the SLAAC
  * engine (slaac/) configures the kernel's addresses and routes.  Three
@@ -30,7 +30,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: slaacd [-dev] [-f dnsfile] [-r chroot] "
-	    "[-u user] iface ...\n");
+	    "[-s socket] [-u user] iface ...\n");
 	exit(2);
 }
 
@@ -165,7 +165,10 @@ parent_loop(int efd, int ffd)
 				return 1;
 			}
 			while ((n = slaacd_conn_get(c, &h, p)) == 1) {
-				if (h.type == SM_LOG) {
+				if (c == &fc && h.type == SM_CTL_LOG) {
+					memcpy(&prio, p, sizeof(prio));
+					slaacd_verbose = prio != 0;
+				} else if (h.type == SM_LOG) {
 					memcpy(&prio, p, sizeof(prio));
 					p[h.len - 1] = '\0';
 					slaacd_log_line(prio & LOG_PRIMASK,
@@ -199,7 +202,8 @@ main(int argc, char *argv[])
 	o.user = "_slaacd";
 	o.chroot = "/var/empty";
 	o.dnsfile = "/run/slaacd.resolv.conf";
-	while ((ch = getopt(argc, argv, "def:r:u:v")) != -1) {
+	o.sock = "/run/slaacd.sock";
+	while ((ch = getopt(argc, argv, "def:r:s:u:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			o.foreground = 1;
@@ -212,6 +216,9 @@ main(int argc, char *argv[])
 			break;
 		case 'r':
 			o.chroot = optarg;
+			break;
+		case 's':
+			o.sock = optarg;
 			break;
 		case 'u':
 			o.user = optarg;
@@ -296,12 +303,16 @@ main(int argc, char *argv[])
 		slaacd_log(LOG_INFO, "signal %d: shutting down", (int)quit);
 	else
 		quit = -1;
-	/* closing our ends tells the children to exit */
-	close(pe[0]);
+	/*
+	 * Closing our ends tells the children to exit: the frontend
+	 * first, as it takes the engine's end for a failure.
+	 */
 	close(pf[0]);
-	reap(epid, "engine");
 	reap(fpid, "frontend");
+	close(pe[0]);
+	reap(epid, "engine");
 	slaacd_parent_fini();
+	(void)unlink(o.sock);
 	slaacd_log(LOG_INFO, "exiting");
 	return rc;
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# slaacd against radvd (bash slaacd.sh IPIFCD IPIFC SLAACD): radvd in
+# slaacd against radvd (bash slaacd.sh IPIFCD IPIFC SLAACD SLAACCTL): radvd in
 # namespace A advertises on two veths, one to namespace D where slaacd
 # manages the other end, one to namespace K, D's twin (same MAC), where
 # the Linux kernel does its own SLAAC (EUI-64).
 #
 # Proves: slaacd (-e, EUI-64) forms the address the kernel forms, with
 # the same valid and preferred lifetimes within a second, and the same
-# default route; its DNS file holds radvd's RDNSS and DNSSL; the engine
+# default route; its DNS file holds radvd's RDNSS and DNSSL; slaacctl
+# shows them and sends a solicitation with the SLLA option; the engine
 # process is unprivileged, chrooted, under seccomp, with no netlink or
 # raw socket; SIGTERM ends all three processes and restores the
 # sysctls; killing the engine or the frontend ends the daemon with a
@@ -15,8 +16,10 @@
 . "$(dirname "$0")/lib.sh"
 
 SLAACD=$1
+SLAACCTL=$2
 RADVD=$(command -v radvd || echo /usr/sbin/radvd)
 [ -x "$RADVD" ] || skip "no radvd"
+need timeout tcpdump
 id nobody >/dev/null 2>&1 || skip "no user nobody"
 
 D=${P}d K=${P}k A=${P}a
@@ -74,7 +77,8 @@ DNS=$T/resolv.conf
 LOG=$T/ipifcd.log
 start_slaacd()
 {
-	ip netns exec "$D" "$SLAACD" -dve -u nobody -r "$ROOT" -f "$DNS" "${P}d0" \
+	ip netns exec "$D" "$SLAACD" -dve -u nobody -r "$ROOT" -f "$DNS" -s "$SOCK" \
+	    "${P}d0" \
 	    >>"$LOG" 2>&1 &
 	DPID=$!
 }
@@ -161,6 +165,50 @@ has_dns()
 until_ok 50 has_dns || { cat "$DNS" >&2; fail "DNS file"; }
 say "DNS file: $(grep -v '^#' "$DNS" | tr '\n' ';')"
 
+ctl()
+{
+	"$SLAACCTL" -s "$SOCK" "$@"
+}
+SHOW=$(ctl show interface "${P}d0") || fail "slaacctl show interface"
+printf '%s\n' "$SHOW"
+LLA=$(ip -n "$A" -6 addr show dev "${P}a0" scope link |
+    awk '$1 == "inet6" { sub("/.*", "", $2); print $2; exit }')
+printf '%s\n' "$SHOW" | grep -Eq "^	address $GD eui64 configured valid 7[0-2][0-9][0-9]s preferred 3[56][0-9][0-9]s$" ||
+    fail "slaacctl shows no configured address $GD"
+printf '%s\n' "$SHOW" | grep -Eq "^	default ::/0 via $LLA configured lifetime [56][0-9][0-9]s pref medium$" ||
+    fail "slaacctl shows no default route via $LLA"
+printf '%s\n' "$SHOW" | grep -Eq "^	onlink 2001:db8:77::/64 configured lifetime 7[0-2][0-9][0-9]s" ||
+    fail "slaacctl shows no on-link prefix route"
+printf '%s\n' "$SHOW" | grep -Eq "^	nameserver 2001:db8:77::53 configured lifetime [0-6]?[0-9]s$" ||
+    fail "slaacctl shows no name server"
+printf '%s\n' "$SHOW" | grep -Eq "^	search example.org configured" ||
+    fail "slaacctl shows no search domain"
+printf '%s\n' "$SHOW" | grep -q "^frontend drops: notmanaged 0 hoplimit 0" ||
+    fail "slaacctl shows no drop counters"
+ctl show interface nosuch >/dev/null && fail "show of an unmanaged name"
+ctl frobnicate >/dev/null && fail "an unknown command answered ok"
+[ "$(ctl log brief)" = ok ] || fail "log brief"
+[ "$(ctl log verbose)" = ok ] || fail "log verbose"
+
+# send solicitation: an RS from the link-local address, with the SLLA
+nsx "$A" timeout 10 tcpdump -nli "${P}a0" -c 1 -w "$T/rs.pcap" \
+    'icmp6 and ip6[40] == 133' >"$T/tcpdump.log" 2>&1 &
+TPID=$!
+until_ok 50 grep -q listening "$T/tcpdump.log" || fail "tcpdump"
+[ "$(ctl send solicitation "${P}d0")" = ok ] || fail "send solicitation"
+wait "$TPID"
+RS=$(tcpdump -nvr "$T/rs.pcap" 2>/dev/null)
+printf '%s\n' "$RS" | grep -q "router solicitation" ||
+    fail "no RS after send solicitation"
+RSRC=$(printf '%s\n' "$RS" | grep -o 'fe80::[0-9a-f:]* > ff02::2:' |
+    cut -d ' ' -f 1)
+[ -n "$RSRC" ] && ip -n "$D" -6 addr show dev "${P}d0" scope link |
+    grep -q "inet6 $RSRC/64" ||
+    fail "the RS is not from a link-local address of ${P}d0: $RS"
+printf '%s\n' "$RS" | grep -q "source link-address option.*$MAC" ||
+    fail "the RS has no SLLA option with $MAC: $RS"
+say "send solicitation: an RS from $RSRC with SLLA $MAC"
+
 # The engine: the child of slaacd whose socket fds are all unix ones.
 children()
 {
@@ -200,6 +248,8 @@ done
 say "engine $ENGINE: uid $NOBODY, CapEff 0, seccomp 2, root $ROOT, unix sockets only"
 
 stop_daemon || fail "slaacd exited with status $? on SIGTERM"
+grep -E "process (exited with status [1-9]|killed)" "$LOG" &&
+    fail "a child did not end cleanly at SIGTERM"
 kill -0 "$ENGINE" 2>/dev/null && fail "the engine outlived slaacd"
 kill -0 "$FRONT" 2>/dev/null && fail "the frontend outlived slaacd"
 [ "$(sysctl_d accept_ra)" = 1 ] && [ "$(sysctl_d autoconf)" = 1 ] ||

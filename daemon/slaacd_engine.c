@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -352,6 +353,12 @@ slaacd_engine_main(const struct slaacd_opts *o, int pfd, int ffd)
 	if (confine() != 0)
 		fatal("cannot load the seccomp filter");
 	slaacd_log(LOG_DEBUG, "engine: running");
+#ifdef SLAACD_TESTHOOK
+	/* the tests' build: a call the filter forbids must kill us */
+	slaacd_log(LOG_INFO, "engine: test hook: calling socket(2)");
+	(void)socket(AF_INET6, SOCK_DGRAM, 0);
+	slaacd_log(LOG_ERR, "engine: test hook: socket(2) returned");
+#endif
 	for (;;) {
 		now = now_ms();
 		ipifc_slaac_tick(e, now);

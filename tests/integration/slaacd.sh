@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# slaacd against radvd (bash slaacd.sh IPIFCD IPIFC SLAACD SLAACCTL): radvd in
+# slaacd against radvd (bash slaacd.sh IPIFCD IPIFC SLAACD SLAACCTL
+# SLAACD_TESTHOOK): radvd in
 # namespace A advertises on two veths, one to namespace D where slaacd
 # manages the other end, one to namespace K, D's twin (same MAC), where
 # the Linux kernel does its own SLAAC (EUI-64).
@@ -11,12 +12,14 @@
 # process is unprivileged, chrooted, under seccomp, with no netlink or
 # raw socket; SIGTERM ends all three processes and restores the
 # sysctls; killing the engine or the frontend ends the daemon with a
-# log line.
+# log line; the test build's engine, whose first call after the seccomp
+# filter is socket(2), is killed by SIGSYS and the daemon says so.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
 SLAACD=$1
 SLAACCTL=$2
+TESTHOOK=$3
 RADVD=$(command -v radvd || echo /usr/sbin/radvd)
 [ -x "$RADVD" ] || skip "no radvd"
 need timeout tcpdump
@@ -283,4 +286,24 @@ for who in engine frontend; do
 	say "killing the $who ends slaacd: $(grep "$who process killed" \
 	    "$LOG")"
 done
+# The seccomp filter kills an engine that calls socket(2).
+: >"$LOG"
+ip netns exec "$D" "$TESTHOOK" -d -u nobody -r "$ROOT" -f "$DNS" \
+    -s "$SOCK" "${P}d0" >>"$LOG" 2>&1 &
+DPID=$!
+for _ in $(seq 50); do
+	kill -0 "$DPID" 2>/dev/null || break
+	sleep 0.1
+done
+kill -0 "$DPID" 2>/dev/null && fail "the test build lives on"
+wait "$DPID" && fail "the test build exited 0"
+DPID=""
+grep -q "engine: test hook: calling socket" "$LOG" ||
+    fail "the test hook did not run"
+grep -q "test hook: socket(2) returned" "$LOG" &&
+    fail "socket(2) returned under the seccomp filter"
+grep -q "^slaacd: engine process killed by signal 31 (seccomp: a forbidden system call)" "$LOG" ||
+    fail "no log line for the engine killed by seccomp"
+[ "$(sysctl_d accept_ra)" = 1 ] || fail "accept_ra not restored"
+say "seccomp: $(grep "engine process killed" "$LOG")"
 pass

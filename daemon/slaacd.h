@@ -109,6 +109,24 @@ int	slaacd_send(int fd, uint32_t type, uint32_t peer, const void *p,
 /* Whether a payload's length is right for its type (and direction). */
 int	slaacd_msg_valid(const struct slaacd_hdr *h);
 
+/* slaacd_nl.c: what the frontend reads from rtnetlink */
+#define SLAACD_NL_NONE	0	/* not for us */
+#define SLAACD_NL_LINK	1
+#define SLAACD_NL_ADDR	2
+struct slaacd_nlev {
+	int	kind;
+	unsigned ifindex;
+	int	gone;		/* RTM_DELLINK, RTM_DELADDR */
+	int	running;	/* LINK: IFF_UP and IFF_RUNNING */
+	int	hasmac;		/* LINK */
+	uint8_t	mac[6];
+	struct ipifc_ip addr;	/* ADDR: an IPv6 address */
+	uint32_t flags;		/* ADDR: IFA_F_* */
+};
+struct nlmsghdr;
+/* 0 (ev->kind says what it was) or -1 malformed. */
+int	slaacd_nl_parse(const struct nlmsghdr *n, struct slaacd_nlev *ev);
+
 /* slaacd_log.c */
 void	slaacd_log_init(int foreground, int verbose);
 /* In a child: lines go to the parent over fd. */

@@ -86,77 +86,40 @@ link_changed(unsigned ifindex, int k)
 	tell_engine(SM_IFINFO, ifindex, &ii, sizeof(ii));
 }
 
-static int
-link_attr(const struct nlattr *a, void *data)
+static void
+nl_malformed(void)
 {
-	const struct nlattr **tb = data;
-	int	 t = mnl_attr_get_type(a);
-
-	if (mnl_attr_type_valid(a, IFLA_MAX) < 0)
-		return MNL_CB_OK;
-	if (t == IFLA_ADDRESS && mnl_attr_validate(a, MNL_TYPE_BINARY) < 0)
-		return MNL_CB_ERROR;
-	tb[t] = a;
-	return MNL_CB_OK;
+	drops.nlbad++;
+	slaacd_log(LOG_WARNING, "frontend: malformed netlink message "
+	    "dropped (%llu)", (unsigned long long)drops.nlbad);
 }
 
 static void
-linkmsg(const struct nlmsghdr *n)
+linkev(const struct slaacd_nlev *ev)
 {
-	const struct nlattr *tb[IFLA_MAX + 1] = { 0 };
-	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(n);
-	int	 k, running, hasmac = 0;
-	uint8_t	 mac[6] = { 0 };
+	int	 k;
 
-	if ((k = slaacd_managed(opts, (unsigned)ifi->ifi_index)) == -1)
+	if ((k = slaacd_managed(opts, ev->ifindex)) == -1)
 		return;
-	if (n->nlmsg_type == RTM_DELLINK) {
+	if (ev->gone) {
 		/* not followed yet: the interface is gone */
 		slaacd_log(LOG_WARNING, "frontend: %s: interface removed",
 		    opts->ifname[k]);
 		fifs[k].running = 0;
-		link_changed((unsigned)ifi->ifi_index, k);
+		link_changed(ev->ifindex, k);
 		return;
 	}
-	if (mnl_attr_parse(n, sizeof(*ifi), link_attr, tb) != MNL_CB_OK) {
-		drops.nlbad++;
-		slaacd_log(LOG_WARNING, "frontend: malformed link message "
-		    "dropped (%llu)", (unsigned long long)drops.nlbad);
-		return;
-	}
-	running = (ifi->ifi_flags & IFF_UP) && (ifi->ifi_flags & IFF_RUNNING);
-	if (tb[IFLA_ADDRESS] != NULL &&
-	    mnl_attr_get_payload_len(tb[IFLA_ADDRESS]) == 6) {
-		hasmac = 1;
-		memcpy(mac, mnl_attr_get_payload(tb[IFLA_ADDRESS]), 6);
-	}
-	if (fifs[k].seen && fifs[k].running == running &&
-	    fifs[k].hasmac == hasmac && memcmp(fifs[k].mac, mac, 6) == 0)
+	if (fifs[k].seen && fifs[k].running == ev->running &&
+	    fifs[k].hasmac == ev->hasmac &&
+	    memcmp(fifs[k].mac, ev->mac, 6) == 0)
 		return;
 	fifs[k].seen = 1;
-	fifs[k].running = running;
-	fifs[k].hasmac = hasmac;
-	memcpy(fifs[k].mac, mac, 6);
+	fifs[k].running = ev->running;
+	fifs[k].hasmac = ev->hasmac;
+	memcpy(fifs[k].mac, ev->mac, 6);
 	slaacd_log(LOG_INFO, "frontend: %s: %s", opts->ifname[k],
-	    running ? "running" : "not running");
-	link_changed((unsigned)ifi->ifi_index, k);
-}
-
-static int
-addr_attr(const struct nlattr *a, void *data)
-{
-	const struct nlattr **tb = data;
-	int	 t = mnl_attr_get_type(a);
-
-	if (mnl_attr_type_valid(a, IFA_MAX) < 0)
-		return MNL_CB_OK;
-	if ((t == IFA_ADDRESS || t == IFA_LOCAL) &&
-	    mnl_attr_validate2(a, MNL_TYPE_BINARY, 16) < 0)
-		return MNL_CB_ERROR;
-	if (t == IFA_FLAGS && mnl_attr_validate(a, MNL_TYPE_U32) < 0)
-		return MNL_CB_ERROR;
-	tb[t] = a;
-	return MNL_CB_OK;
+	    ev->running ? "running" : "not running");
+	link_changed(ev->ifindex, k);
 }
 
 /* A link-local address came, went or became usable. */
@@ -182,64 +145,40 @@ ll_update(int k, const struct in6_addr *a, int usable, unsigned ifindex)
 }
 
 static void
-addrmsg(const struct nlmsghdr *n)
+addrev(const struct slaacd_nlev *ev)
 {
-	const struct nlattr *tb[IFA_MAX + 1] = { 0 };
-	const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(n);
 	struct in6_addr a;
 	struct sm_dad d;
-	uint32_t flags;
-	int	 k, gone, usable;
+	int	 k, usable;
 
-	if (ifa->ifa_family != AF_INET6 ||
-	    (k = slaacd_managed(opts, ifa->ifa_index)) == -1)
+	if ((k = slaacd_managed(opts, ev->ifindex)) == -1)
 		return;
-	if (mnl_attr_parse(n, sizeof(*ifa), addr_attr, tb) != MNL_CB_OK ||
-	    tb[IFA_ADDRESS] == NULL) {
-		drops.nlbad++;
-		slaacd_log(LOG_WARNING, "frontend: malformed address message "
-		    "dropped (%llu)", (unsigned long long)drops.nlbad);
-		return;
-	}
-	memcpy(&a, mnl_attr_get_payload(tb[IFA_ADDRESS]), 16);
-	flags = tb[IFA_FLAGS] ? mnl_attr_get_u32(tb[IFA_FLAGS]) :
-	    ifa->ifa_flags;
-	gone = n->nlmsg_type == RTM_DELADDR;
-	usable = !gone && !(flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED));
+	memcpy(&a, ev->addr.a, 16);
+	usable = !ev->gone &&
+	    !(ev->flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED));
 	if (IN6_IS_ADDR_LINKLOCAL(&a)) {
-		ll_update(k, &a, usable, ifa->ifa_index);
+		ll_update(k, &a, usable, ev->ifindex);
 		return;
 	}
-	if (gone || !(usable || (flags & IFA_F_DADFAILED)))
+	if (ev->gone || !(usable || (ev->flags & IFA_F_DADFAILED)))
 		return;
 	memset(&d, 0, sizeof(d));
-	memcpy(d.addr.a, &a, 16);
+	d.addr = ev->addr;
 	d.ok = usable;
-	tell_engine(SM_DAD, ifa->ifa_index, &d, sizeof(d));
+	tell_engine(SM_DAD, ev->ifindex, &d, sizeof(d));
 }
 
 static int
 nlmsg(const struct nlmsghdr *n, void *arg)
 {
-	switch (n->nlmsg_type) {
-	case RTM_NEWLINK:
-	case RTM_DELLINK:
-		if (mnl_nlmsg_get_payload_len(n) < sizeof(struct ifinfomsg))
-			break;
-		linkmsg(n);
-		return MNL_CB_OK;
-	case RTM_NEWADDR:
-	case RTM_DELADDR:
-		if (mnl_nlmsg_get_payload_len(n) < sizeof(struct ifaddrmsg))
-			break;
-		addrmsg(n);
-		return MNL_CB_OK;
-	default:
-		return MNL_CB_OK;
-	}
-	drops.nlbad++;
-	slaacd_log(LOG_WARNING, "frontend: short netlink message dropped "
-	    "(%llu)", (unsigned long long)drops.nlbad);
+	struct slaacd_nlev ev;
+
+	if (slaacd_nl_parse(n, &ev) == -1)
+		nl_malformed();
+	else if (ev.kind == SLAACD_NL_LINK)
+		linkev(&ev);
+	else if (ev.kind == SLAACD_NL_ADDR)
+		addrev(&ev);
 	return MNL_CB_OK;
 }
 
@@ -257,11 +196,8 @@ nlread(void)
 			    "lost (ENOBUFS)");
 		return;
 	}
-	if (mnl_cb_run(buf, (size_t)n, 0, 0, nlmsg, NULL) == MNL_CB_ERROR) {
-		drops.nlbad++;
-		slaacd_log(LOG_WARNING, "frontend: partial netlink message "
-		    "dropped (%llu)", (unsigned long long)drops.nlbad);
-	}
+	if (mnl_cb_run(buf, (size_t)n, 0, 0, nlmsg, NULL) == MNL_CB_ERROR)
+		nl_malformed();	/* a partial one, or an error */
 }
 
 /* Ask for every link and address; the answers come as events do. */

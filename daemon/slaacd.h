@@ -142,6 +142,7 @@ struct slaacd_opts {
 	const char *user, *chroot, *dnsfile, *sock;
 	int	nifs;
 	unsigned ifindex[SLAACD_MAXIFS];
+	int	temporary[SLAACD_MAXIFS];	/* RFC 8981 addresses (-t) */
 	char	ifname[SLAACD_MAXIFS][16];
 	uid_t	uid;
 	gid_t	gid;

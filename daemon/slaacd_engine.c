@@ -211,7 +211,7 @@ frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
 			ipifc_slaac_config_default(&c);
 			c.iid = opts->eui64 ? IPIFC_SLAAC_IID_EUI64 :
 			    IPIFC_SLAAC_IID_STABLE;
-			c.temporary = 0;
+			c.temporary = opts->temporary[k];
 			snprintf(c.net_iface, sizeof(c.net_iface), "%s",
 			    opts->ifname[k]);
 			for (c.secretlen = 0; c.secretlen < 16; c.secretlen += 4) {

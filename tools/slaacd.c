@@ -1,5 +1,6 @@
 /*
- * slaacd [-dev] [-f DNSFILE] [-r CHROOT] [-s SOCKET] [-u USER] IFACE...
+ * slaacd [-dev] [-f DNSFILE] [-r CHROOT] [-s SOCKET] [-t IFACE] [-u USER]
+ *     IFACE...
  *
  * IPv6 stateless address autoconfiguration for a Linux host: the SLAAC
  * engine (slaac/) configures the kernel's addresses and routes.  Three
@@ -30,7 +31,7 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: slaacd [-dev] [-f dnsfile] [-r chroot] "
-	    "[-s socket] [-u user] iface ...\n");
+	    "[-s socket] [-t iface]\n\t[-u user] iface ...\n");
 	exit(2);
 }
 
@@ -194,6 +195,8 @@ int
 main(int argc, char *argv[])
 {
 	static struct slaacd_opts o;
+	const char *temp[SLAACD_MAXIFS];
+	int	 ntemp = 0, j;
 	struct passwd *pw;
 	struct sigaction sa;
 	int	 ch, i, pe[2], pf[2], fe[2], fds[6], rc;
@@ -203,7 +206,7 @@ main(int argc, char *argv[])
 	o.chroot = "/var/empty";
 	o.dnsfile = "/run/slaacd.resolv.conf";
 	o.sock = "/run/slaacd.sock";
-	while ((ch = getopt(argc, argv, "def:r:s:u:v")) != -1) {
+	while ((ch = getopt(argc, argv, "def:r:s:t:u:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			o.foreground = 1;
@@ -219,6 +222,11 @@ main(int argc, char *argv[])
 			break;
 		case 's':
 			o.sock = optarg;
+			break;
+		case 't':
+			if (ntemp == SLAACD_MAXIFS)
+				usage();
+			temp[ntemp++] = optarg;
 			break;
 		case 'u':
 			o.user = optarg;
@@ -265,6 +273,17 @@ main(int argc, char *argv[])
 		o.ifindex[i] = ifindex;
 		snprintf(o.ifname[i], sizeof(o.ifname[i]), "%s", argv[i]);
 		o.nifs++;
+	}
+	for (j = 0; j < ntemp; j++) {
+		for (i = 0; i < o.nifs; i++)
+			if (strcmp(o.ifname[i], temp[j]) == 0)
+				break;
+		if (i == o.nifs) {
+			slaacd_log(LOG_ERR, "-t %s: not a managed interface",
+			    temp[j]);
+			return 1;
+		}
+		o.temporary[i] = 1;
 	}
 	if (!o.foreground && daemon(0, 0) == -1) {
 		slaacd_log(LOG_ERR, "daemon: %s", strerror(errno));

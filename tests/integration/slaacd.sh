@@ -286,6 +286,34 @@ for who in engine frontend; do
 	say "killing the $who ends slaacd: $(grep "$who process killed" \
 	    "$LOG")"
 done
+# -t: an RFC 8981 temporary address beside the EUI-64 one, within the
+# prefix's lifetimes (RFC 8981 3.4), shown as such and in the kernel.
+: >"$LOG"
+ip netns exec "$D" "$SLAACD" -de -t "${P}d0" -u nobody -r "$ROOT" \
+    -f "$DNS" -s "$SOCK" "${P}d0" >>"$LOG" 2>&1 &
+DPID=$!
+temp()
+{
+	ctl show interface "${P}d0" | awk '$1 == "address" &&
+	    $3 == "temporary" && $4 == "configured" { print $1, $2, $6, $8 }'
+}
+has_temp()
+{
+	[ -n "$(temp)" ]
+}
+until_ok 300 has_temp || fail "no temporary address with -t"
+read -r _ TA TV TP <<<"$(temp)"
+say "temporary address $TA valid $TV preferred $TP"
+[ "$TA" != "$GD" ] || fail "the temporary address is the EUI-64 one"
+case $TA in 2001:db8:77:0:*/64) ;; *) fail "temporary $TA not in the prefix" ;; esac
+[ "${TV%s}" -le 7200 ] && [ "${TP%s}" -le 3600 ] ||
+    fail "temporary lifetimes $TV/$TP over the prefix's"
+ip -n "$D" -6 addr show dev "${P}d0" | grep -q "inet6 $TA " ||
+    fail "the kernel has no $TA"
+ip -n "$D" -6 addr show dev "${P}d0" | grep -q "inet6 $GD " ||
+    fail "the EUI-64 address went with -t"
+stop_daemon || fail "slaacd -t exited with status $?"
+
 # The seccomp filter kills an engine that calls socket(2).
 : >"$LOG"
 ip netns exec "$D" "$TESTHOOK" -d -u nobody -r "$ROOT" -f "$DNS" \

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <syslog.h>
 #include <time.h>
 #include <unistd.h>
@@ -79,12 +80,23 @@ englog(void *arg, const char *line)
 	slaacd_log(LOG_INFO, "engine: %s", line);
 }
 
+/*
+ * Straight to exit_group(2): no atexit handlers and no sanitizer's exit
+ * hook (LeakSanitizer's check clones and ptraces), which the seccomp
+ * filter would kill.
+ */
+static void __attribute__((noreturn))
+engine_exit(int status)
+{
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
+
 static void
 fatal(const char *what)
 {
 	slaacd_log(LOG_ERR, "engine: %s; exiting", what);
-	/* _exit: no atexit handlers, which seccomp would not allow */
-	_exit(1);
+	engine_exit(1);
 }
 
 static void
@@ -292,7 +304,7 @@ parent_gone_or(const char *what)
 	char	 c;
 
 	if (poll(&pfd, 1, 2000) == 1 && read(parentfd, &c, 1) == 0)
-		_exit(0);
+		engine_exit(0);
 	fatal(what);
 }
 
@@ -308,7 +320,7 @@ conn(struct ipifc_slaac *e, struct slaacd_conn *c, uint64_t now)
 	if (n == 0) {
 		/* the parent closes its end at shutdown */
 		if (c == &pconn)
-			_exit(0);
+			engine_exit(0);
 		{
 			/* at shutdown the parent's end closes next */
 			parent_gone_or("the frontend closed its end");

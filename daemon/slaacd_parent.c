@@ -378,6 +378,13 @@ slaacd_parent_fini(void)
 				slaacd_log(LOG_DEBUG, "%s: %s restored to %s",
 				    opts->ifname[i], sysctls[j], saved[i][j]);
 		}
+	/* what slaacd learned goes with it: no stale servers stay */
+	if (opts != NULL) {
+		memset(dns, 0, sizeof(dns));
+		if (dns_write() != 0)
+			slaacd_log(LOG_WARNING, "%s: cannot empty it",
+			    opts->dnsfile);
+	}
 	if (nl != NULL)
 		mnl_socket_close(nl);
 	nl = NULL;

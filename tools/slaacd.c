@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <syslog.h>
 #include <time.h>
@@ -97,6 +98,24 @@ reap(pid_t pid, const char *name)
 	slaacd_log(LOG_WARNING, "%s process does not end: killed", name);
 	kill(pid, SIGKILL);
 	waitpid(pid, &st, 0);
+}
+
+/* Whether a live daemon answers on the control socket. */
+static int
+sock_alive(const char *path)
+{
+	struct sockaddr_un sun;
+	int	 fd, r;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sun.sun_path) ||
+	    (fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return 0;
+	strcpy(sun.sun_path, path);
+	r = connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0;
+	close(fd);
+	return r;
 }
 
 static pid_t
@@ -284,6 +303,10 @@ main(int argc, char *argv[])
 			return 1;
 		}
 		o.temporary[i] = 1;
+	}
+	if (sock_alive(o.sock)) {
+		slaacd_log(LOG_ERR, "%s: another slaacd answers there", o.sock);
+		return 1;
 	}
 	if (!o.foreground && daemon(0, 0) == -1) {
 		slaacd_log(LOG_ERR, "daemon: %s", strerror(errno));

@@ -250,7 +250,16 @@ for fd in "/proc/$ENGINE/fd/"*; do
 done
 say "engine $ENGINE: uid $NOBODY, CapEff 0, seccomp 2, root $ROOT, unix sockets only"
 
+# a second slaacd does not take the first one's socket
+ip netns exec "$D" "$SLAACD" -d -u nobody -r "$ROOT" -f "$T/dns2" \
+    -s "$SOCK" "${P}d0" >"$T/second.log" 2>&1 &&
+    fail "a second slaacd on the same socket started"
+grep -q "another slaacd answers there" "$T/second.log" ||
+    fail "the second slaacd did not say why it ended"
+ctl show interface >/dev/null || fail "the first slaacd's socket is gone"
+
 stop_daemon || fail "slaacd exited with status $? on SIGTERM"
+grep -q nameserver "$DNS" && fail "the DNS file keeps servers after exit"
 grep -E "process (exited with status [1-9]|killed)" "$LOG" &&
     fail "a child did not end cleanly at SIGTERM"
 kill -0 "$ENGINE" 2>/dev/null && fail "the engine outlived slaacd"
@@ -258,7 +267,7 @@ kill -0 "$FRONT" 2>/dev/null && fail "the frontend outlived slaacd"
 [ "$(sysctl_d accept_ra)" = 1 ] && [ "$(sysctl_d autoconf)" = 1 ] ||
     fail "sysctls not restored: accept_ra $(sysctl_d accept_ra)," \
     "autoconf $(sysctl_d autoconf)"
-say "SIGTERM: all three ended, accept_ra and autoconf back to 1"
+say "SIGTERM: all three ended, accept_ra and autoconf back to 1, the DNS file empty"
 
 # Killing a child ends the daemon with a line saying which.
 for who in engine frontend; do

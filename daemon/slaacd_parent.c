@@ -131,19 +131,28 @@ addr_act(const struct ipifc_slaac_act *a)
 	return talk(n);
 }
 
+/*
+ * A route request.  No RTA_EXPIRES: the engine proposes a route again
+ * only when it changes, not at each RA that renews it, and removes it
+ * itself when its lifetime ends.
+ */
 static int
-route_act(const struct ipifc_slaac_act *a)
+route_msg(const struct ipifc_slaac_act *a, int del)
 {
 	uint8_t	 buf[SLAACD_NLBUF];
 	struct nlmsghdr *n;
 	struct rtmsg *rt;
 
 	n = mnl_nlmsg_put_header(buf);
-	if (a->type == IPIFC_SLAAC_ROUTE_REMOVE)
+	if (del)
 		n->nlmsg_type = RTM_DELROUTE;
 	else {
+		/*
+		 * Not NLM_F_REPLACE: it replaces the first route of the same
+		 * destination and metric, another router's default route.
+		 */
 		n->nlmsg_type = RTM_NEWROUTE;
-		n->nlmsg_flags = NLM_F_CREATE | NLM_F_REPLACE;
+		n->nlmsg_flags = NLM_F_CREATE;
 	}
 	rt = mnl_nlmsg_put_extra_header(n, sizeof(*rt));
 	rt->rtm_family = AF_INET6;
@@ -162,15 +171,25 @@ route_act(const struct ipifc_slaac_act *a)
 	mnl_attr_put_u32(n, RTA_OIF, a->ifc);
 	mnl_attr_put_u32(n, RTA_PRIORITY, a->kind == IPIFC_SLAAC_RT_ONLINK ?
 	    RT_METRIC_ONLINK : RT_METRIC_ROUTER);
-	if (a->type == IPIFC_SLAAC_ROUTE_ADD) {
+	if (!del)
 		/* RFC 4191 2.1: the preference's two-bit encoding */
 		mnl_attr_put_u8(n, RTA_PREF, a->prf > 0 ?
 		    ICMPV6_ROUTER_PREF_HIGH : a->prf < 0 ?
 		    ICMPV6_ROUTER_PREF_LOW : ICMPV6_ROUTER_PREF_MEDIUM);
-		if (a->lifetime != IPIFC_SLAAC_INFINITE)
-			mnl_attr_put_u32(n, RTA_EXPIRES, a->lifetime);
-	}
 	return talk(n);
+}
+
+static int
+route_act(const struct ipifc_slaac_act *a)
+{
+	int	 r;
+
+	if (a->type == IPIFC_SLAAC_ROUTE_REMOVE)
+		return route_msg(a, 1);
+	/* there already, with another preference: take it out first */
+	if ((r = route_msg(a, 0)) == -EEXIST && (r = route_msg(a, 1)) == 0)
+		r = route_msg(a, 0);
+	return r;
 }
 
 /* Write the DNS file: every interface's servers and domains. */

@@ -206,13 +206,15 @@ slaacd_show(const struct slaacd_opts *o, unsigned ifindex, uint64_t now,
 			t = &sifs[k].route[i];
 			if (!t->used)
 				continue;
+			/* the lifetime when proposed: the engine proposes
+			 * a route again only when it changes */
 			snprintf(l, sizeof(l), "\t%s %s/%d%s%s %s lifetime %s "
 			    "pref %s", kind[t->a.kind % 3],
 			    ipifc_ip_fmt(&t->a.addr, a, sizeof(a)), t->a.plen,
 			    t->a.kind == IPIFC_SLAAC_RT_ONLINK ? "" : " via ",
 			    t->a.kind == IPIFC_SLAAC_RT_ONLINK ? "" :
 			    ipifc_ip_fmt(&t->a.gw, g, sizeof(g)), state(t),
-			    left(t->a.lifetime, t->at, now, v, sizeof(v)),
+			    left(t->a.lifetime, now, now, v, sizeof(v)),
 			    t->a.prf > 0 ? "high" : t->a.prf < 0 ? "low" :
 			    "medium");
 			if (t->a.srcplen > 0)

@@ -12,7 +12,8 @@
 # process is unprivileged, chrooted, under seccomp, with no netlink or
 # raw socket; SIGTERM ends all three processes and restores the
 # sysctls; killing the engine or the frontend ends the daemon with a
-# log line; the test build's engine, whose first call after the seccomp
+# log line; with two routers on the link, both default routes stay; the
+# test build's engine, whose first call after the seccomp
 # filter is socket(2), is killed by SIGSYS and the daemon says so.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -322,6 +323,68 @@ ip -n "$D" -6 addr show dev "${P}d0" | grep -q "inet6 $TA " ||
 ip -n "$D" -6 addr show dev "${P}d0" | grep -q "inet6 $GD " ||
     fail "the EUI-64 address went with -t"
 stop_daemon || fail "slaacd -t exited with status $?"
+
+# Two routers on one link: both default routes stay (a route's add
+# must not replace the other router's, RFC 4861 6.3.6 keeps a list),
+# and RAs keep them past the router lifetime the first RA gave.
+D2=${P}e B=${P}b R1=${P}r R2=${P}s
+netns "$D2" "$B" "$R1" "$R2"
+ip -n "$B" link add br0 type bridge || fail "bridge"
+ip -n "$B" link set br0 up
+for p in "$D2:${P}e0:${P}be" "$R1:${P}r0:${P}br" "$R2:${P}s0:${P}bs"; do
+	IFS=: read -r ns ifn bif <<<"$p"
+	veth "$ns" "$ifn" "$B" "$bif"
+	ip -n "$B" link set "$bif" master br0
+done
+RPIDS=""
+for r in "$R1:${P}r0" "$R2:${P}s0"; do
+	IFS=: read -r ns ifn <<<"$r"
+	nsx "$ns" sysctl -qw net.ipv6.conf.all.forwarding=1
+	cat >"$T/radvd-$ns.conf" <<END
+interface $ifn {
+	AdvSendAdvert on;
+	MinRtrAdvInterval 3;
+	MaxRtrAdvInterval 4;
+	prefix 2001:db8:66::/64 {
+	};
+};
+END
+	nsx "$ns" "$RADVD" -C "$T/radvd-$ns.conf" -p "$T/radvd-$ns.pid" -n \
+	    -m stderr >"$T/radvd-$ns.log" 2>&1 &
+	RPIDS="$RPIDS $!"
+done
+trap 'rc=$?; kill "$RPID" $RPIDS 2>/dev/null; wait "$RPID" $RPIDS 2>/dev/null;
+    (exit "$rc"); cleanup' EXIT
+: >"$LOG"
+ip netns exec "$D2" "$SLAACD" -dve -u nobody -r "$ROOT" -f "$T/dns2" \
+    -s "$T/ctl2" "${P}e0" >>"$LOG" 2>&1 &
+DPID=$!
+ll_of()
+{
+	ip -n "$1" -6 addr show dev "$2" scope link |
+	    awk '$1 == "inet6" { sub("/.*", "", $2); print $2; exit }'
+}
+L1=$(ll_of "$R1" "${P}r0")
+L2=$(ll_of "$R2" "${P}s0")
+both()
+{
+	local r
+
+	r=$(ip -n "$D2" -6 route show default)
+	printf '%s\n' "$r" | grep -q "via $L1 " &&
+	    printf '%s\n' "$r" | grep -q "via $L2 "
+}
+until_ok 300 both || {
+	ip -n "$D2" -6 route show default >&2
+	fail "not both routers' default routes ($L1, $L2)"
+}
+say "two routers: default routes via $L1 and $L2"
+# past the routers' lifetime (radvd's 3 x 4 s): the RAs renew it
+sleep 14
+both || { ip -n "$D2" -6 route show default >&2; fail "a router's default route went"; }
+ip -n "$D2" -6 route show default | grep -q 'expires -' &&
+    fail "an expired default route: $(ip -n "$D2" -6 route show default)"
+stop_daemon || fail "slaacd exited with status $?"
 
 # The seccomp filter kills an engine that calls socket(2).
 : >"$LOG"

@@ -12,6 +12,7 @@ pkg-config	command -v pkg-config
 libcmocka-dev	pkg-config --exists cmocka
 tcpdump		command -v tcpdump
 libevent-dev	pkg-config --exists libevent_core
+libmnl-dev	pkg-config --exists libmnl
 libseccomp-dev	pkg-config --exists libseccomp
 iproute2	command -v ip
 procps		command -v sysctl

@@ -1,0 +1,400 @@
+/*
+ * slaacd's engine process: the SLAAC engine (slaac/, unchanged) with no
+ * privileges, chrooted, confined by seccomp to reading and writing its
+ * two socketpairs (the Linux counterpart of pledge("stdio")).  What the
+ * frontend saw comes in; proposals go to the parent, RSs to the
+ * frontend.  The parent's answer to each proposal is logged: nothing is
+ * assumed to have worked.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "slaacd.h"
+
+static int parentfd, frontfd;
+static uint32_t seq;
+static struct slaacd_conn pconn, fconn;
+static const struct slaacd_opts *opts;
+static uint8_t known[SLAACD_MAXIFS];	/* registered with the engine */
+
+static const char *const actname[] = {
+	[IPIFC_SLAAC_SEND_RS] = "send-rs",
+	[IPIFC_SLAAC_ADDR_ADD] = "addr-add",
+	[IPIFC_SLAAC_ADDR_UPDATE] = "addr-update",
+	[IPIFC_SLAAC_ADDR_REMOVE] = "addr-remove",
+	[IPIFC_SLAAC_ROUTE_ADD] = "route-add",
+	[IPIFC_SLAAC_ROUTE_REMOVE] = "route-remove",
+	[IPIFC_SLAAC_SET_MTU] = "set-mtu",
+	[IPIFC_SLAAC_SET_REACHABLE] = "set-reachable",
+	[IPIFC_SLAAC_SET_RETRANS] = "set-retrans",
+	[IPIFC_SLAAC_SET_HOPLIMIT] = "set-hoplimit",
+	[IPIFC_SLAAC_DNS_SERVER] = "dns-server",
+	[IPIFC_SLAAC_DNS_DOMAIN] = "dns-domain",
+	[IPIFC_SLAAC_PREF64] = "pref64",
+	[IPIFC_SLAAC_CAPTIVE] = "captive",
+	[IPIFC_SLAAC_NBR_STALE] = "nbr-stale",
+};
+
+/* The proposals sent and not yet answered, to log the answer. */
+#define NPENDING 64
+static struct {
+	uint32_t seq;
+	int	type;
+	unsigned ifc;
+	struct ipifc_ip addr;
+	int	plen;
+} pending[NPENDING];
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint32_t
+rnd(void *arg)
+{
+	uint32_t r;
+
+	while (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		;
+	return r;
+}
+
+static void
+englog(void *arg, const char *line)
+{
+	slaacd_log(LOG_INFO, "engine: %s", line);
+}
+
+/*
+ * Straight to exit_group(2): no atexit handlers and no sanitizer's exit
+ * hook (LeakSanitizer's check clones and ptraces), which the seccomp
+ * filter would kill.
+ */
+static void __attribute__((noreturn))
+engine_exit(int status)
+{
+	for (;;)
+		syscall(SYS_exit_group, status);
+}
+
+static void
+fatal(const char *what)
+{
+	slaacd_log(LOG_ERR, "engine: %s; exiting", what);
+	engine_exit(1);
+}
+
+static void
+act(const struct ipifc_slaac_act *a)
+{
+	char	 ip[IPIFC_IPSTRLEN];
+	struct sm_proposal p;
+	struct sm_rs rs;
+	int	 i;
+
+	if (a->type == IPIFC_SLAAC_SEND_RS) {
+		memset(&rs, 0, sizeof(rs));
+		rs.unspec = a->unspec;
+		rs.slla = a->slla;
+		memcpy(rs.mac, a->mac, sizeof(rs.mac));
+		if (slaacd_send(frontfd, SM_SEND_RS, a->ifc, &rs,
+		    sizeof(rs)) == -1)
+			fatal("cannot write to the frontend");
+		return;
+	}
+	memset(&p, 0, sizeof(p));
+	p.seq = ++seq;
+	p.act = *a;
+	ipifc_ip_fmt(&a->addr, ip, sizeof(ip));
+	slaacd_log(LOG_DEBUG, "engine: proposal %u: %s ifindex %u %s/%d",
+	    p.seq, actname[a->type], a->ifc, ip, a->plen);
+	slaacd_show_act(opts, a, p.seq, now_ms());
+	for (i = 0; i < NPENDING; i++)
+		if (pending[i].seq == 0)
+			break;
+	if (i < NPENDING) {
+		pending[i].seq = p.seq;
+		pending[i].type = a->type;
+		pending[i].ifc = a->ifc;
+		pending[i].addr = a->addr;
+		pending[i].plen = a->plen;
+	}
+	if (slaacd_send(parentfd, SM_PROPOSAL, a->ifc, &p, sizeof(p)) == -1)
+		fatal("cannot write to the parent");
+}
+
+static void
+drain(struct ipifc_slaac *e)
+{
+	struct ipifc_slaac_act a;
+
+	while (ipifc_slaac_action(e, &a))
+		act(&a);
+}
+
+static void
+result(const struct sm_result *r)
+{
+	char	 ip[IPIFC_IPSTRLEN];
+	int	 i;
+
+	slaacd_show_result(r->seq, r->err);
+	for (i = 0; i < NPENDING; i++)
+		if (pending[i].seq == r->seq && r->seq != 0)
+			break;
+	if (i == NPENDING) {
+		slaacd_log(LOG_DEBUG, "engine: proposal %u: %s", r->seq,
+		    r->err ? strerror(r->err) : "done");
+		return;
+	}
+	ipifc_ip_fmt(&pending[i].addr, ip, sizeof(ip));
+	slaacd_log(r->err && r->err != EOPNOTSUPP ? LOG_WARNING : LOG_DEBUG,
+	    "engine: proposal %u: %s ifindex %u %s/%d: %s", r->seq,
+	    actname[pending[i].type], pending[i].ifc, ip, pending[i].plen,
+	    r->err ? strerror(r->err) : "done");
+	pending[i].seq = 0;
+}
+
+static void
+showline(const char *l)
+{
+	if (slaacd_send(frontfd, SM_CTL_LINE, 0, l, strlen(l)) == -1)
+		fatal("cannot write to the frontend");
+}
+
+static void
+show(unsigned ifindex, uint64_t now)
+{
+	slaacd_show(opts, ifindex, now, showline);
+	if (slaacd_send(frontfd, SM_CTL_END, 0, NULL, 0) == -1)
+		fatal("cannot write to the frontend");
+}
+
+static int
+ifslot(unsigned ifindex)
+{
+	return slaacd_managed(opts, ifindex);
+}
+
+static void
+frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
+    const uint8_t *p, uint64_t now)
+{
+	struct ipifc_slaac_config c;
+	struct sm_ifinfo ii;
+	struct sm_ra ra;
+	struct sm_dad d;
+	int32_t	 usable;
+	int	 k;
+
+	if (h->type == SM_CTL_SHOW && h->peer == 0) {
+		show(0, now);
+		return;
+	}
+	if (h->type == SM_CTL_LOG) {
+		memcpy(&usable, p, sizeof(usable));
+		slaacd_verbose = usable != 0;
+		return;
+	}
+	if ((k = ifslot(h->peer)) == -1)
+		fatal("the frontend named an interface not managed");
+	switch (h->type) {
+	case SM_CTL_SHOW:
+		show(h->peer, now);
+		break;
+	case SM_IFINFO:
+		memcpy(&ii, p, sizeof(ii));
+		if (!known[k]) {
+			ipifc_slaac_config_default(&c);
+			c.iid = opts->eui64 ? IPIFC_SLAAC_IID_EUI64 :
+			    IPIFC_SLAAC_IID_STABLE;
+			c.temporary = opts->temporary[k];
+			snprintf(c.net_iface, sizeof(c.net_iface), "%s",
+			    opts->ifname[k]);
+			for (c.secretlen = 0; c.secretlen < 16; c.secretlen += 4) {
+				uint32_t r = rnd(NULL);
+				memcpy(c.secret + c.secretlen, &r, 4);
+			}
+			if (ipifc_slaac_ifc_add(e, h->peer, &c) != 0)
+				fatal("cannot register an interface");
+			known[k] = 1;
+		}
+		(void)ipifc_slaac_link(e, h->peer, ii.running,
+		    ii.hasmac ? ii.mac : NULL, now);
+		break;
+	case SM_LLADDR:
+		memcpy(&usable, p, sizeof(usable));
+		if (known[k])
+			(void)ipifc_slaac_linklocal(e, h->peer, usable, now);
+		break;
+	case SM_RA:
+		memcpy(&ra, p, sizeof(ra));
+		if (known[k] && ra.hlim >= 0 && ra.hlim <= 255)
+			(void)ipifc_slaac_ra(e, h->peer, &ra.src, &ra.dst,
+			    (uint8_t)ra.hlim, p + sizeof(ra),
+			    h->len - sizeof(ra), now);
+		break;
+	case SM_DAD:
+		memcpy(&d, p, sizeof(d));
+		if (known[k])
+			(void)ipifc_slaac_dad(e, h->peer, &d.addr, d.ok, now);
+		break;
+	default:
+		fatal("the frontend sent a message not for the engine");
+	}
+}
+
+/* Only read and write on the socketpairs (and stderr), and exit. */
+static int
+confine(void)
+{
+	static const int plain[] = {
+		SCMP_SYS(exit), SCMP_SYS(exit_group), SCMP_SYS(poll),
+		SCMP_SYS(ppoll), SCMP_SYS(clock_gettime), SCMP_SYS(getrandom),
+		SCMP_SYS(rt_sigreturn), SCMP_SYS(brk), SCMP_SYS(mmap),
+		SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(madvise),
+		SCMP_SYS(futex), SCMP_SYS(sched_yield), SCMP_SYS(getpid),
+	};
+	const int fds[] = { parentfd, frontfd, 2 };
+	scmp_filter_ctx ctx;
+	size_t	 i;
+	int	 r = 0;
+
+	if ((ctx = seccomp_init(SCMP_ACT_KILL_PROCESS)) == NULL)
+		return -1;
+	for (i = 0; i < sizeof(plain) / sizeof(plain[0]) && r == 0; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, plain[i], 0);
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]) && r == 0; i++) {
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(read), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds[i]));
+		if (r == 0)
+			r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW,
+			    SCMP_SYS(write), 1,
+			    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fds[i]));
+	}
+	if (r == 0)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	return r;
+}
+
+/*
+ * The sibling's end closed: the parent shutting down (its end closes
+ * too, at once), or the sibling died, which ends the daemon.
+ */
+static void
+parent_gone_or(const char *what)
+{
+	struct pollfd pfd = { .fd = parentfd, .events = POLLIN };
+	char	 c;
+
+	if (poll(&pfd, 1, 2000) == 1 && read(parentfd, &c, 1) == 0)
+		engine_exit(0);
+	fatal(what);
+}
+
+static void
+conn(struct ipifc_slaac *e, struct slaacd_conn *c, uint64_t now)
+{
+	static uint8_t p[SLAACD_MSGMAX];
+	struct slaacd_hdr h;
+	struct sm_result r;
+	int	 n;
+
+	n = slaacd_conn_read(c);
+	if (n == 0) {
+		/* the parent closes its end at shutdown */
+		if (c == &pconn)
+			engine_exit(0);
+		{
+			/* at shutdown the parent's end closes next */
+			parent_gone_or("the frontend closed its end");
+		}
+	}
+	if (n == -1)
+		fatal("cannot read a socketpair");
+	while ((n = slaacd_conn_get(c, &h, p)) == 1) {
+		if (c == &pconn) {
+			if (h.type != SM_RESULT)
+				fatal("the parent sent a message not for "
+				    "the engine");
+			memcpy(&r, p, sizeof(r));
+			result(&r);
+		} else
+			frontmsg(e, &h, p, now);
+		drain(e);
+	}
+	if (n == -1)
+		fatal("malformed message, connection dropped");
+}
+
+void
+slaacd_engine_main(const struct slaacd_opts *o, int pfd, int ffd)
+{
+	struct ipifc_slaac *e;
+	struct pollfd pfds[2];
+	uint64_t now, dl;
+	int	 timeout;
+
+	opts = o;
+	parentfd = pfd;
+	frontfd = ffd;
+	slaacd_log_child(parentfd);
+	slaacd_conn_init(&pconn, parentfd, "parent");
+	slaacd_conn_init(&fconn, frontfd, "frontend");
+	if ((e = ipifc_slaac_new(rnd, NULL, englog, NULL)) == NULL)
+		fatal("out of memory");
+	(void)now_ms();		/* the vDSO is mapped before the filter */
+	if (slaacd_drop_privileges(o) == -1)
+		fatal("cannot drop privileges");
+	if (confine() != 0)
+		fatal("cannot load the seccomp filter");
+	slaacd_log(LOG_DEBUG, "engine: running");
+#ifdef SLAACD_TESTHOOK
+	/* the tests' build: a call the filter forbids must kill us */
+	slaacd_log(LOG_INFO, "engine: test hook: calling socket(2)");
+	(void)socket(AF_INET6, SOCK_DGRAM, 0);
+	slaacd_log(LOG_ERR, "engine: test hook: socket(2) returned");
+#endif
+	for (;;) {
+		now = now_ms();
+		ipifc_slaac_tick(e, now);
+		drain(e);
+		dl = ipifc_slaac_next_deadline(e);
+		if (dl == UINT64_MAX)
+			timeout = -1;
+		else if (dl <= now)
+			timeout = 0;
+		else
+			timeout = dl - now > 60000 ? 60000 : (int)(dl - now);
+		pfds[0].fd = parentfd;
+		pfds[0].events = POLLIN;
+		pfds[1].fd = frontfd;
+		pfds[1].events = POLLIN;
+		if (poll(pfds, 2, timeout) == -1) {
+			if (errno == EINTR)
+				continue;
+			fatal("poll failed");
+		}
+		now = now_ms();
+		if (pfds[0].revents)
+			conn(e, &pconn, now);
+		if (pfds[1].revents)
+			conn(e, &fconn, now);
+	}
+}

@@ -1,0 +1,244 @@
+/*
+ * What the engine process proposed, per interface, and what became of
+ * each proposal (the parent's answer): the state `slaacctl show
+ * interface` prints.  Kept from the engine's actions alone, as the
+ * engine (slaac/) is used unchanged and shows its state only so.
+ * Bounded as the engine is: a proposal that does not fit is not shown
+ * (counted in `unshown`).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "slaacd.h"
+
+#define NADDR	IPIFC_SLAAC_MAXADDRS
+#define NROUTE	(IPIFC_SLAAC_MAXROUTERS * 2 + IPIFC_SLAAC_MAXROUTES + \
+		    IPIFC_SLAAC_MAXPREFIXES)
+#define NDNS	(IPIFC_SLAAC_MAXDNS + IPIFC_SLAAC_MAXDNSSL)
+
+struct prop {
+	int	used;
+	uint32_t seq;		/* the last proposal about it */
+	int	err;		/* its answer; -1 none yet */
+	struct ipifc_slaac_act a;
+	uint64_t at;		/* when the lifetimes were given */
+};
+
+static struct sif {
+	unsigned ifindex;
+	struct prop addr[NADDR], route[NROUTE], dns[NDNS];
+	uint64_t unshown;
+} sifs[SLAACD_MAXIFS];
+
+static struct sif *
+sif(const struct slaacd_opts *o, unsigned ifindex)
+{
+	int	 k = slaacd_managed(o, ifindex);
+
+	if (k == -1)
+		return NULL;
+	sifs[k].ifindex = ifindex;
+	return &sifs[k];
+}
+
+static int
+same(const struct ipifc_slaac_act *x, const struct ipifc_slaac_act *y)
+{
+	switch (y->type) {
+	case IPIFC_SLAAC_ADDR_ADD:
+	case IPIFC_SLAAC_ADDR_UPDATE:
+	case IPIFC_SLAAC_ADDR_REMOVE:
+		return memcmp(&x->addr, &y->addr, sizeof(x->addr)) == 0;
+	case IPIFC_SLAAC_ROUTE_ADD:
+	case IPIFC_SLAAC_ROUTE_REMOVE:
+		return memcmp(&x->addr, &y->addr, sizeof(x->addr)) == 0 &&
+		    x->plen == y->plen && x->kind == y->kind &&
+		    memcmp(&x->gw, &y->gw, sizeof(x->gw)) == 0 &&
+		    memcmp(&x->src, &y->src, sizeof(x->src)) == 0 &&
+		    x->srcplen == y->srcplen;
+	case IPIFC_SLAAC_DNS_SERVER:
+		return x->type == y->type &&
+		    memcmp(&x->addr, &y->addr, sizeof(x->addr)) == 0;
+	case IPIFC_SLAAC_DNS_DOMAIN:
+		return x->type == y->type && strcmp(x->text, y->text) == 0;
+	default:
+		return 0;
+	}
+}
+
+void
+slaacd_show_act(const struct slaacd_opts *o, const struct ipifc_slaac_act *a,
+    uint32_t seq, uint64_t now)
+{
+	struct sif *s;
+	struct prop *t, *free_ = NULL;
+	int	 n, i, gone;
+
+	if ((s = sif(o, a->ifc)) == NULL)
+		return;
+	switch (a->type) {
+	case IPIFC_SLAAC_ADDR_ADD:
+	case IPIFC_SLAAC_ADDR_UPDATE:
+	case IPIFC_SLAAC_ADDR_REMOVE:
+		t = s->addr, n = NADDR;
+		gone = a->type == IPIFC_SLAAC_ADDR_REMOVE;
+		break;
+	case IPIFC_SLAAC_ROUTE_ADD:
+	case IPIFC_SLAAC_ROUTE_REMOVE:
+		t = s->route, n = NROUTE;
+		gone = a->type == IPIFC_SLAAC_ROUTE_REMOVE;
+		break;
+	case IPIFC_SLAAC_DNS_SERVER:
+	case IPIFC_SLAAC_DNS_DOMAIN:
+		t = s->dns, n = NDNS;
+		gone = a->lifetime == 0;
+		break;
+	default:
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		if (t[i].used && same(&t[i].a, a))
+			break;
+		if (!t[i].used && free_ == NULL)
+			free_ = &t[i];
+	}
+	if (i < n) {
+		if (gone) {
+			t[i].used = 0;
+			return;
+		}
+		free_ = &t[i];
+	} else if (gone)
+		return;
+	if (free_ == NULL) {
+		s->unshown++;
+		return;
+	}
+	free_->used = 1;
+	free_->seq = seq;
+	free_->err = -1;
+	free_->a = *a;
+	free_->at = now;
+}
+
+static int
+answer(struct prop *t, int n, uint32_t seq, int err)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].used && t[i].seq == seq) {
+			t[i].err = err;
+			return 1;
+		}
+	return 0;
+}
+
+void
+slaacd_show_result(uint32_t seq, int err)
+{
+	int	 k;
+
+	for (k = 0; k < SLAACD_MAXIFS; k++)
+		if (answer(sifs[k].addr, NADDR, seq, err) ||
+		    answer(sifs[k].route, NROUTE, seq, err) ||
+		    answer(sifs[k].dns, NDNS, seq, err))
+			return;
+}
+
+/* A lifetime given at `at`, now: what remains, as text. */
+static const char *
+left(uint32_t lt, uint64_t at, uint64_t now, char *buf, size_t len)
+{
+	uint64_t gone = (now - at) / 1000;
+
+	if (lt == IPIFC_SLAAC_INFINITE)
+		return "infinite";
+	snprintf(buf, len, "%llus", (unsigned long long)(gone >= lt ? 0 :
+	    lt - gone));
+	return buf;
+}
+
+static const char *
+state(const struct prop *p)
+{
+	static char buf[64];
+
+	if (p->err == -1)
+		return "proposed";
+	if (p->err == 0)
+		return "configured";
+	snprintf(buf, sizeof(buf), "failed(%s)", strerror(p->err));
+	for (char *c = buf; *c != '\0'; c++)
+		if (*c == ' ')
+			*c = '-';
+	return buf;
+}
+
+void
+slaacd_show(const struct slaacd_opts *o, unsigned ifindex, uint64_t now,
+    void (*line)(const char *))
+{
+	static const char *const how[] = { "eui64", "stable", "temporary" };
+	static const char *const kind[] = { "default", "route", "onlink" };
+	char	 l[512], a[IPIFC_IPSTRLEN], g[IPIFC_IPSTRLEN], v[16], p[16];
+	const struct prop *t;
+	int	 k, i;
+
+	for (k = 0; k < o->nifs; k++) {
+		if (ifindex != 0 && o->ifindex[k] != ifindex)
+			continue;
+		snprintf(l, sizeof(l), "%s: ifindex %u", o->ifname[k],
+		    o->ifindex[k]);
+		line(l);
+		for (i = 0; i < NADDR; i++) {
+			t = &sifs[k].addr[i];
+			if (!t->used)
+				continue;
+			snprintf(l, sizeof(l), "\taddress %s/%d %s %s valid %s "
+			    "preferred %s", ipifc_ip_fmt(&t->a.addr, a,
+			    sizeof(a)), t->a.plen, how[t->a.how % 3], state(t),
+			    left(t->a.valid, t->at, now, v, sizeof(v)),
+			    left(t->a.preferred, t->at, now, p, sizeof(p)));
+			line(l);
+		}
+		for (i = 0; i < NROUTE; i++) {
+			t = &sifs[k].route[i];
+			if (!t->used)
+				continue;
+			/* the lifetime when proposed: the engine proposes
+			 * a route again only when it changes */
+			snprintf(l, sizeof(l), "\t%s %s/%d%s%s %s lifetime %s "
+			    "pref %s", kind[t->a.kind % 3],
+			    ipifc_ip_fmt(&t->a.addr, a, sizeof(a)), t->a.plen,
+			    t->a.kind == IPIFC_SLAAC_RT_ONLINK ? "" : " via ",
+			    t->a.kind == IPIFC_SLAAC_RT_ONLINK ? "" :
+			    ipifc_ip_fmt(&t->a.gw, g, sizeof(g)), state(t),
+			    left(t->a.lifetime, now, now, v, sizeof(v)),
+			    t->a.prf > 0 ? "high" : t->a.prf < 0 ? "low" :
+			    "medium");
+			if (t->a.srcplen > 0)
+				snprintf(l + strlen(l), sizeof(l) - strlen(l),
+				    " from %s/%d", ipifc_ip_fmt(&t->a.src, a,
+				    sizeof(a)), t->a.srcplen);
+			line(l);
+		}
+		for (i = 0; i < NDNS; i++) {
+			t = &sifs[k].dns[i];
+			if (!t->used)
+				continue;
+			snprintf(l, sizeof(l), "\t%s %s %s lifetime %s",
+			    t->a.type == IPIFC_SLAAC_DNS_SERVER ? "nameserver" :
+			    "search", t->a.type == IPIFC_SLAAC_DNS_SERVER ?
+			    ipifc_ip_fmt(&t->a.addr, a, sizeof(a)) : t->a.text,
+			    state(t), left(t->a.lifetime, t->at, now, v,
+			    sizeof(v)));
+			line(l);
+		}
+		if (sifs[k].unshown > 0) {
+			snprintf(l, sizeof(l), "\tunshown %llu",
+			    (unsigned long long)sifs[k].unshown);
+			line(l);
+		}
+	}
+}

@@ -281,14 +281,16 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	struct ipifcd_ctlsock *cs = d->ctl;
 	struct timeval tv = { IPIFCD_CTL_TIMEOUT, 0 };
 	struct conn *c;
+	int ok = peer_ok(fd);
 
-	if (cs->nconns >= IPIFCD_CTL_MAXCONN && peer_ok(fd) &&
+	if (ok && cs->nconns >= IPIFCD_CTL_MAXCONN &&
 	    (c = oldest_asking(cs)) != NULL) {
+		/* best effort, as below */
 		(void)send(bufferevent_getfd(c->bev), "error busy\n", 11,
 		    MSG_NOSIGNAL | MSG_DONTWAIT);
 		conn_free(c);
 	}
-	if (cs->nconns >= IPIFCD_CTL_MAXCONN || !peer_ok(fd)) {
+	if (!ok || cs->nconns >= IPIFCD_CTL_MAXCONN) {
 		/* best effort: a refused client may not be listening */
 		(void)send(fd, "error busy or not allowed\n", 26,
 		    MSG_NOSIGNAL | MSG_DONTWAIT);

@@ -12,7 +12,7 @@
 # says so and exits 77 (meson: skipped): the replays (suite fuzz) still
 # run every corpus.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 secs=${1:-20}
 shift || true
 targets=${*:-wire stack slaac ctl ctlreq}

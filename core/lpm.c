@@ -124,10 +124,12 @@ pop64(uint64_t x)
 /*
  * The lookups count bits at every step.  Built for a generic x86-64 (no
  * popcnt instruction assumed), they come in two clones picked when the
- * program loads: one with the instruction, one without.
+ * program loads: one with the instruction, one without.  GCC only: clang
+ * (the fuzzers' build) does not resolve the clones of these static
+ * functions, and takes the portable count.
  */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__linux__) && \
-    !defined(__POPCNT__)
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    defined(__linux__) && !defined(__POPCNT__)
 #define LPM_LOOKUP	__attribute__((target_clones("popcnt", "default")))
 #define lpop64(x)	((unsigned)__builtin_popcountll(x))
 #else

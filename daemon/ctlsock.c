@@ -4,7 +4,12 @@
  * "error ..." and closed; a client that goes away before its line is
  * complete, or is too slow, is dropped.  No client can hold up another:
  * everything is non-blocking, and connections are bounded in number and
- * time.
+ * time.  The time is a deadline, not an idle timeout: IPIFCD_CTL_TIMEOUT
+ * from accept to send the whole request, as long again to take the
+ * answer (a ping's own run does not count), however steadily the client
+ * trickles.  When every place is taken, a new client takes the place of
+ * the oldest one still sending its request (which is told "error busy"),
+ * so that clients that never finish cannot lock the others out.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -25,6 +30,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "ctlreq.h"
 #include "ctlsock.h"
 #include "ping.h"
 
@@ -32,6 +38,8 @@ struct conn {
 	TAILQ_ENTRY(conn) link;
 	struct ipifcd	*d;
 	struct bufferevent *bev;
+	struct event	*deadline;
+	int		 asked;		/* its request is in: not evicted */
 	struct ipifcd_ping *ping;	/* its answer, still running */
 };
 
@@ -54,8 +62,25 @@ conn_free(struct conn *c)
 	TAILQ_REMOVE(&cs->conns, c, link);
 	cs->nconns--;
 	ipifcd_ping_cancel(c->ping);
+	if (c->deadline != NULL)
+		event_free(c->deadline);
 	bufferevent_free(c->bev);
 	free(c);
+}
+
+static void
+on_deadline(evutil_socket_t fd, short what, void *arg)
+{
+	conn_free(arg);
+}
+
+/* IPIFCD_CTL_TIMEOUT from now, whatever the client does meanwhile. */
+static void
+conn_deadline(struct conn *c)
+{
+	struct timeval tv = { IPIFCD_CTL_TIMEOUT, 0 };
+
+	evtimer_add(c->deadline, &tv);
 }
 
 static void
@@ -74,18 +99,23 @@ on_event(struct bufferevent *bev, short what, void *arg)
 	conn_free(arg);
 }
 
-/* Queue the answer; the connection closes once it is sent. */
+/*
+ * Queue the answer; the connection closes once it is sent.  An error
+ * may quote the client's words: escaped, it stays one line of text.
+ */
 static void
 conn_answer(struct conn *c, const char *err, struct evbuffer *body)
 {
 	struct evbuffer *out = bufferevent_get_output(c->bev);
-	size_t n;
+	char esc[1024];
 
+	c->asked = 1;
+	conn_deadline(c);
 	bufferevent_disable(c->bev, EV_READ);
 	bufferevent_setcb(c->bev, NULL, on_written, on_event, c);
 	if (err != NULL) {
-		n = strcspn(err, "\n");
-		evbuffer_add_printf(out, "error %.*s\n", (int)n, err);
+		ipifcd_ctl_escape(esc, sizeof(esc), err);
+		evbuffer_add_printf(out, "error %s\n", esc);
 	} else {
 		evbuffer_add(out, "ok\n", 3);
 		if (body != NULL)
@@ -132,6 +162,8 @@ do_write_ping(struct conn *c, char *text)
 		conn_answer(c, "ping: too many words", NULL);
 		return;
 	}
+	c->asked = 1;
+	evtimer_del(c->deadline);	/* the ping is bounded: its answer */
 	bufferevent_disable(c->bev, EV_READ);
 	bufferevent_setcb(c->bev, NULL, NULL, on_event, c);
 	if ((c->ping = ipifcd_ping_start(c->d, argc, argv, ping_done, c,
@@ -139,30 +171,18 @@ do_write_ping(struct conn *c, char *text)
 		conn_answer(c, err, NULL);
 }
 
-/* line: one request, without its newline, NUL-free. */
+/* A parsed request (ctlreq.h), READ or WRITE. */
 static void
-conn_request(struct conn *c, char *line)
+conn_request(struct conn *c, enum ipifcd_ctlreq_kind kind, char *path,
+    char *text)
 {
 	struct ipifcd *d = c->d;
 	struct evbuffer *body;
-	char reply[256], *verb, *path, *text = NULL, *file;
+	char reply[256], *file;
 	const char *err;
 
-	verb = line;
-	if ((path = strchr(line, ' ')) == NULL) {
-		conn_answer(c, "malformed request: want read PATH or write "
-		    "PATH TEXT", NULL);
-		return;
-	}
-	*path++ = '\0';
-	if ((text = strchr(path, ' ')) != NULL)
-		*text++ = '\0';
-	if (*path == '\0') {
-		conn_answer(c, "malformed request: no path", NULL);
-		return;
-	}
 	ipifcd_advance(d);
-	if (strcmp(verb, "read") == 0 && text == NULL) {
+	if (kind == IPIFCD_CTLREQ_READ) {
 		if ((file = ipifc_read(d->stack, path, &err)) == NULL) {
 			conn_answer(c, err != NULL ? err : "cannot read",
 			    NULL);
@@ -177,7 +197,7 @@ conn_request(struct conn *c, char *line)
 		free(file);
 		conn_answer(c, NULL, body);
 		evbuffer_free(body);
-	} else if (strcmp(verb, "write") == 0 && text != NULL) {
+	} else {
 		if (strcmp(path, "ping") == 0) {
 			do_write_ping(c, text);
 			ipifcd_kick(d);
@@ -195,9 +215,7 @@ conn_request(struct conn *c, char *line)
 			conn_answer(c, NULL, body);
 			evbuffer_free(body);
 		}
-	} else
-		conn_answer(c, "malformed request: want read PATH or write "
-		    "PATH TEXT", NULL);
+	}
 	ipifcd_kick(d);
 }
 
@@ -206,31 +224,29 @@ on_read(struct bufferevent *bev, void *arg)
 {
 	struct conn *c = arg;
 	struct evbuffer *in = bufferevent_get_input(bev);
-	struct evbuffer_ptr eol;
-	size_t len = evbuffer_get_length(in), eollen;
-	char *line;
+	struct ipifcd_ctlreq r;
+	enum ipifcd_ctlreq_kind k;
+	size_t len = evbuffer_get_length(in);
+	char *buf;
 
-	eol = evbuffer_search_eol(in, NULL, &eollen, EVBUFFER_EOL_LF);
-	if (eol.pos < 0) {
-		if (len >= IPIFCD_CTL_MAXREQ)
-			conn_answer(c, "request too long", NULL);
+	if (len > IPIFCD_CTL_MAXREQ)
+		len = IPIFCD_CTL_MAXREQ;
+	/* a line only once it is whole; searched in a copy of our own */
+	if (evbuffer_search_eol(in, NULL, NULL, EVBUFFER_EOL_LF).pos < 0 &&
+	    len < IPIFCD_CTL_MAXREQ)
 		return;		/* wait for the rest */
-	}
-	if ((size_t)eol.pos + 1 > IPIFCD_CTL_MAXREQ) {
-		conn_answer(c, "request too long", NULL);
-		return;
-	}
-	if ((line = malloc((size_t)eol.pos + 1)) == NULL) {
+	if ((buf = malloc(len + 1)) == NULL) {
 		conn_answer(c, "out of memory", NULL);
 		return;
 	}
-	evbuffer_remove(in, line, (size_t)eol.pos);
-	line[eol.pos] = '\0';
-	if (strlen(line) != (size_t)eol.pos)
-		conn_answer(c, "malformed request: NUL byte", NULL);
-	else
-		conn_request(c, line);
-	free(line);
+	evbuffer_copyout(in, buf, len);
+	buf[len] = '\0';
+	k = ipifcd_ctlreq_parse(buf, len, IPIFCD_CTL_MAXREQ, &r);
+	if (k == IPIFCD_CTLREQ_ERROR)
+		conn_answer(c, r.err, NULL);
+	else if (k != IPIFCD_CTLREQ_MORE)
+		conn_request(c, k, r.path, r.text);
+	free(buf);
 }
 
 /*
@@ -248,6 +264,18 @@ peer_ok(int fd)
 	return cr.uid == 0;
 }
 
+/* The connection to give up for a new one: the oldest still asking. */
+static struct conn *
+oldest_asking(struct ipifcd_ctlsock *cs)
+{
+	struct conn *c;
+
+	TAILQ_FOREACH(c, &cs->conns, link)
+		if (!c->asked)
+			return c;
+	return NULL;
+}
+
 static void
 on_accept(struct evconnlistener *lev, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -256,8 +284,16 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	struct ipifcd_ctlsock *cs = d->ctl;
 	struct timeval tv = { IPIFCD_CTL_TIMEOUT, 0 };
 	struct conn *c;
+	int ok = peer_ok(fd);
 
-	if (cs->nconns >= IPIFCD_CTL_MAXCONN || !peer_ok(fd)) {
+	if (ok && cs->nconns >= IPIFCD_CTL_MAXCONN &&
+	    (c = oldest_asking(cs)) != NULL) {
+		/* best effort, as below */
+		(void)send(bufferevent_getfd(c->bev), "error busy\n", 11,
+		    MSG_NOSIGNAL | MSG_DONTWAIT);
+		conn_free(c);
+	}
+	if (!ok || cs->nconns >= IPIFCD_CTL_MAXCONN) {
 		/* best effort: a refused client may not be listening */
 		(void)send(fd, "error busy or not allowed\n", 26,
 		    MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -269,8 +305,14 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 		return;
 	}
 	c->d = d;
+	if ((c->deadline = evtimer_new(d->base, on_deadline, c)) == NULL) {
+		evutil_closesocket(fd);
+		free(c);
+		return;
+	}
 	if ((c->bev = bufferevent_socket_new(d->base, fd,
 	    BEV_OPT_CLOSE_ON_FREE)) == NULL) {
+		event_free(c->deadline);
 		evutil_closesocket(fd);
 		free(c);
 		return;
@@ -279,6 +321,7 @@ on_accept(struct evconnlistener *lev, evutil_socket_t fd,
 	cs->nconns++;
 	bufferevent_setwatermark(c->bev, EV_READ, 0, IPIFCD_CTL_MAXREQ);
 	bufferevent_set_timeouts(c->bev, &tv, &tv);
+	conn_deadline(c);
 	bufferevent_setcb(c->bev, on_read, NULL, on_event, c);
 	bufferevent_enable(c->bev, EV_READ);
 }

@@ -8,6 +8,11 @@
  *				S seconds without a word more; print
  *				whatever came back
  *	ctlpoke SOCKET drop	send stdin and close at once, not reading
+ *	ctlpoke SOCKET trickle S
+ *				send stdin a byte every half second for S
+ *				seconds at most (a slow client); print
+ *				whatever came back, then "closed after N s"
+ *				if the daemon closed first, else "still open"
  *
  * Exit 0 if the socket took the bytes, 1 otherwise.
  */
@@ -66,6 +71,41 @@ answer(int fd, long ms)
 	}
 }
 
+/* A byte every 500 ms, reading what comes back, until s seconds pass. */
+static void
+trickle(int fd, size_t len, long s)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct timespec t0, t;
+	size_t off = 0;
+	ssize_t n;
+	long ms;
+	char rb[4096];
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		ms = (t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (ms >= s * 1000) {
+			printf("still open\n");
+			return;
+		}
+		if (off < len && send(fd, buf + off, 1, MSG_NOSIGNAL) == 1)
+			off++;
+		if (poll(&pfd, 1, 500) > 0) {
+			if ((n = read(fd, rb, sizeof(rb))) > 0) {
+				fwrite(rb, 1, (size_t)n, stdout);
+				continue;
+			}
+			clock_gettime(CLOCK_MONOTONIC, &t);
+			printf("closed after %ld s\n", (long)(t.tv_sec -
+			    t0.tv_sec));
+			return;
+		}
+	}
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -74,7 +114,8 @@ main(int argc, char *argv[])
 	int fd;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: ctlpoke SOCKET send|hold S|drop\n");
+		fprintf(stderr,
+		    "usage: ctlpoke SOCKET send|hold S|drop|trickle S\n");
 		return 2;
 	}
 	while (len < sizeof(buf) &&
@@ -83,6 +124,11 @@ main(int argc, char *argv[])
 	if ((fd = dial(argv[1])) == -1) {
 		fprintf(stderr, "ctlpoke: %s: %s\n", argv[1], strerror(errno));
 		return 1;
+	}
+	if (strcmp(argv[2], "trickle") == 0 && argc == 4) {
+		trickle(fd, len, atol(argv[3]));
+		close(fd);
+		return 0;
 	}
 	if (len > 0 && send(fd, buf, len, MSG_NOSIGNAL) == -1 &&
 	    errno != ECONNRESET && errno != EPIPE) {

@@ -1456,10 +1456,143 @@ test_older_querier(void **state)
 	assert_true(sent_type(wire, 0, 0x22));	/* IGMPv3 report */
 }
 
+/*
+ * Regression, smoltcp (a panic on ND over a medium without a link
+ * layer): NS, NA, RS and RA, with link-layer address options, arriving
+ * on a pkt interface (raw IP, as over a TUN device) change nothing: no
+ * neighbor entry, no address made duplicate, no SLAAC address, no MTU,
+ * no route; and the interface still answers an echo.
+ */
+static size_t
+nd_pkt(uint8_t *f, const char *src, const char *dst, struct ipifc_nd *m)
+{
+	struct ipifc_ip6 h;
+	int n;
+
+	memset(&h, 0, sizeof(h));
+	h.nxt = 58;
+	h.hlim = 255;
+	h.src = ip(src);
+	h.dst = ip(dst);
+	n = ipifc_nd_build(f + 40, 1024, &h.src, &h.dst, m);
+	assert_true(n > 0);
+	h.plen = (size_t)n;
+	assert_int_equal(ipifc_ip6_build(f, 40, &h), 40);
+	return 40 + (size_t)n;
+}
+
+static void
+test_regress_smoltcp_nd_pkt(void **state)
+{
+	static const char *const files[] = { "arp", "ipselftab", "iproute",
+	    "ipifc" };
+	static struct wire wire;
+	static uint8_t f[2048];
+	struct ipifc_nd m[5];
+	const char *src[5] = { "fe80::9", "::", "fe80::9", "fe80::9",
+	    "fe80::9" };
+	const char *dst[5] = { "2001:db8::1", "ff02::1:ff00:1", "ff02::1",
+	    "ff02::2", "ff02::1" };
+	struct ipifc_stack *s;
+	struct ipifc_icmp icmp;
+	struct ipifc_ip6 hh;
+	char *before[4], *after, *st;
+	uint8_t *exact;
+	size_t i, n;
+	int k, echo;
+
+	(void)state;
+	memset(&hh, 0, sizeof(hh));
+	memset(&wire, 0, sizeof(wire));
+	memset(&ends[0], 0, sizeof(ends[0]));
+	ends[0].w = &wire;
+	s = wire.s[0] = mkstack(1, 0);
+	ipifc_set_link(s, &ops, &ends[0]);
+	ipifc_set_deliver(s, deliver, &ends[0]);
+	w(s, "ipifc/clone", "bind pkt tun:t0");
+	w(s, "ipifc/0/ctl", "add 2001:db8::1/64");
+	ipifc_advance(s, 5000);
+	for (i = 0; i < 4; i++)
+		before[i] = rd(s, files[i]);
+
+	memset(m, 0, sizeof(m));
+	m[0].type = IPIFC_ND_NS;		/* for our address */
+	m[0].target = ip("2001:db8::1");
+	m[0].has = IPIFC_ND_HAS_SLLA;
+	memcpy(m[0].slla, "\x02\0\0\0\x77\x77", 6);
+	m[1].type = IPIFC_ND_NS;		/* DAD for it */
+	m[1].target = ip("2001:db8::1");
+	m[2].type = IPIFC_ND_NA;		/* someone else has it */
+	m[2].target = ip("2001:db8::1");
+	m[2].flags = IPIFC_ND_NA_OVERRIDE;
+	m[2].has = IPIFC_ND_HAS_TLLA;
+	memcpy(m[2].tlla, "\x02\0\0\0\x77\x77", 6);
+	m[3].type = IPIFC_ND_RS;
+	m[3].has = IPIFC_ND_HAS_SLLA;
+	memcpy(m[3].slla, "\x02\0\0\0\x77\x77", 6);
+	m[4].type = IPIFC_ND_RA;
+	m[4].curhlim = 7;
+	m[4].rtrlife = 1800;
+	m[4].has = IPIFC_ND_HAS_SLLA | IPIFC_ND_HAS_MTU;
+	memcpy(m[4].slla, "\x02\0\0\0\x77\x77", 6);
+	m[4].mtu = 1280;
+	m[4].nprefix = 1;
+	m[4].prefix[0].plen = 64;
+	m[4].prefix[0].flags = IPIFC_ND_PI_ONLINK | IPIFC_ND_PI_AUTO;
+	m[4].prefix[0].valid = m[4].prefix[0].preferred = 3600;
+	m[4].prefix[0].prefix = ip("2001:db8:5::");
+	for (k = 0; k < 5; k++) {
+		n = nd_pkt(f, src[k], dst[k], &m[k]);
+		/* whole, then each truncation, each in a buffer its size */
+		for (; n > 0; n = n > 40 ? n - 1 : 0) {
+			exact = malloc(n);
+			memcpy(exact, f, n);
+			ipifc_input(s, 0, exact, n);
+			free(exact);
+		}
+		ipifc_advance(s, 6000 + (uint64_t)k * 1000);
+	}
+	for (i = 0; i < 4; i++) {
+		after = rd(s, files[i]);
+		assert_string_equal(after, before[i]);
+		free(after);
+		free(before[i]);
+	}
+	st = rd(s, "ipifc/0/status");
+	assert_non_null(strstr(st, "\n2001:db8::1 /64 "));
+	assert_non_null(strstr(st, " preferred"));
+	assert_null(strstr(st, "duplicate"));
+	assert_null(strstr(st, "2001:db8:5:"));
+	free(st);
+
+	/* and it answers */
+	wire.n = 0;
+	memset(&icmp, 0, sizeof(icmp));
+	icmp.type = 128;
+	icmp.id = 7;
+	icmp.seq = 1;
+	hh.src = ip("2001:db8::9");
+	hh.dst = ip("2001:db8::1");
+	hh.nxt = 58;
+	hh.hlim = 64;
+	k = ipifc_icmp6_build(f + 40, 1024, &hh.src, &hh.dst, &icmp);
+	assert_true(k > 0);
+	hh.plen = (size_t)k;
+	assert_int_equal(ipifc_ip6_build(f, 40, &hh), 40);
+	ipifc_input(s, 0, f, 40 + (size_t)k);
+	for (echo = 0, k = 0; k < wire.n; k++)
+		if (wire.len[k] >= 48 && wire.frames[k][6] == 58 &&
+		    wire.frames[k][40] == 129)
+			echo++;
+	assert_int_equal(echo, 1);
+	ipifc_stack_free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_regress_smoltcp_nd_pkt),
 		cmocka_unit_test_setup_teardown(test_proto_unreachable4, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_paramprob6, setup,

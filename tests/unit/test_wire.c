@@ -1635,6 +1635,49 @@ test_nd_ra_options(void **state)
 }
 
 
+/*
+ * Regression, libndp (CVE-2024-5564: a route information option shorter
+ * than its prefix length needs, read past): RFC 4191 2.3 wants Length 1
+ * for /0, 2 up to /64, 3 past it.  Each too-short option, last in an RA
+ * held in a buffer of its exact size (ASan sees a read past it), is
+ * ignored and counted; the RA stands.
+ */
+static void
+test_regress_libndp_rio_short(void **state)
+{
+	static const struct { uint8_t units, plen; } bad[] = {
+		{ 1, 1 }, { 1, 64 }, { 2, 65 }, { 2, 128 }, { 1, 128 },
+	};
+	struct ipifc_ip6 h;
+	uint8_t	*m;
+	size_t	 i, len;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	h.hlim = 255;
+	h.nxt = IPIFC_PROTO_ICMP6;
+	assert_int_equal(ipifc_ip_parse("fe80::1", &h.src), 0);
+	assert_int_equal(ipifc_ip_parse("ff02::1", &h.dst), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = 16 + bad[i].units * 8u;
+		m = calloc(1, len);
+		assert_non_null(m);
+		m[0] = IPIFC_ND_RA;
+		ipifc_put16(m + 6, 1800);	/* router lifetime */
+		m[16] = 24;			/* route information */
+		m[17] = bad[i].units;
+		m[18] = bad[i].plen;
+		ipifc_put32(m + 20, 3600);	/* route lifetime */
+		memset(m + 24, 0xff, len - 24);	/* the prefix, as far as it goes */
+		sum6(m, len, &h.src, &h.dst);
+		assert_int_equal(ipifc_nd_parse(&h, m, len, &nd2), 0);
+		assert_int_equal(nd2.nroute, 0);
+		assert_int_equal(nd2.ignored, 1);
+		assert_int_equal(nd2.rtrlife, 1800);
+		free(m);
+	}
+}
+
 /* RFC 4191 route information and preference, RFC 8106 DNSSL, RFC 8781
  * PREF64, RFC 8910 captive portal (vector from fuzz/mkcorpus.py) */
 static void
@@ -2492,6 +2535,7 @@ main(void)
 		cmocka_unit_test(test_nd_ra),
 		cmocka_unit_test(test_nd_ra_options),
 		cmocka_unit_test(test_nd_ra_newopts),
+		cmocka_unit_test(test_regress_libndp_rio_short),
 		cmocka_unit_test(test_nd_ra_radvd),
 		cmocka_unit_test(test_nd_rs),
 		cmocka_unit_test(test_nd_redirect),

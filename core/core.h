@@ -290,6 +290,9 @@ struct ipifc_lifc {
 	int	ncands, capcands;
 	int	plive, pdirty;		/* live; its implied set may have changed */
 	TAILQ_ENTRY(ipifc_lifc) dirtylink;
+	/* core/route.c: the keys of the routes l owns */
+	struct ipifc_rtkey *rtown;
+	int	nrtown, caprtown;
 };
 
 struct ipifc_addreq {
@@ -446,6 +449,12 @@ void	ipifc_self_foreach(struct ipifc_stack *s,
 
 /* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
+/* A route's key in the table. */
+struct ipifc_rtkey {
+	struct ipifc_ip dst, src;
+	int	plen, splen;
+};
+
 struct ipifc_route {
 	struct ipifc_ip dst, src, gate;
 	int	plen, splen;		/* 16-byte bits */
@@ -503,6 +512,8 @@ int	ipifc_route_del(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    int plen, const struct ipifc_ip *src, int splen);
 void	ipifc_route_del_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc);
 void	ipifc_route_del_owner(struct ipifc_stack *s, struct ipifc_lifc *l);
+/* Hand the stored route r to owner l; -ENOMEM leaves it as it was. */
+int	ipifc_route_setowner(struct ipifc_route *r, struct ipifc_lifc *l);
 const char *ipifc_route_ctl(struct ipifc_stack *s, struct ipifc_client *c,
 	    int argc, char **argv);
 void	ipifc_route_fmt(struct ipifc_stack *s, struct ipifc_buf *b);

@@ -290,6 +290,11 @@ struct ipifc_lifc {
 	int	ncands, capcands;
 	int	plive, pdirty;		/* live; its implied set may have changed */
 	TAILQ_ENTRY(ipifc_lifc) dirtylink;
+	TAILQ_ENTRY(ipifc_lifc) proxylink;	/* on the stack's proxyq */
+	int	proxylisted;
+	/* core/route.c: the keys of the routes l owns */
+	struct ipifc_rtkey *rtown;
+	int	nrtown, caprtown;
 };
 
 struct ipifc_addreq {
@@ -446,6 +451,12 @@ void	ipifc_self_foreach(struct ipifc_stack *s,
 
 /* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
+/* A route's key in the table. */
+struct ipifc_rtkey {
+	struct ipifc_ip dst, src;
+	int	plen, splen;
+};
+
 struct ipifc_route {
 	struct ipifc_ip dst, src, gate;
 	int	plen, splen;		/* 16-byte bits */
@@ -503,6 +514,8 @@ int	ipifc_route_del(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    int plen, const struct ipifc_ip *src, int splen);
 void	ipifc_route_del_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc);
 void	ipifc_route_del_owner(struct ipifc_stack *s, struct ipifc_lifc *l);
+/* Hand the stored route r to owner l; -ENOMEM leaves it as it was. */
+int	ipifc_route_setowner(struct ipifc_route *r, struct ipifc_lifc *l);
 const char *ipifc_route_ctl(struct ipifc_stack *s, struct ipifc_client *c,
 	    int argc, char **argv);
 void	ipifc_route_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
@@ -548,7 +561,7 @@ int	ipifc_nbr_proxy(struct ipifc_ifc *ifc, const struct ipifc_ip *ip);
  * sync follows the point-to-point proxies after an address change; drop
  * leaves what l joined; unpublish what a published entry joined.
  */
-void	ipifc_nbr_proxy_sync(struct ipifc_stack *s);
+void	ipifc_nbr_proxy_sync(struct ipifc_stack *s, struct ipifc_lifc *changed);
 void	ipifc_nbr_proxy_drop(struct ipifc_lifc *l);
 void	ipifc_nbr_unpublish(struct ipifc_ifc *ifc, struct ipifc_nbr *n);
 const uint8_t *ipifc_nbr_answer_mac(struct ipifc_ifc *ifc,
@@ -679,6 +692,8 @@ struct ipifc_stack {
 	struct ipifc_pkey **pkhash;	/* core/prefix.c: candidates by key */
 	unsigned pkhsize, npkey;
 	struct ipifc_lifcq pdirty;	/* addresses to sync before a reconcile */
+	/* core/nbr.c: ptp proxy addresses, and those with groups to leave */
+	struct ipifc_lifcq proxyq;
 	uint64_t drops_route;		/* implied routes the full table refused */
 	const struct ipifc_ext *ext;	/* NULL: none */
 	void	*extarg;

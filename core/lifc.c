@@ -320,7 +320,7 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	ipifc_route_del_owner(s, l);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_DEL);
 	free(l);
-	ipifc_nbr_proxy_sync(s);	/* a peer may no longer be on a link */
+	ipifc_nbr_proxy_sync(s, NULL);	/* a peer may no longer be on a link */
 }
 
 static void
@@ -461,7 +461,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		if (old->plen == r->plen && old->ptp == ptp &&
 		    (!ptp || ipifc_ip_eq(&old->remote, &r->remote))) {
 			update(old, r);
-			ipifc_nbr_proxy_sync(s);
+			ipifc_nbr_proxy_sync(s, old);
 			return NULL;
 		}
 	} else if (ifc->nlifc >= IPIFC_MAXLIFC)
@@ -508,7 +508,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		ipifc_dad_start(l);
 	else if (ifc->m->areg != NULL && ipifc_ifc_up(ifc))
 		ifc->m->areg(ifc, l);
-	ipifc_nbr_proxy_sync(s);	/* a proxied peer, or its link */
+	ipifc_nbr_proxy_sync(s, l);	/* a proxied peer, or its link */
 	return NULL;
 }
 

@@ -202,35 +202,67 @@ ptp_proxy6(const struct ipifc_lifc *l)
 	return l->ptp && l->proxy && !ipifc_lifc_isv4(l);
 }
 
-void
-ipifc_nbr_proxy_sync(struct ipifc_stack *s)
+/* List l in handover order (interface, then addition), as the walk was. */
+static void
+proxy_list(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
-	struct ipifc_lifc *l;
+	struct ipifc_lifc *o;
+
+	if (l->proxylisted)
+		return;
+	TAILQ_FOREACH_REVERSE(o, &s->proxyq, ipifc_lifcq, proxylink)
+		if (o->ifc->num < l->ifc->num ||
+		    (o->ifc->num == l->ifc->num && o->seq < l->seq))
+			break;
+	if (o == NULL)
+		TAILQ_INSERT_HEAD(&s->proxyq, l, proxylink);
+	else
+		TAILQ_INSERT_AFTER(&s->proxyq, o, l, proxylink);
+	l->proxylisted = 1;
+}
+
+static void
+proxy_unlist(struct ipifc_stack *s, struct ipifc_lifc *l)
+{
+	if (!l->proxylisted)
+		return;
+	TAILQ_REMOVE(&s->proxyq, l, proxylink);
+	l->proxylisted = 0;
+}
+
+/*
+ * Join or leave the peers' groups after changed came, changed or (NULL)
+ * an address went.  Only ptp proxy addresses, and those with groups still
+ * joined, are listed: the walk is over them, not over every address.
+ */
+void
+ipifc_nbr_proxy_sync(struct ipifc_stack *s, struct ipifc_lifc *changed)
+{
+	struct ipifc_lifc *l, *next;
 	struct ipifc_ifc *ifc;
 	uint64_t bit;
-	int i, j, want;
+	int j, want;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
-			if (!ptp_proxy6(l) && l->proxyjoin == 0)
+	if (changed != NULL && ptp_proxy6(changed))
+		proxy_list(s, changed);
+	for (l = TAILQ_FIRST(&s->proxyq); l != NULL; l = next) {
+		next = TAILQ_NEXT(l, proxylink);
+		for (j = 0; j < IPIFC_MAXIFC; j++) {
+			ifc = s->ifc[j];
+			bit = (uint64_t)1 << j;
+			want = ifc != NULL && ifc->m->hwlen == 6 &&
+			    ptp_proxy6(l) && proxied_peer(ifc, l);
+			if (want == ((l->proxyjoin & bit) != 0))
 				continue;
-			for (j = 0; j < IPIFC_MAXIFC; j++) {
-				ifc = s->ifc[j];
-				bit = (uint64_t)1 << j;
-				want = ifc != NULL && ifc->m->hwlen == 6 &&
-				    ptp_proxy6(l) && proxied_peer(ifc, l);
-				if (want == ((l->proxyjoin & bit) != 0))
-					continue;
-				if (!want) {
-					if (ifc != NULL)
-						proxy_group(ifc, &l->remote, 0);
-					l->proxyjoin &= ~bit;
-				} else if (proxy_group(ifc, &l->remote, 1) == 0)
-					l->proxyjoin |= bit;
-			}
+			if (!want) {
+				if (ifc != NULL)
+					proxy_group(ifc, &l->remote, 0);
+				l->proxyjoin &= ~bit;
+			} else if (proxy_group(ifc, &l->remote, 1) == 0)
+				l->proxyjoin |= bit;
 		}
+		if (!ptp_proxy6(l) && l->proxyjoin == 0)
+			proxy_unlist(s, l);
 	}
 }
 
@@ -244,6 +276,7 @@ ipifc_nbr_proxy_drop(struct ipifc_lifc *l)
 		if ((l->proxyjoin & ((uint64_t)1 << j)) && s->ifc[j] != NULL)
 			proxy_group(s->ifc[j], &l->remote, 0);
 	l->proxyjoin = 0;
+	proxy_unlist(s, l);
 }
 
 /* The link-layer address we answer with for ip: a published entry's own. */

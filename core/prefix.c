@@ -375,6 +375,7 @@ install(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
     struct ipifc_lifc *owner)
 {
 	struct ipifc_route r;
+	int error;
 
 	memset(&r, 0, sizeof(r));
 	r.dst = *dst;
@@ -385,7 +386,8 @@ install(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
 	r.ifc = owner->ifc;
 	r.owner = owner;
 	strcpy(r.tag, "ifc");
-	if (ipifc_route_add(s, &r) == -ENOSPC)
+	error = ipifc_route_add(s, &r);
+	if (error == -ENOSPC || error == -ENOMEM)
 		s->drops_route++;	/* IPIFC_MAXROUTES: counted, not fatal */
 }
 
@@ -417,11 +419,11 @@ ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	}
 	choice = firstup != NULL ? firstup : first;
 	if (cur != NULL) {
+		/* same route, nothing to say */
 		if (choice != NULL && cur->ifc == choice->l->ifc &&
-		    cur->type == choice->type) {
-			cur->owner = choice->l;	/* same route, nothing to say */
+		    cur->type == choice->type &&
+		    ipifc_route_setowner(cur, choice->l) == 0)
 			return;
-		}
 		ipifc_route_del(s, dst, plen, &src, splen);
 	}
 	if (choice != NULL)

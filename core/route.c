@@ -35,15 +35,84 @@ rt_announce(struct ipifc_stack *s, enum ipifc_event_type type,
 	ipifc_announce(s, &ev);
 }
 
+/*
+ * Each address keeps the keys of the routes it owns, so that its routes go
+ * without a walk of the table when it goes.
+ */
+static int
+own_reserve(struct ipifc_lifc *l)
+{
+	struct ipifc_rtkey *v;
+	int cap;
+
+	if (l->nrtown < l->caprtown)
+		return 0;
+	cap = l->caprtown ? 2 * l->caprtown : 4;
+	if ((v = realloc(l->rtown, (size_t)cap * sizeof(*v))) == NULL)
+		return -ENOMEM;
+	l->rtown = v;
+	l->caprtown = cap;
+	return 0;
+}
+
+/* Note the stored route r in its owner's keys (room reserved). */
+static void
+own_link(struct ipifc_route *r)
+{
+	struct ipifc_rtkey *k;
+
+	if (r->owner == NULL)
+		return;
+	k = &r->owner->rtown[r->owner->nrtown++];
+	k->dst = r->dst;
+	k->plen = r->plen;
+	k->src = r->src;
+	k->splen = r->splen;
+}
+
+static void
+own_unlink(struct ipifc_route *r)
+{
+	struct ipifc_lifc *l = r->owner;
+	int i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->nrtown; i++)
+		if (l->rtown[i].plen == r->plen &&
+		    l->rtown[i].splen == r->splen &&
+		    ipifc_ip_eq(&l->rtown[i].dst, &r->dst) &&
+		    ipifc_ip_eq(&l->rtown[i].src, &r->src)) {
+			l->rtown[i] = l->rtown[--l->nrtown];
+			return;
+		}
+}
+
+int
+ipifc_route_setowner(struct ipifc_route *r, struct ipifc_lifc *l)
+{
+	if (r->owner == l)
+		return 0;
+	if (l != NULL && own_reserve(l) < 0)
+		return -ENOMEM;
+	own_unlink(r);
+	r->owner = l;
+	own_link(r);
+	return 0;
+}
+
 int
 ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r)
 {
 	struct ipifc_route *e;
 	int error;
 
+	if (r->owner != NULL && own_reserve(r->owner) < 0)
+		return -ENOMEM;
 	if ((error = ipifc_rtab_add(s->rtab, r)) != 0)
 		return error;
 	e = ipifc_rtab_get(s->rtab, &r->dst, r->plen, &r->src, r->splen);
+	own_link(e);
 	rt_announce(s, IPIFC_EV_ROUTE_ADD, e);
 	return 0;
 }
@@ -54,6 +123,7 @@ rt_delete(struct ipifc_stack *s, struct ipifc_route *r)
 {
 	struct ipifc_route copy = *r;
 
+	own_unlink(r);
 	ipifc_rtab_del(s->rtab, &copy.dst, copy.plen, &copy.src, copy.splen);
 	rt_announce(s, IPIFC_EV_ROUTE_DEL, &copy);
 }
@@ -69,11 +139,6 @@ ipifc_route_del(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
 	rt_delete(s, r);
 	return 0;
 }
-
-struct rtkey {
-	struct ipifc_ip dst, src;
-	int	plen, splen;
-};
 
 struct rtfirst {
 	int	(*match)(const struct ipifc_route *, const void *);
@@ -96,7 +161,7 @@ rt_purge(struct ipifc_stack *s,
     int (*match)(const struct ipifc_route *, const void *), const void *arg)
 {
 	struct ipifc_route **v, *r;
-	struct rtkey *keys;
+	struct ipifc_rtkey *keys;
 	int i, n;
 
 	/*
@@ -140,12 +205,6 @@ rt_byifc(const struct ipifc_route *r, const void *arg)
 }
 
 static int
-rt_byowner(const struct ipifc_route *r, const void *arg)
-{
-	return r->owner == arg;
-}
-
-static int
 rt_bytag(const struct ipifc_route *r, const void *arg)
 {
 	return strcmp(r->tag, arg) == 0;
@@ -164,11 +223,47 @@ ipifc_route_del_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc)
 		rt_purge(s, rt_byifc, ifc);
 }
 
+/* Display order, as the table walks. */
+static int
+rtkey_cmp(const void *x, const void *y)
+{
+	const struct ipifc_rtkey *a = x, *b = y;
+	int c;
+
+	if ((c = memcmp(a->dst.a, b->dst.a, 16)) != 0)
+		return c;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	if ((c = memcmp(a->src.a, b->src.a, 16)) != 0)
+		return c;
+	if (a->splen != b->splen)
+		return a->splen < b->splen ? -1 : 1;
+	return 0;
+}
+
+/* Delete l's routes in display order: only l's keys, not the table. */
 void
 ipifc_route_del_owner(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
-	if (l != NULL)
-		rt_purge(s, rt_byowner, l);
+	struct ipifc_route *r;
+	struct ipifc_rtkey k;
+
+	if (l == NULL)
+		return;
+	/* a subscriber told of one delete may change the table: re-sort */
+	while (l->nrtown > 0) {
+		qsort(l->rtown, (size_t)l->nrtown, sizeof(*l->rtown),
+		    rtkey_cmp);
+		k = l->rtown[0];
+		r = ipifc_rtab_get(s->rtab, &k.dst, k.plen, &k.src, k.splen);
+		if (r != NULL && r->owner == l)
+			rt_delete(s, r);
+		else
+			l->rtown[0] = l->rtown[--l->nrtown];
+	}
+	free(l->rtown);
+	l->rtown = NULL;
+	l->caprtown = 0;
 }
 
 /* ---- the iproute file ---- */

@@ -50,6 +50,7 @@ ipifc_core_new(const struct ipifc_stack_config *cfg,
 	s->prefer_temporary = 1;	/* RFC 6724 5, rule 7 */
 	LIST_INIT(&s->clients);
 	TAILQ_INIT(&s->pdirty);
+	TAILQ_INIT(&s->proxyq);
 	ipifc_policy_default(s);
 	return s;
 }

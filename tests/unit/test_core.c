@@ -55,6 +55,7 @@
 #include <string.h>
 
 #include "ipifc.h"
+#include "core.h"
 
 #define NIFC		3
 #define NSEEDS		5
@@ -646,11 +647,58 @@ check_routes(void)
 	}
 }
 
+struct ownwalk {
+	int	n, bad;
+};
+
+static void
+count_owned(void *arg, struct ipifc_route *r)
+{
+	struct ownwalk *w = arg;
+	const struct ipifc_rtkey *k;
+	int i, found = 0;
+
+	if (r->owner == NULL)
+		return;
+	w->n++;
+	for (i = 0; i < r->owner->nrtown; i++) {
+		k = &r->owner->rtown[i];
+		if (k->plen == r->plen && k->splen == r->splen &&
+		    ipifc_ip_eq(&k->dst, &r->dst) &&
+		    ipifc_ip_eq(&k->src, &r->src))
+			found++;
+	}
+	if (found != 1)
+		w->bad++;
+}
+
+/*
+ * Each owned route is listed once with its owner, and the owners list
+ * nothing else (their routes go with them, by these keys alone).
+ */
+static void
+check_owned(void)
+{
+	struct ownwalk w = { 0, 0 };
+	struct ipifc_lifc *l;
+	int i, listed = 0;
+
+	ipifc_rtab_walk(m.s->rtab, count_owned, &w);
+	for (i = 0; i < IPIFC_MAXIFC; i++)
+		if (m.s->ifc[i] != NULL)
+			TAILQ_FOREACH(l, &m.s->ifc[i]->lifcs, link)
+				listed += l->nrtown;
+	if (w.bad != 0 || listed != w.n)
+		failf("owned routes: %d, %d not listed once with their "
+		    "owner; owners list %d keys", w.n, w.bad, listed);
+}
+
 static void
 check_all(void)
 {
 	check_self();
 	check_routes();
+	check_owned();
 }
 
 /* ---- probes ---- */

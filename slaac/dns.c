@@ -3,10 +3,7 @@
  * and search domains (RFC 8106 5.3), NAT64 prefixes (RFC 8781 5) and the
  * captive portal (RFC 8910 2).  Each entry has its own lifetime; an RA
  * that leaves an option out keeps what was learned (RFC 8106 5.3.1: only
- * a lifetime of 0 or its end removes an entry).  A full list of servers
- * or domains takes a newcomer in place of the entry that expires first
- * (RFC 8106 5.3.1), unless the newcomer would expire first itself: all
- * of them came from RAs, none from the operator.
+ * a lifetime of 0 or its end removes an entry).
  */
 #include <string.h>
 #include <strings.h>
@@ -54,7 +51,7 @@ static void
 server(struct ipifc_slaac *e, struct slaac_ifc *ifc,
     const struct ipifc_nd_rdnss *r, uint64_t now)
 {
-	struct slaac_dns *d, *free = NULL, *first = NULL;
+	struct slaac_dns *d, *free = NULL;
 	int	 i;
 
 	for (i = 0; i < IPIFC_SLAAC_MAXDNS; i++) {
@@ -64,8 +61,6 @@ server(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 				free = d;
 		} else if (ipifc_ip_eq(&d->addr, &r->addr))
 			break;
-		else if (first == NULL || d->end < first->end)
-			first = d;
 	}
 	if (i < IPIFC_SLAAC_MAXDNS) {
 		d->end = ipifc_slaac_end(now, r->lifetime);
@@ -78,13 +73,8 @@ server(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	if (r->lifetime == 0)
 		return;
 	if (free == NULL) {
-		/* 5.3.1: the first to expire makes room */
 		e->st.dns_full++;
-		if (ipifc_slaac_end(now, r->lifetime) <= first->end)
-			return;
-		first->end = now;
-		server_act(e, ifc, first, now);
-		free = first;
+		return;
 	}
 	free->used = 1;
 	free->addr = r->addr;
@@ -96,7 +86,7 @@ static void
 domain(struct ipifc_slaac *e, struct slaac_ifc *ifc,
     const struct ipifc_nd_dnssl *s, uint64_t now)
 {
-	struct slaac_domain *d, *free = NULL, *first = NULL;
+	struct slaac_domain *d, *free = NULL;
 	int	 i;
 
 	for (i = 0; i < IPIFC_SLAAC_MAXDNSSL; i++) {
@@ -106,8 +96,6 @@ domain(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 				free = d;
 		} else if (strcasecmp(d->name, s->name) == 0)
 			break;
-		else if (first == NULL || d->end < first->end)
-			first = d;
 	}
 	if (i < IPIFC_SLAAC_MAXDNSSL) {
 		d->end = ipifc_slaac_end(now, s->lifetime);
@@ -120,13 +108,8 @@ domain(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	if (s->lifetime == 0)
 		return;
 	if (free == NULL) {
-		/* 5.3.1: the first to expire makes room */
 		e->st.dnssl_full++;
-		if (ipifc_slaac_end(now, s->lifetime) <= first->end)
-			return;
-		first->end = now;
-		domain_act(e, ifc, first, now);
-		free = first;
+		return;
 	}
 	free->used = 1;
 	memcpy(free->name, s->name, sizeof(free->name));

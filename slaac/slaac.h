@@ -13,10 +13,8 @@
  *
  * The engine only ever removes what it added itself: addresses it
  * proposed, routes it learned.  A full table never evicts existing state
- * for a new router, prefix or route: the newcomer is dropped and counted
- * (ipifc_slaac_stats).  A full list of DNS servers or domains gives the
- * newcomer the place of the entry that expires first, unless it would
- * expire first itself (RFC 8106 5.3.1), counted the same way.
+ * for a new router, prefix, route or server: the newcomer is dropped and
+ * counted (ipifc_slaac_stats).
  */
 #ifndef IPIFC_SLAAC_H
 #define IPIFC_SLAAC_H
@@ -143,7 +141,7 @@ struct ipifc_slaac_stats {
 	uint64_t prefixes_full;
 	uint64_t addrs_full;
 	uint64_t routes_full;
-	uint64_t dns_full;		/* dropped or replaced, RFC 8106 5.3.1 */
+	uint64_t dns_full;
 	uint64_t dnssl_full;
 	uint64_t pref64_full;
 	uint64_t uri_long;		/* captive portal URI over URIMAX */

@@ -768,77 +768,6 @@ test_rdnss_kept(void **state)
 	assert_int_equal(a->lifetime, 0);
 }
 
-/*
- * RFC 8106 5.3.1: a full list takes a new server or domain in place of
- * the entry that expires first; one that would expire first itself is
- * dropped.  Both are counted.
- */
-static void
-test_dns_full(void **state)
-{
-	const struct ipifc_slaac_act *a;
-	struct ipifc_ip x;
-	char	 b[64];
-	int	 i;
-
-	up(0);
-	ra_new(1800);
-	ra.nrdnss = IPIFC_SLAAC_MAXDNS;
-	for (i = 0; i < IPIFC_SLAAC_MAXDNS; i++) {
-		snprintf(b, sizeof(b), "2001:db8::%x", 0x100 + i);
-		ra.rdnss[i].addr = ip(b);
-		ra.rdnss[i].lifetime = (uint32_t)(200 - i);
-	}
-	ra.ndnssl = IPIFC_SLAAC_MAXDNSSL;
-	for (i = 0; i < IPIFC_SLAAC_MAXDNSSL; i++) {
-		snprintf(ra.dnssl[i].name, sizeof(ra.dnssl[i].name),
-		    "d%d.example", i);
-		ra.dnssl[i].lifetime = (uint32_t)(200 - i);
-	}
-	ra_send("fe80::1", 0);
-	assert_int_equal(count(IPIFC_SLAAC_DNS_SERVER), IPIFC_SLAAC_MAXDNS);
-	assert_int_equal(count(IPIFC_SLAAC_DNS_DOMAIN), IPIFC_SLAAC_MAXDNSSL);
-
-	/* one that would expire before all of them: dropped */
-	ra_new(1800);
-	ra.nrdnss = 1;
-	ra.rdnss[0].addr = ip("2001:db8::53");
-	ra.rdnss[0].lifetime = 100;
-	ra.ndnssl = 1;
-	strcpy(ra.dnssl[0].name, "new.example");
-	ra.dnssl[0].lifetime = 100;
-	ra_send("fe80::2", 10 * S);
-	assert_int_equal(count(IPIFC_SLAAC_DNS_SERVER), 0);
-	assert_int_equal(count(IPIFC_SLAAC_DNS_DOMAIN), 0);
-	assert_int_equal(ipifc_slaac_stats(E)->dns_full, 1);
-	assert_int_equal(ipifc_slaac_stats(E)->dnssl_full, 1);
-
-	/* one that lives longer replaces the first to expire */
-	ra.rdnss[0].lifetime = 600;
-	ra.dnssl[0].lifetime = 600;
-	ra_send("fe80::2", 10 * S);
-	assert_int_equal(count(IPIFC_SLAAC_DNS_SERVER), 2);
-	a = nth(IPIFC_SLAAC_DNS_SERVER, 0);
-	snprintf(b, sizeof(b), "2001:db8::%x", 0x100 + IPIFC_SLAAC_MAXDNS - 1);
-	x = ip(b);
-	assert_true(ipifc_ip_eq(&a->addr, &x));
-	assert_int_equal(a->lifetime, 0);
-	a = nth(IPIFC_SLAAC_DNS_SERVER, 1);
-	x = ip("2001:db8::53");
-	assert_true(ipifc_ip_eq(&a->addr, &x));
-	assert_int_equal(a->lifetime, 600);
-	assert_int_equal(count(IPIFC_SLAAC_DNS_DOMAIN), 2);
-	a = nth(IPIFC_SLAAC_DNS_DOMAIN, 0);
-	snprintf(b, sizeof(b), "d%d.example", IPIFC_SLAAC_MAXDNSSL - 1);
-	assert_string_equal(a->text, b);
-	assert_int_equal(a->lifetime, 0);
-	a = nth(IPIFC_SLAAC_DNS_DOMAIN, 1);
-	assert_string_equal(a->text, "new.example");
-	assert_int_equal(a->lifetime, 600);
-	assert_int_equal(ipifc_slaac_stats(E)->dns_full, 2);
-	assert_int_equal(ipifc_slaac_stats(E)->dnssl_full, 2);
-}
-
 static void
 test_options(void **state)
 {
@@ -1460,8 +1389,6 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_rfc4191, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rfc8028, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rdnss_kept, setup,
-		    teardown),
-		cmocka_unit_test_setup_teardown(test_dns_full, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_options, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stable_dad_retry, setup,

@@ -91,7 +91,9 @@ enum {
 	IPIFCD_PRIV_OPEN = 1,		/* DEV: its descriptor */
 	IPIFCD_PRIV_CARRIER,		/* IFNAME: 1 carrier, 0 none */
 	IPIFCD_PRIV_CAPTURE,		/* FILE: a new file's descriptor */
+	IPIFCD_PRIV_XDPDONE,		/* IFNAME: release its xdp: open */
 };
+#define IPIFCD_PRIV_LAST IPIFCD_PRIV_XDPDONE
 
 struct ipifcd_priv_req {
 	int	type;
@@ -116,6 +118,8 @@ int	ipifcd_priv_drop(void);
 int	ipifcd_priv_open(const char *dev, struct ipifc_dev **out);
 int	ipifcd_priv_carrier(const char *ifname);
 int	ipifcd_priv_capture(const char *file);	/* a descriptor */
+/* An xdp: device of IFNAME closed here: the parent releases its side. */
+int	ipifcd_priv_xdpdone(const char *ifname);
 /* One request as the parent reads it: 0, or -1 with *why. */
 int	ipifcd_priv_parse(const uint8_t *buf, size_t len,
 	    struct ipifcd_priv_req *req, const char **why);

@@ -3,8 +3,10 @@
  * per open device, drained up to a bound per wakeup into ipifc_input; a
  * write event, armed only after a send found the device busy, that tells
  * the stack ipifc_link_writable; and `capture FILE` / `capture off`, a
- * pcap of every frame sent and received on the interface.  Devices,
- * carrier and capture files come from the privileged parent (priv.c).
+ * pcap of every frame sent and received on the interface; the device's
+ * kind and counters at the end of the interface's status line.  Devices,
+ * carrier and capture files come from the privileged parent (priv.c),
+ * which also releases an xdp: device once it is closed here.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -166,6 +168,7 @@ ipifcd_links_carrier(struct ipifcd *d, int ifindex, int up)
 static void
 link_free(struct link *k)
 {
+	char xdp[IPIFC_DEV_NAMELEN] = "";
 	int rc;
 
 	if (k->rd != NULL)
@@ -181,7 +184,14 @@ link_free(struct link *k)
 		if (ipifc_dev_created(k->dev))
 			ipifcd_log(LOG_INFO, "interface %d: removing %s",
 			    k->ifc, ipifc_dev_name(k->dev));
+		if (strcmp(ipifc_dev_kind(k->dev), "xdp") == 0)
+			snprintf(xdp, sizeof(xdp), "%s",
+			    ipifc_dev_name(k->dev));
 		ipifc_dev_close(k->dev);
+		/* the parent takes the program off, once nothing maps */
+		if (xdp[0] != '\0' && (rc = ipifcd_priv_xdpdone(xdp)) < 0)
+			ipifcd_log(LOG_WARNING, "interface %d: releasing %s: "
+			    "%s", k->ifc, xdp, strerror(-rc));
 	}
 	free(k);
 }
@@ -223,8 +233,9 @@ link_open(void *arg, int ifc, const char *dev, uint8_t mac[6])
 	}
 	d->links->l[ifc] = k;
 	event_active(k->chk, EV_TIMEOUT, 1);
-	ipifcd_log(LOG_INFO, "interface %d: %s %s", ifc,
-	    ipifc_dev_created(k->dev) ? "made" : "opened", dev);
+	ipifcd_log(LOG_INFO, "interface %d: %s %s (%s)", ifc,
+	    ipifc_dev_created(k->dev) ? "made" : "opened", dev,
+	    ipifc_dev_kind(k->dev));
 	return 0;
 }
 
@@ -304,11 +315,21 @@ link_ctl(void *arg, int ifc, int argc, char **argv)
 	return NULL;
 }
 
+static void
+link_status(void *arg, int ifc, char *buf, size_t len)
+{
+	struct link *k;
+
+	if ((k = link_get(arg, ifc)) != NULL)
+		ipifc_dev_status(k->dev, buf, len);
+}
+
 static const struct ipifc_link_ops link_ops = {
 	.open = link_open,
 	.close = link_close,
 	.send = link_send,
 	.ctl = link_ctl,
+	.status = link_status,
 };
 
 int

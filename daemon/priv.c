@@ -3,12 +3,16 @@
  * after the control socket exists and the RFC 7217 secret is read:
  *
  * - The parent stays root with CAP_NET_ADMIN, CAP_NET_RAW and CAP_KILL
- *   only (CAP_KILL: the stack process is another user's).  It
- *   holds no stack, reads no packet and no control request: it answers
- *   the stack process's three requests on a socketpair and nothing else:
- *   open a device (tap:, tun:, packet:) and pass its descriptor back
- *   (SCM_RIGHTS); tell a Linux interface's carrier; create a new capture
- *   file in the capture directory and pass it back.  It forwards SIGTERM,
+ *   only (CAP_KILL: the stack process is another user's; with xdp:
+ *   built in, CAP_BPF and CAP_IPC_LOCK too, for its program and UMEM).
+ *   It holds no stack, reads no packet and no control request: it
+ *   answers the stack process's four requests on a socketpair and
+ *   nothing else: open a device (tap:, tun:, packet:, xdp:) and pass its
+ *   descriptor back (SCM_RIGHTS; xdp: passes two, io/xdp.c); tell a
+ *   Linux interface's carrier; create a new capture file in the capture
+ *   directory and pass it back; release an xdp: device the stack process
+ *   has closed (the program off the interface; at its own exit it
+ *   releases those still held).  It forwards SIGTERM,
  *   SIGINT and SIGHUP to the stack process, and when that ends it removes
  *   the control socket and exits with its status.
  * - The stack process holds the namespace, the control socket, the
@@ -51,6 +55,7 @@
 #include "dev.h"
 #include "ipifcd.h"
 #include "netif.h"
+#include "xdp.h"
 
 struct priv_hdr {
 	uint32_t	type;
@@ -61,7 +66,7 @@ struct priv_reply {
 	int32_t		rc;		/* 0, carrier 0/1, or -errno */
 	int32_t		ifindex;	/* open: the device's */
 	int32_t		created;	/* open: 1 if the parent made it */
-	int32_t		fds;		/* descriptors attached: 0 or 1 */
+	int32_t		fds;		/* descriptors attached: 0 to 2 */
 };
 
 /* The parent's state, and the stack process's end of the socket. */
@@ -80,6 +85,7 @@ static const char *const reqnames[] = {
 	[IPIFCD_PRIV_OPEN] = "open",
 	[IPIFCD_PRIV_CARRIER] = "carrier",
 	[IPIFCD_PRIV_CAPTURE] = "capture",
+	[IPIFCD_PRIV_XDPDONE] = "xdpdone",
 };
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -108,7 +114,7 @@ ipifcd_priv_parse(const uint8_t *buf, size_t len, struct ipifcd_priv_req *req,
 		return -1;
 	}
 	memcpy(&h, buf, sizeof(h));
-	if (h.type < IPIFCD_PRIV_OPEN || h.type > IPIFCD_PRIV_CAPTURE) {
+	if (h.type < IPIFCD_PRIV_OPEN || h.type > IPIFCD_PRIV_LAST) {
 		*why = "unknown type";
 		return -1;
 	}
@@ -124,8 +130,8 @@ ipifcd_priv_parse(const uint8_t *buf, size_t len, struct ipifcd_priv_req *req,
 		*why = "NUL in the argument";
 		return -1;
 	}
-	if (h.type == IPIFCD_PRIV_CARRIER &&
-	    h.len >= IPIFC_DEV_NAMELEN) {
+	if ((h.type == IPIFCD_PRIV_CARRIER ||
+	    h.type == IPIFCD_PRIV_XDPDONE) && h.len >= IPIFC_DEV_NAMELEN) {
 		*why = "interface name too long";
 		return -1;
 	}
@@ -163,11 +169,11 @@ capture_open(const char *arg)
 }
 
 static int
-reply(const struct priv_reply *r, int fd)
+reply(const struct priv_reply *r, const int *fd)
 {
 	union {
 		struct cmsghdr	h;
-		uint8_t		b[CMSG_SPACE(sizeof(int))];
+		uint8_t		b[CMSG_SPACE(2 * sizeof(int))];
 	} cb;
 	struct iovec iov;
 	struct msghdr m;
@@ -179,15 +185,15 @@ reply(const struct priv_reply *r, int fd)
 	iov.iov_len = sizeof(*r);
 	m.msg_iov = &iov;
 	m.msg_iovlen = 1;
-	if (fd >= 0) {
+	if (r->fds > 0) {
 		memset(&cb, 0, sizeof(cb));
 		m.msg_control = cb.b;
-		m.msg_controllen = sizeof(cb.b);
+		m.msg_controllen = CMSG_SPACE((size_t)r->fds * sizeof(int));
 		c = CMSG_FIRSTHDR(&m);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+		c->cmsg_len = CMSG_LEN((size_t)r->fds * sizeof(int));
+		memcpy(CMSG_DATA(c), fd, (size_t)r->fds * sizeof(int));
 	}
 	do
 		n = sendmsg(ps.fd, &m, MSG_NOSIGNAL);
@@ -195,20 +201,37 @@ reply(const struct priv_reply *r, int fd)
 	return n == (ssize_t)sizeof(*r) ? 0 : -1;
 }
 
+/* One line for an xdp: open: what it got, or why it is AF_PACKET. */
+static void
+xdp_log(const char *arg, const struct ipifc_dev *dev)
+{
+	const char *mode;
+
+	if (ipifc_dev_fellback(dev) != 0)
+		ipifcd_log(LOG_WARNING, "privileged: %s: no AF_XDP (%s): "
+		    "AF_PACKET instead", arg,
+		    strerror(-ipifc_dev_fellback(dev)));
+	else if ((mode = ipifc_xdp_mode(ipifc_dev_name(dev))) != NULL &&
+	    strncmp(arg, "xdp:", 4) == 0)
+		ipifcd_log(LOG_INFO, "privileged: %s: AF_XDP, %s", arg, mode);
+}
+
 static int
 serve(const struct ipifcd_priv_req *req)
 {
 	struct priv_reply r;
 	struct ipifc_dev *dev = NULL;
-	int fd = -1, rc;
+	int fd[2] = { -1, -1 }, rc;
 
 	memset(&r, 0, sizeof(r));
 	switch (req->type) {
 	case IPIFCD_PRIV_OPEN:
 		if ((r.rc = ipifc_dev_open(req->arg, &dev)) == 0) {
-			fd = ipifc_dev_fd(dev);
+			fd[0] = ipifc_dev_fd(dev);
+			fd[1] = ipifc_dev_fd2(dev);
 			r.ifindex = ipifc_dev_ifindex(dev);
 			r.created = ipifc_dev_created(dev);
+			xdp_log(req->arg, dev);
 		}
 		break;
 	case IPIFCD_PRIV_CARRIER:
@@ -216,18 +239,21 @@ serve(const struct ipifcd_priv_req *req)
 		break;
 	case IPIFCD_PRIV_CAPTURE:
 		if ((r.rc = capture_open(req->arg)) >= 0) {
-			fd = r.rc;
+			fd[0] = r.rc;
 			r.rc = 0;
 		}
 		break;
+	case IPIFCD_PRIV_XDPDONE:
+		r.rc = ipifc_xdp_release(req->arg);
+		break;
 	}
-	r.fds = fd >= 0;
+	r.fds = (fd[0] >= 0) + (fd[0] >= 0 && fd[1] >= 0);
 	rc = reply(&r, fd);
 	/* the stack process holds its own reference now */
 	if (dev != NULL)
 		ipifc_dev_close(dev);
-	else if (fd >= 0)
-		close(fd);
+	else if (fd[0] >= 0)
+		close(fd[0]);
 	if (r.rc < 0 && req->type != IPIFCD_PRIV_CARRIER)
 		ipifcd_log(LOG_INFO, "privileged: %s %s: %s",
 		    reqnames[req->type], req->arg, strerror(-r.rc));
@@ -243,8 +269,21 @@ on_parent_signal(int sig)
 
 /*
  * Keep CAP_NET_ADMIN and CAP_NET_RAW, which serve needs, and CAP_KILL to
- * pass signals on to the stack process (another user's).
+ * pass signals on to the stack process (another user's).  xdp: needs
+ * CAP_BPF for its program and map, and CAP_IPC_LOCK so that the UMEM's
+ * pinned pages are not charged to root's RLIMIT_MEMLOCK, which every
+ * root process shares.
  */
+static int
+parent_keeps(int c)
+{
+#ifdef IPIFC_HAVE_XDP
+	if (c == CAP_BPF || c == CAP_IPC_LOCK)
+		return 1;
+#endif
+	return c == CAP_NET_ADMIN || c == CAP_NET_RAW || c == CAP_KILL;
+}
+
 static void
 parent_caps(void)
 {
@@ -254,7 +293,7 @@ parent_caps(void)
 	int c;
 
 	for (c = 0; c < 64; c++) {
-		if (c == CAP_NET_ADMIN || c == CAP_NET_RAW || c == CAP_KILL)
+		if (parent_keeps(c))
 			continue;
 		if (prctl(PR_CAPBSET_READ, c, 0, 0, 0) < 0)
 			break;		/* past the kernel's last capability */
@@ -265,9 +304,9 @@ parent_caps(void)
 	hdr.version = _LINUX_CAPABILITY_VERSION_3;
 	if (syscall(SYS_capget, &hdr, data) == -1)
 		goto fail;
-	keep[CAP_TO_INDEX(CAP_NET_ADMIN)] |= CAP_TO_MASK(CAP_NET_ADMIN);
-	keep[CAP_TO_INDEX(CAP_NET_RAW)] |= CAP_TO_MASK(CAP_NET_RAW);
-	keep[CAP_TO_INDEX(CAP_KILL)] |= CAP_TO_MASK(CAP_KILL);
+	for (c = 0; c < 64; c++)
+		if (parent_keeps(c))
+			keep[CAP_TO_INDEX(c)] |= CAP_TO_MASK(c);
 	for (c = 0; c < _LINUX_CAPABILITY_U32S_3; c++) {
 		data[c].permitted &= keep[c];
 		data[c].effective &= keep[c];
@@ -473,6 +512,7 @@ ipifcd_priv_parent(void)
 	ipifcd_log(LOG_INFO, "privileged parent (pid %ld), stack process "
 	    "pid %ld", (long)getpid(), (long)ps.child);
 	status = parent_loop();
+	ipifc_xdp_release_all();
 	close(ps.fd);
 	close(ps.capfd);
 	ps.fd = ps.capfd = -1;
@@ -496,14 +536,17 @@ child_fatal(const char *why)
 	exit(1);
 }
 
-/* One request, one answer; *fd gets a descriptor passed with it. */
+/*
+ * One request, one answer; fd gets the descriptors passed with it (-1
+ * where none): one, or two for an xdp: device on AF_XDP.
+ */
 static int
 request(int type, const char *arg, struct priv_reply *r, int *fd)
 {
 	uint8_t buf[sizeof(struct priv_hdr) + IPIFCD_PRIV_MAXARG];
 	union {
 		struct cmsghdr	h;
-		uint8_t		b[CMSG_SPACE(sizeof(int))];
+		uint8_t		b[CMSG_SPACE(2 * sizeof(int))];
 	} cb;
 	struct priv_hdr h;
 	struct iovec iov;
@@ -511,9 +554,9 @@ request(int type, const char *arg, struct priv_reply *r, int *fd)
 	struct cmsghdr *c;
 	size_t len = strlen(arg);
 	ssize_t n;
-	int got = -1;
+	int got = 0;
 
-	*fd = -1;
+	fd[0] = fd[1] = -1;
 	if (len == 0 || len > IPIFCD_PRIV_MAXARG)
 		return -ENAMETOOLONG;
 	h.type = (uint32_t)type;
@@ -540,18 +583,20 @@ request(int type, const char *arg, struct priv_reply *r, int *fd)
 		child_fatal("gone");
 	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
 		if (c->cmsg_level != SOL_SOCKET ||
-		    c->cmsg_type != SCM_RIGHTS ||
-		    c->cmsg_len != CMSG_LEN(sizeof(int)) || got != -1)
+		    c->cmsg_type != SCM_RIGHTS || got != 0 ||
+		    (c->cmsg_len != CMSG_LEN(sizeof(int)) &&
+		    c->cmsg_len != CMSG_LEN(2 * sizeof(int))))
 			child_fatal("malformed descriptor");
-		memcpy(&got, CMSG_DATA(c), sizeof(int));
+		got = c->cmsg_len == CMSG_LEN(sizeof(int)) ? 1 : 2;
+		memcpy(fd, CMSG_DATA(c), (size_t)got * sizeof(int));
 	}
 	if (n != (ssize_t)sizeof(*r) || (m.msg_flags & (MSG_TRUNC |
 	    MSG_CTRUNC)) != 0 || r->rc < -4095 || r->rc > 1 ||
 	    r->ifindex < 0 || (r->created != 0 && r->created != 1) ||
-	    r->fds != (got != -1) ||
-	    (got != -1) != (r->rc == 0 && type != IPIFCD_PRIV_CARRIER))
+	    r->fds != got || (got == 2 && type != IPIFCD_PRIV_OPEN) ||
+	    (got != 0) != (r->rc == 0 && type != IPIFCD_PRIV_CARRIER &&
+	    type != IPIFCD_PRIV_XDPDONE))
 		child_fatal("malformed answer");
-	*fd = got;
 	return r->rc;
 }
 
@@ -559,12 +604,19 @@ int
 ipifcd_priv_open(const char *dev, struct ipifc_dev **out)
 {
 	struct priv_reply r;
-	int fd, rc;
+	int fd[2], rc;
 
-	if ((rc = request(IPIFCD_PRIV_OPEN, dev, &r, &fd)) < 0)
+	if ((rc = request(IPIFCD_PRIV_OPEN, dev, &r, fd)) < 0)
 		return rc;
-	if ((rc = ipifc_dev_adopt(dev, fd, r.ifindex, r.created, out)) < 0)
-		close(fd);
+	if ((rc = ipifc_dev_adopt(dev, fd[0], fd[1], r.ifindex, r.created,
+	    out)) < 0) {
+		close(fd[0]);
+		if (fd[1] >= 0) {
+			close(fd[1]);
+			if (strncmp(dev, "xdp:", 4) == 0)
+				(void)ipifcd_priv_xdpdone(dev + 4);
+		}
+	}
 	return rc;
 }
 
@@ -572,20 +624,29 @@ int
 ipifcd_priv_carrier(const char *ifname)
 {
 	struct priv_reply r;
-	int fd;
+	int fd[2];
 
-	return request(IPIFCD_PRIV_CARRIER, ifname, &r, &fd);
+	return request(IPIFCD_PRIV_CARRIER, ifname, &r, fd);
 }
 
 int
 ipifcd_priv_capture(const char *file)
 {
 	struct priv_reply r;
-	int fd, rc;
+	int fd[2], rc;
 
-	if ((rc = request(IPIFCD_PRIV_CAPTURE, file, &r, &fd)) < 0)
+	if ((rc = request(IPIFCD_PRIV_CAPTURE, file, &r, fd)) < 0)
 		return rc;
-	return fd;
+	return fd[0];
+}
+
+int
+ipifcd_priv_xdpdone(const char *ifname)
+{
+	struct priv_reply r;
+	int fd[2];
+
+	return request(IPIFCD_PRIV_XDPDONE, ifname, &r, fd);
 }
 
 #define ALLOW(call, ...) do {						\

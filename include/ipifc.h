@@ -207,6 +207,12 @@ struct ipifc_link_ops {
 	 * NULL: then the message is unknown.
 	 */
 	const char *(*ctl)(void *arg, int ifc, int argc, char **argv);
+	/*
+	 * Words of the backend's own (what the device is, its drop
+	 * counters) for the end of the interface's status line, into buf;
+	 * may be NULL, and may leave buf empty.
+	 */
+	void	(*status)(void *arg, int ifc, char *buf, size_t len);
 };
 
 void	ipifc_set_link(struct ipifc_stack *s, const struct ipifc_link_ops *ops,

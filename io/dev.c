@@ -1,8 +1,9 @@
 /*
  * Real links: pick the kind of device by the prefix of DEV and hand the
- * calls on (tap.c, tun.c, packet.c).
+ * calls on (tap.c, tun.c, packet.c, xdp.c).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,11 +11,13 @@
 #include "packet.h"
 #include "tap.h"
 #include "tun.h"
+#include "xdp.h"
 
 static const struct ipifc_devops *const kinds[] = {
 	&ipifc_tap_devops,
 	&ipifc_tun_devops,
 	&ipifc_packet_devops,
+	&ipifc_xdp_devops,
 	NULL,
 };
 
@@ -44,6 +47,7 @@ dev_new(const char *dev, struct ipifc_dev **out)
 		return -ENOMEM;
 	d->ops = *k;
 	d->fd = -1;
+	d->fd2 = -1;
 	memcpy(d->name, name, strlen(name) + 1);
 	*out = d;
 	return 0;
@@ -66,7 +70,7 @@ ipifc_dev_open(const char *dev, struct ipifc_dev **out)
 }
 
 int
-ipifc_dev_adopt(const char *dev, int fd, int ifindex, int created,
+ipifc_dev_adopt(const char *dev, int fd, int fd2, int ifindex, int created,
     struct ipifc_dev **out)
 {
 	struct ipifc_dev *d;
@@ -76,9 +80,20 @@ ipifc_dev_adopt(const char *dev, int fd, int ifindex, int created,
 		return -EINVAL;
 	if ((rc = dev_new(dev, &d)) < 0)
 		return rc;
+	if (d->ops == &ipifc_xdp_devops && fd2 < 0)
+		d->ops = &ipifc_packet_devops;	/* the parent fell back */
+	if ((fd2 >= 0) != (d->ops->adopt != NULL)) {
+		free(d);
+		return -EINVAL;
+	}
 	d->fd = fd;
+	d->fd2 = fd2;
 	d->ifindex = ifindex;
 	d->created = created != 0;
+	if (d->ops->adopt != NULL && (rc = d->ops->adopt(d)) < 0) {
+		free(d);
+		return rc;
+	}
 	*out = d;
 	return 0;
 }
@@ -96,6 +111,37 @@ int
 ipifc_dev_fd(const struct ipifc_dev *d)
 {
 	return d->fd;
+}
+
+int
+ipifc_dev_fd2(const struct ipifc_dev *d)
+{
+	return d->fd2;
+}
+
+const char *
+ipifc_dev_kind(const struct ipifc_dev *d)
+{
+	/* the prefix without its colon */
+	return d->ops == &ipifc_tap_devops ? "tap" :
+	    d->ops == &ipifc_tun_devops ? "tun" :
+	    d->ops == &ipifc_xdp_devops ? "xdp" : "packet";
+}
+
+int
+ipifc_dev_fellback(const struct ipifc_dev *d)
+{
+	return d->fellback;
+}
+
+void
+ipifc_dev_status(const struct ipifc_dev *d, char *buf, size_t len)
+{
+	int n;
+
+	n = snprintf(buf, len, "link %s", ipifc_dev_kind(d));
+	if (n > 0 && (size_t)n < len && d->ops->status != NULL)
+		d->ops->status(d, buf + n, len - (size_t)n);
 }
 
 int

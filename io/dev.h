@@ -5,6 +5,8 @@
  *	tun:NAME	a TUN device (raw IPv4/IPv6 packets), made if absent
  *	packet:IFNAME	an existing Linux interface, through an AF_PACKET
  *			socket (Ethernet frames)
+ *	xdp:IFNAME	the same through an AF_XDP socket (xdp.c), or
+ *			through AF_PACKET where AF_XDP cannot be had
  *
  * Each open device is one non-blocking descriptor to poll for reading;
  * frames are read and written whole.  Opening needs CAP_NET_ADMIN (TUN,
@@ -32,8 +34,9 @@
 
 struct ipifc_dev;
 struct ipifc_gso;
+struct ipifc_xsk;
 
-/* One kind of device: the three in tap.c, tun.c and packet.c. */
+/* One kind of device: those of tap.c, tun.c, packet.c and xdp.c. */
 struct ipifc_devops {
 	const char *prefix;		/* "tap:" */
 	int	ether;			/* Ethernet frames (1) or raw IP (0) */
@@ -44,6 +47,10 @@ struct ipifc_devops {
 	/* 1: recv has frames without reading fd (NULL: never) */
 	int	(*pending)(const struct ipifc_dev *d);
 	int	(*send)(struct ipifc_dev *d, const uint8_t *frame, size_t len);
+	/* adopted descriptors to set up (NULL: nothing to do): 0 or -errno */
+	int	(*adopt)(struct ipifc_dev *d);
+	/* words of its own for the interface's status (NULL: none) */
+	void	(*status)(const struct ipifc_dev *d, char *buf, size_t len);
 };
 
 struct ipifc_dev {
@@ -53,24 +60,40 @@ struct ipifc_dev {
 	int	ifindex;		/* packet: the bound interface */
 	int	created;		/* tap/tun: we made the device */
 	struct ipifc_gso *gso;		/* packet: a superframe being cut */
+	int	fd2;			/* xdp: the UMEM's memfd, or -1 */
+	struct ipifc_xsk *xsk;		/* xdp: the rings, once mapped */
+	int	fellback;		/* xdp: -errno of AF_XDP, now packet */
 };
 
 /*
  * Open DEV ("tap:NAME" ...): 0 with *out set, or a negative errno
  * (-ENODEV for a prefix that is none of these).  The mediums check that
- * the kind fits them (ether: tap, packet; pkt: tun).
+ * the kind fits them (ether: tap, packet, xdp; pkt: tun).
  */
 int	ipifc_dev_open(const char *dev, struct ipifc_dev **out);
 /*
- * The same device opened elsewhere (ipifcd's privileged parent): take fd,
- * the ifindex and created flag that open set there.  0 or a negative
- * errno; fd is the caller's to close on failure.
+ * The same device opened elsewhere (ipifcd's privileged parent): take fd
+ * (and fd2, the second an xdp: device has, else -1), the ifindex and
+ * created flag that open set there.  An xdp: device passed with one
+ * descriptor is the AF_PACKET socket it fell back to.  0 or a negative
+ * errno; fd and fd2 are the caller's to close on failure.
  */
-int	ipifc_dev_adopt(const char *dev, int fd, int ifindex, int created,
-	    struct ipifc_dev **out);
+int	ipifc_dev_adopt(const char *dev, int fd, int fd2, int ifindex,
+	    int created, struct ipifc_dev **out);
 /* Close; a TAP or TUN device we made goes away with it. */
 void	ipifc_dev_close(struct ipifc_dev *d);
 int	ipifc_dev_fd(const struct ipifc_dev *d);
+/* xdp: the second descriptor (the UMEM's), else -1. */
+int	ipifc_dev_fd2(const struct ipifc_dev *d);
+/* What the device is now: "tap", "tun", "packet" or "xdp". */
+const char *ipifc_dev_kind(const struct ipifc_dev *d);
+/*
+ * xdp: opened with AF_PACKET since AF_XDP could not be had: the negative
+ * errno it failed with; else 0.
+ */
+int	ipifc_dev_fellback(const struct ipifc_dev *d);
+/* The kind and the device's own counters, for the status line. */
+void	ipifc_dev_status(const struct ipifc_dev *d, char *buf, size_t len);
 int	ipifc_dev_ether(const struct ipifc_dev *d);
 const char *ipifc_dev_name(const struct ipifc_dev *d);
 int	ipifc_dev_created(const struct ipifc_dev *d);

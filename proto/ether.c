@@ -26,9 +26,9 @@ static const char *
 ether_bind(struct ipifc_ifc *ifc, const char *dev)
 {
 	if (!hasprefix(dev, "sim:") && !hasprefix(dev, "tap:") &&
-	    !hasprefix(dev, "packet:"))
+	    !hasprefix(dev, "packet:") && !hasprefix(dev, "xdp:"))
 		return ipifc_errf(ifc->stack, "bad ether device %s: want "
-		    "sim:SEGMENT, tap:NAME or packet:IFNAME", dev);
+		    "sim:SEGMENT, tap:NAME, packet:IFNAME or xdp:IFNAME", dev);
 	return ipifc_link_open(ifc, dev);
 }
 

@@ -4,7 +4,8 @@
  * is taken, and every malformed one is refused with a reason (the parent
  * then logs it and ends the daemon): too short for its header, an
  * unknown type, an argument length that is zero, over the bound or not
- * the datagram's, a NUL inside, an interface name too long.  And the
+ * the datagram's, a NUL inside, an interface name too long (carrier and
+ * xdpdone, the release of an xdp: device, alike).  And the
  * parent's loop (ipifcd_priv_serve) against a forked stand-in for the
  * stack process: a well-formed request is answered and a clean exit
  * gives status 0; a malformed request, or one carrying a descriptor,
@@ -54,6 +55,10 @@ test_good(void **state)
 	assert_int_equal(ipifcd_priv_parse(buf, n, &req, &why), 0);
 	assert_int_equal(req.type, IPIFCD_PRIV_CAPTURE);
 	assert_int_equal(strlen(req.arg), sizeof(big));
+	n = msg(buf, IPIFCD_PRIV_XDPDONE, 15, "veth01234567890", 15);
+	assert_int_equal(ipifcd_priv_parse(buf, n, &req, &why), 0);
+	assert_int_equal(req.type, IPIFCD_PRIV_XDPDONE);
+	assert_string_equal(req.arg, "veth01234567890");
 }
 
 static void
@@ -79,7 +84,7 @@ test_malformed(void **state)
 		refused(buf, i, "shorter than its header");
 	n = msg(buf, 0, 4, "tap:", 4);
 	refused(buf, n, "unknown type");
-	n = msg(buf, IPIFCD_PRIV_CAPTURE + 1, 4, "tap:", 4);
+	n = msg(buf, IPIFCD_PRIV_LAST + 1, 4, "tap:", 4);
 	refused(buf, n, "unknown type");
 	n = msg(buf, UINT32_MAX, 4, "tap:", 4);
 	refused(buf, n, "unknown type");
@@ -98,6 +103,10 @@ test_malformed(void **state)
 	refused(buf, n, "NUL in the argument");
 	n = msg(buf, IPIFCD_PRIV_CARRIER, 16, "veth012345678901", 16);
 	refused(buf, n, "interface name too long");
+	n = msg(buf, IPIFCD_PRIV_XDPDONE, 16, "veth012345678901", 16);
+	refused(buf, n, "interface name too long");
+	n = msg(buf, IPIFCD_PRIV_XDPDONE, 0, "", 0);
+	refused(buf, n, "argument length out of bounds");
 }
 
 /* What the stand-in does over its end of the socket; its exit code. */

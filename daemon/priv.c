@@ -659,10 +659,11 @@ ipifcd_priv_xdpdone(const char *ifname)
  * What the stack process does once set up: the event loop (epoll, the
  * clock, signals), reading and writing its descriptors (devices, the
  * control socket and its connections, link notifications, the captures
- * passed to it), memory, logging, and its exit.  Nothing opens a file,
- * makes a socket (syslog's attempt fails quietly), sends to an address
- * (but AF_PACKET frames, by sendmsg), signals another process or
- * executes anything.
+ * passed to it; an AF_XDP socket's rings and UMEM, mapped), memory,
+ * logging, and its exit.  Nothing opens a file, makes a socket
+ * (syslog's attempt fails quietly), sends to an address (but AF_PACKET
+ * frames, by sendmsg; an AF_XDP socket's kick is a sendto without
+ * one), signals another process or executes anything.
  */
 static int
 load_filter(void)

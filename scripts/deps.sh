@@ -14,6 +14,8 @@ tcpdump		command -v tcpdump
 libevent-dev	pkg-config --exists libevent_core
 libmnl-dev	pkg-config --exists libmnl
 libseccomp-dev	pkg-config --exists libseccomp
+libxdp-dev	pkg-config --exists libxdp
+libbpf-dev	pkg-config --exists libbpf
 iproute2	command -v ip
 procps		command -v sysctl
 iputils-ping	command -v ping

@@ -6,7 +6,8 @@
 # ndisc6 resolve ipifc's addresses to its MAC; ipifc pings Linux on both
 # families; 1400-byte pings both ways; a bounded flood (ping -f -c 2000)
 # is answered; unbind leaves the veth with no XDP program, a bind again
-# gets AF_XDP again, and SIGTERM leaves none either.  A veth that holds
+# gets AF_XDP again, and SIGTERM leaves none either, nor the stack
+# process killed (SIGKILL: the parent cleans up).  A veth that holds
 # someone else's XDP program is opened with AF_PACKET instead (status
 # `link packet`, one line in the log), answers pings, and keeps that
 # program after unbind.  SKIP when this ipifcd or kernel has no AF_XDP
@@ -14,7 +15,7 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need ping arping ndisc6 timeout
+need ping arping ndisc6 timeout pgrep
 
 D=${P}d A=${P}a
 DIF=${P}d0 LIF=${P}a0
@@ -149,4 +150,14 @@ ip -n "$D" link show "$DIF2" | grep -q "prog/xdp id $id " ||
 say "SIGTERM leaves $DIF without XDP"
 stop_daemon_ok
 has_xdp "$DIF" && fail "an XDP program is left on $DIF after SIGTERM"
+
+say "a stack process killed: the parent takes the program off"
+start_daemon "$D"
+n=$(ipc write ipifc/clone bind ether "xdp:$DIF") || fail "bind after restart"
+[ "$(link_kind "$n")" = xdp ] || fail "no AF_XDP after restart"
+STACK=$(pgrep -P "$DPID")
+[ -n "$STACK" ] || fail "no stack process under $DPID"
+kill -KILL "$STACK"
+stop_daemon
+has_xdp "$DIF" && fail "an XDP program is left on $DIF after SIGKILL"
 pass

@@ -18,7 +18,8 @@
 # pps = replies received / wall-clock seconds of the ping run.
 #
 # Environment: COUNT (default 20000), SIZES (default "56 1400"),
-# ROUNDS (default 3).
+# ROUNDS (default 3), LINK (default packet; xdp: B's veth opened with
+# xdp:, AF_XDP).
 
 set -u
 
@@ -33,6 +34,7 @@ IPIFC=$BUILD/ipifc
 COUNT=${COUNT:-20000}
 SIZES=${SIZES:-56 1400}
 ROUNDS=${ROUNDS:-3}
+LINK=${LINK:-packet}
 
 die()
 {
@@ -49,6 +51,7 @@ case $COUNT in ''|*[!0-9]*) die "COUNT must be a number" ;; esac
 case $ROUNDS in ''|*[!0-9]*) die "ROUNDS must be a number" ;; esac
 { [ "$COUNT" -ge 1 ] && [ "$COUNT" -le 1000000 ]; } || die "COUNT out of range"
 { [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 20 ]; } || die "ROUNDS out of range"
+case $LINK in packet|xdp) ;; *) die "LINK must be packet or xdp" ;; esac
 
 P=ipb$$			# prefix of every namespace and link
 T=/tmp/ipifc-bench-$$	# the daemon's socket and log
@@ -142,7 +145,8 @@ ip -n "$IA" link set "${P}t0" up
 veth "$D" "${P}d1" "$IB" "${P}b0"
 # The Linux end given to ipifc is the wire, not a host.
 nsx "$D" sysctl -qw "net.ipv6.conf.${P}d1.disable_ipv6=1"
-w ipifc/clone bind ether "packet:${P}d1"
+w ipifc/clone bind ether "$LINK:${P}d1"
+ipc read ipifc/1/status | head -n 1 | grep -o ' link .*'
 w ipifc/0/ctl add 10.1.0.1/24
 w ipifc/1/ctl add 10.2.0.1/24
 w ipifc/0/ctl iprouting 1

@@ -8,7 +8,8 @@
  * xdpdone, the release of an xdp: device, alike).  And the
  * parent's loop (ipifcd_priv_serve) against a forked stand-in for the
  * stack process: a well-formed request is answered and a clean exit
- * gives status 0; a malformed request, or one carrying a descriptor,
+ * gives status 0 (an xdpdone for an interface the parent holds no xdp:
+ * open of gets -ENOENT); a malformed request, or one carrying a descriptor,
  * gets no answer, the stand-in is sent SIGTERM and the status is 1.
  */
 #include <stdarg.h>
@@ -19,6 +20,7 @@
 
 #include <sys/socket.h>
 
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -110,7 +112,7 @@ test_malformed(void **state)
 }
 
 /* What the stand-in does over its end of the socket; its exit code. */
-enum { SEND_GOOD, SEND_GARBAGE, SEND_FD };
+enum { SEND_GOOD, SEND_GARBAGE, SEND_FD, SEND_XDPDONE };
 
 static int
 standin(int fd, int what)
@@ -123,7 +125,9 @@ standin(int fd, int what)
 	struct iovec iov;
 	struct msghdr m;
 	struct cmsghdr *c;
-	size_t n = msg(buf, IPIFCD_PRIV_CARRIER, 2, "lo", 2);
+	size_t n = msg(buf, what == SEND_XDPDONE ? IPIFCD_PRIV_XDPDONE :
+	    IPIFCD_PRIV_CARRIER, 2, "lo", 2);
+	int32_t rc;
 	int one = 1;
 
 	memset(&m, 0, sizeof(m));
@@ -148,6 +152,10 @@ standin(int fd, int what)
 	/* an answer (16 bytes) to a good request; nothing, then SIGTERM */
 	if (recv(fd, rep, sizeof(rep), 0) != 16)
 		return 3;
+	/* an xdp: device the parent does not hold: refused, not fatal */
+	memcpy(&rc, rep, sizeof(rc));
+	if (what == SEND_XDPDONE)
+		return rc == -ENOENT ? 0 : 5;
 	return what == SEND_GOOD ? 0 : 4;
 }
 
@@ -183,6 +191,7 @@ test_serve(void **state)
 	assert_int_equal(serve_one(SEND_GOOD), 0);
 	assert_int_equal(serve_one(SEND_GARBAGE), 1);
 	assert_int_equal(serve_one(SEND_FD), 1);
+	assert_int_equal(serve_one(SEND_XDPDONE), 0);
 }
 
 int

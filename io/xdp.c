@@ -245,7 +245,7 @@ promisc_hold(int ifindex)
 	return fd;
 }
 
-/* Attach a program in mode, unless one is there: 0, 1 (try another), -errno. */
+/* Attach in mode unless a program is there: 0, 1 (try another), -errno. */
 static int
 prog_attach(struct attach *a, uint32_t mode)
 {

@@ -66,7 +66,8 @@ if [ "$kind" != xdp ]; then
 	[ -n "$why" ] || fail "AF_PACKET instead of AF_XDP, and no log line"
 	ping_ok "$A" -c 2 -i 0.2 10.78.0.1
 	ping_ok "$A" -6 -c 2 -i 0.2 2001:db8:78::1
-	skip "AF_XDP unavailable (${why#*privileged: }); xdp: answered through AF_PACKET"
+	skip "AF_XDP unavailable (${why#*privileged: });" \
+	    "xdp: answered through AF_PACKET"
 fi
 has_xdp "$DIF" || fail "status says xdp but $DIF has no XDP program"
 grep -m 1 'AF_XDP, ' "$T/ipifcd.log"

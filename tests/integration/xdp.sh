@@ -10,8 +10,11 @@
 # process killed (SIGKILL: the parent cleans up).  A veth that holds
 # someone else's XDP program is opened with AF_PACKET instead (status
 # `link packet`, one line in the log), answers pings, and keeps that
-# program after unbind.  SKIP when this ipifcd or kernel has no AF_XDP
-# (after checking that xdp: answered pings through AF_PACKET).
+# program after unbind.  A veth with MTU 9000, where native XDP is
+# refused, gets generic mode, and frames over a UMEM frame are dropped
+# and counted both ways (rxdrops, txtoobig).  SKIP when this ipifcd or
+# kernel has no AF_XDP (after checking that xdp: answered pings through
+# AF_PACKET).
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -147,6 +150,32 @@ ping_ok "$A" -c 2 -i 0.2 10.79.0.1
 w "ipifc/$m/ctl" unbind
 ip -n "$D" link show "$DIF2" | grep -q "prog/xdp id $id " ||
     fail "the program on $DIF2 is gone or changed"
+
+say "native XDP refused (MTU 9000): generic mode; frames too long counted"
+DIF3=${P}d2 LIF3=${P}a2
+veth "$D" "$DIF3" "$A" "$LIF3"
+quiet_v6 "$D" "$DIF3"
+ip -n "$D" link set "$DIF3" mtu 9000
+ip -n "$A" link set "$LIF3" mtu 9000
+m=$(ipc write ipifc/clone bind ether "xdp:$DIF3") || fail "bind xdp:$DIF3"
+[ "$(link_kind "$m")" = xdp ] || fail "xdp:$DIF3 is not AF_XDP"
+grep "xdp:$DIF3: AF_XDP, generic, copy" "$T/ipifcd.log" ||
+    fail "xdp:$DIF3 is not in generic mode"
+ip -n "$D" link show "$DIF3" | grep -q xdpgeneric || fail "no xdpgeneric"
+ip -n "$A" addr add 10.80.0.2/24 dev "$LIF3"
+w "ipifc/$m/ctl" add 10.80.0.1/24
+w "ipifc/$m/ctl" mtu 9000
+ping_ok "$A" -c 2 -i 0.2 -s 1400 10.80.0.1
+# 3028 bytes: over a UMEM frame both ways, lost and counted
+nsx "$A" timeout 10 ping -q -c 2 -i 0.2 -W 1 -s 3000 10.80.0.1 >/dev/null &&
+    fail "a 3028-byte frame came through"
+ipc write ping -c 2 -i 100 -s 3000 10.80.0.2 >/dev/null
+st=$(r "ipifc/$m/status" | head -n 1)
+grep -o ' link .*' <<<"$st"
+grep -Eq ' rxdrops [1-9][0-9]* ' <<<"$st" || fail "no rxdrops counted"
+grep -Eq ' txtoobig [1-9][0-9]*$' <<<"$st" || fail "no txtoobig counted"
+w "ipifc/$m/ctl" unbind
+has_xdp "$DIF3" && fail "an XDP program is left on $DIF3 after unbind"
 
 say "SIGTERM leaves $DIF without XDP"
 stop_daemon_ok

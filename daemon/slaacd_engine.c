@@ -24,8 +24,7 @@
 static int parentfd, frontfd;
 static uint32_t seq;
 static struct slaacd_conn pconn, fconn;
-static const struct slaacd_opts *opts;
-static uint8_t known[SLAACD_MAXIFS];	/* registered with the engine */
+static struct slaacd_opts *opts;
 
 static const char *const actname[] = {
 	[IPIFC_SLAAC_SEND_RS] = "send-rs",
@@ -147,6 +146,52 @@ drain(struct ipifc_slaac *e)
 		act(&a);
 }
 
+/*
+ * A new interface: registered with the engine, which hears of its link
+ * next.  A gone one: the engine forgets it; its removals are not
+ * proposed, the kernel took its addresses and routes with it.
+ */
+static void
+ifadd(struct ipifc_slaac *e, unsigned ifindex, const struct sm_ifadd *ia)
+{
+	struct ipifc_slaac_config c;
+	int	 k;
+
+	if ((k = slaacd_managed(opts, ifindex)) != -1) {
+		(void)slaacd_if_add(opts, ifindex, ia->name);	/* renamed */
+		return;
+	}
+	if ((k = slaacd_if_add(opts, ifindex, ia->name)) == -1)
+		fatal("the frontend added too many interfaces");
+	ipifc_slaac_config_default(&c);
+	c.iid = opts->eui64 ? IPIFC_SLAAC_IID_EUI64 : IPIFC_SLAAC_IID_STABLE;
+	c.temporary = opts->temporary[k];
+	/* RFC 7217 Net_Iface: the name it had when it came */
+	snprintf(c.net_iface, sizeof(c.net_iface), "%s", opts->ifname[k]);
+	for (c.secretlen = 0; c.secretlen < 16; c.secretlen += 4) {
+		uint32_t r = rnd(NULL);
+		memcpy(c.secret + c.secretlen, &r, 4);
+	}
+	if (ipifc_slaac_ifc_add(e, ifindex, &c) != 0)
+		fatal("cannot register an interface");
+	slaacd_log(LOG_INFO, "engine: %s: managed (ifindex %u)", ia->name,
+	    ifindex);
+}
+
+static void
+ifdel(struct ipifc_slaac *e, unsigned ifindex, int k, uint64_t now)
+{
+	struct ipifc_slaac_act a;
+
+	drain(e);
+	(void)ipifc_slaac_ifc_remove(e, ifindex, now);
+	while (ipifc_slaac_action(e, &a))
+		if (a.ifc != ifindex)
+			act(&a);
+	slaacd_show_forget(k);
+	slaacd_if_del(opts, k);
+}
+
 static void
 result(const struct sm_result *r)
 {
@@ -195,7 +240,7 @@ static void
 frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
     const uint8_t *p, uint64_t now)
 {
-	struct ipifc_slaac_config c;
+	struct sm_ifadd ia;
 	struct sm_ifinfo ii;
 	struct sm_ra ra;
 	struct sm_dad d;
@@ -211,6 +256,12 @@ frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
 		slaacd_verbose = usable != 0;
 		return;
 	}
+	if (h->type == SM_IFADD) {
+		memcpy(&ia, p, sizeof(ia));
+		ia.name[sizeof(ia.name) - 1] = '\0';
+		ifadd(e, h->peer, &ia);
+		return;
+	}
 	if ((k = ifslot(h->peer)) == -1)
 		fatal("the frontend named an interface not managed");
 	switch (h->type) {
@@ -219,40 +270,26 @@ frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
 		break;
 	case SM_IFINFO:
 		memcpy(&ii, p, sizeof(ii));
-		if (!known[k]) {
-			ipifc_slaac_config_default(&c);
-			c.iid = opts->eui64 ? IPIFC_SLAAC_IID_EUI64 :
-			    IPIFC_SLAAC_IID_STABLE;
-			c.temporary = opts->temporary[k];
-			snprintf(c.net_iface, sizeof(c.net_iface), "%s",
-			    opts->ifname[k]);
-			for (c.secretlen = 0; c.secretlen < 16; c.secretlen += 4) {
-				uint32_t r = rnd(NULL);
-				memcpy(c.secret + c.secretlen, &r, 4);
-			}
-			if (ipifc_slaac_ifc_add(e, h->peer, &c) != 0)
-				fatal("cannot register an interface");
-			known[k] = 1;
-		}
 		(void)ipifc_slaac_link(e, h->peer, ii.running,
 		    ii.hasmac ? ii.mac : NULL, now);
 		break;
+	case SM_IFDEL:
+		ifdel(e, h->peer, k, now);
+		break;
 	case SM_LLADDR:
 		memcpy(&usable, p, sizeof(usable));
-		if (known[k])
-			(void)ipifc_slaac_linklocal(e, h->peer, usable, now);
+		(void)ipifc_slaac_linklocal(e, h->peer, usable, now);
 		break;
 	case SM_RA:
 		memcpy(&ra, p, sizeof(ra));
-		if (known[k] && ra.hlim >= 0 && ra.hlim <= 255)
+		if (ra.hlim >= 0 && ra.hlim <= 255)
 			(void)ipifc_slaac_ra(e, h->peer, &ra.src, &ra.dst,
 			    (uint8_t)ra.hlim, p + sizeof(ra),
 			    h->len - sizeof(ra), now);
 		break;
 	case SM_DAD:
 		memcpy(&d, p, sizeof(d));
-		if (known[k])
-			(void)ipifc_slaac_dad(e, h->peer, &d.addr, d.ok, now);
+		(void)ipifc_slaac_dad(e, h->peer, &d.addr, d.ok, now);
 		break;
 	default:
 		fatal("the frontend sent a message not for the engine");
@@ -344,7 +381,7 @@ conn(struct ipifc_slaac *e, struct slaacd_conn *c, uint64_t now)
 }
 
 void
-slaacd_engine_main(const struct slaacd_opts *o, int pfd, int ffd)
+slaacd_engine_main(struct slaacd_opts *o, int pfd, int ffd)
 {
 	struct ipifc_slaac *e;
 	struct pollfd pfds[2];

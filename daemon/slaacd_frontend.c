@@ -29,7 +29,7 @@
 
 #define RS_LEN	8	/* RFC 4861 4.1: type, code, checksum, reserved */
 
-static const struct slaacd_opts *opts;
+static struct slaacd_opts *opts;
 static int parentfd, enginefd, icmpfd;
 static struct mnl_socket *nl;
 static struct slaacd_conn pconn, econn;
@@ -57,6 +57,7 @@ static struct fif {
 /* Drops, by reason. */
 static struct {
 	uint64_t notmanaged, hoplimit, size, short_, nopktinfo, nlbad;
+	uint64_t toomany;	/* interfaces over SLAACD_MAXIFS */
 } drops;
 
 static void
@@ -95,24 +96,92 @@ nl_malformed(void)
 }
 
 static void
-linkev(const struct slaacd_nlev *ev)
+tell_parent(uint32_t type, unsigned ifindex, const void *p, size_t len)
 {
+	if (slaacd_send(parentfd, type, ifindex, p, len) == -1)
+		fatal("cannot write to the parent");
+}
+
+/*
+ * Whether a link not managed yet is one to manage: named on the command
+ * line, or with none named, Ethernet-like and not a bridge's or bond's
+ * port (its master has the addresses).
+ */
+static int
+wanted(const struct slaacd_nlev *ev)
+{
+	if (ev->name[0] == '\0' || !slaacd_wanted(opts, ev->name))
+		return 0;
+	return !opts->all || (ev->ether && !ev->port);
+}
+
+/* A new interface: the parent hears of it first, then the engine. */
+static int
+ifadd(const struct slaacd_nlev *ev)
+{
+	struct sm_ifadd ia;
 	int	 k;
 
-	if ((k = slaacd_managed(opts, ev->ifindex)) == -1)
+	if ((k = slaacd_if_add(opts, ev->ifindex, ev->name)) == -1) {
+		drops.toomany++;
+		slaacd_log(LOG_WARNING, "frontend: %s: too many interfaces, "
+		    "not managed (%llu)", ev->name,
+		    (unsigned long long)drops.toomany);
+		return -1;
+	}
+	memset(&fifs[k], 0, sizeof(fifs[k]));
+	memset(&ia, 0, sizeof(ia));
+	snprintf(ia.name, sizeof(ia.name), "%s", ev->name);
+	tell_parent(SM_IFADD, ev->ifindex, &ia, sizeof(ia));
+	tell_engine(SM_IFADD, ev->ifindex, &ia, sizeof(ia));
+	slaacd_log(LOG_INFO, "frontend: %s: managed (ifindex %u)", ev->name,
+	    ev->ifindex);
+	return k;
+}
+
+static void
+ifdel(unsigned ifindex, int k)
+{
+	slaacd_log(LOG_INFO, "frontend: %s: interface removed, no longer "
+	    "managed", opts->ifname[k]);
+	tell_engine(SM_IFDEL, ifindex, NULL, 0);
+	tell_parent(SM_IFDEL, ifindex, NULL, 0);
+	memset(&fifs[k], 0, sizeof(fifs[k]));
+	slaacd_if_del(opts, k);
+}
+
+static void
+linkev(const struct slaacd_nlev *ev)
+{
+	struct sm_ifadd ia;
+	int	 k;
+
+	if ((k = slaacd_managed(opts, ev->ifindex)) == -1) {
+		if (ev->gone || !wanted(ev) || (k = ifadd(ev)) == -1)
+			return;
+	} else if (ev->gone) {
+		ifdel(ev->ifindex, k);
 		return;
-	if (ev->gone) {
-		/* not followed yet: the interface is gone */
-		slaacd_log(LOG_WARNING, "frontend: %s: interface removed",
-		    opts->ifname[k]);
-		fifs[k].running = 0;
-		link_changed(ev->ifindex, k);
-		return;
+	} else if (ev->name[0] != '\0' &&
+	    strcmp(ev->name, opts->ifname[k]) != 0) {
+		slaacd_log(LOG_INFO, "frontend: %s: renamed %s",
+		    opts->ifname[k], ev->name);
+		(void)slaacd_if_add(opts, ev->ifindex, ev->name);
+		memset(&ia, 0, sizeof(ia));
+		snprintf(ia.name, sizeof(ia.name), "%s", ev->name);
+		tell_parent(SM_IFADD, ev->ifindex, &ia, sizeof(ia));
+		tell_engine(SM_IFADD, ev->ifindex, &ia, sizeof(ia));
 	}
 	if (fifs[k].seen && fifs[k].running == ev->running &&
 	    fifs[k].hasmac == ev->hasmac &&
 	    memcmp(fifs[k].mac, ev->mac, 6) == 0)
 		return;
+	if (fifs[k].seen && fifs[k].hasmac && ev->hasmac &&
+	    memcmp(fifs[k].mac, ev->mac, 6) != 0)
+		slaacd_log(LOG_INFO, "frontend: %s: new MAC "
+		    "%02x:%02x:%02x:%02x:%02x:%02x", opts->ifname[k],
+		    ev->mac[0], ev->mac[1], ev->mac[2], ev->mac[3], ev->mac[4],
+		    ev->mac[5]);
 	fifs[k].seen = 1;
 	fifs[k].running = ev->running;
 	fifs[k].hasmac = ev->hasmac;
@@ -391,13 +460,15 @@ ctl_drops(void)
 	char	 l[256];
 
 	snprintf(l, sizeof(l), "frontend drops: notmanaged %llu hoplimit "
-	    "%llu toolong %llu tooshort %llu nopktinfo %llu netlink %llu",
+	    "%llu toolong %llu tooshort %llu nopktinfo %llu netlink %llu "
+	    "toomany %llu",
 	    (unsigned long long)drops.notmanaged,
 	    (unsigned long long)drops.hoplimit,
 	    (unsigned long long)drops.size,
 	    (unsigned long long)drops.short_,
 	    (unsigned long long)drops.nopktinfo,
-	    (unsigned long long)drops.nlbad);
+	    (unsigned long long)drops.nlbad,
+	    (unsigned long long)drops.toomany);
 	client_put(l);
 }
 
@@ -477,8 +548,8 @@ ifname_index(const char *name)
 {
 	int	 k;
 
-	for (k = 0; k < opts->nifs; k++)
-		if (strcmp(opts->ifname[k], name) == 0)
+	for (k = 0; k < SLAACD_MAXIFS; k++)
+		if (opts->ifindex[k] != 0 && strcmp(opts->ifname[k], name) == 0)
 			return k;
 	return -1;
 }
@@ -618,7 +689,7 @@ conn(struct slaacd_conn *c)
 }
 
 void
-slaacd_frontend_main(const struct slaacd_opts *o, int pfd, int efd)
+slaacd_frontend_main(struct slaacd_opts *o, int pfd, int efd)
 {
 	struct mnl_socket *dumper;
 	struct pollfd pfds[6];

@@ -6,6 +6,7 @@
  */
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
+#include <linux/if_arp.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
@@ -22,6 +23,10 @@ link_attr(const struct nlattr *a, void *data)
 	if (mnl_attr_type_valid(a, IFLA_MAX) < 0)
 		return MNL_CB_OK;
 	if (t == IFLA_ADDRESS && mnl_attr_validate(a, MNL_TYPE_BINARY) < 0)
+		return MNL_CB_ERROR;
+	if (t == IFLA_IFNAME && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+		return MNL_CB_ERROR;
+	if (t == IFLA_MASTER && mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 		return MNL_CB_ERROR;
 	tb[t] = a;
 	return MNL_CB_OK;
@@ -73,6 +78,15 @@ slaacd_nl_parse(const struct nlmsghdr *n, struct slaacd_nlev *ev)
 			memcpy(ev->mac, mnl_attr_get_payload(ltb[IFLA_ADDRESS]),
 			    6);
 		}
+		ev->ether = ifi->ifi_type == ARPHRD_ETHER &&
+		    !(ifi->ifi_flags & IFF_LOOPBACK);
+		ev->port = ltb[IFLA_MASTER] != NULL &&
+		    mnl_attr_get_u32(ltb[IFLA_MASTER]) != 0;
+		/* a name that does not fit is no name (IFNAMSIZ is 16) */
+		if (ltb[IFLA_IFNAME] != NULL &&
+		    strlen(mnl_attr_get_str(ltb[IFLA_IFNAME])) <
+		    sizeof(ev->name))
+			strcpy(ev->name, mnl_attr_get_str(ltb[IFLA_IFNAME]));
 		return 0;
 	case RTM_NEWADDR:
 	case RTM_DELADDR:

@@ -25,7 +25,7 @@
 #define RT_METRIC_ONLINK	256	/* as the kernel's own prefix routes */
 #define RT_METRIC_ROUTER	1024	/* as the kernel's own RA routes */
 
-static const struct slaacd_opts *opts;
+static struct slaacd_opts *opts;
 static struct mnl_socket *nl;
 static unsigned nlseq;
 
@@ -206,11 +206,11 @@ dns_write(void)
 	if ((f = fopen(tmp, "w")) == NULL)
 		return -errno;
 	fprintf(f, "# written by slaacd\n");
-	for (i = 0; i < opts->nifs; i++)
+	for (i = 0; i < SLAACD_MAXIFS; i++)
 		for (j = 0; j < dns[i].nserver; j++)
 			fprintf(f, "nameserver %s\n", ipifc_ip_fmt(
 			    &dns[i].server[j], ip, sizeof(ip)));
-	for (i = 0; i < opts->nifs; i++)
+	for (i = 0; i < SLAACD_MAXIFS; i++)
 		for (j = 0; j < dns[i].ndomain; j++) {
 			fprintf(f, any ? " %s" : "search %s",
 			    dns[i].domain[j]);
@@ -350,11 +350,76 @@ slaacd_parent_apply(const struct ipifc_slaac_act *a)
 	}
 }
 
-int
-slaacd_parent_init(const struct slaacd_opts *o)
+/* Turn the kernel's own autoconfiguration off on slot k, keep the old. */
+static void
+sysctls_off(int k)
 {
-	int	 i, j;
+	int	 j;
 
+	for (j = 0; j < 2; j++) {
+		if (sysctl_rw(opts->ifname[k], sysctls[j], saved[k][j],
+		    sizeof(saved[k][j]), "0") == -1) {
+			saved[k][j][0] = '\0';
+			slaacd_log(LOG_WARNING, "%s: cannot turn %s off: %s",
+			    opts->ifname[k], sysctls[j], strerror(errno));
+			continue;
+		}
+		slaacd_log(LOG_DEBUG, "%s: %s %s -> 0", opts->ifname[k],
+		    sysctls[j], saved[k][j]);
+	}
+}
+
+static void
+sysctls_restore(int k)
+{
+	int	 j;
+
+	for (j = 0; j < 2; j++) {
+		if (saved[k][j][0] == '\0')
+			continue;
+		if (sysctl_rw(opts->ifname[k], sysctls[j], NULL, 0,
+		    saved[k][j]) == -1)
+			slaacd_log(LOG_WARNING, "%s: cannot restore %s: %s",
+			    opts->ifname[k], sysctls[j], strerror(errno));
+		else
+			slaacd_log(LOG_DEBUG, "%s: %s restored to %s",
+			    opts->ifname[k], sysctls[j], saved[k][j]);
+		saved[k][j][0] = '\0';
+	}
+}
+
+void
+slaacd_parent_ifchange(unsigned ifindex, const char *name)
+{
+	int	 k = slaacd_managed(opts, ifindex);
+
+	if (name == NULL) {
+		/* gone with the interface: its sysctls, its DNS */
+		if (k == -1)
+			return;
+		memset(saved[k], 0, sizeof(saved[k]));
+		memset(&dns[k], 0, sizeof(dns[k]));
+		slaacd_if_del(opts, k);
+		if (dns_write() != 0)
+			slaacd_log(LOG_WARNING, "%s: cannot write",
+			    opts->dnsfile);
+		return;
+	}
+	if (k != -1) {
+		/* renamed: the sysctls' paths follow */
+		(void)slaacd_if_add(opts, ifindex, name);
+		return;
+	}
+	if ((k = slaacd_if_add(opts, ifindex, name)) == -1) {
+		slaacd_log(LOG_WARNING, "%s: too many interfaces", name);
+		return;
+	}
+	sysctls_off(k);
+}
+
+int
+slaacd_parent_init(struct slaacd_opts *o)
+{
 	opts = o;
 	if ((nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC)) == NULL ||
 	    mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == -1) {
@@ -363,18 +428,6 @@ slaacd_parent_init(const struct slaacd_opts *o)
 		return -1;
 	}
 	nlseq = (unsigned)time(NULL);
-	for (i = 0; i < o->nifs; i++)
-		for (j = 0; j < 2; j++) {
-			if (sysctl_rw(o->ifname[i], sysctls[j], saved[i][j],
-			    sizeof(saved[i][j]), "0") == -1) {
-				saved[i][j][0] = '\0';
-				slaacd_log(LOG_ERR, "%s: cannot turn %s off: %s",
-				    o->ifname[i], sysctls[j], strerror(errno));
-				return -1;
-			}
-			slaacd_log(LOG_DEBUG, "%s: %s %s -> 0", o->ifname[i],
-			    sysctls[j], saved[i][j]);
-		}
 	return dns_write() == 0 ? 0 : (slaacd_log(LOG_ERR, "%s: cannot "
 	    "write", o->dnsfile), -1);
 }
@@ -382,21 +435,11 @@ slaacd_parent_init(const struct slaacd_opts *o)
 void
 slaacd_parent_fini(void)
 {
-	int	 i, j;
+	int	 k;
 
-	for (i = 0; opts != NULL && i < opts->nifs; i++)
-		for (j = 0; j < 2; j++) {
-			if (saved[i][j][0] == '\0')
-				continue;
-			if (sysctl_rw(opts->ifname[i], sysctls[j], NULL, 0,
-			    saved[i][j]) == -1)
-				slaacd_log(LOG_WARNING, "%s: cannot restore "
-				    "%s: %s", opts->ifname[i], sysctls[j],
-				    strerror(errno));
-			else
-				slaacd_log(LOG_DEBUG, "%s: %s restored to %s",
-				    opts->ifname[i], sysctls[j], saved[i][j]);
-		}
+	for (k = 0; opts != NULL && k < SLAACD_MAXIFS; k++)
+		if (opts->ifindex[k] != 0)
+			sysctls_restore(k);
 	/* what slaacd learned goes with it: no stale servers stay */
 	if (opts != NULL) {
 		memset(dns, 0, sizeof(dns));

@@ -146,6 +146,12 @@ slaacd_show_result(uint32_t seq, int err)
 			return;
 }
 
+void
+slaacd_show_forget(int k)
+{
+	memset(&sifs[k], 0, sizeof(sifs[k]));
+}
+
 /* A lifetime given at `at`, now: what remains, as text. */
 static const char *
 left(uint32_t lt, uint64_t at, uint64_t now, char *buf, size_t len)
@@ -185,8 +191,9 @@ slaacd_show(const struct slaacd_opts *o, unsigned ifindex, uint64_t now,
 	const struct prop *t;
 	int	 k, i;
 
-	for (k = 0; k < o->nifs; k++) {
-		if (ifindex != 0 && o->ifindex[k] != ifindex)
+	for (k = 0; k < SLAACD_MAXIFS; k++) {
+		if (o->ifindex[k] == 0 ||
+		    (ifindex != 0 && o->ifindex[k] != ifindex))
 			continue;
 		snprintf(l, sizeof(l), "%s: ifindex %u", o->ifname[k],
 		    o->ifindex[k]);

@@ -42,6 +42,8 @@ enum slaacd_msgtype {
 	SM_CTL_LOG,	/* frontend -> engine, parent: int32 verbose */
 	SM_IFADD,	/* frontend -> parent, engine: struct sm_ifadd */
 	SM_IFDEL,	/* frontend -> parent, engine: the interface is gone */
+	SM_ADDRGONE,	/* frontend -> engine: struct ipifc_ip, a global
+			 * address the kernel no longer has */
 	SM_MAXTYPE
 };
 
@@ -192,6 +194,12 @@ void	slaacd_show(const struct slaacd_opts *o, unsigned ifindex,
 	    uint64_t now, void (*line)(const char *));
 /* A slot no longer managed: its proposals go. */
 void	slaacd_show_forget(int slot);
+/*
+ * The kernel lost a configured address (removed by another): 1 and its
+ * proposal shows `removed` until proposed again, or 0 if none such.
+ */
+int	slaacd_show_gone(const struct slaacd_opts *o, unsigned ifindex,
+	    const struct ipifc_ip *addr);
 
 /* slaacd_parent.c */
 int	slaacd_parent_init(struct slaacd_opts *o);

@@ -240,6 +240,7 @@ static void
 frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
     const uint8_t *p, uint64_t now)
 {
+	char	 ip[IPIFC_IPSTRLEN];
 	struct sm_ifadd ia;
 	struct sm_ifinfo ii;
 	struct sm_ra ra;
@@ -275,6 +276,19 @@ frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
 		break;
 	case SM_IFDEL:
 		ifdel(e, h->peer, k, now);
+		break;
+	case SM_ADDRGONE:
+		memcpy(&d.addr, p, sizeof(d.addr));
+		if (slaacd_show_gone(opts, h->peer, &d.addr))
+			/*
+			 * The engine keeps it in its list: the next RA
+			 * with its prefix renews it by RFC 4862 5.5.3 (e),
+			 * and the renewal puts it back in the kernel.
+			 */
+			slaacd_log(LOG_NOTICE, "engine: %s: address %s "
+			    "gone from the kernel; back at the next RA",
+			    opts->ifname[k], ipifc_ip_fmt(&d.addr, ip,
+			    sizeof(ip)));
 		break;
 	case SM_LLADDR:
 		memcpy(&usable, p, sizeof(usable));

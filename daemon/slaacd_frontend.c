@@ -229,7 +229,13 @@ addrev(const struct slaacd_nlev *ev)
 		ll_update(k, &a, usable, ev->ifindex);
 		return;
 	}
-	if (ev->gone || !(usable || (ev->flags & IFA_F_DADFAILED)))
+	if (ev->gone) {
+		/* removed by another, or by our parent: the engine knows */
+		tell_engine(SM_ADDRGONE, ev->ifindex, &ev->addr,
+		    sizeof(ev->addr));
+		return;
+	}
+	if (!(usable || (ev->flags & IFA_F_DADFAILED)))
 		return;
 	memset(&d, 0, sizeof(d));
 	d.addr = ev->addr;

@@ -20,6 +20,7 @@ struct prop {
 	int	used;
 	uint32_t seq;		/* the last proposal about it */
 	int	err;		/* its answer; -1 none yet */
+	int	gone;		/* configured, then gone from the kernel */
 	struct ipifc_slaac_act a;
 	uint64_t at;		/* when the lifetimes were given */
 };
@@ -117,6 +118,7 @@ slaacd_show_act(const struct slaacd_opts *o, const struct ipifc_slaac_act *a,
 	free_->used = 1;
 	free_->seq = seq;
 	free_->err = -1;
+	free_->gone = 0;
 	free_->a = *a;
 	free_->at = now;
 }
@@ -146,6 +148,25 @@ slaacd_show_result(uint32_t seq, int err)
 			return;
 }
 
+int
+slaacd_show_gone(const struct slaacd_opts *o, unsigned ifindex,
+    const struct ipifc_ip *addr)
+{
+	struct sif *s;
+	int	 i;
+
+	if ((s = sif(o, ifindex)) == NULL)
+		return 0;
+	for (i = 0; i < NADDR; i++)
+		if (s->addr[i].used && s->addr[i].err == 0 &&
+		    !s->addr[i].gone && memcmp(&s->addr[i].a.addr, addr,
+		    sizeof(*addr)) == 0) {
+			s->addr[i].gone = 1;
+			return 1;
+		}
+	return 0;
+}
+
 void
 slaacd_show_forget(int k)
 {
@@ -170,6 +191,8 @@ state(const struct prop *p)
 {
 	static char buf[64];
 
+	if (p->gone)
+		return "removed";
 	if (p->err == -1)
 		return "proposed";
 	if (p->err == 0)

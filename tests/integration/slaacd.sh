@@ -194,6 +194,29 @@ ctl frobnicate >/dev/null && fail "an unknown command answered ok"
 [ "$(ctl log brief)" = ok ] || fail "log brief"
 [ "$(ctl log verbose)" = ok ] || fail "log verbose"
 
+# An address removed by hand: the engine hears of it (the proposal shows
+# `removed` while the kernel lacks it), and the next RA renews it (RFC
+# 4862 5.5.3 e), which puts it back.
+has_gd()
+{
+	ip -n "$D" -6 addr show dev "${P}d0" | grep -q "inet6 $GD "
+}
+ip -n "$D" -6 addr del "$GD" dev "${P}d0" || fail "ip addr del $GD"
+until_ok 50 grep -q "engine: ${P}d0: address ${GD%/*} gone from the kernel" \
+    "$LOG" || fail "slaacd did not notice $GD removed"
+SHOW=$(ctl show interface "${P}d0")
+if ! has_gd; then
+	printf '%s\n' "$SHOW" | grep -q "^	address $GD eui64 removed " ||
+	    fail "slaacctl does not show $GD removed: $SHOW"
+fi
+until_ok 100 has_gd || fail "$GD not back after the next RA"
+show_gd()
+{
+	ctl show interface "${P}d0" | grep -q "^	address $GD eui64 configured "
+}
+until_ok 50 show_gd || fail "slaacctl does not show $GD configured again"
+say "$GD removed by hand: noticed, back at the next RA"
+
 # send solicitation: an RS from the link-local address, with the SLLA
 nsx "$A" timeout 10 tcpdump -nli "${P}a0" -c 1 -w "$T/rs.pcap" \
     'icmp6 and ip6[40] == 133' >"$T/tcpdump.log" 2>&1 &

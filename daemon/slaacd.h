@@ -188,7 +188,22 @@ void	slaacd_frontend_main(struct slaacd_opts *o, int parentfd,
 /* slaacd_show.c: the engine's proposals, for slaacctl */
 void	slaacd_show_act(const struct slaacd_opts *o,
 	    const struct ipifc_slaac_act *a, uint32_t seq, uint64_t now);
-void	slaacd_show_result(uint32_t seq, int err);
+/*
+ * The parent's answer.  A refusal (but EOPNOTSUPP) is retried after
+ * SLAACD_RETRY_MS, doubled at each try, at most SLAACD_RETRIES times;
+ * then the proposal stays failed until the engine proposes it again.
+ */
+#define SLAACD_RETRY_MS	1000
+#define SLAACD_RETRIES	5
+void	slaacd_show_result(uint32_t seq, int err, uint64_t now);
+/* When the next retry is due; UINT64_MAX: none waits. */
+uint64_t slaacd_show_next_retry(void);
+/*
+ * The retries due at now: send gets each proposal again (its lifetimes
+ * what remains of them) and returns its new sequence number.
+ */
+void	slaacd_show_retry(uint64_t now,
+	    uint32_t (*send)(const struct ipifc_slaac_act *));
 /* ifindex 0: every managed interface; line gets each line. */
 void	slaacd_show(const struct slaacd_opts *o, unsigned ifindex,
 	    uint64_t now, void (*line)(const char *));

@@ -98,31 +98,20 @@ fatal(const char *what)
 	engine_exit(1);
 }
 
-static void
-act(const struct ipifc_slaac_act *a)
+/* A proposal to the parent: its sequence number. */
+static uint32_t
+propose(const struct ipifc_slaac_act *a)
 {
 	char	 ip[IPIFC_IPSTRLEN];
 	struct sm_proposal p;
-	struct sm_rs rs;
 	int	 i;
 
-	if (a->type == IPIFC_SLAAC_SEND_RS) {
-		memset(&rs, 0, sizeof(rs));
-		rs.unspec = a->unspec;
-		rs.slla = a->slla;
-		memcpy(rs.mac, a->mac, sizeof(rs.mac));
-		if (slaacd_send(frontfd, SM_SEND_RS, a->ifc, &rs,
-		    sizeof(rs)) == -1)
-			fatal("cannot write to the frontend");
-		return;
-	}
 	memset(&p, 0, sizeof(p));
 	p.seq = ++seq;
 	p.act = *a;
 	ipifc_ip_fmt(&a->addr, ip, sizeof(ip));
 	slaacd_log(LOG_DEBUG, "engine: proposal %u: %s ifindex %u %s/%d",
 	    p.seq, actname[a->type], a->ifc, ip, a->plen);
-	slaacd_show_act(opts, a, p.seq, now_ms());
 	for (i = 0; i < NPENDING; i++)
 		if (pending[i].seq == 0)
 			break;
@@ -135,6 +124,27 @@ act(const struct ipifc_slaac_act *a)
 	}
 	if (slaacd_send(parentfd, SM_PROPOSAL, a->ifc, &p, sizeof(p)) == -1)
 		fatal("cannot write to the parent");
+	return p.seq;
+}
+
+static void
+act(const struct ipifc_slaac_act *a)
+{
+	struct sm_rs rs;
+
+	if (a->type == IPIFC_SLAAC_SEND_RS) {
+		memset(&rs, 0, sizeof(rs));
+		rs.unspec = a->unspec;
+		rs.slla = a->slla;
+		memcpy(rs.mac, a->mac, sizeof(rs.mac));
+		if (slaacd_send(frontfd, SM_SEND_RS, a->ifc, &rs,
+		    sizeof(rs)) == -1)
+			fatal("cannot write to the frontend");
+		return;
+	}
+	/* shown first: the answer finds it by the number propose gives */
+	slaacd_show_act(opts, a, seq + 1, now_ms());
+	(void)propose(a);
 }
 
 static void
@@ -198,7 +208,7 @@ result(const struct sm_result *r)
 	char	 ip[IPIFC_IPSTRLEN];
 	int	 i;
 
-	slaacd_show_result(r->seq, r->err);
+	slaacd_show_result(r->seq, r->err, now_ms());
 	for (i = 0; i < NPENDING; i++)
 		if (pending[i].seq == r->seq && r->seq != 0)
 			break;
@@ -426,7 +436,10 @@ slaacd_engine_main(struct slaacd_opts *o, int pfd, int ffd)
 		now = now_ms();
 		ipifc_slaac_tick(e, now);
 		drain(e);
+		slaacd_show_retry(now, propose);
 		dl = ipifc_slaac_next_deadline(e);
+		if (slaacd_show_next_retry() < dl)
+			dl = slaacd_show_next_retry();
 		if (dl == UINT64_MAX)
 			timeout = -1;
 		else if (dl <= now)

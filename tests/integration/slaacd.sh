@@ -319,6 +319,36 @@ for who in engine frontend; do
 	say "killing the $who ends slaacd: $(grep "$who process killed" \
 	    "$LOG")"
 done
+# A proposal the kernel refuses is retried: with radvd's link-local
+# address on D's own interface too, the kernel refuses a default route
+# via it (EINVAL: the gateway is a local address); slaacctl shows the
+# refusal and the retries, and once the address is gone a retry puts the
+# route in.
+: >"$LOG"
+ip -n "$D" -6 addr add "$LLA/64" dev "${P}d0" nodad || fail "add $LLA to D"
+start_slaacd
+refused()
+{
+	ctl show interface "${P}d0" | grep -Eq "^	default ::/0 via $LLA (refused|retrying)\(Invalid-argument\) lifetime [0-9]+s pref medium tries [1-5]/5"
+}
+until_ok 300 refused || {
+	ctl show interface "${P}d0" >&2
+	fail "slaacctl shows no refused default route being retried"
+}
+say "refused: $(ctl show interface "${P}d0" | grep "^	default ::/0 via $LLA" | head -1)"
+ip -n "$D" -6 addr del "$LLA/64" dev "${P}d0"
+routed()
+{
+	ip -n "$D" -6 route show default | grep -q "^default via $LLA " &&
+	    ctl show interface "${P}d0" | grep -Eq "^	default ::/0 via $LLA configured lifetime [0-9]+s pref medium$"
+}
+until_ok 300 routed || {
+	ctl show interface "${P}d0" >&2
+	fail "no default route via $LLA after a retry"
+}
+say "after a retry: $(ctl show interface "${P}d0" | grep "^	default ::/0 via $LLA" | head -1)"
+stop_daemon || fail "slaacd exited with status $?"
+
 # -t: an RFC 8981 temporary address beside the EUI-64 one, within the
 # prefix's lifetimes (RFC 8981 3.4), shown as such and in the kernel.
 : >"$LOG"

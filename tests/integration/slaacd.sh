@@ -40,15 +40,18 @@ for ns in "$D:${P}d0" "$K:${P}k0"; do
 done
 nsx "$A" sysctl -qw net.ipv6.conf.all.forwarding=1
 
-cat >"$T/radvd.conf" <<END
+# radvd_conf VALID PREFERRED: the prefix's lifetimes on both links
+radvd_conf()
+{
+	cat >"$T/radvd.conf" <<END
 interface ${P}a0 {
 	AdvSendAdvert on;
 	MinRtrAdvInterval 3;
 	MaxRtrAdvInterval 4;
 	AdvDefaultLifetime 600;
 	prefix 2001:db8:77::/64 {
-		AdvValidLifetime 7200;
-		AdvPreferredLifetime 3600;
+		AdvValidLifetime $1;
+		AdvPreferredLifetime $2;
 	};
 	RDNSS 2001:db8:77::53 {
 		AdvRDNSSLifetime 60;
@@ -63,11 +66,13 @@ interface ${P}a1 {
 	MaxRtrAdvInterval 4;
 	AdvDefaultLifetime 600;
 	prefix 2001:db8:77::/64 {
-		AdvValidLifetime 7200;
-		AdvPreferredLifetime 3600;
+		AdvValidLifetime $1;
+		AdvPreferredLifetime $2;
 	};
 };
 END
+}
+radvd_conf 7200 3600
 nsx "$A" "$RADVD" -C "$T/radvd.conf" -p "$T/radvd.pid" -n -m stderr \
     >"$T/radvd.log" 2>&1 &
 RPID=$!
@@ -216,6 +221,55 @@ show_gd()
 }
 until_ok 50 show_gd || fail "slaacctl does not show $GD configured again"
 say "$GD removed by hand: noticed, back at the next RA"
+
+# The two-hour rule (RFC 4862 5.5.3 e) against radvd, beside the
+# kernel's own: a valid lifetime of 4 h is taken as it is (over the
+# remaining one); then 600 s is not, the remaining 4 h become 2 h, and
+# the preferred lifetime 300 s is taken as it is.
+# lifetimes_of NS IF: valid and preferred of $GD there
+lifetimes_of()
+{
+	ip -n "$1" -6 addr show dev "$2" | awk -v a="$GD" '
+	    $1 == "inet6" && $2 == a { getline
+		v = $2; p = $4; sub("sec", "", v); sub("sec", "", p)
+		print v, p; exit }'
+}
+# both_pref P: both have preferred lifetime P or less
+both_pref()
+{
+	local v p
+
+	read -r v p <<<"$(lifetimes_of "$D" "${P}d0")"
+	[ -n "$p" ] && [ "$p" -le "$1" ] || return 1
+	read -r v p <<<"$(lifetimes_of "$K" "${P}k0")"
+	[ -n "$p" ] && [ "$p" -le "$1" ]
+}
+both_valid_over()
+{
+	local v p
+
+	read -r v p <<<"$(lifetimes_of "$D" "${P}d0")"
+	[ -n "$v" ] && [ "$v" -gt "$1" ] || return 1
+	read -r v p <<<"$(lifetimes_of "$K" "${P}k0")"
+	[ -n "$v" ] && [ "$v" -gt "$1" ]
+}
+radvd_conf 14400 3500
+kill -HUP "$(cat "$T/radvd.pid")"
+until_ok 100 both_valid_over 14000 || fail "valid lifetime 4 h not taken: slaacd $(lifetimes_of "$D" "${P}d0"), kernel $(lifetimes_of "$K" "${P}k0")"
+radvd_conf 600 300
+kill -HUP "$(cat "$T/radvd.pid")"
+until_ok 100 both_pref 300 || fail "preferred lifetime 300 not taken: slaacd $(lifetimes_of "$D" "${P}d0"), kernel $(lifetimes_of "$K" "${P}k0")"
+read -r VD PD <<<"$(lifetimes_of "$D" "${P}d0")"
+read -r VK PK <<<"$(lifetimes_of "$K" "${P}k0")"
+say "two-hour rule: valid 600 advertised over 4 h left: slaacd $VD/$PD, kernel $VK/$PK"
+[ "$VD" -gt 7100 ] && [ "$VD" -le 7200 ] || fail "valid lifetime $VD, not 2 h"
+close "$VD" "$VK" || fail "valid lifetime $VD, the kernel's $VK"
+close "$PD" "$PK" || fail "preferred lifetime $PD, the kernel's $PK"
+SHOW=$(ctl show interface "${P}d0")
+printf '%s\n' "$SHOW" | grep -Eq "^	address $GD eui64 configured valid (71[0-9][0-9]|7200)s preferred [0-3][0-9]{0,2}s$" ||
+    fail "slaacctl does not show 2 h left: $SHOW"
+radvd_conf 7200 3600
+kill -HUP "$(cat "$T/radvd.pid")"
 
 # send solicitation: an RS from the link-local address, with the SLLA
 nsx "$A" timeout 10 tcpdump -nli "${P}a0" -c 1 -w "$T/rs.pcap" \

@@ -25,6 +25,8 @@
 #define SLAACD_MSGMAX	2048	/* payload bytes: an RA fits (1280 MTU) */
 #define SLAACD_BUFSZ	(4 * (SLAACD_MSGMAX + 16))
 #define SLAACD_NLBUF	16384	/* a netlink read (MNL_SOCKET_DUMP_SIZE) */
+#define SLAACD_SECRET	"/var/lib/slaacd/secret"	/* -k */
+#define SLAACD_SECRETLEN 32	/* bytes, IPIFC_SLAAC_SECRETMAX */
 
 /* Message types (the header's type). */
 enum slaacd_msgtype {
@@ -42,6 +44,7 @@ enum slaacd_msgtype {
 	SM_CTL_LOG,	/* frontend -> engine, parent: int32 verbose */
 	SM_IFADD,	/* frontend -> parent, engine: struct sm_ifadd */
 	SM_IFDEL,	/* frontend -> parent, engine: the interface is gone */
+	SM_SECRET,	/* parent -> engine, first: the RFC 7217 secret */
 	SM_ADDRGONE,	/* frontend -> engine: struct ipifc_ip, a global
 			 * address the kernel no longer has */
 	SM_MAXTYPE

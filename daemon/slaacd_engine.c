@@ -25,6 +25,7 @@ static int parentfd, frontfd;
 static uint32_t seq;
 static struct slaacd_conn pconn, fconn;
 static struct slaacd_opts *opts;
+static uint8_t secret[SLAACD_SECRETLEN];	/* RFC 7217 */
 
 static const char *const actname[] = {
 	[IPIFC_SLAAC_SEND_RS] = "send-rs",
@@ -178,10 +179,8 @@ ifadd(struct ipifc_slaac *e, unsigned ifindex, const struct sm_ifadd *ia)
 	c.temporary = opts->temporary[k];
 	/* RFC 7217 Net_Iface: the name it had when it came */
 	snprintf(c.net_iface, sizeof(c.net_iface), "%s", opts->ifname[k]);
-	for (c.secretlen = 0; c.secretlen < 16; c.secretlen += 4) {
-		uint32_t r = rnd(NULL);
-		memcpy(c.secret + c.secretlen, &r, 4);
-	}
+	memcpy(c.secret, secret, sizeof(secret));
+	c.secretlen = sizeof(secret);
 	if (ipifc_slaac_ifc_add(e, ifindex, &c) != 0)
 		fatal("cannot register an interface");
 	slaacd_log(LOG_INFO, "engine: %s: managed (ifindex %u)", ia->name,
@@ -404,6 +403,23 @@ conn(struct ipifc_slaac *e, struct slaacd_conn *c, uint64_t now)
 		fatal("malformed message, connection dropped");
 }
 
+/* The parent's first message: the secret. */
+static void
+secret_in(void)
+{
+	static uint8_t p[SLAACD_MSGMAX];
+	struct slaacd_hdr h;
+	int	 n;
+
+	while ((n = slaacd_conn_get(&pconn, &h, p)) == 0)
+		if (slaacd_conn_read(&pconn) != 1)
+			engine_exit(0);	/* the parent ended before */
+	if (n == -1 || h.type != SM_SECRET)
+		fatal("the parent's first message is not the secret");
+	memcpy(secret, p, sizeof(secret));
+	memset(p, 0, sizeof(secret));
+}
+
 void
 slaacd_engine_main(struct slaacd_opts *o, int pfd, int ffd)
 {
@@ -425,6 +441,7 @@ slaacd_engine_main(struct slaacd_opts *o, int pfd, int ffd)
 		fatal("cannot drop privileges");
 	if (confine() != 0)
 		fatal("cannot load the seccomp filter");
+	secret_in();
 	slaacd_log(LOG_DEBUG, "engine: running");
 #ifdef SLAACD_TESTHOOK
 	/* the tests' build: a call the filter forbids must kill us */

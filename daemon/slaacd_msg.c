@@ -71,6 +71,8 @@ slaacd_msg_valid(const struct slaacd_hdr *h)
 		return h->len == sizeof(struct sm_ifadd) && h->peer != 0;
 	case SM_IFDEL:
 		return h->len == 0 && h->peer != 0;
+	case SM_SECRET:
+		return h->len == SLAACD_SECRETLEN;
 	case SM_ADDRGONE:
 		return h->len == sizeof(struct ipifc_ip);
 	}

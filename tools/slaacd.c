@@ -1,6 +1,6 @@
 /*
- * slaacd [-dev] [-f DNSFILE] [-r CHROOT] [-s SOCKET] [-t IFACE] [-u USER]
- *     [IFACE...]
+ * slaacd [-dev] [-f DNSFILE] [-k SECRETFILE] [-r CHROOT] [-s SOCKET]
+ *     [-t IFACE] [-u USER] [IFACE...]
  *
  * IPv6 stateless address autoconfiguration for a Linux host: the SLAAC
  * engine (slaac/) configures the kernel's addresses and routes.  Three
@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -24,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ipifcd.h"
 #include "slaacd.h"
 
 static volatile sig_atomic_t quit;
@@ -33,7 +35,8 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: slaacd [-dev] [-f dnsfile] [-r chroot] "
-	    "[-s socket] [-t iface]\n\t[-u user] [iface ...]\n");
+	    "[-k secretfile]\n\t[-s socket] [-t iface] [-u user] "
+	    "[iface ...]\n");
 	exit(2);
 }
 
@@ -117,6 +120,35 @@ slaacd_drop_privileges(const struct slaacd_opts *o)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The RFC 7217 secret to the engine, read (made at the first start,
+ * 0600) after the frontend was forked, so that only the engine holds a
+ * copy.  EUI-64 identifiers need none: the engine gets a random one.
+ */
+static int
+secret(int efd, const char *path)
+{
+	uint8_t	 key[SLAACD_SECRETLEN];
+	char	 err[256];
+	ssize_t	 n;
+	size_t	 got = 0;
+	int	 r;
+
+	if (opts.eui64) {
+		while (got < sizeof(key))
+			if ((n = getrandom(key + got, sizeof(key) - got, 0)) > 0)
+				got += (size_t)n;
+	} else if ((r = ipifcd_secret_load(path, key, sizeof(key), err,
+	    sizeof(err))) == -1) {
+		slaacd_log(LOG_ERR, "%s", err);
+		return -1;
+	} else if (r == 1)
+		slaacd_log(LOG_INFO, "%s: a new RFC 7217 secret", path);
+	r = slaacd_send(efd, SM_SECRET, 0, key, sizeof(key));
+	explicit_bzero(key, sizeof(key));
+	return r;
 }
 
 /* Why a child ended, for the log. */
@@ -308,12 +340,14 @@ main(int argc, char *argv[])
 	struct sigaction sa;
 	int	 ch, i, pe[2], pf[2], fe[2], fds[6], rc;
 	pid_t	 epid, fpid;
+	const char *secretfile;
 
 	opts.user = "_slaacd";
 	opts.chroot = "/var/empty";
 	opts.dnsfile = "/run/slaacd.resolv.conf";
+	secretfile = SLAACD_SECRET;
 	opts.sock = "/run/slaacd.sock";
-	while ((ch = getopt(argc, argv, "def:r:s:t:u:v")) != -1) {
+	while ((ch = getopt(argc, argv, "def:k:r:s:t:u:v")) != -1) {
 		switch (ch) {
 		case 'd':
 			opts.foreground = 1;
@@ -323,6 +357,9 @@ main(int argc, char *argv[])
 			break;
 		case 'f':
 			opts.dnsfile = optarg;
+			break;
+		case 'k':
+			secretfile = optarg;
 			break;
 		case 'r':
 			opts.chroot = optarg;
@@ -428,7 +465,8 @@ main(int argc, char *argv[])
 	slaacd_log(LOG_INFO, "started: engine %d, frontend %d", (int)epid,
 	    (int)fpid);
 
-	rc = slaacd_parent_init(&opts) == -1 ? 1 : parent_loop(pe[0], pf[0]);
+	rc = secret(pe[0], secretfile) == -1 || slaacd_parent_init(&opts) ==
+	    -1 ? 1 : parent_loop(pe[0], pf[0]);
 	if (quit)
 		slaacd_log(LOG_INFO, "signal %d: shutting down", (int)quit);
 	else

@@ -431,6 +431,40 @@ ip -n "$D" -6 addr show dev "${P}d0" | grep -q "inet6 $GD " ||
     fail "the EUI-64 address went with -t"
 stop_daemon || fail "slaacd -t exited with status $?"
 
+# -k: the RFC 7217 secret is made at the first start (mode 0600, 32
+# bytes) and read at the next: the same stable address after a restart.
+KEY=$T/state/secret
+start_stable()
+{
+	: >"$LOG"
+	ip netns exec "$D" "$SLAACD" -d -k "$KEY" -u nobody -r "$ROOT" \
+	    -f "$DNS" -s "$SOCK" "${P}d0" >>"$LOG" 2>&1 &
+	DPID=$!
+}
+stable()
+{
+	ctl show interface "${P}d0" | awk '$1 == "address" &&
+	    $3 == "stable" && $4 == "configured" { print $2; exit }'
+}
+has_stable()
+{
+	[ -n "$(stable)" ]
+}
+start_stable
+until_ok 300 has_stable || fail "no stable address"
+S1=$(stable)
+[ "$S1" != "$GD" ] || fail "the stable address is the EUI-64 one"
+[ "$(stat -c %a "$KEY")" = 600 ] && [ "$(stat -c %s "$KEY")" = 32 ] ||
+    fail "secret file: $(stat -c '%a %s' "$KEY")"
+stop_daemon || fail "slaacd exited with status $?"
+start_stable
+until_ok 300 has_stable || fail "no stable address after a restart"
+S2=$(stable)
+[ "$S1" = "$S2" ] || fail "stable address $S1, then $S2 after a restart"
+grep -q "a new RFC 7217 secret" "$LOG" && fail "a new secret at the restart"
+stop_daemon || fail "slaacd exited with status $?"
+say "stable address $S1 before and after a restart (secret $(stat -c '%a, %s bytes' "$KEY"))"
+
 # Two routers on one link: both default routes stay (a route's add
 # must not replace the other router's, RFC 4861 6.3.6 keeps a list),
 # and RAs keep them past the router lifetime the first RA gave.
@@ -495,7 +529,7 @@ stop_daemon || fail "slaacd exited with status $?"
 
 # The seccomp filter kills an engine that calls socket(2).
 : >"$LOG"
-ip netns exec "$D" "$TESTHOOK" -d -u nobody -r "$ROOT" -f "$DNS" \
+ip netns exec "$D" "$TESTHOOK" -d -k "$KEY" -u nobody -r "$ROOT" -f "$DNS" \
     -s "$SOCK" "${P}d0" >>"$LOG" 2>&1 &
 DPID=$!
 for _ in $(seq 50); do

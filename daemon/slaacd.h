@@ -170,6 +170,12 @@ struct slaacd_opts {
 	gid_t	gid;
 };
 
+/*
+ * Each process's loop (libevent) on the poll(2) backend: the engine's
+ * seccomp filter then needs no more than poll.
+ */
+struct event_base;
+struct event_base *slaacd_event_base(void);
 /* Chroot to o->chroot and become o->uid: 0 or -1 (logged). */
 int	slaacd_drop_privileges(const struct slaacd_opts *o);
 /* The slot of a managed interface, or -1. */

@@ -7,6 +7,7 @@
  * assumed to have worked.
  */
 #include <errno.h>
+#include <event2/event.h>
 #include <poll.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -25,6 +26,9 @@ static int parentfd, frontfd;
 static uint32_t seq;
 static struct slaacd_conn pconn, fconn;
 static struct slaacd_opts *opts;
+static struct ipifc_slaac *eng;
+static struct event_base *base;
+static struct event *tev;		/* the engine's next deadline */
 static uint8_t secret[SLAACD_SECRETLEN];	/* RFC 7217 */
 
 static const char *const actname[] = {
@@ -92,7 +96,7 @@ engine_exit(int status)
 		syscall(SYS_exit_group, status);
 }
 
-static void
+static void __attribute__((noreturn))
 fatal(const char *what)
 {
 	slaacd_log(LOG_ERR, "engine: %s; exiting", what);
@@ -420,13 +424,47 @@ secret_in(void)
 	memset(p, 0, sizeof(secret));
 }
 
+/* After every event: run the timers due, arm the next one. */
+static void
+rearm(void)
+{
+	uint64_t now = now_ms(), dl, ms;
+	struct timeval tv;
+
+	ipifc_slaac_tick(eng, now);
+	drain(eng);
+	slaacd_show_retry(now, propose);
+	dl = ipifc_slaac_next_deadline(eng);
+	if (slaacd_show_next_retry() < dl)
+		dl = slaacd_show_next_retry();
+	if (dl == UINT64_MAX) {
+		evtimer_del(tev);
+		return;
+	}
+	ms = dl <= now ? 0 : dl - now > 60000 ? 60000 : dl - now;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	if (evtimer_add(tev, &tv) == -1)
+		fatal("cannot arm the timer");
+}
+
+static void
+on_conn(evutil_socket_t fd, short what, void *arg)
+{
+	conn(eng, arg, now_ms());
+	rearm();
+}
+
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	rearm();
+}
+
 void
 slaacd_engine_main(struct slaacd_opts *o, int pfd, int ffd)
 {
-	struct ipifc_slaac *e;
-	struct pollfd pfds[2];
-	uint64_t now, dl;
-	int	 timeout;
+	struct event *pev, *fev;
 
 	opts = o;
 	parentfd = pfd;
@@ -434,8 +472,16 @@ slaacd_engine_main(struct slaacd_opts *o, int pfd, int ffd)
 	slaacd_log_child(parentfd);
 	slaacd_conn_init(&pconn, parentfd, "parent");
 	slaacd_conn_init(&fconn, frontfd, "frontend");
-	if ((e = ipifc_slaac_new(rnd, NULL, englog, NULL)) == NULL)
+	if ((eng = ipifc_slaac_new(rnd, NULL, englog, NULL)) == NULL)
 		fatal("out of memory");
+	/* the loop's memory and its poll(2) backend before the filter */
+	if ((base = slaacd_event_base()) == NULL ||
+	    (pev = event_new(base, parentfd, EV_READ | EV_PERSIST, on_conn,
+	    &pconn)) == NULL ||
+	    (fev = event_new(base, frontfd, EV_READ | EV_PERSIST, on_conn,
+	    &fconn)) == NULL ||
+	    (tev = evtimer_new(base, on_timer, NULL)) == NULL)
+		fatal("cannot make the event loop");
 	(void)now_ms();		/* the vDSO is mapped before the filter */
 	if (slaacd_drop_privileges(o) == -1)
 		fatal("cannot drop privileges");
@@ -449,33 +495,9 @@ slaacd_engine_main(struct slaacd_opts *o, int pfd, int ffd)
 	(void)socket(AF_INET6, SOCK_DGRAM, 0);
 	slaacd_log(LOG_ERR, "engine: test hook: socket(2) returned");
 #endif
-	for (;;) {
-		now = now_ms();
-		ipifc_slaac_tick(e, now);
-		drain(e);
-		slaacd_show_retry(now, propose);
-		dl = ipifc_slaac_next_deadline(e);
-		if (slaacd_show_next_retry() < dl)
-			dl = slaacd_show_next_retry();
-		if (dl == UINT64_MAX)
-			timeout = -1;
-		else if (dl <= now)
-			timeout = 0;
-		else
-			timeout = dl - now > 60000 ? 60000 : (int)(dl - now);
-		pfds[0].fd = parentfd;
-		pfds[0].events = POLLIN;
-		pfds[1].fd = frontfd;
-		pfds[1].events = POLLIN;
-		if (poll(pfds, 2, timeout) == -1) {
-			if (errno == EINTR)
-				continue;
-			fatal("poll failed");
-		}
-		now = now_ms();
-		if (pfds[0].revents)
-			conn(e, &pconn, now);
-		if (pfds[1].revents)
-			conn(e, &fconn, now);
-	}
+	if (event_add(pev, NULL) == -1 || event_add(fev, NULL) == -1)
+		fatal("cannot add the events");
+	rearm();
+	(void)event_base_dispatch(base);
+	fatal("the event loop ended");
 }

@@ -8,6 +8,7 @@
  * dropped and counted.
  */
 #include <errno.h>
+#include <event2/event.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_arp.h>
@@ -43,6 +44,8 @@ static int ctlfd = -1, clientfd = -1;
 static char cline[CTL_LINEMAX];
 static size_t clen;
 static int cwaiting;		/* the engine is answering */
+static struct event_base *base;
+static struct event *clev;	/* clientfd readable, while not waiting */
 
 /* What the frontend knows of each managed interface. */
 static struct fif {
@@ -60,7 +63,7 @@ static struct {
 	uint64_t toomany;	/* interfaces over SLAACD_MAXIFS */
 } drops;
 
-static void
+static void __attribute__((noreturn))
 fatal(const char *what)
 {
 	slaacd_log(LOG_ERR, "frontend: %s; exiting", what);
@@ -526,11 +529,22 @@ client_put(const char *l)
 static void
 client_done(void)
 {
+	if (clev != NULL)
+		event_free(clev);
+	clev = NULL;
 	if (clientfd != -1)
 		close(clientfd);
 	clientfd = -1;
 	clen = 0;
 	cwaiting = 0;
+}
+
+static void client_read(void);
+
+static void
+on_client(evutil_socket_t fd, short what, void *arg)
+{
+	client_read();
 }
 
 static void
@@ -547,6 +561,11 @@ client_accept(void)
 	}
 	clientfd = fd;
 	clen = 0;
+	if ((clev = event_new(base, fd, EV_READ | EV_PERSIST, on_client,
+	    NULL)) == NULL || event_add(clev, NULL) == -1) {
+		slaacd_log(LOG_WARNING, "frontend: no event for a client");
+		client_done();
+	}
 }
 
 static int
@@ -578,6 +597,7 @@ command(char *l)
 	} else if (n >= 2 && n <= 3 && strcmp(w[0], "show") == 0 &&
 	    strcmp(w[1], "interface") == 0) {
 		cwaiting = 1;
+		(void)event_del(clev);	/* what it sends waits */
 		tell_engine(SM_CTL_SHOW, k == -1 ? 0 : opts->ifindex[k],
 		    NULL, 0);
 		return;
@@ -694,11 +714,35 @@ conn(struct slaacd_conn *c)
 		fatal("malformed message, connection dropped");
 }
 
+static void
+on_conn(evutil_socket_t fd, short what, void *arg)
+{
+	conn(arg);
+}
+
+static void
+on_icmp(evutil_socket_t fd, short what, void *arg)
+{
+	ra_in();
+}
+
+static void
+on_nl(evutil_socket_t fd, short what, void *arg)
+{
+	nlread();
+}
+
+static void
+on_accept(evutil_socket_t fd, short what, void *arg)
+{
+	client_accept();
+}
+
 void
 slaacd_frontend_main(struct slaacd_opts *o, int pfd, int efd)
 {
 	struct mnl_socket *dumper;
-	struct pollfd pfds[6];
+	struct event *pev, *eev, *iev, *nev, *cev;
 
 	opts = o;
 	parentfd = pfd;
@@ -717,38 +761,28 @@ slaacd_frontend_main(struct slaacd_opts *o, int pfd, int efd)
 		fatal("cannot open an rtnetlink socket");
 	if ((ctlfd = ctl_open(o->sock)) == -1)
 		fatal("cannot open the control socket");
+	if ((base = slaacd_event_base()) == NULL ||
+	    (pev = event_new(base, parentfd, EV_READ | EV_PERSIST, on_conn,
+	    &pconn)) == NULL ||
+	    (eev = event_new(base, enginefd, EV_READ | EV_PERSIST, on_conn,
+	    &econn)) == NULL ||
+	    (iev = event_new(base, icmpfd, EV_READ | EV_PERSIST, on_icmp,
+	    NULL)) == NULL ||
+	    (nev = event_new(base, mnl_socket_get_fd(nl), EV_READ |
+	    EV_PERSIST, on_nl, NULL)) == NULL ||
+	    (cev = event_new(base, ctlfd, EV_READ | EV_PERSIST, on_accept,
+	    NULL)) == NULL)
+		fatal("cannot make the event loop");
 	if (slaacd_drop_privileges(o) == -1)
 		fatal("cannot drop privileges");
 	if (dump(dumper, RTM_GETLINK) == -1 || dump(dumper, RTM_GETADDR) == -1)
 		fatal("cannot read the links and addresses");
 	mnl_socket_close(dumper);
 	slaacd_log(LOG_DEBUG, "frontend: running");
-	for (;;) {
-		pfds[0].fd = parentfd;
-		pfds[1].fd = enginefd;
-		pfds[2].fd = icmpfd;
-		pfds[3].fd = mnl_socket_get_fd(nl);
-		pfds[4].fd = ctlfd;
-		pfds[5].fd = cwaiting ? -1 : clientfd;
-		pfds[0].events = pfds[1].events = pfds[2].events =
-		    pfds[3].events = pfds[4].events = pfds[5].events = POLLIN;
-		pfds[5].revents = 0;
-		if (poll(pfds, 6, -1) == -1) {
-			if (errno == EINTR)
-				continue;
-			fatal("poll failed");
-		}
-		if (pfds[0].revents)
-			conn(&pconn);
-		if (pfds[1].revents)
-			conn(&econn);
-		if (pfds[2].revents)
-			ra_in();
-		if (pfds[3].revents)
-			nlread();
-		if (pfds[4].revents)
-			client_accept();
-		if (pfds[5].revents && clientfd != -1)
-			client_read();
-	}
+	if (event_add(pev, NULL) == -1 || event_add(eev, NULL) == -1 ||
+	    event_add(iev, NULL) == -1 || event_add(nev, NULL) == -1 ||
+	    event_add(cev, NULL) == -1)
+		fatal("cannot add the events");
+	(void)event_base_dispatch(base);
+	fatal("the event loop ended");
 }

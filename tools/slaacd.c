@@ -9,6 +9,7 @@
  * with no privileges.  A child that ends ends the daemon.
  */
 #include <errno.h>
+#include <event2/event.h>
 #include <net/if.h>
 #include <poll.h>
 #include <pwd.h>
@@ -99,6 +100,21 @@ slaacd_if_del(struct slaacd_opts *o, int k)
 	o->ifindex[k] = 0;
 	o->temporary[k] = 0;
 	o->ifname[k][0] = '\0';
+}
+
+struct event_base *
+slaacd_event_base(void)
+{
+	struct event_config *cfg;
+	struct event_base *b;
+
+	if ((cfg = event_config_new()) == NULL)
+		return NULL;
+	(void)event_config_avoid_method(cfg, "epoll");
+	(void)event_config_avoid_method(cfg, "select");
+	b = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return b;
 }
 
 int
@@ -290,45 +306,66 @@ handle(struct slaacd_conn *c, const struct slaacd_hdr *h, uint8_t *p)
 	return 0;
 }
 
+static struct event_base *base;
+static int failed;		/* a child failed: the loop ended for it */
+
+static void
+on_conn(evutil_socket_t fd, short what, void *arg)
+{
+	static uint8_t p[SLAACD_MSGMAX];
+	struct slaacd_conn *c = arg;
+	struct slaacd_hdr h;
+	int	 n;
+
+	if ((n = slaacd_conn_read(c)) <= 0) {
+		slaacd_log(LOG_ERR, "lost the %s process", c->name);
+		goto fail;
+	}
+	while ((n = slaacd_conn_get(c, &h, p)) == 1)
+		if (handle(c, &h, p) == -1)
+			goto fail;
+	if (n == 0)
+		return;
+fail:
+	failed = 1;
+	event_base_loopbreak(base);
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	quit = sig;
+	event_base_loopbreak(base);
+}
+
 /* The parent's loop: 0 at a signal, 1 when a child failed. */
 static int
 parent_loop(int efd, int ffd)
 {
-	static uint8_t p[SLAACD_MSGMAX];
-	struct slaacd_conn *c;
-	struct slaacd_hdr h;
-	struct pollfd pfds[2];
-	int	 i, n;
+	struct event *ev[4];
+	int	 i, r = 0;
 
 	slaacd_conn_init(&ec, efd, "engine");
 	slaacd_conn_init(&fc, ffd, "frontend");
-	while (!quit) {
-		pfds[0].fd = ffd;
-		pfds[1].fd = efd;
-		pfds[0].events = pfds[1].events = POLLIN;
-		if (poll(pfds, 2, -1) == -1) {
-			if (errno == EINTR)
-				continue;
-			slaacd_log(LOG_ERR, "poll: %s", strerror(errno));
-			return 1;
-		}
-		for (i = 0; i < 2; i++) {
-			if (pfds[i].revents == 0)
-				continue;
-			c = i == 0 ? &fc : &ec;
-			if ((n = slaacd_conn_read(c)) <= 0) {
-				slaacd_log(LOG_ERR, "lost the %s process",
-				    c->name);
-				return 1;
-			}
-			while ((n = slaacd_conn_get(c, &h, p)) == 1)
-				if (handle(c, &h, p) == -1)
-					return 1;
-			if (n == -1)
-				return 1;
-		}
-	}
-	return 0;
+	if ((base = slaacd_event_base()) == NULL)
+		return 1;
+	/* the frontend's first: see frontend_sync */
+	ev[0] = event_new(base, ffd, EV_READ | EV_PERSIST, on_conn, &fc);
+	ev[1] = event_new(base, efd, EV_READ | EV_PERSIST, on_conn, &ec);
+	ev[2] = evsignal_new(base, SIGTERM, on_signal, NULL);
+	ev[3] = evsignal_new(base, SIGINT, on_signal, NULL);
+	for (i = 0; i < 4; i++)
+		if (ev[i] == NULL || event_add(ev[i], NULL) == -1)
+			r = 1;
+	if (r == 1)
+		slaacd_log(LOG_ERR, "cannot make the event loop");
+	else if (!quit)
+		(void)event_base_dispatch(base);
+	for (i = 0; i < 4; i++)
+		if (ev[i] != NULL)
+			event_free(ev[i]);
+	event_base_free(base);
+	return r == 1 || failed ? 1 : 0;
 }
 
 int

@@ -12,6 +12,8 @@
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/rtnetlink.h>
 #include <netinet/icmp6.h>
 #include <arpa/inet.h>
@@ -27,11 +29,13 @@
 #include <unistd.h>
 
 #include "slaacd.h"
+#include "wire.h"
 
 #define RS_LEN	8	/* RFC 4861 4.1: type, code, checksum, reserved */
 
 static struct slaacd_opts *opts;
 static int parentfd, enginefd, icmpfd;
+static int pktfd = -1;		/* AF_PACKET, protocol 0: sends only */
 static struct mnl_socket *nl;
 static struct slaacd_conn pconn, econn;
 
@@ -382,6 +386,47 @@ ra_in(void)
 	tell_engine(SM_RA, pi->ipi6_ifindex, buf, sizeof(ra) + (size_t)n);
 }
 
+/*
+ * An RS from :: (RFC 4861 4.1: no address is assigned yet, the
+ * link-local one is tentative), without the SLLA option.  Linux picks a
+ * source for a raw ICMPv6 socket, IPV6_PKTINFO's :: or not, and with no
+ * usable address refuses (EADDRNOTAVAIL); so the whole IPv6 packet
+ * goes out on a packet socket that receives nothing (protocol 0).
+ */
+static int
+rs_unspec(unsigned ifindex)
+{
+	/* RFC 2464 7: ff02::2 on Ethernet */
+	static const uint8_t allrouters[6] = { 0x33, 0x33, 0, 0, 0, 2 };
+	uint8_t	 pkt[IPIFC_IP6_HLEN + 64];
+	struct ipifc_nd m;
+	struct ipifc_ip6 h;
+	struct sockaddr_ll sll;
+	int	 n;
+
+	memset(&m, 0, sizeof(m));
+	m.type = IPIFC_ND_RS;
+	memset(&h, 0, sizeof(h));
+	h.hlim = 255;		/* RFC 4861 4.1 */
+	h.nxt = IPPROTO_ICMPV6;
+	h.src = ipifc_ip_unspec6;
+	(void)inet_pton(AF_INET6, "ff02::2", h.dst.a);
+	if ((n = ipifc_nd_build(pkt + IPIFC_IP6_HLEN, sizeof(pkt) -
+	    IPIFC_IP6_HLEN, &h.src, &h.dst, &m)) < 0)
+		return -1;
+	h.plen = (size_t)n;
+	if (ipifc_ip6_build(pkt, IPIFC_IP6_HLEN, &h) < 0)
+		return -1;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_IPV6);
+	sll.sll_ifindex = (int)ifindex;
+	sll.sll_halen = sizeof(allrouters);
+	memcpy(sll.sll_addr, allrouters, sizeof(allrouters));
+	return sendto(pktfd, pkt, IPIFC_IP6_HLEN + (size_t)n, 0,
+	    (struct sockaddr *)&sll, sizeof(sll)) == -1 ? -1 : 0;
+}
+
 static void
 rs_out(unsigned ifindex, const struct sm_rs *rs)
 {
@@ -395,19 +440,25 @@ rs_out(unsigned ifindex, const struct sm_rs *rs)
 	size_t	 len = RS_LEN;
 	int	 k = slaacd_managed(opts, ifindex);
 
+	if (rs->unspec || !fifs[k].hasll) {
+		if (rs_unspec(ifindex) == -1)
+			slaacd_log(LOG_WARNING, "frontend: %s: cannot send an "
+			    "RS from ::: %s", opts->ifname[k], strerror(errno));
+		else
+			slaacd_log(LOG_DEBUG, "frontend: %s: RS sent from ::",
+			    opts->ifname[k]);
+		return;
+	}
 	memset(pkt, 0, sizeof(pkt));
 	pkt[0] = ND_ROUTER_SOLICIT;
 	memset(&pi, 0, sizeof(pi));
 	pi.ipi6_ifindex = ifindex;
-	/* RFC 4861 4.1: from :: never with the SLLA option */
-	if (!rs->unspec && fifs[k].hasll) {
-		pi.ipi6_addr = fifs[k].ll[0];
-		if (rs->slla) {
-			pkt[8] = ND_OPT_SOURCE_LINKADDR;
-			pkt[9] = 1;	/* units of 8 bytes */
-			memcpy(pkt + 10, rs->mac, 6);
-			len += 8;
-		}
+	pi.ipi6_addr = fifs[k].ll[0];
+	if (rs->slla) {
+		pkt[8] = ND_OPT_SOURCE_LINKADDR;
+		pkt[9] = 1;	/* units of 8 bytes */
+		memcpy(pkt + 10, rs->mac, 6);
+		len += 8;
 	}
 	memset(&to, 0, sizeof(to));
 	to.sin6_family = AF_INET6;
@@ -752,6 +803,8 @@ slaacd_frontend_main(struct slaacd_opts *o, int pfd, int efd)
 	slaacd_conn_init(&econn, enginefd, "engine");
 	if ((icmpfd = icmp_open()) == -1)
 		fatal("cannot open the raw ICMPv6 socket");
+	if ((pktfd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		fatal("cannot open the packet socket");
 	if ((nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC)) == NULL ||
 	    mnl_socket_bind(nl, RTMGRP_LINK | RTMGRP_IPV6_IFADDR,
 	    MNL_SOCKET_AUTOPID) == -1)

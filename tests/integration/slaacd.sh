@@ -154,7 +154,8 @@ defroute()
 	    awk '$1 == "inet6" { sub("/.*", "", $2); print $2; exit }')
 	ip -n "$1" -6 route show default | grep -v '^default from' |
 	    sed -e "s/ dev $2//" -e 's/ expires [0-9]*sec//' \
-	    -e 's/ hoplimit [0-9]*//' -e "s/ via $ll / via ROUTER /"
+	    -e 's/ hoplimit [0-9]*//' -e 's/ nhid [0-9]*//' \
+	    -e "s/ via $ll / via ROUTER /"
 }
 has_defroute()
 {
@@ -393,7 +394,7 @@ say "refused: $(ctl show interface "${P}d0" | grep "^	default ::/0 via $LLA" | h
 ip -n "$D" -6 addr del "$LLA/64" dev "${P}d0"
 routed()
 {
-	ip -n "$D" -6 route show default | grep -q "^default via $LLA " &&
+	ip -n "$D" -6 route show default | grep -Eq "^default (nhid [0-9]+ )?via $LLA " &&
 	    ctl show interface "${P}d0" | grep -Eq "^	default ::/0 via $LLA configured lifetime [0-9]+s pref medium$"
 }
 until_ok 300 routed || {
@@ -467,16 +468,21 @@ say "stable address $S1 before and after a restart (secret $(stat -c '%a, %s byt
 
 # Two routers on one link: both default routes stay (a route's add
 # must not replace the other router's, RFC 4861 6.3.6 keeps a list),
-# and RAs keep them past the router lifetime the first RA gave.
-D2=${P}e B=${P}b R1=${P}r R2=${P}s
-netns "$D2" "$B" "$R1" "$R2"
+# and RAs keep them past the router lifetime the first RA gave.  They
+# are two routes, as the kernel's own SLAAC makes them on a twin on the
+# same bridge, not one route with two next hops.
+D2=${P}e B=${P}b R1=${P}r R2=${P}s K2=${P}j
+netns "$D2" "$B" "$R1" "$R2" "$K2"
 ip -n "$B" link add br0 type bridge || fail "bridge"
 ip -n "$B" link set br0 up
-for p in "$D2:${P}e0:${P}be" "$R1:${P}r0:${P}br" "$R2:${P}s0:${P}bs"; do
+for p in "$D2:${P}e0:${P}be" "$R1:${P}r0:${P}br" "$R2:${P}s0:${P}bs" \
+    "$K2:${P}j0:${P}bj"; do
 	IFS=: read -r ns ifn bif <<<"$p"
 	veth "$ns" "$ifn" "$B" "$bif"
 	ip -n "$B" link set "$bif" master br0
 done
+nsx "$K2" sysctl -qw "net.ipv6.conf.${P}j0.accept_ra=1" \
+    "net.ipv6.conf.${P}j0.autoconf=1"
 RPIDS=""
 for r in "$R1:${P}r0" "$R2:${P}s0"; do
 	IFS=: read -r ns ifn <<<"$r"
@@ -525,6 +531,25 @@ sleep 14
 both || { ip -n "$D2" -6 route show default >&2; fail "a router's default route went"; }
 ip -n "$D2" -6 route show default | grep -q 'expires -' &&
     fail "an expired default route: $(ip -n "$D2" -6 route show default)"
+# the default routes for any source (slaacd's RFC 8028 ones, from the
+# prefix, have no counterpart in the kernel), the next hop object
+# (slaacd's way to keep them apart), lifetimes and hop limits aside
+routes_of()
+{
+	ip -n "$1" -6 route show default |
+	    awk '/^default from/ { skip = 1; next } /^[^ \t]/ { skip = 0 }
+		!skip' |
+	    sed -e "s/ dev $2//" -e 's/ expires [0-9]*sec//' \
+	    -e 's/ hoplimit [0-9]*//' -e 's/ nhid [0-9]*//' \
+	    -e "s/ via $L1 / via ROUTER1 /" -e "s/ via $L2 / via ROUTER2 /" |
+	    sort
+}
+twins()
+{
+	[ "$(routes_of "$D2" "${P}e0")" = "$(routes_of "$K2" "${P}j0")" ]
+}
+until_ok 100 twins || fail "default routes: slaacd '$(routes_of "$D2" "${P}e0")', the kernel '$(routes_of "$K2" "${P}j0")'"
+say "two routers, as the kernel: $(routes_of "$D2" "${P}e0" | tr '\n' ';')"
 stop_daemon || fail "slaacd exited with status $?"
 
 # The seccomp filter kills an engine that calls socket(2).

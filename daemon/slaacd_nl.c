@@ -10,6 +10,7 @@
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
+#include <limits.h>
 #include <string.h>
 
 #include "slaacd.h"
@@ -107,4 +108,29 @@ slaacd_nl_parse(const struct nlmsghdr *n, struct slaacd_nlev *ev)
 		return 0;
 	}
 	return 0;
+}
+
+int
+slaacd_nl_sane(const void *buf, size_t len)
+{
+	const struct nlmsghdr *n = buf;
+	size_t	 left = len;
+
+	/*
+	 * libmnl's walk takes a length over INT_MAX for a negative one and
+	 * steps far past the buffer: every header's length is checked
+	 * here first, against what is left.
+	 */
+	if (len > INT_MAX)
+		return 0;
+	while (left >= sizeof(*n)) {
+		if (n->nlmsg_len < sizeof(*n) || n->nlmsg_len > left)
+			return 0;
+		if (MNL_ALIGN(n->nlmsg_len) >= left)
+			return 1;
+		left -= MNL_ALIGN(n->nlmsg_len);
+		n = (const struct nlmsghdr *)((const uint8_t *)n +
+		    MNL_ALIGN(n->nlmsg_len));
+	}
+	return left == 0;
 }

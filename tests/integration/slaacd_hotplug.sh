@@ -54,7 +54,7 @@ trap 'rc=$?; kill "$RPID" $TPIDS 2>/dev/null; wait "$RPID" $TPIDS 2>/dev/null;
 
 # what comes in on each bridge port from H: the RSs
 for p in "${P}p0" "${P}p1"; do
-	nsx "$R" timeout 30 tcpdump -U -nli "$p" -Q in -w "$T/$p.pcap" \
+	nsx "$R" timeout 30 tcpdump --immediate-mode -U -nli "$p" -Q in -w "$T/$p.pcap" \
 	    'icmp6 and ip6[40] == 133' >"$T/$p.tcpdump" 2>&1 &
 	TPIDS="$TPIDS $!"
 done
@@ -119,7 +119,7 @@ ip link add "${P}h2" netns "$H" address "$MAC2" type veth peer name \
     "${P}p2" netns "$R" || fail "veth ${P}h2"
 ip -n "$R" link set "${P}p2" master br0
 ip -n "$R" link set "${P}p2" up
-nsx "$R" timeout 30 tcpdump -U -nli "${P}p2" -Q in -w "$T/p2.pcap" \
+nsx "$R" timeout 30 tcpdump --immediate-mode -U -nli "${P}p2" -Q in -w "$T/p2.pcap" \
     'icmp6 and ip6[40] == 133' >"$T/p2.tcpdump" 2>&1 &
 TPIDS=$!
 until_ok 50 grep -q listening "$T/p2.tcpdump" || fail "tcpdump on ${P}p2"
@@ -130,6 +130,7 @@ until_ok 300 has_addr "${P}h2" "$A2" || fail "the new ${P}h2 has no $A2"
     grep -q "address $A2/64 eui64 configured" ||
     fail "slaacctl does not show $A2 configured"
 say "a veth made after start: ${P}h2 has $A2"
+sleep 1
 kill $TPIDS 2>/dev/null
 wait $TPIDS 2>/dev/null
 TPIDS=""

@@ -25,6 +25,8 @@
 #define SLAACD_MSGMAX	2048	/* payload bytes: an RA fits (1280 MTU) */
 #define SLAACD_BUFSZ	(4 * (SLAACD_MSGMAX + 16))
 #define SLAACD_NLBUF	16384	/* a netlink read (MNL_SOCKET_DUMP_SIZE) */
+#define SLAACD_SECRET	"/var/lib/slaacd/secret"	/* -k */
+#define SLAACD_SECRETLEN 32	/* bytes, IPIFC_SLAAC_SECRETMAX */
 
 /* Message types (the header's type). */
 enum slaacd_msgtype {
@@ -40,6 +42,11 @@ enum slaacd_msgtype {
 	SM_CTL_LINE,	/* engine -> frontend: a line of text, no newline */
 	SM_CTL_END,	/* engine -> frontend: the answer is done */
 	SM_CTL_LOG,	/* frontend -> engine, parent: int32 verbose */
+	SM_IFADD,	/* frontend -> parent, engine: struct sm_ifadd */
+	SM_IFDEL,	/* frontend -> parent, engine: the interface is gone */
+	SM_SECRET,	/* parent -> engine, first: the RFC 7217 secret */
+	SM_ADDRGONE,	/* frontend -> engine: struct ipifc_ip, a global
+			 * address the kernel no longer has */
 	SM_MAXTYPE
 };
 
@@ -55,6 +62,11 @@ struct sm_ifinfo {
 	int32_t	running;	/* administratively up with carrier */
 	int32_t	hasmac;
 	uint8_t	mac[6];
+	char	name[16];
+};
+
+/* A new interface to manage (or a managed one renamed). */
+struct sm_ifadd {
 	char	name[16];
 };
 
@@ -120,12 +132,17 @@ struct slaacd_nlev {
 	int	running;	/* LINK: IFF_UP and IFF_RUNNING */
 	int	hasmac;		/* LINK */
 	uint8_t	mac[6];
+	int	ether;		/* LINK: ARPHRD_ETHER, not loopback */
+	int	port;		/* LINK: a port of a bridge or bond (a master) */
+	char	name[16];	/* LINK: "" if none came */
 	struct ipifc_ip addr;	/* ADDR: an IPv6 address */
 	uint32_t flags;		/* ADDR: IFA_F_* */
 };
 struct nlmsghdr;
 /* 0 (ev->kind says what it was) or -1 malformed. */
 int	slaacd_nl_parse(const struct nlmsghdr *n, struct slaacd_nlev *ev);
+/* Whether a read's headers all fit in it (before mnl_cb_run): 1 or 0. */
+int	slaacd_nl_sane(const void *buf, size_t len);
 
 /* slaacd_log.c */
 void	slaacd_log_init(int foreground, int verbose);
@@ -136,40 +153,84 @@ void	slaacd_log(int prio, const char *fmt, ...)
 void	slaacd_log_line(int prio, const char *line);
 extern int slaacd_verbose;
 
-/* What the command line set, shared by the three processes. */
+/*
+ * What the command line set, shared by the three processes, and the
+ * interfaces managed now, by slot: each process keeps its own copy,
+ * changed by the frontend's SM_IFADD and SM_IFDEL.
+ */
 struct slaacd_opts {
 	int	foreground, verbose, eui64;
+	int	all;		/* no IFACE: every Ethernet-like interface */
 	const char *user, *chroot, *dnsfile, *sock;
-	int	nifs;
-	unsigned ifindex[SLAACD_MAXIFS];
+	int	nnames, ntemp;
+	char	names[SLAACD_MAXIFS][16];	/* IFACE... */
+	char	tempnames[SLAACD_MAXIFS][16];	/* -t IFACE */
+	unsigned ifindex[SLAACD_MAXIFS];	/* 0: a free slot */
 	int	temporary[SLAACD_MAXIFS];	/* RFC 8981 addresses (-t) */
 	char	ifname[SLAACD_MAXIFS][16];
 	uid_t	uid;
 	gid_t	gid;
 };
 
+/*
+ * Each process's loop (libevent) on the poll(2) backend: the engine's
+ * seccomp filter then needs no more than poll.
+ */
+struct event_base;
+struct event_base *slaacd_event_base(void);
 /* Chroot to o->chroot and become o->uid: 0 or -1 (logged). */
 int	slaacd_drop_privileges(const struct slaacd_opts *o);
-/* Index of a managed interface in o, or -1. */
+/* The slot of a managed interface, or -1. */
 int	slaacd_managed(const struct slaacd_opts *o, unsigned ifindex);
+/* Whether the command line asks for an interface of that name. */
+int	slaacd_wanted(const struct slaacd_opts *o, const char *name);
+/* Manage ifindex as name (a known one: renamed): its slot, or -1 full. */
+int	slaacd_if_add(struct slaacd_opts *o, unsigned ifindex,
+	    const char *name);
+void	slaacd_if_del(struct slaacd_opts *o, int slot);
 
 /* slaacd_engine.c: never returns. */
-void	slaacd_engine_main(const struct slaacd_opts *o, int parentfd,
+void	slaacd_engine_main(struct slaacd_opts *o, int parentfd,
 	    int frontfd) __attribute__((noreturn));
 /* slaacd_frontend.c: never returns. */
-void	slaacd_frontend_main(const struct slaacd_opts *o, int parentfd,
+void	slaacd_frontend_main(struct slaacd_opts *o, int parentfd,
 	    int enginefd) __attribute__((noreturn));
 
 /* slaacd_show.c: the engine's proposals, for slaacctl */
 void	slaacd_show_act(const struct slaacd_opts *o,
 	    const struct ipifc_slaac_act *a, uint32_t seq, uint64_t now);
-void	slaacd_show_result(uint32_t seq, int err);
+/*
+ * The parent's answer.  A refusal (but EOPNOTSUPP) is retried after
+ * SLAACD_RETRY_MS, doubled at each try, at most SLAACD_RETRIES times;
+ * then the proposal stays failed until the engine proposes it again.
+ */
+#define SLAACD_RETRY_MS	1000
+#define SLAACD_RETRIES	5
+void	slaacd_show_result(uint32_t seq, int err, uint64_t now);
+/* When the next retry is due; UINT64_MAX: none waits. */
+uint64_t slaacd_show_next_retry(void);
+/*
+ * The retries due at now: send gets each proposal again (its lifetimes
+ * what remains of them) and returns its new sequence number.
+ */
+void	slaacd_show_retry(uint64_t now,
+	    uint32_t (*send)(const struct ipifc_slaac_act *));
 /* ifindex 0: every managed interface; line gets each line. */
 void	slaacd_show(const struct slaacd_opts *o, unsigned ifindex,
 	    uint64_t now, void (*line)(const char *));
+/* A slot no longer managed: its proposals go. */
+void	slaacd_show_forget(int slot);
+/*
+ * The kernel lost a configured address (removed by another): 1 and its
+ * proposal shows `removed` until proposed again, or 0 if none such.
+ */
+int	slaacd_show_gone(const struct slaacd_opts *o, unsigned ifindex,
+	    const struct ipifc_ip *addr);
 
 /* slaacd_parent.c */
-int	slaacd_parent_init(const struct slaacd_opts *o);
+int	slaacd_parent_init(struct slaacd_opts *o);
+/* The frontend's SM_IFADD (name) and SM_IFDEL (name NULL). */
+void	slaacd_parent_ifchange(unsigned ifindex, const char *name);
 /* Carry out a proposal: 0 or a negative errno. */
 int	slaacd_parent_apply(const struct ipifc_slaac_act *a);
 void	slaacd_parent_fini(void);

@@ -7,6 +7,7 @@
  * assumed to have worked.
  */
 #include <errno.h>
+#include <event2/event.h>
 #include <poll.h>
 #include <seccomp.h>
 #include <stdio.h>
@@ -24,8 +25,11 @@
 static int parentfd, frontfd;
 static uint32_t seq;
 static struct slaacd_conn pconn, fconn;
-static const struct slaacd_opts *opts;
-static uint8_t known[SLAACD_MAXIFS];	/* registered with the engine */
+static struct slaacd_opts *opts;
+static struct ipifc_slaac *eng;
+static struct event_base *base;
+static struct event *tev;		/* the engine's next deadline */
+static uint8_t secret[SLAACD_SECRETLEN];	/* RFC 7217 */
 
 static const char *const actname[] = {
 	[IPIFC_SLAAC_SEND_RS] = "send-rs",
@@ -92,38 +96,27 @@ engine_exit(int status)
 		syscall(SYS_exit_group, status);
 }
 
-static void
+static void __attribute__((noreturn))
 fatal(const char *what)
 {
 	slaacd_log(LOG_ERR, "engine: %s; exiting", what);
 	engine_exit(1);
 }
 
-static void
-act(const struct ipifc_slaac_act *a)
+/* A proposal to the parent: its sequence number. */
+static uint32_t
+propose(const struct ipifc_slaac_act *a)
 {
 	char	 ip[IPIFC_IPSTRLEN];
 	struct sm_proposal p;
-	struct sm_rs rs;
 	int	 i;
 
-	if (a->type == IPIFC_SLAAC_SEND_RS) {
-		memset(&rs, 0, sizeof(rs));
-		rs.unspec = a->unspec;
-		rs.slla = a->slla;
-		memcpy(rs.mac, a->mac, sizeof(rs.mac));
-		if (slaacd_send(frontfd, SM_SEND_RS, a->ifc, &rs,
-		    sizeof(rs)) == -1)
-			fatal("cannot write to the frontend");
-		return;
-	}
 	memset(&p, 0, sizeof(p));
 	p.seq = ++seq;
 	p.act = *a;
 	ipifc_ip_fmt(&a->addr, ip, sizeof(ip));
 	slaacd_log(LOG_DEBUG, "engine: proposal %u: %s ifindex %u %s/%d",
 	    p.seq, actname[a->type], a->ifc, ip, a->plen);
-	slaacd_show_act(opts, a, p.seq, now_ms());
 	for (i = 0; i < NPENDING; i++)
 		if (pending[i].seq == 0)
 			break;
@@ -136,6 +129,27 @@ act(const struct ipifc_slaac_act *a)
 	}
 	if (slaacd_send(parentfd, SM_PROPOSAL, a->ifc, &p, sizeof(p)) == -1)
 		fatal("cannot write to the parent");
+	return p.seq;
+}
+
+static void
+act(const struct ipifc_slaac_act *a)
+{
+	struct sm_rs rs;
+
+	if (a->type == IPIFC_SLAAC_SEND_RS) {
+		memset(&rs, 0, sizeof(rs));
+		rs.unspec = a->unspec;
+		rs.slla = a->slla;
+		memcpy(rs.mac, a->mac, sizeof(rs.mac));
+		if (slaacd_send(frontfd, SM_SEND_RS, a->ifc, &rs,
+		    sizeof(rs)) == -1)
+			fatal("cannot write to the frontend");
+		return;
+	}
+	/* shown first: the answer finds it by the number propose gives */
+	slaacd_show_act(opts, a, seq + 1, now_ms());
+	(void)propose(a);
 }
 
 static void
@@ -147,13 +161,57 @@ drain(struct ipifc_slaac *e)
 		act(&a);
 }
 
+/*
+ * A new interface: registered with the engine, which hears of its link
+ * next.  A gone one: the engine forgets it; its removals are not
+ * proposed, the kernel took its addresses and routes with it.
+ */
+static void
+ifadd(struct ipifc_slaac *e, unsigned ifindex, const struct sm_ifadd *ia)
+{
+	struct ipifc_slaac_config c;
+	int	 k;
+
+	if ((k = slaacd_managed(opts, ifindex)) != -1) {
+		(void)slaacd_if_add(opts, ifindex, ia->name);	/* renamed */
+		return;
+	}
+	if ((k = slaacd_if_add(opts, ifindex, ia->name)) == -1)
+		fatal("the frontend added too many interfaces");
+	ipifc_slaac_config_default(&c);
+	c.iid = opts->eui64 ? IPIFC_SLAAC_IID_EUI64 : IPIFC_SLAAC_IID_STABLE;
+	c.temporary = opts->temporary[k];
+	/* RFC 7217 Net_Iface: the name it had when it came */
+	snprintf(c.net_iface, sizeof(c.net_iface), "%s", opts->ifname[k]);
+	memcpy(c.secret, secret, sizeof(secret));
+	c.secretlen = sizeof(secret);
+	if (ipifc_slaac_ifc_add(e, ifindex, &c) != 0)
+		fatal("cannot register an interface");
+	slaacd_log(LOG_INFO, "engine: %s: managed (ifindex %u)", ia->name,
+	    ifindex);
+}
+
+static void
+ifdel(struct ipifc_slaac *e, unsigned ifindex, int k, uint64_t now)
+{
+	struct ipifc_slaac_act a;
+
+	drain(e);
+	(void)ipifc_slaac_ifc_remove(e, ifindex, now);
+	while (ipifc_slaac_action(e, &a))
+		if (a.ifc != ifindex)
+			act(&a);
+	slaacd_show_forget(k);
+	slaacd_if_del(opts, k);
+}
+
 static void
 result(const struct sm_result *r)
 {
 	char	 ip[IPIFC_IPSTRLEN];
 	int	 i;
 
-	slaacd_show_result(r->seq, r->err);
+	slaacd_show_result(r->seq, r->err, now_ms());
 	for (i = 0; i < NPENDING; i++)
 		if (pending[i].seq == r->seq && r->seq != 0)
 			break;
@@ -195,7 +253,8 @@ static void
 frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
     const uint8_t *p, uint64_t now)
 {
-	struct ipifc_slaac_config c;
+	char	 ip[IPIFC_IPSTRLEN];
+	struct sm_ifadd ia;
 	struct sm_ifinfo ii;
 	struct sm_ra ra;
 	struct sm_dad d;
@@ -211,6 +270,12 @@ frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
 		slaacd_verbose = usable != 0;
 		return;
 	}
+	if (h->type == SM_IFADD) {
+		memcpy(&ia, p, sizeof(ia));
+		ia.name[sizeof(ia.name) - 1] = '\0';
+		ifadd(e, h->peer, &ia);
+		return;
+	}
 	if ((k = ifslot(h->peer)) == -1)
 		fatal("the frontend named an interface not managed");
 	switch (h->type) {
@@ -219,40 +284,39 @@ frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
 		break;
 	case SM_IFINFO:
 		memcpy(&ii, p, sizeof(ii));
-		if (!known[k]) {
-			ipifc_slaac_config_default(&c);
-			c.iid = opts->eui64 ? IPIFC_SLAAC_IID_EUI64 :
-			    IPIFC_SLAAC_IID_STABLE;
-			c.temporary = opts->temporary[k];
-			snprintf(c.net_iface, sizeof(c.net_iface), "%s",
-			    opts->ifname[k]);
-			for (c.secretlen = 0; c.secretlen < 16; c.secretlen += 4) {
-				uint32_t r = rnd(NULL);
-				memcpy(c.secret + c.secretlen, &r, 4);
-			}
-			if (ipifc_slaac_ifc_add(e, h->peer, &c) != 0)
-				fatal("cannot register an interface");
-			known[k] = 1;
-		}
 		(void)ipifc_slaac_link(e, h->peer, ii.running,
 		    ii.hasmac ? ii.mac : NULL, now);
 		break;
+	case SM_IFDEL:
+		ifdel(e, h->peer, k, now);
+		break;
+	case SM_ADDRGONE:
+		memcpy(&d.addr, p, sizeof(d.addr));
+		if (slaacd_show_gone(opts, h->peer, &d.addr))
+			/*
+			 * The engine keeps it in its list: the next RA
+			 * with its prefix renews it by RFC 4862 5.5.3 (e),
+			 * and the renewal puts it back in the kernel.
+			 */
+			slaacd_log(LOG_NOTICE, "engine: %s: address %s "
+			    "gone from the kernel; back at the next RA",
+			    opts->ifname[k], ipifc_ip_fmt(&d.addr, ip,
+			    sizeof(ip)));
+		break;
 	case SM_LLADDR:
 		memcpy(&usable, p, sizeof(usable));
-		if (known[k])
-			(void)ipifc_slaac_linklocal(e, h->peer, usable, now);
+		(void)ipifc_slaac_linklocal(e, h->peer, usable, now);
 		break;
 	case SM_RA:
 		memcpy(&ra, p, sizeof(ra));
-		if (known[k] && ra.hlim >= 0 && ra.hlim <= 255)
+		if (ra.hlim >= 0 && ra.hlim <= 255)
 			(void)ipifc_slaac_ra(e, h->peer, &ra.src, &ra.dst,
 			    (uint8_t)ra.hlim, p + sizeof(ra),
 			    h->len - sizeof(ra), now);
 		break;
 	case SM_DAD:
 		memcpy(&d, p, sizeof(d));
-		if (known[k])
-			(void)ipifc_slaac_dad(e, h->peer, &d.addr, d.ok, now);
+		(void)ipifc_slaac_dad(e, h->peer, &d.addr, d.ok, now);
 		break;
 	default:
 		fatal("the frontend sent a message not for the engine");
@@ -343,13 +407,64 @@ conn(struct ipifc_slaac *e, struct slaacd_conn *c, uint64_t now)
 		fatal("malformed message, connection dropped");
 }
 
-void
-slaacd_engine_main(const struct slaacd_opts *o, int pfd, int ffd)
+/* The parent's first message: the secret. */
+static void
+secret_in(void)
 {
-	struct ipifc_slaac *e;
-	struct pollfd pfds[2];
-	uint64_t now, dl;
-	int	 timeout;
+	static uint8_t p[SLAACD_MSGMAX];
+	struct slaacd_hdr h;
+	int	 n;
+
+	while ((n = slaacd_conn_get(&pconn, &h, p)) == 0)
+		if (slaacd_conn_read(&pconn) != 1)
+			engine_exit(0);	/* the parent ended before */
+	if (n == -1 || h.type != SM_SECRET)
+		fatal("the parent's first message is not the secret");
+	memcpy(secret, p, sizeof(secret));
+	memset(p, 0, sizeof(secret));
+}
+
+/* After every event: run the timers due, arm the next one. */
+static void
+rearm(void)
+{
+	uint64_t now = now_ms(), dl, ms;
+	struct timeval tv;
+
+	ipifc_slaac_tick(eng, now);
+	drain(eng);
+	slaacd_show_retry(now, propose);
+	dl = ipifc_slaac_next_deadline(eng);
+	if (slaacd_show_next_retry() < dl)
+		dl = slaacd_show_next_retry();
+	if (dl == UINT64_MAX) {
+		evtimer_del(tev);
+		return;
+	}
+	ms = dl <= now ? 0 : dl - now > 60000 ? 60000 : dl - now;
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000) * 1000;
+	if (evtimer_add(tev, &tv) == -1)
+		fatal("cannot arm the timer");
+}
+
+static void
+on_conn(evutil_socket_t fd, short what, void *arg)
+{
+	conn(eng, arg, now_ms());
+	rearm();
+}
+
+static void
+on_timer(evutil_socket_t fd, short what, void *arg)
+{
+	rearm();
+}
+
+void
+slaacd_engine_main(struct slaacd_opts *o, int pfd, int ffd)
+{
+	struct event *pev, *fev;
 
 	opts = o;
 	parentfd = pfd;
@@ -357,13 +472,22 @@ slaacd_engine_main(const struct slaacd_opts *o, int pfd, int ffd)
 	slaacd_log_child(parentfd);
 	slaacd_conn_init(&pconn, parentfd, "parent");
 	slaacd_conn_init(&fconn, frontfd, "frontend");
-	if ((e = ipifc_slaac_new(rnd, NULL, englog, NULL)) == NULL)
+	if ((eng = ipifc_slaac_new(rnd, NULL, englog, NULL)) == NULL)
 		fatal("out of memory");
+	/* the loop's memory and its poll(2) backend before the filter */
+	if ((base = slaacd_event_base()) == NULL ||
+	    (pev = event_new(base, parentfd, EV_READ | EV_PERSIST, on_conn,
+	    &pconn)) == NULL ||
+	    (fev = event_new(base, frontfd, EV_READ | EV_PERSIST, on_conn,
+	    &fconn)) == NULL ||
+	    (tev = evtimer_new(base, on_timer, NULL)) == NULL)
+		fatal("cannot make the event loop");
 	(void)now_ms();		/* the vDSO is mapped before the filter */
 	if (slaacd_drop_privileges(o) == -1)
 		fatal("cannot drop privileges");
 	if (confine() != 0)
 		fatal("cannot load the seccomp filter");
+	secret_in();
 	slaacd_log(LOG_DEBUG, "engine: running");
 #ifdef SLAACD_TESTHOOK
 	/* the tests' build: a call the filter forbids must kill us */
@@ -371,30 +495,9 @@ slaacd_engine_main(const struct slaacd_opts *o, int pfd, int ffd)
 	(void)socket(AF_INET6, SOCK_DGRAM, 0);
 	slaacd_log(LOG_ERR, "engine: test hook: socket(2) returned");
 #endif
-	for (;;) {
-		now = now_ms();
-		ipifc_slaac_tick(e, now);
-		drain(e);
-		dl = ipifc_slaac_next_deadline(e);
-		if (dl == UINT64_MAX)
-			timeout = -1;
-		else if (dl <= now)
-			timeout = 0;
-		else
-			timeout = dl - now > 60000 ? 60000 : (int)(dl - now);
-		pfds[0].fd = parentfd;
-		pfds[0].events = POLLIN;
-		pfds[1].fd = frontfd;
-		pfds[1].events = POLLIN;
-		if (poll(pfds, 2, timeout) == -1) {
-			if (errno == EINTR)
-				continue;
-			fatal("poll failed");
-		}
-		now = now_ms();
-		if (pfds[0].revents)
-			conn(e, &pconn, now);
-		if (pfds[1].revents)
-			conn(e, &fconn, now);
-	}
+	if (event_add(pev, NULL) == -1 || event_add(fev, NULL) == -1)
+		fatal("cannot add the events");
+	rearm();
+	(void)event_base_dispatch(base);
+	fatal("the event loop ended");
 }

@@ -8,9 +8,12 @@
  * dropped and counted.
  */
 #include <errno.h>
+#include <event2/event.h>
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
 #include <linux/if_arp.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <linux/rtnetlink.h>
 #include <netinet/icmp6.h>
 #include <arpa/inet.h>
@@ -26,11 +29,13 @@
 #include <unistd.h>
 
 #include "slaacd.h"
+#include "wire.h"
 
 #define RS_LEN	8	/* RFC 4861 4.1: type, code, checksum, reserved */
 
-static const struct slaacd_opts *opts;
+static struct slaacd_opts *opts;
 static int parentfd, enginefd, icmpfd;
+static int pktfd = -1;		/* AF_PACKET, protocol 0: sends only */
 static struct mnl_socket *nl;
 static struct slaacd_conn pconn, econn;
 
@@ -43,6 +48,8 @@ static int ctlfd = -1, clientfd = -1;
 static char cline[CTL_LINEMAX];
 static size_t clen;
 static int cwaiting;		/* the engine is answering */
+static struct event_base *base;
+static struct event *clev;	/* clientfd readable, while not waiting */
 
 /* What the frontend knows of each managed interface. */
 static struct fif {
@@ -57,9 +64,10 @@ static struct fif {
 /* Drops, by reason. */
 static struct {
 	uint64_t notmanaged, hoplimit, size, short_, nopktinfo, nlbad;
+	uint64_t toomany;	/* interfaces over SLAACD_MAXIFS */
 } drops;
 
-static void
+static void __attribute__((noreturn))
 fatal(const char *what)
 {
 	slaacd_log(LOG_ERR, "frontend: %s; exiting", what);
@@ -95,24 +103,92 @@ nl_malformed(void)
 }
 
 static void
-linkev(const struct slaacd_nlev *ev)
+tell_parent(uint32_t type, unsigned ifindex, const void *p, size_t len)
 {
+	if (slaacd_send(parentfd, type, ifindex, p, len) == -1)
+		fatal("cannot write to the parent");
+}
+
+/*
+ * Whether a link not managed yet is one to manage: named on the command
+ * line, or with none named, Ethernet-like and not a bridge's or bond's
+ * port (its master has the addresses).
+ */
+static int
+wanted(const struct slaacd_nlev *ev)
+{
+	if (ev->name[0] == '\0' || !slaacd_wanted(opts, ev->name))
+		return 0;
+	return !opts->all || (ev->ether && !ev->port);
+}
+
+/* A new interface: the parent hears of it first, then the engine. */
+static int
+ifadd(const struct slaacd_nlev *ev)
+{
+	struct sm_ifadd ia;
 	int	 k;
 
-	if ((k = slaacd_managed(opts, ev->ifindex)) == -1)
+	if ((k = slaacd_if_add(opts, ev->ifindex, ev->name)) == -1) {
+		drops.toomany++;
+		slaacd_log(LOG_WARNING, "frontend: %s: too many interfaces, "
+		    "not managed (%llu)", ev->name,
+		    (unsigned long long)drops.toomany);
+		return -1;
+	}
+	memset(&fifs[k], 0, sizeof(fifs[k]));
+	memset(&ia, 0, sizeof(ia));
+	snprintf(ia.name, sizeof(ia.name), "%s", ev->name);
+	tell_parent(SM_IFADD, ev->ifindex, &ia, sizeof(ia));
+	tell_engine(SM_IFADD, ev->ifindex, &ia, sizeof(ia));
+	slaacd_log(LOG_INFO, "frontend: %s: managed (ifindex %u)", ev->name,
+	    ev->ifindex);
+	return k;
+}
+
+static void
+ifdel(unsigned ifindex, int k)
+{
+	slaacd_log(LOG_INFO, "frontend: %s: interface removed, no longer "
+	    "managed", opts->ifname[k]);
+	tell_engine(SM_IFDEL, ifindex, NULL, 0);
+	tell_parent(SM_IFDEL, ifindex, NULL, 0);
+	memset(&fifs[k], 0, sizeof(fifs[k]));
+	slaacd_if_del(opts, k);
+}
+
+static void
+linkev(const struct slaacd_nlev *ev)
+{
+	struct sm_ifadd ia;
+	int	 k;
+
+	if ((k = slaacd_managed(opts, ev->ifindex)) == -1) {
+		if (ev->gone || !wanted(ev) || (k = ifadd(ev)) == -1)
+			return;
+	} else if (ev->gone) {
+		ifdel(ev->ifindex, k);
 		return;
-	if (ev->gone) {
-		/* not followed yet: the interface is gone */
-		slaacd_log(LOG_WARNING, "frontend: %s: interface removed",
-		    opts->ifname[k]);
-		fifs[k].running = 0;
-		link_changed(ev->ifindex, k);
-		return;
+	} else if (ev->name[0] != '\0' &&
+	    strcmp(ev->name, opts->ifname[k]) != 0) {
+		slaacd_log(LOG_INFO, "frontend: %s: renamed %s",
+		    opts->ifname[k], ev->name);
+		(void)slaacd_if_add(opts, ev->ifindex, ev->name);
+		memset(&ia, 0, sizeof(ia));
+		snprintf(ia.name, sizeof(ia.name), "%s", ev->name);
+		tell_parent(SM_IFADD, ev->ifindex, &ia, sizeof(ia));
+		tell_engine(SM_IFADD, ev->ifindex, &ia, sizeof(ia));
 	}
 	if (fifs[k].seen && fifs[k].running == ev->running &&
 	    fifs[k].hasmac == ev->hasmac &&
 	    memcmp(fifs[k].mac, ev->mac, 6) == 0)
 		return;
+	if (fifs[k].seen && fifs[k].hasmac && ev->hasmac &&
+	    memcmp(fifs[k].mac, ev->mac, 6) != 0)
+		slaacd_log(LOG_INFO, "frontend: %s: new MAC "
+		    "%02x:%02x:%02x:%02x:%02x:%02x", opts->ifname[k],
+		    ev->mac[0], ev->mac[1], ev->mac[2], ev->mac[3], ev->mac[4],
+		    ev->mac[5]);
 	fifs[k].seen = 1;
 	fifs[k].running = ev->running;
 	fifs[k].hasmac = ev->hasmac;
@@ -160,7 +236,13 @@ addrev(const struct slaacd_nlev *ev)
 		ll_update(k, &a, usable, ev->ifindex);
 		return;
 	}
-	if (ev->gone || !(usable || (ev->flags & IFA_F_DADFAILED)))
+	if (ev->gone) {
+		/* removed by another, or by our parent: the engine knows */
+		tell_engine(SM_ADDRGONE, ev->ifindex, &ev->addr,
+		    sizeof(ev->addr));
+		return;
+	}
+	if (!(usable || (ev->flags & IFA_F_DADFAILED)))
 		return;
 	memset(&d, 0, sizeof(d));
 	d.addr = ev->addr;
@@ -196,7 +278,8 @@ nlread(void)
 			    "lost (ENOBUFS)");
 		return;
 	}
-	if (mnl_cb_run(buf, (size_t)n, 0, 0, nlmsg, NULL) == MNL_CB_ERROR)
+	if (!slaacd_nl_sane(buf, (size_t)n) ||
+	    mnl_cb_run(buf, (size_t)n, 0, 0, nlmsg, NULL) == MNL_CB_ERROR)
 		nl_malformed();	/* a partial one, or an error */
 }
 
@@ -219,6 +302,11 @@ dump(struct mnl_socket *s, int type)
 	if (mnl_socket_sendto(s, n, n->nlmsg_len) == -1)
 		return -1;
 	while ((r = mnl_socket_recvfrom(s, buf, sizeof(buf))) > 0) {
+		if (!slaacd_nl_sane(buf, (size_t)r)) {
+			nl_malformed();
+			r = MNL_CB_STOP;
+			break;
+		}
 		r = mnl_cb_run(buf, (size_t)r, seqno, mnl_socket_get_portid(s),
 		    nlmsg, NULL);
 		if (r <= MNL_CB_STOP)
@@ -304,6 +392,47 @@ ra_in(void)
 	tell_engine(SM_RA, pi->ipi6_ifindex, buf, sizeof(ra) + (size_t)n);
 }
 
+/*
+ * An RS from :: (RFC 4861 4.1: no address is assigned yet, the
+ * link-local one is tentative), without the SLLA option.  Linux picks a
+ * source for a raw ICMPv6 socket, IPV6_PKTINFO's :: or not, and with no
+ * usable address refuses (EADDRNOTAVAIL); so the whole IPv6 packet
+ * goes out on a packet socket that receives nothing (protocol 0).
+ */
+static int
+rs_unspec(unsigned ifindex)
+{
+	/* RFC 2464 7: ff02::2 on Ethernet */
+	static const uint8_t allrouters[6] = { 0x33, 0x33, 0, 0, 0, 2 };
+	uint8_t	 pkt[IPIFC_IP6_HLEN + 64];
+	struct ipifc_nd m;
+	struct ipifc_ip6 h;
+	struct sockaddr_ll sll;
+	int	 n;
+
+	memset(&m, 0, sizeof(m));
+	m.type = IPIFC_ND_RS;
+	memset(&h, 0, sizeof(h));
+	h.hlim = 255;		/* RFC 4861 4.1 */
+	h.nxt = IPPROTO_ICMPV6;
+	h.src = ipifc_ip_unspec6;
+	(void)inet_pton(AF_INET6, "ff02::2", h.dst.a);
+	if ((n = ipifc_nd_build(pkt + IPIFC_IP6_HLEN, sizeof(pkt) -
+	    IPIFC_IP6_HLEN, &h.src, &h.dst, &m)) < 0)
+		return -1;
+	h.plen = (size_t)n;
+	if (ipifc_ip6_build(pkt, IPIFC_IP6_HLEN, &h) < 0)
+		return -1;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_IPV6);
+	sll.sll_ifindex = (int)ifindex;
+	sll.sll_halen = sizeof(allrouters);
+	memcpy(sll.sll_addr, allrouters, sizeof(allrouters));
+	return sendto(pktfd, pkt, IPIFC_IP6_HLEN + (size_t)n, 0,
+	    (struct sockaddr *)&sll, sizeof(sll)) == -1 ? -1 : 0;
+}
+
 static void
 rs_out(unsigned ifindex, const struct sm_rs *rs)
 {
@@ -317,19 +446,25 @@ rs_out(unsigned ifindex, const struct sm_rs *rs)
 	size_t	 len = RS_LEN;
 	int	 k = slaacd_managed(opts, ifindex);
 
+	if (rs->unspec || !fifs[k].hasll) {
+		if (rs_unspec(ifindex) == -1)
+			slaacd_log(LOG_WARNING, "frontend: %s: cannot send an "
+			    "RS from ::: %s", opts->ifname[k], strerror(errno));
+		else
+			slaacd_log(LOG_DEBUG, "frontend: %s: RS sent from ::",
+			    opts->ifname[k]);
+		return;
+	}
 	memset(pkt, 0, sizeof(pkt));
 	pkt[0] = ND_ROUTER_SOLICIT;
 	memset(&pi, 0, sizeof(pi));
 	pi.ipi6_ifindex = ifindex;
-	/* RFC 4861 4.1: from :: never with the SLLA option */
-	if (!rs->unspec && fifs[k].hasll) {
-		pi.ipi6_addr = fifs[k].ll[0];
-		if (rs->slla) {
-			pkt[8] = ND_OPT_SOURCE_LINKADDR;
-			pkt[9] = 1;	/* units of 8 bytes */
-			memcpy(pkt + 10, rs->mac, 6);
-			len += 8;
-		}
+	pi.ipi6_addr = fifs[k].ll[0];
+	if (rs->slla) {
+		pkt[8] = ND_OPT_SOURCE_LINKADDR;
+		pkt[9] = 1;	/* units of 8 bytes */
+		memcpy(pkt + 10, rs->mac, 6);
+		len += 8;
 	}
 	memset(&to, 0, sizeof(to));
 	to.sin6_family = AF_INET6;
@@ -391,13 +526,15 @@ ctl_drops(void)
 	char	 l[256];
 
 	snprintf(l, sizeof(l), "frontend drops: notmanaged %llu hoplimit "
-	    "%llu toolong %llu tooshort %llu nopktinfo %llu netlink %llu",
+	    "%llu toolong %llu tooshort %llu nopktinfo %llu netlink %llu "
+	    "toomany %llu",
 	    (unsigned long long)drops.notmanaged,
 	    (unsigned long long)drops.hoplimit,
 	    (unsigned long long)drops.size,
 	    (unsigned long long)drops.short_,
 	    (unsigned long long)drops.nopktinfo,
-	    (unsigned long long)drops.nlbad);
+	    (unsigned long long)drops.nlbad,
+	    (unsigned long long)drops.toomany);
 	client_put(l);
 }
 
@@ -449,11 +586,22 @@ client_put(const char *l)
 static void
 client_done(void)
 {
+	if (clev != NULL)
+		event_free(clev);
+	clev = NULL;
 	if (clientfd != -1)
 		close(clientfd);
 	clientfd = -1;
 	clen = 0;
 	cwaiting = 0;
+}
+
+static void client_read(void);
+
+static void
+on_client(evutil_socket_t fd, short what, void *arg)
+{
+	client_read();
 }
 
 static void
@@ -470,6 +618,11 @@ client_accept(void)
 	}
 	clientfd = fd;
 	clen = 0;
+	if ((clev = event_new(base, fd, EV_READ | EV_PERSIST, on_client,
+	    NULL)) == NULL || event_add(clev, NULL) == -1) {
+		slaacd_log(LOG_WARNING, "frontend: no event for a client");
+		client_done();
+	}
 }
 
 static int
@@ -477,8 +630,8 @@ ifname_index(const char *name)
 {
 	int	 k;
 
-	for (k = 0; k < opts->nifs; k++)
-		if (strcmp(opts->ifname[k], name) == 0)
+	for (k = 0; k < SLAACD_MAXIFS; k++)
+		if (opts->ifindex[k] != 0 && strcmp(opts->ifname[k], name) == 0)
 			return k;
 	return -1;
 }
@@ -501,6 +654,7 @@ command(char *l)
 	} else if (n >= 2 && n <= 3 && strcmp(w[0], "show") == 0 &&
 	    strcmp(w[1], "interface") == 0) {
 		cwaiting = 1;
+		(void)event_del(clev);	/* what it sends waits */
 		tell_engine(SM_CTL_SHOW, k == -1 ? 0 : opts->ifindex[k],
 		    NULL, 0);
 		return;
@@ -617,11 +771,35 @@ conn(struct slaacd_conn *c)
 		fatal("malformed message, connection dropped");
 }
 
+static void
+on_conn(evutil_socket_t fd, short what, void *arg)
+{
+	conn(arg);
+}
+
+static void
+on_icmp(evutil_socket_t fd, short what, void *arg)
+{
+	ra_in();
+}
+
+static void
+on_nl(evutil_socket_t fd, short what, void *arg)
+{
+	nlread();
+}
+
+static void
+on_accept(evutil_socket_t fd, short what, void *arg)
+{
+	client_accept();
+}
+
 void
-slaacd_frontend_main(const struct slaacd_opts *o, int pfd, int efd)
+slaacd_frontend_main(struct slaacd_opts *o, int pfd, int efd)
 {
 	struct mnl_socket *dumper;
-	struct pollfd pfds[6];
+	struct event *pev, *eev, *iev, *nev, *cev;
 
 	opts = o;
 	parentfd = pfd;
@@ -631,6 +809,8 @@ slaacd_frontend_main(const struct slaacd_opts *o, int pfd, int efd)
 	slaacd_conn_init(&econn, enginefd, "engine");
 	if ((icmpfd = icmp_open()) == -1)
 		fatal("cannot open the raw ICMPv6 socket");
+	if ((pktfd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1)
+		fatal("cannot open the packet socket");
 	if ((nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC)) == NULL ||
 	    mnl_socket_bind(nl, RTMGRP_LINK | RTMGRP_IPV6_IFADDR,
 	    MNL_SOCKET_AUTOPID) == -1)
@@ -640,38 +820,28 @@ slaacd_frontend_main(const struct slaacd_opts *o, int pfd, int efd)
 		fatal("cannot open an rtnetlink socket");
 	if ((ctlfd = ctl_open(o->sock)) == -1)
 		fatal("cannot open the control socket");
+	if ((base = slaacd_event_base()) == NULL ||
+	    (pev = event_new(base, parentfd, EV_READ | EV_PERSIST, on_conn,
+	    &pconn)) == NULL ||
+	    (eev = event_new(base, enginefd, EV_READ | EV_PERSIST, on_conn,
+	    &econn)) == NULL ||
+	    (iev = event_new(base, icmpfd, EV_READ | EV_PERSIST, on_icmp,
+	    NULL)) == NULL ||
+	    (nev = event_new(base, mnl_socket_get_fd(nl), EV_READ |
+	    EV_PERSIST, on_nl, NULL)) == NULL ||
+	    (cev = event_new(base, ctlfd, EV_READ | EV_PERSIST, on_accept,
+	    NULL)) == NULL)
+		fatal("cannot make the event loop");
 	if (slaacd_drop_privileges(o) == -1)
 		fatal("cannot drop privileges");
 	if (dump(dumper, RTM_GETLINK) == -1 || dump(dumper, RTM_GETADDR) == -1)
 		fatal("cannot read the links and addresses");
 	mnl_socket_close(dumper);
 	slaacd_log(LOG_DEBUG, "frontend: running");
-	for (;;) {
-		pfds[0].fd = parentfd;
-		pfds[1].fd = enginefd;
-		pfds[2].fd = icmpfd;
-		pfds[3].fd = mnl_socket_get_fd(nl);
-		pfds[4].fd = ctlfd;
-		pfds[5].fd = cwaiting ? -1 : clientfd;
-		pfds[0].events = pfds[1].events = pfds[2].events =
-		    pfds[3].events = pfds[4].events = pfds[5].events = POLLIN;
-		pfds[5].revents = 0;
-		if (poll(pfds, 6, -1) == -1) {
-			if (errno == EINTR)
-				continue;
-			fatal("poll failed");
-		}
-		if (pfds[0].revents)
-			conn(&pconn);
-		if (pfds[1].revents)
-			conn(&econn);
-		if (pfds[2].revents)
-			ra_in();
-		if (pfds[3].revents)
-			nlread();
-		if (pfds[4].revents)
-			client_accept();
-		if (pfds[5].revents && clientfd != -1)
-			client_read();
-	}
+	if (event_add(pev, NULL) == -1 || event_add(eev, NULL) == -1 ||
+	    event_add(iev, NULL) == -1 || event_add(nev, NULL) == -1 ||
+	    event_add(cev, NULL) == -1)
+		fatal("cannot add the events");
+	(void)event_base_dispatch(base);
+	fatal("the event loop ended");
 }

@@ -67,6 +67,14 @@ slaacd_msg_valid(const struct slaacd_hdr *h)
 		return h->len > 0 && h->len <= 512;
 	case SM_CTL_LOG:
 		return h->len == sizeof(int32_t);
+	case SM_IFADD:
+		return h->len == sizeof(struct sm_ifadd) && h->peer != 0;
+	case SM_IFDEL:
+		return h->len == 0 && h->peer != 0;
+	case SM_SECRET:
+		return h->len == SLAACD_SECRETLEN;
+	case SM_ADDRGONE:
+		return h->len == sizeof(struct ipifc_ip);
 	}
 	return 0;
 }

@@ -6,9 +6,11 @@
  */
 #include <libmnl/libmnl.h>
 #include <linux/if.h>
+#include <linux/if_arp.h>
 #include <linux/if_addr.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
+#include <limits.h>
 #include <string.h>
 
 #include "slaacd.h"
@@ -22,6 +24,10 @@ link_attr(const struct nlattr *a, void *data)
 	if (mnl_attr_type_valid(a, IFLA_MAX) < 0)
 		return MNL_CB_OK;
 	if (t == IFLA_ADDRESS && mnl_attr_validate(a, MNL_TYPE_BINARY) < 0)
+		return MNL_CB_ERROR;
+	if (t == IFLA_IFNAME && mnl_attr_validate(a, MNL_TYPE_NUL_STRING) < 0)
+		return MNL_CB_ERROR;
+	if (t == IFLA_MASTER && mnl_attr_validate(a, MNL_TYPE_U32) < 0)
 		return MNL_CB_ERROR;
 	tb[t] = a;
 	return MNL_CB_OK;
@@ -73,6 +79,15 @@ slaacd_nl_parse(const struct nlmsghdr *n, struct slaacd_nlev *ev)
 			memcpy(ev->mac, mnl_attr_get_payload(ltb[IFLA_ADDRESS]),
 			    6);
 		}
+		ev->ether = ifi->ifi_type == ARPHRD_ETHER &&
+		    !(ifi->ifi_flags & IFF_LOOPBACK);
+		ev->port = ltb[IFLA_MASTER] != NULL &&
+		    mnl_attr_get_u32(ltb[IFLA_MASTER]) != 0;
+		/* a name that does not fit is no name (IFNAMSIZ is 16) */
+		if (ltb[IFLA_IFNAME] != NULL &&
+		    strlen(mnl_attr_get_str(ltb[IFLA_IFNAME])) <
+		    sizeof(ev->name))
+			strcpy(ev->name, mnl_attr_get_str(ltb[IFLA_IFNAME]));
 		return 0;
 	case RTM_NEWADDR:
 	case RTM_DELADDR:
@@ -93,4 +108,29 @@ slaacd_nl_parse(const struct nlmsghdr *n, struct slaacd_nlev *ev)
 		return 0;
 	}
 	return 0;
+}
+
+int
+slaacd_nl_sane(const void *buf, size_t len)
+{
+	const struct nlmsghdr *n = buf;
+	size_t	 left = len;
+
+	/*
+	 * libmnl's walk takes a length over INT_MAX for a negative one and
+	 * steps far past the buffer: every header's length is checked
+	 * here first, against what is left.
+	 */
+	if (len > INT_MAX)
+		return 0;
+	while (left >= sizeof(*n)) {
+		if (n->nlmsg_len < sizeof(*n) || n->nlmsg_len > left)
+			return 0;
+		if (MNL_ALIGN(n->nlmsg_len) >= left)
+			return 1;
+		left -= MNL_ALIGN(n->nlmsg_len);
+		n = (const struct nlmsghdr *)((const uint8_t *)n +
+		    MNL_ALIGN(n->nlmsg_len));
+	}
+	return left == 0;
 }

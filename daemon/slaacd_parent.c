@@ -11,6 +11,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/icmpv6.h>
 #include <linux/if_addr.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -25,7 +26,7 @@
 #define RT_METRIC_ONLINK	256	/* as the kernel's own prefix routes */
 #define RT_METRIC_ROUTER	1024	/* as the kernel's own RA routes */
 
-static const struct slaacd_opts *opts;
+static struct slaacd_opts *opts;
 static struct mnl_socket *nl;
 static unsigned nlseq;
 
@@ -76,9 +77,12 @@ sysctl_rw(const char *ifname, const char *name, char *old, size_t oldlen,
 	return r;
 }
 
-/* Send one request, wait for its acknowledgement: 0 or -errno. */
+/*
+ * Send one request, wait for its acknowledgement: 0 or -errno.  cb (may
+ * be NULL) gets each answer that is not the acknowledgement.
+ */
 static int
-talk(struct nlmsghdr *n)
+talk_cb(struct nlmsghdr *n, mnl_cb_t cb, void *data)
 {
 	uint8_t	 buf[SLAACD_NLBUF];
 	ssize_t	 r;
@@ -89,11 +93,242 @@ talk(struct nlmsghdr *n)
 		return -errno;
 	while ((r = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
 		r = mnl_cb_run(buf, (size_t)r, n->nlmsg_seq,
-		    mnl_socket_get_portid(nl), NULL, NULL);
+		    mnl_socket_get_portid(nl), cb, data);
 		if (r <= MNL_CB_STOP)
 			break;
 	}
 	return r == -1 ? -errno : 0;
+}
+
+static int
+talk(struct nlmsghdr *n)
+{
+	return talk_cb(n, NULL, NULL);
+}
+
+/*
+ * Nexthop objects, one per router on an interface.  The kernel's own
+ * default routes of two routers are two routes (RTF_ADDRCONF routes are
+ * no ECMP siblings), between which it chooses by RFC 4861 6.3.6 and
+ * RFC 4191 preference; two routes through gateways added over netlink
+ * become one multipath route instead.  A route through a nexthop
+ * object is no ECMP sibling either, so each router's route stays a
+ * route of its own.  An id is kept across restarts where it can be:
+ * the first tried comes from the interface and the router, and one
+ * that exists through the same router is taken over.  (The kernel
+ * refuses nexthop objects on source-specific routes: RFC 8028 routes
+ * keep their gateway.)
+ */
+#define NH_MAX		(SLAACD_MAXIFS * IPIFC_SLAAC_MAXROUTERS)
+#define NH_PROBES	16	/* ids tried past the first */
+static struct nh {
+	unsigned ifindex;
+	struct ipifc_ip gw;
+	uint32_t id;
+} nhs[NH_MAX];
+
+/* The routes through them, to know when one is used no more. */
+#define NH_ROUTES	(SLAACD_MAXIFS * (IPIFC_SLAAC_MAXROUTERS + \
+			    IPIFC_SLAAC_MAXROUTES))
+static struct nhroute {
+	int	used;
+	int	nh;		/* slot in nhs */
+	struct ipifc_ip dst;
+	int	plen;
+} nhroutes[NH_ROUTES];
+
+struct nh_seen {
+	unsigned ifindex;
+	struct ipifc_ip gw;
+	int	found;
+};
+
+static int
+nh_attr(const struct nlattr *a, void *data)
+{
+	struct nh_seen *w = data;
+
+	if (mnl_attr_get_type(a) == NHA_OIF &&
+	    mnl_attr_validate(a, MNL_TYPE_U32) == 0)
+		w->ifindex = mnl_attr_get_u32(a);
+	else if (mnl_attr_get_type(a) == NHA_GATEWAY &&
+	    mnl_attr_validate2(a, MNL_TYPE_BINARY, 16) == 0)
+		memcpy(w->gw.a, mnl_attr_get_payload(a), 16);
+	return MNL_CB_OK;
+}
+
+static int
+nh_answer(const struct nlmsghdr *n, void *data)
+{
+	struct nh_seen *w = data;
+
+	if (n->nlmsg_type != RTM_NEWNEXTHOP ||
+	    mnl_nlmsg_get_payload_len(n) < sizeof(struct nhmsg))
+		return MNL_CB_OK;
+	w->found = 1;
+	(void)mnl_attr_parse(n, sizeof(struct nhmsg), nh_attr, w);
+	return MNL_CB_OK;
+}
+
+/* RTM_NEWNEXTHOP (flags: NLM_F_EXCL or NLM_F_REPLACE) or GETNEXTHOP. */
+static int
+nh_msg(int type, uint16_t flags, uint32_t id, unsigned ifindex,
+    const struct ipifc_ip *gw, struct nh_seen *w)
+{
+	uint8_t	 buf[512];
+	struct nlmsghdr *n;
+	struct nhmsg *nhm;
+
+	n = mnl_nlmsg_put_header(buf);
+	n->nlmsg_type = (uint16_t)type;
+	n->nlmsg_flags = flags;
+	nhm = mnl_nlmsg_put_extra_header(n, sizeof(*nhm));
+	nhm->nh_family = type == RTM_NEWNEXTHOP ? AF_INET6 : AF_UNSPEC;
+	nhm->nh_protocol = type == RTM_NEWNEXTHOP ? RTPROT_RA : 0;
+	mnl_attr_put_u32(n, NHA_ID, id);
+	if (type == RTM_NEWNEXTHOP) {
+		mnl_attr_put_u32(n, NHA_OIF, ifindex);
+		mnl_attr_put(n, NHA_GATEWAY, 16, gw->a);
+	}
+	return talk_cb(n, w != NULL ? nh_answer : NULL, w);
+}
+
+static uint32_t
+nh_first(unsigned ifindex, const struct ipifc_ip *gw)
+{
+	uint32_t h = 2166136261u ^ ifindex;	/* FNV-1a */
+	int	 i;
+
+	for (i = 0; i < 16; i++)
+		h = (h ^ gw->a[i]) * 16777619u;
+	return (h & 0x3fffffff) | 0x40000000;	/* never 0 */
+}
+
+/* The nexthop object for a router, made if need be: its slot, or -errno. */
+static int
+nh_get(unsigned ifindex, const struct ipifc_ip *gw)
+{
+	struct nh_seen w;
+	uint32_t id;
+	int	 i, k = -1, r;
+
+	for (i = 0; i < NH_MAX; i++) {
+		if (nhs[i].id != 0 && nhs[i].ifindex == ifindex &&
+		    memcmp(&nhs[i].gw, gw, sizeof(*gw)) == 0) {
+			/* still there (a link going down takes it away) */
+			r = nh_msg(RTM_NEWNEXTHOP, NLM_F_CREATE | NLM_F_REPLACE,
+			    nhs[i].id, ifindex, gw, NULL);
+			return r == 0 ? i : r;
+		}
+		if (nhs[i].id == 0 && k == -1)
+			k = i;
+	}
+	if (k == -1)
+		return -ENOSPC;
+	id = nh_first(ifindex, gw);
+	for (i = 0; i <= NH_PROBES; i++, id = id == 0x7fffffff ? 0x40000000 :
+	    id + 1) {
+		r = nh_msg(RTM_NEWNEXTHOP, NLM_F_CREATE | NLM_F_EXCL, id,
+		    ifindex, gw, NULL);
+		if (r == -EEXIST) {
+			/* a previous slaacd's through the same router */
+			memset(&w, 0, sizeof(w));
+			if (nh_msg(RTM_GETNEXTHOP, 0, id, 0, NULL, &w) != 0 ||
+			    !w.found || w.ifindex != ifindex ||
+			    memcmp(&w.gw, gw, sizeof(*gw)) != 0)
+				continue;
+			r = 0;
+		}
+		if (r != 0)
+			return r;
+		nhs[k].ifindex = ifindex;
+		nhs[k].gw = *gw;
+		nhs[k].id = id;
+		return k;
+	}
+	return -EEXIST;
+}
+
+static struct nhroute *
+nhroute(int k, const struct ipifc_slaac_act *a)
+{
+	int	 i;
+
+	for (i = 0; i < NH_ROUTES; i++)
+		if (nhroutes[i].used && nhroutes[i].nh == k &&
+		    nhroutes[i].plen == a->plen &&
+		    memcmp(&nhroutes[i].dst, &a->addr, sizeof(a->addr)) == 0)
+			return &nhroutes[i];
+	return NULL;
+}
+
+/* A route through slot k is there: 0, or -ENOSPC. */
+static int
+nh_hold(int k, const struct ipifc_slaac_act *a)
+{
+	int	 i;
+
+	if (nhroute(k, a) != NULL)
+		return 0;
+	for (i = 0; i < NH_ROUTES; i++)
+		if (!nhroutes[i].used) {
+			nhroutes[i].used = 1;
+			nhroutes[i].nh = k;
+			nhroutes[i].dst = a->addr;
+			nhroutes[i].plen = a->plen;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+/* A route through slot k went (a: NULL, none): the last takes it along. */
+static void
+nh_put(int k, const struct ipifc_slaac_act *a)
+{
+	uint8_t	 buf[256];
+	struct nlmsghdr *n;
+	struct nhmsg *nhm;
+	struct nhroute *rt;
+	int	 i;
+
+	if (a != NULL && (rt = nhroute(k, a)) != NULL)
+		rt->used = 0;
+	for (i = 0; i < NH_ROUTES; i++)
+		if (nhroutes[i].used && nhroutes[i].nh == k)
+			return;
+	n = mnl_nlmsg_put_header(buf);
+	n->nlmsg_type = RTM_DELNEXTHOP;
+	nhm = mnl_nlmsg_put_extra_header(n, sizeof(*nhm));
+	nhm->nh_family = AF_UNSPEC;
+	mnl_attr_put_u32(n, NHA_ID, nhs[k].id);
+	(void)talk(n);
+	memset(&nhs[k], 0, sizeof(nhs[k]));
+}
+
+/* An interface went: the kernel took its nexthop objects along. */
+static void
+nh_gone(unsigned ifindex)
+{
+	int	 i;
+
+	for (i = 0; i < NH_ROUTES; i++)
+		if (nhroutes[i].used && nhs[nhroutes[i].nh].ifindex == ifindex)
+			nhroutes[i].used = 0;
+	for (i = 0; i < NH_MAX; i++)
+		if (nhs[i].ifindex == ifindex)
+			memset(&nhs[i], 0, sizeof(nhs[i]));
+}
+
+static int
+nh_find(unsigned ifindex, const struct ipifc_ip *gw)
+{
+	int	 i;
+
+	for (i = 0; i < NH_MAX; i++)
+		if (nhs[i].id != 0 && nhs[i].ifindex == ifindex &&
+		    memcmp(&nhs[i].gw, gw, sizeof(*gw)) == 0)
+			return i;
+	return -1;
 }
 
 static int
@@ -137,7 +372,7 @@ addr_act(const struct ipifc_slaac_act *a)
  * itself when its lifetime ends.
  */
 static int
-route_msg(const struct ipifc_slaac_act *a, int del)
+route_msg(const struct ipifc_slaac_act *a, int del, uint32_t nhid)
 {
 	uint8_t	 buf[SLAACD_NLBUF];
 	struct nlmsghdr *n;
@@ -166,9 +401,13 @@ route_msg(const struct ipifc_slaac_act *a, int del)
 		mnl_attr_put(n, RTA_DST, 16, a->addr.a);
 	if (a->srcplen > 0)
 		mnl_attr_put(n, RTA_SRC, 16, a->src.a);
-	if (a->kind != IPIFC_SLAAC_RT_ONLINK)
-		mnl_attr_put(n, RTA_GATEWAY, 16, a->gw.a);
-	mnl_attr_put_u32(n, RTA_OIF, a->ifc);
+	if (nhid != 0)
+		mnl_attr_put_u32(n, RTA_NH_ID, nhid);
+	else {
+		if (a->kind != IPIFC_SLAAC_RT_ONLINK)
+			mnl_attr_put(n, RTA_GATEWAY, 16, a->gw.a);
+		mnl_attr_put_u32(n, RTA_OIF, a->ifc);
+	}
 	mnl_attr_put_u32(n, RTA_PRIORITY, a->kind == IPIFC_SLAAC_RT_ONLINK ?
 	    RT_METRIC_ONLINK : RT_METRIC_ROUTER);
 	if (!del)
@@ -182,13 +421,28 @@ route_msg(const struct ipifc_slaac_act *a, int del)
 static int
 route_act(const struct ipifc_slaac_act *a)
 {
-	int	 r;
+	uint32_t id = 0;
+	int	 r, k = -1;
 
-	if (a->type == IPIFC_SLAAC_ROUTE_REMOVE)
-		return route_msg(a, 1);
+	if (a->kind != IPIFC_SLAAC_RT_ONLINK && a->srcplen == 0) {
+		k = a->type == IPIFC_SLAAC_ROUTE_REMOVE ?
+		    nh_find(a->ifc, &a->gw) : nh_get(a->ifc, &a->gw);
+		if (k < 0 && a->type != IPIFC_SLAAC_ROUTE_REMOVE)
+			return k;
+		id = k >= 0 ? nhs[k].id : 0;
+	}
+	if (a->type == IPIFC_SLAAC_ROUTE_REMOVE) {
+		r = route_msg(a, 1, id);
+		if (k >= 0)
+			nh_put(k, a);	/* gone, by us or before */
+		return r;
+	}
 	/* there already, with another preference: take it out first */
-	if ((r = route_msg(a, 0)) == -EEXIST && (r = route_msg(a, 1)) == 0)
-		r = route_msg(a, 0);
+	if ((r = route_msg(a, 0, id)) == -EEXIST &&
+	    (r = route_msg(a, 1, id)) == 0)
+		r = route_msg(a, 0, id);
+	if (k >= 0 && (r != 0 || (r = nh_hold(k, a)) != 0))
+		nh_put(k, a);
 	return r;
 }
 
@@ -206,11 +460,11 @@ dns_write(void)
 	if ((f = fopen(tmp, "w")) == NULL)
 		return -errno;
 	fprintf(f, "# written by slaacd\n");
-	for (i = 0; i < opts->nifs; i++)
+	for (i = 0; i < SLAACD_MAXIFS; i++)
 		for (j = 0; j < dns[i].nserver; j++)
 			fprintf(f, "nameserver %s\n", ipifc_ip_fmt(
 			    &dns[i].server[j], ip, sizeof(ip)));
-	for (i = 0; i < opts->nifs; i++)
+	for (i = 0; i < SLAACD_MAXIFS; i++)
 		for (j = 0; j < dns[i].ndomain; j++) {
 			fprintf(f, any ? " %s" : "search %s",
 			    dns[i].domain[j]);
@@ -350,11 +604,77 @@ slaacd_parent_apply(const struct ipifc_slaac_act *a)
 	}
 }
 
-int
-slaacd_parent_init(const struct slaacd_opts *o)
+/* Turn the kernel's own autoconfiguration off on slot k, keep the old. */
+static void
+sysctls_off(int k)
 {
-	int	 i, j;
+	int	 j;
 
+	for (j = 0; j < 2; j++) {
+		if (sysctl_rw(opts->ifname[k], sysctls[j], saved[k][j],
+		    sizeof(saved[k][j]), "0") == -1) {
+			saved[k][j][0] = '\0';
+			slaacd_log(LOG_WARNING, "%s: cannot turn %s off: %s",
+			    opts->ifname[k], sysctls[j], strerror(errno));
+			continue;
+		}
+		slaacd_log(LOG_DEBUG, "%s: %s %s -> 0", opts->ifname[k],
+		    sysctls[j], saved[k][j]);
+	}
+}
+
+static void
+sysctls_restore(int k)
+{
+	int	 j;
+
+	for (j = 0; j < 2; j++) {
+		if (saved[k][j][0] == '\0')
+			continue;
+		if (sysctl_rw(opts->ifname[k], sysctls[j], NULL, 0,
+		    saved[k][j]) == -1)
+			slaacd_log(LOG_WARNING, "%s: cannot restore %s: %s",
+			    opts->ifname[k], sysctls[j], strerror(errno));
+		else
+			slaacd_log(LOG_DEBUG, "%s: %s restored to %s",
+			    opts->ifname[k], sysctls[j], saved[k][j]);
+		saved[k][j][0] = '\0';
+	}
+}
+
+void
+slaacd_parent_ifchange(unsigned ifindex, const char *name)
+{
+	int	 k = slaacd_managed(opts, ifindex);
+
+	if (name == NULL) {
+		/* gone with the interface: its sysctls, its DNS */
+		if (k == -1)
+			return;
+		memset(saved[k], 0, sizeof(saved[k]));
+		memset(&dns[k], 0, sizeof(dns[k]));
+		nh_gone(ifindex);
+		slaacd_if_del(opts, k);
+		if (dns_write() != 0)
+			slaacd_log(LOG_WARNING, "%s: cannot write",
+			    opts->dnsfile);
+		return;
+	}
+	if (k != -1) {
+		/* renamed: the sysctls' paths follow */
+		(void)slaacd_if_add(opts, ifindex, name);
+		return;
+	}
+	if ((k = slaacd_if_add(opts, ifindex, name)) == -1) {
+		slaacd_log(LOG_WARNING, "%s: too many interfaces", name);
+		return;
+	}
+	sysctls_off(k);
+}
+
+int
+slaacd_parent_init(struct slaacd_opts *o)
+{
 	opts = o;
 	if ((nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC)) == NULL ||
 	    mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) == -1) {
@@ -363,18 +683,6 @@ slaacd_parent_init(const struct slaacd_opts *o)
 		return -1;
 	}
 	nlseq = (unsigned)time(NULL);
-	for (i = 0; i < o->nifs; i++)
-		for (j = 0; j < 2; j++) {
-			if (sysctl_rw(o->ifname[i], sysctls[j], saved[i][j],
-			    sizeof(saved[i][j]), "0") == -1) {
-				saved[i][j][0] = '\0';
-				slaacd_log(LOG_ERR, "%s: cannot turn %s off: %s",
-				    o->ifname[i], sysctls[j], strerror(errno));
-				return -1;
-			}
-			slaacd_log(LOG_DEBUG, "%s: %s %s -> 0", o->ifname[i],
-			    sysctls[j], saved[i][j]);
-		}
 	return dns_write() == 0 ? 0 : (slaacd_log(LOG_ERR, "%s: cannot "
 	    "write", o->dnsfile), -1);
 }
@@ -382,21 +690,11 @@ slaacd_parent_init(const struct slaacd_opts *o)
 void
 slaacd_parent_fini(void)
 {
-	int	 i, j;
+	int	 k;
 
-	for (i = 0; opts != NULL && i < opts->nifs; i++)
-		for (j = 0; j < 2; j++) {
-			if (saved[i][j][0] == '\0')
-				continue;
-			if (sysctl_rw(opts->ifname[i], sysctls[j], NULL, 0,
-			    saved[i][j]) == -1)
-				slaacd_log(LOG_WARNING, "%s: cannot restore "
-				    "%s: %s", opts->ifname[i], sysctls[j],
-				    strerror(errno));
-			else
-				slaacd_log(LOG_DEBUG, "%s: %s restored to %s",
-				    opts->ifname[i], sysctls[j], saved[i][j]);
-		}
+	for (k = 0; opts != NULL && k < SLAACD_MAXIFS; k++)
+		if (opts->ifindex[k] != 0)
+			sysctls_restore(k);
 	/* what slaacd learned goes with it: no stale servers stay */
 	if (opts != NULL) {
 		memset(dns, 0, sizeof(dns));

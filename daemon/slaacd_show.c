@@ -6,6 +6,7 @@
  * Bounded as the engine is: a proposal that does not fit is not shown
  * (counted in `unshown`).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -20,6 +21,10 @@ struct prop {
 	int	used;
 	uint32_t seq;		/* the last proposal about it */
 	int	err;		/* its answer; -1 none yet */
+	int	gone;		/* configured, then gone from the kernel */
+	int	lasterr;	/* the last refusal, while retried */
+	int	tries;		/* retries made */
+	uint64_t retry;		/* when the next is due; 0 none */
 	struct ipifc_slaac_act a;
 	uint64_t at;		/* when the lifetimes were given */
 };
@@ -117,33 +122,137 @@ slaacd_show_act(const struct slaacd_opts *o, const struct ipifc_slaac_act *a,
 	free_->used = 1;
 	free_->seq = seq;
 	free_->err = -1;
+	free_->gone = 0;
+	free_->lasterr = 0;
+	free_->tries = 0;
+	free_->retry = 0;
 	free_->a = *a;
 	free_->at = now;
 }
 
 static int
-answer(struct prop *t, int n, uint32_t seq, int err)
+answer(struct prop *t, int n, uint32_t seq, int err, uint64_t now)
 {
 	int	 i;
 
 	for (i = 0; i < n; i++)
 		if (t[i].used && t[i].seq == seq) {
 			t[i].err = err;
+			t[i].retry = 0;
+			if (err == 0) {
+				t[i].lasterr = 0;
+				t[i].tries = 0;
+			} else if (err != EOPNOTSUPP) {
+				t[i].lasterr = err;
+				if (t[i].tries < SLAACD_RETRIES)
+					t[i].retry = now +
+					    ((uint64_t)SLAACD_RETRY_MS <<
+					    t[i].tries);
+			}
 			return 1;
 		}
 	return 0;
 }
 
 void
-slaacd_show_result(uint32_t seq, int err)
+slaacd_show_result(uint32_t seq, int err, uint64_t now)
 {
 	int	 k;
 
 	for (k = 0; k < SLAACD_MAXIFS; k++)
-		if (answer(sifs[k].addr, NADDR, seq, err) ||
-		    answer(sifs[k].route, NROUTE, seq, err) ||
-		    answer(sifs[k].dns, NDNS, seq, err))
+		if (answer(sifs[k].addr, NADDR, seq, err, now) ||
+		    answer(sifs[k].route, NROUTE, seq, err, now) ||
+		    answer(sifs[k].dns, NDNS, seq, err, now))
 			return;
+}
+
+/* Every proposal shown, table by table. */
+#define EACH_PROP(k, t, i, n)						\
+	for (k = 0; k < SLAACD_MAXIFS; k++)				\
+		for (int tab_ = 0; tab_ < 3; tab_++)			\
+			for (t = tab_ == 0 ? sifs[k].addr : tab_ == 1 ?	\
+			    sifs[k].route : sifs[k].dns, n = tab_ == 0 ? \
+			    NADDR : tab_ == 1 ? NROUTE : NDNS, i = 0;	\
+			    i < n; i++)
+
+uint64_t
+slaacd_show_next_retry(void)
+{
+	struct prop *t;
+	uint64_t next = UINT64_MAX;
+	int	 k, i, n;
+
+	EACH_PROP(k, t, i, n)
+		if (t[i].used && t[i].retry != 0 && t[i].retry < next)
+			next = t[i].retry;
+	return next;
+}
+
+/* What remains of lifetime lt given at `at`: 0 when it is over. */
+static uint32_t
+remains(uint32_t lt, uint64_t at, uint64_t now)
+{
+	uint64_t gone = (now - at) / 1000;
+
+	if (lt == IPIFC_SLAAC_INFINITE)
+		return lt;
+	return gone >= lt ? 0 : lt - (uint32_t)gone;
+}
+
+void
+slaacd_show_retry(uint64_t now,
+    uint32_t (*send)(const struct ipifc_slaac_act *))
+{
+	struct ipifc_slaac_act a;
+	struct prop *t;
+	int	 k, i, n;
+
+	EACH_PROP(k, t, i, n) {
+		if (!t[i].used || t[i].retry == 0 || t[i].retry > now)
+			continue;
+		t[i].retry = 0;
+		a = t[i].a;
+		a.valid = remains(a.valid, t[i].at, now);
+		a.preferred = remains(a.preferred, t[i].at, now);
+		if (a.type == IPIFC_SLAAC_DNS_SERVER ||
+		    a.type == IPIFC_SLAAC_DNS_DOMAIN)
+			a.lifetime = remains(a.lifetime, t[i].at, now);
+		/* over: the engine removes it itself */
+		if ((a.type == IPIFC_SLAAC_ADDR_ADD ||
+		    a.type == IPIFC_SLAAC_ADDR_UPDATE) && a.valid == 0)
+			continue;
+		if ((a.type == IPIFC_SLAAC_DNS_SERVER ||
+		    a.type == IPIFC_SLAAC_DNS_DOMAIN) && a.lifetime == 0)
+			continue;
+		t[i].tries++;
+		t[i].err = -1;
+		t[i].seq = send(&a);
+	}
+}
+
+int
+slaacd_show_gone(const struct slaacd_opts *o, unsigned ifindex,
+    const struct ipifc_ip *addr)
+{
+	struct sif *s;
+	int	 i;
+
+	if ((s = sif(o, ifindex)) == NULL)
+		return 0;
+	for (i = 0; i < NADDR; i++)
+		if (s->addr[i].used && s->addr[i].err == 0 &&
+		    !s->addr[i].gone && memcmp(&s->addr[i].a.addr, addr,
+		    sizeof(*addr)) == 0) {
+			s->addr[i].gone = 1;
+			return 1;
+		}
+	return 0;
+}
+
+void
+slaacd_show_forget(int k)
+{
+	memset(&sifs[k], 0, sizeof(sifs[k]));
 }
 
 /* A lifetime given at `at`, now: what remains, as text. */
@@ -164,15 +273,35 @@ state(const struct prop *p)
 {
 	static char buf[64];
 
-	if (p->err == -1)
+	if (p->gone)
+		return "removed";
+	if (p->err == -1 && p->lasterr == 0)
 		return "proposed";
 	if (p->err == 0)
 		return "configured";
-	snprintf(buf, sizeof(buf), "failed(%s)", strerror(p->err));
+	snprintf(buf, sizeof(buf), "%s(%s)", p->err == -1 ? "retrying" :
+	    p->retry != 0 ? "refused" : "failed",
+	    strerror(p->err == -1 ? p->lasterr : p->err));
 	for (char *c = buf; *c != '\0'; c++)
 		if (*c == ' ')
 			*c = '-';
 	return buf;
+}
+
+/* A proposal's line, with its retries when there were some. */
+static void
+put(const struct prop *t, uint64_t now, char *l, size_t len,
+    void (*line)(const char *))
+{
+	size_t	 n = strlen(l);
+
+	if (t->tries > 0 || t->retry != 0)
+		n += (size_t)snprintf(l + n, len - n, " tries %d/%d", t->tries,
+		    SLAACD_RETRIES);
+	if (t->retry != 0 && n < len)
+		snprintf(l + n, len - n, " next %llus", (unsigned long long)
+		    (t->retry > now ? (t->retry - now + 999) / 1000 : 0));
+	line(l);
 }
 
 void
@@ -185,8 +314,9 @@ slaacd_show(const struct slaacd_opts *o, unsigned ifindex, uint64_t now,
 	const struct prop *t;
 	int	 k, i;
 
-	for (k = 0; k < o->nifs; k++) {
-		if (ifindex != 0 && o->ifindex[k] != ifindex)
+	for (k = 0; k < SLAACD_MAXIFS; k++) {
+		if (o->ifindex[k] == 0 ||
+		    (ifindex != 0 && o->ifindex[k] != ifindex))
 			continue;
 		snprintf(l, sizeof(l), "%s: ifindex %u", o->ifname[k],
 		    o->ifindex[k]);
@@ -200,7 +330,7 @@ slaacd_show(const struct slaacd_opts *o, unsigned ifindex, uint64_t now,
 			    sizeof(a)), t->a.plen, how[t->a.how % 3], state(t),
 			    left(t->a.valid, t->at, now, v, sizeof(v)),
 			    left(t->a.preferred, t->at, now, p, sizeof(p)));
-			line(l);
+			put(t, now, l, sizeof(l), line);
 		}
 		for (i = 0; i < NROUTE; i++) {
 			t = &sifs[k].route[i];
@@ -221,7 +351,7 @@ slaacd_show(const struct slaacd_opts *o, unsigned ifindex, uint64_t now,
 				snprintf(l + strlen(l), sizeof(l) - strlen(l),
 				    " from %s/%d", ipifc_ip_fmt(&t->a.src, a,
 				    sizeof(a)), t->a.srcplen);
-			line(l);
+			put(t, now, l, sizeof(l), line);
 		}
 		for (i = 0; i < NDNS; i++) {
 			t = &sifs[k].dns[i];
@@ -233,7 +363,7 @@ slaacd_show(const struct slaacd_opts *o, unsigned ifindex, uint64_t now,
 			    ipifc_ip_fmt(&t->a.addr, a, sizeof(a)) : t->a.text,
 			    state(t), left(t->a.lifetime, t->at, now, v,
 			    sizeof(v)));
-			line(l);
+			put(t, now, l, sizeof(l), line);
 		}
 		if (sifs[k].unshown > 0) {
 			snprintf(l, sizeof(l), "\tunshown %llu",

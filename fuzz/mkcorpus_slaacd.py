@@ -32,6 +32,13 @@ stream = (msg(SM_LOG, struct.pack("=i", 6) + b"hello\0") +
 put("slaacd_msg", "all-types-1", bytes([0]) + stream)
 put("slaacd_msg", "all-types-7", bytes([6]) + stream)
 put("slaacd_msg", "all-types-whole", bytes([255]) + stream)
+# hot-plug, the secret, an address the kernel lost
+SM_IFADD, SM_IFDEL, SM_SECRET, SM_ADDRGONE = 13, 14, 15, 16
+put("slaacd_msg", "ifadd-ifdel-secret", bytes([255]) +
+    msg(SM_IFADD, b"eth1".ljust(16, b"\0"), peer=3) + msg(SM_IFDEL, b"", peer=3) +
+    msg(SM_SECRET, bytes(range(32)), peer=0) + msg(SM_ADDRGONE, bytes(16)))
+put("slaacd_msg", "ifadd-peer0", bytes([40]) +
+    msg(SM_IFADD, b"eth1".ljust(16, b"\0"), peer=0))
 put("slaacd_msg", "bad-type", bytes([40]) + msg(99, b"x"))
 put("slaacd_msg", "bad-length", bytes([40]) + msg(SM_IFINFO, b"short"))
 put("slaacd_msg", "huge-length", bytes([40]) +
@@ -70,3 +77,12 @@ put("slaacd_nl", "attr-overruns", nlmsg(RTM_NEWLINK, ifi) [:-0] +
 put("slaacd_nl", "partial", (link + addr)[:len(link) + 10])
 put("slaacd_nl", "bad-flags-attr", nlmsg(RTM_NEWADDR, ifa + nlattr(1, ll) +
                                          nlattr(8, b"\1\2")))
+# a bridge's port (IFLA_MASTER 10), a name without its NUL, a loopback
+put("slaacd_nl", "link-port", nlmsg(RTM_NEWLINK, ifi + nlattr(3, b"eth0\0") +
+                                    nlattr(10, struct.pack("=I", 5))))
+put("slaacd_nl", "link-name-nonul", nlmsg(RTM_NEWLINK, ifi + nlattr(3, b"eth0")))
+put("slaacd_nl", "link-name-long", nlmsg(RTM_NEWLINK, ifi +
+                                         nlattr(3, b"x" * 20 + b"\0")))
+put("slaacd_nl", "link-loopback", nlmsg(RTM_NEWLINK,
+    struct.pack("=BxHiII", 0, 772, 1, 0x1 | 0x8 | 0x40, 0xffffffff) +
+    nlattr(3, b"lo\0")))

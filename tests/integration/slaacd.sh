@@ -40,15 +40,18 @@ for ns in "$D:${P}d0" "$K:${P}k0"; do
 done
 nsx "$A" sysctl -qw net.ipv6.conf.all.forwarding=1
 
-cat >"$T/radvd.conf" <<END
+# radvd_conf VALID PREFERRED: the prefix's lifetimes on both links
+radvd_conf()
+{
+	cat >"$T/radvd.conf" <<END
 interface ${P}a0 {
 	AdvSendAdvert on;
 	MinRtrAdvInterval 3;
 	MaxRtrAdvInterval 4;
 	AdvDefaultLifetime 600;
 	prefix 2001:db8:77::/64 {
-		AdvValidLifetime 7200;
-		AdvPreferredLifetime 3600;
+		AdvValidLifetime $1;
+		AdvPreferredLifetime $2;
 	};
 	RDNSS 2001:db8:77::53 {
 		AdvRDNSSLifetime 60;
@@ -63,11 +66,13 @@ interface ${P}a1 {
 	MaxRtrAdvInterval 4;
 	AdvDefaultLifetime 600;
 	prefix 2001:db8:77::/64 {
-		AdvValidLifetime 7200;
-		AdvPreferredLifetime 3600;
+		AdvValidLifetime $1;
+		AdvPreferredLifetime $2;
 	};
 };
 END
+}
+radvd_conf 7200 3600
 nsx "$A" "$RADVD" -C "$T/radvd.conf" -p "$T/radvd.pid" -n -m stderr \
     >"$T/radvd.log" 2>&1 &
 RPID=$!
@@ -149,7 +154,8 @@ defroute()
 	    awk '$1 == "inet6" { sub("/.*", "", $2); print $2; exit }')
 	ip -n "$1" -6 route show default | grep -v '^default from' |
 	    sed -e "s/ dev $2//" -e 's/ expires [0-9]*sec//' \
-	    -e 's/ hoplimit [0-9]*//' -e "s/ via $ll / via ROUTER /"
+	    -e 's/ hoplimit [0-9]*//' -e 's/ nhid [0-9]*//' \
+	    -e "s/ via $ll / via ROUTER /"
 }
 has_defroute()
 {
@@ -193,6 +199,78 @@ ctl show interface nosuch >/dev/null && fail "show of an unmanaged name"
 ctl frobnicate >/dev/null && fail "an unknown command answered ok"
 [ "$(ctl log brief)" = ok ] || fail "log brief"
 [ "$(ctl log verbose)" = ok ] || fail "log verbose"
+
+# An address removed by hand: the engine hears of it (the proposal shows
+# `removed` while the kernel lacks it), and the next RA renews it (RFC
+# 4862 5.5.3 e), which puts it back.
+has_gd()
+{
+	ip -n "$D" -6 addr show dev "${P}d0" | grep -q "inet6 $GD "
+}
+ip -n "$D" -6 addr del "$GD" dev "${P}d0" || fail "ip addr del $GD"
+until_ok 50 grep -q "engine: ${P}d0: address ${GD%/*} gone from the kernel" \
+    "$LOG" || fail "slaacd did not notice $GD removed"
+SHOW=$(ctl show interface "${P}d0")
+if ! has_gd; then
+	printf '%s\n' "$SHOW" | grep -q "^	address $GD eui64 removed " ||
+	    fail "slaacctl does not show $GD removed: $SHOW"
+fi
+until_ok 100 has_gd || fail "$GD not back after the next RA"
+show_gd()
+{
+	ctl show interface "${P}d0" | grep -q "^	address $GD eui64 configured "
+}
+until_ok 50 show_gd || fail "slaacctl does not show $GD configured again"
+say "$GD removed by hand: noticed, back at the next RA"
+
+# The two-hour rule (RFC 4862 5.5.3 e) against radvd, beside the
+# kernel's own: a valid lifetime of 4 h is taken as it is (over the
+# remaining one); then 600 s is not, the remaining 4 h become 2 h, and
+# the preferred lifetime 300 s is taken as it is.
+# lifetimes_of NS IF: valid and preferred of $GD there
+lifetimes_of()
+{
+	ip -n "$1" -6 addr show dev "$2" | awk -v a="$GD" '
+	    $1 == "inet6" && $2 == a { getline
+		v = $2; p = $4; sub("sec", "", v); sub("sec", "", p)
+		print v, p; exit }'
+}
+# both_pref P: both have preferred lifetime P or less
+both_pref()
+{
+	local v p
+
+	read -r v p <<<"$(lifetimes_of "$D" "${P}d0")"
+	[ -n "$p" ] && [ "$p" -le "$1" ] || return 1
+	read -r v p <<<"$(lifetimes_of "$K" "${P}k0")"
+	[ -n "$p" ] && [ "$p" -le "$1" ]
+}
+both_valid_over()
+{
+	local v p
+
+	read -r v p <<<"$(lifetimes_of "$D" "${P}d0")"
+	[ -n "$v" ] && [ "$v" -gt "$1" ] || return 1
+	read -r v p <<<"$(lifetimes_of "$K" "${P}k0")"
+	[ -n "$v" ] && [ "$v" -gt "$1" ]
+}
+radvd_conf 14400 3500
+kill -HUP "$(cat "$T/radvd.pid")"
+until_ok 100 both_valid_over 14000 || fail "valid lifetime 4 h not taken: slaacd $(lifetimes_of "$D" "${P}d0"), kernel $(lifetimes_of "$K" "${P}k0")"
+radvd_conf 600 300
+kill -HUP "$(cat "$T/radvd.pid")"
+until_ok 100 both_pref 300 || fail "preferred lifetime 300 not taken: slaacd $(lifetimes_of "$D" "${P}d0"), kernel $(lifetimes_of "$K" "${P}k0")"
+read -r VD PD <<<"$(lifetimes_of "$D" "${P}d0")"
+read -r VK PK <<<"$(lifetimes_of "$K" "${P}k0")"
+say "two-hour rule: valid 600 advertised over 4 h left: slaacd $VD/$PD, kernel $VK/$PK"
+[ "$VD" -gt 7100 ] && [ "$VD" -le 7200 ] || fail "valid lifetime $VD, not 2 h"
+close "$VD" "$VK" || fail "valid lifetime $VD, the kernel's $VK"
+close "$PD" "$PK" || fail "preferred lifetime $PD, the kernel's $PK"
+SHOW=$(ctl show interface "${P}d0")
+printf '%s\n' "$SHOW" | grep -Eq "^	address $GD eui64 configured valid (71[0-9][0-9]|7200)s preferred [0-3][0-9]{0,2}s$" ||
+    fail "slaacctl does not show 2 h left: $SHOW"
+radvd_conf 7200 3600
+kill -HUP "$(cat "$T/radvd.pid")"
 
 # send solicitation: an RS from the link-local address, with the SLLA
 nsx "$A" timeout 10 tcpdump -nli "${P}a0" -c 1 -w "$T/rs.pcap" \
@@ -296,6 +374,36 @@ for who in engine frontend; do
 	say "killing the $who ends slaacd: $(grep "$who process killed" \
 	    "$LOG")"
 done
+# A proposal the kernel refuses is retried: with radvd's link-local
+# address on D's own interface too, the kernel refuses a default route
+# via it (EINVAL: the gateway is a local address); slaacctl shows the
+# refusal and the retries, and once the address is gone a retry puts the
+# route in.
+: >"$LOG"
+ip -n "$D" -6 addr add "$LLA/64" dev "${P}d0" nodad || fail "add $LLA to D"
+start_slaacd
+refused()
+{
+	ctl show interface "${P}d0" | grep -Eq "^	default ::/0 via $LLA (refused|retrying)\(Invalid-argument\) lifetime [0-9]+s pref medium tries [1-5]/5"
+}
+until_ok 300 refused || {
+	ctl show interface "${P}d0" >&2
+	fail "slaacctl shows no refused default route being retried"
+}
+say "refused: $(ctl show interface "${P}d0" | grep "^	default ::/0 via $LLA" | head -1)"
+ip -n "$D" -6 addr del "$LLA/64" dev "${P}d0"
+routed()
+{
+	ip -n "$D" -6 route show default | grep -Eq "^default (nhid [0-9]+ )?via $LLA " &&
+	    ctl show interface "${P}d0" | grep -Eq "^	default ::/0 via $LLA configured lifetime [0-9]+s pref medium$"
+}
+until_ok 300 routed || {
+	ctl show interface "${P}d0" >&2
+	fail "no default route via $LLA after a retry"
+}
+say "after a retry: $(ctl show interface "${P}d0" | grep "^	default ::/0 via $LLA" | head -1)"
+stop_daemon || fail "slaacd exited with status $?"
+
 # -t: an RFC 8981 temporary address beside the EUI-64 one, within the
 # prefix's lifetimes (RFC 8981 3.4), shown as such and in the kernel.
 : >"$LOG"
@@ -324,18 +432,57 @@ ip -n "$D" -6 addr show dev "${P}d0" | grep -q "inet6 $GD " ||
     fail "the EUI-64 address went with -t"
 stop_daemon || fail "slaacd -t exited with status $?"
 
+# -k: the RFC 7217 secret is made at the first start (mode 0600, 32
+# bytes) and read at the next: the same stable address after a restart.
+KEY=$T/state/secret
+start_stable()
+{
+	: >"$LOG"
+	ip netns exec "$D" "$SLAACD" -d -k "$KEY" -u nobody -r "$ROOT" \
+	    -f "$DNS" -s "$SOCK" "${P}d0" >>"$LOG" 2>&1 &
+	DPID=$!
+}
+stable()
+{
+	ctl show interface "${P}d0" | awk '$1 == "address" &&
+	    $3 == "stable" && $4 == "configured" { print $2; exit }'
+}
+has_stable()
+{
+	[ -n "$(stable)" ]
+}
+start_stable
+until_ok 300 has_stable || fail "no stable address"
+S1=$(stable)
+[ "$S1" != "$GD" ] || fail "the stable address is the EUI-64 one"
+[ "$(stat -c %a "$KEY")" = 600 ] && [ "$(stat -c %s "$KEY")" = 32 ] ||
+    fail "secret file: $(stat -c '%a %s' "$KEY")"
+stop_daemon || fail "slaacd exited with status $?"
+start_stable
+until_ok 300 has_stable || fail "no stable address after a restart"
+S2=$(stable)
+[ "$S1" = "$S2" ] || fail "stable address $S1, then $S2 after a restart"
+grep -q "a new RFC 7217 secret" "$LOG" && fail "a new secret at the restart"
+stop_daemon || fail "slaacd exited with status $?"
+say "stable address $S1 before and after a restart (secret $(stat -c '%a, %s bytes' "$KEY"))"
+
 # Two routers on one link: both default routes stay (a route's add
 # must not replace the other router's, RFC 4861 6.3.6 keeps a list),
-# and RAs keep them past the router lifetime the first RA gave.
-D2=${P}e B=${P}b R1=${P}r R2=${P}s
-netns "$D2" "$B" "$R1" "$R2"
+# and RAs keep them past the router lifetime the first RA gave.  They
+# are two routes, as the kernel's own SLAAC makes them on a twin on the
+# same bridge, not one route with two next hops.
+D2=${P}e B=${P}b R1=${P}r R2=${P}s K2=${P}j
+netns "$D2" "$B" "$R1" "$R2" "$K2"
 ip -n "$B" link add br0 type bridge || fail "bridge"
 ip -n "$B" link set br0 up
-for p in "$D2:${P}e0:${P}be" "$R1:${P}r0:${P}br" "$R2:${P}s0:${P}bs"; do
+for p in "$D2:${P}e0:${P}be" "$R1:${P}r0:${P}br" "$R2:${P}s0:${P}bs" \
+    "$K2:${P}j0:${P}bj"; do
 	IFS=: read -r ns ifn bif <<<"$p"
 	veth "$ns" "$ifn" "$B" "$bif"
 	ip -n "$B" link set "$bif" master br0
 done
+nsx "$K2" sysctl -qw "net.ipv6.conf.${P}j0.accept_ra=1" \
+    "net.ipv6.conf.${P}j0.autoconf=1"
 RPIDS=""
 for r in "$R1:${P}r0" "$R2:${P}s0"; do
 	IFS=: read -r ns ifn <<<"$r"
@@ -384,11 +531,30 @@ sleep 14
 both || { ip -n "$D2" -6 route show default >&2; fail "a router's default route went"; }
 ip -n "$D2" -6 route show default | grep -q 'expires -' &&
     fail "an expired default route: $(ip -n "$D2" -6 route show default)"
+# the default routes for any source (slaacd's RFC 8028 ones, from the
+# prefix, have no counterpart in the kernel), the next hop object
+# (slaacd's way to keep them apart), lifetimes and hop limits aside
+routes_of()
+{
+	ip -n "$1" -6 route show default |
+	    awk '/^default from/ { skip = 1; next } /^[^ \t]/ { skip = 0 }
+		!skip' |
+	    sed -e "s/ dev $2//" -e 's/ expires [0-9]*sec//' \
+	    -e 's/ hoplimit [0-9]*//' -e 's/ nhid [0-9]*//' \
+	    -e "s/ via $L1 / via ROUTER1 /" -e "s/ via $L2 / via ROUTER2 /" |
+	    sort
+}
+twins()
+{
+	[ "$(routes_of "$D2" "${P}e0")" = "$(routes_of "$K2" "${P}j0")" ]
+}
+until_ok 100 twins || fail "default routes: slaacd '$(routes_of "$D2" "${P}e0")', the kernel '$(routes_of "$K2" "${P}j0")'"
+say "two routers, as the kernel: $(routes_of "$D2" "${P}e0" | tr '\n' ';')"
 stop_daemon || fail "slaacd exited with status $?"
 
 # The seccomp filter kills an engine that calls socket(2).
 : >"$LOG"
-ip netns exec "$D" "$TESTHOOK" -d -u nobody -r "$ROOT" -f "$DNS" \
+ip netns exec "$D" "$TESTHOOK" -d -k "$KEY" -u nobody -r "$ROOT" -f "$DNS" \
     -s "$SOCK" "${P}d0" >>"$LOG" 2>&1 &
 DPID=$!
 for _ in $(seq 50); do

@@ -28,7 +28,10 @@ int	ipifc_tokenize(char *line, char **argv, int max);
 
 /* ---- addresses (core/ipaddr.c) ---- */
 
-uint32_t ipifc_ip_hash(const struct ipifc_ip *a);
+/* The tables' keyed hash (SipHash-1-3) of an address under key. */
+uint32_t ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a);
+void	ipifc_hashkey_set(uint64_t key[2], const uint8_t seed[16]);
+uint64_t ipifc_siphash24_16(const uint64_t key[2], const uint8_t in[16]);
 
 /* ---- mediums (proto/ether.c, proto/loopback.c, proto/pkt.c) ---- */
 
@@ -673,6 +676,7 @@ struct ipifc_stack {
 	uint32_t (*random)(void *arg);
 	void	*random_arg;
 	uint32_t rngstate;
+	uint64_t hashkey[2];		/* ipifc_ip_hash's, from the config */
 	struct ipifc_ifc *ifc[IPIFC_MAXIFC];
 	uint32_t slotgen[IPIFC_MAXIFC];
 	struct ipifc_self **selfhash;	/* NULL while empty */

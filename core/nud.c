@@ -28,7 +28,7 @@ ipifc_nbr_statename(enum ipifc_nbr_state st)
 static unsigned
 bucket(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
-	return ipifc_ip_hash(ip) & (ifc->nbrhsize - 1);
+	return ipifc_ip_hash(ifc->stack->hashkey, ip) & (ifc->nbrhsize - 1);
 }
 
 struct ipifc_nbr *

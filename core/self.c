@@ -19,7 +19,7 @@
 static unsigned
 bucket(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	return ipifc_ip_hash(a) & (s->selfhsize - 1);
+	return ipifc_ip_hash(s->hashkey, a) & (s->selfhsize - 1);
 }
 
 struct ipifc_self *
@@ -60,7 +60,7 @@ rehash(struct ipifc_stack *s, unsigned size)
 	for (i = 0; i < oldsize; i++)
 		for (p = s->selfhash[i]; p != NULL; p = next) {
 			next = p->next;
-			b = ipifc_ip_hash(&p->a) & (size - 1);
+			b = ipifc_ip_hash(s->hashkey, &p->a) & (size - 1);
 			p->next = h[b];
 			h[b] = p;
 		}

@@ -41,6 +41,7 @@ ipifc_core_new(const struct ipifc_stack_config *cfg,
 		s->now = cfg->now;
 		s->random = cfg->random;
 		s->random_arg = cfg->random_arg;
+		ipifc_hashkey_set(s->hashkey, cfg->hashseed);
 	}
 	s->rngstate = 2463534242u ^ s->id;
 	if (s->random == NULL) {

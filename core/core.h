@@ -5,6 +5,7 @@
 #define IPIFC_CORE_H
 
 #include <stdint.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include "ipifc.h"
@@ -27,6 +28,13 @@ void	ipifc_buf_printf(struct ipifc_buf *b, const char *fmt, ...)
 int	ipifc_tokenize(char *line, char **argv, int max);
 
 /* ---- addresses (core/ipaddr.c) ---- */
+
+/* ipifc_ip_eq, inline, for the lookups every packet makes */
+static inline int
+ipifc_ip_same(const struct ipifc_ip *a, const struct ipifc_ip *b)
+{
+	return memcmp(a->a, b->a, 16) == 0;
+}
 
 /* The tables' keyed hash (SipHash-1-3) of an address under key. */
 uint32_t ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a);
@@ -663,6 +671,8 @@ struct ipifc_client {
 	char	tag[IPIFC_TAGLEN];
 };
 
+#define IPIFC_SELFFILTER	1024	/* counters of core/self.c's filter */
+
 struct ipifc_stack {
 	const struct ipifc_medium *const *mediums;	/* NULL-terminated */
 	const struct ipifc_hooks *hooks;
@@ -677,9 +687,17 @@ struct ipifc_stack {
 	void	*random_arg;
 	uint32_t rngstate;
 	uint64_t hashkey[2];		/* ipifc_ip_hash's, from the config */
+	/*
+	 * Moves on with every route added or removed and every interface
+	 * up or down: what a route lookup answers cannot change without
+	 * it, so a kept answer made under the same value is still the one.
+	 */
+	uint64_t rtgen;
 	struct ipifc_ifc *ifc[IPIFC_MAXIFC];
 	uint32_t slotgen[IPIFC_MAXIFC];
 	struct ipifc_self **selfhash;	/* NULL while empty */
+	/* core/self.c: entries by a cheap unkeyed index, to skip the hash */
+	uint32_t selfcount[IPIFC_SELFFILTER];
 	unsigned selfhsize;		/* buckets, a power of 2 */
 	unsigned nself;			/* entries */
 	int	selfall;		/* 0.0.0.0 or :: is a unicast self */

@@ -330,7 +330,7 @@ ipifc_ip_isv4(const struct ipifc_ip *ip)
 int
 ipifc_ip_eq(const struct ipifc_ip *a, const struct ipifc_ip *b)
 {
-	return memcmp(a->a, b->a, sizeof(a->a)) == 0;
+	return ipifc_ip_same(a, b);
 }
 
 /*

@@ -39,7 +39,7 @@ ipifc_nbr_lookup(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 	if (ifc->nbrhash == NULL)
 		return NULL;
 	for (n = ifc->nbrhash[bucket(ifc, ip)]; n != NULL; n = n->hnext)
-		if (ipifc_ip_eq(&n->ip, ip))
+		if (ipifc_ip_same(&n->ip, ip))
 			return n;
 	return NULL;
 }

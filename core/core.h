@@ -211,6 +211,7 @@ struct ipifc_ifc {
 	struct ipifc_nbrq strangers;	/* the first to go when full */
 	struct ipifc_nbr **nbrhash;	/* by address; NULL while empty */
 	unsigned nbrhsize;		/* buckets, a power of 2 */
+	struct ipifc_nbr *nbrlast;	/* the last found: asked again next */
 	int	nnbr;
 	uint64_t drops_nbr;		/* neighbor table full */
 	uint64_t drops_nbrq;		/* waiting queue full or unresolved */

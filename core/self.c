@@ -12,10 +12,10 @@
  *
  * The hash is keyed (SipHash, core/ipaddr.c), so strangers cannot aim
  * at a bucket; that costs more than the probe itself.  A small table of
- * counts by a cheap unkeyed index of the address's last eight bytes
- * answers most misses (a packet's source, someone else's address)
- * without it: a zero count is no entry.  A stranger who aims at a
- * nonzero count only gets the keyed probe every lookup used to make.
+ * counts by a cheap unkeyed index of the address answers most misses (a
+ * packet's source, someone else's address) without it: a zero count is
+ * no entry.  A stranger who aims at a nonzero count only gets the keyed
+ * probe every lookup used to make.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -32,9 +32,12 @@ bucket(const struct ipifc_stack *s, const struct ipifc_ip *a)
 static inline unsigned
 filterslot(const struct ipifc_ip *a)
 {
-	uint64_t w;
+	uint64_t w, w1;
 
-	memcpy(&w, a->a + 8, 8);
+	memcpy(&w, a->a, 8);
+	memcpy(&w1, a->a + 8, 8);
+	w ^= w1;
+	w ^= w >> 32;		/* every byte into the bits the product keeps */
 	w *= 0x9e3779b97f4a7c15ull;
 	return (unsigned)(w >> 54) & (IPIFC_SELFFILTER - 1);
 }

@@ -202,10 +202,14 @@ ipifc_icmp_echoreply(uint8_t *buf, size_t cap, const uint8_t *req,
 		return -EMSGSIZE;
 	if (cap < len || len > 0xffff)
 		return -ENOBUFS;
-	/* the type and code word, and the pseudo-header's changed address */
-	was = ipifc_cksum_add(0, req, 2);
+	/*
+	 * The type and code word, and the pseudo-header's changed address
+	 * (none when the reply is from the address the request was to: the
+	 * two addresses only swap, and the sum does not see the order).
+	 */
+	was = (uint32_t)req[0] << 8 | req[1];
 	now = (uint32_t)type << 8;
-	if (from != NULL && to != NULL) {
+	if (from != NULL && to != NULL && !ipifc_ip_eq(from, to)) {
 		was = ipifc_cksum_add(was, from->a, 16);
 		now = ipifc_cksum_add(now, to->a, 16);
 	}

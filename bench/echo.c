@@ -660,6 +660,11 @@ main(int argc, char **argv)
 			mine_run(s, lwn, c);
 		}
 		lw_mine_clear(lwn);
+		for (j = 0; j < 2; j++)
+			for (i = 0; i < nmine[k]; i++) {
+				mine_addr(&a, j, (uint32_t)i, 0);
+				ipifc_self_remove(s, &a, NULL);
+			}
 		ipifc_stack_free(s);
 	}
 

@@ -699,6 +699,7 @@ struct ipifc_stack {
 	struct ipifc_self **selfhash;	/* NULL while empty */
 	/* core/self.c: entries by a cheap unkeyed index, to skip the hash */
 	uint32_t selfcount[IPIFC_SELFFILTER];
+	struct ipifc_self *selflast;	/* the last found: asked again next */
 	unsigned selfhsize;		/* buckets, a power of 2 */
 	unsigned nself;			/* entries */
 	int	selfall;		/* 0.0.0.0 or :: is a unicast self */

@@ -494,8 +494,8 @@ ipifc_ip_inprefix(const struct ipifc_ip *a, const struct ipifc_ip *prefix,
 int
 ipifc_ip_isunspec(const struct ipifc_ip *ip)
 {
-	return ipifc_ip_eq(ip, &ipifc_ip_unspec6) ||
-	    ipifc_ip_eq(ip, &ipifc_ip_unspec4);
+	return ipifc_ip_same(ip, &ipifc_ip_unspec6) ||
+	    ipifc_ip_same(ip, &ipifc_ip_unspec4);
 }
 
 /* RFC 4291 2.5.3, RFC 1122 3.2.1.3 */
@@ -504,7 +504,7 @@ ipifc_ip_isloopback(const struct ipifc_ip *ip)
 {
 	if (ipifc_ip_isv4(ip))
 		return ip->a[12] == 127;
-	return ipifc_ip_eq(ip, &ipifc_ip_loopback6);
+	return ipifc_ip_same(ip, &ipifc_ip_loopback6);
 }
 
 /* RFC 4291 2.5.6, RFC 3927 2.1 */
@@ -528,7 +528,7 @@ ipifc_ip_ismulti(const struct ipifc_ip *ip)
 int
 ipifc_ip_isbcast(const struct ipifc_ip *ip)
 {
-	return ipifc_ip_eq(ip, &ipifc_ip_bcast4);
+	return ipifc_ip_same(ip, &ipifc_ip_bcast4);
 }
 
 /* RFC 4193 3.1 */

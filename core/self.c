@@ -47,11 +47,17 @@ ipifc_self_find(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
 	struct ipifc_self *p;
 
+	/* a stream to one address of ours skips the keyed hash */
+	if ((p = s->selflast) != NULL && ipifc_ip_same(&p->a, a))
+		return p;
 	if (s->selfcount[filterslot(a)] == 0)
 		return NULL;	/* also while the table is empty */
 	for (p = s->selfhash[bucket(s, a)]; p != NULL; p = p->next)
-		if (ipifc_ip_same(&p->a, a))
+		if (ipifc_ip_same(&p->a, a)) {
+			/* a hint, not state: the stack itself is never const */
+			((struct ipifc_stack *)s)->selflast = p;
 			return p;
+		}
 	return NULL;
 }
 
@@ -132,6 +138,8 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 		;
 	*pp = p->next;
 	s->selfcount[filterslot(&p->a)]--;
+	if (s->selflast == p)
+		s->selflast = NULL;
 	free(p);
 	s->nself--;
 	if (s->nself == 0) {

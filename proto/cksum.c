@@ -57,18 +57,21 @@ uint32_t
 ipifc_cksum_add(uint32_t sum, const void *p, size_t len)
 {
 	const uint8_t *b = p;
-	uint64_t s0 = 0, s1 = 0, t = 0, s;
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, t = 0, s;
 	uint32_t w4, v;
 	uint16_t w2;
 
+	/* four sums side by side: each carry waits only on its own */
 	while (len >= 32) {
 		s0 = add64(s0, load64(b));
 		s1 = add64(s1, load64(b + 8));
-		s0 = add64(s0, load64(b + 16));
-		s1 = add64(s1, load64(b + 24));
+		s2 = add64(s2, load64(b + 16));
+		s3 = add64(s3, load64(b + 24));
 		b += 32;
 		len -= 32;
 	}
+	s0 = add64(s0, s2);
+	s1 = add64(s1, s3);
 	while (len >= 8) {
 		s0 = add64(s0, load64(b));
 		b += 8;

@@ -160,6 +160,15 @@ struct ipifc_proto {
  */
 uint8_t	*ipifc_scratch_get(struct ipifc_stack *s);
 void	ipifc_scratch_put(struct ipifc_stack *s);
+/*
+ * Every scratch buffer has IPIFC_SCRATCHHEAD bytes before it for a link
+ * header.  When pkt is the start of a buffer in use, the n (at most
+ * IPIFC_SCRATCHHEAD) bytes before it, where the medium may write its
+ * header and send the frame without copying the packet; else NULL.
+ */
+#define IPIFC_SCRATCHHEAD	16	/* an Ethernet header, 8-byte aligned */
+uint8_t	*ipifc_scratch_head(struct ipifc_stack *s, const uint8_t *pkt,
+	    size_t n);
 
 /*
  * The route output takes to dst from src (NULL: any source; fallback:

@@ -19,12 +19,21 @@
  * realloc count every call (they pass to glibc's), so the figure is
  * what a packet costs each stack, the driver's pbuf included for lwIP.
  *
- * Is it mine: 10 IPv4 addresses (lwIP: 10 netifs, one address each),
- * asked about 1M destinations, half of them ours or a subnet's broadcast
- * and half not.  lwIP's answer is ip4_input's: for each netif, its
- * address or ip4_addr_isbroadcast.
+ * Is it mine: the self table holding N addresses of a family (N = 10,
+ * 1000, 4096, 100000), asked about NASK destinations that are all ours
+ * (hits) or all not (misses), per family.  The addresses go in through
+ * the self table's own API (ipifc_self_add, core/self.c), as
+ * IPIFC_MAXIFC x IPIFC_MAXLIFC (4096) addresses cannot hold 100k, and
+ * through the ctl language would also bring their routes along.  lwIP's
+ * answer is ip4_input's and ip6_input's: for each netif, its address or
+ * ip4_addr_isbroadcast, or each of its valid IPv6 addresses.  lwIP holds
+ * at most 255 netifs (its netif number is a byte), one IPv4 address
+ * each: past that it is measured at 254 netifs, one IPv4 and one IPv6
+ * address each, and its figure says so.
  *
- * Rounds alternate between the stacks; each figure is the median of 5.
+ * Rounds alternate between the stacks; each figure is the median of 5,
+ * timed in the thread's CPU time (a busy shared machine takes the CPU
+ * away between rounds; wall time would count that against whoever ran).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +41,7 @@
 #include <time.h>
 
 #include "ipifc.h"
+#include "core.h"
 #include "wire.h"
 
 #include <lwip/init.h>
@@ -43,8 +53,9 @@
 #include <netif/ethernet.h>
 
 #define ROUNDS	5
-#define NMINE	10
-#define NASK	(1 << 20)
+#define NMINE	10		/* addresses of the echo stacks */
+#define NASK	(1 << 19)	/* is-it-mine questions a round */
+#define LWMAX	254		/* lwIP's netifs at most (never a 256th) */
 
 /* ---- counting allocations ---- */
 
@@ -103,7 +114,8 @@ now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* CPU time: the machine is shared, and both stacks run on one thread */
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
@@ -244,7 +256,6 @@ ipifc_setup(void)
 	w(s, "ipifc/0/ctl", "dad 0");
 	w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
 	w(s, "ipifc/0/ctl", "add 2001:db8::1/64");
-	/* the rest of the 10 addresses is-it-mine asks about */
 	for (i = 1; i < NMINE; i++) {
 		snprintf(line, sizeof(line), "add 10.%d.0.1 /24", i);
 		w(s, "ipifc/0/ctl", line);
@@ -257,7 +268,7 @@ ipifc_setup(void)
 
 /* ---- lwIP ---- */
 
-static struct netif lw_netif[NMINE];
+static struct netif lw_netif[LWMAX];
 static unsigned long lw_out;
 static size_t lw_outlen;
 
@@ -437,19 +448,147 @@ run_lwip(struct netif *nif, struct echo_case *c, long n)
 
 /* ---- is it mine ---- */
 
-static uint32_t ask[NASK];
+/* The i-th address of a family, and the i-th that is nobody's. */
+static void
+mine_addr(struct ipifc_ip *a, int v6, uint32_t i, int miss)
+{
+	if (!v6) {
+		ipifc_ip_v4(a, (miss ? 0x0b000000u : 0x0a000000u) |
+		    (i / 250) << 8 | (i % 250 + 1));
+		return;
+	}
+	*a = ip("2001:db8::");
+	a->a[5] = miss ? 1 : 0;
+	a->a[12] = (uint8_t)(i >> 24);
+	a->a[13] = (uint8_t)(i >> 16);
+	a->a[14] = (uint8_t)(i >> 8);
+	a->a[15] = (uint8_t)i;
+}
+
+static struct ipifc_ip mq[NASK];	/* ipifc's questions */
+static ip4_addr_t lq4[NASK];		/* lwIP's */
+static ip6_addr_t lq6[NASK];
 
 static int
-lw_mine(uint32_t a)
+lw_mine4(const ip4_addr_t *a)
 {
 	struct netif *nif;
 
 	NETIF_FOREACH(nif) {
-		if (ip4_addr_get_u32(netif_ip4_addr(nif)) == a ||
-		    ip4_addr_isbroadcast_u32(a, nif))
+		if (ip4_addr_cmp(a, netif_ip4_addr(nif)) ||
+		    ip4_addr_isbroadcast(a, nif))
 			return 1;
 	}
 	return 0;
+}
+
+static int
+lw_mine6(const ip6_addr_t *a)
+{
+	struct netif *nif;
+	int	 i;
+
+	NETIF_FOREACH(nif) {
+		for (i = 0; i < LWIP_IPV6_NUM_ADDRESSES; i++)
+			if (ip6_addr_isvalid(netif_ip6_addr_state(nif, i)) &&
+			    ip6_addr_cmp_zoneless(a, netif_ip6_addr(nif, i)))
+				return 1;
+	}
+	return 0;
+}
+
+/* lwIP with n netifs, the i-th holding both families' i-th addresses. */
+static void
+lw_mine_setup(int n)
+{
+	struct ipifc_ip a;
+	ip4_addr_t a4, m, g;
+	ip6_addr_t a6;
+	int	 i;
+
+	for (i = 0; i < n; i++) {
+		mine_addr(&a, 0, (uint32_t)i, 0);
+		ip4_addr_set_u32(&a4, lwip_htonl(ipifc_ip_v4val(&a)));
+		ip4addr_aton("255.255.255.0", &m);
+		ip4_addr_set_zero(&g);
+		if (netif_add(&lw_netif[i], &a4, &m, &g, NULL, lw_init,
+		    ethernet_input) == NULL) {
+			fprintf(stderr, "bench_echo: lwIP: netif_add\n");
+			exit(1);
+		}
+		netif_set_up(&lw_netif[i]);
+		mine_addr(&a, 1, (uint32_t)i, 0);
+		memset(&a6, 0, sizeof(a6));
+		memcpy(a6.addr, a.a, 16);
+		netif_ip6_addr_set(&lw_netif[i], 0, &a6);
+		netif_ip6_addr_set_state(&lw_netif[i], 0, IP6_ADDR_PREFERRED);
+	}
+}
+
+static void
+lw_mine_clear(int n)
+{
+	int	 i;
+
+	for (i = 0; i < n; i++)
+		netif_remove(&lw_netif[i]);
+}
+
+/* The questions: hits among the first n addresses, or misses. */
+static void
+mine_questions(int v6, int n, int lwn, int miss)
+{
+	struct ipifc_ip a;
+	int	 i;
+
+	for (i = 0; i < NASK; i++) {
+		mine_addr(&mq[i], v6, rnd() % (uint32_t)n, miss);
+		/* lwIP is asked about what it can hold */
+		mine_addr(&a, v6, rnd() % (uint32_t)lwn, miss);
+		if (v6) {
+			memset(&lq6[i], 0, sizeof(lq6[i]));
+			memcpy(lq6[i].addr, a.a, 16);
+		} else
+			ip4_addr_set_u32(&lq4[i],
+			    lwip_htonl(ipifc_ip_v4val(&a)));
+	}
+}
+
+struct mine_case {
+	int	 n, v6, miss;
+	double	 ipifc, lwip;	/* lookups per second */
+};
+
+static void
+mine_run(struct ipifc_stack *s, int lwn, struct mine_case *c)
+{
+	double	 t, mi[ROUNDS], ml[ROUNDS];
+	int	 r, i, hi, hl, want;
+
+	mine_questions(c->v6, c->n, lwn, c->miss);
+	want = c->miss ? 0 : NASK;
+	for (r = 0; r < ROUNDS; r++) {
+		hi = hl = 0;
+		t = now();
+		for (i = 0; i < NASK; i++)
+			hi += ipifc_ipforme(s, &mq[i]) != 0;
+		mi[r] = NASK / (now() - t);
+		t = now();
+		if (c->v6)
+			for (i = 0; i < NASK; i++)
+				hl += lw_mine6(&lq6[i]);
+		else
+			for (i = 0; i < NASK; i++)
+				hl += lw_mine4(&lq4[i]);
+		ml[r] = NASK / (now() - t);
+		if (hi != want || hl != want) {
+			fprintf(stderr, "bench_echo: is it mine: ipifc %d, "
+			    "lwIP %d, want %d\n", hi, hl, want);
+			exit(1);
+		}
+	}
+	c->ipifc = median(mi);
+	c->lwip = median(ml);
 }
 
 int
@@ -457,13 +596,14 @@ main(int argc, char **argv)
 {
 	static struct echo_case cases[4];
 	static const size_t sizes[2] = { 64, 1400 };
+	static const int nmine[4] = { 10, 1000, 4096, 100000 };
+	struct mine_case mc[16], *c;
+	struct ipifc_stack_config cfg;
 	struct ipifc_stack *s;
 	struct netif *nif;
-	struct ipifc_ip q;
-	double	 t, mi[ROUNDS], ml[ROUNDS];
+	struct ipifc_ip a;
 	long	 n = argc > 1 ? atol(argv[1]) : 200000;
-	int	 r, i, k, hi, hl;
-	uint32_t v;
+	int	 r, i, j, k, lwn, nmc = 0;
 
 	if (n <= 0) {
 		fprintf(stderr, "usage: bench_echo [N]\n");
@@ -491,33 +631,41 @@ main(int argc, char **argv)
 			}
 		}
 	}
+	ipifc_stack_free(s);
+	lw_mine_clear(NMINE);
 
-	/* is it mine: half ours (an address or a subnet broadcast) */
-	for (i = 0; i < NASK; i++) {
-		v = rnd();
-		if (v & 1)
-			ask[i] = 0x0a000000u | (rnd() % NMINE) << 16 |
-			    ((v & 2) ? 0xff : 0x01);
-		else
-			ask[i] = 0x0b000000u | (rnd() & 0xffffff);
-	}
-	for (r = 0; r < ROUNDS; r++) {
-		hi = hl = 0;
-		t = now();
-		for (i = 0; i < NASK; i++) {
-			ipifc_ip_v4(&q, ask[i]);
-			hi += ipifc_ipforme(s, &q) != 0;
-		}
-		mi[r] = NASK / (now() - t);
-		t = now();
-		for (i = 0; i < NASK; i++)
-			hl += lw_mine(lwip_htonl(ask[i]));
-		ml[r] = NASK / (now() - t);
-		if (hi != hl) {
-			fprintf(stderr, "bench_echo: is it mine: ipifc %d, "
-			    "lwIP %d\n", hi, hl);
+	/* is it mine: a stack and lwIP's netifs for each size */
+	for (k = 0; k < 4; k++) {
+		memset(&cfg, 0, sizeof(cfg));
+		cfg.id = 2;
+		if ((s = ipifc_stack_new(&cfg)) == NULL)
 			return 1;
+		for (j = 0; j < 2; j++)
+			for (i = 0; i < nmine[k]; i++) {
+				mine_addr(&a, j, (uint32_t)i, 0);
+				if (ipifc_self_add(s, &a, IPIFC_RT_UNI,
+				    NULL) < 0) {
+					fprintf(stderr, "bench_echo: no "
+					    "memory for the self table\n");
+					return 1;
+				}
+			}
+		lwn = nmine[k] < LWMAX ? nmine[k] : LWMAX;
+		lw_mine_setup(lwn);
+		for (j = 0; j < 4; j++) {
+			c = &mc[nmc++];
+			c->n = nmine[k];
+			c->v6 = j / 2;
+			c->miss = j % 2;
+			mine_run(s, lwn, c);
 		}
+		lw_mine_clear(lwn);
+		for (j = 0; j < 2; j++)
+			for (i = 0; i < nmine[k]; i++) {
+				mine_addr(&a, j, (uint32_t)i, 0);
+				ipifc_self_remove(s, &a, NULL);
+			}
+		ipifc_stack_free(s);
 	}
 
 	printf("echo: %ld requests a round and case, median of %d rounds\n",
@@ -525,19 +673,25 @@ main(int argc, char **argv)
 	printf("%-14s %12s %12s %8s %12s %12s\n", "case", "ipifc/s",
 	    "lwip/s", "ratio", "ipifc alloc", "lwip alloc");
 	for (k = 0; k < 4; k++) {
-		struct echo_case *c = &cases[k];
-		double	 a = median(c->ipifc), b = median(c->lwip);
+		struct echo_case *e = &cases[k];
+		double	 x = median(e->ipifc), y = median(e->lwip);
 
 		printf("%-4s %4zu bytes %12.0f %12.0f %7.2fx %12.2f %12.2f\n",
-		    c->v6 ? "IPv6" : "IPv4", c->icmplen, a, b, a / b,
-		    c->ipifc_alloc, c->lwip_alloc);
+		    e->v6 ? "IPv6" : "IPv4", e->icmplen, x, y, x / y,
+		    e->ipifc_alloc, e->lwip_alloc);
 	}
-	printf("is it mine: %d IPv4 addresses, %d lookups, median of %d "
-	    "rounds\n", NMINE, NASK, ROUNDS);
-	t = median(mi);
-	printf("%-14s %12s %12s %8s\n", "", "ipifc M/s", "lwip M/s", "ratio");
-	printf("%-14s %12.1f %12.1f %7.2fx\n", "lookups", t / 1e6,
-	    median(ml) / 1e6, t / median(ml));
-	ipifc_stack_free(s);
+	printf("is it mine: %d lookups a round, median of %d rounds; "
+	    "ns per lookup (lwIP at %d netifs past that)\n", NASK, ROUNDS,
+	    LWMAX);
+	printf("%-8s %-4s %-5s %10s %10s %8s %12s\n", "addrs", "fam", "kind",
+	    "ipifc ns", "lwip ns", "ratio", "vs 10 addrs");
+	for (i = 0; i < nmc; i++) {
+		c = &mc[i];
+		printf("%-8d %-4s %-5s %10.1f %10.1f %7.2fx %11.2fx%s\n",
+		    c->n, c->v6 ? "IPv6" : "IPv4", c->miss ? "miss" : "hit",
+		    1e9 / c->ipifc, 1e9 / c->lwip, c->ipifc / c->lwip,
+		    mc[i % 4].ipifc / c->ipifc,
+		    c->n > LWMAX ? "  (lwIP: 254)" : "");
+	}
 	return 0;
 }

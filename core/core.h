@@ -5,6 +5,7 @@
 #define IPIFC_CORE_H
 
 #include <stdint.h>
+#include <string.h>
 #include <sys/queue.h>
 
 #include "ipifc.h"
@@ -28,7 +29,17 @@ int	ipifc_tokenize(char *line, char **argv, int max);
 
 /* ---- addresses (core/ipaddr.c) ---- */
 
-uint32_t ipifc_ip_hash(const struct ipifc_ip *a);
+/* ipifc_ip_eq, inline, for the lookups every packet makes */
+static inline int
+ipifc_ip_same(const struct ipifc_ip *a, const struct ipifc_ip *b)
+{
+	return memcmp(a->a, b->a, 16) == 0;
+}
+
+/* The tables' keyed hash (SipHash-1-3) of an address under key. */
+uint32_t ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a);
+void	ipifc_hashkey_set(uint64_t key[2], const uint8_t seed[16]);
+uint64_t ipifc_siphash24_16(const uint64_t key[2], const uint8_t in[16]);
 
 /* ---- mediums (proto/ether.c, proto/loopback.c, proto/pkt.c) ---- */
 
@@ -200,6 +211,7 @@ struct ipifc_ifc {
 	struct ipifc_nbrq strangers;	/* the first to go when full */
 	struct ipifc_nbr **nbrhash;	/* by address; NULL while empty */
 	unsigned nbrhsize;		/* buckets, a power of 2 */
+	struct ipifc_nbr *nbrlast;	/* the last found: asked again next */
 	int	nnbr;
 	uint64_t drops_nbr;		/* neighbor table full */
 	uint64_t drops_nbrq;		/* waiting queue full or unresolved */
@@ -660,6 +672,8 @@ struct ipifc_client {
 	char	tag[IPIFC_TAGLEN];
 };
 
+#define IPIFC_SELFFILTER	1024	/* counters of core/self.c's filter */
+
 struct ipifc_stack {
 	const struct ipifc_medium *const *mediums;	/* NULL-terminated */
 	const struct ipifc_hooks *hooks;
@@ -673,9 +687,19 @@ struct ipifc_stack {
 	uint32_t (*random)(void *arg);
 	void	*random_arg;
 	uint32_t rngstate;
+	uint64_t hashkey[2];		/* ipifc_ip_hash's, from the config */
+	/*
+	 * Moves on with every route added or removed and every interface
+	 * up or down: what a route lookup answers cannot change without
+	 * it, so a kept answer made under the same value is still the one.
+	 */
+	uint64_t rtgen;
 	struct ipifc_ifc *ifc[IPIFC_MAXIFC];
 	uint32_t slotgen[IPIFC_MAXIFC];
 	struct ipifc_self **selfhash;	/* NULL while empty */
+	/* core/self.c: entries by a cheap unkeyed index, to skip the hash */
+	uint32_t selfcount[IPIFC_SELFFILTER];
+	struct ipifc_self *selflast;	/* the last found: asked again next */
 	unsigned selfhsize;		/* buckets, a power of 2 */
 	unsigned nself;			/* entries */
 	int	selfall;		/* 0.0.0.0 or :: is a unicast self */

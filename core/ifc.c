@@ -185,6 +185,7 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		return NULL;
 	if (up) {
 		ifc->flags |= IPIFC_F_UP;
+		s->rtgen++;	/* lookups skip routes through a down one */
 		announce_ifc(ifc, IPIFC_EV_IFC_UP);
 		ipifc_dad_restart(ifc);
 		/*
@@ -205,6 +206,7 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		/* RFC 4861 6.2.5: the final advertisement goes out first */
 		ipifc_ifc_rtadv(ifc, 0);
 		ifc->flags &= ~IPIFC_F_UP;
+		s->rtgen++;
 		/* what waited to go out goes nowhere */
 		ipifc_nbr_dropqueues(ifc);
 		ipifc_ifc_dropsendq(ifc);

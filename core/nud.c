@@ -28,7 +28,7 @@ ipifc_nbr_statename(enum ipifc_nbr_state st)
 static unsigned
 bucket(const struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
-	return ipifc_ip_hash(ip) & (ifc->nbrhsize - 1);
+	return ipifc_ip_hash(ifc->stack->hashkey, ip) & (ifc->nbrhsize - 1);
 }
 
 struct ipifc_nbr *
@@ -36,11 +36,14 @@ ipifc_nbr_lookup(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 {
 	struct ipifc_nbr *n;
 
+	/* a stream to one neighbor skips the keyed hash */
+	if ((n = ifc->nbrlast) != NULL && ipifc_ip_same(&n->ip, ip))
+		return n;
 	if (ifc->nbrhash == NULL)
 		return NULL;
 	for (n = ifc->nbrhash[bucket(ifc, ip)]; n != NULL; n = n->hnext)
-		if (ipifc_ip_eq(&n->ip, ip))
-			return n;
+		if (ipifc_ip_same(&n->ip, ip))
+			return ifc->nbrlast = n;
 	return NULL;
 }
 
@@ -104,6 +107,8 @@ ipifc_nbr_delete(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 	    pp = &(*pp)->hnext)
 		;
 	*pp = n->hnext;
+	if (ifc->nbrlast == n)
+		ifc->nbrlast = NULL;
 	unstranger(ifc, n);
 	TAILQ_REMOVE(&ifc->nbrs, n, link);
 	ifc->nnbr--;

@@ -138,7 +138,7 @@ struct ipifc_pkey {
 static unsigned
 pkbucket(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 {
-	return (ipifc_ip_hash(dst) ^ ((uint32_t)plen * 0x9e3779b9u)) &
+	return (ipifc_ip_hash(s->hashkey, dst) ^ ((uint32_t)plen * 0x9e3779b9u)) &
 	    (s->pkhsize - 1);
 }
 

@@ -109,6 +109,7 @@ ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r)
 
 	if (r->owner != NULL && own_reserve(r->owner) < 0)
 		return -ENOMEM;
+	s->rtgen++;
 	if ((error = ipifc_rtab_add(s->rtab, r)) != 0)
 		return error;
 	e = ipifc_rtab_get(s->rtab, &r->dst, r->plen, &r->src, r->splen);
@@ -124,6 +125,7 @@ rt_delete(struct ipifc_stack *s, struct ipifc_route *r)
 	struct ipifc_route copy = *r;
 
 	own_unlink(r);
+	s->rtgen++;
 	ipifc_rtab_del(s->rtab, &copy.dst, copy.plen, &copy.src, copy.splen);
 	rt_announce(s, IPIFC_EV_ROUTE_DEL, &copy);
 }

@@ -9,6 +9,13 @@
  * Every step is O(1): the hash keeps about one entry per bucket (it
  * doubles and halves), links come off both lists without a walk, and an
  * entry's type is the set of bits some link holds, counted per bit.
+ *
+ * The hash is keyed (SipHash, core/ipaddr.c), so strangers cannot aim
+ * at a bucket; that costs more than the probe itself.  A small table of
+ * counts by a cheap unkeyed index of the address answers most misses (a
+ * packet's source, someone else's address) without it: a zero count is
+ * no entry.  A stranger who aims at a nonzero count only gets the keyed
+ * probe every lookup used to make.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -19,7 +26,20 @@
 static unsigned
 bucket(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	return ipifc_ip_hash(a) & (s->selfhsize - 1);
+	return ipifc_ip_hash(s->hashkey, a) & (s->selfhsize - 1);
+}
+
+static inline unsigned
+filterslot(const struct ipifc_ip *a)
+{
+	uint64_t w, w1;
+
+	memcpy(&w, a->a, 8);
+	memcpy(&w1, a->a + 8, 8);
+	w ^= w1;
+	w ^= w >> 32;		/* every byte into the bits the product keeps */
+	w *= 0x9e3779b97f4a7c15ull;
+	return (unsigned)(w >> 54) & (IPIFC_SELFFILTER - 1);
 }
 
 struct ipifc_self *
@@ -27,11 +47,17 @@ ipifc_self_find(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
 	struct ipifc_self *p;
 
-	if (s->selfhash == NULL)
-		return NULL;
+	/* a stream to one address of ours skips the keyed hash */
+	if ((p = s->selflast) != NULL && ipifc_ip_same(&p->a, a))
+		return p;
+	if (s->selfcount[filterslot(a)] == 0)
+		return NULL;	/* also while the table is empty */
 	for (p = s->selfhash[bucket(s, a)]; p != NULL; p = p->next)
-		if (ipifc_ip_eq(&p->a, a))
+		if (ipifc_ip_same(&p->a, a)) {
+			/* a hint, not state: the stack itself is never const */
+			((struct ipifc_stack *)s)->selflast = p;
 			return p;
+		}
 	return NULL;
 }
 
@@ -60,7 +86,7 @@ rehash(struct ipifc_stack *s, unsigned size)
 	for (i = 0; i < oldsize; i++)
 		for (p = s->selfhash[i]; p != NULL; p = next) {
 			next = p->next;
-			b = ipifc_ip_hash(&p->a) & (size - 1);
+			b = ipifc_ip_hash(s->hashkey, &p->a) & (size - 1);
 			p->next = h[b];
 			h[b] = p;
 		}
@@ -111,6 +137,9 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 	    pp = &(*pp)->next)
 		;
 	*pp = p->next;
+	s->selfcount[filterslot(&p->a)]--;
+	if (s->selflast == p)
+		s->selflast = NULL;
 	free(p);
 	s->nself--;
 	if (s->nself == 0) {
@@ -216,6 +245,7 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 		h = bucket(s, a);
 		p->next = s->selfhash[h];
 		s->selfhash[h] = p;
+		s->selfcount[filterslot(a)]++;
 		s->nself++;
 	}
 	if ((k = link_of(p, l)) != NULL) {

@@ -41,6 +41,7 @@ ipifc_core_new(const struct ipifc_stack_config *cfg,
 		s->now = cfg->now;
 		s->random = cfg->random;
 		s->random_arg = cfg->random_arg;
+		ipifc_hashkey_set(s->hashkey, cfg->hashseed);
 	}
 	s->rngstate = 2463534242u ^ s->id;
 	if (s->random == NULL) {
@@ -48,6 +49,7 @@ ipifc_core_new(const struct ipifc_stack_config *cfg,
 		s->random_arg = &s->rngstate;
 	}
 	s->prefer_temporary = 1;	/* RFC 6724 5, rule 7 */
+	s->rtgen = 1;			/* a kept route of 0 is none */
 	LIST_INIT(&s->clients);
 	TAILQ_INIT(&s->pdirty);
 	TAILQ_INIT(&s->proxyq);

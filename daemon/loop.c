@@ -72,11 +72,18 @@ int
 ipifcd_loop_init(struct ipifcd *d, uint32_t id)
 {
 	struct ipifc_stack_config cfg;
+	uint32_t w;
+	size_t i;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.id = id;
 	cfg.now = ipifcd_clock();
 	cfg.random = kernel_random;
+	/* the tables' hash key: secret, so strangers cannot aim at a bucket */
+	for (i = 0; i < sizeof(cfg.hashseed); i += sizeof(w)) {
+		w = kernel_random(NULL);
+		memcpy(cfg.hashseed + i, &w, sizeof(w));
+	}
 	if ((d->stack = ipifc_stack_new(&cfg)) == NULL) {
 		ipifcd_log(LOG_ERR, "cannot make the stack");
 		return -1;

@@ -151,6 +151,13 @@ struct ipifc_stack_config {
 	/* random source; NULL: a fixed xorshift seeded by id */
 	uint32_t (*random)(void *arg);
 	void	*random_arg;
+	/*
+	 * The secret key of the hashes of tables that strangers' addresses
+	 * fill (self, neighbors, ICMP rate limits): draw it from a strong
+	 * random source (getrandom) for a stack that meets a network; a
+	 * fixed one gives the same table layout every run.
+	 */
+	uint8_t	 hashseed[16];
 };
 
 struct ipifc_stack *ipifc_stack_new(const struct ipifc_stack_config *cfg);

@@ -15,13 +15,15 @@
 
 #include "wire.h"
 
-/* RFC 1071 2 (1): end-around carry */
-static uint32_t
+/* RFC 1071 2 (1): end-around carry, from 64 bits to 16 in four steps */
+static inline uint32_t
 fold(uint64_t s)
 {
-	while (s >> 16)
-		s = (s & 0xffff) + (s >> 16);
-	return (uint32_t)s;
+	s = (s & 0xffffffff) + (s >> 32);	/* < 2^33 */
+	s = (s & 0xffffffff) + (s >> 32);	/* < 2^32 */
+	s = (s & 0xffff) + (s >> 16);		/* < 2^17 */
+	s = (s & 0xffff) + (s >> 16);		/* < 2^16 + 1 ... */
+	return (uint32_t)((s & 0xffff) + (s >> 16));	/* ... < 2^16 */
 }
 
 static int
@@ -55,18 +57,21 @@ uint32_t
 ipifc_cksum_add(uint32_t sum, const void *p, size_t len)
 {
 	const uint8_t *b = p;
-	uint64_t s0 = 0, s1 = 0, t = 0, s;
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, t = 0, s;
 	uint32_t w4, v;
 	uint16_t w2;
 
+	/* four sums side by side: each carry waits only on its own */
 	while (len >= 32) {
 		s0 = add64(s0, load64(b));
 		s1 = add64(s1, load64(b + 8));
-		s0 = add64(s0, load64(b + 16));
-		s1 = add64(s1, load64(b + 24));
+		s2 = add64(s2, load64(b + 16));
+		s3 = add64(s3, load64(b + 24));
 		b += 32;
 		len -= 32;
 	}
+	s0 = add64(s0, s2);
+	s1 = add64(s1, s3);
 	while (len >= 8) {
 		s0 = add64(s0, load64(b));
 		b += 8;
@@ -87,7 +92,6 @@ ipifc_cksum_add(uint32_t sum, const void *p, size_t len)
 	if (len & 1)
 		t += little_endian() ? b[0] : (uint32_t)b[0] << 8;
 	s = add64(add64(s0, s1), t);
-	s = (s & 0xffffffff) + (s >> 32);
 	v = fold(s);
 	if (little_endian())
 		v = (v >> 8 | v << 8) & 0xffff;
@@ -133,8 +137,12 @@ ipifc_cksum_pseudo6(const struct ipifc_ip *src, const struct ipifc_ip *dst,
 {
 	uint64_t s;
 
-	s = ipifc_cksum_add(0, src->a, 16);
-	s += ipifc_cksum_add(0, dst->a, 16);
+	/* both addresses in one sum: four words, not two calls */
+	s = add64(add64(load64(src->a), load64(src->a + 8)),
+	    add64(load64(dst->a), load64(dst->a + 8)));
+	s = fold(s);
+	if (little_endian())
+		s = (s >> 8 | s << 8) & 0xffff;
 	s += len >> 16;
 	s += len & 0xffff;
 	s += nxt;

@@ -100,10 +100,17 @@ void
 ipifc_ether_send(struct ipifc_ifc *ifc, const uint8_t *dst, uint16_t type,
     const uint8_t *payload, size_t len)
 {
-	uint8_t frame[IPIFC_ETHHDR + 9216];
+	uint8_t frame[IPIFC_ETHHDR + 9216], *f;
 
 	if (len > sizeof(frame) - IPIFC_ETHHDR) {
 		ifc->cnt.errout++;
+		return;
+	}
+	/* a packet made in a scratch buffer takes its header in place */
+	if ((f = ipifc_scratch_head(ifc->stack, payload, IPIFC_ETHHDR)) !=
+	    NULL) {
+		ipifc_eth_build(f, IPIFC_ETHHDR, dst, ifc->mac, type);
+		ipifc_ifc_transmit(ifc, f, IPIFC_ETHHDR + len);
 		return;
 	}
 	ipifc_eth_build(frame, sizeof(frame), dst, ifc->mac, type);

@@ -12,9 +12,10 @@
 /*
  * Token buckets (RFC 1812 4.3.2.8, RFC 4443 2.4 f): per destination
  * (hashed into IPIFC_ICMPBUCKETS, so that one flooding host does not
- * silence the errors others need, such as fragmentation needed) ICMP_BURST
- * errors then one per ICMP_INTERVAL ms; and for the whole stack, per
- * family, ICMP_GBURST then one per ICMP_GINTERVAL ms.
+ * silence the errors others need, such as fragmentation needed; keyed,
+ * so that it cannot pick the bucket of a host it would silence)
+ * ICMP_BURST errors then one per ICMP_INTERVAL ms; and for the whole
+ * stack, per family, ICMP_GBURST then one per ICMP_GINTERVAL ms.
  */
 #define ICMP_BURST	10
 #define ICMP_INTERVAL	100	/* ms */
@@ -46,11 +47,9 @@ int
 ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst)
 {
 	struct ipifc_proto *p = proto_of(s);
-	uint32_t h = 2166136261u;
-	int i, v4 = ipifc_ip_isv4(dst);
+	uint32_t h = ipifc_ip_hash(s->hashkey, dst);
+	int v4 = ipifc_ip_isv4(dst);
 
-	for (i = 0; i < 16; i++)
-		h = (h ^ dst->a[i]) * 16777619u;	/* FNV-1a */
 	if (!take(&p->icmpdst[h % IPIFC_ICMPBUCKETS], s->now, ICMP_BURST,
 	    ICMP_INTERVAL) || !take(v4 ? &p->icmp4all : &p->icmp6all, s->now,
 	    ICMP_GBURST, ICMP_GINTERVAL)) {

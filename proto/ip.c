@@ -40,6 +40,30 @@ ipifc_martian_loopback(const struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    (ipifc_ip_isloopback(src) || ipifc_ip_isloopback(dst));
 }
 
+struct ipifc_route *
+ipifc_out_route(struct ipifc_stack *s, const struct ipifc_ip *dst,
+    const struct ipifc_ip *src, int fallback)
+{
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_rtcache *c = ipifc_ip_isv4(dst) ? &p->rt4 : &p->rt6;
+	struct ipifc_route *r;
+
+	if (c->gen == s->rtgen && memcmp(c->dst.a, dst->a, 16) == 0 &&
+	    c->anysrc == (src == NULL) &&
+	    (src == NULL || memcmp(c->src.a, src->a, 16) == 0))
+		return c->r;
+	r = ipifc_rtab_lookup(s->rtab, dst, src);
+	if (r == NULL && src != NULL && fallback)
+		r = ipifc_rtab_lookup(s->rtab, dst, NULL);
+	c->gen = s->rtgen;
+	c->dst = *dst;
+	c->anysrc = src == NULL;
+	if (src != NULL)
+		c->src = *src;
+	c->r = r;
+	return r;
+}
+
 int
 ipifc_send(struct ipifc_stack *s, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,

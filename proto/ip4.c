@@ -113,9 +113,7 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 		return -EINVAL;
 	if (len > IPIFC_MAXPKT - IPIFC_IP4_HLEN - optlen)
 		return -EMSGSIZE;
-	r = ipifc_rtab_lookup(s->rtab, dst, src);
-	if (r == NULL && src != NULL)
-		r = ipifc_rtab_lookup(s->rtab, dst, NULL);
+	r = ipifc_out_route(s, dst, src, 1);
 	if (oif != NULL)
 		ifc = oif;
 	else if (r != NULL && r->ifc != NULL)

@@ -155,7 +155,7 @@ ip6_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	else
 		return -EADDRNOTAVAIL;
 	/* routes limited to a source carry link-local traffic to its link */
-	r = ipifc_rtab_lookup(s->rtab, dst, &from);
+	r = ipifc_out_route(s, dst, &from, 0);
 	if (oif != NULL)
 		ifc = oif;
 	else if (r != NULL && r->ifc != NULL)
@@ -368,8 +368,8 @@ ulp_minlen(uint8_t nxt)
  * is, through local input again.  The first fragment must hold the whole
  * header chain (RFC 7112 5: else parameter problem code 3).
  */
-static void ip6_local(struct ipifc_ifc *, const uint8_t *, size_t, unsigned,
-		    int, int);
+static void ip6_local(struct ipifc_ifc *, const struct ipifc_ip6 *,
+		    const uint8_t *, size_t, unsigned, int, int);
 
 /*
  * RFC 4443 2.4 (e.4, e.5): no error about a frame that came to a
@@ -390,6 +390,7 @@ ip6_fragment_in(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	struct ipifc_stack *s = ifc->stack;
 	const uint8_t *whole, *p = h->payload + f->hdroff + IPIFC_IP6_FRAGLEN;
 	size_t plen = h->plen - f->hdroff - IPIFC_IP6_FRAGLEN, off, wlen;
+	struct ipifc_ip6 wh;
 	uint8_t nxt;
 
 	if (f->off == 0 && (ipifc_ip6_skipext(f->nxt, p, plen, &nxt, &off,
@@ -402,28 +403,30 @@ ip6_fragment_in(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	}
 	if (ipifc_reasm6(ifc, h, f, pkt, len, &whole, &wlen) <= 0)
 		return;		/* kept for later, or dropped */
-	ip6_local(ifc, whole, wlen, type, rx, 1);
+	if (ipifc_ip6_parse(whole, wlen, &wh) < 0)
+		proto_of(s)->drops_hdr++;
+	else
+		ip6_local(ifc, &wh, whole, wlen, type, rx, 1);
 	ipifc_reasm_done(s, whole);
 }
 
-/* A packet for us (type from the self table), or a reassembled one. */
+/*
+ * A packet for us (type from the self table), or a reassembled one: h is
+ * pkt's header, parsed once by the caller.
+ */
 static void
-ip6_local(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
-    unsigned type, int rx, int reassembled)
+ip6_local(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
+    const uint8_t *pkt, size_t len, unsigned type, int rx, int reassembled)
 {
 	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_ip6 h;
 	struct ipifc_ip6frag frag;
 	struct extverdict v;
 	uint8_t nxt;
 	size_t off;
 	int rc;
 
-	if (ipifc_ip6_parse(pkt, len, &h) < 0) {
-		proto_of(s)->drops_hdr++;
-		return;
-	}
-	rc = ipifc_ip6_skipext(h.nxt, h.payload, h.plen, &nxt, &off, &frag);
+	rc = ipifc_ip6_skipext(h->nxt, h->payload, h->plen, &nxt, &off,
+	    &frag);
 	if (rc < 0) {
 		proto_of(s)->drops_hdr++;
 		return;
@@ -433,12 +436,12 @@ ip6_local(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 		return;
 	}
 	if (rc == 1 && (frag.off != 0 || frag.more)) {
-		ip6_fragment_in(ifc, &h, &frag, pkt, len, type, rx);
+		ip6_fragment_in(ifc, h, &frag, pkt, len, type, rx);
 		return;
 	}
 	/* rc 1 here: an atomic fragment, whole as it is, apart from any
 	 * datagram in reassembly (RFC 6946 4) */
-	judge_ext(&h, &v);
+	judge_ext(h, &v);
 	if (v.drop) {
 		proto_of(s)->drops_hdr++;
 		if (v.icmp && !ll_quiet(rx, v.code))
@@ -447,13 +450,14 @@ ip6_local(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 		return;
 	}
 	if (nxt == IPIFC_PROTO_ICMP6) {
-		ipifc_icmp6_input(ifc, &h, h.payload + off, h.plen - off, type);
+		ipifc_icmp6_input(ifc, h, h->payload + off, h->plen - off,
+		    type);
 		return;
 	}
 	if (nxt == IPIFC_PROTO_NONE)
 		return;		/* RFC 8200 4.7: nothing follows */
-	if (ipifc_deliver(ifc, &h.src, &h.dst, nxt, h.hlim, h.payload + off,
-	    h.plen - off) < 0 && (type & IPIFC_RT_UNI) &&
+	if (ipifc_deliver(ifc, &h->src, &h->dst, nxt, h->hlim,
+	    h->payload + off, h->plen - off) < 0 && (type & IPIFC_RT_UNI) &&
 	    !ll_quiet(rx, IPIFC_ICMP6_PARAMPROB_NXT))
 		/* RFC 8200 4: point at the Next Header field we cannot follow */
 		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_PARAMPROB,
@@ -496,5 +500,5 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 			ip6_forward(ifc, &h, pkt, len);
 		return;
 	}
-	ip6_local(ifc, pkt, len, type, rx, 0);
+	ip6_local(ifc, &h, pkt, len, type, rx, 0);
 }

@@ -19,19 +19,37 @@ uint8_t *
 ipifc_scratch_get(struct ipifc_stack *s)
 {
 	struct ipifc_proto *p = proto_of(s);
-	uint8_t **b;
+	uint8_t **b, *m;
 
 	if (p->nscratch == IPIFC_SCRATCH) {
 		p->drops_scratch++;
 		return NULL;
 	}
 	b = &p->scratch[p->nscratch];
-	if (*b == NULL && (*b = malloc(IPIFC_MAXPKT)) == NULL) {
-		p->drops_scratch++;
-		return NULL;
+	if (*b == NULL) {
+		if ((m = malloc(IPIFC_SCRATCHHEAD + IPIFC_MAXPKT)) == NULL) {
+			p->drops_scratch++;
+			return NULL;
+		}
+		*b = m + IPIFC_SCRATCHHEAD;
 	}
 	p->nscratch++;
 	return *b;
+}
+
+uint8_t *
+ipifc_scratch_head(struct ipifc_stack *s, const uint8_t *pkt, size_t n)
+{
+	struct ipifc_proto *p = proto_of(s);
+	int i;
+
+	if (n > IPIFC_SCRATCHHEAD)
+		return NULL;
+	/* the innermost first: the packet going out was made last */
+	for (i = p->nscratch - 1; i >= 0; i--)
+		if (p->scratch[i] == pkt)
+			return p->scratch[i] - n;
+	return NULL;
 }
 
 void
@@ -47,7 +65,8 @@ proto_free(struct ipifc_stack *s)
 	int i;
 
 	for (i = 0; i < IPIFC_SCRATCH; i++)
-		free(p->scratch[i]);
+		if (p->scratch[i] != NULL)
+			free(p->scratch[i] - IPIFC_SCRATCHHEAD);
 	ipifc_reasm_free(s);
 	free(s->proto);
 	s->proto = NULL;

@@ -114,8 +114,17 @@ struct ipifc_rtadv {
 };
 
 /* Per-stack protocol state (s->proto). */
+/* The last route output looked up, and under which s->rtgen. */
+struct ipifc_rtcache {
+	uint64_t gen;			/* 0: none */
+	struct ipifc_ip dst, src;
+	int	anysrc;			/* looked up for no source */
+	struct ipifc_route *r;		/* may be NULL: no route */
+};
+
 struct ipifc_proto {
 	uint16_t ip4id;			/* RFC 6864: the next IPv4 ID */
+	struct ipifc_rtcache rt4, rt6;	/* proto/ip.c ipifc_out_route */
 	struct ipifc_bucket icmpdst[IPIFC_ICMPBUCKETS];	/* error rate limits */
 	struct ipifc_bucket icmp4all, icmp6all;
 	int	loopdepth;		/* loopback recursion */
@@ -151,6 +160,26 @@ struct ipifc_proto {
  */
 uint8_t	*ipifc_scratch_get(struct ipifc_stack *s);
 void	ipifc_scratch_put(struct ipifc_stack *s);
+/*
+ * Every scratch buffer has IPIFC_SCRATCHHEAD bytes before it for a link
+ * header.  When pkt is the start of a buffer in use, the n (at most
+ * IPIFC_SCRATCHHEAD) bytes before it, where the medium may write its
+ * header and send the frame without copying the packet; else NULL.
+ */
+#define IPIFC_SCRATCHHEAD	16	/* an Ethernet header, 8-byte aligned */
+uint8_t	*ipifc_scratch_head(struct ipifc_stack *s, const uint8_t *pkt,
+	    size_t n);
+
+/*
+ * The route output takes to dst from src (NULL: any source; fallback:
+ * then for any source if none is from src), as ipifc_rtab_lookup gives
+ * it; the answer for the last (dst, src) of the family is kept while the
+ * table and the interfaces' up state stay as they were (s->rtgen), so a
+ * stream of replies to one peer looks up once.
+ */
+struct ipifc_route *ipifc_out_route(struct ipifc_stack *s,
+	    const struct ipifc_ip *dst, const struct ipifc_ip *src,
+	    int fallback);
 
 /* IPv4 output: route, source, fragmentation.  0 or a negative errno. */
 int	ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,

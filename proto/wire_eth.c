@@ -21,33 +21,34 @@ ipifc_eth_tagged(const uint8_t *buf, size_t len)
 	return len >= IPIFC_ETH_HLEN && istag(ipifc_get16(buf + 12));
 }
 
+/* Checks first, then the fields straight into e: see ipifc_ip4_parse. */
 int
 ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e)
 {
-	struct ipifc_eth t;
+	uint16_t type;
 	size_t hlen;
 
 	if (len < IPIFC_ETH_HLEN)
 		return -EMSGSIZE;
-	memcpy(t.dst, buf, 6);
-	memcpy(t.src, buf + 6, 6);
-	t.type = ipifc_get16(buf + 12);
+	type = ipifc_get16(buf + 12);
 	hlen = IPIFC_ETH_HLEN;
 	/*
 	 * A priority-tagged frame (IEEE 802.1Q 9.6: a C-tag with VID 0)
 	 * carries only a priority: it is untagged, as Linux takes it.
 	 */
-	if (t.type == IPIFC_ETHERTYPE_VLAN && len >= hlen + 4 &&
+	if (type == IPIFC_ETHERTYPE_VLAN && len >= hlen + 4 &&
 	    (ipifc_get16(buf + 14) & 0x0fff) == 0) {
-		t.type = ipifc_get16(buf + 16);
+		type = ipifc_get16(buf + 16);
 		hlen += 4;
 	}
 	/* A tagged frame belongs to a VLAN interface we do not have. */
-	if (istag(t.type) || t.type < IPIFC_ETHERTYPE_MIN)
+	if (istag(type) || type < IPIFC_ETHERTYPE_MIN)
 		return -EPROTONOSUPPORT;
-	t.payload = buf + hlen;
-	t.plen = len - hlen;
-	*e = t;
+	memcpy(e->dst, buf, 6);
+	memcpy(e->src, buf + 6, 6);
+	e->type = type;
+	e->payload = buf + hlen;
+	e->plen = len - hlen;
 	return 0;
 }
 

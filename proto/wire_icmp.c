@@ -19,48 +19,52 @@ min(size_t a, size_t b)
 	return a < b ? a : b;
 }
 
+/* The fields into m, once a parser has found the message good. */
 static void
-decode_common(const uint8_t *buf, size_t len, struct ipifc_icmp *t)
+decode_common(const uint8_t *buf, size_t len, struct ipifc_icmp *m,
+    uint32_t param, uint16_t id, uint16_t seq)
 {
-	memset(t, 0, sizeof(*t));
-	t->type = buf[0];
-	t->code = buf[1];
-	t->data = buf + IPIFC_ICMP_HLEN;
-	t->dlen = len - IPIFC_ICMP_HLEN;
+	memset(m, 0, sizeof(*m));
+	m->type = buf[0];
+	m->code = buf[1];
+	m->data = buf + IPIFC_ICMP_HLEN;
+	m->dlen = len - IPIFC_ICMP_HLEN;
+	m->param = param;
+	m->id = id;
+	m->seq = seq;
 }
 
 int
 ipifc_icmp4_parse(const uint8_t *buf, size_t len, struct ipifc_icmp *m)
 {
-	struct ipifc_icmp t;
-	uint32_t rest;
+	uint32_t rest, param = 0;
+	uint16_t id = 0, seq = 0;
 
 	if (len < IPIFC_ICMP_HLEN)
 		return -EMSGSIZE;
 	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)) != 0)
 		return -EBADMSG;
-	decode_common(buf, len, &t);
 	rest = ipifc_get32(buf + 4);
-	switch (t.type) {
+	switch (buf[0]) {
 	case IPIFC_ICMP4_ECHO:
 	case IPIFC_ICMP4_ECHOREPLY:
-		t.id = (uint16_t)(rest >> 16);
-		t.seq = (uint16_t)rest;
+		id = (uint16_t)(rest >> 16);
+		seq = (uint16_t)rest;
 		break;
 	case IPIFC_ICMP4_UNREACH:
 		/* RFC 1191 4: next-hop MTU in the low 16 bits */
-		t.param = rest & 0xffff;
+		param = rest & 0xffff;
 		break;
 	case IPIFC_ICMP4_TIMEX:
 		break;
 	case IPIFC_ICMP4_PARAMPROB:
 		/* RFC 792: the pointer is the first byte */
-		t.param = rest >> 24;
+		param = rest >> 24;
 		break;
 	default:
 		return -EPROTONOSUPPORT;
 	}
-	*m = t;
+	decode_common(buf, len, m, param, id, seq);
 	return 0;
 }
 
@@ -127,25 +131,24 @@ int
 ipifc_icmp6_parse(const struct ipifc_ip *src, const struct ipifc_ip *dst,
     const uint8_t *buf, size_t len, struct ipifc_icmp *m)
 {
-	struct ipifc_icmp t;
-	uint32_t sum, rest;
+	uint32_t sum, rest, param = 0;
+	uint16_t id = 0, seq = 0;
 
 	if (len < IPIFC_ICMP_HLEN)
 		return -EMSGSIZE;
 	sum = ipifc_cksum_pseudo6(src, dst, (uint32_t)len, IPIFC_PROTO_ICMP6);
 	if (ipifc_cksum_fold(ipifc_cksum_add(sum, buf, len)) != 0)
 		return -EBADMSG;
-	decode_common(buf, len, &t);
 	rest = ipifc_get32(buf + 4);
-	switch (t.type) {
+	switch (buf[0]) {
 	case IPIFC_ICMP6_ECHO:
 	case IPIFC_ICMP6_ECHOREPLY:
-		t.id = (uint16_t)(rest >> 16);
-		t.seq = (uint16_t)rest;
+		id = (uint16_t)(rest >> 16);
+		seq = (uint16_t)rest;
 		break;
 	case IPIFC_ICMP6_TOOBIG:	/* RFC 4443 3.2: the MTU */
 	case IPIFC_ICMP6_PARAMPROB:	/* RFC 4443 3.4: the pointer */
-		t.param = rest;
+		param = rest;
 		break;
 	case IPIFC_ICMP6_UNREACH:
 	case IPIFC_ICMP6_TIMEX:
@@ -153,7 +156,7 @@ ipifc_icmp6_parse(const struct ipifc_ip *src, const struct ipifc_ip *dst,
 	default:
 		return -EPROTONOSUPPORT;
 	}
-	*m = t;
+	decode_common(buf, len, m, param, id, seq);
 	return 0;
 }
 
@@ -199,10 +202,14 @@ ipifc_icmp_echoreply(uint8_t *buf, size_t cap, const uint8_t *req,
 		return -EMSGSIZE;
 	if (cap < len || len > 0xffff)
 		return -ENOBUFS;
-	/* the type and code word, and the pseudo-header's changed address */
-	was = ipifc_cksum_add(0, req, 2);
+	/*
+	 * The type and code word, and the pseudo-header's changed address
+	 * (none when the reply is from the address the request was to: the
+	 * two addresses only swap, and the sum does not see the order).
+	 */
+	was = (uint32_t)req[0] << 8 | req[1];
 	now = (uint32_t)type << 8;
-	if (from != NULL && to != NULL) {
+	if (from != NULL && to != NULL && !ipifc_ip_eq(from, to)) {
 		was = ipifc_cksum_add(was, from->a, 16);
 		now = ipifc_cksum_add(now, to->a, 16);
 	}

@@ -9,40 +9,58 @@
 
 #include "wire.h"
 
+/* ::ffff:0:0/96 and the four bytes at b (the header's own order). */
+static inline void
+mapped(struct ipifc_ip *a, const uint8_t *b)
+{
+	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0xff, 0xff };
+
+	memcpy(a->a, prefix, 12);
+	memcpy(a->a + 12, b, 4);
+}
+
+/*
+ * Every check first, reading buf alone; then the fields straight into h
+ * (a copy through a local would write the struct twice on every packet),
+ * so that h is untouched on an error.
+ */
 int
 ipifc_ip4_parse(const uint8_t *buf, size_t len, struct ipifc_ip4 *h)
 {
-	struct ipifc_ip4 t;
+	int	 hlen;
+	uint16_t totlen;
 
 	if (len < IPIFC_IP4_HLEN)
 		return -EMSGSIZE;
 	if (buf[0] >> 4 != 4)
 		return -EINVAL;
-	t.hlen = (buf[0] & 0x0f) * 4;
-	if (t.hlen < IPIFC_IP4_HLEN)
+	hlen = (buf[0] & 0x0f) * 4;
+	if (hlen < IPIFC_IP4_HLEN)
 		return -EINVAL;
-	t.totlen = ipifc_get16(buf + 2);
-	if ((size_t)t.hlen > len)
+	totlen = ipifc_get16(buf + 2);
+	if ((size_t)hlen > len)
 		return -EMSGSIZE;
-	if (t.totlen < t.hlen)
+	if (totlen < hlen)
 		return -EINVAL;
 	/* what follows totlen is link padding */
-	if (t.totlen > len)
+	if (totlen > len)
 		return -EMSGSIZE;
-	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, (size_t)t.hlen)) != 0)
+	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, (size_t)hlen)) != 0)
 		return -EBADMSG;
-	t.tos = buf[1];
-	t.id = ipifc_get16(buf + 4);
-	t.frag = ipifc_get16(buf + 6);
-	t.ttl = buf[8];
-	t.proto = buf[9];
-	ipifc_ip_v4(&t.src, ipifc_get32(buf + 12));
-	ipifc_ip_v4(&t.dst, ipifc_get32(buf + 16));
-	t.opts = buf + IPIFC_IP4_HLEN;
-	t.optlen = (size_t)t.hlen - IPIFC_IP4_HLEN;
-	t.payload = buf + t.hlen;
-	t.plen = (size_t)t.totlen - (size_t)t.hlen;
-	*h = t;
+	h->hlen = hlen;
+	h->totlen = totlen;
+	h->tos = buf[1];
+	h->id = ipifc_get16(buf + 4);
+	h->frag = ipifc_get16(buf + 6);
+	h->ttl = buf[8];
+	h->proto = buf[9];
+	mapped(&h->src, buf + 12);
+	mapped(&h->dst, buf + 16);
+	h->opts = buf + IPIFC_IP4_HLEN;
+	h->optlen = (size_t)hlen - IPIFC_IP4_HLEN;
+	h->payload = buf + hlen;
+	h->plen = (size_t)totlen - (size_t)hlen;
 	return 0;
 }
 

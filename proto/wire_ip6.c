@@ -17,32 +17,33 @@ ismapped(const uint8_t *a)
 	return memcmp(a, v4mapped, sizeof(v4mapped)) == 0;
 }
 
+/* Checks first, then the fields straight into h: see ipifc_ip4_parse. */
 int
 ipifc_ip6_parse(const uint8_t *buf, size_t len, struct ipifc_ip6 *h)
 {
-	struct ipifc_ip6 t;
 	uint32_t w;
+	uint16_t paylen;
 
 	if (len < IPIFC_IP6_HLEN)
 		return -EMSGSIZE;
 	w = ipifc_get32(buf);
 	if (w >> 28 != 6)
 		return -EINVAL;
-	t.tclass = (uint8_t)(w >> 20);
-	t.flow = w & 0xfffff;
-	t.paylen = ipifc_get16(buf + 4);
+	paylen = ipifc_get16(buf + 4);
 	/* what follows the payload is link padding */
-	if (t.paylen > len - IPIFC_IP6_HLEN)
+	if (paylen > len - IPIFC_IP6_HLEN)
 		return -EMSGSIZE;
-	t.nxt = buf[6];
-	t.hlim = buf[7];
 	if (ismapped(buf + 8) || ismapped(buf + 24))
 		return -EINVAL;
-	memcpy(t.src.a, buf + 8, 16);
-	memcpy(t.dst.a, buf + 24, 16);
-	t.payload = buf + IPIFC_IP6_HLEN;
-	t.plen = t.paylen;
-	*h = t;
+	h->tclass = (uint8_t)(w >> 20);
+	h->flow = w & 0xfffff;
+	h->paylen = paylen;
+	h->nxt = buf[6];
+	h->hlim = buf[7];
+	memcpy(h->src.a, buf + 8, 16);
+	memcpy(h->dst.a, buf + 24, 16);
+	h->payload = buf + IPIFC_IP6_HLEN;
+	h->plen = paylen;
 	return 0;
 }
 

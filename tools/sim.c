@@ -311,6 +311,8 @@ sim_host_new(struct sim *sim, const char *name, const char **why)
 	cfg.now = sim->now;
 	cfg.random = sim_random;
 	cfg.random_arg = sim;
+	/* a fixed hash key: the same table layout, the same output, every run */
+	memcpy(cfg.hashseed, "ipifc sim tables", sizeof(cfg.hashseed));
 	if ((h->stack = ipifc_stack_new(&cfg)) == NULL) {
 		*why = "cannot create the stack";
 		return NULL;

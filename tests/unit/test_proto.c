@@ -312,6 +312,73 @@ inject(struct wire *wire, const uint8_t *f, size_t len)
 	ipifc_input(wire->s[1], 0, f, len);
 }
 
+/* The link-layer destination of the echo reply on the wire, or NULL. */
+static const uint8_t *
+reply_mac(struct wire *wire)
+{
+	int i;
+
+	for (i = 0; i < wire->n; i++)
+		if (wire->from[i] == 1 && wire->len[i] > 34 &&
+		    wire->frames[i][12] == 0x08 && wire->frames[i][13] == 0 &&
+		    wire->frames[i][14 + 9] == 1)
+			return wire->frames[i];
+	return NULL;
+}
+
+/*
+ * Replies to one peer follow the route table as it changes between
+ * them: output keeps the last route it looked up, and a route added or
+ * removed, or an interface going down or up, makes it look again.
+ */
+static void
+test_reply_follows_routes(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	static const uint8_t peer[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	static const uint8_t gate[6] = { 0x02, 0, 0, 0, 0x55, 0x55 };
+	static const uint8_t other[6] = { 0x02, 0, 0, 0, 0x33, 0x33 };
+	struct wire *wire = *state;
+	const uint8_t *m;
+	uint8_t f[256];
+	size_t n;
+	int i;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	w(wire->s[1], "arp", "add 10.0.0.1 02:00:00:00:55:55");
+	n = echo_frame(f, mac1, "10.0.0.9", "10.0.0.2");
+	for (i = 0; i < 2; i++) {
+		inject(wire, f, n);
+		assert_non_null(m = reply_mac(wire));
+		assert_memory_equal(m, peer, 6);	/* on the link */
+	}
+	w(wire->s[1], "iproute", "add 10.0.0.9 /32 10.0.0.1");
+	inject(wire, f, n);
+	assert_non_null(m = reply_mac(wire));
+	assert_memory_equal(m, gate, 6);	/* by the host route */
+	w(wire->s[1], "iproute", "remove 10.0.0.9 /32");
+	inject(wire, f, n);
+	assert_non_null(m = reply_mac(wire));
+	assert_memory_equal(m, peer, 6);
+	/* a host route through a second interface, then that one down */
+	w(wire->s[1], "ipifc/clone", "bind ether sim:y");
+	w(wire->s[1], "ipifc/1/ctl", "dad 0");
+	w(wire->s[1], "ipifc/1/ctl", "add 192.168.9.2 /24");
+	w(wire->s[1], "arp", "add 192.168.9.1 02:00:00:00:33:33");
+	w(wire->s[1], "iproute", "add 10.0.0.9 /32 192.168.9.1");
+	inject(wire, f, n);
+	assert_non_null(m = reply_mac(wire));
+	assert_memory_equal(m, other, 6);
+	w(wire->s[1], "ipifc/1/ctl", "down");
+	inject(wire, f, n);
+	assert_non_null(m = reply_mac(wire));
+	assert_memory_equal(m, peer, 6);	/* the route skips it */
+	w(wire->s[1], "ipifc/1/ctl", "up");
+	inject(wire, f, n);
+	assert_non_null(m = reply_mac(wire));
+	assert_memory_equal(m, other, 6);
+}
+
 /* RFC 1122 3.2.1.3: sources no host has, loopback from a wire: silence. */
 static void
 test_martians(void **state)
@@ -1603,6 +1670,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_martians, setup,
 		    teardown),
+		cmocka_unit_test_setup_teardown(test_reply_follows_routes,
+		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_promisc_other_host, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_vlan_tagged, setup,

@@ -3,7 +3,8 @@
  * with real addresses: reference counts per linking address, several
  * addresses linking one entry, the entry's type as the OR of its links,
  * dropping every link of an address at once, the lookup itself, and
- * "accept all" while the unspecified address is configured.
+ * "accept all" while the unspecified address is configured; the keyed
+ * hash of the self and neighbor tables.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -477,6 +478,148 @@ test_model_random(void **state)
 	assert_int_equal(forme(f->s, "10.1.0.255"), IPIFC_RT_BCAST);
 }
 
+/* ---- the keyed hash (core/ipaddr.c) ---- */
+
+static void
+test_siphash_vectors(void **state)
+{
+	uint8_t k[16], m[16];
+	uint64_t key[2];
+	struct ipifc_ip a;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 16; i++)
+		k[i] = m[i] = (uint8_t)i;
+	ipifc_hashkey_set(key, k);
+	/* the SipHash paper's reference vectors, 16 bytes 00..0f */
+	assert_true(ipifc_siphash24_16(key, m) == 0x3f2acc7f57c29bdbull);
+	/* SipHash-1-3 of the same, from an independent implementation */
+	memcpy(a.a, m, 16);
+	assert_true(ipifc_ip_hash(key, &a) == (uint32_t)0xcc4fdd1a7d908b66ull);
+}
+
+/* A stack whose tables hash under seed s0 (the rest of the 16 bytes 0). */
+static struct ipifc_stack *
+seeded(uint8_t s0)
+{
+	struct ipifc_stack_config cfg;
+	struct ipifc_stack *s;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.id = 1;
+	cfg.hashseed[0] = s0;
+	s = ipifc_stack_new(&cfg);
+	assert_non_null(s);
+	return s;
+}
+
+#define NKEYS	200
+
+static const char *
+nth_addr(int i, char *buf, size_t len)
+{
+	if (i % 2)
+		snprintf(buf, len, "2001:db8::%x", i + 0x100);
+	else
+		snprintf(buf, len, "10.0.%d.%d", i / 250, i % 250 + 1);
+	return buf;
+}
+
+/* The bucket of the table that holds a's self entry, or -1. */
+static int
+self_bucket(struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	struct ipifc_self *p;
+	unsigned i;
+
+	for (i = 0; i < s->selfhsize; i++)
+		for (p = s->selfhash[i]; p != NULL; p = p->next)
+			if (ipifc_ip_eq(&p->a, a))
+				return (int)i;
+	return -1;
+}
+
+/* The bucket of ifc's neighbor table that holds a's entry, or -1. */
+static int
+nbr_bucket(struct ipifc_ifc *ifc, const struct ipifc_ip *a)
+{
+	struct ipifc_nbr *n;
+	unsigned i;
+
+	for (i = 0; i < ifc->nbrhsize; i++)
+		for (n = ifc->nbrhash[i]; n != NULL; n = n->hnext)
+			if (ipifc_ip_eq(&n->ip, a))
+				return (int)i;
+	return -1;
+}
+
+/*
+ * The same addresses and neighbors in three stacks: the two of one seed
+ * lay their tables out alike, the one of another seed puts most keys in
+ * other buckets (a stranger who does not know the seed cannot aim).
+ */
+static void
+test_seeded_buckets(void **state)
+{
+	struct ipifc_stack *s[3];
+	struct ipifc_ifc *ifc[3];
+	struct ipifc_ip a[NKEYS], peer[NKEYS];
+	char buf[64], line[96];
+	int i, j, bs[3], bn[3], samediff = 0, seeddiff = 0, nbrdiff = 0;
+
+	(void)state;
+	s[0] = seeded(1);
+	s[1] = seeded(1);
+	s[2] = seeded(2);
+	for (j = 0; j < 3; j++) {
+		w(s[j], "ipifc/clone", "bind ether sim:x");
+		w(s[j], "ipifc/0/ctl", "dad 0");
+		w(s[j], "ipifc/0/ctl", "add 10.255.0.1 /8");
+		w(s[j], "ipifc/0/ctl", "add 2001:db8::1/64");
+		ifc[j] = ipifc_ifc_bynum(s[j], 0);
+		assert_non_null(ifc[j]);
+	}
+	for (i = 0; i < NKEYS; i++) {
+		a[i] = ip(nth_addr(i, buf, sizeof(buf)));
+		snprintf(buf, sizeof(buf), "10.1.%d.%d", i / 250,
+		    i % 250 + 1);
+		peer[i] = ip(buf);
+		for (j = 0; j < 3; j++) {
+			assert_int_equal(ipifc_self_add(s[j], &a[i],
+			    IPIFC_RT_UNI, NULL), 0);
+			snprintf(line, sizeof(line), "add %s 02:00:00:00:01:02",
+			    buf);
+			w(s[j], "arp", line);
+		}
+	}
+	assert_int_equal(s[0]->selfhsize, s[2]->selfhsize);
+	assert_int_equal(ifc[0]->nbrhsize, ifc[2]->nbrhsize);
+	for (i = 0; i < NKEYS; i++) {
+		for (j = 0; j < 3; j++) {
+			bs[j] = self_bucket(s[j], &a[i]);
+			bn[j] = nbr_bucket(ifc[j], &peer[i]);
+			assert_true(bs[j] >= 0 && bn[j] >= 0);
+			/* a lookup finds what the layout holds */
+			assert_non_null(ipifc_self_find(s[j], &a[i]));
+			assert_non_null(ipifc_nbr_lookup(ifc[j], &peer[i]));
+		}
+		samediff += bs[0] != bs[1] || bn[0] != bn[1];
+		seeddiff += bs[0] != bs[2];
+		nbrdiff += bn[0] != bn[2];
+	}
+	assert_int_equal(samediff, 0);
+	/* at 256+ buckets a chance agreement is under 1 in 200 */
+	assert_true(seeddiff > NKEYS * 9 / 10);
+	assert_true(nbrdiff > NKEYS * 9 / 10);
+	for (j = 0; j < 3; j++) {
+		/* what no address links, the caller unlinks */
+		for (i = 0; i < NKEYS; i++)
+			ipifc_self_remove(s[j], &a[i], NULL);
+		ipifc_stack_free(s[j]);
+	}
+}
+
 int
 main(void)
 {
@@ -501,6 +644,8 @@ main(void)
 		    setup, teardown_stack),
 		cmocka_unit_test_setup_teardown(test_model_random, setup,
 		    teardown_stack),
+		cmocka_unit_test(test_siphash_vectors),
+		cmocka_unit_test(test_seeded_buckets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -121,7 +121,7 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	struct ipifc_lifc *l;
 	const struct ipifc_ra6 *ra = &ifc->ra6;
 	char f[96], mac[IPIFC_MACSTRLEN], a[IPIFC_IPSTRLEN], r[IPIFC_IPSTRLEN];
-	char m[8], pl[16], vl[16], fl[8];
+	char m[8], pl[16], vl[16], fl[8], lk[256];
 	char dns[IPIFC_RA6_MAXRDNSS * IPIFC_IPSTRLEN];
 	int n;
 
@@ -147,7 +147,7 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    "reassemble %d iprouting %d promisc %d allmulti %d gen %u "
 	    "sendra %d recvra %d mflag %d oflag %d maxraint %u minraint %u "
 	    "linkmtu %u reachtime %u rxmitra %u ttl %d routerlt %u "
-	    "rdnss %s dnssl %s dnslt %s\n",
+	    "rdnss %s dnssl %s dnslt %s",
 	    ifc->dev, ifc->m->name, ifc->mtu, ifc->mintu, ifc->maxtu, mac,
 	    ipifc_flags_fmt(ifc->flags, f, sizeof(f)),
 	    (unsigned long long)ifc->cnt.pktin,
@@ -165,6 +165,11 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    ra->oflag, ra->maxraint, ra->minraint, ra->linkmtu, ra->reachtime,
 	    ra->rxmitra, ra->ttl, ra->routerlt, dns,
 	    ra->dnssl[0] != '\0' ? ra->dnssl : "none", vl);
+	/* the backend's counters (ipifcd: batches, the kernel's drops) */
+	if (ifc->stack->link.status != NULL && ifc->stack->link.status(
+	    ifc->stack->linkarg, ifc->num, lk, sizeof(lk)) > 0)
+		ipifc_buf_printf(b, " %s", lk);
+	ipifc_buf_printf(b, "\n");
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
 		n = 0;
 		if (l->ptp)

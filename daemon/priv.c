@@ -600,7 +600,7 @@ ipifcd_priv_capture(const char *file)
  * control socket and its connections, link notifications, the captures
  * passed to it), memory, logging, and its exit.  Nothing opens a file,
  * makes a socket (syslog's attempt fails quietly), sends to an address
- * (but AF_PACKET frames, by sendmsg), signals another process or
+ * (but AF_PACKET frames, by sendmsg and sendmmsg), signals another process or
  * executes anything.
  */
 static int
@@ -611,6 +611,7 @@ load_filter(void)
 		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv),
 		SCMP_SYS(writev), SCMP_SYS(close), SCMP_SYS(recvfrom),
 		SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
+		SCMP_SYS(recvmmsg), SCMP_SYS(sendmmsg),	/* packet: batches */
 		SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(shutdown),
 		SCMP_SYS(getsockopt), SCMP_SYS(epoll_wait),
 		SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),

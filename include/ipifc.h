@@ -207,6 +207,12 @@ struct ipifc_link_ops {
 	 * NULL: then the message is unknown.
 	 */
 	const char *(*ctl)(void *arg, int ifc, int argc, char **argv);
+	/*
+	 * The backend's own counters, as KEY VALUE pairs that end the first
+	 * line of ipifc/N/status: their length in buf (NUL-terminated), 0
+	 * for none.  May be NULL.
+	 */
+	size_t	(*status)(void *arg, int ifc, char *buf, size_t len);
 };
 
 void	ipifc_set_link(struct ipifc_stack *s, const struct ipifc_link_ops *ops,

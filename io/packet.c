@@ -62,15 +62,7 @@
 #define PACKET_IGNORE_OUTGOING	23	/* Linux 4.20 */
 #endif
 
-#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
-#define VIRTIO_NET_HDR_GSO_UDP_L4	5	/* Linux 6.2 */
-#endif
-
 #define VLAN_TAGLEN	4	/* IEEE 802.1Q 9.3: TPID, then TCI */
-
-/* UDP (RFC 768) and TCP (RFC 9293 3.1): where the checksum field lies */
-#define UDP_CKSUMOFF	6
-#define TCP_CKSUMOFF	16
 
 #define PACKET_RXBATCH	32	/* frames one recvmmsg takes */
 #define PACKET_RXSLOT	IPIFC_DEV_MAXFRAME	/* a superframe fits */
@@ -187,28 +179,6 @@ pktq_get(struct ipifc_dev *d)
 	return 0;
 }
 
-/*
- * Finish a checksum the sender left to offload: the ones' complement sum
- * from start to the end of the frame (the field at start + off holds the
- * pseudo-header's sum already), folded.  Only UDP's and TCP's fields are
- * the Internet checksum; another (SCTP's CRC32c) is left as it came.
- * RFC 768: a UDP checksum that comes out 0 goes as all ones, which is the
- * same value to TCP.
- */
-static void
-cksum_finish(uint8_t *frame, size_t len, const struct virtio_net_hdr *vh)
-{
-	size_t start = vh->csum_start, off = vh->csum_offset;
-	uint16_t c;
-
-	if (off != UDP_CKSUMOFF && off != TCP_CKSUMOFF)
-		return;
-	if (start < ETH_HLEN || start > len || len - start < off + 2)
-		return;
-	c = ipifc_cksum_fold(ipifc_cksum_add(0, frame + start, len - start));
-	ipifc_put16(frame + start + off, c == 0 ? 0xffff : c);
-}
-
 /* Put back the tag the kernel took out, after the source address. */
 static size_t
 vlan_restore(uint8_t *frame, size_t len, const struct tpacket_auxdata *aux)
@@ -222,38 +192,6 @@ vlan_restore(uint8_t *frame, size_t len, const struct tpacket_auxdata *aux)
 	ipifc_put16(frame + 2 * ETH_ALEN, tpid);
 	ipifc_put16(frame + 2 * ETH_ALEN + 2, aux->tp_vlan_tci);
 	return len + VLAN_TAGLEN;
-}
-
-/*
- * A superframe: keep it and return its first frame, or 0 if it cannot
- * be cut; it then goes up whole, and the stack refuses it as over the
- * MTU (counted) as it would any other.
- */
-static ssize_t
-gso_first(struct ipifc_dev *d, uint8_t *buf, size_t len, const uint8_t *f,
-    size_t n, const struct virtio_net_hdr *vh)
-{
-	int kind;
-
-	switch (vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-		kind = IPIFC_GSO_TCP;
-		break;
-	case VIRTIO_NET_HDR_GSO_UDP_L4:
-		kind = IPIFC_GSO_UDP;
-		break;
-	default:
-		return 0;
-	}
-	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
-		return 0;
-	if (d->gso == NULL && (d->gso = malloc(sizeof(*d->gso))) == NULL)
-		return 0;
-	if (ipifc_gso_start(d->gso, f, n, kind, vh->gso_size,
-	    vh->csum_start) < 0)
-		return 0;
-	return (ssize_t)ipifc_gso_next(d->gso, buf, len);
 }
 
 static int
@@ -304,8 +242,8 @@ rx_fill(struct ipifc_dev *d)
 
 /*
  * Frame i of the batch into buf: its length, or 0 for one not for us.
- * The copy puts back a VLAN tag the kernel took out, or completes a
- * checksum; a superframe is kept (gso_first) and its first frame copied.
+ * The copy puts back a VLAN tag the kernel took out, or completes what
+ * the virtio-net header says the sender left (ipifc_vnet_frame).
  */
 static ssize_t
 rx_take(struct ipifc_dev *d, unsigned i, uint8_t *buf, size_t len)
@@ -317,7 +255,6 @@ rx_take(struct ipifc_dev *d, unsigned i, uint8_t *buf, size_t len)
 	struct tpacket_auxdata aux;
 	struct cmsghdr *c;
 	size_t n = q->rmsg[i].msg_len;
-	ssize_t r;
 
 	if (m->msg_namelen >= offsetof(struct sockaddr_ll, sll_pkttype) + 1 &&
 	    q->rsll[i].sll_pkttype == PACKET_OUTGOING)
@@ -339,13 +276,7 @@ rx_take(struct ipifc_dev *d, unsigned i, uint8_t *buf, size_t len)
 			return (ssize_t)vlan_restore(buf, n, &aux);
 		}
 	}
-	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE &&
-	    (r = gso_first(d, buf, len, f, n, vh)) > 0)
-		return r;
-	memcpy(buf, f, n);
-	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
-		cksum_finish(buf, n, vh);
-	return (ssize_t)n;
+	return ipifc_vnet_frame(d, buf, len, f, n, vh);
 }
 
 static ssize_t

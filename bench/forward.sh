@@ -194,10 +194,11 @@ ready()
 ready "$IA" || die "A cannot reach B through ipifcd"
 ready "$LA" || die "A cannot reach B through R"
 
-# The iperf3 servers on B, one per path, for the whole run.
-nsx "$IB" iperf3 -s -B 10.2.0.2 >/dev/null 2>&1 &
+# The iperf3 servers on B, one per path, for the whole run; not through
+# nsx: $! must be iperf3 itself (ip netns exec execs it).
+ip netns exec "$IB" iperf3 -s -B 10.2.0.2 >/dev/null 2>&1 &
 SPIDS="$SPIDS $!"
-nsx "$LB" iperf3 -s -B 10.2.0.2 >/dev/null 2>&1 &
+ip netns exec "$LB" iperf3 -s -B 10.2.0.2 >/dev/null 2>&1 &
 SPIDS="$SPIDS $!"
 for _ in $(seq 50); do
 	nsx "$IB" ss -ltn 2>/dev/null | grep -q 10.2.0.2:5201 &&

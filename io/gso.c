@@ -212,3 +212,9 @@ ipifc_vnet_frame(struct ipifc_dev *d, uint8_t *buf, size_t len,
 		cksum_finish(buf, n, vh);
 	return (ssize_t)n;
 }
+
+int
+ipifc_gso_pending(const struct ipifc_dev *d)
+{
+	return d->gso != NULL && d->gso->kind != 0;
+}

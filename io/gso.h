@@ -41,6 +41,9 @@ int	ipifc_gso_start(struct ipifc_gso *g, const uint8_t *frame,
 /* Build the next frame into out (cap bytes): its length, or 0: done. */
 size_t	ipifc_gso_next(struct ipifc_gso *g, uint8_t *out, size_t cap);
 
+/* 1: d->gso holds frames of a superframe not handed out yet. */
+int	ipifc_gso_pending(const struct ipifc_dev *d);
+
 struct virtio_net_hdr;
 
 /*

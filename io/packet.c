@@ -197,7 +197,7 @@ vlan_restore(uint8_t *frame, size_t len, const struct tpacket_auxdata *aux)
 static int
 packet_pending(const struct ipifc_dev *d)
 {
-	return (d->gso != NULL && d->gso->kind != 0) ||
+	return ipifc_gso_pending(d) ||
 	    (d->pq != NULL && d->pq->rnext < d->pq->rn);
 }
 
@@ -287,7 +287,7 @@ packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 
 	if (len < ETH_HLEN + VLAN_TAGLEN)
 		return -EINVAL;
-	if (d->gso != NULL && d->gso->kind != 0)
+	if (ipifc_gso_pending(d))
 		return (ssize_t)ipifc_gso_next(d->gso, buf, len);
 	if ((rc = pktq_get(d)) < 0)
 		return rc;

@@ -10,11 +10,13 @@
 # the packet: link sent more than one frame with one sendmmsg
 # (txmax > 1); no frame was dropped on the way (kerneldrops, txdrops,
 # sendqdrops, errin and errout 0); rxframes is the sum of the frames of
-# rxbatches wakeups, and pktout of ifc 1 is what txframes sent.
+# rxbatches wakeups, and pktout of ifc 1 is what txframes sent.  Then a
+# megabyte over TCP from A arrives whole at B: the TAP device offers A
+# segmentation offload, so A hands ipifc superframes that it must cut.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need ping timeout
+need ping timeout nc
 PY=/usr/bin/python3
 [ -x "$PY" ] || skip "no $PY"
 
@@ -121,6 +123,18 @@ v=$(ifc_counter 1 txmax)
 f=$(ifc_counter 1 txframes)
 o=$(ifc_counter 1 pktout)
 [ "$f" = "$o" ] || fail "ipifc/1/status: txframes $f but pktout $o"
+
+say "a megabyte over TCP from A (TAP, superframes) to B"
+head -c 1048576 /dev/urandom >"$T/data"
+nsx "$B" timeout 30 nc -l 10.2.0.2 5002 >"$T/got" 2>&1 &
+lpid=$!
+until_ok 50 sh -c "ip netns exec $B ss -Hltn 'sport = :5002' | grep -q ." ||
+    fail "nc did not listen"
+nsx "$A" timeout 30 nc -N -w 10 10.2.0.2 5002 <"$T/data" ||
+    fail "TCP connect to 10.2.0.2 failed"
+wait "$lpid"
+cmp -s "$T/data" "$T/got" ||
+    fail "B got $(wc -c <"$T/got") bytes, not the megabyte sent"
 
 stop_daemon_ok
 pass

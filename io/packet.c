@@ -68,6 +68,13 @@
 #define PACKET_RXSLOT	IPIFC_DEV_MAXFRAME	/* a superframe fits */
 #define PACKET_TXBATCH	32	/* frames one sendmmsg sends */
 #define PACKET_TXBYTES	(2 * 65536)	/* staged bytes: any frame fits */
+/*
+ * The socket's receive buffer: about a thousand small frames (a kernel
+ * skb of one takes some 768 bytes), as many as a TAP device queues, so
+ * that a burst that comes while the daemon serves another link waits
+ * instead of being dropped (kerneldrops).  The default is 208 KiB.
+ */
+#define PACKET_RCVBUF	(1 << 20)
 
 /*
  * One device's batches: made at its first recv or send, at most
@@ -102,7 +109,7 @@ packet_open(struct ipifc_dev *d)
 {
 	struct sockaddr_ll sll;
 	struct packet_mreq mr;
-	int fd, idx, rc, one = 1;
+	int fd, idx, rc, one = 1, rcvbuf = PACKET_RCVBUF;
 
 	if ((idx = ipifc_netif_index(d->name)) < 0)
 		return idx;
@@ -130,6 +137,11 @@ packet_open(struct ipifc_dev *d)
 	/* a saving only: recv checks the packet type anyway */
 	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 	    sizeof(one));
+	/* more than net.core.rmem_max needs CAP_NET_ADMIN: kept if refused */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof(rcvbuf));
 	d->fd = fd;
 	d->ifindex = idx;
 	d->created = 0;

@@ -349,6 +349,11 @@ link_status(void *arg, int ifc, char *buf, size_t len)
 
 	if ((k = link_get(arg, ifc)) == NULL)
 		return 0;
+	/* what a timer staged just now goes first: pktout is txframes */
+	if (k->dirty) {
+		link_undirty(k);
+		link_flush(k);
+	}
 	if (ipifc_dev_batched(k->dev))
 		ipifc_dev_counters(k->dev, &c);
 	else

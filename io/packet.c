@@ -92,6 +92,7 @@ struct ipifc_pktq {
 	} rcb[PACKET_RXBATCH];
 	uint8_t		*rbuf;		/* PACKET_RXBATCH slots */
 	unsigned	 rn, rnext;
+	bool		 drained;	/* rn < PACKET_RXBATCH: none was left */
 	/* staged: tn frames in tbuf, the first tnext of them sent */
 	struct mmsghdr	tmsg[PACKET_TXBATCH];
 	struct iovec	tiov[PACKET_TXBATCH][2];
@@ -249,6 +250,7 @@ rx_fill(struct ipifc_dev *d)
 			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	}
 	q->rn = (unsigned)n;
+	q->drained = n < PACKET_RXBATCH;
 	return n;
 }
 
@@ -304,6 +306,15 @@ packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 	if ((rc = pktq_get(d)) < 0)
 		return rc;
 	q = d->pq;
+	if (q->rnext >= q->rn && q->drained) {
+		/*
+		 * The last recvmmsg found the socket empty before it filled
+		 * the batch: say so without asking again.  A frame come since
+		 * keeps the descriptor readable (level-triggered).
+		 */
+		q->drained = false;
+		return -EAGAIN;
+	}
 	if (q->rnext >= q->rn && (rc = rx_fill(d)) <= 0)
 		return rc;
 	return rx_take(d, q->rnext++, buf, len);

@@ -5,21 +5,29 @@
 #
 # Builds nothing: BUILD must hold ipifcd and ipifc.  Runs as root in
 # network namespaces it makes (names carry the PID) and always removes
-# them, with the daemon, on exit.  Traffic passes only between them.
+# them, with the daemon and the iperf3 servers, on exit.  Traffic passes
+# only between them.
 #
-# The same workload runs over two paths in the same run:
+# The same workloads run over two paths in the same run:
 #   ipifc: Linux host A -- TAP -- ipifcd (namespace D, iprouting 1) --
 #          veth opened with packet: -- Linux host B (as in
 #          tests/integration/forward.sh);
 #   linux: Linux host A -- veth -- namespace R (net.ipv4.ip_forward=1) --
 #          veth -- Linux host B: the peer.
-# Workload: `ping -f -c COUNT -s SIZE -q` from A to B, for each SIZE,
-# ROUNDS times per path, alternating paths; the median round is shown.
-# pps = replies received / wall-clock seconds of the ping run.
+# Workloads, from A to B:
+#   udp -l 64, udp -l 1400: iperf3 UDP, as fast as the sender can (-b 0),
+#          DURATION seconds; received datagrams a second and Mbit/s
+#          (payload) at B;
+#   tcp:   iperf3 TCP, DURATION seconds; Mbit/s received at B;
+#   ping -f: ping -f -c COUNT -q (56 bytes); replies a second (one
+#          request in flight: this is latency) and the average rtt.
+# Each round runs every workload on both paths, the path that goes first
+# alternating from round to round; the table shows the median round of
+# each path and the ratio ipifc/Linux.
 #
-# Environment: COUNT (default 20000), SIZES (default "56 1400"),
-# ROUNDS (default 3), LINK (default packet; xdp: B's veth opened with
-# xdp:, AF_XDP).
+# Environment: DURATION (default 5), COUNT (default 10000), ROUNDS
+# (default 3), LINK (default packet; xdp: B's veth opened with xdp:,
+# AF_XDP).
 
 set -u
 
@@ -31,8 +39,8 @@ fi
 BUILD=${1:-build}
 IPIFCD=$BUILD/ipifcd
 IPIFC=$BUILD/ipifc
-COUNT=${COUNT:-20000}
-SIZES=${SIZES:-56 1400}
+COUNT=${COUNT:-10000}
+DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
 LINK=${LINK:-packet}
 
@@ -44,26 +52,33 @@ die()
 
 { [ -x "$IPIFCD" ] && [ -x "$IPIFC" ]; } ||
     die "no $IPIFCD or $IPIFC (build first: meson setup $BUILD -Dbuildtype=release && ninja -C $BUILD)"
-for c in ip ping timeout awk sysctl; do
+for c in ip ping timeout awk sysctl iperf3 python3; do
 	command -v "$c" >/dev/null 2>&1 || die "no $c"
 done
 case $COUNT in ''|*[!0-9]*) die "COUNT must be a number" ;; esac
 case $ROUNDS in ''|*[!0-9]*) die "ROUNDS must be a number" ;; esac
+case $DURATION in ''|*[!0-9]*) die "DURATION must be a number" ;; esac
 { [ "$COUNT" -ge 1 ] && [ "$COUNT" -le 1000000 ]; } || die "COUNT out of range"
 { [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 20 ]; } || die "ROUNDS out of range"
 case $LINK in packet|xdp) ;; *) die "LINK must be packet or xdp" ;; esac
+{ [ "$DURATION" -ge 1 ] && [ "$DURATION" -le 60 ]; } || die "DURATION out of range"
 
 P=ipb$$			# prefix of every namespace and link
 T=/tmp/ipifc-bench-$$	# the daemon's socket and log
 SOCK=$T/ctl
 NSLIST=""
 DPID=""
+SPIDS=""
 
 cleanup()
 {
-	local rc=$? ns
+	local rc=$? ns p
 
 	trap - EXIT INT TERM
+	for p in $SPIDS; do
+		kill -TERM "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
 	if [ -n "$DPID" ]; then
 		kill -TERM "$DPID" 2>/dev/null
 		for _ in $(seq 50); do
@@ -183,59 +198,121 @@ ready()
 ready "$IA" || die "A cannot reach B through ipifcd"
 ready "$LA" || die "A cannot reach B through R"
 
-# run NS SIZE: one timed flood; prints "PPS AVG_RTT LOSS".
-run()
+# The iperf3 servers on B, one per path, for the whole run; not through
+# nsx: $! must be iperf3 itself (ip netns exec execs it).
+ip netns exec "$IB" iperf3 -s -B 10.2.0.2 >/dev/null 2>&1 &
+SPIDS="$SPIDS $!"
+ip netns exec "$LB" iperf3 -s -B 10.2.0.2 >/dev/null 2>&1 &
+SPIDS="$SPIDS $!"
+for _ in $(seq 50); do
+	nsx "$IB" ss -ltn 2>/dev/null | grep -q 10.2.0.2:5201 &&
+	    nsx "$LB" ss -ltn 2>/dev/null | grep -q 10.2.0.2:5201 && break
+	sleep 0.1
+done
+
+# iperf NS ARGS...: one iperf3 run from A; prints "PPS MBITS" received.
+iperf()
 {
-	local out t0 t1 rcvd avg loss
+	local ns=$1 out
+
+	shift
+	out=$(nsx "$ns" timeout $((DURATION + 30)) iperf3 -c 10.2.0.2 \
+	    -t "$DURATION" -J "$@" 2>&1) || {
+		echo "iperf3 $*: $out" | head -n 5 >&2
+		return 1
+	}
+	python3 -c '
+import json, sys
+e = json.loads(sys.argv[1])["end"]
+r = e["sum_received"]
+u = e.get("sum", {})
+n = u["packets"] - u["lost_packets"] if "lost_packets" in u else 0
+print("%.0f %.1f" % (n / r["seconds"], r["bits_per_second"] / 1e6))
+' "$out"
+}
+
+# flood NS: one ping -f; prints "PPS AVG_MS".
+flood()
+{
+	local out t0 t1 rcvd avg
 
 	t0=$(date +%s%N)
-	out=$(nsx "$1" timeout 120 ping -f -q -c "$COUNT" -s "$2" -w 100 \
-	    10.2.0.2 2>&1)
+	out=$(nsx "$1" timeout 120 ping -f -q -c "$COUNT" -w 100 10.2.0.2 2>&1)
 	t1=$(date +%s%N)
 	rcvd=$(awk '/packets transmitted/ {
 		for (i = 1; i <= NF; i++) if ($i ~ /^received/) print $(i-1) }' \
 	    <<<"$out")
-	loss=$(awk '/packets transmitted/ {
-		for (i = 1; i <= NF; i++) if ($i == "packet") print $(i-1) }' \
-	    <<<"$out")
 	avg=$(awk -F'[/ ]' '/^rtt/ { print $8 }' <<<"$out")
 	[ -n "$rcvd" ] || { echo "ping output: $out" >&2; return 1; }
-	awk -v n="$rcvd" -v a="${avg:--}" -v l="${loss:--}" \
-	    -v ns=$((t1 - t0)) 'BEGIN {
-		printf "%.0f %s %s\n", n / (ns / 1e9), a, l }'
+	awk -v n="$rcvd" -v a="${avg:--}" -v ns=$((t1 - t0)) 'BEGIN {
+		printf "%.0f %s\n", n / (ns / 1e9), a }'
 }
 
-# median of the lines on stdin by the first field (the pps)
+# one NS WORKLOAD: the workload's figures on the path from NS.
+one()
+{
+	case $2 in
+	udp64)	iperf "$1" -u -b 0 -l 64 ;;
+	udp1400) iperf "$1" -u -b 0 -l 1400 ;;
+	tcp)	iperf "$1" ;;
+	ping)	flood "$1" ;;
+	esac
+}
+
+# median of the lines on stdin by the field $1
 median()
 {
-	sort -n -k1,1 | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }'
+	sort -g -k"$1","$1" | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }'
 }
 
-echo "ipifcd forwarding vs Linux forwarding: ping -f -c $COUNT, median of $ROUNDS rounds"
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r)"
-ROWS=""
-for size in $SIZES; do
-	I="" L=""
-	for round in $(seq "$ROUNDS"); do
-		ri=$(run "$IA" "$size") || die "ping through ipifcd failed"
-		rl=$(run "$LA" "$size") || die "ping through R failed"
-		echo "  -s $size round $round: ipifc $ri | linux $rl (pps avg_ms loss)"
-		I="$I$ri"$'\n' L="$L$rl"$'\n'
+WORKLOADS="udp64 udp1400 tcp ping"
+echo "ipifcd forwarding vs Linux forwarding: iperf3 -t $DURATION, ping -f -c $COUNT; median of $ROUNDS rounds"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+R=$T/rounds
+: >"$R"
+for round in $(seq "$ROUNDS"); do
+	for wl in $WORKLOADS; do
+		if [ $((round % 2)) -eq 1 ]; then
+			ri=$(one "$IA" "$wl") || die "$wl through ipifcd failed"
+			rl=$(one "$LA" "$wl") || die "$wl through R failed"
+		else
+			rl=$(one "$LA" "$wl") || die "$wl through R failed"
+			ri=$(one "$IA" "$wl") || die "$wl through ipifcd failed"
+		fi
+		echo "  round $round $wl: ipifc $ri | linux $rl"
+		echo "$wl ipifc $ri" >>"$R"
+		echo "$wl linux $rl" >>"$R"
 	done
-	mi=$(printf %s "$I" | median)
-	ml=$(printf %s "$L" | median)
-	ROWS="$ROWS$size $mi $ml"$'\n'
 done
 
+# row WORKLOAD FIELD UNIT: the medians of both paths by field FIELD (1:
+# pps, 2: Mbit/s or avg ms) and their ratio
+row()
+{
+	local i l
+
+	i=$(awk -v w="$1" '$1 == w && $2 == "ipifc" { print $3, $4 }' "$R" |
+	    median "$2" | awk -v f="$2" '{ print $f }')
+	l=$(awk -v w="$1" '$1 == w && $2 == "linux" { print $3, $4 }' "$R" |
+	    median "$2" | awk -v f="$2" '{ print $f }')
+	awk -v w="$1" -v u="$3" -v i="$i" -v l="$l" 'BEGIN {
+		printf "%-16s %-8s %12s %12s %8.2f\n", w, u, i, l,
+		    (l > 0 ? i / l : 0) }'
+}
+
 echo
-printf '%-14s %11s %11s %12s %13s %13s %7s %7s\n' workload "ipifc pps" \
-    "Linux pps" "ipifc/Linux" "ipifc avg ms" "Linux avg ms" \
-    "ipifc%" "Linux%"
-printf %s "$ROWS" | while read -r size ip ia il lp la ll; do
-	awk -v s="$size" -v ip="$ip" -v lp="$lp" -v ia="$ia" -v la="$la" \
-	    -v il="$il" -v ll="$ll" 'BEGIN {
-		printf "%-14s %11d %11d %12.2f %13s %13s %7s %7s\n",
-		    "echo -s " s, ip, lp, (lp > 0 ? ip / lp : 0), ia, la,
-		    il, ll }'
+printf '%-16s %-8s %12s %12s %8s\n' workload unit ipifc Linux ratio
+row udp64 1 pps
+row udp64 2 Mbit/s
+row udp1400 1 pps
+row udp1400 2 Mbit/s
+row tcp 2 Mbit/s
+row ping 1 pps
+row ping 2 avg_ms
+echo "(received at B; ratio ipifc/Linux: above 1 ipifc is better, but for avg_ms)"
+# what the daemon's links saw (batch counters, where the daemon has them)
+echo
+for i in 0 1; do
+	echo "ipifc/$i/status: $(ipc read "ipifc/$i/status" | head -n 1 |
+	    awk '{ for (i = 1; i < NF; i++) if ($i ~ /^(device|pktin|pktout|errin|errout|sendqdrops|rxbatches|rxframes|rxmax|rxyields|txbatches|txframes|txmax|txdrops|kerneldrops)$/) printf "%s %s ", $i, $(i+1) }')"
 done
-echo "(ipifc%/Linux%: packet loss; pps = replies / wall seconds)"

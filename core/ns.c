@@ -165,11 +165,11 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    ra->oflag, ra->maxraint, ra->minraint, ra->linkmtu, ra->reachtime,
 	    ra->rxmitra, ra->ttl, ra->routerlt, dns,
 	    ra->dnssl[0] != '\0' ? ra->dnssl : "none", vl);
-	lk[0] = '\0';
-	if (ifc->stack->link.status != NULL)
-		ifc->stack->link.status(ifc->stack->linkarg, ifc->num, lk,
-		    sizeof(lk));
-	ipifc_buf_printf(b, "%s%s\n", lk[0] != '\0' ? " " : "", lk);
+	/* the backend's counters (ipifcd: batches, the kernel's drops) */
+	if (ifc->stack->link.status != NULL && ifc->stack->link.status(
+	    ifc->stack->linkarg, ifc->num, lk, sizeof(lk)) > 0)
+		ipifc_buf_printf(b, " %s", lk);
+	ipifc_buf_printf(b, "\n");
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
 		n = 0;
 		if (l->ptp)

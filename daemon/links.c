@@ -7,7 +7,17 @@
  * kind and counters at the end of the interface's status line.  Devices,
  * carrier and capture files come from the privileged parent (priv.c),
  * which also releases an xdp: device once it is closed here.
+ *
+ * Batches (issue 10): a wakeup reads at most LINK_BATCH frames of one
+ * device, then yields to the others (the event stays ready).  On a device
+ * that stages what it sends (packet:), what the stack sent during all the
+ * callbacks of one pass of the event loop goes out together: the first
+ * frame staged on a link puts it on the dirty list and makes the flush
+ * event active, which libevent runs after the callbacks already active.
+ * The counters are appended to ipifc/N/status (link_status).
  */
+#include <sys/queue.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,10 +42,18 @@ struct link {
 	struct ipifc_pcap *cap;
 	int		 lasterr;	/* the last read error logged */
 	int		 fails;		/* wakeups in a row that only failed */
+	int		 dirty;		/* on the dirty list */
+	TAILQ_ENTRY(link) dirtyq;
+	/* read wakeups that got frames, the frames, the most in one, and
+	 * wakeups that stopped at LINK_BATCH */
+	uint64_t	 rxbatches, rxframes, rxmax, rxyields;
+	struct ipifc_dev_counters tx;	/* a device that does not batch */
 };
 
 struct ipifcd_links {
 	struct link	*l[IPIFCD_MAXIFC];
+	TAILQ_HEAD(, link) dirty;	/* links with frames staged */
+	struct event	*flush;
 	uint8_t		 buf[IPIFC_DEV_MAXFRAME];
 	char		 err[256];	/* the last ctl error */
 };
@@ -82,6 +100,7 @@ on_read(evutil_socket_t fd, short what, void *arg)
 	struct ipifcd *d = k->d;
 	struct ipifcd_links *ls = d->links;
 	int i, ifc = k->ifc, got = 0;
+	unsigned frames = 0;
 	ssize_t n;
 
 	ipifcd_advance(d);
@@ -96,6 +115,7 @@ on_read(evutil_socket_t fd, short what, void *arg)
 		got = 1;
 		if (n == 0)
 			continue;
+		frames++;
 		if (k->cap != NULL)
 			ipifc_pcap_write(k->cap, wallclock_ms(), ls->buf,
 			    (size_t)n);
@@ -107,11 +127,49 @@ on_read(evutil_socket_t fd, short what, void *arg)
 	if (got && ls->l[ifc] == k) {
 		k->fails = 0;
 		k->lasterr = 0;
+		if (frames > 0) {
+			k->rxbatches++;
+			k->rxframes += frames;
+			if (frames > k->rxmax)
+				k->rxmax = frames;
+		}
+		if (i == LINK_BATCH)
+			k->rxyields++;
 		/* the rest of a superframe is not on the descriptor */
 		if (ipifc_dev_pending(k->dev))
 			event_active(k->rd, EV_READ, 0);
 	}
 	ipifcd_kick(d);
+}
+
+/* Send what is staged; busy: try again when the device is writable. */
+static void
+link_flush(struct link *k)
+{
+	if (ipifc_dev_flush(k->dev) == -EAGAIN)
+		event_add(k->wr, NULL);
+}
+
+static void
+link_undirty(struct link *k)
+{
+	if (!k->dirty)
+		return;
+	TAILQ_REMOVE(&k->d->links->dirty, k, dirtyq);
+	k->dirty = 0;
+}
+
+/* After the callbacks of one pass: every link's staged frames go out. */
+static void
+on_flush(evutil_socket_t fd, short what, void *arg)
+{
+	struct ipifcd *d = arg;
+	struct link *k;
+
+	while ((k = TAILQ_FIRST(&d->links->dirty)) != NULL) {
+		link_undirty(k);
+		link_flush(k);
+	}
 }
 
 static void
@@ -120,6 +178,11 @@ on_write(evutil_socket_t fd, short what, void *arg)
 	struct link *k = arg;
 
 	ipifcd_advance(k->d);
+	/* what stayed staged first, then the stack's queue */
+	if (ipifc_dev_flush(k->dev) == -EAGAIN) {
+		event_add(k->wr, NULL);
+		return;
+	}
 	ipifc_link_writable(k->d->stack, k->ifc);
 	ipifcd_kick(k->d);
 }
@@ -171,6 +234,11 @@ link_free(struct link *k)
 	char xdp[IPIFC_DEV_NAMELEN] = "";
 	int rc;
 
+	if (k->dev != NULL) {
+		/* what the stack sent before the unbind still goes */
+		link_undirty(k);
+		(void)ipifc_dev_flush(k->dev);
+	}
 	if (k->rd != NULL)
 		event_free(k->rd);
 	if (k->wr != NULL)
@@ -266,9 +334,57 @@ link_send(void *arg, int ifc, const uint8_t *frame, size_t len)
 		event_add(k->wr, NULL);
 		return rc;
 	}
-	if (rc == 0 && k->cap != NULL)
+	if (rc < 0)
+		return rc;
+	if (!ipifc_dev_batched(k->dev)) {
+		k->tx.txbatches++;
+		k->tx.txframes++;
+		k->tx.txmax = 1;
+	} else if (!k->dirty) {
+		k->dirty = 1;
+		TAILQ_INSERT_TAIL(&d->links->dirty, k, dirtyq);
+		event_active(d->links->flush, EV_TIMEOUT, 1);
+	}
+	if (k->cap != NULL)
 		ipifc_pcap_write(k->cap, wallclock_ms(), frame, len);
-	return rc;
+	return 0;
+}
+
+/*
+ * The device's kind and own counters (ipifc_dev_status), then the link's
+ * batch and drop counters, for the status file.
+ */
+static size_t
+link_status(void *arg, int ifc, char *buf, size_t len)
+{
+	struct ipifc_dev_counters c;
+	struct link *k;
+	size_t used;
+	int n;
+
+	if ((k = link_get(arg, ifc)) == NULL)
+		return 0;
+	/* what a timer staged just now goes first: pktout is txframes */
+	if (k->dirty) {
+		link_undirty(k);
+		link_flush(k);
+	}
+	if (ipifc_dev_batched(k->dev))
+		ipifc_dev_counters(k->dev, &c);
+	else
+		c = k->tx;
+	ipifc_dev_status(k->dev, buf, len);
+	used = strlen(buf);
+	n = snprintf(buf + used, len - used, " rxbatches %llu rxframes "
+	    "%llu rxmax %llu rxyields %llu txbatches %llu txframes %llu txmax %llu "
+	    "txdrops %llu kerneldrops %llu",
+	    (unsigned long long)k->rxbatches,
+	    (unsigned long long)k->rxframes, (unsigned long long)k->rxmax,
+	    (unsigned long long)k->rxyields,
+	    (unsigned long long)c.txbatches, (unsigned long long)c.txframes,
+	    (unsigned long long)c.txmax, (unsigned long long)c.txdrops,
+	    (unsigned long long)c.kerneldrops);
+	return n > 0 && (size_t)n < len - used ? used + (size_t)n : 0;
 }
 
 static const char *
@@ -315,15 +431,6 @@ link_ctl(void *arg, int ifc, int argc, char **argv)
 	return NULL;
 }
 
-static void
-link_status(void *arg, int ifc, char *buf, size_t len)
-{
-	struct link *k;
-
-	if ((k = link_get(arg, ifc)) != NULL)
-		ipifc_dev_status(k->dev, buf, len);
-}
-
 static const struct ipifc_link_ops link_ops = {
 	.open = link_open,
 	.close = link_close,
@@ -337,6 +444,13 @@ ipifcd_links_init(struct ipifcd *d)
 {
 	if ((d->links = calloc(1, sizeof(*d->links))) == NULL)
 		return -1;
+	TAILQ_INIT(&d->links->dirty);
+	if ((d->links->flush = event_new(d->base, -1, 0, on_flush, d)) ==
+	    NULL) {
+		free(d->links);
+		d->links = NULL;
+		return -1;
+	}
 	ipifc_set_link(d->stack, &link_ops, d);
 	return 0;
 }
@@ -354,6 +468,7 @@ ipifcd_links_free(struct ipifcd *d)
 			link_close(d, i);
 	if (d->stack != NULL)
 		ipifc_set_link(d->stack, NULL, NULL);
+	event_free(d->links->flush);
 	free(d->links);
 	d->links = NULL;
 }

@@ -662,8 +662,8 @@ ipifcd_priv_xdpdone(const char *ifname)
  * passed to it; an AF_XDP socket's rings and UMEM, mapped), memory,
  * logging, and its exit.  Nothing opens a file, makes a socket
  * (syslog's attempt fails quietly), sends to an address (but AF_PACKET
- * frames, by sendmsg; an AF_XDP socket's kick is a sendto without
- * one), signals another process or executes anything.
+ * frames, by sendmsg and sendmmsg; an AF_XDP socket's kick is a sendto
+ * without one), signals another process or executes anything.
  */
 static int
 load_filter(void)
@@ -673,6 +673,7 @@ load_filter(void)
 		SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv),
 		SCMP_SYS(writev), SCMP_SYS(close), SCMP_SYS(recvfrom),
 		SCMP_SYS(recvmsg), SCMP_SYS(sendmsg),
+		SCMP_SYS(recvmmsg), SCMP_SYS(sendmmsg),	/* packet: batches */
 		SCMP_SYS(accept), SCMP_SYS(accept4), SCMP_SYS(shutdown),
 		SCMP_SYS(getsockopt), SCMP_SYS(epoll_wait),
 		SCMP_SYS(epoll_pwait), SCMP_SYS(epoll_ctl),

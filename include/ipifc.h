@@ -215,11 +215,11 @@ struct ipifc_link_ops {
 	 */
 	const char *(*ctl)(void *arg, int ifc, int argc, char **argv);
 	/*
-	 * Words of the backend's own (what the device is, its drop
-	 * counters) for the end of the interface's status line, into buf;
-	 * may be NULL, and may leave buf empty.
+	 * The backend's own counters, as KEY VALUE pairs that end the first
+	 * line of ipifc/N/status: their length in buf (NUL-terminated), 0
+	 * for none.  May be NULL.
 	 */
-	void	(*status)(void *arg, int ifc, char *buf, size_t len);
+	size_t	(*status)(void *arg, int ifc, char *buf, size_t len);
 };
 
 void	ipifc_set_link(struct ipifc_stack *s, const struct ipifc_link_ops *ops,

@@ -185,3 +185,23 @@ ipifc_dev_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 {
 	return d->ops->send(d, frame, len);
 }
+
+int
+ipifc_dev_batched(const struct ipifc_dev *d)
+{
+	return d->ops->flush != NULL;
+}
+
+int
+ipifc_dev_flush(struct ipifc_dev *d)
+{
+	return d->ops->flush != NULL ? d->ops->flush(d) : 0;
+}
+
+void
+ipifc_dev_counters(struct ipifc_dev *d, struct ipifc_dev_counters *c)
+{
+	memset(c, 0, sizeof(*c));
+	if (d->ops->counters != NULL)
+		d->ops->counters(d, c);
+}

@@ -35,6 +35,16 @@
 struct ipifc_dev;
 struct ipifc_gso;
 struct ipifc_xsk;
+struct ipifc_pktq;
+
+/* What a device dropped that the stack never saw (ipifc_dev_counters). */
+struct ipifc_dev_counters {
+	uint64_t kerneldrops;		/* frames the kernel dropped for us */
+	uint64_t txdrops;		/* staged frames the kernel refused */
+	uint64_t txbatches;		/* flushes that sent frames */
+	uint64_t txframes;		/* frames they sent */
+	uint64_t txmax;			/* the most frames one flush sent */
+};
 
 /* One kind of device: those of tap.c, tun.c, packet.c and xdp.c. */
 struct ipifc_devops {
@@ -51,6 +61,9 @@ struct ipifc_devops {
 	int	(*adopt)(struct ipifc_dev *d);
 	/* words of its own for the interface's status (NULL: none) */
 	void	(*status)(const struct ipifc_dev *d, char *buf, size_t len);
+	/* NULL: send sends at once; else it stages, and flush sends */
+	int	(*flush)(struct ipifc_dev *d);
+	void	(*counters)(struct ipifc_dev *d, struct ipifc_dev_counters *c);
 };
 
 struct ipifc_dev {
@@ -63,6 +76,7 @@ struct ipifc_dev {
 	int	fd2;			/* xdp: the UMEM's memfd, or -1 */
 	struct ipifc_xsk *xsk;		/* xdp: the rings, once mapped */
 	int	fellback;		/* xdp: -errno of AF_XDP, now packet */
+	struct ipifc_pktq *pq;		/* packet: the batches (packet.c) */
 };
 
 /*
@@ -110,10 +124,26 @@ int	ipifc_dev_ifindex(const struct ipifc_dev *d);
 ssize_t	ipifc_dev_recv(struct ipifc_dev *d, uint8_t *buf, size_t len);
 /*
  * 1: more frames wait in the device, read without the descriptor being
- * readable (the rest of a superframe being cut, packet:); read again.
+ * readable (the rest of a superframe being cut, or of the batch one
+ * recvmmsg took, packet:); read again.
  */
 int	ipifc_dev_pending(const struct ipifc_dev *d);
-/* Send one frame: 0, -EAGAIN when the device is busy, or -errno. */
+/*
+ * Send one frame: 0, -EAGAIN when the device is busy, or -errno.  On a
+ * device that batches (ipifc_dev_batched), 0 means staged: the frame goes
+ * with the others at the next ipifc_dev_flush, which the caller makes
+ * before it waits for events again.
+ */
 int	ipifc_dev_send(struct ipifc_dev *d, const uint8_t *frame, size_t len);
+int	ipifc_dev_batched(const struct ipifc_dev *d);
+/*
+ * Send what is staged: the number of frames sent (a frame the kernel
+ * refuses is dropped and counted in txdrops), or -EAGAIN: the device is
+ * busy, the rest stays staged and send says -EAGAIN until a flush gets
+ * it all out.  0 on a device that does not batch.
+ */
+int	ipifc_dev_flush(struct ipifc_dev *d);
+/* The device's own drop counters (zero where it has none). */
+void	ipifc_dev_counters(struct ipifc_dev *d, struct ipifc_dev_counters *c);
 
 #endif

@@ -2,7 +2,11 @@
  * Segmentation of a superframe (gso.h).  The Linux sender cut nothing:
  * each frame gets mss bytes of the payload, the last what remains.
  */
+#include <sys/types.h>
+#include <linux/virtio_net.h>
+
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "gso.h"
@@ -16,6 +20,14 @@
 #define UDP_HLEN	8	/* RFC 768 */
 #define IPPROTO_TCP_	6
 #define IPPROTO_UDP_	17
+
+/* UDP (RFC 768) and TCP (RFC 9293 3.1): where the checksum field lies */
+#define UDP_CKSUMOFF	6
+#define TCP_CKSUMOFF	16
+
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4	5	/* Linux 6.2 */
+#endif
 
 /* RFC 9293 3.1 and RFC 3168 6.1: the flags byte of the TCP header */
 #define TCP_FLAGS	13
@@ -127,4 +139,82 @@ ipifc_gso_next(struct ipifc_gso *g, uint8_t *out, size_t cap)
 	if (last)
 		g->kind = 0;
 	return g->hlen + n;
+}
+
+/*
+ * Finish a checksum the sender left to offload: the ones' complement sum
+ * from start to the end of the frame (the field at start + off holds the
+ * pseudo-header's sum already), folded.  Only UDP's and TCP's fields are
+ * the Internet checksum; another (SCTP's CRC32c) is left as it came.
+ * RFC 768: a UDP checksum that comes out 0 goes as all ones, which is the
+ * same value to TCP.
+ */
+static void
+cksum_finish(uint8_t *frame, size_t len, const struct virtio_net_hdr *vh)
+{
+	size_t start = vh->csum_start, off = vh->csum_offset;
+	uint16_t c;
+
+	if (off != UDP_CKSUMOFF && off != TCP_CKSUMOFF)
+		return;
+	if (start < ETH_HLEN || start > len || len - start < off + 2)
+		return;
+	c = ipifc_cksum_fold(ipifc_cksum_add(0, frame + start, len - start));
+	ipifc_put16(frame + start + off, c == 0 ? 0xffff : c);
+}
+
+/*
+ * A superframe: keep it and return its first frame, or 0 if it cannot
+ * be cut; it then goes up whole, and the stack refuses it as over the
+ * MTU (counted) as it would any other.
+ */
+static ssize_t
+vnet_gso_first(struct ipifc_dev *d, uint8_t *buf, size_t len, const uint8_t *f,
+    size_t n, const struct virtio_net_hdr *vh)
+{
+	int kind;
+
+	switch (vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		kind = IPIFC_GSO_TCP;
+		break;
+	case VIRTIO_NET_HDR_GSO_UDP_L4:
+		kind = IPIFC_GSO_UDP;
+		break;
+	default:
+		return 0;
+	}
+	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
+		return 0;
+	if (d->gso == NULL && (d->gso = malloc(sizeof(*d->gso))) == NULL)
+		return 0;
+	if (ipifc_gso_start(d->gso, f, n, kind, vh->gso_size,
+	    vh->csum_start) < 0)
+		return 0;
+	return (ssize_t)ipifc_gso_next(d->gso, buf, len);
+}
+
+ssize_t
+ipifc_vnet_frame(struct ipifc_dev *d, uint8_t *buf, size_t len,
+    const uint8_t *f, size_t n, const struct virtio_net_hdr *vh)
+{
+	ssize_t r;
+
+	if (n > len)
+		return 0;
+	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE &&
+	    (r = vnet_gso_first(d, buf, len, f, n, vh)) > 0)
+		return r;
+	if (f != buf)
+		memcpy(buf, f, n);
+	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
+		cksum_finish(buf, n, vh);
+	return (ssize_t)n;
+}
+
+int
+ipifc_gso_pending(const struct ipifc_dev *d)
+{
+	return d->gso != NULL && d->gso->kind != 0;
 }

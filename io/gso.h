@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "dev.h"
 
@@ -39,5 +40,21 @@ int	ipifc_gso_start(struct ipifc_gso *g, const uint8_t *frame,
 	    size_t len, int kind, size_t mss, size_t l4);
 /* Build the next frame into out (cap bytes): its length, or 0: done. */
 size_t	ipifc_gso_next(struct ipifc_gso *g, uint8_t *out, size_t cap);
+
+/* 1: d->gso holds frames of a superframe not handed out yet. */
+int	ipifc_gso_pending(const struct ipifc_dev *d);
+
+struct virtio_net_hdr;
+
+/*
+ * A frame of n bytes at f as its virtio-net header vh describes it, into
+ * buf (len bytes; f may be buf): a checksum the sender left to offload is
+ * completed; a superframe is kept in d->gso (made the first time) and its
+ * first frame returned, the rest by ipifc_gso_next; one that cannot be
+ * cut goes up whole, and the stack refuses it as over the MTU (counted).
+ * The frame's length, or 0 if it does not fit buf.
+ */
+ssize_t	ipifc_vnet_frame(struct ipifc_dev *d, uint8_t *buf, size_t len,
+	    const uint8_t *f, size_t n, const struct virtio_net_hdr *vh);
 
 #endif

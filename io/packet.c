@@ -21,6 +21,22 @@
  *   packet socket sees it and keeps it aside (PACKET_AUXDATA).  recv puts
  *   it back where it was, so that the ether medium sees a tagged frame,
  *   which is not for an interface with no VLAN (proto/ether.c).
+ *
+ * Frames move in batches (issue 10): recv takes up to PACKET_RXBATCH
+ * frames with one recvmmsg and hands them out one by one; send stages
+ * frames (a copy) that flush sends together with one sendmmsg.
+ * recvmmsg rather than a PACKET_MMAP TPACKET_V3 ring: a V3 ring wakes
+ * its reader only when a block is retired, full or after its timeout (a
+ * timer tick or more), which would add milliseconds to every round trip
+ * through a lightly loaded router; a V1/V2 ring wakes per frame but has
+ * fixed-size slots, each as large as a 64 KiB superframe.  recvmmsg
+ * wakes on the first frame, keeps the virtio-net header and the tag
+ * (auxdata) of each frame as recvmsg gives them, and needs no mmap and
+ * no setsockopt in the sandboxed stack process.  Its slots are as large
+ * as a superframe too, but in memory that stays untouched (not
+ * resident) past the bytes frames fill.  The kernel's own drops at the
+ * socket (PACKET_STATISTICS tp_drops: the receive buffer was full) are
+ * counted.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
@@ -31,6 +47,7 @@
 #include <linux/virtio_net.h>
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,22 +62,55 @@
 #define PACKET_IGNORE_OUTGOING	23	/* Linux 4.20 */
 #endif
 
-#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
-#define VIRTIO_NET_HDR_GSO_UDP_L4	5	/* Linux 6.2 */
-#endif
-
 #define VLAN_TAGLEN	4	/* IEEE 802.1Q 9.3: TPID, then TCI */
 
-/* UDP (RFC 768) and TCP (RFC 9293 3.1): where the checksum field lies */
-#define UDP_CKSUMOFF	6
-#define TCP_CKSUMOFF	16
+#define PACKET_RXBATCH	32	/* frames one recvmmsg takes */
+#define PACKET_RXSLOT	IPIFC_DEV_MAXFRAME	/* a superframe fits */
+#define PACKET_TXBATCH	32	/* frames one sendmmsg sends */
+#define PACKET_TXBYTES	(2 * 65536)	/* staged bytes: any frame fits */
+/*
+ * The socket's receive buffer: about a thousand small frames (a kernel
+ * skb of one takes some 768 bytes), as many as a TAP device queues, so
+ * that a burst that comes while the daemon serves another link waits
+ * instead of being dropped (kerneldrops).  The default is 208 KiB.
+ */
+#define PACKET_RCVBUF	(1 << 20)
+
+/*
+ * One device's batches: made at its first recv or send, at most
+ * PACKET_RXBATCH frames received and PACKET_TXBATCH staged at once.
+ */
+struct ipifc_pktq {
+	/* received by one recvmmsg: rn frames, the next to hand out */
+	struct mmsghdr	rmsg[PACKET_RXBATCH];
+	struct iovec	riov[PACKET_RXBATCH][2];
+	struct virtio_net_hdr rvh[PACKET_RXBATCH];
+	struct sockaddr_ll rsll[PACKET_RXBATCH];
+	union {
+		struct cmsghdr	h;
+		uint8_t		b[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} rcb[PACKET_RXBATCH];
+	uint8_t		*rbuf;		/* PACKET_RXBATCH slots */
+	unsigned	 rn, rnext;
+	bool		 drained;	/* rn < PACKET_RXBATCH: none was left */
+	/* staged: tn frames in tbuf, the first tnext of them sent */
+	struct mmsghdr	tmsg[PACKET_TXBATCH];
+	struct iovec	tiov[PACKET_TXBATCH][2];
+	struct sockaddr_ll tsll[PACKET_TXBATCH];
+	struct virtio_net_hdr tvh;	/* all zero: nothing left to do */
+	unsigned	 tn, tnext;
+	size_t		 tused;
+	bool		 blocked;	/* a flush found the socket full */
+	struct ipifc_dev_counters cnt;	/* kerneldrops: tp_drops, summed */
+	uint8_t		 tbuf[PACKET_TXBYTES];
+};
 
 static int
 packet_open(struct ipifc_dev *d)
 {
 	struct sockaddr_ll sll;
 	struct packet_mreq mr;
-	int fd, idx, rc, one = 1;
+	int fd, idx, rc, one = 1, rcvbuf = PACKET_RCVBUF;
 
 	if ((idx = ipifc_netif_index(d->name)) < 0)
 		return idx;
@@ -88,6 +138,11 @@ packet_open(struct ipifc_dev *d)
 	/* a saving only: recv checks the packet type anyway */
 	(void)setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,
 	    sizeof(one));
+	/* more than net.core.rmem_max needs CAP_NET_ADMIN: kept if refused */
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &rcvbuf,
+	    sizeof(rcvbuf)) == -1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		    sizeof(rcvbuf));
 	d->fd = fd;
 	d->ifindex = idx;
 	d->created = 0;
@@ -113,28 +168,28 @@ packet_close(struct ipifc_dev *d)
 	d->fd = -1;
 	free(d->gso);
 	d->gso = NULL;
+	if (d->pq != NULL)
+		free(d->pq->rbuf);
+	free(d->pq);
+	d->pq = NULL;
 }
 
-/*
- * Finish a checksum the sender left to offload: the ones' complement sum
- * from start to the end of the frame (the field at start + off holds the
- * pseudo-header's sum already), folded.  Only UDP's and TCP's fields are
- * the Internet checksum; another (SCTP's CRC32c) is left as it came.
- * RFC 768: a UDP checksum that comes out 0 goes as all ones, which is the
- * same value to TCP.
- */
-static void
-cksum_finish(uint8_t *frame, size_t len, const struct virtio_net_hdr *vh)
+/* The batches, once: no allocation per frame after this. */
+static int
+pktq_get(struct ipifc_dev *d)
 {
-	size_t start = vh->csum_start, off = vh->csum_offset;
-	uint16_t c;
+	struct ipifc_pktq *q;
 
-	if (off != UDP_CKSUMOFF && off != TCP_CKSUMOFF)
-		return;
-	if (start < ETH_HLEN || start > len || len - start < off + 2)
-		return;
-	c = ipifc_cksum_fold(ipifc_cksum_add(0, frame + start, len - start));
-	ipifc_put16(frame + start + off, c == 0 ? 0xffff : c);
+	if (d->pq != NULL)
+		return 0;
+	if ((q = calloc(1, sizeof(*q))) == NULL ||
+	    (q->rbuf = malloc((size_t)PACKET_RXBATCH * PACKET_RXSLOT)) ==
+	    NULL) {
+		free(q);
+		return -ENOMEM;
+	}
+	d->pq = q;
+	return 0;
 }
 
 /* Put back the tag the kernel took out, after the source address. */
@@ -152,76 +207,40 @@ vlan_restore(uint8_t *frame, size_t len, const struct tpacket_auxdata *aux)
 	return len + VLAN_TAGLEN;
 }
 
-/*
- * A superframe: keep it and return its first frame, or 0 if it cannot
- * be cut; it then goes up whole, and the stack refuses it as over the
- * MTU (counted) as it would any other.
- */
-static ssize_t
-gso_first(struct ipifc_dev *d, uint8_t *buf, size_t len, size_t n,
-    const struct virtio_net_hdr *vh)
-{
-	int kind;
-
-	switch (vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
-	case VIRTIO_NET_HDR_GSO_TCPV4:
-	case VIRTIO_NET_HDR_GSO_TCPV6:
-		kind = IPIFC_GSO_TCP;
-		break;
-	case VIRTIO_NET_HDR_GSO_UDP_L4:
-		kind = IPIFC_GSO_UDP;
-		break;
-	default:
-		return 0;
-	}
-	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
-		return 0;
-	if (d->gso == NULL && (d->gso = malloc(sizeof(*d->gso))) == NULL)
-		return 0;
-	if (ipifc_gso_start(d->gso, buf, n, kind, vh->gso_size,
-	    vh->csum_start) < 0)
-		return 0;
-	return (ssize_t)ipifc_gso_next(d->gso, buf, len);
-}
-
 static int
 packet_pending(const struct ipifc_dev *d)
 {
-	return d->gso != NULL && d->gso->kind != 0;
+	return ipifc_gso_pending(d) ||
+	    (d->pq != NULL && d->pq->rnext < d->pq->rn);
 }
 
-static ssize_t
-packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
+/* One recvmmsg: the frames waiting, up to PACKET_RXBATCH, or -errno. */
+static int
+rx_fill(struct ipifc_dev *d)
 {
-	struct sockaddr_ll sll;
-	struct virtio_net_hdr vh;
-	struct tpacket_auxdata aux;
-	union {
-		struct cmsghdr	h;
-		uint8_t		b[CMSG_SPACE(sizeof(aux))];
-	} cb;
-	struct iovec iov[2];
-	struct msghdr m;
-	struct cmsghdr *c;
-	ssize_t n, r;
+	struct ipifc_pktq *q = d->pq;
+	struct mmsghdr *mm;
+	unsigned i;
+	int n;
 
-	if (len < ETH_HLEN + VLAN_TAGLEN)
-		return -EINVAL;
-	if (packet_pending(d))
-		return (ssize_t)ipifc_gso_next(d->gso, buf, len);
-	iov[0].iov_base = &vh;
-	iov[0].iov_len = sizeof(vh);
-	iov[1].iov_base = buf;
-	iov[1].iov_len = len - VLAN_TAGLEN;	/* room for a tag put back */
+	for (i = 0; i < PACKET_RXBATCH; i++) {
+		mm = &q->rmsg[i];
+		q->riov[i][0].iov_base = &q->rvh[i];
+		q->riov[i][0].iov_len = sizeof(q->rvh[i]);
+		q->riov[i][1].iov_base = q->rbuf + (size_t)i * PACKET_RXSLOT;
+		q->riov[i][1].iov_len = PACKET_RXSLOT;
+		memset(&mm->msg_hdr, 0, sizeof(mm->msg_hdr));
+		mm->msg_hdr.msg_name = &q->rsll[i];
+		mm->msg_hdr.msg_namelen = sizeof(q->rsll[i]);
+		mm->msg_hdr.msg_iov = q->riov[i];
+		mm->msg_hdr.msg_iovlen = 2;
+		mm->msg_hdr.msg_control = q->rcb[i].b;
+		mm->msg_hdr.msg_controllen = sizeof(q->rcb[i].b);
+		mm->msg_len = 0;
+	}
+	q->rn = q->rnext = 0;
 	for (;;) {
-		memset(&m, 0, sizeof(m));
-		m.msg_name = &sll;
-		m.msg_namelen = sizeof(sll);
-		m.msg_iov = iov;
-		m.msg_iovlen = 2;
-		m.msg_control = cb.b;
-		m.msg_controllen = sizeof(cb.b);
-		n = recvmsg(d->fd, &m, MSG_TRUNC);
+		n = recvmmsg(d->fd, q->rmsg, PACKET_RXBATCH, MSG_TRUNC, NULL);
 		if (n >= 0)
 			break;
 		/* a GSO kind the virtio-net header cannot say: it is gone */
@@ -230,72 +249,185 @@ packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 		if (errno != EINTR)
 			return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 	}
-	if (m.msg_namelen >= offsetof(struct sockaddr_ll, sll_pkttype) + 1 &&
-	    sll.sll_pkttype == PACKET_OUTGOING)
+	q->rn = (unsigned)n;
+	q->drained = n < PACKET_RXBATCH;
+	return n;
+}
+
+/*
+ * Frame i of the batch into buf: its length, or 0 for one not for us.
+ * The copy puts back a VLAN tag the kernel took out, or completes what
+ * the virtio-net header says the sender left (ipifc_vnet_frame).
+ */
+static ssize_t
+rx_take(struct ipifc_dev *d, unsigned i, uint8_t *buf, size_t len)
+{
+	struct ipifc_pktq *q = d->pq;
+	struct msghdr *m = &q->rmsg[i].msg_hdr;
+	const struct virtio_net_hdr *vh = &q->rvh[i];
+	const uint8_t *f = q->riov[i][1].iov_base;
+	struct tpacket_auxdata aux;
+	struct cmsghdr *c;
+	size_t n = q->rmsg[i].msg_len;
+
+	if (m->msg_namelen >= offsetof(struct sockaddr_ll, sll_pkttype) + 1 &&
+	    q->rsll[i].sll_pkttype == PACKET_OUTGOING)
 		return 0;
-	if ((size_t)n < sizeof(vh))
+	if (n < sizeof(*vh))
 		return 0;
-	n -= sizeof(vh);
-	if ((size_t)n > iov[1].iov_len)
+	n -= sizeof(*vh);
+	if (n > PACKET_RXSLOT || n > len - VLAN_TAGLEN)
 		return 0;	/* cut: larger than any frame we take */
 	/* a tagged frame is only counted and dropped: it is left whole */
-	for (c = CMSG_FIRSTHDR(&m); c != NULL; c = CMSG_NXTHDR(&m, c)) {
+	for (c = CMSG_FIRSTHDR(m); c != NULL; c = CMSG_NXTHDR(m, c)) {
 		if (c->cmsg_level != SOL_PACKET ||
 		    c->cmsg_type != PACKET_AUXDATA ||
 		    c->cmsg_len < CMSG_LEN(sizeof(aux)))
 			continue;
 		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
-		if ((aux.tp_status & TP_STATUS_VLAN_VALID) && n >= ETH_HLEN)
-			return (ssize_t)vlan_restore(buf, (size_t)n, &aux);
+		if ((aux.tp_status & TP_STATUS_VLAN_VALID) && n >= ETH_HLEN) {
+			memcpy(buf, f, n);
+			return (ssize_t)vlan_restore(buf, n, &aux);
+		}
 	}
-	if (vh.gso_type != VIRTIO_NET_HDR_GSO_NONE &&
-	    (r = gso_first(d, buf, len, (size_t)n, &vh)) > 0)
-		return r;
-	if (vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)
-		cksum_finish(buf, (size_t)n, &vh);
-	return n;
+	return ipifc_vnet_frame(d, buf, len, f, n, vh);
+}
+
+static ssize_t
+packet_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
+{
+	struct ipifc_pktq *q;
+	int rc;
+
+	if (len < ETH_HLEN + VLAN_TAGLEN)
+		return -EINVAL;
+	if (ipifc_gso_pending(d))
+		return (ssize_t)ipifc_gso_next(d->gso, buf, len);
+	if ((rc = pktq_get(d)) < 0)
+		return rc;
+	q = d->pq;
+	if (q->rnext >= q->rn && q->drained) {
+		/*
+		 * The last recvmmsg found the socket empty before it filled
+		 * the batch: say so without asking again.  A frame come since
+		 * keeps the descriptor readable (level-triggered).
+		 */
+		q->drained = false;
+		return -EAGAIN;
+	}
+	if (q->rnext >= q->rn && (rc = rx_fill(d)) <= 0)
+		return rc;
+	return rx_take(d, q->rnext++, buf, len);
+}
+
+static void
+tx_count(struct ipifc_pktq *q, unsigned sent)
+{
+	if (sent == 0)
+		return;
+	q->cnt.txbatches++;
+	q->cnt.txframes += sent;
+	if (sent > q->cnt.txmax)
+		q->cnt.txmax = sent;
+}
+
+/* The frames staged and not sent yet go with one sendmmsg, or a few. */
+static int
+packet_flush(struct ipifc_dev *d)
+{
+	struct ipifc_pktq *q = d->pq;
+	unsigned sent = 0;
+	int n;
+
+	if (q == NULL)
+		return 0;
+	while (q->tnext < q->tn) {
+		n = sendmmsg(d->fd, q->tmsg + q->tnext, q->tn - q->tnext, 0);
+		if (n > 0) {
+			q->tnext += (unsigned)n;
+			sent += (unsigned)n;
+			continue;
+		}
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1 && errno == EWOULDBLOCK) {
+			/* the rest waits for the socket to take frames */
+			tx_count(q, sent);
+			q->blocked = true;
+			return -EAGAIN;
+		}
+		/* the first frame left is refused (the link is down ...) */
+		q->cnt.txdrops++;
+		q->tnext++;
+	}
+	tx_count(q, sent);
+	q->tn = q->tnext = 0;
+	q->tused = 0;
+	q->blocked = false;
+	return (int)sent;
 }
 
 /*
- * Sent to the bound interface with the frame's own EtherType as the
- * protocol, so the kernel (and its taps) see what the frame is; after a
- * virtio-net header of zeros: checksums done, no segmentation asked.
+ * Staged for flush: sent to the bound interface with the frame's own
+ * EtherType as the protocol, so the kernel (and its taps) see what the
+ * frame is; after a virtio-net header of zeros: checksums done, no
+ * segmentation asked.
  */
 static int
 packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 {
-	struct sockaddr_ll sll;
-	struct virtio_net_hdr vh;
-	struct iovec iov[2];
-	struct msghdr m;
-	ssize_t n;
+	struct ipifc_pktq *q;
+	struct sockaddr_ll *sll;
+	struct msghdr *m;
+	uint8_t *p;
+	int rc;
 
-	if (len < ETH_HLEN)
+	if (len < ETH_HLEN || len > PACKET_TXBYTES)
 		return -EINVAL;
-	memset(&sll, 0, sizeof(sll));
-	sll.sll_family = AF_PACKET;
-	sll.sll_ifindex = d->ifindex;
-	memcpy(&sll.sll_protocol, frame + 12, 2);
-	sll.sll_halen = ETH_ALEN;
-	memcpy(sll.sll_addr, frame, ETH_ALEN);
-	memset(&vh, 0, sizeof(vh));
-	iov[0].iov_base = &vh;
-	iov[0].iov_len = sizeof(vh);
-	iov[1].iov_base = (void *)frame;
-	iov[1].iov_len = len;
-	memset(&m, 0, sizeof(m));
-	m.msg_name = &sll;
-	m.msg_namelen = sizeof(sll);
-	m.msg_iov = iov;
-	m.msg_iovlen = 2;
-	for (;;) {
-		n = sendmsg(d->fd, &m, 0);
-		if (n >= 0)
-			return (size_t)n == sizeof(vh) + len ? 0 : -EIO;
-		if (errno != EINTR)
-			break;
-	}
-	return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if ((rc = pktq_get(d)) < 0)
+		return rc;
+	q = d->pq;
+	if (q->blocked)
+		return -EAGAIN;
+	if ((q->tn == PACKET_TXBATCH || q->tused + len > PACKET_TXBYTES) &&
+	    packet_flush(d) == -EAGAIN)
+		return -EAGAIN;
+	p = q->tbuf + q->tused;
+	memcpy(p, frame, len);
+	q->tused += len;
+	sll = &q->tsll[q->tn];
+	memset(sll, 0, sizeof(*sll));
+	sll->sll_family = AF_PACKET;
+	sll->sll_ifindex = d->ifindex;
+	memcpy(&sll->sll_protocol, frame + 12, 2);
+	sll->sll_halen = ETH_ALEN;
+	memcpy(sll->sll_addr, frame, ETH_ALEN);
+	q->tiov[q->tn][0].iov_base = &q->tvh;
+	q->tiov[q->tn][0].iov_len = sizeof(q->tvh);
+	q->tiov[q->tn][1].iov_base = p;
+	q->tiov[q->tn][1].iov_len = len;
+	m = &q->tmsg[q->tn].msg_hdr;
+	memset(m, 0, sizeof(*m));
+	m->msg_name = sll;
+	m->msg_namelen = sizeof(*sll);
+	m->msg_iov = q->tiov[q->tn];
+	m->msg_iovlen = 2;
+	q->tn++;
+	return 0;
+}
+
+/* The kernel's drops are read (and reset there) on demand. */
+static void
+packet_counters(struct ipifc_dev *d, struct ipifc_dev_counters *c)
+{
+	struct tpacket_stats st;
+	socklen_t sl = sizeof(st);
+
+	if (d->pq == NULL && pktq_get(d) < 0)
+		return;
+	if (getsockopt(d->fd, SOL_PACKET, PACKET_STATISTICS, &st, &sl) == 0)
+		d->pq->cnt.kerneldrops += st.tp_drops;
+	*c = d->pq->cnt;
 }
 
 const struct ipifc_devops ipifc_packet_devops = {
@@ -306,4 +438,6 @@ const struct ipifc_devops ipifc_packet_devops = {
 	.recv = packet_recv,
 	.pending = packet_pending,
 	.send = packet_send,
+	.flush = packet_flush,
+	.counters = packet_counters,
 };

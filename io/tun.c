@@ -18,6 +18,13 @@
 
 #define TUNDEV	"/dev/net/tun"
 
+#define TAP_OFFLOAD	(TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN)
+#if defined(TUN_F_USO4) && defined(TUN_F_USO6)
+#define TAP_OFFLOAD_USO	(TUN_F_USO4 | TUN_F_USO6)	/* Linux 6.2 */
+#else
+#define TAP_OFFLOAD_USO	0
+#endif
+
 int
 ipifc_tun_attach(struct ipifc_dev *d, int tap)
 {
@@ -36,12 +43,20 @@ ipifc_tun_attach(struct ipifc_dev *d, int tap)
 		return -errno;
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, d->name, strlen(d->name));
-	ifr.ifr_flags = (short)((tap ? IFF_TAP : IFF_TUN) | IFF_NO_PI);
+	ifr.ifr_flags = (short)(tap ? IFF_TAP | IFF_VNET_HDR : IFF_TUN) |
+	    IFF_NO_PI;
 	if (ioctl(fd, TUNSETIFF, &ifr) == -1) {
 		rc = -errno;
 		close(fd);
 		return rc;
 	}
+	/*
+	 * TAP (tap.c): the Linux side may leave checksums and segmentation
+	 * to us.  Without the offload (an older kernel), it does them itself.
+	 */
+	if (tap && ioctl(fd, TUNSETOFFLOAD, TAP_OFFLOAD | TAP_OFFLOAD_USO) ==
+	    -1)
+		(void)ioctl(fd, TUNSETOFFLOAD, TAP_OFFLOAD);
 	d->fd = fd;
 	if ((rc = ipifc_netif_up(d->name)) < 0) {
 		ipifc_tun_detach(d);
@@ -65,8 +80,8 @@ ipifc_tun_detach(struct ipifc_dev *d)
 	d->fd = -1;
 }
 
-ssize_t
-ipifc_tun_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
+static ssize_t
+tun_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 {
 	ssize_t n;
 
@@ -79,8 +94,8 @@ ipifc_tun_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 	return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 }
 
-int
-ipifc_tun_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
+static int
+tun_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 {
 	ssize_t n;
 
@@ -104,6 +119,6 @@ const struct ipifc_devops ipifc_tun_devops = {
 	.ether = 0,
 	.open = tun_open,
 	.close = ipifc_tun_detach,
-	.recv = ipifc_tun_recv,
-	.send = ipifc_tun_send,
+	.recv = tun_recv,
+	.send = tun_send,
 };

@@ -9,7 +9,8 @@
 
 /*
  * Attach d->fd to the TUN (tap 0) or TAP (tap 1) device d->name, without
- * packet information, making the device if there is none (d->created
+ * packet information (a TAP device with a virtio-net header and offloads,
+ * tap.c), making the device if there is none (d->created
  * says so; a device we made is not persistent, so it goes when the
  * descriptor closes), and bring its Linux side up.  Non-blocking.
  * 0 or a negative errno (-EBUSY: another process holds it; -EINVAL: a
@@ -18,9 +19,6 @@
 int	ipifc_tun_attach(struct ipifc_dev *d, int tap);
 /* Close d->fd; a device we made is removed. */
 void	ipifc_tun_detach(struct ipifc_dev *d);
-/* Reading and writing are the same for both kinds. */
-ssize_t	ipifc_tun_recv(struct ipifc_dev *d, uint8_t *buf, size_t len);
-int	ipifc_tun_send(struct ipifc_dev *d, const uint8_t *frame, size_t len);
 
 extern const struct ipifc_devops ipifc_tun_devops;
 

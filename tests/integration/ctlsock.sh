@@ -117,6 +117,9 @@ wait "$DPID" 2>/dev/null
 DPID=""
 [ -S "$SOCK" ] || fail "no stale socket to test with"
 start_daemon
+# start_daemon returns at once (the stale socket is there): wait until
+# the new daemon has put its own in its place
+until_ok 50 ipc read ipifc || fail "the new daemon does not answer"
 [ -z "$(r ipifc)" ] || fail "a new daemon with old interfaces"
 
 stop_daemon_ok

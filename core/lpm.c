@@ -75,13 +75,16 @@ struct rtent {
  */
 struct rtdst {
 	struct ipifc_route *fast;	/* first route open to any source */
+	struct rtent	 inl;		/* its first line shared with fast */
 	struct rtent	*routes, *last;
 	struct rtdst	*hnext;
 	int		 plen;
 	int		 inlused;	/* inl is on the routes list */
 	struct ipifc_ip	 dst;
-	struct rtent	 inl;
 };
+
+/* Destination entries start on a cache line (see above). */
+#define RTDST_SIZE	((sizeof(struct rtdst) + 63) & ~(size_t)63)
 
 struct lpm_node;
 
@@ -1020,8 +1023,9 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		e = &d->inl;
 		d->inlused = 1;
 	} else {
-		if ((d = calloc(1, sizeof(*d))) == NULL)
+		if ((d = aligned_alloc(64, RTDST_SIZE)) == NULL)
 			return -ENOMEM;
+		memset(d, 0, sizeof(*d));
 		e = &d->inl;
 		d->inlused = 1;
 		d->dst = dst;
@@ -1029,7 +1033,7 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		d->hnext = t->hash[rt_hash(&dst, r->plen, t->hbits)];
 		t->hash[rt_hash(&dst, r->plen, t->hbits)] = d;
 		t->ndst++;
-		t->ribbytes += sizeof(*d);
+		t->ribbytes += RTDST_SIZE;
 		rt_lenref(t, r->plen);
 		if (t->fibok && fib_insert(t, d) != 0)
 			fib_drop(t);
@@ -1106,7 +1110,7 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 	rt_lenunref(t, d->plen);
 	if (t->fibok && fib_remove(t, d) != 0)
 		fib_drop(t);
-	t->ribbytes -= sizeof(*d);
+	t->ribbytes -= RTDST_SIZE;
 	free(d);
 	return 0;
 }

@@ -33,6 +33,7 @@
  * Should an allocation fail while the trie changes, the trie is dropped
  * and lookups use the hash alone: slower, still exact.
  */
+#include <sys/mman.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -88,6 +89,41 @@ struct rtdst {
 
 struct lpm_node;
 
+/*
+ * Where trie nodes and destination entries live: chunks carved into
+ * blocks, the freed ones kept on a list per size (8-byte steps).  Chunks
+ * start at 64 KB; once an arena holds 2 MB they are 2 MB each, aligned
+ * and offered to the kernel as huge pages, so a table of a million
+ * routes walks a few hundred pages' worth of TLB entries rather than
+ * tens of thousands.  All chunks go back when the last block does.
+ */
+/* Under ASan, blocks not handed out are poisoned, as malloc's would be. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
+#define ARENA_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define ARENA_POISON(p, n)	((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
+#define LPM_SMALLCHUNK	(64u << 10)
+#define LPM_HUGECHUNK	(2u << 20)
+#define LPM_NCLASS	160		/* blocks up to 1272 bytes */
+
+struct lpm_chunk {
+	struct lpm_chunk *next;
+	size_t		 size;
+};
+
+struct lpm_arena {
+	char		*cur, *end;
+	void		*freel[LPM_NCLASS];
+	struct lpm_chunk *chunks;
+	size_t		 bytes;		/* chunks held */
+	long		 live;		/* blocks out */
+};
+
 /* A root slot: a destination entry, or a node with the low bit set. */
 struct lpm_fib {
 	uintptr_t	*root;		/* LPM_NROOT slots, made on first use */
@@ -105,6 +141,7 @@ struct ipifc_rtab {
 	uint8_t		 lens[129];	/* lengths in use, longest first */
 	int		 nlens;
 	struct lpm_fib	 fib4, fib6;
+	struct lpm_arena nodes, dsts;
 	int		 fibok;		/* 0: an allocation failed, hash only */
 	size_t		 fibbytes, ribbytes;
 	int		 n, max;
@@ -235,6 +272,66 @@ rt_hash(const struct ipifc_ip *a, int plen, unsigned bits)
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 29;
 	return (unsigned)(h >> (64 - bits));
+}
+
+/* ---- the arenas ---- */
+
+/* A block of size bytes (a multiple of 8, 64 for destination entries). */
+static void *
+arena_get(struct lpm_arena *a, size_t size, size_t *held)
+{
+	struct lpm_chunk *c;
+	size_t csize;
+	void *p;
+
+	if ((p = a->freel[size / 8]) != NULL) {
+		ARENA_UNPOISON(p, size);
+		a->freel[size / 8] = *(void **)p;
+		a->live++;
+		return p;
+	}
+	if ((size_t)(a->end - a->cur) < size) {
+		csize = a->bytes < LPM_HUGECHUNK ? LPM_SMALLCHUNK :
+		    LPM_HUGECHUNK;
+		if ((c = aligned_alloc(csize, csize)) == NULL)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		if (csize == LPM_HUGECHUNK)
+			(void)madvise(c, csize, MADV_HUGEPAGE);
+#endif
+		c->next = a->chunks;
+		c->size = csize;
+		a->chunks = c;
+		a->bytes += csize;
+		*held += csize;
+		a->cur = (char *)c + 64;
+		a->end = (char *)c + csize;
+		ARENA_POISON(a->cur, csize - 64);
+	}
+	p = a->cur;
+	ARENA_UNPOISON(p, size);
+	a->cur += size;
+	a->live++;
+	return p;
+}
+
+static void
+arena_put(struct lpm_arena *a, void *p, size_t size, size_t *held)
+{
+	struct lpm_chunk *c;
+
+	*(void **)p = a->freel[size / 8];
+	a->freel[size / 8] = p;
+	ARENA_POISON(p, size);
+	if (--a->live > 0)
+		return;
+	while ((c = a->chunks) != NULL) {
+		a->chunks = c->next;
+		ARENA_UNPOISON(c, c->size);
+		free(c);
+	}
+	*held -= a->bytes;
+	memset(a, 0, sizeof(*a));
 }
 
 /* ---- the hash of destination entries ---- */
@@ -459,9 +556,8 @@ node_build(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *const *v,
 	}
 	size = sizeof(*n) + (size_t)(nc + runs) * sizeof(n->p[0]);
 	if (n == NULL || n->size != size) {
-		if ((n = malloc(size)) == NULL)
+		if ((n = arena_get(&t->nodes, size, &t->fibbytes)) == NULL)
 			return NULL;
-		t->fibbytes += size;
 	}
 	n->vec = vec;
 	n->leafvec = lv;
@@ -490,8 +586,7 @@ node_children(const struct lpm_node *n, struct lpm_node **c)
 static void
 node_free1(struct ipifc_rtab *t, struct lpm_node *n)
 {
-	t->fibbytes -= n->size;
-	free(n);
+	arena_put(&t->nodes, n, n->size, &t->fibbytes);
 }
 
 static void
@@ -903,7 +998,7 @@ ipifc_rtab_free(struct ipifc_rtab *t)
 				if (e != &d->inl)
 					free(e);
 			}
-			free(d);
+			arena_put(&t->dsts, d, RTDST_SIZE, &t->ribbytes);
 		}
 	free(t->hash);
 	free(t->ehash);
@@ -1023,7 +1118,8 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		e = &d->inl;
 		d->inlused = 1;
 	} else {
-		if ((d = aligned_alloc(64, RTDST_SIZE)) == NULL)
+		if ((d = arena_get(&t->dsts, RTDST_SIZE, &t->ribbytes)) ==
+		    NULL)
 			return -ENOMEM;
 		memset(d, 0, sizeof(*d));
 		e = &d->inl;
@@ -1033,7 +1129,6 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		d->hnext = t->hash[rt_hash(&dst, r->plen, t->hbits)];
 		t->hash[rt_hash(&dst, r->plen, t->hbits)] = d;
 		t->ndst++;
-		t->ribbytes += RTDST_SIZE;
 		rt_lenref(t, r->plen);
 		if (t->fibok && fib_insert(t, d) != 0)
 			fib_drop(t);
@@ -1110,8 +1205,7 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 	rt_lenunref(t, d->plen);
 	if (t->fibok && fib_remove(t, d) != 0)
 		fib_drop(t);
-	t->ribbytes -= RTDST_SIZE;
-	free(d);
+	arena_put(&t->dsts, d, RTDST_SIZE, &t->ribbytes);
 	return 0;
 }
 

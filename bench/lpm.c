@@ -368,7 +368,7 @@ fib_create(struct fam *f)
 			.type = RTE_FIB6_TRIE, .default_nh = NOHOP,
 			/* The RIB's nodes: the prefixes and their forks. */
 			.max_routes = 2 * f->n,
-			.trie = { RTE_FIB6_TRIE_4B, 2 * f->tbl8s },
+			.trie = { RTE_FIB6_TRIE_4B, 4 * f->tbl8s },
 		};
 
 		f->fib6 = rte_fib6_create("f6", 0, &c);

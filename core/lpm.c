@@ -90,12 +90,13 @@ struct rtdst {
 struct lpm_node;
 
 /*
- * Where trie nodes and destination entries live: chunks carved into
- * blocks, the freed ones kept on a list per size (8-byte steps).  Chunks
- * start at 64 KB; once an arena holds 2 MB they are 2 MB each, aligned
- * and offered to the kernel as huge pages, so a table of a million
- * routes walks a few hundred pages' worth of TLB entries rather than
- * tens of thousands.  All chunks go back when the last block does.
+ * Where destination entries live: chunks carved into blocks, the freed
+ * ones kept on a list per size (8-byte steps).  Chunks start at 64 KB;
+ * once an arena holds 2 MB they are 2 MB each, aligned and offered to the
+ * kernel as huge pages, so a lookup's read of the entry at a million
+ * routes rarely misses the TLB.  All chunks go back when the last block
+ * does.  (Trie nodes stay with malloc: they change size with every
+ * update, and free lists by size held a quarter more memory than they.)
  */
 /* Under ASan, blocks not handed out are poisoned, as malloc's would be. */
 #if defined(__SANITIZE_ADDRESS__)
@@ -141,7 +142,7 @@ struct ipifc_rtab {
 	uint8_t		 lens[129];	/* lengths in use, longest first */
 	int		 nlens;
 	struct lpm_fib	 fib4, fib6;
-	struct lpm_arena nodes, dsts;
+	struct lpm_arena dsts;
 	int		 fibok;		/* 0: an allocation failed, hash only */
 	size_t		 fibbytes, ribbytes;
 	int		 n, max;
@@ -556,8 +557,9 @@ node_build(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *const *v,
 	}
 	size = sizeof(*n) + (size_t)(nc + runs) * sizeof(n->p[0]);
 	if (n == NULL || n->size != size) {
-		if ((n = arena_get(&t->nodes, size, &t->fibbytes)) == NULL)
+		if ((n = malloc(size)) == NULL)
 			return NULL;
+		t->fibbytes += size;
 	}
 	n->vec = vec;
 	n->leafvec = lv;
@@ -586,7 +588,8 @@ node_children(const struct lpm_node *n, struct lpm_node **c)
 static void
 node_free1(struct ipifc_rtab *t, struct lpm_node *n)
 {
-	arena_put(&t->nodes, n, n->size, &t->fibbytes);
+	t->fibbytes -= n->size;
+	free(n);
 }
 
 static void

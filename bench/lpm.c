@@ -1,6 +1,7 @@
 /*
- * Benchmark: the route table (core/lpm.c) against DPDK rte_lpm (IPv4) and
- * rte_lpm6 (IPv6) in the same run: lookups, inserts, deletes and memory.
+ * Benchmark: the route table (core/lpm.c) against DPDK rte_lpm and rte_fib
+ * (IPv4: DIR-24-8 both) and rte_lpm6 and rte_fib6 (IPv6: rte_fib6 as
+ * RTE_FIB6_TRIE) in the same run: lookups, inserts, deletes and memory.
  *
  *   build/bench_lpm [V4PREFIXES [V6PREFIXES]]    (default 1000000 200000)
  *
@@ -11,14 +12,17 @@
  * /8 to /32) over 1.0.0.0-223.255.255.255; IPv6 prefixes (/32 to /64,
  * most /48) cluster under 4000 /32s of 2000::/3.  Lookups are 1M
  * addresses either uniform (IPv4: all 32 bits; IPv6: 2000::/3) or inside
- * installed prefixes, one at a time and in bursts of 64 (rte_lpm's and
- * rte_lpm6's bulk lookups, ipifc_rtab_lookup_burst).  Each figure is the
- * median of 5 rounds, the rounds alternating between the tables.  Inserts
- * and deletes: all prefixes into an empty table, then all out, in a
- * shuffled order, once (rte_lpm takes minutes at 1M).  Memory: what the
- * table allocated (DPDK: its heap's bytes; ipifc: the trie alone, and
- * with the route entries and hash).  Every lookup of the first round is
- * checked against DPDK's answer.
+ * installed prefixes, one at a time and in bursts of 64 (the DPDK tables'
+ * bulk lookups, ipifc_rtab_lookup_burst; rte_fib has only a bulk lookup,
+ * so one at a time is a bulk lookup of one).  Each figure is the median of
+ * 5 rounds, the rounds alternating between the tables.  Inserts and
+ * deletes: all prefixes into an empty table, then all out, in a shuffled
+ * order, once (rte_lpm takes minutes at 1M).  Memory: what the table
+ * allocated once full (DPDK: its heap's bytes; ipifc: the trie alone,
+ * and with the route entries and hash).  Every lookup of the first round
+ * is checked against both DPDK tables' answers.  Times are the thread's
+ * CPU time, so that other programs on the machine weigh less (they still
+ * share its caches).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +32,8 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_fib.h>
+#include <rte_fib6.h>
 #include <rte_lpm.h>
 #include <rte_lpm6.h>
 #include <rte_malloc.h>
@@ -38,6 +44,8 @@
 #define BURST	64
 #define ROUNDS	5
 #define CROUNDS	1
+#define NWAY	6
+#define NOHOP	0xffffffu	/* rte_fib's answer for no route */
 
 static uint64_t rs = 88172645463325252ull;
 
@@ -55,7 +63,8 @@ now(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	/* CPU time of this thread: other work on the machine counts less. */
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
@@ -284,7 +293,9 @@ struct fam {
 	struct ipifc_rtab *t;
 	struct rte_lpm *lpm;
 	struct rte_lpm6 *lpm6;
-	size_t	dpdkmem;
+	struct rte_fib *fib;
+	struct rte_fib6 *fib6;
+	size_t	lpmmem, fibmem;
 	/* lookups: [0] uniform, [1] inside */
 	struct ipifc_ip *ip[2];
 	uint32_t *a4[2];
@@ -323,10 +334,8 @@ ipifc_empty(struct fam *f)
 }
 
 static int
-dpdk_create(struct fam *f)
+lpm_create(struct fam *f)
 {
-	size_t before = heapbytes();
-
 	if (f->v4) {
 		struct rte_lpm_config c = { f->n, f->tbl8s, 0 };
 
@@ -340,20 +349,52 @@ dpdk_create(struct fam *f)
 		fprintf(stderr, "rte_lpm create: %s\n", rte_strerror(rte_errno));
 		return -1;
 	}
-	f->dpdkmem = heapbytes() - before;
 	return 0;
 }
 
 static int
-dpdk_fill(struct fam *f)
+fib_create(struct fam *f)
+{
+	if (f->v4) {
+		struct rte_fib_conf c = {
+			.type = RTE_FIB_DIR24_8, .default_nh = NOHOP,
+			.max_routes = 2 * f->n,
+			.dir24_8 = { RTE_FIB_DIR24_8_4B, f->tbl8s },
+		};
+
+		f->fib = rte_fib_create("f4", 0, &c);
+	} else {
+		struct rte_fib6_conf c = {
+			.type = RTE_FIB6_TRIE, .default_nh = NOHOP,
+			/* The RIB's nodes: the prefixes and their forks. */
+			.max_routes = 2 * f->n,
+			.trie = { RTE_FIB6_TRIE_4B, 4 * f->tbl8s },
+		};
+
+		f->fib6 = rte_fib6_create("f6", 0, &c);
+	}
+	if (f->fib == NULL && f->fib6 == NULL) {
+		fprintf(stderr, "rte_fib create: %s\n", rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+static uint32_t
+v4addr(const uint8_t *a)
+{
+	return (uint32_t)a[0] << 24 | a[1] << 16 | a[2] << 8 | a[3];
+}
+
+static int
+lpm_fill(struct fam *f)
 {
 	int i, e;
 
 	for (i = 0; i < f->n; i++) {
 		if (f->v4)
-			e = rte_lpm_add(f->lpm, (uint32_t)f->p[i].a[0] << 24 |
-			    f->p[i].a[1] << 16 | f->p[i].a[2] << 8 |
-			    f->p[i].a[3], f->p[i].len, i);
+			e = rte_lpm_add(f->lpm, v4addr(f->p[i].a),
+			    f->p[i].len, i);
 		else
 			e = rte_lpm6_add(f->lpm6, f->p[i].a, f->p[i].len,
 			    i & 0xfffff);
@@ -366,17 +407,47 @@ dpdk_fill(struct fam *f)
 }
 
 static void
-dpdk_empty(struct fam *f)
+lpm_empty(struct fam *f)
 {
 	int i;
 
 	for (i = 0; i < f->n; i++)
 		if (f->v4)
-			rte_lpm_delete(f->lpm, (uint32_t)f->p[i].a[0] << 24 |
-			    f->p[i].a[1] << 16 | f->p[i].a[2] << 8 |
-			    f->p[i].a[3], f->p[i].len);
+			rte_lpm_delete(f->lpm, v4addr(f->p[i].a),
+			    f->p[i].len);
 		else
 			rte_lpm6_delete(f->lpm6, f->p[i].a, f->p[i].len);
+}
+
+static int
+fib_fill(struct fam *f)
+{
+	int i, e;
+
+	for (i = 0; i < f->n; i++) {
+		if (f->v4)
+			e = rte_fib_add(f->fib, v4addr(f->p[i].a),
+			    f->p[i].len, i);
+		else
+			e = rte_fib6_add(f->fib6, f->p[i].a, f->p[i].len, i);
+		if (e != 0) {
+			fprintf(stderr, "rte_fib add: %d\n", e);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void
+fib_empty(struct fam *f)
+{
+	int i;
+
+	for (i = 0; i < f->n; i++)
+		if (f->v4)
+			rte_fib_delete(f->fib, v4addr(f->p[i].a), f->p[i].len);
+		else
+			rte_fib6_delete(f->fib6, f->p[i].a, f->p[i].len);
 }
 
 static void
@@ -407,21 +478,38 @@ gen_lookups(struct fam *f)
 					    (p->a[j / 8] & (0x80 >> (j % 8)));
 			}
 			toip(&f->ip[k][i], a, f->v4);
-			f->a4[k][i] = (uint32_t)a[0] << 24 | a[1] << 16 |
-			    a[2] << 8 | a[3];
+			f->a4[k][i] = v4addr(a);
 			memcpy(f->a6[k][i], a, 16);
 		}
 	}
 }
 
-/* Lookups per second (M) of one way on set k; check fills mismatches. */
+/* What rte_lpm and rte_fib answer for lookup i of set k (~0u: none). */
+static void
+dpdk_answer(struct fam *f, int k, int i, uint32_t *lpm, uint32_t *fib)
+{
+	uint64_t nh;
+
+	if (f->v4) {
+		if (rte_lpm_lookup(f->lpm, f->a4[k][i], lpm) != 0)
+			*lpm = ~0u;
+		rte_fib_lookup_bulk(f->fib, &f->a4[k][i], &nh, 1);
+	} else {
+		if (rte_lpm6_lookup(f->lpm6, f->a6[k][i], lpm) != 0)
+			*lpm = ~0u;
+		rte_fib6_lookup_bulk(f->fib6, &f->a6[k][i], &nh, 1);
+	}
+	*fib = nh == NOHOP ? ~0u : (uint32_t)nh;
+}
+
+/* Lookups per second (M) of one way on set k; check counts mismatches. */
 static double
 run(struct fam *f, int way, int k, long *bad)
 {
 	struct ipifc_route *out[BURST], *r;
-	uint32_t nh, nhs[BURST];
+	uint32_t nh, nhs[BURST], want, got;
 	int32_t nh6[BURST];
-	uint64_t sum = 0;
+	uint64_t nh64[BURST], sum = 0;
 	double t0;
 	int i, j;
 
@@ -468,21 +556,40 @@ run(struct fam *f, int way, int k, long *bad)
 			}
 		}
 		break;
+	case 4:
+		for (i = 0; i < NLOOKUP; i++) {
+			if (f->v4)
+				rte_fib_lookup_bulk(f->fib, &f->a4[k][i],
+				    nh64, 1);
+			else
+				rte_fib6_lookup_bulk(f->fib6, &f->a6[k][i],
+				    nh64, 1);
+			if (nh64[0] != NOHOP)
+				sum += nh64[0];
+		}
+		break;
+	case 5:
+		for (i = 0; i < NLOOKUP; i += BURST) {
+			if (f->v4)
+				rte_fib_lookup_bulk(f->fib, &f->a4[k][i],
+				    nh64, BURST);
+			else
+				rte_fib6_lookup_bulk(f->fib6, &f->a6[k][i],
+				    nh64, BURST);
+			for (j = 0; j < BURST; j++)
+				if (nh64[j] != NOHOP)
+					sum += nh64[j];
+		}
+		break;
 	}
 	t0 = now() - t0;
 	if (bad != NULL)
 		for (i = 0; i < NLOOKUP; i += 7) {
 			r = ipifc_rtab_lookup(f->t, &f->ip[k][i], NULL);
-			if (f->v4) {
-				if (rte_lpm_lookup(f->lpm, f->a4[k][i],
-				    &nh) != 0)
-					nh = ~0u;
-			} else if (rte_lpm6_lookup(f->lpm6, f->a6[k][i],
-			    &nh) != 0)
-				nh = ~0u;
-			if ((r == NULL) != (nh == ~0u) || (r != NULL &&
-			    (route_id(r) & (f->v4 ? 0xffffff : 0xfffff)) !=
-			    nh))
+			got = r != NULL ? route_id(r) : ~0u;
+			dpdk_answer(f, k, i, &nh, &want);
+			if (got != want || (got != ~0u ? got & (f->v4 ?
+			    0xffffff : 0xfffff) : got) != nh)
 				(*bad)++;
 		}
 	if (sum == 42)
@@ -490,85 +597,108 @@ run(struct fam *f, int way, int k, long *bad)
 	return NLOOKUP / t0 / 1e6;
 }
 
+/* The better of two rates (the best DPDK peer). */
+static double
+best(double a, double b)
+{
+	return a > b ? a : b;
+}
+
 static void
 bench(struct fam *f)
 {
-	static const char *const way[4] = {
-		"ipifc", "ipifc burst", "dpdk", "dpdk bulk"
-	};
 	static const char *const set[2] = { "uniform", "inside" };
-	double res[2][4][ROUNDS], ins[2][CROUNDS], del[2][CROUNDS], t0;
-	double m[4], mi[2], md[2];
-	size_t total, fib;
+	double res[2][NWAY][ROUNDS], ins[3][CROUNDS], del[3][CROUNDS], t0;
+	double m[NWAY], mi[3], md[3];
+	size_t total, fib, before;
 	long bad = 0;
 	int r, k, w;
 
 	f->t = ipifc_rtab_new();
-	if (dpdk_create(f) != 0)
-		exit(1);
 	/* Churn, alternating: all in, all out. */
 	for (r = 0; r < CROUNDS; r++) {
 		t0 = now();
 		if (ipifc_fill(f) != 0)
 			exit(1);
 		ins[0][r] = f->n / (now() - t0) / 1e6;
+		before = heapbytes();
 		t0 = now();
-		if (dpdk_fill(f) != 0)
+		if (lpm_create(f) != 0 || lpm_fill(f) != 0)
 			exit(1);
 		ins[1][r] = f->n / (now() - t0) / 1e6;
+		f->lpmmem = heapbytes() - before;
+		before = heapbytes();
+		t0 = now();
+		if (fib_create(f) != 0 || fib_fill(f) != 0)
+			exit(1);
+		ins[2][r] = f->n / (now() - t0) / 1e6;
+		f->fibmem = heapbytes() - before;
 		if (r == CROUNDS - 1)
 			break;
 		t0 = now();
 		ipifc_empty(f);
 		del[0][r] = f->n / (now() - t0) / 1e6;
 		t0 = now();
-		dpdk_empty(f);
+		lpm_empty(f);
 		del[1][r] = f->n / (now() - t0) / 1e6;
+		t0 = now();
+		fib_empty(f);
+		del[2][r] = f->n / (now() - t0) / 1e6;
 	}
 	total = ipifc_rtab_memory(f->t, &fib);
 	gen_lookups(f);
 	for (r = 0; r < ROUNDS; r++)
 		for (k = 0; k < 2; k++)
-			for (w = 0; w < 4; w++)
+			for (w = 0; w < NWAY; w++)
 				res[k][w][r] = run(f, w, k,
 				    r == 0 && w == 0 ? &bad : NULL);
 	t0 = now();
 	ipifc_empty(f);
 	del[0][CROUNDS - 1] = f->n / (now() - t0) / 1e6;
 	t0 = now();
-	dpdk_empty(f);
+	lpm_empty(f);
 	del[1][CROUNDS - 1] = f->n / (now() - t0) / 1e6;
+	t0 = now();
+	fib_empty(f);
+	del[2][CROUNDS - 1] = f->n / (now() - t0) / 1e6;
 
 	printf("\n%s: %d prefixes, %d lookups a round, median of %d rounds"
 	    "\n", f->name, f->n, NLOOKUP, ROUNDS);
-	printf("%-22s %10s %10s %10s %10s %8s %8s\n", "lookups (M/s)",
-	    way[0], way[1], way[2], way[3], "ratio", "burst");
+	printf("%-9s %7s %7s %7s %7s %7s %7s %6s %6s %6s %6s\n",
+	    "lookups", "ipifc", "burst", "lpm", "bulk", "fib", "bulk",
+	    "/lpm", "/fib", "b/lpm", "b/fib");
 	for (k = 0; k < 2; k++) {
-		for (w = 0; w < 4; w++)
+		for (w = 0; w < NWAY; w++)
 			m[w] = median(res[k][w], ROUNDS);
-		printf("%-22s %10.1f %10.1f %10.1f %10.1f %7.2fx %7.2fx\n",
-		    set[k], m[0], m[1], m[2], m[3], m[0] / m[2],
-		    m[1] / m[3]);
+		printf("%-9s %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f %5.2fx "
+		    "%5.2fx %5.2fx %5.2fx\n", set[k], m[0], m[1], m[2],
+		    m[3], m[4], m[5], m[0] / m[2], m[0] / m[4], m[1] / m[3],
+		    m[1] / m[5]);
 	}
-	for (w = 0; w < 2; w++) {
+	for (w = 0; w < 3; w++) {
 		mi[w] = median(ins[w], CROUNDS);
 		md[w] = median(del[w], CROUNDS);
 	}
-	printf("%-22s %10s %10s %10s %10s %8s\n", "updates (M/s)", "ipifc",
-	    "", "dpdk", "", "ratio");
-	printf("%-22s %10.2f %10s %10.2f %10s %7.2fx\n", "insert", mi[0], "",
-	    mi[1], "", mi[0] / mi[1]);
-	printf("%-22s %10.2f %10s %10.2f %10s %7.2fx\n", "delete", md[0], "",
-	    md[1], "", md[0] / md[1]);
-	printf("%-22s %10s %10s %10s %10s %8s\n", "memory (MB)", "trie",
-	    "all", "dpdk", "", "trie/dpdk");
-	printf("%-22s %10.1f %10.1f %10.1f %10s %7.2fx\n", "", fib / 1e6,
-	    total / 1e6, f->dpdkmem / 1e6, "", (double)fib / f->dpdkmem);
-	printf("lookups checked against dpdk: %ld differ\n", bad);
-	if (f->v4)
+	printf("%-9s %7s %7s %7s %7s %7s %7s %6s\n", "updates", "ipifc",
+	    "", "lpm", "", "fib", "", "/best");
+	printf("%-9s %7.2f %7s %7.2f %7s %7.2f %7s %5.2fx\n", "insert",
+	    mi[0], "", mi[1], "", mi[2], "", mi[0] / best(mi[1], mi[2]));
+	printf("%-9s %7.2f %7s %7.2f %7s %7.2f %7s %5.2fx\n", "delete",
+	    md[0], "", md[1], "", md[2], "", md[0] / best(md[1], md[2]));
+	printf("%-9s %7s %7s %7s %7s %7s %7s %6s %6s\n", "memory", "trie",
+	    "all", "lpm", "", "fib", "", "t/lpm", "t/fib");
+	printf("%-9s %7.1f %7.1f %7.1f %7s %7.1f %7s %5.2fx %5.2fx\n", "(MB)",
+	    fib / 1e6, total / 1e6, f->lpmmem / 1e6, "", f->fibmem / 1e6, "",
+	    (double)fib / f->lpmmem, (double)fib / f->fibmem);
+	printf("lookups checked against rte_lpm and rte_fib: %ld differ\n",
+	    bad);
+	if (f->v4) {
 		rte_lpm_free(f->lpm);
-	else
+		rte_fib_free(f->fib);
+	} else {
 		rte_lpm6_free(f->lpm6);
+		rte_fib6_free(f->fib6);
+	}
 	ipifc_rtab_free(f->t);
 	for (k = 0; k < 2; k++) {
 		free(f->ip[k]);

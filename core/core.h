@@ -469,11 +469,12 @@ struct ipifc_rtkey {
 	int	plen, splen;
 };
 
+/* What a lookup reads first (ifc, type, gate) comes first: one cache line. */
 struct ipifc_route {
-	struct ipifc_ip dst, src, gate;
-	int	plen, splen;		/* 16-byte bits */
-	unsigned type;			/* IPIFC_RT_* */
 	struct ipifc_ifc *ifc;		/* NULL: none */
+	unsigned type;			/* IPIFC_RT_* */
+	int	plen, splen;		/* 16-byte bits */
+	struct ipifc_ip gate, dst, src;
 	struct ipifc_lifc *owner;	/* the address that implied it (tag ifc) */
 	char	tag[IPIFC_TAGLEN];
 };

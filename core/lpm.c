@@ -33,6 +33,7 @@
  * Should an allocation fail while the trie changes, the trie is dropped
  * and lookups use the hash alone: slower, still exact.
  */
+#include <sys/mman.h>
 #include <arpa/inet.h>
 
 #include <errno.h>
@@ -47,9 +48,21 @@
 #define LPM_STRIDE	6
 #define LPM_MAXDEPTH	20		/* (128 - 18) / 6 rounded up, and one */
 
+struct rtdst;
+
+/*
+ * A route.  Its destination's routes are a list, longest source first,
+ * with links both ways so one leaves in O(1); every route is also in the
+ * table's hash of (destination entry, source prefix), so finding one
+ * under a destination with many source-specific routes (an address each,
+ * all in one subnet) does not walk them.
+ */
 struct rtent {
 	struct ipifc_route r;
 	struct rtent	*snext;		/* same destination, longest source first */
+	struct rtent	*sprev;
+	struct rtent	*hnext;		/* the (destination, source) hash */
+	struct rtdst	*d;
 };
 
 /*
@@ -63,15 +76,54 @@ struct rtent {
  */
 struct rtdst {
 	struct ipifc_route *fast;	/* first route open to any source */
-	struct rtent	*routes;
+	struct rtent	 inl;		/* its first line shared with fast */
+	struct rtent	*routes, *last;
 	struct rtdst	*hnext;
 	int		 plen;
 	int		 inlused;	/* inl is on the routes list */
 	struct ipifc_ip	 dst;
-	struct rtent	 inl;
 };
 
+/* Destination entries start on a cache line (see above). */
+#define RTDST_SIZE	((sizeof(struct rtdst) + 63) & ~(size_t)63)
+
 struct lpm_node;
+
+/*
+ * Where destination entries live: chunks carved into blocks, the freed
+ * ones kept on a list per size (8-byte steps).  Chunks start at 64 KB;
+ * once an arena holds 2 MB they are 2 MB each, aligned and offered to the
+ * kernel as huge pages, so a lookup's read of the entry at a million
+ * routes rarely misses the TLB.  All chunks go back when the last block
+ * does.  (Trie nodes stay with malloc: they change size with every
+ * update, and free lists by size held a quarter more memory than they.)
+ */
+/* Under ASan, blocks not handed out are poisoned, as malloc's would be. */
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
+#define ARENA_UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define ARENA_POISON(p, n)	((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
+#define LPM_SMALLCHUNK	(64u << 10)
+#define LPM_HUGECHUNK	(2u << 20)
+#define LPM_NCLASS	160		/* blocks up to 1272 bytes */
+
+struct lpm_chunk {
+	struct lpm_chunk *next;
+	size_t		 size;
+};
+
+struct lpm_arena {
+	char		*cur, *end;
+	void		*freel[LPM_NCLASS];
+	struct lpm_chunk *chunks;
+	size_t		 bytes;		/* chunks held */
+	long		 live;		/* blocks out */
+};
 
 /* A root slot: a destination entry, or a node with the low bit set. */
 struct lpm_fib {
@@ -84,10 +136,13 @@ struct ipifc_rtab {
 	struct rtdst	**hash;
 	unsigned	 hbits;
 	int		 ndst;
+	struct rtent	**ehash;	/* routes by (destination entry, source) */
+	unsigned	 ehbits;
 	int		 nplen[129];	/* destination entries of each length */
 	uint8_t		 lens[129];	/* lengths in use, longest first */
 	int		 nlens;
 	struct lpm_fib	 fib4, fib6;
+	struct lpm_arena dsts;
 	int		 fibok;		/* 0: an allocation failed, hash only */
 	size_t		 fibbytes, ribbytes;
 	int		 n, max;
@@ -220,6 +275,66 @@ rt_hash(const struct ipifc_ip *a, int plen, unsigned bits)
 	return (unsigned)(h >> (64 - bits));
 }
 
+/* ---- the arenas ---- */
+
+/* A block of size bytes (a multiple of 8, 64 for destination entries). */
+static void *
+arena_get(struct lpm_arena *a, size_t size, size_t *held)
+{
+	struct lpm_chunk *c;
+	size_t csize;
+	void *p;
+
+	if ((p = a->freel[size / 8]) != NULL) {
+		ARENA_UNPOISON(p, size);
+		a->freel[size / 8] = *(void **)p;
+		a->live++;
+		return p;
+	}
+	if ((size_t)(a->end - a->cur) < size) {
+		csize = a->bytes < LPM_HUGECHUNK ? LPM_SMALLCHUNK :
+		    LPM_HUGECHUNK;
+		if ((c = aligned_alloc(csize, csize)) == NULL)
+			return NULL;
+#ifdef MADV_HUGEPAGE
+		if (csize == LPM_HUGECHUNK)
+			(void)madvise(c, csize, MADV_HUGEPAGE);
+#endif
+		c->next = a->chunks;
+		c->size = csize;
+		a->chunks = c;
+		a->bytes += csize;
+		*held += csize;
+		a->cur = (char *)c + 64;
+		a->end = (char *)c + csize;
+		ARENA_POISON(a->cur, csize - 64);
+	}
+	p = a->cur;
+	ARENA_UNPOISON(p, size);
+	a->cur += size;
+	a->live++;
+	return p;
+}
+
+static void
+arena_put(struct lpm_arena *a, void *p, size_t size, size_t *held)
+{
+	struct lpm_chunk *c;
+
+	*(void **)p = a->freel[size / 8];
+	a->freel[size / 8] = p;
+	ARENA_POISON(p, size);
+	if (--a->live > 0)
+		return;
+	while ((c = a->chunks) != NULL) {
+		a->chunks = c->next;
+		ARENA_UNPOISON(c, c->size);
+		free(c);
+	}
+	*held -= a->bytes;
+	memset(a, 0, sizeof(*a));
+}
+
 /* ---- the hash of destination entries ---- */
 
 static struct rtdst *
@@ -256,6 +371,65 @@ rt_grow(struct ipifc_rtab *t)
 	t->hash = nh;
 	t->hbits++;
 	t->ribbytes += (size_t)nb * sizeof(*nh);
+}
+
+/* ---- the hash of routes by (destination entry, source prefix) ---- */
+
+static inline unsigned
+rt_ehash(const struct rtdst *d, const struct ipifc_ip *src, int splen,
+    unsigned bits)
+{
+	return rt_hash(src, splen ^ (int)((uintptr_t)d >> 4), bits);
+}
+
+static struct rtent *
+rt_efind(const struct ipifc_rtab *t, const struct rtdst *d,
+    const struct ipifc_ip *src, int splen)
+{
+	struct rtent *e;
+
+	for (e = t->ehash[rt_ehash(d, src, splen, t->ehbits)]; e != NULL;
+	    e = e->hnext)
+		if (e->d == d && e->r.splen == splen &&
+		    memcmp(e->r.src.a, src->a, 16) == 0)
+			return e;
+	return NULL;
+}
+
+/* As rt_grow, for the routes' hash. */
+static void
+rt_egrow(struct ipifc_rtab *t)
+{
+	struct rtent **nh, *e, *next;
+	unsigned nb = 1u << t->ehbits, i, h;
+
+	if ((unsigned)t->n < nb || t->ehbits >= 28)
+		return;
+	if ((nh = calloc((size_t)nb * 2, sizeof(*nh))) == NULL)
+		return;
+	for (i = 0; i < nb; i++)
+		for (e = t->ehash[i]; e != NULL; e = next) {
+			next = e->hnext;
+			h = rt_ehash(e->d, &e->r.src, e->r.splen,
+			    t->ehbits + 1);
+			e->hnext = nh[h];
+			nh[h] = e;
+		}
+	free(t->ehash);
+	t->ehash = nh;
+	t->ehbits++;
+	t->ribbytes += (size_t)nb * sizeof(*nh);
+}
+
+static void
+rt_eunhash(struct ipifc_rtab *t, struct rtent *e)
+{
+	struct rtent **pp;
+
+	for (pp = &t->ehash[rt_ehash(e->d, &e->r.src, e->r.splen,
+	    t->ehbits)]; *pp != e; pp = &(*pp)->hnext)
+		;
+	*pp = e->hnext;
 }
 
 static void
@@ -794,7 +968,14 @@ ipifc_rtab_new(void)
 		free(t);
 		return NULL;
 	}
-	t->ribbytes = sizeof(*t) + (sizeof(*t->hash) << t->hbits);
+	t->ehbits = 6;
+	if ((t->ehash = calloc(1u << t->ehbits, sizeof(*t->ehash))) == NULL) {
+		free(t->hash);
+		free(t);
+		return NULL;
+	}
+	t->ribbytes = sizeof(*t) + (sizeof(*t->hash) << t->hbits) +
+	    (sizeof(*t->ehash) << t->ehbits);
 	t->fib4.base = 96;
 	t->fibok = 1;
 	t->max = IPIFC_MAXROUTES;
@@ -820,9 +1001,10 @@ ipifc_rtab_free(struct ipifc_rtab *t)
 				if (e != &d->inl)
 					free(e);
 			}
-			free(d);
+			arena_put(&t->dsts, d, RTDST_SIZE, &t->ribbytes);
 		}
 	free(t->hash);
+	free(t->ehash);
 	free(t);
 }
 
@@ -840,20 +1022,78 @@ ipifc_rtab_memory(const struct ipifc_rtab *t, size_t *fib)
 	return t->fibbytes + t->ribbytes;
 }
 
-/* The first route of d whose source prefix holds the unspecified address. */
-static void
-rt_setfast(struct rtdst *d)
+/* Does e's source prefix hold the unspecified address (any source)? */
+static inline int
+rt_anysrc(const struct rtdst *d, const struct rtent *e)
 {
-	const struct ipifc_ip *any = rt_isv4(&d->dst) ? &ipifc_ip_unspec4 :
-	    &ipifc_ip_unspec6;
-	struct rtent *e;
+	return rt_inprefix(rt_isv4(&d->dst) ? &ipifc_ip_unspec4 :
+	    &ipifc_ip_unspec6, &e->r.src, e->r.splen);
+}
 
-	d->fast = NULL;
-	for (e = d->routes; e != NULL; e = e->snext)
-		if (rt_inprefix(any, &e->r.src, e->r.splen)) {
-			d->fast = &e->r;
-			return;
+/*
+ * Put e on d's list after the last route with a source prefix as long.
+ * The walk comes in from both ends at once, so a route with the longest
+ * or the shortest source (an address's own route, the any-source one)
+ * takes a step or two however many routes the destination has.  Two
+ * routes with sources of one length hold disjoint sources (or the same
+ * key), so the first route whose source prefix holds a source is the
+ * best, and fast is the longest source prefix that holds any source.
+ */
+static void
+rt_slink(struct rtdst *d, struct rtent *e)
+{
+	struct rtent *a = d->routes, *b = d->last;
+	int sl = e->r.splen;
+
+	e->snext = e->sprev = NULL;
+	while (a != NULL) {
+		if (a->r.splen < sl) {
+			e->snext = a;
+			e->sprev = a->sprev;
+			break;
 		}
+		if (b->r.splen >= sl) {
+			e->sprev = b;
+			e->snext = b->snext;
+			break;
+		}
+		a = a->snext;
+		b = b->sprev;
+	}
+	if (e->sprev != NULL)
+		e->sprev->snext = e;
+	else
+		d->routes = e;
+	if (e->snext != NULL)
+		e->snext->sprev = e;
+	else
+		d->last = e;
+	if (rt_anysrc(d, e) && (d->fast == NULL || sl > d->fast->splen))
+		d->fast = &e->r;
+}
+
+/* Take e off d's list; the next route open to any source becomes fast. */
+static void
+rt_sunlink(struct rtdst *d, struct rtent *e)
+{
+	struct rtent *f;
+
+	if (d->fast == &e->r) {
+		d->fast = NULL;
+		for (f = e->snext; f != NULL; f = f->snext)
+			if (rt_anysrc(d, f)) {
+				d->fast = &f->r;
+				break;
+			}
+	}
+	if (e->sprev != NULL)
+		e->sprev->snext = e->snext;
+	else
+		d->routes = e->snext;
+	if (e->snext != NULL)
+		e->snext->sprev = e->sprev;
+	else
+		d->last = e->sprev;
 }
 
 int
@@ -861,17 +1101,16 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 {
 	struct ipifc_ip dst, src;
 	struct rtdst *d;
-	struct rtent *e, **pp;
+	struct rtent *e;
+	unsigned h;
 
 	if (r->plen < 0 || r->plen > 128 || r->splen < 0 || r->splen > 128)
 		return -EINVAL;
 	rt_mask(&dst, &r->dst, r->plen);
 	rt_mask(&src, &r->src, r->splen);
-	if ((d = rt_dstfind(t, &dst, r->plen)) != NULL)
-		for (e = d->routes; e != NULL; e = e->snext)
-			if (e->r.splen == r->splen &&
-			    memcmp(e->r.src.a, src.a, 16) == 0)
-				return -EEXIST;
+	if ((d = rt_dstfind(t, &dst, r->plen)) != NULL &&
+	    rt_efind(t, d, &src, r->splen) != NULL)
+		return -EEXIST;
 	if (t->n >= t->max)
 		return -ENOSPC;
 	if (d != NULL && d->inlused) {
@@ -882,8 +1121,10 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		e = &d->inl;
 		d->inlused = 1;
 	} else {
-		if ((d = calloc(1, sizeof(*d))) == NULL)
+		if ((d = arena_get(&t->dsts, RTDST_SIZE, &t->ribbytes)) ==
+		    NULL)
 			return -ENOMEM;
+		memset(d, 0, sizeof(*d));
 		e = &d->inl;
 		d->inlused = 1;
 		d->dst = dst;
@@ -891,7 +1132,6 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		d->hnext = t->hash[rt_hash(&dst, r->plen, t->hbits)];
 		t->hash[rt_hash(&dst, r->plen, t->hbits)] = d;
 		t->ndst++;
-		t->ribbytes += sizeof(*d);
 		rt_lenref(t, r->plen);
 		if (t->fibok && fib_insert(t, d) != 0)
 			fib_drop(t);
@@ -901,28 +1141,22 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	e->r.dst = dst;
 	e->r.src = src;
 	e->r.tag[IPIFC_TAGLEN - 1] = '\0';
-
-	/*
-	 * Longest source first: two source prefixes of one length are equal
-	 * or disjoint, so the first that contains a source is the best.
-	 */
-	for (pp = &d->routes; *pp != NULL; pp = &(*pp)->snext)
-		if ((*pp)->r.splen < r->splen)
-			break;
-	e->snext = *pp;
-	*pp = e;
-	rt_setfast(d);
+	e->d = d;
+	rt_slink(d, e);
+	h = rt_ehash(d, &src, r->splen, t->ehbits);
+	e->hnext = t->ehash[h];
+	t->ehash[h] = e;
 	t->n++;
+	rt_egrow(t);
 	return 0;
 }
 
-static struct rtent **
+static struct rtent *
 rt_entfind(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
-    const struct ipifc_ip *src, int splen, struct rtdst **dp)
+    const struct ipifc_ip *src, int splen)
 {
 	struct ipifc_ip dm, sm;
 	struct rtdst *d;
-	struct rtent **pp;
 
 	if (plen < 0 || plen > 128 || splen < 0 || splen > 128)
 		return NULL;
@@ -930,38 +1164,32 @@ rt_entfind(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 	rt_mask(&sm, src, splen);
 	if ((d = rt_dstfind(t, &dm, plen)) == NULL)
 		return NULL;
-	for (pp = &d->routes; *pp != NULL; pp = &(*pp)->snext)
-		if ((*pp)->r.splen == splen &&
-		    memcmp((*pp)->r.src.a, sm.a, 16) == 0) {
-			*dp = d;
-			return pp;
-		}
-	return NULL;
+	return rt_efind(t, d, &sm, splen);
 }
 
 struct ipifc_route *
 ipifc_rtab_get(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
     const struct ipifc_ip *src, int splen)
 {
-	struct rtent **pp;
-	struct rtdst *d;
+	struct rtent *e;
 
-	if ((pp = rt_entfind(t, dst, plen, src, splen, &d)) == NULL)
+	if ((e = rt_entfind(t, dst, plen, src, splen)) == NULL)
 		return NULL;
-	return &(*pp)->r;
+	return &e->r;
 }
 
 int
 ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
     const struct ipifc_ip *src, int splen)
 {
-	struct rtent **pp, *e;
+	struct rtent *e;
 	struct rtdst *d, **dp;
 
-	if ((pp = rt_entfind(t, dst, plen, src, splen, &d)) == NULL)
+	if ((e = rt_entfind(t, dst, plen, src, splen)) == NULL)
 		return -ENOENT;
-	e = *pp;
-	*pp = e->snext;
+	d = e->d;
+	rt_sunlink(d, e);
+	rt_eunhash(t, e);
 	if (e == &d->inl)
 		d->inlused = 0;
 	else {
@@ -969,7 +1197,6 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 		t->ribbytes -= sizeof(*e);
 	}
 	t->n--;
-	rt_setfast(d);
 	if (d->routes != NULL)
 		return 0;
 	/* Out of the hash first: the trie asks it for the next best. */
@@ -981,8 +1208,7 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 	rt_lenunref(t, d->plen);
 	if (t->fibok && fib_remove(t, d) != 0)
 		fib_drop(t);
-	t->ribbytes -= sizeof(*d);
-	free(d);
+	arena_put(&t->dsts, d, RTDST_SIZE, &t->ribbytes);
 	return 0;
 }
 

@@ -252,6 +252,73 @@ test_source_specific(void **state)
 	ipifc_rtab_free(t);
 }
 
+/*
+ * Many source-specific routes under one destination (an address each, all
+ * in one subnet, as addresses imply them), with source prefixes of three
+ * lengths added in a mixed order: each is found by its key, each source
+ * picks its own, and the any-source route stays what a lookup without a
+ * source takes while routes come and go around it.
+ */
+#define MANY	4096
+
+static void
+test_many_sources(void **state)
+{
+	struct ipifc_rtab *t = ipifc_rtab_new();
+	struct ipifc_ip d = ip("10.1.0.0"), s;
+	char a[32];
+	int i, k;
+
+	for (i = 0; i < MANY; i++) {
+		snprintf(a, sizeof(a), "10.1.%d.%d", i / 256, i % 256);
+		assert_int_equal(add(t, "10.1.0.0", 112, a, 128), 0);
+		if (i == MANY / 2)
+			assert_int_equal(add(t, "10.1.0.0", 112, "0.0.0.0",
+			    96), 0);
+		if (i % 256 == 7) {
+			snprintf(a, sizeof(a), "10.1.%d.0", i / 256);
+			assert_int_equal(add(t, "10.1.0.0", 112, a, 120), 0);
+		}
+	}
+	assert_int_equal(ipifc_rtab_count(t), MANY + 1 + MANY / 256);
+	for (i = 0; i < MANY; i++) {
+		snprintf(a, sizeof(a), "10.1.%d.%d", i / 256, i % 256);
+		s = ip(a);
+		assert_non_null(ipifc_rtab_get(t, &d, 112, &s, 128));
+		assert_int_equal(add(t, "10.1.0.0", 112, a, 128), -EEXIST);
+	}
+	expect(t, "10.1.0.9", NULL, "10.1.0.0", 112, "0.0.0.0", 96);
+	expect(t, "10.1.0.9", "10.1.3.77", "10.1.0.0", 112, "10.1.3.77", 128);
+	expect(t, "10.1.0.9", "10.1.15.255",
+	    "10.1.0.0", 112, "10.1.15.255", 128);
+	expect(t, "10.1.0.9", "10.2.0.1", "10.1.0.0", 112, "0.0.0.0", 96);
+
+	/* Every other address goes, in a scattered order. */
+	for (k = 0; k < MANY; k += 2) {
+		i = (k * 1031) % MANY & ~1;
+		snprintf(a, sizeof(a), "10.1.%d.%d", i / 256, i % 256);
+		assert_int_equal(del(t, "10.1.0.0", 112, a, 128), 0);
+		assert_int_equal(del(t, "10.1.0.0", 112, a, 128), -ENOENT);
+	}
+	assert_int_equal(ipifc_rtab_count(t), MANY / 2 + 1 + MANY / 256);
+	expect(t, "10.1.0.9", "10.1.3.76", "10.1.0.0", 112, "10.1.3.0", 120);
+	expect(t, "10.1.0.9", "10.1.3.77", "10.1.0.0", 112, "10.1.3.77", 128);
+
+	/* Without the any-source route no source-free lookup matches. */
+	assert_int_equal(del(t, "10.1.0.0", 112, "0.0.0.0", 96), 0);
+	expect(t, "10.1.0.9", NULL, NULL, 0, NULL, 0);
+	expect(t, "10.1.0.9", "10.1.3.76", "10.1.0.0", 112, "10.1.3.0", 120);
+	/* A v6 any-source prefix serves, then the v4 one is preferred. */
+	assert_int_equal(add(t, "10.1.0.0", 112, "::", 0), 0);
+	expect(t, "10.1.0.9", NULL, "10.1.0.0", 112, "::", 0);
+	assert_int_equal(add(t, "10.1.0.0", 112, "0.0.0.0", 96), 0);
+	expect(t, "10.1.0.9", NULL, "10.1.0.0", 112, "0.0.0.0", 96);
+	assert_int_equal(del(t, "10.1.0.0", 112, "0.0.0.0", 96), 0);
+	expect(t, "10.1.0.9", NULL, "10.1.0.0", 112, "::", 0);
+	expect(t, "10.1.0.9", "10.1.3.77", "10.1.0.0", 112, "10.1.3.77", 128);
+	ipifc_rtab_free(t);
+}
+
 static void
 test_families(void **state)
 {
@@ -749,6 +816,7 @@ main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_longest_dst),
 		cmocka_unit_test(test_source_specific),
+		cmocka_unit_test(test_many_sources),
 		cmocka_unit_test(test_families),
 		cmocka_unit_test(test_walk_order),
 		cmocka_unit_test(test_type_fmt),

@@ -205,12 +205,12 @@ ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
 
 	if (!on == !s->iprouting)
 		return;
-	for (i = 0; !on && i < IPIFC_MAXIFC; i++)
+	for (i = 0; !on && i < s->nslot; i++)
 		if (s->ifc[i] != NULL)
 			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
 				router_self(l, 0);
 	s->iprouting = on;
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
@@ -312,6 +312,8 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	leave_groups(l);
 	TAILQ_REMOVE(&ifc->lifcs, l, link);
 	ifc->nlifc--;
+	if (!ipifc_lifc_isv4(l))
+		ifc->nlifc6--;
 	ipifc_self_remove_all(s, l);
 	ipifc_prefix_forget(l);
 	/* hand the shared routes over first, then drop what is l's alone */
@@ -368,12 +370,7 @@ update(struct ipifc_lifc *l, const struct ipifc_addreq *r)
 static int
 has_v6(const struct ipifc_ifc *ifc)
 {
-	const struct ipifc_lifc *l;
-
-	TAILQ_FOREACH(l, &ifc->lifcs, link)
-		if (!ipifc_lifc_isv4(l))
-			return 1;
-	return 0;
+	return ifc->nlifc6 > 0;
 }
 
 static const char *
@@ -464,7 +461,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 			ipifc_nbr_proxy_sync(s, old);
 			return NULL;
 		}
-	} else if (ifc->nlifc >= IPIFC_MAXLIFC)
+	} else if (ifc->nlifc >= s->maxlifc)
 		return ipifc_errf(s, "too many addresses on interface %d",
 		    ifc->num);
 	if ((l = calloc(1, sizeof(*l))) == NULL)
@@ -495,6 +492,8 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->seq = ++s->lifcseq;
 	TAILQ_INSERT_TAIL(&ifc->lifcs, l, link);
 	ifc->nlifc++;
+	if (!ipifc_lifc_isv4(l))
+		ifc->nlifc6++;
 	set_mtu(ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
 	add_self(l);
@@ -546,7 +545,7 @@ ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *))
 	struct ipifc_lifc *l, *next;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		for (l = TAILQ_FIRST(&s->ifc[i]->lifcs); l != NULL; l = next) {

@@ -354,7 +354,7 @@ rt_ctl_add(struct ipifc_stack *s, struct ipifc_client *c, int argc,
 	if (ifcarg != NULL) {
 		if ((n = rt_parsenum(ifcarg)) < 0)
 			return ipifc_errf(s, "bad interface %s", ifcarg);
-		if (n >= IPIFC_MAXIFC || (r.ifc = ipifc_ifc_bynum(s, n)) == NULL)
+		if (n >= s->nslot || (r.ifc = ipifc_ifc_bynum(s, n)) == NULL)
 			return ipifc_errf(s, "no interface %s", ifcarg);
 	}
 	if (ipifc_ip_isunspec(&r.gate)) {
@@ -433,7 +433,7 @@ reconcile_all(struct ipifc_stack *s)
 {
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++)
+	for (i = 0; i < s->nslot; i++)
 		if (s->ifc[i] != NULL)
 			ipifc_prefix_reconcile_ifc(s->ifc[i]);
 }

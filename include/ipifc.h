@@ -151,6 +151,10 @@ struct ipifc_stack_config {
 	/* random source; NULL: a fixed xorshift seeded by id */
 	uint32_t (*random)(void *arg);
 	void	*random_arg;
+	/* bounds; 0: the defaults (IPIFC_MAXIFC, IPIFC_MAXLIFC, IPIFC_MAXGROUPS) */
+	int	maxifc;		/* interfaces */
+	int	maxlifc;	/* addresses per interface */
+	int	maxgroups;	/* groups listeners join per interface */
 };
 
 struct ipifc_stack *ipifc_stack_new(const struct ipifc_stack_config *cfg);

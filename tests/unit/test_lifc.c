@@ -245,14 +245,15 @@ test_down_while_tentative(void **state)
 static void
 test_max_addresses(void **state)
 {
-	struct ipifc_stack *s = mkstack(1, 0);
+	/* the bound lowered, as a stack's configuration may */
+	struct ipifc_stack *s = mkstack_bounds(1, 0, 0, 64, 0);
 	char line[64], *before, *after;
 	const char *err;
 	int i;
 
 	(void)state;
 	w(s, "ipifc/clone", "bind pkt sim:x");	/* no link-local */
-	for (i = 0; i < IPIFC_MAXLIFC; i++) {
+	for (i = 0; i < 64; i++) {
 		snprintf(line, sizeof(line), "add 10.0.%d.%d /16", i / 200,
 		    1 + i % 200);
 		w(s, "ipifc/0/ctl", line);
@@ -280,6 +281,32 @@ test_max_addresses(void **state)
 	w(s, "ipifc/0/ctl", "remove 10.0.0.2 /16");
 	w(s, "ipifc/0/ctl", "add 10.0.9.9 /16");
 	wfail(s, "ipifc/0/ctl", "add 10.0.9.10 /16");
+	free(before);
+	ipifc_stack_free(s);
+}
+
+static void
+test_max_interfaces(void **state)
+{
+	struct ipifc_stack *s = mkstack_bounds(1, 0, 2, 0, 0);
+	char *before, *after;
+	const char *err;
+
+	(void)state;
+	w(s, "ipifc/clone", "bind pkt sim:a");
+	w(s, "ipifc/clone", "bind pkt sim:b");
+	before = rd(s, "ipifc");
+	err = wfail(s, "ipifc/clone", "bind pkt sim:c");
+	assert_string_equal(err, "too many interfaces");
+	after = rd(s, "ipifc");
+	assert_string_equal(before, after);
+	free(after);
+	/* one unbound, its number is taken again */
+	w(s, "ipifc/0/ctl", "unbind");
+	w(s, "ipifc/clone", "bind pkt sim:c");
+	assert_true(file_has(s, "ipifc",
+	    "0 sim:c pkt up,running,multicast,noarp 1500"));
+	wfail(s, "ipifc/clone", "bind pkt sim:d");
 	free(before);
 	ipifc_stack_free(s);
 }
@@ -595,6 +622,7 @@ main(void)
 		cmocka_unit_test(test_added_while_down),
 		cmocka_unit_test(test_down_while_tentative),
 		cmocka_unit_test(test_max_addresses),
+		cmocka_unit_test(test_max_interfaces),
 		cmocka_unit_test(test_same_address_two_ifcs),
 		cmocka_unit_test(test_replace_mask),
 		cmocka_unit_test(test_ctl_errors_add_remove),

@@ -415,6 +415,13 @@ void	ipifc_prefix_add_own(struct ipifc_lifc *l);
 void	ipifc_prefix_dirty(struct ipifc_lifc *l);
 /* l goes: it is no longer a candidate for anything. */
 void	ipifc_prefix_forget(struct ipifc_lifc *l);
+/* Count the addresses (not point-to-point) of each prefix of an interface. */
+int	ipifc_prefix_netref(struct ipifc_ifc *ifc, const struct ipifc_ip *net,
+	    int plen);
+void	ipifc_prefix_netunref(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *net, int plen);
+int	ipifc_prefix_netcount(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *net, int plen);
 void	ipifc_prefix_free(struct ipifc_stack *s);
 
 /* ---- the self table (core/self.c) ---- */
@@ -723,6 +730,8 @@ struct ipifc_stack {
 	uint64_t lifcseq;
 	struct ipifc_pkey **pkhash;	/* core/prefix.c: candidates by key */
 	unsigned pkhsize, npkey;
+	struct ipifc_pnet **pnhash;	/* and addresses by interface prefix */
+	unsigned pnhsize, npnet;
 	struct ipifc_lifcq pdirty;	/* addresses to sync before a reconcile */
 	/* core/nbr.c: ptp proxy addresses, and those with groups to leave */
 	struct ipifc_lifcq proxyq;

@@ -334,17 +334,32 @@ ipifc_ip_eq(const struct ipifc_ip *a, const struct ipifc_ip *b)
 }
 
 /* A hash of the whole address, two 64-bit words at a time (tables keyed by it). */
+/* MurmurHash3's finalizer: every input bit reaches every output bit. */
+static inline uint64_t
+fmix64(uint64_t k)
+{
+	k ^= k >> 33;
+	k *= 0xff51afd7ed558ccdull;
+	k ^= k >> 33;
+	k *= 0xc4ceb9fe1a85ec53ull;
+	k ^= k >> 33;
+	return k;
+}
+
 uint32_t
 ipifc_ip_hash(const struct ipifc_ip *a)
 {
-	uint64_t w0, w1, h;
+	uint64_t w0, w1;
 
 	memcpy(&w0, a->a, 8);
 	memcpy(&w1, a->a + 8, 8);
-	h = (w0 ^ (w1 * 0x9e3779b97f4a7c15ull)) * 0xff51afd7ed558ccdull;
-	h ^= h >> 29;
-	h *= 0xc4ceb9fe1a85ec53ull;
-	return (uint32_t)(h >> 32);
+	/*
+	 * Each word mixed before they meet: a multiply carries a bit only
+	 * upwards, so the top bytes of both words (an IPv6 prefix's last
+	 * hextet, an interface identifier's last byte) must not be XORed
+	 * together first, or they fold into 8 bits (256 buckets at most).
+	 */
+	return (uint32_t)fmix64(fmix64(w0) ^ w1);
 }
 
 int

@@ -280,16 +280,11 @@ reroute(struct ipifc_lifc *l, const struct ipifc_implied *old, int nold)
 		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);
 }
 
+/* Does another address of l's interface (not point-to-point) share its prefix? */
 static int
 same_prefix_left(const struct ipifc_lifc *l)
 {
-	const struct ipifc_lifc *o;
-
-	TAILQ_FOREACH(o, &l->ifc->lifcs, link)
-		if (o != l && !o->ptp && o->plen == l->plen &&
-		    ipifc_ip_eq(&o->net, &l->net))
-			return 1;
-	return 0;
+	return ipifc_prefix_netcount(l->ifc, &l->net, l->plen) > 1;
 }
 
 void
@@ -305,6 +300,8 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	ipifc_nbr_proxy_drop(l);
 	if (!l->ptp && !same_prefix_left(l))
 		ipifc_nbr_flush_prefix(ifc, &l->net, l->plen);
+	if (!l->ptp)
+		ipifc_prefix_netunref(ifc, &l->net, l->plen);
 	/*
 	 * RFC 3810 5.2.13: the leaves go while l is still there, so that a
 	 * link-local address going takes its own groups from itself, not ::
@@ -381,12 +378,15 @@ check(struct ipifc_ifc *ifc, const struct ipifc_addreq *r, int ptp)
 	int v4 = ipifc_ip_isv4(&r->local);
 	struct ipifc_ip net;
 
-	ipifc_ip_fmt(&r->local, a, sizeof(a));
+	/* the address is formatted only for an error: adds come by the 100k */
 	if (ipifc_ip_ismulti(&r->local) || (v4 && ipifc_ip_isbcast(&r->local)))
-		return ipifc_errf(s, "bad local address %s", a);
+		return ipifc_errf(s, "bad local address %s",
+		    ipifc_ip_fmt(&r->local, a, sizeof(a)));
 	if (v4 && r->plen < 96)
-		return ipifc_errf(s, "bad mask for %s", a);
+		return ipifc_errf(s, "bad mask for %s",
+		    ipifc_ip_fmt(&r->local, a, sizeof(a)));
 	if (r->hasremote) {
+		ipifc_ip_fmt(&r->local, a, sizeof(a));
 		ipifc_ip_fmt(&r->remote, b, sizeof(b));
 		if (ipifc_ip_isv4(&r->remote) != v4)
 			return ipifc_errf(s, "remote %s is not of %s's family",
@@ -466,6 +466,11 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		    ifc->num);
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return ipifc_errf(s, "out of memory");
+	ipifc_ip_mask(&l->net, &r->local, r->plen);
+	if (!ptp && ipifc_prefix_netref(ifc, &l->net, r->plen) < 0) {
+		free(l);
+		return ipifc_errf(s, "out of memory");
+	}
 	if (old != NULL)
 		ipifc_lifc_del(old);	/* another mask or remote: replace */
 	/* its first state, before it is on the interface (DAD starts below) */
@@ -519,22 +524,25 @@ ipifc_lifc_remove(struct ipifc_ifc *ifc, const struct ipifc_ip *local,
 	struct ipifc_lifc *l;
 	char a[IPIFC_IPSTRLEN], m[8], m2[8];
 
-	ipifc_ip_fmt(local, a, sizeof(a));
+	/* the address is formatted only for an error */
 	if ((l = ipifc_lifc_onifc(ifc, local)) == NULL)
-		return ipifc_errf(s, "no address %s on interface %d", a,
-		    ifc->num);
+		return ipifc_errf(s, "no address %s on interface %d",
+		    ipifc_ip_fmt(local, a, sizeof(a)), ifc->num);
 	if (l->plen != plen)
 		return ipifc_errf(s, "mask %s does not match %s %s",
-		    ipifc_mask_fmt(local, plen, m, sizeof(m)), a,
+		    ipifc_mask_fmt(local, plen, m, sizeof(m)),
+		    ipifc_ip_fmt(local, a, sizeof(a)),
 		    ipifc_mask_fmt(local, l->plen, m2, sizeof(m2)));
 	if (l->ptp && !hasremote)
 		return ipifc_errf(s, "%s is point-to-point: give its remote",
-		    a);
+		    ipifc_ip_fmt(local, a, sizeof(a)));
 	if (hasremote && l->ptp && !ipifc_ip_eq(&l->remote, remote))
-		return ipifc_errf(s, "remote does not match %s's peer", a);
+		return ipifc_errf(s, "remote does not match %s's peer",
+		    ipifc_ip_fmt(local, a, sizeof(a)));
 	if (hasremote && !l->ptp &&
 	    !ipifc_ip_inprefix(remote, &l->net, l->plen))
-		return ipifc_errf(s, "remote is outside %s's prefix", a);
+		return ipifc_errf(s, "remote is outside %s's prefix",
+		    ipifc_ip_fmt(local, a, sizeof(a)));
 	ipifc_lifc_del(l);
 	return NULL;
 }

@@ -16,6 +16,9 @@ static const char tag_none[] = "none";
 
 /* ---- stack-level operations: these announce what they change ---- */
 
+_Static_assert(sizeof(((struct ipifc_event *)0)->tag) == IPIFC_TAGLEN,
+    "a route's tag fits the event's");
+
 static void
 rt_announce(struct ipifc_stack *s, enum ipifc_event_type type,
     const struct ipifc_route *r)
@@ -31,7 +34,10 @@ rt_announce(struct ipifc_stack *s, enum ipifc_event_type type,
 	ev.splen = r->splen;
 	ev.gate = r->gate;
 	ev.flags = r->type;
-	snprintf(ev.tag, sizeof(ev.tag), "%s", r->tag);
+	/* both IPIFC_TAGLEN bytes with a NUL (not snprintf: every route
+	 * an address implies comes this way) */
+	memcpy(ev.tag, r->tag, sizeof(ev.tag));
+	ev.tag[sizeof(ev.tag) - 1] = '\0';
 	ipifc_announce(s, &ev);
 }
 

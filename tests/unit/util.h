@@ -40,8 +40,8 @@ ip(const char *s)
 	return a;
 }
 
-/* A stack with this id whose clock starts at now. */
-/* A stack with lowered bounds (0: the default) to test them. */
+/* A stack with this id whose clock starts at now, and lowered bounds
+ * (0: the default) to test them. */
 static inline struct ipifc_stack *
 mkstack_bounds(uint32_t id, uint64_t now, int maxifc, int maxlifc,
     int maxgroups)
@@ -60,6 +60,7 @@ mkstack_bounds(uint32_t id, uint64_t now, int maxifc, int maxlifc,
 	return s;
 }
 
+/* A stack with this id whose clock starts at now. */
 static inline struct ipifc_stack *
 mkstack(uint32_t id, uint64_t now)
 {

@@ -289,8 +289,9 @@ static void
 test_max_interfaces(void **state)
 {
 	struct ipifc_stack *s = mkstack_bounds(1, 0, 2, 0, 0);
-	char *before, *after;
+	char *before, *after, line[64];
 	const char *err;
+	int i;
 
 	(void)state;
 	w(s, "ipifc/clone", "bind pkt sim:a");
@@ -308,6 +309,21 @@ test_max_interfaces(void **state)
 	    "0 sim:c pkt up,running,multicast,noarp 1500"));
 	wfail(s, "ipifc/clone", "bind pkt sim:d");
 	free(before);
+	ipifc_stack_free(s);
+
+	/* past the first table of numbers, which grows */
+	s = mkstack_bounds(1, 0, 20, 0, 0);
+	for (i = 0; i < 20; i++) {
+		snprintf(line, sizeof(line), "bind pkt sim:n%d", i);
+		w(s, "ipifc/clone", line);
+	}
+	wfail(s, "ipifc/clone", "bind pkt sim:n20");
+	w(s, "ipifc/19/ctl", "add 10.0.0.19 /24");
+	assert_true(file_has_word(s, "ipselftab", "10.0.0.19"));
+	w(s, "ipifc/3/ctl", "unbind");
+	w(s, "ipifc/clone", "bind pkt sim:n20");
+	assert_true(file_has(s, "ipifc",
+	    "3 sim:n20 pkt up,running,multicast,noarp 1500"));
 	ipifc_stack_free(s);
 }
 

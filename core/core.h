@@ -91,6 +91,9 @@ struct ipifc_hooks {
 	void	(*timers)(struct ipifc_stack *s);
 	uint64_t (*deadline)(const struct ipifc_stack *s);
 	void	(*free)(struct ipifc_stack *s);
+	/* An interface is made (0, or -ENOMEM refuses it), and goes. */
+	int	(*attach)(struct ipifc_ifc *ifc);
+	void	(*detach)(struct ipifc_ifc *ifc);
 	/* The protocols' counters, for the ipstats file. */
 	void	(*stats)(struct ipifc_stack *s, struct ipifc_buf *b);
 	/* The path MTU cache, for the ippmtu file. */
@@ -136,11 +139,17 @@ TAILQ_HEAD(ipifc_lifcq, ipifc_lifc);
 
 /* An IP multicast group on an interface, and its link-layer group. */
 struct ipifc_group {
+	TAILQ_ENTRY(ipifc_group) link;	/* ifc->groups, in order of joining */
+	struct ipifc_group *hnext;	/* ifc->ghash chain */
 	struct ipifc_ip ip;
 	int	refs;
+	int	lrefs;			/* of them, listeners' memberships */
 };
 
+TAILQ_HEAD(ipifc_groupq, ipifc_group);
+
 struct ipifc_llgroup {
+	struct ipifc_llgroup *hnext;	/* ifc->llhash chain */
 	uint8_t	mac[6];
 	int	refs;
 };
@@ -203,10 +212,16 @@ struct ipifc_ifc {
 	struct ipifc_ra6 ra6;
 	struct ipifc_lifcq lifcs;
 	int	nlifc;
-	struct ipifc_group groups[IPIFC_MAXGROUPS];
+	int	nlifc6;			/* of them, IPv6 */
+	struct ipifc_groupq groups;	/* in order of joining */
+	struct ipifc_group **ghash;	/* by address; NULL while empty */
+	unsigned ghsize;		/* buckets, a power of 2 */
 	int	ngroups;
-	struct ipifc_llgroup llgroups[IPIFC_MAXGROUPS];
+	int	nlgroups;		/* groups listeners joined */
+	struct ipifc_llgroup **llhash;	/* by MAC; NULL while empty */
+	unsigned llhsize;
 	int	nllgroups;
+	void	*pstate;		/* the protocols' state of the interface */
 	struct ipifc_nbrq nbrs;		/* in order of making (the arp file) */
 	struct ipifc_nbrq strangers;	/* the first to go when full */
 	struct ipifc_nbr **nbrhash;	/* by address; NULL while empty */
@@ -294,8 +309,9 @@ struct ipifc_lifc {
 	int	acd;			/* IPv4: RFC 5227 probes/announcements left */
 	uint64_t acd_deadline;		/* ms, the next one */
 	struct ipifc_selflink *self;	/* self entries this address links */
-	uint64_t proxyjoin;		/* ptp proxy: interfaces (by number)
+	int	*proxyjoin;		/* ptp proxy: interfaces (by number)
 					   that joined the peer's group */
+	int	nproxyjoin, capproxyjoin;
 	uint64_t seq;			/* order of addition (ties in handover) */
 	/* core/prefix.c: the keys l is a candidate for, while l is live */
 	struct ipifc_pcand **cands;
@@ -388,7 +404,13 @@ struct ipifc_implied {
 	unsigned type;
 };
 
-#define IPIFC_MAXIMPLIED	(4 + 2 * IPIFC_MAXGROUPS)
+/*
+ * At most: the connected and link multicast routes, and the host routes of
+ * the unicast, broadcast and anycast self entries an address links (its
+ * own, the subnet's two broadcasts and 255.255.255.255, or the subnet-router
+ * anycast); memberships link multicast entries, which imply none.
+ */
+#define IPIFC_MAXIMPLIED	8
 
 /* The shared routes l implies; returns the count. */
 int	ipifc_lifc_implied(const struct ipifc_lifc *l,
@@ -405,6 +427,13 @@ void	ipifc_prefix_add_own(struct ipifc_lifc *l);
 void	ipifc_prefix_dirty(struct ipifc_lifc *l);
 /* l goes: it is no longer a candidate for anything. */
 void	ipifc_prefix_forget(struct ipifc_lifc *l);
+/* Count the addresses (not point-to-point) of each prefix of an interface. */
+int	ipifc_prefix_netref(struct ipifc_ifc *ifc, const struct ipifc_ip *net,
+	    int plen);
+void	ipifc_prefix_netunref(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *net, int plen);
+int	ipifc_prefix_netcount(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *net, int plen);
 void	ipifc_prefix_free(struct ipifc_stack *s);
 
 /* ---- the self table (core/self.c) ---- */
@@ -536,6 +565,11 @@ void	ipifc_route_fmt(struct ipifc_stack *s, struct ipifc_buf *b);
 /* ---- multicast (core/multi.c) ---- */
 
 /* Interface group list, reference counted; tells the medium on 0<->1. */
+struct ipifc_group *ipifc_group_find(const struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *g);
+/* Has ifc joined the link-layer group mac, and how many IP groups map to it? */
+int	ipifc_llgroup_has(const struct ipifc_ifc *ifc, const uint8_t *mac);
+int	ipifc_llgroup_refs(const struct ipifc_ifc *ifc, const uint8_t *mac);
 int	ipifc_group_ref(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
 void	ipifc_group_unref(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
 const char *ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
@@ -695,8 +729,13 @@ struct ipifc_stack {
 	 * it, so a kept answer made under the same value is still the one.
 	 */
 	uint64_t rtgen;
-	struct ipifc_ifc *ifc[IPIFC_MAXIFC];
-	uint32_t slotgen[IPIFC_MAXIFC];
+	/* interfaces by number, NULL: free; the slots grow as numbers are
+	 * used, and keep each number's generation */
+	struct ipifc_ifc **ifc;
+	uint32_t *slotgen;
+	int	nslot;
+	int	nifc;			/* interfaces bound */
+	int	maxifc, maxlifc, maxgroups;	/* the bounds (tunables.h) */
 	struct ipifc_self **selfhash;	/* NULL while empty */
 	/* core/self.c: entries by a cheap unkeyed index, to skip the hash */
 	uint32_t selfcount[IPIFC_SELFFILTER];
@@ -716,6 +755,8 @@ struct ipifc_stack {
 	uint64_t lifcseq;
 	struct ipifc_pkey **pkhash;	/* core/prefix.c: candidates by key */
 	unsigned pkhsize, npkey;
+	struct ipifc_pnet **pnhash;	/* and addresses by interface prefix */
+	unsigned pnhsize, npnet;
 	struct ipifc_lifcq pdirty;	/* addresses to sync before a reconcile */
 	/* core/nbr.c: ptp proxy addresses, and those with groups to leave */
 	struct ipifc_lifcq proxyq;

@@ -312,7 +312,7 @@ ipifc_dad_deadline(const struct ipifc_stack *s)
 	uint64_t min = UINT64_MAX;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {

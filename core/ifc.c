@@ -28,7 +28,7 @@ ipifc_ifc_rtadv(struct ipifc_ifc *ifc, int on)
 struct ipifc_ifc *
 ipifc_ifc_bynum(struct ipifc_stack *s, int num)
 {
-	if (num < 0 || num >= IPIFC_MAXIFC)
+	if (num < 0 || num >= s->nslot)
 		return NULL;
 	return s->ifc[num];
 }
@@ -38,7 +38,7 @@ ipifc_ifc_byname(struct ipifc_stack *s, const char *dev)
 {
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++)
+	for (i = 0; i < s->nslot; i++)
 		if (s->ifc[i] != NULL && strcmp(s->ifc[i]->dev, dev) == 0)
 			return s->ifc[i];
 	return NULL;
@@ -50,6 +50,32 @@ ipifc_ifc_burst(const struct ipifc_ifc *ifc)
 	uint64_t b = (uint64_t)ifc->delay * ifc->speed / 8000;
 
 	return b > (uint64_t)ifc->mtu ? b : (uint64_t)ifc->mtu;
+}
+
+/*
+ * Room for one more interface number: the slots double, up to the bound.
+ * They never shrink: each keeps its number's generation (plan9 ifcid).
+ */
+static int
+grow_slots(struct ipifc_stack *s)
+{
+	struct ipifc_ifc **v;
+	uint32_t *g;
+	int n;
+
+	n = s->nslot ? 2 * s->nslot : 8;
+	if (n > s->maxifc)
+		n = s->maxifc;
+	if ((v = realloc(s->ifc, (size_t)n * sizeof(*v))) == NULL)
+		return -ENOMEM;
+	s->ifc = v;
+	if ((g = realloc(s->slotgen, (size_t)n * sizeof(*g))) == NULL)
+		return -ENOMEM;
+	s->slotgen = g;
+	memset(&s->ifc[s->nslot], 0, (size_t)(n - s->nslot) * sizeof(*v));
+	memset(&s->slotgen[s->nslot], 0, (size_t)(n - s->nslot) * sizeof(*g));
+	s->nslot = n;
+	return 0;
 }
 
 static void
@@ -99,10 +125,14 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 		return ipifc_errf(s, "device name too long");
 	if (ipifc_ifc_byname(s, dev) != NULL)
 		return ipifc_errf(s, "device %s is already bound", dev);
-	for (i = 0; i < IPIFC_MAXIFC && s->ifc[i] != NULL; i++)
-		;
-	if (i == IPIFC_MAXIFC)
+	if (s->nifc >= s->maxifc)
 		return ipifc_errf(s, "too many interfaces");
+	/* the lowest free number: usually the next one */
+	i = s->nifc < s->nslot ? 0 : s->nslot;
+	for (; i < s->nslot && s->ifc[i] != NULL; i++)
+		;
+	if (i == s->nslot && grow_slots(s) < 0)
+		return ipifc_errf(s, "out of memory");
 	if ((ifc = calloc(1, sizeof(*ifc))) == NULL)
 		return ipifc_errf(s, "out of memory");
 	ifc->stack = s;
@@ -119,7 +149,7 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 		ifc->mac[0] = 0x02;
 		ifc->mac[2] = (uint8_t)(s->id >> 16);
 		ifc->mac[3] = (uint8_t)(s->id >> 8);
-		ifc->mac[4] = (uint8_t)s->id;
+		ifc->mac[4] = (uint8_t)(s->id ^ (uint32_t)(i >> 8));
 		ifc->mac[5] = (uint8_t)i;
 	}
 	ifc->delay = IPIFC_DEFDELAY;
@@ -129,13 +159,22 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 	ifc->dad = IPIFC_DEFDAD;
 	ra6_defaults(&ifc->ra6);
 	TAILQ_INIT(&ifc->lifcs);
+	TAILQ_INIT(&ifc->groups);
 	TAILQ_INIT(&ifc->nbrs);
 	TAILQ_INIT(&ifc->strangers);
+	if (s->hooks != NULL && s->hooks->attach != NULL &&
+	    s->hooks->attach(ifc) < 0) {
+		free(ifc);
+		return ipifc_errf(s, "out of memory");
+	}
 	if ((err = m->bind(ifc, dev)) != NULL) {
+		if (s->hooks != NULL && s->hooks->detach != NULL)
+			s->hooks->detach(ifc);
 		free(ifc);
 		return err;
 	}
 	s->ifc[i] = ifc;
+	s->nifc++;
 	announce_ifc(ifc, IPIFC_EV_IFC_ATTACH);
 	/* plan9: a newly bound interface is up */
 	ipifc_ifc_setup(ifc, 1);
@@ -169,8 +208,13 @@ ipifc_ifc_unbind(struct ipifc_ifc *ifc)
 	ipifc_ifc_dropsendq(ifc);
 	ifc->m->unbind(ifc);
 	announce_ifc(ifc, IPIFC_EV_IFC_DETACH);
+	if (s->hooks != NULL && s->hooks->detach != NULL)
+		s->hooks->detach(ifc);
 	s->slotgen[ifc->num]++;
 	s->ifc[ifc->num] = NULL;
+	s->nifc--;
+	free(ifc->ghash);	/* every group went with the addresses */
+	free(ifc->llhash);
 	free(ifc);
 }
 
@@ -179,7 +223,7 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_lifc *l;
-	int i;
+	struct ipifc_group *g;
 
 	if (up == ((ifc->flags & IPIFC_F_UP) != 0))
 		return NULL;
@@ -193,9 +237,9 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		 * addresses are tentative again: MLD from :: until the
 		 * link-local address is valid (RFC 3590 4)
 		 */
-		for (i = 0; i < ifc->ngroups; i++)
+		TAILQ_FOREACH(g, &ifc->groups, link)
 			if (s->hooks != NULL && s->hooks->joined != NULL)
-				s->hooks->joined(ifc, &ifc->groups[i].ip);
+				s->hooks->joined(ifc, &g->ip);
 		ipifc_lifc_linklocal(ifc);
 		/* IPv4 addresses are probed and announced again */
 		TAILQ_FOREACH(l, &ifc->lifcs, link)
@@ -236,7 +280,7 @@ bylocal(struct ipifc_stack *s, const struct ipifc_ifc *ifc,
 			if (k->lifc != NULL && ipifc_ip_eq(&k->lifc->local, a))
 				return ifc == NULL || k->lifc->ifc == ifc ?
 				    k->lifc : NULL;
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL || (ifc != NULL && s->ifc[i] != ifc))
 			continue;
 		l = TAILQ_LAST(&s->ifc[i]->lifcs, ipifc_lifcq);
@@ -265,7 +309,7 @@ ipifc_lifc_bydst(struct ipifc_stack *s, const struct ipifc_ip *remote)
 	struct ipifc_lifc *l;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
@@ -282,7 +326,7 @@ ipifc_lifc_bynet(struct ipifc_stack *s, const struct ipifc_ip *a)
 	struct ipifc_lifc *l, *best = NULL;
 	int i, cpl, bestcpl = -1;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {

@@ -205,12 +205,12 @@ ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
 
 	if (!on == !s->iprouting)
 		return;
-	for (i = 0; !on && i < IPIFC_MAXIFC; i++)
+	for (i = 0; !on && i < s->nslot; i++)
 		if (s->ifc[i] != NULL)
 			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
 				router_self(l, 0);
 	s->iprouting = on;
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
@@ -280,16 +280,11 @@ reroute(struct ipifc_lifc *l, const struct ipifc_implied *old, int nold)
 		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);
 }
 
+/* Does another address of l's interface (not point-to-point) share its prefix? */
 static int
 same_prefix_left(const struct ipifc_lifc *l)
 {
-	const struct ipifc_lifc *o;
-
-	TAILQ_FOREACH(o, &l->ifc->lifcs, link)
-		if (o != l && !o->ptp && o->plen == l->plen &&
-		    ipifc_ip_eq(&o->net, &l->net))
-			return 1;
-	return 0;
+	return ipifc_prefix_netcount(l->ifc, &l->net, l->plen) > 1;
 }
 
 void
@@ -305,6 +300,8 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	ipifc_nbr_proxy_drop(l);
 	if (!l->ptp && !same_prefix_left(l))
 		ipifc_nbr_flush_prefix(ifc, &l->net, l->plen);
+	if (!l->ptp)
+		ipifc_prefix_netunref(ifc, &l->net, l->plen);
 	/*
 	 * RFC 3810 5.2.13: the leaves go while l is still there, so that a
 	 * link-local address going takes its own groups from itself, not ::
@@ -312,6 +309,8 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	leave_groups(l);
 	TAILQ_REMOVE(&ifc->lifcs, l, link);
 	ifc->nlifc--;
+	if (!ipifc_lifc_isv4(l))
+		ifc->nlifc6--;
 	ipifc_self_remove_all(s, l);
 	ipifc_prefix_forget(l);
 	/* hand the shared routes over first, then drop what is l's alone */
@@ -368,12 +367,7 @@ update(struct ipifc_lifc *l, const struct ipifc_addreq *r)
 static int
 has_v6(const struct ipifc_ifc *ifc)
 {
-	const struct ipifc_lifc *l;
-
-	TAILQ_FOREACH(l, &ifc->lifcs, link)
-		if (!ipifc_lifc_isv4(l))
-			return 1;
-	return 0;
+	return ifc->nlifc6 > 0;
 }
 
 static const char *
@@ -384,12 +378,15 @@ check(struct ipifc_ifc *ifc, const struct ipifc_addreq *r, int ptp)
 	int v4 = ipifc_ip_isv4(&r->local);
 	struct ipifc_ip net;
 
-	ipifc_ip_fmt(&r->local, a, sizeof(a));
+	/* the address is formatted only for an error: adds come by the 100k */
 	if (ipifc_ip_ismulti(&r->local) || (v4 && ipifc_ip_isbcast(&r->local)))
-		return ipifc_errf(s, "bad local address %s", a);
+		return ipifc_errf(s, "bad local address %s",
+		    ipifc_ip_fmt(&r->local, a, sizeof(a)));
 	if (v4 && r->plen < 96)
-		return ipifc_errf(s, "bad mask for %s", a);
+		return ipifc_errf(s, "bad mask for %s",
+		    ipifc_ip_fmt(&r->local, a, sizeof(a)));
 	if (r->hasremote) {
+		ipifc_ip_fmt(&r->local, a, sizeof(a));
 		ipifc_ip_fmt(&r->remote, b, sizeof(b));
 		if (ipifc_ip_isv4(&r->remote) != v4)
 			return ipifc_errf(s, "remote %s is not of %s's family",
@@ -464,11 +461,16 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 			ipifc_nbr_proxy_sync(s, old);
 			return NULL;
 		}
-	} else if (ifc->nlifc >= IPIFC_MAXLIFC)
+	} else if (ifc->nlifc >= s->maxlifc)
 		return ipifc_errf(s, "too many addresses on interface %d",
 		    ifc->num);
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return ipifc_errf(s, "out of memory");
+	ipifc_ip_mask(&l->net, &r->local, r->plen);
+	if (!ptp && ipifc_prefix_netref(ifc, &l->net, r->plen) < 0) {
+		free(l);
+		return ipifc_errf(s, "out of memory");
+	}
 	if (old != NULL)
 		ipifc_lifc_del(old);	/* another mask or remote: replace */
 	/* its first state, before it is on the interface (DAD starts below) */
@@ -495,6 +497,8 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->seq = ++s->lifcseq;
 	TAILQ_INSERT_TAIL(&ifc->lifcs, l, link);
 	ifc->nlifc++;
+	if (!ipifc_lifc_isv4(l))
+		ifc->nlifc6++;
 	set_mtu(ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
 	add_self(l);
@@ -520,22 +524,25 @@ ipifc_lifc_remove(struct ipifc_ifc *ifc, const struct ipifc_ip *local,
 	struct ipifc_lifc *l;
 	char a[IPIFC_IPSTRLEN], m[8], m2[8];
 
-	ipifc_ip_fmt(local, a, sizeof(a));
+	/* the address is formatted only for an error */
 	if ((l = ipifc_lifc_onifc(ifc, local)) == NULL)
-		return ipifc_errf(s, "no address %s on interface %d", a,
-		    ifc->num);
+		return ipifc_errf(s, "no address %s on interface %d",
+		    ipifc_ip_fmt(local, a, sizeof(a)), ifc->num);
 	if (l->plen != plen)
 		return ipifc_errf(s, "mask %s does not match %s %s",
-		    ipifc_mask_fmt(local, plen, m, sizeof(m)), a,
+		    ipifc_mask_fmt(local, plen, m, sizeof(m)),
+		    ipifc_ip_fmt(local, a, sizeof(a)),
 		    ipifc_mask_fmt(local, l->plen, m2, sizeof(m2)));
 	if (l->ptp && !hasremote)
 		return ipifc_errf(s, "%s is point-to-point: give its remote",
-		    a);
+		    ipifc_ip_fmt(local, a, sizeof(a)));
 	if (hasremote && l->ptp && !ipifc_ip_eq(&l->remote, remote))
-		return ipifc_errf(s, "remote does not match %s's peer", a);
+		return ipifc_errf(s, "remote does not match %s's peer",
+		    ipifc_ip_fmt(local, a, sizeof(a)));
 	if (hasremote && !l->ptp &&
 	    !ipifc_ip_inprefix(remote, &l->net, l->plen))
-		return ipifc_errf(s, "remote is outside %s's prefix", a);
+		return ipifc_errf(s, "remote is outside %s's prefix",
+		    ipifc_ip_fmt(local, a, sizeof(a)));
 	ipifc_lifc_del(l);
 	return NULL;
 }
@@ -546,7 +553,7 @@ ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *))
 	struct ipifc_lifc *l, *next;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		for (l = TAILQ_FIRST(&s->ifc[i]->lifcs); l != NULL; l = next) {

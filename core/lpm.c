@@ -269,7 +269,16 @@ rt_hash(const struct ipifc_ip *a, int plen, unsigned bits)
 
 	memcpy(&w0, a->a, 8);
 	memcpy(&w1, a->a + 8, 8);
-	h = (w0 * 0x9e3779b97f4a7c15ULL) ^ w1 ^ (uint64_t)plen;
+	/*
+	 * w0 mixed down before w1 meets it: a multiply carries bits only
+	 * upwards, and the top bytes of both words (an IPv6 prefix's last
+	 * hextet, a host's last byte) folded into one byte (256 buckets).
+	 */
+	w0 ^= w0 >> 32;
+	w0 *= 0x9e3779b97f4a7c15ULL;
+	w0 ^= w0 >> 29;
+	h = w0 ^ w1 ^ (uint64_t)plen;
+	h ^= h >> 32;
 	h *= 0xff51afd7ed558ccdULL;
 	h ^= h >> 29;
 	return (unsigned)(h >> (64 - bits));

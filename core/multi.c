@@ -2,14 +2,18 @@
  * Multicast: the interface's group list, reference counted and mapped to
  * link-layer groups (the medium hears only the first join and the last
  * leave), and the per-listener memberships on top of it.
+ *
+ * Groups are kept in order of joining (the multi file) and hashed by
+ * address, link-layer groups hashed by MAC, so that an address joining its
+ * solicited-node group does not scan the groups of every other address.
+ * Both tables grow and shrink with use.  The groups addresses join are
+ * bounded by the addresses; those listeners join by s->maxgroups.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
-
-/* Groups kept free for what addresses join themselves. */
-#define IMPLIED_RESERVE	(2 * IPIFC_MAXLIFC + 2)
 
 static void
 announce_group(struct ipifc_ifc *ifc, const struct ipifc_ip *g,
@@ -25,93 +29,246 @@ announce_group(struct ipifc_ifc *ifc, const struct ipifc_ip *g,
 	ipifc_announce(ifc->stack, &ev);
 }
 
-static struct ipifc_group *
-group_find(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+static unsigned
+ghash(const struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 {
-	int i;
+	return ipifc_ip_hash(ifc->stack->hashkey, g) & (ifc->ghsize - 1);
+}
 
-	for (i = 0; i < ifc->ngroups; i++)
-		if (ipifc_ip_eq(&ifc->groups[i].ip, g))
-			return &ifc->groups[i];
+static unsigned
+llhash(const struct ipifc_ifc *ifc, const uint8_t *mac)
+{
+	uint64_t w = 0;
+
+	memcpy(&w, mac, 6);
+	w *= 0x9e3779b97f4a7c15ull;
+	return (unsigned)(w >> 32) & (ifc->llhsize - 1);
+}
+
+struct ipifc_group *
+ipifc_group_find(const struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+{
+	struct ipifc_group *p;
+
+	if (ifc->ghash == NULL)
+		return NULL;
+	for (p = ifc->ghash[ghash(ifc, g)]; p != NULL; p = p->hnext)
+		if (ipifc_ip_eq(&p->ip, g))
+			return p;
 	return NULL;
 }
 
-static void
+static struct ipifc_llgroup *
+llgroup_find(const struct ipifc_ifc *ifc, const uint8_t *mac)
+{
+	struct ipifc_llgroup *p;
+
+	if (ifc->llhash == NULL)
+		return NULL;
+	for (p = ifc->llhash[llhash(ifc, mac)]; p != NULL; p = p->hnext)
+		if (memcmp(p->mac, mac, 6) == 0)
+			return p;
+	return NULL;
+}
+
+int
+ipifc_llgroup_has(const struct ipifc_ifc *ifc, const uint8_t *mac)
+{
+	return llgroup_find(ifc, mac) != NULL;
+}
+
+int
+ipifc_llgroup_refs(const struct ipifc_ifc *ifc, const uint8_t *mac)
+{
+	const struct ipifc_llgroup *p = llgroup_find(ifc, mac);
+
+	return p != NULL ? p->refs : 0;
+}
+
+/* Rehash the groups into size buckets (a power of 2); 0 size frees. */
+static int
+g_rehash(struct ipifc_ifc *ifc, unsigned size)
+{
+	struct ipifc_group **h = NULL, *p;
+
+	if (size > 0 && (h = calloc(size, sizeof(*h))) == NULL)
+		return -ENOMEM;
+	free(ifc->ghash);
+	ifc->ghash = h;
+	ifc->ghsize = size;
+	if (h != NULL)
+		TAILQ_FOREACH(p, &ifc->groups, link) {
+			p->hnext = h[ghash(ifc, &p->ip)];
+			h[ghash(ifc, &p->ip)] = p;
+		}
+	return 0;
+}
+
+static int
+ll_rehash(struct ipifc_ifc *ifc, unsigned size)
+{
+	struct ipifc_llgroup **h = NULL, *p, *next;
+	unsigned i, oldsize = ifc->llhsize;
+
+	if (size > 0 && (h = calloc(size, sizeof(*h))) == NULL)
+		return -ENOMEM;
+	ifc->llhsize = size;
+	for (i = 0; i < oldsize; i++)
+		for (p = ifc->llhash[i]; p != NULL; p = next) {
+			next = p->hnext;
+			p->hnext = h[llhash(ifc, p->mac)];
+			h[llhash(ifc, p->mac)] = p;
+		}
+	free(ifc->llhash);
+	ifc->llhash = h;
+	return 0;
+}
+
+/* Grow a table at one entry a bucket; give up only when it has none. */
+static int
+grow(unsigned n, unsigned size)
+{
+	return n >= size;
+}
+
+/* Shrink below one entry in four buckets (never under 16 while used). */
+static unsigned
+shrunk(unsigned n, unsigned size)
+{
+	if (n == 0)
+		return 0;
+	if (size > 16 && n < size / 4)
+		return size / 2;
+	return size;
+}
+
+static int
 llgroup_ref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 {
+	struct ipifc_llgroup *p;
 	uint8_t mac[6];
-	int i;
+	unsigned b;
 
 	ipifc_ip_multimac(mac, g);
-	for (i = 0; i < ifc->nllgroups; i++) {
-		if (memcmp(ifc->llgroups[i].mac, mac, 6) == 0) {
-			ifc->llgroups[i].refs++;
-			return;
-		}
+	if ((p = llgroup_find(ifc, mac)) != NULL) {
+		p->refs++;
+		return 0;
 	}
-	/* never full: there are no more link-layer groups than IP groups */
-	memcpy(ifc->llgroups[i].mac, mac, 6);
-	ifc->llgroups[i].refs = 1;
+	if (grow((unsigned)ifc->nllgroups, ifc->llhsize) &&
+	    ll_rehash(ifc, ifc->llhsize ? 2 * ifc->llhsize : 16) < 0 &&
+	    ifc->llhash == NULL)
+		return -ENOMEM;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return -ENOMEM;
+	memcpy(p->mac, mac, 6);
+	p->refs = 1;
+	b = llhash(ifc, mac);
+	p->hnext = ifc->llhash[b];
+	ifc->llhash[b] = p;
 	ifc->nllgroups++;
 	ifc->m->addmulti(ifc, mac);
+	return 0;
 }
 
 static void
 llgroup_unref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 {
+	struct ipifc_llgroup *p, **pp;
 	uint8_t mac[6];
-	int i;
 
 	ipifc_ip_multimac(mac, g);
-	for (i = 0; i < ifc->nllgroups; i++) {
-		if (memcmp(ifc->llgroups[i].mac, mac, 6) != 0)
-			continue;
-		if (--ifc->llgroups[i].refs == 0) {
-			ifc->m->remmulti(ifc, mac);
-			ifc->llgroups[i] = ifc->llgroups[--ifc->nllgroups];
-		}
+	if ((p = llgroup_find(ifc, mac)) == NULL || --p->refs > 0)
 		return;
-	}
+	ifc->m->remmulti(ifc, mac);
+	for (pp = &ifc->llhash[llhash(ifc, mac)]; *pp != p; pp = &(*pp)->hnext)
+		;
+	*pp = p->hnext;
+	free(p);
+	ifc->nllgroups--;
+	if (shrunk((unsigned)ifc->nllgroups, ifc->llhsize) != ifc->llhsize)
+		(void)ll_rehash(ifc, shrunk((unsigned)ifc->nllgroups,
+		    ifc->llhsize));
 }
 
-int
-ipifc_group_ref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+/* A reference to g on ifc; listener: a membership's (s->maxgroups). */
+static int
+group_ref(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int listener)
 {
 	struct ipifc_group *p;
+	unsigned b;
 
-	if ((p = group_find(ifc, g)) != NULL) {
+	if ((p = ipifc_group_find(ifc, g)) != NULL) {
 		p->refs++;
+		if (listener && p->lrefs++ == 0)
+			ifc->nlgroups++;
 		return 0;
 	}
-	if (ifc->ngroups == IPIFC_MAXGROUPS)
-		return -ENOSPC;
-	p = &ifc->groups[ifc->ngroups++];
+	if (grow((unsigned)ifc->ngroups, ifc->ghsize) &&
+	    g_rehash(ifc, ifc->ghsize ? 2 * ifc->ghsize : 16) < 0 &&
+	    ifc->ghash == NULL)
+		return -ENOMEM;
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return -ENOMEM;
+	if (llgroup_ref(ifc, g) < 0) {
+		free(p);
+		return -ENOMEM;
+	}
 	p->ip = *g;
 	p->refs = 1;
-	llgroup_ref(ifc, g);
+	if (listener) {
+		p->lrefs = 1;
+		ifc->nlgroups++;
+	}
+	b = ghash(ifc, g);
+	p->hnext = ifc->ghash[b];
+	ifc->ghash[b] = p;
+	/* in order of joining, as the multi file shows them */
+	TAILQ_INSERT_TAIL(&ifc->groups, p, link);
+	ifc->ngroups++;
 	announce_group(ifc, g, IPIFC_EV_GROUP_JOIN);
 	if (ifc->stack->hooks != NULL && ifc->stack->hooks->joined != NULL)
 		ifc->stack->hooks->joined(ifc, g);
 	return 0;
 }
 
-void
-ipifc_group_unref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+static void
+group_unref(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int listener)
 {
-	struct ipifc_group *p;
+	struct ipifc_group *p, **pp;
 	struct ipifc_ip ip;
 
-	if ((p = group_find(ifc, g)) == NULL || --p->refs > 0)
+	if ((p = ipifc_group_find(ifc, g)) == NULL)
+		return;
+	if (listener && p->lrefs > 0 && --p->lrefs == 0)
+		ifc->nlgroups--;
+	if (--p->refs > 0)
 		return;
 	ip = p->ip;
-	/* keep the list in order of joining, as the multi file shows it */
-	memmove(p, p + 1, (size_t)(&ifc->groups[ifc->ngroups] - (p + 1)) *
-	    sizeof(*p));
+	for (pp = &ifc->ghash[ghash(ifc, &ip)]; *pp != p; pp = &(*pp)->hnext)
+		;
+	*pp = p->hnext;
+	TAILQ_REMOVE(&ifc->groups, p, link);
+	free(p);
 	ifc->ngroups--;
+	if (shrunk((unsigned)ifc->ngroups, ifc->ghsize) != ifc->ghsize)
+		(void)g_rehash(ifc, shrunk((unsigned)ifc->ngroups,
+		    ifc->ghsize));
 	if (ifc->stack->hooks != NULL && ifc->stack->hooks->left != NULL)
 		ifc->stack->hooks->left(ifc, &ip);
 	llgroup_unref(ifc, &ip);
 	announce_group(ifc, &ip, IPIFC_EV_GROUP_LEAVE);
+}
+
+int
+ipifc_group_ref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+{
+	return group_ref(ifc, g, 0);
+}
+
+void
+ipifc_group_unref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+{
+	group_unref(ifc, g, 0);
 }
 
 static struct ipifc_member *
@@ -171,6 +328,7 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_member *m;
+	struct ipifc_group *p;
 	struct ipifc_lifc *l = NULL;
 	const char *err;
 
@@ -182,13 +340,16 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	}
 	if (s->nmembers == IPIFC_MAXMEMBERS)
 		return ipifc_errf(s, "too many memberships");
-	if (group_find(ifc, g) == NULL &&
-	    ifc->ngroups >= IPIFC_MAXGROUPS - IMPLIED_RESERVE)
+	p = ipifc_group_find(ifc, g);
+	if ((p == NULL || p->lrefs == 0) && ifc->nlgroups >= s->maxgroups)
 		return ipifc_errf(s, "too many groups on interface %d",
 		    ifc->num);
 	if (ipifc_self_add(s, g, IPIFC_RT_MULTI, l) < 0)
 		return ipifc_errf(s, "out of memory");
-	ipifc_group_ref(ifc, g);
+	if (group_ref(ifc, g, 1) < 0) {
+		ipifc_self_remove(s, g, l);
+		return ipifc_errf(s, "out of memory");
+	}
 	m = &s->members[s->nmembers++];
 	m->client = c;
 	m->ifc = ifc;
@@ -206,7 +367,7 @@ member_drop(struct ipifc_stack *s, int i)
 
 	s->members[i] = s->members[--s->nmembers];
 	ipifc_self_remove(s, &m.group, m.lifc);
-	ipifc_group_unref(m.ifc, &m.group);
+	group_unref(m.ifc, &m.group, 1);
 }
 
 const char *

@@ -5,12 +5,12 @@
  * interface whose connected prefix holds its address, and goes when that
  * prefix does (FreeBSD in_scrubprefix).
  */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
 
-/* lifc->proxyjoin has a bit per interface */
-_Static_assert(IPIFC_MAXIFC <= 64, "proxyjoin is 64 bits");
 
 /* Join (1) or leave (0) the solicited-node group of a proxied ip on ifc. */
 static int
@@ -140,7 +140,7 @@ nbr_del(struct ipifc_stack *s, int argc, char **argv)
 	if (ipifc_lifc_bylocal(s, &ip) != NULL)
 		return ipifc_errf(s, "cannot delete local address %s",
 		    argv[1]);
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if ((ifc = s->ifc[i]) == NULL)
 			continue;
 		if ((n = ipifc_nbr_lookup(ifc, &ip)) != NULL) {
@@ -167,7 +167,7 @@ ipifc_nbr_ctl(struct ipifc_stack *s, int argc, char **argv)
 	if (strcmp(argv[0], "flush") == 0) {
 		if (argc != 1)
 			return ipifc_errf(s, "usage: flush");
-		for (i = 0; i < IPIFC_MAXIFC; i++)
+		for (i = 0; i < s->nslot; i++)
 			if (s->ifc[i] != NULL)
 				ipifc_nbr_clear(s->ifc[i]);
 		return NULL;
@@ -230,6 +230,52 @@ proxy_unlist(struct ipifc_stack *s, struct ipifc_lifc *l)
 	l->proxylisted = 0;
 }
 
+/* Has interface j joined l's peer's group for it? */
+static int
+pj_has(const struct ipifc_lifc *l, int j)
+{
+	int i;
+
+	for (i = 0; i < l->nproxyjoin; i++)
+		if (l->proxyjoin[i] == j)
+			return 1;
+	return 0;
+}
+
+static int
+pj_set(struct ipifc_lifc *l, int j)
+{
+	int *v, cap;
+
+	if (l->nproxyjoin == l->capproxyjoin) {
+		cap = l->capproxyjoin ? 2 * l->capproxyjoin : 4;
+		if ((v = realloc(l->proxyjoin, (size_t)cap * sizeof(*v))) ==
+		    NULL)
+			return -ENOMEM;
+		l->proxyjoin = v;
+		l->capproxyjoin = cap;
+	}
+	l->proxyjoin[l->nproxyjoin++] = j;
+	return 0;
+}
+
+static void
+pj_clear(struct ipifc_lifc *l, int j)
+{
+	int i;
+
+	for (i = 0; i < l->nproxyjoin; i++)
+		if (l->proxyjoin[i] == j) {
+			l->proxyjoin[i] = l->proxyjoin[--l->nproxyjoin];
+			break;
+		}
+	if (l->nproxyjoin == 0) {
+		free(l->proxyjoin);
+		l->proxyjoin = NULL;
+		l->capproxyjoin = 0;
+	}
+}
+
 /*
  * Join or leave the peers' groups after changed came, changed or (NULL)
  * an address went.  Only ptp proxy addresses, and those with groups still
@@ -240,28 +286,27 @@ ipifc_nbr_proxy_sync(struct ipifc_stack *s, struct ipifc_lifc *changed)
 {
 	struct ipifc_lifc *l, *next;
 	struct ipifc_ifc *ifc;
-	uint64_t bit;
 	int j, want;
 
 	if (changed != NULL && ptp_proxy6(changed))
 		proxy_list(s, changed);
 	for (l = TAILQ_FIRST(&s->proxyq); l != NULL; l = next) {
 		next = TAILQ_NEXT(l, proxylink);
-		for (j = 0; j < IPIFC_MAXIFC; j++) {
+		for (j = 0; j < s->nslot; j++) {
 			ifc = s->ifc[j];
-			bit = (uint64_t)1 << j;
 			want = ifc != NULL && ifc->m->hwlen == 6 &&
 			    ptp_proxy6(l) && proxied_peer(ifc, l);
-			if (want == ((l->proxyjoin & bit) != 0))
+			if (want == pj_has(l, j))
 				continue;
 			if (!want) {
 				if (ifc != NULL)
 					proxy_group(ifc, &l->remote, 0);
-				l->proxyjoin &= ~bit;
-			} else if (proxy_group(ifc, &l->remote, 1) == 0)
-				l->proxyjoin |= bit;
+				pj_clear(l, j);
+			} else if (proxy_group(ifc, &l->remote, 1) == 0 &&
+			    pj_set(l, j) < 0)
+				proxy_group(ifc, &l->remote, 0);
 		}
-		if (!ptp_proxy6(l) && l->proxyjoin == 0)
+		if (!ptp_proxy6(l) && l->nproxyjoin == 0)
 			proxy_unlist(s, l);
 	}
 }
@@ -270,12 +315,14 @@ void
 ipifc_nbr_proxy_drop(struct ipifc_lifc *l)
 {
 	struct ipifc_stack *s = l->ifc->stack;
-	int j;
+	int i;
 
-	for (j = 0; j < IPIFC_MAXIFC; j++)
-		if ((l->proxyjoin & ((uint64_t)1 << j)) && s->ifc[j] != NULL)
-			proxy_group(s->ifc[j], &l->remote, 0);
-	l->proxyjoin = 0;
+	for (i = 0; i < l->nproxyjoin; i++)
+		if (s->ifc[l->proxyjoin[i]] != NULL)
+			proxy_group(s->ifc[l->proxyjoin[i]], &l->remote, 0);
+	free(l->proxyjoin);
+	l->proxyjoin = NULL;
+	l->nproxyjoin = l->capproxyjoin = 0;
 	proxy_unlist(s, l);
 }
 
@@ -311,7 +358,7 @@ first_proxied(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 	const struct ipifc_lifc *l;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL || s->ifc[i] == ifc)
 			continue;
 		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
@@ -354,7 +401,7 @@ nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 		    n->published ? "p" : "-");
 	}
 	ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if ((other = s->ifc[i]) == NULL || other == ifc)
 			continue;
 		TAILQ_FOREACH(l, &other->lifcs, link) {
@@ -374,7 +421,7 @@ ipifc_nbr_fmt(struct ipifc_stack *s, struct ipifc_buf *b)
 	struct ipifc_ifc *ifc;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if ((ifc = s->ifc[i]) == NULL || ifc->m->hwlen == 0)
 			continue;
 		nbr_fmt_ifc(s, ifc, b);

@@ -26,7 +26,7 @@ path_ifc(struct ipifc_stack *s, const char *path, const char **rest)
 	if (*path < '0' || *path > '9')
 		return NULL;
 	n = strtol(path, &end, 10);
-	if (*end != '/' || n >= IPIFC_MAXIFC)
+	if (*end != '/' || n >= s->nslot)
 		return NULL;
 	*rest = end + 1;
 	return ipifc_ifc_bynum(s, (int)n);
@@ -90,7 +90,7 @@ fmt_ifcs(struct ipifc_stack *s, struct ipifc_buf *b)
 	char f[96];
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if ((ifc = s->ifc[i]) == NULL)
 			continue;
 		ipifc_buf_printf(b, "%d %s %s %s %d\n", i, ifc->dev,
@@ -205,17 +205,23 @@ fmt_local(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 {
 	struct ipifc_lifc *l;
 	struct ipifc_selflink *k;
-	struct ipifc_ip v[2 * IPIFC_MAXGROUPS];
+	struct ipifc_ip *v = NULL, *nv;
 	char a[IPIFC_IPSTRLEN];
-	int i, j, n;
+	int i, j, n, cap = 0;
 
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
 		ipifc_buf_printf(b, "%s ->", ipifc_ip_fmt(&l->local, a,
 		    sizeof(a)));
 		/* sorted, so the file does not depend on the order of links */
 		n = 0;
-		for (k = l->self; k != NULL && n < 2 * IPIFC_MAXGROUPS;
-		    k = k->lifcnext) {
+		for (k = l->self; k != NULL; k = k->lifcnext) {
+			if (n == cap) {
+				if ((nv = realloc(v, (size_t)(cap ? 2 * cap :
+				    16) * sizeof(*v))) == NULL)
+					break;	/* no memory: fewer shown */
+				v = nv;
+				cap = cap ? 2 * cap : 16;
+			}
 			if ((k->type & IPIFC_SELF_SHOWN) == 0)
 				continue;	/* tentative: not ours */
 			for (i = n; i > 0 && ipifc_ip_cmp(&v[i - 1],
@@ -229,25 +235,22 @@ fmt_local(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 			    sizeof(a)));
 		ipifc_buf_printf(b, "\n");
 	}
+	free(v);
 }
 
 static void
 fmt_multi(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 {
 	char a[IPIFC_IPSTRLEN], mac[IPIFC_MACSTRLEN];
+	const struct ipifc_group *g;
 	uint8_t ll[6];
-	int i, j, llrefs;
 
-	for (i = 0; i < ifc->ngroups; i++) {
-		ipifc_ip_multimac(ll, &ifc->groups[i].ip);
-		llrefs = 0;
-		for (j = 0; j < ifc->nllgroups; j++)
-			if (memcmp(ifc->llgroups[j].mac, ll, 6) == 0)
-				llrefs = ifc->llgroups[j].refs;
+	TAILQ_FOREACH(g, &ifc->groups, link) {
+		ipifc_ip_multimac(ll, &g->ip);
 		ipifc_buf_printf(b, "%s %d %s %d\n",
-		    ipifc_ip_fmt(&ifc->groups[i].ip, a, sizeof(a)),
-		    ifc->groups[i].refs, ipifc_mac_fmt(ll, mac, sizeof(mac)),
-		    llrefs);
+		    ipifc_ip_fmt(&g->ip, a, sizeof(a)), g->refs,
+		    ipifc_mac_fmt(ll, mac, sizeof(mac)),
+		    ipifc_llgroup_refs(ifc, ll));
 	}
 }
 

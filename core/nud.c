@@ -406,7 +406,7 @@ ipifc_nbr_timers(struct ipifc_stack *s)
 	struct ipifc_nbr *n, *prev;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if ((ifc = s->ifc[i]) == NULL)
 			continue;
 		/* newest first; after a deletion start again (what was done
@@ -427,7 +427,7 @@ ipifc_nbr_deadline(const struct ipifc_stack *s)
 	uint64_t min = UINT64_MAX;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if ((ifc = s->ifc[i]) == NULL)
 			continue;
 		TAILQ_FOREACH(n, &ifc->nbrs, link)

@@ -355,6 +355,8 @@ ipifc_prefix_free(struct ipifc_stack *s)
 {
 	free(s->pkhash);	/* empty once every address went */
 	s->pkhash = NULL;
+	free(s->pnhash);
+	s->pnhash = NULL;
 }
 
 /* l's candidacy for key, or NULL. */
@@ -458,4 +460,117 @@ ipifc_prefix_add_own(struct ipifc_lifc *l)
 	if (linkmulti(l, &r))
 		install(l->ifc->stack, &r.dst, r.plen, &l->local, 128, r.type,
 		    l);
+}
+
+/*
+ * The addresses of each prefix on each interface (point-to-point ones
+ * aside), counted by (interface, prefix), so that removing an address
+ * asks whether its prefix stays without walking the interface's addresses.
+ */
+struct ipifc_pnet {
+	struct ipifc_pnet *next;	/* hash chain */
+	const struct ipifc_ifc *ifc;
+	struct ipifc_ip net;
+	int	plen;
+	int	n;
+};
+
+static unsigned
+pnbucket(const struct ipifc_stack *s, const struct ipifc_ifc *ifc,
+    const struct ipifc_ip *net, int plen)
+{
+	return (ipifc_ip_hash(s->hashkey, net) ^ ((uint32_t)plen * 0x9e3779b9u) ^
+	    ((uint32_t)ifc->num * 0x85ebca6bu)) & (s->pnhsize - 1);
+}
+
+static struct ipifc_pnet **
+pnet_find(struct ipifc_stack *s, const struct ipifc_ifc *ifc,
+    const struct ipifc_ip *net, int plen)
+{
+	struct ipifc_pnet **pp;
+
+	if (s->pnhash == NULL)
+		return NULL;
+	for (pp = &s->pnhash[pnbucket(s, ifc, net, plen)]; *pp != NULL;
+	    pp = &(*pp)->next)
+		if ((*pp)->ifc == ifc && (*pp)->plen == plen &&
+		    ipifc_ip_eq(&(*pp)->net, net))
+			return pp;
+	return NULL;
+}
+
+static int
+pn_rehash(struct ipifc_stack *s, unsigned size)
+{
+	struct ipifc_pnet **h = NULL, *k, *next;
+	unsigned i, oldsize = s->pnhsize, b;
+
+	if (size > 0 && (h = calloc(size, sizeof(*h))) == NULL)
+		return -ENOMEM;
+	s->pnhsize = size;
+	for (i = 0; i < oldsize; i++)
+		for (k = s->pnhash[i]; k != NULL; k = next) {
+			next = k->next;
+			b = pnbucket(s, k->ifc, &k->net, k->plen);
+			k->next = h[b];
+			h[b] = k;
+		}
+	free(s->pnhash);
+	s->pnhash = h;
+	return 0;
+}
+
+int
+ipifc_prefix_netref(struct ipifc_ifc *ifc, const struct ipifc_ip *net,
+    int plen)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_pnet **pp, *k;
+	unsigned b;
+
+	if ((pp = pnet_find(s, ifc, net, plen)) != NULL) {
+		(*pp)->n++;
+		return 0;
+	}
+	if (s->npnet >= s->pnhsize && pn_rehash(s, s->pnhsize ?
+	    s->pnhsize * 2 : 16) < 0 && s->pnhash == NULL)
+		return -ENOMEM;
+	if ((k = calloc(1, sizeof(*k))) == NULL)
+		return -ENOMEM;
+	k->ifc = ifc;
+	k->net = *net;
+	k->plen = plen;
+	k->n = 1;
+	b = pnbucket(s, ifc, net, plen);
+	k->next = s->pnhash[b];
+	s->pnhash[b] = k;
+	s->npnet++;
+	return 0;
+}
+
+void
+ipifc_prefix_netunref(struct ipifc_ifc *ifc, const struct ipifc_ip *net,
+    int plen)
+{
+	struct ipifc_stack *s = ifc->stack;
+	struct ipifc_pnet **pp, *k;
+
+	if ((pp = pnet_find(s, ifc, net, plen)) == NULL || --(*pp)->n > 0)
+		return;
+	k = *pp;
+	*pp = k->next;
+	free(k);
+	if (--s->npnet == 0)
+		(void)pn_rehash(s, 0);
+	else if (s->pnhsize > 16 && s->npnet < s->pnhsize / 4)
+		(void)pn_rehash(s, s->pnhsize / 2);
+}
+
+int
+ipifc_prefix_netcount(struct ipifc_ifc *ifc, const struct ipifc_ip *net,
+    int plen)
+{
+	struct ipifc_pnet **pp = pnet_find(ifc->stack, ifc, net, plen);
+
+	return pp != NULL ? (*pp)->n : 0;
 }

@@ -16,6 +16,9 @@ static const char tag_none[] = "none";
 
 /* ---- stack-level operations: these announce what they change ---- */
 
+_Static_assert(sizeof(((struct ipifc_event *)0)->tag) == IPIFC_TAGLEN,
+    "a route's tag fits the event's");
+
 static void
 rt_announce(struct ipifc_stack *s, enum ipifc_event_type type,
     const struct ipifc_route *r)
@@ -31,7 +34,10 @@ rt_announce(struct ipifc_stack *s, enum ipifc_event_type type,
 	ev.splen = r->splen;
 	ev.gate = r->gate;
 	ev.flags = r->type;
-	snprintf(ev.tag, sizeof(ev.tag), "%s", r->tag);
+	/* both IPIFC_TAGLEN bytes with a NUL (not snprintf: every route
+	 * an address implies comes this way) */
+	memcpy(ev.tag, r->tag, sizeof(ev.tag));
+	ev.tag[sizeof(ev.tag) - 1] = '\0';
 	ipifc_announce(s, &ev);
 }
 
@@ -356,7 +362,7 @@ rt_ctl_add(struct ipifc_stack *s, struct ipifc_client *c, int argc,
 	if (ifcarg != NULL) {
 		if ((n = rt_parsenum(ifcarg)) < 0)
 			return ipifc_errf(s, "bad interface %s", ifcarg);
-		if (n >= IPIFC_MAXIFC || (r.ifc = ipifc_ifc_bynum(s, n)) == NULL)
+		if (n >= s->nslot || (r.ifc = ipifc_ifc_bynum(s, n)) == NULL)
 			return ipifc_errf(s, "no interface %s", ifcarg);
 	}
 	if (ipifc_ip_isunspec(&r.gate)) {
@@ -435,7 +441,7 @@ reconcile_all(struct ipifc_stack *s)
 {
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++)
+	for (i = 0; i < s->nslot; i++)
 		if (s->ifc[i] != NULL)
 			ipifc_prefix_reconcile_ifc(s->ifc[i]);
 }

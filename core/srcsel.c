@@ -307,7 +307,7 @@ srcsel6(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	if (ipifc_ip_scope(dst) <= IPIFC_SCOPE_LINK)
 		only = outif;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if ((ifc = s->ifc[i]) == NULL || !ipifc_ifc_up(ifc))
 			continue;
 		if (only != NULL && ifc != only)
@@ -391,7 +391,7 @@ srcsel4(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	if (rt != NULL && rt->ifc != NULL &&
 	    (l = nearest4(rt->ifc, target)) != NULL)
 		return l;
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if ((ifc = s->ifc[i]) == NULL || !ipifc_ifc_up(ifc))
 			continue;
 		TAILQ_FOREACH(l, &ifc->lifcs, link)
@@ -419,7 +419,7 @@ ipifc_source(struct ipifc_stack *s, const struct ipifc_ip *dst, int ifc,
 	struct ipifc_ifc *oif = NULL;
 	struct ipifc_lifc *l;
 
-	if (ifc != -1 && (ifc < 0 || ifc >= IPIFC_MAXIFC ||
+	if (ifc != -1 && (ifc < 0 || ifc >= s->nslot ||
 	    (oif = ipifc_ifc_bynum(s, ifc)) == NULL))
 		return -ENOENT;
 	if ((l = ipifc_srcsel(s, dst, oif)) == NULL)

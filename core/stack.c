@@ -42,7 +42,16 @@ ipifc_core_new(const struct ipifc_stack_config *cfg,
 		s->random = cfg->random;
 		s->random_arg = cfg->random_arg;
 		ipifc_hashkey_set(s->hashkey, cfg->hashseed);
+		s->maxifc = cfg->maxifc;
+		s->maxlifc = cfg->maxlifc;
+		s->maxgroups = cfg->maxgroups;
 	}
+	if (s->maxifc <= 0)
+		s->maxifc = IPIFC_MAXIFC;
+	if (s->maxlifc <= 0)
+		s->maxlifc = IPIFC_MAXLIFC;
+	if (s->maxgroups <= 0)
+		s->maxgroups = IPIFC_MAXGROUPS;
 	s->rngstate = 2463534242u ^ s->id;
 	if (s->random == NULL) {
 		s->random = xorshift;
@@ -68,7 +77,7 @@ ipifc_stack_free(struct ipifc_stack *s)
 	s->nsubs = 0;		/* nobody hears the teardown */
 	while ((c = LIST_FIRST(&s->clients)) != NULL)
 		ipifc_client_free(c);
-	for (i = 0; i < IPIFC_MAXIFC; i++)
+	for (i = 0; i < s->nslot; i++)
 		if (s->ifc[i] != NULL)
 			ipifc_ifc_unbind(s->ifc[i]);
 	if (s->hooks != NULL && s->hooks->free != NULL)
@@ -76,6 +85,8 @@ ipifc_stack_free(struct ipifc_stack *s)
 	if (s->ext != NULL && s->ext->free != NULL)
 		s->ext->free(s->extarg);
 	ipifc_rtab_free(s->rtab);
+	free(s->ifc);
+	free(s->slotgen);
 	free(s->selfhash);
 	ipifc_prefix_free(s);
 	free(s);
@@ -138,7 +149,7 @@ ipifc_next_deadline(const struct ipifc_stack *s)
 	uint64_t d, min = UINT64_MAX;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {

@@ -1,16 +1,20 @@
 /*
  * Fixed upper bounds on what outside input can grow, and protocol
  * defaults.  Each bound has a stated policy when full: the request that
- * would exceed it fails with an error and is counted.
+ * would exceed it fails with an error and is counted.  The tables of
+ * interfaces, addresses and groups grow with use, not with their bound;
+ * a stack's configuration may lower these bounds.
  */
 #ifndef IPIFC_TUNABLES_H
 #define IPIFC_TUNABLES_H
 
-#define IPIFC_MAXIFC		64	/* interfaces per stack */
-#define IPIFC_MAXLIFC		64	/* addresses per interface */
+#define IPIFC_MAXIFC		4096	/* interfaces per stack */
+#define IPIFC_MAXLIFC		1048576	/* addresses per interface */
 #define IPIFC_MAXROUTES		2097152	/* routes per stack (memory grows with
 					 * use, not with the bound) */
-#define IPIFC_MAXGROUPS		256	/* IP multicast groups per interface */
+#define IPIFC_MAXGROUPS		256	/* groups listeners join per interface
+					 * (those addresses join are bounded
+					 * by the addresses) */
 #define IPIFC_MAXMEMBERS	1024	/* listener memberships per stack */
 #define IPIFC_MAXNBR		1024	/* neighbor entries per interface (as
 					 * Linux gc_thresh3); memory grows with use */

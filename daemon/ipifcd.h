@@ -22,7 +22,7 @@
 
 #include "ipifc.h"
 
-#define IPIFCD_MAXIFC	64	/* interface numbers 0..63 (the stack's) */
+#define IPIFCD_MAXIFC	4096	/* interface numbers (the stack's IPIFC_MAXIFC) */
 
 struct event_base;
 struct event;

@@ -89,7 +89,7 @@ lifc_live(const struct ipifc_stack *s, const struct ipifc_lifc *l)
 	const struct ipifc_lifc *m;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		TAILQ_FOREACH(m, &s->ifc[i]->lifcs, link)
@@ -175,20 +175,23 @@ check(const struct ipifc_stack *s)
 {
 	const struct ipifc_ifc *ifc;
 	const struct ipifc_lifc *l;
+	const struct ipifc_group *g;
 	int i, n;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; i < s->nslot; i++) {
 		if ((ifc = s->ifc[i]) == NULL)
 			continue;
 		CHECK(ifc->num == i);
 		CHECK(ifc->promisc >= 0 && ifc->allmulti >= 0);
-		CHECK(ifc->ngroups >= 0 && ifc->ngroups <= IPIFC_MAXGROUPS);
-		CHECK(ifc->nllgroups >= 0 &&
-		    ifc->nllgroups <= IPIFC_MAXGROUPS);
-		for (n = 0; n < ifc->ngroups; n++)
-			CHECK(ifc->groups[n].refs > 0);
-		for (n = 0; n < ifc->nllgroups; n++)
-			CHECK(ifc->llgroups[n].refs > 0);
+		CHECK(ifc->nlgroups >= 0 && ifc->nlgroups <= IPIFC_MAXGROUPS);
+		CHECK(ifc->nllgroups >= 0 && ifc->nllgroups <= ifc->ngroups);
+		n = 0;
+		TAILQ_FOREACH(g, &ifc->groups, link) {
+			CHECK(g->refs > 0 && g->lrefs >= 0 && g->lrefs <= g->refs);
+			CHECK(ipifc_group_find(ifc, &g->ip) == g);
+			n++;
+		}
+		CHECK(n == ifc->ngroups);
 		n = 0;
 		TAILQ_FOREACH(l, &ifc->lifcs, link) {
 			CHECK(l->ifc == ifc);
@@ -257,7 +260,7 @@ readall(struct ipifc_stack *s)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if ((text = ipifc_read(s, files[i], &err)) != NULL)
 			free(text);
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
+	for (i = 0; (int)i < s->nslot; i++) {
 		if (s->ifc[i] == NULL)
 			continue;
 		for (j = 0; j < sizeof(per) / sizeof(per[0]); j++) {

@@ -65,7 +65,8 @@ struct ipifc_simhost {
 	ipifc_simhost_input_fn *input;
 	ipifc_simhost_clock_fn *clock;
 	void	*arg;			/* of input and clock */
-	struct attach at[IPIFC_SIMSEG_MAXIFC];
+	struct attach *at;		/* by interface number, grows */
+	int	nat;
 	char	err[256];		/* the last ctl error */
 };
 
@@ -277,9 +278,27 @@ ipifc_simhost_free(struct ipifc_simhost *h)
 
 	if (h == NULL)
 		return;
-	for (i = 0; i < IPIFC_SIMSEG_MAXIFC; i++)
+	for (i = 0; i < h->nat; i++)
 		host_detach(h, i);
+	free(h->at);
 	free(h);
+}
+
+/* Room for interface number ifc. */
+static int
+grow_at(struct ipifc_simhost *h, int ifc)
+{
+	struct attach *v;
+	int n;
+
+	for (n = h->nat ? h->nat : 8; n <= ifc; n *= 2)
+		;
+	if ((v = realloc(h->at, (size_t)n * sizeof(*v))) == NULL)
+		return -ENOMEM;
+	memset(&v[h->nat], 0, (size_t)(n - h->nat) * sizeof(*v));
+	h->at = v;
+	h->nat = n;
+	return 0;
 }
 
 static int
@@ -294,6 +313,8 @@ simseg_open(void *arg, int ifc, const char *dev, uint8_t mac[6])
 		return -ENODEV;
 	if (ifc < 0 || ifc >= IPIFC_SIMSEG_MAXIFC)
 		return -ENOSPC;
+	if (ifc >= h->nat && grow_at(h, ifc) < 0)
+		return -ENOMEM;
 	if (h->at[ifc].seg != NULL)
 		return -EBUSY;
 	if ((g = seg_get(h->net, name, &err)) == NULL)
@@ -321,7 +342,7 @@ simseg_close(void *arg, int ifc)
 {
 	struct ipifc_simhost *h = arg;
 
-	if (ifc >= 0 && ifc < IPIFC_SIMSEG_MAXIFC)
+	if (ifc >= 0 && ifc < h->nat)
 		host_detach(h, ifc);
 }
 
@@ -336,8 +357,7 @@ simseg_send(void *arg, int ifc, const uint8_t *buf, size_t len)
 	struct frame *f;
 	struct seg *g;
 
-	if (ifc < 0 || ifc >= IPIFC_SIMSEG_MAXIFC ||
-	    (g = h->at[ifc].seg) == NULL)
+	if (ifc < 0 || ifc >= h->nat || (g = h->at[ifc].seg) == NULL)
 		return -ENOTCONN;
 	if (len == 0 || len > IPIFC_SIMSEG_MAXFRAME) {
 		g->st.drop_big++;
@@ -399,8 +419,7 @@ simseg_ctl(void *arg, int ifc, int argc, char **argv)
 		    "usage: capture FILE|off");
 		return h->err;
 	}
-	if (ifc < 0 || ifc >= IPIFC_SIMSEG_MAXIFC ||
-	    (g = h->at[ifc].seg) == NULL) {
+	if (ifc < 0 || ifc >= h->nat || (g = h->at[ifc].seg) == NULL) {
 		snprintf(h->err, sizeof(h->err),
 		    "capture: interface %d is on no sim segment", ifc);
 		return h->err;

@@ -31,7 +31,8 @@
 #define IPIFC_SIMSEG_MAXSEGS	64	/* segments per net */
 #define IPIFC_SIMSEG_NAMELEN	32	/* segment name, including NUL */
 #define IPIFC_SIMSEG_MAXPORTS	64	/* interfaces attached to a segment */
-#define IPIFC_SIMSEG_MAXIFC	64	/* interface numbers 0..63 per stack */
+#define IPIFC_SIMSEG_MAXIFC	4096	/* interface numbers per stack (the
+					   stack's IPIFC_MAXIFC) */
 #define IPIFC_SIMSEG_MAXQUEUE	1024	/* frames queued on a segment */
 #define IPIFC_SIMSEG_MAXQBYTES	(4 << 20)	/* bytes queued on a segment */
 #define IPIFC_SIMSEG_MAXFRAME	(65535 + 14)	/* largest IP packet + ether */

@@ -43,18 +43,13 @@ ether_unbind(struct ipifc_ifc *ifc)
 static int
 ether_accept(const struct ipifc_ifc *ifc, const uint8_t *dst)
 {
-	int i;
-
 	if (ifc->flags & IPIFC_F_PROMISC)
 		return 1;
 	if ((dst[0] & 1) == 0)
 		return memcmp(dst, ifc->mac, 6) == 0;
 	if (memcmp(dst, bcastmac, 6) == 0 || (ifc->flags & IPIFC_F_ALLMULTI))
 		return 1;
-	for (i = 0; i < ifc->nllgroups; i++)
-		if (memcmp(dst, ifc->llgroups[i].mac, 6) == 0)
-			return 1;
-	return 0;
+	return ipifc_llgroup_has(ifc, dst);
 }
 
 static void

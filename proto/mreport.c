@@ -151,13 +151,12 @@ igmp12_send(struct ipifc_ifc *ifc, const struct ipifc_ip *g, uint8_t type)
 static int
 compat(const struct ipifc_ifc *ifc, int v4)
 {
-	const struct ipifc_proto *p = ifc->stack->proto;
 	uint64_t now = ifc->stack->now;
 
 	if (v4)
-		return now < p->igmp1_until[ifc->num] ? 1 :
-		    now < p->igmp2_until[ifc->num] ? 2 : 3;
-	return now < p->mld1_until[ifc->num] ? 1 : 3;
+		return now < pifc_of(ifc)->igmp1_until ? 1 :
+		    now < pifc_of(ifc)->igmp2_until ? 2 : 3;
+	return now < pifc_of(ifc)->mld1_until ? 1 : 3;
 }
 
 /* One change of one group, in the words the link's queriers speak. */
@@ -198,7 +197,7 @@ static void
 pend(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int type)
 {
 	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_mpending *p = &proto_of(s)->mpend[ifc->num];
+	struct ipifc_mpending *p = &pifc_of(ifc)->mpend;
 	int i;
 
 	for (i = 0; i < p->n; i++)
@@ -271,21 +270,20 @@ static void
 current_state(struct ipifc_ifc *ifc, int v4)
 {
 	struct ipifc_mrec recs[IPIFC_MAXMREC];
-	int i, n = 0;
+	const struct ipifc_group *g;
+	int n = 0;
 
-	for (i = 0; i < ifc->ngroups; i++) {
-		if (ipifc_ip_isv4(&ifc->groups[i].ip) != v4 ||
-		    !reported(ifc, &ifc->groups[i].ip))
+	TAILQ_FOREACH(g, &ifc->groups, link) {
+		if (ipifc_ip_isv4(&g->ip) != v4 || !reported(ifc, &g->ip))
 			continue;
 		if (compat(ifc, v4) < 3) {
 			/* older queriers hear one report per group */
-			send_change(ifc, &ifc->groups[i].ip,
-			    IPIFC_MREC_TO_EXCLUDE);
+			send_change(ifc, &g->ip, IPIFC_MREC_TO_EXCLUDE);
 			continue;
 		}
 		memset(&recs[n], 0, sizeof(recs[n]));
 		recs[n].type = IPIFC_MREC_IS_EXCLUDE;
-		recs[n].group = ifc->groups[i].ip;
+		recs[n].group = g->ip;
 		if (++n == IPIFC_MAXMREC) {
 			v4 ? igmp_send(ifc, recs, n) : mld_send(ifc, recs, n);
 			n = 0;
@@ -299,14 +297,7 @@ current_state(struct ipifc_ifc *ifc, int v4)
 static int
 member(const struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 {
-	int i;
-
-	if (!reported(ifc, g))
-		return 0;
-	for (i = 0; i < ifc->ngroups; i++)
-		if (ipifc_ip_eq(&ifc->groups[i].ip, g))
-			return 1;
-	return 0;
+	return reported(ifc, g) && ipifc_group_find(ifc, g) != NULL;
 }
 
 /* Add the query's sources to a pending answer; 0 when they do not fit. */
@@ -346,10 +337,9 @@ record_sources(struct ipifc_mqueried *e, const struct ipifc_mquery *q,
 static void
 answer(struct ipifc_ifc *ifc, const struct ipifc_mquery *q, int v4)
 {
-	struct ipifc_proto *p = proto_of(ifc->stack);
-	struct ipifc_mqueries *mq = &p->mqueried[ifc->num];
+	struct ipifc_mqueries *mq = &pifc_of(ifc)->mqueried;
 	struct ipifc_mqueried *e;
-	uint64_t *gdue = v4 ? &p->igmp_due[ifc->num] : &p->mld_due[ifc->num];
+	uint64_t *gdue = v4 ? &pifc_of(ifc)->igmp_due : &pifc_of(ifc)->mld_due;
 	uint64_t when;
 	size_t w = v4 ? 4 : 16;
 	int i, sources;
@@ -454,12 +444,11 @@ answer_due(struct ipifc_ifc *ifc, struct ipifc_mqueries *mq, int v4)
 static void
 cancel_pending(struct ipifc_ifc *ifc, int v4)
 {
-	struct ipifc_proto *p = proto_of(ifc->stack);
-	struct ipifc_mpending *mp = &p->mpend[ifc->num];
-	struct ipifc_mqueries *mq = &p->mqueried[ifc->num];
+	struct ipifc_mpending *mp = &pifc_of(ifc)->mpend;
+	struct ipifc_mqueries *mq = &pifc_of(ifc)->mqueried;
 	int i, n = 0;
 
-	*(v4 ? &p->igmp_due[ifc->num] : &p->mld_due[ifc->num]) = 0;
+	*(v4 ? &pifc_of(ifc)->igmp_due : &pifc_of(ifc)->mld_due) = 0;
 	for (i = 0; i < mq->n;)
 		if (ipifc_ip_isv4(&mq->q[i].group) == v4)
 			mq->q[i] = mq->q[--mq->n];
@@ -531,7 +520,7 @@ ipifc_mld_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		return;
 	}
 	if (q.version == 1)
-		older_heard(ifc, &proto_of(ifc->stack)->mld1_until[ifc->num], 0);
+		older_heard(ifc, &pifc_of(ifc)->mld1_until, 0);
 	answer(ifc, &q, 0);
 }
 
@@ -567,49 +556,44 @@ ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 		return;
 	}
 	if (q.version == 1)
-		older_heard(ifc, &proto_of(ifc->stack)->igmp1_until[ifc->num], 1);
+		older_heard(ifc, &pifc_of(ifc)->igmp1_until, 1);
 	else if (q.version == 2)
-		older_heard(ifc, &proto_of(ifc->stack)->igmp2_until[ifc->num], 1);
+		older_heard(ifc, &pifc_of(ifc)->igmp2_until, 1);
 	answer(ifc, &q, 1);
 }
 
 void
 ipifc_mreport_timers(struct ipifc_stack *s)
 {
-	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_pifc *p;
 	struct ipifc_ifc *ifc;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		if ((ifc = s->ifc[i]) == NULL) {
-			p->mld_due[i] = p->igmp_due[i] = 0;
-			p->mld1_until[i] = p->igmp1_until[i] = 0;
-			p->igmp2_until[i] = 0;
-			memset(&p->mpend[i], 0, sizeof(p->mpend[i]));
-			p->mqueried[i].n = 0;
+	for (i = 0; i < s->nslot; i++) {
+		if ((ifc = s->ifc[i]) == NULL)
 			continue;
-		}
-		older_gone(ifc, &p->mld1_until[i], 0);
-		older_gone(ifc, &p->igmp1_until[i], 1);
-		older_gone(ifc, &p->igmp2_until[i], 1);
-		if (p->mld_due[i] != 0 && s->now >= p->mld_due[i]) {
-			p->mld_due[i] = 0;
+		p = pifc_of(ifc);
+		older_gone(ifc, &p->mld1_until, 0);
+		older_gone(ifc, &p->igmp1_until, 1);
+		older_gone(ifc, &p->igmp2_until, 1);
+		if (p->mld_due != 0 && s->now >= p->mld_due) {
+			p->mld_due = 0;
 			current_state(ifc, 0);
 		}
-		if (p->igmp_due[i] != 0 && s->now >= p->igmp_due[i]) {
-			p->igmp_due[i] = 0;
+		if (p->igmp_due != 0 && s->now >= p->igmp_due) {
+			p->igmp_due = 0;
 			current_state(ifc, 1);
 		}
 		if (!ipifc_ifc_up(ifc)) {
-			memset(&p->mpend[i], 0, sizeof(p->mpend[i]));
-			p->mqueried[i].n = 0;
+			memset(&p->mpend, 0, sizeof(p->mpend));
+			p->mqueried.n = 0;
 		}
-		answer_due(ifc, &p->mqueried[i], 0);
-		answer_due(ifc, &p->mqueried[i], 1);
-		if (p->mpend[i].due != 0 && s->now >= p->mpend[i].due) {
-			repeat(ifc, &p->mpend[i], 0);
-			repeat(ifc, &p->mpend[i], 1);
-			memset(&p->mpend[i], 0, sizeof(p->mpend[i]));
+		answer_due(ifc, &p->mqueried, 0);
+		answer_due(ifc, &p->mqueried, 1);
+		if (p->mpend.due != 0 && s->now >= p->mpend.due) {
+			repeat(ifc, &p->mpend, 0);
+			repeat(ifc, &p->mpend, 1);
+			memset(&p->mpend, 0, sizeof(p->mpend));
 		}
 	}
 }
@@ -617,26 +601,29 @@ ipifc_mreport_timers(struct ipifc_stack *s)
 uint64_t
 ipifc_mreport_deadline(const struct ipifc_stack *s)
 {
-	const struct ipifc_proto *p = s->proto;
+	const struct ipifc_pifc *p;
 	uint64_t min = UINT64_MAX;
 	int i, j;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		if (p->mld_due[i] != 0 && p->mld_due[i] < min)
-			min = p->mld_due[i];
-		if (p->igmp_due[i] != 0 && p->igmp_due[i] < min)
-			min = p->igmp_due[i];
-		if (p->mpend[i].due != 0 && p->mpend[i].due < min)
-			min = p->mpend[i].due;
-		if (p->mld1_until[i] != 0 && p->mld1_until[i] < min)
-			min = p->mld1_until[i];
-		if (p->igmp1_until[i] != 0 && p->igmp1_until[i] < min)
-			min = p->igmp1_until[i];
-		if (p->igmp2_until[i] != 0 && p->igmp2_until[i] < min)
-			min = p->igmp2_until[i];
-		for (j = 0; j < p->mqueried[i].n; j++)
-			if (p->mqueried[i].q[j].due < min)
-				min = p->mqueried[i].q[j].due;
+	for (i = 0; i < s->nslot; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		p = pifc_of(s->ifc[i]);
+		if (p->mld_due != 0 && p->mld_due < min)
+			min = p->mld_due;
+		if (p->igmp_due != 0 && p->igmp_due < min)
+			min = p->igmp_due;
+		if (p->mpend.due != 0 && p->mpend.due < min)
+			min = p->mpend.due;
+		if (p->mld1_until != 0 && p->mld1_until < min)
+			min = p->mld1_until;
+		if (p->igmp1_until != 0 && p->igmp1_until < min)
+			min = p->igmp1_until;
+		if (p->igmp2_until != 0 && p->igmp2_until < min)
+			min = p->igmp2_until;
+		for (j = 0; j < p->mqueried.n; j++)
+			if (p->mqueried.q[j].due < min)
+				min = p->mqueried.q[j].due;
 	}
 	return min;
 }

@@ -2,6 +2,7 @@
  * The stack with its protocols: the public constructor, the hooks the core
  * calls, and the entry of received frames.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,7 +133,24 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 	    (unsigned long long)p->drops_vlan);
 }
 
+static int
+proto_attach(struct ipifc_ifc *ifc)
+{
+	if ((ifc->pstate = calloc(1, sizeof(struct ipifc_pifc))) == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+static void
+proto_detach(struct ipifc_ifc *ifc)
+{
+	free(ifc->pstate);
+	ifc->pstate = NULL;
+}
+
 static const struct ipifc_hooks hooks = {
+	.attach = proto_attach,
+	.detach = proto_detach,
 	.stats = proto_stats,
 	.pmtu = ipifc_pmtu_fmt,
 	.joined = ipifc_mreport_joined,

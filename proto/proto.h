@@ -113,6 +113,24 @@ struct ipifc_rtadv {
 	uint64_t hearseq;		/* 0: none */
 };
 
+/* The protocols' state of one interface (ifc->pstate), made on attach. */
+struct ipifc_pifc {
+	uint64_t mld_due;		/* ms: answer a query then */
+	uint64_t igmp_due;
+	struct ipifc_mpending mpend;
+	struct ipifc_mqueries mqueried;
+	/* ms: an older querier was heard; speak its version until then */
+	uint64_t mld1_until;
+	uint64_t igmp1_until, igmp2_until;
+	struct ipifc_rtadv rtadv;
+};
+
+static inline struct ipifc_pifc *
+pifc_of(const struct ipifc_ifc *ifc)
+{
+	return ifc->pstate;
+}
+
 /* Per-stack protocol state (s->proto). */
 /* The last route output looked up, and under which s->rtgen. */
 struct ipifc_rtcache {
@@ -133,21 +151,13 @@ struct ipifc_proto {
 	struct ipifc_reasm reasm[IPIFC_MAXREASM];
 	struct ipifc_pmtu pmtu[IPIFC_MAXPMTU];
 	uint64_t pmtu_last;		/* ms: the latest entry's expiry */
-	uint64_t mld_due[IPIFC_MAXIFC];	/* ms: answer a query then */
-	uint64_t igmp_due[IPIFC_MAXIFC];
-	struct ipifc_mpending mpend[IPIFC_MAXIFC];
-	struct ipifc_mqueries mqueried[IPIFC_MAXIFC];
 	struct ipifc_ndlater ndlater[IPIFC_NDLATER];	/* by due time */
 	int	nndlater;
-	/* ms: an older querier was heard; speak its version until then */
-	uint64_t mld1_until[IPIFC_MAXIFC];
-	uint64_t igmp1_until[IPIFC_MAXIFC], igmp2_until[IPIFC_MAXIFC];
 	/* drops by reason, shown in the ipstats file */
 	uint64_t drops_noforward, drops_icmprate, drops_icmp;
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;
 	uint64_t drops_hdr, drops_martian, drops_scratch;
 	uint64_t drops_mquery;		/* RFC 3810 5.1.14, RFC 3376 9.1 */
-	struct ipifc_rtadv rtadv[IPIFC_MAXIFC];
 	uint64_t drops_rtadv;		/* RAs not built, all-routers not joined */
 	uint64_t drops_rainconsistent;	/* RFC 4861 6.2.7 */
 	uint64_t drops_vlan;

@@ -25,7 +25,7 @@
 static struct ipifc_rtadv *
 rtadv_of(struct ipifc_ifc *ifc)
 {
-	return &proto_of(ifc->stack)->rtadv[ifc->num];
+	return &pifc_of(ifc)->rtadv;
 }
 
 /*
@@ -365,14 +365,12 @@ ipifc_rtadv_ra(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 void
 ipifc_rtadv_timers(struct ipifc_stack *s)
 {
-	struct ipifc_proto *p = proto_of(s);
 	struct ipifc_rtadv *r;
 	struct ipifc_ifc *ifc;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++) {
-		r = &p->rtadv[i];
-		if (!r->active || (ifc = s->ifc[i]) == NULL)
+	for (i = 0; i < s->nslot; i++) {
+		if ((ifc = s->ifc[i]) == NULL || !(r = rtadv_of(ifc))->active)
 			continue;
 		/* a link-local address replaced (lladdr) takes over at once */
 		rtadv_hear(ifc, r);
@@ -393,12 +391,16 @@ ipifc_rtadv_timers(struct ipifc_stack *s)
 uint64_t
 ipifc_rtadv_deadline(const struct ipifc_stack *s)
 {
-	const struct ipifc_proto *p = s->proto;
+	const struct ipifc_rtadv *r;
 	uint64_t d = UINT64_MAX;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++)
-		if (p->rtadv[i].active && p->rtadv[i].next < d)
-			d = p->rtadv[i].next;
+	for (i = 0; i < s->nslot; i++) {
+		if (s->ifc[i] == NULL)
+			continue;
+		r = &pifc_of(s->ifc[i])->rtadv;
+		if (r->active && r->next < d)
+			d = r->next;
+	}
 	return d;
 }

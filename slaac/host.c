@@ -46,6 +46,8 @@ struct host_ifc {
 					 * link-local address too */
 	int	llcount;		/* its DAD_Counter (RFC 7217 6) */
 	struct ipifc_slaac_config c;
+	/* MAXWANT while registered with the engine */
+	struct want *want;
 };
 
 struct host {
@@ -59,9 +61,9 @@ struct host {
 	int	npend;
 	uint64_t drops_event;		/* pend full */
 	uint64_t drops_route;		/* the table refused a route */
-	struct host_ifc ifc[IPIFC_MAXIFC];
-	/* MAXWANT for each interface registered with the engine */
-	struct want *want[IPIFC_MAXIFC];
+	/* by interface number, made on first use, freed when it goes */
+	struct host_ifc **ifc;
+	int	nifc;
 };
 
 static const char tag[] = "ra";
@@ -72,11 +74,41 @@ hrandom(void *arg)
 	return ipifc_random(arg);
 }
 
+/* Interface num's state, or NULL if it has none. */
+static struct host_ifc *
+hfind(const struct host *h, int num)
+{
+	return num >= 0 && num < h->nifc ? h->ifc[num] : NULL;
+}
+
+/* Is interface num registered with the engine? */
+static int
+hon(const struct host *h, int num)
+{
+	const struct host_ifc *hi = hfind(h, num);
+
+	return hi != NULL && hi->on;
+}
+
+/* Interface ifc's state, made with the defaults; NULL: no memory. */
 static struct host_ifc *
 hifc(struct host *h, struct ipifc_ifc *ifc)
 {
-	struct host_ifc *hi = &h->ifc[ifc->num];
+	struct host_ifc *hi, **v;
+	int n;
 
+	if (ifc->num >= h->nifc) {
+		for (n = h->nifc ? h->nifc : 8; n <= ifc->num; n *= 2)
+			;
+		if ((v = realloc(h->ifc, (size_t)n * sizeof(*v))) == NULL)
+			return NULL;
+		memset(&v[h->nifc], 0, (size_t)(n - h->nifc) * sizeof(*v));
+		h->ifc = v;
+		h->nifc = n;
+	}
+	if ((hi = h->ifc[ifc->num]) == NULL &&
+	    (hi = h->ifc[ifc->num] = calloc(1, sizeof(*hi))) == NULL)
+		return NULL;
 	if (!hi->set) {
 		ipifc_slaac_config_default(&hi->c);
 		memcpy(hi->c.secret, h->secret, h->secretlen);
@@ -110,9 +142,10 @@ sync_key(struct host *h, const struct ipifc_ip *dst, int plen,
 	const struct want *best = NULL, *w;
 	int i, k;
 
-	for (k = 0; k < IPIFC_MAXIFC; k++)
-		for (i = 0; h->want[k] != NULL && i < MAXWANT; i++) {
-			w = &h->want[k][i];
+	for (k = 0; k < h->nifc; k++)
+		for (i = 0; h->ifc[k] != NULL && h->ifc[k]->want != NULL &&
+		    i < MAXWANT; i++) {
+			w = &h->ifc[k]->want[i];
 			if (w->used && samekey(w, dst, plen, src, splen) &&
 			    (best == NULL || w->prf > best->prf))
 				best = w;
@@ -151,7 +184,8 @@ sync_key(struct host *h, const struct ipifc_ip *dst, int plen,
 static void
 route_act(struct host *h, const struct ipifc_slaac_act *a)
 {
-	struct want *w, *slot = NULL, *want = h->want[a->ifc];
+	struct host_ifc *hi = hfind(h, (int)a->ifc);
+	struct want *w, *slot = NULL, *want = hi != NULL ? hi->want : NULL;
 	int i;
 
 	for (i = 0; want != NULL && i < MAXWANT; i++) {
@@ -192,8 +226,12 @@ route_act(struct host *h, const struct ipifc_slaac_act *a)
 static void
 forget_routes(struct host *h, int num)
 {
-	free(h->want[num]);
-	h->want[num] = NULL;
+	struct host_ifc *hi = hfind(h, num);
+
+	if (hi != NULL) {
+		free(hi->want);
+		hi->want = NULL;
+	}
 }
 
 /* ---- actions ---- */
@@ -385,12 +423,12 @@ start(struct host *h, struct ipifc_ifc *ifc)
 	struct ipifc_lifc *l;
 	uint64_t now = h->s->now;
 
-	if (hi->on)
-		return;		/* registered already */
+	if (hi == NULL || hi->on)
+		return;		/* no memory, or registered already */
 	hi->c.dad_transmits = (uint32_t)ifc->dad;
 	hi->c.maxmtu = (uint32_t)ifc->maxtu;
-	if (h->want[ifc->num] == NULL && (h->want[ifc->num] =
-	    calloc(MAXWANT, sizeof(struct want))) == NULL)
+	if (hi->want == NULL && (hi->want = calloc(MAXWANT,
+	    sizeof(struct want))) == NULL)
 		return;
 	if (ipifc_slaac_ifc_add(h->e, (unsigned)ifc->num, &hi->c) < 0) {
 		forget_routes(h, ifc->num);
@@ -412,9 +450,9 @@ start(struct host *h, struct ipifc_ifc *ifc)
 static void
 stop(struct host *h, int num)
 {
-	if (!h->ifc[num].on)
+	if (!hon(h, num))
 		return;
-	h->ifc[num].on = 0;
+	h->ifc[num]->on = 0;
 	(void)ipifc_slaac_ifc_remove(h->e, (unsigned)num, h->s->now);
 	drain(h);
 	forget_routes(h, num);
@@ -429,7 +467,11 @@ gone(struct host *h, int num)
 	h->skip = num;
 	stop(h, num);
 	h->skip = -1;
-	h->ifc[num].set = 0;	/* a new interface: the defaults */
+	if (hfind(h, num) != NULL) {
+		free(h->ifc[num]->want);
+		free(h->ifc[num]);	/* a new interface: the defaults */
+		h->ifc[num] = NULL;
+	}
 	for (i = 0; i < h->npend; i++)
 		if (h->pend[i].ev.ifc != num)
 			h->pend[n++] = h->pend[i];
@@ -441,9 +483,9 @@ static void
 hlinklocal(void *arg, const struct ipifc_ifc *ifc, struct ipifc_ip *a)
 {
 	struct host *h = arg;
-	const struct host_ifc *hi = &h->ifc[ifc->num];
+	const struct host_ifc *hi = hfind(h, ifc->num);
 
-	if (hi->set && hi->llstable)
+	if (hi != NULL && hi->set && hi->llstable)
 		ipifc_slaac_iid_stable(a, 64, &hi->c, hi->llcount);
 }
 
@@ -464,7 +506,7 @@ engine_ifc(struct host *h, int num)
 {
 	int i;
 
-	for (i = 0; i < IPIFC_SLAAC_MAXIFC && h->ifc[num].on; i++)
+	for (i = 0; i < IPIFC_SLAAC_MAXIFC && hon(h, num); i++)
 		if (h->e->ifc[i] != NULL && h->e->ifc[i]->id == (unsigned)num)
 			return h->e->ifc[i];
 	return NULL;
@@ -475,14 +517,16 @@ static void
 update(struct host *h, struct ipifc_ifc *ifc)
 {
 	struct slaac_ifc *si;
+	const struct host_ifc *hi;
 
 	if ((si = engine_ifc(h, ifc->num)) == NULL)
 		return;
-	si->c.twohour = h->ifc[ifc->num].c.twohour;
-	si->c.form_addrs = h->ifc[ifc->num].c.form_addrs;
-	si->c.temporary = h->ifc[ifc->num].c.temporary;
-	si->c.optimistic = h->ifc[ifc->num].c.optimistic;
-	si->c.dad_transmits = h->ifc[ifc->num].c.dad_transmits;
+	hi = h->ifc[ifc->num];		/* registered: there */
+	si->c.twohour = hi->c.twohour;
+	si->c.form_addrs = hi->c.form_addrs;
+	si->c.temporary = hi->c.temporary;
+	si->c.optimistic = hi->c.optimistic;
+	si->c.dad_transmits = hi->c.dad_transmits;
 }
 
 /* The identifier changed: the interface starts again, its addresses
@@ -490,7 +534,7 @@ update(struct host *h, struct ipifc_ifc *ifc)
 static void
 restart(struct host *h, struct ipifc_ifc *ifc)
 {
-	if (!h->ifc[ifc->num].on)
+	if (!hon(h, ifc->num))
 		return;
 	stop(h, ifc->num);
 	start(h, ifc);
@@ -502,15 +546,17 @@ static void
 hevent(void *arg, const struct ipifc_event *ev)
 {
 	struct host *h = arg;
+	const struct host_ifc *hi;
 
-	if (ev->ifc < 0 || ev->ifc >= IPIFC_MAXIFC)
+	if (ev->ifc < 0)
 		return;
 	if (ev->type == IPIFC_EV_IFC_DETACH) {
 		gone(h, ev->ifc);
 		return;
 	}
-	if (!h->ifc[ev->ifc].on && !(ev->type == IPIFC_EV_ADDR_DUPLICATE &&
-	    h->ifc[ev->ifc].set && h->ifc[ev->ifc].llstable))
+	hi = hfind(h, ev->ifc);
+	if (hi == NULL || (!hi->on && !(ev->type == IPIFC_EV_ADDR_DUPLICATE &&
+	    hi->set && hi->llstable)))
 		return;
 	switch (ev->type) {
 	case IPIFC_EV_IFC_UP:
@@ -550,10 +596,10 @@ static void
 stable_ll_retry(struct host *h, struct ipifc_ifc *ifc,
     const struct ipifc_ip *addr)
 {
-	struct host_ifc *hi = &h->ifc[ifc->num];
+	struct host_ifc *hi = hfind(h, ifc->num);
 	struct ipifc_lifc *l;
 
-	if (!hi->set || !hi->llstable ||
+	if (hi == NULL || !hi->set || !hi->llstable ||
 	    hi->llcount >= IPIFC_SLAAC_IDGEN_RETRIES ||
 	    (l = ipifc_lifc_onifc(ifc, addr)) == NULL ||
 	    l->state != IPIFC_ADDR_DUPLICATE)
@@ -576,7 +622,7 @@ event(struct host *h, const struct ipifc_event *ev, int mine)
 	ll = ipifc_ip_islinklocal(&ev->addr);
 	if (ll && ev->type == IPIFC_EV_ADDR_DUPLICATE)
 		stable_ll_retry(h, ifc, &ev->addr);
-	if (!h->ifc[ev->ifc].on)
+	if (!hon(h, ev->ifc))
 		return;
 	switch (ev->type) {
 	case IPIFC_EV_IFC_UP:
@@ -643,10 +689,10 @@ hra(void *arg, struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 {
 	struct host *h = arg;
 
-	if (!h->ifc[ifc->num].on)
+	if (!hon(h, ifc->num))
 		return;
 	/* RFC 8981 3.8: REGEN_ADVANCE follows `dad` as it is now */
-	h->ifc[ifc->num].c.dad_transmits = (uint32_t)ifc->dad;
+	h->ifc[ifc->num]->c.dad_transmits = (uint32_t)ifc->dad;
 	update(h, ifc);
 	pending(h);
 	(void)ipifc_slaac_ra(h->e, (unsigned)ifc->num, src, dst, hlim, icmp,
@@ -680,8 +726,12 @@ hfree(void *arg)
 	struct host *h = arg;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXIFC; i++)
-		free(h->want[i]);
+	for (i = 0; i < h->nifc; i++)
+		if (h->ifc[i] != NULL) {
+			free(h->ifc[i]->want);
+			free(h->ifc[i]);
+		}
+	free(h->ifc);
 	ipifc_slaac_free(h->e);
 	free(h);
 }
@@ -711,7 +761,8 @@ hctl(void *arg, struct ipifc_ifc *ifc, int argc, char **argv)
 	int on, plen, rc;
 
 	if (strcmp(argv[0], "iid") == 0) {
-		hi = hifc(h, ifc);
+		if ((hi = hifc(h, ifc)) == NULL)
+			return ipifc_errf(h->s, "out of memory");
 		if (argc != 2 || (strcmp(argv[1], "eui64") != 0 &&
 		    strcmp(argv[1], "stable") != 0))
 			return "usage: iid eui64|stable";
@@ -730,7 +781,8 @@ hctl(void *arg, struct ipifc_ifc *ifc, int argc, char **argv)
 	}
 	if (strcmp(argv[0], "temporary") != 0)
 		return ipifc_ext_notmine;
-	hi = hifc(h, ifc);
+	if ((hi = hifc(h, ifc)) == NULL)
+		return ipifc_errf(h->s, "out of memory");
 	if (argc == 2) {
 		if ((err = onoff(h->s, argv[1], &on)) != NULL)
 			return err;
@@ -771,6 +823,8 @@ hra6(void *arg, struct ipifc_ifc *ifc, const char *key, const char *val,
 	struct host_ifc *hi = hifc(h, ifc);
 	int *v;
 
+	if (hi == NULL)
+		return ipifc_errf(h->s, "out of memory");
 	if (strcmp(key, "twohour") == 0)
 		v = &hi->c.twohour;
 	else if (strcmp(key, "autoconf") == 0)
@@ -850,7 +904,8 @@ hread(void *arg, struct ipifc_ifc *ifc, const char *name, struct ipifc_buf *b)
 
 	if (strcmp(name, "ra") != 0)
 		return -ENOENT;
-	hi = hifc(h, ifc);
+	if ((hi = hifc(h, ifc)) == NULL)
+		return -ENOMEM;
 	ipifc_buf_printf(b, "recvra %d iid %s temporary %s twohour %d "
 	    "autoconf %d optimistic %d mtu %d reachable %u retrans %u "
 	    "hoplimit %d routedrops %llu eventdrops %llu\n",

@@ -684,7 +684,7 @@ check_owned(void)
 	int i, listed = 0;
 
 	ipifc_rtab_walk(m.s->rtab, count_owned, &w);
-	for (i = 0; i < IPIFC_MAXIFC; i++)
+	for (i = 0; i < m.s->nslot; i++)
 		if (m.s->ifc[i] != NULL)
 			TAILQ_FOREACH(l, &m.s->ifc[i]->lifcs, link)
 				listed += l->nrtown;

@@ -245,14 +245,15 @@ test_down_while_tentative(void **state)
 static void
 test_max_addresses(void **state)
 {
-	struct ipifc_stack *s = mkstack(1, 0);
+	/* the bound lowered, as a stack's configuration may */
+	struct ipifc_stack *s = mkstack_bounds(1, 0, 0, 64, 0);
 	char line[64], *before, *after;
 	const char *err;
 	int i;
 
 	(void)state;
 	w(s, "ipifc/clone", "bind pkt sim:x");	/* no link-local */
-	for (i = 0; i < IPIFC_MAXLIFC; i++) {
+	for (i = 0; i < 64; i++) {
 		snprintf(line, sizeof(line), "add 10.0.%d.%d /16", i / 200,
 		    1 + i % 200);
 		w(s, "ipifc/0/ctl", line);
@@ -281,6 +282,136 @@ test_max_addresses(void **state)
 	w(s, "ipifc/0/ctl", "add 10.0.9.9 /16");
 	wfail(s, "ipifc/0/ctl", "add 10.0.9.10 /16");
 	free(before);
+	ipifc_stack_free(s);
+}
+
+static void
+test_max_interfaces(void **state)
+{
+	struct ipifc_stack *s = mkstack_bounds(1, 0, 2, 0, 0);
+	char *before, *after, line[64];
+	const char *err;
+	int i;
+
+	(void)state;
+	w(s, "ipifc/clone", "bind pkt sim:a");
+	w(s, "ipifc/clone", "bind pkt sim:b");
+	before = rd(s, "ipifc");
+	err = wfail(s, "ipifc/clone", "bind pkt sim:c");
+	assert_string_equal(err, "too many interfaces");
+	after = rd(s, "ipifc");
+	assert_string_equal(before, after);
+	free(after);
+	/* one unbound, its number is taken again */
+	w(s, "ipifc/0/ctl", "unbind");
+	w(s, "ipifc/clone", "bind pkt sim:c");
+	assert_true(file_has(s, "ipifc",
+	    "0 sim:c pkt up,running,multicast,noarp 1500"));
+	wfail(s, "ipifc/clone", "bind pkt sim:d");
+	free(before);
+	ipifc_stack_free(s);
+
+	/* past the first table of numbers, which grows */
+	s = mkstack_bounds(1, 0, 20, 0, 0);
+	for (i = 0; i < 20; i++) {
+		snprintf(line, sizeof(line), "bind pkt sim:n%d", i);
+		w(s, "ipifc/clone", line);
+	}
+	wfail(s, "ipifc/clone", "bind pkt sim:n20");
+	w(s, "ipifc/19/ctl", "add 10.0.0.19 /24");
+	assert_true(file_has_word(s, "ipselftab", "10.0.0.19"));
+	w(s, "ipifc/3/ctl", "unbind");
+	w(s, "ipifc/clone", "bind pkt sim:n20");
+	assert_true(file_has(s, "ipifc",
+	    "3 sim:n20 pkt up,running,multicast,noarp 1500"));
+	ipifc_stack_free(s);
+}
+
+/*
+ * Addresses by the thousand, added then removed through the ctl
+ * language: the self table, the routes, the interface's groups and its
+ * addresses come back to what they were, and in between every address is
+ * there with its self entry, its solicited-node group (IPv6) and its
+ * prefix's route.  254 addresses to a prefix, so prefixes are shared
+ * and handed over as their first addresses go.
+ */
+#define CHURN_N	20000
+
+/* Address i of a family (h 0: its prefix), as the files write it. */
+static void
+churn_addr_h(char *buf, size_t len, int v6, int i, int h)
+{
+	char t[64];
+	struct ipifc_ip x;
+	int p = i / 254;
+
+	if (v6)
+		snprintf(t, sizeof(t), "2001:db8:0:%x::%x", p, h);
+	else
+		snprintf(t, sizeof(t), "10.%d.%d.%d", p >> 8, p & 255, h);
+	x = ip(t);
+	ipifc_ip_fmt(&x, buf, len);
+}
+
+static void
+churn_addr(char *buf, size_t len, int v6, int i)
+{
+	churn_addr_h(buf, len, v6, i, 1 + i % 254);
+}
+
+static void
+test_churn(void **state)
+{
+	static const char *const files[] = { "ipselftab", "iproute",
+	    "ipifc/0/multi", "ipifc/0/local" };
+	struct ipifc_stack *s = mkstack(1, 0);
+	char a[64], line[96], want[128], *before[4], *after;
+	int v6, i, f;
+
+	(void)state;
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "dad 0");
+	for (f = 0; f < 4; f++)
+		before[f] = rd(s, files[f]);
+	for (v6 = 0; v6 <= 1; v6++) {
+		for (i = 0; i < CHURN_N; i++) {
+			churn_addr(a, sizeof(a), v6, i);
+			snprintf(line, sizeof(line), "add %s /%d", a,
+			    v6 ? 64 : 24);
+			w(s, "ipifc/0/ctl", line);
+		}
+		/* one line an address, and the link-local one */
+		after = rd(s, "ipifc/0/local");
+		for (f = 0, i = 0; after[i] != '\0'; i++)
+			f += after[i] == '\n';
+		assert_int_equal(f, CHURN_N + 1);
+		free(after);
+		for (i = 0; i < CHURN_N; i += CHURN_N / 4 + 1) {
+			churn_addr(a, sizeof(a), v6, i);
+			assert_true(file_has_word(s, "ipselftab", a));
+			if (v6) {
+				snprintf(want, sizeof(want),
+				    "ff02::1:ff00:%x", 1 + i % 254);
+				assert_true(file_has_word(s, "ipifc/0/multi",
+				    want));
+			}
+			churn_addr_h(want, sizeof(want), v6, i, 0);
+			assert_true(file_has_word(s, "iproute", want));
+		}
+		for (i = 0; i < CHURN_N; i++) {
+			churn_addr(a, sizeof(a), v6, i);
+			snprintf(line, sizeof(line), "remove %s /%d", a,
+			    v6 ? 64 : 24);
+			w(s, "ipifc/0/ctl", line);
+		}
+		for (f = 0; f < 4; f++) {
+			after = rd(s, files[f]);
+			assert_string_equal(before[f], after);
+			free(after);
+		}
+	}
+	for (f = 0; f < 4; f++)
+		free(before[f]);
 	ipifc_stack_free(s);
 }
 
@@ -595,6 +726,8 @@ main(void)
 		cmocka_unit_test(test_added_while_down),
 		cmocka_unit_test(test_down_while_tentative),
 		cmocka_unit_test(test_max_addresses),
+		cmocka_unit_test(test_max_interfaces),
+		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_same_address_two_ifcs),
 		cmocka_unit_test(test_replace_mask),
 		cmocka_unit_test(test_ctl_errors_add_remove),

@@ -40,9 +40,11 @@ ip(const char *s)
 	return a;
 }
 
-/* A stack with this id whose clock starts at now. */
+/* A stack with this id whose clock starts at now, and lowered bounds
+ * (0: the default) to test them. */
 static inline struct ipifc_stack *
-mkstack(uint32_t id, uint64_t now)
+mkstack_bounds(uint32_t id, uint64_t now, int maxifc, int maxlifc,
+    int maxgroups)
 {
 	struct ipifc_stack_config cfg;
 	struct ipifc_stack *s;
@@ -50,9 +52,19 @@ mkstack(uint32_t id, uint64_t now)
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.id = id;
 	cfg.now = now;
+	cfg.maxifc = maxifc;
+	cfg.maxlifc = maxlifc;
+	cfg.maxgroups = maxgroups;
 	s = ipifc_stack_new(&cfg);
 	assert_non_null(s);
 	return s;
+}
+
+/* A stack with this id whose clock starts at now. */
+static inline struct ipifc_stack *
+mkstack(uint32_t id, uint64_t now)
+{
+	return mkstack_bounds(id, now, 0, 0, 0);
 }
 
 /*

@@ -1,0 +1,368 @@
+/*
+ * Benchmark: address churn.  N addresses added, then removed, on one
+ * interface through the ctl language, against the Linux kernel fed the
+ * same adds and removes with `ip -batch`, in the same run.
+ *
+ *   build/bench_churn [-r ROUNDS] [-l LINUXMAX] [N ...]
+ *
+ * N defaults to 1000 10000 20000 100000; each N runs for IPv4 and IPv6.
+ * Built only with -Dbench=true.  The Linux side needs root and iproute2:
+ * it makes a network namespace with a veth pair (no `dummy` device here),
+ * runs `ip -n NS -batch FILE` once for the adds and once for the removes
+ * on one veth end, and deletes the namespace; without root it is skipped.
+ * Linux takes minutes at 100k, so it runs only up to LINUXMAX addresses
+ * (default 20000); above, its column says "-".
+ *
+ * Addresses: IPv4 10.A.B.H/24 and IPv6 2001:db8:0:P::H/64, 254 to a
+ * prefix (H 1..254), so addresses share their prefix routes as they do
+ * on a real router; removed in the order they were added (each removal
+ * of a prefix's first address hands the prefix over to the next one).
+ * DAD is off on both sides (ipifc `dad 0`, Linux `nodad`).  ipifc runs
+ * on an `ether` interface whose frames go nowhere: IPv6 addresses join
+ * and leave their solicited-node groups and send their MLD reports.
+ *
+ * The time is CPU time (user and system) for all adds plus all removes:
+ * ipifc's of this process, Linux's of the two `ip` processes (their
+ * start included; the kernel's work is done in their system calls).  CPU
+ * time, not wall-clock, so that the machine's other load weighs less.
+ * Rounds alternate between the two; each figure is the median.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ipifc.h"
+
+#define MAXN	16
+
+static int rounds = 3;
+static long linuxmax = 20000;
+static char ns[64];
+static int havens;
+
+static double
+cpu_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static double
+tv_s(const struct timeval *tv)
+{
+	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
+}
+
+/* Address i of a family, as text without the prefix length. */
+static void
+addr(char *buf, size_t len, int v6, long i)
+{
+	long p = i / 254, h = 1 + i % 254;
+
+	if (v6)
+		snprintf(buf, len, "2001:db8:0:%lx::%lx", p, h);
+	else
+		snprintf(buf, len, "10.%ld.%ld.%ld", p >> 8, p & 255, h);
+}
+
+/* ---- ipifc ---- */
+
+static int
+link_open(void *arg, int ifc, const char *dev, uint8_t mac[6])
+{
+	(void)arg;
+	(void)ifc;
+	(void)dev;
+	(void)mac;
+	return 0;
+}
+
+static void
+link_close(void *arg, int ifc)
+{
+	(void)arg;
+	(void)ifc;
+}
+
+static int
+link_send(void *arg, int ifc, const uint8_t *buf, size_t len)
+{
+	(void)arg;
+	(void)ifc;
+	(void)buf;
+	(void)len;
+	return 0;
+}
+
+static const struct ipifc_link_ops ops = {
+	link_open, link_close, link_send, NULL
+};
+
+static void
+w(struct ipifc_stack *s, const char *path, const char *text)
+{
+	const char *err;
+
+	if ((err = ipifc_write(s, NULL, path, text, NULL, 0)) != NULL) {
+		fprintf(stderr, "bench_churn: %s: %s: %s\n", path, text, err);
+		exit(1);
+	}
+}
+
+static const char *const files[] = { "iproute", "ipselftab", "ipifc/0/multi" };
+#define NFILES	(int)(sizeof(files) / sizeof(files[0]))
+
+/* Seconds for n adds then n removes; the tables are checked as they were. */
+static double
+ipifc_run(int v6, long n)
+{
+	struct ipifc_stack_config cfg;
+	struct ipifc_stack *s;
+	char a[64], line[96], *before[NFILES], *after;
+	const char *err;
+	double t0, t;
+	long i;
+	int f;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.id = 1;
+	if ((s = ipifc_stack_new(&cfg)) == NULL)
+		exit(1);
+	ipifc_set_link(s, &ops, NULL);
+	w(s, "ipifc/clone", "bind ether sim:churn");
+	w(s, "ipifc/0/ctl", "dad 0");
+	for (f = 0; f < NFILES; f++)
+		before[f] = ipifc_read(s, files[f], &err);
+	t0 = cpu_s();
+	for (i = 0; i < n; i++) {
+		addr(a, sizeof(a), v6, i);
+		snprintf(line, sizeof(line), "add %s /%d", a, v6 ? 64 : 24);
+		w(s, "ipifc/0/ctl", line);
+	}
+	for (i = 0; i < n; i++) {
+		addr(a, sizeof(a), v6, i);
+		snprintf(line, sizeof(line), "remove %s /%d", a, v6 ? 64 : 24);
+		w(s, "ipifc/0/ctl", line);
+	}
+	t = cpu_s() - t0;
+	for (f = 0; f < NFILES; f++) {
+		after = ipifc_read(s, files[f], &err);
+		if (before[f] == NULL || after == NULL ||
+		    strcmp(before[f], after) != 0) {
+			fprintf(stderr, "bench_churn: %s not as it was after "
+			    "the removes\n", files[f]);
+			exit(1);
+		}
+		free(before[f]);
+		free(after);
+	}
+	ipifc_stack_free(s);
+	return t;
+}
+
+/* ---- Linux ---- */
+
+/* Run argv; *cpu (if not NULL) gets its user and system seconds. */
+static int
+run_cpu(char *const argv[], double *cpu)
+{
+	struct rusage ru;
+	pid_t pid;
+	int st;
+
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		execvp(argv[0], argv);
+		_exit(127);
+	}
+	if (wait4(pid, &st, 0, &ru) < 0)
+		return -1;
+	if (cpu != NULL)
+		*cpu = tv_s(&ru.ru_utime) + tv_s(&ru.ru_stime);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+static int
+run(char *const argv[])
+{
+	return run_cpu(argv, NULL);
+}
+
+static void
+ns_del(void)
+{
+	char *del[] = { "ip", "netns", "del", ns, NULL };
+
+	if (havens)
+		(void)run(del);
+	havens = 0;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	ns_del();
+	_exit(1);
+}
+
+static int
+ns_make(void)
+{
+	char *add[] = { "ip", "netns", "add", ns, NULL };
+	char *veth[] = { "ip", "-n", ns, "link", "add", "c0", "type", "veth",
+	    "peer", "name", "c1", NULL };
+	char *up0[] = { "ip", "-n", ns, "link", "set", "c0", "up", NULL };
+	char *up1[] = { "ip", "-n", ns, "link", "set", "c1", "up", NULL };
+	/* the subnet's other addresses stay when its first goes, as ipifc's */
+	char *promote[] = { "ip", "netns", "exec", ns, "sysctl", "-qw",
+	    "net.ipv4.conf.default.promote_secondaries=1", NULL };
+
+	if (geteuid() != 0)
+		return -1;
+	snprintf(ns, sizeof(ns), "ipifc-churn-%ld", (long)getpid());
+	if (run(add) < 0)
+		return -1;
+	havens = 1;
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	if (run(promote) < 0 || run(veth) < 0 || run(up0) < 0 ||
+	    run(up1) < 0) {
+		ns_del();
+		return -1;
+	}
+	return 0;
+}
+
+static int
+batch_file(const char *path, const char *verb, int v6, long n)
+{
+	char a[64];
+	FILE *f;
+	long i;
+
+	if ((f = fopen(path, "w")) == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		addr(a, sizeof(a), v6, i);
+		fprintf(f, "address %s %s/%d dev c0%s\n", verb, a,
+		    v6 ? 64 : 24, v6 && verb[0] == 'a' ? " nodad" : "");
+	}
+	return fclose(f);
+}
+
+/* Seconds for the two `ip -batch` runs, or -1. */
+static double
+linux_run(int v6, long n)
+{
+	char addf[] = "/tmp/ipifc-churn-add-XXXXXX";
+	char delf[] = "/tmp/ipifc-churn-del-XXXXXX";
+	char *ipadd[] = { "ip", "-n", ns, "-batch", addf, NULL };
+	char *ipdel[] = { "ip", "-n", ns, "-batch", delf, NULL };
+	char *flush[] = { "ip", "-n", ns, "address", "flush", "dev", "c0",
+	    NULL };
+	double ta, td, t = -1;
+	int fa, fd;
+
+	if ((fa = mkstemp(addf)) < 0)
+		return -1;
+	if ((fd = mkstemp(delf)) < 0) {
+		close(fa);
+		unlink(addf);
+		return -1;
+	}
+	close(fa);
+	close(fd);
+	if (batch_file(addf, "add", v6, n) == 0 &&
+	    batch_file(delf, "del", v6, n) == 0) {
+		if (run_cpu(ipadd, &ta) == 0 && run_cpu(ipdel, &td) == 0)
+			t = ta + td;
+	}
+	unlink(addf);
+	unlink(delf);
+	(void)run(flush);	/* what a failed run left */
+	return t;
+}
+
+/* ---- the table ---- */
+
+static int
+cmpd(const void *x, const void *y)
+{
+	double a = *(const double *)x, b = *(const double *)y;
+
+	return (a > b) - (a < b);
+}
+
+static double
+median(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmpd);
+	return v[n / 2];
+}
+
+int
+main(int argc, char *argv[])
+{
+	long sizes[MAXN] = { 1000, 10000, 20000, 100000 };
+	double ti[32], tl[32], mi, ml;
+	int nsizes = 4, c, k, v6, r, linux_ok;
+
+	while ((c = getopt(argc, argv, "r:l:")) != -1) {
+		switch (c) {
+		case 'r':
+			rounds = atoi(optarg);
+			break;
+		case 'l':
+			linuxmax = atol(optarg);
+			break;
+		default:
+			fprintf(stderr, "usage: bench_churn [-r ROUNDS] "
+			    "[-l LINUXMAX] [N ...]\n");
+			return 2;
+		}
+	}
+	if (rounds < 1 || rounds > 32)
+		rounds = 3;
+	if (optind < argc) {
+		for (nsizes = 0; optind < argc && nsizes < MAXN; optind++)
+			sizes[nsizes++] = atol(argv[optind]);
+	}
+	linux_ok = ns_make() == 0;
+	if (!linux_ok)
+		fprintf(stderr, "bench_churn: no namespace (root and iproute2 "
+		    "needed): Linux skipped\n");
+	printf("%-6s %8s %12s %12s %10s %12s\n", "family", "N", "ipifc_s",
+	    "linux_s", "ratio", "ipifc_ns/op");
+	for (k = 0; k < nsizes; k++) {
+		for (v6 = 0; v6 <= 1; v6++) {
+			for (r = 0; r < rounds; r++) {
+				ti[r] = ipifc_run(v6, sizes[k]);
+				tl[r] = linux_ok && sizes[k] <= linuxmax ?
+				    linux_run(v6, sizes[k]) : -1;
+			}
+			mi = median(ti, rounds);
+			ml = median(tl, rounds);
+			printf("%-6s %8ld %12.4f ", v6 ? "IPv6" : "IPv4",
+			    sizes[k], mi);
+			if (ml > 0)
+				printf("%12.3f %9.1fx", ml, ml / mi);
+			else
+				printf("%12s %10s", "-", "-");
+			printf(" %12.0f\n", mi * 1e9 / (2.0 * sizes[k]));
+			fflush(stdout);
+		}
+	}
+	ns_del();
+	return 0;
+}

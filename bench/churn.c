@@ -104,7 +104,7 @@ link_send(void *arg, int ifc, const uint8_t *buf, size_t len)
 }
 
 static const struct ipifc_link_ops ops = {
-	link_open, link_close, link_send, NULL
+	.open = link_open, .close = link_close, .send = link_send,
 };
 
 static void

@@ -225,7 +225,7 @@ ipifc_send_frame(void *arg, int ifc, const uint8_t *frame, size_t len)
 }
 
 static const struct ipifc_link_ops ipifc_ops = {
-	ipifc_open, ipifc_close, ipifc_send_frame, NULL
+	.open = ipifc_open, .close = ipifc_close, .send = ipifc_send_frame,
 };
 
 static void

@@ -105,7 +105,7 @@ parse_add(struct ipifc_ifc *ifc, int argc, char **argv,
 	struct ipifc_stack *s = ifc->stack;
 	const char *err;
 	long long v;
-	int i, used;
+	int i, used = 0;
 
 	memset(r, 0, sizeof(*r));
 	r->onlink = 1;
@@ -156,7 +156,7 @@ ctl_remove(struct ipifc_ifc *ifc, int argc, char **argv)
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip a, remote;
 	const char *err;
-	int plen, used, hasremote = 0;
+	int plen, used = 0, hasremote = 0;
 
 	if ((err = parse_addr_mask(s, argc, argv, 1, 1, &a, &plen, &used)) !=
 	    NULL)

@@ -758,7 +758,7 @@ hctl(void *arg, struct ipifc_ifc *ifc, int argc, char **argv)
 	struct ipifc_ip p;
 	const char *err, *slash;
 	char pfx[IPIFC_IPSTRLEN];
-	int on, plen, rc;
+	int on = 0, plen, rc;
 
 	if (strcmp(argv[0], "iid") == 0) {
 		if ((hi = hifc(h, ifc)) == NULL)

@@ -196,7 +196,8 @@ nlread(void)
 			    "lost (ENOBUFS)");
 		return;
 	}
-	if (mnl_cb_run(buf, (size_t)n, 0, 0, nlmsg, NULL) == MNL_CB_ERROR)
+	if (slaacd_nl_batch_ok(buf, (size_t)n) != 0 ||
+	    mnl_cb_run(buf, (size_t)n, 0, 0, nlmsg, NULL) == MNL_CB_ERROR)
 		nl_malformed();	/* a partial one, or an error */
 }
 
@@ -219,6 +220,8 @@ dump(struct mnl_socket *s, int type)
 	if (mnl_socket_sendto(s, n, n->nlmsg_len) == -1)
 		return -1;
 	while ((r = mnl_socket_recvfrom(s, buf, sizeof(buf))) > 0) {
+		if (slaacd_nl_batch_ok(buf, (size_t)r) != 0)
+			return -1;
 		r = mnl_cb_run(buf, (size_t)r, seqno, mnl_socket_get_portid(s),
 		    nlmsg, NULL);
 		if (r <= MNL_CB_STOP)

@@ -13,6 +13,24 @@
 
 #include "slaacd.h"
 
+int
+slaacd_nl_batch_ok(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	size_t	 off = 0;
+	uint32_t l;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		memcpy(&l, p + off, sizeof(l));	/* nlmsg_len */
+		if (l < sizeof(struct nlmsghdr) || l > len - off)
+			return -1;
+		if (NLMSG_ALIGN(l) >= len - off)
+			break;
+		off += NLMSG_ALIGN(l);
+	}
+	return 0;
+}
+
 static int
 link_attr(const struct nlattr *a, void *data)
 {

@@ -96,9 +96,9 @@ static const char *const reqnames[] = {
 /*
  * LeakSanitizer stops the world with ptrace and reads /proc at exit,
  * which the stack process may not do once filtered: its leak check is
- * off there.  The parent's stays on, and the stack's library code is
- * leak-checked in the unit and scenario tests; daemon/ code that runs in
- * the stack process is not, under ipifcd.
+ * off there.  The parent's stays on; the stack process's code is
+ * leak-checked by the tests' build, whose stack process can keep its
+ * privileges (IPIFCD_TESTHOOK_LEAKS, the tests leaks_*).
  */
 int
 __lsan_is_turned_off(void)

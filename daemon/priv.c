@@ -244,6 +244,29 @@ reply(const struct priv_reply *r, int fd)
 	return n == (ssize_t)sizeof(*r) ? 0 : -1;
 }
 
+#ifdef IPIFCD_TESTHOOK
+/*
+ * The tests' build: `capture testhook-short` is answered with 3 bytes,
+ * `capture testhook-unasked` with a refusal and then a second answer
+ * nobody asked for, so that a test sees what the stack process does with
+ * a malformed message from the parent.
+ */
+static int
+testhook_answer(const char *what)
+{
+	struct priv_reply r;
+
+	memset(&r, 0, sizeof(r));
+	r.rc = -EACCES;
+	ipifcd_log(LOG_INFO, "test hook: answering %s", what);
+	if (strcmp(what, "short") == 0)
+		return send(ps.fd, &r, 3, MSG_NOSIGNAL) == 3 ? 0 : -1;
+	if (reply(&r, -1) == -1)
+		return -1;
+	return reply(&r, -1);
+}
+#endif
+
 static int
 serve(const struct ipifcd_priv_req *req)
 {
@@ -251,6 +274,11 @@ serve(const struct ipifcd_priv_req *req)
 	struct ipifc_dev *dev = NULL;
 	int fd = -1, rc;
 
+#ifdef IPIFCD_TESTHOOK
+	if (req->type == IPIFCD_PRIV_CAPTURE &&
+	    strncmp(req->arg, "testhook-", 9) == 0)
+		return testhook_answer(req->arg + 9);
+#endif
 	memset(&r, 0, sizeof(r));
 	switch (req->type) {
 	case IPIFCD_PRIV_OPEN:

@@ -21,7 +21,9 @@
 # a device name with '/' or too long, a descriptor attached) is logged
 # once by the parent and ends the daemon: both processes gone, status 1,
 # the TAP device removed; an empty datagram too (the parent takes it for
-# the end).  The parent killed (SIGKILL): the stack process logs it and
+# the end).  A malformed answer of the parent (3 bytes), or one nobody
+# asked for, is logged once by the stack process and ends the daemon the
+# same way.  The parent killed (SIGKILL): the stack process logs it and
 # exits, the TAP device goes.  The stack process killed: the parent
 # logs it, removes the socket and exits 1.
 # shellcheck source=tests/integration/lib.sh
@@ -244,6 +246,19 @@ timeout 30 "$IPIFC" -s "$HSOCK" write ipifc/0/ctl capture testhook: \
 hook_gone "empty datagram"
 grep -q "privileged parent: gone: exiting" "$T/hook.log" ||
     fail "empty datagram: the stack process did not say why"
+
+say "malformed answers from the parent end the daemon"
+for what in short:"malformed answer" unasked:"a message nobody asked for"; do
+	hook_start "${what%%:*}"
+	timeout 30 "$IPIFC" -s "$HSOCK" write ipifc/0/ctl \
+	    capture "testhook-${what%%:*}" >/dev/null 2>&1
+	hook_gone "answer ${what%%:*}"
+	grep -q "test hook: answering ${what%%:*}" "$T/hook.log" ||
+	    fail "answer ${what%%:*}: the hook did not run"
+	c=$(grep -c "privileged parent: ${what#*:}: exiting" "$T/hook.log")
+	[ "$c" = 1 ] || { cat "$T/hook.log"; fail "answer ${what%%:*}: $c lines"; }
+	echo "answer ${what%%:*}: $(grep 'privileged parent: ' "$T/hook.log")"
+done
 
 say "the parent killed: the stack process says so and exits"
 hook_start k

@@ -22,10 +22,10 @@ slaacd_nl_batch_ok(const void *buf, size_t len)
 
 	while (len - off >= sizeof(struct nlmsghdr)) {
 		memcpy(&l, p + off, sizeof(l));	/* nlmsg_len */
-		if (l < sizeof(struct nlmsghdr) || l > len - off)
+		/* libmnl reads attributes up to the aligned end */
+		if (l < sizeof(struct nlmsghdr) || l > len - off ||
+		    NLMSG_ALIGN(l) > len - off)
 			return -1;
-		if (NLMSG_ALIGN(l) >= len - off)
-			break;
 		off += NLMSG_ALIGN(l);
 	}
 	return 0;

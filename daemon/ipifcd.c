@@ -180,7 +180,7 @@ main(int argc, char *argv[])
 		ipifcd_log(LOG_ERR, "cannot catch signals");
 		goto out;
 	}
-	if (ipifcd_priv_drop() == -1)
+	if (ipifcd_priv_watch(d.base) == -1 || ipifcd_priv_drop() == -1)
 		goto out;
 	ipifcd_log(LOG_INFO, "serving %s (pid %ld)", sock, (long)getpid());
 	ipifcd_kick(&d);
@@ -188,8 +188,9 @@ main(int argc, char *argv[])
 		ipifcd_log(LOG_ERR, "event loop failed");
 		goto out;
 	}
-	rc = 0;
+	rc = ipifcd_priv_lost();
 out:
+	ipifcd_priv_unwatch();
 	ipifcd_ctlsock_close(&d);
 	unbind_all(&d);
 	ipifcd_pings_free(&d);

@@ -110,10 +110,17 @@ int	ipifcd_priv_fork(void);
 /* The parent: drop to its capabilities, serve the stack process until it
  * ends; its exit status (1 if killed or a message was malformed). */
 int	ipifcd_priv_parent(void);
-/* The parent's loop on fd for the process child (the unit test's). */
+/* The parent's loop on fd for the process child (the unit test's); it
+ * closes fd. */
 int	ipifcd_priv_serve(int fd, pid_t child);
 /* The stack process, set up: chroot, the user, no_new_privs, seccomp. */
 int	ipifcd_priv_drop(void);
+/* The stack process: watch the socket to the parent between requests;
+ * the parent gone or a message nobody asked for (logged) breaks the
+ * loop of base.  0 or -1.  ipifcd_priv_lost: 1 once that happened. */
+int	ipifcd_priv_watch(struct event_base *base);
+void	ipifcd_priv_unwatch(void);
+int	ipifcd_priv_lost(void);
 /* Requests of the stack process: a negative errno on failure. */
 int	ipifcd_priv_open(const char *dev, struct ipifc_dev **out);
 int	ipifcd_priv_carrier(const char *ifname);
@@ -123,6 +130,8 @@ int	ipifcd_priv_xdpdone(const char *ifname);
 /* One request as the parent reads it: 0, or -1 with *why. */
 int	ipifcd_priv_parse(const uint8_t *buf, size_t len,
 	    struct ipifcd_priv_req *req, const char **why);
+/* Its argument, as both sides check it: 0, or -1 with *why. */
+int	ipifcd_priv_check(int type, const char *arg, const char **why);
 
 /* secret.c: the RFC 7217 key in path, made once if missing: 0 read, 1
  * made, -1 with a one-line reason in err. */

@@ -23,9 +23,16 @@
  *
  * Requests are one SOCK_SEQPACKET datagram each: a header (type, length
  * of the argument) and the argument, a string without NUL of at most
- * IPIFCD_PRIV_MAXARG bytes.  Answers are fixed-size, with at most one
- * descriptor.  Anything else, either way, is logged and ends the daemon:
- * neither side trusts a malformed message.
+ * IPIFCD_PRIV_MAXARG bytes: a device KIND:NAME or an interface NAME
+ * that fits IFNAMSIZ without '/', ':' or a space, or a file name of the
+ * capture directory.  The stack process checks a request with the same
+ * function (ipifcd_priv_check) before it sends it, and refuses the
+ * client's request itself, so a request that fails the check at the
+ * parent can only come from a stack process gone wrong.  Answers are
+ * fixed-size, with at most one descriptor.  Anything else, either way,
+ * is logged and ends the daemon: neither side trusts a malformed
+ * message.  The stack process watches its end of the socket between
+ * requests: the parent gone (or a message nobody asked for) ends it too.
  */
 #include <sys/types.h>
 #include <sys/ioctl.h>
@@ -50,6 +57,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/event.h>
 #include <seccomp.h>
 
 #include "dev.h"
@@ -79,6 +87,8 @@ static struct {
 	uid_t		 uid;
 	gid_t		 gid;
 	int		 sandboxed;	/* stack process: filter loaded */
+	struct event	*watch;		/* stack process: ps.fd between requests */
+	int		 lost;		/* stack process: the parent is gone */
 } ps = { .fd = -1, .capfd = -1 };
 
 static const char *const reqnames[] = {
@@ -92,9 +102,9 @@ static const char *const reqnames[] = {
 /*
  * LeakSanitizer stops the world with ptrace and reads /proc at exit,
  * which the stack process may not do once filtered: its leak check is
- * off there.  The parent's stays on, and the stack's library code is
- * leak-checked in the unit and scenario tests; daemon/ code that runs in
- * the stack process is not, under ipifcd.
+ * off there.  The parent's stays on; the stack process's code is
+ * leak-checked by the tests' build, whose stack process can keep its
+ * privileges (IPIFCD_TESTHOOK_LEAKS, the tests leaks_*).
  */
 int
 __lsan_is_turned_off(void)
@@ -102,6 +112,59 @@ __lsan_is_turned_off(void)
 	return ps.sandboxed;
 }
 #endif
+
+/*
+ * The file name a capture argument gives: NAME, or the capture
+ * directory's own path then /NAME.  NULL if it is anything else.
+ */
+static const char *
+capture_name(const char *arg)
+{
+	const char *name = arg;
+	size_t n = strlen(ps.capdir);
+
+	if (arg[0] == '/') {
+		if (strncmp(arg, ps.capdir, n) != 0 || arg[n] != '/')
+			return NULL;
+		name = arg + n + 1;
+	}
+	if (*name == '\0' || strchr(name, '/') != NULL ||
+	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return NULL;
+	return name;
+}
+
+int
+ipifcd_priv_check(int type, const char *arg, const char **why)
+{
+	const char *name;
+
+	switch (type) {
+	case IPIFCD_PRIV_OPEN:
+		/* KIND: is the parent's to know (io/dev.c); NAME is Linux's */
+		if ((name = strchr(arg, ':')) == NULL ||
+		    ipifc_netif_name_ok(name + 1) < 0) {
+			*why = "not KIND:NAME with NAME an interface name";
+			return -1;
+		}
+		return 0;
+	case IPIFCD_PRIV_CARRIER:
+	case IPIFCD_PRIV_XDPDONE:
+		if (ipifc_netif_name_ok(arg) < 0) {
+			*why = "not an interface name";
+			return -1;
+		}
+		return 0;
+	case IPIFCD_PRIV_CAPTURE:
+		if (capture_name(arg) == NULL) {
+			*why = "not a file name in the capture directory";
+			return -1;
+		}
+		return 0;
+	}
+	*why = "unknown type";
+	return -1;
+}
 
 int
 ipifcd_priv_parse(const uint8_t *buf, size_t len, struct ipifcd_priv_req *req,
@@ -130,38 +193,25 @@ ipifcd_priv_parse(const uint8_t *buf, size_t len, struct ipifcd_priv_req *req,
 		*why = "NUL in the argument";
 		return -1;
 	}
-	if ((h.type == IPIFCD_PRIV_CARRIER ||
-	    h.type == IPIFCD_PRIV_XDPDONE) && h.len >= IPIFC_DEV_NAMELEN) {
-		*why = "interface name too long";
-		return -1;
-	}
 	req->type = (int)h.type;
 	memcpy(req->arg, buf + sizeof(h), h.len);
 	req->arg[h.len] = '\0';
-	return 0;
+	return ipifcd_priv_check(req->type, req->arg, why);
 }
 
 /* --- the parent ------------------------------------------------------ */
 
 /*
- * A new file of the capture directory: NAME, or the directory's own path
- * then /NAME.  Made with O_EXCL, so an existing file (or a link) there is
- * never written.
+ * A new file of the capture directory (capture_name).  Made with O_EXCL,
+ * so an existing file (or a link) there is never written.
  */
 static int
 capture_open(const char *arg)
 {
-	const char *name = arg;
-	size_t n = strlen(ps.capdir);
+	const char *name;
 	int fd;
 
-	if (arg[0] == '/') {
-		if (strncmp(arg, ps.capdir, n) != 0 || arg[n] != '/')
-			return -EACCES;
-		name = arg + n + 1;
-	}
-	if (*name == '\0' || strchr(name, '/') != NULL ||
-	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+	if ((name = capture_name(arg)) == NULL)
 		return -EACCES;
 	fd = openat(ps.capfd, name,
 	    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0640);
@@ -216,6 +266,29 @@ xdp_log(const char *arg, const struct ipifc_dev *dev)
 		ipifcd_log(LOG_INFO, "privileged: %s: AF_XDP, %s", arg, mode);
 }
 
+#ifdef IPIFCD_TESTHOOK
+/*
+ * The tests' build: `capture testhook-short` is answered with 3 bytes,
+ * `capture testhook-unasked` with a refusal and then a second answer
+ * nobody asked for, so that a test sees what the stack process does with
+ * a malformed message from the parent.
+ */
+static int
+testhook_answer(const char *what)
+{
+	struct priv_reply r;
+
+	memset(&r, 0, sizeof(r));
+	r.rc = -EACCES;
+	ipifcd_log(LOG_INFO, "test hook: answering %s", what);
+	if (strcmp(what, "short") == 0)
+		return send(ps.fd, &r, 3, MSG_NOSIGNAL) == 3 ? 0 : -1;
+	if (reply(&r, NULL) == -1)
+		return -1;
+	return reply(&r, NULL);
+}
+#endif
+
 static int
 serve(const struct ipifcd_priv_req *req)
 {
@@ -223,6 +296,11 @@ serve(const struct ipifcd_priv_req *req)
 	struct ipifc_dev *dev = NULL;
 	int fd[2] = { -1, -1 }, rc;
 
+#ifdef IPIFCD_TESTHOOK
+	if (req->type == IPIFCD_PRIV_CAPTURE &&
+	    strncmp(req->arg, "testhook-", 9) == 0)
+		return testhook_answer(req->arg + 9);
+#endif
 	memset(&r, 0, sizeof(r));
 	switch (req->type) {
 	case IPIFCD_PRIV_OPEN:
@@ -374,6 +452,12 @@ parent_loop(void)
 			break;
 		}
 	}
+	/*
+	 * A stack process waiting for an answer reads the end (and an empty
+	 * datagram, which reads as the end here, cannot leave both waiting).
+	 */
+	close(ps.fd);
+	ps.fd = -1;
 	if (fatal)
 		(void)kill(ps.child, SIGTERM);
 	while (waitpid(ps.child, &status, 0) == -1)
@@ -513,7 +597,8 @@ ipifcd_priv_parent(void)
 	    "pid %ld", (long)getpid(), (long)ps.child);
 	status = parent_loop();
 	ipifc_xdp_release_all();
-	close(ps.fd);
+	if (ps.fd != -1)
+		close(ps.fd);
 	close(ps.capfd);
 	ps.fd = ps.capfd = -1;
 	return status;
@@ -522,9 +607,15 @@ ipifcd_priv_parent(void)
 int
 ipifcd_priv_serve(int fd, pid_t child)
 {
+	int status;
+
 	ps.fd = fd;
 	ps.child = child;
-	return parent_loop();
+	status = parent_loop();
+	if (ps.fd != -1)
+		close(ps.fd);
+	ps.fd = -1;
+	return status;
 }
 
 /* --- the stack process ----------------------------------------------- */
@@ -537,38 +628,23 @@ child_fatal(const char *why)
 }
 
 /*
- * One request, one answer; fd gets the descriptors passed with it (-1
- * where none): one, or two for an xdp: device on AF_XDP.
+ * The parent's answer to what we sent; fd gets the descriptors passed
+ * with it (-1 where none): one, or two for an xdp: device on AF_XDP.
  */
 static int
-request(int type, const char *arg, struct priv_reply *r, int *fd)
+answer(int type, struct priv_reply *r, int *fd)
 {
-	uint8_t buf[sizeof(struct priv_hdr) + IPIFCD_PRIV_MAXARG];
 	union {
 		struct cmsghdr	h;
 		uint8_t		b[CMSG_SPACE(2 * sizeof(int))];
 	} cb;
-	struct priv_hdr h;
 	struct iovec iov;
 	struct msghdr m;
 	struct cmsghdr *c;
-	size_t len = strlen(arg);
 	ssize_t n;
 	int got = 0;
 
 	fd[0] = fd[1] = -1;
-	if (len == 0 || len > IPIFCD_PRIV_MAXARG)
-		return -ENAMETOOLONG;
-	h.type = (uint32_t)type;
-	h.len = (uint32_t)len;
-	memcpy(buf, &h, sizeof(h));
-	memcpy(buf + sizeof(h), arg, len);
-	do
-		n = send(ps.fd, buf, sizeof(h) + len, MSG_NOSIGNAL);
-	while (n == -1 && errno == EINTR);
-	if (n != (ssize_t)(sizeof(h) + len))
-		child_fatal("cannot send");
-
 	memset(&m, 0, sizeof(m));
 	iov.iov_base = r;
 	iov.iov_len = sizeof(*r);
@@ -599,6 +675,103 @@ request(int type, const char *arg, struct priv_reply *r, int *fd)
 		child_fatal("malformed answer");
 	return r->rc;
 }
+
+/*
+ * One request, one answer; fd gets the descriptors passed with it.  What
+ * the parent would find malformed is the client's error, refused here.
+ */
+static int
+request(int type, const char *arg, struct priv_reply *r, int *fd)
+{
+	uint8_t buf[sizeof(struct priv_hdr) + IPIFCD_PRIV_MAXARG];
+	struct priv_hdr h;
+	size_t len = strlen(arg);
+	const char *why;
+	ssize_t n;
+
+	fd[0] = fd[1] = -1;
+	if (len == 0 || len > IPIFCD_PRIV_MAXARG)
+		return -ENAMETOOLONG;
+	if (ipifcd_priv_check(type, arg, &why) < 0) {
+		ipifcd_log(LOG_INFO, "%s %s: refused: %s", reqnames[type],
+		    arg, why);
+		return type == IPIFCD_PRIV_CAPTURE ? -EACCES : -EINVAL;
+	}
+	h.type = (uint32_t)type;
+	h.len = (uint32_t)len;
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), arg, len);
+	do
+		n = send(ps.fd, buf, sizeof(h) + len, MSG_NOSIGNAL);
+	while (n == -1 && errno == EINTR);
+	if (n != (ssize_t)(sizeof(h) + len))
+		child_fatal("cannot send");
+	return answer(type, r, fd);
+}
+
+#ifdef IPIFCD_TESTHOOK
+/*
+ * The tests' build (ipifcd_testhook, never installed): `capture
+ * testhook:[fd:]HEX` sends the bytes HEX spells to the parent as one
+ * datagram, with a descriptor attached after fd:, and waits for an
+ * answer as a request does, so that a test sees what the parent does
+ * with a malformed request from a running stack process.
+ */
+static int
+testhook_send(const char *arg)
+{
+	uint8_t buf[sizeof(struct priv_hdr) + IPIFCD_PRIV_MAXARG + 16];
+	union {
+		struct cmsghdr	h;
+		uint8_t		b[CMSG_SPACE(sizeof(int))];
+	} cb;
+	struct priv_reply r;
+	struct iovec iov;
+	struct msghdr m;
+	struct cmsghdr *c;
+	size_t n = 0;
+	unsigned v;
+	int withfd = 0, fd[2];
+
+	if (strncmp(arg, "fd:", 3) == 0) {
+		withfd = 1;
+		arg += 3;
+	}
+	for (; arg[0] != '\0' && arg[1] != '\0' && n < sizeof(buf); arg += 2)
+		if (sscanf(arg, "%2x", &v) != 1)
+			return -EINVAL;
+		else
+			buf[n++] = (uint8_t)v;
+	if (*arg != '\0')
+		return -EINVAL;
+	ipifcd_log(LOG_INFO, "test hook: %zu bytes%s to the privileged "
+	    "parent", n, withfd ? " and a descriptor" : "");
+	memset(&m, 0, sizeof(m));
+	iov.iov_base = buf;
+	iov.iov_len = n;
+	m.msg_iov = &iov;
+	m.msg_iovlen = 1;
+	if (withfd) {
+		memset(&cb, 0, sizeof(cb));
+		m.msg_control = cb.b;
+		m.msg_controllen = sizeof(cb.b);
+		c = CMSG_FIRSTHDR(&m);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &ps.fd, sizeof(int));
+	}
+	if (sendmsg(ps.fd, &m, MSG_NOSIGNAL) != (ssize_t)n)
+		child_fatal("cannot send");
+	(void)answer(IPIFCD_PRIV_CARRIER, &r, fd);
+	ipifcd_log(LOG_ERR, "test hook: the parent answered");
+	if (fd[0] != -1)
+		close(fd[0]);
+	if (fd[1] != -1)
+		close(fd[1]);
+	return -EPROTO;
+}
+#endif
 
 int
 ipifcd_priv_open(const char *dev, struct ipifc_dev **out)
@@ -635,6 +808,10 @@ ipifcd_priv_capture(const char *file)
 	struct priv_reply r;
 	int fd[2], rc;
 
+#ifdef IPIFCD_TESTHOOK
+	if (strncmp(file, "testhook:", 9) == 0)
+		return testhook_send(file + 9);
+#endif
 	if ((rc = request(IPIFCD_PRIV_CAPTURE, file, &r, fd)) < 0)
 		return rc;
 	return fd[0];
@@ -719,11 +896,70 @@ load_filter(void)
 	return rc;
 }
 
+/*
+ * Between requests nothing comes from the parent: readable means it is
+ * gone (end of file) or wrong.  Either ends the stack process, through
+ * its orderly exit.
+ */
+static void
+on_watch(evutil_socket_t fd, short what, void *arg)
+{
+	uint8_t b[sizeof(struct priv_reply)];
+	ssize_t n;
+
+	(void)what;
+	n = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	ipifcd_log(LOG_ERR, "privileged parent: %s: exiting", n == 0 ?
+	    "gone" : n > 0 ? "a message nobody asked for" : strerror(errno));
+	ps.lost = 1;
+	event_del(ps.watch);
+	event_base_loopbreak(arg);
+}
+
+int
+ipifcd_priv_watch(struct event_base *base)
+{
+	if ((ps.watch = event_new(base, ps.fd, EV_READ | EV_PERSIST,
+	    on_watch, base)) == NULL || event_add(ps.watch, NULL) == -1) {
+		ipifcd_log(LOG_ERR, "cannot watch the privileged parent");
+		return -1;
+	}
+	return 0;
+}
+
+void
+ipifcd_priv_unwatch(void)
+{
+	if (ps.watch != NULL)
+		event_free(ps.watch);
+	ps.watch = NULL;
+}
+
+int
+ipifcd_priv_lost(void)
+{
+	return ps.lost;
+}
+
 int
 ipifcd_priv_drop(void)
 {
 	int rc;
 
+#ifdef IPIFCD_TESTHOOK
+	/*
+	 * The tests' build, asked to: LeakSanitizer's check at exit (ptrace,
+	 * /proc) in a stack process that stays as it is, so that the daemon
+	 * code it runs is leak-checked (tests/meson.build, leaks_*).
+	 */
+	if (getenv("IPIFCD_TESTHOOK_LEAKS") != NULL) {
+		ipifcd_log(LOG_WARNING, "test hook: the stack process keeps "
+		    "its privileges, for the leak check at exit");
+		return 0;
+	}
+#endif
 	/* what the libc would open later: the time zone (syslog stamps) */
 	tzset();
 	if (chroot(IPIFCD_EMPTY) == -1 || chdir("/") == -1) {
@@ -742,12 +978,8 @@ ipifcd_priv_drop(void)
 		ipifcd_log(LOG_ERR, "privileges still there");
 		return -1;
 	}
-	/*
-	 * The parent killed, the daemon is, as a whole (and nobody would open
-	 * devices).  Set after the uid changes, which clear it.
-	 */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) == -1 ||
-	    getppid() != ps.parent) {
+	/* gone since the fork; later, ipifcd_priv_watch sees it */
+	if (getppid() != ps.parent) {
 		ipifcd_log(LOG_ERR, "the privileged parent is gone");
 		return -1;
 	}

@@ -141,8 +141,10 @@ struct slaacd_nlev {
 struct nlmsghdr;
 /* 0 (ev->kind says what it was) or -1 malformed. */
 int	slaacd_nl_parse(const struct nlmsghdr *n, struct slaacd_nlev *ev);
-/* Whether a read's headers all fit in it (before mnl_cb_run): 1 or 0. */
-int	slaacd_nl_sane(const void *buf, size_t len);
+/* 0 when every message of a read fits in it, padded to 4 bytes, else
+ * -1: checked before mnl_cb_run, whose walk takes a length over 2^31
+ * for a negative int, and whose attribute walk reads to the padded end. */
+int	slaacd_nl_batch_ok(const void *buf, size_t len);
 
 /* slaacd_log.c */
 void	slaacd_log_init(int foreground, int verbose);

@@ -278,7 +278,7 @@ nlread(void)
 			    "lost (ENOBUFS)");
 		return;
 	}
-	if (!slaacd_nl_sane(buf, (size_t)n) ||
+	if (slaacd_nl_batch_ok(buf, (size_t)n) != 0 ||
 	    mnl_cb_run(buf, (size_t)n, 0, 0, nlmsg, NULL) == MNL_CB_ERROR)
 		nl_malformed();	/* a partial one, or an error */
 }
@@ -302,7 +302,7 @@ dump(struct mnl_socket *s, int type)
 	if (mnl_socket_sendto(s, n, n->nlmsg_len) == -1)
 		return -1;
 	while ((r = mnl_socket_recvfrom(s, buf, sizeof(buf))) > 0) {
-		if (!slaacd_nl_sane(buf, (size_t)r)) {
+		if (slaacd_nl_batch_ok(buf, (size_t)r) != 0) {
 			nl_malformed();
 			r = MNL_CB_STOP;
 			break;

@@ -15,6 +15,24 @@
 
 #include "slaacd.h"
 
+int
+slaacd_nl_batch_ok(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	size_t	 off = 0;
+	uint32_t l;
+
+	while (len - off >= sizeof(struct nlmsghdr)) {
+		memcpy(&l, p + off, sizeof(l));	/* nlmsg_len */
+		/* libmnl reads attributes up to the aligned end */
+		if (l < sizeof(struct nlmsghdr) || l > len - off ||
+		    NLMSG_ALIGN(l) > len - off)
+			return -1;
+		off += NLMSG_ALIGN(l);
+	}
+	return 0;
+}
+
 static int
 link_attr(const struct nlattr *a, void *data)
 {
@@ -108,29 +126,4 @@ slaacd_nl_parse(const struct nlmsghdr *n, struct slaacd_nlev *ev)
 		return 0;
 	}
 	return 0;
-}
-
-int
-slaacd_nl_sane(const void *buf, size_t len)
-{
-	const struct nlmsghdr *n = buf;
-	size_t	 left = len;
-
-	/*
-	 * libmnl's walk takes a length over INT_MAX for a negative one and
-	 * steps far past the buffer: every header's length is checked
-	 * here first, against what is left.
-	 */
-	if (len > INT_MAX)
-		return 0;
-	while (left >= sizeof(*n)) {
-		if (n->nlmsg_len < sizeof(*n) || n->nlmsg_len > left)
-			return 0;
-		if (MNL_ALIGN(n->nlmsg_len) >= left)
-			return 1;
-		left -= MNL_ALIGN(n->nlmsg_len);
-		n = (const struct nlmsghdr *)((const uint8_t *)n +
-		    MNL_ALIGN(n->nlmsg_len));
-	}
-	return left == 0;
 }

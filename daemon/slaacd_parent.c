@@ -92,6 +92,8 @@ talk_cb(struct nlmsghdr *n, mnl_cb_t cb, void *data)
 	if (mnl_socket_sendto(nl, n, n->nlmsg_len) == -1)
 		return -errno;
 	while ((r = mnl_socket_recvfrom(nl, buf, sizeof(buf))) > 0) {
+		if (slaacd_nl_batch_ok(buf, (size_t)r) != 0)
+			return -EBADMSG;
 		r = mnl_cb_run(buf, (size_t)r, n->nlmsg_seq,
 		    mnl_socket_get_portid(nl), cb, data);
 		if (r <= MNL_CB_STOP)

@@ -40,8 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((buf = malloc(size > 0 ? size : 1)) == NULL)
 		return 0;
 	memcpy(buf, data, size);
-	/* as the frontend reads it */
-	if (slaacd_nl_sane(buf, size))
+	if (slaacd_nl_batch_ok(buf, size) == 0)	/* as the frontend does */
 		(void)mnl_cb_run(buf, size, 0, 0, cb, NULL);
 	free(buf);
 	return 0;

@@ -4,18 +4,20 @@
 #   scripts/fuzz.sh [SECONDS [TARGET...]]
 #
 # SECONDS per target (default 20); TARGET among wire stack slaac ctl
-# ctlreq (default all).  Builds in a scratch directory with ASan and
-# UBSan, fuzzes each target over a copy of fuzz/corpus/TARGET (the
-# corpus in the tree is not changed: merge what a long run grew with
-# -merge=1 by hand) and stops at the first finding, whose input is left
-# in the scratch directory and named.  Without clang or libFuzzer it
+# ctlreq slaacd_msg slaacd_nl (default all).  Builds in a scratch
+# directory with ASan and UBSan, fuzzes each target over a copy of
+# fuzz/corpus/TARGET (the corpus in the tree is not changed) and stops
+# at the first finding, whose input is left in the scratch directory
+# and named.  With FUZZ_KEEP=DIR what a run grew is left in
+# DIR/corpus_TARGET: merge it into the tree's corpus by hand with
+# fuzz_TARGET -merge=1 (which keeps only inputs that add coverage).  Without clang or libFuzzer it
 # says so and exits 77 (meson: skipped): the replays (suite fuzz) still
 # run every corpus.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 secs=${1:-20}
 shift || true
-targets=${*:-wire stack slaac ctl ctlreq}
+targets=${*:-wire stack slaac ctl ctlreq slaacd_msg slaacd_nl}
 
 CC=${CLANG:-clang}
 if ! command -v "$CC" >/dev/null 2>&1; then
@@ -45,8 +47,14 @@ done
 
 rc=0
 for t in $targets; do
+	# slaacd's targets take their daemon files, not the stack's
+	extra=""
+	case $t in
+	slaacd_msg) extra="daemon/slaacd_msg.c daemon/slaacd_log.c" ;;
+	slaacd_nl) extra="daemon/slaacd_nl.c -lmnl" ;;
+	esac
 	# shellcheck disable=SC2086
-	if ! "$CC" $flags $san -fsanitize=fuzzer "fuzz/fuzz_$t.c" \
+	if ! "$CC" $flags $san -fsanitize=fuzzer "fuzz/fuzz_$t.c" $extra \
 	    "$work"/obj/*.o -o "$work/fuzz_$t"; then
 		echo "fuzz: cannot build fuzz_$t"
 		exit 1
@@ -67,6 +75,12 @@ for t in $targets; do
 		trap - EXIT	# keep the input for whoever reads this
 		echo "fuzz: inputs kept in $work/art_$t"
 		rc=1
+	fi
+	if [ -n "${FUZZ_KEEP:-}" ]; then
+		mkdir -p "$FUZZ_KEEP" &&
+		    rm -rf "$FUZZ_KEEP/corpus_$t" &&
+		    cp -r "$work/corpus_$t" "$FUZZ_KEEP/corpus_$t" &&
+		    cp "$work/fuzz_$t" "$work/$t.log" "$FUZZ_KEEP/"
 	fi
 done
 exit $rc

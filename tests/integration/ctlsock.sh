@@ -18,7 +18,7 @@ export NONETNS=1
 . "$(dirname "$0")/lib.sh"
 
 POKE=$1
-need timeout stat
+need timeout stat pgrep
 
 start_daemon
 [ "$(stat -c %a "$SOCK")" = 600 ] || fail "socket mode $(stat -c %a "$SOCK")"
@@ -112,9 +112,12 @@ say "a stale socket is replaced, a live one is not"
 grep -q 'another ipifcd is running' "$T/second.log" ||
     fail "second daemon said '$(cat "$T/second.log")'"
 [ -S "$SOCK" ] || fail "the second daemon removed the live socket"
+STACK=$(stack_pid)
 kill -KILL "$DPID"
 wait "$DPID" 2>/dev/null
 DPID=""
+# the stack process sees its parent gone and exits, leaving the socket
+until_ok 50 sh -c "! kill -0 $STACK" || fail "the stack process lives on"
 [ -S "$SOCK" ] || fail "no stale socket to test with"
 start_daemon
 # start_daemon returns at once (the stale socket is there): wait until

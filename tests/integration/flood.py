@@ -2,19 +2,22 @@
 # /usr/bin/python3): python3 flood.py KIND IFACE MAC COUNT PID IPIFC SOCK
 #
 # KIND is ra, na, mld or frag; IFACE the Linux end of ipifc's link; MAC
-# ipifc's MAC; COUNT frames in all; PID ipifcd's; IPIFC SOCK the client
-# and its socket.  Frames are built by hand (scapy is too slow for tens
+# ipifc's MAC; COUNT frames in all; PID ipifcd's stack process (not the
+# privileged parent, which holds no stack); IPIFC SOCK the client and its
+# socket.  Frames are built by hand (scapy is too slow for tens
 # of thousands of distinct frames) and sent on a raw socket in four
-# quarters, paced.  Around each quarter it reads ipifcd's CPU time
-# (/proc/PID/stat utime + stime) and pktin; at the start of the third
+# quarters, paced.  Around each quarter it reads ipifcd's CPU time (in
+# microseconds: /proc/PID/schedstat's time on a CPU, else
+# /proc/PID/stat's utime + stime in clock ticks) and pktin; at the start of the third
 # quarter it pings ipifc from this host (a neighbor ipifc has not heard
 # from) on both families (with frag, also in fragments), and collects the
 # pings at its end.  It prints:
 #
-#   quarter N FRAMES TICKS PKTIN RSS  one line per quarter (RSS: VmRSS
-#                                     in kB at its end)
+#   quarter N FRAMES CPU PKTIN RSS  one line per quarter (CPU in us;
+#                                   RSS: VmRSS in kB at its end)
 #   ping4 0|1, ping6 0|1              replies seen during the flood
 #   ping4big 0|1, ping6big 0|1        the same for 3000-byte pings (frag)
+import os
 import random
 import socket
 import struct
@@ -268,9 +271,16 @@ def frames():
 
 
 def cpu():
+    # the stack process is one thread: its schedstat is all of it
+    try:
+        with open("/proc/%s/schedstat" % pid) as f:
+            return int(f.read().split()[0]) // 1000	# ns on a CPU
+    except (OSError, ValueError, IndexError):
+        pass
     with open("/proc/%s/stat" % pid) as f:
         st = f.read().rsplit(")", 1)[1].split()
-    return int(st[11]) + int(st[12])	# utime, stime (fields 14, 15)
+    # utime, stime (fields 14, 15)
+    return (int(st[11]) + int(st[12])) * 1000000 // os.sysconf("SC_CLK_TCK")
 
 
 def rss():

@@ -18,8 +18,10 @@
 #           first fragments alone, overlapping pairs, and datagrams with
 #           a hole
 #
-# Proves, for each: ipifcd's VmRSS grows by at most 8 MiB (the tables
-# the flood fills are bounded: README, Limits), and by at most 4 MiB
+# Proves, for each (memory and CPU time are those of ipifcd's stack
+# process, not of the privileged parent, which holds no stack): its
+# VmRSS grows by at most 8 MiB (the tables the flood fills are bounded:
+# README, Limits), and by at most 4 MiB
 # from the end of the first quarter to the end; its CPU time per frame
 # in the last quarter is at most 3 times that of the first (the tables
 # are full by then); a host ipifc never heard from pings it on both
@@ -33,7 +35,7 @@
 . "$(dirname "$0")/lib.sh"
 
 PY=/usr/bin/python3
-need ping timeout
+need ping timeout pgrep
 [ -x "$PY" ] || skip "no $PY"
 
 kind=${1:-ra}
@@ -86,8 +88,9 @@ manual()
 }
 rss()
 {
-	awk '$1 == "VmRSS:" { print $2 }' "/proc/$DPID/status"
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$STACK/status"
 }
+STACK=$(stack_pid)
 manual >"$T/before"
 rss0=$(rss)
 # A is a new neighbor: ipifc has no entry for it before the flood
@@ -98,7 +101,7 @@ say "flood: $count frames ($kind)"
 fk=$kind
 [ "$kind" = rahost ] && fk=ra
 out=$(nsx "$A" timeout 60 "$PY" "$(dirname "$0")/flood.py" "$fk" "$AIF" \
-    "$MAC" "$count" "$DPID" "$IPIFC" "$SOCK") || fail "flood.py: $out"
+    "$MAC" "$count" "$STACK" "$IPIFC" "$SOCK") || fail "flood.py: $out"
 echo "$out"
 kill -0 "$DPID" 2>/dev/null || fail "ipifcd died"
 rss1=$(rss)
@@ -113,14 +116,15 @@ q4=$(awk '$1 == "quarter" && $2 == 4 { print $6 }' <<<"$out")
     fail "VmRSS grew by $((q4 - q1)) kB from the first quarter's end"
 
 say "CPU per frame: the last quarter against the first"
-# CPU ticks per frame taken in (pktin), the ticks at least 5 against the
-# tick's granularity
+# CPU time per frame taken in (pktin), in us: at least 10 ms a quarter,
+# against the noise of a loaded machine (a quarter takes some 20 to 60
+# ms of the stack process's time)
 read -r t1 p1 t4 p4 < <(awk '$1 == "quarter" && ($2 == 1 || $2 == 4) {
-    printf "%d %d ", ($4 < 5 ? 5 : $4), $5 } END { print "" }' <<<"$out")
+    printf "%d %d ", ($4 < 10000 ? 10000 : $4), $5 } END { print "" }' <<<"$out")
 if [ -z "$p4" ] || [ "$p1" -eq 0 ] || [ "$p4" -eq 0 ]; then
 	fail "no quarters"
 fi
-echo "first quarter $t1 ticks for $p1 frames, last $t4 for $p4"
+echo "first quarter $t1 us for $p1 frames, last $t4 us for $p4"
 [ $((t4 * p1)) -le $((3 * t1 * p4)) ] || fail "CPU per frame grew"
 
 grep -qx "ping4 1" <<<"$out" || fail "no IPv4 ping reached ipifc"

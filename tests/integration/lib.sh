@@ -246,6 +246,19 @@ ifc_linklocal()
 	r "ipifc/$1/status" | awk '$1 ~ /^fe80:/ { print $1; exit }'
 }
 
+# stack_pid: ipifcd's stack process, the child of $DPID (the privileged
+# parent, which holds no stack): its memory and CPU time are the stack's.
+stack_pid()
+{
+	local c
+
+	for _ in $(seq 50); do
+		c=$(pgrep -P "$DPID") && [ -n "$c" ] && { echo "$c"; return 0; }
+		sleep 0.1
+	done
+	fail "no stack process under ipifcd $DPID"
+}
+
 # stop_daemon_ok: stop it and require a clean exit (0: interfaces
 # unbound, socket removed, nothing leaked under the sanitizers).
 stop_daemon_ok()

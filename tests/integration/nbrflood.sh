@@ -15,7 +15,7 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need ping timeout
+need ping timeout pgrep
 /usr/bin/python3 -c 'import scapy.all' 2>/dev/null ||
     skip "no python3-scapy (scripts/deps.sh installs it)"
 
@@ -37,8 +37,9 @@ w arp add 2001:db8:79::50 02:00:00:00:79:51 pub
 static_before=$(r arp | grep ' static ')
 rss()
 {
-	awk '$1 == "VmRSS:" { print $2 }' "/proc/$DPID/status"
+	awk '$1 == "VmRSS:" { print $2 }' "/proc/$STACK/status"
 }
+STACK=$(stack_pid)
 rss0=$(rss)
 
 say "flood: 20000 NS and 20000 ARP requests from random sources"

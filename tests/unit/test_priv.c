@@ -4,13 +4,17 @@
  * is taken, and every malformed one is refused with a reason (the parent
  * then logs it and ends the daemon): too short for its header, an
  * unknown type, an argument length that is zero, over the bound or not
- * the datagram's, a NUL inside, an interface name too long (carrier and
- * xdpdone, the release of an xdp: device, alike).  And the
- * parent's loop (ipifcd_priv_serve) against a forked stand-in for the
- * stack process: a well-formed request is answered and a clean exit
- * gives status 0 (an xdpdone for an interface the parent holds no xdp:
- * open of gets -ENOENT); a malformed request, or one carrying a descriptor,
- * gets no answer, the stand-in is sent SIGTERM and the status is 1.
+ * the datagram's, a NUL inside, a device or interface name that is no
+ * Linux interface name (too long, '/', ':', a space, empty), a capture
+ * file outside the capture directory (carrier and xdpdone, the release
+ * of an xdp: device, alike).  And the parent's loop
+ * (ipifcd_priv_serve) against a forked stand-in for the stack process: a
+ * well-formed request is answered and a clean exit gives status 0 (an
+ * xdpdone for an interface the parent holds no xdp: open of gets
+ * -ENOENT); a
+ * malformed request, or one carrying a descriptor, gets no answer, the
+ * stand-in reads the end of the socket (it ignores SIGTERM, as the
+ * stack process waiting for an answer does) and the status is 1.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,6 +25,7 @@
 #include <sys/socket.h>
 
 #include <errno.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -104,15 +109,43 @@ test_malformed(void **state)
 	n = msg(buf, IPIFCD_PRIV_CAPTURE, 5, "a\0/..", 5);
 	refused(buf, n, "NUL in the argument");
 	n = msg(buf, IPIFCD_PRIV_CARRIER, 16, "veth012345678901", 16);
-	refused(buf, n, "interface name too long");
+	refused(buf, n, "not an interface name");
+	n = msg(buf, IPIFCD_PRIV_CARRIER, 3, "a/b", 3);
+	refused(buf, n, "not an interface name");
+	n = msg(buf, IPIFCD_PRIV_CARRIER, 2, "..", 2);
+	refused(buf, n, "not an interface name");
+	n = msg(buf, IPIFCD_PRIV_OPEN, 20, "tap:veth012345678901", 20);
+	refused(buf, n, "not KIND:NAME with NAME an interface name");
+	n = msg(buf, IPIFCD_PRIV_OPEN, 7, "tap:a/b", 7);
+	refused(buf, n, "not KIND:NAME with NAME an interface name");
+	n = msg(buf, IPIFCD_PRIV_OPEN, 7, "tap:a b", 7);
+	refused(buf, n, "not KIND:NAME with NAME an interface name");
+	n = msg(buf, IPIFCD_PRIV_OPEN, 4, "tap:", 4);
+	refused(buf, n, "not KIND:NAME with NAME an interface name");
+	n = msg(buf, IPIFCD_PRIV_OPEN, 6, "ipifc0", 6);
+	refused(buf, n, "not KIND:NAME with NAME an interface name");
+	n = msg(buf, IPIFCD_PRIV_CAPTURE, 11, "/etc/passwd", 11);
+	refused(buf, n, "not a file name in the capture directory");
+	n = msg(buf, IPIFCD_PRIV_CAPTURE, 4, "../x", 4);
+	refused(buf, n, "not a file name in the capture directory");
+	n = msg(buf, IPIFCD_PRIV_CAPTURE, 2, "..", 2);
+	refused(buf, n, "not a file name in the capture directory");
 	n = msg(buf, IPIFCD_PRIV_XDPDONE, 16, "veth012345678901", 16);
-	refused(buf, n, "interface name too long");
+	refused(buf, n, "not an interface name");
+	n = msg(buf, IPIFCD_PRIV_XDPDONE, 3, "a/b", 3);
+	refused(buf, n, "not an interface name");
 	n = msg(buf, IPIFCD_PRIV_XDPDONE, 0, "", 0);
 	refused(buf, n, "argument length out of bounds");
 }
 
 /* What the stand-in does over its end of the socket; its exit code. */
 enum { SEND_GOOD, SEND_GARBAGE, SEND_FD, SEND_XDPDONE };
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+}
 
 static int
 standin(int fd, int what)
@@ -127,9 +160,16 @@ standin(int fd, int what)
 	struct cmsghdr *c;
 	size_t n = msg(buf, what == SEND_XDPDONE ? IPIFCD_PRIV_XDPDONE :
 	    IPIFCD_PRIV_CARRIER, 2, "lo", 2);
+	struct sigaction sa;
 	int32_t rc;
 	int one = 1;
 
+	/* SIGTERM caught, as libevent does, and the wait resumed */
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_term;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
 	memset(&m, 0, sizeof(m));
 	iov.iov_base = buf;
 	iov.iov_len = n;
@@ -149,8 +189,9 @@ standin(int fd, int what)
 	}
 	if (sendmsg(fd, &m, 0) == -1)
 		return 2;
-	/* an answer (16 bytes) to a good request; nothing, then SIGTERM */
-	if (recv(fd, rep, sizeof(rep), 0) != 16)
+	/* an answer (16 bytes) to a good request; else the end of file */
+	if (recv(fd, rep, sizeof(rep), 0) != (what == SEND_GOOD ||
+	    what == SEND_XDPDONE ? 16 : 0))
 		return 3;
 	/* an xdp: device the parent does not hold: refused, not fatal */
 	memcpy(&rc, rep, sizeof(rc));
@@ -161,8 +202,8 @@ standin(int fd, int what)
 
 /*
  * The parent's loop against a stand-in doing what; the loop's status.
- * A stand-in that got no answer waits in recv until the loop kills it:
- * without the SIGTERM this would hang (meson's timeout fails it).
+ * A stand-in that got no answer waits in recv until the loop closes its
+ * end: without that this would hang (meson's timeout fails it).
  */
 static int
 serve_one(int what)
@@ -179,8 +220,7 @@ serve_one(int what)
 		_exit(standin(sv[1], what));
 	}
 	close(sv[1]);
-	rc = ipifcd_priv_serve(sv[0], pid);
-	close(sv[0]);
+	rc = ipifcd_priv_serve(sv[0], pid);	/* closes sv[0] */
 	return rc;
 }
 

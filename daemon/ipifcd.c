@@ -33,14 +33,16 @@
 
 #define IPIFCD_CTLSOCK	"/run/ipifc/ctl"
 
-static void	usage(void) __attribute__((noreturn));
+static void	usage(int) __attribute__((noreturn));
 
+/* On stdout with status 0 when asked for (--help), else on stderr. */
 static void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: ipifcd [-d] [-s SOCKET] [-k FILE] [-u USER] "
-	    "[-c DIR]\n");
-	exit(2);
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: ipifcd [-d] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]\n"
+	    "       ipifcd -V | --help\n");
+	exit(status);
 }
 
 /* FNV-1a, folded to the 24 bits a MAC has room for; never 0. */
@@ -96,7 +98,9 @@ main(int argc, char *argv[])
 	char err[512];
 	int ch, foreground = 0, rc = 1, made;
 
-	while ((ch = getopt(argc, argv, "ds:k:u:c:")) != -1) {
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		usage(0);
+	while ((ch = getopt(argc, argv, "ds:k:u:c:V")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
@@ -113,12 +117,15 @@ main(int argc, char *argv[])
 		case 'c':
 			capdir = optarg;
 			break;
+		case 'V':
+			printf("ipifcd %s\n", IPIFC_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(2);
 
 	/* nothing a caller left open reaches either process */
 	closefrom(3);

@@ -1,11 +1,12 @@
 /*
- * ipifcd [-d] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]: run one ipifc
- * stack on the real clock, serve its namespace on SOCKET (default
+ * ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]: run
+ * one ipifc stack on the real clock, serve its namespace on SOCKET (default
  * /run/ipifc/ctl, mode 0600, root's).  FILE holds host mode's RFC 7217
  * secret (default /var/lib/ipifc/secret, made once if missing; see
  * secret.c).  The stack runs as USER (default _ipifc, else nobody),
  * chrooted and filtered, beside a privileged parent (priv.c); `capture`
- * makes new files in DIR only (default /var/lib/ipifc/capture).
+ * makes new files in DIR only (default /var/lib/ipifc/capture).  CONF's
+ * namespace writes are applied before any client is served (conf.c).
  *
  * -d keeps it in the foreground and logs to stderr; without it the
  * daemon detaches with daemon(3) once the control socket exists (so a
@@ -40,7 +41,7 @@ static void
 usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
-	    "usage: ipifcd [-d] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]\n"
+	    "usage: ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]\n"
 	    "       ipifcd -V | --help\n");
 	exit(status);
 }
@@ -93,17 +94,21 @@ main(int argc, char *argv[])
 	struct ipifcd d;
 	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL;
 	const char *sock = IPIFCD_CTLSOCK, *keyfile = IPIFCD_SECRET;
-	const char *user = NULL, *capdir = IPIFCD_CAPDIR;
+	const char *user = NULL, *capdir = IPIFCD_CAPDIR, *conffile = NULL;
+	char *conf = NULL;
 	uint8_t key[IPIFCD_SECRETLEN];
 	char err[512];
 	int ch, foreground = 0, rc = 1, made;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
 		usage(0);
-	while ((ch = getopt(argc, argv, "ds:k:u:c:V")) != -1) {
+	while ((ch = getopt(argc, argv, "df:s:k:u:c:V")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
+			break;
+		case 'f':
+			conffile = optarg;
 			break;
 		case 's':
 			sock = optarg;
@@ -145,6 +150,9 @@ main(int argc, char *argv[])
 	if (made)
 		ipifcd_log(LOG_NOTICE, "made a new RFC 7217 secret in %s",
 		    keyfile);
+	/* root's too; parsed only by the stack process, once confined */
+	if (conffile != NULL && (conf = ipifcd_conf_read(conffile)) == NULL)
+		goto out;
 	if (!foreground) {
 		if (daemon(0, 0) == -1) {
 			ipifcd_log(LOG_ERR, "daemon: %s", strerror(errno));
@@ -189,6 +197,8 @@ main(int argc, char *argv[])
 	}
 	if (ipifcd_priv_drop() == -1)
 		goto out;
+	if (conf != NULL && ipifcd_conf_apply(&d, conffile, conf) == -1)
+		goto out;
 	ipifcd_log(LOG_INFO, "serving %s (pid %ld)", sock, (long)getpid());
 	ipifcd_kick(&d);
 	if (event_base_dispatch(d.base) == -1) {
@@ -197,6 +207,7 @@ main(int argc, char *argv[])
 	}
 	rc = 0;
 out:
+	free(conf);
 	ipifcd_ctlsock_close(&d);
 	unbind_all(&d);
 	ipifcd_pings_free(&d);

@@ -131,4 +131,9 @@ int	ipifcd_priv_parse(const uint8_t *buf, size_t len,
 int	ipifcd_secret_load(const char *path, uint8_t *key, size_t len,
 	    char *err, size_t errlen);
 
+/* conf.c: -f FILE, read whole (NULL: logged), then applied: 0, or -1
+ * with "FILE:LINE: message" logged. */
+char	*ipifcd_conf_read(const char *file);
+int	ipifcd_conf_apply(struct ipifcd *d, const char *file, char *text);
+
 #endif

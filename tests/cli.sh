@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # check() evals its second argument
 # The command lines an administrator tries first: --help prints the usage
 # on stdout and exits 0, -V prints the version, a bad option exits 2 with
 # the usage on stderr, and scripts/deps.sh run directly installs (here:

@@ -9,8 +9,9 @@
  * namespace writes are applied before any client is served (conf.c).
  *
  * -d keeps it in the foreground and logs to stderr; without it the
- * daemon detaches with daemon(3) once the control socket exists (so a
- * script that started it can talk to it at once) and logs to syslog.
+ * daemon detaches and logs to syslog, and the process that was started
+ * exits once the daemon serves, 1 if it never does (ready.c), so a
+ * script that started it can talk to it at once.
  *
  * SIGTERM, SIGINT or SIGHUP (there is nothing to reload): every interface
  * is unbound (a TAP or TUN device the daemon made goes away with it), the
@@ -153,19 +154,17 @@ main(int argc, char *argv[])
 	/* root's too; parsed only by the stack process, once confined */
 	if (conffile != NULL && (conf = ipifcd_conf_read(conffile)) == NULL)
 		goto out;
-	if (!foreground) {
-		if (daemon(0, 0) == -1) {
-			ipifcd_log(LOG_ERR, "daemon: %s", strerror(errno));
-			goto out;
-		}
+	if (ipifcd_ready_init(!foreground) == -1)
+		goto out;
+	if (!foreground)
 		ipifcd_log_init(0);
-	}
 	switch (ipifcd_priv_fork()) {
 	case -1:
 		goto out;
 	case 1:
 		/* the parent: the key is the stack process's alone */
 		explicit_bzero(key, sizeof(key));
+		ipifcd_ready_close();
 		rc = ipifcd_priv_parent();
 		goto out;
 	}
@@ -200,6 +199,7 @@ main(int argc, char *argv[])
 	if (conf != NULL && ipifcd_conf_apply(&d, conffile, conf) == -1)
 		goto out;
 	ipifcd_log(LOG_INFO, "serving %s (pid %ld)", sock, (long)getpid());
+	ipifcd_ready();
 	ipifcd_kick(&d);
 	if (event_base_dispatch(d.base) == -1) {
 		ipifcd_log(LOG_ERR, "event loop failed");

@@ -136,4 +136,11 @@ int	ipifcd_secret_load(const char *path, uint8_t *key, size_t len,
 char	*ipifcd_conf_read(const char *file);
 int	ipifcd_conf_apply(struct ipifcd *d, const char *file, char *text);
 
+/* ready.c: $NOTIFY_SOCKET, and without -d the detach whose first
+ * process exits once the stack process calls ipifcd_ready (0) or dies
+ * (1).  The privileged parent closes its copies. */
+int	ipifcd_ready_init(int background);
+void	ipifcd_ready_close(void);
+void	ipifcd_ready(void);
+
 #endif

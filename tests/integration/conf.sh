@@ -9,7 +9,10 @@
 # `FILE:5: ...` and a nonzero status, and leaves no TAP device behind
 # (what lines 1-4 made is unbound); a missing file names itself; the
 # examples (examples/host.conf, router.conf, on TAP devices in place of
-# eth0 and eth1) start.
+# eth0 and eth1) start.  Without -d the started process exits 0 once the
+# file is applied (the socket answers at once) and 1 on the bad file,
+# and with $NOTIFY_SOCKET set (a datagram socket python listens on) the
+# daemon sends READY=1 there.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -23,6 +26,12 @@ LIF=${P}t0
 start_conf()
 {
 	DARGS="-f $1" start_daemon "$D"
+}
+
+# No process in D: the detached daemon is gone.
+d_empty()
+{
+	[ -z "$(ip netns pids "$D")" ]
 }
 
 [ "$(id -u)" -eq 0 ] || skip "not root (ipifcd starts as root)"
@@ -78,6 +87,38 @@ ip netns exec "$D" timeout 20 "$IPIFCD" -d -f "$T/none.conf" -s "$SOCK" \
     -k "$T/secret" -c "$T" >>"$T/ipifcd.log" 2>&1 && fail "missing file: exit 0"
 grep -q "$T/none.conf: No such file" "$T/ipifcd.log" ||
     fail "missing file not named"
+
+# Detached: the started process's status says whether it serves.
+say "start detached with $T/bad.conf"
+: >"$T/ipifcd.log"
+ip netns exec "$D" timeout 20 "$IPIFCD" -f "$T/bad.conf" -s "$SOCK" \
+    -k "$T/secret" -c "$T" && fail "detached start on a bad line exits 0"
+ip -n "$D" link show "$LIF" >/dev/null 2>&1 && fail "TAP device left"
+d_empty || fail "a process left in $D"
+
+say "start detached with $T/good.conf, NOTIFY_SOCKET set"
+NS=$T/notify
+/usr/bin/python3 - "$NS" >"$T/notified" 2>&1 <<'PY' &
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(20)
+print(s.recv(4096).decode(), end="")
+PY
+LPID=$!
+until_ok 50 test -S "$NS" || fail "no listener on $NS"
+ip netns exec "$D" env NOTIFY_SOCKET="$NS" timeout 20 "$IPIFCD" \
+    -f "$T/good.conf" -s "$SOCK" -k "$T/secret" -c "$T" ||
+    fail "detached start with a good file exits nonzero"
+# no wait: it serves, the file applied
+r ipifc/0/status | grep -q '^10\.78\.0\.1 ' || fail "10.78.0.1 not bound"
+wait "$LPID" || fail "no notification: $(cat "$T/notified")"
+[ "$(cat "$T/notified")" = "READY=1" ] ||
+    fail "notified '$(cat "$T/notified")', not READY=1"
+# shellcheck disable=SC2046
+kill -TERM $(ip netns pids "$D")
+until_ok 50 d_empty || fail "daemon did not exit"
+ip -n "$D" link show "$LIF" >/dev/null 2>&1 && fail "TAP device left"
 
 ex=$(dirname "$0")/../../examples
 for e in host router; do

@@ -126,6 +126,8 @@ for e in host router; do
 	say "start with examples/$e.conf"
 	start_conf "$T/$e.conf"
 	n=$(grep -cv '^[[:space:]]*\(#\|$\)' "$T/$e.conf")
+	# answered once it serves, the file applied and logged
+	r ipifc/0/status >/dev/null
 	grep -q "$e.conf: $n writes applied" "$T/ipifcd.log" ||
 	    fail "examples/$e.conf: not $n writes applied"
 	stop_daemon_ok

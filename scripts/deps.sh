@@ -29,6 +29,7 @@ traceroute	command -v traceroute
 netcat-openbsd	command -v nc.openbsd
 python3-scapy	/usr/bin/python3 -c 'import scapy.all'
 radvd		command -v radvd || test -x /usr/sbin/radvd
+systemd		command -v systemd-analyze
 "
 
 ipifc_deps()

@@ -12,11 +12,12 @@
 # eth0 and eth1) start.  Without -d the started process exits 0 once the
 # file is applied (the socket answers at once) and 1 on the bad file,
 # and with $NOTIFY_SOCKET set (a datagram socket python listens on) the
-# daemon sends READY=1 there.
+# daemon sends READY=1 there.  That start runs as the systemd unit
+# would: its capability bounding set only, and no_new_privs.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need ping timeout
+need ping timeout setpriv
 
 D=${P}d
 netns "$D"
@@ -107,8 +108,15 @@ print(s.recv(4096).decode(), end="")
 PY
 LPID=$!
 until_ok 50 test -S "$NS" || fail "no listener on $NS"
-ip netns exec "$D" env NOTIFY_SOCKET="$NS" timeout 20 "$IPIFCD" \
-    -f "$T/good.conf" -s "$SOCK" -k "$T/secret" -c "$T" ||
+# As the unit runs it: its capability bounding set, no_new_privs.
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' \
+    "$(dirname "$0")/../../dist/ipifcd.service.in" | tr 'A-Z ' 'a-z\n' |
+    sed -n 's/^cap_\(.*\)/+\1/p' | paste -sd, -)
+[ -n "$caps" ] || fail "no CapabilityBoundingSet in dist/ipifcd.service.in"
+say "bounding set -all,$caps"
+ip netns exec "$D" env NOTIFY_SOCKET="$NS" timeout 20 \
+    setpriv --bounding-set "-all,$caps" --inh-caps -all --no-new-privs \
+    "$IPIFCD" -f "$T/good.conf" -s "$SOCK" -k "$T/secret" -c "$T" ||
     fail "detached start with a good file exits nonzero"
 # no wait: it serves, the file applied
 r ipifc/0/status | grep -q '^10\.78\.0\.1 ' || fail "10.78.0.1 not bound"

@@ -29,7 +29,8 @@ start_conf()
 	DARGS="-f $1" start_daemon "$D"
 }
 
-# No process in D: the detached daemon is gone.
+# No process in D: the detached daemon is gone (called by until_ok).
+# shellcheck disable=SC2317
 d_empty()
 {
 	[ -z "$(ip netns pids "$D")" ]

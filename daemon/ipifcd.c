@@ -42,7 +42,8 @@ static void
 usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
-	    "usage: ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]\n"
+	    "usage: ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] "
+	    "[-c DIR]\n"
 	    "       ipifcd -V | --help\n");
 	exit(status);
 }

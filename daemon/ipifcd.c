@@ -1,15 +1,17 @@
 /*
- * ipifcd [-d] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]: run one ipifc
- * stack on the real clock, serve its namespace on SOCKET (default
+ * ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]: run
+ * one ipifc stack on the real clock, serve its namespace on SOCKET (default
  * /run/ipifc/ctl, mode 0600, root's).  FILE holds host mode's RFC 7217
  * secret (default /var/lib/ipifc/secret, made once if missing; see
  * secret.c).  The stack runs as USER (default _ipifc, else nobody),
  * chrooted and filtered, beside a privileged parent (priv.c); `capture`
- * makes new files in DIR only (default /var/lib/ipifc/capture).
+ * makes new files in DIR only (default /var/lib/ipifc/capture).  CONF's
+ * namespace writes are applied before any client is served (conf.c).
  *
  * -d keeps it in the foreground and logs to stderr; without it the
- * daemon detaches with daemon(3) once the control socket exists (so a
- * script that started it can talk to it at once) and logs to syslog.
+ * daemon detaches and logs to syslog, and the process that was started
+ * exits once the daemon serves, 1 if it never does (ready.c), so a
+ * script that started it can talk to it at once.
  *
  * SIGTERM, SIGINT or SIGHUP (there is nothing to reload): every interface
  * is unbound (a TAP or TUN device the daemon made goes away with it), the
@@ -33,14 +35,17 @@
 
 #define IPIFCD_CTLSOCK	"/run/ipifc/ctl"
 
-static void	usage(void) __attribute__((noreturn));
+static void	usage(int) __attribute__((noreturn));
 
+/* On stdout with status 0 when asked for (--help), else on stderr. */
 static void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: ipifcd [-d] [-s SOCKET] [-k FILE] [-u USER] "
-	    "[-c DIR]\n");
-	exit(2);
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] "
+	    "[-c DIR]\n"
+	    "       ipifcd -V | --help\n");
+	exit(status);
 }
 
 /* FNV-1a, folded to the 24 bits a MAC has room for; never 0. */
@@ -91,15 +96,21 @@ main(int argc, char *argv[])
 	struct ipifcd d;
 	struct event *sigterm = NULL, *sigint = NULL, *sighup = NULL;
 	const char *sock = IPIFCD_CTLSOCK, *keyfile = IPIFCD_SECRET;
-	const char *user = NULL, *capdir = IPIFCD_CAPDIR;
+	const char *user = NULL, *capdir = IPIFCD_CAPDIR, *conffile = NULL;
+	char *conf = NULL;
 	uint8_t key[IPIFCD_SECRETLEN];
 	char err[512];
 	int ch, foreground = 0, rc = 1, made;
 
-	while ((ch = getopt(argc, argv, "ds:k:u:c:")) != -1) {
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		usage(0);
+	while ((ch = getopt(argc, argv, "df:s:k:u:c:V")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
+			break;
+		case 'f':
+			conffile = optarg;
 			break;
 		case 's':
 			sock = optarg;
@@ -113,12 +124,15 @@ main(int argc, char *argv[])
 		case 'c':
 			capdir = optarg;
 			break;
+		case 'V':
+			printf("ipifcd %s\n", IPIFC_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	if (optind != argc)
-		usage();
+		usage(2);
 
 	/* nothing a caller left open reaches either process */
 	closefrom(3);
@@ -138,19 +152,20 @@ main(int argc, char *argv[])
 	if (made)
 		ipifcd_log(LOG_NOTICE, "made a new RFC 7217 secret in %s",
 		    keyfile);
-	if (!foreground) {
-		if (daemon(0, 0) == -1) {
-			ipifcd_log(LOG_ERR, "daemon: %s", strerror(errno));
-			goto out;
-		}
+	/* root's too; parsed only by the stack process, once confined */
+	if (conffile != NULL && (conf = ipifcd_conf_read(conffile)) == NULL)
+		goto out;
+	if (ipifcd_ready_init(!foreground) == -1)
+		goto out;
+	if (!foreground)
 		ipifcd_log_init(0);
-	}
 	switch (ipifcd_priv_fork()) {
 	case -1:
 		goto out;
 	case 1:
 		/* the parent: the key is the stack process's alone */
 		explicit_bzero(key, sizeof(key));
+		ipifcd_ready_close();
 		rc = ipifcd_priv_parent();
 		goto out;
 	}
@@ -182,7 +197,10 @@ main(int argc, char *argv[])
 	}
 	if (ipifcd_priv_watch(d.base) == -1 || ipifcd_priv_drop() == -1)
 		goto out;
+	if (conf != NULL && ipifcd_conf_apply(&d, conffile, conf) == -1)
+		goto out;
 	ipifcd_log(LOG_INFO, "serving %s (pid %ld)", sock, (long)getpid());
+	ipifcd_ready();
 	ipifcd_kick(&d);
 	if (event_base_dispatch(d.base) == -1) {
 		ipifcd_log(LOG_ERR, "event loop failed");
@@ -191,6 +209,7 @@ main(int argc, char *argv[])
 	rc = ipifcd_priv_lost();
 out:
 	ipifcd_priv_unwatch();
+	free(conf);
 	ipifcd_ctlsock_close(&d);
 	unbind_all(&d);
 	ipifcd_pings_free(&d);

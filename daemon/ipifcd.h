@@ -140,4 +140,16 @@ int	ipifcd_priv_check(int type, const char *arg, const char **why);
 int	ipifcd_secret_load(const char *path, uint8_t *key, size_t len,
 	    char *err, size_t errlen);
 
+/* conf.c: -f FILE, read whole (NULL: logged), then applied: 0, or -1
+ * with "FILE:LINE: message" logged. */
+char	*ipifcd_conf_read(const char *file);
+int	ipifcd_conf_apply(struct ipifcd *d, const char *file, char *text);
+
+/* ready.c: $NOTIFY_SOCKET, and without -d the detach whose first
+ * process exits once the stack process calls ipifcd_ready (0) or dies
+ * (1).  The privileged parent closes its copies. */
+int	ipifcd_ready_init(int background);
+void	ipifcd_ready_close(void);
+void	ipifcd_ready(void);
+
 #endif

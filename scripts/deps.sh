@@ -1,6 +1,7 @@
 # shellcheck shell=bash
-# Sourced by the scripts: ipifc_deps installs what the build and the tests
-# need and is missing, with apt-get when run as root (Debian and Ubuntu).
+# Sourced by the scripts, or run directly: ipifc_deps installs what the
+# build and the tests need and is missing, with apt-get when run as root
+# (Debian and Ubuntu).
 
 # Each entry: Debian package, then the check that it is there.
 IPIFC_DEPS="
@@ -28,6 +29,7 @@ traceroute	command -v traceroute
 netcat-openbsd	command -v nc.openbsd
 python3-scapy	/usr/bin/python3 -c 'import scapy.all'
 radvd		command -v radvd || test -x /usr/sbin/radvd
+systemd		command -v systemd-analyze
 "
 
 ipifc_deps()
@@ -56,3 +58,9 @@ END
 	# shellcheck disable=SC2086
 	apt-get install -y -q --no-install-recommends $missing
 }
+
+# Run directly (`bash scripts/deps.sh`) rather than sourced: install them.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+	ipifc_deps
+	exit
+fi

@@ -28,16 +28,18 @@
 #define IPIFC_MAXREQ	8192		/* one request line, with newline */
 #define IPIFC_MAXANSWER	(64 << 20)	/* bytes of one answer */
 
-static void	usage(void) __attribute__((noreturn));
+static void	usage(int) __attribute__((noreturn));
 
+/* On stdout with status 0 when asked for (--help), else on stderr. */
 static void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr,
+	fprintf(status == 0 ? stdout : stderr,
 	    "usage: ipifc sim [FILE]\n"
 	    "       ipifc [-s SOCKET] read PATH\n"
-	    "       ipifc [-s SOCKET] write PATH TEXT...\n");
-	exit(2);
+	    "       ipifc [-s SOCKET] write PATH TEXT...\n"
+	    "       ipifc -V | --help\n");
+	exit(status);
 }
 
 /* Join argv into "read PATH\n" or "write PATH TEXT...\n". */
@@ -199,36 +201,41 @@ main(int argc, char *argv[])
 	const char *sock = IPIFC_CTLSOCK;
 	int ch, sflag = 0;
 
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		usage(0);
 	/* '+': options only before the command; TEXT may start with '-'. */
-	while ((ch = getopt(argc, argv, "+s:")) != -1) {
+	while ((ch = getopt(argc, argv, "+s:V")) != -1) {
 		switch (ch) {
 		case 's':
 			sock = optarg;
 			sflag = 1;
 			break;
+		case 'V':
+			printf("ipifc %s\n", IPIFC_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
+		usage(2);
 
 	if (strcmp(argv[0], "sim") == 0) {
 		if (sflag || argc > 2)
-			usage();
+			usage(2);
 		return sim_main(argc == 2 ? argv[1] : NULL);
 	}
 	if (strcmp(argv[0], "read") == 0) {
 		if (argc != 2)
-			usage();
+			usage(2);
 		return client(sock, argc, argv);
 	}
 	if (strcmp(argv[0], "write") == 0) {
 		if (argc < 3)
-			usage();
+			usage(2);
 		return client(sock, argc, argv);
 	}
-	usage();
+	usage(2);
 }

@@ -153,15 +153,17 @@ quiet_v6()
 
 # start_daemon [NS]: ipifcd -d in namespace NS (none: this one), socket
 # $SOCK, its RFC 7217 secret in $T/secret (made at the first start), its
-# capture directory $T.
+# capture directory $T, and the words of $DARGS (none unless set).
 start_daemon()
 {
 	[ "$(id -u)" -eq 0 ] || skip "not root (ipifcd starts as root)"
+	# shellcheck disable=SC2086
 	if [ $# -gt 0 ]; then
 		ip netns exec "$1" "$IPIFCD" -d -s "$SOCK" -k "$T/secret" -c "$T" \
-		    >>"$T/ipifcd.log" 2>&1 &
+		    ${DARGS:-} >>"$T/ipifcd.log" 2>&1 &
 	else
-		"$IPIFCD" -d -s "$SOCK" -k "$T/secret" -c "$T" >>"$T/ipifcd.log" 2>&1 &
+		"$IPIFCD" -d -s "$SOCK" -k "$T/secret" -c "$T" ${DARGS:-} \
+		    >>"$T/ipifcd.log" 2>&1 &
 	fi
 	DPID=$!
 	for _ in $(seq 50); do

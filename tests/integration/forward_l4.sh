@@ -183,7 +183,16 @@ check()
 	say "$1: $all UDP and TCP packets forwarded, $bad with a bad" \
 	    "checksum, $big over 1514 bytes"
 	[ "$all" -gt 0 ] || fail "no forwarded packets in $1"
-	[ "$bad" = 0 ] || fail "bad checksums in $1"
+	if [ "$bad" != 0 ]; then
+		# what was bad, so that an intermittent failure can be read
+		tshark -n -r "$1" -o udp.check_checksum:TRUE \
+		    -o tcp.check_checksum:TRUE -T fields -e frame.number \
+		    -e frame.len -e ip.src -e ipv6.src -e tcp.seq -e tcp.len \
+		    -e udp.length -e tcp.checksum -e udp.checksum \
+		    -Y "$f && (udp.checksum.status == \"Bad\" ||
+		    tcp.checksum.status == \"Bad\")" 2>/dev/null | head -n 5 >&2
+		fail "bad checksums in $1"
+	fi
 	[ "$big" = 0 ] || fail "frames over the MTU in $1"
 	big=$(tshark -n -r "$1" -Y "(ip.src == $4 && icmp.type == 3 &&
 	    icmp.code == 4) || (ipv6.src == $5 && icmpv6.type == 2)" \

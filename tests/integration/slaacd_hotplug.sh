@@ -186,6 +186,16 @@ settled()
 until_ok 100 has_default "${P}h0" || fail "${P}h0 has no default route"
 until_ok 20 settled || fail "the routes do not settle"
 ip -n "$H" link set "${P}h0" down
+shown_removed()
+{
+	"$SLAACCTL" -s "$SOCK" show interface "${P}h0" >"$T/flap.show" &&
+	    grep -q "address $A0/64 eui64 removed" "$T/flap.show" &&
+	    grep -q "default ::/0 via fe80.* removed" "$T/flap.show"
+}
+until_ok 50 shown_removed || {
+	cat "$T/flap.show" >&2
+	fail "${P}h0 down: its address and default route not shown removed"
+}
 ip -n "$H" link set "${P}h0" up
 until_ok 100 flap_back || {
 	ip -n "$H" -6 addr show dev "${P}h0" >&2

@@ -220,6 +220,15 @@ void	slaacd_show_retry(uint64_t now,
 /* ifindex 0: every managed interface; line gets each line. */
 void	slaacd_show(const struct slaacd_opts *o, unsigned ifindex,
 	    uint64_t now, void (*line)(const char *));
+/*
+ * The interface stopped running (up 0): the kernel dropped its
+ * addresses, routes and nexthops, and the configured ones show
+ * `removed`.  Running again (up 1): send gets those again, their
+ * lifetimes what remains of them (RFC 4862 5.5.3 keeps them valid).
+ */
+void	slaacd_show_link(const struct slaacd_opts *o, unsigned ifindex,
+	    int up, uint64_t now,
+	    uint32_t (*send)(const struct ipifc_slaac_act *));
 /* A slot no longer managed: its proposals go. */
 void	slaacd_show_forget(int slot);
 /*

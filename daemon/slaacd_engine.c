@@ -286,6 +286,8 @@ frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
 		memcpy(&ii, p, sizeof(ii));
 		(void)ipifc_slaac_link(e, h->peer, ii.running,
 		    ii.hasmac ? ii.mac : NULL, now);
+		/* up again: the engine solicits (RFC 4861 6.3.7) */
+		slaacd_show_link(opts, h->peer, ii.running, now, propose);
 		break;
 	case SM_IFDEL:
 		ifdel(e, h->peer, k, now);

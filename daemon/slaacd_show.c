@@ -33,6 +33,7 @@ static struct sif {
 	unsigned ifindex;
 	struct prop addr[NADDR], route[NROUTE], dns[NDNS];
 	uint64_t unshown;
+	int	down;		/* not running: the kernel dropped them */
 } sifs[SLAACD_MAXIFS];
 
 static struct sif *
@@ -199,6 +200,23 @@ remains(uint32_t lt, uint64_t at, uint64_t now)
 	return gone >= lt ? 0 : lt - (uint32_t)gone;
 }
 
+/*
+ * A proposal again, its lifetimes what remains of them: 1, or 0 when
+ * one is over (the engine removes it itself).
+ */
+static int
+again(const struct prop *t, uint64_t now, struct ipifc_slaac_act *a)
+{
+	*a = t->a;
+	a->valid = remains(a->valid, t->at, now);
+	a->preferred = remains(a->preferred, t->at, now);
+	if (a->type == IPIFC_SLAAC_ADDR_ADD ||
+	    a->type == IPIFC_SLAAC_ADDR_UPDATE)
+		return a->valid != 0;
+	a->lifetime = remains(a->lifetime, t->at, now);
+	return a->lifetime != 0;
+}
+
 void
 slaacd_show_retry(uint64_t now,
     uint32_t (*send)(const struct ipifc_slaac_act *))
@@ -211,18 +229,7 @@ slaacd_show_retry(uint64_t now,
 		if (!t[i].used || t[i].retry == 0 || t[i].retry > now)
 			continue;
 		t[i].retry = 0;
-		a = t[i].a;
-		a.valid = remains(a.valid, t[i].at, now);
-		a.preferred = remains(a.preferred, t[i].at, now);
-		if (a.type == IPIFC_SLAAC_DNS_SERVER ||
-		    a.type == IPIFC_SLAAC_DNS_DOMAIN)
-			a.lifetime = remains(a.lifetime, t[i].at, now);
-		/* over: the engine removes it itself */
-		if ((a.type == IPIFC_SLAAC_ADDR_ADD ||
-		    a.type == IPIFC_SLAAC_ADDR_UPDATE) && a.valid == 0)
-			continue;
-		if ((a.type == IPIFC_SLAAC_DNS_SERVER ||
-		    a.type == IPIFC_SLAAC_DNS_DOMAIN) && a.lifetime == 0)
+		if (!again(&t[i], now, &a))
 			continue;
 		t[i].tries++;
 		t[i].err = -1;
@@ -247,6 +254,41 @@ slaacd_show_gone(const struct slaacd_opts *o, unsigned ifindex,
 			return 1;
 		}
 	return 0;
+}
+
+void
+slaacd_show_link(const struct slaacd_opts *o, unsigned ifindex, int up,
+    uint64_t now, uint32_t (*send)(const struct ipifc_slaac_act *))
+{
+	struct ipifc_slaac_act a;
+	struct prop *t;
+	struct sif *s;
+	int	 i, tab;
+
+	if ((s = sif(o, ifindex)) == NULL || s->down == !up)
+		return;
+	s->down = !up;
+	for (tab = 0; tab < 2; tab++)
+		for (t = tab == 0 ? s->addr : s->route, i = 0;
+		    i < (tab == 0 ? NADDR : NROUTE); i++) {
+			if (!t[i].used)
+				continue;
+			if (!up) {
+				if (t[i].err == 0)
+					t[i].gone = 1;
+				continue;
+			}
+			if (!t[i].gone)
+				continue;
+			if (!again(&t[i], now, &a))
+				continue;
+			t[i].gone = 0;
+			t[i].tries = 0;
+			t[i].retry = 0;
+			t[i].lasterr = 0;
+			t[i].err = -1;
+			t[i].seq = send(&a);
+		}
 }
 
 void

@@ -8,7 +8,9 @@
 # each bridge port carry that veth's MAC in the SLLA option); a veth
 # made after start is picked up and given its address; a new MAC gives a
 # new EUI-64 address; a veth deleted while configured is dropped with a
-# log line, slaacd and its two children running on, no error logged.
+# log line, slaacd and its two children running on, no error logged; a
+# veth taken down and up (the kernel drops its addresses, routes and
+# nexthops) gets its address and default route back at once.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -152,6 +154,57 @@ until_ok 300 gone_a1 || {
 	fail "no $A3 in place of $A1 after the MAC changed"
 }
 say "new MAC $MAC3 on ${P}h1: $A3 in place of $A1"
+
+# down and up: the kernel drops the address, the default route and its
+# nexthop; slaacd proposes again what is still valid, and solicits:
+# the routes and nexthops are those before (sorted: a multipath route's
+# nexthops come back in another order)
+has_default()
+{
+	ip -n "$H" -6 route show default |
+	    grep -q "^default .*via fe80[^ ]* dev $1 "
+}
+kstate()
+{
+	{ ip -n "$H" -6 route; ip -n "$H" nexthop; } | sort
+}
+flap_back()
+{
+	has_addr "${P}h0" "$A0" && has_default "${P}h0" &&
+	    [ "$(kstate)" = "$KBEFORE" ] &&
+	    "$SLAACCTL" -s "$SOCK" show interface "${P}h0" >"$T/flap.show" &&
+	    grep -q "address $A0/64 eui64 configured" "$T/flap.show" &&
+	    grep -q "default ::/0 via fe80.* configured" "$T/flap.show"
+}
+# settled: the same for half a second
+settled()
+{
+	KBEFORE=$(kstate)
+	sleep 0.5
+	[ "$(kstate)" = "$KBEFORE" ]
+}
+until_ok 100 has_default "${P}h0" || fail "${P}h0 has no default route"
+until_ok 20 settled || fail "the routes do not settle"
+ip -n "$H" link set "${P}h0" down
+shown_removed()
+{
+	"$SLAACCTL" -s "$SOCK" show interface "${P}h0" >"$T/flap.show" &&
+	    grep -q "address $A0/64 eui64 removed" "$T/flap.show" &&
+	    grep -q "default ::/0 via fe80.* removed" "$T/flap.show"
+}
+until_ok 50 shown_removed || {
+	cat "$T/flap.show" >&2
+	fail "${P}h0 down: its address and default route not shown removed"
+}
+ip -n "$H" link set "${P}h0" up
+until_ok 100 flap_back || {
+	ip -n "$H" -6 addr show dev "${P}h0" >&2
+	printf 'before:\n%s\nafter:\n%s\n' "$KBEFORE" "$(kstate)" >&2
+	cat "$T/flap.show" >&2
+	fail "${P}h0 down and up: no $A0 or default route back in 10 s"
+}
+say "${P}h0 down and up: $A0 and $(ip -n "$H" -6 route show default |
+    grep "^default .* dev ${P}h0 "), the routes as before"
 
 # a configured veth deleted: a log line, nothing else
 ip -n "$H" link del "${P}h2"

@@ -76,12 +76,40 @@ stop_daemon()
 	return $rc
 }
 
+# The PIDs of the processes in the namespaces this test made.
+netns_pids()
+{
+	local ns
+
+	for ns in $NSLIST; do
+		ip netns pids "$ns" 2>/dev/null
+	done
+}
+
+# kill_in_netns SIGNAL: signal every process in those namespaces.
+kill_in_netns()
+{
+	local pids
+
+	pids=$(netns_pids)
+	[ -n "$pids" ] && kill -s "$1" $pids 2>/dev/null
+	return 0
+}
+
 cleanup()
 {
-	local rc=$? ns
+	local rc=$? ns i
 
 	trap - EXIT INT TERM
 	stop_daemon
+	# whatever still runs in our namespaces (radvd started through a
+	# function in the background: $! was a subshell's), then them
+	kill_in_netns TERM
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ -z "$(netns_pids)" ] && break
+		sleep 0.2
+	done
+	kill_in_netns KILL
 	for ns in $NSLIST; do
 		ip netns del "$ns" 2>/dev/null
 	done

@@ -73,7 +73,7 @@ interface ${P}a1 {
 END
 }
 radvd_conf 7200 3600
-nsx "$A" "$RADVD" -C "$T/radvd.conf" -p "$T/radvd.pid" -n -m stderr \
+ip netns exec "$A" "$RADVD" -C "$T/radvd.conf" -p "$T/radvd.pid" -n -m stderr \
     >"$T/radvd.log" 2>&1 &
 RPID=$!
 trap 'rc=$?; kill "$RPID" 2>/dev/null; wait "$RPID" 2>/dev/null;
@@ -496,7 +496,7 @@ interface $ifn {
 	};
 };
 END
-	nsx "$ns" "$RADVD" -C "$T/radvd-$ns.conf" -p "$T/radvd-$ns.pid" -n \
+	ip netns exec "$ns" "$RADVD" -C "$T/radvd-$ns.conf" -p "$T/radvd-$ns.pid" -n \
 	    -m stderr >"$T/radvd-$ns.log" 2>&1 &
 	RPIDS="$RPIDS $!"
 done

@@ -47,7 +47,7 @@ interface br0 {
 	};
 };
 END
-nsx "$R" "$RADVD" -C "$T/radvd.conf" -p "$T/radvd.pid" -n -m stderr \
+ip netns exec "$R" "$RADVD" -C "$T/radvd.conf" -p "$T/radvd.pid" -n -m stderr \
     >"$T/radvd.log" 2>&1 &
 RPID=$!
 TPIDS=""

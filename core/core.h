@@ -497,6 +497,7 @@ struct ipifc_rtkey {
 	struct ipifc_ip dst, src;
 	int	plen, splen;
 };
+int	ipifc_rtkey_cmp(const struct ipifc_rtkey *a, const struct ipifc_rtkey *b);
 
 /* What a lookup reads first (ifc, type, gate) comes first: one cache line. */
 struct ipifc_route {

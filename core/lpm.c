@@ -1398,22 +1398,16 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	}
 }
 
+/* The routes' keys in display order (ipifc_rtkey_cmp). */
 static int
 rt_cmp(const void *x, const void *y)
 {
 	const struct ipifc_route *a = *(struct ipifc_route *const *)x;
 	const struct ipifc_route *b = *(struct ipifc_route *const *)y;
-	int c;
+	struct ipifc_rtkey ka = { a->dst, a->src, a->plen, a->splen };
+	struct ipifc_rtkey kb = { b->dst, b->src, b->plen, b->splen };
 
-	if ((c = memcmp(a->dst.a, b->dst.a, 16)) != 0)
-		return c;
-	if (a->plen != b->plen)
-		return a->plen < b->plen ? -1 : 1;
-	if ((c = memcmp(a->src.a, b->src.a, 16)) != 0)
-		return c;
-	if (a->splen != b->splen)
-		return a->splen < b->splen ? -1 : 1;
-	return 0;
+	return ipifc_rtkey_cmp(&ka, &kb);
 }
 
 struct ipifc_route **

@@ -231,11 +231,10 @@ ipifc_route_del_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc)
 		rt_purge(s, rt_byifc, ifc);
 }
 
-/* Display order, as the table walks. */
-static int
-rtkey_cmp(const void *x, const void *y)
+/* Display order, as the table walks: dst, plen, src, splen. */
+int
+ipifc_rtkey_cmp(const struct ipifc_rtkey *a, const struct ipifc_rtkey *b)
 {
-	const struct ipifc_rtkey *a = x, *b = y;
 	int c;
 
 	if ((c = memcmp(a->dst.a, b->dst.a, 16)) != 0)
@@ -247,6 +246,12 @@ rtkey_cmp(const void *x, const void *y)
 	if (a->splen != b->splen)
 		return a->splen < b->splen ? -1 : 1;
 	return 0;
+}
+
+static int
+rtkey_cmp(const void *x, const void *y)
+{
+	return ipifc_rtkey_cmp(x, y);
 }
 
 /* Delete l's routes in display order: only l's keys, not the table. */

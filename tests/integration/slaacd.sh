@@ -41,10 +41,14 @@ done
 nsx "$A" sysctl -qw net.ipv6.conf.all.forwarding=1
 
 # radvd_conf VALID PREFERRED: the prefix's lifetimes on both links
+# (DNS options on a0 only)
 radvd_conf()
 {
-	cat >"$T/radvd.conf" <<END
-interface ${P}a0 {
+	local a dns=1
+
+	for a in "${P}a0" "${P}a1"; do
+		cat <<END
+interface $a {
 	AdvSendAdvert on;
 	MinRtrAdvInterval 3;
 	MaxRtrAdvInterval 4;
@@ -53,24 +57,24 @@ interface ${P}a0 {
 		AdvValidLifetime $1;
 		AdvPreferredLifetime $2;
 	};
+END
+		[ "$dns" = 1 ] && cat <<END
 	RDNSS 2001:db8:77::53 {
 		AdvRDNSSLifetime 60;
 	};
 	DNSSL example.org {
 		AdvDNSSLLifetime 60;
 	};
-};
-interface ${P}a1 {
-	AdvSendAdvert on;
-	MinRtrAdvInterval 3;
-	MaxRtrAdvInterval 4;
-	AdvDefaultLifetime 600;
-	prefix 2001:db8:77::/64 {
-		AdvValidLifetime $1;
-		AdvPreferredLifetime $2;
-	};
-};
 END
+		echo "};"
+		dns=0
+	done >"$T/radvd.conf"
+}
+# readvertise VALID PREFERRED: radvd rereads its file with these lifetimes
+readvertise()
+{
+	radvd_conf "$1" "$2"
+	kill -HUP "$(cat "$T/radvd.pid")"
 }
 radvd_conf 7200 3600
 ip netns exec "$A" "$RADVD" -C "$T/radvd.conf" -p "$T/radvd.pid" -n -m stderr \
@@ -254,11 +258,9 @@ both_valid_over()
 	read -r v p <<<"$(lifetimes_of "$K" "${P}k0")"
 	[ -n "$v" ] && [ "$v" -gt "$1" ]
 }
-radvd_conf 14400 3500
-kill -HUP "$(cat "$T/radvd.pid")"
+readvertise 14400 3500
 until_ok 100 both_valid_over 14000 || fail "valid lifetime 4 h not taken: slaacd $(lifetimes_of "$D" "${P}d0"), kernel $(lifetimes_of "$K" "${P}k0")"
-radvd_conf 600 300
-kill -HUP "$(cat "$T/radvd.pid")"
+readvertise 600 300
 until_ok 100 both_pref 300 || fail "preferred lifetime 300 not taken: slaacd $(lifetimes_of "$D" "${P}d0"), kernel $(lifetimes_of "$K" "${P}k0")"
 read -r VD PD <<<"$(lifetimes_of "$D" "${P}d0")"
 read -r VK PK <<<"$(lifetimes_of "$K" "${P}k0")"
@@ -269,8 +271,7 @@ close "$PD" "$PK" || fail "preferred lifetime $PD, the kernel's $PK"
 SHOW=$(ctl show interface "${P}d0")
 printf '%s\n' "$SHOW" | grep -Eq "^	address $GD eui64 configured valid (71[0-9][0-9]|7200)s preferred [0-3][0-9]{0,2}s$" ||
     fail "slaacctl does not show 2 h left: $SHOW"
-radvd_conf 7200 3600
-kill -HUP "$(cat "$T/radvd.pid")"
+readvertise 7200 3600
 
 # send solicitation: an RS from the link-local address, with the SLLA
 nsx "$A" timeout 10 tcpdump -nli "${P}a0" -c 1 -w "$T/rs.pcap" \

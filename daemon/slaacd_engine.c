@@ -298,10 +298,14 @@ frontmsg(struct ipifc_slaac *e, const struct slaacd_hdr *h,
 			/*
 			 * The engine keeps it in its list: the next RA
 			 * with its prefix renews it by RFC 4862 5.5.3 (e),
-			 * and the renewal puts it back in the kernel.
+			 * and the renewal puts it back in the kernel.  A
+			 * link going down drops it too, often before the
+			 * link's own message: then the link coming up puts
+			 * it back at once (slaacd_show_link).
 			 */
 			slaacd_log(LOG_NOTICE, "engine: %s: address %s "
-			    "gone from the kernel; back at the next RA",
+			    "gone from the kernel; back at the next RA or "
+			    "when the link comes up",
 			    opts->ifname[k], ipifc_ip_fmt(&d.addr, ip,
 			    sizeof(ip)));
 		break;

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The systemd unit (bash systemd.sh UNIT IPIFCD): `systemd-analyze
+# The systemd unit (bash systemd.sh UNIT IPIFCD SYSUSERS): `systemd-analyze
 # verify` accepts it, with ExecStart pointed at the built ipifcd, and it
 # says what the README says: Type=notify, the directories, the file, the
-# sandbox.  Its readiness (READY=1 on $NOTIFY_SOCKET) is tested by
+# sandbox; systemd-sysusers makes the _ipifc user from SYSUSERS.  Its readiness (READY=1 on $NOTIFY_SOCKET) is tested by
 # tests/integration/conf.sh.  SKIP (77) without systemd-analyze.
 set -u
-unit=$1 ipifcd=$(realpath "$2")
+unit=$1 ipifcd=$(realpath "$2") sysusers=$3
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "SKIP: no systemd-analyze (Debian package systemd)"
 	exit 77
@@ -35,6 +35,15 @@ done
 if ! grep -qx 'CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW CAP_KILL CAP_BPF CAP_IPC_LOCK CAP_SETUID CAP_SETGID CAP_SYS_CHROOT' \
     "$t/ipifcd.service"; then
 	echo "FAIL: capability bounding set" >&2
+	fail=1
+fi
+# a system user with no login, its home the stack process's empty root
+mkdir -p "$t/root/etc"
+if ! systemd-sysusers --root="$t/root" "$sysusers" >"$t/out" 2>&1 ||
+    ! grep -Eq '^_ipifc:x:[0-9]+:[0-9]+:ipifc stack process:/var/lib/ipifc/empty:/usr/sbin/nologin$' \
+    "$t/root/etc/passwd"; then
+	echo "FAIL: systemd-sysusers $sysusers:" >&2
+	cat "$t/out" "$t/root/etc/passwd" >&2
 	fail=1
 fi
 if systemd-analyze security --help 2>/dev/null | grep -q -- --offline; then

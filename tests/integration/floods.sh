@@ -47,9 +47,7 @@ netns "$D" "$A"
 # default) before reuse, which would count in VmRSS: keep it small.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=2"
 start_daemon "$D"
-veth "$D" "${P}d0" "$A" "$AIF"
-quiet_v6 "$D" "${P}d0"
-w ipifc/clone bind ether "packet:${P}d0" >/dev/null
+bind_veth "$D" "${P}d0" "$A" "$AIF"
 ip -n "$A" addr add 10.1.0.2/24 dev "$AIF"
 ip -n "$A" addr add 2001:db8:1::2/64 dev "$AIF" nodad
 

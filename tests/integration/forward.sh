@@ -16,12 +16,8 @@ D=${P}d A=${P}a B=${P}b AIF=${P}t0 BIF=${P}b0
 netns "$D" "$A" "$B"
 start_daemon "$D"
 
-w ipifc/clone bind ether "tap:$AIF" >/dev/null
-ip -n "$D" link set "$AIF" netns "$A" || fail "move the TAP device"
-ip -n "$A" link set "$AIF" up
-veth "$D" "${P}d1" "$B" "$BIF"
-quiet_v6 "$D" "${P}d1"
-w ipifc/clone bind ether "packet:${P}d1" >/dev/null
+bind_tap "$D" "$A" "$AIF"
+bind_veth "$D" "${P}d1" "$B" "$BIF"
 
 w ipifc/0/ctl add 10.1.0.1/24
 w ipifc/0/ctl add 2001:db8:1::1/64

@@ -22,9 +22,7 @@ D=${P}d A=${P}a B=${P}b C=${P}c AIF=${P}t0 BIF=${P}b0
 netns "$D" "$A" "$B" "$C"
 start_daemon "$D"
 
-w ipifc/clone bind ether "tap:$AIF" >/dev/null
-ip -n "$D" link set "$AIF" netns "$A" || fail "move the TAP device"
-ip -n "$A" link set "$AIF" up
+bind_tap "$D" "$A" "$AIF"
 veth "$D" "${P}d1" "$B" "$BIF"
 quiet_v6 "$D" "${P}d1"
 ip -n "$D" link set "${P}d1" mtu 1400

@@ -179,6 +179,31 @@ quiet_v6()
 	nsx "$1" sysctl -qw "net.ipv6.conf.$2.disable_ipv6=1"
 }
 
+# bind_tap DNS NS IF: the daemon in DNS binds ether tap:IF; the device
+# moves to NS and comes up there.  bind_tun DNS NS IF: the same with pkt
+# tun:IF.
+bind_tap()
+{
+	w ipifc/clone bind ether "tap:$3" >/dev/null
+	ip -n "$1" link set "$3" netns "$2" || fail "move the TAP device"
+	ip -n "$2" link set "$3" up
+}
+bind_tun()
+{
+	w ipifc/clone bind pkt "tun:$3" >/dev/null
+	ip -n "$1" link set "$3" netns "$2" || fail "move the TUN device"
+	ip -n "$2" link set "$3" up
+}
+
+# bind_veth DNS DIF NS IF: a veth from DNS's DIF to NS's IF, quiet on
+# the daemon's side, bound with packet:DIF.
+bind_veth()
+{
+	veth "$1" "$2" "$3" "$4"
+	quiet_v6 "$1" "$2"
+	w ipifc/clone bind ether "packet:$2" >/dev/null
+}
+
 # start_daemon [NS]: ipifcd -d in namespace NS (none: this one), socket
 # $SOCK, its RFC 7217 secret in $T/secret (made at the first start), its
 # capture directory $T, and the words of $DARGS (none unless set).

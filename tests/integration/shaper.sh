@@ -14,9 +14,7 @@ need ping timeout
 D=${P}d A=${P}a LIF=${P}t0
 netns "$D" "$A"
 start_daemon "$D"
-w ipifc/clone bind ether "tap:$LIF" >/dev/null
-ip -n "$D" link set "$LIF" netns "$A" || fail "move the TAP device"
-ip -n "$A" link set "$LIF" up
+bind_tap "$D" "$A" "$LIF"
 ip -n "$A" addr add 10.88.0.2/24 dev "$LIF"
 w ipifc/0/ctl add 10.88.0.1/24
 nsx "$A" timeout 20 ping -c 1 -W 2 10.88.0.1 >/dev/null ||

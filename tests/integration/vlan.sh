@@ -27,15 +27,11 @@ start_daemon "$D"
 case $kind in
 tap)
 	AIF=${P}t0
-	w ipifc/clone bind ether "tap:$AIF" >/dev/null
-	ip -n "$D" link set "$AIF" netns "$A" || fail "move the TAP device"
-	ip -n "$A" link set "$AIF" up
+	bind_tap "$D" "$A" "$AIF"
 	;;
 packet)
 	AIF=${P}a0
-	veth "$D" "${P}d0" "$A" "$AIF"
-	quiet_v6 "$D" "${P}d0"
-	w ipifc/clone bind ether "packet:${P}d0" >/dev/null
+	bind_veth "$D" "${P}d0" "$A" "$AIF"
 	;;
 *)
 	fail "unknown kind $kind"

@@ -600,8 +600,15 @@ slaacd_parent_apply(const struct ipifc_slaac_act *a)
 		return param(k, "neigh", "retrans_time_ms", a->value);
 	case IPIFC_SLAAC_SEND_RS:
 		return -EINVAL;
+	case IPIFC_SLAAC_NBR_STALE:
+		/*
+		 * Done already: the kernel's own RA input makes the
+		 * router's entry STALE with the SLLA (RFC 4861 6.3.4)
+		 * whatever accept_ra says.
+		 */
+		return 0;
 	default:
-		/* the router's neighbor entry, PREF64, captive portal */
+		/* PREF64, captive portal: nothing in the kernel takes them */
 		return -EOPNOTSUPP;
 	}
 }

@@ -171,6 +171,19 @@ RK=$(defroute "$K" "${P}k0" "${P}a1")
 say "default route: slaacd '$RD', kernel '$RK'"
 [ "$RD" = "$RK" ] || fail "default route '$RD', the kernel's '$RK'"
 
+# The router's neighbor entry (RFC 4861 6.3.4): the proposal is
+# answered done, and the kernel holds the entry, a router, with radvd's
+# MAC, as beside it where the kernel autoconfigures.
+RLL=$(ip -n "$A" -6 addr show dev "${P}a0" scope link |
+    awk '$1 == "inet6" { sub("/.*", "", $2); print $2; exit }')
+RMAC=$(ip -n "$A" link show "${P}a0" | awk '$1 == "link/ether" { print $2 }')
+grep -Eq "nbr-stale ifindex [0-9]+ $RLL/0: done$" "$LOG" ||
+    fail "the router's neighbor entry not answered done"
+ip -n "$D" -6 neigh show dev "${P}d0" |
+    grep -Eq "^$RLL lladdr $RMAC router (STALE|REACHABLE|DELAY|PROBE)" ||
+    fail "no neighbor entry for the router: $(ip -n "$D" -6 neigh)"
+say "the router's neighbor entry: done, $RLL $RMAC in the kernel"
+
 has_dns()
 {
 	grep -qx 'nameserver 2001:db8:77::53' "$DNS" &&

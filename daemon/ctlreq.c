@@ -7,7 +7,7 @@
 
 #include "ctlreq.h"
 
-#define MALFORMED	"malformed request: want read PATH or write PATH TEXT"
+#define MALFORMED	"malformed request: want read PATH, write PATH TEXT or monitor"
 
 enum ipifcd_ctlreq_kind
 ipifcd_ctlreq_parse(char *buf, size_t len, size_t max, struct ipifcd_ctlreq *r)
@@ -33,6 +33,8 @@ ipifcd_ctlreq_parse(char *buf, size_t len, size_t max, struct ipifcd_ctlreq *r)
 		return IPIFCD_CTLREQ_ERROR;
 	}
 	verb = buf;
+	if (strcmp(verb, "monitor") == 0)
+		return IPIFCD_CTLREQ_MONITOR;
 	if ((path = strchr(buf, ' ')) == NULL) {
 		r->err = MALFORMED;
 		return IPIFCD_CTLREQ_ERROR;

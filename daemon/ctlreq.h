@@ -12,6 +12,7 @@ enum ipifcd_ctlreq_kind {
 	IPIFCD_CTLREQ_MORE,	/* no whole line yet: wait for the rest */
 	IPIFCD_CTLREQ_READ,	/* read PATH */
 	IPIFCD_CTLREQ_WRITE,	/* write PATH TEXT */
+	IPIFCD_CTLREQ_MONITOR,	/* monitor: the stack's events, streamed */
 	IPIFCD_CTLREQ_ERROR,	/* answer err and close */
 };
 
@@ -25,7 +26,7 @@ struct ipifcd_ctlreq {
  * Parse the bytes received so far, buf[0..len), of which at most max
  * (newline included) may make the request.  On READ and WRITE the line
  * is cut in place in buf (its newline, and a carriage return before it,
- * become NULs) and r points into it.
+ * become NULs) and r points into it.  MONITOR has neither path nor text.
  */
 enum ipifcd_ctlreq_kind ipifcd_ctlreq_parse(char *buf, size_t len,
 	    size_t max, struct ipifcd_ctlreq *r);

@@ -10,6 +10,11 @@
  * trickles.  When every place is taken, a new client takes the place of
  * the oldest one still sending its request (which is told "error busy"),
  * so that clients that never finish cannot lock the others out.
+ *
+ * A monitor (ctlsock.h) leaves that list for its own, bounded apart, and
+ * its deadline and timeouts go: it lasts until its client closes.  The
+ * stack's events reach it through one subscription for all monitors,
+ * each line formatted once.
  */
 #include <sys/types.h>
 #include <sys/queue.h>
@@ -18,6 +23,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -41,6 +47,8 @@ struct conn {
 	struct event	*deadline;
 	int		 asked;		/* its request is in: not evicted */
 	struct ipifcd_ping *ping;	/* its answer, still running */
+	int		 monitor;	/* on the list of monitors */
+	uint64_t	 lost;		/* events its full buffer lost */
 };
 
 TAILQ_HEAD(connlist, conn);
@@ -52,6 +60,9 @@ struct ipifcd_ctlsock {
 	struct evconnlistener *lev;
 	struct connlist	 conns;
 	int		 nconns;
+	struct connlist	 mons;		/* monitors */
+	int		 nmons;
+	int		 subscribed;	/* mon_event */
 };
 
 static void
@@ -59,8 +70,13 @@ conn_free(struct conn *c)
 {
 	struct ipifcd_ctlsock *cs = c->d->ctl;
 
-	TAILQ_REMOVE(&cs->conns, c, link);
-	cs->nconns--;
+	if (c->monitor) {
+		TAILQ_REMOVE(&cs->mons, c, link);
+		cs->nmons--;
+	} else {
+		TAILQ_REMOVE(&cs->conns, c, link);
+		cs->nconns--;
+	}
 	ipifcd_ping_cancel(c->ping);
 	if (c->deadline != NULL)
 		event_free(c->deadline);
@@ -171,6 +187,105 @@ do_write_ping(struct conn *c, char *text)
 		conn_answer(c, err, NULL);
 }
 
+/* Whatever a monitor's client sends after its line: dropped. */
+static void
+mon_read(struct bufferevent *bev, void *arg)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+
+	evbuffer_drain(in, evbuffer_get_length(in));
+}
+
+/*
+ * Queue line (len bytes, 0: none) for monitor c, after "lost N" if
+ * events were lost: once losing, until half its buffer is free, so
+ * that a client that falls behind gets one "lost N" per time it does.
+ */
+static void
+mon_put(struct conn *c, const char *line, size_t len)
+{
+	struct evbuffer *out = bufferevent_get_output(c->bev);
+	size_t have = evbuffer_get_length(out);
+	char lost[32];
+	int n = 0;
+
+	if (c->lost > 0) {
+		if (have > IPIFCD_CTL_MONBUF / 2)
+			goto lose;
+		n = snprintf(lost, sizeof(lost), "lost %" PRIu64 "\n",
+		    c->lost);
+	}
+	if (have + (size_t)n + len > IPIFCD_CTL_MONBUF)
+		goto lose;
+	if (n > 0) {
+		if (evbuffer_add(out, lost, (size_t)n) == -1)
+			goto lose;
+		c->lost = 0;
+	}
+	if (len > 0 && evbuffer_add(out, line, len) == -1)
+		goto lose;
+	return;
+lose:
+	if (len > 0)
+		c->lost++;
+}
+
+static void
+mon_event(void *arg, const struct ipifc_event *ev)
+{
+	struct ipifcd_ctlsock *cs = arg;
+	struct conn *c;
+	char line[512];
+	size_t len;
+
+	if (TAILQ_EMPTY(&cs->mons))
+		return;
+	ipifc_event_fmt(ev, line, sizeof(line) - 1);
+	len = strlen(line);
+	line[len++] = '\n';
+	TAILQ_FOREACH(c, &cs->mons, link)
+		mon_put(c, line, len);
+}
+
+/* Everything taken: what was lost is told at once, not at the next event. */
+static void
+mon_written(struct bufferevent *bev, void *arg)
+{
+	struct conn *c = arg;
+
+	if (c->lost > 0)
+		mon_put(c, NULL, 0);
+}
+
+/* The request "monitor": c becomes one, if there is room. */
+static void
+conn_monitor(struct conn *c)
+{
+	struct ipifcd_ctlsock *cs = c->d->ctl;
+	struct evbuffer *in = bufferevent_get_input(c->bev);
+	char err[64];
+
+	if (cs->nmons >= c->d->maxmonitors) {
+		snprintf(err, sizeof(err), "too many monitors (max %d)",
+		    c->d->maxmonitors);
+		conn_answer(c, err, NULL);
+		return;
+	}
+	TAILQ_REMOVE(&cs->conns, c, link);
+	cs->nconns--;
+	TAILQ_INSERT_TAIL(&cs->mons, c, link);
+	cs->nmons++;
+	c->monitor = 1;
+	c->asked = 1;
+	evtimer_del(c->deadline);
+	bufferevent_set_timeouts(c->bev, NULL, NULL);
+	evbuffer_drain(in, evbuffer_get_length(in));
+	/* reading on: the client's end of file frees it at once */
+	bufferevent_setcb(c->bev, mon_read, mon_written, on_event, c);
+	mon_put(c, "ok\n", 3);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
 /* A parsed request (ctlreq.h), READ or WRITE. */
 static void
 conn_request(struct conn *c, enum ipifcd_ctlreq_kind kind, char *path,
@@ -244,6 +359,8 @@ on_read(struct bufferevent *bev, void *arg)
 	k = ipifcd_ctlreq_parse(buf, len, IPIFCD_CTL_MAXREQ, &r);
 	if (k == IPIFCD_CTLREQ_ERROR)
 		conn_answer(c, r.err, NULL);
+	else if (k == IPIFCD_CTLREQ_MONITOR)
+		conn_monitor(c);
 	else if (k != IPIFCD_CTLREQ_MORE)
 		conn_request(c, k, r.path, r.text);
 	free(buf);
@@ -406,6 +523,7 @@ ipifcd_ctlsock_open(struct ipifcd *d, const char *path)
 	d->ctl = cs;
 	cs->fd = -1;
 	TAILQ_INIT(&cs->conns);
+	TAILQ_INIT(&cs->mons);
 	memcpy(cs->path, path, strlen(path) + 1);
 
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -453,6 +571,11 @@ ipifcd_ctlsock_start(struct ipifcd *d)
 		return -1;
 	}
 	evconnlistener_set_error_cb(cs->lev, on_accept_error);
+	if (ipifc_subscribe(d->stack, mon_event, cs) < 0) {
+		ipifcd_log(LOG_ERR, "control socket: cannot take events");
+		return -1;
+	}
+	cs->subscribed = 1;
 	return 0;
 }
 
@@ -466,6 +589,10 @@ ipifcd_ctlsock_close(struct ipifcd *d)
 		return;
 	while ((c = TAILQ_FIRST(&cs->conns)) != NULL)
 		conn_free(c);
+	while ((c = TAILQ_FIRST(&cs->mons)) != NULL)
+		conn_free(c);
+	if (cs->subscribed)
+		ipifc_unsubscribe(d->stack, mon_event, cs);
 	if (cs->lev != NULL)
 		evconnlistener_free(cs->lev);
 	else if (cs->fd >= 0)

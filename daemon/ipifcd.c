@@ -1,5 +1,5 @@
 /*
- * ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] [-c DIR]: run
+ * ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] [-c DIR] [-m N]: run
  * one ipifc stack on the real clock, serve its namespace on SOCKET (default
  * /run/ipifc/ctl, mode 0600, root's).  FILE holds host mode's RFC 7217
  * secret (default /var/lib/ipifc/secret, made once if missing; see
@@ -7,6 +7,7 @@
  * chrooted and filtered, beside a privileged parent (priv.c); `capture`
  * makes new files in DIR only (default /var/lib/ipifc/capture).  CONF's
  * namespace writes are applied before any client is served (conf.c).
+ * At most N clients (default 16) monitor the stack's events (ctlsock.h).
  *
  * -d keeps it in the foreground and logs to stderr; without it the
  * daemon detaches and logs to syslog, and the process that was started
@@ -43,7 +44,7 @@ usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] "
-	    "[-c DIR]\n"
+	    "[-c DIR] [-m N]\n"
 	    "       ipifcd -V | --help\n");
 	exit(status);
 }
@@ -101,10 +102,13 @@ main(int argc, char *argv[])
 	uint8_t key[IPIFCD_SECRETLEN];
 	char err[512];
 	int ch, foreground = 0, rc = 1, made;
+	int maxmonitors = IPIFCD_CTL_MONITORS;
+	char *end;
+	long l;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
 		usage(0);
-	while ((ch = getopt(argc, argv, "df:s:k:u:c:V")) != -1) {
+	while ((ch = getopt(argc, argv, "df:s:k:u:c:m:V")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
@@ -124,6 +128,18 @@ main(int argc, char *argv[])
 		case 'c':
 			capdir = optarg;
 			break;
+		case 'm':
+			errno = 0;
+			l = strtol(optarg, &end, 10);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    l < 0 || l > IPIFCD_CTL_MAXMONITORS) {
+				fprintf(stderr, "ipifcd: -m %s: want 0 to %d "
+				    "monitors\n", optarg,
+				    IPIFCD_CTL_MAXMONITORS);
+				usage(2);
+			}
+			maxmonitors = (int)l;
+			break;
 		case 'V':
 			printf("ipifcd %s\n", IPIFC_VERSION);
 			return 0;
@@ -137,6 +153,7 @@ main(int argc, char *argv[])
 	/* nothing a caller left open reaches either process */
 	closefrom(3);
 	memset(&d, 0, sizeof(d));
+	d.maxmonitors = maxmonitors;
 	/* errors before the detach go to the terminal */
 	ipifcd_log_init(1);
 	signal(SIGPIPE, SIG_IGN);

@@ -5,7 +5,8 @@
  *	ipifcd.c	options, start, signals, the orderly exit
  *	loop.c		the stack on the clock: advance, one timer
  *	links.c		the link operations: devices, read/write events, capture
- *	ctlsock.c	the control socket: one request per connection
+ *	ctlsock.c	the control socket: one request per connection,
+ *			or a monitor of the stack's events
  *	carrier.c	link notifications: the running flag follows the carrier
  *	ping.c		the daemon's `ping` file: echo requests from the stack
  *	priv.c		the privileged parent and the stack process's requests
@@ -41,6 +42,7 @@ struct ipifcd {
 	struct ipifcd_pings *pings;
 	struct ipifcd_carrier *carrier;	/* NULL: no notifications */
 	int		 stackproc;	/* 1: the unprivileged stack process */
+	int		 maxmonitors;	/* ctlsock.h, -m */
 };
 
 /* log.c */

@@ -9,7 +9,8 @@
  * must answer MORE only while no newline is in the first MAXREQ bytes
  * and fewer than MAXREQ bytes came, never read outside what it was
  * given, and give back a path and text that lie in the buffer and hold
- * no newline (nor the path a space).  The error, and the input
+ * no newline (nor the path a space); a monitor request is the line
+ * "monitor" alone.  The error, and the input
  * itself, escaped into a small buffer, must be printable ASCII only.
  *
  * Linked with fuzz/replay.c instead of libFuzzer, it replays a corpus
@@ -101,6 +102,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case IPIFCD_CTLREQ_ERROR:
 			CHECK(r.err != NULL && r.path == NULL);
 			escape_check(r.err);
+			break;
+		case IPIFCD_CTLREQ_MONITOR:
+			CHECK(memchr(data, '\n', len < MAXREQ ? len :
+			    MAXREQ) != NULL);
+			CHECK(r.path == NULL && r.text == NULL);
+			CHECK(strcmp(buf, "monitor") == 0);
 			break;
 		case IPIFCD_CTLREQ_READ:
 		case IPIFCD_CTLREQ_WRITE:

@@ -4,6 +4,7 @@
  *	ipifc sim [FILE]
  *	ipifc [-s SOCKET] read PATH
  *	ipifc [-s SOCKET] write PATH TEXT...
+ *	ipifc [-s SOCKET] monitor
  *
  * The client speaks one request per connection over the daemon's UNIX
  * stream socket: it sends one line, "read PATH" or "write PATH TEXT",
@@ -11,12 +12,18 @@
  * is a first line "ok" followed by the body (the file's text, or the
  * write's reply such as the number a write to ipifc/clone made), or a
  * single line "error MESSAGE".
+ *
+ * monitor sends "monitor" and keeps its side open (the daemon takes its
+ * end of file for the client gone); after "ok" the daemon sends the
+ * stack's events, a line each, until the client is interrupted.
  */
 #include <sys/types.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +45,7 @@ usage(int status)
 	    "usage: ipifc sim [FILE]\n"
 	    "       ipifc [-s SOCKET] read PATH\n"
 	    "       ipifc [-s SOCKET] write PATH TEXT...\n"
+	    "       ipifc [-s SOCKET] monitor\n"
 	    "       ipifc -V | --help\n");
 	exit(status);
 }
@@ -195,6 +203,123 @@ client(const char *sock, int argc, char **argv)
 	return rc;
 }
 
+static volatile sig_atomic_t stopped;
+
+static void
+on_stop(int sig)
+{
+	stopped = 1;
+}
+
+/*
+ * Wait until fd has bytes, with SIGINT and SIGTERM let in only while
+ * waiting (so none comes between the check and the wait): 1 when it
+ * has, 0 when one of them came, -1.
+ */
+static int
+wait_input(int fd, const sigset_t *waitmask)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	while (!stopped) {
+		if (ppoll(&pfd, 1, NULL, waitmask) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * ipifc monitor: the first line answers ("ok" or "error MESSAGE"), then
+ * everything that comes goes to stdout as it comes.  SIGINT or SIGTERM
+ * ends it with status 0, as they end ip monitor; the daemon closing
+ * (it exits) is status 1.
+ */
+static int
+monitor(const char *sock)
+{
+	struct sigaction sa;
+	sigset_t block, waitmask;
+	char buf[8192], *nl;
+	size_t have = 0, skip;
+	ssize_t n;
+	int fd, rc, ok = 0;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	if (sigprocmask(SIG_BLOCK, &block, &waitmask) == -1 ||
+	    sigaction(SIGINT, &sa, NULL) == -1 ||
+	    sigaction(SIGTERM, &sa, NULL) == -1) {
+		fprintf(stderr, "ipifc: signals: %s\n", strerror(errno));
+		return 1;
+	}
+	sigdelset(&waitmask, SIGINT);
+	sigdelset(&waitmask, SIGTERM);
+	if ((fd = dial(sock)) == -1) {
+		fprintf(stderr, "ipifc: cannot reach ipifcd at %s: %s\n",
+		    sock, strerror(errno));
+		return 1;
+	}
+	/* a daemon that refuses us answers anyway: read on */
+	(void)sendall(fd, "monitor\n", 8);
+	for (;;) {
+		if ((rc = wait_input(fd, &waitmask)) <= 0)
+			break;
+		if ((n = read(fd, buf + have, sizeof(buf) - have)) == -1) {
+			if (errno == EINTR)
+				continue;
+			rc = -1;
+			break;
+		}
+		if (n == 0) {
+			rc = -1;
+			errno = ECONNRESET;
+			break;
+		}
+		have += (size_t)n;
+		skip = 0;
+		if (!ok) {
+			if ((nl = memchr(buf, '\n', have)) == NULL) {
+				if (have < sizeof(buf))
+					continue;
+				nl = buf + have - 1;
+			}
+			*nl = '\0';
+			if (strcmp(buf, "ok") != 0) {
+				if (strncmp(buf, "error ", 6) == 0)
+					fprintf(stderr, "ipifc: %s\n", buf + 6);
+				else
+					fprintf(stderr, "ipifc: bad answer "
+					    "from ipifcd at %s\n", sock);
+				close(fd);
+				return 1;
+			}
+			ok = 1;
+			skip = (size_t)(nl - buf) + 1;
+		}
+		if (fwrite(buf + skip, 1, have - skip, stdout) != have - skip ||
+		    fflush(stdout) == EOF) {
+			fprintf(stderr, "ipifc: write error\n");
+			close(fd);
+			return 1;
+		}
+		have = 0;
+	}
+	close(fd);
+	if (rc == 0)
+		return 0;
+	fprintf(stderr, "ipifc: %s: %s\n", sock, ok && errno == ECONNRESET ?
+	    "ipifcd closed the connection" : strerror(errno));
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -236,6 +361,11 @@ main(int argc, char *argv[])
 		if (argc < 3)
 			usage(2);
 		return client(sock, argc, argv);
+	}
+	if (strcmp(argv[0], "monitor") == 0) {
+		if (argc != 1)
+			usage(2);
+		return monitor(sock);
 	}
 	usage(2);
 }

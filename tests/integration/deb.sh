@@ -72,7 +72,8 @@ fi
 
 say "dpkg-buildpackage -us -uc -b"
 start=$SECONDS
-if ! (cd "$t/ipifc" && DEB_BUILD_OPTIONS="nocheck noautodbgsym" \
+if ! (cd "$t/ipifc" && \
+    DEB_BUILD_OPTIONS="nocheck noautodbgsym parallel=$(nproc)" \
     timeout 600 dpkg-buildpackage -us -uc -b) >"$t/build.log" 2>&1; then
 	tail -n 40 "$t/build.log" >&2
 	echo "FAIL: dpkg-buildpackage" >&2

@@ -35,12 +35,22 @@ done
 
 t=$(mktemp -d /tmp/ipifc-deb.XXXXXX)
 installed=0
+# The postinst makes the system user _ipifc, which a purge keeps (Debian
+# leaves system users): the test takes away the one it made.
+had_user=0
+getent passwd _ipifc >/dev/null && had_user=1
 cleanup()
 {
 	if [ $installed -eq 1 ]; then
 		# shellcheck disable=SC2086
 		dpkg --purge $pkgs >"$t/purge.log" 2>&1 ||
 		    cat "$t/purge.log" >&2
+	fi
+	if [ $had_user -eq 0 ] && getent passwd _ipifc >/dev/null; then
+		userdel _ipifc
+		if getent group _ipifc >/dev/null; then
+			groupdel _ipifc
+		fi
 	fi
 	rm -rf "$t"
 }

@@ -30,6 +30,10 @@ netcat-openbsd	command -v nc.openbsd
 python3-scapy	/usr/bin/python3 -c 'import scapy.all'
 radvd		command -v radvd || test -x /usr/sbin/radvd
 systemd		command -v systemd-analyze
+mandoc		command -v mandoc
+dpkg-dev	command -v dpkg-buildpackage
+debhelper	command -v dh
+lintian		command -v lintian
 "
 
 ipifc_deps()

@@ -5,9 +5,12 @@
 # the usage on stderr, and scripts/deps.sh run directly installs (here:
 # reports, as nothing can be installed with an empty PATH) what is missing.
 #
-#	cli.sh IPIFCD IPIFC VERSION DEPS_SH
+#	cli.sh IPIFCD IPIFC VERSION DEPS_SH [PROGRAM...]
+#
+# PROGRAMs (slaacd, slaacctl) get the same checks of --help, -V and -Z.
 set -u
 ipifcd=$1 ipifc=$2 version=$3 deps=$4
+shift 4
 fail=0
 t=$(mktemp -d)
 trap 'rm -rf "$t"' EXIT
@@ -20,7 +23,7 @@ check()
 	fi
 }
 
-for p in "$ipifc" "$ipifcd"; do
+for p in "$ipifc" "$ipifcd" "$@"; do
 	n=$(basename "$p")
 	"$p" --help >"$t/out" 2>"$t/err"
 	rc=$?

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The systemd unit (bash systemd.sh UNIT IPIFCD SYSUSERS): `systemd-analyze
-# verify` accepts it, with ExecStart pointed at the built ipifcd, and it
+# The systemd unit (bash systemd.sh UNIT IPIFCD MANDIR SYSUSERS):
+# `systemd-analyze verify` accepts it, with ExecStart pointed at the built
+# ipifcd and the pages of its Documentation= found in MANDIR (the
+# source's man/), and it
 # says what the README says: Type=notify, the directories, the file, the
-# sandbox; systemd-sysusers makes the _ipifc user from SYSUSERS.  Its readiness (READY=1 on $NOTIFY_SOCKET) is tested by
+# sandbox; systemd-sysusers makes the _ipifc user from SYSUSERS.  Its
+# readiness (READY=1 on $NOTIFY_SOCKET) is tested by
 # tests/integration/conf.sh.  SKIP (77) without systemd-analyze.
 set -u
-unit=$1 ipifcd=$(realpath "$2") sysusers=$3
+unit=$1 ipifcd=$(realpath "$2") mandir=$(realpath "$3") sysusers=$4
 if ! command -v systemd-analyze >/dev/null 2>&1; then
 	echo "SKIP: no systemd-analyze (Debian package systemd)"
 	exit 77
@@ -15,7 +18,12 @@ trap 'rm -rf "$t"' EXIT
 fail=0
 
 sed "s|^ExecStart=[^ ]*/ipifcd |ExecStart=$ipifcd |" "$unit" >"$t/ipifcd.service"
-if ! systemd-analyze verify "$t/ipifcd.service" >"$t/out" 2>&1 ||
+# verify runs man(1) for each Documentation=man: page: MANPATH's layout.
+for page in "$mandir"/*.[1-9]; do
+	mkdir -p "$t/man/man${page##*.}"
+	ln -s "$page" "$t/man/man${page##*.}/"
+done
+if ! MANPATH=$t/man systemd-analyze verify "$t/ipifcd.service" >"$t/out" 2>&1 ||
     [ -s "$t/out" ]; then
 	echo "FAIL: systemd-analyze verify:" >&2
 	cat "$t/out" >&2

@@ -12,13 +12,18 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+static void	usage(int) __attribute__((noreturn));
+
+/* On stdout with status 0 when asked for (--help), else on stderr. */
 static void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: slaacctl [-s socket] command [argument ...]\n"
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: slaacctl [-s socket] command [argument ...]\n"
+	    "       slaacctl -V | --help\n"
 	    "commands: show interface [name], send solicitation name, "
 	    "log verbose|brief\n");
-	exit(2);
+	exit(status);
 }
 
 int
@@ -31,19 +36,28 @@ main(int argc, char *argv[])
 	ssize_t	 n;
 	int	 ch, fd, i, first = 1, err = 0;
 
-	while ((ch = getopt(argc, argv, "s:")) != -1) {
-		if (ch != 's')
-			usage();
-		path = optarg;
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		usage(0);
+	while ((ch = getopt(argc, argv, "s:V")) != -1) {
+		switch (ch) {
+		case 's':
+			path = optarg;
+			break;
+		case 'V':
+			printf("slaacctl %s\n", IPIFC_VERSION);
+			return 0;
+		default:
+			usage(2);
+		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc < 1)
-		usage();
+		usage(2);
 	line[0] = '\0';
 	for (i = 0; i < argc; i++) {
 		if (len + strlen(argv[i]) + 2 > sizeof(line))
-			usage();
+			usage(2);
 		len += (size_t)snprintf(line + len, sizeof(line) - len, "%s%s",
 		    i > 0 ? " " : "", argv[i]);
 	}

@@ -32,13 +32,18 @@
 static volatile sig_atomic_t quit;
 static struct slaacd_opts opts;
 
+static void	usage(int) __attribute__((noreturn));
+
+/* On stdout with status 0 when asked for (--help), else on stderr. */
 static void
-usage(void)
+usage(int status)
 {
-	fprintf(stderr, "usage: slaacd [-dev] [-f dnsfile] [-r chroot] "
+	fprintf(status == 0 ? stdout : stderr,
+	    "usage: slaacd [-dev] [-f dnsfile] [-r chroot] "
 	    "[-k secretfile]\n\t[-s socket] [-t iface] [-u user] "
-	    "[iface ...]\n");
-	exit(2);
+	    "[iface ...]\n"
+	    "       slaacd -V | --help\n");
+	exit(status);
 }
 
 static void
@@ -384,7 +389,9 @@ main(int argc, char *argv[])
 	opts.dnsfile = "/run/slaacd.resolv.conf";
 	secretfile = SLAACD_SECRET;
 	opts.sock = "/run/slaacd.sock";
-	while ((ch = getopt(argc, argv, "def:k:r:s:t:u:v")) != -1) {
+	if (argc == 2 && strcmp(argv[1], "--help") == 0)
+		usage(0);
+	while ((ch = getopt(argc, argv, "def:k:r:s:t:u:vV")) != -1) {
 		switch (ch) {
 		case 'd':
 			opts.foreground = 1;
@@ -406,7 +413,7 @@ main(int argc, char *argv[])
 			break;
 		case 't':
 			if (ntemp == SLAACD_MAXIFS)
-				usage();
+				usage(2);
 			temp[ntemp++] = optarg;
 			break;
 		case 'u':
@@ -415,14 +422,17 @@ main(int argc, char *argv[])
 		case 'v':
 			opts.verbose = 1;
 			break;
+		case 'V':
+			printf("slaacd %s\n", IPIFC_VERSION);
+			return 0;
 		default:
-			usage();
+			usage(2);
 		}
 	}
 	argc -= optind;
 	argv += optind;
 	if (argc > SLAACD_MAXIFS)
-		usage();
+		usage(2);
 	opts.all = argc == 0;
 	slaacd_log_init(opts.foreground, opts.verbose);
 	if (geteuid() != 0) {

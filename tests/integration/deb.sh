@@ -35,10 +35,15 @@ done
 
 t=$(mktemp -d /tmp/ipifc-deb.XXXXXX)
 installed=0
-# The postinst makes the system user _ipifc, which a purge keeps (Debian
-# leaves system users): the test takes away the one it made.
-had_user=0
-getent passwd _ipifc >/dev/null && had_user=1
+# The postinst makes the system users _ipifc and _slaacd and the
+# directory /var/empty, which a purge keeps (Debian leaves system users):
+# the test takes away what it made.
+new_users=""
+for u in _ipifc _slaacd; do
+	getent passwd "$u" >/dev/null || new_users="$new_users $u"
+done
+had_empty=0
+[ -d /var/empty ] && had_empty=1
 cleanup()
 {
 	if [ $installed -eq 1 ]; then
@@ -46,11 +51,16 @@ cleanup()
 		dpkg --purge $pkgs >"$t/purge.log" 2>&1 ||
 		    cat "$t/purge.log" >&2
 	fi
-	if [ $had_user -eq 0 ] && getent passwd _ipifc >/dev/null; then
-		userdel _ipifc
-		if getent group _ipifc >/dev/null; then
-			groupdel _ipifc
+	for u in $new_users; do
+		if getent passwd "$u" >/dev/null; then
+			userdel "$u"
 		fi
+		if getent group "$u" >/dev/null; then
+			groupdel "$u"
+		fi
+	done
+	if [ $had_empty -eq 0 ] && [ -d /var/empty ]; then
+		rmdir /var/empty
 	fi
 	rm -rf "$t"
 }
@@ -131,6 +141,12 @@ check "the unit names /usr/sbin/ipifcd" \
     'grep -q "^ExecStart=/usr/sbin/ipifcd " /usr/lib/systemd/system/ipifcd.service'
 check "no examples" '[ -f /usr/share/doc/ipifc/examples/router.conf ]'
 check "no user _ipifc" 'getent passwd _ipifc >/dev/null'
+check "no slaacd.service" '[ -f /usr/lib/systemd/system/slaacd.service ]'
+check "the unit names /usr/sbin/slaacd" \
+    'grep -q "^ExecStart=/usr/sbin/slaacd " /usr/lib/systemd/system/slaacd.service'
+check "no user _slaacd" 'getent passwd _slaacd >/dev/null'
+check "no /var/empty of root's, mode 755" \
+    '[ "$(stat -c "%a %u" /var/empty)" = "755 0" ]'
 out=$(pkg-config --modversion ipifc 2>&1)
 check "pkg-config --modversion ipifc: $out" '[ "$out" = "$version" ]'
 

@@ -82,6 +82,8 @@ struct ipifc_hooks {
 	 * should advertise; called before the interface goes down or away.
 	 */
 	void	(*rtadv)(struct ipifc_ifc *ifc, int on);
+	/* The timers: DAD's and the neighbors' first (core/dad.c and
+	 * core/nud.c decide, the medium sends), then the protocols'. */
 	void	(*timers)(struct ipifc_stack *s);
 	uint64_t (*deadline)(const struct ipifc_stack *s);
 	void	(*free)(struct ipifc_stack *s);

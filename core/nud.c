@@ -208,12 +208,13 @@ ipifc_nbr_source(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
 		if (ipifc_lifc_isv4(l) != v4)
 			continue;
-		if (v4 && !l->ptp && ipifc_ip_inprefix(ip, &l->net, l->plen))
-			return l;
-		if (!v4 && (!ipifc_lifc_usable(l) ||
-		    l->state == IPIFC_ADDR_TENTATIVE))
+		if (v4) {
+			if (!l->ptp && ipifc_ip_inprefix(ip, &l->net, l->plen))
+				return l;
+		} else if (!ipifc_lifc_usable(l) ||
+		    l->state == IPIFC_ADDR_TENTATIVE)
 			continue;
-		if (!v4 && ipifc_ip_islinklocal(&l->local))
+		else if (ipifc_ip_islinklocal(&l->local))
 			return l;
 		if (first == NULL)
 			first = l;

@@ -95,7 +95,7 @@ dad_step(struct ipifc_lifc *l)
 	return 0;
 }
 
-/* Tentative again: the first probe waits for its deadline. */
+/* Tentative again; a first probe due at once is ipifc_dad_now's. */
 void
 ipifc_dad_start(struct ipifc_lifc *l)
 {

@@ -61,11 +61,13 @@ struct ipifc_medium {
 	/* The link-layer group list changed: first join, last leave. */
 	void	(*addmulti)(struct ipifc_ifc *ifc, const uint8_t *mac);
 	void	(*remmulti)(struct ipifc_ifc *ifc, const uint8_t *mac);
-	/* A new IPv4 address: announce it (RFC 5227 2.3); may be NULL. */
+	/*
+	 * plan9's areg: an address is new, or starts again (up, lladdr),
+	 * on the link: the medium starts IPv4 conflict detection (RFC 5227)
+	 * or sends the DAD probe due at once (RFC 4862 5.4.2) that
+	 * core/dad.c decides; may be NULL.
+	 */
 	void	(*areg)(struct ipifc_ifc *ifc, struct ipifc_lifc *l);
-	/* Ask who has ip: to mac if known (a probe), else to all. */
-	void	(*solicit)(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-		    const uint8_t *mac);
 };
 
 const struct ipifc_medium *ipifc_medium_find(struct ipifc_stack *s,
@@ -75,19 +77,13 @@ const struct ipifc_medium *ipifc_medium_find(struct ipifc_stack *s,
 struct ipifc_hooks {
 	void	(*joined)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
 	void	(*left)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
-	/* Send one DAD solicitation (its nonce set) for a tentative address. */
-	void	(*dadprobe)(struct ipifc_lifc *l);
-	/* RFC 5227: send an ARP probe for l's address, or announce it. */
-	void	(*acdprobe)(struct ipifc_lifc *l);
-	void	(*acdannounce)(struct ipifc_lifc *l);
-	/* A packet waiting for resolution could not be delivered. */
-	void	(*unreachable)(struct ipifc_ifc *ifc, const uint8_t *pkt,
-		    size_t len);
 	/*
 	 * Router mode (sendra) may have changed: on is 1 while the interface
 	 * should advertise; called before the interface goes down or away.
 	 */
 	void	(*rtadv)(struct ipifc_ifc *ifc, int on);
+	/* The timers: DAD's and the neighbors' first (core/dad.c and
+	 * core/nud.c decide, the medium sends), then the protocols'. */
 	void	(*timers)(struct ipifc_stack *s);
 	uint64_t (*deadline)(const struct ipifc_stack *s);
 	void	(*free)(struct ipifc_stack *s);
@@ -374,12 +370,54 @@ int	ipifc_dad_wanted(const struct ipifc_ifc *ifc, const struct ipifc_ip *a,
 	    int ptp);
 /* l took a new state: its DAD deadline (ipifc_lifc_transition asks). */
 void	ipifc_dad_state(struct ipifc_lifc *l);
-/* Make l tentative and start DAD. */
+/* Make l tentative and start DAD (its first probe: ipifc_dad_now). */
 void	ipifc_dad_start(struct ipifc_lifc *l);
-/* Restart DAD on every IPv6 address of ifc (up after down). */
-void	ipifc_dad_restart(struct ipifc_ifc *ifc);
+/*
+ * Up or down, for address l of its interface: 1 when l runs DAD again
+ * (it is tentative; up: after ifc->dadfresh is set).
+ */
+int	ipifc_dad_restart(struct ipifc_lifc *l);
+/*
+ * 1 when a DAD probe for tentative l is due now: its nonce is chosen and
+ * it counts as sent; the caller sends it.
+ */
+int	ipifc_dad_now(struct ipifc_lifc *l);
 /* Start RFC 5227 probes and announcements for an IPv4 address. */
 void	ipifc_acd_start(struct ipifc_lifc *l);
+
+/*
+ * What the timers of DAD and ACD decided, for the medium to send after
+ * the call returns: a DAD solicitation for l, its nonce set (RFC 4862
+ * 5.4.2); an ARP probe (RFC 5227 2.1.1); an announcement (2.3).
+ */
+enum ipifc_dad_what {
+	IPIFC_DADDO_NS,
+	IPIFC_DADDO_ARPPROBE,
+	IPIFC_DADDO_ANNOUNCE,
+};
+
+struct ipifc_dad_act {
+	enum ipifc_dad_what what;
+	struct ipifc_lifc *l;
+};
+
+#define IPIFC_DAD_NACT	16
+
+/* A bounded list, and where the timers' walk goes on. */
+struct ipifc_dad_acts {
+	struct ipifc_dad_act a[IPIFC_DAD_NACT];
+	int	n;
+	int	slot;			/* the interface walked next */
+	uint64_t seq;			/* its first address not yet walked */
+};
+
+static inline void
+ipifc_dad_acts_init(struct ipifc_dad_acts *t)
+{
+	t->n = 0;
+	t->slot = 0;
+	t->seq = 0;
+}
 
 /* What a received NS means: go on, drop it, or defend the target. */
 enum ipifc_dad_verdict {
@@ -390,9 +428,22 @@ enum ipifc_dad_verdict {
 enum ipifc_dad_verdict ipifc_dad_ns(struct ipifc_lifc *l, int fromunspec,
 	    const uint8_t *nonce, int anycast);
 int	ipifc_dad_na(struct ipifc_lifc *l);
+/*
+ * An ARP packet: 1 when it conflicts with one of our IPv4 addresses and
+ * goes no further; *defend then names the address to announce now
+ * (RFC 5227 2.4 (b)), or NULL.
+ */
 int	ipifc_acd_input(struct ipifc_ifc *ifc, const struct ipifc_ip *spa,
-	    const struct ipifc_ip *tpa, const uint8_t *sha);
-void	ipifc_dad_timers(struct ipifc_stack *s);
+	    const struct ipifc_ip *tpa, const uint8_t *sha,
+	    struct ipifc_lifc **defend);
+/*
+ * The due steps of DAD and ACD, their messages appended to todo (start it
+ * with ipifc_dad_acts_init).  1: the walk stopped, because the list is
+ * full or because an address completes DAD next (what that sets off must
+ * follow the messages decided before it): send them, then call again
+ * with the same list.  0: done.
+ */
+int	ipifc_dad_timers(struct ipifc_stack *s, struct ipifc_dad_acts *todo);
 uint64_t ipifc_dad_deadline(const struct ipifc_stack *s);
 
 /* ---- routes that addresses share (core/prefix.c) ---- */
@@ -616,24 +667,90 @@ const uint8_t *ipifc_nbr_answer_mac(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *ip);
 const struct ipifc_nbr *ipifc_nbr_find(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *ip);
-/* The neighbor state machine (RFC 4861 7.3, used for ARP too). */
+/*
+ * The neighbor state machine (RFC 4861 7.3, used for ARP too) decides;
+ * the medium carries out what it decided after the call returns
+ * (smoltcp's neighbor::Answer).  An action's packet is the caller's to
+ * free once carried out.
+ */
+enum ipifc_nbr_what {
+	IPIFC_NBRDO_SEND,	/* pkt waited for ip: send it to mac */
+	IPIFC_NBRDO_SOLICIT,	/* ask who has ip, from src: to mac if
+				 * unicast (a probe), else to all */
+	IPIFC_NBRDO_UNREACH,	/* pkt waited for ip in vain (RFC 4861
+				 * 7.2.2): report it; counted dropped */
+};
+
+struct ipifc_nbr_act {
+	enum ipifc_nbr_what what;
+	struct ipifc_ifc *ifc;
+	struct ipifc_ip ip;		/* the neighbor */
+	struct ipifc_ip src;		/* SOLICIT */
+	uint8_t	mac[6];			/* SEND; SOLICIT if unicast */
+	int	unicast;		/* SOLICIT */
+	struct ipifc_pkt *pkt;		/* SEND, UNREACH; else NULL */
+};
+
+/*
+ * A bounded list with room for one neighbor's whole queue: learning
+ * starts it empty and so never fills it; the timers stop before a step
+ * that might not fit and say so (nothing is lost: the entry is still due).
+ */
+#define IPIFC_NBR_NACT	IPIFC_NBR_QLEN
+
+struct ipifc_nbr_acts {
+	struct ipifc_nbr_act a[IPIFC_NBR_NACT];
+	int	n;
+	int	slot;			/* timers: the interface walked next */
+};
+
+static inline void
+ipifc_nbr_acts_init(struct ipifc_nbr_acts *t)
+{
+	t->n = 0;
+	t->slot = 0;
+}
+
+/* Resolution's answer for one packet. */
+enum ipifc_nbr_answer {
+	IPIFC_NBR_FOUND,	/* mac filled in: send it now */
+	IPIFC_NBR_SOLICIT,	/* it waits (or was dropped, counted): send
+				 * the solicitation filled in */
+	IPIFC_NBR_QUEUED,	/* it waits for an answer asked for before */
+	IPIFC_NBR_DROPPED,	/* no room for it or its entry: counted */
+};
+
 struct ipifc_nbr *ipifc_nbr_lookup(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *ip);
 struct ipifc_nbr *ipifc_nbr_create(struct ipifc_ifc *ifc,
 	    const struct ipifc_ip *ip);
+/* The one writer of n->state; leaving incomplete, the packets that
+ * waited go into todo (NULL: the caller knows there are none). */
 void	ipifc_nbr_transition(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
-	    enum ipifc_nbr_state state);
-/*
- * Output wants ip's link-layer address: 1 and mac filled to send now, or
- * 0 when the packet was queued (or dropped and counted).
- */
-int	ipifc_nbr_resolve(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-	    const uint8_t *pkt, size_t len, uint8_t mac[6]);
-/* Learned mac for ip; how: the new state if the entry changes. */
+	    enum ipifc_nbr_state state, struct ipifc_nbr_acts *todo);
+/* Output wants ip's link-layer address for the packet pkt. */
+enum ipifc_nbr_answer ipifc_nbr_resolve(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *ip, const uint8_t *pkt, size_t len,
+	    uint8_t mac[6], struct ipifc_nbr_act *ask);
+/* Learned mac for ip; state: the new state if the entry changes. */
 void	ipifc_nbr_learn(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-	    const uint8_t *mac, enum ipifc_nbr_state state, int create);
-void	ipifc_nbr_timers(struct ipifc_stack *s);
+	    const uint8_t *mac, enum ipifc_nbr_state state, int create,
+	    struct ipifc_nbr_acts *todo);
+/* A neighbor advertisement for target (RFC 4861 7.2.5); tlla may be NULL. */
+void	ipifc_nbr_advert(struct ipifc_ifc *ifc, const struct ipifc_ip *target,
+	    const uint8_t *tlla, int router, int solicited, int override,
+	    struct ipifc_nbr_acts *todo);
+/*
+ * The due entries' steps, appended to todo (start it with
+ * ipifc_nbr_acts_init).  1: the walk stopped, because the next step might
+ * not fit or because an entry went (its packets' reports may change the
+ * table): carry out the list, then call again with it.  0: done.
+ */
+int	ipifc_nbr_timers(struct ipifc_stack *s, struct ipifc_nbr_acts *todo);
 uint64_t ipifc_nbr_deadline(const struct ipifc_stack *s);
+/* The address of ifc that asks about ip, NULL: none (RFC 4861 7.2.2). */
+const struct ipifc_lifc *ipifc_nbr_source(struct ipifc_ifc *ifc,
+	    const struct ipifc_ip *ip);
 void	ipifc_nbr_clear(struct ipifc_ifc *ifc);
 /* Free what an entry holds (its waiting packets). */
 void	ipifc_nbr_release(struct ipifc_ifc *ifc, struct ipifc_nbr *n);

@@ -1,10 +1,11 @@
 /*
  * Duplicate address detection: IPv6 DAD, RFC 4862 5.4, and IPv4 address
  * conflict detection, RFC 5227.  Both state machines live here and tick
- * on one timer path; the protocols only send the messages (the dadprobe,
- * acdprobe and acdannounce hooks) and hand received ones to the input
- * functions below.  An address's state is written by
- * ipifc_lifc_transition alone: DAD asks it.
+ * on one timer path.  They decide which message goes out and return it;
+ * the medium sends it (the timers' list, ipifc_dad_now for the probe due
+ * when an address starts, the defence ipifc_acd_input names) and hands
+ * received ones to the input functions below.  An address's state is
+ * written by ipifc_lifc_transition alone: DAD asks it.
  *
  * As DESIGN decides, an IPv4 address is never tentative: it is usable
  * while it is probed, and a conflict is reported (status flag, event)
@@ -67,9 +68,10 @@ ipifc_dad_state(struct ipifc_lifc *l)
  * One step of DAD (RFC 4862 5.4): another solicitation while fewer than
  * DupAddrDetectTransmits went out, RetransTimer apart, each with a new
  * nonce (RFC 7527) so that our own probe, looped back by the link, is
- * known for ours; then, undefended, the address is ours.
+ * known for ours; then, undefended, the address is ours.  1: a probe is
+ * to be sent.
  */
-static void
+static int
 dad_step(struct ipifc_lifc *l)
 {
 	struct ipifc_ifc *ifc = l->ifc;
@@ -81,43 +83,48 @@ dad_step(struct ipifc_lifc *l)
 		l->dad_sent++;
 		ifc->dadfresh = 0;
 		l->dad_deadline = s->now + ifc->retrans;
-		if (s->hooks == NULL || s->hooks->dadprobe == NULL)
-			return;
 		for (i = 0; i < 6; i += 2) {
 			r = ipifc_random(s);
 			l->dad_nonce[i] = (uint8_t)r;
 			l->dad_nonce[i + 1] = (uint8_t)(r >> 8);
 		}
-		s->hooks->dadprobe(l);
-		return;
+		return 1;
 	}
 	ipifc_lifc_transition(l, ipifc_lifc_expiry(l, l->preflt) <= s->now ?
 	    IPIFC_ADDR_DEPRECATED : IPIFC_ADDR_PREFERRED);
+	return 0;
 }
 
-/* Tentative again; a first probe due now goes at once. */
+/* Tentative again; a first probe due at once is ipifc_dad_now's. */
 void
 ipifc_dad_start(struct ipifc_lifc *l)
 {
 	ipifc_lifc_transition(l, IPIFC_ADDR_TENTATIVE);
-	if (l->dad_deadline <= l->ifc->stack->now)
-		dad_step(l);
+}
+
+/* The first probe of a DAD just started, when it is due at once. */
+int
+ipifc_dad_now(struct ipifc_lifc *l)
+{
+	if (l->state != IPIFC_ADDR_TENTATIVE ||
+	    l->dad_deadline > l->ifc->stack->now ||
+	    l->dad_sent >= l->ifc->dad)
+		return 0;
+	return dad_step(l);
 }
 
 /* Up: every IPv6 address runs DAD again.  Down: DAD waits. */
-void
-ipifc_dad_restart(struct ipifc_ifc *ifc)
+int
+ipifc_dad_restart(struct ipifc_lifc *l)
 {
-	struct ipifc_lifc *l;
+	struct ipifc_ifc *ifc = l->ifc;
 
-	if (ipifc_ifc_up(ifc))
-		ifc->dadfresh = 1;	/* (re)initialized: RFC 4862 5.4.2 */
-	TAILQ_FOREACH(l, &ifc->lifcs, link) {
-		if (!ipifc_dad_wanted(ifc, &l->local, l->ptp))
-			continue;
-		if (ipifc_ifc_up(ifc) || l->state == IPIFC_ADDR_TENTATIVE)
-			ipifc_dad_start(l);
-	}
+	if (!ipifc_dad_wanted(ifc, &l->local, l->ptp))
+		return 0;
+	if (!ipifc_ifc_up(ifc) && l->state != IPIFC_ADDR_TENTATIVE)
+		return 0;
+	ipifc_dad_start(l);
+	return 1;
 }
 
 /* RFC 4862 5.4.5: someone else has it. */
@@ -204,31 +211,19 @@ ipifc_acd_start(struct ipifc_lifc *l)
 }
 
 static void
-acd_send(struct ipifc_lifc *l, int probe)
-{
-	const struct ipifc_hooks *h = l->ifc->stack->hooks;
-
-	if (h == NULL)
-		return;
-	if (probe && h->acdprobe != NULL)
-		h->acdprobe(l);
-	else if (!probe && h->acdannounce != NULL)
-		h->acdannounce(l);
-}
-
-static void
-acd_step(struct ipifc_lifc *l)
+acd_step(struct ipifc_lifc *l, struct ipifc_dad_act *a)
 {
 	struct ipifc_stack *s = l->ifc->stack;
 
+	a->l = l;
 	if (l->acd > ANNOUNCE_NUM) {
-		acd_send(l, 1);
+		a->what = IPIFC_DADDO_ARPPROBE;
 		l->acd--;
 		l->acd_deadline = s->now + (l->acd > ANNOUNCE_NUM ?
 		    between(s, PROBE_MIN, PROBE_MAX) : ANNOUNCE_WAIT);
 		return;
 	}
-	acd_send(l, 0);
+	a->what = IPIFC_DADDO_ANNOUNCE;
 	l->acd--;
 	l->acd_deadline = s->now + ANNOUNCE_INTERVAL;
 }
@@ -240,9 +235,10 @@ probing(const struct ipifc_lifc *l)
 	return l->acd >= ANNOUNCE_NUM;
 }
 
-/* Someone else uses one of our addresses (RFC 5227 2.4). */
+/* Someone else uses one of our addresses (RFC 5227 2.4); *defend: l
+ * when it is to be announced now. */
 static void
-conflict(struct ipifc_lifc *l)
+conflict(struct ipifc_lifc *l, struct ipifc_lifc **defend)
 {
 	uint64_t now = l->ifc->stack->now;
 
@@ -257,52 +253,90 @@ conflict(struct ipifc_lifc *l)
 	}
 	if (l->defended == 0 || now - l->defended >= DEFEND_INTERVAL) {
 		l->defended = now ? now : 1;
-		acd_send(l, 0);
+		*defend = l;
 	}
 }
 
-/*
- * An ARP packet from sha, sender spa, target tpa: 1 when it is a
- * conflict with one of our IPv4 addresses and goes no further.
- */
+/* An ARP packet from sha, sender spa, target tpa. */
 int
 ipifc_acd_input(struct ipifc_ifc *ifc, const struct ipifc_ip *spa,
-    const struct ipifc_ip *tpa, const uint8_t *sha)
+    const struct ipifc_ip *tpa, const uint8_t *sha,
+    struct ipifc_lifc **defend)
 {
 	struct ipifc_lifc *l;
 
+	*defend = NULL;
 	/* RFC 5227 2.4: another sender of one of our addresses */
 	if ((l = ipifc_lifc_onifc(ifc, spa)) != NULL) {
 		if (memcmp(sha, ifc->mac, 6) != 0)
-			conflict(l);
+			conflict(l, defend);
 		return 1;
 	}
 	/* RFC 5227 2.1.1: another host probes for what we probe for */
 	if (ipifc_ip_isunspec(spa) &&
 	    (l = ipifc_lifc_onifc(ifc, tpa)) != NULL && probing(l) &&
 	    memcmp(sha, ifc->mac, 6) != 0) {
-		conflict(l);
+		conflict(l, defend);
 		return 1;
 	}
 	return 0;
 }
 
-static void
-dad_tick(struct ipifc_lifc *l)
+/* l's step now: 0 none, 1 a message, 2 DAD completes (no message, but
+ * what the new state sets off goes out at once). */
+static int
+due(const struct ipifc_lifc *l)
 {
 	uint64_t now = l->ifc->stack->now;
 
 	if (l->state == IPIFC_ADDR_TENTATIVE && now >= l->dad_deadline)
-		dad_step(l);
-	else if (l->acd > 0 && ipifc_ifc_up(l->ifc) && now >= l->acd_deadline)
-		acd_step(l);
+		return l->dad_sent < l->ifc->dad ? 1 : 2;
+	if (l->acd > 0 && ipifc_ifc_up(l->ifc) && now >= l->acd_deadline)
+		return 1;
+	return 0;
 }
 
-/* The one timer path of both: DAD on every interface, ACD on those up. */
-void
-ipifc_dad_timers(struct ipifc_stack *s)
+static void
+dad_tick(struct ipifc_lifc *l, struct ipifc_dad_acts *todo)
 {
-	ipifc_lifc_each(s, dad_tick);
+	if (l->state == IPIFC_ADDR_TENTATIVE &&
+	    l->ifc->stack->now >= l->dad_deadline) {
+		if (dad_step(l)) {
+			todo->a[todo->n].what = IPIFC_DADDO_NS;
+			todo->a[todo->n++].l = l;
+		}
+	} else
+		acd_step(l, &todo->a[todo->n++]);
+}
+
+/*
+ * The one timer path of both: DAD on every interface, ACD on those up.
+ * The walk stops before a step the list has no room for, and before a
+ * completion while messages wait, so that everything leaves in the order
+ * the steps were taken; it goes on from there when called again.
+ */
+int
+ipifc_dad_timers(struct ipifc_stack *s, struct ipifc_dad_acts *todo)
+{
+	struct ipifc_lifc *l, *next;
+	int d;
+
+	for (; todo->slot < s->nslot; todo->slot++, todo->seq = 0) {
+		if (s->ifc[todo->slot] == NULL)
+			continue;
+		for (l = TAILQ_FIRST(&s->ifc[todo->slot]->lifcs); l != NULL;
+		    l = next) {
+			next = TAILQ_NEXT(l, link);
+			if (l->seq < todo->seq || (d = due(l)) == 0)
+				continue;
+			if (todo->n == IPIFC_DAD_NACT || (d == 2 && todo->n > 0)) {
+				todo->seq = l->seq;
+				return 1;
+			}
+			dad_tick(l, todo);
+		}
+	}
+	return 0;
 }
 
 uint64_t

@@ -218,6 +218,23 @@ ipifc_ifc_unbind(struct ipifc_ifc *ifc)
 	free(ifc);
 }
 
+/*
+ * Up: every IPv6 address runs DAD again (RFC 4862 5.4), the medium sending
+ * the probes due at once; down: DAD waits for up.
+ */
+static void
+dad_again(struct ipifc_ifc *ifc)
+{
+	struct ipifc_lifc *l;
+	int up = ipifc_ifc_up(ifc);
+
+	if (up)
+		ifc->dadfresh = 1;	/* (re)initialized: RFC 4862 5.4.2 */
+	TAILQ_FOREACH(l, &ifc->lifcs, link)
+		if (ipifc_dad_restart(l) && up && ifc->m->areg != NULL)
+			ifc->m->areg(ifc, l);
+}
+
 const char *
 ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 {
@@ -231,7 +248,7 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		ifc->flags |= IPIFC_F_UP;
 		s->rtgen++;	/* lookups skip routes through a down one */
 		announce_ifc(ifc, IPIFC_EV_IFC_UP);
-		ipifc_dad_restart(ifc);
+		dad_again(ifc);
 		/*
 		 * groups joined while down are reported now, once the
 		 * addresses are tentative again: MLD from :: until the
@@ -254,7 +271,7 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		/* what waited to go out goes nowhere */
 		ipifc_nbr_dropqueues(ifc);
 		ipifc_ifc_dropsendq(ifc);
-		ipifc_dad_restart(ifc);
+		dad_again(ifc);
 		announce_ifc(ifc, IPIFC_EV_IFC_DOWN);
 	}
 	ipifc_prefix_reconcile_ifc(ifc);

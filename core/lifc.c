@@ -507,10 +507,12 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	n = ipifc_lifc_implied(l, imp, IPIFC_MAXIMPLIED);
 	for (i = 0; i < n; i++)
 		ipifc_prefix_reconcile(s, &imp[i].dst, imp[i].plen);
-	/* groups joined first: RFC 4862 5.4.2 */
+	/* groups joined first: RFC 4862 5.4.2; the medium sends the first
+	 * probe if it is due at once */
 	if (l->state == IPIFC_ADDR_TENTATIVE)
 		ipifc_dad_start(l);
-	else if (ifc->m->areg != NULL && ipifc_ifc_up(ifc))
+	if (ifc->m->areg != NULL && (l->state == IPIFC_ADDR_TENTATIVE ||
+	    ipifc_ifc_up(ifc)))
 		ifc->m->areg(ifc, l);
 	ipifc_nbr_proxy_sync(s, l);	/* a proxied peer, or its link */
 	return NULL;

@@ -118,7 +118,7 @@ nbr_add(struct ipifc_stack *s, int argc, char **argv)
 	n->router = 0;
 	n->probes = 0;
 	n->uses = 0;
-	ipifc_nbr_transition(ifc, n, IPIFC_NBR_STATIC);
+	ipifc_nbr_transition(ifc, n, IPIFC_NBR_STATIC, NULL);
 	n->published = pub;
 	if (pub && !ipifc_ip_isv4(&ip) && ifc->m->hwlen == 6)
 		n->proxyjoined = proxy_group(ifc, &ip, 1) == 0;

@@ -1,8 +1,9 @@
 /*
  * Neighbor unreachability detection: the neighbor state machine of RFC
  * 4861 7.3, used for ARP as well (as Linux does).  One transition
- * function writes the state and its deadline; the medium sends the
- * solicitations (m->solicit) and the packets that waited.
+ * function writes the state and its deadline.  Resolution, learning and
+ * the timers return what to do (send what waited, solicit, report
+ * unreachable) and the medium does it after the call returns.
  */
 #include <limits.h>
 #include <stdlib.h>
@@ -193,26 +194,114 @@ reachable_time(struct ipifc_ifc *ifc)
 	return base / 2 + ipifc_random(ifc->stack) % (base + 1);
 }
 
-/* Send what waited for this neighbor, in order. */
+/*
+ * The address of ifc to ask about ip from.  IPv4: one whose prefix holds
+ * ip, else the first.  IPv6: link-local first (RFC 4861 7.2.2), never a
+ * tentative or optimistic one (RFC 4429 3.3: no SLLA from it).
+ */
+const struct ipifc_lifc *
+ipifc_nbr_source(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
+{
+	const struct ipifc_lifc *l, *first = NULL;
+	int v4 = ipifc_ip_isv4(ip);
+
+	TAILQ_FOREACH(l, &ifc->lifcs, link) {
+		if (ipifc_lifc_isv4(l) != v4)
+			continue;
+		if (v4) {
+			if (!l->ptp && ipifc_ip_inprefix(ip, &l->net, l->plen))
+				return l;
+		} else if (!ipifc_lifc_usable(l) ||
+		    l->state == IPIFC_ADDR_TENTATIVE)
+			continue;
+		else if (ipifc_ip_islinklocal(&l->local))
+			return l;
+		if (first == NULL)
+			first = l;
+	}
+	return first;
+}
+
+/* Ask who has n's address: to all, or (unicast) to its mac; 0: no source. */
+static int
+fill_ask(struct ipifc_ifc *ifc, const struct ipifc_nbr *n, int unicast,
+    struct ipifc_nbr_act *a)
+{
+	const struct ipifc_lifc *l;
+
+	if ((l = ipifc_nbr_source(ifc, &n->ip)) == NULL)
+		return 0;
+	memset(a, 0, sizeof(*a));
+	a->what = IPIFC_NBRDO_SOLICIT;
+	a->ifc = ifc;
+	a->ip = n->ip;
+	a->src = l->local;
+	a->unicast = unicast;
+	if (unicast)
+		memcpy(a->mac, n->mac, 6);
+	return 1;
+}
+
 static void
-flush_queue(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
+ask_later(struct ipifc_ifc *ifc, const struct ipifc_nbr *n, int unicast,
+    struct ipifc_nbr_acts *todo)
+{
+	if (fill_ask(ifc, n, unicast, &todo->a[todo->n]))
+		todo->n++;
+}
+
+/* A packet goes out through n: it is in use (RFC 4861 7.3.3). */
+static void
+use(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
+{
+	n->used = ifc->stack->now;
+	/* an entry an NS made carries the NA that answers it first (RFC
+	 * 4861 7.2.4): only traffic after that puts it in use */
+	if (n->uses < UINT_MAX)
+		n->uses++;
+	if (n->stranger && n->uses > (ipifc_ip_isv4(&n->ip) ? 0u : 1u))
+		unstranger(ifc, n);
+	/* the first use of a stale entry */
+	if (n->state == IPIFC_NBR_STALE)
+		ipifc_nbr_transition(ifc, n, IPIFC_NBR_DELAY, NULL);
+}
+
+/*
+ * What waited for this neighbor goes to it, in order, each packet a use
+ * of the entry.  The list has room for a whole queue when it starts
+ * empty; were it full, the rest would be dropped and counted.
+ */
+static void
+flush_queue(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
+    struct ipifc_nbr_acts *todo)
 {
 	struct ipifc_pkt *q[IPIFC_NBR_QLEN];
-	struct ipifc_ip ip = n->ip;
+	struct ipifc_nbr_act *a;
 	int i, nq = n->nqueue;
 
 	memcpy(q, n->queue, sizeof(q));
 	n->nqueue = 0;
 	n->qbytes = 0;
 	for (i = 0; i < nq; i++) {
-		ifc->m->bwrite(ifc, q[i]->data, q[i]->len, &ip);
-		free(q[i]);
+		if (todo == NULL || todo->n == IPIFC_NBR_NACT) {
+			ifc->drops_nbrq++;
+			free(q[i]);
+			continue;
+		}
+		use(ifc, n);
+		a = &todo->a[todo->n++];
+		memset(a, 0, sizeof(*a));
+		a->what = IPIFC_NBRDO_SEND;
+		a->ifc = ifc;
+		a->ip = n->ip;
+		memcpy(a->mac, n->mac, 6);
+		a->pkt = q[i];
 	}
 }
 
 void
 ipifc_nbr_transition(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
-    enum ipifc_nbr_state state)
+    enum ipifc_nbr_state state, struct ipifc_nbr_acts *todo)
 {
 	uint64_t now = ifc->stack->now;
 
@@ -237,10 +326,11 @@ ipifc_nbr_transition(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
 		break;
 	}
 	if (state != IPIFC_NBR_INCOMPLETE && n->nqueue > 0)
-		flush_queue(ifc, n);
+		flush_queue(ifc, n, todo);
 }
 
-static void
+/* 0, or -1 when the packet could not wait (dropped, counted). */
+static int
 enqueue(struct ipifc_ifc *ifc, struct ipifc_nbr *n, const uint8_t *pkt,
     size_t len)
 {
@@ -248,7 +338,7 @@ enqueue(struct ipifc_ifc *ifc, struct ipifc_nbr *n, const uint8_t *pkt,
 
 	if (len > IPIFC_NBR_QBYTES) {
 		ifc->drops_nbrq++;
-		return;
+		return -1;
 	}
 	while (n->nqueue == IPIFC_NBR_QLEN ||
 	    n->qbytes + len > IPIFC_NBR_QBYTES) {
@@ -262,51 +352,43 @@ enqueue(struct ipifc_ifc *ifc, struct ipifc_nbr *n, const uint8_t *pkt,
 	}
 	if ((p = malloc(sizeof(*p) + len)) == NULL) {
 		ifc->drops_nbrq++;
-		return;
+		return -1;
 	}
 	p->len = len;
 	memcpy(p->data, pkt, len);
 	n->queue[n->nqueue++] = p;
 	n->qbytes += len;
+	return 0;
 }
 
-int
+/*
+ * Found: mac is filled in.  A new entry waits with the packet and asks
+ * (RFC 4861 7.2.2): *ask is the solicitation to send.  An incomplete one
+ * takes the packet into its queue.
+ */
+enum ipifc_nbr_answer
 ipifc_nbr_resolve(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-    const uint8_t *pkt, size_t len, uint8_t mac[6])
+    const uint8_t *pkt, size_t len, uint8_t mac[6], struct ipifc_nbr_act *ask)
 {
 	struct ipifc_nbr *n;
 
 	if ((n = ipifc_nbr_lookup(ifc, ip)) == NULL) {
 		if ((n = ipifc_nbr_create(ifc, ip)) == NULL) {
 			ifc->drops_nbrq++;
-			return 0;
+			return IPIFC_NBR_DROPPED;
 		}
 		enqueue(ifc, n, pkt, len);
-		ipifc_nbr_transition(ifc, n, IPIFC_NBR_INCOMPLETE);
+		ipifc_nbr_transition(ifc, n, IPIFC_NBR_INCOMPLETE, NULL);
 		n->probes = 1;
-		ifc->m->solicit(ifc, ip, NULL);
-		return 0;
+		return fill_ask(ifc, n, 0, ask) ? IPIFC_NBR_SOLICIT :
+		    IPIFC_NBR_QUEUED;
 	}
-	n->used = ifc->stack->now;
-	/* an entry an NS made carries the NA that answers it first (RFC
-	 * 4861 7.2.4): only traffic after that puts it in use */
-	if (n->uses < UINT_MAX)
-		n->uses++;
-	if (n->stranger && n->uses > (ipifc_ip_isv4(ip) ? 0u : 1u))
-		unstranger(ifc, n);
-	switch (n->state) {
-	case IPIFC_NBR_INCOMPLETE:
-		enqueue(ifc, n, pkt, len);
-		return 0;
-	case IPIFC_NBR_STALE:
-		/* RFC 4861 7.3.3: the first use of a stale entry */
-		ipifc_nbr_transition(ifc, n, IPIFC_NBR_DELAY);
-		break;
-	default:
-		break;
-	}
+	use(ifc, n);
+	if (n->state == IPIFC_NBR_INCOMPLETE)
+		return enqueue(ifc, n, pkt, len) == 0 ? IPIFC_NBR_QUEUED :
+		    IPIFC_NBR_DROPPED;
 	memcpy(mac, n->mac, 6);
-	return 1;
+	return IPIFC_NBR_FOUND;
 }
 
 /*
@@ -317,7 +399,8 @@ ipifc_nbr_resolve(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
  */
 void
 ipifc_nbr_learn(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-    const uint8_t *mac, enum ipifc_nbr_state state, int create)
+    const uint8_t *mac, enum ipifc_nbr_state state, int create,
+    struct ipifc_nbr_acts *todo)
 {
 	struct ipifc_nbr *n;
 	int changed;
@@ -328,7 +411,7 @@ ipifc_nbr_learn(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 		memcpy(n->mac, mac, 6);
 		n->stranger = 1;
 		TAILQ_INSERT_TAIL(&ifc->strangers, n, slink);
-		ipifc_nbr_transition(ifc, n, state);
+		ipifc_nbr_transition(ifc, n, state, todo);
 		return;
 	}
 	if (n->state == IPIFC_NBR_STATIC)
@@ -337,60 +420,107 @@ ipifc_nbr_learn(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 	if (n->state == IPIFC_NBR_INCOMPLETE || changed ||
 	    state == IPIFC_NBR_REACHABLE) {
 		memcpy(n->mac, mac, 6);
-		ipifc_nbr_transition(ifc, n, state);
+		ipifc_nbr_transition(ifc, n, state, todo);
 	}
 }
 
-/* Resolution failed: what waited is unreachable (RFC 4861 7.2.2). */
-static void
-unreachable(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
+/*
+ * RFC 4861 7.2.5: an advertisement for target, with its link-layer
+ * address tlla (NULL: none) and flags.  Unsolicited news of a stranger,
+ * or of an entry the operator set, is ignored.
+ */
+void
+ipifc_nbr_advert(struct ipifc_ifc *ifc, const struct ipifc_ip *target,
+    const uint8_t *tlla, int router, int solicited, int override,
+    struct ipifc_nbr_acts *todo)
 {
-	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_pkt *q[IPIFC_NBR_QLEN];
-	int i, nq = n->nqueue;
+	struct ipifc_nbr *n;
+	int same;
 
-	memcpy(q, n->queue, sizeof(q));
+	if ((n = ipifc_nbr_lookup(ifc, target)) == NULL ||
+	    n->state == IPIFC_NBR_STATIC)
+		return;
+	if (n->state == IPIFC_NBR_INCOMPLETE) {
+		if (tlla == NULL)
+			return;
+		n->router = router;
+		memcpy(n->mac, tlla, 6);
+		ipifc_nbr_transition(ifc, n, solicited ? IPIFC_NBR_REACHABLE :
+		    IPIFC_NBR_STALE, todo);
+		return;
+	}
+	same = tlla == NULL || memcmp(n->mac, tlla, 6) == 0;
+	if (!override && !same) {
+		if (n->state == IPIFC_NBR_REACHABLE)
+			ipifc_nbr_transition(ifc, n, IPIFC_NBR_STALE, todo);
+		return;
+	}
+	/* the advertisement is taken: its IsRouter flag too */
+	n->router = router;
+	if (tlla != NULL)
+		memcpy(n->mac, tlla, 6);
+	if (solicited)
+		ipifc_nbr_transition(ifc, n, IPIFC_NBR_REACHABLE, todo);
+	else if (!same)
+		ipifc_nbr_transition(ifc, n, IPIFC_NBR_STALE, todo);
+}
+
+/*
+ * Resolution failed: the entry goes, and what waited is reported
+ * unreachable (RFC 4861 7.2.2); the list has room for the whole queue.
+ */
+static void
+unreachable(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
+    struct ipifc_nbr_acts *todo)
+{
+	struct ipifc_nbr_act *a;
+	int i;
+
+	for (i = 0; i < n->nqueue; i++) {
+		ifc->drops_nbrq++;
+		a = &todo->a[todo->n++];
+		memset(a, 0, sizeof(*a));
+		a->what = IPIFC_NBRDO_UNREACH;
+		a->ifc = ifc;
+		a->ip = n->ip;
+		a->pkt = n->queue[i];
+	}
 	n->nqueue = 0;
 	n->qbytes = 0;
 	ipifc_nbr_delete(ifc, n);
-	for (i = 0; i < nq; i++) {
-		ifc->drops_nbrq++;
-		if (s->hooks != NULL && s->hooks->unreachable != NULL)
-			s->hooks->unreachable(ifc, q[i]->data, q[i]->len);
-		free(q[i]);
-	}
 }
 
-/* 1: the entry is gone (and what its loss set off may have changed others) */
+/* 1: the entry is gone */
 static int
-nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
+nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
+    struct ipifc_nbr_acts *todo)
 {
 	switch (n->state) {
 	case IPIFC_NBR_INCOMPLETE:
 		if (n->probes >= IPIFC_MAX_MULTICAST_SOLICIT) {
-			unreachable(ifc, n);
+			unreachable(ifc, n, todo);
 			return 1;
 		}
 		n->probes++;
 		n->deadline = ifc->stack->now + ifc->retrans;
-		ifc->m->solicit(ifc, &n->ip, NULL);
+		ask_later(ifc, n, 0, todo);
 		break;
 	case IPIFC_NBR_REACHABLE:
-		ipifc_nbr_transition(ifc, n, IPIFC_NBR_STALE);
+		ipifc_nbr_transition(ifc, n, IPIFC_NBR_STALE, todo);
 		break;
 	case IPIFC_NBR_DELAY:
-		ipifc_nbr_transition(ifc, n, IPIFC_NBR_PROBE);
+		ipifc_nbr_transition(ifc, n, IPIFC_NBR_PROBE, todo);
 		n->probes = 1;
-		ifc->m->solicit(ifc, &n->ip, n->mac);
+		ask_later(ifc, n, 1, todo);
 		break;
 	case IPIFC_NBR_PROBE:
 		if (n->probes >= IPIFC_MAX_UNICAST_SOLICIT) {
-			unreachable(ifc, n);
+			unreachable(ifc, n, todo);
 			return 1;
 		}
 		n->probes++;
 		n->deadline = ifc->stack->now + ifc->retrans;
-		ifc->m->solicit(ifc, &n->ip, n->mac);
+		ask_later(ifc, n, 1, todo);
 		break;
 	default:
 		n->deadline = UINT64_MAX;
@@ -399,24 +529,33 @@ nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 	return 0;
 }
 
-void
-ipifc_nbr_timers(struct ipifc_stack *s)
+/* Is there room in todo for whatever n's step adds? */
+static int
+room(const struct ipifc_nbr_acts *todo, const struct ipifc_nbr *n)
+{
+	return IPIFC_NBR_NACT - todo->n >= (n->nqueue > 1 ? n->nqueue : 1);
+}
+
+int
+ipifc_nbr_timers(struct ipifc_stack *s, struct ipifc_nbr_acts *todo)
 {
 	struct ipifc_ifc *ifc;
 	struct ipifc_nbr *n, *prev;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL)
+	for (; todo->slot < s->nslot; todo->slot++) {
+		if ((ifc = s->ifc[todo->slot]) == NULL)
 			continue;
-		/* newest first; after a deletion start again (what was done
-		 * is no longer due) */
+		/* newest first; a step taken is no longer due, so the walk
+		 * starts again from the newest when called again */
 		for (n = TAILQ_LAST(&ifc->nbrs, ipifc_nbrq); n != NULL; n = prev) {
 			prev = TAILQ_PREV(n, ipifc_nbrq, link);
-			if (s->now >= n->deadline && nbr_timer(ifc, n))
-				prev = TAILQ_LAST(&ifc->nbrs, ipifc_nbrq);
+			if (s->now < n->deadline)
+				continue;
+			if (!room(todo, n) || nbr_timer(ifc, n, todo))
+				return 1;
 		}
 	}
+	return 0;
 }
 
 uint64_t

@@ -134,8 +134,7 @@ ipifc_advance(struct ipifc_stack *s, uint64_t now)
 		return;		/* the clock is monotonic */
 	s->now = now;
 	ipifc_lifc_timers(s);
-	ipifc_dad_timers(s);
-	ipifc_nbr_timers(s);
+	/* DAD's and the neighbors' too: the medium sends what they decide */
 	if (s->hooks != NULL && s->hooks->timers != NULL)
 		s->hooks->timers(s);
 	if (s->ext != NULL && s->ext->timers != NULL)

@@ -30,33 +30,12 @@ arp_send(struct ipifc_ifc *ifc, const uint8_t *dst, uint16_t op,
 	ipifc_ether_send(ifc, dst, IPIFC_ETHERTYPE_ARP, buf, sizeof(buf));
 }
 
-/* The address of ifc to speak from when asking about ip. */
-static const struct ipifc_lifc *
-arp_source(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
-{
-	const struct ipifc_lifc *l, *first = NULL;
-
-	TAILQ_FOREACH(l, &ifc->lifcs, link) {
-		if (!ipifc_lifc_isv4(l))
-			continue;
-		if (!l->ptp && ipifc_ip_inprefix(ip, &l->net, l->plen))
-			return l;
-		if (first == NULL)
-			first = l;
-	}
-	return first;
-}
-
 void
-ipifc_arp_request(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-    const uint8_t *mac)
+ipifc_arp_request(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *ip, const uint8_t *mac)
 {
-	const struct ipifc_lifc *l;
-
-	if ((l = arp_source(ifc, ip)) == NULL)
-		return;
 	arp_send(ifc, mac != NULL ? mac : bcastmac, IPIFC_ARP_REQUEST,
-	    ifc->mac, &l->local, zeromac, ip);
+	    ifc->mac, src, zeromac, ip);
 }
 
 /* RFC 5227 2.3: an announcement is a request for our own address. */
@@ -83,7 +62,7 @@ void
 ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 {
 	struct ipifc_arp a;
-	struct ipifc_lifc *l;
+	struct ipifc_lifc *l, *defend;
 	int forus;
 
 	if (ipifc_arp_parse(pkt, len, &a) < 0) {
@@ -93,8 +72,11 @@ ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 	if (ifc->flags & IPIFC_F_NOARP)
 		return;
 	/* RFC 5227: a conflict with one of our addresses goes no further */
-	if (ipifc_acd_input(ifc, &a.spa, &a.tpa, a.sha))
+	if (ipifc_acd_input(ifc, &a.spa, &a.tpa, a.sha, &defend)) {
+		if (defend != NULL)
+			ipifc_arp_announce(defend);
 		return;
+	}
 	if (a.sha[0] & 1)
 		return;		/* a group address never answers for a host */
 	l = ipifc_lifc_onifc(ifc, &a.tpa);
@@ -104,7 +86,7 @@ ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 	if (!ipifc_ip_isunspec(&a.spa) && !ipifc_ip_ismulti(&a.spa) &&
 	    !ipifc_ip_isbcast(&a.spa) && !ipifc_ip_isloopback(&a.spa) &&
 	    memcmp(a.sha, zeromac, 6) != 0)
-		ipifc_nbr_learn(ifc, &a.spa, a.sha,
+		ipifc_ether_learn(ifc, &a.spa, a.sha,
 		    a.op == IPIFC_ARP_REPLY && forus ? IPIFC_NBR_REACHABLE :
 		    IPIFC_NBR_STALE, forus);
 	if (a.op != IPIFC_ARP_REQUEST)

@@ -2,7 +2,10 @@
  * The ether medium: Ethernet II framing (RFC 894 for IPv4, RFC 2464 for
  * IPv6), the receive filter built from the interface's link-layer group
  * list, and neighbor resolution (ARP for IPv4, ND for IPv6) on output.
+ * The neighbor and DAD state machines (core/nud.c, core/dad.c) decide;
+ * this medium carries out what they decided once they have returned.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "proto.h"
@@ -113,39 +116,150 @@ ipifc_ether_send(struct ipifc_ifc *ifc, const uint8_t *dst, uint16_t type,
 	ipifc_ifc_transmit(ifc, frame, IPIFC_ETHHDR + len);
 }
 
+static uint16_t
+ethertype(const struct ipifc_ip *ip)
+{
+	return ipifc_ip_isv4(ip) ? ETHERTYPE_IP : ETHERTYPE_IPV6;
+}
+
+static void
+solicit(const struct ipifc_nbr_act *a)
+{
+	const uint8_t *mac = a->unicast ? a->mac : NULL;
+
+	if (ipifc_ip_isv4(&a->ip))
+		ipifc_arp_request(a->ifc, &a->src, &a->ip, mac);
+	else
+		ipifc_nd_solicit(a->ifc, &a->src, &a->ip, mac);
+}
+
+/* A packet that waited for a neighbor who never answered. */
+static void
+unreachable(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
+{
+	if (len > 0 && (pkt[0] >> 4) == 4)
+		ipifc_icmp4_error(ifc, pkt, len, IPIFC_ICMP4_UNREACH,
+		    IPIFC_ICMP4_UNREACH_HOST, 0);
+	else if (len > 0)
+		/* RFC 4861 7.2.2 */
+		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_UNREACH,
+		    IPIFC_ICMP6_UNREACH_ADDR, 0);
+}
+
+void
+ipifc_ether_nbrdo(struct ipifc_nbr_acts *todo)
+{
+	struct ipifc_nbr_act *a;
+	int i;
+
+	for (i = 0; i < todo->n; i++) {
+		a = &todo->a[i];
+		switch (a->what) {
+		case IPIFC_NBRDO_SEND:
+			ipifc_ether_send(a->ifc, a->mac, ethertype(&a->ip),
+			    a->pkt->data, a->pkt->len);
+			break;
+		case IPIFC_NBRDO_SOLICIT:
+			solicit(a);
+			break;
+		case IPIFC_NBRDO_UNREACH:
+			unreachable(a->ifc, a->pkt->data, a->pkt->len);
+			break;
+		}
+		free(a->pkt);
+	}
+	todo->n = 0;
+}
+
+void
+ipifc_ether_learn(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+    const uint8_t *mac, enum ipifc_nbr_state state, int create)
+{
+	struct ipifc_nbr_acts todo;
+
+	ipifc_nbr_acts_init(&todo);
+	ipifc_nbr_learn(ifc, ip, mac, state, create, &todo);
+	ipifc_ether_nbrdo(&todo);
+}
+
+static void
+dad_do(struct ipifc_dad_acts *todo)
+{
+	int i;
+
+	for (i = 0; i < todo->n; i++)
+		switch (todo->a[i].what) {
+		case IPIFC_DADDO_NS:
+			ipifc_nd_dadprobe(todo->a[i].l);
+			break;
+		case IPIFC_DADDO_ARPPROBE:
+			ipifc_arp_probe(todo->a[i].l);
+			break;
+		case IPIFC_DADDO_ANNOUNCE:
+			ipifc_arp_announce(todo->a[i].l);
+			break;
+		}
+	todo->n = 0;
+}
+
+/* DAD's and the neighbors' timers, and what they decided, in order. */
+void
+ipifc_ether_timers(struct ipifc_stack *s)
+{
+	struct ipifc_dad_acts dad;
+	struct ipifc_nbr_acts nbr;
+	int more;
+
+	ipifc_dad_acts_init(&dad);
+	do {
+		more = ipifc_dad_timers(s, &dad);
+		dad_do(&dad);
+	} while (more);
+	ipifc_nbr_acts_init(&nbr);
+	do {
+		more = ipifc_nbr_timers(s, &nbr);
+		ipifc_ether_nbrdo(&nbr);
+	} while (more);
+}
+
 static void
 ether_bwrite(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
     const struct ipifc_ip *nexthop)
 {
-	int v4 = ipifc_ip_isv4(nexthop);
+	struct ipifc_nbr_act ask;
 	uint8_t mac[6];
 
 	if (ipifc_ip_ismulti(nexthop))
 		ipifc_ip_multimac(mac, nexthop);
-	else if (v4 && (ipifc_ip_isbcast(nexthop) ||
+	else if (ipifc_ip_isv4(nexthop) && (ipifc_ip_isbcast(nexthop) ||
 	    (ifc->flags & IPIFC_F_NOARP)))
 		memcpy(mac, bcastmac, 6);
-	else if (!ipifc_nbr_resolve(ifc, nexthop, pkt, len, mac))
-		return;		/* waits for resolution */
-	ipifc_ether_send(ifc, mac, v4 ? ETHERTYPE_IP : ETHERTYPE_IPV6, pkt,
-	    len);
+	else
+		switch (ipifc_nbr_resolve(ifc, nexthop, pkt, len, mac, &ask)) {
+		case IPIFC_NBR_FOUND:
+			break;
+		case IPIFC_NBR_SOLICIT:
+			solicit(&ask);
+			return;
+		case IPIFC_NBR_QUEUED:
+		case IPIFC_NBR_DROPPED:
+			return;		/* waits, or counted */
+		}
+	ipifc_ether_send(ifc, mac, ethertype(nexthop), pkt, len);
 }
 
+/*
+ * A new or restarted address: a tentative IPv6 one sends the DAD probe
+ * due at once, if one is; an IPv4 one starts conflict detection.
+ */
 static void
 ether_areg(struct ipifc_ifc *ifc, struct ipifc_lifc *l)
 {
-	if (ipifc_lifc_isv4(l))
+	if (l->state == IPIFC_ADDR_TENTATIVE) {
+		if (ipifc_dad_now(l))
+			ipifc_nd_dadprobe(l);
+	} else if (ipifc_lifc_isv4(l))
 		ipifc_acd_start(l);
-}
-
-static void
-ether_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-    const uint8_t *mac)
-{
-	if (ipifc_ip_isv4(ip))
-		ipifc_arp_request(ifc, ip, mac);
-	else
-		ipifc_nd_solicit(ifc, ip, mac);
 }
 
 /* MTUs are IP MTUs: RFC 791 requires 68 octets at least. */
@@ -160,5 +274,4 @@ const struct ipifc_medium ipifc_ether_medium = {
 	.addmulti = ipifc_medium_nomulti,
 	.remmulti = ipifc_medium_nomulti,
 	.areg = ether_areg,
-	.solicit = ether_solicit,
 };

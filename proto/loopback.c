@@ -52,5 +52,4 @@ const struct ipifc_medium ipifc_loopback_medium = {
 	.bread = loopback_bread,
 	.addmulti = ipifc_medium_nomulti,
 	.remmulti = ipifc_medium_nomulti,
-	.solicit = ipifc_medium_nosolicit,
 };

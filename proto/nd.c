@@ -24,35 +24,13 @@ nd_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    buf, (size_t)n);
 }
 
-/* The address to solicit from: link-local first (RFC 4861 7.2.2). */
-static const struct ipifc_lifc *
-nd_source(struct ipifc_ifc *ifc)
-{
-	const struct ipifc_lifc *l, *any = NULL;
-
-	TAILQ_FOREACH(l, &ifc->lifcs, link) {
-		/* RFC 4429 3.3: no SLLA from an optimistic address */
-		if (ipifc_lifc_isv4(l) || !ipifc_lifc_usable(l) ||
-		    l->state == IPIFC_ADDR_TENTATIVE)
-			continue;
-		if (ipifc_ip_islinklocal(&l->local))
-			return l;
-		if (any == NULL)
-			any = l;
-	}
-	return any;
-}
-
 void
-ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-    const uint8_t *mac)
+ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *ip, const uint8_t *mac)
 {
-	const struct ipifc_lifc *l;
 	struct ipifc_nd m;
 	struct ipifc_ip dst;
 
-	if ((l = nd_source(ifc)) == NULL)
-		return;
 	memset(&m, 0, sizeof(m));
 	m.type = IPIFC_ND_NS;
 	m.target = *ip;
@@ -62,7 +40,7 @@ ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
 		dst = *ip;	/* a probe goes to the neighbor itself */
 	else
 		ipifc_ip_solicited(&dst, ip);
-	nd_send(ifc, &l->local, &dst, &m);
+	nd_send(ifc, src, &dst, &m);
 }
 
 /*
@@ -96,7 +74,7 @@ advertise(struct ipifc_ifc *ifc, const struct ipifc_ip *target,
 	if ((l = ipifc_lifc_bylocal(ifc->stack, target)) != NULL &&
 	    l->ifc == ifc)
 		src = &l->local;
-	else if ((l = nd_source(ifc)) != NULL)
+	else if ((l = ipifc_nbr_source(ifc, target)) != NULL)
 		src = &l->local;
 	else
 		return;
@@ -193,7 +171,7 @@ ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	}
 	/* RFC 4861 7.2.3: the source's link-layer address, as stale */
 	if (m->has & IPIFC_ND_HAS_SLLA)
-		ipifc_nbr_learn(ifc, &h->src, m->slla, IPIFC_NBR_STALE, 1);
+		ipifc_ether_learn(ifc, &h->src, m->slla, IPIFC_NBR_STALE, 1);
 	if (anycast) {
 		advertise_anycast(ifc, &m->target, &h->src);
 		return;
@@ -206,44 +184,20 @@ ns_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 
 /* RFC 4861 7.2.5 */
 static void
-na_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
-    const struct ipifc_nd *m)
+na_input(struct ipifc_ifc *ifc, const struct ipifc_nd *m)
 {
-	struct ipifc_lifc *l = ipifc_lifc_onifc(ifc, &m->target);
-	struct ipifc_nbr *n;
-	int solicited = (m->flags & IPIFC_ND_NA_SOLICITED) != 0;
-	int override = (m->flags & IPIFC_ND_NA_OVERRIDE) != 0;
-	int hasll = (m->has & IPIFC_ND_HAS_TLLA) != 0, same;
+	struct ipifc_nbr_acts todo;
 
 	/* about one of our addresses: DAD's (RFC 4862 5.4.4) */
-	if (ipifc_dad_na(l))
+	if (ipifc_dad_na(ipifc_lifc_onifc(ifc, &m->target)))
 		return;
-	if ((n = ipifc_nbr_lookup(ifc, &m->target)) == NULL ||
-	    n->state == IPIFC_NBR_STATIC)
-		return;		/* unsolicited news of a stranger: ignored */
-	if (n->state == IPIFC_NBR_INCOMPLETE) {
-		if (!hasll)
-			return;
-		n->router = (m->flags & IPIFC_ND_NA_ROUTER) != 0;
-		memcpy(n->mac, m->tlla, 6);
-		ipifc_nbr_transition(ifc, n, solicited ? IPIFC_NBR_REACHABLE :
-		    IPIFC_NBR_STALE);
-		return;
-	}
-	same = !hasll || memcmp(n->mac, m->tlla, 6) == 0;
-	if (!override && !same) {
-		if (n->state == IPIFC_NBR_REACHABLE)
-			ipifc_nbr_transition(ifc, n, IPIFC_NBR_STALE);
-		return;
-	}
-	/* the advertisement is taken: its IsRouter flag too (7.2.5) */
-	n->router = (m->flags & IPIFC_ND_NA_ROUTER) != 0;
-	if (hasll)
-		memcpy(n->mac, m->tlla, 6);
-	if (solicited)
-		ipifc_nbr_transition(ifc, n, IPIFC_NBR_REACHABLE);
-	else if (!same)
-		ipifc_nbr_transition(ifc, n, IPIFC_NBR_STALE);
+	ipifc_nbr_acts_init(&todo);
+	ipifc_nbr_advert(ifc, &m->target,
+	    (m->has & IPIFC_ND_HAS_TLLA) ? m->tlla : NULL,
+	    (m->flags & IPIFC_ND_NA_ROUTER) != 0,
+	    (m->flags & IPIFC_ND_NA_SOLICITED) != 0,
+	    (m->flags & IPIFC_ND_NA_OVERRIDE) != 0, &todo);
+	ipifc_ether_nbrdo(&todo);
 }
 
 void
@@ -266,7 +220,7 @@ ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		ns_input(ifc, h, &m);
 		break;
 	case IPIFC_ND_NA:
-		na_input(ifc, h, &m);
+		na_input(ifc, &m);
 		break;
 	case IPIFC_ND_RS:
 		ipifc_rtadv_rs(ifc, h, &m);

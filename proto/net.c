@@ -76,6 +76,7 @@ proto_free(struct ipifc_stack *s)
 static void
 proto_timers(struct ipifc_stack *s)
 {
+	ipifc_ether_timers(s);
 	ipifc_reasm_timers(s);
 	ipifc_mreport_timers(s);
 	ipifc_nd_timers(s);
@@ -91,19 +92,6 @@ proto_deadline(const struct ipifc_stack *s)
 	a = a < b ? a : b;
 	d = d < e ? d : e;
 	return a < d ? a : d;
-}
-
-/* A packet that waited for a neighbor who never answered. */
-static void
-unreachable(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
-{
-	if (len > 0 && (pkt[0] >> 4) == 4)
-		ipifc_icmp4_error(ifc, pkt, len, IPIFC_ICMP4_UNREACH,
-		    IPIFC_ICMP4_UNREACH_HOST, 0);
-	else if (len > 0)
-		/* RFC 4861 7.2.2 */
-		ipifc_icmp6_error(ifc, pkt, len, IPIFC_ICMP6_UNREACH,
-		    IPIFC_ICMP6_UNREACH_ADDR, 0);
 }
 
 static void
@@ -155,11 +143,7 @@ static const struct ipifc_hooks hooks = {
 	.pmtu = ipifc_pmtu_fmt,
 	.joined = ipifc_mreport_joined,
 	.left = ipifc_mreport_left,
-	.dadprobe = ipifc_nd_dadprobe,
-	.acdprobe = ipifc_arp_probe,
-	.acdannounce = ipifc_arp_announce,
 	.rtadv = ipifc_rtadv_set,
-	.unreachable = unreachable,
 	.timers = proto_timers,
 	.deadline = proto_deadline,
 	.free = proto_free,
@@ -214,15 +198,9 @@ ipifc_link_open(struct ipifc_ifc *ifc, const char *dev)
 	return NULL;
 }
 
-/* For mediums whose filter reads the group list, or that resolve nothing. */
+/* For mediums whose filter reads the group list. */
 void
 ipifc_medium_nomulti(struct ipifc_ifc *ifc, const uint8_t *mac)
-{
-}
-
-void
-ipifc_medium_nosolicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-    const uint8_t *mac)
 {
 }
 

@@ -46,5 +46,4 @@ const struct ipifc_medium ipifc_pkt_medium = {
 	.bread = pkt_bread,
 	.addmulti = ipifc_medium_nomulti,
 	.remmulti = ipifc_medium_nomulti,
-	.solicit = ipifc_medium_nosolicit,
 };

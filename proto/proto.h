@@ -321,24 +321,32 @@ extern const struct ipifc_medium ipifc_pkt_medium;
 const char *ipifc_link_open(struct ipifc_ifc *ifc, const char *dev);
 void	ipifc_link_close(struct ipifc_ifc *ifc);
 void	ipifc_medium_nomulti(struct ipifc_ifc *ifc, const uint8_t *mac);
-void	ipifc_medium_nosolicit(struct ipifc_ifc *ifc,
-	    const struct ipifc_ip *ip, const uint8_t *mac);
 
 /* Ethernet output of a payload of the given type to dst. */
 void	ipifc_ether_send(struct ipifc_ifc *ifc, const uint8_t *dst,
 	    uint16_t type, const uint8_t *payload, size_t len);
+/* Carry out what the neighbor state machine decided, in order; the list
+ * is empty after. */
+void	ipifc_ether_nbrdo(struct ipifc_nbr_acts *todo);
+/* ipifc_nbr_learn, and what it decided carried out. */
+void	ipifc_ether_learn(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
+	    const uint8_t *mac, enum ipifc_nbr_state state, int create);
+/* The timers of DAD and the neighbors, and what they decided sent. */
+void	ipifc_ether_timers(struct ipifc_stack *s);
 
 /* ARP (proto/arp.c). */
 void	ipifc_arp_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len);
-void	ipifc_arp_request(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-	    const uint8_t *mac);
+/* Who has ip?  Asked from src, to mac (a probe) or (NULL) to all. */
+void	ipifc_arp_request(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+	    const struct ipifc_ip *ip, const uint8_t *mac);
 /* RFC 5227 2.1.1, 2.3: a probe for l's address; an announcement of it. */
 void	ipifc_arp_probe(struct ipifc_lifc *l);
 void	ipifc_arp_announce(struct ipifc_lifc *l);
 
 /* ND (proto/nd.c). */
-void	ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *ip,
-	    const uint8_t *mac);
+/* The same for ND: to ip itself (a probe, mac known) or its group. */
+void	ipifc_nd_solicit(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+	    const struct ipifc_ip *ip, const uint8_t *mac);
 
 /* How a frame reached IP input. */
 enum {

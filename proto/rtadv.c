@@ -304,7 +304,7 @@ ipifc_rtadv_rs(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	if (!r->active)
 		return;		/* a host ignores solicitations (6.2.6) */
 	if (!ipifc_ip_isunspec(&h->src) && (m->has & IPIFC_ND_HAS_SLLA))
-		ipifc_nbr_learn(ifc, &h->src, m->slla, IPIFC_NBR_STALE, 1);
+		ipifc_ether_learn(ifc, &h->src, m->slla, IPIFC_NBR_STALE, 1);
 	t = ipifc_random(ifc->stack) % (MAX_RA_DELAY_TIME + 1);
 	if (r->sent > 0 && r->last + MIN_DELAY_BETWEEN_RAS > now)
 		t += r->last + MIN_DELAY_BETWEEN_RAS;

@@ -376,7 +376,7 @@ act(struct host *h, const struct ipifc_slaac_act *a)
 		ra_event(h, a, "params");
 		break;
 	case IPIFC_SLAAC_NBR_STALE:
-		ipifc_nbr_learn(ifc, &a->addr, a->mac, IPIFC_NBR_STALE, 1);
+		ipifc_ether_learn(ifc, &a->addr, a->mac, IPIFC_NBR_STALE, 1);
 		break;
 	/* the ra file shows the engine's own tables */
 	case IPIFC_SLAAC_DNS_SERVER:

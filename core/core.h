@@ -441,7 +441,6 @@ void	ipifc_prefix_free(struct ipifc_stack *s);
 LIST_HEAD(ipifc_selflinks, ipifc_selflink);
 
 struct ipifc_self {
-	struct ipifc_self *next;	/* hash chain */
 	struct ipifc_ip a;
 	unsigned type;			/* IPIFC_RT_UNI, _BCAST, _MULTI, _ANY */
 	struct ipifc_selflinks links;	/* one per linked address */
@@ -486,9 +485,19 @@ void	ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 void	ipifc_self_remove_all(struct ipifc_stack *s, struct ipifc_lifc *l);
 struct ipifc_self *ipifc_self_find(const struct ipifc_stack *s,
 	    const struct ipifc_ip *a);
-/* Call f on every entry. */
+/*
+ * Is a in the table?  Its entry's type (tentative included) in *type,
+ * read from the table's slot, not from the entry.
+ */
+int	ipifc_self_lookup(const struct ipifc_stack *s,
+	    const struct ipifc_ip *a, unsigned *type);
+/* The same, 0 for no entry. */
+unsigned ipifc_self_type(const struct ipifc_stack *s,
+	    const struct ipifc_ip *a);
+/* Call f on every entry; f changes nothing in the table. */
 void	ipifc_self_foreach(struct ipifc_stack *s,
 	    void (*f)(struct ipifc_self *, void *), void *arg);
+void	ipifc_self_free(struct ipifc_stack *s);
 
 /* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
@@ -708,7 +717,16 @@ struct ipifc_client {
 	char	tag[IPIFC_TAGLEN];
 };
 
-#define IPIFC_SELFFILTER	1024	/* counters of core/self.c's filter */
+/*
+ * A slot of the self table (core/self.c): the address and its answer
+ * inline, so that a lookup reads one line of the table and not the entry.
+ */
+struct ipifc_selfslot {
+	struct ipifc_ip a;
+	uint32_t hash;			/* the keyed hash: where a belongs */
+	uint32_t type;			/* p->type, kept in step */
+	struct ipifc_self *p;		/* NULL: the slot is free */
+};
 
 struct ipifc_stack {
 	const struct ipifc_medium *const *mediums;	/* NULL-terminated */
@@ -737,11 +755,13 @@ struct ipifc_stack {
 	int	nslot;
 	int	nifc;			/* interfaces bound */
 	int	maxifc, maxlifc, maxgroups;	/* the bounds (tunables.h) */
-	struct ipifc_self **selfhash;	/* NULL while empty */
-	/* core/self.c: entries by a cheap unkeyed index, to skip the hash */
-	uint32_t selfcount[IPIFC_SELFFILTER];
+	/* core/self.c: open addressing, and a filter that answers misses */
+	struct ipifc_selfslot *selfslot;	/* NULL while empty */
+	uint64_t *selffilter;		/* in the same allocation */
 	struct ipifc_self *selflast;	/* the last found: asked again next */
-	unsigned selfhsize;		/* buckets, a power of 2 */
+	unsigned selfsize;		/* slots, a power of 2 */
+	unsigned selffmask;		/* the filter's words, less one */
+	unsigned selfstale;		/* removals the filter still shows */
 	unsigned nself;			/* entries */
 	int	selfall;		/* 0.0.0.0 or :: is a unicast self */
 	struct ipifc_rtab *rtab;

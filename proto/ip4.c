@@ -360,17 +360,17 @@ unspec_query4(const struct ipifc_ip4 *h)
 static int
 badsource4(struct ipifc_stack *s, const struct ipifc_ip4 *h, int rx)
 {
-	const struct ipifc_self *p;
 	uint32_t v = ipifc_ip_v4val(&h->src);
+	unsigned type;
 
 	if (ipifc_ip_ismulti(&h->src) || ipifc_ip_isbcast(&h->src) ||
 	    (v >> 28) == 0xf)
 		return 1;
 	if ((v >> 24) == 0 && !ipifc_ip_isbcast(&h->dst) && !unspec_query4(h))
 		return 1;
-	if ((p = ipifc_self_find(s, &h->src)) != NULL &&
-	    ((p->type & IPIFC_RT_BCAST) ||
-	    ((p->type & IPIFC_RT_UNI) && rx != IPIFC_RX_LOCAL)))
+	type = ipifc_self_type(s, &h->src);
+	if ((type & IPIFC_RT_BCAST) ||
+	    ((type & IPIFC_RT_UNI) && rx != IPIFC_RX_LOCAL))
 		return 1;
 	return 0;
 }

@@ -758,7 +758,7 @@ struct ipifc_stack {
 	/* core/self.c: open addressing, and a filter that answers misses */
 	struct ipifc_selfslot *selfslot;	/* NULL while empty */
 	uint64_t *selffilter;		/* in the same allocation */
-	struct ipifc_self *selflast;	/* the last found: asked again next */
+	struct ipifc_selfslot selflast;	/* the last found (p NULL: none) */
 	unsigned selfsize;		/* slots, a power of 2 */
 	unsigned selffmask;		/* the filter's words, less one */
 	unsigned selfstale;		/* removals the filter still shows */

@@ -111,34 +111,36 @@ lookup(const struct ipifc_stack *s, const struct ipifc_ip *a)
 	return slot_find(s, a, ipifc_ip_hash(s->hashkey, a));
 }
 
+/* The last slot found, kept by copy: asked again, it costs no line of
+ * the table nor of the entry.  A hint, not state: the stack itself is
+ * never const. */
+static inline const struct ipifc_selfslot *
+hinted(const struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	const struct ipifc_selfslot *t;
+
+	if (s->selflast.p != NULL && ipifc_ip_same(&s->selflast.a, a))
+		return &s->selflast;
+	if ((t = lookup(s, a)) != NULL)
+		((struct ipifc_stack *)s)->selflast = *t;
+	return t;
+}
+
 struct ipifc_self *
 ipifc_self_find(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	struct ipifc_selfslot *t;
-	struct ipifc_self *p;
+	const struct ipifc_selfslot *t;
 
-	/* a stream to one address of ours skips the keyed hash */
-	if ((p = s->selflast) != NULL && ipifc_ip_same(&p->a, a))
-		return p;
-	if ((t = lookup(s, a)) == NULL)
-		return NULL;
-	/* a hint, not state: the stack itself is never const */
-	((struct ipifc_stack *)s)->selflast = t->p;
-	return t->p;
+	return (t = hinted(s, a)) != NULL ? t->p : NULL;
 }
 
 int
 ipifc_self_lookup(const struct ipifc_stack *s, const struct ipifc_ip *a,
     unsigned *type)
 {
-	const struct ipifc_self *p;
 	const struct ipifc_selfslot *t;
 
-	if ((p = s->selflast) != NULL && ipifc_ip_same(&p->a, a)) {
-		*type = p->type;
-		return 1;
-	}
-	if ((t = lookup(s, a)) == NULL)
+	if ((t = hinted(s, a)) == NULL)
 		return 0;
 	*type = t->type;
 	return 1;
@@ -235,6 +237,8 @@ changed(struct ipifc_stack *s, const struct ipifc_self *p)
 	if ((t = slot_find(s, &p->a, ipifc_ip_hash(s->hashkey, &p->a))) !=
 	    NULL)
 		t->type = p->type;
+	if (s->selflast.p == p)
+		s->selflast.type = p->type;
 	if (ipifc_ip_isunspec(&p->a))
 		s->selfall = acceptall(s);
 }
@@ -273,8 +277,8 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 		}
 	}
 	memset(&s->selfslot[i], 0, sizeof(s->selfslot[i]));
-	if (s->selflast == p)
-		s->selflast = NULL;
+	if (s->selflast.p == p)
+		s->selflast.p = NULL;
 	free(p);
 	s->nself--;
 	s->selfstale++;

@@ -36,6 +36,63 @@ ipifc_ip_same(const struct ipifc_ip *a, const struct ipifc_ip *b)
 	return memcmp(a->a, b->a, 16) == 0;
 }
 
+/*
+ * The tests every packet makes, inline: calls into core/ipaddr.c for
+ * each cost more than the tests (one to ten of them a packet).  The
+ * names stay those of ipifc.h, whose functions core/ipaddr.c still
+ * exports, built from these.
+ */
+static inline int
+ipifc_ip_isv4_inline(const struct ipifc_ip *ip)
+{
+	return memcmp(ip->a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0;
+}
+
+static inline uint32_t
+ipifc_ip_v4val_inline(const struct ipifc_ip *ip)
+{
+	return (uint32_t)ip->a[12] << 24 | (uint32_t)ip->a[13] << 16 |
+	    (uint32_t)ip->a[14] << 8 | ip->a[15];
+}
+
+/* RFC 4291 2.7, RFC 1112 4 */
+static inline int
+ipifc_ip_ismulti_inline(const struct ipifc_ip *ip)
+{
+	if (ipifc_ip_isv4_inline(ip))
+		return (ip->a[12] & 0xf0) == 0xe0;
+	return ip->a[0] == 0xff;
+}
+
+static inline int
+ipifc_ip_isbcast_inline(const struct ipifc_ip *ip)
+{
+	return ipifc_ip_same(ip, &ipifc_ip_bcast4);
+}
+
+/* RFC 4291 2.5.3, RFC 1122 3.2.1.3 */
+static inline int
+ipifc_ip_isloopback_inline(const struct ipifc_ip *ip)
+{
+	if (ipifc_ip_isv4_inline(ip))
+		return ip->a[12] == 127;
+	return ipifc_ip_same(ip, &ipifc_ip_loopback6);
+}
+
+static inline int
+ipifc_ip_isunspec_inline(const struct ipifc_ip *ip)
+{
+	return ipifc_ip_same(ip, &ipifc_ip_unspec6) ||
+	    ipifc_ip_same(ip, &ipifc_ip_unspec4);
+}
+
+#define ipifc_ip_isv4(ip)	ipifc_ip_isv4_inline(ip)
+#define ipifc_ip_v4val(ip)	ipifc_ip_v4val_inline(ip)
+#define ipifc_ip_ismulti(ip)	ipifc_ip_ismulti_inline(ip)
+#define ipifc_ip_isbcast(ip)	ipifc_ip_isbcast_inline(ip)
+#define ipifc_ip_isloopback(ip)	ipifc_ip_isloopback_inline(ip)
+#define ipifc_ip_isunspec(ip)	ipifc_ip_isunspec_inline(ip)
+
 /* The tables' keyed hash (SipHash-1-3) of an address under key. */
 uint32_t ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a);
 void	ipifc_hashkey_set(uint64_t key[2], const uint8_t seed[16]);

@@ -182,8 +182,8 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		if (ipifc_icmp_echoreply(buf + h->hlen, len - h->hlen,
 		    buf + h->hlen, h->plen, IPIFC_ICMP4_ECHOREPLY, NULL,
 		    NULL) >= 0)
-			ipifc_ip4_output_reply(ifc->stack, buf, len,
-			    h->tos & ~TOS_ECN);
+			ipifc_ip4_output_reply(ifc->stack, &h->dst, &h->src,
+			    pkt, buf, len, h->tos & ~TOS_ECN);
 		ipifc_scratch_put(ifc->stack);
 		return;
 	}

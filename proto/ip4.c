@@ -209,34 +209,37 @@ ipifc_ip4_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
 }
 
 int
-ipifc_ip4_output_reply(struct ipifc_stack *s, uint8_t *pkt, size_t len,
+ipifc_ip4_output_reply(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, const uint8_t *req, uint8_t *pkt, size_t len,
     int tos)
 {
 	struct ipifc_route *r;
 	struct ipifc_ifc *ifc;
-	struct ipifc_ip src, dst, nexthop;
-	uint32_t was, now, a;
+	struct ipifc_ip nexthop;
+	uint32_t was, now;
+	uint8_t ttl;
 
-	ipifc_ip_v4(&src, ipifc_get32(pkt + 16));
-	ipifc_ip_v4(&dst, ipifc_get32(pkt + 12));
-	if ((r = route4(s, &src, &dst, NULL, &ifc, &nexthop)) == NULL &&
+	if ((r = route4(s, src, dst, NULL, &ifc, &nexthop)) == NULL &&
 	    ifc == NULL)
 		return -EHOSTUNREACH;
-	/* the words that change: version and TOS, ID, fragment, TTL */
-	was = (uint32_t)ipifc_get16(pkt) + ipifc_get16(pkt + 4) +
-	    ipifc_get16(pkt + 6) + ipifc_get16(pkt + 8);
+	/* RFC 1112 6.1: a group gets TTL 1 */
+	ttl = (uint8_t)(ipifc_ip_ismulti(dst) ? 1 : ifc->hoplimit);
+	/*
+	 * The words that change: version and TOS, ID, fragment, TTL (read
+	 * from the request, not from the copy just written).  The addresses
+	 * only swap: their sum is the same.
+	 */
+	was = (uint32_t)ipifc_get16(req) + ipifc_get16(req + 4) +
+	    ipifc_get16(req + 6) + ipifc_get16(req + 8);
 	pkt[1] = (uint8_t)tos;
 	ipifc_put16(pkt + 4, proto_of(s)->ip4id++);
 	ipifc_put16(pkt + 6, 0);
-	/* RFC 1112 6.1: a group gets TTL 1 */
-	pkt[8] = (uint8_t)(ipifc_ip_ismulti(&dst) ? 1 : ifc->hoplimit);
-	now = (uint32_t)ipifc_get16(pkt) + ipifc_get16(pkt + 4) +
-	    ipifc_get16(pkt + 6) + ipifc_get16(pkt + 8);
-	/* the addresses only swap: their sum is the same */
-	a = ipifc_get32(pkt + 12);
-	ipifc_put32(pkt + 12, ipifc_get32(pkt + 16));
-	ipifc_put32(pkt + 16, a);
-	ipifc_put16(pkt + 10, ipifc_cksum_update(ipifc_get16(pkt + 10), was,
+	pkt[8] = ttl;
+	now = ((uint32_t)req[0] << 8 | (uint8_t)tos) +
+	    ipifc_get16(pkt + 4) + ((uint32_t)ttl << 8 | req[9]);
+	memcpy(pkt + 12, src->a + 12, 4);
+	memcpy(pkt + 16, dst->a + 12, 4);
+	ipifc_put16(pkt + 10, ipifc_cksum_update(ipifc_get16(req + 10), was,
 	    now));
 	/* to ourselves: straight back in, as through a loopback */
 	if (r != NULL && (r->type & IPIFC_RT_UNI)) {

@@ -2,7 +2,10 @@
  * Benchmark: ICMP echo in memory, and "is it mine", against lwIP in the
  * same run.
  *
- *   build/bench_echo [N]        (N echoes per round and case, default 200000)
+ *   build/bench_echo [N [all|echo|mine]]
+ *
+ * N echoes per round and case, default 200000; echo or mine runs only
+ * that part.
  *
  * Built only with -Dbench=true (it needs liblwip-dev).  No root.
  *
@@ -603,15 +606,18 @@ main(int argc, char **argv)
 	struct netif *nif;
 	struct ipifc_ip a;
 	long	 n = argc > 1 ? atol(argv[1]) : 200000;
-	int	 r, i, j, k, lwn, nmc = 0;
+	const char *what = argc > 2 ? argv[2] : "all";
+	int	 r, i, j, k, lwn, nmc = 0, echo, mine;
 
-	if (n <= 0) {
-		fprintf(stderr, "usage: bench_echo [N]\n");
+	echo = strcmp(what, "all") == 0 || strcmp(what, "echo") == 0;
+	mine = strcmp(what, "all") == 0 || strcmp(what, "mine") == 0;
+	if (n <= 0 || (!echo && !mine)) {
+		fprintf(stderr, "usage: bench_echo [N [all|echo|mine]]\n");
 		return 1;
 	}
 	s = ipifc_setup();
 	nif = lw_setup();
-	for (k = 0; k < 4; k++) {
+	for (k = 0; echo && k < 4; k++) {
 		cases[k].v6 = k / 2;
 		cases[k].icmplen = sizes[k % 2];
 		cases[k].len = request(cases[k].f, cases[k].v6,
@@ -620,7 +626,7 @@ main(int argc, char **argv)
 		run_ipifc(s, &cases[k], 1000);
 		run_lwip(nif, &cases[k], 1000);
 	}
-	for (r = 0; r < ROUNDS; r++) {
+	for (r = 0; echo && r < ROUNDS; r++) {
 		for (k = 0; k < 4; k++) {
 			if (r & 1) {
 				cases[k].lwip[r] = run_lwip(nif, &cases[k], n);
@@ -635,7 +641,7 @@ main(int argc, char **argv)
 	lw_mine_clear(NMINE);
 
 	/* is it mine: a stack and lwIP's netifs for each size */
-	for (k = 0; k < 4; k++) {
+	for (k = 0; mine && k < 4; k++) {
 		memset(&cfg, 0, sizeof(cfg));
 		cfg.id = 2;
 		if ((s = ipifc_stack_new(&cfg)) == NULL)
@@ -668,11 +674,13 @@ main(int argc, char **argv)
 		ipifc_stack_free(s);
 	}
 
-	printf("echo: %ld requests a round and case, median of %d rounds\n",
-	    n, ROUNDS);
-	printf("%-14s %12s %12s %8s %12s %12s\n", "case", "ipifc/s",
-	    "lwip/s", "ratio", "ipifc alloc", "lwip alloc");
-	for (k = 0; k < 4; k++) {
+	if (echo) {
+		printf("echo: %ld requests a round and case, median of %d "
+		    "rounds\n", n, ROUNDS);
+		printf("%-14s %12s %12s %8s %12s %12s\n", "case", "ipifc/s",
+		    "lwip/s", "ratio", "ipifc alloc", "lwip alloc");
+	}
+	for (k = 0; echo && k < 4; k++) {
 		struct echo_case *e = &cases[k];
 		double	 x = median(e->ipifc), y = median(e->lwip);
 
@@ -680,6 +688,8 @@ main(int argc, char **argv)
 		    e->v6 ? "IPv6" : "IPv4", e->icmplen, x, y, x / y,
 		    e->ipifc_alloc, e->lwip_alloc);
 	}
+	if (!mine)
+		return 0;
 	printf("is it mine: %d lookups a round, median of %d rounds; "
 	    "ns per lookup (lwIP at %d netifs past that)\n", NASK, ROUNDS,
 	    LWMAX);

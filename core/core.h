@@ -36,6 +36,63 @@ ipifc_ip_same(const struct ipifc_ip *a, const struct ipifc_ip *b)
 	return memcmp(a->a, b->a, 16) == 0;
 }
 
+/*
+ * The tests every packet makes, inline: calls into core/ipaddr.c for
+ * each cost more than the tests (one to ten of them a packet).  The
+ * names stay those of ipifc.h, whose functions core/ipaddr.c still
+ * exports, built from these.
+ */
+static inline int
+ipifc_ip_isv4_inline(const struct ipifc_ip *ip)
+{
+	return memcmp(ip->a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12) == 0;
+}
+
+static inline uint32_t
+ipifc_ip_v4val_inline(const struct ipifc_ip *ip)
+{
+	return (uint32_t)ip->a[12] << 24 | (uint32_t)ip->a[13] << 16 |
+	    (uint32_t)ip->a[14] << 8 | ip->a[15];
+}
+
+/* RFC 4291 2.7, RFC 1112 4 */
+static inline int
+ipifc_ip_ismulti_inline(const struct ipifc_ip *ip)
+{
+	if (ipifc_ip_isv4_inline(ip))
+		return (ip->a[12] & 0xf0) == 0xe0;
+	return ip->a[0] == 0xff;
+}
+
+static inline int
+ipifc_ip_isbcast_inline(const struct ipifc_ip *ip)
+{
+	return ipifc_ip_same(ip, &ipifc_ip_bcast4);
+}
+
+/* RFC 4291 2.5.3, RFC 1122 3.2.1.3 */
+static inline int
+ipifc_ip_isloopback_inline(const struct ipifc_ip *ip)
+{
+	if (ipifc_ip_isv4_inline(ip))
+		return ip->a[12] == 127;
+	return ipifc_ip_same(ip, &ipifc_ip_loopback6);
+}
+
+static inline int
+ipifc_ip_isunspec_inline(const struct ipifc_ip *ip)
+{
+	return ipifc_ip_same(ip, &ipifc_ip_unspec6) ||
+	    ipifc_ip_same(ip, &ipifc_ip_unspec4);
+}
+
+#define ipifc_ip_isv4(ip)	ipifc_ip_isv4_inline(ip)
+#define ipifc_ip_v4val(ip)	ipifc_ip_v4val_inline(ip)
+#define ipifc_ip_ismulti(ip)	ipifc_ip_ismulti_inline(ip)
+#define ipifc_ip_isbcast(ip)	ipifc_ip_isbcast_inline(ip)
+#define ipifc_ip_isloopback(ip)	ipifc_ip_isloopback_inline(ip)
+#define ipifc_ip_isunspec(ip)	ipifc_ip_isunspec_inline(ip)
+
 /* The tables' keyed hash (SipHash-1-3) of an address under key. */
 uint32_t ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a);
 void	ipifc_hashkey_set(uint64_t key[2], const uint8_t seed[16]);
@@ -492,7 +549,6 @@ void	ipifc_prefix_free(struct ipifc_stack *s);
 LIST_HEAD(ipifc_selflinks, ipifc_selflink);
 
 struct ipifc_self {
-	struct ipifc_self *next;	/* hash chain */
 	struct ipifc_ip a;
 	unsigned type;			/* IPIFC_RT_UNI, _BCAST, _MULTI, _ANY */
 	struct ipifc_selflinks links;	/* one per linked address */
@@ -537,9 +593,19 @@ void	ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 void	ipifc_self_remove_all(struct ipifc_stack *s, struct ipifc_lifc *l);
 struct ipifc_self *ipifc_self_find(const struct ipifc_stack *s,
 	    const struct ipifc_ip *a);
-/* Call f on every entry. */
+/*
+ * Is a in the table?  Its entry's type (tentative included) in *type,
+ * read from the table's slot, not from the entry.
+ */
+int	ipifc_self_lookup(const struct ipifc_stack *s,
+	    const struct ipifc_ip *a, unsigned *type);
+/* The same, 0 for no entry. */
+unsigned ipifc_self_type(const struct ipifc_stack *s,
+	    const struct ipifc_ip *a);
+/* Call f on every entry; f changes nothing in the table. */
 void	ipifc_self_foreach(struct ipifc_stack *s,
 	    void (*f)(struct ipifc_self *, void *), void *arg);
+void	ipifc_self_free(struct ipifc_stack *s);
 
 /* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
@@ -825,7 +891,16 @@ struct ipifc_client {
 	char	tag[IPIFC_TAGLEN];
 };
 
-#define IPIFC_SELFFILTER	1024	/* counters of core/self.c's filter */
+/*
+ * A slot of the self table (core/self.c): the address and its answer
+ * inline, so that a lookup reads one line of the table and not the entry.
+ */
+struct ipifc_selfslot {
+	struct ipifc_ip a;
+	uint32_t hash;			/* the keyed hash: where a belongs */
+	uint32_t type;			/* p->type, kept in step */
+	struct ipifc_self *p;		/* NULL: the slot is free */
+};
 
 struct ipifc_stack {
 	const struct ipifc_medium *const *mediums;	/* NULL-terminated */
@@ -854,11 +929,13 @@ struct ipifc_stack {
 	int	nslot;
 	int	nifc;			/* interfaces bound */
 	int	maxifc, maxlifc, maxgroups;	/* the bounds (tunables.h) */
-	struct ipifc_self **selfhash;	/* NULL while empty */
-	/* core/self.c: entries by a cheap unkeyed index, to skip the hash */
-	uint32_t selfcount[IPIFC_SELFFILTER];
-	struct ipifc_self *selflast;	/* the last found: asked again next */
-	unsigned selfhsize;		/* buckets, a power of 2 */
+	/* core/self.c: open addressing, and a filter that answers misses */
+	struct ipifc_selfslot *selfslot;	/* NULL while empty */
+	uint64_t *selffilter;		/* in the same allocation */
+	struct ipifc_selfslot selflast;	/* the last found (p NULL: none) */
+	unsigned selfsize;		/* slots, a power of 2 */
+	unsigned selffmask;		/* the filter's words, less one */
+	unsigned selfstale;		/* removals the filter still shows */
 	unsigned nself;			/* entries */
 	int	selfall;		/* 0.0.0.0 or :: is a unicast self */
 	struct ipifc_rtab *rtab;

@@ -307,24 +307,35 @@ ipifc_mask_fmt(const struct ipifc_ip *ip, int plen, char *buf, size_t len)
 void
 ipifc_ip_v4(struct ipifc_ip *ip, uint32_t hostorder)
 {
-	memcpy(ip->a, v4prefix, V4OFF);
-	ip->a[12] = (uint8_t)(hostorder >> 24);
-	ip->a[13] = (uint8_t)(hostorder >> 16);
-	ip->a[14] = (uint8_t)(hostorder >> 8);
-	ip->a[15] = (uint8_t)hostorder;
+	uint8_t t[16];
+
+	/* made whole, then stored in one go, as wire_ip4.c's mapped() */
+	memcpy(t, v4prefix, V4OFF);
+	t[12] = (uint8_t)(hostorder >> 24);
+	t[13] = (uint8_t)(hostorder >> 16);
+	t[14] = (uint8_t)(hostorder >> 8);
+	t[15] = (uint8_t)hostorder;
+	memcpy(ip->a, t, 16);
 }
+
+/* core.h has these inline, under the same names as macros */
+#undef ipifc_ip_isv4
+#undef ipifc_ip_v4val
+#undef ipifc_ip_ismulti
+#undef ipifc_ip_isbcast
+#undef ipifc_ip_isloopback
+#undef ipifc_ip_isunspec
 
 uint32_t
 ipifc_ip_v4val(const struct ipifc_ip *ip)
 {
-	return (uint32_t)ip->a[12] << 24 | (uint32_t)ip->a[13] << 16 |
-	    (uint32_t)ip->a[14] << 8 | ip->a[15];
+	return ipifc_ip_v4val_inline(ip);
 }
 
 int
 ipifc_ip_isv4(const struct ipifc_ip *ip)
 {
-	return memcmp(ip->a, v4prefix, V4OFF) == 0;
+	return ipifc_ip_isv4_inline(ip);
 }
 
 int
@@ -494,17 +505,13 @@ ipifc_ip_inprefix(const struct ipifc_ip *a, const struct ipifc_ip *prefix,
 int
 ipifc_ip_isunspec(const struct ipifc_ip *ip)
 {
-	return ipifc_ip_same(ip, &ipifc_ip_unspec6) ||
-	    ipifc_ip_same(ip, &ipifc_ip_unspec4);
+	return ipifc_ip_isunspec_inline(ip);
 }
 
-/* RFC 4291 2.5.3, RFC 1122 3.2.1.3 */
 int
 ipifc_ip_isloopback(const struct ipifc_ip *ip)
 {
-	if (ipifc_ip_isv4(ip))
-		return ip->a[12] == 127;
-	return ipifc_ip_same(ip, &ipifc_ip_loopback6);
+	return ipifc_ip_isloopback_inline(ip);
 }
 
 /* RFC 4291 2.5.6, RFC 3927 2.1 */
@@ -516,19 +523,16 @@ ipifc_ip_islinklocal(const struct ipifc_ip *ip)
 	return ip->a[0] == 0xfe && (ip->a[1] & 0xc0) == 0x80;
 }
 
-/* RFC 4291 2.7, RFC 1112 4 */
 int
 ipifc_ip_ismulti(const struct ipifc_ip *ip)
 {
-	if (ipifc_ip_isv4(ip))
-		return (ip->a[12] & 0xf0) == 0xe0;
-	return ip->a[0] == 0xff;
+	return ipifc_ip_ismulti_inline(ip);
 }
 
 int
 ipifc_ip_isbcast(const struct ipifc_ip *ip)
 {
-	return ipifc_ip_same(ip, &ipifc_ip_bcast4);
+	return ipifc_ip_isbcast_inline(ip);
 }
 
 /* RFC 4193 3.1 */

@@ -6,123 +6,250 @@
  * address, which the count column does not count.  An entry goes when
  * its last link goes.
  *
- * Every step is O(1): the hash keeps about one entry per bucket (it
- * doubles and halves), links come off both lists without a walk, and an
- * entry's type is the set of bits some link holds, counted per bit.
+ * Every step is O(1): the table doubles and halves with the entries,
+ * links come off both lists without a walk, and an entry's type is the
+ * set of bits some link holds, counted per bit.
  *
- * The hash is keyed (SipHash, core/ipaddr.c), so strangers cannot aim
- * at a bucket; that costs more than the probe itself.  A small table of
- * counts by a cheap unkeyed index of the address answers most misses (a
- * packet's source, someone else's address) without it: a zero count is
- * no entry.  A stranger who aims at a nonzero count only gets the keyed
- * probe every lookup used to make.
+ * Lookups are what every packet makes, twice (its source and its
+ * destination), so the table is laid out for the cache.  It is open
+ * addressing with linear probing: each slot holds the address, its keyed
+ * hash and the entry's type inline, two slots to a cache line, so a hit
+ * reads one line, or two, and never the entry.  The hash is keyed
+ * (SipHash, core/ipaddr.c), so strangers cannot aim at a run of slots;
+ * that costs more than the probe itself.  A filter in front (a Bloom
+ * filter of one 64-bit word per address, two bits set in it, by a cheap
+ * unkeyed hash) answers most misses (a packet's source, someone else's
+ * address) without it, from a few hundred KB at 100k addresses, which
+ * stay in the L2 cache.  A stranger who aims at set bits only gets the
+ * keyed probe every lookup used to make.  The filter is sized with the
+ * table (8 bits a slot, 10 to 43 an address) and rebuilt with it; a
+ * removed address's bits stay until the next rebuild, which also comes
+ * once removals reach a quarter of the slots, so every step stays O(1)
+ * amortised.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "core.h"
 
-static unsigned
-bucket(const struct ipifc_stack *s, const struct ipifc_ip *a)
-{
-	return ipifc_ip_hash(s->hashkey, a) & (s->selfhsize - 1);
-}
+/* Slot arrays past this go in 2 MB pages: a lookup's line rarely misses
+ * the TLB. */
+#define SELF_HUGE	(2u << 20)
 
-static inline unsigned
-filterslot(const struct ipifc_ip *a)
+/* The filter's word, and the two bits in it, for a. */
+static inline uint64_t
+filterhash(const struct ipifc_ip *a)
 {
 	uint64_t w, w1;
 
 	memcpy(&w, a->a, 8);
 	memcpy(&w1, a->a + 8, 8);
-	w ^= w1;
+	/* not w ^ w1: a byte of one half would cancel its twin's */
+	w = w * 0x9e3779b97f4a7c15ull ^ w1;
 	w ^= w >> 32;		/* every byte into the bits the product keeps */
-	w *= 0x9e3779b97f4a7c15ull;
-	return (unsigned)(w >> 54) & (IPIFC_SELFFILTER - 1);
+	return w * 0xd6e8feb86659fd93ull;
+}
+
+static inline uint64_t
+filterbits(uint64_t h)
+{
+	return 1ull << (h >> 58) | 1ull << ((h >> 52) & 63);
+}
+
+static inline int
+filtered(const struct ipifc_stack *s, uint64_t h)
+{
+	/* the word from the middle bits, apart from the two positions */
+	uint64_t w = s->selffilter[(h >> 20) & s->selffmask];
+
+	return (w & filterbits(h)) != filterbits(h);
+}
+
+static void
+filter_set(struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	uint64_t h = filterhash(a);
+
+	s->selffilter[(h >> 20) & s->selffmask] |= filterbits(h);
+}
+
+static void
+filter_build(struct ipifc_stack *s)
+{
+	unsigned i;
+
+	memset(s->selffilter, 0, ((size_t)s->selffmask + 1) * 8);
+	for (i = 0; i < s->selfsize; i++)
+		if (s->selfslot[i].p != NULL)
+			filter_set(s, &s->selfslot[i].a);
+	s->selfstale = 0;
+}
+
+static struct ipifc_selfslot *
+slot_find(const struct ipifc_stack *s, const struct ipifc_ip *a, uint32_t h)
+{
+	struct ipifc_selfslot *t;
+	unsigned i, mask = s->selfsize - 1;
+
+	/* never full: a free slot ends every run */
+	for (i = h & mask;; i = (i + 1) & mask) {
+		t = &s->selfslot[i];
+		if (t->p == NULL)
+			return NULL;
+		if (t->hash == h && ipifc_ip_same(&t->a, a))
+			return t;
+	}
+}
+
+static struct ipifc_selfslot *
+lookup(const struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	if (s->selfslot == NULL || filtered(s, filterhash(a)))
+		return NULL;
+	return slot_find(s, a, ipifc_ip_hash(s->hashkey, a));
+}
+
+/* The last slot found, kept by copy: asked again, it costs no line of
+ * the table nor of the entry.  A hint, not state: the stack itself is
+ * never const. */
+static inline const struct ipifc_selfslot *
+hinted(const struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	const struct ipifc_selfslot *t;
+
+	if (s->selflast.p != NULL && ipifc_ip_same(&s->selflast.a, a))
+		return &s->selflast;
+	if ((t = lookup(s, a)) != NULL)
+		((struct ipifc_stack *)s)->selflast = *t;
+	return t;
 }
 
 struct ipifc_self *
 ipifc_self_find(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	struct ipifc_self *p;
+	const struct ipifc_selfslot *t;
 
-	/* a stream to one address of ours skips the keyed hash */
-	if ((p = s->selflast) != NULL && ipifc_ip_same(&p->a, a))
-		return p;
-	if (s->selfcount[filterslot(a)] == 0)
-		return NULL;	/* also while the table is empty */
-	for (p = s->selfhash[bucket(s, a)]; p != NULL; p = p->next)
-		if (ipifc_ip_same(&p->a, a)) {
-			/* a hint, not state: the stack itself is never const */
-			((struct ipifc_stack *)s)->selflast = p;
-			return p;
-		}
-	return NULL;
+	return (t = hinted(s, a)) != NULL ? t->p : NULL;
+}
+
+int
+ipifc_self_lookup(const struct ipifc_stack *s, const struct ipifc_ip *a,
+    unsigned *type)
+{
+	const struct ipifc_selfslot *t;
+
+	if ((t = hinted(s, a)) == NULL)
+		return 0;
+	*type = t->type;
+	return 1;
+}
+
+unsigned
+ipifc_self_type(const struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	unsigned type;
+
+	return ipifc_self_lookup(s, a, &type) ? type : 0;
 }
 
 void
 ipifc_self_foreach(struct ipifc_stack *s,
     void (*f)(struct ipifc_self *, void *), void *arg)
 {
-	struct ipifc_self *p, *next;
 	unsigned i;
 
-	for (i = 0; i < s->selfhsize; i++)
-		for (p = s->selfhash[i]; p != NULL; p = next) {
-			next = p->next;
-			f(p, arg);
-		}
+	for (i = 0; i < s->selfsize; i++)
+		if (s->selfslot[i].p != NULL)
+			f(s->selfslot[i].p, arg);
 }
 
-static int
-rehash(struct ipifc_stack *s, unsigned size)
+static void
+place(struct ipifc_selfslot *slots, unsigned size,
+    const struct ipifc_selfslot *t)
 {
-	struct ipifc_self **h, *p, *next;
-	unsigned i, oldsize = s->selfhsize, b;
+	unsigned i;
 
-	if ((h = calloc(size, sizeof(*h))) == NULL)
-		return -ENOMEM;
-	for (i = 0; i < oldsize; i++)
-		for (p = s->selfhash[i]; p != NULL; p = next) {
-			next = p->next;
-			b = ipifc_ip_hash(s->hashkey, &p->a) & (size - 1);
-			p->next = h[b];
-			h[b] = p;
-		}
-	free(s->selfhash);
-	s->selfhash = h;
-	s->selfhsize = size;
+	for (i = t->hash & (size - 1); slots[i].p != NULL;
+	    i = (i + 1) & (size - 1))
+		;
+	slots[i] = *t;
+}
+
+/* Move to size slots (0: free all), the filter with them. */
+static int
+resize(struct ipifc_stack *s, unsigned size)
+{
+	struct ipifc_selfslot *slots = NULL;
+	size_t bytes, fwords = 0;
+	unsigned i;
+
+	if (size > 0) {
+		/* 8 filter bits a slot, one line at least */
+		fwords = size / 8 > 8 ? size / 8 : 8;
+		bytes = (size_t)size * sizeof(*slots) + fwords * 8;
+		if (bytes >= SELF_HUGE) {
+			bytes = (bytes + SELF_HUGE - 1) & ~(size_t)(SELF_HUGE - 1);
+			if ((slots = aligned_alloc(SELF_HUGE, bytes)) == NULL)
+				return -ENOMEM;
+#ifdef MADV_HUGEPAGE
+			(void)madvise(slots, bytes, MADV_HUGEPAGE);
+#endif
+			memset(slots, 0, bytes);
+		} else if ((slots = calloc(1, bytes)) == NULL)
+			return -ENOMEM;
+		for (i = 0; i < s->selfsize; i++)
+			if (s->selfslot[i].p != NULL)
+				place(slots, size, &s->selfslot[i]);
+	}
+	free(s->selfslot);
+	s->selfslot = slots;
+	s->selfsize = size;
+	s->selffilter = slots != NULL ? (uint64_t *)(slots + size) : NULL;
+	s->selffmask = fwords > 0 ? (unsigned)fwords - 1 : 0;
+	if (slots != NULL)
+		filter_build(s);
 	return 0;
+}
+
+void
+ipifc_self_free(struct ipifc_stack *s)
+{
+	(void)resize(s, 0);
 }
 
 /* Is 0.0.0.0 or :: configured as a local address (not a broadcast)? */
 static int
 acceptall(const struct ipifc_stack *s)
 {
-	const struct ipifc_self *p;
-
-	return ((p = ipifc_self_find(s, &ipifc_ip_unspec4)) != NULL &&
-	    (p->type & IPIFC_RT_UNI)) ||
-	    ((p = ipifc_self_find(s, &ipifc_ip_unspec6)) != NULL &&
-	    (p->type & IPIFC_RT_UNI));
+	return (ipifc_self_type(s, &ipifc_ip_unspec4) & IPIFC_RT_UNI) ||
+	    (ipifc_self_type(s, &ipifc_ip_unspec6) & IPIFC_RT_UNI);
 }
 
-/* p's type changed (or p went): keep the answer to a miss at hand. */
+/* p's type may have changed: its slot's copy follows, and the answer to a
+ * miss stays at hand. */
 static void
-changed(struct ipifc_stack *s, const struct ipifc_ip *a)
+changed(struct ipifc_stack *s, const struct ipifc_self *p)
 {
-	if (ipifc_ip_isunspec(a))
+	struct ipifc_selfslot *t;
+
+	if ((t = slot_find(s, &p->a, ipifc_ip_hash(s->hashkey, &p->a))) !=
+	    NULL)
+		t->type = p->type;
+	if (s->selflast.p == p)
+		s->selflast.type = p->type;
+	if (ipifc_ip_isunspec(&p->a))
 		s->selfall = acceptall(s);
 }
 
 unsigned
 ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	const struct ipifc_self *p;
+	unsigned type;
 
-	if ((p = ipifc_self_find(s, a)) != NULL)
-		return p->type & IPIFC_SELF_SHOWN;
+	if (ipifc_self_lookup(s, a, &type))
+		return type & IPIFC_SELF_SHOWN;
 	/* plan9: while the unspecified address is ours, accept anything */
 	return s->selfall ? IPIFC_RT_UNI : 0;
 }
@@ -130,26 +257,39 @@ ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 static void
 self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 {
-	struct ipifc_self **pp;
+	struct ipifc_selfslot *t;
 	struct ipifc_ip a = p->a;
+	unsigned i, j, home, mask = s->selfsize - 1;
 
-	for (pp = &s->selfhash[bucket(s, &p->a)]; *pp != p;
-	    pp = &(*pp)->next)
-		;
-	*pp = p->next;
-	s->selfcount[filterslot(&p->a)]--;
-	if (s->selflast == p)
-		s->selflast = NULL;
+	t = slot_find(s, &p->a, ipifc_ip_hash(s->hashkey, &p->a));
+	/*
+	 * Take it out and close the gap: each later slot of the run that
+	 * may sit in the gap (its home not cyclically in (gap, slot]) moves
+	 * back into it, so every run stays unbroken.
+	 */
+	i = (unsigned)(t - s->selfslot);
+	for (j = (i + 1) & mask; s->selfslot[j].p != NULL;
+	    j = (j + 1) & mask) {
+		home = s->selfslot[j].hash & mask;
+		if (((j - home) & mask) >= ((j - i) & mask)) {
+			s->selfslot[i] = s->selfslot[j];
+			i = j;
+		}
+	}
+	memset(&s->selfslot[i], 0, sizeof(s->selfslot[i]));
+	if (s->selflast.p == p)
+		s->selflast.p = NULL;
 	free(p);
 	s->nself--;
-	if (s->nself == 0) {
-		free(s->selfhash);
-		s->selfhash = NULL;
-		s->selfhsize = 0;
-	} else if (s->selfhsize > IPIFC_SELFHASH &&
-	    s->nself < s->selfhsize / 4)
-		(void)rehash(s, s->selfhsize / 2);	/* else stays as it is */
-	changed(s, &a);
+	s->selfstale++;
+	if (s->nself == 0)
+		(void)resize(s, 0);
+	else if (s->selfsize > IPIFC_SELFHASH && s->nself < s->selfsize / 8)
+		(void)resize(s, s->selfsize / 2);	/* else stays as it is */
+	else if (s->selfstale >= s->selfsize / 4)
+		filter_build(s);
+	if (ipifc_ip_isunspec(&a))
+		s->selfall = acceptall(s);
 }
 
 /* Count the bits of a link's type in and out of its entry's. */
@@ -202,10 +342,7 @@ ipifc_self_onifc(const struct ipifc_stack *s, const struct ipifc_ip *a,
 int
 ipifc_self_tentative(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	const struct ipifc_self *p;
-
-	return (p = ipifc_self_find(s, a)) != NULL &&
-	    (p->type & IPIFC_SELF_TENTATIVE);
+	return (ipifc_self_type(s, a) & IPIFC_SELF_TENTATIVE) != 0;
 }
 
 void
@@ -219,7 +356,7 @@ ipifc_self_retype(struct ipifc_stack *s, const struct ipifc_ip *a,
 	    (k = link_of(p, l)) == NULL)
 		return;
 	settype(p, k, type);
-	changed(s, a);
+	changed(s, p);
 	if (l != NULL)
 		ipifc_prefix_dirty(l);
 }
@@ -231,27 +368,31 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 {
 	struct ipifc_self *p;
 	struct ipifc_selflink *k;
-	unsigned h;
+	struct ipifc_selfslot t;
 
 	if ((p = ipifc_self_find(s, a)) == NULL) {
-		if (s->nself >= s->selfhsize && rehash(s, s->selfhsize ?
-		    s->selfhsize * 2 : IPIFC_SELFHASH) < 0 &&
-		    s->selfhash == NULL)
+		/* at most three slots in four taken, so runs stay short */
+		if (s->nself + 1 > s->selfsize / 4 * 3 &&
+		    resize(s, s->selfsize ? s->selfsize * 2 :
+		    IPIFC_SELFHASH) < 0 &&
+		    (s->selfslot == NULL || s->nself + 1 >= s->selfsize))
 			return -ENOMEM;
 		if ((p = calloc(1, sizeof(*p))) == NULL)
 			return -ENOMEM;
 		p->a = *a;
 		LIST_INIT(&p->links);
-		h = bucket(s, a);
-		p->next = s->selfhash[h];
-		s->selfhash[h] = p;
-		s->selfcount[filterslot(a)]++;
+		memset(&t, 0, sizeof(t));
+		t.a = *a;
+		t.hash = ipifc_ip_hash(s->hashkey, a);
+		t.p = p;
+		place(s->selfslot, s->selfsize, &t);
+		filter_set(s, a);
 		s->nself++;
 	}
 	if ((k = link_of(p, l)) != NULL) {
 		settype(p, k, k->type | type);
 		k->ref++;
-		changed(s, a);
+		changed(s, p);
 		if (l != NULL)
 			ipifc_prefix_dirty(l);
 		return 0;
@@ -276,7 +417,7 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 		ipifc_prefix_dirty(l);
 	} else
 		p->nolink = k;
-	changed(s, a);
+	changed(s, p);
 	return 0;
 }
 
@@ -300,7 +441,7 @@ unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
 		self_unhash(s, p);
 		return;
 	}
-	changed(s, &p->a);
+	changed(s, p);
 }
 
 /* Drop one reference from l (NULL: the link of no address) to a. */

@@ -87,7 +87,7 @@ ipifc_stack_free(struct ipifc_stack *s)
 	ipifc_rtab_free(s->rtab);
 	free(s->ifc);
 	free(s->slotgen);
-	free(s->selfhash);
+	ipifc_self_free(s);
 	ipifc_prefix_free(s);
 	free(s);
 }

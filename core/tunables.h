@@ -23,7 +23,7 @@
 #define IPIFC_SENDQ		64	/* frames waiting for a busy backend */
 #define IPIFC_MAXPOLICY		64	/* RFC 6724 policy table rows */
 #define IPIFC_MAXSUBS		16	/* event subscribers per stack */
-#define IPIFC_SELFHASH		16	/* self-table buckets at least (power of
+#define IPIFC_SELFHASH		16	/* self-table slots at least (power of
 					 * 2); it doubles and halves with use */
 #define IPIFC_TAGLEN		16	/* route tag, including NUL */
 #define IPIFC_DEVLEN		64	/* device name, including NUL */

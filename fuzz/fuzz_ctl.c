@@ -107,8 +107,12 @@ check_self(const struct ipifc_stack *s)
 	unsigned type, h, total = 0;
 	int n;
 
-	for (h = 0; s->selfhash != NULL && h < s->selfhsize; h++) {
-		for (p = s->selfhash[h]; p != NULL; p = p->next) {
+	for (h = 0; s->selfslot != NULL && h < s->selfsize; h++) {
+		if ((p = s->selfslot[h].p) != NULL) {
+			/* the slot's copy of the type, and found where it is */
+			CHECK(s->selfslot[h].type == p->type);
+			CHECK(ipifc_ip_eq(&s->selfslot[h].a, &p->a));
+			CHECK(ipifc_self_find(s, &p->a) == p);
 			CHECK(!LIST_EMPTY(&p->links));	/* no empty entry */
 			total++;
 			n = 0;

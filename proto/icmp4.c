@@ -172,6 +172,21 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	/* the reply is made where the output sends it from: no copy */
 	if ((buf = ipifc_scratch_get(ifc->stack)) == NULL)
 		return;
+	if (h->optlen == 0 && len <= IPIFC_MAXPKT) {
+		/*
+		 * The request whole, changed where the reply differs: ICMP
+		 * type and checksum, and in the IP header what output
+		 * updates (RFC 1624): no checksum summed anew.
+		 */
+		memcpy(buf, pkt, len);
+		if (ipifc_icmp_echoreply(buf + h->hlen, len - h->hlen,
+		    buf + h->hlen, h->plen, IPIFC_ICMP4_ECHOREPLY, NULL,
+		    NULL) >= 0)
+			ipifc_ip4_output_reply(ifc->stack, &h->dst, &h->src,
+			    pkt, buf, len, h->tos & ~TOS_ECN);
+		ipifc_scratch_put(ifc->stack);
+		return;
+	}
 	hl = IPIFC_IP4_HLEN + optlen;
 	if ((n = ipifc_icmp_echoreply(buf + hl, IPIFC_MAXPKT - hl, h->payload,
 	    h->plen, IPIFC_ICMP4_ECHOREPLY, NULL, NULL)) >= 0)

@@ -95,6 +95,36 @@ ip4_emit(struct ipifc_ifc *ifc, uint8_t *pkt, size_t len,
 	return 0;
 }
 
+/*
+ * The route to dst (from src), or NULL; the interface out (oif if
+ * given, else the route's; NULL: no way out) and the next hop in *nexthop.
+ */
+static struct ipifc_route *
+route4(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, struct ipifc_ifc *oif,
+    struct ipifc_ifc **ifcp, struct ipifc_ip *nexthop)
+{
+	struct ipifc_route *r;
+	struct ipifc_ifc *ifc;
+
+	r = ipifc_out_route(s, dst, src, 1);
+	if (oif != NULL)
+		ifc = oif;
+	else if (r != NULL && r->ifc != NULL)
+		ifc = r->ifc;
+	else
+		ifc = NULL;
+	*ifcp = ifc;
+	*nexthop = *dst;
+	if (r != NULL && r->ifc == ifc && !ipifc_ip_isunspec(&r->gate))
+		*nexthop = r->gate;
+	else if (r != NULL && (r->type & IPIFC_RT_BCAST))
+		/* a subnet's broadcast, as the route says: the link's own
+		 * broadcast, so that the medium need not ask the self table */
+		*nexthop = ipifc_ip_bcast4;
+	return r;
+}
+
 static int
 ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, int proto, int ttl, int tos,
@@ -113,20 +143,9 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 		return -EINVAL;
 	if (len > IPIFC_MAXPKT - IPIFC_IP4_HLEN - optlen)
 		return -EMSGSIZE;
-	r = ipifc_out_route(s, dst, src, 1);
-	if (oif != NULL)
-		ifc = oif;
-	else if (r != NULL && r->ifc != NULL)
-		ifc = r->ifc;
-	else
+	if ((r = route4(s, src, dst, oif, &ifc, &nexthop)) == NULL &&
+	    ifc == NULL)
 		return -EHOSTUNREACH;
-	nexthop = *dst;
-	if (r != NULL && r->ifc == ifc && !ipifc_ip_isunspec(&r->gate))
-		nexthop = r->gate;
-	else if (r != NULL && (r->type & IPIFC_RT_BCAST))
-		/* a subnet's broadcast, as the route says: the link's own
-		 * broadcast, so that the medium need not ask the self table */
-		nexthop = ipifc_ip_bcast4;
 	if (src != NULL)
 		from = *src;
 	else if ((l = ipifc_srcsel(s, dst, ifc)) != NULL)
@@ -187,6 +206,47 @@ ipifc_ip4_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
 {
 	return ip4_output(s, src, dst, proto, 0, tos, pkt + IPIFC_IP4_HLEN +
 	    optlen, len, NULL, opts, optlen, pkt);
+}
+
+int
+ipifc_ip4_output_reply(struct ipifc_stack *s, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, const uint8_t *req, uint8_t *pkt, size_t len,
+    int tos)
+{
+	struct ipifc_route *r;
+	struct ipifc_ifc *ifc;
+	struct ipifc_ip nexthop;
+	uint32_t was, now;
+	uint8_t ttl;
+
+	if ((r = route4(s, src, dst, NULL, &ifc, &nexthop)) == NULL &&
+	    ifc == NULL)
+		return -EHOSTUNREACH;
+	/* RFC 1112 6.1: a group gets TTL 1 */
+	ttl = (uint8_t)(ipifc_ip_ismulti(dst) ? 1 : ifc->hoplimit);
+	/*
+	 * The words that change: version and TOS, ID, fragment, TTL (read
+	 * from the request, not from the copy just written).  The addresses
+	 * only swap: their sum is the same.
+	 */
+	was = (uint32_t)ipifc_get16(req) + ipifc_get16(req + 4) +
+	    ipifc_get16(req + 6) + ipifc_get16(req + 8);
+	pkt[1] = (uint8_t)tos;
+	ipifc_put16(pkt + 4, proto_of(s)->ip4id++);
+	ipifc_put16(pkt + 6, 0);
+	pkt[8] = ttl;
+	now = ((uint32_t)req[0] << 8 | (uint8_t)tos) +
+	    ipifc_get16(pkt + 4) + ((uint32_t)ttl << 8 | req[9]);
+	memcpy(pkt + 12, src->a + 12, 4);
+	memcpy(pkt + 16, dst->a + 12, 4);
+	ipifc_put16(pkt + 10, ipifc_cksum_update(ipifc_get16(req + 10), was,
+	    now));
+	/* to ourselves: straight back in, as through a loopback */
+	if (r != NULL && (r->type & IPIFC_RT_UNI)) {
+		ipifc_ip4_input(ifc, pkt, len, IPIFC_RX_LOCAL);
+		return 0;
+	}
+	return ip4_emit(ifc, pkt, len, &nexthop);
 }
 
 int
@@ -360,17 +420,17 @@ unspec_query4(const struct ipifc_ip4 *h)
 static int
 badsource4(struct ipifc_stack *s, const struct ipifc_ip4 *h, int rx)
 {
-	const struct ipifc_self *p;
 	uint32_t v = ipifc_ip_v4val(&h->src);
+	unsigned type;
 
 	if (ipifc_ip_ismulti(&h->src) || ipifc_ip_isbcast(&h->src) ||
 	    (v >> 28) == 0xf)
 		return 1;
 	if ((v >> 24) == 0 && !ipifc_ip_isbcast(&h->dst) && !unspec_query4(h))
 		return 1;
-	if ((p = ipifc_self_find(s, &h->src)) != NULL &&
-	    ((p->type & IPIFC_RT_BCAST) ||
-	    ((p->type & IPIFC_RT_UNI) && rx != IPIFC_RX_LOCAL)))
+	type = ipifc_self_type(s, &h->src);
+	if ((type & IPIFC_RT_BCAST) ||
+	    ((type & IPIFC_RT_UNI) && rx != IPIFC_RX_LOCAL))
 		return 1;
 	return 0;
 }

@@ -468,7 +468,7 @@ void
 ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 {
 	struct ipifc_stack *s = ifc->stack;
-	const struct ipifc_self *p;
+	unsigned stype;
 	struct ipifc_ip6 h;
 	unsigned type;
 
@@ -486,10 +486,10 @@ ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len, int rx)
 		return;
 	}
 	/* one probe answers both whether it is ours and whether tentative */
-	if ((p = ipifc_self_find(s, &h.dst)) == NULL)
+	if (!ipifc_self_lookup(s, &h.dst, &stype))
 		type = ipifc_ipforme(s, &h.dst);	/* accept-all */
-	else if ((type = p->type & IPIFC_SELF_SHOWN) == 0 &&
-	    (p->type & IPIFC_SELF_TENTATIVE)) {
+	else if ((type = stype & IPIFC_SELF_SHOWN) == 0 &&
+	    (stype & IPIFC_SELF_TENTATIVE)) {
 		/* RFC 4862 5.4: a tentative address receives nothing */
 		proto_of(s)->drops_tentative++;
 		return;

@@ -218,6 +218,16 @@ int	ipifc_ip4_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
 int	ipifc_ip6_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, uint8_t *pkt, size_t len,
 	    struct ipifc_ifc *oif);
+/*
+ * Send from src to dst a reply made in a scratch buffer pkt from a copy
+ * of its request req (len bytes, a verified IPv4 header without options,
+ * from dst to src): the addresses swap, TTL, ID and TOS are the reply's
+ * own and the fragment field clears, and the header checksum is updated
+ * for those words (RFC 1624 3), not summed anew.
+ */
+int	ipifc_ip4_output_reply(struct ipifc_stack *s,
+	    const struct ipifc_ip *src, const struct ipifc_ip *dst,
+	    const uint8_t *req, uint8_t *pkt, size_t len, int tos);
 /* IPv6 straight onto a link (ND, MLD): no route, nexthop dst. */
 int	ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, int hlim,

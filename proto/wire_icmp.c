@@ -214,7 +214,8 @@ ipifc_icmp_echoreply(uint8_t *buf, size_t cap, const uint8_t *req,
 		now = ipifc_cksum_add(now, to->a, 16);
 	}
 	hc = ipifc_get16(req + 2);
-	memmove(buf, req, len);
+	if (buf != req)		/* else made in place */
+		memmove(buf, req, len);
 	buf[0] = type;
 	buf[1] = 0;
 	ipifc_put16(buf + 2, ipifc_cksum_update(hc, was, now));

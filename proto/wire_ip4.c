@@ -13,11 +13,15 @@
 static inline void
 mapped(struct ipifc_ip *a, const uint8_t *b)
 {
-	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-	    0xff, 0xff };
+	uint8_t t[16] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
-	memcpy(a->a, prefix, 12);
-	memcpy(a->a + 12, b, 4);
+	/*
+	 * Made whole, then stored in one go (two words): the lookups read
+	 * it back a word at a time at once, which stores of 12 and 4 bytes
+	 * could not hand on.
+	 */
+	memcpy(t + 12, b, 4);
+	memcpy(a->a, t, 16);
 }
 
 /*

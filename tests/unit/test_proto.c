@@ -327,6 +327,53 @@ reply_mac(struct wire *wire)
 }
 
 /*
+ * An echo reply made from its request (RFC 792; header checksum updated,
+ * RFC 1624): both checksums verify, the addresses swap, the reply has
+ * its own TTL and ID, the request's TOS without ECN (RFC 3168 5), no DF,
+ * and the request's data.
+ */
+static void
+test_echo_reply_header(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	struct wire *wire = *state;
+	struct ipifc_ip4 q, h;
+	struct ipifc_icmp m;
+	const uint8_t *r;
+	uint8_t f[256];
+	size_t n;
+	int i;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_frame(f, mac1, "10.0.0.9", "10.0.0.2");
+	for (i = 0; i < 3; i++) {
+		/* TOS with ECN bits, an ID, DF, a low TTL: made anew */
+		f[14 + 1] = (uint8_t)(0x2b + i);
+		f[14 + 4] = 0x5a;
+		f[14 + 5] = (uint8_t)i;
+		f[14 + 6] = i == 1 ? 0x40 : 0;
+		f[14 + 8] = (uint8_t)(3 + 60 * i);
+		ipifc_put16(f + 14 + 10, 0);
+		ipifc_put16(f + 14 + 10, ipifc_cksum_fold(ipifc_cksum_add(0,
+		    f + 14, 20)));
+		assert_int_equal(ipifc_ip4_parse(f + 14, n - 14, &q), 0);
+		inject(wire, f, n);
+		assert_non_null(r = reply_mac(wire));
+		assert_int_equal(ipifc_ip4_parse(r + 14, n - 14, &h), 0);
+		assert_true(ipifc_ip_eq(&h.src, &q.dst));
+		assert_true(ipifc_ip_eq(&h.dst, &q.src));
+		assert_int_equal(h.tos, (0x2b + i) & ~3);
+		assert_int_equal(h.ttl, 64);
+		assert_int_equal(h.frag, 0);
+		assert_int_equal(h.totlen, q.totlen);
+		assert_int_equal(ipifc_icmp4_parse(h.payload, h.plen, &m), 0);
+		assert_int_equal(m.type, IPIFC_ICMP4_ECHOREPLY);
+		assert_int_equal(m.id, 7);
+		assert_memory_equal(h.payload + 4, q.payload + 4, q.plen - 4);
+	}
+}
+
+/*
  * Replies to one peer follow the route table as it changes between
  * them: output keeps the last route it looked up, and a route added or
  * removed, or an interface going down or up, makes it look again.
@@ -1671,6 +1718,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_martians, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reply_follows_routes,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_reply_header,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_promisc_other_host, setup,
 		    teardown),

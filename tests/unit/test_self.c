@@ -526,17 +526,16 @@ nth_addr(int i, char *buf, size_t len)
 	return buf;
 }
 
-/* The bucket of the table that holds a's self entry, or -1. */
+/* The slot of the table that holds a's self entry, or -1. */
 static int
 self_bucket(struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	struct ipifc_self *p;
 	unsigned i;
 
-	for (i = 0; i < s->selfhsize; i++)
-		for (p = s->selfhash[i]; p != NULL; p = p->next)
-			if (ipifc_ip_eq(&p->a, a))
-				return (int)i;
+	for (i = 0; i < s->selfsize; i++)
+		if (s->selfslot[i].p != NULL &&
+		    ipifc_ip_eq(&s->selfslot[i].a, a))
+			return (int)i;
 	return -1;
 }
 
@@ -593,7 +592,7 @@ test_seeded_buckets(void **state)
 			w(s[j], "arp", line);
 		}
 	}
-	assert_int_equal(s[0]->selfhsize, s[2]->selfhsize);
+	assert_int_equal(s[0]->selfsize, s[2]->selfsize);
 	assert_int_equal(ifc[0]->nbrhsize, ifc[2]->nbrhsize);
 	for (i = 0; i < NKEYS; i++) {
 		for (j = 0; j < 3; j++) {

@@ -15,8 +15,10 @@
  *   (PACKET_VNET_HDR) before each frame says so, where the checksum
  *   starts and what size the frames are; recv completes the checksum, or
  *   cuts the superframe (gso.c) and returns its frames one by one.  With
- *   that header on, every send carries one too (all zero: nothing left
- *   to do).
+ *   that header on, every send carries one too: all zero (nothing left
+ *   to do), but for a superframe forwarded whole
+ *   (ipifc_dev_send_super), which the kernel cuts, or the veth's peer
+ *   takes whole.
  * - The kernel takes an 802.1Q or 802.1ad tag out of the frame before a
  *   packet socket sees it and keeps it aside (PACKET_AUXDATA).  recv puts
  *   it back where it was, so that the ether medium sees a tagged frame,
@@ -67,7 +69,7 @@
 #define PACKET_RXBATCH	32	/* frames one recvmmsg takes */
 #define PACKET_RXSLOT	IPIFC_DEV_MAXFRAME	/* a superframe fits */
 #define PACKET_TXBATCH	32	/* frames one sendmmsg sends */
-#define PACKET_TXBYTES	(2 * 65536)	/* staged bytes: any frame fits */
+#define PACKET_TXBYTES	(4 * 65536)	/* staged bytes: any frame fits */
 /*
  * The socket's receive buffer: about a thousand small frames (a kernel
  * skb of one takes some 768 bytes), as many as a TAP device queues, so
@@ -97,7 +99,8 @@ struct ipifc_pktq {
 	struct mmsghdr	tmsg[PACKET_TXBATCH];
 	struct iovec	tiov[PACKET_TXBATCH][2];
 	struct sockaddr_ll tsll[PACKET_TXBATCH];
-	struct virtio_net_hdr tvh;	/* all zero: nothing left to do */
+	/* all zero (nothing left to do) but for a superframe sent whole */
+	struct virtio_net_hdr tvh[PACKET_TXBATCH];
 	unsigned	 tn, tnext;
 	size_t		 tused;
 	bool		 blocked;	/* a flush found the socket full */
@@ -370,11 +373,12 @@ packet_flush(struct ipifc_dev *d)
 /*
  * Staged for flush: sent to the bound interface with the frame's own
  * EtherType as the protocol, so the kernel (and its taps) see what the
- * frame is; after a virtio-net header of zeros: checksums done, no
- * segmentation asked.
+ * frame is; after its virtio-net header: zeros (checksums done, no
+ * segmentation asked), or for a superframe what to cut it by.
  */
 static int
-packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
+packet_stage(struct ipifc_dev *d, const uint8_t *frame, size_t len,
+    const struct virtio_net_hdr *vh)
 {
 	struct ipifc_pktq *q;
 	struct sockaddr_ll *sll;
@@ -402,8 +406,12 @@ packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 	memcpy(&sll->sll_protocol, frame + 12, 2);
 	sll->sll_halen = ETH_ALEN;
 	memcpy(sll->sll_addr, frame, ETH_ALEN);
-	q->tiov[q->tn][0].iov_base = &q->tvh;
-	q->tiov[q->tn][0].iov_len = sizeof(q->tvh);
+	if (vh != NULL)
+		q->tvh[q->tn] = *vh;
+	else
+		memset(&q->tvh[q->tn], 0, sizeof(q->tvh[q->tn]));
+	q->tiov[q->tn][0].iov_base = &q->tvh[q->tn];
+	q->tiov[q->tn][0].iov_len = sizeof(q->tvh[q->tn]);
 	q->tiov[q->tn][1].iov_base = p;
 	q->tiov[q->tn][1].iov_len = len;
 	m = &q->tmsg[q->tn].msg_hdr;
@@ -414,6 +422,20 @@ packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 	m->msg_iovlen = 2;
 	q->tn++;
 	return 0;
+}
+
+static int
+packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
+{
+	return packet_stage(d, frame, len, NULL);
+}
+
+/* A veth (and any device with GSO) takes a superframe whole. */
+static int
+packet_send_super(struct ipifc_dev *d, const uint8_t *frame, size_t len,
+    const struct virtio_net_hdr *vh)
+{
+	return packet_stage(d, frame, len, vh);
 }
 
 /* The kernel's drops are read (and reset there) on demand. */
@@ -440,4 +462,5 @@ const struct ipifc_devops ipifc_packet_devops = {
 	.send = packet_send,
 	.flush = packet_flush,
 	.counters = packet_counters,
+	.send_super = packet_send_super,
 };

@@ -30,6 +30,7 @@ netcat-openbsd	command -v nc.openbsd
 python3-scapy	/usr/bin/python3 -c 'import scapy.all'
 radvd		command -v radvd || test -x /usr/sbin/radvd
 systemd		command -v systemd-analyze
+ethtool		command -v ethtool || test -x /usr/sbin/ethtool
 "
 
 ipifc_deps()

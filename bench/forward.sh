@@ -27,7 +27,7 @@
 #
 # Environment: DURATION (default 5), COUNT (default 10000), ROUNDS
 # (default 3), LINK (default packet; xdp: B's veth opened with xdp:,
-# AF_XDP).
+# AF_XDP), WORKLOADS (default "udp64 udp1400 tcp ping": those to run).
 
 set -u
 
@@ -265,7 +265,7 @@ median()
 	sort -g -k"$1","$1" | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }'
 }
 
-WORKLOADS="udp64 udp1400 tcp ping"
+WORKLOADS=${WORKLOADS:-udp64 udp1400 tcp ping}
 echo "ipifcd forwarding vs Linux forwarding: iperf3 -t $DURATION, ping -f -c $COUNT; median of $ROUNDS rounds"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 R=$T/rounds
@@ -291,6 +291,7 @@ row()
 {
 	local i l
 
+	grep -q "^$1 " "$R" || return 0
 	i=$(awk -v w="$1" '$1 == w && $2 == "ipifc" { print $3, $4 }' "$R" |
 	    median "$2" | awk -v f="$2" '{ print $f }')
 	l=$(awk -v w="$1" '$1 == w && $2 == "linux" { print $3, $4 }' "$R" |
@@ -314,5 +315,5 @@ echo "(received at B; ratio ipifc/Linux: above 1 ipifc is better, but for avg_ms
 echo
 for i in 0 1; do
 	echo "ipifc/$i/status: $(ipc read "ipifc/$i/status" | head -n 1 |
-	    awk '{ for (i = 1; i < NF; i++) if ($i ~ /^(device|pktin|pktout|errin|errout|sendqdrops|rxbatches|rxframes|rxmax|rxyields|txbatches|txframes|txmax|txdrops|kerneldrops)$/) printf "%s %s ", $i, $(i+1) }')"
+	    awk '{ for (i = 1; i < NF; i++) if ($i ~ /^(device|pktin|pktout|errin|errout|sendqdrops|rxbatches|rxframes|rxmax|rxyields|txbatches|txframes|txmax|txdrops|kerneldrops|rxsuper|txsuper|txcut)$/) printf "%s %s ", $i, $(i+1) }')"
 done

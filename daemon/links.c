@@ -33,6 +33,8 @@
 
 #define LINK_BATCH	64	/* frames read per wakeup of one device */
 #define LINK_MAXFAIL	16	/* wakeups in a row that only fail: stop */
+/* a superframe's headers (Ethernet, IP and extension headers) at most */
+#define LINK_SUPERHDR	1024
 
 struct link {
 	struct ipifcd	*d;
@@ -61,7 +63,7 @@ struct ipifcd_links {
 	/* in the stack now: the first frame of rx's superframe, in buf */
 	struct link	*rx;
 	size_t		 rxlen;
-	uint8_t		 super[IPIFC_DEV_MAXFRAME];	/* one going out */
+	uint8_t		 superhdr[LINK_SUPERHDR];	/* one going out */
 	char		 err[256];	/* the last ctl error */
 };
 
@@ -349,13 +351,15 @@ link_super(struct link *k, const uint8_t *frame, size_t len)
 	struct ipifcd_links *ls = k->d->links;
 	struct ipifc_dev *in = ls->rx->dev;
 	struct virtio_net_hdr vh;
-	size_t n;
+	const uint8_t *rest;
+	size_t n, restlen;
 	int sent;
 
-	if ((n = ipifc_dev_super_build(in, ls->buf, ls->rxlen, frame,
-	    len, ls->super, sizeof(ls->super), &vh)) == 0)
+	if ((n = ipifc_dev_super_build(in, ls->buf, ls->rxlen, frame, len,
+	    ls->superhdr, sizeof(ls->superhdr), &rest, &restlen, &vh)) == 0)
 		return 0;
-	sent = ipifc_dev_send_super(k->dev, ls->super, n, &vh);
+	sent = ipifc_dev_send_super(k->dev, ls->superhdr, n, rest, restlen,
+	    &vh);
 	if (sent == -EAGAIN)
 		return sent;
 	ls->rx = NULL;

@@ -211,25 +211,29 @@ ipifc_dev_counters(struct ipifc_dev *d, struct ipifc_dev_counters *c)
 }
 
 int
-ipifc_dev_send_super(struct ipifc_dev *d, const uint8_t *frame, size_t len,
-    const struct virtio_net_hdr *vh)
+ipifc_dev_send_super(struct ipifc_dev *d, const uint8_t *hdr, size_t hlen,
+    const uint8_t *rest, size_t restlen, const struct virtio_net_hdr *vh)
 {
 	struct ipifc_gsocut *c;
 	size_t n;
 	int rc, sent = 0;
 
 	if (d->ops->send_super != NULL) {
-		rc = d->ops->send_super(d, frame, len, vh);
+		rc = d->ops->send_super(d, hdr, hlen, rest, restlen, vh);
 		if (rc < 0)
 			return rc;
-		return (int)((len - vh->hdr_len + vh->gso_size - 1) /
+		return (int)((hlen + restlen - vh->hdr_len + vh->gso_size - 1) /
 		    vh->gso_size);
 	}
 	/* no offload on this link: the frames a wire carries, cut here */
+	if (hlen + restlen > IPIFC_DEV_MAXFRAME)
+		return -EMSGSIZE;
 	if (d->cut == NULL && (d->cut = malloc(sizeof(*d->cut))) == NULL)
 		return -ENOMEM;
 	c = d->cut;
-	if ((rc = ipifc_gso_vnet(&c->g, frame, len, vh)) < 0)
+	memcpy(c->g.frame, hdr, hlen);
+	memcpy(c->g.frame + hlen, rest, restlen);
+	if ((rc = ipifc_gso_vnet(&c->g, c->g.frame, hlen + restlen, vh)) < 0)
 		return rc;
 	while ((n = ipifc_gso_next(&c->g, c->out, sizeof(c->out))) > 0) {
 		if ((rc = ipifc_dev_send(d, c->out, n)) < 0) {

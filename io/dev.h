@@ -66,9 +66,10 @@ struct ipifc_devops {
 	/* NULL: send sends at once; else it stages, and flush sends */
 	int	(*flush)(struct ipifc_dev *d);
 	void	(*counters)(struct ipifc_dev *d, struct ipifc_dev_counters *c);
-	/* a superframe to send whole (NULL: the link cannot): as send */
-	int	(*send_super)(struct ipifc_dev *d, const uint8_t *frame,
-		    size_t len, const struct virtio_net_hdr *vh);
+	/* a superframe to send whole, now (NULL: the link cannot) */
+	int	(*send_super)(struct ipifc_dev *d, const uint8_t *hdr,
+		    size_t hlen, const uint8_t *rest, size_t restlen,
+		    const struct virtio_net_hdr *vh);
 };
 
 struct ipifc_dev {
@@ -164,21 +165,25 @@ int	ipifc_dev_super(const struct ipifc_dev *d);
  * o (olen bytes) is a frame the stack sends now, f1 (n1 bytes) the first
  * frame of d's superframe (ipifc_dev_super).  If o is f1 forwarded (the
  * same packet, but for the link header, the TTL or hop limit and IPv4
- * options), build into out (cap bytes) the whole superframe with o's
- * headers, and in vh the virtio-net header that asks the link to cut it
- * as the sender asked: its length; else 0.
+ * options), the superframe to send is o's headers, built into hdr (cap
+ * bytes) with the superframe's lengths, then *rest (*restlen bytes, d's
+ * until its next recv): the length of the headers, and in vh the
+ * virtio-net header that asks the link to cut it as the sender asked.
+ * Else 0.
  */
 size_t	ipifc_dev_super_build(const struct ipifc_dev *d, const uint8_t *f1,
-	    size_t n1, const uint8_t *o, size_t olen, uint8_t *out,
-	    size_t cap, struct virtio_net_hdr *vh);
+	    size_t n1, const uint8_t *o, size_t olen, uint8_t *hdr,
+	    size_t cap, const uint8_t **rest, size_t *restlen,
+	    struct virtio_net_hdr *vh);
 /*
  * Send such a superframe: whole on a link that takes them (send_super),
  * else cut here and sent frame by frame.  The frames it stands for that
  * went (all for one sent whole; fewer than all when the link got busy
  * half way), or -EAGAIN (busy: nothing went) or another -errno.
  */
-int	ipifc_dev_send_super(struct ipifc_dev *d, const uint8_t *frame,
-	    size_t len, const struct virtio_net_hdr *vh);
+int	ipifc_dev_send_super(struct ipifc_dev *d, const uint8_t *hdr,
+	    size_t hlen, const uint8_t *rest, size_t restlen,
+	    const struct virtio_net_hdr *vh);
 /* 1: the link takes superframes whole (else send_super cuts them). */
 int	ipifc_dev_takes_super(const struct ipifc_dev *d);
 /* n frames of d's superframe went out: recv hands out only the rest. */

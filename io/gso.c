@@ -43,7 +43,7 @@ ipifc_gso_start(struct ipifc_gso *g, const uint8_t *frame, size_t len,
 	size_t hlen;
 
 	g->kind = 0;
-	if (len > sizeof(g->frame) || len < ETH_HLEN + IP6_HLEN || mss == 0)
+	if (len > IPIFC_DEV_MAXFRAME || len < ETH_HLEN + IP6_HLEN || mss == 0)
 		return -EINVAL;
 	switch (ipifc_get16(frame + 12)) {
 	case ETHERTYPE_IP4:
@@ -70,7 +70,7 @@ ipifc_gso_start(struct ipifc_gso *g, const uint8_t *frame, size_t len,
 		return -EINVAL;
 	if (hlen >= len)
 		return -EINVAL;
-	memcpy(g->frame, frame, len);
+	g->sf = frame;
 	g->len = len;
 	g->l4 = l4;
 	g->hlen = hlen;
@@ -98,8 +98,8 @@ ipifc_gso_next(struct ipifc_gso *g, uint8_t *out, size_t cap)
 		return 0;
 	}
 	last = g->off + n == plen;
-	memcpy(out, g->frame, g->hlen);
-	memcpy(out + g->hlen, g->frame + g->hlen + g->off, n);
+	memcpy(out, g->sf, g->hlen);
+	memcpy(out + g->hlen, g->sf + g->hlen + g->off, n);
 	l4len = g->hlen - g->l4 + n;
 	if ((ip[0] >> 4) == 4) {
 		/* RFC 791 3.1: total length, identification, checksum */
@@ -286,18 +286,19 @@ same_packet(const uint8_t *f1, const uint8_t *o, size_t n, size_t l4)
 
 size_t
 ipifc_dev_super_build(const struct ipifc_dev *d, const uint8_t *f1,
-    size_t n1, const uint8_t *o, size_t olen, uint8_t *out, size_t cap,
-    struct virtio_net_hdr *vh)
+    size_t n1, const uint8_t *o, size_t olen, uint8_t *hdr, size_t cap,
+    const uint8_t **rest, size_t *restlen, struct virtio_net_hdr *vh)
 {
 	const struct ipifc_gso *g = d->gso;
-	uint8_t *ip = out + ETH_HLEN;
+	uint8_t *ip = hdr + ETH_HLEN;
 
 	if (!ipifc_dev_super(d) || n1 != olen || n1 != g->hlen + g->mss ||
-	    g->len > cap || !same_packet(f1, o, n1, g->l4))
+	    g->l4 > cap || !same_packet(f1, o, n1, g->l4))
 		return 0;
-	/* o's headers (addresses, TTL, options), then the rest whole */
-	memcpy(out, o, g->l4);
-	memcpy(out + g->l4, g->frame + g->l4, g->len - g->l4);
+	/* o's headers (addresses, TTL, options), then the rest as it came */
+	memcpy(hdr, o, g->l4);
+	*rest = g->sf + g->l4;
+	*restlen = g->len - g->l4;
 	if ((ip[0] >> 4) == 4) {
 		ipifc_put16(ip + 2, (uint16_t)(g->len - ETH_HLEN));
 		ipifc_put16(ip + 10, 0);
@@ -318,7 +319,7 @@ ipifc_dev_super_build(const struct ipifc_dev *d, const uint8_t *f1,
 	vh->csum_start = (uint16_t)g->l4;
 	vh->csum_offset = g->kind == IPIFC_GSO_TCP ? TCP_CKSUMOFF :
 	    UDP_CKSUMOFF;
-	return g->len;
+	return g->l4;
 }
 
 void

@@ -22,14 +22,15 @@ enum {
 };
 
 struct ipifc_gso {
-	uint8_t	frame[IPIFC_DEV_MAXFRAME];
-	size_t	len;		/* the superframe */
+	const uint8_t *sf;	/* the superframe: frame, or the caller's */
+	size_t	len;		/* its length */
 	size_t	l4, hlen;	/* where its TCP or UDP header starts, ends */
 	size_t	mss;		/* payload bytes a frame */
 	size_t	off;		/* the next frame's payload, from hlen */
 	unsigned seg;		/* the next frame's number */
 	int	kind;		/* IPIFC_GSO_*, 0: nothing left */
 	uint8_t	vtype;		/* the virtio-net gso_type it came with */
+	uint8_t	frame[IPIFC_DEV_MAXFRAME];	/* where one may be read */
 };
 
 /* A superframe a link without offload sends: cut into out, frame by frame. */
@@ -39,9 +40,11 @@ struct ipifc_gsocut {
 };
 
 /*
- * Take a copy of the superframe (Ethernet, IPv4 or IPv6 with its
- * extension headers, then at l4 the TCP or UDP header): 0, or -EINVAL
- * for one whose headers do not hold together (nothing is kept).
+ * Start on the superframe at frame (Ethernet, IPv4 or IPv6 with its
+ * extension headers, then at l4 the TCP or UDP header), which is not
+ * copied: it must stay as it is until the last frame is built (read it
+ * into g->frame, or keep it where it is).  0, or -EINVAL for one whose
+ * headers do not hold together.
  */
 int	ipifc_gso_start(struct ipifc_gso *g, const uint8_t *frame,
 	    size_t len, int kind, size_t mss, size_t l4);

@@ -69,7 +69,7 @@
 #define PACKET_RXBATCH	32	/* frames one recvmmsg takes */
 #define PACKET_RXSLOT	IPIFC_DEV_MAXFRAME	/* a superframe fits */
 #define PACKET_TXBATCH	32	/* frames one sendmmsg sends */
-#define PACKET_TXBYTES	(4 * 65536)	/* staged bytes: any frame fits */
+#define PACKET_TXBYTES	(2 * 65536)	/* staged bytes: any frame fits */
 /*
  * The socket's receive buffer: about a thousand small frames (a kernel
  * skb of one takes some 768 bytes), as many as a TAP device queues, so
@@ -99,8 +99,7 @@ struct ipifc_pktq {
 	struct mmsghdr	tmsg[PACKET_TXBATCH];
 	struct iovec	tiov[PACKET_TXBATCH][2];
 	struct sockaddr_ll tsll[PACKET_TXBATCH];
-	/* all zero (nothing left to do) but for a superframe sent whole */
-	struct virtio_net_hdr tvh[PACKET_TXBATCH];
+	struct virtio_net_hdr tvh;	/* all zero: nothing left to do */
 	unsigned	 tn, tnext;
 	size_t		 tused;
 	bool		 blocked;	/* a flush found the socket full */
@@ -373,12 +372,11 @@ packet_flush(struct ipifc_dev *d)
 /*
  * Staged for flush: sent to the bound interface with the frame's own
  * EtherType as the protocol, so the kernel (and its taps) see what the
- * frame is; after its virtio-net header: zeros (checksums done, no
- * segmentation asked), or for a superframe what to cut it by.
+ * frame is; after a virtio-net header of zeros: checksums done, no
+ * segmentation asked.
  */
 static int
-packet_stage(struct ipifc_dev *d, const uint8_t *frame, size_t len,
-    const struct virtio_net_hdr *vh)
+packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 {
 	struct ipifc_pktq *q;
 	struct sockaddr_ll *sll;
@@ -406,12 +404,8 @@ packet_stage(struct ipifc_dev *d, const uint8_t *frame, size_t len,
 	memcpy(&sll->sll_protocol, frame + 12, 2);
 	sll->sll_halen = ETH_ALEN;
 	memcpy(sll->sll_addr, frame, ETH_ALEN);
-	if (vh != NULL)
-		q->tvh[q->tn] = *vh;
-	else
-		memset(&q->tvh[q->tn], 0, sizeof(q->tvh[q->tn]));
-	q->tiov[q->tn][0].iov_base = &q->tvh[q->tn];
-	q->tiov[q->tn][0].iov_len = sizeof(q->tvh[q->tn]);
+	q->tiov[q->tn][0].iov_base = &q->tvh;
+	q->tiov[q->tn][0].iov_len = sizeof(q->tvh);
 	q->tiov[q->tn][1].iov_base = p;
 	q->tiov[q->tn][1].iov_len = len;
 	m = &q->tmsg[q->tn].msg_hdr;
@@ -424,18 +418,49 @@ packet_stage(struct ipifc_dev *d, const uint8_t *frame, size_t len,
 	return 0;
 }
 
+/*
+ * A veth (and any device with GSO) takes a superframe whole: sent at
+ * once, after what is staged, rather than copied to be staged.
+ */
 static int
-packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
+packet_send_super(struct ipifc_dev *d, const uint8_t *hdr, size_t hlen,
+    const uint8_t *rest, size_t restlen, const struct virtio_net_hdr *vh)
 {
-	return packet_stage(d, frame, len, NULL);
-}
+	struct sockaddr_ll sll;
+	struct iovec iov[3];
+	struct msghdr m;
+	int rc;
 
-/* A veth (and any device with GSO) takes a superframe whole. */
-static int
-packet_send_super(struct ipifc_dev *d, const uint8_t *frame, size_t len,
-    const struct virtio_net_hdr *vh)
-{
-	return packet_stage(d, frame, len, vh);
+	if (hlen < ETH_HLEN)
+		return -EINVAL;
+	if ((rc = pktq_get(d)) < 0)
+		return rc;
+	if (d->pq->tn > 0 && (rc = packet_flush(d)) < 0)
+		return rc;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = d->ifindex;
+	memcpy(&sll.sll_protocol, hdr + 12, 2);
+	sll.sll_halen = ETH_ALEN;
+	memcpy(sll.sll_addr, hdr, ETH_ALEN);
+	iov[0].iov_base = (void *)vh;
+	iov[0].iov_len = sizeof(*vh);
+	iov[1].iov_base = (void *)hdr;
+	iov[1].iov_len = hlen;
+	iov[2].iov_base = (void *)rest;
+	iov[2].iov_len = restlen;
+	memset(&m, 0, sizeof(m));
+	m.msg_name = &sll;
+	m.msg_namelen = sizeof(sll);
+	m.msg_iov = iov;
+	m.msg_iovlen = 3;
+	while (sendmsg(d->fd, &m, 0) == -1) {
+		if (errno == EINTR)
+			continue;
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	}
+	tx_count(d->pq, 1);
+	return 0;
 }
 
 /* The kernel's drops are read (and reset there) on demand. */

@@ -40,6 +40,11 @@ tap_close(struct ipifc_dev *d)
 	d->gso = NULL;
 }
 
+/*
+ * A frame is read into d->gso's buffer, where a superframe stays while
+ * its frames are handed out (and may go out whole: ipifc_dev_super), and
+ * copied to buf.
+ */
 static ssize_t
 tap_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 {
@@ -49,10 +54,12 @@ tap_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 
 	if (ipifc_gso_pending(d))
 		return (ssize_t)ipifc_gso_next(d->gso, buf, len);
+	if (d->gso == NULL && (d->gso = calloc(1, sizeof(*d->gso))) == NULL)
+		return -ENOMEM;
 	iov[0].iov_base = &vh;
 	iov[0].iov_len = sizeof(vh);
-	iov[1].iov_base = buf;
-	iov[1].iov_len = len;
+	iov[1].iov_base = d->gso->frame;
+	iov[1].iov_len = sizeof(d->gso->frame);
 	for (;;) {
 		if ((n = readv(d->fd, iov, 2)) >= 0)
 			break;
@@ -64,7 +71,8 @@ tap_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 	}
 	if ((size_t)n < sizeof(vh))
 		return 0;
-	return ipifc_vnet_frame(d, buf, len, buf, (size_t)n - sizeof(vh), &vh);
+	return ipifc_vnet_frame(d, buf, len, d->gso->frame,
+	    (size_t)n - sizeof(vh), &vh);
 }
 
 /* One frame after its virtio-net header. */
@@ -98,10 +106,26 @@ tap_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 
 /* The Linux side takes a superframe whole, as from a virtio-net guest. */
 static int
-tap_send_super(struct ipifc_dev *d, const uint8_t *frame, size_t len,
-    const struct virtio_net_hdr *vh)
+tap_send_super(struct ipifc_dev *d, const uint8_t *hdr, size_t hlen,
+    const uint8_t *rest, size_t restlen, const struct virtio_net_hdr *vh)
 {
-	return tap_write(d, frame, len, vh);
+	struct iovec iov[3];
+	ssize_t n;
+
+	iov[0].iov_base = (void *)vh;
+	iov[0].iov_len = sizeof(*vh);
+	iov[1].iov_base = (void *)hdr;
+	iov[1].iov_len = hlen;
+	iov[2].iov_base = (void *)rest;
+	iov[2].iov_len = restlen;
+	for (;;) {
+		if ((n = writev(d->fd, iov, 3)) >= 0)
+			return (size_t)n == sizeof(*vh) + hlen + restlen ? 0 :
+			    -EIO;
+		if (errno != EINTR)
+			break;
+	}
+	return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 }
 
 const struct ipifc_devops ipifc_tap_devops = {

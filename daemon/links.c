@@ -15,6 +15,10 @@
  * frame staged on a link puts it on the dirty list and makes the flush
  * event active, which libevent runs after the callbacks already active.
  * The counters are appended to ipifc/N/status (link_status).
+ *
+ * Superframes (issue 10): while the first frame of a superframe is in
+ * the stack, a send of that frame forwarded sends the whole superframe
+ * instead (link_super), and the stack never gets the rest.
  */
 #include <sys/queue.h>
 #include <linux/virtio_net.h>

@@ -15,6 +15,9 @@
 # and no frame over 1514 bytes.  With an MTU of 1400 on B's link, ipifc
 # checks a superframe's frames, not the superframe, against it: A learns
 # the MTU from ipifc's "too big" and a megabyte still arrives whole.
+# With a shaper (speed) or a capture on B's link, nothing goes whole
+# (the shaper weighs each frame; the capture shows each), and a megabyte
+# arrives all the same, the capture holding no frame over 1514 bytes.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -135,6 +138,34 @@ ip -n "$A" route get 10.3.0.2 | grep -q 'mtu 1400' ||
 bulk "$A" "$C" 2001:db8:3::2 5006
 ip -n "$A" -6 route get 2001:db8:3::2 | grep -q 'mtu 1400' ||
     fail "A did not learn the MTU 1400: $(ip -n "$A" -6 route get 2001:db8:3::2)"
+
+# whole NAME: no superframe sent whole on B's link while NAME was on
+whole()
+{
+	local before after
+
+	w ipifc/1/ctl mtu 1500
+	before=$(link_counter 1 txsuper)
+	bulk "$A" "$C" 10.3.0.2 "$2"
+	after=$(link_counter 1 txsuper)
+	[ "$after" = "$before" ] ||
+	    fail "$1: $((after - before)) superframes sent whole"
+}
+
+say "a shaper on B's link: each frame weighs"
+w ipifc/1/ctl speed 1000000000
+whole "a shaper" 5007
+w ipifc/1/ctl speed 0
+say "a capture on B's link: it shows each frame"
+w ipifc/1/ctl capture gso.pcap
+whole "a capture" 5008
+w ipifc/1/ctl capture off
+all=$(tshark -n -r "$T/gso.pcap" -Y "$f" 2>/dev/null | wc -l)
+big=$(tshark -n -r "$T/gso.pcap" -Y "$f && frame.len > 1514" 2>/dev/null |
+    wc -l)
+say "the capture holds $all TCP frames from A, $big over 1514 bytes"
+[ "$all" -gt 700 ] || fail "the capture holds only $all frames from A"
+[ "$big" = 0 ] || fail "the capture holds $big superframes"
 
 stop_daemon_ok
 pass

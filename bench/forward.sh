@@ -27,7 +27,7 @@
 #
 # Environment: DURATION (default 5), COUNT (default 10000), ROUNDS
 # (default 3), LINK (default packet; xdp: B's veth opened with xdp:,
-# AF_XDP).
+# AF_XDP), WORKLOADS (default "udp64 udp1400 tcp ping": those to run).
 
 set -u
 
@@ -52,7 +52,7 @@ die()
 
 { [ -x "$IPIFCD" ] && [ -x "$IPIFC" ]; } ||
     die "no $IPIFCD or $IPIFC (build first: meson setup $BUILD -Dbuildtype=release && ninja -C $BUILD)"
-for c in ip ping timeout awk sysctl iperf3 python3; do
+for c in ip ping timeout awk sysctl iperf3 python3 ethtool; do
 	command -v "$c" >/dev/null 2>&1 || die "no $c"
 done
 case $COUNT in ''|*[!0-9]*) die "COUNT must be a number" ;; esac
@@ -169,6 +169,12 @@ w ipifc/0/ctl iprouting 1
 ip -n "$IA" addr add 10.1.0.2/24 dev "${P}t0"
 ip -n "$IA" route add 10.2.0.0/24 via 10.1.0.1
 ip -n "$IB" addr add 10.2.0.2/24 dev "${P}b0"
+# AF_XDP gets no virtio-net header: B must fill its checksums (and cut
+# its TCP) itself (README, Backends)
+if [ "$LINK" = xdp ]; then
+	nsx "$IB" ethtool -K "${P}b0" tx off >/dev/null 2>&1 ||
+	    die "ethtool -K ${P}b0 tx off"
+fi
 ip -n "$IB" route add 10.1.0.0/24 via 10.2.0.1
 
 # ---- path 2: A and B joined through a Linux router R
@@ -210,25 +216,41 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 
-# iperf NS ARGS...: one iperf3 run from A; prints "PPS MBITS" received.
+# linkrx NS: the frames B's interface has received, on the path from NS.
+linkrx()
+{
+	if [ "$1" = "$IA" ]; then
+		nsx "$IB" cat "/sys/class/net/${P}b0/statistics/rx_packets"
+	else
+		nsx "$LB" cat "/sys/class/net/${P}c0/statistics/rx_packets"
+	fi
+}
+
+# iperf NS ARGS...: one iperf3 run from A; prints "PPS MBITS LINKPPS":
+# received by iperf3 at B, and frames a second B's link received (what
+# the router put on it, whether B's iperf3 found the time to read it or
+# not).
 iperf()
 {
-	local ns=$1 out
+	local ns=$1 out r0 r1 t0 t1
 
 	shift
+	r0=$(linkrx "$ns") t0=$(date +%s%N)
 	out=$(nsx "$ns" timeout $((DURATION + 30)) iperf3 -c 10.2.0.2 \
 	    -t "$DURATION" -J "$@" 2>&1) || {
 		echo "iperf3 $*: $out" | head -n 5 >&2
 		return 1
 	}
+	r1=$(linkrx "$ns") t1=$(date +%s%N)
 	python3 -c '
 import json, sys
 e = json.loads(sys.argv[1])["end"]
 r = e["sum_received"]
 u = e.get("sum", {})
 n = u["packets"] - u["lost_packets"] if "lost_packets" in u else 0
-print("%.0f %.1f" % (n / r["seconds"], r["bits_per_second"] / 1e6))
-' "$out"
+link = (int(sys.argv[3]) - int(sys.argv[2])) / ((int(sys.argv[5]) - int(sys.argv[4])) / 1e9)
+print("%.0f %.1f %.0f" % (n / r["seconds"], r["bits_per_second"] / 1e6, link))
+' "$out" "$r0" "$r1" "$t0" "$t1"
 }
 
 # flood NS: one ping -f; prints "PPS AVG_MS".
@@ -259,29 +281,56 @@ one()
 	esac
 }
 
+# The stack process's CPU time (clock ticks) and the frames its links
+# have sent, as "TICKS FRAMES".
+SPID=$(pgrep -P "$DPID" | head -n 1)
+HZ=$(getconf CLK_TCK)
+cost()
+{
+	local t f=0 i n
+
+	t=$(awk '{ print $14 + $15 }' "/proc/$SPID/stat" 2>/dev/null)
+	for i in 0 1; do
+		n=$(ipc read "ipifc/$i/status" | head -n 1 | awk '{
+		    for (i = 1; i < NF; i++) if ($i == "pktout") print $(i+1) }')
+		f=$((f + ${n:-0}))
+	done
+	echo "${t:-0} $f"
+}
+
 # median of the lines on stdin by the field $1
 median()
 {
 	sort -g -k"$1","$1" | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }'
 }
 
-WORKLOADS="udp64 udp1400 tcp ping"
+WORKLOADS=${WORKLOADS:-udp64 udp1400 tcp ping}
 echo "ipifcd forwarding vs Linux forwarding: iperf3 -t $DURATION, ping -f -c $COUNT; median of $ROUNDS rounds"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 R=$T/rounds
 : >"$R"
 for round in $(seq "$ROUNDS"); do
 	for wl in $WORKLOADS; do
+		c0=$(cost)
 		if [ $((round % 2)) -eq 1 ]; then
 			ri=$(one "$IA" "$wl") || die "$wl through ipifcd failed"
+			c1=$(cost)
 			rl=$(one "$LA" "$wl") || die "$wl through R failed"
 		else
 			rl=$(one "$LA" "$wl") || die "$wl through R failed"
+			c0=$(cost)
 			ri=$(one "$IA" "$wl") || die "$wl through ipifcd failed"
+			c1=$(cost)
 		fi
-		echo "  round $round $wl: ipifc $ri | linux $rl"
+		# the stack process's CPU time per frame it sent, in µs
+		us=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" 'BEGIN {
+			split(a, x, " "); split(b, y, " ")
+			f = y[2] - x[2]
+			printf "%.1f", (f > 0 ? (y[1] - x[1]) * 1e6 / hz / f : 0) }')
+		echo "  round $round $wl: ipifc $ri | linux $rl | ipifcd $us us/frame"
 		echo "$wl ipifc $ri" >>"$R"
 		echo "$wl linux $rl" >>"$R"
+		echo "$wl cpu $us" >>"$R"
 	done
 done
 
@@ -291,9 +340,10 @@ row()
 {
 	local i l
 
-	i=$(awk -v w="$1" '$1 == w && $2 == "ipifc" { print $3, $4 }' "$R" |
+	grep -q "^$1 " "$R" || return 0
+	i=$(awk -v w="$1" '$1 == w && $2 == "ipifc" { print $3, $4, $5 }' "$R" |
 	    median "$2" | awk -v f="$2" '{ print $f }')
-	l=$(awk -v w="$1" '$1 == w && $2 == "linux" { print $3, $4 }' "$R" |
+	l=$(awk -v w="$1" '$1 == w && $2 == "linux" { print $3, $4, $5 }' "$R" |
 	    median "$2" | awk -v f="$2" '{ print $f }')
 	awk -v w="$1" -v u="$3" -v i="$i" -v l="$l" 'BEGIN {
 		printf "%-16s %-8s %12s %12s %8.2f\n", w, u, i, l,
@@ -304,15 +354,24 @@ echo
 printf '%-16s %-8s %12s %12s %8s\n' workload unit ipifc Linux ratio
 row udp64 1 pps
 row udp64 2 Mbit/s
+row udp64 3 link_pps
 row udp1400 1 pps
 row udp1400 2 Mbit/s
+row udp1400 3 link_pps
 row tcp 2 Mbit/s
 row ping 1 pps
 row ping 2 avg_ms
-echo "(received at B; ratio ipifc/Linux: above 1 ipifc is better, but for avg_ms)"
+echo "(received at B by iperf3, link_pps by B's interface; ratio ipifc/Linux:"
+echo "above 1 ipifc is better, but for avg_ms)"
+printf 'ipifcd CPU time per frame sent, median (us):'
+for wl in $WORKLOADS; do
+	printf ' %s %s' "$wl" "$(awk -v w="$wl" '$1 == w && $2 == "cpu" { print $3 }' "$R" |
+	    median 1)"
+done
+echo
 # what the daemon's links saw (batch counters, where the daemon has them)
 echo
 for i in 0 1; do
 	echo "ipifc/$i/status: $(ipc read "ipifc/$i/status" | head -n 1 |
-	    awk '{ for (i = 1; i < NF; i++) if ($i ~ /^(device|pktin|pktout|errin|errout|sendqdrops|rxbatches|rxframes|rxmax|rxyields|txbatches|txframes|txmax|txdrops|kerneldrops)$/) printf "%s %s ", $i, $(i+1) }')"
+	    awk '{ for (i = 1; i < NF; i++) if ($i ~ /^(device|pktin|pktout|errin|errout|sendqdrops|rxbatches|rxframes|rxmax|rxyields|txbatches|txframes|txmax|txdrops|kerneldrops|rxsuper|txsuper|txcut)$/) printf "%s %s ", $i, $(i+1) }')"
 done

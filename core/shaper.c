@@ -129,6 +129,14 @@ ipifc_link_writable(struct ipifc_stack *s, int num)
 	}
 }
 
+int
+ipifc_link_shaped(struct ipifc_stack *s, int num)
+{
+	struct ipifc_ifc *ifc;
+
+	return (ifc = ipifc_ifc_bynum(s, num)) != NULL && ifc->speed != 0;
+}
+
 void
 ipifc_carrier(struct ipifc_stack *s, int num, int up)
 {

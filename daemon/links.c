@@ -15,8 +15,13 @@
  * frame staged on a link puts it on the dirty list and makes the flush
  * event active, which libevent runs after the callbacks already active.
  * The counters are appended to ipifc/N/status (link_status).
+ *
+ * Superframes (issue 10): while the first frame of a superframe is in
+ * the stack, a send of that frame forwarded sends the whole superframe
+ * instead (link_super), and the stack never gets the rest.
  */
 #include <sys/queue.h>
+#include <linux/virtio_net.h>
 
 #include <errno.h>
 #include <stdio.h>
@@ -32,6 +37,8 @@
 
 #define LINK_BATCH	64	/* frames read per wakeup of one device */
 #define LINK_MAXFAIL	16	/* wakeups in a row that only fail: stop */
+/* a superframe's headers (Ethernet, IP and extension headers) at most */
+#define LINK_SUPERHDR	1024
 
 struct link {
 	struct ipifcd	*d;
@@ -47,6 +54,8 @@ struct link {
 	/* read wakeups that got frames, the frames, the most in one, and
 	 * wakeups that stopped at LINK_BATCH */
 	uint64_t	 rxbatches, rxframes, rxmax, rxyields;
+	/* superframes read; sent whole; sent cut here (ipifc_dev_super) */
+	uint64_t	 rxsuper, txsuper, txcut;
 	struct ipifc_dev_counters tx;	/* a device that does not batch */
 };
 
@@ -55,6 +64,10 @@ struct ipifcd_links {
 	TAILQ_HEAD(, link) dirty;	/* links with frames staged */
 	struct event	*flush;
 	uint8_t		 buf[IPIFC_DEV_MAXFRAME];
+	/* in the stack now: the first frame of rx's superframe, in buf */
+	struct link	*rx;
+	size_t		 rxlen;
+	uint8_t		 superhdr[LINK_SUPERHDR];	/* one going out */
 	char		 err[256];	/* the last ctl error */
 };
 
@@ -119,7 +132,16 @@ on_read(evutil_socket_t fd, short what, void *arg)
 		if (k->cap != NULL)
 			ipifc_pcap_write(k->cap, wallclock_ms(), ls->buf,
 			    (size_t)n);
+		if (ipifc_dev_super(k->dev)) {
+			k->rxsuper++;
+			/* a capture shows every frame the stack sees */
+			if (k->cap == NULL) {
+				ls->rx = k;
+				ls->rxlen = (size_t)n;
+			}
+		}
 		ipifc_input(d->stack, ifc, ls->buf, (size_t)n);
+		ls->rx = NULL;
 		/* input never unbinds, but be sure the link is still ours */
 		if (ls->l[ifc] != k)
 			break;
@@ -319,6 +341,42 @@ link_close(void *arg, int ifc)
 	link_free(k);
 }
 
+/*
+ * The stack forwards the first frame of a superframe just read (ls->rx):
+ * the whole superframe goes in its place, and the stack gets only what
+ * is left of it, if anything (issue 10: one pass through the stack for up
+ * to 64 KiB).  1: sent; 0: frame is another, or the link refused the
+ * superframe, so frame goes as usual and the stack gets the rest;
+ * -EAGAIN: the link is busy.
+ */
+static int
+link_super(struct link *k, const uint8_t *frame, size_t len)
+{
+	struct ipifcd_links *ls = k->d->links;
+	struct ipifc_dev *in = ls->rx->dev;
+	struct virtio_net_hdr vh;
+	const uint8_t *rest;
+	size_t n, restlen;
+	int sent;
+
+	if ((n = ipifc_dev_super_build(in, ls->buf, ls->rxlen, frame, len,
+	    ls->superhdr, sizeof(ls->superhdr), &rest, &restlen, &vh)) == 0)
+		return 0;
+	sent = ipifc_dev_send_super(k->dev, ls->superhdr, n, rest, restlen,
+	    &vh);
+	if (sent == -EAGAIN)
+		return sent;
+	ls->rx = NULL;
+	if (sent <= 0)
+		return 0;
+	ipifc_dev_super_sent(in, (unsigned)sent);
+	if (ipifc_dev_takes_super(k->dev))
+		k->txsuper++;
+	else
+		k->txcut++;
+	return 1;
+}
+
 static int
 link_send(void *arg, int ifc, const uint8_t *frame, size_t len)
 {
@@ -328,7 +386,13 @@ link_send(void *arg, int ifc, const uint8_t *frame, size_t len)
 
 	if ((k = link_get(d, ifc)) == NULL)
 		return -ENOTCONN;
-	rc = ipifc_dev_send(k->dev, frame, len);
+	/* a capture shows every frame the stack sends; a shaper weighs it */
+	if (d->links->rx == NULL || k->cap != NULL ||
+	    ipifc_link_shaped(d->stack, ifc) ||
+	    (rc = link_super(k, frame, len)) == 0)
+		rc = ipifc_dev_send(k->dev, frame, len);
+	else if (rc > 0)
+		rc = 0;
 	if (rc == -EAGAIN) {
 		/* the stack keeps the frame; tell it when to try again */
 		event_add(k->wr, NULL);
@@ -377,13 +441,15 @@ link_status(void *arg, int ifc, char *buf, size_t len)
 	used = strlen(buf);
 	n = snprintf(buf + used, len - used, " rxbatches %llu rxframes "
 	    "%llu rxmax %llu rxyields %llu txbatches %llu txframes %llu txmax %llu "
-	    "txdrops %llu kerneldrops %llu",
+	    "txdrops %llu kerneldrops %llu rxsuper %llu txsuper %llu txcut %llu",
 	    (unsigned long long)k->rxbatches,
 	    (unsigned long long)k->rxframes, (unsigned long long)k->rxmax,
 	    (unsigned long long)k->rxyields,
 	    (unsigned long long)c.txbatches, (unsigned long long)c.txframes,
 	    (unsigned long long)c.txmax, (unsigned long long)c.txdrops,
-	    (unsigned long long)c.kerneldrops);
+	    (unsigned long long)c.kerneldrops,
+	    (unsigned long long)k->rxsuper, (unsigned long long)k->txsuper,
+	    (unsigned long long)k->txcut);
 	return n > 0 && (size_t)n < len - used ? used + (size_t)n : 0;
 }
 

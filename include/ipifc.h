@@ -235,6 +235,12 @@ void	ipifc_input(struct ipifc_stack *s, int ifc, const uint8_t *frame,
 void	ipifc_link_writable(struct ipifc_stack *s, int ifc);
 /* The backend's carrier: sets or clears the running flag. */
 void	ipifc_carrier(struct ipifc_stack *s, int ifc, int up);
+/*
+ * 1: interface ifc has a shaper (speed), which weighs each frame sent:
+ * its backend must send no more than the frame it is given (ipifcd's
+ * superframes, which stand for many, go only where this is 0).
+ */
+int	ipifc_link_shaped(struct ipifc_stack *s, int ifc);
 
 /*
  * Datagrams for the library's user: every packet addressed to us whose

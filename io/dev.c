@@ -2,12 +2,15 @@
  * Real links: pick the kind of device by the prefix of DEV and hand the
  * calls on (tap.c, tun.c, packet.c, xdp.c).
  */
+#include <linux/virtio_net.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dev.h"
+#include "gso.h"
 #include "packet.h"
 #include "tap.h"
 #include "tun.h"
@@ -104,6 +107,7 @@ ipifc_dev_close(struct ipifc_dev *d)
 	if (d == NULL)
 		return;
 	d->ops->close(d);
+	free(d->cut);
 	free(d);
 }
 
@@ -204,4 +208,45 @@ ipifc_dev_counters(struct ipifc_dev *d, struct ipifc_dev_counters *c)
 	memset(c, 0, sizeof(*c));
 	if (d->ops->counters != NULL)
 		d->ops->counters(d, c);
+}
+
+int
+ipifc_dev_send_super(struct ipifc_dev *d, const uint8_t *hdr, size_t hlen,
+    const uint8_t *rest, size_t restlen, const struct virtio_net_hdr *vh)
+{
+	struct ipifc_gsocut *c;
+	size_t n;
+	int rc, sent = 0;
+
+	if (d->ops->send_super != NULL) {
+		rc = d->ops->send_super(d, hdr, hlen, rest, restlen, vh);
+		if (rc < 0)
+			return rc;
+		return (int)((hlen + restlen - vh->hdr_len + vh->gso_size - 1) /
+		    vh->gso_size);
+	}
+	/* no offload on this link: the frames a wire carries, cut here */
+	if (hlen + restlen > IPIFC_DEV_MAXFRAME)
+		return -EMSGSIZE;
+	if (d->cut == NULL && (d->cut = malloc(sizeof(*d->cut))) == NULL)
+		return -ENOMEM;
+	c = d->cut;
+	memcpy(c->g.frame, hdr, hlen);
+	memcpy(c->g.frame + hlen, rest, restlen);
+	if ((rc = ipifc_gso_vnet(&c->g, c->g.frame, hlen + restlen, vh)) < 0)
+		return rc;
+	while ((n = ipifc_gso_next(&c->g, c->out, sizeof(c->out))) > 0) {
+		if ((rc = ipifc_dev_send(d, c->out, n)) < 0) {
+			c->g.kind = 0;
+			return sent > 0 ? sent : rc;
+		}
+		sent++;
+	}
+	return sent;
+}
+
+int
+ipifc_dev_takes_super(const struct ipifc_dev *d)
+{
+	return d->ops->send_super != NULL;
 }

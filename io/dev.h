@@ -36,6 +36,8 @@ struct ipifc_dev;
 struct ipifc_gso;
 struct ipifc_xsk;
 struct ipifc_pktq;
+struct ipifc_gsocut;
+struct virtio_net_hdr;
 
 /* What a device dropped that the stack never saw (ipifc_dev_counters). */
 struct ipifc_dev_counters {
@@ -64,6 +66,10 @@ struct ipifc_devops {
 	/* NULL: send sends at once; else it stages, and flush sends */
 	int	(*flush)(struct ipifc_dev *d);
 	void	(*counters)(struct ipifc_dev *d, struct ipifc_dev_counters *c);
+	/* a superframe to send whole, now (NULL: the link cannot) */
+	int	(*send_super)(struct ipifc_dev *d, const uint8_t *hdr,
+		    size_t hlen, const uint8_t *rest, size_t restlen,
+		    const struct virtio_net_hdr *vh);
 };
 
 struct ipifc_dev {
@@ -72,7 +78,8 @@ struct ipifc_dev {
 	int	fd;
 	int	ifindex;		/* packet: the bound interface */
 	int	created;		/* tap/tun: we made the device */
-	struct ipifc_gso *gso;		/* packet: a superframe being cut */
+	struct ipifc_gso *gso;		/* tap, packet: a superframe being cut */
+	struct ipifc_gsocut *cut;	/* one sent cut (ipifc_dev_send_super) */
 	int	fd2;			/* xdp: the UMEM's memfd, or -1 */
 	struct ipifc_xsk *xsk;		/* xdp: the rings, once mapped */
 	int	fellback;		/* xdp: -errno of AF_XDP, now packet */
@@ -143,6 +150,44 @@ int	ipifc_dev_batched(const struct ipifc_dev *d);
  * it all out.  0 on a device that does not batch.
  */
 int	ipifc_dev_flush(struct ipifc_dev *d);
+/*
+ * Superframes (io/gso.c): a TCP or UDP superframe read from a link with
+ * segmentation offload (tap:, packet:) goes to the stack as its first
+ * frame; if the stack forwards that frame at once, the whole superframe
+ * goes out in its place, with the forwarded frame's headers, and the
+ * stack never sees the rest.
+ *
+ * 1: the frame recv just returned is the first of a superframe whose
+ * other frames wait (ipifc_dev_pending).
+ */
+int	ipifc_dev_super(const struct ipifc_dev *d);
+/*
+ * o (olen bytes) is a frame the stack sends now, f1 (n1 bytes) the first
+ * frame of d's superframe (ipifc_dev_super).  If o is f1 forwarded (the
+ * same packet, but for the link header, the TTL or hop limit and IPv4
+ * options), the superframe to send is o's headers, built into hdr (cap
+ * bytes) with the superframe's lengths, then *rest (*restlen bytes, d's
+ * until its next recv): the length of the headers, and in vh the
+ * virtio-net header that asks the link to cut it as the sender asked.
+ * Else 0.
+ */
+size_t	ipifc_dev_super_build(const struct ipifc_dev *d, const uint8_t *f1,
+	    size_t n1, const uint8_t *o, size_t olen, uint8_t *hdr,
+	    size_t cap, const uint8_t **rest, size_t *restlen,
+	    struct virtio_net_hdr *vh);
+/*
+ * Send such a superframe: whole on a link that takes them (send_super),
+ * else cut here and sent frame by frame.  The frames it stands for that
+ * went (all for one sent whole; fewer than all when the link got busy
+ * half way), or -EAGAIN (busy: nothing went) or another -errno.
+ */
+int	ipifc_dev_send_super(struct ipifc_dev *d, const uint8_t *hdr,
+	    size_t hlen, const uint8_t *rest, size_t restlen,
+	    const struct virtio_net_hdr *vh);
+/* 1: the link takes superframes whole (else send_super cuts them). */
+int	ipifc_dev_takes_super(const struct ipifc_dev *d);
+/* n frames of d's superframe went out: recv hands out only the rest. */
+void	ipifc_dev_super_sent(struct ipifc_dev *d, unsigned n);
 /* The device's own drop counters (zero where it has none). */
 void	ipifc_dev_counters(struct ipifc_dev *d, struct ipifc_dev_counters *c);
 

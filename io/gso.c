@@ -43,7 +43,7 @@ ipifc_gso_start(struct ipifc_gso *g, const uint8_t *frame, size_t len,
 	size_t hlen;
 
 	g->kind = 0;
-	if (len > sizeof(g->frame) || len < ETH_HLEN + IP6_HLEN || mss == 0)
+	if (len > IPIFC_DEV_MAXFRAME || len < ETH_HLEN + IP6_HLEN || mss == 0)
 		return -EINVAL;
 	switch (ipifc_get16(frame + 12)) {
 	case ETHERTYPE_IP4:
@@ -70,7 +70,7 @@ ipifc_gso_start(struct ipifc_gso *g, const uint8_t *frame, size_t len,
 		return -EINVAL;
 	if (hlen >= len)
 		return -EINVAL;
-	memcpy(g->frame, frame, len);
+	g->sf = frame;
 	g->len = len;
 	g->l4 = l4;
 	g->hlen = hlen;
@@ -98,8 +98,8 @@ ipifc_gso_next(struct ipifc_gso *g, uint8_t *out, size_t cap)
 		return 0;
 	}
 	last = g->off + n == plen;
-	memcpy(out, g->frame, g->hlen);
-	memcpy(out + g->hlen, g->frame + g->hlen + g->off, n);
+	memcpy(out, g->sf, g->hlen);
+	memcpy(out + g->hlen, g->sf + g->hlen + g->off, n);
 	l4len = g->hlen - g->l4 + n;
 	if ((ip[0] >> 4) == 4) {
 		/* RFC 791 3.1: total length, identification, checksum */
@@ -163,14 +163,9 @@ cksum_finish(uint8_t *frame, size_t len, const struct virtio_net_hdr *vh)
 	ipifc_put16(frame + start + off, c == 0 ? 0xffff : c);
 }
 
-/*
- * A superframe: keep it and return its first frame, or 0 if it cannot
- * be cut; it then goes up whole, and the stack refuses it as over the
- * MTU (counted) as it would any other.
- */
-static ssize_t
-vnet_gso_first(struct ipifc_dev *d, uint8_t *buf, size_t len, const uint8_t *f,
-    size_t n, const struct virtio_net_hdr *vh)
+int
+ipifc_gso_vnet(struct ipifc_gso *g, const uint8_t *frame, size_t len,
+    const struct virtio_net_hdr *vh)
 {
 	int kind;
 
@@ -183,14 +178,32 @@ vnet_gso_first(struct ipifc_dev *d, uint8_t *buf, size_t len, const uint8_t *f,
 		kind = IPIFC_GSO_UDP;
 		break;
 	default:
-		return 0;
+		g->kind = 0;
+		return -EINVAL;
 	}
-	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM))
-		return 0;
+	if (!(vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM)) {
+		g->kind = 0;
+		return -EINVAL;
+	}
+	if (ipifc_gso_start(g, frame, len, kind, vh->gso_size,
+	    vh->csum_start) < 0)
+		return -EINVAL;
+	g->vtype = vh->gso_type;
+	return 0;
+}
+
+/*
+ * A superframe: keep it and return its first frame, or 0 if it cannot
+ * be cut; it then goes up whole, and the stack refuses it as over the
+ * MTU (counted) as it would any other.
+ */
+static ssize_t
+vnet_gso_first(struct ipifc_dev *d, uint8_t *buf, size_t len, const uint8_t *f,
+    size_t n, const struct virtio_net_hdr *vh)
+{
 	if (d->gso == NULL && (d->gso = malloc(sizeof(*d->gso))) == NULL)
 		return 0;
-	if (ipifc_gso_start(d->gso, f, n, kind, vh->gso_size,
-	    vh->csum_start) < 0)
+	if (ipifc_gso_vnet(d->gso, f, n, vh) < 0)
 		return 0;
 	return (ssize_t)ipifc_gso_next(d->gso, buf, len);
 }
@@ -217,4 +230,101 @@ int
 ipifc_gso_pending(const struct ipifc_dev *d)
 {
 	return d->gso != NULL && d->gso->kind != 0;
+}
+
+void
+ipifc_gso_skip(struct ipifc_gso *g, unsigned seg)
+{
+	size_t plen = g->len - g->hlen;
+
+	if (g->kind == 0 || seg <= g->seg)
+		return;
+	if ((size_t)seg * g->mss >= plen) {
+		g->kind = 0;
+		return;
+	}
+	g->off = (size_t)seg * g->mss;
+	g->seg = seg;
+}
+
+unsigned
+ipifc_gso_count(const struct ipifc_gso *g)
+{
+	size_t plen = g->len - g->hlen;
+
+	return (unsigned)((plen + g->mss - 1) / g->mss);
+}
+
+int
+ipifc_dev_super(const struct ipifc_dev *d)
+{
+	return d->gso != NULL && d->gso->kind != 0 && d->gso->seg == 1;
+}
+
+/*
+ * The forwarded frame o carries f1's IP packet: the same IP header but for
+ * what a router changes (IPv4 TTL, checksum and options; IPv6 hop limit),
+ * the same header length, and the same bytes after it.
+ */
+static int
+same_packet(const uint8_t *f1, const uint8_t *o, size_t n, size_t l4)
+{
+	const uint8_t *a = f1 + ETH_HLEN, *b = o + ETH_HLEN;
+
+	if (memcmp(f1 + 12, o + 12, 2) != 0)
+		return 0;
+	if ((a[0] >> 4) == 4) {
+		/* RFC 791 3.1: version to fragment offset, protocol, addresses */
+		if (a[0] != b[0] || memcmp(a + 1, b + 1, 7) != 0 ||
+		    a[9] != b[9] || memcmp(a + 12, b + 12, 8) != 0)
+			return 0;
+	} else if (memcmp(a, b, 7) != 0 || memcmp(a + 8, b + 8, l4 -
+	    ETH_HLEN - 8) != 0)
+		return 0;	/* RFC 8200 3: all but the hop limit */
+	return memcmp(f1 + l4, o + l4, n - l4) == 0;
+}
+
+size_t
+ipifc_dev_super_build(const struct ipifc_dev *d, const uint8_t *f1,
+    size_t n1, const uint8_t *o, size_t olen, uint8_t *hdr, size_t cap,
+    const uint8_t **rest, size_t *restlen, struct virtio_net_hdr *vh)
+{
+	const struct ipifc_gso *g = d->gso;
+	uint8_t *ip = hdr + ETH_HLEN;
+
+	if (!ipifc_dev_super(d) || n1 != olen || n1 != g->hlen + g->mss ||
+	    g->l4 > cap || !same_packet(f1, o, n1, g->l4))
+		return 0;
+	/* o's headers (addresses, TTL, options), then the rest as it came */
+	memcpy(hdr, o, g->l4);
+	*rest = g->sf + g->l4;
+	*restlen = g->len - g->l4;
+	if ((ip[0] >> 4) == 4) {
+		ipifc_put16(ip + 2, (uint16_t)(g->len - ETH_HLEN));
+		ipifc_put16(ip + 10, 0);
+		ipifc_put16(ip + 10, ipifc_cksum_fold(ipifc_cksum_add(0, ip,
+		    (size_t)(ip[0] & 0xf) * 4)));
+	} else
+		ipifc_put16(ip + 4, (uint16_t)(g->len - ETH_HLEN - IP6_HLEN));
+	/*
+	 * The TCP or UDP checksum field still holds the sum of the
+	 * pseudo-header the sender left for offload: the addresses did not
+	 * change, so each frame's sum is finished from it further on.
+	 */
+	memset(vh, 0, sizeof(*vh));
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->gso_type = g->vtype;
+	vh->hdr_len = (uint16_t)g->hlen;
+	vh->gso_size = (uint16_t)g->mss;
+	vh->csum_start = (uint16_t)g->l4;
+	vh->csum_offset = g->kind == IPIFC_GSO_TCP ? TCP_CKSUMOFF :
+	    UDP_CKSUMOFF;
+	return g->l4;
+}
+
+void
+ipifc_dev_super_sent(struct ipifc_dev *d, unsigned n)
+{
+	if (d->gso != NULL)
+		ipifc_gso_skip(d->gso, n);
 }

@@ -22,29 +22,51 @@ enum {
 };
 
 struct ipifc_gso {
-	uint8_t	frame[IPIFC_DEV_MAXFRAME];
-	size_t	len;		/* the superframe */
+	const uint8_t *sf;	/* the superframe: frame, or the caller's */
+	size_t	len;		/* its length */
 	size_t	l4, hlen;	/* where its TCP or UDP header starts, ends */
 	size_t	mss;		/* payload bytes a frame */
 	size_t	off;		/* the next frame's payload, from hlen */
 	unsigned seg;		/* the next frame's number */
 	int	kind;		/* IPIFC_GSO_*, 0: nothing left */
+	uint8_t	vtype;		/* the virtio-net gso_type it came with */
+	uint8_t	frame[IPIFC_DEV_MAXFRAME];	/* where one may be read */
+};
+
+/* A superframe a link without offload sends: cut into out, frame by frame. */
+struct ipifc_gsocut {
+	struct ipifc_gso g;
+	uint8_t	out[IPIFC_DEV_MAXFRAME];
 };
 
 /*
- * Take a copy of the superframe (Ethernet, IPv4 or IPv6 with its
- * extension headers, then at l4 the TCP or UDP header): 0, or -EINVAL
- * for one whose headers do not hold together (nothing is kept).
+ * Start on the superframe at frame (Ethernet, IPv4 or IPv6 with its
+ * extension headers, then at l4 the TCP or UDP header), which is not
+ * copied: it must stay as it is until the last frame is built (read it
+ * into g->frame, or keep it where it is).  0, or -EINVAL for one whose
+ * headers do not hold together.
  */
 int	ipifc_gso_start(struct ipifc_gso *g, const uint8_t *frame,
 	    size_t len, int kind, size_t mss, size_t l4);
 /* Build the next frame into out (cap bytes): its length, or 0: done. */
 size_t	ipifc_gso_next(struct ipifc_gso *g, uint8_t *out, size_t cap);
 
+struct virtio_net_hdr;
+
+/*
+ * ipifc_gso_start for a superframe as its virtio-net header vh says
+ * (TCP or UDP, its segment size and where its TCP or UDP header starts):
+ * 0, or -EINVAL for a kind of superframe not cut here.
+ */
+int	ipifc_gso_vnet(struct ipifc_gso *g, const uint8_t *frame, size_t len,
+	    const struct virtio_net_hdr *vh);
+
 /* 1: d->gso holds frames of a superframe not handed out yet. */
 int	ipifc_gso_pending(const struct ipifc_dev *d);
-
-struct virtio_net_hdr;
+/* Skip to frame seg: frames before it went out another way. */
+void	ipifc_gso_skip(struct ipifc_gso *g, unsigned seg);
+/* The frames a superframe of len bytes makes. */
+unsigned ipifc_gso_count(const struct ipifc_gso *g);
 
 /*
  * A frame of n bytes at f as its virtio-net header vh describes it, into

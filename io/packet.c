@@ -15,8 +15,10 @@
  *   (PACKET_VNET_HDR) before each frame says so, where the checksum
  *   starts and what size the frames are; recv completes the checksum, or
  *   cuts the superframe (gso.c) and returns its frames one by one.  With
- *   that header on, every send carries one too (all zero: nothing left
- *   to do).
+ *   that header on, every send carries one too: all zero (nothing left
+ *   to do), but for a superframe forwarded whole
+ *   (ipifc_dev_send_super), which the kernel cuts, or the veth's peer
+ *   takes whole.
  * - The kernel takes an 802.1Q or 802.1ad tag out of the frame before a
  *   packet socket sees it and keeps it aside (PACKET_AUXDATA).  recv puts
  *   it back where it was, so that the ether medium sees a tagged frame,
@@ -416,6 +418,51 @@ packet_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 	return 0;
 }
 
+/*
+ * A veth (and any device with GSO) takes a superframe whole: sent at
+ * once, after what is staged, rather than copied to be staged.
+ */
+static int
+packet_send_super(struct ipifc_dev *d, const uint8_t *hdr, size_t hlen,
+    const uint8_t *rest, size_t restlen, const struct virtio_net_hdr *vh)
+{
+	struct sockaddr_ll sll;
+	struct iovec iov[3];
+	struct msghdr m;
+	int rc;
+
+	if (hlen < ETH_HLEN)
+		return -EINVAL;
+	if ((rc = pktq_get(d)) < 0)
+		return rc;
+	if (d->pq->tn > 0 && (rc = packet_flush(d)) < 0)
+		return rc;
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_ifindex = d->ifindex;
+	memcpy(&sll.sll_protocol, hdr + 12, 2);
+	sll.sll_halen = ETH_ALEN;
+	memcpy(sll.sll_addr, hdr, ETH_ALEN);
+	iov[0].iov_base = (void *)vh;
+	iov[0].iov_len = sizeof(*vh);
+	iov[1].iov_base = (void *)hdr;
+	iov[1].iov_len = hlen;
+	iov[2].iov_base = (void *)rest;
+	iov[2].iov_len = restlen;
+	memset(&m, 0, sizeof(m));
+	m.msg_name = &sll;
+	m.msg_namelen = sizeof(sll);
+	m.msg_iov = iov;
+	m.msg_iovlen = 3;
+	while (sendmsg(d->fd, &m, 0) == -1) {
+		if (errno == EINTR)
+			continue;
+		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	}
+	tx_count(d->pq, 1);
+	return 0;
+}
+
 /* The kernel's drops are read (and reset there) on demand. */
 static void
 packet_counters(struct ipifc_dev *d, struct ipifc_dev_counters *c)
@@ -440,4 +487,5 @@ const struct ipifc_devops ipifc_packet_devops = {
 	.send = packet_send,
 	.flush = packet_flush,
 	.counters = packet_counters,
+	.send_super = packet_send_super,
 };

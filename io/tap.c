@@ -9,7 +9,9 @@
  * UDP sent with UDP_SEGMENT) comes in superframes of up to 64 KiB, one
  * read each instead of one a frame, cut here (ipifc_vnet_frame, gso.c)
  * into the frames a wire would carry, as on packet: links.  Every frame
- * sent carries a header of zeros: nothing left to do.
+ * sent carries a header of zeros (nothing left to do), but a superframe
+ * forwarded whole (ipifc_dev_send_super), whose header asks the Linux
+ * side to take it as the sender's stack would have.
  */
 #include <sys/types.h>
 #include <sys/uio.h>
@@ -38,6 +40,11 @@ tap_close(struct ipifc_dev *d)
 	d->gso = NULL;
 }
 
+/*
+ * A frame is read into d->gso's buffer, where a superframe stays while
+ * its frames are handed out (and may go out whole: ipifc_dev_super), and
+ * copied to buf.
+ */
 static ssize_t
 tap_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 {
@@ -47,10 +54,12 @@ tap_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 
 	if (ipifc_gso_pending(d))
 		return (ssize_t)ipifc_gso_next(d->gso, buf, len);
+	if (d->gso == NULL && (d->gso = calloc(1, sizeof(*d->gso))) == NULL)
+		return -ENOMEM;
 	iov[0].iov_base = &vh;
 	iov[0].iov_len = sizeof(vh);
-	iov[1].iov_base = buf;
-	iov[1].iov_len = len;
+	iov[1].iov_base = d->gso->frame;
+	iov[1].iov_len = sizeof(d->gso->frame);
 	for (;;) {
 		if ((n = readv(d->fd, iov, 2)) >= 0)
 			break;
@@ -62,24 +71,57 @@ tap_recv(struct ipifc_dev *d, uint8_t *buf, size_t len)
 	}
 	if ((size_t)n < sizeof(vh))
 		return 0;
-	return ipifc_vnet_frame(d, buf, len, buf, (size_t)n - sizeof(vh), &vh);
+	return ipifc_vnet_frame(d, buf, len, d->gso->frame,
+	    (size_t)n - sizeof(vh), &vh);
+}
+
+/* One frame after its virtio-net header. */
+static int
+tap_write(struct ipifc_dev *d, const uint8_t *frame, size_t len,
+    const struct virtio_net_hdr *vh)
+{
+	struct iovec iov[2];
+	ssize_t n;
+
+	iov[0].iov_base = (void *)vh;
+	iov[0].iov_len = sizeof(*vh);
+	iov[1].iov_base = (void *)frame;
+	iov[1].iov_len = len;
+	for (;;) {
+		if ((n = writev(d->fd, iov, 2)) >= 0)
+			return (size_t)n == sizeof(*vh) + len ? 0 : -EIO;
+		if (errno != EINTR)
+			break;
+	}
+	return errno == EWOULDBLOCK ? -EAGAIN : -errno;
 }
 
 static int
 tap_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 {
-	struct virtio_net_hdr vh;
-	struct iovec iov[2];
+	static const struct virtio_net_hdr zero;
+
+	return tap_write(d, frame, len, &zero);
+}
+
+/* The Linux side takes a superframe whole, as from a virtio-net guest. */
+static int
+tap_send_super(struct ipifc_dev *d, const uint8_t *hdr, size_t hlen,
+    const uint8_t *rest, size_t restlen, const struct virtio_net_hdr *vh)
+{
+	struct iovec iov[3];
 	ssize_t n;
 
-	memset(&vh, 0, sizeof(vh));
-	iov[0].iov_base = &vh;
-	iov[0].iov_len = sizeof(vh);
-	iov[1].iov_base = (void *)frame;
-	iov[1].iov_len = len;
+	iov[0].iov_base = (void *)vh;
+	iov[0].iov_len = sizeof(*vh);
+	iov[1].iov_base = (void *)hdr;
+	iov[1].iov_len = hlen;
+	iov[2].iov_base = (void *)rest;
+	iov[2].iov_len = restlen;
 	for (;;) {
-		if ((n = writev(d->fd, iov, 2)) >= 0)
-			return (size_t)n == sizeof(vh) + len ? 0 : -EIO;
+		if ((n = writev(d->fd, iov, 3)) >= 0)
+			return (size_t)n == sizeof(*vh) + hlen + restlen ? 0 :
+			    -EIO;
 		if (errno != EINTR)
 			break;
 	}
@@ -94,4 +136,5 @@ const struct ipifc_devops ipifc_tap_devops = {
 	.recv = tap_recv,
 	.pending = ipifc_gso_pending,
 	.send = tap_send,
+	.send_super = tap_send_super,
 };

@@ -70,6 +70,8 @@
 #define XDP_NFRAMES	(XDP_NRX + XDP_NTX)
 #define XDP_UMEMSIZE	((size_t)XDP_NFRAMES * XDP_FRAMESIZE)
 #define XDP_BATCH	64	/* rx descriptors taken at a time */
+#define XDP_KICKMAX	32	/* frames a kick sends in copy mode (Linux */
+				/* net/xdp/xsk.c TX_BATCH_SIZE) */
 #define XDP_BUSYTRIES	20	/* binds, 10 ms apart, while a socket of */
 				/* the queue just closed is being freed */
 #define XDP_PROGFILE	"xsk_def_xdp_prog.o"
@@ -92,6 +94,8 @@ struct ipifc_xsk {
 	uint32_t	 nrecycle;
 	int		 zerocopy;
 	uint64_t	 txtoobig;		/* frames over XDP_FRAMESIZE */
+	uint32_t	 txstaged;		/* in the tx ring, not kicked */
+	struct ipifc_dev_counters cnt;		/* tx batches */
 };
 
 /* The privileged side: one interface it attached to. */
@@ -613,6 +617,33 @@ tx_kick(struct ipifc_dev *d)
 		(void)sendto(d->fd, NULL, 0, MSG_DONTWAIT, NULL, 0);
 }
 
+/*
+ * Kick once per burst (issue 10): send puts frames in the tx ring and
+ * flush, once per pass of the daemon's loop, tells the kernel (in copy
+ * mode, once per XDP_KICKMAX frames).
+ */
+static int
+xdp_flush(struct ipifc_dev *d)
+{
+	struct ipifc_xsk *x = d->xsk;
+	uint32_t n = x->txstaged, i;
+
+	if (n == 0)
+		return 0;
+	/* a kick in copy mode sends XDP_KICKMAX: as many as the ring needs */
+	for (i = 0; i <= n / XDP_KICKMAX; i++) {
+		tx_kick(d);
+		if (xsk_prod_nb_free(&x->tx, XDP_NTX) == XDP_NTX)
+			break;
+	}
+	x->txstaged = 0;
+	x->cnt.txbatches++;
+	x->cnt.txframes += n;
+	if (n > x->cnt.txmax)
+		x->cnt.txmax = n;
+	return (int)n;
+}
+
 static int
 xdp_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 {
@@ -627,7 +658,9 @@ xdp_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 	}
 	tx_reap(x);
 	if (x->nfreetx == 0 || xsk_ring_prod__reserve(&x->tx, 1, &idx) != 1) {
-		tx_kick(d);
+		/* what is in the ring goes, and frees frames */
+		if (xdp_flush(d) == 0)
+			tx_kick(d);
 		return -EAGAIN;
 	}
 	addr = x->freetx[--x->nfreetx];
@@ -637,8 +670,14 @@ xdp_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 	desc->len = (uint32_t)len;
 	desc->options = 0;
 	xsk_ring_prod__submit(&x->tx, 1);
-	tx_kick(d);
+	x->txstaged++;
 	return 0;
+}
+
+static void
+xdp_counters(struct ipifc_dev *d, struct ipifc_dev_counters *c)
+{
+	*c = d->xsk->cnt;
 }
 
 /*
@@ -720,5 +759,7 @@ const struct ipifc_devops ipifc_xdp_devops = {
 	.send = xdp_send,
 	.adopt = xdp_adopt,
 	.status = xdp_status,
+	.flush = xdp_flush,
+	.counters = xdp_counters,
 #endif
 };

@@ -34,6 +34,7 @@ mandoc		command -v mandoc
 dpkg-dev	command -v dpkg-buildpackage
 debhelper	command -v dh
 lintian		command -v lintian
+ethtool		command -v ethtool || test -x /usr/sbin/ethtool
 "
 
 ipifc_deps()

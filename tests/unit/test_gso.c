@@ -3,7 +3,10 @@
  * 3000 bytes and a UDP over IPv6 one of 2500, cut at 1000 bytes, come out
  * as the frames a wire would carry (lengths, identification, sequence
  * numbers, flags, checksums that verify, the payload in order); headers
- * that do not hold together are refused.
+ * that do not hold together are refused.  A superframe forwarded whole
+ * (ipifc_dev_super_build) takes the forwarded first frame's headers and
+ * its own lengths, and asks the link to cut it as the sender did; a
+ * frame that is not that first frame forwarded builds nothing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +16,7 @@
 
 #include <errno.h>
 #include <string.h>
+#include <linux/virtio_net.h>
 
 #include "gso.h"
 #include "wire.h"
@@ -166,6 +170,91 @@ test_refused(void **state)
 	assert_int_equal(ipifc_gso_next(&g, out, sizeof(out)), 0);
 }
 
+static void
+test_super(void **state)
+{
+	struct ipifc_dev d;
+	struct virtio_net_hdr vin, vh;
+	uint8_t *ip = sup + 14, *th = sup + 34, f1[2048], o[2048], hdr[128];
+	const uint8_t *rest;
+	size_t n1, restlen, len = 14 + 20 + 20 + 3000;
+
+	memset(&d, 0, sizeof(d));
+	d.gso = &g;
+	ether(sup, 0x0800);
+	memset(ip, 0, 20);
+	ip[0] = 0x45;
+	ipifc_put16(ip + 2, (uint16_t)(len - 14));
+	ip[6] = 0x40;
+	ip[8] = 64;
+	ip[9] = 6;
+	memcpy(ip + 12, "\x0a\x01\x00\x02\x0a\x03\x00\x02", 8);
+	memset(th, 0, 20);
+	ipifc_put32(th + 4, 1000);
+	th[12] = 5 << 4;
+	th[13] = 0x10;
+	ipifc_put16(th + 16, 0x5555);	/* the pseudo-header's sum, left */
+	payload(sup + 54, 3000);
+	memset(&vin, 0, sizeof(vin));
+	vin.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vin.gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	vin.gso_size = MSS;
+	vin.hdr_len = 54;
+	vin.csum_start = 34;
+	vin.csum_offset = 16;
+	assert_int_equal(ipifc_gso_vnet(&g, sup, len, &vin), 0);
+	assert_int_equal(ipifc_dev_super(&d), 0);
+	n1 = ipifc_gso_next(&g, f1, sizeof(f1));
+	assert_int_equal(n1, 54 + MSS);
+	assert_int_equal(ipifc_dev_super(&d), 1);
+	/* forwarded: new MACs, TTL 63, the header checksum again */
+	memcpy(o, f1, n1);
+	memset(o, 0x04, 12);
+	o[14 + 8] = 63;
+	ipifc_put16(o + 14 + 10, 0);
+	ipifc_put16(o + 14 + 10, ipifc_cksum_fold(ipifc_cksum_add(0,
+	    o + 14, 20)));
+	assert_int_equal(ipifc_dev_super_build(&d, f1, n1, o, n1, hdr,
+	    sizeof(hdr), &rest, &restlen, &vh), 34);
+	assert_memory_equal(hdr, o, 12);
+	assert_int_equal(hdr[14 + 8], 63);
+	assert_int_equal(ipifc_get16(hdr + 14 + 2), len - 14);
+	assert_int_equal(ipifc_cksum_fold(ipifc_cksum_add(0, hdr + 14, 20)),
+	    0);
+	assert_ptr_equal(rest, sup + 34);
+	assert_int_equal(restlen, len - 34);
+	assert_int_equal(ipifc_get16(rest + 16), 0x5555);
+	assert_int_equal(vh.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	assert_int_equal(vh.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	assert_int_equal(vh.gso_size, MSS);
+	assert_int_equal(vh.hdr_len, 54);
+	assert_int_equal(vh.csum_start, 34);
+	assert_int_equal(vh.csum_offset, 16);
+	/* not f1 forwarded: another payload, protocol, length or header */
+	o[n1 - 1] ^= 1;
+	assert_int_equal(ipifc_dev_super_build(&d, f1, n1, o, n1, hdr,
+	    sizeof(hdr), &rest, &restlen, &vh), 0);
+	o[n1 - 1] ^= 1;
+	o[14 + 9] = 17;
+	assert_int_equal(ipifc_dev_super_build(&d, f1, n1, o, n1, hdr,
+	    sizeof(hdr), &rest, &restlen, &vh), 0);
+	o[14 + 9] = 6;
+	assert_int_equal(ipifc_dev_super_build(&d, f1, n1, o, n1 - 1, hdr,
+	    sizeof(hdr), &rest, &restlen, &vh), 0);
+	assert_int_equal(ipifc_dev_super_build(&d, f1, n1, o, n1, hdr, 20,
+	    &rest, &restlen, &vh), 0);
+	/* two frames went: the stack gets the third, from offset 2000 */
+	ipifc_dev_super_sent(&d, 2);
+	assert_int_equal(ipifc_gso_next(&g, f1, sizeof(f1)), 54 + MSS);
+	assert_int_equal(ipifc_get32(f1 + 34 + 4), 1000 + 2 * MSS);
+	assert_int_equal(ipifc_gso_next(&g, f1, sizeof(f1)), 0);
+	/* all went: nothing is left */
+	assert_int_equal(ipifc_gso_vnet(&g, sup, len, &vin), 0);
+	(void)ipifc_gso_next(&g, f1, sizeof(f1));
+	ipifc_dev_super_sent(&d, 3);
+	assert_int_equal(ipifc_gso_pending(&d), 0);
+}
+
 int
 main(void)
 {
@@ -173,6 +262,7 @@ main(void)
 		cmocka_unit_test(test_tcp4),
 		cmocka_unit_test(test_udp6),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_super),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

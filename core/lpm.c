@@ -830,19 +830,20 @@ node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	unsigned i, first, count;
 	int error, plen = dst_plen(t, d);
 
-	node_expand(n, v);
-	node_children(n, c);
 	if (l > L + LPM_STRIDE) {
+		/* Passing through: the node changes only for a new child. */
 		i = kbits(k, L, LPM_STRIDE);
-		if (c[i] != 0) {
-			nc = c[i];
+		if (n->vec & (1ULL << i)) {
+			nc = n->p[node_cidx(n, i)];
 			if ((error = node_insert(t, &nc, k, L + LPM_STRIDE,
 			    l, d)) != 0)
 				return error;
-			node_at(t, *np)->p[node_cidx(node_at(t, *np), i)] =
-			    nc;
+			n = node_at(t, *np);
+			n->p[node_cidx(n, i)] = nc;
 			return 0;
 		}
+		node_expand(n, v);
+		node_children(n, c);
 		if ((nc = node_new(t, v[i])) == 0)
 			return -ENOMEM;
 		if ((error = node_insert(t, &nc, k, L + LPM_STRIDE, l,
@@ -851,6 +852,8 @@ node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 		c[i] = nc;
 		return node_rebuild(t, np, v, c, node_at(t, *np)->def, norig);
 	}
+	node_expand(n, v);
+	node_children(n, c);
 	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
 	count = 1u << (L + LPM_STRIDE - l);
 	for (i = first; i < first + count; i++) {
@@ -915,13 +918,11 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	int error, cgone = 0;
 
 	*gone = 0;
-	node_expand(n, v);
-	node_children(n, c);
 	if (l > L + LPM_STRIDE) {
 		i = kbits(k, L, LPM_STRIDE);
-		if (c[i] == 0)
+		if (!(n->vec & (1ULL << i)))
 			return 0;
-		cn = c[i];
+		cn = n->p[node_cidx(n, i)];
 		if ((error = node_remove(t, &cn, k, L + LPM_STRIDE, l, d,
 		    &cgone)) != 0)
 			return error;
@@ -936,9 +937,14 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 			*gone = 1;
 			return 0;
 		}
+		n = node_at(t, *np);
+		node_expand(n, v);
+		node_children(n, c);
 		c[i] = 0;
 		return node_rebuild(t, np, v, c, def, norig);
 	}
+	node_expand(n, v);
+	node_children(n, c);
 	rd = rt_shorter(t, &d->dst, d->plen - l + L + 1, d->plen);
 	repl = rd != NULL ? rd->idx : def;
 	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);

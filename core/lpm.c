@@ -13,20 +13,24 @@
  *   (its interfaces down, or no source prefix holds the source);
  * - in a multibit trie per family (IPv4: the 32 bits after ::ffff:0:0/96,
  *   routes of length 96 and more; IPv6: the rest), poptrie-like: a direct
- *   root of 2^18 slots (2 MB, made with the family's first route; pages
- *   untouched cost nothing), then nodes of 64 slots (6 bits), each one
- *   allocation holding its children and then its leaves, both indexed by
- *   the popcount of a bitmap, the leaves compressed into runs of equal
- *   values.  Leaves hold the best destination entry covering their slot
- *   (pushed down from shorter prefixes), so a lookup reads the root, one
- *   node per 6 bits past the 18th (its leaf most often in the node's
- *   first cache lines), and the destination entry.  Bursts walk their
- *   lookups side by side, prefetching each one's next read.
+ *   root of 2^18 slots of 32 bits (1 MB, made with the family's first
+ *   route; pages untouched cost nothing), then nodes of 64 slots (6
+ *   bits).  A slot holds a 32-bit number: a destination entry's (entries
+ *   are numbered, in pages of their own) or, with LPM_NODE set, a node's
+ *   offset in the table's one pool of nodes.  A node holds its children
+ *   and then its leaves, both indexed by the popcount of a bitmap, the
+ *   leaves compressed into runs of equal values.  Leaves hold the best
+ *   destination entry covering their slot (pushed down from shorter
+ *   prefixes), so a lookup reads the root, one node per 6 bits past the
+ *   18th (its leaf most often in the node's first cache lines), and the
+ *   destination entry.  Bursts walk their lookups side by side,
+ *   prefetching each one's next read.
  *
  * Updates are incremental: a prefix changes the slots of the one node its
  * length falls in, and the nodes below that inherited the value it
- * replaces; each node changed is built anew.  Nodes come and go with the
- * prefixes longer than their depth.
+ * replaces; each node changed is built anew (in place when its size
+ * stays), the nodes it only passes through are not.  Nodes come and go
+ * with the prefixes longer than their depth.
  * Memory grows with what is stored; the bound on routes is a per-table
  * setting (IPIFC_MAXROUTES by default).
  *

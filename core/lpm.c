@@ -13,20 +13,24 @@
  *   (its interfaces down, or no source prefix holds the source);
  * - in a multibit trie per family (IPv4: the 32 bits after ::ffff:0:0/96,
  *   routes of length 96 and more; IPv6: the rest), poptrie-like: a direct
- *   root of 2^18 slots (2 MB, made with the family's first route; pages
- *   untouched cost nothing), then nodes of 64 slots (6 bits), each one
- *   allocation holding its children and then its leaves, both indexed by
- *   the popcount of a bitmap, the leaves compressed into runs of equal
- *   values.  Leaves hold the best destination entry covering their slot
- *   (pushed down from shorter prefixes), so a lookup reads the root, one
- *   node per 6 bits past the 18th (its leaf most often in the node's
- *   first cache lines), and the destination entry.  Bursts walk their
- *   lookups side by side, prefetching each one's next read.
+ *   root of 2^18 slots of 32 bits (1 MB, made with the family's first
+ *   route; pages untouched cost nothing), then nodes of 64 slots (6
+ *   bits).  A slot holds a 32-bit number: a destination entry's (entries
+ *   are numbered, in pages of their own) or, with LPM_NODE set, a node's
+ *   offset in the table's one pool of nodes.  A node holds its children
+ *   and then its leaves, both indexed by the popcount of a bitmap, the
+ *   leaves compressed into runs of equal values.  Leaves hold the best
+ *   destination entry covering their slot (pushed down from shorter
+ *   prefixes), so a lookup reads the root, one node per 6 bits past the
+ *   18th (its leaf most often in the node's first cache lines), and the
+ *   destination entry.  Bursts walk their lookups side by side,
+ *   prefetching each one's next read.
  *
  * Updates are incremental: a prefix changes the slots of the one node its
  * length falls in, and the nodes below that inherited the value it
- * replaces; each node changed is built anew.  Nodes come and go with the
- * prefixes longer than their depth.
+ * replaces; each node changed is built anew (in place when its size
+ * stays), the nodes it only passes through are not.  Nodes come and go
+ * with the prefixes longer than their depth.
  * Memory grows with what is stored; the bound on routes is a per-table
  * setting (IPIFC_MAXROUTES by default).
  *
@@ -46,7 +50,7 @@
 #define LPM_ROOTBITS	18
 #define LPM_NROOT	(1u << LPM_ROOTBITS)
 #define LPM_STRIDE	6
-#define LPM_MAXDEPTH	20		/* (128 - 18) / 6 rounded up, and one */
+#define LPM_NODE	0x80000000u	/* a slot holds a node's offset */
 
 struct rtdst;
 
@@ -81,24 +85,22 @@ struct rtdst {
 	struct rtdst	*hnext;
 	int		 plen;
 	int		 inlused;	/* inl is on the routes list */
+	uint32_t	 idx;		/* its number in the trie */
 	struct ipifc_ip	 dst;
 };
 
 /* Destination entries start on a cache line (see above). */
 #define RTDST_SIZE	((sizeof(struct rtdst) + 63) & ~(size_t)63)
 
-struct lpm_node;
-
 /*
- * Where destination entries live: chunks carved into blocks, the freed
- * ones kept on a list per size (8-byte steps).  Chunks start at 64 KB;
- * once an arena holds 2 MB they are 2 MB each, aligned and offered to the
- * kernel as huge pages, so a lookup's read of the entry at a million
- * routes rarely misses the TLB.  All chunks go back when the last block
- * does.  (Trie nodes stay with malloc: they change size with every
- * update, and free lists by size held a quarter more memory than they.)
+ * Where destination entries live: pages of LPM_NPER entries carved from
+ * chunks.  Chunks start at 64 KB (one page); once an arena holds 2 MB they
+ * are 2 MB each, aligned and offered to the kernel as huge pages, so a
+ * lookup's read of the entry at a million routes rarely misses the TLB.
+ * Freed entries are kept on a list by number.  All chunks go back when
+ * the last entry does.
  */
-/* Under ASan, blocks not handed out are poisoned, as malloc's would be. */
+/* Under ASan, entries not handed out are poisoned, as malloc's would be. */
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/asan_interface.h>
 #define ARENA_POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
@@ -110,7 +112,8 @@ struct lpm_node;
 
 #define LPM_SMALLCHUNK	(64u << 10)
 #define LPM_HUGECHUNK	(2u << 20)
-#define LPM_NCLASS	160		/* blocks up to 1272 bytes */
+#define LPM_NPER	((LPM_SMALLCHUNK - 64) / RTDST_SIZE)
+#define LPM_PAGE	(LPM_NPER * RTDST_SIZE)
 
 struct lpm_chunk {
 	struct lpm_chunk *next;
@@ -118,17 +121,32 @@ struct lpm_chunk {
 };
 
 struct lpm_arena {
+	char		**pages;
+	uint32_t	 npages, pcap;
+	uint32_t	 next;		/* entries numbered so far */
+	uint32_t	 freel;		/* freed entries, by number; 0: none */
 	char		*cur, *end;
-	void		*freel[LPM_NCLASS];
 	struct lpm_chunk *chunks;
 	size_t		 bytes;		/* chunks held */
-	long		 live;		/* blocks out */
+	long		 live;		/* entries out */
 };
 
-/* A root slot: a destination entry, or a node with the low bit set. */
+/*
+ * The trie's nodes: one array of 32-bit words, grown by half, with freed
+ * nodes on a list per size (in pairs of words).
+ */
+#define LPM_NPOOLCL	68		/* nodes up to 134 words */
+
+struct lpm_pool {
+	uint32_t	*w;
+	uint32_t	 cap, top, live;	/* words */
+	uint32_t	 freel[LPM_NPOOLCL];
+};
+
+/* A root slot: a destination entry's number, or a node's (LPM_NODE). */
 struct lpm_fib {
-	uintptr_t	*root;		/* LPM_NROOT slots, made on first use */
-	struct rtdst	*def;		/* the family's default route entry */
+	uint32_t	*root;		/* LPM_NROOT slots, made on first use */
+	uint32_t	 def;		/* the family's default route entry */
 	int		 base;		/* 96 for IPv4, 0 for IPv6 */
 };
 
@@ -143,6 +161,7 @@ struct ipifc_rtab {
 	int		 nlens;
 	struct lpm_fib	 fib4, fib6;
 	struct lpm_arena dsts;
+	struct lpm_pool	 pool;
 	int		 fibok;		/* 0: an allocation failed, hash only */
 	size_t		 fibbytes, ribbytes;
 	int		 n, max;
@@ -284,23 +303,29 @@ rt_hash(const struct ipifc_ip *a, int plen, unsigned bits)
 	return (unsigned)(h >> (64 - bits));
 }
 
-/* ---- the arenas ---- */
+/* ---- the destination entries ---- */
 
-/* A block of size bytes (a multiple of 8, 64 for destination entries). */
-static void *
-arena_get(struct lpm_arena *a, size_t size, size_t *held)
+/*
+ * Destination entries are numbered: the trie's slots hold a 32-bit
+ * number, not a pointer, and the number finds the entry through a table of
+ * pages (LPM_NPER entries each).  0 is no entry.
+ */
+static inline struct rtdst *
+dst_at(const struct ipifc_rtab *t, uint32_t i)
+{
+	return (struct rtdst *)(t->dsts.pages[i / LPM_NPER] +
+	    (size_t)(i % LPM_NPER) * RTDST_SIZE);
+}
+
+/* A page for LPM_NPER entries, carved from the arena's current chunk. */
+static char *
+arena_page(struct lpm_arena *a, size_t *held)
 {
 	struct lpm_chunk *c;
 	size_t csize;
-	void *p;
+	char *p;
 
-	if ((p = a->freel[size / 8]) != NULL) {
-		ARENA_UNPOISON(p, size);
-		a->freel[size / 8] = *(void **)p;
-		a->live++;
-		return p;
-	}
-	if ((size_t)(a->end - a->cur) < size) {
+	if ((size_t)(a->end - a->cur) < LPM_PAGE) {
 		csize = a->bytes < LPM_HUGECHUNK ? LPM_SMALLCHUNK :
 		    LPM_HUGECHUNK;
 		if ((c = aligned_alloc(csize, csize)) == NULL)
@@ -319,20 +344,64 @@ arena_get(struct lpm_arena *a, size_t size, size_t *held)
 		ARENA_POISON(a->cur, csize - 64);
 	}
 	p = a->cur;
-	ARENA_UNPOISON(p, size);
-	a->cur += size;
-	a->live++;
+	a->cur += LPM_PAGE;
 	return p;
 }
 
-static void
-arena_put(struct lpm_arena *a, void *p, size_t size, size_t *held)
+/* A new destination entry, zeroed, and its number; NULL without memory. */
+static struct rtdst *
+dst_get(struct ipifc_rtab *t, uint32_t *idx)
 {
+	struct lpm_arena *a = &t->dsts;
+	struct rtdst *d;
+	char **np, *pg;
+	uint32_t i;
+
+	if (a->freel != 0) {
+		i = a->freel;
+		d = dst_at(t, i);
+		ARENA_UNPOISON(d, RTDST_SIZE);
+		memcpy(&a->freel, d, sizeof(a->freel));
+	} else {
+		if (a->next == 0)
+			a->next = 1;		/* 0 is no entry */
+		if (a->next >= LPM_NODE)
+			return NULL;
+		if (a->next / LPM_NPER >= a->npages) {
+			if (a->npages == a->pcap) {
+				if ((np = realloc(a->pages, (a->pcap * 2 +
+				    8) * sizeof(*np))) == NULL)
+					return NULL;
+				t->ribbytes += (a->pcap + 8) *
+				    sizeof(*np);
+				a->pages = np;
+				a->pcap = a->pcap * 2 + 8;
+			}
+			if ((pg = arena_page(a, &t->ribbytes)) == NULL)
+				return NULL;
+			a->pages[a->npages++] = pg;
+		}
+		i = a->next++;
+		d = dst_at(t, i);
+		ARENA_UNPOISON(d, RTDST_SIZE);
+	}
+	a->live++;
+	memset(d, 0, sizeof(*d));
+	*idx = i;
+	return d;
+}
+
+/* Give back entry i; all the memory goes back with the last one. */
+static void
+dst_put(struct ipifc_rtab *t, uint32_t i)
+{
+	struct lpm_arena *a = &t->dsts;
+	struct rtdst *d = dst_at(t, i);
 	struct lpm_chunk *c;
 
-	*(void **)p = a->freel[size / 8];
-	a->freel[size / 8] = p;
-	ARENA_POISON(p, size);
+	memcpy(d, &a->freel, sizeof(a->freel));
+	a->freel = i;
+	ARENA_POISON(d, RTDST_SIZE);
 	if (--a->live > 0)
 		return;
 	while ((c = a->chunks) != NULL) {
@@ -340,7 +409,8 @@ arena_put(struct lpm_arena *a, void *p, size_t size, size_t *held)
 		ARENA_UNPOISON(c, c->size);
 		free(c);
 	}
-	*held -= a->bytes;
+	t->ribbytes -= a->bytes + a->pcap * sizeof(*a->pages);
+	free(a->pages);
 	memset(a, 0, sizeof(*a));
 }
 
@@ -493,32 +563,27 @@ rt_shorter(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int lo,
 /* ---- the trie ---- */
 
 /*
- * A node is one allocation: its header, then its children (by popcount of
- * vec), then its leaves (by popcount of leafvec).  A lookup that ends in
- * a node reads its header and one leaf a few words further on, most often
- * the same cache line or the next.  A change builds the node anew, in
- * place when its size stays.
+ * A node lives in the table's pool of 32-bit words, at an even offset:
+ * its header, then its children (by popcount of vec), then its leaves (by
+ * popcount of leafvec).  A child is its offset with LPM_NODE set, a leaf a
+ * destination entry's number, so a lookup takes the slot either way and
+ * goes on while it holds a node.  A change builds the node anew, in place
+ * when its size stays.
  */
-union lpm_slot {
-	struct lpm_node	*c;
-	struct rtdst	*l;
-};
+#define LPM_HDRW	6		/* header words */
 
 struct lpm_node {
 	uint64_t	 vec;		/* slots with a child */
 	uint64_t	 leafvec;	/* slots where a run of leaves starts */
-	struct rtdst	*def;		/* best prefix over the whole node */
+	uint32_t	 def;		/* best prefix over the whole node */
 	uint32_t	 norig;		/* prefixes whose length falls here */
-	uint32_t	 size;		/* bytes of this allocation */
-	union lpm_slot	 p[];		/* children, then leaves */
+	uint32_t	 p[];		/* children, then leaves */
 };
 
-static inline struct rtdst *
-slotval(uintptr_t v)
+static inline struct lpm_node *
+node_at(const struct ipifc_rtab *t, uint32_t off)
 {
-	if (v & 1)
-		return ((struct lpm_node *)(v - 1))->def;
-	return (struct rtdst *)v;
+	return (struct lpm_node *)(t->pool.w + (off & ~LPM_NODE));
 }
 
 static inline unsigned
@@ -527,35 +592,115 @@ node_cidx(const struct lpm_node *n, unsigned i)
 	return pop64(n->vec & ((1ULL << i) - 1));
 }
 
+/* Words a node of nc children and runs leaves takes (even). */
+static inline uint32_t
+node_words(unsigned nc, unsigned runs)
+{
+	return (LPM_HDRW + nc + runs + 1) & ~1u;
+}
+
+static inline uint32_t
+node_size(const struct lpm_node *n)
+{
+	return node_words(pop64(n->vec), pop64(n->leafvec));
+}
+
+/* size words from the pool: an offset, 0 without memory. */
+static uint32_t
+pool_get(struct ipifc_rtab *t, uint32_t size)
+{
+	struct lpm_pool *pl = &t->pool;
+	uint32_t off, ncap, *nw;
+
+	if ((off = pl->freel[size / 2]) != 0) {
+		pl->freel[size / 2] = pl->w[off];
+		pl->live += size;
+		return off;
+	}
+	if (pl->cap - pl->top < size) {
+		ncap = pl->cap < 8192 ? 8192 : pl->cap + pl->cap / 2;
+		if (ncap >= LPM_NODE || (nw = realloc(pl->w,
+		    (size_t)ncap * sizeof(*nw))) == NULL)
+			return 0;
+		t->fibbytes += (size_t)(ncap - pl->cap) * sizeof(*nw);
+		pl->w = nw;
+		pl->cap = ncap;
+		if (pl->top == 0)
+			pl->top = 2;		/* 0 is no node */
+	}
+	off = pl->top;
+	pl->top += size;
+	pl->live += size;
+	return off;
+}
+
+/* The pool goes back whole once its last node does. */
+static void
+pool_put(struct ipifc_rtab *t, uint32_t off, uint32_t size)
+{
+	struct lpm_pool *pl = &t->pool;
+
+	pl->w[off] = pl->freel[size / 2];
+	pl->freel[size / 2] = off;
+	if ((pl->live -= size) > 0)
+		return;
+	t->fibbytes -= (size_t)pl->cap * sizeof(*pl->w);
+	free(pl->w);
+	memset(pl, 0, sizeof(*pl));
+}
+
+/* The destination entry a slot value stands for (a node: its default). */
+static inline uint32_t
+slotval(const struct ipifc_rtab *t, uint32_t v)
+{
+	return v & LPM_NODE ? node_at(t, v)->def : v;
+}
+
+static inline int
+dst_plen(const struct ipifc_rtab *t, uint32_t i)
+{
+	return dst_at(t, i)->plen;
+}
+
 /* The leaf values of all 64 slots (a child's slot: what it inherits). */
 static void
-node_expand(const struct lpm_node *n, struct rtdst **v)
+node_expand(const struct lpm_node *n, uint32_t *v)
 {
-	const union lpm_slot *leaf = n->p + pop64(n->vec);
+	const uint32_t *leaf = n->p + pop64(n->vec);
 	int i, j = -1;
 
 	for (i = 0; i < 64; i++) {
 		if (n->leafvec & (1ULL << i))
 			j++;
-		v[i] = leaf[j].l;
+		v[i] = leaf[j];
 	}
 }
 
-/*
- * Node n over slots v with children c (NULL: none): n itself when it is
- * given and the new node has its size, else a new allocation (NULL
- * without memory).
- */
-static struct lpm_node *
-node_build(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *const *v,
-    struct lpm_node *const *c, struct rtdst *def, uint32_t norig)
+/* The children of n by slot (0: none). */
+static void
+node_children(const struct lpm_node *n, uint32_t *c)
 {
+	int i, j = 0;
+
+	for (i = 0; i < 64; i++)
+		c[i] = n->vec & (1ULL << i) ? n->p[j++] : 0;
+}
+
+/*
+ * The node over slots v with children c: at off when it is given and the
+ * size stays, else at a new offset; 0 without memory.
+ */
+static uint32_t
+node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
+    const uint32_t *c, uint32_t def, uint32_t norig)
+{
+	struct lpm_node *n;
 	uint64_t vec = 0, lv = 1;
-	size_t size;
+	uint32_t size;
 	int i, nc = 0, runs = 1;
 
 	for (i = 0; i < 64; i++) {
-		if (c[i] != NULL) {
+		if (c[i] != 0) {
 			vec |= 1ULL << i;
 			nc++;
 		}
@@ -564,80 +709,54 @@ node_build(struct ipifc_rtab *t, struct lpm_node *n, struct rtdst *const *v,
 			runs++;
 		}
 	}
-	size = sizeof(*n) + (size_t)(nc + runs) * sizeof(n->p[0]);
-	if (n == NULL || n->size != size) {
-		if ((n = malloc(size)) == NULL)
-			return NULL;
-		t->fibbytes += size;
+	size = node_words(nc, runs);
+	if (off == 0 || node_size(node_at(t, off)) != size) {
+		if ((off = pool_get(t, size)) == 0)
+			return 0;
+		off |= LPM_NODE;
 	}
+	n = node_at(t, off);
 	n->vec = vec;
 	n->leafvec = lv;
 	n->def = def;
 	n->norig = norig;
-	n->size = (uint32_t)size;
 	for (i = 0, nc = 0; i < 64; i++)
-		if (c[i] != NULL)
-			n->p[nc++].c = c[i];
+		if (c[i] != 0)
+			n->p[nc++] = c[i];
 	for (i = 0; i < 64; i++)
 		if (lv & (1ULL << i))
-			n->p[nc++].l = v[i];
-	return n;
-}
-
-/* The children of n by slot. */
-static void
-node_children(const struct lpm_node *n, struct lpm_node **c)
-{
-	int i, j = 0;
-
-	for (i = 0; i < 64; i++)
-		c[i] = n->vec & (1ULL << i) ? n->p[j++].c : NULL;
+			n->p[nc++] = v[i];
+	return off;
 }
 
 static void
-node_free1(struct ipifc_rtab *t, struct lpm_node *n)
+node_free1(struct ipifc_rtab *t, uint32_t off)
 {
-	t->fibbytes -= n->size;
-	free(n);
-}
-
-static void
-node_fini(struct ipifc_rtab *t, struct lpm_node *n)
-{
-	int i, nc = pop64(n->vec);
-
-	for (i = 0; i < nc; i++)
-		node_fini(t, n->p[i].c);
-	node_free1(t, n);
+	pool_put(t, off & ~LPM_NODE, node_size(node_at(t, off)));
 }
 
 /* A node with no children, every slot def. */
-static struct lpm_node *
-node_new(struct ipifc_rtab *t, struct rtdst *def)
+static uint32_t
+node_new(struct ipifc_rtab *t, uint32_t def)
 {
-	struct rtdst *v[64];
-	struct lpm_node *c[64];
+	uint32_t v[64], c[64];
 	int i;
 
 	for (i = 0; i < 64; i++) {
 		v[i] = def;
-		c[i] = NULL;
+		c[i] = 0;
 	}
-	return node_build(t, NULL, v, c, def, 0);
+	return node_build(t, 0, v, c, def, 0);
 }
 
-/*
- * Rebuild *np with slots v, in place when its size stays; *np stays as it
- * was without memory.
- */
+/* Rebuild *np with slots v, in place when its size stays. */
 static int
-node_rebuild(struct ipifc_rtab *t, struct lpm_node **np,
-    struct rtdst *const *v, struct lpm_node *const *c, struct rtdst *def,
-    uint32_t norig)
+node_rebuild(struct ipifc_rtab *t, uint32_t *np, const uint32_t *v,
+    const uint32_t *c, uint32_t def, uint32_t norig)
 {
-	struct lpm_node *nn;
+	uint32_t nn;
 
-	if ((nn = node_build(t, *np, v, c, def, norig)) == NULL)
+	if ((nn = node_build(t, *np, v, c, def, norig)) == 0)
 		return -ENOMEM;
 	if (nn != *np) {
 		node_free1(t, *np);
@@ -647,64 +766,48 @@ node_rebuild(struct ipifc_rtab *t, struct lpm_node **np,
 }
 
 /*
- * *np inherited old over its whole range: it inherits new now.  Children
- * are replaced in place in their parent, so every node stays whole should
- * memory run out half way.
+ * *np inherited old over its whole range: it inherits new now.  (Should
+ * memory run out half way, the caller drops the whole trie.)
  */
 static int
-node_push(struct ipifc_rtab *t, struct lpm_node **np, struct rtdst *old,
-    struct rtdst *new)
+node_push(struct ipifc_rtab *t, uint32_t *np, uint32_t old, uint32_t new)
 {
-	struct lpm_node *n = *np, *c[64];
-	struct rtdst *v[64];
+	struct lpm_node *n = node_at(t, *np);
+	uint32_t v[64], c[64], norig = n->norig;
 	int i, error;
 
 	node_expand(n, v);
+	node_children(n, c);
 	for (i = 0; i < 64; i++) {
 		if (v[i] != old)
 			continue;
-		if ((n->vec & (1ULL << i)) && (error = node_push(t,
-		    &n->p[node_cidx(n, i)].c, old, new)) != 0)
+		if (c[i] != 0 && (error = node_push(t, &c[i], old, new)) != 0)
 			return error;
 		v[i] = new;
 	}
-	node_children(n, c);
-	return node_rebuild(t, np, v, c, new, n->norig);
-}
-
-/* The root slot s as a node (pushes through a root slot use this). */
-static int
-root_push(struct ipifc_rtab *t, uintptr_t *slot, struct rtdst *old,
-    struct rtdst *new)
-{
-	struct lpm_node *n = (struct lpm_node *)(*slot - 1);
-	int error;
-
-	error = node_push(t, &n, old, new);
-	*slot = (uintptr_t)n | 1;
-	return error;
+	return node_rebuild(t, np, v, c, new, norig);
 }
 
 /* Root slots [first, first + count): where better is better, put d. */
 static int
 root_set(struct ipifc_rtab *t, struct lpm_fib *f, unsigned first,
-    unsigned count, struct rtdst *old, struct rtdst *d, int insert)
+    unsigned count, uint32_t old, uint32_t d, int insert)
 {
-	struct rtdst *cur;
-	uintptr_t v;
+	uint32_t v, cur;
 	unsigned s;
-	int error;
+	int plen = d != 0 ? dst_plen(t, d) : 0, error;
 
 	for (s = first; s < first + count; s++) {
 		v = f->root[s];
-		cur = slotval(v);
-		if (insert ? (cur != NULL && cur->plen >= d->plen) : cur != old)
+		cur = slotval(t, v);
+		if (insert ? (cur != 0 && dst_plen(t, cur) >= plen) :
+		    cur != old)
 			continue;
-		if (!(v & 1)) {
-			f->root[s] = (uintptr_t)d;
+		if (!(v & LPM_NODE)) {
+			f->root[s] = d;
 			continue;
 		}
-		if ((error = root_push(t, &f->root[s], cur, d)) != 0)
+		if ((error = node_push(t, &f->root[s], cur, d)) != 0)
 			return error;
 	}
 	return 0;
@@ -723,45 +826,48 @@ fib_root(struct ipifc_rtab *t, struct lpm_fib *f)
 
 /* Put d (trie length l, key k) into *np, which covers bits [L, L + 6). */
 static int
-node_insert(struct ipifc_rtab *t, struct lpm_node **np, const uint64_t *k,
-    int L, int l, struct rtdst *d)
+node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
+    int L, int l, uint32_t d)
 {
-	struct lpm_node *n = *np, *c[64], *nc;
-	struct rtdst *v[64];
+	struct lpm_node *n = node_at(t, *np);
+	uint32_t v[64], c[64], nc, norig = n->norig;
 	unsigned i, first, count;
-	int error;
+	int error, plen = dst_plen(t, d);
 
 	if (l > L + LPM_STRIDE) {
+		/* Passing through: the node changes only for a new child. */
 		i = kbits(k, L, LPM_STRIDE);
-		if (n->vec & (1ULL << i))
-			return node_insert(t, &n->p[node_cidx(n, i)].c, k,
-			    L + LPM_STRIDE, l, d);
+		if (n->vec & (1ULL << i)) {
+			nc = n->p[node_cidx(n, i)];
+			if ((error = node_insert(t, &nc, k, L + LPM_STRIDE,
+			    l, d)) != 0)
+				return error;
+			n = node_at(t, *np);
+			n->p[node_cidx(n, i)] = nc;
+			return 0;
+		}
 		node_expand(n, v);
 		node_children(n, c);
-		if ((nc = node_new(t, v[i])) == NULL)
+		if ((nc = node_new(t, v[i])) == 0)
 			return -ENOMEM;
 		if ((error = node_insert(t, &nc, k, L + LPM_STRIDE, l,
-		    d)) != 0 ||
-		    (c[i] = nc, error = node_rebuild(t, np, v, c, n->def,
-		    n->norig)) != 0) {
-			node_fini(t, nc);
+		    d)) != 0)
 			return error;
-		}
-		return 0;
+		c[i] = nc;
+		return node_rebuild(t, np, v, c, node_at(t, *np)->def, norig);
 	}
 	node_expand(n, v);
+	node_children(n, c);
 	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
 	count = 1u << (L + LPM_STRIDE - l);
 	for (i = first; i < first + count; i++) {
-		if (v[i] != NULL && v[i]->plen >= d->plen)
+		if (v[i] != 0 && dst_plen(t, v[i]) >= plen)
 			continue;
-		if ((n->vec & (1ULL << i)) && (error = node_push(t,
-		    &n->p[node_cidx(n, i)].c, v[i], d)) != 0)
+		if (c[i] != 0 && (error = node_push(t, &c[i], v[i], d)) != 0)
 			return error;
 		v[i] = d;
 	}
-	node_children(n, c);
-	return node_rebuild(t, np, v, c, n->def, n->norig + 1);
+	return node_rebuild(t, np, v, c, node_at(t, *np)->def, norig + 1);
 }
 
 /* Put destination entry d into its family's trie. */
@@ -769,8 +875,8 @@ static int
 fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 {
 	struct lpm_fib *f;
-	struct lpm_node *n;
 	uint64_t k[2];
+	uint32_t n;
 	unsigned s, first;
 	int l, error;
 
@@ -779,38 +885,40 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 	if ((error = fib_root(t, f)) != 0)
 		return error;
 	if (l == 0) {
-		f->def = d;
-		return root_set(t, f, 0, LPM_NROOT, NULL, d, 1);
+		f->def = d->idx;
+		return root_set(t, f, 0, LPM_NROOT, 0, d->idx, 1);
 	}
 	if (l <= LPM_ROOTBITS) {
 		first = kbits(k, 0, LPM_ROOTBITS) &
 		    ~((1u << (LPM_ROOTBITS - l)) - 1);
-		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l), NULL,
-		    d, 1);
+		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l), 0,
+		    d->idx, 1);
 	}
 	s = kbits(k, 0, LPM_ROOTBITS);
-	if (!(f->root[s] & 1)) {
-		if ((n = node_new(t, (struct rtdst *)f->root[s])) == NULL)
+	if (!(f->root[s] & LPM_NODE)) {
+		if ((n = node_new(t, f->root[s])) == 0)
 			return -ENOMEM;
-		f->root[s] = (uintptr_t)n | 1;
+		f->root[s] = n;
 	}
-	n = (struct lpm_node *)(f->root[s] - 1);
-	error = node_insert(t, &n, k, LPM_ROOTBITS, l, d);
-	f->root[s] = (uintptr_t)n | 1;
+	n = f->root[s];
+	error = node_insert(t, &n, k, LPM_ROOTBITS, l, d->idx);
+	f->root[s] = n;
 	return error;
 }
 
 /*
  * Take d (trie length l, key k) out of *np, which covers bits [L, L + 6).
- * *gone: the node has no prefix and no child left; the caller drops it.
+ * *gone: the node had no prefix and no child left, and is freed; its
+ * parent drops the slot.
  */
 static int
-node_remove(struct ipifc_rtab *t, struct lpm_node **np, const uint64_t *k,
+node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
     int L, int l, struct rtdst *d, int *gone)
 {
-	struct lpm_node *n = *np, *c[64], *cn;
-	struct rtdst *v[64], *repl;
-	unsigned i, first, count, ci;
+	struct lpm_node *n = node_at(t, *np);
+	struct rtdst *rd;
+	uint32_t v[64], c[64], repl, cn, norig = n->norig, def = n->def;
+	unsigned i, first, count;
 	int error, cgone = 0;
 
 	*gone = 0;
@@ -818,47 +926,47 @@ node_remove(struct ipifc_rtab *t, struct lpm_node **np, const uint64_t *k,
 		i = kbits(k, L, LPM_STRIDE);
 		if (!(n->vec & (1ULL << i)))
 			return 0;
-		ci = node_cidx(n, i);
-		if ((error = node_remove(t, &n->p[ci].c, k, L + LPM_STRIDE,
-		    l, d, &cgone)) != 0 || !cgone)
+		cn = n->p[node_cidx(n, i)];
+		if ((error = node_remove(t, &cn, k, L + LPM_STRIDE, l, d,
+		    &cgone)) != 0)
 			return error;
-		node_expand(n, v);
-		node_children(n, c);
-		c[i] = NULL;
-		if (n->norig == 0 && n->vec == 1ULL << i) {
-			node_fini(t, n->p[ci].c);
-			n->vec = 0;
+		if (!cgone) {
+			n = node_at(t, *np);
+			n->p[node_cidx(n, i)] = cn;
+			return 0;
+		}
+		/* The child freed itself. */
+		if (norig == 0 && node_at(t, *np)->vec == 1ULL << i) {
+			node_free1(t, *np);
 			*gone = 1;
 			return 0;
 		}
-		cn = n->p[ci].c;
-		if ((error = node_rebuild(t, np, v, c, n->def,
-		    n->norig)) != 0)
-			return error;
-		node_fini(t, cn);
-		return 0;
+		n = node_at(t, *np);
+		node_expand(n, v);
+		node_children(n, c);
+		c[i] = 0;
+		return node_rebuild(t, np, v, c, def, norig);
 	}
-	repl = rt_shorter(t, &d->dst, d->plen - l + L + 1, d->plen);
-	if (repl == NULL)
-		repl = n->def;
 	node_expand(n, v);
+	node_children(n, c);
+	rd = rt_shorter(t, &d->dst, d->plen - l + L + 1, d->plen);
+	repl = rd != NULL ? rd->idx : def;
 	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
 	count = 1u << (L + LPM_STRIDE - l);
 	for (i = first; i < first + count; i++) {
-		if (v[i] != d)
+		if (v[i] != d->idx)
 			continue;
-		if ((n->vec & (1ULL << i)) && (error = node_push(t,
-		    &n->p[node_cidx(n, i)].c, d, repl)) != 0)
+		if (c[i] != 0 && (error = node_push(t, &c[i], d->idx,
+		    repl)) != 0)
 			return error;
 		v[i] = repl;
 	}
-	if (n->norig == 1 && n->vec == 0) {
-		n->norig = 0;
+	if (norig == 1 && node_at(t, *np)->vec == 0) {
+		node_free1(t, *np);
 		*gone = 1;
 		return 0;
 	}
-	node_children(n, c);
-	return node_rebuild(t, np, v, c, n->def, n->norig - 1);
+	return node_rebuild(t, np, v, c, def, norig - 1);
 }
 
 /* Take destination entry d out of its family's trie. */
@@ -866,8 +974,8 @@ static int
 fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 {
 	struct lpm_fib *f;
-	struct lpm_node *n;
-	struct rtdst *repl;
+	struct rtdst *rd;
+	uint32_t n, repl, def;
 	unsigned s, first;
 	uint64_t k[2];
 	int l, error, gone;
@@ -877,44 +985,36 @@ fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 	if (f->root == NULL)
 		return 0;
 	if (l == 0) {
-		f->def = NULL;
-		return root_set(t, f, 0, LPM_NROOT, d, NULL, 0);
+		f->def = 0;
+		return root_set(t, f, 0, LPM_NROOT, d->idx, 0, 0);
 	}
 	if (l <= LPM_ROOTBITS) {
-		repl = rt_shorter(t, &d->dst, f->base + 1, d->plen);
-		if (repl == NULL)
-			repl = f->def;
+		rd = rt_shorter(t, &d->dst, f->base + 1, d->plen);
+		repl = rd != NULL ? rd->idx : f->def;
 		first = kbits(k, 0, LPM_ROOTBITS) &
 		    ~((1u << (LPM_ROOTBITS - l)) - 1);
-		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l), d,
+		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l), d->idx,
 		    repl, 0);
 	}
 	s = kbits(k, 0, LPM_ROOTBITS);
-	if (!(f->root[s] & 1))
+	if (!(f->root[s] & LPM_NODE))
 		return 0;
-	n = (struct lpm_node *)(f->root[s] - 1);
+	n = f->root[s];
+	def = node_at(t, n)->def;
 	error = node_remove(t, &n, k, LPM_ROOTBITS, l, d, &gone);
-	if (error == 0 && gone) {
-		f->root[s] = (uintptr_t)n->def;
-		node_fini(t, n);
-	} else
-		f->root[s] = (uintptr_t)n | 1;
+	f->root[s] = error == 0 && gone ? def : n;
 	return error;
 }
 
 static void
 fib_free(struct ipifc_rtab *t, struct lpm_fib *f)
 {
-	unsigned s;
-
 	if (f->root == NULL)
 		return;
-	for (s = 0; s < LPM_NROOT; s++)
-		if (f->root[s] & 1)
-			node_fini(t, (struct lpm_node *)(f->root[s] - 1));
 	free(f->root);
+	t->fibbytes -= LPM_NROOT * sizeof(*f->root);
 	f->root = NULL;
-	f->def = NULL;
+	f->def = 0;
 }
 
 /* An allocation failed mid-change: lookups go by the hash from now on. */
@@ -923,44 +1023,38 @@ fib_drop(struct ipifc_rtab *t)
 {
 	fib_free(t, &t->fib4);
 	fib_free(t, &t->fib6);
+	free(t->pool.w);
+	memset(&t->pool, 0, sizeof(t->pool));
 	t->fibok = 0;
 	t->fibbytes = 0;
 }
 
-/* One step down from node n for slot bits i: a child, or NULL and *leaf. */
-static inline const struct lpm_node *
-node_step(const struct lpm_node *n, unsigned i, struct rtdst **leaf)
-{
-	uint64_t bit = 1ULL << i;
-
-	if (n->vec & bit)
-		return n->p[lpop64(n->vec & (bit - 1))].c;
-	*leaf = n->p[lpop64(n->vec) + lpop64(n->leafvec & ((bit << 1) - 1)) -
-	    1].l;
-	return NULL;
-}
-
-/* The best destination entry holding dst, from the trie. */
-static inline struct rtdst *
+/*
+ * The number of the best destination entry holding dst (0: none), from
+ * the trie.  A step takes slot i of a node whether it holds a child or a
+ * leaf, without a branch on which.
+ */
+static inline uint32_t
 fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 {
 	const struct lpm_fib *f;
 	const struct lpm_node *n;
-	struct rtdst *leaf = NULL;
-	uint64_t k[2];
-	uintptr_t v;
+	uint64_t k[2], bit, vec;
+	uint32_t v;
 	int L;
 
 	f = rt_key(t, dst, k);
 	if (f->root == NULL)
-		return NULL;
+		return 0;
 	v = f->root[k[0] >> (64 - LPM_ROOTBITS)];
-	if (!(v & 1))
-		return (struct rtdst *)v;
-	n = (const struct lpm_node *)(v - 1);
-	for (L = LPM_ROOTBITS; n != NULL; L += LPM_STRIDE)
-		n = node_step(n, kbits(k, L, LPM_STRIDE), &leaf);
-	return leaf;
+	for (L = LPM_ROOTBITS; v & LPM_NODE; L += LPM_STRIDE) {
+		n = node_at(t, v);
+		bit = 1ULL << kbits(k, L, LPM_STRIDE);
+		vec = n->vec;
+		v = n->p[vec & bit ? lpop64(vec & (bit - 1)) :
+		    lpop64(vec) + lpop64(n->leafvec & ((bit << 1) - 1)) - 1];
+	}
+	return v;
 }
 
 /* ---- the table ---- */
@@ -1000,8 +1094,7 @@ ipifc_rtab_free(struct ipifc_rtab *t)
 
 	if (t == NULL)
 		return;
-	fib_free(t, &t->fib4);
-	fib_free(t, &t->fib6);
+	fib_drop(t);
 	for (i = 0; i < 1u << t->hbits; i++)
 		for (d = t->hash[i]; d != NULL; d = next) {
 			next = d->hnext;
@@ -1010,7 +1103,7 @@ ipifc_rtab_free(struct ipifc_rtab *t)
 				if (e != &d->inl)
 					free(e);
 			}
-			arena_put(&t->dsts, d, RTDST_SIZE, &t->ribbytes);
+			dst_put(t, d->idx);
 		}
 	free(t->hash);
 	free(t->ehash);
@@ -1111,6 +1204,7 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	struct ipifc_ip dst, src;
 	struct rtdst *d;
 	struct rtent *e;
+	uint32_t idx;
 	unsigned h;
 
 	if (r->plen < 0 || r->plen > 128 || r->splen < 0 || r->splen > 128)
@@ -1130,10 +1224,9 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		e = &d->inl;
 		d->inlused = 1;
 	} else {
-		if ((d = arena_get(&t->dsts, RTDST_SIZE, &t->ribbytes)) ==
-		    NULL)
+		if ((d = dst_get(t, &idx)) == NULL)
 			return -ENOMEM;
-		memset(d, 0, sizeof(*d));
+		d->idx = idx;
 		e = &d->inl;
 		d->inlused = 1;
 		d->dst = dst;
@@ -1217,7 +1310,7 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 	rt_lenunref(t, d->plen);
 	if (t->fibok && fib_remove(t, d) != 0)
 		fib_drop(t);
-	arena_put(&t->dsts, d, RTDST_SIZE, &t->ribbytes);
+	dst_put(t, d->idx);
 	return 0;
 }
 
@@ -1254,11 +1347,13 @@ rt_match(const struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	struct ipifc_ip key;
 	struct rtdst *d;
 	struct rtent *e;
+	uint32_t di;
 	int i, plen, v4, below = 129;
 
 	if (t->fibok) {
-		if ((d = fib_lookup(t, dst)) == NULL)
+		if ((di = fib_lookup(t, dst)) == 0)
 			return NULL;
+		d = dst_at(t, di);
 		if ((e = rt_pick(d, src, need)) != NULL)
 			return e;
 		below = d->plen;
@@ -1298,14 +1393,16 @@ ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	struct ipifc_route *r;
 	struct rtdst *d;
 	struct rtent *e;
+	uint32_t di;
 
 	/*
 	 * The fast route, when it is the first of its destination for a
 	 * source (no longer source prefix before it) and its interface is up.
 	 */
 	if (t->fibok) {
-		if ((d = fib_lookup(t, dst)) == NULL)
+		if ((di = fib_lookup(t, dst)) == 0)
 			return NULL;
+		d = dst_at(t, di);
 		r = d->fast;
 		if (r != NULL && (src == NULL || (r == &d->routes->r &&
 		    rt_inprefix(src, &r->src, r->splen))) &&
@@ -1326,12 +1423,12 @@ LPM_LOOKUP void
 ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
     int n, struct ipifc_route **out)
 {
-	const struct lpm_fib *f[LPM_BURST];
-	const struct lpm_node *nd[LPM_BURST];
-	struct rtdst *d[LPM_BURST];
+	const struct lpm_fib *f;
+	const struct lpm_node *nd;
 	struct ipifc_route *r;
-	uint64_t k[LPM_BURST][2];
-	uintptr_t v;
+	struct rtdst *d;
+	uint64_t k[LPM_BURST][2], bit, vec;
+	uint32_t v[LPM_BURST];
 	int L[LPM_BURST], i, j, m, left;
 
 	if (!t->fibok) {
@@ -1343,52 +1440,49 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 		m = n - i < LPM_BURST ? n - i : LPM_BURST;
 		/* Lanes side by side: each step prefetches every lane's next. */
 		for (j = 0; j < m; j++) {
-			f[j] = rt_key(t, &dst[i + j], k[j]);
-			if (f[j]->root != NULL)
-				__builtin_prefetch(&f[j]->root[k[j][0] >>
+			f = rt_key(t, &dst[i + j], k[j]);
+			L[j] = LPM_ROOTBITS;
+			if (f->root != NULL)
+				__builtin_prefetch(&f->root[k[j][0] >>
 				    (64 - LPM_ROOTBITS)]);
 		}
-		left = 0;
 		for (j = 0; j < m; j++) {
-			nd[j] = NULL;
-			d[j] = NULL;
-			if (f[j]->root == NULL)
-				continue;
-			v = f[j]->root[k[j][0] >> (64 - LPM_ROOTBITS)];
-			if (!(v & 1)) {
-				d[j] = (struct rtdst *)v;
-				if (d[j] != NULL)
-					__builtin_prefetch(d[j]);
-				continue;
-			}
-			nd[j] = (const struct lpm_node *)(v - 1);
-			__builtin_prefetch(nd[j]);
-			__builtin_prefetch((const char *)nd[j] + 64);
-			L[j] = LPM_ROOTBITS;
-			left++;
+			f = k[j][1] == 0 && rt_isv4(&dst[i + j]) ? &t->fib4 :
+			    &t->fib6;
+			v[j] = f->root != NULL ?
+			    f->root[k[j][0] >> (64 - LPM_ROOTBITS)] : 0;
+			if (v[j] & LPM_NODE)
+				__builtin_prefetch(node_at(t, v[j]));
+			else if (v[j] != 0)
+				__builtin_prefetch(dst_at(t, v[j]));
 		}
-		while (left > 0)
+		do {
+			left = 0;
 			for (j = 0; j < m; j++) {
-				if (nd[j] == NULL)
+				if (!(v[j] & LPM_NODE))
 					continue;
-				nd[j] = node_step(nd[j], kbits(k[j], L[j],
-				    LPM_STRIDE), &d[j]);
-				if (nd[j] != NULL) {
-					__builtin_prefetch(nd[j]);
-					__builtin_prefetch(
-					    (const char *)nd[j] + 64);
-					L[j] += LPM_STRIDE;
-					continue;
-				}
-				if (d[j] != NULL)
-					__builtin_prefetch(d[j]);
-				left--;
+				nd = node_at(t, v[j]);
+				bit = 1ULL << kbits(k[j], L[j], LPM_STRIDE);
+				vec = nd->vec;
+				v[j] = nd->p[vec & bit ?
+				    lpop64(vec & (bit - 1)) : lpop64(vec) +
+				    lpop64(nd->leafvec & ((bit << 1) - 1)) - 1];
+				L[j] += LPM_STRIDE;
+				if (v[j] & LPM_NODE) {
+					__builtin_prefetch(node_at(t, v[j]));
+					left++;
+				} else if (v[j] != 0)
+					__builtin_prefetch(dst_at(t, v[j]));
 			}
+		} while (left > 0);
 		for (j = 0; j < m; j++) {
-			r = d[j] != NULL ? d[j]->fast : NULL;
-			if (d[j] == NULL)
+			if (v[j] == 0) {
 				out[i + j] = NULL;
-			else if (r != NULL && (r->ifc == NULL ||
+				continue;
+			}
+			d = dst_at(t, v[j]);
+			r = d->fast;
+			if (r != NULL && (r->ifc == NULL ||
 			    (r->ifc->flags & IPIFC_F_UP)))
 				out[i + j] = r;
 			else

@@ -41,7 +41,7 @@ uint32_t ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a);
 void	ipifc_hashkey_set(uint64_t key[2], const uint8_t seed[16]);
 uint64_t ipifc_siphash24_16(const uint64_t key[2], const uint8_t in[16]);
 
-/* ---- mediums (proto/ether.c, proto/loopback.c, proto/pkt.c) ---- */
+/* ---- mediums (proto/ether.c, proto/loopback.c, proto/rawip.c) ---- */
 
 /* plan9's Medium: what a kind of link does; the core never knows which. */
 struct ipifc_medium {
@@ -71,7 +71,7 @@ struct ipifc_medium {
 const struct ipifc_medium *ipifc_medium_find(struct ipifc_stack *s,
 	    const char *name);
 
-/* What the core asks of the protocols above it (proto/net.c sets them). */
+/* What the core asks of the protocols above it (proto/proto.c sets them). */
 struct ipifc_hooks {
 	void	(*joined)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
 	void	(*left)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
@@ -249,7 +249,7 @@ struct ipifc_ifc *ipifc_ifc_bynum(struct ipifc_stack *s, int num);
 void	ipifc_ifc_dropsendq(struct ipifc_ifc *ifc);
 /*
  * Hand a frame to the backend through the shaper and the send queue
- * (core/shaper.c); counts pktout, drops and errors.
+ * (core/link.c); counts pktout, drops and errors.
  */
 void	ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame,
 	    size_t len);
@@ -595,7 +595,7 @@ struct ipifc_member {
 	int	refs;
 };
 
-/* ---- neighbors (core/nbr.c) ---- */
+/* ---- neighbors (core/arptable.c) ---- */
 
 const char *ipifc_nbr_ctl(struct ipifc_stack *s, int argc, char **argv);
 void	ipifc_nbr_flush_prefix(struct ipifc_ifc *ifc,
@@ -759,7 +759,7 @@ struct ipifc_stack {
 	struct ipifc_pnet **pnhash;	/* and addresses by interface prefix */
 	unsigned pnhsize, npnet;
 	struct ipifc_lifcq pdirty;	/* addresses to sync before a reconcile */
-	/* core/nbr.c: ptp proxy addresses, and those with groups to leave */
+	/* core/arptable.c: ptp proxy addresses, and those with groups to leave */
 	struct ipifc_lifcq proxyq;
 	uint64_t drops_route;		/* implied routes the full table refused */
 	const struct ipifc_ext *ext;	/* NULL: none */
@@ -778,7 +778,7 @@ uint32_t ipifc_random(struct ipifc_stack *s);
 const char *ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* ---- the ctl language (core/ctl.c) and files (core/ns.c) ---- */
+/* ---- the ctl language (core/ctl.c) and files (core/namespace.c) ---- */
 
 const char *ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    int argc, char **argv);

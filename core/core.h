@@ -255,6 +255,8 @@ void	ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame,
 	    size_t len);
 /* Set the shaper's speed (bits/s, 0: none); the load restarts at 0. */
 void	ipifc_shaper_speed(struct ipifc_ifc *ifc, uint64_t speed);
+/* 1: the shaper lets a frame of len bytes pass now; 0: dropped, counted. */
+int	ipifc_shaper_admit(struct ipifc_ifc *ifc, size_t len);
 /* Burst in bytes: max(delay*speed/8000, MTU). */
 uint64_t ipifc_ifc_burst(const struct ipifc_ifc *ifc);
 const char *ipifc_ifc_bind(struct ipifc_stack *s, const char *medium,

@@ -1,44 +1,14 @@
 /*
- * Output shaping and the send queue: the last steps before the backend.
- *
- * The seed's token bucket: the load drains at speed/8000 bytes per ms;
- * after more than a second idle it starts again from 0; a packet is
- * dropped (and counted) when the load before it already exceeds the burst,
- * max(delay * speed / 8000, MTU).  Then the backend takes the frame, or,
- * busy, leaves it in a bounded FIFO until it is writable again.
+ * The link under an interface, the last steps before the backend: a frame
+ * passes the shaper (core/shaper.c), then the backend takes it or, busy,
+ * leaves it in a bounded FIFO until it says the link is writable again;
+ * the backend also reports carrier, the running flag.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core.h"
-
-/*
- * The load is kept in bytes * 8000 (bit-milliseconds), so that what
- * drains in a millisecond, speed/8000 bytes, loses no fraction.
- */
-static int
-shaper_admit(struct ipifc_ifc *ifc, size_t len)
-{
-	uint64_t now = ifc->stack->now, idle, drained;
-
-	if (ifc->speed == 0)
-		return 1;
-	idle = now - ifc->lastsend;
-	if (idle > 1000)
-		ifc->load = 0;
-	else {
-		drained = idle * ifc->speed;
-		ifc->load = ifc->load > drained ? ifc->load - drained : 0;
-	}
-	ifc->lastsend = now;
-	if (ifc->load > ipifc_ifc_burst(ifc) * 8000) {
-		ifc->drops_shaper++;
-		return 0;
-	}
-	ifc->load += (uint64_t)len * 8000;
-	return 1;
-}
 
 static void
 sendq_put(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
@@ -77,15 +47,6 @@ backend_send(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 	return 1;
 }
 
-/* A new speed starts from an empty bucket, as plan9's ipifc does. */
-void
-ipifc_shaper_speed(struct ipifc_ifc *ifc, uint64_t speed)
-{
-	ifc->speed = speed;
-	ifc->load = 0;
-	ifc->lastsend = ifc->stack->now;
-}
-
 void
 ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 {
@@ -93,7 +54,7 @@ ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame, size_t len)
 		ifc->cnt.errout++;	/* a down interface sends nothing */
 		return;
 	}
-	if (!shaper_admit(ifc, len))
+	if (!ipifc_shaper_admit(ifc, len))
 		return;
 	if (ifc->nsendq > 0 || !backend_send(ifc, frame, len))
 		sendq_put(ifc, frame, len);	/* keep the order */

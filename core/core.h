@@ -369,6 +369,10 @@ void	ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc);
 /* Seconds left of a lifetime at now, IPIFC_INFINITE stays. */
 uint32_t ipifc_lifc_left(const struct ipifc_lifc *l, uint32_t lt);
 
+/* ---- the IPv4 address rules (core/ip4addr.c) ---- */
+/* The broadcast addresses l answers, into b (room for 3); how many. */
+int	ipifc_ip4_bcasts(const struct ipifc_lifc *l, struct ipifc_ip *b);
+
 /* ---- duplicate address detection (core/dad.c) ---- */
 
 /* Does address a (point-to-point or not) of ifc run DAD (RFC 4862 5.4)? */

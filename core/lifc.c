@@ -234,17 +234,9 @@ add_self(struct ipifc_lifc *l)
 	/* a router answers its prefix's anycast address, never DAD'd (5.4) */
 	if (subnet_anycast(l, &a))
 		ipifc_self_add(s, &a, IPIFC_RT_ANY, l);
-	/* broadcasts only where the link has them (BSD IFF_BROADCAST) */
-	if (ipifc_lifc_isv4(l) && !l->ptp && !ipifc_ip_isunspec(&l->local) &&
-	    (l->ifc->flags & IPIFC_F_BROADCAST)) {
-		/* RFC 3021: a /31 has no subnet broadcast nor host-0 */
-		if (l->plen < 127) {
-			ipifc_ip_hostones(&a, &l->net, l->plen);
-			ipifc_self_add(s, &a, IPIFC_RT_BCAST, l);
-			ipifc_self_add(s, &l->net, IPIFC_RT_BCAST, l);
-		}
-		ipifc_self_add(s, &ipifc_ip_bcast4, IPIFC_RT_BCAST, l);
-	}
+	n = ipifc_ip4_bcasts(l, g);
+	for (i = 0; i < n; i++)
+		ipifc_self_add(s, &g[i], IPIFC_RT_BCAST, l);
 	n = lifc_groups(l, g);
 	for (i = 0; i < n; i++) {
 		ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l);

@@ -774,6 +774,29 @@ struct ipifc_stack {
 	char	err[256];		/* the last error message */
 };
 
+/*
+ * The bound interface at the first slot from *slot on, and *slot past it;
+ * NULL after the last.  Through IPIFC_FOREACH_IFC, the one walk over all
+ * interfaces.
+ */
+static inline struct ipifc_ifc *
+ipifc_ifc_next(const struct ipifc_stack *s, int *slot)
+{
+	while (*slot < s->nslot)
+		if (s->ifc[(*slot)++] != NULL)
+			return s->ifc[*slot - 1];
+	return NULL;
+}
+
+/*
+ * For each bound interface of s, by number: the body sees it in ifc.  The
+ * walk holds a slot number, not ifc, so the body may unbind ifc; break
+ * and continue work as in any loop.
+ */
+#define IPIFC_FOREACH_IFC(ifc, s)					\
+	for (int ifc##_slot = 0;					\
+	    ((ifc) = ipifc_ifc_next((s), &ifc##_slot)) != NULL;)
+
 struct ipifc_stack *ipifc_core_new(const struct ipifc_stack_config *cfg,
 	    const struct ipifc_medium *const *mediums,
 	    const struct ipifc_hooks *hooks);

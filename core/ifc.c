@@ -36,11 +36,11 @@ ipifc_ifc_bynum(struct ipifc_stack *s, int num)
 struct ipifc_ifc *
 ipifc_ifc_byname(struct ipifc_stack *s, const char *dev)
 {
-	int i;
+	struct ipifc_ifc *ifc;
 
-	for (i = 0; i < s->nslot; i++)
-		if (s->ifc[i] != NULL && strcmp(s->ifc[i]->dev, dev) == 0)
-			return s->ifc[i];
+	IPIFC_FOREACH_IFC(ifc, s)
+		if (strcmp(ifc->dev, dev) == 0)
+			return ifc;
 	return NULL;
 }
 
@@ -272,18 +272,18 @@ bylocal(struct ipifc_stack *s, const struct ipifc_ifc *ifc,
 {
 	const struct ipifc_self *p;
 	const struct ipifc_selflink *k;
+	struct ipifc_ifc *each;
 	struct ipifc_lifc *l;
-	int i;
 
 	if ((p = ipifc_self_find(s, a)) != NULL)
 		LIST_FOREACH(k, &p->links, selflink)
 			if (k->lifc != NULL && ipifc_ip_eq(&k->lifc->local, a))
 				return ifc == NULL || k->lifc->ifc == ifc ?
 				    k->lifc : NULL;
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL || (ifc != NULL && s->ifc[i] != ifc))
+	IPIFC_FOREACH_IFC(each, s) {
+		if (ifc != NULL && each != ifc)
 			continue;
-		l = TAILQ_LAST(&s->ifc[i]->lifcs, ipifc_lifcq);
+		l = TAILQ_LAST(&each->lifcs, ipifc_lifcq);
 		if (l != NULL && l->self == NULL && ipifc_ip_eq(&l->local, a))
 			return l;
 	}
@@ -306,13 +306,11 @@ ipifc_lifc_bylocal(struct ipifc_stack *s, const struct ipifc_ip *a)
 struct ipifc_lifc *
 ipifc_lifc_bydst(struct ipifc_stack *s, const struct ipifc_ip *remote)
 {
+	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(l, &ifc->lifcs, link)
 			if (l->ptp && ipifc_ip_eq(&l->remote, remote))
 				return l;
 	}
@@ -323,13 +321,12 @@ ipifc_lifc_bydst(struct ipifc_stack *s, const struct ipifc_ip *remote)
 struct ipifc_lifc *
 ipifc_lifc_bynet(struct ipifc_stack *s, const struct ipifc_ip *a)
 {
+	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l, *best = NULL;
-	int i, cpl, bestcpl = -1;
+	int cpl, bestcpl = -1;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(l, &ifc->lifcs, link) {
 			if (l->ptp || !ipifc_ip_inprefix(a, &l->net, l->plen))
 				continue;
 			cpl = ipifc_ip_cpl(a, &l->local);

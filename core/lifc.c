@@ -200,25 +200,23 @@ router_self(struct ipifc_lifc *l, int add)
 void
 ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
 {
+	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l;
-	int i;
 
 	if (!on == !s->iprouting)
 		return;
-	for (i = 0; !on && i < s->nslot; i++)
-		if (s->ifc[i] != NULL)
-			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+	if (!on)
+		IPIFC_FOREACH_IFC(ifc, s)
+			TAILQ_FOREACH(l, &ifc->lifcs, link)
 				router_self(l, 0);
 	s->iprouting = on;
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(l, &ifc->lifcs, link)
 			if (on)
 				router_self(l, 1);
 		/* RFC 4861 6.2.5: the router lifetime changes; say it now */
-		if (s->ifc[i]->ra6.sendra && ipifc_ifc_up(s->ifc[i]))
-			ipifc_ifc_rtadv(s->ifc[i], 1);
+		if (ifc->ra6.sendra && ipifc_ifc_up(ifc))
+			ipifc_ifc_rtadv(ifc, 1);
 	}
 }
 
@@ -542,13 +540,11 @@ ipifc_lifc_remove(struct ipifc_ifc *ifc, const struct ipifc_ip *local,
 void
 ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *))
 {
+	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l, *next;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		for (l = TAILQ_FIRST(&s->ifc[i]->lifcs); l != NULL; l = next) {
+	IPIFC_FOREACH_IFC(ifc, s) {
+		for (l = TAILQ_FIRST(&ifc->lifcs); l != NULL; l = next) {
 			next = TAILQ_NEXT(l, link);
 			fn(l);
 		}

@@ -404,11 +404,8 @@ ipifc_nbr_timers(struct ipifc_stack *s)
 {
 	struct ipifc_ifc *ifc;
 	struct ipifc_nbr *n, *prev;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL)
-			continue;
+	IPIFC_FOREACH_IFC(ifc, s) {
 		/* newest first; after a deletion start again (what was done
 		 * is no longer due) */
 		for (n = TAILQ_LAST(&ifc->nbrs, ipifc_nbrq); n != NULL; n = prev) {
@@ -425,11 +422,8 @@ ipifc_nbr_deadline(const struct ipifc_stack *s)
 	const struct ipifc_ifc *ifc;
 	const struct ipifc_nbr *n;
 	uint64_t min = UINT64_MAX;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL)
-			continue;
+	IPIFC_FOREACH_IFC(ifc, s) {
 		TAILQ_FOREACH(n, &ifc->nbrs, link)
 			if (n->deadline < min)
 				min = n->deadline;

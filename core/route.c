@@ -444,11 +444,10 @@ rt_ctl_remove(struct ipifc_stack *s, int argc, char **argv)
 static void
 reconcile_all(struct ipifc_stack *s)
 {
-	int i;
+	struct ipifc_ifc *ifc;
 
-	for (i = 0; i < s->nslot; i++)
-		if (s->ifc[i] != NULL)
-			ipifc_prefix_reconcile_ifc(s->ifc[i]);
+	IPIFC_FOREACH_IFC(ifc, s)
+		ipifc_prefix_reconcile_ifc(ifc);
 }
 
 static const char *

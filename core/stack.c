@@ -70,16 +70,15 @@ void
 ipifc_stack_free(struct ipifc_stack *s)
 {
 	struct ipifc_client *c;
-	int i;
+	struct ipifc_ifc *ifc;
 
 	if (s == NULL)
 		return;
 	s->nsubs = 0;		/* nobody hears the teardown */
 	while ((c = LIST_FIRST(&s->clients)) != NULL)
 		ipifc_client_free(c);
-	for (i = 0; i < s->nslot; i++)
-		if (s->ifc[i] != NULL)
-			ipifc_ifc_unbind(s->ifc[i]);
+	IPIFC_FOREACH_IFC(ifc, s)
+		ipifc_ifc_unbind(ifc);
 	if (s->hooks != NULL && s->hooks->free != NULL)
 		s->hooks->free(s);
 	if (s->ext != NULL && s->ext->free != NULL)
@@ -146,13 +145,11 @@ uint64_t
 ipifc_next_deadline(const struct ipifc_stack *s)
 {
 	const struct ipifc_lifc *l;
+	const struct ipifc_ifc *ifc;
 	uint64_t d, min = UINT64_MAX;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(l, &ifc->lifcs, link) {
 			d = ipifc_lifc_deadline(l);
 			if (d < min)
 				min = d;

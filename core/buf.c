@@ -1,6 +1,6 @@
 /*
- * Growable text buffers for the namespace files, and line splitting for
- * the ctl language.
+ * Growable text buffers for the namespace files, line splitting for the
+ * ctl language, and the one-line error of a ctl message.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -67,4 +67,15 @@ ipifc_tokenize(char *line, char **argv, int max)
 		*line++ = '\0';
 	}
 	return n;
+}
+
+const char *
+ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return s->err;
 }

@@ -68,9 +68,6 @@ struct ipifc_medium {
 		    const uint8_t *mac);
 };
 
-const struct ipifc_medium *ipifc_medium_find(struct ipifc_stack *s,
-	    const char *name);
-
 /* What the core asks of the protocols above it (proto/proto.c sets them). */
 struct ipifc_hooks {
 	void	(*joined)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
@@ -242,10 +239,15 @@ struct ipifc_ifc {
 	void	*linkstate;		/* the medium's own */
 };
 
-int	ipifc_ifc_up(const struct ipifc_ifc *ifc);
+/* Is ifc up?  NULL (no interface: loopback, a local route) counts as up. */
+static inline int
+ipifc_ifc_up(const struct ipifc_ifc *ifc)
+{
+	return ifc == NULL || (ifc->flags & IPIFC_F_UP) != 0;
+}
+
 /* Tell the router side whether ifc advertises now (sendra and up). */
 void	ipifc_ifc_rtadv(struct ipifc_ifc *ifc, int on);
-struct ipifc_ifc *ipifc_ifc_bynum(struct ipifc_stack *s, int num);
 void	ipifc_ifc_dropsendq(struct ipifc_ifc *ifc);
 /*
  * Hand a frame to the backend through the shaper and the send queue
@@ -257,8 +259,8 @@ void	ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame,
 void	ipifc_shaper_speed(struct ipifc_ifc *ifc, uint64_t speed);
 /* 1: the shaper lets a frame of len bytes pass now; 0: dropped, counted. */
 int	ipifc_shaper_admit(struct ipifc_ifc *ifc, size_t len);
-/* Burst in bytes: max(delay*speed/8000, MTU). */
-uint64_t ipifc_ifc_burst(const struct ipifc_ifc *ifc);
+/* The shaper's burst in bytes: max(delay*speed/8000, MTU). */
+uint64_t ipifc_shaper_burst(const struct ipifc_ifc *ifc);
 const char *ipifc_ifc_bind(struct ipifc_stack *s, const char *medium,
 	    const char *dev, int *num);
 void	ipifc_ifc_unbind(struct ipifc_ifc *ifc);
@@ -352,7 +354,12 @@ void	ipifc_lifc_del(struct ipifc_lifc *l);
 /* Address usable as a source (not tentative, unless optimistic, or
  * duplicate). */
 int	ipifc_lifc_usable(const struct ipifc_lifc *l);
-int	ipifc_lifc_isv4(const struct ipifc_lifc *l);
+static inline int
+ipifc_lifc_isv4(const struct ipifc_lifc *l)
+{
+	return ipifc_ip_isv4(&l->local);
+}
+
 void	ipifc_lifc_timers(struct ipifc_stack *s);
 /* Call fn on every address of s; fn may remove the one it is given. */
 void	ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *));
@@ -774,6 +781,22 @@ struct ipifc_stack {
 	char	err[256];		/* the last error message */
 };
 
+/* A random number from the stack's source (the config's, or xorshift32). */
+static inline uint32_t
+ipifc_random(struct ipifc_stack *s)
+{
+	return s->random(s->random_arg);
+}
+
+/* Interface num, NULL if none. */
+static inline struct ipifc_ifc *
+ipifc_ifc_bynum(const struct ipifc_stack *s, int num)
+{
+	if (num < 0 || num >= s->nslot)
+		return NULL;
+	return s->ifc[num];
+}
+
 /*
  * The bound interface at the first slot from *slot on, and *slot past it;
  * NULL after the last.  Through IPIFC_FOREACH_IFC, the one walk over all
@@ -802,7 +825,7 @@ struct ipifc_stack *ipifc_core_new(const struct ipifc_stack_config *cfg,
 	    const struct ipifc_hooks *hooks);
 void	ipifc_announce(struct ipifc_stack *s, const struct ipifc_event *ev);
 void	ipifc_announce_addr(struct ipifc_lifc *l, enum ipifc_event_type t);
-uint32_t ipifc_random(struct ipifc_stack *s);
+void	ipifc_announce_ifc(struct ipifc_ifc *ifc, enum ipifc_event_type t);
 /* printf into s->err and return it, for ctl errors naming an argument. */
 const char *ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -9,12 +9,6 @@
 #include "core.h"
 
 int
-ipifc_lifc_isv4(const struct ipifc_lifc *l)
-{
-	return ipifc_ip_isv4(&l->local);
-}
-
-int
 ipifc_lifc_usable(const struct ipifc_lifc *l)
 {
 	/* RFC 4429 2.1: an optimistic address is usable during DAD */

@@ -156,7 +156,7 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    (unsigned long long)ifc->drops_nbrq,
 	    (unsigned long long)ifc->drops_nbr,
 	    (unsigned long long)ifc->speed, ifc->delay,
-	    (unsigned long long)ipifc_ifc_burst(ifc), ifc->dad, ifc->reflect,
+	    (unsigned long long)ipifc_shaper_burst(ifc), ifc->dad, ifc->reflect,
 	    ifc->reassemble, ifc->stack->iprouting, ifc->promisc,
 	    ifc->allmulti, ifc->gen, ra->sendra, ra->recvra, ra->mflag,
 	    ra->oflag, ra->maxraint, ra->minraint, ra->linkmtu, ra->reachtime,

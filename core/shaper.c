@@ -6,6 +6,14 @@
  */
 #include "core.h"
 
+uint64_t
+ipifc_shaper_burst(const struct ipifc_ifc *ifc)
+{
+	uint64_t b = (uint64_t)ifc->delay * ifc->speed / 8000;
+
+	return b > (uint64_t)ifc->mtu ? b : (uint64_t)ifc->mtu;
+}
+
 /*
  * The load is kept in bytes * 8000 (bit-milliseconds), so that what
  * drains in a millisecond, speed/8000 bytes, loses no fraction.
@@ -25,7 +33,7 @@ ipifc_shaper_admit(struct ipifc_ifc *ifc, size_t len)
 		ifc->load = ifc->load > drained ? ifc->load - drained : 0;
 	}
 	ifc->lastsend = now;
-	if (ifc->load > ipifc_ifc_burst(ifc) * 8000) {
+	if (ifc->load > ipifc_shaper_burst(ifc) * 8000) {
 		ifc->drops_shaper++;
 		return 0;
 	}

@@ -1,6 +1,6 @@
 /*
- * Growable text buffers for the namespace files, line splitting for the
- * ctl language, and the one-line error of a ctl message.
+ * Growable text buffers for the namespace files, and line splitting for
+ * the ctl language.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -8,6 +8,18 @@
 #include <string.h>
 
 #include "core.h"
+
+/* A ctl message's one-line error, kept in the stack. */
+const char *
+ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return s->err;
+}
 
 void
 ipifc_buf_printf(struct ipifc_buf *b, const char *fmt, ...)
@@ -67,15 +79,4 @@ ipifc_tokenize(char *line, char **argv, int max)
 		*line++ = '\0';
 	}
 	return n;
-}
-
-const char *
-ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
-	va_end(ap);
-	return s->err;
 }

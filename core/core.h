@@ -265,6 +265,7 @@ const char *ipifc_ifc_bind(struct ipifc_stack *s, const char *medium,
 	    const char *dev, int *num);
 void	ipifc_ifc_unbind(struct ipifc_ifc *ifc);
 const char *ipifc_ifc_setup(struct ipifc_ifc *ifc, int up);
+/* Announce ifc's flags (core/event.c). */
 void	ipifc_ifc_flags_event(struct ipifc_ifc *ifc);
 /* Flag names joined by ',' ("-" if none). */
 char	*ipifc_flags_fmt(unsigned flags, char *buf, size_t len);
@@ -823,10 +824,12 @@ ipifc_ifc_next(const struct ipifc_stack *s, int *slot)
 struct ipifc_stack *ipifc_core_new(const struct ipifc_stack_config *cfg,
 	    const struct ipifc_medium *const *mediums,
 	    const struct ipifc_hooks *hooks);
+/* Events to the subscribers (core/event.c). */
 void	ipifc_announce(struct ipifc_stack *s, const struct ipifc_event *ev);
 void	ipifc_announce_addr(struct ipifc_lifc *l, enum ipifc_event_type t);
 void	ipifc_announce_ifc(struct ipifc_ifc *ifc, enum ipifc_event_type t);
-/* printf into s->err and return it, for ctl errors naming an argument. */
+/* printf into s->err and return it, for ctl errors naming an argument
+ * (core/buf.c). */
 const char *ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 

@@ -9,6 +9,18 @@
 
 #include "core.h"
 
+/* A ctl message's one-line error, kept in the stack. */
+const char *
+ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->err, sizeof(s->err), fmt, ap);
+	va_end(ap);
+	return s->err;
+}
+
 void
 ipifc_buf_printf(struct ipifc_buf *b, const char *fmt, ...)
 {

@@ -98,7 +98,7 @@ uint32_t ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a);
 void	ipifc_hashkey_set(uint64_t key[2], const uint8_t seed[16]);
 uint64_t ipifc_siphash24_16(const uint64_t key[2], const uint8_t in[16]);
 
-/* ---- mediums (proto/ether.c, proto/loopback.c, proto/pkt.c) ---- */
+/* ---- mediums (proto/ether.c, proto/loopback.c, proto/rawip.c) ---- */
 
 /* plan9's Medium: what a kind of link does; the core never knows which. */
 struct ipifc_medium {
@@ -127,10 +127,7 @@ struct ipifc_medium {
 	void	(*areg)(struct ipifc_ifc *ifc, struct ipifc_lifc *l);
 };
 
-const struct ipifc_medium *ipifc_medium_find(struct ipifc_stack *s,
-	    const char *name);
-
-/* What the core asks of the protocols above it (proto/net.c sets them). */
+/* What the core asks of the protocols above it (proto/proto.c sets them). */
 struct ipifc_hooks {
 	void	(*joined)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
 	void	(*left)(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
@@ -295,25 +292,33 @@ struct ipifc_ifc {
 	void	*linkstate;		/* the medium's own */
 };
 
-int	ipifc_ifc_up(const struct ipifc_ifc *ifc);
+/* Is ifc up?  NULL (no interface: loopback, a local route) counts as up. */
+static inline int
+ipifc_ifc_up(const struct ipifc_ifc *ifc)
+{
+	return ifc == NULL || (ifc->flags & IPIFC_F_UP) != 0;
+}
+
 /* Tell the router side whether ifc advertises now (sendra and up). */
 void	ipifc_ifc_rtadv(struct ipifc_ifc *ifc, int on);
-struct ipifc_ifc *ipifc_ifc_bynum(struct ipifc_stack *s, int num);
 void	ipifc_ifc_dropsendq(struct ipifc_ifc *ifc);
 /*
  * Hand a frame to the backend through the shaper and the send queue
- * (core/shaper.c); counts pktout, drops and errors.
+ * (core/link.c); counts pktout, drops and errors.
  */
 void	ipifc_ifc_transmit(struct ipifc_ifc *ifc, const uint8_t *frame,
 	    size_t len);
 /* Set the shaper's speed (bits/s, 0: none); the load restarts at 0. */
 void	ipifc_shaper_speed(struct ipifc_ifc *ifc, uint64_t speed);
-/* Burst in bytes: max(delay*speed/8000, MTU). */
-uint64_t ipifc_ifc_burst(const struct ipifc_ifc *ifc);
+/* 1: the shaper lets a frame of len bytes pass now; 0: dropped, counted. */
+int	ipifc_shaper_admit(struct ipifc_ifc *ifc, size_t len);
+/* The shaper's burst in bytes: max(delay*speed/8000, MTU). */
+uint64_t ipifc_shaper_burst(const struct ipifc_ifc *ifc);
 const char *ipifc_ifc_bind(struct ipifc_stack *s, const char *medium,
 	    const char *dev, int *num);
 void	ipifc_ifc_unbind(struct ipifc_ifc *ifc);
 const char *ipifc_ifc_setup(struct ipifc_ifc *ifc, int up);
+/* Announce ifc's flags (core/event.c). */
 void	ipifc_ifc_flags_event(struct ipifc_ifc *ifc);
 /* Flag names joined by ',' ("-" if none). */
 char	*ipifc_flags_fmt(unsigned flags, char *buf, size_t len);
@@ -403,7 +408,12 @@ void	ipifc_lifc_del(struct ipifc_lifc *l);
 /* Address usable as a source (not tentative, unless optimistic, or
  * duplicate). */
 int	ipifc_lifc_usable(const struct ipifc_lifc *l);
-int	ipifc_lifc_isv4(const struct ipifc_lifc *l);
+static inline int
+ipifc_lifc_isv4(const struct ipifc_lifc *l)
+{
+	return ipifc_ip_isv4(&l->local);
+}
+
 void	ipifc_lifc_timers(struct ipifc_stack *s);
 /* Call fn on every address of s; fn may remove the one it is given. */
 void	ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *));
@@ -419,6 +429,10 @@ void	ipifc_lifc_linklocal(struct ipifc_ifc *ifc);
 void	ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc);
 /* Seconds left of a lifetime at now, IPIFC_INFINITE stays. */
 uint32_t ipifc_lifc_left(const struct ipifc_lifc *l, uint32_t lt);
+
+/* ---- the IPv4 address rules (core/ip4addr.c) ---- */
+/* The broadcast addresses l answers, into b (room for 3); how many. */
+int	ipifc_ip4_bcasts(const struct ipifc_lifc *l, struct ipifc_ip *b);
 
 /* ---- duplicate address detection (core/dad.c) ---- */
 
@@ -712,7 +726,7 @@ struct ipifc_member {
 	int	refs;
 };
 
-/* ---- neighbors (core/nbr.c) ---- */
+/* ---- neighbors (core/arptable.c) ---- */
 
 const char *ipifc_nbr_ctl(struct ipifc_stack *s, int argc, char **argv);
 void	ipifc_nbr_flush_prefix(struct ipifc_ifc *ifc,
@@ -953,7 +967,7 @@ struct ipifc_stack {
 	struct ipifc_pnet **pnhash;	/* and addresses by interface prefix */
 	unsigned pnhsize, npnet;
 	struct ipifc_lifcq pdirty;	/* addresses to sync before a reconcile */
-	/* core/nbr.c: ptp proxy addresses, and those with groups to leave */
+	/* core/arptable.c: ptp proxy addresses, and those with groups to leave */
 	struct ipifc_lifcq proxyq;
 	uint64_t drops_route;		/* implied routes the full table refused */
 	const struct ipifc_ext *ext;	/* NULL: none */
@@ -962,17 +976,58 @@ struct ipifc_stack {
 	char	err[256];		/* the last error message */
 };
 
+/* A random number from the stack's source (the config's, or xorshift32). */
+static inline uint32_t
+ipifc_random(struct ipifc_stack *s)
+{
+	return s->random(s->random_arg);
+}
+
+/* Interface num, NULL if none. */
+static inline struct ipifc_ifc *
+ipifc_ifc_bynum(const struct ipifc_stack *s, int num)
+{
+	if (num < 0 || num >= s->nslot)
+		return NULL;
+	return s->ifc[num];
+}
+
+/*
+ * The bound interface at the first slot from *slot on, and *slot past it;
+ * NULL after the last.  Through IPIFC_FOREACH_IFC, the one walk over all
+ * interfaces.
+ */
+static inline struct ipifc_ifc *
+ipifc_ifc_next(const struct ipifc_stack *s, int *slot)
+{
+	while (*slot < s->nslot)
+		if (s->ifc[(*slot)++] != NULL)
+			return s->ifc[*slot - 1];
+	return NULL;
+}
+
+/*
+ * For each bound interface of s, by number: the body sees it in ifc.  The
+ * walk holds a slot number, not ifc, so the body may unbind ifc; break
+ * and continue work as in any loop.
+ */
+#define IPIFC_FOREACH_IFC(ifc, s)					\
+	for (int ifc##_slot = 0;					\
+	    ((ifc) = ipifc_ifc_next((s), &ifc##_slot)) != NULL;)
+
 struct ipifc_stack *ipifc_core_new(const struct ipifc_stack_config *cfg,
 	    const struct ipifc_medium *const *mediums,
 	    const struct ipifc_hooks *hooks);
+/* Events to the subscribers (core/event.c). */
 void	ipifc_announce(struct ipifc_stack *s, const struct ipifc_event *ev);
 void	ipifc_announce_addr(struct ipifc_lifc *l, enum ipifc_event_type t);
-uint32_t ipifc_random(struct ipifc_stack *s);
-/* printf into s->err and return it, for ctl errors naming an argument. */
+void	ipifc_announce_ifc(struct ipifc_ifc *ifc, enum ipifc_event_type t);
+/* printf into s->err and return it, for ctl errors naming an argument
+ * (core/buf.c). */
 const char *ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* ---- the ctl language (core/ctl.c) and files (core/ns.c) ---- */
+/* ---- the ctl language (core/ctl.c) and files (core/namespace.c) ---- */
 
 const char *ipifc_ifc_ctl(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    int argc, char **argv);

@@ -343,17 +343,15 @@ uint64_t
 ipifc_dad_deadline(const struct ipifc_stack *s)
 {
 	const struct ipifc_lifc *l;
+	const struct ipifc_ifc *ifc;
 	uint64_t min = UINT64_MAX;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(l, &ifc->lifcs, link) {
 			if (l->state == IPIFC_ADDR_TENTATIVE &&
 			    l->dad_deadline < min)
 				min = l->dad_deadline;
-			if (l->acd > 0 && ipifc_ifc_up(s->ifc[i]) &&
+			if (l->acd > 0 && ipifc_ifc_up(ifc) &&
 			    l->acd_deadline < min)
 				min = l->acd_deadline;
 		}

@@ -1,6 +1,8 @@
 /*
- * Events as text: one line each, the words of the namespace files.
+ * Events: the stack's subscribers, what is announced to them, and events
+ * as text (one line each, the words of the namespace files).
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,6 +31,34 @@ ipifc_flags_fmt(unsigned flags, char *buf, size_t len)
 	}
 	if (buf[0] == '\0')
 		snprintf(buf, len, "-");
+	return buf;
+}
+
+char *
+ipifc_type_fmt(unsigned type, char *buf, size_t len)
+{
+	static const struct {
+		unsigned bit;
+		char	 c;
+	} letters[] = {
+		{ IPIFC_RT_IFC, 'i' },
+		{ IPIFC_RT_UNI, 'u' },
+		{ IPIFC_RT_BCAST, 'b' },
+		{ IPIFC_RT_MULTI, 'm' },
+		{ IPIFC_RT_PTP, 'p' },
+		{ IPIFC_RT_PROXY, 'y' },
+		{ IPIFC_RT_ANY, 'a' },
+	};
+	char tmp[16];
+	size_t i, n = 0;
+
+	tmp[n++] = (type & IPIFC_RT_V4) ? '4' : '6';
+	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+		if (type & letters[i].bit)
+			tmp[n++] = letters[i].c;
+	tmp[n] = '\0';
+	if (len > 0)
+		snprintf(buf, len, "%s", tmp);
 	return buf;
 }
 
@@ -126,4 +156,72 @@ ipifc_event_fmt(const struct ipifc_event *ev, char *buf, size_t len)
 		break;
 	}
 	return buf;
+}
+
+int
+ipifc_subscribe(struct ipifc_stack *s, ipifc_event_fn *fn, void *arg)
+{
+	if (s->nsubs == IPIFC_MAXSUBS)
+		return -ENOSPC;
+	s->subs[s->nsubs].fn = fn;
+	s->subs[s->nsubs].arg = arg;
+	s->nsubs++;
+	return 0;
+}
+
+void
+ipifc_unsubscribe(struct ipifc_stack *s, ipifc_event_fn *fn, void *arg)
+{
+	int i;
+
+	for (i = 0; i < s->nsubs; i++) {
+		if (s->subs[i].fn == fn && s->subs[i].arg == arg) {
+			memmove(&s->subs[i], &s->subs[i + 1],
+			    (size_t)(s->nsubs - i - 1) * sizeof(s->subs[0]));
+			s->nsubs--;
+			return;
+		}
+	}
+}
+
+void
+ipifc_announce(struct ipifc_stack *s, const struct ipifc_event *ev)
+{
+	int i;
+
+	for (i = 0; i < s->nsubs; i++)
+		s->subs[i].fn(s->subs[i].arg, ev);
+}
+
+void
+ipifc_announce_addr(struct ipifc_lifc *l, enum ipifc_event_type t)
+{
+	struct ipifc_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = t;
+	ev.ifc = l->ifc->num;
+	ev.addr = l->local;
+	ev.plen = l->plen;
+	ipifc_announce(l->ifc->stack, &ev);
+}
+
+void
+ipifc_announce_ifc(struct ipifc_ifc *ifc, enum ipifc_event_type t)
+{
+	struct ipifc_event ev;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = t;
+	ev.ifc = ifc->num;
+	ev.flags = ifc->flags;
+	ev.mtu = ifc->mtu;
+	memcpy(ev.mac, ifc->mac, sizeof(ev.mac));
+	ipifc_announce(ifc->stack, &ev);
+}
+
+void
+ipifc_ifc_flags_event(struct ipifc_ifc *ifc)
+{
+	ipifc_announce_ifc(ifc, IPIFC_EV_IFC_FLAGS);
 }

@@ -10,12 +10,6 @@
 
 #include "core.h"
 
-int
-ipifc_ifc_up(const struct ipifc_ifc *ifc)
-{
-	return ifc == NULL || (ifc->flags & IPIFC_F_UP) != 0;
-}
-
 void
 ipifc_ifc_rtadv(struct ipifc_ifc *ifc, int on)
 {
@@ -26,30 +20,14 @@ ipifc_ifc_rtadv(struct ipifc_ifc *ifc, int on)
 }
 
 struct ipifc_ifc *
-ipifc_ifc_bynum(struct ipifc_stack *s, int num)
-{
-	if (num < 0 || num >= s->nslot)
-		return NULL;
-	return s->ifc[num];
-}
-
-struct ipifc_ifc *
 ipifc_ifc_byname(struct ipifc_stack *s, const char *dev)
 {
-	int i;
+	struct ipifc_ifc *ifc;
 
-	for (i = 0; i < s->nslot; i++)
-		if (s->ifc[i] != NULL && strcmp(s->ifc[i]->dev, dev) == 0)
-			return s->ifc[i];
+	IPIFC_FOREACH_IFC(ifc, s)
+		if (strcmp(ifc->dev, dev) == 0)
+			return ifc;
 	return NULL;
-}
-
-uint64_t
-ipifc_ifc_burst(const struct ipifc_ifc *ifc)
-{
-	uint64_t b = (uint64_t)ifc->delay * ifc->speed / 8000;
-
-	return b > (uint64_t)ifc->mtu ? b : (uint64_t)ifc->mtu;
 }
 
 /*
@@ -78,24 +56,16 @@ grow_slots(struct ipifc_stack *s)
 	return 0;
 }
 
-static void
-announce_ifc(struct ipifc_ifc *ifc, enum ipifc_event_type t)
+/* The medium named name (ether, loopback, pkt), NULL if none. */
+static const struct ipifc_medium *
+medium_find(struct ipifc_stack *s, const char *name)
 {
-	struct ipifc_event ev;
+	const struct ipifc_medium *const *m;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.type = t;
-	ev.ifc = ifc->num;
-	ev.flags = ifc->flags;
-	ev.mtu = ifc->mtu;
-	memcpy(ev.mac, ifc->mac, sizeof(ev.mac));
-	ipifc_announce(ifc->stack, &ev);
-}
-
-void
-ipifc_ifc_flags_event(struct ipifc_ifc *ifc)
-{
-	announce_ifc(ifc, IPIFC_EV_IFC_FLAGS);
+	for (m = s->mediums; m != NULL && *m != NULL; m++)
+		if (strcmp((*m)->name, name) == 0)
+			return *m;
+	return NULL;
 }
 
 /* RFC 4861 6.2.1 defaults for the Adv... variables. */
@@ -119,7 +89,7 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 	const char *err;
 	int i;
 
-	if ((m = ipifc_medium_find(s, medium)) == NULL)
+	if ((m = medium_find(s, medium)) == NULL)
 		return ipifc_errf(s, "unknown medium %s", medium);
 	if (strlen(dev) >= IPIFC_DEVLEN)
 		return ipifc_errf(s, "device name too long");
@@ -175,7 +145,7 @@ ipifc_ifc_bind(struct ipifc_stack *s, const char *medium, const char *dev,
 	}
 	s->ifc[i] = ifc;
 	s->nifc++;
-	announce_ifc(ifc, IPIFC_EV_IFC_ATTACH);
+	ipifc_announce_ifc(ifc, IPIFC_EV_IFC_ATTACH);
 	/* plan9: a newly bound interface is up */
 	ipifc_ifc_setup(ifc, 1);
 	*num = i;
@@ -207,7 +177,7 @@ ipifc_ifc_unbind(struct ipifc_ifc *ifc)
 	ipifc_nbr_clear(ifc);
 	ipifc_ifc_dropsendq(ifc);
 	ifc->m->unbind(ifc);
-	announce_ifc(ifc, IPIFC_EV_IFC_DETACH);
+	ipifc_announce_ifc(ifc, IPIFC_EV_IFC_DETACH);
 	if (s->hooks != NULL && s->hooks->detach != NULL)
 		s->hooks->detach(ifc);
 	s->slotgen[ifc->num]++;
@@ -247,7 +217,7 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 	if (up) {
 		ifc->flags |= IPIFC_F_UP;
 		s->rtgen++;	/* lookups skip routes through a down one */
-		announce_ifc(ifc, IPIFC_EV_IFC_UP);
+		ipifc_announce_ifc(ifc, IPIFC_EV_IFC_UP);
 		dad_again(ifc);
 		/*
 		 * groups joined while down are reported now, once the
@@ -272,7 +242,7 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		ipifc_nbr_dropqueues(ifc);
 		ipifc_ifc_dropsendq(ifc);
 		dad_again(ifc);
-		announce_ifc(ifc, IPIFC_EV_IFC_DOWN);
+		ipifc_announce_ifc(ifc, IPIFC_EV_IFC_DOWN);
 	}
 	ipifc_prefix_reconcile_ifc(ifc);
 	return NULL;
@@ -289,18 +259,18 @@ bylocal(struct ipifc_stack *s, const struct ipifc_ifc *ifc,
 {
 	const struct ipifc_self *p;
 	const struct ipifc_selflink *k;
+	struct ipifc_ifc *each;
 	struct ipifc_lifc *l;
-	int i;
 
 	if ((p = ipifc_self_find(s, a)) != NULL)
 		LIST_FOREACH(k, &p->links, selflink)
 			if (k->lifc != NULL && ipifc_ip_eq(&k->lifc->local, a))
 				return ifc == NULL || k->lifc->ifc == ifc ?
 				    k->lifc : NULL;
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL || (ifc != NULL && s->ifc[i] != ifc))
+	IPIFC_FOREACH_IFC(each, s) {
+		if (ifc != NULL && each != ifc)
 			continue;
-		l = TAILQ_LAST(&s->ifc[i]->lifcs, ipifc_lifcq);
+		l = TAILQ_LAST(&each->lifcs, ipifc_lifcq);
 		if (l != NULL && l->self == NULL && ipifc_ip_eq(&l->local, a))
 			return l;
 	}
@@ -323,13 +293,11 @@ ipifc_lifc_bylocal(struct ipifc_stack *s, const struct ipifc_ip *a)
 struct ipifc_lifc *
 ipifc_lifc_bydst(struct ipifc_stack *s, const struct ipifc_ip *remote)
 {
+	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(l, &ifc->lifcs, link)
 			if (l->ptp && ipifc_ip_eq(&l->remote, remote))
 				return l;
 	}
@@ -340,13 +308,12 @@ ipifc_lifc_bydst(struct ipifc_stack *s, const struct ipifc_ip *remote)
 struct ipifc_lifc *
 ipifc_lifc_bynet(struct ipifc_stack *s, const struct ipifc_ip *a)
 {
+	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l, *best = NULL;
-	int i, cpl, bestcpl = -1;
+	int cpl, bestcpl = -1;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(l, &ifc->lifcs, link) {
 			if (l->ptp || !ipifc_ip_inprefix(a, &l->net, l->plen))
 				continue;
 			cpl = ipifc_ip_cpl(a, &l->local);

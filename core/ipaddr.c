@@ -567,21 +567,6 @@ ipifc_ip_scope(const struct ipifc_ip *ip)
 	return IPIFC_SCOPE_GLOBAL;
 }
 
-/* RFC 791 3.2 classes A, B, C. */
-int
-ipifc_ip_classplen(const struct ipifc_ip *ip)
-{
-	if (!ipifc_ip_isv4(ip))
-		return -1;
-	if ((ip->a[12] & 0x80) == 0)
-		return V4BITS + 8;
-	if ((ip->a[12] & 0xc0) == 0x80)
-		return V4BITS + 16;
-	if ((ip->a[12] & 0xe0) == 0xc0)
-		return V4BITS + 24;
-	return -1;
-}
-
 /* RFC 4291 2.7.1: ff02::1:ff00:0/104 and the low 24 bits. */
 void
 ipifc_ip_solicited(struct ipifc_ip *out, const struct ipifc_ip *ip)

@@ -9,12 +9,6 @@
 #include "core.h"
 
 int
-ipifc_lifc_isv4(const struct ipifc_lifc *l)
-{
-	return ipifc_ip_isv4(&l->local);
-}
-
-int
 ipifc_lifc_usable(const struct ipifc_lifc *l)
 {
 	/* RFC 4429 2.1: an optimistic address is usable during DAD */
@@ -200,25 +194,23 @@ router_self(struct ipifc_lifc *l, int add)
 void
 ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
 {
+	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l;
-	int i;
 
 	if (!on == !s->iprouting)
 		return;
-	for (i = 0; !on && i < s->nslot; i++)
-		if (s->ifc[i] != NULL)
-			TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+	if (!on)
+		IPIFC_FOREACH_IFC(ifc, s)
+			TAILQ_FOREACH(l, &ifc->lifcs, link)
 				router_self(l, 0);
 	s->iprouting = on;
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(l, &ifc->lifcs, link)
 			if (on)
 				router_self(l, 1);
 		/* RFC 4861 6.2.5: the router lifetime changes; say it now */
-		if (s->ifc[i]->ra6.sendra && ipifc_ifc_up(s->ifc[i]))
-			ipifc_ifc_rtadv(s->ifc[i], 1);
+		if (ifc->ra6.sendra && ipifc_ifc_up(ifc))
+			ipifc_ifc_rtadv(ifc, 1);
 	}
 }
 
@@ -234,17 +226,9 @@ add_self(struct ipifc_lifc *l)
 	/* a router answers its prefix's anycast address, never DAD'd (5.4) */
 	if (subnet_anycast(l, &a))
 		ipifc_self_add(s, &a, IPIFC_RT_ANY, l);
-	/* broadcasts only where the link has them (BSD IFF_BROADCAST) */
-	if (ipifc_lifc_isv4(l) && !l->ptp && !ipifc_ip_isunspec(&l->local) &&
-	    (l->ifc->flags & IPIFC_F_BROADCAST)) {
-		/* RFC 3021: a /31 has no subnet broadcast nor host-0 */
-		if (l->plen < 127) {
-			ipifc_ip_hostones(&a, &l->net, l->plen);
-			ipifc_self_add(s, &a, IPIFC_RT_BCAST, l);
-			ipifc_self_add(s, &l->net, IPIFC_RT_BCAST, l);
-		}
-		ipifc_self_add(s, &ipifc_ip_bcast4, IPIFC_RT_BCAST, l);
-	}
+	n = ipifc_ip4_bcasts(l, g);
+	for (i = 0; i < n; i++)
+		ipifc_self_add(s, &g[i], IPIFC_RT_BCAST, l);
 	n = lifc_groups(l, g);
 	for (i = 0; i < n; i++) {
 		ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l);
@@ -552,13 +536,11 @@ ipifc_lifc_remove(struct ipifc_ifc *ifc, const struct ipifc_ip *local,
 void
 ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *))
 {
+	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l, *next;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		for (l = TAILQ_FIRST(&s->ifc[i]->lifcs); l != NULL; l = next) {
+	IPIFC_FOREACH_IFC(ifc, s) {
+		for (l = TAILQ_FIRST(&ifc->lifcs); l != NULL; l = next) {
 			next = TAILQ_NEXT(l, link);
 			fn(l);
 		}

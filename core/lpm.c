@@ -1492,6 +1492,23 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	}
 }
 
+/* Display order, as the table walks: dst, plen, src, splen. */
+int
+ipifc_rtkey_cmp(const struct ipifc_rtkey *a, const struct ipifc_rtkey *b)
+{
+	int c;
+
+	if ((c = memcmp(a->dst.a, b->dst.a, 16)) != 0)
+		return c;
+	if (a->plen != b->plen)
+		return a->plen < b->plen ? -1 : 1;
+	if ((c = memcmp(a->src.a, b->src.a, 16)) != 0)
+		return c;
+	if (a->splen != b->splen)
+		return a->splen < b->splen ? -1 : 1;
+	return 0;
+}
+
 /* The routes' keys in display order (ipifc_rtkey_cmp). */
 static int
 rt_cmp(const void *x, const void *y)

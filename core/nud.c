@@ -564,11 +564,8 @@ ipifc_nbr_deadline(const struct ipifc_stack *s)
 	const struct ipifc_ifc *ifc;
 	const struct ipifc_nbr *n;
 	uint64_t min = UINT64_MAX;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL)
-			continue;
+	IPIFC_FOREACH_IFC(ifc, s) {
 		TAILQ_FOREACH(n, &ifc->nbrs, link)
 			if (n->deadline < min)
 				min = n->deadline;

@@ -231,23 +231,6 @@ ipifc_route_del_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc)
 		rt_purge(s, rt_byifc, ifc);
 }
 
-/* Display order, as the table walks: dst, plen, src, splen. */
-int
-ipifc_rtkey_cmp(const struct ipifc_rtkey *a, const struct ipifc_rtkey *b)
-{
-	int c;
-
-	if ((c = memcmp(a->dst.a, b->dst.a, 16)) != 0)
-		return c;
-	if (a->plen != b->plen)
-		return a->plen < b->plen ? -1 : 1;
-	if ((c = memcmp(a->src.a, b->src.a, 16)) != 0)
-		return c;
-	if (a->splen != b->splen)
-		return a->splen < b->splen ? -1 : 1;
-	return 0;
-}
-
 static int
 rtkey_cmp(const void *x, const void *y)
 {
@@ -444,11 +427,10 @@ rt_ctl_remove(struct ipifc_stack *s, int argc, char **argv)
 static void
 reconcile_all(struct ipifc_stack *s)
 {
-	int i;
+	struct ipifc_ifc *ifc;
 
-	for (i = 0; i < s->nslot; i++)
-		if (s->ifc[i] != NULL)
-			ipifc_prefix_reconcile_ifc(s->ifc[i]);
+	IPIFC_FOREACH_IFC(ifc, s)
+		ipifc_prefix_reconcile_ifc(ifc);
 }
 
 static const char *
@@ -502,34 +484,6 @@ ipifc_route_ctl(struct ipifc_stack *s, struct ipifc_client *c, int argc,
 	if (strcmp(argv[0], "tag") == 0)
 		return rt_ctl_tag(s, c, argc, argv);
 	return ipifc_errf(s, "unknown iproute message %s", argv[0]);
-}
-
-char *
-ipifc_type_fmt(unsigned type, char *buf, size_t len)
-{
-	static const struct {
-		unsigned bit;
-		char	 c;
-	} letters[] = {
-		{ IPIFC_RT_IFC, 'i' },
-		{ IPIFC_RT_UNI, 'u' },
-		{ IPIFC_RT_BCAST, 'b' },
-		{ IPIFC_RT_MULTI, 'm' },
-		{ IPIFC_RT_PTP, 'p' },
-		{ IPIFC_RT_PROXY, 'y' },
-		{ IPIFC_RT_ANY, 'a' },
-	};
-	char tmp[16];
-	size_t i, n = 0;
-
-	tmp[n++] = (type & IPIFC_RT_V4) ? '4' : '6';
-	for (i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
-		if (type & letters[i].bit)
-			tmp[n++] = letters[i].c;
-	tmp[n] = '\0';
-	if (len > 0)
-		snprintf(buf, len, "%s", tmp);
-	return buf;
 }
 
 static void

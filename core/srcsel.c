@@ -296,7 +296,7 @@ srcsel6(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	struct ipifc_route *rt;
 	struct ipifc_ifc *ifc, *outif, *only;
 	struct ipifc_lifc *l, *best = NULL;
-	int i, dlabel;
+	int dlabel;
 
 	rt = ipifc_rtab_lookup(s->rtab, dst, NULL);
 	outif = oif != NULL ? oif : rt != NULL ? rt->ifc : NULL;
@@ -307,8 +307,8 @@ srcsel6(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	if (ipifc_ip_scope(dst) <= IPIFC_SCOPE_LINK)
 		only = outif;
 
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL || !ipifc_ifc_up(ifc))
+	IPIFC_FOREACH_IFC(ifc, s) {
+		if (!ipifc_ifc_up(ifc))
 			continue;
 		if (only != NULL && ifc != only)
 			continue;
@@ -378,7 +378,6 @@ srcsel4(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l;
 	const struct ipifc_ip *target = dst;
-	int i;
 
 	rt = ipifc_rtab_lookup(s->rtab, dst, NULL);
 	if (rt != NULL && rt->ifc != NULL && !ipifc_ip_isunspec(&rt->gate))
@@ -391,8 +390,8 @@ srcsel4(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	if (rt != NULL && rt->ifc != NULL &&
 	    (l = nearest4(rt->ifc, target)) != NULL)
 		return l;
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL || !ipifc_ifc_up(ifc))
+	IPIFC_FOREACH_IFC(ifc, s) {
+		if (!ipifc_ifc_up(ifc))
 			continue;
 		TAILQ_FOREACH(l, &ifc->lifcs, link)
 			if (v4candidate(l))

@@ -1,10 +1,8 @@
 /*
- * The stack: interfaces, tables, the clock, event subscribers and the
- * clients that own memberships and route tags.
+ * The stack: interfaces, tables, the clock, and the clients that own
+ * memberships and route tags.
  */
 #include <errno.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,16 +68,15 @@ void
 ipifc_stack_free(struct ipifc_stack *s)
 {
 	struct ipifc_client *c;
-	int i;
+	struct ipifc_ifc *ifc;
 
 	if (s == NULL)
 		return;
 	s->nsubs = 0;		/* nobody hears the teardown */
 	while ((c = LIST_FIRST(&s->clients)) != NULL)
 		ipifc_client_free(c);
-	for (i = 0; i < s->nslot; i++)
-		if (s->ifc[i] != NULL)
-			ipifc_ifc_unbind(s->ifc[i]);
+	IPIFC_FOREACH_IFC(ifc, s)
+		ipifc_ifc_unbind(ifc);
 	if (s->hooks != NULL && s->hooks->free != NULL)
 		s->hooks->free(s);
 	if (s->ext != NULL && s->ext->free != NULL)
@@ -90,17 +87,6 @@ ipifc_stack_free(struct ipifc_stack *s)
 	ipifc_self_free(s);
 	ipifc_prefix_free(s);
 	free(s);
-}
-
-const struct ipifc_medium *
-ipifc_medium_find(struct ipifc_stack *s, const char *name)
-{
-	const struct ipifc_medium *const *m;
-
-	for (m = s->mediums; m != NULL && *m != NULL; m++)
-		if (strcmp((*m)->name, name) == 0)
-			return *m;
-	return NULL;
 }
 
 void
@@ -145,13 +131,11 @@ uint64_t
 ipifc_next_deadline(const struct ipifc_stack *s)
 {
 	const struct ipifc_lifc *l;
+	const struct ipifc_ifc *ifc;
 	uint64_t d, min = UINT64_MAX;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link) {
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(l, &ifc->lifcs, link) {
 			d = ipifc_lifc_deadline(l);
 			if (d < min)
 				min = d;
@@ -180,71 +164,6 @@ ipifc_ext_set(struct ipifc_stack *s, const struct ipifc_ext *x, void *arg)
 	s->ext = x;
 	s->extarg = arg;
 	return 0;
-}
-
-uint32_t
-ipifc_random(struct ipifc_stack *s)
-{
-	return s->random(s->random_arg);
-}
-
-int
-ipifc_subscribe(struct ipifc_stack *s, ipifc_event_fn *fn, void *arg)
-{
-	if (s->nsubs == IPIFC_MAXSUBS)
-		return -ENOSPC;
-	s->subs[s->nsubs].fn = fn;
-	s->subs[s->nsubs].arg = arg;
-	s->nsubs++;
-	return 0;
-}
-
-void
-ipifc_unsubscribe(struct ipifc_stack *s, ipifc_event_fn *fn, void *arg)
-{
-	int i;
-
-	for (i = 0; i < s->nsubs; i++) {
-		if (s->subs[i].fn == fn && s->subs[i].arg == arg) {
-			memmove(&s->subs[i], &s->subs[i + 1],
-			    (size_t)(s->nsubs - i - 1) * sizeof(s->subs[0]));
-			s->nsubs--;
-			return;
-		}
-	}
-}
-
-void
-ipifc_announce(struct ipifc_stack *s, const struct ipifc_event *ev)
-{
-	int i;
-
-	for (i = 0; i < s->nsubs; i++)
-		s->subs[i].fn(s->subs[i].arg, ev);
-}
-
-void
-ipifc_announce_addr(struct ipifc_lifc *l, enum ipifc_event_type t)
-{
-	struct ipifc_event ev;
-
-	memset(&ev, 0, sizeof(ev));
-	ev.type = t;
-	ev.ifc = l->ifc->num;
-	ev.addr = l->local;
-	ev.plen = l->plen;
-	ipifc_announce(l->ifc->stack, &ev);
-}
-
-const char *
-ipifc_errf(struct ipifc_stack *s, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(s->err, sizeof(s->err), fmt, ap);
-	va_end(ap);
-	return s->err;
 }
 
 struct ipifc_client *

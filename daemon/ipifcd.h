@@ -3,8 +3,8 @@
  * devices, its namespace served on a UNIX control socket.  The pieces:
  *
  *	ipifcd.c	options, start, signals, the orderly exit
- *	loop.c		the stack on the clock: advance, one timer
- *	links.c		the link operations: devices, read/write events, capture
+ *	clock.c		the stack on the clock: advance, one timer
+ *	linkops.c	the link operations: devices, read/write events, capture
  *	ctlsock.c	the control socket: one request per connection,
  *			or a monitor of the stack's events
  *	carrier.c	link notifications: the running flag follows the carrier
@@ -50,7 +50,7 @@ void	ipifcd_log_init(int foreground);
 void	ipifcd_log(int prio, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* loop.c: time is CLOCK_BOOTTIME in ms (STYLE 2). */
+/* clock.c: time is CLOCK_BOOTTIME in ms (STYLE 2). */
 uint64_t ipifcd_clock(void);
 /* Make the stack and the timer; 0 or -1 (logged). id: see ipifcd.c. */
 int	ipifcd_loop_init(struct ipifcd *d, uint32_t id);
@@ -60,7 +60,7 @@ void	ipifcd_advance(struct ipifcd *d);
 /* Run it to now and arm the timer for the next deadline. */
 void	ipifcd_kick(struct ipifcd *d);
 
-/* links.c */
+/* linkops.c */
 int	ipifcd_links_init(struct ipifcd *d);
 void	ipifcd_links_free(struct ipifcd *d);
 /*

@@ -86,13 +86,11 @@ static const struct ipifc_link_ops ops = {
 static int
 lifc_live(const struct ipifc_stack *s, const struct ipifc_lifc *l)
 {
+	const struct ipifc_ifc *ifc;
 	const struct ipifc_lifc *m;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		TAILQ_FOREACH(m, &s->ifc[i]->lifcs, link)
+	IPIFC_FOREACH_IFC(ifc, s) {
+		TAILQ_FOREACH(m, &ifc->lifcs, link)
 			if (m == l)
 				return 1;
 	}
@@ -257,6 +255,7 @@ readall(struct ipifc_stack *s)
 {
 	static const char *const per[] = { "status", "local", "multi", "ra",
 	    "ctl" };
+	const struct ipifc_ifc *ifc;
 	char	 path[64], *text;
 	const char *err;
 	size_t	 i, j;
@@ -264,11 +263,10 @@ readall(struct ipifc_stack *s)
 	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
 		if ((text = ipifc_read(s, files[i], &err)) != NULL)
 			free(text);
-	for (i = 0; (int)i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
+	IPIFC_FOREACH_IFC(ifc, s) {
 		for (j = 0; j < sizeof(per) / sizeof(per[0]); j++) {
-			snprintf(path, sizeof(path), "ipifc/%zu/%s", i, per[j]);
+			snprintf(path, sizeof(path), "ipifc/%d/%s", ifc->num,
+			    per[j]);
 			if ((text = ipifc_read(s, path, &err)) != NULL)
 				free(text);
 		}

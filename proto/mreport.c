@@ -567,11 +567,8 @@ ipifc_mreport_timers(struct ipifc_stack *s)
 {
 	struct ipifc_pifc *p;
 	struct ipifc_ifc *ifc;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL)
-			continue;
+	IPIFC_FOREACH_IFC(ifc, s) {
 		p = pifc_of(ifc);
 		older_gone(ifc, &p->mld1_until, 0);
 		older_gone(ifc, &p->igmp1_until, 1);
@@ -602,13 +599,12 @@ uint64_t
 ipifc_mreport_deadline(const struct ipifc_stack *s)
 {
 	const struct ipifc_pifc *p;
+	const struct ipifc_ifc *ifc;
 	uint64_t min = UINT64_MAX;
-	int i, j;
+	int j;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		p = pifc_of(s->ifc[i]);
+	IPIFC_FOREACH_IFC(ifc, s) {
+		p = pifc_of(ifc);
 		if (p->mld_due != 0 && p->mld_due < min)
 			min = p->mld_due;
 		if (p->igmp_due != 0 && p->igmp_due < min)

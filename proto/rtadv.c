@@ -367,10 +367,9 @@ ipifc_rtadv_timers(struct ipifc_stack *s)
 {
 	struct ipifc_rtadv *r;
 	struct ipifc_ifc *ifc;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL || !(r = rtadv_of(ifc))->active)
+	IPIFC_FOREACH_IFC(ifc, s) {
+		if (!(r = rtadv_of(ifc))->active)
 			continue;
 		/* a link-local address replaced (lladdr) takes over at once */
 		rtadv_hear(ifc, r);
@@ -392,13 +391,11 @@ uint64_t
 ipifc_rtadv_deadline(const struct ipifc_stack *s)
 {
 	const struct ipifc_rtadv *r;
+	const struct ipifc_ifc *ifc;
 	uint64_t d = UINT64_MAX;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL)
-			continue;
-		r = &pifc_of(s->ifc[i])->rtadv;
+	IPIFC_FOREACH_IFC(ifc, s) {
+		r = &pifc_of(ifc)->rtadv;
 		if (r->active && r->next < d)
 			d = r->next;
 	}

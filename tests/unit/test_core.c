@@ -680,14 +680,14 @@ static void
 check_owned(void)
 {
 	struct ownwalk w = { 0, 0 };
+	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l;
-	int i, listed = 0;
+	int listed = 0;
 
 	ipifc_rtab_walk(m.s->rtab, count_owned, &w);
-	for (i = 0; i < m.s->nslot; i++)
-		if (m.s->ifc[i] != NULL)
-			TAILQ_FOREACH(l, &m.s->ifc[i]->lifcs, link)
-				listed += l->nrtown;
+	IPIFC_FOREACH_IFC(ifc, m.s)
+		TAILQ_FOREACH(l, &ifc->lifcs, link)
+			listed += l->nrtown;
 	if (w.bad != 0 || listed != w.n)
 		failf("owned routes: %d, %d not listed once with their "
 		    "owner; owners list %d keys", w.n, w.bad, listed);

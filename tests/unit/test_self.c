@@ -1,6 +1,7 @@
 /*
  * The self table (core/self.c) through the internal API, on a real stack
- * with real addresses: reference counts per linking address, several
+ * with real addresses, asserted through what a user reads (ipselftab,
+ * ipifc/N/local, ipifc_ipforme): reference counts per linking address, several
  * addresses linking one entry, the entry's type as the OR of its links,
  * dropping every link of an address at once, the lookup itself, and
  * "accept all" while the unspecified address is configured; the keyed
@@ -29,16 +30,29 @@ lifc(struct ipifc_stack *s, const char *a)
 	return l;
 }
 
-/* The link from l to entry p, NULL if none. */
-static struct ipifc_selflink *
-link_of(struct ipifc_self *p, struct ipifc_lifc *l)
+/* How many addresses link a, as ipselftab shows it; -1: no line. */
+static int
+selflinks(struct ipifc_stack *s, const char *a)
 {
-	struct ipifc_selflink *k;
+	char v[16];
 
-	LIST_FOREACH(k, &p->links, selflink)
-		if (k->lifc == l)
-			return k;
-	return NULL;
+	if (file_word(s, "ipselftab", a, 1, v, sizeof(v)) < 0)
+		return -1;
+	return atoi(v);
+}
+
+/* Does local address l of interface n link self entry a (ipifc/n/local)? */
+static int
+links(struct ipifc_stack *s, int n, const char *l, const char *a)
+{
+	char path[32], word[IPIFC_IPSTRLEN];
+	int i;
+
+	snprintf(path, sizeof(path), "ipifc/%d/local", n);
+	for (i = 2; file_word(s, path, l, i, word, sizeof(word)) == 0; i++)
+		if (strcmp(word, a) == 0)
+			return 1;
+	return 0;
 }
 
 static unsigned
@@ -77,37 +91,33 @@ test_ref_same_lifc(void **state)
 {
 	struct fix *f = *state;
 	struct ipifc_ip a = ip("192.0.2.99");
-	struct ipifc_self *p;
-	struct ipifc_selflink *k;
 
 	assert_null(ipifc_self_find(f->s, &a));
 	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
 	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
-	p = ipifc_self_find(f->s, &a);
-	assert_non_null(p);
-	assert_int_equal(p->nlinks, 1);
-	k = link_of(p, f->l1);
-	assert_non_null(k);
-	assert_int_equal(k->ref, 2);
+	assert_non_null(ipifc_self_find(f->s, &a));
+	assert_int_equal(selflinks(f->s, "192.0.2.99"), 1);
+	assert_true(links(f->s, 0, "10.0.0.1", "192.0.2.99"));
 	assert_true(file_has(f->s, "ipselftab", "192.0.2.99 1 4u"));
 
-	/* one remove keeps the entry */
+	/* one remove keeps the entry: the link held two references */
 	ipifc_self_remove(f->s, &a, f->l1);
-	p = ipifc_self_find(f->s, &a);
-	assert_non_null(p);
-	assert_int_equal(link_of(p, f->l1)->ref, 1);
+	assert_non_null(ipifc_self_find(f->s, &a));
+	assert_true(links(f->s, 0, "10.0.0.1", "192.0.2.99"));
 	assert_int_equal(ipifc_ipforme(f->s, &a), IPIFC_RT_UNI);
 
 	/* a remove by an address that does not link it changes nothing */
 	ipifc_self_remove(f->s, &a, f->l2);
 	assert_non_null(ipifc_self_find(f->s, &a));
-	assert_int_equal(link_of(ipifc_self_find(f->s, &a), f->l1)->ref, 1);
+	assert_true(links(f->s, 0, "10.0.0.1", "192.0.2.99"));
 	/* nor does an entry-only remove while links remain */
 	ipifc_self_remove(f->s, &a, NULL);
 	assert_non_null(ipifc_self_find(f->s, &a));
 
+	/* the last reference of the link goes, and the entry with it */
 	ipifc_self_remove(f->s, &a, f->l1);
 	assert_null(ipifc_self_find(f->s, &a));
+	assert_false(links(f->s, 0, "10.0.0.1", "192.0.2.99"));
 	assert_int_equal(ipifc_ipforme(f->s, &a), 0);
 	assert_false(file_has(f->s, "ipselftab", "192.0.2.99 1 4u"));
 	/* removing what is not there is harmless */
@@ -121,23 +131,21 @@ test_two_links_type(void **state)
 {
 	struct fix *f = *state;
 	struct ipifc_ip a = ip("192.0.2.99");
-	struct ipifc_self *p;
 
 	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
 	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_BCAST, f->l2), 0);
-	p = ipifc_self_find(f->s, &a);
-	assert_non_null(p);
-	assert_int_equal(p->nlinks, 2);
-	assert_int_equal(p->type, IPIFC_RT_UNI | IPIFC_RT_BCAST);
+	assert_non_null(ipifc_self_find(f->s, &a));
+	assert_int_equal(selflinks(f->s, "192.0.2.99"), 2);
+	assert_true(links(f->s, 0, "10.0.0.1", "192.0.2.99"));
+	assert_true(links(f->s, 1, "10.1.0.1", "192.0.2.99"));
 	assert_int_equal(ipifc_ipforme(f->s, &a),
 	    IPIFC_RT_UNI | IPIFC_RT_BCAST);
 	assert_true(file_has(f->s, "ipselftab", "192.0.2.99 2 4ub"));
 
 	/* the type shrinks to what the remaining links give */
 	ipifc_self_remove(f->s, &a, f->l1);
-	p = ipifc_self_find(f->s, &a);
-	assert_non_null(p);
-	assert_int_equal(p->nlinks, 1);
+	assert_non_null(ipifc_self_find(f->s, &a));
+	assert_int_equal(selflinks(f->s, "192.0.2.99"), 1);
 	assert_int_equal(ipifc_ipforme(f->s, &a), IPIFC_RT_BCAST);
 	assert_true(file_has(f->s, "ipselftab", "192.0.2.99 1 4b"));
 
@@ -176,23 +184,22 @@ test_remove_all(void **state)
 {
 	struct fix *f = *state;
 	struct ipifc_ip a = ip("192.0.2.99"), b = ip("192.0.2.100");
-	struct ipifc_self *p;
 
 	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
 	assert_int_equal(ipifc_self_add(f->s, &a, IPIFC_RT_UNI, f->l1), 0);
 	assert_int_equal(ipifc_self_add(f->s, &b, IPIFC_RT_UNI, f->l1), 0);
 	assert_int_equal(ipifc_self_add(f->s, &b, IPIFC_RT_MULTI, f->l2), 0);
-	assert_non_null(f->l1->self);
+	assert_true(links(f->s, 0, "10.0.0.1", "192.0.2.99"));
+	assert_true(links(f->s, 0, "10.0.0.1", "192.0.2.100"));
 
 	ipifc_self_remove_all(f->s, f->l1);
-	assert_null(f->l1->self);
+	assert_true(file_has(f->s, "ipifc/0/local", "10.0.0.1 ->"));
 	/* whatever the reference count, l1's links are gone */
 	assert_null(ipifc_self_find(f->s, &a));
 	assert_int_equal(forme(f->s, "10.0.0.1"), 0);
 	/* entries others link stay, with their type */
-	p = ipifc_self_find(f->s, &b);
-	assert_non_null(p);
-	assert_int_equal(p->nlinks, 1);
+	assert_non_null(ipifc_self_find(f->s, &b));
+	assert_int_equal(selflinks(f->s, "192.0.2.100"), 1);
 	assert_int_equal(ipifc_ipforme(f->s, &b), IPIFC_RT_MULTI);
 	assert_true(file_has(f->s, "ipselftab", "10.0.0.255 1 4b"));
 	assert_true(file_has(f->s, "ipselftab", "224.0.0.1 2 4m"));
@@ -308,7 +315,7 @@ test_acceptall_both(void **state)
 	/* the entry, not each link, makes accept-all */
 	w(f->s, "ipifc/0/ctl", "add 0.0.0.0 /0");
 	assert_int_equal(ipifc_self_add(f->s, &z, IPIFC_RT_UNI, f->l2), 0);
-	assert_int_equal(ipifc_self_find(f->s, &z)->nlinks, 2);
+	assert_int_equal(selflinks(f->s, "0.0.0.0"), 2);
 	w(f->s, "ipifc/0/ctl", "remove 0.0.0.0 /0");
 	assert_int_equal(forme(f->s, "198.51.100.7"), IPIFC_RT_UNI);
 	ipifc_self_remove(f->s, &z, f->l2);
@@ -376,43 +383,102 @@ model_forme(int i)
 	return t;
 }
 
+/* After every step: what the lookups answer for pool address i. */
 static void
 check_one(struct fix *f, int i)
 {
 	struct ipifc_ip a = pool_ip(i);
-	struct ipifc_self *p = ipifc_self_find(f->s, &a);
 	unsigned want = model_forme(i) & IPIFC_SELF_SHOWN;
-	int j, links = 0, nlinks = 0;
+	int j, links = 0;
 
 	for (j = 0; j < 3; j++)
-		if (model[i][j].ref > 0) {
-			links++;
-			nlinks += j < 2;
-		}
+		links += model[i][j].ref > 0;
 	if (links == 0) {
-		assert_null(p);
+		assert_null(ipifc_self_find(f->s, &a));
 		if ((model_forme(0) | model_forme(1)) & IPIFC_RT_UNI)
 			want = IPIFC_RT_UNI;	/* accept-all */
-	} else {
-		assert_non_null(p);
-		assert_int_equal(p->nlinks, nlinks);
-		assert_int_equal(p->type, model_forme(i));
-		for (j = 0; j < 3; j++) {
-			struct ipifc_selflink *k = link_of(p, j == 0 ? f->l1 :
-			    j == 1 ? f->l2 : NULL);
-
-			if (model[i][j].ref == 0) {
-				assert_null(k);
-				continue;
-			}
-			assert_non_null(k);
-			assert_int_equal(k->ref, model[i][j].ref);
-			assert_int_equal(k->type, model[i][j].type);
-		}
-	}
+	} else
+		assert_non_null(ipifc_self_find(f->s, &a));
 	assert_int_equal(ipifc_ipforme(f->s, &a), want);
 	assert_int_equal(ipifc_self_tentative(f->s, &a),
 	    (model_forme(i) & IPIFC_SELF_TENTATIVE) != 0);
+}
+
+/* The line of text that begins with the word first, NULL if none. */
+static const char *
+line_of(const char *text, const char *first)
+{
+	const char *p, *e;
+	size_t k = strlen(first);
+
+	for (p = text; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		if (strncmp(p, first, k) == 0 && (p[k] == ' ' || p + k == e))
+			return p;
+	}
+	return NULL;
+}
+
+/* Is word a in the line of text that begins with first? */
+static int
+line_lists(const char *text, const char *first, const char *a)
+{
+	const char *p, *e;
+	size_t n = strlen(a);
+
+	if ((p = line_of(text, first)) != NULL) {
+		e = p + strcspn(p, "\n");
+		for (p += strlen(first); p < e; p += strcspn(p, " \n")) {
+			p += strspn(p, " ");
+			if ((size_t)(e - p) >= n && strncmp(p, a, n) == 0 &&
+			    (p[n] == ' ' || p + n == e))
+				return 1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Now and then, every pool address against the model through the files:
+ * its ipselftab line (how many addresses link it, the type), and the
+ * links of the two addresses in ipifc/0/local and ipifc/1/local.
+ */
+static void
+check_all(struct fix *f)
+{
+	static const char *const local[2] = { "10.0.0.1", "10.1.0.1" };
+	char *tab = rd(f->s, "ipselftab");
+	char *loc[2] = { rd(f->s, "ipifc/0/local"), rd(f->s, "ipifc/1/local") };
+	char a[IPIFC_IPSTRLEN], line[IPIFC_IPSTRLEN + 32], type[16];
+	const char *x;
+	struct ipifc_ip ip;
+	int i, j, nlinks, shown;
+
+	for (i = 0; i < POOL; i++) {
+		check_one(f, i);
+		ip = pool_ip(i);
+		ipifc_ip_fmt(&ip, a, sizeof(a));
+		for (nlinks = 0, j = 0; j < 2; j++)
+			nlinks += model[i][j].ref > 0;
+		ipifc_type_fmt(model_forme(i) |
+		    (ipifc_ip_isv4(&ip) ? IPIFC_RT_V4 : 0), type, sizeof(type));
+		x = line_of(tab, a);
+		if ((model_forme(i) & IPIFC_SELF_SHOWN) == 0) {
+			assert_null(x);
+			continue;
+		}
+		snprintf(line, sizeof(line), "%s %d %s\n", a, nlinks, type);
+		assert_non_null(x);
+		assert_memory_equal(x, line, strlen(line));
+		for (j = 0; j < 2; j++) {
+			shown = model[i][j].ref > 0 &&
+			    (model[i][j].type & IPIFC_SELF_SHOWN) != 0;
+			assert_int_equal(line_lists(loc[j], local[j], a), shown);
+		}
+	}
+	free(tab);
+	free(loc[0]);
+	free(loc[1]);
 }
 
 static void
@@ -459,8 +525,7 @@ test_model_random(void **state)
 		check_one(f, i);
 		check_one(f, (int)((x >> 12) % POOL));
 		if (op % 5000 == 0)
-			for (i = 0; i < POOL; i++)
-				check_one(f, i);
+			check_all(f);
 	}
 	for (i = 0; i < POOL; i++) {
 		a = pool_ip(i);
@@ -471,8 +536,7 @@ test_model_random(void **state)
 			}
 		model[i][0].type = model[i][1].type = model[i][2].type = 0;
 	}
-	for (i = 0; i < POOL; i++)
-		check_one(f, i);
+	check_all(f);
 	/* the addresses of the fixture are still there */
 	assert_int_equal(forme(f->s, "10.0.0.1"), IPIFC_RT_UNI);
 	assert_int_equal(forme(f->s, "10.1.0.255"), IPIFC_RT_BCAST);

@@ -161,6 +161,38 @@ file_has(struct ipifc_stack *s, const char *path, const char *line)
 	return count_matches(s, path, line, MATCH_LINE) > 0;
 }
 
+/*
+ * Word n (0: the first) of the file's first line that begins with the
+ * word first, into buf; 0, or -1 when there is no such line or word.
+ */
+static inline int
+file_word(struct ipifc_stack *s, const char *path, const char *first, int n,
+    char *buf, size_t len)
+{
+	char *t = rd(s, path), *p, *e;
+	size_t k = strlen(first), m;
+	int rc = -1;
+
+	for (p = t; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		if (strncmp(p, first, k) != 0 || (p[k] != ' ' && p + k != e))
+			continue;
+		while (p < e && n-- > 0) {
+			p += strcspn(p, " \n");
+			p += strspn(p, " ");
+		}
+		m = strcspn(p, " \n");
+		if (p < e && m < len) {
+			memcpy(buf, p, m);
+			buf[m] = '\0';
+			rc = 0;
+		}
+		break;
+	}
+	free(t);
+	return rc;
+}
+
 /* Does some line of the file begin with this word? */
 static inline int
 file_has_word(struct ipifc_stack *s, const char *path, const char *word)

@@ -88,12 +88,9 @@ fmt_ifcs(struct ipifc_stack *s, struct ipifc_buf *b)
 {
 	struct ipifc_ifc *ifc;
 	char f[96];
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL)
-			continue;
-		ipifc_buf_printf(b, "%d %s %s %s %d\n", i, ifc->dev,
+	IPIFC_FOREACH_IFC(ifc, s) {
+		ipifc_buf_printf(b, "%d %s %s %s %d\n", ifc->num, ifc->dev,
 		    ifc->m->name, ipifc_flags_fmt(ifc->flags, f, sizeof(f)),
 		    ifc->mtu);
 	}
@@ -159,7 +156,7 @@ fmt_status(struct ipifc_ifc *ifc, struct ipifc_buf *b)
 	    (unsigned long long)ifc->drops_nbrq,
 	    (unsigned long long)ifc->drops_nbr,
 	    (unsigned long long)ifc->speed, ifc->delay,
-	    (unsigned long long)ipifc_ifc_burst(ifc), ifc->dad, ifc->reflect,
+	    (unsigned long long)ipifc_shaper_burst(ifc), ifc->dad, ifc->reflect,
 	    ifc->reassemble, ifc->stack->iprouting, ifc->promisc,
 	    ifc->allmulti, ifc->gen, ra->sendra, ra->recvra, ra->mflag,
 	    ra->oflag, ra->maxraint, ra->minraint, ra->linkmtu, ra->reachtime,

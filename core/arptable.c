@@ -131,7 +131,7 @@ nbr_del(struct ipifc_stack *s, int argc, char **argv)
 	struct ipifc_ifc *ifc;
 	struct ipifc_nbr *n;
 	struct ipifc_ip ip;
-	int i, found = 0;
+	int found = 0;
 
 	if (argc != 2)
 		return ipifc_errf(s, "usage: del IP");
@@ -140,9 +140,7 @@ nbr_del(struct ipifc_stack *s, int argc, char **argv)
 	if (ipifc_lifc_bylocal(s, &ip) != NULL)
 		return ipifc_errf(s, "cannot delete local address %s",
 		    argv[1]);
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL)
-			continue;
+	IPIFC_FOREACH_IFC(ifc, s) {
 		if ((n = ipifc_nbr_lookup(ifc, &ip)) != NULL) {
 			nbr_remove(ifc, n);
 			found = 1;
@@ -156,7 +154,7 @@ nbr_del(struct ipifc_stack *s, int argc, char **argv)
 const char *
 ipifc_nbr_ctl(struct ipifc_stack *s, int argc, char **argv)
 {
-	int i;
+	struct ipifc_ifc *ifc;
 
 	if (argc < 1)
 		return ipifc_errf(s, "empty arp message");
@@ -167,9 +165,8 @@ ipifc_nbr_ctl(struct ipifc_stack *s, int argc, char **argv)
 	if (strcmp(argv[0], "flush") == 0) {
 		if (argc != 1)
 			return ipifc_errf(s, "usage: flush");
-		for (i = 0; i < s->nslot; i++)
-			if (s->ifc[i] != NULL)
-				ipifc_nbr_clear(s->ifc[i]);
+		IPIFC_FOREACH_IFC(ifc, s)
+			ipifc_nbr_clear(ifc);
 		return NULL;
 	}
 	return ipifc_errf(s, "unknown arp message %s", argv[0]);
@@ -355,13 +352,13 @@ static const struct ipifc_lifc *
 first_proxied(struct ipifc_stack *s, struct ipifc_ifc *ifc,
     const struct ipifc_ip *peer)
 {
+	const struct ipifc_ifc *other;
 	const struct ipifc_lifc *l;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if (s->ifc[i] == NULL || s->ifc[i] == ifc)
+	IPIFC_FOREACH_IFC(other, s) {
+		if (other == ifc)
 			continue;
-		TAILQ_FOREACH(l, &s->ifc[i]->lifcs, link)
+		TAILQ_FOREACH(l, &other->lifcs, link)
 			if (proxied_peer(ifc, l) &&
 			    ipifc_ip_eq(&l->remote, peer))
 				return l;
@@ -377,7 +374,6 @@ nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 	struct ipifc_ifc *other;
 	struct ipifc_lifc *l;
 	char ip[IPIFC_IPSTRLEN], mac[IPIFC_MACSTRLEN];
-	int i;
 
 	ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
 	TAILQ_FOREACH(l, &ifc->lifcs, link) {
@@ -401,8 +397,8 @@ nbr_fmt_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc,
 		    n->published ? "p" : "-");
 	}
 	ipifc_mac_fmt(ifc->mac, mac, sizeof(mac));
-	for (i = 0; i < s->nslot; i++) {
-		if ((other = s->ifc[i]) == NULL || other == ifc)
+	IPIFC_FOREACH_IFC(other, s) {
+		if (other == ifc)
 			continue;
 		TAILQ_FOREACH(l, &other->lifcs, link) {
 			if (!proxied_peer(ifc, l) ||
@@ -419,10 +415,9 @@ void
 ipifc_nbr_fmt(struct ipifc_stack *s, struct ipifc_buf *b)
 {
 	struct ipifc_ifc *ifc;
-	int i;
 
-	for (i = 0; i < s->nslot; i++) {
-		if ((ifc = s->ifc[i]) == NULL || ifc->m->hwlen == 0)
+	IPIFC_FOREACH_IFC(ifc, s) {
+		if (ifc->m->hwlen == 0)
 			continue;
 		nbr_fmt_ifc(s, ifc, b);
 	}

@@ -272,50 +272,19 @@ ip4_forward(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 	ipifc_scratch_put(in->stack);
 }
 
-static int
-deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len, const uint8_t *opts, size_t optlen)
-{
-	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_datagram d;
-
-	if (s->deliver == NULL)
-		return -EPROTONOSUPPORT;
-	memset(&d, 0, sizeof(d));
-	d.src = *src;
-	d.dst = *dst;
-	d.proto = proto;
-	d.ttl = ttl;
-	d.ifc = ifc->num;
-	d.payload = payload;
-	d.len = len;
-	d.opts = opts;
-	d.optlen = optlen;
-	return s->deliver(s->deliverarg, &d);
-}
-
-int
-ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len)
-{
-	return deliver(ifc, src, dst, proto, ttl, payload, len, NULL, 0);
-}
-
 int
 ipifc_deliver4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 {
 	uint8_t opts[IPIFC_IP4_MAXOPT], ptr;
 
 	if (h->optlen == 0)
-		return deliver(ifc, &h->src, &h->dst, h->proto, h->ttl,
-		    h->payload, h->plen, NULL, 0);
+		return ipifc_deliver(ifc, &h->src, &h->dst, h->proto, h->ttl,
+		    h->payload, h->plen);
 	/* the receiver records itself too, as Linux does */
 	memcpy(opts, h->opts, h->optlen);
 	(void)ipifc_ip4opt_record(ifc->stack, opts, h->optlen, &h->dst, &ptr);
-	return deliver(ifc, &h->src, &h->dst, h->proto, h->ttl, h->payload,
-	    h->plen, opts, h->optlen);
+	return ipifc_deliver_opts(ifc, &h->src, &h->dst, h->proto, h->ttl,
+	    h->payload, h->plen, opts, h->optlen);
 }
 
 static void

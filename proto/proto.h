@@ -222,10 +222,18 @@ int	ipifc_ip6_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
 int	ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, int hlim,
 	    const uint8_t *payload, size_t len);
-/* Hand a datagram to the library's user: 0, or negative if unwanted. */
+/*
+ * Hand a datagram to the library's user (proto/deliver.c): 0, or
+ * negative if unwanted.
+ */
 int	ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int proto, int ttl,
 	    const uint8_t *payload, size_t len);
+/* The same with the IPv4 options the datagram came with. */
+int	ipifc_deliver_opts(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int proto, int ttl,
+	    const uint8_t *payload, size_t len, const uint8_t *opts,
+	    size_t optlen);
 
 /* ICMP (proto/icmp4.c, proto/icmp6.c). */
 struct ipifc_ip4;
@@ -233,7 +241,7 @@ struct ipifc_ip6;
 struct ipifc_ip6frag;
 /* ipifc_deliver with the IPv4 header's options. */
 int	ipifc_deliver4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h);
-/* May an error go to dst now?  Counts what may not. */
+/* May an error go to dst now (proto/icmprate.c)?  Counts what may not. */
 int	ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst);
 void	ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	    const uint8_t *pkt, size_t len, unsigned type);

@@ -205,56 +205,37 @@ ipifc_ip6_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    pkt);
 }
 
-static void
-ip6_forward_in(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
-    const uint8_t *pkt, size_t len, uint8_t *copy)
+static int
+canforward6pair(const struct ipifc_ip *src, const struct ipifc_ip *dst)
 {
-	struct ipifc_stack *s = in->stack;
-	struct ipifc_route *r;
-	struct ipifc_ifc *out;
-	struct ipifc_ip nexthop;
-
-	if (!canforward6(&h->src) || !canforward6(&h->dst) ||
-	    ipifc_ip_ismulti(&h->dst)) {
-		proto_of(s)->drops_noforward++;
-		return;
-	}
-	if (h->hlim <= 1) {
-		ipifc_icmp6_error(in, pkt, len, IPIFC_ICMP6_TIMEX, 0, 0);
-		return;
-	}
-	if ((r = ipifc_rtab_lookup(s->rtab, &h->dst, &h->src)) == NULL ||
-	    (out = r->ifc) == NULL) {
-		ipifc_icmp6_error(in, pkt, len, IPIFC_ICMP6_UNREACH,
-		    IPIFC_ICMP6_UNREACH_NOROUTE, 0);
-		return;
-	}
-	if (out == in && !in->reflect) {
-		proto_of(s)->drops_noforward++;
-		return;
-	}
-	if (len > (size_t)out->mtu) {
-		/* RFC 8201 4: routers never fragment IPv6 */
-		ipifc_icmp6_error(in, pkt, len, IPIFC_ICMP6_TOOBIG, 0,
-		    (uint32_t)out->mtu);
-		return;
-	}
-	nexthop = ipifc_ip_isunspec(&r->gate) ? h->dst : r->gate;
-	memcpy(copy, pkt, len);
-	copy[7]--;		/* the hop limit; IPv6 has no header checksum */
-	out->m->bwrite(out, copy, len, &nexthop);
+	return canforward6(src) && canforward6(dst) && !ipifc_ip_ismulti(dst);
 }
+
+/* IPv6 has no header checksum, and routers never fragment (RFC 8201 4). */
+static void
+ip6_forward_out(struct ipifc_ifc *in, struct ipifc_ifc *out, const void *hdr,
+    const uint8_t *pkt, uint8_t *copy, size_t len,
+    const struct ipifc_ip *nexthop)
+{
+	out->m->bwrite(out, copy, len, nexthop);
+}
+
+static const struct ipifc_fwdfam fwd6 = {
+	.canforward = canforward6pair,
+	.error = ipifc_icmp6_error,
+	.timex = IPIFC_ICMP6_TIMEX,
+	.unreach = IPIFC_ICMP6_UNREACH,
+	.noroute = IPIFC_ICMP6_UNREACH_NOROUTE,
+	.toobig = IPIFC_ICMP6_TOOBIG,
+	.hlimoff = 7,
+	.send = ip6_forward_out,
+};
 
 static void
 ip6_forward(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
     const uint8_t *pkt, size_t len)
 {
-	uint8_t *copy;
-
-	if ((copy = ipifc_scratch_get(in->stack)) == NULL)
-		return;
-	ip6_forward_in(in, h, pkt, len, copy);
-	ipifc_scratch_put(in->stack);
+	ipifc_forward(in, &fwd6, h, &h->src, &h->dst, h->hlim, pkt, len);
 }
 
 /* What the extension headers ask of us (RFC 8200 4.2, 4.4). */

@@ -9,28 +9,8 @@
 #include "proto.h"
 #include "wire.h"
 
-/*
- * RFC 1812 4.3.2.5: an error goes with precedence 6, internetwork
- * control (RFC 2474's class selector 6); a reply with the request's TOS.
- */
-#define ICMP_ERRTOS	0xc0
-#define TOS_ECN		0x03	/* RFC 3168 5: not for ICMP to copy */
-
-static void
-icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int tos, const struct ipifc_icmp *m,
-    const uint8_t *opts, size_t optlen)
-{
-	uint8_t *buf;
-	int n;
-
-	if ((buf = ipifc_scratch_get(ifc->stack)) == NULL)
-		return;
-	if ((n = ipifc_icmp4_build(buf, IPIFC_MAXPKT, m)) >= 0)
-		ipifc_ip4_output_opts(ifc->stack, src, dst, IPIFC_PROTO_ICMP,
-		    0, tos, buf, (size_t)n, NULL, opts, optlen);
-	ipifc_scratch_put(ifc->stack);
-}
+/* RFC 3168 5: the ECN bits are not for an echo reply to copy */
+#define TOS_ECN		0x03
 
 /*
  * The ICMP error messages (RFC 1812 4.3.2.7, RFC 1122 3.2.2): destination
@@ -53,7 +33,6 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip4 h;
-	struct ipifc_icmp m;
 	uint32_t v;
 
 	if (ipifc_ip4_parse(pkt, len, &h) < 0)
@@ -69,15 +48,9 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	if (h.proto == IPIFC_PROTO_ICMP &&
 	    (h.plen < 1 || is_error_type(h.payload[0])))
 		return;		/* never about an ICMP error */
-	if (!ipifc_icmp_ratelimit(s, &h.src))
-		return;
-	memset(&m, 0, sizeof(m));
-	m.type = (uint8_t)type;
-	m.code = (uint8_t)code;
-	m.param = param;
-	m.data = pkt;
-	m.dlen = h.totlen;
-	icmp4_send(ifc, NULL, &h.src, ICMP_ERRTOS, &m, NULL, 0);
+	if (ipifc_icmp_ratelimit(s, &h.src))
+		ipifc_icmp_error_send(s, NULL, &h.src, NULL, type, code,
+		    param, pkt, h.totlen);
 }
 
 void

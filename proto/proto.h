@@ -274,6 +274,14 @@ struct ipifc_ip6frag;
 int	ipifc_deliver4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h);
 /* May an error go to dst now (proto/icmprate.c)?  Counts what may not. */
 int	ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst);
+/*
+ * The message of an error that may go (proto/icmperr.c): type, code and
+ * param, quoting dlen bytes of pkt, from src (NULL: output chooses) to
+ * dst, of either family, out by oif (NULL: the route's).
+ */
+void	ipifc_icmp_error_send(struct ipifc_stack *s, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, struct ipifc_ifc *oif, int type,
+	    int code, uint32_t param, const uint8_t *pkt, size_t dlen);
 void	ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	    const uint8_t *pkt, size_t len, unsigned type);
 void	ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt,

@@ -593,6 +593,17 @@ struct ipifc_mreport {
 				 * not for a multicast group */
 };
 
+/*
+ * The records of an IGMPv3 or MLDv2 report (proto/wire_mrec.c), whose
+ * group and source addresses are alen (4 or 16) bytes wide.  Read takes
+ * a report whose type and checksum were checked; write makes one of type
+ * with the checksum 0, its length, or -ENOBUFS if it does not fit cap.
+ */
+int	ipifc_mreport_read(const uint8_t *p, size_t len, size_t alen,
+	    struct ipifc_mreport *r);
+int	ipifc_mreport_write(uint8_t *buf, size_t cap, uint8_t type,
+	    const struct ipifc_mrec *recs, int n, size_t alen);
+
 #define IPIFC_MLD_REPORT_LEN(n)	(8 + 20 * (size_t)(n))	/* no sources */
 #define IPIFC_IGMP_REPORT_LEN(n) (8 + 8 * (size_t)(n))
 

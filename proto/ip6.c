@@ -245,6 +245,7 @@ struct extverdict {
 	int	code;
 	uint32_t pointer;	/* from the start of the IPv6 header */
 	uint32_t nxtfield;	/* where the last Next Header field is */
+	int	multicast;	/* the packet's destination is a group */
 };
 
 /* The options of a hop-by-hop or destination options header at p. */
@@ -291,41 +292,40 @@ judge_options(const uint8_t *p, size_t hlen, uint32_t base, int multicast,
 	}
 }
 
+/* One header of the chain, judged: nonzero to stop at it. */
+static int
+judge_one(void *arg, int n, uint8_t type, const uint8_t *p, size_t off,
+    size_t hlen)
+{
+	struct extverdict *v = arg;
+
+	(void)n;
+	if (type == IPIFC_PROTO_HOPOPTS || type == IPIFC_PROTO_DSTOPTS)
+		judge_options(p, hlen, IPIFC_IP6_HLEN + (uint32_t)off,
+		    v->multicast, type == IPIFC_PROTO_HOPOPTS, v);
+	else if (type == IPIFC_PROTO_ROUTING && p[3] != 0) {
+		/* segments left, of a type we do not route (RFC 5095) */
+		v->drop = v->icmp = 1;
+		v->code = IPIFC_ICMP6_PARAMPROB_HEADER;
+		v->pointer = IPIFC_IP6_HLEN + (uint32_t)off + 2;
+	}
+	v->nxtfield = IPIFC_IP6_HLEN + (uint32_t)off;
+	return v->drop;
+}
+
 static void
 judge_ext(const struct ipifc_ip6 *h, struct extverdict *v)
 {
-	const uint8_t *p = h->payload;
-	uint8_t nxt = h->nxt;
-	size_t off = 0, hlen;
-	int n;
+	uint8_t nxt;
+	size_t off;
 
 	memset(v, 0, sizeof(*v));
 	v->nxtfield = 6;
-	for (n = 0; n < IPIFC_IP6_MAXEXT && !v->drop; n++) {
-		if (nxt != IPIFC_PROTO_HOPOPTS && nxt != IPIFC_PROTO_DSTOPTS &&
-		    nxt != IPIFC_PROTO_ROUTING && nxt != IPIFC_PROTO_FRAGMENT)
-			return;
-		if (off + 8 > h->plen)
-			break;
-		hlen = nxt == IPIFC_PROTO_FRAGMENT ? 8 :
-		    ((size_t)p[off + 1] + 1) * 8;
-		if (off + hlen > h->plen)
-			break;
-		if (nxt == IPIFC_PROTO_HOPOPTS || nxt == IPIFC_PROTO_DSTOPTS)
-			judge_options(p + off, hlen, IPIFC_IP6_HLEN +
-			    (uint32_t)off, ipifc_ip_ismulti(&h->dst),
-			    nxt == IPIFC_PROTO_HOPOPTS, v);
-		else if (nxt == IPIFC_PROTO_ROUTING && p[off + 3] != 0) {
-			/* segments left, of a type we do not route (RFC 5095) */
-			v->drop = v->icmp = 1;
-			v->code = IPIFC_ICMP6_PARAMPROB_HEADER;
-			v->pointer = IPIFC_IP6_HLEN + (uint32_t)off + 2;
-		}
-		v->nxtfield = IPIFC_IP6_HLEN + (uint32_t)off;
-		nxt = p[off];
-		off += hlen;
-	}
-	v->drop = 1;	/* too many, or cut short */
+	v->multicast = ipifc_ip_ismulti(&h->dst);
+	/* through a fragment header too: an atomic fragment's */
+	if (ipifc_ip6_walkext(h->nxt, h->payload, h->plen, judge_one, v, &nxt,
+	    &off) < 0)
+		v->drop = 1;	/* too many, or cut short */
 }
 
 /* RFC 7112 5: the upper-layer header, whole, in the first fragment. */

@@ -272,6 +272,20 @@ int	ipifc_ip6frag_build(uint8_t *buf, size_t cap,
 	    const struct ipifc_ip6frag *f);
 
 /*
+ * The one walk of the extension headers (hop-by-hop, routing, fragment,
+ * destination options) of a payload whose first header is nxt: fn sees
+ * each, its place n in the chain (0 first), its bytes h (all hlen of
+ * them there) at off, and answers 0 to walk on or anything else to end
+ * the walk with that answer.  0 with *final_nxt the first header that is
+ * none of those (upper layer, unknown, No Next Header) at *offset;
+ * -EMSGSIZE when a header is cut short, -ELOOP past IPIFC_IP6_MAXEXT.
+ */
+typedef int ipifc_ip6ext_fn(void *arg, int n, uint8_t type,
+	    const uint8_t *h, size_t off, size_t hlen);
+int	ipifc_ip6_walkext(uint8_t nxt, const uint8_t *p, size_t len,
+	    ipifc_ip6ext_fn *fn, void *arg, uint8_t *final_nxt,
+	    size_t *offset);
+/*
  * Walk the extension headers of a payload whose first header is nxt.
  * Hop-by-hop (only first, RFC 8200 4.1), routing and destination options
  * headers are skipped.  Returns 0 with *final_nxt the upper-layer (or

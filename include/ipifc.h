@@ -316,6 +316,8 @@ int	ipifc_pingrun_match(struct ipifc_pingrun *p,
 	    size_t len);
 void	ipifc_pingrun_end(const struct ipifc_pingrun *p, char *buf,
 	    size_t len);
+/* A decimal of digits alone (no sign, no space), at most max: 0, or -1. */
+int	ipifc_decimal(const char *s, uint64_t max, uint64_t *out);
 /*
  * The options of a ping command line that take a number: -FLAG N with N
  * a decimal in min..max.  Set stores val in the option opt names: 0, or

@@ -101,31 +101,11 @@ ipifc_pingrun_end(const struct ipifc_pingrun *p, char *buf, size_t len)
 	    100.0 * (p->nsent - p->received) / p->nsent : 0.0);
 }
 
-/* A decimal number of digits alone, at most max, without overflow. */
-static int
-number(const char *s, unsigned max, unsigned *out)
-{
-	unsigned v = 0, d;
-
-	if (*s < '0' || *s > '9')
-		return -1;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		d = (unsigned)(*s - '0');
-		if (v > (max - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (*s != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 int
 ipifc_pingflag_set(const struct ipifc_pingflag *f, int n, const char *opt,
     const char *val)
 {
-	unsigned v;
+	uint64_t v;
 	int i;
 
 	if (opt[0] != '-' || opt[1] == '\0' || opt[2] != '\0')
@@ -133,7 +113,7 @@ ipifc_pingflag_set(const struct ipifc_pingflag *f, int n, const char *opt,
 	for (i = 0; i < n; i++) {
 		if (f[i].flag != opt[1])
 			continue;
-		if (number(val, f[i].max, &v) != 0 || v < f[i].min)
+		if (ipifc_decimal(val, f[i].max, &v) != 0 || v < f[i].min)
 			return -1;
 		*f[i].val = (int)v;
 		return 0;

@@ -376,27 +376,6 @@ sim_duration(const char *s, uint64_t *ms)
 	return 0;
 }
 
-/* A decimal number in 0..max; -1 if not. */
-static int
-sim_number(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	unsigned d;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	for (; isdigit((unsigned char)*s); s++) {
-		d = (unsigned)(*s - '0');
-		if (v > (max - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (*s != '\0')
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static void
 cmd_host(struct sim *sim, struct line *l)
 {
@@ -576,7 +555,7 @@ cmd_source(struct sim *sim, struct line *l)
 	if (sim_ip(sim, l->argv[1], &dst) == -1)
 		return;
 	if (l->argc == 3) {
-		if (sim_number(l->argv[2], INT32_MAX, &n) == -1) {
+		if (ipifc_decimal(l->argv[2], INT32_MAX, &n) == -1) {
 			sim_error(sim, "bad interface: %s", l->argv[2]);
 			return;
 		}
@@ -664,7 +643,7 @@ cmd_seed(struct sim *sim, struct line *l)
 		sim_error(sim, "usage: seed N");
 		return;
 	}
-	if (sim_number(l->argv[1], UINT64_MAX, &n) == -1) {
+	if (ipifc_decimal(l->argv[1], UINT64_MAX, &n) == -1) {
 		sim_error(sim, "bad seed: %s", l->argv[1]);
 		return;
 	}

@@ -1409,6 +1409,8 @@ test_ext_headers(void **state)
 	const uint8_t rh[] = { 59, 0, 0, 1, 0, 0, 0, 0 };
 	/* padding only, then a protocol nobody speaks */
 	const uint8_t unk[] = { 253, 0, 1, 4, 0, 0, 0, 0, 'x' };
+	uint8_t chain[8 * (IPIFC_IP6_MAXEXT + 1) + 1];
+	int i;
 
 	send6(wire, 60, opt10, sizeof(opt10));
 	assert_int_equal(ends[0].got_type, 4);
@@ -1426,6 +1428,24 @@ test_ext_headers(void **state)
 	assert_int_equal(ends[0].got_type, 4);
 	assert_int_equal(ends[0].got_code, 1);
 	assert_int_equal(ends[0].got_param, 40);	/* its Next Header */
+
+	/* IPIFC_IP6_MAXEXT headers of padding are walked to the protocol
+	 * nobody speaks; one more is too many, dropped without a word */
+	memset(chain, 0, sizeof(chain));
+	for (i = 0; i <= IPIFC_IP6_MAXEXT; i++) {
+		chain[8 * i] = 60;
+		chain[8 * i + 2] = 1;		/* PadN of 4 */
+		chain[8 * i + 3] = 4;
+	}
+	chain[8 * (IPIFC_IP6_MAXEXT - 1)] = 253;
+	send6(wire, 60, chain, 8 * IPIFC_IP6_MAXEXT + 1);
+	assert_int_equal(ends[0].got_type, 4);
+	assert_int_equal(ends[0].got_code, 1);
+	assert_int_equal(ends[0].got_param, 40 + 8 * (IPIFC_IP6_MAXEXT - 1));
+	chain[8 * (IPIFC_IP6_MAXEXT - 1)] = 60;
+	chain[8 * IPIFC_IP6_MAXEXT] = 253;
+	send6(wire, 60, chain, sizeof(chain));
+	assert_int_equal(ends[0].got_proto, 0);
 }
 
 /* Is there a frame from stack 1 of this ICMPv6 (MLD) or IGMP type? */

@@ -617,6 +617,13 @@ int	ipifc_mreport_read(const uint8_t *p, size_t len, size_t alen,
 	    struct ipifc_mreport *r);
 int	ipifc_mreport_write(uint8_t *buf, size_t cap, uint8_t type,
 	    const struct ipifc_mrec *recs, int n, size_t alen);
+/*
+ * The end of an IGMPv3 or MLDv2 query of len bytes whose sources start
+ * at srcoff (len is at least srcoff): S flag, QRV, QQIC and the sources
+ * into q; -EMSGSIZE if the sources do not fit.
+ */
+int	ipifc_mquery_tail(const uint8_t *p, size_t len, size_t srcoff,
+	    size_t alen, struct ipifc_mquery *q);
 
 #define IPIFC_MLD_REPORT_LEN(n)	(8 + 20 * (size_t)(n))	/* no sources */
 #define IPIFC_IGMP_REPORT_LEN(n) (8 + 8 * (size_t)(n))

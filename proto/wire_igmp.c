@@ -70,14 +70,8 @@ ipifc_igmp_query_parse(const uint8_t *buf, size_t len,
 	} else {
 		t.version = 3;
 		t.mrd = ipifc_igmp_mrt(buf[1]);
-		t.sflag = (buf[8] >> 3) & 1;
-		t.qrv = buf[8] & 7;
-		t.qqic = buf[9];
-		t.qqi = ipifc_mqqi(t.qqic);
-		t.nsrc = ipifc_get16(buf + 10);
-		if ((size_t)t.nsrc * 4 > len - QUERY3_LEN)
+		if (ipifc_mquery_tail(buf, len, QUERY3_LEN, 4, &t) < 0)
 			return -EMSGSIZE;
-		t.srcs = buf + QUERY3_LEN;
 	}
 	*q = t;
 	return 0;

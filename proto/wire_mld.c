@@ -121,14 +121,8 @@ ipifc_mld_query_parse(const struct ipifc_ip6 *ip, const uint8_t *p,
 	} else {
 		t.version = 2;
 		t.mrd = ipifc_mld_mrd(t.mrc);
-		t.sflag = (p[24] >> 3) & 1;
-		t.qrv = p[24] & 7;
-		t.qqic = p[25];
-		t.qqi = ipifc_mqqi(t.qqic);
-		t.nsrc = ipifc_get16(p + 26);
-		if ((size_t)t.nsrc * 16 > len - QUERY2_LEN)
+		if (ipifc_mquery_tail(p, len, QUERY2_LEN, 16, &t) < 0)
 			return -EMSGSIZE;
-		t.srcs = p + QUERY2_LEN;
 	}
 	*q = t;
 	return 0;

@@ -4,6 +4,7 @@
  * (alen: 4 or 16): type, reserved, checksum, reserved, the number of
  * records, then each record's type, aux data length, number of sources,
  * group, sources and aux data.  The checksum is the protocol's to set.
+ * Their queries (RFC 3376 4.1, RFC 3810 5.1) end alike too.
  */
 #include <errno.h>
 #include <string.h>
@@ -105,4 +106,21 @@ ipifc_mreport_write(uint8_t *buf, size_t cap, uint8_t type,
 		off += REC_LEN(alen) + alen * recs[i].nsrc;
 	}
 	return (int)len;
+}
+
+int
+ipifc_mquery_tail(const uint8_t *p, size_t len, size_t srcoff, size_t alen,
+    struct ipifc_mquery *q)
+{
+	const uint8_t *t = p + srcoff - 4;
+
+	q->sflag = (t[0] >> 3) & 1;
+	q->qrv = t[0] & 7;
+	q->qqic = t[1];
+	q->qqi = ipifc_mqqi(q->qqic);
+	q->nsrc = ipifc_get16(t + 2);
+	if ((size_t)q->nsrc * alen > len - srcoff)
+		return -EMSGSIZE;
+	q->srcs = p + srcoff;
+	return 0;
 }

@@ -1,6 +1,6 @@
 /*
- * Growable text buffers for the namespace files, and line splitting for
- * the ctl language.
+ * Growable text buffers for the namespace files, and line splitting and
+ * decimals for the ctl language and the commands of the tools.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -79,4 +79,24 @@ ipifc_tokenize(char *line, char **argv, int max)
 		*line++ = '\0';
 	}
 	return n;
+}
+
+int
+ipifc_decimal(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0;
+	unsigned d;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		d = (unsigned)(*s - '0');
+		if (v > (max - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	if (*s != '\0')
+		return -1;
+	*out = v;
+	return 0;
 }

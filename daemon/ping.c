@@ -1,9 +1,7 @@
 /*
- * Echo requests from the stack (ping.h).  Replies come through the
- * stack's deliver hook: ICMP type 0 (RFC 792) or ICMPv6 type 129 (RFC
- * 4443 4.2), matched to a running ping by identifier and to a request
- * already sent by sequence number; so do the ICMP errors that quote a
- * request (ipifc_ping_error), printed as ping(8) does.
+ * Echo requests from the stack (ping.h), each ping an ipifc_pingrun of
+ * the library (proto/ping.c), which matches what the stack's deliver hook
+ * gets to the running pings and writes ping(8)'s lines.
  */
 #include <sys/queue.h>
 
@@ -26,13 +24,8 @@
 struct ipifcd_ping {
 	TAILQ_ENTRY(ipifcd_ping) link;
 	struct ipifcd	*d;
-	struct ipifc_ip	 dst;
-	int		 v4;
-	uint16_t	 id;
-	int		 count, size, interval;
-	int		 nsent, received, dups, errors;
-	uint64_t	 sent[IPIFCD_MAXPING + 1];	/* by seq, ms */
-	uint8_t		 got[IPIFCD_MAXPING + 1];
+	struct ipifc_pingrun run;
+	int		 size, interval;
 	struct event	*tick;
 	struct evbuffer	*out;
 	ipifcd_ping_done_fn *done;
@@ -63,18 +56,10 @@ ping_free(struct ipifcd_ping *p)
 static void
 ping_finish(struct ipifcd_ping *p)
 {
-	char buf[IPIFC_IPSTRLEN];
+	char buf[2 * IPIFC_PINGLINE];
 
-	ipifc_ip_fmt(&p->dst, buf, sizeof(buf));
-	evbuffer_add_printf(p->out, "--- %s ping statistics ---\n", buf);
-	evbuffer_add_printf(p->out, "%d packets transmitted, %d received",
-	    p->nsent, p->received);
-	if (p->dups > 0)
-		evbuffer_add_printf(p->out, ", +%d duplicates", p->dups);
-	if (p->errors > 0)
-		evbuffer_add_printf(p->out, ", +%d errors", p->errors);
-	evbuffer_add_printf(p->out, ", %g%% packet loss\n",
-	    100.0 * (p->nsent - p->received) / p->nsent);
+	ipifc_pingrun_end(&p->run, buf, sizeof(buf));
+	evbuffer_add(p->out, buf, strlen(buf));
 	p->done(p->arg, p->out);
 	ping_free(p);
 }
@@ -97,108 +82,52 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 	struct ipifcd *d = p->d;
 	int rc, seq;
 
-	if (p->nsent == p->count) {
+	if (p->run.nsent == p->run.count) {
 		ping_finish(p);
 		return;
 	}
 	ipifcd_advance(d);
-	seq = ++p->nsent;
-	p->sent[seq] = ipifc_now(d->stack);
-	rc = ipifc_ping(d->stack, &p->dst, p->id, (uint16_t)seq,
+	seq = ipifc_pingrun_next(&p->run, ipifc_now(d->stack));
+	rc = ipifc_ping(d->stack, &p->run.dst, p->run.id, (uint16_t)seq,
 	    (size_t)p->size);
 	if (rc < 0) {
 		evbuffer_add_printf(p->out, "error: ping: %s\n",
 		    strerror(-rc));
-		p->errors++;
+		p->run.errors++;
 	}
-	if (p->nsent < p->count)
+	if (p->run.nsent < p->run.count)
 		ping_arm(p, p->interval);
 	else
-		ping_arm(p, p->received == p->count ? 0 : PING_WAIT);
+		ping_arm(p, p->run.received == p->run.count ? 0 : PING_WAIT);
 	ipifcd_kick(d);
 }
 
-static void
-on_echo(void *arg, const struct ipifc_datagram *dg)
-{
-	struct ipifcd *d = arg;
-	struct ipifcd_ping *p;
-	char from[IPIFC_IPSTRLEN];
-	unsigned id, seq;
-	int v4;
-
-	if (dg->len < 8 || dg->payload[1] != 0)
-		return;
-	if (dg->proto == 1 && dg->payload[0] == 0)
-		v4 = 1;
-	else if (dg->proto == 58 && dg->payload[0] == 129)
-		v4 = 0;
-	else
-		return;
-	id = (unsigned)dg->payload[4] << 8 | dg->payload[5];
-	seq = (unsigned)dg->payload[6] << 8 | dg->payload[7];
-	TAILQ_FOREACH(p, &d->pings->running, link)
-		if (p->id == id && p->v4 == v4)
-			break;
-	if (p == NULL || seq < 1 || seq > (unsigned)p->nsent)
-		return;
-	if (p->got[seq]++ == 0)
-		p->received++;
-	else
-		p->dups++;
-	evbuffer_add_printf(p->out, "%zu bytes from %s: icmp_seq=%u ttl=%d "
-	    "time=%llu ms%s\n", dg->len,
-	    ipifc_ip_fmt(&dg->src, from, sizeof(from)), seq, dg->ttl,
-	    (unsigned long long)(ipifc_now(d->stack) - p->sent[seq]),
-	    p->got[seq] > 1 ? " (DUP!)" : "");
-	/* all answered: no need to wait out the last second */
-	if (p->nsent == p->count && p->received == p->count)
-		ping_arm(p, 0);
-}
-
-/* An ICMP error about one of a running ping's requests: "From ..." */
-static int
-on_error(struct ipifcd *d, const struct ipifc_datagram *dg)
-{
-	struct ipifcd_ping *p;
-	char from[IPIFC_IPSTRLEN], words[96];
-	uint16_t id, seq;
-
-	if (ipifc_ping_error(dg, &id, &seq, words, sizeof(words)) != 0)
-		return -1;
-	TAILQ_FOREACH(p, &d->pings->running, link)
-		if (p->id == id && p->v4 == (dg->proto == 1))
-			break;
-	if (p == NULL || seq < 1 || seq > p->nsent)
-		return 0;
-	p->errors++;
-	evbuffer_add_printf(p->out, "From %s icmp_seq=%u %s\n",
-	    ipifc_ip_fmt(&dg->src, from, sizeof(from)), (unsigned)seq, words);
-	return 0;
-}
-
-/* Only ICMP is wanted here: other protocols find nobody listening. */
+/*
+ * Only ICMP is wanted here: other protocols find nobody listening.  An
+ * echo reply or an error goes to the running ping it is about.
+ */
 static int
 on_datagram(void *arg, const struct ipifc_datagram *dg)
 {
+	struct ipifcd *d = arg;
+	struct ipifcd_ping *p;
+	char line[IPIFC_PINGLINE];
+	int rc;
+
 	if (dg->proto != 1 && dg->proto != 58)
 		return -EPROTONOSUPPORT;
-	if (on_error(arg, dg) != 0)
-		on_echo(arg, dg);
-	return 0;
-}
-
-static int
-number(const char *s, long min, long max, int *v)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || n < min || n > max)
-		return -1;
-	*v = (int)n;
+	TAILQ_FOREACH(p, &d->pings->running, link) {
+		rc = ipifc_pingrun_match(&p->run, dg, ipifc_now(d->stack),
+		    line, sizeof(line));
+		if (rc == 0)
+			continue;
+		evbuffer_add(p->out, line, strlen(line));
+		/* all answered: no need to wait out the last second */
+		if (rc == IPIFC_PING_REPLY && p->run.nsent == p->run.count &&
+		    p->run.received == p->run.count)
+			ping_arm(p, 0);
+		break;
+	}
 	return 0;
 }
 
@@ -208,27 +137,24 @@ ipifcd_ping_start(struct ipifcd *d, int argc, char **argv,
 {
 	struct ipifcd_pings *ps = d->pings;
 	struct ipifcd_ping *p;
-	char buf[IPIFC_IPSTRLEN];
+	char line[IPIFC_PINGLINE], ranges[64];
 	struct ipifc_ip dst;
 	int i, count = PING_DEFCOUNT, size = PING_DEFSIZE,
-	    interval = PING_DEFINT, bad = 0;
+	    interval = PING_DEFINT;
+	struct ipifc_pingflag flags[] = {
+		{ 'c', 1, IPIFCD_MAXPING, &count },
+		{ 's', 0, 65507, &size },
+		{ 'i', 10, 10000, &interval },
+	};
 
 	static const char usage[] =
 	    "usage: ping [-c COUNT] [-s SIZE] [-i MS] ADDR";
 
 	for (i = 0; i + 1 < argc && argv[i][0] == '-'; i += 2) {
-		if (strcmp(argv[i], "-c") == 0)
-			bad = number(argv[i + 1], 1, IPIFCD_MAXPING, &count);
-		else if (strcmp(argv[i], "-s") == 0)
-			bad = number(argv[i + 1], 0, 65507, &size);
-		else if (strcmp(argv[i], "-i") == 0)
-			bad = number(argv[i + 1], 10, 10000, &interval);
-		else
-			bad = -1;
-		if (bad) {
+		if (ipifc_pingflag_set(flags, 3, argv[i], argv[i + 1]) != 0) {
+			ipifc_pingflag_fmt(flags, 3, ranges, sizeof(ranges));
 			snprintf(ps->err, sizeof(ps->err), "ping: bad option "
-			    "%.16s %.16s (-c 1..%d, -s 0..65507, -i 10..10000)",
-			    argv[i], argv[i + 1], IPIFCD_MAXPING);
+			    "%.16s %.16s (%s)", argv[i], argv[i + 1], ranges);
 			*err = ps->err;
 			return NULL;
 		}
@@ -257,18 +183,15 @@ ipifcd_ping_start(struct ipifcd *d, int argc, char **argv,
 		return NULL;
 	}
 	p->d = d;
-	p->dst = dst;
-	p->v4 = ipifc_ip_isv4(&dst);
-	p->id = ps->nextid++;
-	p->count = count;
+	ipifc_pingrun_begin(&p->run, &dst, ps->nextid++, count, size, line,
+	    sizeof(line));
 	p->size = size;
 	p->interval = interval;
 	p->done = done;
 	p->arg = arg;
 	TAILQ_INSERT_TAIL(&ps->running, p, link);
 	ps->n++;
-	evbuffer_add_printf(p->out, "PING %s %d data bytes\n",
-	    ipifc_ip_fmt(&dst, buf, sizeof(buf)), size);
+	evbuffer_add(p->out, line, strlen(line));
 	ping_arm(p, 0);
 	return p;
 }

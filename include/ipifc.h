@@ -296,6 +296,51 @@ int	ipifc_ping_error(const struct ipifc_datagram *d, uint16_t *id,
 	    uint16_t *seq, char *words, size_t len);
 
 /*
+ * A ping(8) run (proto/ping.c): what a program that pings through a
+ * stack keeps and prints.  Begin writes the "PING ..." line; next gives
+ * the sequence number of the request to send now (-1: all sent); match
+ * takes what the deliver hook got at now and says whether it was an echo
+ * reply to one of the run's requests or an ICMP error quoting one, with
+ * ping(8)'s line for it; end writes the statistics lines.
+ */
+#define IPIFC_PINGMAX	1000	/* requests per run */
+#define IPIFC_PINGLINE	256	/* the longest line, with its newline */
+struct ipifc_pingrun {
+	struct ipifc_ip	dst;
+	uint16_t	id;		/* the requests' identifier */
+	int		count;		/* requests to send */
+	int		nsent, received, dups, errors;
+	uint64_t	sent[IPIFC_PINGMAX + 1];	/* by seq: when, ms */
+	uint8_t		got[IPIFC_PINGMAX + 1];		/* by seq: replies */
+};
+enum { IPIFC_PING_REPLY = 1, IPIFC_PING_ERROR = 2 };
+void	ipifc_pingrun_begin(struct ipifc_pingrun *p, const struct ipifc_ip *dst,
+	    uint16_t id, int count, int size, char *line, size_t len);
+int	ipifc_pingrun_next(struct ipifc_pingrun *p, uint64_t now);
+int	ipifc_pingrun_match(struct ipifc_pingrun *p,
+	    const struct ipifc_datagram *d, uint64_t now, char *line,
+	    size_t len);
+void	ipifc_pingrun_end(const struct ipifc_pingrun *p, char *buf,
+	    size_t len);
+/* A decimal of digits alone (no sign, no space), at most max: 0, or -1. */
+int	ipifc_decimal(const char *s, uint64_t max, uint64_t *out);
+/*
+ * The options of a ping command line that take a number: -FLAG N with N
+ * a decimal in min..max.  Set stores val in the option opt names: 0, or
+ * -1 if opt is none of f or val is out of range; fmt writes the ranges
+ * ("-c 1..100, -s 0..65507") for an error message.
+ */
+struct ipifc_pingflag {
+	char		flag;
+	unsigned	min, max;
+	int		*val;
+};
+int	ipifc_pingflag_set(const struct ipifc_pingflag *f, int n,
+	    const char *opt, const char *val);
+void	ipifc_pingflag_fmt(const struct ipifc_pingflag *f, int n, char *buf,
+	    size_t len);
+
+/*
  * Host mode (slaac/host.c): the SLAAC engine on the stack, so that
  * `ra6 recvra 1` forms addresses and learns routes from router
  * advertisements.  secret: the RFC 7217 secret key, 1 to 32 bytes; the

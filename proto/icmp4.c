@@ -1,86 +1,16 @@
 /*
  * ICMPv4 (RFC 792): echo replies, and the errors the stack sends, under
  * the rules of RFC 1122 3.2.2 (never about an ICMP error, a non-first
- * fragment, a broadcast or multicast, or an invalid source) and a rate
- * limit (RFC 1812 4.3.2.8).
+ * fragment, a broadcast or multicast, or an invalid source) and the rate
+ * limit of icmprate.c.
  */
 #include <string.h>
 
 #include "proto.h"
 #include "wire.h"
 
-/*
- * Token buckets (RFC 1812 4.3.2.8, RFC 4443 2.4 f): per destination
- * (hashed into IPIFC_ICMPBUCKETS, so that one flooding host does not
- * silence the errors others need, such as fragmentation needed; keyed,
- * so that it cannot pick the bucket of a host it would silence)
- * ICMP_BURST errors then one per ICMP_INTERVAL ms; and for the whole
- * stack, per family, ICMP_GBURST then one per ICMP_GINTERVAL ms.
- */
-#define ICMP_BURST	10
-#define ICMP_INTERVAL	100	/* ms */
-#define ICMP_GBURST	100
-#define ICMP_GINTERVAL	10	/* ms */
-
-static int
-take(struct ipifc_bucket *b, uint64_t now, uint64_t burst, uint64_t interval)
-{
-	uint64_t add;
-
-	if (b->last == 0) {
-		/* the first use: a full bucket */
-		b->tokens = burst;
-		b->last = now ? now : 1;
-	}
-	add = now > b->last ? (now - b->last) / interval : 0;
-	if (add > 0) {
-		b->tokens = b->tokens + add > burst ? burst : b->tokens + add;
-		b->last += add * interval;
-	}
-	if (b->tokens == 0)
-		return 0;
-	b->tokens--;
-	return 1;
-}
-
-int
-ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst)
-{
-	struct ipifc_proto *p = proto_of(s);
-	uint32_t h = ipifc_ip_hash(s->hashkey, dst);
-	int v4 = ipifc_ip_isv4(dst);
-
-	if (!take(&p->icmpdst[h % IPIFC_ICMPBUCKETS], s->now, ICMP_BURST,
-	    ICMP_INTERVAL) || !take(v4 ? &p->icmp4all : &p->icmp6all, s->now,
-	    ICMP_GBURST, ICMP_GINTERVAL)) {
-		p->drops_icmprate++;
-		return 0;
-	}
-	return 1;
-}
-
-/*
- * RFC 1812 4.3.2.5: an error goes with precedence 6, internetwork
- * control (RFC 2474's class selector 6); a reply with the request's TOS.
- */
-#define ICMP_ERRTOS	0xc0
-#define TOS_ECN		0x03	/* RFC 3168 5: not for ICMP to copy */
-
-static void
-icmp4_send(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int tos, const struct ipifc_icmp *m,
-    const uint8_t *opts, size_t optlen)
-{
-	uint8_t *buf;
-	int n;
-
-	if ((buf = ipifc_scratch_get(ifc->stack)) == NULL)
-		return;
-	if ((n = ipifc_icmp4_build(buf, IPIFC_MAXPKT, m)) >= 0)
-		ipifc_ip4_output_opts(ifc->stack, src, dst, IPIFC_PROTO_ICMP,
-		    0, tos, buf, (size_t)n, NULL, opts, optlen);
-	ipifc_scratch_put(ifc->stack);
-}
+/* RFC 3168 5: the ECN bits are not for an echo reply to copy */
+#define TOS_ECN		0x03
 
 /*
  * The ICMP error messages (RFC 1812 4.3.2.7, RFC 1122 3.2.2): destination
@@ -103,7 +33,6 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip4 h;
-	struct ipifc_icmp m;
 	uint32_t v;
 
 	if (ipifc_ip4_parse(pkt, len, &h) < 0)
@@ -119,15 +48,9 @@ ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	if (h.proto == IPIFC_PROTO_ICMP &&
 	    (h.plen < 1 || is_error_type(h.payload[0])))
 		return;		/* never about an ICMP error */
-	if (!ipifc_icmp_ratelimit(s, &h.src))
-		return;
-	memset(&m, 0, sizeof(m));
-	m.type = (uint8_t)type;
-	m.code = (uint8_t)code;
-	m.param = param;
-	m.data = pkt;
-	m.dlen = h.totlen;
-	icmp4_send(ifc, NULL, &h.src, ICMP_ERRTOS, &m, NULL, 0);
+	if (ipifc_icmp_ratelimit(s, &h.src))
+		ipifc_icmp_error_send(s, NULL, &h.src, NULL, type, code,
+		    param, pkt, h.totlen);
 }
 
 void

@@ -19,14 +19,13 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_ip6 h;
-	struct ipifc_icmp m;
 	struct ipifc_lifc *l;
 	struct ipifc_ip6frag frag;
 	struct ipifc_ifc *oif;
 	struct ipifc_ip src;
-	uint8_t buf[IPIFC_ICMP6_ERRMAX], nxt;
+	uint8_t nxt;
 	size_t off;
-	int n, rc;
+	int rc;
 
 	if (ipifc_ip6_parse(pkt, len, &h) < 0)
 		return;
@@ -59,16 +58,8 @@ ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 		src = l->local;
 	else
 		return;
-	memset(&m, 0, sizeof(m));
-	m.type = (uint8_t)type;
-	m.code = (uint8_t)code;
-	m.param = param;
-	m.data = pkt;
-	m.dlen = len;
-	if ((n = ipifc_icmp6_build(buf, sizeof(buf), &src, &h.src, &m)) < 0)
-		return;
-	ipifc_ip6_output(s, &src, &h.src, IPIFC_PROTO_ICMP6, 0, buf,
-	    (size_t)n, oif);
+	ipifc_icmp_error_send(s, &src, &h.src, oif, type, code, param, pkt,
+	    len);
 }
 
 static void

@@ -258,41 +258,23 @@ ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    len, oif, NULL, 0);
 }
 
-static void
-ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
-    size_t len, uint8_t *copy)
+static int
+canforward4(const struct ipifc_ip *src, const struct ipifc_ip *dst)
 {
+	return canforward(src) && canforward(dst);
+}
+
+/* The IPv4 part of forwarding: options, checksum, fragments. */
+static void
+ip4_forward_out(struct ipifc_ifc *in, struct ipifc_ifc *out, const void *hdr,
+    const uint8_t *pkt, uint8_t *copy, size_t len,
+    const struct ipifc_ip *nexthop)
+{
+	const struct ipifc_ip4 *h = hdr;
 	struct ipifc_stack *s = in->stack;
-	struct ipifc_route *r;
-	struct ipifc_ifc *out;
-	struct ipifc_ip nexthop;
 	struct ipifc_lifc *l;
 	uint8_t ptr;
 
-	if (!canforward(&h->src) || !canforward(&h->dst)) {
-		proto_of(s)->drops_noforward++;
-		return;
-	}
-	if (h->ttl <= 1) {
-		/* RFC 792, RFC 1812 5.3.1 */
-		ipifc_icmp4_error(in, pkt, len, IPIFC_ICMP4_TIMEX, 0, 0);
-		return;
-	}
-	if ((r = ipifc_rtab_lookup(s->rtab, &h->dst, &h->src)) == NULL ||
-	    (out = r->ifc) == NULL) {
-		ipifc_icmp4_error(in, pkt, len, IPIFC_ICMP4_UNREACH,
-		    IPIFC_ICMP4_UNREACH_NET, 0);
-		return;
-	}
-	if (out == in && !in->reflect) {
-		proto_of(s)->drops_noforward++;
-		return;
-	}
-	if (r->type & (IPIFC_RT_UNI | IPIFC_RT_BCAST))
-		return;		/* not to be forwarded onto the wire */
-	nexthop = ipifc_ip_isunspec(&r->gate) ? h->dst : r->gate;
-	memcpy(copy, pkt, len);
-	copy[8]--;
 	if (h->optlen > 0) {
 		/* RFC 791 3.1, RFC 1812 5.2.4: the address we send it from */
 		if ((l = ipifc_srcsel(s, &h->dst, out)) != NULL &&
@@ -317,50 +299,25 @@ ip4_forward_in(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
 		    IPIFC_ICMP4_UNREACH_NEEDFRAG, (uint32_t)out->mtu);
 		return;
 	}
-	ip4_emit(out, copy, len, &nexthop);
+	ip4_emit(out, copy, len, nexthop);
 }
+
+static const struct ipifc_fwdfam fwd4 = {
+	.canforward = canforward4,
+	.error = ipifc_icmp4_error,
+	.timex = IPIFC_ICMP4_TIMEX,
+	.unreach = IPIFC_ICMP4_UNREACH,
+	.noroute = IPIFC_ICMP4_UNREACH_NET,
+	.local = IPIFC_RT_UNI | IPIFC_RT_BCAST,
+	.hlimoff = 8,
+	.send = ip4_forward_out,
+};
 
 static void
 ip4_forward(struct ipifc_ifc *in, struct ipifc_ip4 *h, const uint8_t *pkt,
     size_t len)
 {
-	uint8_t *copy;
-
-	if ((copy = ipifc_scratch_get(in->stack)) == NULL)
-		return;
-	ip4_forward_in(in, h, pkt, len, copy);
-	ipifc_scratch_put(in->stack);
-}
-
-static int
-deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len, const uint8_t *opts, size_t optlen)
-{
-	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_datagram d;
-
-	if (s->deliver == NULL)
-		return -EPROTONOSUPPORT;
-	memset(&d, 0, sizeof(d));
-	d.src = *src;
-	d.dst = *dst;
-	d.proto = proto;
-	d.ttl = ttl;
-	d.ifc = ifc->num;
-	d.payload = payload;
-	d.len = len;
-	d.opts = opts;
-	d.optlen = optlen;
-	return s->deliver(s->deliverarg, &d);
-}
-
-int
-ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int proto, int ttl, const uint8_t *payload,
-    size_t len)
-{
-	return deliver(ifc, src, dst, proto, ttl, payload, len, NULL, 0);
+	ipifc_forward(in, &fwd4, h, &h->src, &h->dst, h->ttl, pkt, len);
 }
 
 int
@@ -369,13 +326,13 @@ ipifc_deliver4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 	uint8_t opts[IPIFC_IP4_MAXOPT], ptr;
 
 	if (h->optlen == 0)
-		return deliver(ifc, &h->src, &h->dst, h->proto, h->ttl,
-		    h->payload, h->plen, NULL, 0);
+		return ipifc_deliver(ifc, &h->src, &h->dst, h->proto, h->ttl,
+		    h->payload, h->plen);
 	/* the receiver records itself too, as Linux does */
 	memcpy(opts, h->opts, h->optlen);
 	(void)ipifc_ip4opt_record(ifc->stack, opts, h->optlen, &h->dst, &ptr);
-	return deliver(ifc, &h->src, &h->dst, h->proto, h->ttl, h->payload,
-	    h->plen, opts, h->optlen);
+	return ipifc_deliver_opts(ifc, &h->src, &h->dst, h->proto, h->ttl,
+	    h->payload, h->plen, opts, h->optlen);
 }
 
 static void

@@ -205,56 +205,37 @@ ipifc_ip6_output_buf(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    pkt);
 }
 
-static void
-ip6_forward_in(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
-    const uint8_t *pkt, size_t len, uint8_t *copy)
+static int
+canforward6pair(const struct ipifc_ip *src, const struct ipifc_ip *dst)
 {
-	struct ipifc_stack *s = in->stack;
-	struct ipifc_route *r;
-	struct ipifc_ifc *out;
-	struct ipifc_ip nexthop;
-
-	if (!canforward6(&h->src) || !canforward6(&h->dst) ||
-	    ipifc_ip_ismulti(&h->dst)) {
-		proto_of(s)->drops_noforward++;
-		return;
-	}
-	if (h->hlim <= 1) {
-		ipifc_icmp6_error(in, pkt, len, IPIFC_ICMP6_TIMEX, 0, 0);
-		return;
-	}
-	if ((r = ipifc_rtab_lookup(s->rtab, &h->dst, &h->src)) == NULL ||
-	    (out = r->ifc) == NULL) {
-		ipifc_icmp6_error(in, pkt, len, IPIFC_ICMP6_UNREACH,
-		    IPIFC_ICMP6_UNREACH_NOROUTE, 0);
-		return;
-	}
-	if (out == in && !in->reflect) {
-		proto_of(s)->drops_noforward++;
-		return;
-	}
-	if (len > (size_t)out->mtu) {
-		/* RFC 8201 4: routers never fragment IPv6 */
-		ipifc_icmp6_error(in, pkt, len, IPIFC_ICMP6_TOOBIG, 0,
-		    (uint32_t)out->mtu);
-		return;
-	}
-	nexthop = ipifc_ip_isunspec(&r->gate) ? h->dst : r->gate;
-	memcpy(copy, pkt, len);
-	copy[7]--;		/* the hop limit; IPv6 has no header checksum */
-	out->m->bwrite(out, copy, len, &nexthop);
+	return canforward6(src) && canforward6(dst) && !ipifc_ip_ismulti(dst);
 }
+
+/* IPv6 has no header checksum, and routers never fragment (RFC 8201 4). */
+static void
+ip6_forward_out(struct ipifc_ifc *in, struct ipifc_ifc *out, const void *hdr,
+    const uint8_t *pkt, uint8_t *copy, size_t len,
+    const struct ipifc_ip *nexthop)
+{
+	out->m->bwrite(out, copy, len, nexthop);
+}
+
+static const struct ipifc_fwdfam fwd6 = {
+	.canforward = canforward6pair,
+	.error = ipifc_icmp6_error,
+	.timex = IPIFC_ICMP6_TIMEX,
+	.unreach = IPIFC_ICMP6_UNREACH,
+	.noroute = IPIFC_ICMP6_UNREACH_NOROUTE,
+	.toobig = IPIFC_ICMP6_TOOBIG,
+	.hlimoff = 7,
+	.send = ip6_forward_out,
+};
 
 static void
 ip6_forward(struct ipifc_ifc *in, const struct ipifc_ip6 *h,
     const uint8_t *pkt, size_t len)
 {
-	uint8_t *copy;
-
-	if ((copy = ipifc_scratch_get(in->stack)) == NULL)
-		return;
-	ip6_forward_in(in, h, pkt, len, copy);
-	ipifc_scratch_put(in->stack);
+	ipifc_forward(in, &fwd6, h, &h->src, &h->dst, h->hlim, pkt, len);
 }
 
 /* What the extension headers ask of us (RFC 8200 4.2, 4.4). */
@@ -264,6 +245,7 @@ struct extverdict {
 	int	code;
 	uint32_t pointer;	/* from the start of the IPv6 header */
 	uint32_t nxtfield;	/* where the last Next Header field is */
+	int	multicast;	/* the packet's destination is a group */
 };
 
 /* The options of a hop-by-hop or destination options header at p. */
@@ -310,41 +292,40 @@ judge_options(const uint8_t *p, size_t hlen, uint32_t base, int multicast,
 	}
 }
 
+/* One header of the chain, judged: nonzero to stop at it. */
+static int
+judge_one(void *arg, int n, uint8_t type, const uint8_t *p, size_t off,
+    size_t hlen)
+{
+	struct extverdict *v = arg;
+
+	(void)n;
+	if (type == IPIFC_PROTO_HOPOPTS || type == IPIFC_PROTO_DSTOPTS)
+		judge_options(p, hlen, IPIFC_IP6_HLEN + (uint32_t)off,
+		    v->multicast, type == IPIFC_PROTO_HOPOPTS, v);
+	else if (type == IPIFC_PROTO_ROUTING && p[3] != 0) {
+		/* segments left, of a type we do not route (RFC 5095) */
+		v->drop = v->icmp = 1;
+		v->code = IPIFC_ICMP6_PARAMPROB_HEADER;
+		v->pointer = IPIFC_IP6_HLEN + (uint32_t)off + 2;
+	}
+	v->nxtfield = IPIFC_IP6_HLEN + (uint32_t)off;
+	return v->drop;
+}
+
 static void
 judge_ext(const struct ipifc_ip6 *h, struct extverdict *v)
 {
-	const uint8_t *p = h->payload;
-	uint8_t nxt = h->nxt;
-	size_t off = 0, hlen;
-	int n;
+	uint8_t nxt;
+	size_t off;
 
 	memset(v, 0, sizeof(*v));
 	v->nxtfield = 6;
-	for (n = 0; n < IPIFC_IP6_MAXEXT && !v->drop; n++) {
-		if (nxt != IPIFC_PROTO_HOPOPTS && nxt != IPIFC_PROTO_DSTOPTS &&
-		    nxt != IPIFC_PROTO_ROUTING && nxt != IPIFC_PROTO_FRAGMENT)
-			return;
-		if (off + 8 > h->plen)
-			break;
-		hlen = nxt == IPIFC_PROTO_FRAGMENT ? 8 :
-		    ((size_t)p[off + 1] + 1) * 8;
-		if (off + hlen > h->plen)
-			break;
-		if (nxt == IPIFC_PROTO_HOPOPTS || nxt == IPIFC_PROTO_DSTOPTS)
-			judge_options(p + off, hlen, IPIFC_IP6_HLEN +
-			    (uint32_t)off, ipifc_ip_ismulti(&h->dst),
-			    nxt == IPIFC_PROTO_HOPOPTS, v);
-		else if (nxt == IPIFC_PROTO_ROUTING && p[off + 3] != 0) {
-			/* segments left, of a type we do not route (RFC 5095) */
-			v->drop = v->icmp = 1;
-			v->code = IPIFC_ICMP6_PARAMPROB_HEADER;
-			v->pointer = IPIFC_IP6_HLEN + (uint32_t)off + 2;
-		}
-		v->nxtfield = IPIFC_IP6_HLEN + (uint32_t)off;
-		nxt = p[off];
-		off += hlen;
-	}
-	v->drop = 1;	/* too many, or cut short */
+	v->multicast = ipifc_ip_ismulti(&h->dst);
+	/* through a fragment header too: an atomic fragment's */
+	if (ipifc_ip6_walkext(h->nxt, h->payload, h->plen, judge_one, v, &nxt,
+	    &off) < 0)
+		v->drop = 1;	/* too many, or cut short */
 }
 
 /* RFC 7112 5: the upper-layer header, whole, in the first fragment. */

@@ -232,10 +232,49 @@ int	ipifc_ip4_output_reply(struct ipifc_stack *s,
 int	ipifc_ip6_send_on(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int nxt, int hlim,
 	    const uint8_t *payload, size_t len);
-/* Hand a datagram to the library's user: 0, or negative if unwanted. */
+/*
+ * Hand a datagram to the library's user (proto/deliver.c): 0, or
+ * negative if unwanted.
+ */
 int	ipifc_deliver(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int proto, int ttl,
 	    const uint8_t *payload, size_t len);
+/* The same with the IPv4 options the datagram came with. */
+int	ipifc_deliver_opts(struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int proto, int ttl,
+	    const uint8_t *payload, size_t len, const uint8_t *opts,
+	    size_t optlen);
+
+/*
+ * Forwarding (proto/forward.c): what a family tells the one forwarding
+ * path of both.
+ */
+struct ipifc_fwdfam {
+	/* may a packet from src to dst cross a router at all? */
+	int	(*canforward)(const struct ipifc_ip *src,
+		    const struct ipifc_ip *dst);
+	/* an ICMP error about pkt, as ipifc_icmp4_error */
+	void	(*error)(struct ipifc_ifc *in, const uint8_t *pkt, size_t len,
+		    int type, int code, uint32_t param);
+	int	timex;			/* time exceeded: the ICMP type */
+	int	unreach, noroute;	/* no route: the ICMP type and code */
+	int	toobig;			/* over the MTU: the ICMP type, or 0 if
+					 * send decides */
+	unsigned local;			/* route types not forwarded */
+	size_t	hlimoff;		/* the TTL or hop limit octet */
+	/* copy (pkt's, its hop limit one less) out by out to nexthop */
+	void	(*send)(struct ipifc_ifc *in, struct ipifc_ifc *out,
+		    const void *hdr, const uint8_t *pkt, uint8_t *copy,
+		    size_t len, const struct ipifc_ip *nexthop);
+};
+/*
+ * Forward pkt (len bytes, come in by in, not for us) whose parsed header
+ * hdr says src, dst and the TTL or hop limit hlim.
+ */
+void	ipifc_forward(struct ipifc_ifc *in, const struct ipifc_fwdfam *fam,
+	    const void *hdr, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, int hlim, const uint8_t *pkt,
+	    size_t len);
 
 /* ICMP (proto/icmp4.c, proto/icmp6.c). */
 struct ipifc_ip4;
@@ -243,8 +282,16 @@ struct ipifc_ip6;
 struct ipifc_ip6frag;
 /* ipifc_deliver with the IPv4 header's options. */
 int	ipifc_deliver4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h);
-/* May an error go to dst now?  Counts what may not. */
+/* May an error go to dst now (proto/icmprate.c)?  Counts what may not. */
 int	ipifc_icmp_ratelimit(struct ipifc_stack *s, const struct ipifc_ip *dst);
+/*
+ * The message of an error that may go (proto/icmperr.c): type, code and
+ * param, quoting dlen bytes of pkt, from src (NULL: output chooses) to
+ * dst, of either family, out by oif (NULL: the route's).
+ */
+void	ipifc_icmp_error_send(struct ipifc_stack *s, const struct ipifc_ip *src,
+	    const struct ipifc_ip *dst, struct ipifc_ifc *oif, int type,
+	    int code, uint32_t param, const uint8_t *pkt, size_t dlen);
 void	ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	    const uint8_t *pkt, size_t len, unsigned type);
 void	ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt,

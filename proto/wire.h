@@ -272,6 +272,20 @@ int	ipifc_ip6frag_build(uint8_t *buf, size_t cap,
 	    const struct ipifc_ip6frag *f);
 
 /*
+ * The one walk of the extension headers (hop-by-hop, routing, fragment,
+ * destination options) of a payload whose first header is nxt: fn sees
+ * each, its place n in the chain (0 first), its bytes h (all hlen of
+ * them there) at off, and answers 0 to walk on or anything else to end
+ * the walk with that answer.  0 with *final_nxt the first header that is
+ * none of those (upper layer, unknown, No Next Header) at *offset;
+ * -EMSGSIZE when a header is cut short, -ELOOP past IPIFC_IP6_MAXEXT.
+ */
+typedef int ipifc_ip6ext_fn(void *arg, int n, uint8_t type,
+	    const uint8_t *h, size_t off, size_t hlen);
+int	ipifc_ip6_walkext(uint8_t nxt, const uint8_t *p, size_t len,
+	    ipifc_ip6ext_fn *fn, void *arg, uint8_t *final_nxt,
+	    size_t *offset);
+/*
  * Walk the extension headers of a payload whose first header is nxt.
  * Hop-by-hop (only first, RFC 8200 4.1), routing and destination options
  * headers are skipped.  Returns 0 with *final_nxt the upper-layer (or
@@ -592,6 +606,24 @@ struct ipifc_mreport {
 	int	ignored;	/* records over the bound, of unknown type or
 				 * not for a multicast group */
 };
+
+/*
+ * The records of an IGMPv3 or MLDv2 report (proto/wire_mrec.c), whose
+ * group and source addresses are alen (4 or 16) bytes wide.  Read takes
+ * a report whose type and checksum were checked; write makes one of type
+ * with the checksum 0, its length, or -ENOBUFS if it does not fit cap.
+ */
+int	ipifc_mreport_read(const uint8_t *p, size_t len, size_t alen,
+	    struct ipifc_mreport *r);
+int	ipifc_mreport_write(uint8_t *buf, size_t cap, uint8_t type,
+	    const struct ipifc_mrec *recs, int n, size_t alen);
+/*
+ * The end of an IGMPv3 or MLDv2 query of len bytes whose sources start
+ * at srcoff (len is at least srcoff): S flag, QRV, QQIC and the sources
+ * into q; -EMSGSIZE if the sources do not fit.
+ */
+int	ipifc_mquery_tail(const uint8_t *p, size_t len, size_t srcoff,
+	    size_t alen, struct ipifc_mquery *q);
 
 #define IPIFC_MLD_REPORT_LEN(n)	(8 + 20 * (size_t)(n))	/* no sources */
 #define IPIFC_IGMP_REPORT_LEN(n) (8 + 8 * (size_t)(n))

@@ -10,7 +10,6 @@
 
 #define QUERY12_LEN	8	/* RFC 2236 2 */
 #define QUERY3_LEN	12	/* RFC 3376 4.1 */
-#define REC_LEN		8	/* RFC 3376 4.2.4, without sources */
 #define V1_MRT		10000	/* ms, RFC 2236 4: a v1 query means 10 s */
 
 static int
@@ -71,14 +70,8 @@ ipifc_igmp_query_parse(const uint8_t *buf, size_t len,
 	} else {
 		t.version = 3;
 		t.mrd = ipifc_igmp_mrt(buf[1]);
-		t.sflag = (buf[8] >> 3) & 1;
-		t.qrv = buf[8] & 7;
-		t.qqic = buf[9];
-		t.qqi = ipifc_mqqi(t.qqic);
-		t.nsrc = ipifc_get16(buf + 10);
-		if ((size_t)t.nsrc * 4 > len - QUERY3_LEN)
+		if (ipifc_mquery_tail(buf, len, QUERY3_LEN, 4, &t) < 0)
 			return -EMSGSIZE;
-		t.srcs = buf + QUERY3_LEN;
 	}
 	*q = t;
 	return 0;
@@ -127,89 +120,27 @@ int
 ipifc_igmp_report_parse(const uint8_t *buf, size_t len,
     struct ipifc_mreport *r)
 {
-	struct ipifc_mreport t;
-	struct ipifc_mrec *rec;
-	size_t	 off, rlen;
-	uint32_t g;
-	unsigned i, n, nsrc;
-
 	if (len < 8)
 		return -EMSGSIZE;
 	if (buf[0] != IPIFC_IGMP_REPORT3)
 		return -EPROTONOSUPPORT;
 	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)) != 0)
 		return -EBADMSG;
-	memset(&t, 0, sizeof(t));
-	n = ipifc_get16(buf + 6);
-	off = 8;
-	/* each record takes at least 8 bytes, so the walk ends */
-	for (i = 0; i < n; i++) {
-		if (len - off < REC_LEN)
-			return -EMSGSIZE;
-		nsrc = ipifc_get16(buf + off + 2);
-		/* RFC 3376 4.2.6: aux data length in 32-bit words */
-		rlen = REC_LEN + 4 * (size_t)nsrc + 4 * (size_t)buf[off + 1];
-		if (rlen > len - off)
-			return -EMSGSIZE;
-		g = ipifc_get32(buf + off + 4);
-		/* RFC 3376 4.2.12: unknown record types are ignored */
-		if (buf[off] < IPIFC_MREC_IS_INCLUDE ||
-		    buf[off] > IPIFC_MREC_BLOCK || !ismulti4(g) ||
-		    t.nrec == IPIFC_MAXMREC)
-			t.ignored++;
-		else {
-			rec = &t.rec[t.nrec++];
-			rec->type = buf[off];
-			rec->nsrc = (uint16_t)nsrc;
-			ipifc_ip_v4(&rec->group, g);
-			rec->srcs = buf + off + REC_LEN;
-		}
-		off += rlen;
-	}
-	*r = t;
-	return 0;
+	return ipifc_mreport_read(buf, len, 4, r);
 }
 
 int
 ipifc_igmp_report_build(uint8_t *buf, size_t cap,
     const struct ipifc_mrec *recs, int n)
 {
-	size_t	 len, off;
-	int	 i;
+	int	 len;
 
-	if (n < 0 || n > 0xffff)
-		return -EINVAL;
-	len = 8;
-	for (i = 0; i < n; i++) {
-		if (recs[i].type < IPIFC_MREC_IS_INCLUDE ||
-		    recs[i].type > IPIFC_MREC_BLOCK ||
-		    !ipifc_ip_isv4(&recs[i].group) ||
-		    !ismulti4(ipifc_ip_v4val(&recs[i].group)) ||
-		    (recs[i].nsrc > 0 && recs[i].srcs == NULL))
-			return -EINVAL;
-		len += REC_LEN + 4 * (size_t)recs[i].nsrc;
-	}
-	if (len > 0xffff)
-		return -EINVAL;
-	if (cap < len)
-		return -ENOBUFS;
-	buf[0] = IPIFC_IGMP_REPORT3;
-	buf[1] = 0;
-	ipifc_put16(buf + 2, 0);
-	ipifc_put16(buf + 4, 0);
-	ipifc_put16(buf + 6, (uint16_t)n);
-	for (i = 0, off = 8; i < n; i++) {
-		buf[off] = recs[i].type;
-		buf[off + 1] = 0;
-		ipifc_put16(buf + off + 2, recs[i].nsrc);
-		memcpy(buf + off + 4, recs[i].group.a + 12, 4);
-		if (recs[i].nsrc > 0)
-			memcpy(buf + off + REC_LEN, recs[i].srcs,
-			    4 * (size_t)recs[i].nsrc);
-		off += REC_LEN + 4 * (size_t)recs[i].nsrc;
-	}
-	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)));
-	return (int)len;
+	if ((len = ipifc_mreport_write(buf, cap, IPIFC_IGMP_REPORT3, recs, n,
+	    4)) < 0)
+		return len;
+	ipifc_put16(buf + 2, ipifc_cksum_fold(ipifc_cksum_add(0, buf,
+	    (size_t)len)));
+	return len;
 }
 
 /*

@@ -65,57 +65,80 @@ ipifc_ip6_build(uint8_t *buf, size_t cap, const struct ipifc_ip6 *h)
 	return IPIFC_IP6_HLEN;
 }
 
+static int
+isext(uint8_t nxt)
+{
+	return nxt == IPIFC_PROTO_HOPOPTS || nxt == IPIFC_PROTO_ROUTING ||
+	    nxt == IPIFC_PROTO_DSTOPTS || nxt == IPIFC_PROTO_FRAGMENT;
+}
+
+int
+ipifc_ip6_walkext(uint8_t nxt, const uint8_t *p, size_t len,
+    ipifc_ip6ext_fn *fn, void *arg, uint8_t *final_nxt, size_t *offset)
+{
+	size_t	 off = 0, hl;
+	int	 n, rc;
+
+	for (n = 0; isext(nxt); n++) {
+		if (n == IPIFC_IP6_MAXEXT)
+			return -ELOOP;
+		/* RFC 8200 4.3, 4.4, 4.6: length in 8-octet units past the
+		 * first eight; 4.5: a fragment header is 8 */
+		if (len - off < 2)
+			return -EMSGSIZE;
+		hl = nxt == IPIFC_PROTO_FRAGMENT ? 8 :
+		    ((size_t)p[off + 1] + 1) * 8;
+		if (hl > len - off)
+			return -EMSGSIZE;
+		if ((rc = fn(arg, n, nxt, p + off, off, hl)) != 0)
+			return rc;
+		nxt = p[off];
+		off += hl;
+	}
+	*final_nxt = nxt;
+	*offset = off;
+	return 0;
+}
+
+/* skipext's walk: hop-by-hop first only, and a stop at a fragment. */
+static int
+skip_one(void *arg, int n, uint8_t type, const uint8_t *h, size_t off,
+    size_t hlen)
+{
+	struct ipifc_ip6frag *f = arg;
+	uint16_t v;
+
+	(void)hlen;
+	/* RFC 8200 4.1: only right after the IPv6 header */
+	if (type == IPIFC_PROTO_HOPOPTS && n > 0)
+		return -EINVAL;
+	if (type != IPIFC_PROTO_FRAGMENT)
+		return 0;
+	/* RFC 8200 4.5 */
+	v = ipifc_get16(h + 2);
+	f->nxt = h[0];
+	f->off = v & 0xfff8;
+	f->more = v & 1;
+	f->ident = ipifc_get32(h + 4);
+	f->hdroff = off;
+	return 1;
+}
+
 int
 ipifc_ip6_skipext(uint8_t nxt, const uint8_t *p, size_t len,
     uint8_t *final_nxt, size_t *offset, struct ipifc_ip6frag *frag)
 {
 	struct ipifc_ip6frag f;
-	size_t	 off = 0, hl;
-	uint16_t v;
-	int	 n;
+	int	 rc;
 
-	for (n = 0;; n++) {
-		switch (nxt) {
-		case IPIFC_PROTO_HOPOPTS:
-			/* RFC 8200 4.1: only right after the IPv6 header */
-			if (n > 0)
-				return -EINVAL;
-			/* FALLTHROUGH */
-		case IPIFC_PROTO_ROUTING:
-		case IPIFC_PROTO_DSTOPTS:
-			if (n == IPIFC_IP6_MAXEXT)
-				return -ELOOP;
-			/* RFC 8200 4.3, 4.4, 4.6: length in 8-octet units
-			 * past the first eight */
-			if (len - off < 2)
-				return -EMSGSIZE;
-			hl = ((size_t)p[off + 1] + 1) * 8;
-			if (hl > len - off)
-				return -EMSGSIZE;
-			nxt = p[off];
-			off += hl;
-			break;
-		case IPIFC_PROTO_FRAGMENT:
-			/* RFC 8200 4.5 */
-			if (len - off < 8)
-				return -EMSGSIZE;
-			v = ipifc_get16(p + off + 2);
-			f.nxt = p[off];
-			f.off = v & 0xfff8;
-			f.more = v & 1;
-			f.ident = ipifc_get32(p + off + 4);
-			f.hdroff = off;
-			if (frag != NULL)
-				*frag = f;
-			*final_nxt = f.nxt;
-			*offset = off + 8;
-			return 1;
-		default:
-			*final_nxt = nxt;
-			*offset = off;
-			return 0;
-		}
+	rc = ipifc_ip6_walkext(nxt, p, len, skip_one, &f, final_nxt, offset);
+	if (rc == 1) {
+		if (frag != NULL)
+			*frag = f;
+		*final_nxt = f.nxt;
+		*offset = f.hdroff + IPIFC_IP6_FRAGLEN;
 	}
+	return rc;
 }
 
 int

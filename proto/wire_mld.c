@@ -10,7 +10,6 @@
 
 #define QUERY1_LEN	24	/* RFC 2710 3 */
 #define QUERY2_LEN	28	/* RFC 3810 5.1 */
-#define REC_LEN		20	/* RFC 3810 5.2.1, without sources */
 
 static int
 islinklocal6(const struct ipifc_ip *a)
@@ -122,14 +121,8 @@ ipifc_mld_query_parse(const struct ipifc_ip6 *ip, const uint8_t *p,
 	} else {
 		t.version = 2;
 		t.mrd = ipifc_mld_mrd(t.mrc);
-		t.sflag = (p[24] >> 3) & 1;
-		t.qrv = p[24] & 7;
-		t.qqic = p[25];
-		t.qqi = ipifc_mqqi(t.qqic);
-		t.nsrc = ipifc_get16(p + 26);
-		if ((size_t)t.nsrc * 16 > len - QUERY2_LEN)
+		if (ipifc_mquery_tail(p, len, QUERY2_LEN, 16, &t) < 0)
 			return -EMSGSIZE;
-		t.srcs = p + QUERY2_LEN;
 	}
 	*q = t;
 	return 0;
@@ -177,11 +170,6 @@ int
 ipifc_mld_report_parse(const struct ipifc_ip6 *ip, const uint8_t *p,
     size_t len, struct ipifc_mreport *r)
 {
-	struct ipifc_mreport t;
-	struct ipifc_mrec *rec;
-	size_t	 off, rlen;
-	unsigned i, n, nsrc;
-
 	if (len < 8)
 		return -EMSGSIZE;
 	if (p[0] != IPIFC_MLD_REPORT2)
@@ -192,76 +180,22 @@ ipifc_mld_report_parse(const struct ipifc_ip6 *ip, const uint8_t *p,
 		return -EINVAL;
 	if (!cksum_ok(ip, p, len))
 		return -EBADMSG;
-	memset(&t, 0, sizeof(t));
-	n = ipifc_get16(p + 6);
-	off = 8;
-	/* each record takes at least 20 bytes, so the walk ends */
-	for (i = 0; i < n; i++) {
-		if (len - off < REC_LEN)
-			return -EMSGSIZE;
-		nsrc = ipifc_get16(p + off + 2);
-		/* RFC 3810 5.2.6: aux data length in 32-bit words */
-		rlen = REC_LEN + 16 * (size_t)nsrc + 4 * (size_t)p[off + 1];
-		if (rlen > len - off)
-			return -EMSGSIZE;
-		/* RFC 3810 5.2.12: unknown record types are ignored */
-		if (p[off] < IPIFC_MREC_IS_INCLUDE ||
-		    p[off] > IPIFC_MREC_BLOCK || p[off + 4] != 0xff ||
-		    t.nrec == IPIFC_MAXMREC)
-			t.ignored++;
-		else {
-			rec = &t.rec[t.nrec++];
-			rec->type = p[off];
-			rec->nsrc = (uint16_t)nsrc;
-			memcpy(rec->group.a, p + off + 4, 16);
-			rec->srcs = p + off + REC_LEN;
-		}
-		off += rlen;
-	}
-	*r = t;
-	return 0;
+	return ipifc_mreport_read(p, len, 16, r);
 }
 
 int
 ipifc_mld_report_build(uint8_t *buf, size_t cap, const struct ipifc_ip *src,
     const struct ipifc_ip *dst, const struct ipifc_mrec *recs, int n)
 {
-	size_t	 len, off;
-	int	 i;
+	int	 len;
 
-	if (n < 0 || n > 0xffff)
-		return -EINVAL;
 	if (!islinklocal6(src) && !ipifc_ip_eq(src, &ipifc_ip_unspec6))
 		return -EINVAL;
-	len = 8;
-	for (i = 0; i < n; i++) {
-		if (recs[i].type < IPIFC_MREC_IS_INCLUDE ||
-		    recs[i].type > IPIFC_MREC_BLOCK ||
-		    recs[i].group.a[0] != 0xff ||
-		    (recs[i].nsrc > 0 && recs[i].srcs == NULL))
-			return -EINVAL;
-		len += REC_LEN + 16 * (size_t)recs[i].nsrc;
-	}
-	if (len > 0xffff)
-		return -EINVAL;
-	if (cap < len)
-		return -ENOBUFS;
-	buf[0] = IPIFC_MLD_REPORT2;
-	buf[1] = 0;
-	ipifc_put16(buf + 4, 0);
-	ipifc_put16(buf + 6, (uint16_t)n);
-	for (i = 0, off = 8; i < n; i++) {
-		buf[off] = recs[i].type;
-		buf[off + 1] = 0;
-		ipifc_put16(buf + off + 2, recs[i].nsrc);
-		memcpy(buf + off + 4, recs[i].group.a, 16);
-		if (recs[i].nsrc > 0)
-			memcpy(buf + off + REC_LEN, recs[i].srcs,
-			    16 * (size_t)recs[i].nsrc);
-		off += REC_LEN + 16 * (size_t)recs[i].nsrc;
-	}
-	set_cksum(buf, len, src, dst);
-	return (int)len;
+	if ((len = ipifc_mreport_write(buf, cap, IPIFC_MLD_REPORT2, recs, n,
+	    16)) < 0)
+		return len;
+	set_cksum(buf, (size_t)len, src, dst);
+	return len;
 }
 
 /* An MLDv1 report or done (RFC 2710 3): 24 bytes naming one group. */

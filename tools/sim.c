@@ -34,7 +34,7 @@
 #define SIM_MAXARGS	128	/* words kept per line (write keeps the rest) */
 #define SIM_DEFSEED	1
 #define SIM_MAXSAME	16	/* timer rounds in one ms (see sim_run_until) */
-#define SIM_MAXPING	1000	/* requests per ping command */
+#define SIM_MAXPING	IPIFC_PINGMAX	/* requests per ping command */
 #define SIM_PINGSIZE	56	/* ping's default data bytes */
 #define SIM_PINGID	0x5300	/* ICMP id: this plus the host's index */
 #define SIM_IP4OPTS	40	/* the most IPv4 options, RFC 791 3.1 */
@@ -54,12 +54,7 @@ struct host {
 /* The ping command running now (one at a time: commands are in order). */
 struct ping {
 	struct host	*host;		/* NULL: none */
-	int		 v4;
-	int		 count;		/* requests to send */
-	uint64_t	 sent[SIM_MAXPING + 1];	/* by seq: when, ms */
-	uint8_t		 got[SIM_MAXPING + 1];	/* by seq: replies seen */
-	int		 nsent;		/* requests sent so far */
-	int		 received, dups, errors;
+	struct ipifc_pingrun run;
 };
 
 struct sim {
@@ -193,32 +188,9 @@ sim_print_opts(struct sim *sim, const uint8_t *o, size_t n)
 }
 
 /*
- * An ICMP error about one of the running ping's requests: "From ...";
- * -1 if d is no error about an echo request.
- */
-static int
-sim_echo_error(struct host *h, const struct ipifc_datagram *d)
-{
-	struct sim *sim = h->sim;
-	struct ping *pg = &sim->ping;
-	char from[IPIFC_IPSTRLEN], words[96];
-	uint16_t id, seq;
-
-	if (ipifc_ping_error(d, &id, &seq, words, sizeof(words)) != 0)
-		return -1;
-	if (id != h->pingid || seq < 1 || seq > pg->nsent)
-		return 0;
-	pg->errors++;
-	fprintf(sim->out, "From %s icmp_seq=%u %s\n",
-	    ipifc_ip_fmt(&d->src, from, sizeof(from)), (unsigned)seq, words);
-	return 0;
-}
-
-/*
  * Datagrams for a host: only echo replies to the ping it is running are
- * wanted (ICMP type 0, RFC 792; ICMPv6 type 129, RFC 4443 4.2), matched
- * by the host's id and a sequence number already sent, and the errors
- * that quote its requests (ICMP types 3, 11, 12; ICMPv6 types 1 to 4).
+ * wanted, and the errors that quote its requests (proto/ping.c): their
+ * lines, and the options of replies.
  */
 static void
 sim_echo(void *arg, const struct ipifc_datagram *d)
@@ -226,28 +198,15 @@ sim_echo(void *arg, const struct ipifc_datagram *d)
 	struct host *h = arg;
 	struct sim *sim = h->sim;
 	struct ping *pg = &sim->ping;
-	char from[IPIFC_IPSTRLEN];
-	unsigned id, seq;
+	char line[IPIFC_PINGLINE];
+	int rc;
 
-	if (pg->host != h || d->len < 8 || d->proto != (pg->v4 ? 1 : 58))
+	if (pg->host != h)
 		return;
-	if (sim_echo_error(h, d) == 0)
-		return;
-	if (d->payload[1] != 0 || d->payload[0] != (pg->v4 ? 0 : 129))
-		return;
-	id = (unsigned)d->payload[4] << 8 | d->payload[5];
-	seq = (unsigned)d->payload[6] << 8 | d->payload[7];
-	if (id != h->pingid || seq < 1 || seq > (unsigned)pg->nsent)
-		return;
-	if (pg->got[seq]++ == 0)
-		pg->received++;
-	else
-		pg->dups++;
-	fprintf(sim->out, "%zu bytes from %s: icmp_seq=%u ttl=%d time=%llu "
-	    "ms%s\n", d->len, ipifc_ip_fmt(&d->src, from, sizeof(from)), seq,
-	    d->ttl, (unsigned long long)(sim->now - pg->sent[seq]),
-	    pg->got[seq] > 1 ? " (DUP!)" : "");
-	if (d->optlen > 0)
+	rc = ipifc_pingrun_match(&pg->run, d, sim->now, line, sizeof(line));
+	if (rc != 0)
+		fputs(line, sim->out);
+	if (rc == IPIFC_PING_REPLY && d->optlen > 0)
 		sim_print_opts(sim, d->opts, d->optlen);
 }
 
@@ -414,27 +373,6 @@ sim_duration(const char *s, uint64_t *ms)
 	if (v > UINT64_MAX / mult)
 		return -1;
 	*ms = v * mult;
-	return 0;
-}
-
-/* A decimal number in 0..max; -1 if not. */
-static int
-sim_number(const char *s, uint64_t max, uint64_t *out)
-{
-	uint64_t v = 0;
-	unsigned d;
-
-	if (!isdigit((unsigned char)*s))
-		return -1;
-	for (; isdigit((unsigned char)*s); s++) {
-		d = (unsigned)(*s - '0');
-		if (v > (max - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
-	if (*s != '\0')
-		return -1;
-	*out = v;
 	return 0;
 }
 
@@ -617,7 +555,7 @@ cmd_source(struct sim *sim, struct line *l)
 	if (sim_ip(sim, l->argv[1], &dst) == -1)
 		return;
 	if (l->argc == 3) {
-		if (sim_number(l->argv[2], INT32_MAX, &n) == -1) {
+		if (ipifc_decimal(l->argv[2], INT32_MAX, &n) == -1) {
 			sim_error(sim, "bad interface: %s", l->argv[2]);
 			return;
 		}
@@ -705,7 +643,7 @@ cmd_seed(struct sim *sim, struct line *l)
 		sim_error(sim, "usage: seed N");
 		return;
 	}
-	if (sim_number(l->argv[1], UINT64_MAX, &n) == -1) {
+	if (ipifc_decimal(l->argv[1], UINT64_MAX, &n) == -1) {
 		sim_error(sim, "bad seed: %s", l->argv[1]);
 		return;
 	}
@@ -785,10 +723,16 @@ cmd_ping(struct sim *sim, struct line *l)
 	struct ping *pg = &sim->ping;
 	struct ipifc_pingopt po;
 	struct ipifc_ip dst;
-	uint64_t n, count = 3, size = SIM_PINGSIZE, wait = 1;
+	int count = 3, size = SIM_PINGSIZE, wait = 1;
+	struct ipifc_pingflag flags[] = {
+		{ 'c', 1, SIM_MAXPING, &count },
+		{ 's', 0, 65535, &size },
+		{ 't', 1, 255, &po.ttl },
+		{ 'W', 1, 600, &wait },
+	};
 	uint8_t ipopt[SIM_IP4OPTS];
-	char buf[IPIFC_IPSTRLEN];
-	int i, rc, seq, lost;
+	char line[2 * IPIFC_PINGLINE], ranges[64];
+	int i, rc, seq;
 
 	memset(&po, 0, sizeof(po));
 	if (l->argc > SIM_MAXARGS) {
@@ -807,22 +751,11 @@ cmd_ping(struct sim *sim, struct line *l)
 			po.optlen = (size_t)rc;
 			continue;
 		}
-		if (i + 2 < l->argc && strcmp(l->argv[i], "-c") == 0 &&
-		    sim_number(l->argv[i + 1], SIM_MAXPING, &n) == 0 && n > 0)
-			count = n;
-		else if (i + 2 < l->argc && strcmp(l->argv[i], "-s") == 0 &&
-		    sim_number(l->argv[i + 1], 65535, &n) == 0)
-			size = n;
-		else if (i + 2 < l->argc && strcmp(l->argv[i], "-t") == 0 &&
-		    sim_number(l->argv[i + 1], 255, &n) == 0 && n > 0)
-			po.ttl = (int)n;
-		else if (i + 2 < l->argc && strcmp(l->argv[i], "-W") == 0 &&
-		    sim_number(l->argv[i + 1], 600, &n) == 0 && n > 0)
-			wait = n;
-		else {
-			sim_error(sim, "bad ping option: %s %s (want -c 1..%d, "
-			    "-s 0..65535, -t 1..255, -W 1..600, -R or -T)",
-			    l->argv[i], l->argv[i + 1], SIM_MAXPING);
+		if (i + 2 >= l->argc || ipifc_pingflag_set(flags, 4,
+		    l->argv[i], l->argv[i + 1]) != 0) {
+			ipifc_pingflag_fmt(flags, 4, ranges, sizeof(ranges));
+			sim_error(sim, "bad ping option: %s %s (want %s, -R or "
+			    "-T)", l->argv[i], l->argv[i + 1], ranges);
 			return;
 		}
 		i += 2;
@@ -834,35 +767,24 @@ cmd_ping(struct sim *sim, struct line *l)
 	if (sim_ip(sim, l->argv[i], &dst) == -1)
 		return;
 
-	memset(pg, 0, sizeof(*pg));
 	pg->host = h;
-	pg->v4 = ipifc_ip_isv4(&dst);
-	pg->count = (int)count;
-	ipifc_ip_fmt(&dst, buf, sizeof(buf));
-	fprintf(sim->out, "PING %s %d data bytes\n", buf, (int)size);
-	for (seq = 1; seq <= pg->count; seq++) {
+	ipifc_pingrun_begin(&pg->run, &dst, h->pingid, count, size, line,
+	    sizeof(line));
+	fputs(line, sim->out);
+	for (seq = 1; seq <= pg->run.count; seq++) {
 		if (seq > 1)
 			sim_run_until(sim, sim->now + 1000);
-		pg->sent[seq] = sim->now;
-		pg->nsent = seq;
-		rc = ipifc_ping_opt(h->stack, &dst, h->pingid, (uint16_t)seq,
+		rc = ipifc_ping_opt(h->stack, &dst, h->pingid,
+		    (uint16_t)ipifc_pingrun_next(&pg->run, sim->now),
 		    (size_t)size, &po);
 		if (rc != 0)
 			fprintf(sim->out, "error: ping: %s\n",
 			    strerror(rc < 0 ? -rc : rc));
 		sim_flush(sim);
 	}
-	sim_run_until(sim, sim->now + wait * 1000);
-	lost = pg->nsent - pg->received;
-	fprintf(sim->out, "--- %s ping statistics ---\n", buf);
-	fprintf(sim->out, "%d packets transmitted, %d received", pg->nsent,
-	    pg->received);
-	if (pg->dups > 0)
-		fprintf(sim->out, ", +%d duplicates", pg->dups);
-	if (pg->errors > 0)
-		fprintf(sim->out, ", +%d errors", pg->errors);
-	fprintf(sim->out, ", %g%% packet loss\n",
-	    100.0 * lost / pg->nsent);
+	sim_run_until(sim, sim->now + (uint64_t)wait * 1000);
+	ipifc_pingrun_end(&pg->run, line, sizeof(line));
+	fputs(line, sim->out);
 	pg->host = NULL;
 }
 

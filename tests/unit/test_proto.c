@@ -1456,6 +1456,8 @@ test_ext_headers(void **state)
 	const uint8_t rh[] = { 59, 0, 0, 1, 0, 0, 0, 0 };
 	/* padding only, then a protocol nobody speaks */
 	const uint8_t unk[] = { 253, 0, 1, 4, 0, 0, 0, 0, 'x' };
+	uint8_t chain[8 * (IPIFC_IP6_MAXEXT + 1) + 1];
+	int i;
 
 	send6(wire, 60, opt10, sizeof(opt10));
 	assert_int_equal(ends[0].got_type, 4);
@@ -1473,6 +1475,24 @@ test_ext_headers(void **state)
 	assert_int_equal(ends[0].got_type, 4);
 	assert_int_equal(ends[0].got_code, 1);
 	assert_int_equal(ends[0].got_param, 40);	/* its Next Header */
+
+	/* IPIFC_IP6_MAXEXT headers of padding are walked to the protocol
+	 * nobody speaks; one more is too many, dropped without a word */
+	memset(chain, 0, sizeof(chain));
+	for (i = 0; i <= IPIFC_IP6_MAXEXT; i++) {
+		chain[8 * i] = 60;
+		chain[8 * i + 2] = 1;		/* PadN of 4 */
+		chain[8 * i + 3] = 4;
+	}
+	chain[8 * (IPIFC_IP6_MAXEXT - 1)] = 253;
+	send6(wire, 60, chain, 8 * IPIFC_IP6_MAXEXT + 1);
+	assert_int_equal(ends[0].got_type, 4);
+	assert_int_equal(ends[0].got_code, 1);
+	assert_int_equal(ends[0].got_param, 40 + 8 * (IPIFC_IP6_MAXEXT - 1));
+	chain[8 * (IPIFC_IP6_MAXEXT - 1)] = 60;
+	chain[8 * IPIFC_IP6_MAXEXT] = 253;
+	send6(wire, 60, chain, sizeof(chain));
+	assert_int_equal(ends[0].got_proto, 0);
 }
 
 /* Is there a frame from stack 1 of this ICMPv6 (MLD) or IGMP type? */
@@ -1702,11 +1722,76 @@ test_regress_smoltcp_nd_pkt(void **state)
 	ipifc_stack_free(s);
 }
 
+/*
+ * The ping run both ipifcd and ipifc sim use: replies matched by
+ * identifier and a sequence number already sent, duplicates, the lines,
+ * and the number options.
+ */
+static void
+test_pingrun(void **state)
+{
+	struct ipifc_pingrun p;
+	struct ipifc_datagram d;
+	struct ipifc_ip dst;
+	uint8_t reply[16] = { 0, 0, 0, 0, 0x12, 0x34, 0, 1 };
+	char line[IPIFC_PINGLINE], ranges[64];
+	int c = 3, w = 1;
+	struct ipifc_pingflag f[] = {
+		{ 'c', 1, 100, &c }, { 'W', 1, 600, &w },
+	};
+
+	(void)state;
+	assert_int_equal(ipifc_ip_parse("192.0.2.1", &dst), 0);
+	ipifc_pingrun_begin(&p, &dst, 0x1234, 2, 56, line, sizeof(line));
+	assert_string_equal(line, "PING 192.0.2.1 56 data bytes\n");
+	memset(&d, 0, sizeof(d));
+	d.src = dst;
+	d.proto = 1;
+	d.ttl = 64;
+	d.payload = reply;
+	d.len = sizeof(reply);
+	/* not sent yet */
+	assert_int_equal(ipifc_pingrun_match(&p, &d, 5, line, sizeof(line)), 0);
+	assert_int_equal(ipifc_pingrun_next(&p, 10), 1);
+	assert_int_equal(ipifc_pingrun_match(&p, &d, 17, line, sizeof(line)),
+	    IPIFC_PING_REPLY);
+	assert_string_equal(line, "16 bytes from 192.0.2.1: icmp_seq=1 ttl=64 "
+	    "time=7 ms\n");
+	assert_int_equal(ipifc_pingrun_match(&p, &d, 18, line, sizeof(line)),
+	    IPIFC_PING_REPLY);
+	assert_non_null(strstr(line, "(DUP!)"));
+	/* another identifier, or ICMPv6, is not this run's */
+	reply[5] = 0x35;
+	assert_int_equal(ipifc_pingrun_match(&p, &d, 19, line, sizeof(line)), 0);
+	reply[5] = 0x34;
+	d.proto = 58;
+	assert_int_equal(ipifc_pingrun_match(&p, &d, 19, line, sizeof(line)), 0);
+	assert_int_equal(ipifc_pingrun_next(&p, 20), 2);
+	assert_int_equal(ipifc_pingrun_next(&p, 30), -1);
+	ipifc_pingrun_end(&p, line, sizeof(line));
+	assert_string_equal(line, "--- 192.0.2.1 ping statistics ---\n"
+	    "2 packets transmitted, 1 received, +1 duplicates, "
+	    "50% packet loss\n");
+
+	assert_int_equal(ipifc_pingflag_set(f, 2, "-c", "100"), 0);
+	assert_int_equal(c, 100);
+	assert_int_equal(ipifc_pingflag_set(f, 2, "-c", "101"), -1);
+	assert_int_equal(ipifc_pingflag_set(f, 2, "-W", "0"), -1);
+	assert_int_equal(ipifc_pingflag_set(f, 2, "-W", "+5"), -1);
+	assert_int_equal(ipifc_pingflag_set(f, 2, "-W", "99999999999"), -1);
+	assert_int_equal(ipifc_pingflag_set(f, 2, "-x", "1"), -1);
+	assert_int_equal(ipifc_pingflag_set(f, 2, "-cc", "1"), -1);
+	assert_int_equal(w, 1);
+	ipifc_pingflag_fmt(f, 2, ranges, sizeof(ranges));
+	assert_string_equal(ranges, "-c 1..100, -W 1..600");
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_regress_smoltcp_nd_pkt),
+		cmocka_unit_test(test_pingrun),
 		cmocka_unit_test_setup_teardown(test_proto_unreachable4, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_paramprob6, setup,

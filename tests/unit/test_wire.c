@@ -1079,6 +1079,10 @@ test_ip6_ext(void **state)
 	b[8 * IPIFC_IP6_MAXEXT] = IPIFC_PROTO_UDP;
 	assert_int_equal(ipifc_ip6_skipext(IPIFC_PROTO_DSTOPTS, b, 8 *
 	    (IPIFC_IP6_MAXEXT + 1), &nxt, &off, NULL), -ELOOP);
+	/* a fragment header counts as one of them */
+	b[8 * (IPIFC_IP6_MAXEXT - 1)] = IPIFC_PROTO_FRAGMENT;
+	assert_int_equal(ipifc_ip6_skipext(IPIFC_PROTO_DSTOPTS, b, 8 *
+	    (IPIFC_IP6_MAXEXT + 1), &nxt, &off, NULL), -ELOOP);
 }
 
 static void

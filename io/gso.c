@@ -328,3 +328,15 @@ ipifc_dev_super_sent(struct ipifc_dev *d, unsigned n)
 	if (d->gso != NULL)
 		ipifc_gso_skip(d->gso, n);
 }
+
+void
+ipifc_vnet_iov(struct iovec iov[3], const struct virtio_net_hdr *vh,
+    const uint8_t *hdr, size_t hlen, const uint8_t *rest, size_t restlen)
+{
+	iov[0].iov_base = (void *)vh;
+	iov[0].iov_len = sizeof(*vh);
+	iov[1].iov_base = (void *)hdr;
+	iov[1].iov_len = hlen;
+	iov[2].iov_base = (void *)rest;
+	iov[2].iov_len = restlen;
+}

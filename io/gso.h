@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
 #include "dev.h"
 
@@ -78,5 +79,13 @@ unsigned ipifc_gso_count(const struct ipifc_gso *g);
  */
 ssize_t	ipifc_vnet_frame(struct ipifc_dev *d, uint8_t *buf, size_t len,
 	    const uint8_t *f, size_t n, const struct virtio_net_hdr *vh);
+
+/*
+ * The three pieces of a superframe sent whole: its virtio-net header vh,
+ * its new headers (hlen bytes at hdr), then the rest where it lies.
+ */
+void	ipifc_vnet_iov(struct iovec iov[3], const struct virtio_net_hdr *vh,
+	    const uint8_t *hdr, size_t hlen, const uint8_t *rest,
+	    size_t restlen);
 
 #endif

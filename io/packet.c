@@ -443,12 +443,7 @@ packet_send_super(struct ipifc_dev *d, const uint8_t *hdr, size_t hlen,
 	memcpy(&sll.sll_protocol, hdr + 12, 2);
 	sll.sll_halen = ETH_ALEN;
 	memcpy(sll.sll_addr, hdr, ETH_ALEN);
-	iov[0].iov_base = (void *)vh;
-	iov[0].iov_len = sizeof(*vh);
-	iov[1].iov_base = (void *)hdr;
-	iov[1].iov_len = hlen;
-	iov[2].iov_base = (void *)rest;
-	iov[2].iov_len = restlen;
+	ipifc_vnet_iov(iov, vh, hdr, hlen, rest, restlen);
 	memset(&m, 0, sizeof(m));
 	m.msg_name = &sll;
 	m.msg_namelen = sizeof(sll);

@@ -112,12 +112,7 @@ tap_send_super(struct ipifc_dev *d, const uint8_t *hdr, size_t hlen,
 	struct iovec iov[3];
 	ssize_t n;
 
-	iov[0].iov_base = (void *)vh;
-	iov[0].iov_len = sizeof(*vh);
-	iov[1].iov_base = (void *)hdr;
-	iov[1].iov_len = hlen;
-	iov[2].iov_base = (void *)rest;
-	iov[2].iov_len = restlen;
+	ipifc_vnet_iov(iov, vh, hdr, hlen, rest, restlen);
 	for (;;) {
 		if ((n = writev(d->fd, iov, 3)) >= 0)
 			return (size_t)n == sizeof(*vh) + hlen + restlen ? 0 :

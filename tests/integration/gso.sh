@@ -61,16 +61,29 @@ wait_state 1 2001:db8:2::1 preferred 50
 
 # Captures: what ipifc sent as B got it, and as C got it from B.  Not
 # through nsx: $! must be timeout's PID, which passes SIGTERM on.
-ip netns exec "$B" timeout 100 tcpdump -n -U -s 200 -i "$BIF" \
+ip netns exec "$B" timeout 100 tcpdump --immediate-mode -n -U -s 200 -i "$BIF" \
     -w "$T/B.pcap" tcp 2>"$T/B.tcpdump" &
 CAPB=$!
-ip netns exec "$C" timeout 100 tcpdump -n -U -i "${P}c0" \
+ip netns exec "$C" timeout 100 tcpdump --immediate-mode -n -U -i "${P}c0" \
     -w "$T/C.pcap" tcp 2>"$T/C.tcpdump" &
 CAPC=$!
 until_ok 50 grep -q listening "$T/B.tcpdump" ||
     fail "tcpdump did not start on B"
 until_ok 50 grep -q listening "$T/C.tcpdump" ||
     fail "tcpdump did not start on C"
+
+# settle FILE: until FILE has not grown for half a second (10 s at most)
+settle()
+{
+	local a b
+
+	for _ in $(seq 20); do
+		a=$(stat -c %s "$1")
+		sleep 0.5
+		b=$(stat -c %s "$1")
+		[ "$a" = "$b" ] && return 0
+	done
+}
 
 # bulk FROM TO DEST PORT: a megabyte from FROM to DEST (TO) over TCP.
 bulk()
@@ -89,28 +102,25 @@ bulk()
 	    fail "$3 got $(wc -c <"$T/got") bytes, not the megabyte sent"
 }
 
-# link_counter N KEY: a counter of interface N's link (status line)
-link_counter()
-{
-	ifc_counter "$1" "$2"
-}
-
 head -c 1048576 /dev/urandom >"$T/data"
 bulk "$A" "$C" 10.3.0.2 5001
 bulk "$A" "$C" 2001:db8:3::2 5002
-rx=$(link_counter 0 rxsuper) tx=$(link_counter 1 txsuper)
+rx=$(ifc_counter 0 rxsuper) tx=$(ifc_counter 1 txsuper)
 say "A to C: interface 0 rxsuper $rx, interface 1 txsuper $tx"
 [ "${rx:-0}" -gt 0 ] || fail "no superframe read from the TAP device"
 [ "${tx:-0}" -gt 0 ] || fail "no superframe sent whole on $BIF's link"
 
 bulk "$C" "$A" 10.1.0.2 5003
 bulk "$C" "$A" 2001:db8:1::2 5004
-rx=$(link_counter 1 rxsuper) tx=$(link_counter 0 txsuper)
+rx=$(ifc_counter 1 rxsuper) tx=$(ifc_counter 0 txsuper)
 say "C to A: interface 1 rxsuper $rx, interface 0 txsuper $tx"
 [ "${rx:-0}" -gt 0 ] || fail "no superframe read from the veth"
 [ "${tx:-0}" -gt 0 ] || fail "no superframe sent whole on the TAP device"
 
-sleep 0.5
+# tcpdump may still be writing what it read on a loaded machine: stop
+# it once its files stop growing.
+settle "$T/B.pcap"
+settle "$T/C.pcap"
 kill -TERM "$CAPB" "$CAPC"
 wait "$CAPB" "$CAPC"
 
@@ -145,9 +155,9 @@ whole()
 	local before after
 
 	w ipifc/1/ctl mtu 1500
-	before=$(link_counter 1 txsuper)
+	before=$(ifc_counter 1 txsuper)
 	bulk "$A" "$C" 10.3.0.2 "$2"
-	after=$(link_counter 1 txsuper)
+	after=$(ifc_counter 1 txsuper)
 	[ "$after" = "$before" ] ||
 	    fail "$1: $((after - before)) superframes sent whole"
 }

@@ -45,6 +45,7 @@
 
 #include "ipifc.h"
 #include "core.h"
+#include "util.h"
 #include "wire.h"
 
 #include <lwip/init.h>
@@ -100,42 +101,6 @@ free(void *p)
 
 static const uint8_t mymac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 static const uint8_t peermac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
-
-static uint64_t rs = 88172645463325252ull;
-
-static uint32_t
-rnd(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs >> 16);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	/* CPU time: the machine is shared, and both stacks run on one thread */
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int
-cmp(const void *a, const void *b)
-{
-	double	 x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v)
-{
-	qsort(v, ROUNDS, sizeof(v[0]), cmp);
-	return v[ROUNDS / 2];
-}
 
 static struct ipifc_ip
 ip(const char *s)
@@ -590,8 +555,8 @@ mine_run(struct ipifc_stack *s, int lwn, struct mine_case *c)
 			exit(1);
 		}
 	}
-	c->ipifc = median(mi);
-	c->lwip = median(ml);
+	c->ipifc = median(mi, ROUNDS);
+	c->lwip = median(ml, ROUNDS);
 }
 
 int
@@ -682,7 +647,7 @@ main(int argc, char **argv)
 	}
 	for (k = 0; echo && k < 4; k++) {
 		struct echo_case *e = &cases[k];
-		double	 x = median(e->ipifc), y = median(e->lwip);
+		double	 x = median(e->ipifc, ROUNDS), y = median(e->lwip, ROUNDS);
 
 		printf("%-4s %4zu bytes %12.0f %12.0f %7.2fx %12.2f %12.2f\n",
 		    e->v6 ? "IPv6" : "IPv4", e->icmplen, x, y, x / y,

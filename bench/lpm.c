@@ -39,6 +39,7 @@
 #include <rte_malloc.h>
 
 #include "core.h"
+#include "util.h"
 
 #define NLOOKUP	(1 << 20)
 #define BURST	64
@@ -46,42 +47,6 @@
 #define CROUNDS	1
 #define NWAY	6
 #define NOHOP	0xffffffu	/* rte_fib's answer for no route */
-
-static uint64_t rs = 88172645463325252ull;
-
-static uint32_t
-rnd(void)
-{
-	rs ^= rs << 13;
-	rs ^= rs >> 7;
-	rs ^= rs << 17;
-	return (uint32_t)(rs >> 16);
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	/* CPU time of this thread: other work on the machine counts less. */
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static int
-dcmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, n, sizeof(*v), dcmp);
-	return v[n / 2];
-}
 
 static size_t
 heapbytes(void)

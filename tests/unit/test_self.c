@@ -5,7 +5,10 @@
  * addresses linking one entry, the entry's type as the OR of its links,
  * dropping every link of an address at once, the lookup itself, and
  * "accept all" while the unspecified address is configured; the keyed
- * hash of the self and neighbor tables.
+ * hash (SipHash vectors), and the self and neighbor tables answering
+ * right through growth and shrinking whatever the seed.  One test reads
+ * the tables' insides: test_internal_seeded_layout, an internal invariant
+ * no file shows (see its comment).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -590,6 +593,120 @@ nth_addr(int i, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * Pool entry i of the seeded tests: a self address, a neighbor and its
+ * MAC, which says i.
+ */
+static void
+seeded_key(int i, struct ipifc_ip *a, char *peer, char *mac, size_t len)
+{
+	char buf[64];
+
+	*a = ip(nth_addr(i, buf, sizeof(buf)));
+	snprintf(peer, len, "10.1.%d.%d", i / 250, i % 250 + 1);
+	snprintf(mac, len, "02:00:00:%02x:%02x:02", i / 256, i % 256);
+}
+
+/* ether sim:x, NKEYS self entries and neighbors, in a stack of seed s0. */
+static struct ipifc_stack *
+seeded_filled(uint8_t s0)
+{
+	struct ipifc_stack *s = seeded(s0);
+	struct ipifc_ip a;
+	char peer[64], mac[64], line[160];
+	int i;
+
+	w(s, "ipifc/clone", "bind ether sim:x");
+	w(s, "ipifc/0/ctl", "dad 0");
+	w(s, "ipifc/0/ctl", "add 10.255.0.1 /8");
+	w(s, "ipifc/0/ctl", "add 2001:db8::1/64");
+	for (i = 0; i < NKEYS; i++) {
+		seeded_key(i, &a, peer, mac, sizeof(peer));
+		assert_int_equal(ipifc_self_add(s, &a, IPIFC_RT_UNI, NULL), 0);
+		snprintf(line, sizeof(line), "add %s %s", peer, mac);
+		w(s, "arp", line);
+	}
+	return s;
+}
+
+/*
+ * Every key of the pool answers as it should: self entry i through
+ * ipforme, neighbor i through its line of the arp file (with its own
+ * MAC), each there while i % step == 0 (step > 0), else gone.
+ */
+static void
+check_seeded(struct ipifc_stack *s, int selfstep, int nbrstep)
+{
+	struct ipifc_ip a;
+	char peer[64], mac[64], got[64];
+	int i;
+
+	for (i = 0; i < NKEYS; i++) {
+		seeded_key(i, &a, peer, mac, sizeof(peer));
+		assert_int_equal(ipifc_ipforme(s, &a),
+		    selfstep > 0 && i % selfstep == 0 ? IPIFC_RT_UNI : 0);
+		if (nbrstep > 0 && i % nbrstep == 0) {
+			assert_int_equal(file_word(s, "arp", peer, 1, got,
+			    sizeof(got)), 0);
+			assert_string_equal(got, mac);
+			assert_int_equal(count_matches(s, "arp", peer,
+			    MATCH_WORD), 1);
+		} else
+			assert_false(file_has_word(s, "arp", peer));
+	}
+}
+
+/*
+ * Whatever the seed, the self and neighbor tables answer right through
+ * their growth from empty to NKEYS entries, and through removals that
+ * find each entry by its address (arp del) and shrink the self table
+ * (down to a tenth, then none).
+ */
+static void
+test_seeded_tables_answer(void **state)
+{
+	struct ipifc_stack *s;
+	struct ipifc_ip a;
+	char peer[64], mac[64], line[160];
+	int i, seed;
+
+	(void)state;
+	for (seed = 1; seed <= 2; seed++) {
+		s = seeded_filled((uint8_t)seed);
+		check_seeded(s, 1, 1);
+		for (i = 0; i < NKEYS; i++) {
+			if (i % 10 == 0)
+				continue;
+			seeded_key(i, &a, peer, mac, sizeof(peer));
+			ipifc_self_remove(s, &a, NULL);
+			if (i % 2 == 0)
+				continue;
+			snprintf(line, sizeof(line), "del %s", peer);
+			w(s, "arp", line);
+		}
+		check_seeded(s, 10, 2);
+		for (i = 0; i < NKEYS; i += 10) {
+			seeded_key(i, &a, peer, mac, sizeof(peer));
+			ipifc_self_remove(s, &a, NULL);
+		}
+		check_seeded(s, 0, 2);
+		assert_int_equal(forme(s, "10.255.0.1"), IPIFC_RT_UNI);
+		assert_int_equal(forme(s, "2001:db8::1"), IPIFC_RT_UNI);
+		ipifc_stack_free(s);
+	}
+}
+
+/*
+ * ---- internal invariant: the seeded layout ----
+ *
+ * No file or lookup shows where an entry lies in its table (ipselftab
+ * and arp are sorted, lookups answer alike in any layout).  What the seed
+ * buys, that a stranger who does not know it cannot aim many keys at one
+ * bucket, is in the layout alone, so these read the tables' slots and
+ * chains (struct ipifc_stack selfsize and selfslot, struct ipifc_ifc
+ * nbrhsize and nbrhash, struct ipifc_nbr hnext and ip).
+ */
+
 /* The slot of the table that holds a's self entry, or -1. */
 static int
 self_bucket(struct ipifc_stack *s, const struct ipifc_ip *a)
@@ -620,52 +737,32 @@ nbr_bucket(struct ipifc_ifc *ifc, const struct ipifc_ip *a)
 /*
  * The same addresses and neighbors in three stacks: the two of one seed
  * lay their tables out alike, the one of another seed puts most keys in
- * other buckets (a stranger who does not know the seed cannot aim).
+ * other buckets.
  */
 static void
-test_seeded_buckets(void **state)
+test_internal_seeded_layout(void **state)
 {
 	struct ipifc_stack *s[3];
 	struct ipifc_ifc *ifc[3];
-	struct ipifc_ip a[NKEYS], peer[NKEYS];
-	char buf[64], line[96];
+	struct ipifc_ip a, peer;
+	char ptext[64], mac[64];
 	int i, j, bs[3], bn[3], samediff = 0, seeddiff = 0, nbrdiff = 0;
 
 	(void)state;
-	s[0] = seeded(1);
-	s[1] = seeded(1);
-	s[2] = seeded(2);
-	for (j = 0; j < 3; j++) {
-		w(s[j], "ipifc/clone", "bind ether sim:x");
-		w(s[j], "ipifc/0/ctl", "dad 0");
-		w(s[j], "ipifc/0/ctl", "add 10.255.0.1 /8");
-		w(s[j], "ipifc/0/ctl", "add 2001:db8::1/64");
-		ifc[j] = ipifc_ifc_bynum(s[j], 0);
-		assert_non_null(ifc[j]);
-	}
-	for (i = 0; i < NKEYS; i++) {
-		a[i] = ip(nth_addr(i, buf, sizeof(buf)));
-		snprintf(buf, sizeof(buf), "10.1.%d.%d", i / 250,
-		    i % 250 + 1);
-		peer[i] = ip(buf);
-		for (j = 0; j < 3; j++) {
-			assert_int_equal(ipifc_self_add(s[j], &a[i],
-			    IPIFC_RT_UNI, NULL), 0);
-			snprintf(line, sizeof(line), "add %s 02:00:00:00:01:02",
-			    buf);
-			w(s[j], "arp", line);
-		}
-	}
+	s[0] = seeded_filled(1);
+	s[1] = seeded_filled(1);
+	s[2] = seeded_filled(2);
+	for (j = 0; j < 3; j++)
+		assert_non_null(ifc[j] = ipifc_ifc_bynum(s[j], 0));
 	assert_int_equal(s[0]->selfsize, s[2]->selfsize);
 	assert_int_equal(ifc[0]->nbrhsize, ifc[2]->nbrhsize);
 	for (i = 0; i < NKEYS; i++) {
+		seeded_key(i, &a, ptext, mac, sizeof(ptext));
+		peer = ip(ptext);
 		for (j = 0; j < 3; j++) {
-			bs[j] = self_bucket(s[j], &a[i]);
-			bn[j] = nbr_bucket(ifc[j], &peer[i]);
+			bs[j] = self_bucket(s[j], &a);
+			bn[j] = nbr_bucket(ifc[j], &peer);
 			assert_true(bs[j] >= 0 && bn[j] >= 0);
-			/* a lookup finds what the layout holds */
-			assert_non_null(ipifc_self_find(s[j], &a[i]));
-			assert_non_null(ipifc_nbr_lookup(ifc[j], &peer[i]));
 		}
 		samediff += bs[0] != bs[1] || bn[0] != bn[1];
 		seeddiff += bs[0] != bs[2];
@@ -677,8 +774,10 @@ test_seeded_buckets(void **state)
 	assert_true(nbrdiff > NKEYS * 9 / 10);
 	for (j = 0; j < 3; j++) {
 		/* what no address links, the caller unlinks */
-		for (i = 0; i < NKEYS; i++)
-			ipifc_self_remove(s[j], &a[i], NULL);
+		for (i = 0; i < NKEYS; i++) {
+			seeded_key(i, &a, ptext, mac, sizeof(ptext));
+			ipifc_self_remove(s[j], &a, NULL);
+		}
 		ipifc_stack_free(s[j]);
 	}
 }
@@ -708,7 +807,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_model_random, setup,
 		    teardown_stack),
 		cmocka_unit_test(test_siphash_vectors),
-		cmocka_unit_test(test_seeded_buckets),
+		cmocka_unit_test(test_seeded_tables_answer),
+		cmocka_unit_test(test_internal_seeded_layout),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -538,11 +538,12 @@ void	ipifc_lifc_unfile(struct ipifc_lifc *l);
 uint64_t ipifc_deadline_next(const struct ipifc_stack *s);
 /*
  * The addresses whose deadline is at or before now, in the order of a
- * walk of every interface's list (*due; how many).  An address removed
- * while the pass runs leaves NULL in its place.  ipifc_deadline_done
- * ends the pass.
+ * walk of every interface's list: s->ddue[0..n-1], n returned.  Read
+ * them from s->ddue as the pass goes (an address added meanwhile may
+ * move the list); one removed leaves NULL in its place.
+ * ipifc_deadline_done ends the pass.
  */
-int	ipifc_deadline_due(struct ipifc_stack *s, struct ipifc_lifc ***due);
+int	ipifc_deadline_due(struct ipifc_stack *s);
 void	ipifc_deadline_done(struct ipifc_stack *s);
 void	ipifc_deadline_free(struct ipifc_stack *s);
 

@@ -323,13 +323,13 @@ dad_tick(struct ipifc_lifc *l, struct ipifc_dad_acts *todo)
 int
 ipifc_dad_timers(struct ipifc_stack *s, struct ipifc_dad_acts *todo)
 {
-	struct ipifc_lifc **due_, *l;
+	struct ipifc_lifc *l;
 	int i, n, d;
 
 	/* the addresses due (core/deadline.c), in the order of the walk */
-	n = ipifc_deadline_due(s, &due_);
+	n = ipifc_deadline_due(s);
 	for (i = 0; i < n; i++) {
-		if ((l = due_[i]) == NULL || l->ifc->num < todo->slot ||
+		if ((l = s->ddue[i]) == NULL || l->ifc->num < todo->slot ||
 		    (l->ifc->num == todo->slot && l->seq < todo->seq) ||
 		    (d = due(l)) == 0)
 			continue;

@@ -161,7 +161,7 @@ cmp_walk(const void *x, const void *y)
 }
 
 int
-ipifc_deadline_due(struct ipifc_stack *s, struct ipifc_lifc ***due)
+ipifc_deadline_due(struct ipifc_stack *s)
 {
 	unsigned i;
 
@@ -171,7 +171,6 @@ ipifc_deadline_due(struct ipifc_stack *s, struct ipifc_lifc ***due)
 		qsort(s->ddue, s->nddue, sizeof(*s->ddue), cmp_walk);
 	for (i = 0; i < s->nddue; i++)
 		s->ddue[i]->ddue = i + 1;
-	*due = s->ddue;
 	return (int)s->nddue;
 }
 

@@ -557,13 +557,12 @@ lifetimes(struct ipifc_lifc *l)
 void
 ipifc_lifc_timers(struct ipifc_stack *s)
 {
-	struct ipifc_lifc **due;
 	int i, n;
 
-	n = ipifc_deadline_due(s, &due);
+	n = ipifc_deadline_due(s);
 	for (i = 0; i < n; i++)
-		if (due[i] != NULL)
-			lifetimes(due[i]);
+		if (s->ddue[i] != NULL)
+			lifetimes(s->ddue[i]);
 	ipifc_deadline_done(s);
 }
 

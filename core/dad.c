@@ -315,10 +315,11 @@ dad_tick(struct ipifc_lifc *l, struct ipifc_dad_acts *todo)
 
 /*
  * The one timer path of both: DAD on every interface, ACD on those up,
- * for the addresses due, in the order of a walk of every interface's
- * addresses.  The walk stops before a step the list has no room for, and before a
- * completion while messages wait, so that everything leaves in the order
- * the steps were taken; it goes on from there when called again.
+ * for the addresses due (core/deadline.c), in the order of a walk of
+ * every interface's addresses.  The walk stops before a step the list
+ * has no room for, and before a completion while messages wait, so that
+ * everything leaves in the order the steps were taken; it goes on from
+ * there when called again.
  */
 int
 ipifc_dad_timers(struct ipifc_stack *s, struct ipifc_dad_acts *todo)
@@ -326,7 +327,6 @@ ipifc_dad_timers(struct ipifc_stack *s, struct ipifc_dad_acts *todo)
 	struct ipifc_lifc *l;
 	int i, n, d;
 
-	/* the addresses due (core/deadline.c), in the order of the walk */
 	n = ipifc_deadline_due(s);
 	for (i = 0; i < n; i++) {
 		if ((l = s->ddue[i]) == NULL || l->ifc->num < todo->slot ||

@@ -3,7 +3,14 @@
  * interface through the ctl language, against the Linux kernel fed the
  * same adds and removes with `ip -batch`, in the same run.
  *
- *   build/bench_churn [-r ROUNDS] [-l LINUXMAX] [N ...]
+ *   build/bench_churn [-r ROUNDS] [-l LINUXMAX] [-w] [N ...]
+ *
+ * -w measures timer wakeups instead: with N IPv4 addresses on the
+ * interface (no ARP, so nothing of theirs is due), one IPv6 address with
+ * a valid lifetime of 1 s is added and the clock advanced to each next
+ * deadline until it is gone; a wakeup is one ipifc_next_deadline and one
+ * ipifc_advance.  It prints the CPU time of a wakeup, the median of
+ * WAKEUPS such runs.
  *
  * N defaults to 1000 10000 20000 100000; each N runs for IPv4 and IPv6.
  * Built only with -Dbench=true.  The Linux side needs root and iproute2:
@@ -169,6 +176,51 @@ ipifc_run(int v6, long n)
 	return t;
 }
 
+static double median(double *v, int n);
+
+#define WAKEUPS	101
+
+/* CPU seconds of one wakeup with n addresses, as -w says. */
+static double
+wakeup_run(long n)
+{
+	struct ipifc_stack_config cfg;
+	struct ipifc_stack *s;
+	char a[64], line[96];
+	double t[WAKEUPS], t0;
+	uint64_t d;
+	long i;
+	int r, k;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.id = 1;
+	if ((s = ipifc_stack_new(&cfg)) == NULL)
+		exit(1);
+	ipifc_set_link(s, &ops, NULL);
+	w(s, "ipifc/clone", "bind ether sim:churn");
+	w(s, "ipifc/0/ctl", "dad 0");
+	w(s, "ipifc/0/ctl", "noarp 1");
+	for (i = 0; i < n; i++) {
+		addr(a, sizeof(a), 0, i);
+		snprintf(line, sizeof(line), "add %s /24", a);
+		w(s, "ipifc/0/ctl", line);
+	}
+	for (r = 0; r < WAKEUPS; r++) {
+		w(s, "ipifc/0/ctl", "add6 2001:db8:ffff:: 64 1 1 1 1");
+		t0 = cpu_s();
+		for (k = 0; k < 4 && (d = ipifc_next_deadline(s)) !=
+		    UINT64_MAX; k++)
+			ipifc_advance(s, d);
+		t[r] = (cpu_s() - t0) / (k > 0 ? k : 1);
+		if (k == 4) {
+			fprintf(stderr, "bench_churn: the address stays\n");
+			exit(1);
+		}
+	}
+	ipifc_stack_free(s);
+	return median(t, WAKEUPS);
+}
+
 /* ---- Linux ---- */
 
 /* Run argv; *cpu (if not NULL) gets its user and system seconds. */
@@ -316,9 +368,9 @@ main(int argc, char *argv[])
 {
 	long sizes[MAXN] = { 1000, 10000, 20000, 100000 };
 	double ti[32], tl[32], mi, ml;
-	int nsizes = 4, c, k, v6, r, linux_ok;
+	int nsizes = 4, c, k, v6, r, linux_ok, wakeups = 0;
 
-	while ((c = getopt(argc, argv, "r:l:")) != -1) {
+	while ((c = getopt(argc, argv, "r:l:w")) != -1) {
 		switch (c) {
 		case 'r':
 			rounds = atoi(optarg);
@@ -326,9 +378,12 @@ main(int argc, char *argv[])
 		case 'l':
 			linuxmax = atol(optarg);
 			break;
+		case 'w':
+			wakeups = 1;
+			break;
 		default:
 			fprintf(stderr, "usage: bench_churn [-r ROUNDS] "
-			    "[-l LINUXMAX] [N ...]\n");
+			    "[-l LINUXMAX] [-w] [N ...]\n");
 			return 2;
 		}
 	}
@@ -337,6 +392,13 @@ main(int argc, char *argv[])
 	if (optind < argc) {
 		for (nsizes = 0; optind < argc && nsizes < MAXN; optind++)
 			sizes[nsizes++] = atol(argv[optind]);
+	}
+	if (wakeups) {
+		printf("%8s %12s\n", "N", "wakeup_us");
+		for (k = 0; k < nsizes; k++)
+			printf("%8ld %12.2f\n", sizes[k],
+			    wakeup_run(sizes[k]) * 1e6);
+		return 0;
 	}
 	linux_ok = ns_make() == 0;
 	if (!linux_ok)

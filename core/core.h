@@ -381,6 +381,10 @@ struct ipifc_lifc {
 	/* core/route.c: the keys of the routes l owns */
 	struct ipifc_rtkey *rtown;
 	int	nrtown, caprtown;
+	/* core/deadline.c: l's next deadline, its place in the index (0:
+	 * none) and in a timer pass's due list (0: none) */
+	uint64_t dkey;
+	unsigned dpos, ddue;
 };
 
 struct ipifc_addreq {
@@ -414,9 +418,9 @@ ipifc_lifc_isv4(const struct ipifc_lifc *l)
 	return ipifc_ip_isv4(&l->local);
 }
 
+/* The lifetimes of the addresses due (RFC 4862 5.5.4). */
 void	ipifc_lifc_timers(struct ipifc_stack *s);
-/* Call fn on every address of s; fn may remove the one it is given. */
-void	ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *));
+/* l's next lifetime deadline: valid end, or preferred end if sooner. */
 uint64_t ipifc_lifc_deadline(const struct ipifc_lifc *l);
 /* The one writer of l->state. */
 void	ipifc_lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st);
@@ -515,7 +519,33 @@ int	ipifc_acd_input(struct ipifc_ifc *ifc, const struct ipifc_ip *spa,
  * with the same list.  0: done.
  */
 int	ipifc_dad_timers(struct ipifc_stack *s, struct ipifc_dad_acts *todo);
+/* The earliest DAD or ACD deadline, by a walk of every address (the
+ * timers read core/deadline.c's index instead). */
 uint64_t ipifc_dad_deadline(const struct ipifc_stack *s);
+
+/* ---- the deadline index of addresses (core/deadline.c) ---- */
+
+/* Room for one more address; 0, or -1 when out of memory. */
+int	ipifc_deadline_reserve(struct ipifc_stack *s);
+/*
+ * l (on its interface) took a new lifetime, state, DAD or ACD deadline,
+ * or its interface went up or down: file its next deadline again.
+ */
+void	ipifc_lifc_refile(struct ipifc_lifc *l);
+/* l goes: out of the index, and out of the due list of a pass. */
+void	ipifc_lifc_unfile(struct ipifc_lifc *l);
+/* The earliest deadline of any address, UINT64_MAX if none. */
+uint64_t ipifc_deadline_next(const struct ipifc_stack *s);
+/*
+ * The addresses whose deadline is at or before now, in the order of a
+ * walk of every interface's list: s->ddue[0..n-1], n returned.  Read
+ * them from s->ddue as the pass goes (an address added meanwhile may
+ * move the list); one removed leaves NULL in its place.
+ * ipifc_deadline_done ends the pass.
+ */
+int	ipifc_deadline_due(struct ipifc_stack *s);
+void	ipifc_deadline_done(struct ipifc_stack *s);
+void	ipifc_deadline_free(struct ipifc_stack *s);
 
 /* ---- routes that addresses share (core/prefix.c) ---- */
 
@@ -962,6 +992,10 @@ struct ipifc_stack {
 	struct ipifc_sub subs[IPIFC_MAXSUBS];
 	int	nsubs;
 	uint64_t lifcseq;
+	/* core/deadline.c: addresses by next deadline, a min-heap; the due
+	 * list of a timer pass (room for all of them) */
+	struct ipifc_lifc **dheap, **ddue;
+	unsigned ndheap, capdheap, nddue;
 	struct ipifc_pkey **pkhash;	/* core/prefix.c: candidates by key */
 	unsigned pkhsize, npkey;
 	struct ipifc_pnet **pnhash;	/* and addresses by interface prefix */

@@ -83,6 +83,7 @@ dad_step(struct ipifc_lifc *l)
 		l->dad_sent++;
 		ifc->dadfresh = 0;
 		l->dad_deadline = s->now + ifc->retrans;
+		ipifc_lifc_refile(l);
 		for (i = 0; i < 6; i += 2) {
 			r = ipifc_random(s);
 			l->dad_nonce[i] = (uint8_t)r;
@@ -208,6 +209,7 @@ ipifc_acd_start(struct ipifc_lifc *l)
 	l->conflict = 0;
 	l->acd = PROBE_NUM + ANNOUNCE_NUM;
 	l->acd_deadline = ifc->stack->now + between(ifc->stack, 0, PROBE_WAIT);
+	ipifc_lifc_refile(l);
 }
 
 static void
@@ -221,11 +223,12 @@ acd_step(struct ipifc_lifc *l, struct ipifc_dad_act *a)
 		l->acd--;
 		l->acd_deadline = s->now + (l->acd > ANNOUNCE_NUM ?
 		    between(s, PROBE_MIN, PROBE_MAX) : ANNOUNCE_WAIT);
-		return;
+	} else {
+		a->what = IPIFC_DADDO_ANNOUNCE;
+		l->acd--;
+		l->acd_deadline = s->now + ANNOUNCE_INTERVAL;
 	}
-	a->what = IPIFC_DADDO_ANNOUNCE;
-	l->acd--;
-	l->acd_deadline = s->now + ANNOUNCE_INTERVAL;
+	ipifc_lifc_refile(l);
 }
 
 /* Probes, or the ANNOUNCE_WAIT after them: no announcement yet. */
@@ -249,6 +252,7 @@ conflict(struct ipifc_lifc *l, struct ipifc_lifc **defend)
 	if (probing(l)) {
 		/* RFC 5227 2.1.1: a conflict while probing; no more probes */
 		l->acd = 0;
+		ipifc_lifc_refile(l);
 		return;
 	}
 	if (l->defended == 0 || now - l->defended >= DEFEND_INTERVAL) {
@@ -310,32 +314,36 @@ dad_tick(struct ipifc_lifc *l, struct ipifc_dad_acts *todo)
 }
 
 /*
- * The one timer path of both: DAD on every interface, ACD on those up.
- * The walk stops before a step the list has no room for, and before a
- * completion while messages wait, so that everything leaves in the order
- * the steps were taken; it goes on from there when called again.
+ * The one timer path of both: DAD on every interface, ACD on those up,
+ * for the addresses due (core/deadline.c), in the order of a walk of
+ * every interface's addresses.  The walk stops before a step the list
+ * has no room for, and before a completion while messages wait, so that
+ * everything leaves in the order the steps were taken; it goes on from
+ * there when called again.
  */
 int
 ipifc_dad_timers(struct ipifc_stack *s, struct ipifc_dad_acts *todo)
 {
-	struct ipifc_lifc *l, *next;
-	int d;
+	struct ipifc_lifc *l;
+	int i, n, d;
 
-	for (; todo->slot < s->nslot; todo->slot++, todo->seq = 0) {
-		if (s->ifc[todo->slot] == NULL)
+	n = ipifc_deadline_due(s);
+	for (i = 0; i < n; i++) {
+		if ((l = s->ddue[i]) == NULL || l->ifc->num < todo->slot ||
+		    (l->ifc->num == todo->slot && l->seq < todo->seq) ||
+		    (d = due(l)) == 0)
 			continue;
-		for (l = TAILQ_FIRST(&s->ifc[todo->slot]->lifcs); l != NULL;
-		    l = next) {
-			next = TAILQ_NEXT(l, link);
-			if (l->seq < todo->seq || (d = due(l)) == 0)
-				continue;
-			if (todo->n == IPIFC_DAD_NACT || (d == 2 && todo->n > 0)) {
-				todo->seq = l->seq;
-				return 1;
-			}
-			dad_tick(l, todo);
+		if (todo->n == IPIFC_DAD_NACT || (d == 2 && todo->n > 0)) {
+			todo->slot = l->ifc->num;
+			todo->seq = l->seq;
+			ipifc_deadline_done(s);
+			return 1;
 		}
+		dad_tick(l, todo);
 	}
+	ipifc_deadline_done(s);
+	todo->slot = s->nslot;
+	todo->seq = 0;
 	return 0;
 }
 

@@ -217,6 +217,9 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 	if (up) {
 		ifc->flags |= IPIFC_F_UP;
 		s->rtgen++;	/* lookups skip routes through a down one */
+		/* ACD's deadlines count again */
+		TAILQ_FOREACH(l, &ifc->lifcs, link)
+			ipifc_lifc_refile(l);
 		ipifc_announce_ifc(ifc, IPIFC_EV_IFC_UP);
 		dad_again(ifc);
 		/*
@@ -242,6 +245,9 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 		ipifc_nbr_dropqueues(ifc);
 		ipifc_ifc_dropsendq(ifc);
 		dad_again(ifc);
+		/* ACD waits for up: its deadlines count no more */
+		TAILQ_FOREACH(l, &ifc->lifcs, link)
+			ipifc_lifc_refile(l);
 		ipifc_announce_ifc(ifc, IPIFC_EV_IFC_DOWN);
 	}
 	ipifc_prefix_reconcile_ifc(ifc);

@@ -80,6 +80,7 @@ ipifc_lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st)
 	ipifc_dad_state(l);
 	if (ifc == NULL)
 		return;
+	ipifc_lifc_refile(l);
 	if (was != ipifc_lifc_usable(l))
 		set_mine(l, !was);
 	if (old == IPIFC_ADDR_TENTATIVE && st != IPIFC_ADDR_TENTATIVE &&
@@ -292,6 +293,7 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	 */
 	leave_groups(l);
 	TAILQ_REMOVE(&ifc->lifcs, l, link);
+	ipifc_lifc_unfile(l);
 	ifc->nlifc--;
 	if (!ipifc_lifc_isv4(l))
 		ifc->nlifc6--;
@@ -338,6 +340,7 @@ update(struct ipifc_lifc *l, const struct ipifc_addreq *r)
 	l->validlt = r->validlt;
 	l->preflt = r->preflt;
 	l->origin = l->ifc->stack->now;
+	ipifc_lifc_refile(l);
 	if (l->state == IPIFC_ADDR_DEPRECATED && l->preflt != 0)
 		ipifc_lifc_transition(l, IPIFC_ADDR_PREFERRED);
 	set_mtu(l->ifc, r->mtu);
@@ -448,6 +451,8 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	} else if (ifc->nlifc >= s->maxlifc)
 		return ipifc_errf(s, "too many addresses on interface %d",
 		    ifc->num);
+	if (ipifc_deadline_reserve(s) < 0)
+		return ipifc_errf(s, "out of memory");
 	if ((l = calloc(1, sizeof(*l))) == NULL)
 		return ipifc_errf(s, "out of memory");
 	ipifc_ip_mask(&l->net, &r->local, r->plen);
@@ -480,6 +485,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->origin = s->now;
 	l->seq = ++s->lifcseq;
 	TAILQ_INSERT_TAIL(&ifc->lifcs, l, link);
+	ipifc_lifc_refile(l);
 	ifc->nlifc++;
 	if (!ipifc_lifc_isv4(l))
 		ifc->nlifc6++;
@@ -533,20 +539,6 @@ ipifc_lifc_remove(struct ipifc_ifc *ifc, const struct ipifc_ip *local,
 	return NULL;
 }
 
-void
-ipifc_lifc_each(struct ipifc_stack *s, void (*fn)(struct ipifc_lifc *))
-{
-	struct ipifc_ifc *ifc;
-	struct ipifc_lifc *l, *next;
-
-	IPIFC_FOREACH_IFC(ifc, s) {
-		for (l = TAILQ_FIRST(&ifc->lifcs); l != NULL; l = next) {
-			next = TAILQ_NEXT(l, link);
-			fn(l);
-		}
-	}
-}
-
 static void
 lifetimes(struct ipifc_lifc *l)
 {
@@ -561,10 +553,17 @@ lifetimes(struct ipifc_lifc *l)
 		ipifc_lifc_transition(l, IPIFC_ADDR_DEPRECATED);
 }
 
+/* Only the addresses due, in the order of a walk of them all. */
 void
 ipifc_lifc_timers(struct ipifc_stack *s)
 {
-	ipifc_lifc_each(s, lifetimes);
+	int i, n;
+
+	n = ipifc_deadline_due(s);
+	for (i = 0; i < n; i++)
+		if (s->ddue[i] != NULL)
+			lifetimes(s->ddue[i]);
+	ipifc_deadline_done(s);
 }
 
 static void

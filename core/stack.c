@@ -86,6 +86,7 @@ ipifc_stack_free(struct ipifc_stack *s)
 	free(s->slotgen);
 	ipifc_self_free(s);
 	ipifc_prefix_free(s);
+	ipifc_deadline_free(s);
 	free(s);
 }
 
@@ -130,19 +131,10 @@ ipifc_advance(struct ipifc_stack *s, uint64_t now)
 uint64_t
 ipifc_next_deadline(const struct ipifc_stack *s)
 {
-	const struct ipifc_lifc *l;
-	const struct ipifc_ifc *ifc;
-	uint64_t d, min = UINT64_MAX;
+	uint64_t d, min;
 
-	IPIFC_FOREACH_IFC(ifc, s) {
-		TAILQ_FOREACH(l, &ifc->lifcs, link) {
-			d = ipifc_lifc_deadline(l);
-			if (d < min)
-				min = d;
-		}
-	}
-	if ((d = ipifc_dad_deadline(s)) < min)
-		min = d;
+	/* the addresses' lifetimes, DAD and ACD: the index's earliest */
+	min = ipifc_deadline_next(s);
 	if ((d = ipifc_nbr_deadline(s)) < min)
 		min = d;
 	if (s->hooks != NULL && s->hooks->deadline != NULL &&

@@ -459,6 +459,8 @@ int	ipifc_dad_restart(struct ipifc_lifc *l);
 int	ipifc_dad_now(struct ipifc_lifc *l);
 /* Start RFC 5227 probes and announcements for an IPv4 address. */
 void	ipifc_acd_start(struct ipifc_lifc *l);
+/* No more probes or announcements for l (ARP turned off, a conflict). */
+void	ipifc_acd_stop(struct ipifc_lifc *l);
 
 /*
  * What the timers of DAD and ACD decided, for the medium to send after

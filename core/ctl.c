@@ -556,15 +556,19 @@ ctl_iprouting(struct ipifc_ifc *ifc, int argc, char **argv)
 static const char *
 ctl_noarp(struct ipifc_ifc *ifc, int argc, char **argv)
 {
+	struct ipifc_lifc *l;
 	const char *err;
 	unsigned old = ifc->flags;
 	int on = 0;
 
 	if ((err = ctl_bool(ifc, argc, argv, &on)) != NULL)
 		return err;
-	if (on)
+	if (on) {
 		ifc->flags |= IPIFC_F_NOARP;
-	else
+		/* no ARP: probes and announcements under way stop */
+		TAILQ_FOREACH(l, &ifc->lifcs, link)
+			ipifc_acd_stop(l);
+	} else
 		ifc->flags &= ~IPIFC_F_NOARP;
 	if (ifc->flags != old)
 		ipifc_ifc_flags_event(ifc);

@@ -204,11 +204,22 @@ ipifc_acd_start(struct ipifc_lifc *l)
 	struct ipifc_ifc *ifc = l->ifc;
 
 	if ((ifc->flags & IPIFC_F_NOARP) || l->ptp ||
-	    ipifc_ip_isunspec(&l->local))
+	    ipifc_ip_isunspec(&l->local)) {
+		ipifc_acd_stop(l);	/* what was left of one begun before */
 		return;
+	}
 	l->conflict = 0;
 	l->acd = PROBE_NUM + ANNOUNCE_NUM;
 	l->acd_deadline = ifc->stack->now + between(ifc->stack, 0, PROBE_WAIT);
+	ipifc_lifc_refile(l);
+}
+
+void
+ipifc_acd_stop(struct ipifc_lifc *l)
+{
+	if (l->acd == 0)
+		return;
+	l->acd = 0;
 	ipifc_lifc_refile(l);
 }
 
@@ -251,8 +262,7 @@ conflict(struct ipifc_lifc *l, struct ipifc_lifc **defend)
 	}
 	if (probing(l)) {
 		/* RFC 5227 2.1.1: a conflict while probing; no more probes */
-		l->acd = 0;
-		ipifc_lifc_refile(l);
+		ipifc_acd_stop(l);
 		return;
 	}
 	if (l->defended == 0 || now - l->defended >= DEFEND_INTERVAL) {

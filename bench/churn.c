@@ -46,6 +46,7 @@
 #include <unistd.h>
 
 #include "ipifc.h"
+#include "util.h"
 
 #define MAXN	16
 
@@ -125,20 +126,12 @@ w(struct ipifc_stack *s, const char *path, const char *text)
 	}
 }
 
-static const char *const files[] = { "iproute", "ipselftab", "ipifc/0/multi" };
-#define NFILES	(int)(sizeof(files) / sizeof(files[0]))
-
-/* Seconds for n adds then n removes; the tables are checked as they were. */
-static double
-ipifc_run(int v6, long n)
+/* A stack with one ether interface, no DAD: what each run starts from. */
+static struct ipifc_stack *
+churn_stack(void)
 {
 	struct ipifc_stack_config cfg;
 	struct ipifc_stack *s;
-	char a[64], line[96], *before[NFILES], *after;
-	const char *err;
-	double t0, t;
-	long i;
-	int f;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.id = 1;
@@ -147,6 +140,24 @@ ipifc_run(int v6, long n)
 	ipifc_set_link(s, &ops, NULL);
 	w(s, "ipifc/clone", "bind ether sim:churn");
 	w(s, "ipifc/0/ctl", "dad 0");
+	return s;
+}
+
+static const char *const files[] = { "iproute", "ipselftab", "ipifc/0/multi" };
+#define NFILES	(int)(sizeof(files) / sizeof(files[0]))
+
+/* Seconds for n adds then n removes; the tables are checked as they were. */
+static double
+ipifc_run(int v6, long n)
+{
+	struct ipifc_stack *s;
+	char a[64], line[96], *before[NFILES], *after;
+	const char *err;
+	double t0, t;
+	long i;
+	int f;
+
+	s = churn_stack();
 	for (f = 0; f < NFILES; f++)
 		before[f] = ipifc_read(s, files[f], &err);
 	t0 = cpu_s();
@@ -176,15 +187,12 @@ ipifc_run(int v6, long n)
 	return t;
 }
 
-static double median(double *v, int n);
-
 #define WAKEUPS	101
 
 /* CPU seconds of one wakeup with n addresses, as -w says. */
 static double
 wakeup_run(long n)
 {
-	struct ipifc_stack_config cfg;
 	struct ipifc_stack *s;
 	char a[64], line[96];
 	double t[WAKEUPS], t0;
@@ -192,13 +200,7 @@ wakeup_run(long n)
 	long i;
 	int r, k;
 
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.id = 1;
-	if ((s = ipifc_stack_new(&cfg)) == NULL)
-		exit(1);
-	ipifc_set_link(s, &ops, NULL);
-	w(s, "ipifc/clone", "bind ether sim:churn");
-	w(s, "ipifc/0/ctl", "dad 0");
+	s = churn_stack();
 	w(s, "ipifc/0/ctl", "noarp 1");
 	for (i = 0; i < n; i++) {
 		addr(a, sizeof(a), 0, i);
@@ -347,21 +349,6 @@ linux_run(int v6, long n)
 }
 
 /* ---- the table ---- */
-
-static int
-cmpd(const void *x, const void *y)
-{
-	double a = *(const double *)x, b = *(const double *)y;
-
-	return (a > b) - (a < b);
-}
-
-static double
-median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof(*v), cmpd);
-	return v[n / 2];
-}
 
 int
 main(int argc, char *argv[])

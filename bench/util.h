@@ -10,16 +10,16 @@
 #include <stdlib.h>
 #include <time.h>
 
-static uint64_t bench_rs = 88172645463325252ull;
-
 /* xorshift64: the next of a sequence that is the same every run */
 static inline uint32_t
 rnd(void)
 {
-	bench_rs ^= bench_rs << 13;
-	bench_rs ^= bench_rs >> 7;
-	bench_rs ^= bench_rs << 17;
-	return (uint32_t)(bench_rs >> 16);
+	static uint64_t rs = 88172645463325252ull;
+
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return (uint32_t)(rs >> 16);
 }
 
 /* seconds of this thread's CPU time */

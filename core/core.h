@@ -93,8 +93,93 @@ ipifc_ip_isunspec_inline(const struct ipifc_ip *ip)
 #define ipifc_ip_isloopback(ip)	ipifc_ip_isloopback_inline(ip)
 #define ipifc_ip_isunspec(ip)	ipifc_ip_isunspec_inline(ip)
 
-/* The tables' keyed hash (SipHash-1-3) of an address under key. */
-uint32_t ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a);
+/*
+ * SipHash-1-3 (Aumasson and Bernstein, 2012; one compression round and
+ * three of finalization, as Python and Rust hash their tables) of the 16
+ * bytes of the address under a secret key: a stranger who picks the
+ * addresses cannot aim them at one bucket of a table keyed by them.  A
+ * plain multiplicative hash (what this was) is cheaper, but its buckets
+ * are a fixed function of the address anyone can compute.  The input is
+ * always 16 bytes, so the general algorithm's block loop and tail are
+ * written out: two message words, then the length block.  Inline: every
+ * packet's table lookups make it, and a call cost a fifth of a lookup.
+ */
+static inline uint64_t
+ipifc_rotl(uint64_t x, int b)
+{
+	return x << b | x >> (64 - b);
+}
+
+#define IPIFC_SIPROUND(v0, v1, v2, v3) do {				\
+	v0 += v1; v1 = ipifc_rotl(v1, 13); v1 ^= v0;			\
+	v0 = ipifc_rotl(v0, 32);					\
+	v2 += v3; v3 = ipifc_rotl(v3, 16); v3 ^= v2;			\
+	v0 += v3; v3 = ipifc_rotl(v3, 21); v3 ^= v0;			\
+	v2 += v1; v1 = ipifc_rotl(v1, 17); v1 ^= v2;			\
+	v2 = ipifc_rotl(v2, 32);					\
+} while (0)
+
+/* SipHash reads its words little-endian. */
+static inline uint64_t
+ipifc_le64(const uint8_t *b)
+{
+	uint64_t w;
+
+	memcpy(&w, b, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);
+#endif
+	return w;
+}
+
+/* SipHash of the words m[0..n-1], the last holding the length. */
+static inline uint64_t
+ipifc_siphash(const uint64_t key[2], const uint64_t *m, int n, int c, int d)
+{
+	uint64_t v0 = key[0] ^ 0x736f6d6570736575ull;
+	uint64_t v1 = key[1] ^ 0x646f72616e646f6dull;
+	uint64_t v2 = key[0] ^ 0x6c7967656e657261ull;
+	uint64_t v3 = key[1] ^ 0x7465646279746573ull;
+	int i, r;
+
+	for (i = 0; i < n; i++) {
+		v3 ^= m[i];
+		for (r = 0; r < c; r++)
+			IPIFC_SIPROUND(v0, v1, v2, v3);
+		v0 ^= m[i];
+	}
+	v2 ^= 0xff;
+	for (r = 0; r < d; r++)
+		IPIFC_SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+static inline uint64_t
+ipifc_siphash16(const uint64_t key[2], const uint8_t in[16], int c, int d)
+{
+	uint64_t m[3];
+
+	m[0] = ipifc_le64(in);
+	m[1] = ipifc_le64(in + 8);
+	m[2] = (uint64_t)16 << 56;	/* the length, with no bytes left over */
+	return ipifc_siphash(key, m, 3, c, d);
+}
+
+static inline uint32_t
+ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a)
+{
+	return (uint32_t)ipifc_siphash16(key, a->a, 1, 3);
+}
+
+static inline uint32_t
+ipifc_ip_hash4(const uint64_t key[2], uint32_t v)
+{
+	/* four bytes and the length in one word: half the rounds */
+	uint64_t m = (uint64_t)4 << 56 | v;
+
+	return (uint32_t)ipifc_siphash(key, &m, 1, 1, 3);
+}
+
 void	ipifc_hashkey_set(uint64_t key[2], const uint8_t seed[16]);
 uint64_t ipifc_siphash24_16(const uint64_t key[2], const uint8_t in[16]);
 
@@ -652,6 +737,12 @@ unsigned ipifc_self_type(const struct ipifc_stack *s,
 void	ipifc_self_foreach(struct ipifc_stack *s,
 	    void (*f)(struct ipifc_self *, void *), void *arg);
 void	ipifc_self_free(struct ipifc_stack *s);
+/*
+ * For tests: a's slot in its family's table (-1: none), and whether the
+ * tables' slots, filters and entries agree (1) or not (0).
+ */
+long	ipifc_self_slot(const struct ipifc_stack *s, const struct ipifc_ip *a);
+int	ipifc_self_consistent(const struct ipifc_stack *s);
 
 /* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
@@ -938,14 +1029,21 @@ struct ipifc_client {
 };
 
 /*
- * A slot of the self table (core/self.c): the address and its answer
- * inline, so that a lookup reads one line of the table and not the entry.
+ * One family's table of the self table (core/self.c): the keys and their
+ * answers in compact slots (IPv4 8 bytes, IPv6 24), so that a lookup
+ * reads a line of them and not the entry; the entries in an array beside
+ * them, by the same index, read only by what changes the table.
  */
-struct ipifc_selfslot {
-	struct ipifc_ip a;
-	uint32_t hash;			/* the keyed hash: where a belongs */
-	uint32_t type;			/* p->type, kept in step */
-	struct ipifc_self *p;		/* NULL: the slot is free */
+struct ipifc_selftab {
+	void	*slot;			/* NULL while empty */
+	struct ipifc_self **ent;	/* each slot's entry, NULL: free */
+	uint64_t *filter;		/* after the slots, in their memory */
+	size_t	maplen;			/* the slots' mapping, 0: from malloc */
+	unsigned size;			/* slots, a power of 2 */
+	unsigned fmask;			/* the filter's words, less one */
+	unsigned stale;			/* removals the filter still shows */
+	unsigned n;			/* entries */
+	int	v6;			/* the IPv6 table */
 };
 
 struct ipifc_stack {
@@ -975,13 +1073,11 @@ struct ipifc_stack {
 	int	nslot;
 	int	nifc;			/* interfaces bound */
 	int	maxifc, maxlifc, maxgroups;	/* the bounds (tunables.h) */
-	/* core/self.c: open addressing, and a filter that answers misses */
-	struct ipifc_selfslot *selfslot;	/* NULL while empty */
-	uint64_t *selffilter;		/* in the same allocation */
-	struct ipifc_selfslot selflast;	/* the last found (p NULL: none) */
-	unsigned selfsize;		/* slots, a power of 2 */
-	unsigned selffmask;		/* the filter's words, less one */
-	unsigned selfstale;		/* removals the filter still shows */
+	/* core/self.c: a table per family, and the last address found */
+	struct ipifc_selftab self4, self6;
+	struct ipifc_ip selflast;
+	unsigned selflasttype;
+	int	selflastok;		/* 0: selflast is no answer */
 	unsigned nself;			/* entries */
 	int	selfall;		/* 0.0.0.0 or :: is a unicast self */
 	struct ipifc_rtab *rtab;

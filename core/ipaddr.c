@@ -344,85 +344,18 @@ ipifc_ip_eq(const struct ipifc_ip *a, const struct ipifc_ip *b)
 	return ipifc_ip_same(a, b);
 }
 
-/*
- * SipHash-1-3 (Aumasson and Bernstein, 2012; one compression round and
- * three of finalization, as Python and Rust hash their tables) of the 16
- * bytes of the address under a secret key: a stranger who picks the
- * addresses cannot aim them at one bucket of a table keyed by them.  A
- * plain multiplicative hash (what this was) is cheaper, but its buckets
- * are a fixed function of the address anyone can compute.  The input is
- * always 16 bytes, so the general algorithm's block loop and tail are
- * written out: two message words, then the length block.
- */
-#define SIPROUND(v0, v1, v2, v3) do {					\
-	v0 += v1; v1 = rotl(v1, 13); v1 ^= v0; v0 = rotl(v0, 32);	\
-	v2 += v3; v3 = rotl(v3, 16); v3 ^= v2;				\
-	v0 += v3; v3 = rotl(v3, 21); v3 ^= v0;				\
-	v2 += v1; v1 = rotl(v1, 17); v1 ^= v2; v2 = rotl(v2, 32);	\
-} while (0)
-
-static inline uint64_t
-rotl(uint64_t x, int b)
-{
-	return x << b | x >> (64 - b);
-}
-
-/* SipHash reads its words little-endian. */
-static inline uint64_t
-le64(const uint8_t *b)
-{
-	uint64_t w;
-
-	memcpy(&w, b, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	w = __builtin_bswap64(w);
-#endif
-	return w;
-}
-
 void
 ipifc_hashkey_set(uint64_t key[2], const uint8_t seed[16])
 {
-	key[0] = le64(seed);
-	key[1] = le64(seed + 8);
-}
-
-static inline uint64_t
-siphash16(const uint64_t key[2], const uint8_t in[16], int c, int d)
-{
-	uint64_t v0 = key[0] ^ 0x736f6d6570736575ull;
-	uint64_t v1 = key[1] ^ 0x646f72616e646f6dull;
-	uint64_t v2 = key[0] ^ 0x6c7967656e657261ull;
-	uint64_t v3 = key[1] ^ 0x7465646279746573ull;
-	uint64_t m[3];
-	int i, r;
-
-	m[0] = le64(in);
-	m[1] = le64(in + 8);
-	m[2] = (uint64_t)16 << 56;	/* the length, with no bytes left over */
-	for (i = 0; i < 3; i++) {
-		v3 ^= m[i];
-		for (r = 0; r < c; r++)
-			SIPROUND(v0, v1, v2, v3);
-		v0 ^= m[i];
-	}
-	v2 ^= 0xff;
-	for (r = 0; r < d; r++)
-		SIPROUND(v0, v1, v2, v3);
-	return v0 ^ v1 ^ v2 ^ v3;
-}
-
-uint32_t
-ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a)
-{
-	return (uint32_t)siphash16(key, a->a, 1, 3);
+	key[0] = ipifc_le64(seed);
+	key[1] = ipifc_le64(seed + 8);
 }
 
 /* SipHash-2-4, the paper's own, only so tests can check the rounds. */
 uint64_t
 ipifc_siphash24_16(const uint64_t key[2], const uint8_t in[16])
 {
-	return siphash16(key, in, 2, 4);
+	return ipifc_siphash16(key, in, 2, 4);
 }
 
 int

@@ -6,26 +6,37 @@
  * address, which the count column does not count.  An entry goes when
  * its last link goes.
  *
- * Every step is O(1): the table doubles and halves with the entries,
+ * Every step is O(1): the tables double and halve with the entries,
  * links come off both lists without a walk, and an entry's type is the
  * set of bits some link holds, counted per bit.
  *
  * Lookups are what every packet makes, twice (its source and its
- * destination), so the table is laid out for the cache.  It is open
- * addressing with linear probing: each slot holds the address, its keyed
- * hash and the entry's type inline, two slots to a cache line, so a hit
- * reads one line, or two, and never the entry.  The hash is keyed
- * (SipHash, core/ipaddr.c), so strangers cannot aim at a run of slots;
- * that costs more than the probe itself.  A filter in front (a Bloom
- * filter of one 64-bit word per address, two bits set in it, by a cheap
- * unkeyed hash) answers most misses (a packet's source, someone else's
- * address) without it, from a few hundred KB at 100k addresses, which
- * stay in the L2 cache.  A stranger who aims at set bits only gets the
- * keyed probe every lookup used to make.  The filter is sized with the
- * table (8 bits a slot, 10 to 43 an address) and rebuilt with it; a
- * removed address's bits stay until the next rebuild, which also comes
- * once removals reach a quarter of the slots, so every step stays O(1)
- * amortised.
+ * destination), so the tables are laid out for the cache.  Each family
+ * has its own, open addressing with linear probing, whose slots hold only
+ * the key and the answer: an IPv4 slot is 8 bytes (the address and the
+ * type), an IPv6 slot 24 (the address, its hash and the type).  At 100k
+ * addresses of each family that is 1 MiB and 3 MiB, where one slot of 32
+ * bytes for both made 16 MiB, and a hit reads one line of it, sometimes
+ * two, never the entry.  The entries sit in an array beside the slots,
+ * by the same index, which only what changes the table reads.  Tables
+ * from 1 MiB up are mapped on their own, 2 MiB aligned and asked for 2 MiB
+ * pages, so a random probe does not also miss the TLB.
+ *
+ * The hash is keyed (SipHash, core/ipaddr.c; an IPv4 address in one word,
+ * half the rounds), so strangers cannot aim at a run of slots.  A filter
+ * in front (a Bloom filter of one 64-bit word per address, two bits set
+ * in it, by a cheap unkeyed hash) answers most misses (a packet's source,
+ * someone else's address) without the keyed hash, from a few hundred KB
+ * at 100k addresses.  A stranger who aims at set bits only gets the keyed
+ * probe.  The filter is sized with its table (8 bits a slot) and rebuilt
+ * with it; a removed address's bits stay until the next rebuild, which
+ * also comes once removals reach a quarter of the slots, so every step
+ * stays O(1) amortised.
+ *
+ * Small tables are kept at most a quarter full (IPIFC_SELFHASH slots at
+ * least), large ones up to 13 in 16: in a small table a hit finds its key
+ * at once and the probe loop's branch is always guessed right, where the
+ * runs of a fuller one made hits 60% slower at 10 addresses.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -34,18 +45,46 @@
 
 #include "core.h"
 
-/* Slot arrays past this go in 2 MB pages: a lookup's line rarely misses
- * the TLB. */
+/* Tables from this size are mapped on their own, in 2 MiB pages. */
 #define SELF_HUGE	(2u << 20)
+#define SELF_MAPPED	(1u << 20)
+/* Up to this many slots a table is kept at most a quarter full. */
+#define SELF_SMALL	4096u
 
-/* The filter's word, and the two bits in it, for a. */
+/* A slot in use, and its type, in the slot's meta word. */
+#define SLOT_USED	(1u << 31)
+#define SLOT_TYPE	0xffffu
+
+struct slot4 {
+	uint32_t a;			/* ipifc_ip_v4val */
+	uint32_t meta;			/* SLOT_USED | type, 0: free */
+};
+
+struct slot6 {
+	uint8_t	a[16];
+	uint32_t hash;			/* the keyed hash: where a belongs */
+	uint32_t meta;
+};
+
+#define SLOTSIZE(v6)	((v6) ? sizeof(struct slot6) : sizeof(struct slot4))
+
+/* The filter's word, and the two bits in it, for an address. */
 static inline uint64_t
-filterhash(const struct ipifc_ip *a)
+filterhash4(uint32_t v)
+{
+	uint64_t w = v * 0x9e3779b97f4a7c15ull;
+
+	w ^= w >> 32;
+	return w * 0xd6e8feb86659fd93ull;
+}
+
+static inline uint64_t
+filterhash6(const uint8_t *a)
 {
 	uint64_t w, w1;
 
-	memcpy(&w, a->a, 8);
-	memcpy(&w1, a->a + 8, 8);
+	memcpy(&w, a, 8);
+	memcpy(&w1, a + 8, 8);
 	/* not w ^ w1: a byte of one half would cancel its twin's */
 	w = w * 0x9e3779b97f4a7c15ull ^ w1;
 	w ^= w >> 32;		/* every byte into the bits the product keeps */
@@ -59,90 +98,201 @@ filterbits(uint64_t h)
 }
 
 static inline int
-filtered(const struct ipifc_stack *s, uint64_t h)
+filtered(const struct ipifc_selftab *t, uint64_t h)
 {
 	/* the word from the middle bits, apart from the two positions */
-	uint64_t w = s->selffilter[(h >> 20) & s->selffmask];
+	uint64_t w = t->filter[(h >> 20) & t->fmask];
 
 	return (w & filterbits(h)) != filterbits(h);
 }
 
-static void
-filter_set(struct ipifc_stack *s, const struct ipifc_ip *a)
+static inline int
+isv6tab(const struct ipifc_stack *s, const struct ipifc_selftab *t)
 {
-	uint64_t h = filterhash(a);
+	(void)s;
+	return t->v6;	/* not t == &s->self6: resize reads a copy */
+}
 
-	s->selffilter[(h >> 20) & s->selffmask] |= filterbits(h);
+/* Slot i's filter hash and keyed hash (where it belongs). */
+static uint64_t
+slot_fhash(const struct ipifc_stack *s, const struct ipifc_selftab *t,
+    unsigned i)
+{
+	if (isv6tab(s, t))
+		return filterhash6(((const struct slot6 *)t->slot)[i].a);
+	return filterhash4(((const struct slot4 *)t->slot)[i].a);
+}
+
+static uint32_t
+slot_hash(const struct ipifc_stack *s, const struct ipifc_selftab *t,
+    unsigned i)
+{
+	if (isv6tab(s, t))
+		return ((const struct slot6 *)t->slot)[i].hash;
+	return ipifc_ip_hash4(s->hashkey, ((const struct slot4 *)t->slot)[i].a);
 }
 
 static void
-filter_build(struct ipifc_stack *s)
+slot_settype(const struct ipifc_stack *s, struct ipifc_selftab *t,
+    unsigned i, unsigned type)
+{
+	if (isv6tab(s, t))
+		((struct slot6 *)t->slot)[i].meta = SLOT_USED | (type & SLOT_TYPE);
+	else
+		((struct slot4 *)t->slot)[i].meta = SLOT_USED | (type & SLOT_TYPE);
+}
+
+static void
+filter_build(struct ipifc_stack *s, struct ipifc_selftab *t)
 {
 	unsigned i;
+	uint64_t h;
 
-	memset(s->selffilter, 0, ((size_t)s->selffmask + 1) * 8);
-	for (i = 0; i < s->selfsize; i++)
-		if (s->selfslot[i].p != NULL)
-			filter_set(s, &s->selfslot[i].a);
-	s->selfstale = 0;
+	memset(t->filter, 0, ((size_t)t->fmask + 1) * 8);
+	for (i = 0; i < t->size; i++)
+		if (t->ent[i] != NULL) {
+			h = slot_fhash(s, t, i);
+			t->filter[(h >> 20) & t->fmask] |= filterbits(h);
+		}
+	t->stale = 0;
 }
 
-static struct ipifc_selfslot *
-slot_find(const struct ipifc_stack *s, const struct ipifc_ip *a, uint32_t h)
+/*
+ * The probes.  Never full: a free slot ends every run.  The loops read
+ * the slots alone, the keys and meta words the lookups need.  The first
+ * two slots of a key's run are tried together, without a branch on the
+ * first: in a table a quarter full nearly every key is in one of them,
+ * and the loop's exit is then always guessed right, which a loop that
+ * ends on the first slot here and on the second there is not.
+ */
+static inline long
+find4(const struct ipifc_selftab *t, uint32_t v, uint32_t h)
 {
-	struct ipifc_selfslot *t;
-	unsigned i, mask = s->selfsize - 1;
+	const struct slot4 *sl = t->slot;
+	unsigned i, j, mask = t->size - 1;
+	int m0, m1;
 
-	/* never full: a free slot ends every run */
-	for (i = h & mask;; i = (i + 1) & mask) {
-		t = &s->selfslot[i];
-		if (t->p == NULL)
-			return NULL;
-		if (t->hash == h && ipifc_ip_same(&t->a, a))
-			return t;
+	i = h & mask;
+	j = (i + 1) & mask;
+	m0 = (sl[i].a == v) & (sl[i].meta != 0);
+	m1 = (sl[j].a == v) & (sl[j].meta != 0);
+	if (m0 | m1)
+		return m0 ? i : j;
+	if (sl[i].meta == 0 || sl[j].meta == 0)
+		return -1;
+	for (i = (j + 1) & mask;; i = (i + 1) & mask) {
+		if (sl[i].meta == 0)
+			return -1;
+		if (sl[i].a == v)
+			return i;
 	}
 }
 
-static struct ipifc_selfslot *
-lookup(const struct ipifc_stack *s, const struct ipifc_ip *a)
+static inline int
+same6(const struct slot6 *t, uint64_t a0, uint64_t a1)
 {
-	if (s->selfslot == NULL || filtered(s, filterhash(a)))
-		return NULL;
-	return slot_find(s, a, ipifc_ip_hash(s->hashkey, a));
+	uint64_t b0, b1;
+
+	memcpy(&b0, t->a, 8);
+	memcpy(&b1, t->a + 8, 8);
+	return (((a0 ^ b0) | (a1 ^ b1)) == 0) & (t->meta != 0);
 }
 
-/* The last slot found, kept by copy: asked again, it costs no line of
- * the table nor of the entry.  A hint, not state: the stack itself is
- * never const. */
-static inline const struct ipifc_selfslot *
-hinted(const struct ipifc_stack *s, const struct ipifc_ip *a)
+static inline long
+find6(const struct ipifc_selftab *t, const uint8_t *a, uint32_t h)
 {
-	const struct ipifc_selfslot *t;
+	const struct slot6 *sl = t->slot;
+	unsigned i, j, mask = t->size - 1;
+	uint64_t a0, a1;
+	int m0, m1;
 
-	if (s->selflast.p != NULL && ipifc_ip_same(&s->selflast.a, a))
-		return &s->selflast;
-	if ((t = lookup(s, a)) != NULL)
-		((struct ipifc_stack *)s)->selflast = *t;
-	return t;
+	memcpy(&a0, a, 8);
+	memcpy(&a1, a + 8, 8);
+	i = h & mask;
+	j = (i + 1) & mask;
+	m0 = same6(&sl[i], a0, a1);
+	m1 = same6(&sl[j], a0, a1);
+	if (m0 | m1)
+		return m0 ? i : j;
+	if (sl[i].meta == 0 || sl[j].meta == 0)
+		return -1;
+	for (i = (j + 1) & mask;; i = (i + 1) & mask) {
+		if (sl[i].meta == 0)
+			return -1;
+		if (same6(&sl[i], a0, a1))
+			return i;
+	}
+}
+
+/* a's table, and its slot there (-1: none); past the filter if filter. */
+static inline long
+locate(const struct ipifc_stack *s, const struct ipifc_ip *a,
+    const struct ipifc_selftab **tp, int filter)
+{
+	const struct ipifc_selftab *t;
+	uint32_t v;
+
+	if (ipifc_ip_isv4(a)) {
+		*tp = t = &s->self4;
+		v = ipifc_ip_v4val(a);
+		if (t->slot == NULL || (filter && filtered(t, filterhash4(v))))
+			return -1;
+		return find4(t, v, ipifc_ip_hash4(s->hashkey, v));
+	}
+	*tp = t = &s->self6;
+	if (t->slot == NULL || (filter && filtered(t, filterhash6(a->a))))
+		return -1;
+	return find6(t, a->a, ipifc_ip_hash(s->hashkey, a));
+}
+
+static inline unsigned
+slot_meta(const struct ipifc_stack *s, const struct ipifc_selftab *t,
+    unsigned i)
+{
+	if (isv6tab(s, t))
+		return ((const struct slot6 *)t->slot)[i].meta;
+	return ((const struct slot4 *)t->slot)[i].meta;
 }
 
 struct ipifc_self *
 ipifc_self_find(const struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	const struct ipifc_selfslot *t;
+	const struct ipifc_selftab *t;
+	long i;
 
-	return (t = hinted(s, a)) != NULL ? t->p : NULL;
+	return (i = locate(s, a, &t, 1)) >= 0 ? t->ent[i] : NULL;
 }
 
+long
+ipifc_self_slot(const struct ipifc_stack *s, const struct ipifc_ip *a)
+{
+	const struct ipifc_selftab *t;
+
+	return locate(s, a, &t, 0);
+}
+
+/*
+ * The last address found, kept with its type: asked again, it costs no
+ * line of the table.  A hint, not state: the stack itself is never const.
+ */
 int
 ipifc_self_lookup(const struct ipifc_stack *s, const struct ipifc_ip *a,
     unsigned *type)
 {
-	const struct ipifc_selfslot *t;
+	struct ipifc_stack *w = (struct ipifc_stack *)s;
+	const struct ipifc_selftab *t;
+	long i;
 
-	if ((t = hinted(s, a)) == NULL)
+	if (s->selflastok && ipifc_ip_same(&s->selflast, a)) {
+		*type = s->selflasttype;
+		return 1;
+	}
+	if ((i = locate(s, a, &t, 1)) < 0)
 		return 0;
-	*type = t->type;
+	*type = slot_meta(s, t, (unsigned)i) & SLOT_TYPE;
+	w->selflast = *a;
+	w->selflasttype = *type;
+	w->selflastok = 1;
 	return 1;
 }
 
@@ -158,65 +308,156 @@ void
 ipifc_self_foreach(struct ipifc_stack *s,
     void (*f)(struct ipifc_self *, void *), void *arg)
 {
+	struct ipifc_selftab *t;
 	unsigned i;
 
-	for (i = 0; i < s->selfsize; i++)
-		if (s->selfslot[i].p != NULL)
-			f(s->selfslot[i].p, arg);
+	for (t = &s->self4; t != NULL; t = t == &s->self4 ? &s->self6 : NULL)
+		for (i = 0; i < t->size; i++)
+			if (t->ent[i] != NULL)
+				f(t->ent[i], arg);
+}
+
+int
+ipifc_self_consistent(const struct ipifc_stack *s)
+{
+	const struct ipifc_selftab *t, *u;
+	const struct ipifc_self *p;
+	unsigned i, n = 0, m = 0;
+	uint64_t h;
+
+	for (t = &s->self4; t != NULL; t = t == &s->self4 ? &s->self6 : NULL) {
+		for (m = 0, i = 0; i < t->size; i++) {
+			if ((p = t->ent[i]) == NULL) {
+				if (slot_meta(s, t, i) != 0)
+					return 0;
+				continue;
+			}
+			h = slot_fhash(s, t, i);
+			if (slot_meta(s, t, i) != (SLOT_USED | p->type) ||
+			    filtered(t, h) ||
+			    locate(s, &p->a, &u, 1) != (long)i || u != t ||
+			    (isv6tab(s, t) && slot_hash(s, t, i) !=
+			    ipifc_ip_hash(s->hashkey, &p->a)))
+				return 0;
+			m++;
+		}
+		if (m != t->n)
+			return 0;
+		n += m;
+	}
+	return n == s->nself;
+}
+
+/* Put a slot (its entry p, its keyed hash h) where it belongs in t. */
+static void
+place(const struct ipifc_stack *s, struct ipifc_selftab *t, uint32_t h,
+    const void *slot, struct ipifc_self *p)
+{
+	unsigned i, mask = t->size - 1;
+	size_t sz = SLOTSIZE(isv6tab(s, t));
+
+	for (i = h & mask; t->ent[i] != NULL; i = (i + 1) & mask)
+		;
+	memcpy((char *)t->slot + i * sz, slot, sz);
+	t->ent[i] = p;
 }
 
 static void
-place(struct ipifc_selfslot *slots, unsigned size,
-    const struct ipifc_selfslot *t)
+tabmem_free(struct ipifc_selftab *t)
 {
-	unsigned i;
-
-	for (i = t->hash & (size - 1); slots[i].p != NULL;
-	    i = (i + 1) & (size - 1))
-		;
-	slots[i] = *t;
+	if (t->maplen > 0)
+		(void)munmap(t->slot, t->maplen);
+	else
+		free(t->slot);
+	free(t->ent);
 }
 
-/* Move to size slots (0: free all), the filter with them. */
+/* Move t to size slots (0: free all), the filter with them. */
 static int
-resize(struct ipifc_stack *s, unsigned size)
+resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned size)
 {
-	struct ipifc_selfslot *slots = NULL;
-	size_t bytes, fwords = 0;
+	struct ipifc_selftab o;
+	size_t bytes = 0, fwords = 0, sz, maplen = 0;
+	char *m = NULL, *al;
 	unsigned i;
+
+	t->v6 = t == &s->self6;
+	o = *t;
+	sz = SLOTSIZE(t->v6);
 
 	if (size > 0) {
 		/* 8 filter bits a slot, one line at least */
 		fwords = size / 8 > 8 ? size / 8 : 8;
-		bytes = (size_t)size * sizeof(*slots) + fwords * 8;
-		if (bytes >= SELF_HUGE) {
-			bytes = (bytes + SELF_HUGE - 1) & ~(size_t)(SELF_HUGE - 1);
-			if ((slots = aligned_alloc(SELF_HUGE, bytes)) == NULL)
+		bytes = (size_t)size * sz + fwords * 8;
+		if (bytes >= SELF_MAPPED) {
+			/* 2 MiB aligned: map one page more and trim */
+			maplen = (bytes + SELF_HUGE - 1) & ~(size_t)(SELF_HUGE - 1);
+			m = mmap(NULL, maplen + SELF_HUGE, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+			if (m == MAP_FAILED)
 				return -ENOMEM;
+			al = (char *)(((uintptr_t)m + SELF_HUGE - 1) &
+			    ~(uintptr_t)(SELF_HUGE - 1));
+			if (al > m)
+				(void)munmap(m, (size_t)(al - m));
+			(void)munmap(al + maplen, (size_t)(m + SELF_HUGE - al));
+			m = al;
 #ifdef MADV_HUGEPAGE
-			(void)madvise(slots, bytes, MADV_HUGEPAGE);
+			(void)madvise(m, maplen, MADV_HUGEPAGE);	/* or not */
 #endif
-			memset(slots, 0, bytes);
-		} else if ((slots = calloc(1, bytes)) == NULL)
+		} else if ((m = calloc(1, bytes)) == NULL)
 			return -ENOMEM;
-		for (i = 0; i < s->selfsize; i++)
-			if (s->selfslot[i].p != NULL)
-				place(slots, size, &s->selfslot[i]);
-	}
-	free(s->selfslot);
-	s->selfslot = slots;
-	s->selfsize = size;
-	s->selffilter = slots != NULL ? (uint64_t *)(slots + size) : NULL;
-	s->selffmask = fwords > 0 ? (unsigned)fwords - 1 : 0;
-	if (slots != NULL)
-		filter_build(s);
+		if ((t->ent = calloc(size, sizeof(*t->ent))) == NULL) {
+			if (maplen > 0)
+				(void)munmap(m, maplen);
+			else
+				free(m);
+			*t = o;
+			return -ENOMEM;
+		}
+	} else
+		t->ent = NULL;
+	t->slot = m;
+	t->size = size;
+	t->maplen = maplen;
+	t->filter = m != NULL ? (uint64_t *)(m + (size_t)size * sz) : NULL;
+	t->fmask = fwords > 0 ? (unsigned)fwords - 1 : 0;
+	for (i = 0; i < o.size; i++)
+		if (o.ent[i] != NULL)
+			place(s, t, slot_hash(s, &o, i), (char *)o.slot + i * sz,
+			    o.ent[i]);
+	tabmem_free(&o);
+	if (m != NULL)
+		filter_build(s, t);
+	return 0;
+}
+
+/* The most entries a table of size slots holds: a quarter of them while
+ * small, 13 in 16 once large. */
+static unsigned
+maxn(unsigned size)
+{
+	return size <= SELF_SMALL ? size / 4 : size / 16 * 13;
+}
+
+/* Can t take one more entry (growing if it must)? */
+static int
+room(struct ipifc_stack *s, struct ipifc_selftab *t)
+{
+	if (t->size == 0)
+		return resize(s, t, IPIFC_SELFHASH);
+	if (t->n + 1 <= maxn(t->size))
+		return 0;
+	if (resize(s, t, t->size * 2) < 0 && t->n + 1 >= t->size)
+		return -ENOMEM;
 	return 0;
 }
 
 void
 ipifc_self_free(struct ipifc_stack *s)
 {
-	(void)resize(s, 0);
+	(void)resize(s, &s->self4, 0);
+	(void)resize(s, &s->self6, 0);
 }
 
 /* Is 0.0.0.0 or :: configured as a local address (not a broadcast)? */
@@ -232,13 +473,13 @@ acceptall(const struct ipifc_stack *s)
 static void
 changed(struct ipifc_stack *s, const struct ipifc_self *p)
 {
-	struct ipifc_selfslot *t;
+	const struct ipifc_selftab *t;
+	long i;
 
-	if ((t = slot_find(s, &p->a, ipifc_ip_hash(s->hashkey, &p->a))) !=
-	    NULL)
-		t->type = p->type;
-	if (s->selflast.p == p)
-		s->selflast.type = p->type;
+	if ((i = locate(s, &p->a, &t, 0)) >= 0)
+		slot_settype(s, (struct ipifc_selftab *)t, (unsigned)i, p->type);
+	if (s->selflastok && ipifc_ip_same(&s->selflast, &p->a))
+		s->selflasttype = p->type;
 	if (ipifc_ip_isunspec(&p->a))
 		s->selfall = acceptall(s);
 }
@@ -257,37 +498,45 @@ ipifc_ipforme(const struct ipifc_stack *s, const struct ipifc_ip *a)
 static void
 self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 {
-	struct ipifc_selfslot *t;
+	const struct ipifc_selftab *ct;
+	struct ipifc_selftab *t;
 	struct ipifc_ip a = p->a;
-	unsigned i, j, home, mask = s->selfsize - 1;
+	unsigned i, j, home, mask;
+	size_t sz;
+	char *sl;
 
-	t = slot_find(s, &p->a, ipifc_ip_hash(s->hashkey, &p->a));
+	i = (unsigned)locate(s, &p->a, &ct, 0);
+	t = (struct ipifc_selftab *)ct;
+	mask = t->size - 1;
+	sz = SLOTSIZE(isv6tab(s, t));
+	sl = t->slot;
 	/*
 	 * Take it out and close the gap: each later slot of the run that
 	 * may sit in the gap (its home not cyclically in (gap, slot]) moves
 	 * back into it, so every run stays unbroken.
 	 */
-	i = (unsigned)(t - s->selfslot);
-	for (j = (i + 1) & mask; s->selfslot[j].p != NULL;
-	    j = (j + 1) & mask) {
-		home = s->selfslot[j].hash & mask;
+	for (j = (i + 1) & mask; t->ent[j] != NULL; j = (j + 1) & mask) {
+		home = slot_hash(s, t, j) & mask;
 		if (((j - home) & mask) >= ((j - i) & mask)) {
-			s->selfslot[i] = s->selfslot[j];
+			memcpy(sl + i * sz, sl + j * sz, sz);
+			t->ent[i] = t->ent[j];
 			i = j;
 		}
 	}
-	memset(&s->selfslot[i], 0, sizeof(s->selfslot[i]));
-	if (s->selflast.p == p)
-		s->selflast.p = NULL;
+	memset(sl + i * sz, 0, sz);
+	t->ent[i] = NULL;
+	if (s->selflastok && ipifc_ip_same(&s->selflast, &a))
+		s->selflastok = 0;
 	free(p);
 	s->nself--;
-	s->selfstale++;
-	if (s->nself == 0)
-		(void)resize(s, 0);
-	else if (s->selfsize > IPIFC_SELFHASH && s->nself < s->selfsize / 8)
-		(void)resize(s, s->selfsize / 2);	/* else stays as it is */
-	else if (s->selfstale >= s->selfsize / 4)
-		filter_build(s);
+	t->n--;
+	t->stale++;
+	if (t->n == 0)
+		(void)resize(s, t, 0);
+	else if (t->size > IPIFC_SELFHASH && t->n < maxn(t->size / 2) / 2)
+		(void)resize(s, t, t->size / 2);	/* else stays as it is */
+	else if (t->stale >= t->size / 4)
+		filter_build(s, t);
 	if (ipifc_ip_isunspec(&a))
 		s->selfall = acceptall(s);
 }
@@ -368,25 +617,35 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 {
 	struct ipifc_self *p;
 	struct ipifc_selflink *k;
-	struct ipifc_selfslot t;
+	struct ipifc_selftab *t;
+	struct slot4 s4;
+	struct slot6 s6;
+	uint32_t h;
+	uint64_t fh;
 
 	if ((p = ipifc_self_find(s, a)) == NULL) {
-		/* at most three slots in four taken, so runs stay short */
-		if (s->nself + 1 > s->selfsize / 4 * 3 &&
-		    resize(s, s->selfsize ? s->selfsize * 2 :
-		    IPIFC_SELFHASH) < 0 &&
-		    (s->selfslot == NULL || s->nself + 1 >= s->selfsize))
+		t = ipifc_ip_isv4(a) ? &s->self4 : &s->self6;
+		if (room(s, t) < 0)
 			return -ENOMEM;
 		if ((p = calloc(1, sizeof(*p))) == NULL)
 			return -ENOMEM;
 		p->a = *a;
 		LIST_INIT(&p->links);
-		memset(&t, 0, sizeof(t));
-		t.a = *a;
-		t.hash = ipifc_ip_hash(s->hashkey, a);
-		t.p = p;
-		place(s->selfslot, s->selfsize, &t);
-		filter_set(s, a);
+		if (t == &s->self4) {
+			s4.a = ipifc_ip_v4val(a);
+			s4.meta = SLOT_USED;
+			h = ipifc_ip_hash4(s->hashkey, s4.a);
+			fh = filterhash4(s4.a);
+			place(s, t, h, &s4, p);
+		} else {
+			memcpy(s6.a, a->a, 16);
+			s6.hash = h = ipifc_ip_hash(s->hashkey, a);
+			s6.meta = SLOT_USED;
+			fh = filterhash6(a->a);
+			place(s, t, h, &s6, p);
+		}
+		t->filter[(fh >> 20) & t->fmask] |= filterbits(fh);
+		t->n++;
 		s->nself++;
 	}
 	if ((k = link_of(p, l)) != NULL) {

@@ -97,54 +97,60 @@ lifc_live(const struct ipifc_stack *s, const struct ipifc_lifc *l)
 	return 0;
 }
 
+struct selfcheck {
+	const struct ipifc_stack *s;
+	unsigned total;
+};
+
+static void
+check_entry(struct ipifc_self *p, void *arg)
+{
+	struct selfcheck *c = arg;
+	const struct ipifc_selflink *k, *j;
+	unsigned type = 0;
+	int n = 0;
+
+	/* found where it is */
+	CHECK(ipifc_self_find(c->s, &p->a) == p);
+	CHECK(!LIST_EMPTY(&p->links));	/* no empty entry */
+	c->total++;
+	LIST_FOREACH(k, &p->links, selflink) {
+		CHECK(k->self == p);
+		CHECK(k->ref > 0);
+		type |= k->type;
+		if (k->lifc == NULL) {
+			CHECK(p->nolink == k);
+			continue;
+		}
+		n++;
+		CHECK(lifc_live(c->s, k->lifc));
+		for (j = k->lifc->self; j != NULL; j = j->lifcnext)
+			if (j == k)
+				break;
+		CHECK(j == k);
+		if (!ipifc_ip_eq(&k->lifc->local, &p->a))
+			continue;
+		/* the address's own entry */
+		if (ipifc_lifc_usable(k->lifc))
+			CHECK((k->type & IPIFC_RT_UNI) &&
+			    !(k->type & IPIFC_SELF_TENTATIVE));
+		else
+			CHECK(!(k->type & IPIFC_RT_UNI) &&
+			    (k->type & IPIFC_SELF_TENTATIVE));
+	}
+	CHECK(n == p->nlinks);
+	CHECK(type == p->type);
+}
+
 static void
 check_self(const struct ipifc_stack *s)
 {
-	const struct ipifc_self *p;
-	const struct ipifc_selflink *k, *j;
-	unsigned type, h, total = 0;
-	int n;
+	struct selfcheck c = { s, 0 };
 
-	for (h = 0; s->selfslot != NULL && h < s->selfsize; h++) {
-		if ((p = s->selfslot[h].p) != NULL) {
-			/* the slot's copy of the type, and found where it is */
-			CHECK(s->selfslot[h].type == p->type);
-			CHECK(ipifc_ip_eq(&s->selfslot[h].a, &p->a));
-			CHECK(ipifc_self_find(s, &p->a) == p);
-			CHECK(!LIST_EMPTY(&p->links));	/* no empty entry */
-			total++;
-			n = 0;
-			type = 0;
-			LIST_FOREACH(k, &p->links, selflink) {
-				CHECK(k->self == p);
-				CHECK(k->ref > 0);
-				type |= k->type;
-				if (k->lifc == NULL) {
-					CHECK(p->nolink == k);
-					continue;
-				}
-				n++;
-				CHECK(lifc_live(s, k->lifc));
-				for (j = k->lifc->self; j != NULL;
-				    j = j->lifcnext)
-					if (j == k)
-						break;
-				CHECK(j == k);
-				if (!ipifc_ip_eq(&k->lifc->local, &p->a))
-					continue;
-				/* the address's own entry */
-				if (ipifc_lifc_usable(k->lifc))
-					CHECK((k->type & IPIFC_RT_UNI) &&
-					    !(k->type & IPIFC_SELF_TENTATIVE));
-				else
-					CHECK(!(k->type & IPIFC_RT_UNI) &&
-					    (k->type & IPIFC_SELF_TENTATIVE));
-			}
-			CHECK(n == p->nlinks);
-			CHECK(type == p->type);
-		}
-	}
-	CHECK(total == s->nself);
+	/* the slots' keys, types and filters agree with the entries */
+	CHECK(ipifc_self_consistent(s));
+	ipifc_self_foreach((struct ipifc_stack *)s, check_entry, &c);
+	CHECK(c.total == s->nself);
 }
 
 static void

@@ -703,21 +703,15 @@ test_seeded_tables_answer(void **state)
  * and arp are sorted, lookups answer alike in any layout).  What the seed
  * buys, that a stranger who does not know it cannot aim many keys at one
  * bucket, is in the layout alone, so these read the tables' slots and
- * chains (struct ipifc_stack selfsize and selfslot, struct ipifc_ifc
- * nbrhsize and nbrhash, struct ipifc_nbr hnext and ip).
+ * chains (ipifc_self_slot, struct ipifc_stack self4 and self6, struct
+ * ipifc_ifc nbrhsize and nbrhash, struct ipifc_nbr hnext and ip).
  */
 
-/* The slot of the table that holds a's self entry, or -1. */
+/* The slot of its family's table that holds a's self entry, or -1. */
 static int
 self_bucket(struct ipifc_stack *s, const struct ipifc_ip *a)
 {
-	unsigned i;
-
-	for (i = 0; i < s->selfsize; i++)
-		if (s->selfslot[i].p != NULL &&
-		    ipifc_ip_eq(&s->selfslot[i].a, a))
-			return (int)i;
-	return -1;
+	return (int)ipifc_self_slot(s, a);
 }
 
 /* The bucket of ifc's neighbor table that holds a's entry, or -1. */
@@ -754,7 +748,9 @@ test_internal_seeded_layout(void **state)
 	s[2] = seeded_filled(2);
 	for (j = 0; j < 3; j++)
 		assert_non_null(ifc[j] = ipifc_ifc_bynum(s[j], 0));
-	assert_int_equal(s[0]->selfsize, s[2]->selfsize);
+	assert_int_equal(s[0]->self4.size, s[2]->self4.size);
+	assert_int_equal(s[0]->self6.size, s[2]->self6.size);
+	assert_true(ipifc_self_consistent(s[0]));
 	assert_int_equal(ifc[0]->nbrhsize, ifc[2]->nbrhsize);
 	for (i = 0; i < NKEYS; i++) {
 		seeded_key(i, &a, ptext, mac, sizeof(ptext));

@@ -22,8 +22,9 @@
  * from 1 MiB up are mapped on their own, 2 MiB aligned and asked for 2 MiB
  * pages, so a random probe does not also miss the TLB.
  *
- * The hash is keyed (SipHash, core/ipaddr.c; an IPv4 address in one word,
- * half the rounds), so strangers cannot aim at a run of slots.  A filter
+ * The hash is keyed (SipHash-1-3, core/core.h: an IPv4 address in one
+ * word, an IPv6 address in two), so strangers cannot aim at a run of
+ * slots.  A filter
  * in front (a Bloom filter of one 64-bit word per address, two bits set
  * in it, by a cheap unkeyed hash) answers most misses (a packet's source,
  * someone else's address) without the keyed hash, from a few hundred KB
@@ -33,10 +34,12 @@
  * also comes once removals reach a quarter of the slots, so every step
  * stays O(1) amortised.
  *
- * Small tables are kept at most a quarter full (IPIFC_SELFHASH slots at
- * least), large ones up to 13 in 16: in a small table a hit finds its key
- * at once and the probe loop's branch is always guessed right, where the
- * runs of a fuller one made hits 60% slower at 10 addresses.
+ * Tables of up to 4096 slots are kept at most an eighth full
+ * (IPIFC_SELFHASH slots at least), larger ones up to 13 in 16: in a
+ * sparse table a hit finds its key at once and the probe loop's branch
+ * is guessed right, where the runs of one table for both families, 20
+ * addresses in 32 slots, made IPv6 hits 60% slower at 10 addresses.  In
+ * a large one the memory is what costs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -48,7 +51,7 @@
 /* Tables from this size are mapped on their own, in 2 MiB pages. */
 #define SELF_HUGE	(2u << 20)
 #define SELF_MAPPED	(1u << 20)
-/* Up to this many slots a table is kept at most a quarter full. */
+/* Up to this many slots a table is kept at most an eighth full. */
 #define SELF_SMALL	4096u
 
 /* A slot in use, and its type, in the slot's meta word. */
@@ -67,6 +70,21 @@ struct slot6 {
 };
 
 #define SLOTSIZE(v6)	((v6) ? sizeof(struct slot6) : sizeof(struct slot4))
+
+/*
+ * An IPv6 address's keyed hash here: SipHash-1-3 of its two words without
+ * the length block, which says nothing when every key is 16 bytes, so two
+ * compression rounds like an IPv4 address's (ipifc_ip_hash4), not three.
+ */
+static inline uint32_t
+hash6(const struct ipifc_stack *s, const uint8_t *a)
+{
+	uint64_t m[2];
+
+	m[0] = ipifc_le64(a);
+	m[1] = ipifc_le64(a + 8);
+	return (uint32_t)ipifc_siphash(s->hashkey, m, 2, 1, 3);
+}
 
 /* The filter's word, and the two bits in it, for an address. */
 static inline uint64_t
@@ -161,7 +179,7 @@ filter_build(struct ipifc_stack *s, struct ipifc_selftab *t)
  * The probes.  Never full: a free slot ends every run.  The loops read
  * the slots alone, the keys and meta words the lookups need.  The first
  * two slots of a key's run are tried together, without a branch on the
- * first: in a table a quarter full nearly every key is in one of them,
+ * first: in a sparse table nearly every key is in one of them,
  * and the loop's exit is then always guessed right, which a loop that
  * ends on the first slot here and on the second there is not.
  */
@@ -177,7 +195,7 @@ find4(const struct ipifc_selftab *t, uint32_t v, uint32_t h)
 	m0 = (sl[i].a == v) & (sl[i].meta != 0);
 	m1 = (sl[j].a == v) & (sl[j].meta != 0);
 	if (m0 | m1)
-		return m0 ? i : j;
+		return (i + !m0) & mask;	/* no branch on which */
 	if (sl[i].meta == 0 || sl[j].meta == 0)
 		return -1;
 	for (i = (j + 1) & mask;; i = (i + 1) & mask) {
@@ -213,7 +231,7 @@ find6(const struct ipifc_selftab *t, const uint8_t *a, uint32_t h)
 	m0 = same6(&sl[i], a0, a1);
 	m1 = same6(&sl[j], a0, a1);
 	if (m0 | m1)
-		return m0 ? i : j;
+		return (i + !m0) & mask;	/* no branch on which */
 	if (sl[i].meta == 0 || sl[j].meta == 0)
 		return -1;
 	for (i = (j + 1) & mask;; i = (i + 1) & mask) {
@@ -242,7 +260,7 @@ locate(const struct ipifc_stack *s, const struct ipifc_ip *a,
 	*tp = t = &s->self6;
 	if (t->slot == NULL || (filter && filtered(t, filterhash6(a->a))))
 		return -1;
-	return find6(t, a->a, ipifc_ip_hash(s->hashkey, a));
+	return find6(t, a->a, hash6(s, a->a));
 }
 
 static inline unsigned
@@ -281,15 +299,28 @@ ipifc_self_lookup(const struct ipifc_stack *s, const struct ipifc_ip *a,
 {
 	struct ipifc_stack *w = (struct ipifc_stack *)s;
 	const struct ipifc_selftab *t;
+	uint32_t v;
 	long i;
 
 	if (s->selflastok && ipifc_ip_same(&s->selflast, a)) {
 		*type = s->selflasttype;
 		return 1;
 	}
-	if ((i = locate(s, a, &t, 1)) < 0)
-		return 0;
-	*type = slot_meta(s, t, (unsigned)i) & SLOT_TYPE;
+	/* locate's steps, each family's written out for the hot path */
+	if (ipifc_ip_isv4(a)) {
+		t = &s->self4;
+		v = ipifc_ip_v4val(a);
+		if (t->slot == NULL || filtered(t, filterhash4(v)) ||
+		    (i = find4(t, v, ipifc_ip_hash4(s->hashkey, v))) < 0)
+			return 0;
+		*type = ((const struct slot4 *)t->slot)[i].meta & SLOT_TYPE;
+	} else {
+		t = &s->self6;
+		if (t->slot == NULL || filtered(t, filterhash6(a->a)) ||
+		    (i = find6(t, a->a, hash6(s, a->a))) < 0)
+			return 0;
+		*type = ((const struct slot6 *)t->slot)[i].meta & SLOT_TYPE;
+	}
 	w->selflast = *a;
 	w->selflasttype = *type;
 	w->selflastok = 1;
@@ -337,7 +368,7 @@ ipifc_self_consistent(const struct ipifc_stack *s)
 			    filtered(t, h) ||
 			    locate(s, &p->a, &u, 1) != (long)i || u != t ||
 			    (isv6tab(s, t) && slot_hash(s, t, i) !=
-			    ipifc_ip_hash(s->hashkey, &p->a)))
+			    hash6(s, p->a.a)))
 				return 0;
 			m++;
 		}
@@ -432,12 +463,12 @@ resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned size)
 	return 0;
 }
 
-/* The most entries a table of size slots holds: a quarter of them while
+/* The most entries a table of size slots holds: an eighth of them while
  * small, 13 in 16 once large. */
 static unsigned
 maxn(unsigned size)
 {
-	return size <= SELF_SMALL ? size / 4 : size / 16 * 13;
+	return size <= SELF_SMALL ? size / 8 : size / 16 * 13;
 }
 
 /* Can t take one more entry (growing if it must)? */
@@ -639,7 +670,7 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 			place(s, t, h, &s4, p);
 		} else {
 			memcpy(s6.a, a->a, 16);
-			s6.hash = h = ipifc_ip_hash(s->hashkey, a);
+			s6.hash = h = hash6(s, a->a);
 			s6.meta = SLOT_USED;
 			fh = filterhash6(a->a);
 			place(s, t, h, &s6, p);

@@ -453,7 +453,7 @@ resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned size)
 	t->maplen = maplen;
 	t->filter = m != NULL ? (uint64_t *)(m + (size_t)size * sz) : NULL;
 	t->fmask = fwords > 0 ? (unsigned)fwords - 1 : 0;
-	for (i = 0; i < o.size; i++)
+	for (i = 0; size > 0 && i < o.size; i++)
 		if (o.ent[i] != NULL)
 			place(s, t, slot_hash(s, &o, i), (char *)o.slot + i * sz,
 			    o.ent[i]);

@@ -281,6 +281,81 @@ test_ipforme_many(void **state)
 	assert_null(ipifc_self_find(f->s, &a));
 }
 
+/*
+ * Tables past 1 MiB (mapped on their own) and back: 60000 addresses of
+ * each family, removed in a shuffled order, every one answered at each
+ * stage and the tables' slots, filters and entries agreeing.
+ */
+#define NLARGE	60000
+
+static void
+large_addr(struct ipifc_ip *a, int v6, int i)
+{
+	if (!v6) {
+		ipifc_ip_v4(a, 0x64400000u + (uint32_t)i);	/* 100.64/10 */
+		return;
+	}
+	*a = ip("2001:db8:1::");
+	a->a[12] = (uint8_t)(i >> 24);
+	a->a[13] = (uint8_t)(i >> 16);
+	a->a[14] = (uint8_t)(i >> 8);
+	a->a[15] = (uint8_t)i;
+}
+
+static void
+test_large_tables(void **state)
+{
+	struct fix *f = *state;
+	struct ipifc_ip a;
+	unsigned base4 = f->s->self4.n, base6 = f->s->self6.n;
+	static int order[NLARGE];
+	uint32_t x = 7;
+	int i, j, k, v6;
+
+	for (v6 = 0; v6 < 2; v6++)
+		for (i = 0; i < NLARGE; i++) {
+			large_addr(&a, v6, i);
+			assert_int_equal(ipifc_self_add(f->s, &a,
+			    i % 3 ? IPIFC_RT_UNI : IPIFC_RT_ANY, NULL), 0);
+		}
+	assert_true(f->s->self4.maplen > 0 && f->s->self6.maplen > 0);
+	assert_true(ipifc_self_consistent(f->s));
+	for (i = 0; i < NLARGE; i++)
+		order[i] = i;
+	for (i = NLARGE - 1; i > 0; i--) {
+		x = x * 1103515245u + 12345u;
+		j = (int)((x >> 8) % (uint32_t)(i + 1));
+		k = order[i];
+		order[i] = order[j];
+		order[j] = k;
+	}
+	for (k = 0; k < NLARGE; k++) {
+		for (v6 = 0; v6 < 2; v6++) {
+			large_addr(&a, v6, order[k]);
+			assert_int_equal(ipifc_ipforme(f->s, &a),
+			    order[k] % 3 ? IPIFC_RT_UNI : IPIFC_RT_ANY);
+			ipifc_self_remove(f->s, &a, NULL);
+			assert_int_equal(ipifc_ipforme(f->s, &a), 0);
+		}
+		if (k % 10000 == 0 || k == NLARGE / 2 + 7)
+			assert_true(ipifc_self_consistent(f->s));
+		/* what is left is still answered */
+		if (k == NLARGE / 2)
+			for (i = NLARGE / 2 + 1; i < NLARGE; i++)
+				for (v6 = 0; v6 < 2; v6++) {
+					large_addr(&a, v6, order[i]);
+					assert_true(ipifc_ipforme(f->s, &a) != 0);
+				}
+	}
+	/* back to the fixture's own, in small tables */
+	assert_true(ipifc_self_consistent(f->s));
+	assert_int_equal(f->s->self4.n, base4);
+	assert_int_equal(f->s->self6.n, base6);
+	assert_true(f->s->self4.maplen == 0 && f->s->self6.maplen == 0);
+	assert_true(f->s->self4.size <= 1024);
+	assert_int_equal(forme(f->s, "10.0.0.1"), IPIFC_RT_UNI);
+}
+
 static void
 test_acceptall_v4(void **state)
 {
@@ -793,6 +868,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_ipforme_answers, setup,
 		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_ipforme_many, setup,
+		    teardown_stack),
+		cmocka_unit_test_setup_teardown(test_large_tables, setup,
 		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_acceptall_v4, setup,
 		    teardown_stack),

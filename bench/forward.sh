@@ -9,8 +9,9 @@
 # only between them.
 #
 # The same workloads run over two paths in the same run:
-#   ipifc: Linux host A -- TAP -- ipifcd (namespace D, iprouting 1) --
-#          veth opened with packet: -- Linux host B (as in
+#   ipifc: Linux host A -- veth opened with packet: -- ipifcd
+#          (namespace D, iprouting 1) -- veth opened with packet: --
+#          Linux host B (ALINK=tap: a TAP device on A's side, as in
 #          tests/integration/forward.sh);
 #   linux: Linux host A -- veth -- namespace R (net.ipv4.ip_forward=1) --
 #          veth -- Linux host B: the peer.
@@ -27,7 +28,10 @@
 #
 # Environment: DURATION (default 5), COUNT (default 10000), ROUNDS
 # (default 3), LINK (default packet; xdp: B's veth opened with xdp:,
-# AF_XDP), WORKLOADS (default "udp64 udp1400 tcp ping": those to run).
+# AF_XDP), ALINK (A's side: packet, the default, or xdp, a veth as the
+# Linux router has; tap: a TAP device), WINDOW (iperf3 -w, the socket
+# buffers of both ends, the same on both paths: e.g. 4M; default
+# iperf3's), WORKLOADS (default "udp64 udp1400 tcp ping": those to run).
 
 set -u
 
@@ -43,6 +47,8 @@ COUNT=${COUNT:-10000}
 DURATION=${DURATION:-5}
 ROUNDS=${ROUNDS:-3}
 LINK=${LINK:-packet}
+ALINK=${ALINK:-packet}
+WINDOW=${WINDOW:-}
 
 die()
 {
@@ -61,6 +67,8 @@ case $DURATION in ''|*[!0-9]*) die "DURATION must be a number" ;; esac
 { [ "$COUNT" -ge 1 ] && [ "$COUNT" -le 1000000 ]; } || die "COUNT out of range"
 { [ "$ROUNDS" -ge 1 ] && [ "$ROUNDS" -le 20 ]; } || die "ROUNDS out of range"
 case $LINK in packet|xdp) ;; *) die "LINK must be packet or xdp" ;; esac
+case $ALINK in packet|xdp|tap) ;; *) die "ALINK must be packet, xdp or tap" ;; esac
+case $WINDOW in '') ;; *[!0-9KM]*) die "WINDOW must be a size (4M)" ;; esac
 { [ "$DURATION" -ge 1 ] && [ "$DURATION" -le 60 ]; } || die "DURATION out of range"
 
 P=ipb$$			# prefix of every namespace and link
@@ -154,13 +162,21 @@ for _ in $(seq 50); do
 done
 [ -S "$SOCK" ] || die "ipifcd did not start"
 
-w ipifc/clone bind ether "tap:${P}t0"
-ip -n "$D" link set "${P}t0" netns "$IA" || die "move the TAP device"
-ip -n "$IA" link set "${P}t0" up
+# A's interface is ${P}t0 either way
+if [ "$ALINK" = tap ]; then
+	w ipifc/clone bind ether "tap:${P}t0"
+	ip -n "$D" link set "${P}t0" netns "$IA" || die "move the TAP device"
+	ip -n "$IA" link set "${P}t0" up
+else
+	veth "$D" "${P}d0" "$IA" "${P}t0"
+	# The Linux end given to ipifc is the wire, not a host.
+	nsx "$D" sysctl -qw "net.ipv6.conf.${P}d0.disable_ipv6=1"
+	w ipifc/clone bind ether "$ALINK:${P}d0"
+fi
 veth "$D" "${P}d1" "$IB" "${P}b0"
-# The Linux end given to ipifc is the wire, not a host.
 nsx "$D" sysctl -qw "net.ipv6.conf.${P}d1.disable_ipv6=1"
 w ipifc/clone bind ether "$LINK:${P}d1"
+ipc read ipifc/0/status | head -n 1 | grep -o ' link .*'
 ipc read ipifc/1/status | head -n 1 | grep -o ' link .*'
 w ipifc/0/ctl add 10.1.0.1/24
 w ipifc/1/ctl add 10.2.0.1/24
@@ -174,6 +190,10 @@ ip -n "$IB" addr add 10.2.0.2/24 dev "${P}b0"
 if [ "$LINK" = xdp ]; then
 	nsx "$IB" ethtool -K "${P}b0" tx off >/dev/null 2>&1 ||
 	    die "ethtool -K ${P}b0 tx off"
+fi
+if [ "$ALINK" = xdp ]; then
+	nsx "$IA" ethtool -K "${P}t0" tx off >/dev/null 2>&1 ||
+	    die "ethtool -K ${P}t0 tx off"
 fi
 ip -n "$IB" route add 10.1.0.0/24 via 10.2.0.1
 
@@ -237,7 +257,7 @@ iperf()
 	shift
 	r0=$(linkrx "$ns") t0=$(date +%s%N)
 	out=$(nsx "$ns" timeout $((DURATION + 30)) iperf3 -c 10.2.0.2 \
-	    -t "$DURATION" -J "$@" 2>&1) || {
+	    -t "$DURATION" -J ${WINDOW:+-w "$WINDOW"} "$@" 2>&1) || {
 		echo "iperf3 $*: $out" | head -n 5 >&2
 		return 1
 	}
@@ -305,7 +325,8 @@ median()
 }
 
 WORKLOADS=${WORKLOADS:-udp64 udp1400 tcp ping}
-echo "ipifcd forwarding vs Linux forwarding: iperf3 -t $DURATION, ping -f -c $COUNT; median of $ROUNDS rounds"
+echo "ipifcd forwarding vs Linux forwarding: iperf3 -t $DURATION${WINDOW:+ -w $WINDOW}, ping -f -c $COUNT; median of $ROUNDS rounds"
+echo "ipifc path: A's side $ALINK:, B's side $LINK:"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
 R=$T/rounds
 : >"$R"

@@ -7,7 +7,8 @@
 #
 # Proves, both ways: every datagram arrives, once; the status file of
 # each link shows wakeups that read more than one frame (rxmax > 1), and
-# the packet: link sent more than one frame with one sendmmsg
+# the packet: link read its frames from a receive ring of 1024 slots
+# (rxring 1024) and sent more than one frame with one sendmmsg
 # (txmax > 1); no frame was dropped on the way (kerneldrops, txdrops,
 # sendqdrops, errin and errout do not move during the bursts); rxframes is the sum of the frames of
 # rxbatches wakeups, and pktout of ifc 1 is what txframes sent.  Then a
@@ -124,6 +125,8 @@ for i in 0 1; do
 	[ "$f" -ge "$BURST" ] && [ "$b" -lt "$f" ] ||
 	    fail "ipifc/$i/status: rxframes $f in rxbatches $b"
 done
+v=$(ifc_counter 1 rxring)
+[ "$v" = 1024 ] || fail "ipifc/1/status: rxring $v: no receive ring"
 v=$(ifc_counter 1 txmax)
 [ "$v" -gt 1 ] || fail "ipifc/1/status: txmax $v: one frame a sendmmsg"
 f=$(ifc_counter 1 txframes)

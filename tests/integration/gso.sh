@@ -60,12 +60,15 @@ wait_state 0 2001:db8:1::1 preferred 50
 wait_state 1 2001:db8:2::1 preferred 50
 
 # Captures: what ipifc sent as B got it, and as C got it from B.  Not
-# through nsx: $! must be timeout's PID, which passes SIGTERM on.
+# through nsx: $! must be timeout's PID, which passes SIGTERM on.  C's
+# keeps whole frames (their checksums are checked): with tcpdump's
+# default 2 MiB buffer a loaded machine's tcpdump fell behind and the
+# kernel dropped half of them ("packets dropped by kernel"), so 32 MiB.
 ip netns exec "$B" timeout 100 tcpdump --immediate-mode -n -U -s 200 -i "$BIF" \
     -w "$T/B.pcap" tcp 2>"$T/B.tcpdump" &
 CAPB=$!
-ip netns exec "$C" timeout 100 tcpdump --immediate-mode -n -U -i "${P}c0" \
-    -w "$T/C.pcap" tcp 2>"$T/C.tcpdump" &
+ip netns exec "$C" timeout 100 tcpdump --immediate-mode -n -U -B 32768 \
+    -i "${P}c0" -w "$T/C.pcap" tcp 2>"$T/C.tcpdump" &
 CAPC=$!
 until_ok 50 grep -q listening "$T/B.tcpdump" ||
     fail "tcpdump did not start on B"

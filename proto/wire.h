@@ -65,21 +65,61 @@ ipifc_put32(uint8_t *p, uint32_t v)
 /* ---- Internet checksum, RFC 1071 (proto/cksum.c) ---- */
 
 /*
+ * RFC 1071 2 (1), end-around carry, 64 bits to 16: adding a word to
+ * itself rotated by half its width leaves in the high half the sum of
+ * both halves with the carry out added back in.  0 only for 0, so any
+ * sum folds to the same value whichever way it is folded.
+ */
+static inline uint32_t
+ipifc_cksum_fold16(uint64_t s)
+{
+	uint32_t x;
+
+	s += s >> 32 | s << 32;
+	x = (uint32_t)(s >> 32);
+	x += x >> 16 | x << 16;
+	return x >> 16;
+}
+
+/*
  * Add len bytes to a running sum of 16-bit big-endian words.  Every
  * chunk but the last must have an even length.  Start from 0 or from a
  * pseudo-header sum.
  */
 uint32_t ipifc_cksum_add(uint32_t sum, const void *p, size_t len);
 /*
+ * Does a message of len bytes with its checksum field in it sum right
+ * (RFC 1071 2 (B): the test does not depend on byte order)?
+ */
+int	ipifc_cksum_ok(const void *p, size_t len);
+
+/*
  * Fold and complement: the value for the checksum field (put it with
  * ipifc_put16), or 0 when summing a message whose checksum is right.
  */
-uint16_t ipifc_cksum_fold(uint32_t sum);
+static inline uint16_t
+ipifc_cksum_fold(uint32_t sum)
+{
+	return (uint16_t)~ipifc_cksum_fold16(sum);
+}
+
 /*
  * The checksum field hc updated (RFC 1624) for words whose sum (from
- * ipifc_cksum_add) was from and is now to.
+ * ipifc_cksum_add) was from and is now to.  RFC 1624 3, eqn. 3:
+ * HC' = ~(~HC + ~m + m'), m and m' the sums of the old and the new
+ * words.  (Eqn. 2, HC' = HC - ~m - m', can give -0, 0xffff, where a
+ * sender computes 0.)
  */
-uint16_t ipifc_cksum_update(uint16_t hc, uint32_t from, uint32_t to);
+static inline uint16_t
+ipifc_cksum_update(uint16_t hc, uint32_t from, uint32_t to)
+{
+	uint64_t s;
+
+	s = (uint64_t)(uint16_t)~hc + (uint16_t)~ipifc_cksum_fold16(from) +
+	    to;
+	return (uint16_t)~ipifc_cksum_fold16(s);
+}
+
 /* Pseudo-header sums: IPv4 (RFC 768, RFC 793 3.1), IPv6 (RFC 8200 8.1). */
 uint32_t ipifc_cksum_pseudo4(const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, uint16_t len, uint8_t proto);

@@ -50,7 +50,7 @@ ipifc_ip4_parse(const uint8_t *buf, size_t len, struct ipifc_ip4 *h)
 	/* what follows totlen is link padding */
 	if (totlen > len)
 		return -EMSGSIZE;
-	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, (size_t)hlen)) != 0)
+	if (!ipifc_cksum_ok(buf, (size_t)hlen))
 		return -EBADMSG;
 	h->hlen = hlen;
 	h->totlen = totlen;

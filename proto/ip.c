@@ -32,14 +32,6 @@ ipifc_ip_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 	}
 }
 
-int
-ipifc_martian_loopback(const struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int rx)
-{
-	return rx != IPIFC_RX_LOCAL && (ifc->flags & IPIFC_F_LOOPBACK) == 0 &&
-	    (ipifc_ip_isloopback(src) || ipifc_ip_isloopback(dst));
-}
-
 struct ipifc_route *
 ipifc_out_route(struct ipifc_stack *s, const struct ipifc_ip *dst,
     const struct ipifc_ip *src, int fallback)

@@ -213,12 +213,31 @@ int	ipifc_ip4_parse(const uint8_t *buf, size_t len, struct ipifc_ip4 *h);
  * with its checksum.  hlen and totlen are computed, not read.
  */
 int	ipifc_ip4_build(uint8_t *buf, size_t cap, const struct ipifc_ip4 *h);
-int	ipifc_ip4_df(const struct ipifc_ip4 *h);
-int	ipifc_ip4_mf(const struct ipifc_ip4 *h);
+static inline int
+ipifc_ip4_df(const struct ipifc_ip4 *h)
+{
+	return (h->frag & IPIFC_IP4_DF) != 0;
+}
+
+static inline int
+ipifc_ip4_mf(const struct ipifc_ip4 *h)
+{
+	return (h->frag & IPIFC_IP4_MF) != 0;
+}
+
 /* The fragment offset in bytes. */
-uint32_t ipifc_ip4_fragoff(const struct ipifc_ip4 *h);
+static inline uint32_t
+ipifc_ip4_fragoff(const struct ipifc_ip4 *h)
+{
+	return (uint32_t)(h->frag & IPIFC_IP4_OFFMASK) * 8;
+}
+
 /* A fragment: MF set or a nonzero offset. */
-int	ipifc_ip4_isfrag(const struct ipifc_ip4 *h);
+static inline int
+ipifc_ip4_isfrag(const struct ipifc_ip4 *h)
+{
+	return (h->frag & (IPIFC_IP4_MF | IPIFC_IP4_OFFMASK)) != 0;
+}
 
 #define IPIFC_IP4OPT_EOL	0	/* RFC 791 3.1 */
 #define IPIFC_IP4OPT_NOP	1

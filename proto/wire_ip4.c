@@ -100,30 +100,6 @@ ipifc_ip4_build(uint8_t *buf, size_t cap, const struct ipifc_ip4 *h)
 }
 
 int
-ipifc_ip4_df(const struct ipifc_ip4 *h)
-{
-	return (h->frag & IPIFC_IP4_DF) != 0;
-}
-
-int
-ipifc_ip4_mf(const struct ipifc_ip4 *h)
-{
-	return (h->frag & IPIFC_IP4_MF) != 0;
-}
-
-uint32_t
-ipifc_ip4_fragoff(const struct ipifc_ip4 *h)
-{
-	return (uint32_t)(h->frag & IPIFC_IP4_OFFMASK) * 8;
-}
-
-int
-ipifc_ip4_isfrag(const struct ipifc_ip4 *h)
-{
-	return (h->frag & (IPIFC_IP4_MF | IPIFC_IP4_OFFMASK)) != 0;
-}
-
-int
 ipifc_ip4_ra_build(uint8_t *buf, size_t cap)
 {
 	if (cap < IPIFC_IP4OPT_RALEN)

@@ -163,17 +163,6 @@ struct ipifc_proto {
 	uint64_t drops_vlan;
 };
 
-/*
- * The route output takes to dst from src (NULL: any source; fallback:
- * then for any source if none is from src), as ipifc_rtab_lookup gives
- * it; the answer for the last (dst, src) of the family is kept while the
- * table and the interfaces' up state stay as they were (s->rtgen), so a
- * stream of replies to one peer looks up once.
- */
-struct ipifc_route *ipifc_out_route(struct ipifc_stack *s,
-	    const struct ipifc_ip *dst, const struct ipifc_ip *src,
-	    int fallback);
-
 /* IPv4 output: route, source, fragmentation.  0 or a negative errno. */
 int	ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int proto, int ttl,
@@ -351,6 +340,32 @@ static inline struct ipifc_proto *
 proto_of(struct ipifc_stack *s)
 {
 	return s->proto;
+}
+
+/*
+ * The route output takes to dst from src (NULL: any source; fallback:
+ * then for any source if none is from src), as ipifc_rtab_lookup gives
+ * it; the answer for the last (dst, src) of the family is kept while the
+ * table and the interfaces' up state stay as they were (s->rtgen), so a
+ * stream of replies to one peer looks up once.  The test of the kept
+ * answer is inline; the lookup (proto/ip.c) keeps its answer in c.
+ */
+struct ipifc_route *ipifc_out_route_lookup(struct ipifc_stack *s,
+	    struct ipifc_rtcache *c, const struct ipifc_ip *dst,
+	    const struct ipifc_ip *src, int fallback);
+
+static inline struct ipifc_route *
+ipifc_out_route(struct ipifc_stack *s, const struct ipifc_ip *dst,
+    const struct ipifc_ip *src, int fallback)
+{
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_rtcache *c = ipifc_ip_isv4(dst) ? &p->rt4 : &p->rt6;
+
+	if (c->gen == s->rtgen && ipifc_ip_same(&c->dst, dst) &&
+	    c->anysrc == (src == NULL) &&
+	    (src == NULL || ipifc_ip_same(&c->src, src)))
+		return c->r;
+	return ipifc_out_route_lookup(s, c, dst, src, fallback);
 }
 
 /*

@@ -17,8 +17,10 @@
 #ifndef IPIFC_WIRE_H
 #define IPIFC_WIRE_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ipifc.h"
 
@@ -145,14 +147,65 @@ struct ipifc_eth {
 	size_t	plen;
 };
 
-/* A VLAN-tagged or 802.3 length frame is -EPROTONOSUPPORT; a
- * priority-tagged one (VID 0) is taken as untagged. */
-int	ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e);
+/* IEEE 802.1Q 9.5: the TPIDs of a customer and of a service VLAN tag */
+static inline int
+ipifc_eth_istag(uint16_t type)
+{
+	return type == IPIFC_ETHERTYPE_VLAN || type == IPIFC_ETHERTYPE_SVLAN;
+}
+
+/*
+ * A VLAN-tagged or 802.3 length frame is -EPROTONOSUPPORT; a
+ * priority-tagged one (VID 0) is taken as untagged.  Checks first, then
+ * the fields straight into e: see ipifc_ip4_parse.
+ */
+static inline int
+ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e)
+{
+	uint16_t type;
+	size_t hlen;
+
+	if (len < IPIFC_ETH_HLEN)
+		return -EMSGSIZE;
+	type = ipifc_get16(buf + 12);
+	hlen = IPIFC_ETH_HLEN;
+	/*
+	 * A priority-tagged frame (IEEE 802.1Q 9.6: a C-tag with VID 0)
+	 * carries only a priority: it is untagged, as Linux takes it.
+	 */
+	if (type == IPIFC_ETHERTYPE_VLAN && len >= hlen + 4 &&
+	    (ipifc_get16(buf + 14) & 0x0fff) == 0) {
+		type = ipifc_get16(buf + 16);
+		hlen += 4;
+	}
+	/* A tagged frame belongs to a VLAN interface we do not have. */
+	if (ipifc_eth_istag(type) || type < IPIFC_ETHERTYPE_MIN)
+		return -EPROTONOSUPPORT;
+	memcpy(e->dst, buf, 6);
+	memcpy(e->src, buf + 6, 6);
+	e->type = type;
+	e->payload = buf + hlen;
+	e->plen = len - hlen;
+	return 0;
+}
+
 /* 1: the frame carries an 802.1Q or 802.1ad tag after its addresses. */
 int	ipifc_eth_tagged(const uint8_t *buf, size_t len);
+
 /* The 14-byte header; the payload follows at buf + 14. */
-int	ipifc_eth_build(uint8_t *buf, size_t cap, const uint8_t dst[6],
-	    const uint8_t src[6], uint16_t type);
+static inline int
+ipifc_eth_build(uint8_t *buf, size_t cap, const uint8_t dst[6],
+    const uint8_t src[6], uint16_t type)
+{
+	if (ipifc_eth_istag(type) || type < IPIFC_ETHERTYPE_MIN)
+		return -EINVAL;
+	if (cap < IPIFC_ETH_HLEN)
+		return -ENOBUFS;
+	memmove(buf, dst, 6);
+	memmove(buf + 6, src, 6);
+	ipifc_put16(buf + 12, type);
+	return IPIFC_ETH_HLEN;
+}
 
 /* ---- ARP for Ethernet and IPv4, RFC 826 (proto/wire_arp.c) ---- */
 

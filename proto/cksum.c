@@ -6,7 +6,7 @@
  * The sum is taken 64 bits at a time in the machine's own byte order
  * (RFC 1071 2 (B): the ones' complement sum does not depend on byte
  * order, and 2 (C): it may be taken on wider words, then folded), and
- * its 16-bit fold is byte-swapped once at the end on a little-endian
+ * its fold to 32 bits is byte-swapped once at the end on a little-endian
  * machine.  Loads go through memcpy, so any alignment is fine.
  */
 #include <stddef.h>
@@ -14,17 +14,6 @@
 #include <string.h>
 
 #include "wire.h"
-
-/* RFC 1071 2 (1): end-around carry, from 64 bits to 16 in four steps */
-static inline uint32_t
-fold(uint64_t s)
-{
-	s = (s & 0xffffffff) + (s >> 32);	/* < 2^33 */
-	s = (s & 0xffffffff) + (s >> 32);	/* < 2^32 */
-	s = (s & 0xffff) + (s >> 16);		/* < 2^17 */
-	s = (s & 0xffff) + (s >> 16);		/* < 2^16 + 1 ... */
-	return (uint32_t)((s & 0xffff) + (s >> 16));	/* ... < 2^16 */
-}
 
 static int
 little_endian(void)
@@ -53,12 +42,15 @@ add64(uint64_t a, uint64_t b)
 	return a + (a < b);
 }
 
-uint32_t
-ipifc_cksum_add(uint32_t sum, const void *p, size_t len)
+/*
+ * The sum of len bytes in the machine's order, folded to 32 bits: the
+ * sum of big-endian words byte-swapped on a little-endian machine.
+ */
+static uint32_t
+native_sum(const uint8_t *b, size_t len)
 {
-	const uint8_t *b = p;
 	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0, t = 0, s;
-	uint32_t w4, v;
+	uint32_t w4;
 	uint16_t w2;
 
 	/* four sums side by side: each carry waits only on its own */
@@ -92,30 +84,30 @@ ipifc_cksum_add(uint32_t sum, const void *p, size_t len)
 	if (len & 1)
 		t += little_endian() ? b[0] : (uint32_t)b[0] << 8;
 	s = add64(add64(s0, s1), t);
-	v = fold(s);
+	/* 64 bits to 32, the carry out added back (RFC 1071 2 (1)) */
+	s += s >> 32 | s << 32;
+	return (uint32_t)(s >> 32);
+}
+
+uint32_t
+ipifc_cksum_add(uint32_t sum, const void *p, size_t len)
+{
+	uint32_t v = native_sum(p, len);
+
+	/*
+	 * Swapping the bytes of a 32-bit sum swaps those of its 16-bit
+	 * fold (RFC 1071 2 (B)): one swap here, then the fold with sum.
+	 */
 	if (little_endian())
-		v = (v >> 8 | v << 8) & 0xffff;
-	return fold((uint64_t)v + sum);
+		v = __builtin_bswap32(v);
+	return ipifc_cksum_fold16((uint64_t)v + sum);
 }
 
-uint16_t
-ipifc_cksum_fold(uint32_t sum)
+int
+ipifc_cksum_ok(const void *p, size_t len)
 {
-	return (uint16_t)~fold(sum);
-}
-
-/*
- * RFC 1624 3, eqn. 3: HC' = ~(~HC + ~m + m'), m and m' the sums of the
- * old and the new words.  (Eqn. 2, HC' = HC - ~m - m', can give -0,
- * 0xffff, where a sender computes 0.)
- */
-uint16_t
-ipifc_cksum_update(uint16_t hc, uint32_t from, uint32_t to)
-{
-	uint64_t s;
-
-	s = (uint64_t)(uint16_t)~hc + (uint16_t)~fold(from) + fold(to);
-	return (uint16_t)~fold(s);
+	/* right when it sums to -0, 0xffff, in either byte order */
+	return ipifc_cksum_fold16(native_sum(p, len)) == 0xffff;
 }
 
 uint32_t
@@ -128,7 +120,7 @@ ipifc_cksum_pseudo4(const struct ipifc_ip *src, const struct ipifc_ip *dst,
 	s += ipifc_cksum_add(0, dst->a + 12, 4);
 	s += proto;
 	s += len;
-	return fold(s);
+	return ipifc_cksum_fold16(s);
 }
 
 uint32_t
@@ -140,11 +132,11 @@ ipifc_cksum_pseudo6(const struct ipifc_ip *src, const struct ipifc_ip *dst,
 	/* both addresses in one sum: four words, not two calls */
 	s = add64(add64(load64(src->a), load64(src->a + 8)),
 	    add64(load64(dst->a), load64(dst->a + 8)));
-	s = fold(s);
+	s = ipifc_cksum_fold16(s);
 	if (little_endian())
 		s = (s >> 8 | s << 8) & 0xffff;
 	s += len >> 16;
 	s += len & 0xffff;
 	s += nxt;
-	return fold(s);
+	return ipifc_cksum_fold16(s);
 }

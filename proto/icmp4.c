@@ -63,11 +63,18 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	size_t optlen = 0, hl;
 	int n;
 
-	if (ipifc_icmp4_parse(h->payload, h->plen, &m) < 0) {
+	if (h->plen >= IPIFC_ICMP_HLEN && h->payload[0] == IPIFC_ICMP4_ECHO) {
+		/* what ipifc_icmp4_parse checks of a request, its length
+		 * and checksum (RFC 792), without decoding what the reply
+		 * copies */
+		if (!ipifc_cksum_ok(h->payload, h->plen)) {
+			proto_of(ifc->stack)->drops_icmp++;
+			return;
+		}
+	} else if (ipifc_icmp4_parse(h->payload, h->plen, &m) < 0) {
 		proto_of(ifc->stack)->drops_icmp++;
 		return;
-	}
-	if (m.type != IPIFC_ICMP4_ECHO) {
+	} else {
 		/* replies and errors are for the library's user */
 		ipifc_deliver4(ifc, h);
 		return;
@@ -99,12 +106,13 @@ ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		/*
 		 * The request whole, changed where the reply differs: ICMP
 		 * type and checksum, and in the IP header what output
-		 * updates (RFC 1624): no checksum summed anew.
+		 * updates (RFC 1624): no checksum summed anew.  Both read
+		 * the request, not the copy being written.
 		 */
-		memcpy(buf, pkt, len);
-		if (ipifc_icmp_echoreply(buf + h->hlen, len - h->hlen,
-		    buf + h->hlen, h->plen, IPIFC_ICMP4_ECHOREPLY, NULL,
-		    NULL) >= 0)
+		memcpy(buf, pkt, IPIFC_IP4_HLEN);
+		if (ipifc_icmp_echoreply(buf + IPIFC_IP4_HLEN,
+		    IPIFC_MAXPKT - IPIFC_IP4_HLEN, h->payload, h->plen,
+		    IPIFC_ICMP4_ECHOREPLY, NULL, NULL) >= 0)
 			ipifc_ip4_output_reply(ifc->stack, &h->dst, &h->src,
 			    pkt, buf, len, h->tos & ~TOS_ECN);
 		ipifc_scratch_put(ifc->stack);

@@ -32,26 +32,12 @@ ipifc_ip_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len)
 	}
 }
 
-int
-ipifc_martian_loopback(const struct ipifc_ifc *ifc, const struct ipifc_ip *src,
-    const struct ipifc_ip *dst, int rx)
-{
-	return rx != IPIFC_RX_LOCAL && (ifc->flags & IPIFC_F_LOOPBACK) == 0 &&
-	    (ipifc_ip_isloopback(src) || ipifc_ip_isloopback(dst));
-}
-
 struct ipifc_route *
-ipifc_out_route(struct ipifc_stack *s, const struct ipifc_ip *dst,
-    const struct ipifc_ip *src, int fallback)
+ipifc_out_route_lookup(struct ipifc_stack *s, struct ipifc_rtcache *c,
+    const struct ipifc_ip *dst, const struct ipifc_ip *src, int fallback)
 {
-	struct ipifc_proto *p = proto_of(s);
-	struct ipifc_rtcache *c = ipifc_ip_isv4(dst) ? &p->rt4 : &p->rt6;
 	struct ipifc_route *r;
 
-	if (c->gen == s->rtgen && memcmp(c->dst.a, dst->a, 16) == 0 &&
-	    c->anysrc == (src == NULL) &&
-	    (src == NULL || memcmp(c->src.a, src->a, 16) == 0))
-		return c->r;
 	r = ipifc_rtab_lookup(s->rtab, dst, src);
 	if (r == NULL && src != NULL && fallback)
 		r = ipifc_rtab_lookup(s->rtab, dst, NULL);

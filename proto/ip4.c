@@ -418,7 +418,7 @@ ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	}
 	type = ipifc_ipforme(s, &h.dst);
 	/* a malformed list or a source route drops the packet */
-	if ((bad = ipifc_ip4opt_check(&h, &ptr)) != 0) {
+	if (h.optlen > 0 && (bad = ipifc_ip4opt_check(&h, &ptr)) != 0) {
 		proto_of(s)->drops_hdr++;
 		/*
 		 * RFC 1122 3.2.2.5, for what we would take or route; never

@@ -16,47 +16,23 @@ static const struct ipifc_medium *const mediums[] = {
 	NULL,
 };
 
+/* ipifc_scratch_get's slow way: the first use of a buffer, or none left. */
 uint8_t *
-ipifc_scratch_get(struct ipifc_stack *s)
+ipifc_scratch_make(struct ipifc_stack *s)
 {
 	struct ipifc_proto *p = proto_of(s);
-	uint8_t **b, *m;
+	uint8_t *m;
 
 	if (p->nscratch == IPIFC_SCRATCH) {
 		p->drops_scratch++;
 		return NULL;
 	}
-	b = &p->scratch[p->nscratch];
-	if (*b == NULL) {
-		if ((m = malloc(IPIFC_SCRATCHHEAD + IPIFC_MAXPKT)) == NULL) {
-			p->drops_scratch++;
-			return NULL;
-		}
-		*b = m + IPIFC_SCRATCHHEAD;
-	}
-	p->nscratch++;
-	return *b;
-}
-
-uint8_t *
-ipifc_scratch_head(struct ipifc_stack *s, const uint8_t *pkt, size_t n)
-{
-	struct ipifc_proto *p = proto_of(s);
-	int i;
-
-	if (n > IPIFC_SCRATCHHEAD)
+	if ((m = malloc(IPIFC_SCRATCHHEAD + IPIFC_MAXPKT)) == NULL) {
+		p->drops_scratch++;
 		return NULL;
-	/* the innermost first: the packet going out was made last */
-	for (i = p->nscratch - 1; i >= 0; i--)
-		if (p->scratch[i] == pkt)
-			return p->scratch[i] - n;
-	return NULL;
-}
-
-void
-ipifc_scratch_put(struct ipifc_stack *s)
-{
-	proto_of(s)->nscratch--;
+	}
+	p->scratch[p->nscratch] = m + IPIFC_SCRATCHHEAD;
+	return p->scratch[p->nscratch++];
 }
 
 static void

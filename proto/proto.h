@@ -163,34 +163,6 @@ struct ipifc_proto {
 	uint64_t drops_vlan;
 };
 
-/*
- * A packet buffer of IPIFC_MAXPKT bytes off the C stack (the packet path
- * nests: an echo to ourselves goes out, in, and out again); NULL when
- * IPIFC_SCRATCH are in use, counted.  Given back in the reverse order.
- */
-uint8_t	*ipifc_scratch_get(struct ipifc_stack *s);
-void	ipifc_scratch_put(struct ipifc_stack *s);
-/*
- * Every scratch buffer has IPIFC_SCRATCHHEAD bytes before it for a link
- * header.  When pkt is the start of a buffer in use, the n (at most
- * IPIFC_SCRATCHHEAD) bytes before it, where the medium may write its
- * header and send the frame without copying the packet; else NULL.
- */
-#define IPIFC_SCRATCHHEAD	16	/* an Ethernet header, 8-byte aligned */
-uint8_t	*ipifc_scratch_head(struct ipifc_stack *s, const uint8_t *pkt,
-	    size_t n);
-
-/*
- * The route output takes to dst from src (NULL: any source; fallback:
- * then for any source if none is from src), as ipifc_rtab_lookup gives
- * it; the answer for the last (dst, src) of the family is kept while the
- * table and the interfaces' up state stay as they were (s->rtgen), so a
- * stream of replies to one peer looks up once.
- */
-struct ipifc_route *ipifc_out_route(struct ipifc_stack *s,
-	    const struct ipifc_ip *dst, const struct ipifc_ip *src,
-	    int fallback);
-
 /* IPv4 output: route, source, fragmentation.  0 or a negative errno. */
 int	ipifc_ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, int proto, int ttl,
@@ -370,6 +342,80 @@ proto_of(struct ipifc_stack *s)
 	return s->proto;
 }
 
+/*
+ * The route output takes to dst from src (NULL: any source; fallback:
+ * then for any source if none is from src), as ipifc_rtab_lookup gives
+ * it; the answer for the last (dst, src) of the family is kept while the
+ * table and the interfaces' up state stay as they were (s->rtgen), so a
+ * stream of replies to one peer looks up once.  The test of the kept
+ * answer is inline; the lookup (proto/ip.c) keeps its answer in c.
+ */
+struct ipifc_route *ipifc_out_route_lookup(struct ipifc_stack *s,
+	    struct ipifc_rtcache *c, const struct ipifc_ip *dst,
+	    const struct ipifc_ip *src, int fallback);
+
+static inline struct ipifc_route *
+ipifc_out_route(struct ipifc_stack *s, const struct ipifc_ip *dst,
+    const struct ipifc_ip *src, int fallback)
+{
+	struct ipifc_proto *p = proto_of(s);
+	struct ipifc_rtcache *c = ipifc_ip_isv4(dst) ? &p->rt4 : &p->rt6;
+
+	if (c->gen == s->rtgen && ipifc_ip_same(&c->dst, dst) &&
+	    c->anysrc == (src == NULL) &&
+	    (src == NULL || ipifc_ip_same(&c->src, src)))
+		return c->r;
+	return ipifc_out_route_lookup(s, c, dst, src, fallback);
+}
+
+/*
+ * A packet buffer of IPIFC_MAXPKT bytes off the C stack (the packet path
+ * nests: an echo to ourselves goes out, in, and out again); NULL when
+ * IPIFC_SCRATCH are in use, counted.  Given back in the reverse order.
+ * Inline: every echo and reply takes one.
+ */
+uint8_t	*ipifc_scratch_make(struct ipifc_stack *s);
+
+static inline uint8_t *
+ipifc_scratch_get(struct ipifc_stack *s)
+{
+	struct ipifc_proto *p = proto_of(s);
+
+	/* made on first use, kept until the stack goes */
+	if (p->nscratch < IPIFC_SCRATCH && p->scratch[p->nscratch] != NULL)
+		return p->scratch[p->nscratch++];
+	return ipifc_scratch_make(s);
+}
+
+static inline void
+ipifc_scratch_put(struct ipifc_stack *s)
+{
+	proto_of(s)->nscratch--;
+}
+
+/*
+ * Every scratch buffer has IPIFC_SCRATCHHEAD bytes before it for a link
+ * header.  When pkt is the start of a buffer in use, the n (at most
+ * IPIFC_SCRATCHHEAD) bytes before it, where the medium may write its
+ * header and send the frame without copying the packet; else NULL.
+ */
+#define IPIFC_SCRATCHHEAD	16	/* an Ethernet header, 8-byte aligned */
+
+static inline uint8_t *
+ipifc_scratch_head(struct ipifc_stack *s, const uint8_t *pkt, size_t n)
+{
+	struct ipifc_proto *p = proto_of(s);
+	int i;
+
+	if (n > IPIFC_SCRATCHHEAD)
+		return NULL;
+	/* the innermost first: the packet going out was made last */
+	for (i = p->nscratch - 1; i >= 0; i--)
+		if (p->scratch[i] == pkt)
+			return p->scratch[i] - n;
+	return NULL;
+}
+
 /* Mediums. */
 extern const struct ipifc_medium ipifc_ether_medium;
 extern const struct ipifc_medium ipifc_loopback_medium;
@@ -419,8 +465,13 @@ void	ipifc_ip4_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 void	ipifc_ip6_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len,
 	    int rx);
 /* RFC 1122 3.2.1.3 (g), RFC 4291 2.5.3: loopback never crosses a wire. */
-int	ipifc_martian_loopback(const struct ipifc_ifc *ifc,
-	    const struct ipifc_ip *src, const struct ipifc_ip *dst, int rx);
+static inline int
+ipifc_martian_loopback(const struct ipifc_ifc *ifc, const struct ipifc_ip *src,
+    const struct ipifc_ip *dst, int rx)
+{
+	return rx != IPIFC_RX_LOCAL && (ifc->flags & IPIFC_F_LOOPBACK) == 0 &&
+	    (ipifc_ip_isloopback(src) || ipifc_ip_isloopback(dst));
+}
 /* Raw IP input of a link without link layer: the version decides. */
 void	ipifc_ip_input(struct ipifc_ifc *ifc, const uint8_t *pkt, size_t len);
 

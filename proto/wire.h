@@ -17,8 +17,10 @@
 #ifndef IPIFC_WIRE_H
 #define IPIFC_WIRE_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ipifc.h"
 
@@ -65,21 +67,61 @@ ipifc_put32(uint8_t *p, uint32_t v)
 /* ---- Internet checksum, RFC 1071 (proto/cksum.c) ---- */
 
 /*
+ * RFC 1071 2 (1), end-around carry, 64 bits to 16: adding a word to
+ * itself rotated by half its width leaves in the high half the sum of
+ * both halves with the carry out added back in.  0 only for 0, so any
+ * sum folds to the same value whichever way it is folded.
+ */
+static inline uint32_t
+ipifc_cksum_fold16(uint64_t s)
+{
+	uint32_t x;
+
+	s += s >> 32 | s << 32;
+	x = (uint32_t)(s >> 32);
+	x += x >> 16 | x << 16;
+	return x >> 16;
+}
+
+/*
  * Add len bytes to a running sum of 16-bit big-endian words.  Every
  * chunk but the last must have an even length.  Start from 0 or from a
  * pseudo-header sum.
  */
 uint32_t ipifc_cksum_add(uint32_t sum, const void *p, size_t len);
 /*
+ * Does a message of len bytes with its checksum field in it sum right
+ * (RFC 1071 2 (B): the test does not depend on byte order)?
+ */
+int	ipifc_cksum_ok(const void *p, size_t len);
+
+/*
  * Fold and complement: the value for the checksum field (put it with
  * ipifc_put16), or 0 when summing a message whose checksum is right.
  */
-uint16_t ipifc_cksum_fold(uint32_t sum);
+static inline uint16_t
+ipifc_cksum_fold(uint32_t sum)
+{
+	return (uint16_t)~ipifc_cksum_fold16(sum);
+}
+
 /*
  * The checksum field hc updated (RFC 1624) for words whose sum (from
- * ipifc_cksum_add) was from and is now to.
+ * ipifc_cksum_add) was from and is now to.  RFC 1624 3, eqn. 3:
+ * HC' = ~(~HC + ~m + m'), m and m' the sums of the old and the new
+ * words.  (Eqn. 2, HC' = HC - ~m - m', can give -0, 0xffff, where a
+ * sender computes 0.)
  */
-uint16_t ipifc_cksum_update(uint16_t hc, uint32_t from, uint32_t to);
+static inline uint16_t
+ipifc_cksum_update(uint16_t hc, uint32_t from, uint32_t to)
+{
+	uint64_t s;
+
+	s = (uint64_t)(uint16_t)~hc + (uint16_t)~ipifc_cksum_fold16(from) +
+	    to;
+	return (uint16_t)~ipifc_cksum_fold16(s);
+}
+
 /* Pseudo-header sums: IPv4 (RFC 768, RFC 793 3.1), IPv6 (RFC 8200 8.1). */
 uint32_t ipifc_cksum_pseudo4(const struct ipifc_ip *src,
 	    const struct ipifc_ip *dst, uint16_t len, uint8_t proto);
@@ -105,14 +147,65 @@ struct ipifc_eth {
 	size_t	plen;
 };
 
-/* A VLAN-tagged or 802.3 length frame is -EPROTONOSUPPORT; a
- * priority-tagged one (VID 0) is taken as untagged. */
-int	ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e);
+/* IEEE 802.1Q 9.5: the TPIDs of a customer and of a service VLAN tag */
+static inline int
+ipifc_eth_istag(uint16_t type)
+{
+	return type == IPIFC_ETHERTYPE_VLAN || type == IPIFC_ETHERTYPE_SVLAN;
+}
+
+/*
+ * A VLAN-tagged or 802.3 length frame is -EPROTONOSUPPORT; a
+ * priority-tagged one (VID 0) is taken as untagged.  Checks first, then
+ * the fields straight into e: see ipifc_ip4_parse.
+ */
+static inline int
+ipifc_eth_parse(const uint8_t *buf, size_t len, struct ipifc_eth *e)
+{
+	uint16_t type;
+	size_t hlen;
+
+	if (len < IPIFC_ETH_HLEN)
+		return -EMSGSIZE;
+	type = ipifc_get16(buf + 12);
+	hlen = IPIFC_ETH_HLEN;
+	/*
+	 * A priority-tagged frame (IEEE 802.1Q 9.6: a C-tag with VID 0)
+	 * carries only a priority: it is untagged, as Linux takes it.
+	 */
+	if (type == IPIFC_ETHERTYPE_VLAN && len >= hlen + 4 &&
+	    (ipifc_get16(buf + 14) & 0x0fff) == 0) {
+		type = ipifc_get16(buf + 16);
+		hlen += 4;
+	}
+	/* A tagged frame belongs to a VLAN interface we do not have. */
+	if (ipifc_eth_istag(type) || type < IPIFC_ETHERTYPE_MIN)
+		return -EPROTONOSUPPORT;
+	memcpy(e->dst, buf, 6);
+	memcpy(e->src, buf + 6, 6);
+	e->type = type;
+	e->payload = buf + hlen;
+	e->plen = len - hlen;
+	return 0;
+}
+
 /* 1: the frame carries an 802.1Q or 802.1ad tag after its addresses. */
 int	ipifc_eth_tagged(const uint8_t *buf, size_t len);
+
 /* The 14-byte header; the payload follows at buf + 14. */
-int	ipifc_eth_build(uint8_t *buf, size_t cap, const uint8_t dst[6],
-	    const uint8_t src[6], uint16_t type);
+static inline int
+ipifc_eth_build(uint8_t *buf, size_t cap, const uint8_t dst[6],
+    const uint8_t src[6], uint16_t type)
+{
+	if (ipifc_eth_istag(type) || type < IPIFC_ETHERTYPE_MIN)
+		return -EINVAL;
+	if (cap < IPIFC_ETH_HLEN)
+		return -ENOBUFS;
+	memmove(buf, dst, 6);
+	memmove(buf + 6, src, 6);
+	ipifc_put16(buf + 12, type);
+	return IPIFC_ETH_HLEN;
+}
 
 /* ---- ARP for Ethernet and IPv4, RFC 826 (proto/wire_arp.c) ---- */
 
@@ -173,12 +266,31 @@ int	ipifc_ip4_parse(const uint8_t *buf, size_t len, struct ipifc_ip4 *h);
  * with its checksum.  hlen and totlen are computed, not read.
  */
 int	ipifc_ip4_build(uint8_t *buf, size_t cap, const struct ipifc_ip4 *h);
-int	ipifc_ip4_df(const struct ipifc_ip4 *h);
-int	ipifc_ip4_mf(const struct ipifc_ip4 *h);
+static inline int
+ipifc_ip4_df(const struct ipifc_ip4 *h)
+{
+	return (h->frag & IPIFC_IP4_DF) != 0;
+}
+
+static inline int
+ipifc_ip4_mf(const struct ipifc_ip4 *h)
+{
+	return (h->frag & IPIFC_IP4_MF) != 0;
+}
+
 /* The fragment offset in bytes. */
-uint32_t ipifc_ip4_fragoff(const struct ipifc_ip4 *h);
+static inline uint32_t
+ipifc_ip4_fragoff(const struct ipifc_ip4 *h)
+{
+	return (uint32_t)(h->frag & IPIFC_IP4_OFFMASK) * 8;
+}
+
 /* A fragment: MF set or a nonzero offset. */
-int	ipifc_ip4_isfrag(const struct ipifc_ip4 *h);
+static inline int
+ipifc_ip4_isfrag(const struct ipifc_ip4 *h)
+{
+	return (h->frag & (IPIFC_IP4_MF | IPIFC_IP4_OFFMASK)) != 0;
+}
 
 #define IPIFC_IP4OPT_EOL	0	/* RFC 791 3.1 */
 #define IPIFC_IP4OPT_NOP	1

@@ -42,7 +42,7 @@ ipifc_icmp4_parse(const uint8_t *buf, size_t len, struct ipifc_icmp *m)
 
 	if (len < IPIFC_ICMP_HLEN)
 		return -EMSGSIZE;
-	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)) != 0)
+	if (!ipifc_cksum_ok(buf, len))
 		return -EBADMSG;
 	rest = ipifc_get32(buf + 4);
 	switch (buf[0]) {

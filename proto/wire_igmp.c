@@ -54,7 +54,7 @@ ipifc_igmp_query_parse(const uint8_t *buf, size_t len,
 	/* RFC 3376 7.1: 9 to 11 bytes is no version */
 	if (len > QUERY12_LEN && len < QUERY3_LEN)
 		return -EINVAL;
-	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)) != 0)
+	if (!ipifc_cksum_ok(buf, len))
 		return -EBADMSG;
 	memset(&t, 0, sizeof(t));
 	t.mrc = buf[1];
@@ -124,7 +124,7 @@ ipifc_igmp_report_parse(const uint8_t *buf, size_t len,
 		return -EMSGSIZE;
 	if (buf[0] != IPIFC_IGMP_REPORT3)
 		return -EPROTONOSUPPORT;
-	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, len)) != 0)
+	if (!ipifc_cksum_ok(buf, len))
 		return -EBADMSG;
 	return ipifc_mreport_read(buf, len, 4, r);
 }

@@ -50,7 +50,7 @@ ipifc_ip4_parse(const uint8_t *buf, size_t len, struct ipifc_ip4 *h)
 	/* what follows totlen is link padding */
 	if (totlen > len)
 		return -EMSGSIZE;
-	if (ipifc_cksum_fold(ipifc_cksum_add(0, buf, (size_t)hlen)) != 0)
+	if (!ipifc_cksum_ok(buf, (size_t)hlen))
 		return -EBADMSG;
 	h->hlen = hlen;
 	h->totlen = totlen;
@@ -97,30 +97,6 @@ ipifc_ip4_build(uint8_t *buf, size_t cap, const struct ipifc_ip4 *h)
 	memcpy(buf + 16, h->dst.a + 12, 4);
 	ipifc_put16(buf + 10, ipifc_cksum_fold(ipifc_cksum_add(0, buf, hlen)));
 	return (int)hlen;
-}
-
-int
-ipifc_ip4_df(const struct ipifc_ip4 *h)
-{
-	return (h->frag & IPIFC_IP4_DF) != 0;
-}
-
-int
-ipifc_ip4_mf(const struct ipifc_ip4 *h)
-{
-	return (h->frag & IPIFC_IP4_MF) != 0;
-}
-
-uint32_t
-ipifc_ip4_fragoff(const struct ipifc_ip4 *h)
-{
-	return (uint32_t)(h->frag & IPIFC_IP4_OFFMASK) * 8;
-}
-
-int
-ipifc_ip4_isfrag(const struct ipifc_ip4 *h)
-{
-	return (h->frag & (IPIFC_IP4_MF | IPIFC_IP4_OFFMASK)) != 0;
 }
 
 int

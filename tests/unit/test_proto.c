@@ -373,6 +373,64 @@ test_echo_reply_header(void **state)
 	}
 }
 
+/* The errin counter of stack 1's interface 0 (ipifc/0/status). */
+static unsigned long long
+errin(struct wire *wire)
+{
+	char *t = rd(wire->s[1], "ipifc/0/status"), *p;
+	unsigned long long v;
+
+	assert_non_null(p = strstr(t, " errin "));
+	v = strtoull(p + 7, NULL, 10);
+	free(t);
+	return v;
+}
+
+/*
+ * An echo request is answered only when both its checksums are right
+ * (RFC 1122 3.2.2, RFC 792): one bit wrong in the ICMP message is
+ * counted in icmpbad, one in the IP header in the interface's errin, and
+ * a request shorter than the ICMP header in icmpbad; none is answered.
+ */
+static void
+test_echo_checksums(void **state)
+{
+	static const uint8_t mac1[6] = { 0x02, 0, 0, 0, 0x02, 0 };
+	struct wire *wire = *state;
+	uint8_t f[256], g[256];
+	unsigned long long e;
+	size_t n;
+
+	w(wire->s[1], "arp", "add 10.0.0.9 02:00:00:00:77:77");
+	n = echo_frame(f, mac1, "10.0.0.9", "10.0.0.2");
+	inject(wire, f, n);
+	assert_non_null(reply_mac(wire));
+	assert_true(file_has(wire->s[1], "ipstats", "icmpbad 0"));
+	e = errin(wire);
+	memcpy(g, f, n);
+	g[n - 1] ^= 0x10;		/* the sequence number */
+	inject(wire, g, n);
+	assert_null(reply_mac(wire));
+	assert_true(file_has(wire->s[1], "ipstats", "icmpbad 1"));
+	memcpy(g, f, n);
+	g[14 + 8] ^= 0x01;		/* the TTL */
+	inject(wire, g, n);
+	assert_null(reply_mac(wire));
+	assert_int_equal(errin(wire), e + 1);
+	assert_true(file_has(wire->s[1], "ipstats", "icmpbad 1"));
+	/* 4 bytes of ICMP: type 8, the rest cut by the total length */
+	memcpy(g, f, n);
+	ipifc_put16(g + 14 + 2, 24);
+	ipifc_put16(g + 14 + 10, 0);
+	ipifc_put16(g + 14 + 10, ipifc_cksum_fold(ipifc_cksum_add(0, g + 14,
+	    20)));
+	inject(wire, g, n);
+	assert_null(reply_mac(wire));
+	assert_true(file_has(wire->s[1], "ipstats", "icmpbad 2"));
+	inject(wire, f, n);
+	assert_non_null(reply_mac(wire));
+}
+
 /*
  * Replies to one peer follow the route table as it changes between
  * them: output keeps the last route it looked up, and a route added or
@@ -1805,6 +1863,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_reply_follows_routes,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_echo_reply_header,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_echo_checksums,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_promisc_other_host, setup,
 		    teardown),

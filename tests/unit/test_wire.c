@@ -448,7 +448,8 @@ cks_rnd(void)
 /*
  * The 64-bit sum equals the 16-bit one on random bytes of every length
  * 0 to 2000 at every alignment, from random starting sums, and on the
- * bytes that make carries: all ones.
+ * bytes that make carries: all ones.  ipifc_cksum_ok answers as the
+ * 16-bit sum does, on random bytes and on a message with its checksum.
  */
 static void
 test_cksum_wide(void **state)
@@ -464,6 +465,19 @@ test_cksum_wide(void **state)
 			start = (len & 1) ? cks_rnd() : cks_rnd() & 0xffff;
 			assert_int_equal(ipifc_cksum_add(start, buf + al, len),
 			    cksum_ref(start, buf + al, len));
+			assert_int_equal(ipifc_cksum_ok(buf + al, len),
+			    cksum_ref(0, buf + al, len) == 0xffff);
+			if (len >= 2) {
+				/* a checksum in the first word: it verifies,
+				 * and one bit changed anywhere does not */
+				ipifc_put16(buf + al, 0);
+				ipifc_put16(buf + al, (uint16_t)~cksum_ref(0,
+				    buf + al, len));
+				assert_true(ipifc_cksum_ok(buf + al, len));
+				buf[al + cks_rnd() % len] ^=
+				    (uint8_t)(1u << cks_rnd() % 8);
+				assert_false(ipifc_cksum_ok(buf + al, len));
+			}
 			memset(buf + al, 0xff, len);
 			assert_int_equal(ipifc_cksum_add(0, buf + al, len),
 			    cksum_ref(0, buf + al, len));

@@ -141,6 +141,9 @@ struct ipifc_hooks {
 	 * core/nud.c decide, the medium sends), then the protocols'. */
 	void	(*timers)(struct ipifc_stack *s);
 	uint64_t (*deadline)(const struct ipifc_stack *s);
+	/* An address came, took a new state, lifetime or deadline, or goes
+	 * (core/deadline.c files it). */
+	void	(*addr)(struct ipifc_lifc *l);
 	void	(*free)(struct ipifc_stack *s);
 	/* An interface is made (0, or -ENOMEM refuses it), and goes. */
 	int	(*attach)(struct ipifc_ifc *ifc);
@@ -215,11 +218,14 @@ struct ipifc_dnode {
 	uint64_t key;			/* ms, the deadline filed; UINT64_MAX: none */
 	unsigned pos;			/* place in the heap + 1, 0: not filed */
 	unsigned due;			/* place in a pass's due list + 1, 0: none */
+	/* on the index's list for the next pass (ipifc_dindex_mark) */
+	struct ipifc_dnode *mnext, **mprev;
 };
 
 struct ipifc_dindex {
 	struct ipifc_dnode **heap, **due;
 	unsigned n, cap, ndue;
+	struct ipifc_dnode *marked;	/* the next pass takes these too */
 };
 
 /* What holds the node d, its member m. */
@@ -552,6 +558,12 @@ void	ipifc_dindex_file(struct ipifc_dindex *x, struct ipifc_dnode *d,
 	    uint64_t key);
 /* d goes: out of the index, and out of the due list of a pass (NULL). */
 void	ipifc_dindex_unfile(struct ipifc_dindex *x, struct ipifc_dnode *d);
+/*
+ * The next pass takes the filed node d whatever its key: what it watches
+ * may have changed (the walk it replaces looked at everything each
+ * pass).  The earliest deadline does not count it.
+ */
+void	ipifc_dindex_mark(struct ipifc_dindex *x, struct ipifc_dnode *d);
 /* The earliest deadline filed, UINT64_MAX if none. */
 static inline uint64_t
 ipifc_dindex_next(const struct ipifc_dindex *x)
@@ -559,7 +571,8 @@ ipifc_dindex_next(const struct ipifc_dindex *x)
 	return x->n > 0 ? x->heap[0]->key : UINT64_MAX;
 }
 /*
- * The nodes due at now, sorted by order (the walk a pass replaces):
+ * The nodes due at now and those marked, sorted by order (the walk a
+ * pass replaces):
  * x->due[0..n-1], n returned.  Read them from x->due as the pass goes
  * (a node filed meanwhile may move the list); one unfiled leaves NULL.
  * ipifc_dindex_done ends the pass.

@@ -12,7 +12,10 @@
  * address is in it (UINT64_MAX: nothing pending), and ipifc_lifc_refile
  * is called wherever one of those inputs changes.  Neighbors (s->dnbr,
  * core/nud.c): each entry's state deadline.  The protocols keep theirs
- * (proto/).
+ * (proto/: an interface's group reports, its router advertisements).
+ * A pass may also take what was marked for it, whatever its deadline:
+ * something it watches changed, which the walk it replaces would have
+ * noticed at its next round.
  */
 #include <stdlib.h>
 
@@ -98,12 +101,35 @@ ipifc_dindex_file(struct ipifc_dindex *x, struct ipifc_dnode *d, uint64_t key)
 		sift_down(x, d->pos - 1);
 }
 
+static void
+unmark(struct ipifc_dnode *d)
+{
+	if (d->mprev == NULL)
+		return;
+	if ((*d->mprev = d->mnext) != NULL)
+		d->mnext->mprev = d->mprev;
+	d->mnext = NULL;
+	d->mprev = NULL;
+}
+
+void
+ipifc_dindex_mark(struct ipifc_dindex *x, struct ipifc_dnode *d)
+{
+	if (d->mprev != NULL || d->pos == 0)
+		return;
+	if ((d->mnext = x->marked) != NULL)
+		d->mnext->mprev = &d->mnext;
+	x->marked = d;
+	d->mprev = &x->marked;
+}
+
 void
 ipifc_dindex_unfile(struct ipifc_dindex *x, struct ipifc_dnode *d)
 {
 	struct ipifc_dnode *last;
 	unsigned i;
 
+	unmark(d);
 	if (d->due != 0 && d->due <= x->ndue && x->due[d->due - 1] == d)
 		x->due[d->due - 1] = NULL;	/* a pass holds it */
 	d->due = 0;
@@ -136,10 +162,18 @@ int
 ipifc_dindex_due(struct ipifc_dindex *x, uint64_t now,
     int (*order)(const void *, const void *))
 {
+	struct ipifc_dnode *d;
 	unsigned i;
 
 	x->ndue = 0;
 	collect(x, 0, now);
+	/* the marked that are not due already; marks made from here on are
+	 * for the next pass */
+	while ((d = x->marked) != NULL) {
+		unmark(d);
+		if (d->key > now)
+			x->due[x->ndue++] = d;
+	}
 	if (x->ndue > 1)
 		qsort(x->due, x->ndue, sizeof(*x->due), order);
 	for (i = 0; i < x->ndue; i++)
@@ -164,6 +198,7 @@ ipifc_dindex_free(struct ipifc_dindex *x)
 	free(x->heap);
 	free(x->due);
 	x->heap = x->due = NULL;
+	x->marked = NULL;
 	x->n = x->cap = x->ndue = 0;
 }
 
@@ -188,16 +223,28 @@ ipifc_deadline_reserve(struct ipifc_stack *s)
 	return ipifc_dindex_reserve(&s->daddr);
 }
 
+/* Those above that watch addresses (proto/rtadv.c) hear of l. */
+static void
+tell(struct ipifc_lifc *l)
+{
+	const struct ipifc_hooks *h = l->ifc->stack->hooks;
+
+	if (h != NULL && h->addr != NULL)
+		h->addr(l);
+}
+
 void
 ipifc_lifc_refile(struct ipifc_lifc *l)
 {
 	ipifc_dindex_file(&l->ifc->stack->daddr, &l->dl, key_of(l));
+	tell(l);
 }
 
 void
 ipifc_lifc_unfile(struct ipifc_lifc *l)
 {
 	ipifc_dindex_unfile(&l->ifc->stack->daddr, &l->dl);
+	tell(l);
 }
 
 /* The order of the walks these passes replace: interface, then address. */

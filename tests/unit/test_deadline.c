@@ -5,7 +5,9 @@
  * deadline equals the minimum of a walk of every address, every address
  * is in the index once, and after an advance nothing is left overdue.
  * Neighbors the same, after random resolutions, answers, static entries,
- * deletions, flushes, unbinds and advances.
+ * deletions, flushes, unbinds and advances; and the protocols' indexes
+ * of interfaces (group reports, router advertisements) after random
+ * joins, leaves, ups, downs, sendra, lladdr, binds and unbinds.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "core.h"
+#include "proto.h"
 #include "util.h"
 
 #define NIFC	3
@@ -351,12 +354,176 @@ test_nbr_model(void **state)
 	ipifc_stack_free(s);
 }
 
+/* ---- the protocols' timers of an interface ---- */
+
+/* The walk the protocols' indexes replace: every interface's timers. */
+static void
+check_proto(struct ipifc_stack *s)
+{
+	struct ipifc_proto *p = s->proto;
+	const struct ipifc_pifc *pi;
+	struct ipifc_ifc *ifc;
+	uint64_t mmin = UINT64_MAX, rmin = UINT64_MAX, t;
+	unsigned count = 0;
+	int j;
+
+	IPIFC_FOREACH_IFC(ifc, s) {
+		count++;
+		pi = ifc->pstate;
+		assert_ptr_equal(pi->ifc, ifc);
+		filed(&p->dmreport, &pi->mdl);
+		filed(&p->drtadv, &pi->rdl);
+		const uint64_t m[] = { pi->mld_due, pi->igmp_due,
+		    pi->mpend.due, pi->mld1_until, pi->igmp1_until,
+		    pi->igmp2_until };
+		for (j = 0; j < 6; j++)
+			if (m[j] != 0 && m[j] < mmin)
+				mmin = m[j];
+		for (j = 0; j < pi->mqueried.n; j++)
+			if (pi->mqueried.q[j].due < mmin)
+				mmin = pi->mqueried.q[j].due;
+		if (pi->rtadv.active && pi->rtadv.next < rmin)
+			rmin = pi->rtadv.next;
+	}
+	assert_int_equal(count, p->dmreport.n);
+	assert_int_equal(count, p->drtadv.n);
+	check_heap(&p->dmreport);
+	check_heap(&p->drtadv);
+	same(ipifc_mreport_deadline(s), mmin);
+	same(ipifc_rtadv_deadline(s), rmin);
+	t = mmin < rmin ? mmin : rmin;
+	if ((mmin = ipifc_reasm_deadline(s)) < t)
+		t = mmin;
+	if ((mmin = ipifc_nd_deadline(s)) < t)
+		t = mmin;
+	if ((mmin = ipifc_dindex_next(&s->daddr)) < t)
+		t = mmin;
+	if ((mmin = ipifc_dindex_next(&s->dnbr)) < t)
+		t = mmin;
+	same(ipifc_next_deadline(s), t);
+}
+
+static struct ipifc_client *joiner;	/* joinmulti needs a client */
+
+static void
+proto_op(struct ipifc_stack *s)
+{
+	char line[96], path[32];
+	int k = (int)rnd(NIFC);
+	uint64_t d;
+
+	snprintf(path, sizeof(path), "ipifc/%d/ctl", k);
+	switch (rnd(12)) {
+	case 0:
+	case 1:
+		snprintf(line, sizeof(line), "joinmulti ff05::%x", 1 + rnd(6));
+		(void)ipifc_write(s, joiner, path, line, NULL, 0);
+		break;
+	case 2:
+		snprintf(line, sizeof(line), "joinmulti 239.1.1.%u", 1 + rnd(6));
+		(void)ipifc_write(s, joiner, path, line, NULL, 0);
+		break;
+	case 3:
+		snprintf(line, sizeof(line), rnd(2) ? "leavemulti ff05::%x" :
+		    "leavemulti 239.1.1.%x", 1 + rnd(6));
+		(void)ipifc_write(s, joiner, path, line, NULL, 0);
+		break;
+	case 4:
+		(void)ipifc_write(s, NULL, path, rnd(2) ? "up" : "down", NULL,
+		    0);
+		break;
+	case 5:
+		(void)ipifc_write(s, NULL, path, rnd(2) ? "ra6 sendra 1" :
+		    "ra6 sendra 0", NULL, 0);
+		break;
+	case 6:
+		snprintf(line, sizeof(line), "lladdr 02:00:00:00:%02x:%02x",
+		    k, rnd(256));
+		(void)ipifc_write(s, NULL, path, line, NULL, 0);
+		break;
+	case 7:
+		if (rnd(6) != 0)
+			break;
+		if (ipifc_ifc_bynum(s, k) != NULL)
+			(void)ipifc_write(s, NULL, path, "unbind", NULL, 0);
+		else {
+			snprintf(line, sizeof(line), "bind ether sim:p%d", k);
+			(void)ipifc_write(s, NULL, "ipifc/clone", line, NULL,
+			    0);
+		}
+		break;
+	default:	/* the clock */
+		d = ipifc_next_deadline(s);
+		ipifc_advance(s, d != UINT64_MAX && rnd(2) ?
+		    (d > s->now ? d : s->now) : s->now + rnd(4000));
+		check_proto(s);
+		assert_true(ipifc_next_deadline(s) > s->now);
+		break;
+	}
+}
+
+static void
+test_proto_model(void **state)
+{
+	struct ipifc_stack *s = mkstack(1, 0);
+	char line[64], path[32];
+	int i, round;
+
+	(void)state;
+	assert_non_null(joiner = ipifc_client_new(s));
+	for (round = 0; round < 3; round++) {
+		for (i = 0; i < NIFC; i++) {
+			snprintf(line, sizeof(line), "bind ether sim:p%d", i);
+			(void)ipifc_write(s, NULL, "ipifc/clone", line, NULL, 0);
+			snprintf(path, sizeof(path), "ipifc/%d/ctl", i);
+			(void)ipifc_write(s, NULL, path, "ra6 maxraint 4000 "
+			    "minraint 3000", NULL, 0);
+		}
+		for (i = 0; i < OPS; i++) {
+			proto_op(s);
+			check_proto(s);
+		}
+		for (i = 0; i < NIFC; i++) {
+			snprintf(path, sizeof(path), "ipifc/%d/ctl", i);
+			(void)ipifc_write(s, NULL, path, "unbind", NULL, 0);
+		}
+		check_proto(s);
+	}
+	ipifc_stack_free(s);
+}
+
+/*
+ * A report's repeat waits for the interface: one that went down drops
+ * it at the next pass, as the walk of every interface did, so the
+ * earliest deadline no longer names it.
+ */
+static void
+test_mreport_down(void **state)
+{
+	struct ipifc_stack *s = mkstack(1, 0);
+
+	(void)state;
+	w(s, "ipifc/clone", "bind ether sim:m");
+	w(s, "ipifc/0/ctl", "dad 0");
+	w(s, "ipifc/0/ctl", "noarp 1");
+	run_until(s, 5000);
+	assert_int_equal(ipifc_next_deadline(s), UINT64_MAX);
+	w_as(s, ipifc_client_new(s), "ipifc/0/ctl", "joinmulti ff05::7");
+	assert_true(ipifc_next_deadline(s) <= s->now + 1000);
+	w(s, "ipifc/0/ctl", "down");
+	ipifc_advance(s, s->now);
+	assert_int_equal(ipifc_next_deadline(s), UINT64_MAX);
+	ipifc_stack_free(s);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_model),
 		cmocka_unit_test(test_nbr_model),
+		cmocka_unit_test(test_proto_model),
+		cmocka_unit_test(test_mreport_down),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -136,6 +136,7 @@ struct ipifc_prun {
 
 struct ipifc_pkey {
 	struct ipifc_pkey *next;	/* hash chain */
+	uint32_t hash;			/* pkhash's of (dst, plen) */
 	struct ipifc_ip dst;
 	int	plen;
 	struct ipifc_pcandq cands;
@@ -145,24 +146,32 @@ struct ipifc_pkey {
 	int	nruns, capruns;
 };
 
-static unsigned
-pkbucket(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
+/* The key's hash, kept in it: a rehash or a removal does not hash again. */
+static uint32_t
+pkhash(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 {
-	return (ipifc_ip_hash(s->hashkey, dst) ^ ((uint32_t)plen * 0x9e3779b9u)) &
-	    (s->pkhsize - 1);
+	return ipifc_ip_hash(s->hashkey, dst) ^ ((uint32_t)plen * 0x9e3779b9u);
 }
 
 static struct ipifc_pkey *
-pkey_find(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
+pkey_findh(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
+    uint32_t h)
 {
 	struct ipifc_pkey *k;
 
 	if (s->pkhash == NULL)
 		return NULL;
-	for (k = s->pkhash[pkbucket(s, dst, plen)]; k != NULL; k = k->next)
-		if (k->plen == plen && ipifc_ip_eq(&k->dst, dst))
+	for (k = s->pkhash[h & (s->pkhsize - 1)]; k != NULL; k = k->next)
+		if (k->hash == h && k->plen == plen && ipifc_ip_eq(&k->dst, dst))
 			return k;
 	return NULL;
+}
+
+static struct ipifc_pkey *
+pkey_find(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
+{
+	return s->pkhash == NULL ? NULL :
+	    pkey_findh(s, dst, plen, pkhash(s, dst, plen));
 }
 
 static int
@@ -177,7 +186,7 @@ pk_rehash(struct ipifc_stack *s, unsigned size)
 	for (i = 0; i < oldsize; i++)
 		for (k = s->pkhash[i]; k != NULL; k = next) {
 			next = k->next;
-			b = pkbucket(s, &k->dst, k->plen);
+			b = k->hash & (size - 1);
 			k->next = h[b];
 			h[b] = k;
 		}
@@ -190,21 +199,23 @@ static struct ipifc_pkey *
 pkey_get(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 {
 	struct ipifc_pkey *k;
+	uint32_t h = pkhash(s, dst, plen);
 	unsigned b;
 
-	if ((k = pkey_find(s, dst, plen)) != NULL)
+	if ((k = pkey_findh(s, dst, plen, h)) != NULL)
 		return k;
 	if (s->npkey >= s->pkhsize && pk_rehash(s, s->pkhsize ?
 	    s->pkhsize * 2 : 64) < 0 && s->pkhash == NULL)
 		return NULL;
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return NULL;
+	k->hash = h;
 	k->dst = *dst;
 	k->plen = plen;
 	TAILQ_INIT(&k->cands);
 	k->runs = &k->run1;
 	k->capruns = 1;
-	b = pkbucket(s, dst, plen);
+	b = h & (s->pkhsize - 1);
 	k->next = s->pkhash[b];
 	s->pkhash[b] = k;
 	s->npkey++;
@@ -218,7 +229,7 @@ pkey_put(struct ipifc_stack *s, struct ipifc_pkey *k)
 
 	if (!TAILQ_EMPTY(&k->cands))
 		return;
-	for (pp = &s->pkhash[pkbucket(s, &k->dst, k->plen)]; *pp != k;
+	for (pp = &s->pkhash[k->hash & (s->pkhsize - 1)]; *pp != k;
 	    pp = &(*pp)->next)
 		;
 	*pp = k->next;

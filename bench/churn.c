@@ -5,12 +5,15 @@
  *
  *   build/bench_churn [-r ROUNDS] [-l LINUXMAX] [-w] [N ...]
  *
- * -w measures timer wakeups instead: with N IPv4 addresses on the
- * interface (no ARP, so nothing of theirs is due), one IPv6 address with
- * a valid lifetime of 1 s is added and the clock advanced to each next
- * deadline until it is gone; a wakeup is one ipifc_next_deadline and one
- * ipifc_advance.  It prints the CPU time of a wakeup, the median of
- * WAKEUPS such runs.
+ * -w measures timer wakeups instead: with N of a kind that is not due,
+ * one IPv6 address with a valid lifetime of 1 s is added and the clock
+ * advanced to each next deadline until it is gone; a wakeup is one
+ * ipifc_next_deadline and one ipifc_advance.  It prints the CPU time of
+ * a wakeup, the median of WAKEUPS such runs, for each kind: N IPv4
+ * addresses on the interface (no ARP, so nothing of theirs is due); N
+ * static neighbor entries, NBRS to an interface; N groups (the
+ * solicited-node groups of N IPv6 addresses, GROUPS to an interface),
+ * once their reports went out.
  *
  * N defaults to 1000 10000 20000 100000; each N runs for IPv4 and IPv6.
  * Built only with -Dbench=true.  The Linux side needs root and iproute2:
@@ -116,14 +119,21 @@ static const struct ipifc_link_ops ops = {
 };
 
 static void
-w(struct ipifc_stack *s, const char *path, const char *text)
+w_as(struct ipifc_stack *s, struct ipifc_client *c, const char *path,
+    const char *text)
 {
 	const char *err;
 
-	if ((err = ipifc_write(s, NULL, path, text, NULL, 0)) != NULL) {
+	if ((err = ipifc_write(s, c, path, text, NULL, 0)) != NULL) {
 		fprintf(stderr, "bench_churn: %s: %s: %s\n", path, text, err);
 		exit(1);
 	}
+}
+
+static void
+w(struct ipifc_stack *s, const char *path, const char *text)
+{
+	w_as(s, NULL, path, text);
 }
 
 /* A stack with one ether interface, no DAD: what each run starts from. */
@@ -188,25 +198,94 @@ ipifc_run(int v6, long n)
 }
 
 #define WAKEUPS	101
+#define NBRS	1000	/* neighbor entries an interface (IPIFC_MAXNBR 1024) */
+#define GROUPS	100	/* IPv6 addresses, so groups, an interface */
 
-/* CPU seconds of one wakeup with n addresses, as -w says. */
+enum { W_ADDRS, W_NBRS, W_GROUPS, W_KINDS };
+
+/* Interface k with no DAD, no ARP, and (v4) 10.k.0.1/16, k < 256. */
+static void
+wakeup_ifc(struct ipifc_stack *s, long k, int v4)
+{
+	char path[32], line[64];
+
+	snprintf(line, sizeof(line), "bind ether sim:churn%ld", k);
+	w(s, "ipifc/clone", line);
+	snprintf(path, sizeof(path), "ipifc/%ld/ctl", k);
+	w(s, path, "dad 0");
+	w(s, path, "noarp 1");
+	snprintf(line, sizeof(line), "add 10.%ld.0.1 /16", k);
+	if (v4)
+		w(s, path, line);
+}
+
+/*
+ * N of one kind, none of them due: IPv4 addresses on interface 0;
+ * static neighbor entries, NBRS to an interface; or IPv6 addresses,
+ * GROUPS to an interface, each joining its solicited-node group (once
+ * their reports went out).
+ */
+static void
+wakeup_fill(struct ipifc_stack *s, int kind, long n)
+{
+	char a[64], path[32], line[96];
+	uint64_t d;
+	long i, k;
+
+	if ((kind == W_NBRS && n > 255L * NBRS) ||
+	    (kind == W_GROUPS && n > 4000L * GROUPS)) {
+		fprintf(stderr, "bench_churn: -w: too many interfaces\n");
+		exit(1);
+	}
+	switch (kind) {
+	case W_ADDRS:
+		for (i = 0; i < n; i++) {
+			addr(a, sizeof(a), 0, i);
+			snprintf(line, sizeof(line), "add %s /24", a);
+			w(s, "ipifc/0/ctl", line);
+		}
+		break;
+	case W_NBRS:
+		for (i = 0; i < n; i++) {
+			k = 1 + i / NBRS;
+			if (i % NBRS == 0)
+				wakeup_ifc(s, k, 1);
+			snprintf(line, sizeof(line), "add 10.%ld.%ld.%ld "
+			    "02:00:00:%02lx:%02lx:%02lx", k,
+			    1 + (i % NBRS) / 250, 2 + (i % NBRS) % 250,
+			    (i >> 16) & 0xff, (i >> 8) & 0xff, i & 0xff);
+			w(s, "arp", line);
+		}
+		break;
+	case W_GROUPS:
+		for (i = 0; i < n; i++) {
+			k = 1 + i / GROUPS;
+			if (i % GROUPS == 0)
+				wakeup_ifc(s, k, 0);
+			snprintf(path, sizeof(path), "ipifc/%ld/ctl", k);
+			snprintf(line, sizeof(line), "add 2001:db8:%lx::%lx /64",
+			    k, 1 + i % GROUPS);
+			w(s, path, line);
+		}
+		break;
+	}
+	/* the new interfaces' DAD, reports and repeats go first */
+	while ((d = ipifc_next_deadline(s)) != UINT64_MAX)
+		ipifc_advance(s, d);
+}
+
+/* CPU seconds of one wakeup with n of a kind, as -w says. */
 static double
-wakeup_run(long n)
+wakeup_run(int kind, long n)
 {
 	struct ipifc_stack *s;
-	char a[64], line[96];
 	double t[WAKEUPS], t0;
 	uint64_t d;
-	long i;
 	int r, k;
 
 	s = churn_stack();
 	w(s, "ipifc/0/ctl", "noarp 1");
-	for (i = 0; i < n; i++) {
-		addr(a, sizeof(a), 0, i);
-		snprintf(line, sizeof(line), "add %s /24", a);
-		w(s, "ipifc/0/ctl", line);
-	}
+	wakeup_fill(s, kind, n);
 	for (r = 0; r < WAKEUPS; r++) {
 		w(s, "ipifc/0/ctl", "add6 2001:db8:ffff:: 64 1 1 1 1");
 		t0 = cpu_s();
@@ -381,10 +460,16 @@ main(int argc, char *argv[])
 			sizes[nsizes++] = atol(argv[optind]);
 	}
 	if (wakeups) {
-		printf("%8s %12s\n", "N", "wakeup_us");
-		for (k = 0; k < nsizes; k++)
-			printf("%8ld %12.2f\n", sizes[k],
-			    wakeup_run(sizes[k]) * 1e6);
+		printf("%8s %12s %12s %12s\n", "N", "addrs_us", "nbrs_us",
+		    "groups_us");
+		for (k = 0; k < nsizes; k++) {
+			printf("%8ld", sizes[k]);
+			for (v6 = 0; v6 < W_KINDS; v6++)
+				printf(" %12.2f", wakeup_run(v6, sizes[k]) *
+				    1e6);
+			printf("\n");
+			fflush(stdout);
+		}
 		return 0;
 	}
 	linux_ok = ns_make() == 0;

@@ -4,6 +4,7 @@
 #ifndef IPIFC_CORE_H
 #define IPIFC_CORE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -225,6 +226,9 @@ struct ipifc_hooks {
 	 * core/nud.c decide, the medium sends), then the protocols'. */
 	void	(*timers)(struct ipifc_stack *s);
 	uint64_t (*deadline)(const struct ipifc_stack *s);
+	/* An address came, took a new state, lifetime or deadline, or goes
+	 * (core/deadline.c files it). */
+	void	(*addr)(struct ipifc_lifc *l);
 	void	(*free)(struct ipifc_stack *s);
 	/* An interface is made (0, or -ENOMEM refuses it), and goes. */
 	int	(*attach)(struct ipifc_ifc *ifc);
@@ -289,6 +293,30 @@ struct ipifc_llgroup {
 	int	refs;
 };
 
+/*
+ * A place in a deadline index (core/deadline.c), inside what it times:
+ * a binary min-heap of nodes by key, and the due list of a timer pass
+ * (room for all of them), sorted into the order of the walk the pass
+ * replaces.
+ */
+struct ipifc_dnode {
+	uint64_t key;			/* ms, the deadline filed; UINT64_MAX: none */
+	unsigned pos;			/* place in the heap + 1, 0: not filed */
+	unsigned due;			/* place in a pass's due list + 1, 0: none */
+	/* on the index's list for the next pass (ipifc_dindex_mark) */
+	struct ipifc_dnode *mnext, **mprev;
+};
+
+struct ipifc_dindex {
+	struct ipifc_dnode **heap, **due;
+	unsigned n, cap, ndue;
+	struct ipifc_dnode *marked;	/* the next pass takes these too */
+};
+
+/* What holds the node d, its member m. */
+#define IPIFC_DNODE_OWNER(d, type, m)					\
+	((type *)(void *)((char *)(d) - offsetof(type, m)))
+
 /* A neighbor (ARP/ND) entry. */
 enum ipifc_nbr_state {
 	IPIFC_NBR_INCOMPLETE,
@@ -317,7 +345,9 @@ struct ipifc_nbr {
 	int	proxyjoined;		/* published IPv6: its group is joined */
 	int	router;			/* ND: the IsRouter flag */
 	int	probes;			/* solicitations sent in this state */
-	uint64_t deadline;		/* ms, UINT64_MAX: none */
+	struct ipifc_ifc *ifc;
+	uint64_t seq;			/* order of making in the stack */
+	struct ipifc_dnode dl;		/* s->dnbr: its deadline (key), ms */
 	uint64_t used;			/* ms, last use (eviction) */
 	struct ipifc_pkt *queue[IPIFC_NBR_QLEN];	/* waiting for resolution */
 	int	nqueue;
@@ -466,10 +496,8 @@ struct ipifc_lifc {
 	/* core/route.c: the keys of the routes l owns */
 	struct ipifc_rtkey *rtown;
 	int	nrtown, caprtown;
-	/* core/deadline.c: l's next deadline, its place in the index (0:
-	 * none) and in a timer pass's due list (0: none) */
-	uint64_t dkey;
-	unsigned dpos, ddue;
+	/* core/deadline.c: l's next deadline, in s->daddr */
+	struct ipifc_dnode dl;
 };
 
 struct ipifc_addreq {
@@ -606,11 +634,40 @@ int	ipifc_acd_input(struct ipifc_ifc *ifc, const struct ipifc_ip *spa,
  * with the same list.  0: done.
  */
 int	ipifc_dad_timers(struct ipifc_stack *s, struct ipifc_dad_acts *todo);
-/* The earliest DAD or ACD deadline, by a walk of every address (the
- * timers read core/deadline.c's index instead). */
-uint64_t ipifc_dad_deadline(const struct ipifc_stack *s);
+/* ---- deadline indexes (core/deadline.c) ---- */
 
-/* ---- the deadline index of addresses (core/deadline.c) ---- */
+/* Room for one more node in x and in its due list; 0, or -1. */
+int	ipifc_dindex_reserve(struct ipifc_dindex *x);
+/* File d under key: new (room reserved), sooner or later. */
+void	ipifc_dindex_file(struct ipifc_dindex *x, struct ipifc_dnode *d,
+	    uint64_t key);
+/* d goes: out of the index, and out of the due list of a pass (NULL). */
+void	ipifc_dindex_unfile(struct ipifc_dindex *x, struct ipifc_dnode *d);
+/*
+ * The next pass takes the filed node d whatever its key: what it watches
+ * may have changed (the walk it replaces looked at everything each
+ * pass).  The earliest deadline does not count it.
+ */
+void	ipifc_dindex_mark(struct ipifc_dindex *x, struct ipifc_dnode *d);
+/* The earliest deadline filed, UINT64_MAX if none. */
+static inline uint64_t
+ipifc_dindex_next(const struct ipifc_dindex *x)
+{
+	return x->n > 0 ? x->heap[0]->key : UINT64_MAX;
+}
+/*
+ * The nodes due at now and those marked, sorted by order (the walk a
+ * pass replaces):
+ * x->due[0..n-1], n returned.  Read them from x->due as the pass goes
+ * (a node filed meanwhile may move the list); one unfiled leaves NULL.
+ * ipifc_dindex_done ends the pass.
+ */
+int	ipifc_dindex_due(struct ipifc_dindex *x, uint64_t now,
+	    int (*order)(const void *, const void *));
+void	ipifc_dindex_done(struct ipifc_dindex *x);
+void	ipifc_dindex_free(struct ipifc_dindex *x);
+
+/* The addresses' index, s->daddr. */
 
 /* Room for one more address; 0, or -1 when out of memory. */
 int	ipifc_deadline_reserve(struct ipifc_stack *s);
@@ -621,18 +678,14 @@ int	ipifc_deadline_reserve(struct ipifc_stack *s);
 void	ipifc_lifc_refile(struct ipifc_lifc *l);
 /* l goes: out of the index, and out of the due list of a pass. */
 void	ipifc_lifc_unfile(struct ipifc_lifc *l);
-/* The earliest deadline of any address, UINT64_MAX if none. */
-uint64_t ipifc_deadline_next(const struct ipifc_stack *s);
 /*
  * The addresses whose deadline is at or before now, in the order of a
- * walk of every interface's list: s->ddue[0..n-1], n returned.  Read
- * them from s->ddue as the pass goes (an address added meanwhile may
- * move the list); one removed leaves NULL in its place.
- * ipifc_deadline_done ends the pass.
+ * walk of every interface's list: ipifc_deadline_lifc(s, 0..n-1), n
+ * returned, NULL for one removed since; ipifc_dindex_done(&s->daddr)
+ * ends the pass.
  */
 int	ipifc_deadline_due(struct ipifc_stack *s);
-void	ipifc_deadline_done(struct ipifc_stack *s);
-void	ipifc_deadline_free(struct ipifc_stack *s);
+struct ipifc_lifc *ipifc_deadline_lifc(const struct ipifc_stack *s, int i);
 
 /* ---- routes that addresses share (core/prefix.c) ---- */
 
@@ -1090,10 +1143,10 @@ struct ipifc_stack {
 	struct ipifc_sub subs[IPIFC_MAXSUBS];
 	int	nsubs;
 	uint64_t lifcseq;
-	/* core/deadline.c: addresses by next deadline, a min-heap; the due
-	 * list of a timer pass (room for all of them) */
-	struct ipifc_lifc **dheap, **ddue;
-	unsigned ndheap, capdheap, nddue;
+	/* core/deadline.c: addresses, and neighbors (core/nud.c), by next
+	 * deadline */
+	struct ipifc_dindex daddr, dnbr;
+	uint64_t nbrseq;		/* neighbor entries made */
 	struct ipifc_pkey **pkhash;	/* core/prefix.c: candidates by key */
 	unsigned pkhsize, npkey;
 	struct ipifc_pnet **pnhash;	/* and addresses by interface prefix */

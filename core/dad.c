@@ -339,40 +339,20 @@ ipifc_dad_timers(struct ipifc_stack *s, struct ipifc_dad_acts *todo)
 
 	n = ipifc_deadline_due(s);
 	for (i = 0; i < n; i++) {
-		if ((l = s->ddue[i]) == NULL || l->ifc->num < todo->slot ||
+		if ((l = ipifc_deadline_lifc(s, i)) == NULL || l->ifc->num < todo->slot ||
 		    (l->ifc->num == todo->slot && l->seq < todo->seq) ||
 		    (d = due(l)) == 0)
 			continue;
 		if (todo->n == IPIFC_DAD_NACT || (d == 2 && todo->n > 0)) {
 			todo->slot = l->ifc->num;
 			todo->seq = l->seq;
-			ipifc_deadline_done(s);
+			ipifc_dindex_done(&s->daddr);
 			return 1;
 		}
 		dad_tick(l, todo);
 	}
-	ipifc_deadline_done(s);
+	ipifc_dindex_done(&s->daddr);
 	todo->slot = s->nslot;
 	todo->seq = 0;
 	return 0;
-}
-
-uint64_t
-ipifc_dad_deadline(const struct ipifc_stack *s)
-{
-	const struct ipifc_lifc *l;
-	const struct ipifc_ifc *ifc;
-	uint64_t min = UINT64_MAX;
-
-	IPIFC_FOREACH_IFC(ifc, s) {
-		TAILQ_FOREACH(l, &ifc->lifcs, link) {
-			if (l->state == IPIFC_ADDR_TENTATIVE &&
-			    l->dad_deadline < min)
-				min = l->dad_deadline;
-			if (l->acd > 0 && ipifc_ifc_up(ifc) &&
-			    l->acd_deadline < min)
-				min = l->acd_deadline;
-		}
-	}
-	return min;
 }

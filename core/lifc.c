@@ -557,13 +557,14 @@ lifetimes(struct ipifc_lifc *l)
 void
 ipifc_lifc_timers(struct ipifc_stack *s)
 {
+	struct ipifc_lifc *l;
 	int i, n;
 
 	n = ipifc_deadline_due(s);
 	for (i = 0; i < n; i++)
-		if (s->ddue[i] != NULL)
-			lifetimes(s->ddue[i]);
-	ipifc_deadline_done(s);
+		if ((l = ipifc_deadline_lifc(s, i)) != NULL)
+			lifetimes(l);
+	ipifc_dindex_done(&s->daddr);
 }
 
 static void

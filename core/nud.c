@@ -111,6 +111,7 @@ ipifc_nbr_delete(struct ipifc_ifc *ifc, struct ipifc_nbr *n)
 	if (ifc->nbrlast == n)
 		ifc->nbrlast = NULL;
 	unstranger(ifc, n);
+	ipifc_dindex_unfile(&ifc->stack->dnbr, &n->dl);
 	TAILQ_REMOVE(&ifc->nbrs, n, link);
 	ifc->nnbr--;
 	free(n);
@@ -169,13 +170,17 @@ ipifc_nbr_create(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 		ifc->drops_nbr++;
 		return NULL;
 	}
-	if ((n = calloc(1, sizeof(*n))) == NULL) {
+	if (ipifc_dindex_reserve(&ifc->stack->dnbr) < 0 ||
+	    (n = calloc(1, sizeof(*n))) == NULL) {
 		ifc->drops_nbr++;
 		return NULL;
 	}
+	n->ifc = ifc;
+	n->seq = ++ifc->stack->nbrseq;
 	n->ip = *ip;
 	n->state = IPIFC_NBR_INCOMPLETE;
-	n->deadline = UINT64_MAX;
+	n->dl.key = UINT64_MAX;
+	ipifc_dindex_file(&ifc->stack->dnbr, &n->dl, UINT64_MAX);
 	n->used = ifc->stack->now;
 	b = bucket(ifc, ip);
 	n->hnext = ifc->nbrhash[b];
@@ -183,6 +188,13 @@ ipifc_nbr_create(struct ipifc_ifc *ifc, const struct ipifc_ip *ip)
 	TAILQ_INSERT_TAIL(&ifc->nbrs, n, link);
 	ifc->nnbr++;
 	return n;
+}
+
+/* n's next step is due at d (UINT64_MAX: none). */
+static void
+set_deadline(struct ipifc_nbr *n, uint64_t d)
+{
+	ipifc_dindex_file(&n->ifc->stack->dnbr, &n->dl, d);
 }
 
 /* RFC 4861 6.3.2: ReachableTime is random in 0.5 .. 1.5 * BaseReachableTime. */
@@ -312,17 +324,17 @@ ipifc_nbr_transition(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
 	switch (state) {
 	case IPIFC_NBR_INCOMPLETE:
 	case IPIFC_NBR_PROBE:
-		n->deadline = now + ifc->retrans;
+		set_deadline(n, now + ifc->retrans);
 		break;
 	case IPIFC_NBR_REACHABLE:
-		n->deadline = now + reachable_time(ifc);
+		set_deadline(n, now + reachable_time(ifc));
 		break;
 	case IPIFC_NBR_DELAY:
-		n->deadline = now + IPIFC_DELAY_FIRST_PROBE;
+		set_deadline(n, now + IPIFC_DELAY_FIRST_PROBE);
 		break;
 	case IPIFC_NBR_STALE:
 	case IPIFC_NBR_STATIC:
-		n->deadline = UINT64_MAX;
+		set_deadline(n, UINT64_MAX);
 		break;
 	}
 	if (state != IPIFC_NBR_INCOMPLETE && n->nqueue > 0)
@@ -502,7 +514,7 @@ nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
 			return 1;
 		}
 		n->probes++;
-		n->deadline = ifc->stack->now + ifc->retrans;
+		set_deadline(n, ifc->stack->now + ifc->retrans);
 		ask_later(ifc, n, 0, todo);
 		break;
 	case IPIFC_NBR_REACHABLE:
@@ -519,11 +531,11 @@ nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
 			return 1;
 		}
 		n->probes++;
-		n->deadline = ifc->stack->now + ifc->retrans;
+		set_deadline(n, ifc->stack->now + ifc->retrans);
 		ask_later(ifc, n, 1, todo);
 		break;
 	default:
-		n->deadline = UINT64_MAX;
+		set_deadline(n, UINT64_MAX);
 		break;
 	}
 	return 0;
@@ -536,39 +548,50 @@ room(const struct ipifc_nbr_acts *todo, const struct ipifc_nbr *n)
 	return IPIFC_NBR_NACT - todo->n >= (n->nqueue > 1 ? n->nqueue : 1);
 }
 
+/* The order of the walk the pass replaces: interface, then newest first. */
+static int
+cmp_walk(const void *x, const void *y)
+{
+	const struct ipifc_nbr *a = IPIFC_DNODE_OWNER(*(struct ipifc_dnode
+	    *const *)x, struct ipifc_nbr, dl);
+	const struct ipifc_nbr *b = IPIFC_DNODE_OWNER(*(struct ipifc_dnode
+	    *const *)y, struct ipifc_nbr, dl);
+
+	if (a->ifc->num != b->ifc->num)
+		return a->ifc->num < b->ifc->num ? -1 : 1;
+	return (a->seq < b->seq) - (a->seq > b->seq);
+}
+
+/*
+ * The entries due (s->dnbr), by interface and newest first within one.
+ * A step taken is no longer due, so when called again after a stop the
+ * pass takes what is still due on that interface and after it.
+ */
 int
 ipifc_nbr_timers(struct ipifc_stack *s, struct ipifc_nbr_acts *todo)
 {
-	struct ipifc_ifc *ifc;
-	struct ipifc_nbr *n, *prev;
+	struct ipifc_dnode *d;
+	struct ipifc_nbr *n;
+	int i, k, stop = 0;
 
-	for (; todo->slot < s->nslot; todo->slot++) {
-		if ((ifc = s->ifc[todo->slot]) == NULL)
+	k = ipifc_dindex_due(&s->dnbr, s->now, cmp_walk);
+	for (i = 0; i < k && !stop; i++) {
+		if ((d = s->dnbr.due[i]) == NULL)
 			continue;
-		/* newest first; a step taken is no longer due, so the walk
-		 * starts again from the newest when called again */
-		for (n = TAILQ_LAST(&ifc->nbrs, ipifc_nbrq); n != NULL; n = prev) {
-			prev = TAILQ_PREV(n, ipifc_nbrq, link);
-			if (s->now < n->deadline)
-				continue;
-			if (!room(todo, n) || nbr_timer(ifc, n, todo))
-				return 1;
-		}
+		n = IPIFC_DNODE_OWNER(d, struct ipifc_nbr, dl);
+		if (n->ifc->num < todo->slot || s->now < n->dl.key)
+			continue;
+		todo->slot = n->ifc->num;
+		stop = !room(todo, n) || nbr_timer(n->ifc, n, todo);
 	}
-	return 0;
+	ipifc_dindex_done(&s->dnbr);
+	if (!stop)
+		todo->slot = s->nslot;
+	return stop;
 }
 
 uint64_t
 ipifc_nbr_deadline(const struct ipifc_stack *s)
 {
-	const struct ipifc_ifc *ifc;
-	const struct ipifc_nbr *n;
-	uint64_t min = UINT64_MAX;
-
-	IPIFC_FOREACH_IFC(ifc, s) {
-		TAILQ_FOREACH(n, &ifc->nbrs, link)
-			if (n->deadline < min)
-				min = n->deadline;
-	}
-	return min;
+	return ipifc_dindex_next(&s->dnbr);
 }

@@ -128,31 +128,50 @@ struct ipifc_pcand {
 
 TAILQ_HEAD(ipifc_pcandq, ipifc_pcand);
 
+/* The candidates of one interface, together in a key's list: the last. */
+struct ipifc_prun {
+	int	num;
+	struct ipifc_pcand *last;
+};
+
 struct ipifc_pkey {
 	struct ipifc_pkey *next;	/* hash chain */
+	uint32_t hash;			/* pkhash's of (dst, plen) */
 	struct ipifc_ip dst;
 	int	plen;
 	struct ipifc_pcandq cands;
+	/* by interface number, so that a candidate finds its place without
+	 * walking the other interfaces' (one inline: most keys have one) */
+	struct ipifc_prun *runs, run1;
+	int	nruns, capruns;
 };
 
-static unsigned
-pkbucket(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
+/* The key's hash, kept in it: a rehash or a removal does not hash again. */
+static uint32_t
+pkhash(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 {
-	return (ipifc_ip_hash(s->hashkey, dst) ^ ((uint32_t)plen * 0x9e3779b9u)) &
-	    (s->pkhsize - 1);
+	return ipifc_ip_hash(s->hashkey, dst) ^ ((uint32_t)plen * 0x9e3779b9u);
 }
 
 static struct ipifc_pkey *
-pkey_find(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
+pkey_findh(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
+    uint32_t h)
 {
 	struct ipifc_pkey *k;
 
 	if (s->pkhash == NULL)
 		return NULL;
-	for (k = s->pkhash[pkbucket(s, dst, plen)]; k != NULL; k = k->next)
-		if (k->plen == plen && ipifc_ip_eq(&k->dst, dst))
+	for (k = s->pkhash[h & (s->pkhsize - 1)]; k != NULL; k = k->next)
+		if (k->hash == h && k->plen == plen && ipifc_ip_eq(&k->dst, dst))
 			return k;
 	return NULL;
+}
+
+static struct ipifc_pkey *
+pkey_find(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
+{
+	return s->pkhash == NULL ? NULL :
+	    pkey_findh(s, dst, plen, pkhash(s, dst, plen));
 }
 
 static int
@@ -167,7 +186,7 @@ pk_rehash(struct ipifc_stack *s, unsigned size)
 	for (i = 0; i < oldsize; i++)
 		for (k = s->pkhash[i]; k != NULL; k = next) {
 			next = k->next;
-			b = pkbucket(s, &k->dst, k->plen);
+			b = k->hash & (size - 1);
 			k->next = h[b];
 			h[b] = k;
 		}
@@ -180,19 +199,23 @@ static struct ipifc_pkey *
 pkey_get(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 {
 	struct ipifc_pkey *k;
+	uint32_t h = pkhash(s, dst, plen);
 	unsigned b;
 
-	if ((k = pkey_find(s, dst, plen)) != NULL)
+	if ((k = pkey_findh(s, dst, plen, h)) != NULL)
 		return k;
 	if (s->npkey >= s->pkhsize && pk_rehash(s, s->pkhsize ?
 	    s->pkhsize * 2 : 64) < 0 && s->pkhash == NULL)
 		return NULL;
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return NULL;
+	k->hash = h;
 	k->dst = *dst;
 	k->plen = plen;
 	TAILQ_INIT(&k->cands);
-	b = pkbucket(s, dst, plen);
+	k->runs = &k->run1;
+	k->capruns = 1;
+	b = h & (s->pkhsize - 1);
 	k->next = s->pkhash[b];
 	s->pkhash[b] = k;
 	s->npkey++;
@@ -206,10 +229,12 @@ pkey_put(struct ipifc_stack *s, struct ipifc_pkey *k)
 
 	if (!TAILQ_EMPTY(&k->cands))
 		return;
-	for (pp = &s->pkhash[pkbucket(s, &k->dst, k->plen)]; *pp != k;
+	for (pp = &s->pkhash[k->hash & (s->pkhsize - 1)]; *pp != k;
 	    pp = &(*pp)->next)
 		;
 	*pp = k->next;
+	if (k->runs != &k->run1)
+		free(k->runs);
 	free(k);
 	if (--s->npkey == 0) {
 		free(s->pkhash);
@@ -227,12 +252,72 @@ before(const struct ipifc_lifc *a, const struct ipifc_lifc *b)
 	    (a->ifc->num == b->ifc->num && a->seq < b->seq);
 }
 
+/* 1 when interface num has a run in k; *at: its place, or where it goes. */
+static int
+run_find(const struct ipifc_pkey *k, int num, int *at)
+{
+	int lo = 0, hi = k->nruns, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (k->runs[mid].num < num)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*at = lo;
+	return lo < k->nruns && k->runs[lo].num == num;
+}
+
+static int
+run_insert(struct ipifc_pkey *k, int at, int num)
+{
+	struct ipifc_prun *v;
+	int cap;
+
+	if (k->nruns == k->capruns) {
+		cap = 2 * k->capruns;
+		if ((v = malloc((size_t)cap * sizeof(*v))) == NULL)
+			return -ENOMEM;
+		memcpy(v, k->runs, (size_t)k->nruns * sizeof(*v));
+		if (k->runs != &k->run1)
+			free(k->runs);
+		k->runs = v;
+		k->capruns = cap;
+	}
+	memmove(&k->runs[at + 1], &k->runs[at],
+	    (size_t)(k->nruns - at) * sizeof(*k->runs));
+	k->runs[at].num = num;
+	k->runs[at].last = NULL;
+	k->nruns++;
+	return 0;
+}
+
+/* The first candidate of run i. */
+static struct ipifc_pcand *
+run_first(const struct ipifc_pkey *k, int i)
+{
+	return i == 0 ? TAILQ_FIRST(&k->cands) :
+	    TAILQ_NEXT(k->runs[i - 1].last, link);
+}
+
 static void
 cand_drop(struct ipifc_stack *s, struct ipifc_lifc *l, int i)
 {
-	struct ipifc_pcand *c = l->cands[i];
+	struct ipifc_pcand *c = l->cands[i], *o;
 	struct ipifc_pkey *k = c->key;
+	int r;
 
+	if (run_find(k, l->ifc->num, &r) && k->runs[r].last == c) {
+		o = TAILQ_PREV(c, ipifc_pcandq, link);
+		if (o != NULL && o->l->ifc->num == k->runs[r].num)
+			k->runs[r].last = o;
+		else {
+			k->nruns--;
+			memmove(&k->runs[r], &k->runs[r + 1],
+			    (size_t)(k->nruns - r) * sizeof(*k->runs));
+		}
+	}
 	TAILQ_REMOVE(&k->cands, c, link);
 	free(c);
 	l->cands[i] = l->cands[--l->ncands];
@@ -245,7 +330,7 @@ cand_add(struct ipifc_stack *s, struct ipifc_lifc *l,
 {
 	struct ipifc_pcand *c, *o, **v;
 	struct ipifc_pkey *k;
-	int cap;
+	int cap, at;
 
 	if (l->ncands == l->capcands) {
 		cap = l->capcands ? 2 * l->capcands : 8;
@@ -263,10 +348,23 @@ cand_add(struct ipifc_stack *s, struct ipifc_lifc *l,
 	c->key = k;
 	c->l = l;
 	c->type = r->type;
-	/* usually the last: a new address comes after the others */
-	for (o = TAILQ_LAST(&k->cands, ipifc_pcandq); o != NULL &&
-	    before(l, o->l); o = TAILQ_PREV(o, ipifc_pcandq, link))
-		;
+	if (run_find(k, l->ifc->num, &at)) {
+		/* usually its interface's last: a new address comes after
+		 * the others */
+		for (o = k->runs[at].last; o != NULL && before(l, o->l);
+		    o = TAILQ_PREV(o, ipifc_pcandq, link))
+			;
+		if (o == k->runs[at].last)
+			k->runs[at].last = c;
+	} else {
+		if (run_insert(k, at, l->ifc->num) < 0) {
+			free(c);
+			pkey_put(s, k);
+			return -ENOMEM;
+		}
+		o = at > 0 ? k->runs[at - 1].last : NULL;
+		k->runs[at].last = c;
+	}
 	if (o == NULL)
 		TAILQ_INSERT_HEAD(&k->cands, c, link);
 	else
@@ -401,7 +499,7 @@ ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	struct ipifc_pkey *k;
 	struct ipifc_route *cur;
 	struct ipifc_ip src;
-	int splen;
+	int splen, i;
 
 	sync_dirty(s);
 	anysrc(dst, &src, &splen);
@@ -413,9 +511,10 @@ ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 		    cur->type == c->type && ipifc_ifc_up(c->l->ifc))
 			return;		/* the owner keeps it */
 		first = TAILQ_FIRST(&k->cands);
-		TAILQ_FOREACH(c, &k->cands, link)
-			if (ipifc_ifc_up(c->l->ifc)) {
-				firstup = c;
+		/* an interface's candidates are up or down together */
+		for (i = 0; i < k->nruns; i++)
+			if (ipifc_ifc_up(k->runs[i].last->l->ifc)) {
+				firstup = run_first(k, i);
 				break;
 			}
 	}

@@ -86,7 +86,8 @@ ipifc_stack_free(struct ipifc_stack *s)
 	free(s->slotgen);
 	ipifc_self_free(s);
 	ipifc_prefix_free(s);
-	ipifc_deadline_free(s);
+	ipifc_dindex_free(&s->daddr);
+	ipifc_dindex_free(&s->dnbr);
 	free(s);
 }
 
@@ -134,7 +135,7 @@ ipifc_next_deadline(const struct ipifc_stack *s)
 	uint64_t d, min;
 
 	/* the addresses' lifetimes, DAD and ACD: the index's earliest */
-	min = ipifc_deadline_next(s);
+	min = ipifc_dindex_next(&s->daddr);
 	if ((d = ipifc_nbr_deadline(s)) < min)
 		min = d;
 	if (s->hooks != NULL && s->hooks->deadline != NULL &&

@@ -215,8 +215,10 @@ pend(struct ipifc_ifc *ifc, const struct ipifc_ip *g, int type)
 	}
 	p->group[i] = *g;
 	p->type[i] = (uint8_t)type;
-	if (p->due == 0)
+	if (p->due == 0) {
 		p->due = s->now + 1 + ipifc_random(s) % UNSOLICITED_INTERVAL;
+		ipifc_mreport_refile(ifc);
+	}
 }
 
 static void
@@ -522,6 +524,7 @@ ipifc_mld_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	if (q.version == 1)
 		older_heard(ifc, &pifc_of(ifc)->mld1_until, 0);
 	answer(ifc, &q, 0);
+	ipifc_mreport_refile(ifc);
 }
 
 /*
@@ -560,16 +563,72 @@ ipifc_igmp_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h)
 	else if (q.version == 2)
 		older_heard(ifc, &pifc_of(ifc)->igmp2_until, 1);
 	answer(ifc, &q, 1);
+	ipifc_mreport_refile(ifc);
+}
+
+/* The earliest of ifc's timers here, UINT64_MAX: none. */
+static uint64_t
+earliest(const struct ipifc_pifc *p)
+{
+	const uint64_t t[] = { p->mld_due, p->igmp_due, p->mpend.due,
+	    p->mld1_until, p->igmp1_until, p->igmp2_until };
+	uint64_t min = UINT64_MAX;
+	size_t j;
+	int i;
+
+	for (j = 0; j < sizeof(t) / sizeof(t[0]); j++)
+		if (t[j] != 0 && t[j] < min)
+			min = t[j];
+	for (i = 0; i < p->mqueried.n; i++)
+		if (p->mqueried.q[i].due < min)
+			min = p->mqueried.q[i].due;
+	return min;
 }
 
 void
+ipifc_mreport_refile(struct ipifc_ifc *ifc)
+{
+	struct ipifc_pifc *p = pifc_of(ifc);
+
+	ipifc_dindex_file(&proto_of(ifc->stack)->dmreport, &p->mdl,
+	    earliest(p));
+}
+
+void
+ipifc_mreport_down(struct ipifc_ifc *ifc)
+{
+	ipifc_dindex_mark(&proto_of(ifc->stack)->dmreport,
+	    &pifc_of(ifc)->mdl);
+}
+
+/* The order of the walk the pass replaces: by interface. */
+static int
+by_ifc(const void *x, const void *y)
+{
+	const struct ipifc_pifc *a = IPIFC_DNODE_OWNER(*(struct ipifc_dnode
+	    *const *)x, struct ipifc_pifc, mdl);
+	const struct ipifc_pifc *b = IPIFC_DNODE_OWNER(*(struct ipifc_dnode
+	    *const *)y, struct ipifc_pifc, mdl);
+
+	return (a->ifc->num > b->ifc->num) - (a->ifc->num < b->ifc->num);
+}
+
+/* The interfaces due (and those that went down since the last pass). */
+void
 ipifc_mreport_timers(struct ipifc_stack *s)
 {
+	struct ipifc_dindex *x = &proto_of(s)->dmreport;
+	struct ipifc_dnode *d;
 	struct ipifc_pifc *p;
 	struct ipifc_ifc *ifc;
+	int i, n;
 
-	IPIFC_FOREACH_IFC(ifc, s) {
-		p = pifc_of(ifc);
+	n = ipifc_dindex_due(x, s->now, by_ifc);
+	for (i = 0; i < n; i++) {
+		if ((d = x->due[i]) == NULL)
+			continue;
+		p = IPIFC_DNODE_OWNER(d, struct ipifc_pifc, mdl);
+		ifc = p->ifc;
 		older_gone(ifc, &p->mld1_until, 0);
 		older_gone(ifc, &p->igmp1_until, 1);
 		older_gone(ifc, &p->igmp2_until, 1);
@@ -592,34 +651,14 @@ ipifc_mreport_timers(struct ipifc_stack *s)
 			repeat(ifc, &p->mpend, 1);
 			memset(&p->mpend, 0, sizeof(p->mpend));
 		}
+		ipifc_mreport_refile(ifc);
 	}
+	ipifc_dindex_done(x);
 }
 
 uint64_t
 ipifc_mreport_deadline(const struct ipifc_stack *s)
 {
-	const struct ipifc_pifc *p;
-	const struct ipifc_ifc *ifc;
-	uint64_t min = UINT64_MAX;
-	int j;
-
-	IPIFC_FOREACH_IFC(ifc, s) {
-		p = pifc_of(ifc);
-		if (p->mld_due != 0 && p->mld_due < min)
-			min = p->mld_due;
-		if (p->igmp_due != 0 && p->igmp_due < min)
-			min = p->igmp_due;
-		if (p->mpend.due != 0 && p->mpend.due < min)
-			min = p->mpend.due;
-		if (p->mld1_until != 0 && p->mld1_until < min)
-			min = p->mld1_until;
-		if (p->igmp1_until != 0 && p->igmp1_until < min)
-			min = p->igmp1_until;
-		if (p->igmp2_until != 0 && p->igmp2_until < min)
-			min = p->igmp2_until;
-		for (j = 0; j < p->mqueried.n; j++)
-			if (p->mqueried.q[j].due < min)
-				min = p->mqueried.q[j].due;
-	}
-	return min;
+	return ipifc_dindex_next(&((const struct ipifc_proto *)
+	    s->proto)->dmreport);
 }

@@ -45,6 +45,8 @@ proto_free(struct ipifc_stack *s)
 		if (p->scratch[i] != NULL)
 			free(p->scratch[i] - IPIFC_SCRATCHHEAD);
 	ipifc_reasm_free(s);
+	ipifc_dindex_free(&p->dmreport);
+	ipifc_dindex_free(&p->drtadv);
 	free(s->proto);
 	s->proto = NULL;
 }
@@ -100,16 +102,41 @@ proto_stats(struct ipifc_stack *s, struct ipifc_buf *b)
 static int
 proto_attach(struct ipifc_ifc *ifc)
 {
-	if ((ifc->pstate = calloc(1, sizeof(struct ipifc_pifc))) == NULL)
+	struct ipifc_proto *p = proto_of(ifc->stack);
+	struct ipifc_pifc *pi;
+
+	if (ipifc_dindex_reserve(&p->dmreport) < 0 ||
+	    ipifc_dindex_reserve(&p->drtadv) < 0 ||
+	    (pi = calloc(1, sizeof(*pi))) == NULL)
 		return -ENOMEM;
+	pi->ifc = ifc;
+	ifc->pstate = pi;
+	ipifc_mreport_refile(ifc);
+	ipifc_rtadv_refile(ifc);
 	return 0;
 }
 
 static void
 proto_detach(struct ipifc_ifc *ifc)
 {
-	free(ifc->pstate);
+	struct ipifc_proto *p = proto_of(ifc->stack);
+	struct ipifc_pifc *pi = ifc->pstate;
+
+	if (pi != NULL) {
+		ipifc_dindex_unfile(&p->dmreport, &pi->mdl);
+		ipifc_dindex_unfile(&p->drtadv, &pi->rdl);
+	}
+	free(pi);
 	ifc->pstate = NULL;
+}
+
+/* Before an interface goes down, stops advertising or goes away. */
+static void
+proto_rtadv(struct ipifc_ifc *ifc, int on)
+{
+	if (!on)
+		ipifc_mreport_down(ifc);
+	ipifc_rtadv_set(ifc, on);
 }
 
 static const struct ipifc_hooks hooks = {
@@ -119,7 +146,8 @@ static const struct ipifc_hooks hooks = {
 	.pmtu = ipifc_pmtu_fmt,
 	.joined = ipifc_mreport_joined,
 	.left = ipifc_mreport_left,
-	.rtadv = ipifc_rtadv_set,
+	.rtadv = proto_rtadv,
+	.addr = ipifc_rtadv_addr,
 	.timers = proto_timers,
 	.deadline = proto_deadline,
 	.free = proto_free,

@@ -123,6 +123,10 @@ struct ipifc_pifc {
 	uint64_t mld1_until;
 	uint64_t igmp1_until, igmp2_until;
 	struct ipifc_rtadv rtadv;
+	struct ipifc_ifc *ifc;
+	/* the interface in the indexes of the report and RA passes, by
+	 * the earliest of its timers there */
+	struct ipifc_dnode mdl, rdl;
 };
 
 static inline struct ipifc_pifc *
@@ -153,6 +157,8 @@ struct ipifc_proto {
 	uint64_t pmtu_last;		/* ms: the latest entry's expiry */
 	struct ipifc_ndlater ndlater[IPIFC_NDLATER];	/* by due time */
 	int	nndlater;
+	/* interfaces by their next report (mreport.c) and RA (rtadv.c) */
+	struct ipifc_dindex dmreport, drtadv;
 	/* drops by reason, shown in the ipstats file */
 	uint64_t drops_noforward, drops_icmprate, drops_icmp;
 	uint64_t drops_reasm, drops_frag6, drops_tentative, drops_nd;
@@ -318,6 +324,10 @@ void	ipifc_mreport_joined(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
 void	ipifc_mreport_left(struct ipifc_ifc *ifc, const struct ipifc_ip *g);
 void	ipifc_mreport_timers(struct ipifc_stack *s);
 uint64_t ipifc_mreport_deadline(const struct ipifc_stack *s);
+/* ifc may be going down: the next pass looks at it (what waits goes). */
+void	ipifc_mreport_down(struct ipifc_ifc *ifc);
+/* ifc's timers changed: file its earliest again. */
+void	ipifc_mreport_refile(struct ipifc_ifc *ifc);
 
 /* ND (proto/nd.c). */
 void	ipifc_nd_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
@@ -335,6 +345,9 @@ void	ipifc_rtadv_timers(struct ipifc_stack *s);
 void	ipifc_rtadv_ra(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	    const struct ipifc_nd *m);
 uint64_t ipifc_rtadv_deadline(const struct ipifc_stack *s);
+/* An address of l's interface changed: the next pass looks again. */
+void	ipifc_rtadv_addr(struct ipifc_lifc *l);
+void	ipifc_rtadv_refile(struct ipifc_ifc *ifc);
 
 static inline struct ipifc_proto *
 proto_of(struct ipifc_stack *s)

@@ -28,6 +28,13 @@ rtadv_of(struct ipifc_ifc *ifc)
 	return &pifc_of(ifc)->rtadv;
 }
 
+/* The next pass looks at ifc's link-local addresses again. */
+static void
+rtadv_mark(struct ipifc_ifc *ifc)
+{
+	ipifc_dindex_mark(&proto_of(ifc->stack)->drtadv, &pifc_of(ifc)->rdl);
+}
+
 /*
  * The link-local address to send from: the one used before if it is
  * still valid, so hosts keep one router (RFC 4861 6.2.8), else the first.
@@ -66,7 +73,8 @@ rtadv_unhear(struct ipifc_ifc *ifc, struct ipifc_rtadv *r)
 	r->hearseq = 0;
 }
 
-static void
+/* -1: the entry could not be made (counted): the next pass tries again. */
+static int
 rtadv_hear(struct ipifc_ifc *ifc, struct ipifc_rtadv *r)
 {
 	struct ipifc_lifc *l, *ll = NULL;
@@ -76,20 +84,21 @@ rtadv_hear(struct ipifc_ifc *ifc, struct ipifc_rtadv *r)
 		    l->state == IPIFC_ADDR_DUPLICATE)
 			continue;
 		if (r->hearseq != 0 && l->seq == r->hearseq)
-			return;		/* still there */
+			return 0;	/* still there */
 		if (ll == NULL)
 			ll = l;
 	}
 	rtadv_unhear(ifc, r);
 	if (ll == NULL)
-		return;
+		return 0;
 	if (ipifc_self_add(ifc->stack, &ipifc_ip_allrouters, IPIFC_RT_MULTI,
 	    ll) < 0) {
 		proto_of(ifc->stack)->drops_rtadv++;
-		return;
+		return -1;
 	}
 	r->hear = ll->local;
 	r->hearseq = ll->seq;
+	return 0;
 }
 
 /*
@@ -275,7 +284,8 @@ ipifc_rtadv_set(struct ipifc_ifc *ifc, int on)
 		memset(r, 0, sizeof(*r));
 		r->active = 1;
 		r->next = now;
-		rtadv_hear(ifc, r);
+		if (rtadv_hear(ifc, r) < 0)
+			rtadv_mark(ifc);
 	} else if (on) {
 		/*
 		 * RFC 4861 6.2.4: changed settings may go out as initial
@@ -291,6 +301,7 @@ ipifc_rtadv_set(struct ipifc_ifc *ifc, int on)
 		ipifc_group_unref(ifc, &ipifc_ip_allrouters);
 		memset(r, 0, sizeof(*r));
 	}
+	ipifc_rtadv_refile(ifc);
 }
 
 /* RFC 4861 6.2.6: a valid solicitation heard on ifc. */
@@ -311,8 +322,10 @@ ipifc_rtadv_rs(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	else
 		t += now;
 	/* an advertisement due sooner answers it */
-	if (t < r->next)
+	if (t < r->next) {
 		r->next = t;
+		ipifc_rtadv_refile(ifc);
+	}
 }
 
 /*
@@ -363,41 +376,83 @@ ipifc_rtadv_ra(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 }
 
 void
+ipifc_rtadv_refile(struct ipifc_ifc *ifc)
+{
+	struct ipifc_pifc *p = pifc_of(ifc);
+
+	ipifc_dindex_file(&proto_of(ifc->stack)->drtadv, &p->rdl,
+	    p->rtadv.active ? p->rtadv.next : UINT64_MAX);
+}
+
+/*
+ * What the pass watches besides the time: the link-local addresses of an
+ * advertising interface (the self entry of all-routers hangs on one, and
+ * the RAs come from one).
+ */
+void
+ipifc_rtadv_addr(struct ipifc_lifc *l)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+
+	if (ifc->pstate != NULL && rtadv_of(ifc)->active &&
+	    !ipifc_lifc_isv4(l) && ipifc_ip_islinklocal(&l->local))
+		rtadv_mark(ifc);
+}
+
+/* The order of the walk the pass replaces: by interface. */
+static int
+by_ifc(const void *x, const void *y)
+{
+	const struct ipifc_pifc *a = IPIFC_DNODE_OWNER(*(struct ipifc_dnode
+	    *const *)x, struct ipifc_pifc, rdl);
+	const struct ipifc_pifc *b = IPIFC_DNODE_OWNER(*(struct ipifc_dnode
+	    *const *)y, struct ipifc_pifc, rdl);
+
+	return (a->ifc->num > b->ifc->num) - (a->ifc->num < b->ifc->num);
+}
+
+/* The interfaces due, and those whose link-local addresses changed. */
+void
 ipifc_rtadv_timers(struct ipifc_stack *s)
 {
+	struct ipifc_dindex *x = &proto_of(s)->drtadv;
+	struct ipifc_dnode *d;
 	struct ipifc_rtadv *r;
 	struct ipifc_ifc *ifc;
+	int i, n;
 
-	IPIFC_FOREACH_IFC(ifc, s) {
+	n = ipifc_dindex_due(x, s->now, by_ifc);
+	for (i = 0; i < n; i++) {
+		if ((d = x->due[i]) == NULL)
+			continue;
+		ifc = IPIFC_DNODE_OWNER(d, struct ipifc_pifc, rdl)->ifc;
 		if (!(r = rtadv_of(ifc))->active)
 			continue;
 		/* a link-local address replaced (lladdr) takes over at once */
-		rtadv_hear(ifc, r);
+		if (rtadv_hear(ifc, r) < 0)
+			rtadv_mark(ifc);
 		rtadv_moved(ifc, r);
-		if (r->next > s->now)
+		if (r->next > s->now) {
+			ipifc_rtadv_refile(ifc);
 			continue;
+		}
 		if (rtadv_send(ifc, r, 0) < 0) {
 			r->next = s->now + RTADV_LLWAIT;
+			ipifc_rtadv_refile(ifc);
 			continue;
 		}
 		r->last = s->now;
 		if (r->ninit < MAX_INITIAL_RTR_ADVERTISEMENTS)
 			r->ninit++;
 		r->next = s->now + rtadv_interval(ifc, r);
+		ipifc_rtadv_refile(ifc);
 	}
+	ipifc_dindex_done(x);
 }
 
 uint64_t
 ipifc_rtadv_deadline(const struct ipifc_stack *s)
 {
-	const struct ipifc_rtadv *r;
-	const struct ipifc_ifc *ifc;
-	uint64_t d = UINT64_MAX;
-
-	IPIFC_FOREACH_IFC(ifc, s) {
-		r = &pifc_of(ifc)->rtadv;
-		if (r->active && r->next < d)
-			d = r->next;
-	}
-	return d;
+	return ipifc_dindex_next(&((const struct ipifc_proto *)
+	    s->proto)->drtadv);
 }

@@ -471,7 +471,7 @@ test_acd_decides(void **state)
 
 	(void)state;
 	assert_non_null(l = ipifc_lifc_bylocal(s, &me));
-	while ((d = ipifc_dad_deadline(s)) != UINT64_MAX && n < 8) {
+	while ((d = ipifc_dindex_next(&s->daddr)) != UINT64_MAX && n < 8) {
 		at(s, d);
 		ipifc_dad_acts_init(&todo);
 		assert_int_equal(ipifc_dad_timers(s, &todo), 0);

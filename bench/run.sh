@@ -13,7 +13,7 @@
 # bench_echo, bench_lpm, bench_churn, bench/ra_usable.sh, then
 # bench/forward.sh.  Each one's whole output (stdout and stderr) goes to
 # DIR/NAME.out, with its exit status, seconds and load average in
-# DIR/runinfo; DIR is OUT from the environment, else
+# DIR/runinfo, and the date, machine and tree in DIR/machine; DIR is OUT from the environment, else
 # BUILD/bench-runs/YYYYmmdd-HHMMSS.  Every benchmark runs under a
 # timeout.
 #
@@ -255,6 +255,7 @@ summary()
 {
 	local d=$1 b
 
+	[ -f "$d/machine" ] && cat "$d/machine"
 	for b in $BENCHES; do
 		if [ -f "$d/$b.out" ] && grep -q '^not run:' "$d/$b.out"; then
 			echo "$b (this run's) $(head -n 1 "$d/$b.out")"
@@ -334,6 +335,7 @@ QUICK=${QUICK:-0}
 OUT=${OUT:-$BUILD/bench-runs/$(date -u +%Y%m%d-%H%M%S)}
 mkdir -p "$OUT" || exit 1
 : >"$OUT/runinfo"
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo), tree $(git -C "$HERE" describe --always --dirty 2>/dev/null || echo '?'), $([ "$QUICK" = 1 ] && echo QUICK=1 || echo 'full run')" >"$OUT/machine"
 
 if [ "$QUICK" = 1 ]; then
 	SLAAC_ARGS=200000
@@ -386,7 +388,6 @@ echo "bench/run.sh: $([ "$QUICK" = 1 ] && echo QUICK || echo full) run of $BUILD
 }
 
 echo
-echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo); $([ "$QUICK" = 1 ] && echo QUICK=1 || echo full run)"
 summary "$OUT"
 echo
 echo "whole outputs: $OUT"

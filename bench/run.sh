@@ -272,7 +272,7 @@ summary()
 		return 0
 	}
 	BEGIN {
-		printf "%-10s %-26s %-8s %10s %-16s %10s %8s %9s %s\n",
+		printf "%-10s %-28s %-8s %10s %-14s %10s %8s %9s %s\n",
 		    "benchmark", "case", "unit", "ipifc", "peer", "peer_fig",
 		    "ratio", "target", "met"
 	}
@@ -303,7 +303,7 @@ summary()
 			else
 				m = ok(x, op, v) ? "met" : "NOT met"
 		}
-		printf "%-10s %-26s %-8s %10s %-16s %10s %8s %9s %s\n",
+		printf "%-10s %-28s %-8s %10s %-14s %10s %8s %9s %s\n",
 		    b, c, u, i, p, pf, r, tt, m
 	}'
 	if [ -f "$d/runinfo" ]; then

@@ -18,12 +18,14 @@
  * prefixes share NHOP next hops (prefix i the (i % NHOP)th, a gateway),
  * and every table is given the same next-hop numbers: ipifc's lookups of
  * a next hop (ipifc_rtab_nexthop) return its number as DPDK's do; its
- * lookups of the route (ipifc_rtab_lookup) are a second row.  Each figure is the median of
- * 5 rounds, the rounds alternating between the tables.  Inserts and
- * deletes: all prefixes into an empty table, then all out, in a shuffled
- * order, once (rte_lpm takes minutes at 1M).  Memory: what the table
- * allocated once full (DPDK: its heap's bytes; ipifc: the trie alone,
- * and with the route entries and hash).  Every lookup of the first round
+ * lookups of the route (ipifc_rtab_lookup) are a second row.  Each
+ * figure is the median of 5 rounds, the rounds alternating between the
+ * tables.  Inserts and deletes: all prefixes into an empty table, then
+ * all out, in a shuffled order, once (rte_lpm takes minutes at 1M).
+ * Memory: what the table allocated once full (DPDK: its heap's bytes;
+ * ipifc: what a next-hop lookup reads, the trie and a word per
+ * destination, and all with the route entries and hash).  Every lookup
+ * of the first round, of the route and of the next hop,
  * is checked against both DPDK tables' answers.  Times are the thread's
  * CPU time, so that other programs on the machine weigh less (they still
  * share its caches).

@@ -51,7 +51,7 @@
 #define LPM_NROOT	(1u << LPM_ROOTBITS)
 #define LPM_STRIDE	6
 #define LPM_NODE	0x80000000u	/* a slot holds a node's offset */
-#define LPM_ALLSRC	0x80000000u	/* dsts.nh: the next hop for any source */
+#define LPM_ALLSRC	0x80000000u	/* dsts.nh: good for any source */
 
 struct rtdst;
 
@@ -131,7 +131,7 @@ struct lpm_arena {
 	struct lpm_chunk *chunks;
 	size_t		 bytes;		/* chunks held */
 	long		 live;		/* entries out */
-	uint32_t	*nh;		/* by number: what the lookup of a next hop reads */
+	uint32_t	*nh;		/* by number: what dst_nhset says */
 	uint32_t	 nhcap;
 };
 

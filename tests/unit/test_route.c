@@ -800,7 +800,7 @@ test_random(void **state)
 			ref->r[i] = r;
 			repl++;
 		} else if (k < 72) {
-			/* Now and then an interface goes away with its routes. */
+			/* Now and then an interface goes, with its routes. */
 			if (rnd() % 64 != 0)
 				continue;
 			i = rnd() % NIFC;

@@ -13,13 +13,19 @@
  * most /48) cluster under 4000 /32s of 2000::/3.  Lookups are 1M
  * addresses either uniform (IPv4: all 32 bits; IPv6: 2000::/3) or inside
  * installed prefixes, one at a time and in bursts of 64 (the DPDK tables'
- * bulk lookups, ipifc_rtab_lookup_burst; rte_fib has only a bulk lookup,
- * so one at a time is a bulk lookup of one).  Each figure is the median of
- * 5 rounds, the rounds alternating between the tables.  Inserts and
- * deletes: all prefixes into an empty table, then all out, in a shuffled
- * order, once (rte_lpm takes minutes at 1M).  Memory: what the table
- * allocated once full (DPDK: its heap's bytes; ipifc: the trie alone,
- * and with the route entries and hash).  Every lookup of the first round
+ * bulk lookups, ipifc_rtab_nexthop_burst; rte_fib has only a bulk lookup,
+ * so one at a time is a bulk lookup of one).  As in a real table, the
+ * prefixes share NHOP next hops (prefix i the (i % NHOP)th, a gateway),
+ * and every table is given the same next-hop numbers: ipifc's lookups of
+ * a next hop (ipifc_rtab_nexthop) return its number as DPDK's do; its
+ * lookups of the route (ipifc_rtab_lookup) are a second row.  Each
+ * figure is the median of 5 rounds, the rounds alternating between the
+ * tables.  Inserts and deletes: all prefixes into an empty table, then
+ * all out, in a shuffled order, once (rte_lpm takes minutes at 1M).
+ * Memory: what the table allocated once full (DPDK: its heap's bytes;
+ * ipifc: what a next-hop lookup reads, the trie and a word per
+ * destination, and all with the route entries and hash).  Every lookup
+ * of the first round, of the route and of the next hop,
  * is checked against both DPDK tables' answers.  Times are the thread's
  * CPU time, so that other programs on the machine weigh less (they still
  * share its caches).
@@ -45,7 +51,8 @@
 #define BURST	64
 #define ROUNDS	5
 #define CROUNDS	1
-#define NWAY	6
+#define NWAY	8
+#define NHOP	256	/* next hops the prefixes share */
 #define NOHOP	0xffffffu	/* rte_fib's answer for no route */
 
 static size_t
@@ -228,6 +235,13 @@ toip(struct ipifc_ip *ip, const uint8_t *a, int v4)
 		memcpy(ip->a, a, 16);
 }
 
+/* Prefix i's next hop: its gateway, and its number in the DPDK tables. */
+static uint32_t
+hop(int i)
+{
+	return (uint32_t)i % NHOP;
+}
+
 static void
 mkroute(struct ipifc_route *r, const struct pfx *p, int v4, uint32_t id)
 {
@@ -237,17 +251,18 @@ mkroute(struct ipifc_route *r, const struct pfx *p, int v4, uint32_t id)
 	r->src = v4 ? ipifc_ip_unspec4 : ipifc_ip_unspec6;
 	r->splen = v4 ? 96 : 0;
 	r->type = v4 ? IPIFC_RT_V4 : 0;
-	memcpy(r->gate.a + 12, &id, 4);
+	if (v4)
+		r->gate = ipifc_ip_unspec4;
+	r->gate.a[14] = 10;
+	r->gate.a[15] = (uint8_t)id;
 	snprintf(r->tag, sizeof(r->tag), "bench");
 }
 
+/* The next hop's number, from the gateway mkroute gave it. */
 static uint32_t
-route_id(const struct ipifc_route *r)
+gate_id(const struct ipifc_ip *gate)
 {
-	uint32_t id;
-
-	memcpy(&id, r->gate.a + 12, 4);
-	return id;
+	return gate->a[15];
 }
 
 struct fam {
@@ -274,7 +289,7 @@ ipifc_fill(struct fam *f)
 	int i, e;
 
 	for (i = 0; i < f->n; i++) {
-		mkroute(&r, &f->p[i], f->v4, i);
+		mkroute(&r, &f->p[i], f->v4, hop(i));
 		if ((e = ipifc_rtab_add(f->t, &r)) != 0) {
 			fprintf(stderr, "ipifc add: %s\n", strerror(-e));
 			return -1;
@@ -359,10 +374,10 @@ lpm_fill(struct fam *f)
 	for (i = 0; i < f->n; i++) {
 		if (f->v4)
 			e = rte_lpm_add(f->lpm, v4addr(f->p[i].a),
-			    f->p[i].len, i);
+			    f->p[i].len, hop(i));
 		else
 			e = rte_lpm6_add(f->lpm6, f->p[i].a, f->p[i].len,
-			    i & 0xfffff);
+			    hop(i));
 		if (e != 0) {
 			fprintf(stderr, "rte_lpm add: %d\n", e);
 			return -1;
@@ -392,9 +407,10 @@ fib_fill(struct fam *f)
 	for (i = 0; i < f->n; i++) {
 		if (f->v4)
 			e = rte_fib_add(f->fib, v4addr(f->p[i].a),
-			    f->p[i].len, i);
+			    f->p[i].len, hop(i));
 		else
-			e = rte_fib6_add(f->fib6, f->p[i].a, f->p[i].len, i);
+			e = rte_fib6_add(f->fib6, f->p[i].a, f->p[i].len,
+			    hop(i));
 		if (e != 0) {
 			fprintf(stderr, "rte_fib add: %d\n", e);
 			return -1;
@@ -472,7 +488,8 @@ static double
 run(struct fam *f, int way, int k, long *bad)
 {
 	struct ipifc_route *out[BURST], *r;
-	uint32_t nh, nhs[BURST], want, got;
+	const struct ipifc_nexthop *hops[BURST], *h;
+	uint32_t nh, nhs[BURST], want, got, goth;
 	int32_t nh6[BURST];
 	uint64_t nh64[BURST], sum = 0;
 	double t0;
@@ -483,14 +500,29 @@ run(struct fam *f, int way, int k, long *bad)
 	case 0:
 		for (i = 0; i < NLOOKUP; i++) {
 			r = ipifc_rtab_lookup(f->t, &f->ip[k][i], NULL);
-			sum += r != NULL ? route_id(r) : 0;
+			sum += r != NULL ? gate_id(&r->gate) : 0;
 		}
 		break;
 	case 1:
 		for (i = 0; i < NLOOKUP; i += BURST) {
 			ipifc_rtab_lookup_burst(f->t, &f->ip[k][i], BURST, out);
 			for (j = 0; j < BURST; j++)
-				sum += out[j] != NULL ? route_id(out[j]) : 0;
+				sum += out[j] != NULL ?
+				    gate_id(&out[j]->gate) : 0;
+		}
+		break;
+	case 6:
+		for (i = 0; i < NLOOKUP; i++) {
+			h = ipifc_rtab_nexthop(f->t, &f->ip[k][i], NULL);
+			sum += h != NULL ? h->id : 0;
+		}
+		break;
+	case 7:
+		for (i = 0; i < NLOOKUP; i += BURST) {
+			ipifc_rtab_nexthop_burst(f->t, &f->ip[k][i], BURST,
+			    hops);
+			for (j = 0; j < BURST; j++)
+				sum += hops[j] != NULL ? hops[j]->id : 0;
 		}
 		break;
 	case 2:
@@ -549,12 +581,13 @@ run(struct fam *f, int way, int k, long *bad)
 	}
 	t0 = now() - t0;
 	if (bad != NULL)
-		for (i = 0; i < NLOOKUP; i += 7) {
+		for (i = 0; i < NLOOKUP; i++) {
 			r = ipifc_rtab_lookup(f->t, &f->ip[k][i], NULL);
-			got = r != NULL ? route_id(r) : ~0u;
+			got = r != NULL ? gate_id(&r->gate) : ~0u;
+			h = ipifc_rtab_nexthop(f->t, &f->ip[k][i], NULL);
+			goth = h != NULL ? gate_id(&h->gate) : ~0u;
 			dpdk_answer(f, k, i, &nh, &want);
-			if (got != want || (got != ~0u ? got & (f->v4 ?
-			    0xffffff : 0xfffff) : got) != nh)
+			if (got != want || got != nh || goth != want)
 				(*bad)++;
 		}
 	if (sum == 42)
@@ -629,16 +662,19 @@ bench(struct fam *f)
 
 	printf("\n%s: %d prefixes, %d lookups a round, median of %d rounds"
 	    "\n", f->name, f->n, NLOOKUP, ROUNDS);
-	printf("%-9s %7s %7s %7s %7s %7s %7s %6s %6s %6s %6s\n",
+	printf("%-10s %6s %7s %7s %7s %7s %7s %6s %6s %6s %6s\n",
 	    "lookups", "ipifc", "burst", "lpm", "bulk", "fib", "bulk",
 	    "/lpm", "/fib", "b/lpm", "b/fib");
 	for (k = 0; k < 2; k++) {
 		for (w = 0; w < NWAY; w++)
 			m[w] = median(res[k][w], ROUNDS);
-		printf("%-9s %7.1f %7.1f %7.1f %7.1f %7.1f %7.1f %5.2fx "
-		    "%5.2fx %5.2fx %5.2fx\n", set[k], m[0], m[1], m[2],
-		    m[3], m[4], m[5], m[0] / m[2], m[0] / m[4], m[1] / m[3],
-		    m[1] / m[5]);
+		/* The next-hop lookups, then the route lookups. */
+		for (w = 6; w >= 0; w -= 6)
+			printf("%-7s %-2s %6.1f %7.1f %7.1f %7.1f %7.1f %7.1f "
+			    "%5.2fx %5.2fx %5.2fx %5.2fx\n", set[k],
+			    w == 6 ? "nh" : "rt", m[w], m[w + 1], m[2], m[3],
+			    m[4], m[5], m[w] / m[2], m[w] / m[4],
+			    m[w + 1] / m[3], m[w + 1] / m[5]);
 	}
 	for (w = 0; w < 3; w++) {
 		mi[w] = median(ins[w], CROUNDS);
@@ -655,8 +691,8 @@ bench(struct fam *f)
 	printf("%-9s %7.1f %7.1f %7.1f %7s %7.1f %7s %5.2fx %5.2fx\n", "(MB)",
 	    fib / 1e6, total / 1e6, f->lpmmem / 1e6, "", f->fibmem / 1e6, "",
 	    (double)fib / f->lpmmem, (double)fib / f->fibmem);
-	printf("lookups checked against rte_lpm and rte_fib: %ld differ\n",
-	    bad);
+	printf("lookups (route and next hop) checked against rte_lpm and "
+	    "rte_fib: %ld differ\n", bad);
 	if (f->v4) {
 		rte_lpm_free(f->lpm);
 		rte_fib_free(f->fib);

@@ -816,6 +816,18 @@ struct ipifc_route {
 	char	tag[IPIFC_TAGLEN];
 };
 
+/*
+ * A next hop: what forwarding needs of a route.  Routes with the same
+ * interface, gateway and type share one; id numbers them densely from 1
+ * within their table, as long as a route goes through them.
+ */
+struct ipifc_nexthop {
+	struct ipifc_ifc *ifc;		/* NULL: none */
+	unsigned type;			/* the routes' IPIFC_RT_* */
+	uint32_t id;
+	struct ipifc_ip gate;		/* unspecified: on link */
+};
+
 struct ipifc_rtab;
 
 struct ipifc_rtab *ipifc_rtab_new(void);
@@ -852,6 +864,16 @@ struct ipifc_route *ipifc_rtab_match(struct ipifc_rtab *t,
 /* Any-source lookups of n destinations at once (out[i] NULL: none). */
 void	ipifc_rtab_lookup_burst(struct ipifc_rtab *t,
 	    const struct ipifc_ip *dst, int n, struct ipifc_route **out);
+/*
+ * The next hop of the route ipifc_rtab_lookup gives (NULL: none), most
+ * often without reading the route; valid until the table changes.
+ */
+const struct ipifc_nexthop *ipifc_rtab_nexthop(struct ipifc_rtab *t,
+	    const struct ipifc_ip *dst, const struct ipifc_ip *src);
+/* Any-source next hops of n destinations at once (out[i] NULL: none). */
+void	ipifc_rtab_nexthop_burst(struct ipifc_rtab *t,
+	    const struct ipifc_ip *dst, int n,
+	    const struct ipifc_nexthop **out);
 /* The routes match accepts (NULL: all) in display order, in an array to
  * free; NULL: no memory. */
 struct ipifc_route **ipifc_rtab_select(struct ipifc_rtab *t,

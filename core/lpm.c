@@ -51,6 +51,7 @@
 #define LPM_NROOT	(1u << LPM_ROOTBITS)
 #define LPM_STRIDE	6
 #define LPM_NODE	0x80000000u	/* a slot holds a node's offset */
+#define LPM_ALLSRC	0x80000000u	/* dsts.nh: good for any source */
 
 struct rtdst;
 
@@ -67,6 +68,7 @@ struct rtent {
 	struct rtent	*sprev;
 	struct rtent	*hnext;		/* the (destination, source) hash */
 	struct rtdst	*d;
+	uint32_t	 nh;		/* its next hop's number */
 };
 
 /*
@@ -83,8 +85,8 @@ struct rtdst {
 	struct rtent	 inl;		/* its first line shared with fast */
 	struct rtent	*routes, *last;
 	struct rtdst	*hnext;
-	int		 plen;
-	int		 inlused;	/* inl is on the routes list */
+	int16_t		 plen;
+	uint8_t		 inlused;	/* inl is on the routes list */
 	uint32_t	 idx;		/* its number in the trie */
 	struct ipifc_ip	 dst;
 };
@@ -129,6 +131,8 @@ struct lpm_arena {
 	struct lpm_chunk *chunks;
 	size_t		 bytes;		/* chunks held */
 	long		 live;		/* entries out */
+	uint32_t	*nh;		/* by number: what dst_nhset says */
+	uint32_t	 nhcap;
 };
 
 /*
@@ -150,6 +154,26 @@ struct lpm_fib {
 	int		 base;		/* 96 for IPv4, 0 for IPv6 */
 };
 
+/*
+ * The next hops: routes with the same interface, gateway and type share
+ * one, numbered densely from 1 and counted, found again through a hash
+ * of numbers.  A real table has a few hundred, so the array stays in the
+ * cache; a free number is on a list through hnext.
+ */
+struct lpm_nhent {
+	struct ipifc_nexthop nh;
+	uint32_t	 ref;		/* routes through it; 0: free */
+	uint32_t	 hnext;		/* the hash's chain, or the free list */
+};
+
+struct lpm_nhtab {
+	struct lpm_nhent *e;
+	uint32_t	 n, cap;	/* numbers handed out so far, room */
+	uint32_t	 freel, live;
+	uint32_t	*hash;
+	unsigned	 hbits;
+};
+
 struct ipifc_rtab {
 	struct rtdst	**hash;
 	unsigned	 hbits;
@@ -162,8 +186,10 @@ struct ipifc_rtab {
 	struct lpm_fib	 fib4, fib6;
 	struct lpm_arena dsts;
 	struct lpm_pool	 pool;
+	struct lpm_nhtab nhs;
 	int		 fibok;		/* 0: an allocation failed, hash only */
 	size_t		 fibbytes, ribbytes;
+	size_t		 nhbytes;	/* the words by entry number (dsts.nh) */
 	int		 n, max;
 };
 
@@ -348,6 +374,22 @@ arena_page(struct lpm_arena *a, size_t *held)
 	return p;
 }
 
+/* Room in dsts.nh for the entry numbered a->next. */
+static int
+dst_nhgrow(struct ipifc_rtab *t)
+{
+	struct lpm_arena *a = &t->dsts;
+	uint32_t ncap, *nw;
+
+	ncap = a->nhcap < 1024 ? 1024 : a->nhcap + a->nhcap / 2;
+	if ((nw = realloc(a->nh, (size_t)ncap * sizeof(*nw))) == NULL)
+		return -ENOMEM;
+	t->nhbytes += (size_t)(ncap - a->nhcap) * sizeof(*nw);
+	a->nh = nw;
+	a->nhcap = ncap;
+	return 0;
+}
+
 /* A new destination entry, zeroed, and its number; NULL without memory. */
 static struct rtdst *
 dst_get(struct ipifc_rtab *t, uint32_t *idx)
@@ -381,12 +423,15 @@ dst_get(struct ipifc_rtab *t, uint32_t *idx)
 				return NULL;
 			a->pages[a->npages++] = pg;
 		}
+		if (a->next >= a->nhcap && dst_nhgrow(t) != 0)
+			return NULL;
 		i = a->next++;
 		d = dst_at(t, i);
 		ARENA_UNPOISON(d, RTDST_SIZE);
 	}
 	a->live++;
 	memset(d, 0, sizeof(*d));
+	a->nh[i] = 0;
 	*idx = i;
 	return d;
 }
@@ -411,6 +456,8 @@ dst_put(struct ipifc_rtab *t, uint32_t i)
 	}
 	t->ribbytes -= a->bytes + a->pcap * sizeof(*a->pages);
 	free(a->pages);
+	free(a->nh);
+	t->nhbytes = 0;
 	memset(a, 0, sizeof(*a));
 }
 
@@ -509,6 +556,111 @@ rt_eunhash(struct ipifc_rtab *t, struct rtent *e)
 	    t->ehbits)]; *pp != e; pp = &(*pp)->hnext)
 		;
 	*pp = e->hnext;
+}
+
+/* ---- the next hops ---- */
+
+static inline unsigned
+nh_hash(const struct ipifc_ifc *ifc, const struct ipifc_ip *gate,
+    unsigned type, unsigned bits)
+{
+	return rt_hash(gate, (int)(type ^ (unsigned)((uintptr_t)ifc >> 4)),
+	    bits);
+}
+
+/* Double the buckets when next hops outnumber them; failure is harmless. */
+static void
+nh_grow(struct ipifc_rtab *t)
+{
+	struct lpm_nhtab *h = &t->nhs;
+	struct lpm_nhent *x;
+	uint32_t *nb, i;
+	unsigned b;
+
+	if (h->live < 1u << h->hbits || h->hbits >= 28)
+		return;
+	if ((nb = calloc((size_t)2 << h->hbits, sizeof(*nb))) == NULL)
+		return;
+	for (i = 1; i < h->n; i++) {
+		x = &h->e[i];
+		if (x->ref == 0)
+			continue;
+		b = nh_hash(x->nh.ifc, &x->nh.gate, x->nh.type, h->hbits + 1);
+		x->hnext = nb[b];
+		nb[b] = i;
+	}
+	free(h->hash);
+	h->hash = nb;
+	t->ribbytes += sizeof(*nb) << h->hbits;
+	h->hbits++;
+}
+
+/* The number of r's next hop, counted once more; 0 without memory. */
+static uint32_t
+nh_get(struct ipifc_rtab *t, const struct ipifc_route *r)
+{
+	struct lpm_nhtab *h = &t->nhs;
+	struct lpm_nhent *ne, *x;
+	uint32_t i, ncap;
+	unsigned b = nh_hash(r->ifc, &r->gate, r->type, h->hbits);
+
+	for (i = h->hash[b]; i != 0; i = x->hnext) {
+		x = &h->e[i];
+		if (x->nh.ifc == r->ifc && x->nh.type == r->type &&
+		    memcmp(x->nh.gate.a, r->gate.a, 16) == 0) {
+			x->ref++;
+			return i;
+		}
+	}
+	if ((i = h->freel) != 0)
+		h->freel = h->e[i].hnext;
+	else {
+		if (h->n == 0)
+			h->n = 1;		/* 0 is no next hop */
+		if (h->n >= LPM_NODE)
+			return 0;
+		if (h->n >= h->cap) {
+			ncap = h->cap < 16 ? 16 : h->cap * 2;
+			if ((ne = realloc(h->e, (size_t)ncap *
+			    sizeof(*ne))) == NULL)
+				return 0;
+			t->ribbytes += (size_t)(ncap - h->cap) * sizeof(*ne);
+			h->e = ne;
+			h->cap = ncap;
+		}
+		i = h->n++;
+	}
+	x = &h->e[i];
+	memset(x, 0, sizeof(*x));
+	x->nh.ifc = r->ifc;
+	x->nh.type = r->type;
+	x->nh.gate = r->gate;
+	x->nh.id = i;
+	x->ref = 1;
+	x->hnext = h->hash[b];
+	h->hash[b] = i;
+	h->live++;
+	nh_grow(t);
+	return i;
+}
+
+/* One route fewer through next hop i; the last frees its number. */
+static void
+nh_put(struct ipifc_rtab *t, uint32_t i)
+{
+	struct lpm_nhtab *h = &t->nhs;
+	struct lpm_nhent *x = &h->e[i];
+	uint32_t *pp;
+
+	if (--x->ref > 0)
+		return;
+	for (pp = &h->hash[nh_hash(x->nh.ifc, &x->nh.gate, x->nh.type,
+	    h->hbits)]; *pp != i; pp = &h->e[*pp].hnext)
+		;
+	*pp = x->hnext;
+	x->hnext = h->freel;
+	h->freel = i;
+	h->live--;
 }
 
 static void
@@ -1077,8 +1229,17 @@ ipifc_rtab_new(void)
 		free(t);
 		return NULL;
 	}
+	t->nhs.hbits = 6;
+	if ((t->nhs.hash = calloc(1u << t->nhs.hbits,
+	    sizeof(*t->nhs.hash))) == NULL) {
+		free(t->ehash);
+		free(t->hash);
+		free(t);
+		return NULL;
+	}
 	t->ribbytes = sizeof(*t) + (sizeof(*t->hash) << t->hbits) +
-	    (sizeof(*t->ehash) << t->ehbits);
+	    (sizeof(*t->ehash) << t->ehbits) +
+	    (sizeof(*t->nhs.hash) << t->nhs.hbits);
 	t->fib4.base = 96;
 	t->fibok = 1;
 	t->max = IPIFC_MAXROUTES;
@@ -1107,6 +1268,8 @@ ipifc_rtab_free(struct ipifc_rtab *t)
 		}
 	free(t->hash);
 	free(t->ehash);
+	free(t->nhs.hash);
+	free(t->nhs.e);
 	free(t);
 }
 
@@ -1120,8 +1283,8 @@ size_t
 ipifc_rtab_memory(const struct ipifc_rtab *t, size_t *fib)
 {
 	if (fib != NULL)
-		*fib = t->fibbytes;
-	return t->fibbytes + t->ribbytes;
+		*fib = t->fibbytes + t->nhbytes;
+	return t->fibbytes + t->nhbytes + t->ribbytes;
 }
 
 /* Does e's source prefix hold the unspecified address (any source)? */
@@ -1174,6 +1337,27 @@ rt_slink(struct rtdst *d, struct rtent *e)
 		d->fast = &e->r;
 }
 
+/*
+ * What a next-hop lookup finds for d without reading it: fast's next
+ * hop (0: none, the lookup goes through the entry), with LPM_ALLSRC when
+ * fast is d's first route and its source prefix holds every source of
+ * d's family, so that a lookup from a source takes it too.
+ */
+static void
+dst_nhset(struct ipifc_rtab *t, const struct rtdst *d)
+{
+	const struct rtent *e = (const struct rtent *)d->fast;
+	uint32_t v = 0;
+
+	if (e != NULL) {
+		v = e->nh;
+		if (e == d->routes && (e->r.splen == 0 || (rt_isv4(&d->dst) &&
+		    e->r.splen <= 96 && rt_anysrc(d, e))))
+			v |= LPM_ALLSRC;
+	}
+	t->dsts.nh[d->idx] = v;
+}
+
 /* Take e off d's list; the next route open to any source becomes fast. */
 static void
 rt_sunlink(struct rtdst *d, struct rtent *e)
@@ -1204,7 +1388,7 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	struct ipifc_ip dst, src;
 	struct rtdst *d;
 	struct rtent *e;
-	uint32_t idx;
+	uint32_t idx, nh;
 	unsigned h;
 
 	if (r->plen < 0 || r->plen > 128 || r->splen < 0 || r->splen > 128)
@@ -1216,16 +1400,22 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		return -EEXIST;
 	if (t->n >= t->max)
 		return -ENOSPC;
+	if ((nh = nh_get(t, r)) == 0)
+		return -ENOMEM;
 	if (d != NULL && d->inlused) {
-		if ((e = malloc(sizeof(*e))) == NULL)
+		if ((e = malloc(sizeof(*e))) == NULL) {
+			nh_put(t, nh);
 			return -ENOMEM;
+		}
 		t->ribbytes += sizeof(*e);
 	} else if (d != NULL) {
 		e = &d->inl;
 		d->inlused = 1;
 	} else {
-		if ((d = dst_get(t, &idx)) == NULL)
+		if ((d = dst_get(t, &idx)) == NULL) {
+			nh_put(t, nh);
 			return -ENOMEM;
+		}
 		d->idx = idx;
 		e = &d->inl;
 		d->inlused = 1;
@@ -1244,7 +1434,9 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	e->r.src = src;
 	e->r.tag[IPIFC_TAGLEN - 1] = '\0';
 	e->d = d;
+	e->nh = nh;
 	rt_slink(d, e);
+	dst_nhset(t, d);
 	h = rt_ehash(d, &src, r->splen, t->ehbits);
 	e->hnext = t->ehash[h];
 	t->ehash[h] = e;
@@ -1292,6 +1484,7 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 	d = e->d;
 	rt_sunlink(d, e);
 	rt_eunhash(t, e);
+	nh_put(t, e->nh);
 	if (e == &d->inl)
 		d->inlused = 0;
 	else {
@@ -1299,8 +1492,10 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 		t->ribbytes -= sizeof(*e);
 	}
 	t->n--;
-	if (d->routes != NULL)
+	if (d->routes != NULL) {
+		dst_nhset(t, d);
 		return 0;
+	}
 	/* Out of the hash first: the trie asks it for the next best. */
 	for (dp = &t->hash[rt_hash(&d->dst, d->plen, t->hbits)]; *dp != d;
 	    dp = &(*dp)->hnext)
@@ -1386,13 +1581,13 @@ ipifc_rtab_match(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	return &e->r;
 }
 
-LPM_LOOKUP struct ipifc_route *
-ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+/* ipifc_rtab_lookup's answer, as the stored route. */
+static inline struct rtent *
+rt_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst,
     const struct ipifc_ip *src)
 {
 	struct ipifc_route *r;
 	struct rtdst *d;
-	struct rtent *e;
 	uint32_t di;
 
 	/*
@@ -1407,29 +1602,117 @@ ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 		if (r != NULL && (src == NULL || (r == &d->routes->r &&
 		    rt_inprefix(src, &r->src, r->splen))) &&
 		    (r->ifc == NULL || (r->ifc->flags & IPIFC_F_UP)))
-			return r;
+			return (struct rtent *)r;
 	}
 	/* Any source: routes whose source prefix holds the unspecified address. */
 	if (src == NULL)
 		src = rt_isv4(dst) ? &ipifc_ip_unspec4 : &ipifc_ip_unspec6;
-	if ((e = rt_match(t, dst, src, 0)) == NULL)
+	return rt_match(t, dst, src, 0);
+}
+
+LPM_LOOKUP struct ipifc_route *
+ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+    const struct ipifc_ip *src)
+{
+	struct rtent *e;
+
+	if ((e = rt_lookup(t, dst, src)) == NULL)
 		return NULL;
 	return &e->r;
 }
 
+/*
+ * The next hop of dst's route, read from dsts.nh without the route when
+ * the best destination's first route will do; else through the route.
+ */
+LPM_LOOKUP const struct ipifc_nexthop *
+ipifc_rtab_nexthop(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+    const struct ipifc_ip *src)
+{
+	const struct ipifc_nexthop *nh;
+	struct rtent *e;
+	uint32_t di, v;
+
+	if (t->fibok) {
+		if ((di = fib_lookup(t, dst)) == 0)
+			return NULL;
+		v = t->dsts.nh[di];
+		if (v != 0 && (src == NULL || ((v & LPM_ALLSRC) &&
+		    rt_isv4(src) == rt_isv4(dst)))) {
+			nh = &t->nhs.e[v & ~LPM_ALLSRC].nh;
+			if (nh->ifc == NULL || (nh->ifc->flags & IPIFC_F_UP))
+				return nh;
+		}
+	}
+	if ((e = rt_lookup(t, dst, src)) == NULL)
+		return NULL;
+	return &t->nhs.e[e->nh].nh;
+}
+
 #define LPM_BURST	16
+
+/*
+ * The best destination entries of m (<= LPM_BURST) destinations, in v:
+ * the lanes walk side by side, each step prefetching every lane's next
+ * read; the last prefetch is of what the caller reads next (the entry,
+ * or its word in dsts.nh).
+ */
+static inline void
+fib_burst(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int m,
+    uint32_t *v, int nh)
+{
+	const struct lpm_fib *f;
+	const struct lpm_node *nd;
+	uint64_t k[LPM_BURST][2], bit, vec;
+	int L[LPM_BURST], j, left;
+
+	for (j = 0; j < m; j++) {
+		f = rt_key(t, &dst[j], k[j]);
+		L[j] = LPM_ROOTBITS;
+		if (f->root != NULL)
+			__builtin_prefetch(&f->root[k[j][0] >>
+			    (64 - LPM_ROOTBITS)]);
+	}
+	for (j = 0; j < m; j++) {
+		f = k[j][1] == 0 && rt_isv4(&dst[j]) ? &t->fib4 : &t->fib6;
+		v[j] = f->root != NULL ?
+		    f->root[k[j][0] >> (64 - LPM_ROOTBITS)] : 0;
+		if (v[j] & LPM_NODE)
+			__builtin_prefetch(node_at(t, v[j]));
+		else if (v[j] != 0)
+			__builtin_prefetch(nh ? (const void *)&t->dsts.nh[v[j]] :
+			    (const void *)dst_at(t, v[j]));
+	}
+	do {
+		left = 0;
+		for (j = 0; j < m; j++) {
+			if (!(v[j] & LPM_NODE))
+				continue;
+			nd = node_at(t, v[j]);
+			bit = 1ULL << kbits(k[j], L[j], LPM_STRIDE);
+			vec = nd->vec;
+			v[j] = nd->p[vec & bit ? lpop64(vec & (bit - 1)) :
+			    lpop64(vec) + lpop64(nd->leafvec &
+			    ((bit << 1) - 1)) - 1];
+			L[j] += LPM_STRIDE;
+			if (v[j] & LPM_NODE) {
+				__builtin_prefetch(node_at(t, v[j]));
+				left++;
+			} else if (v[j] != 0)
+				__builtin_prefetch(nh ?
+				    (const void *)&t->dsts.nh[v[j]] :
+				    (const void *)dst_at(t, v[j]));
+		}
+	} while (left > 0);
+}
 
 LPM_LOOKUP void
 ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
     int n, struct ipifc_route **out)
 {
-	const struct lpm_fib *f;
-	const struct lpm_node *nd;
 	struct ipifc_route *r;
-	struct rtdst *d;
-	uint64_t k[LPM_BURST][2], bit, vec;
 	uint32_t v[LPM_BURST];
-	int L[LPM_BURST], i, j, m, left;
+	int i, j, m;
 
 	if (!t->fibok) {
 		for (j = 0; j < n; j++)
@@ -1438,56 +1721,53 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	}
 	for (i = 0; i < n; i += m) {
 		m = n - i < LPM_BURST ? n - i : LPM_BURST;
-		/* Lanes side by side: each step prefetches every lane's next. */
-		for (j = 0; j < m; j++) {
-			f = rt_key(t, &dst[i + j], k[j]);
-			L[j] = LPM_ROOTBITS;
-			if (f->root != NULL)
-				__builtin_prefetch(&f->root[k[j][0] >>
-				    (64 - LPM_ROOTBITS)]);
-		}
-		for (j = 0; j < m; j++) {
-			f = k[j][1] == 0 && rt_isv4(&dst[i + j]) ? &t->fib4 :
-			    &t->fib6;
-			v[j] = f->root != NULL ?
-			    f->root[k[j][0] >> (64 - LPM_ROOTBITS)] : 0;
-			if (v[j] & LPM_NODE)
-				__builtin_prefetch(node_at(t, v[j]));
-			else if (v[j] != 0)
-				__builtin_prefetch(dst_at(t, v[j]));
-		}
-		do {
-			left = 0;
-			for (j = 0; j < m; j++) {
-				if (!(v[j] & LPM_NODE))
-					continue;
-				nd = node_at(t, v[j]);
-				bit = 1ULL << kbits(k[j], L[j], LPM_STRIDE);
-				vec = nd->vec;
-				v[j] = nd->p[vec & bit ?
-				    lpop64(vec & (bit - 1)) : lpop64(vec) +
-				    lpop64(nd->leafvec & ((bit << 1) - 1)) - 1];
-				L[j] += LPM_STRIDE;
-				if (v[j] & LPM_NODE) {
-					__builtin_prefetch(node_at(t, v[j]));
-					left++;
-				} else if (v[j] != 0)
-					__builtin_prefetch(dst_at(t, v[j]));
-			}
-		} while (left > 0);
+		fib_burst(t, dst + i, m, v, 0);
 		for (j = 0; j < m; j++) {
 			if (v[j] == 0) {
 				out[i + j] = NULL;
 				continue;
 			}
-			d = dst_at(t, v[j]);
-			r = d->fast;
+			r = dst_at(t, v[j])->fast;
 			if (r != NULL && (r->ifc == NULL ||
 			    (r->ifc->flags & IPIFC_F_UP)))
 				out[i + j] = r;
 			else
 				out[i + j] = ipifc_rtab_lookup(t, &dst[i + j],
 				    NULL);
+		}
+	}
+}
+
+LPM_LOOKUP void
+ipifc_rtab_nexthop_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+    int n, const struct ipifc_nexthop **out)
+{
+	const struct ipifc_nexthop *nh;
+	uint32_t v[LPM_BURST], w;
+	int i, j, m;
+
+	if (!t->fibok) {
+		for (j = 0; j < n; j++)
+			out[j] = ipifc_rtab_nexthop(t, &dst[j], NULL);
+		return;
+	}
+	for (i = 0; i < n; i += m) {
+		m = n - i < LPM_BURST ? n - i : LPM_BURST;
+		fib_burst(t, dst + i, m, v, 1);
+		for (j = 0; j < m; j++) {
+			if (v[j] == 0) {
+				out[i + j] = NULL;
+				continue;
+			}
+			if ((w = t->dsts.nh[v[j]]) != 0) {
+				nh = &t->nhs.e[w & ~LPM_ALLSRC].nh;
+				if (nh->ifc == NULL ||
+				    (nh->ifc->flags & IPIFC_F_UP)) {
+					out[i + j] = nh;
+					continue;
+				}
+			}
+			out[i + j] = ipifc_rtab_nexthop(t, &dst[i + j], NULL);
 		}
 	}
 }

@@ -293,12 +293,12 @@ static struct ipifc_lifc *
 srcsel6(struct ipifc_stack *s, const struct ipifc_ip *dst,
     struct ipifc_ifc *oif)
 {
-	struct ipifc_route *rt;
+	const struct ipifc_nexthop *rt;
 	struct ipifc_ifc *ifc, *outif, *only;
 	struct ipifc_lifc *l, *best = NULL;
 	int dlabel;
 
-	rt = ipifc_rtab_lookup(s->rtab, dst, NULL);
+	rt = ipifc_rtab_nexthop(s->rtab, dst, NULL);
 	outif = oif != NULL ? oif : rt != NULL ? rt->ifc : NULL;
 	dlabel = policy_label(s, dst);
 
@@ -315,7 +315,7 @@ srcsel6(struct ipifc_stack *s, const struct ipifc_ip *dst,
 		TAILQ_FOREACH(l, &ifc->lifcs, link) {
 			if (!v6candidate(l))
 				continue;
-			if (ipifc_rtab_lookup(s->rtab, dst, &l->local) == NULL)
+			if (ipifc_rtab_nexthop(s->rtab, dst, &l->local) == NULL)
 				continue;
 			if (best == NULL ||
 			    rfc6724_cmp(s, l, best, dst, outif, dlabel) > 0)
@@ -374,12 +374,12 @@ static struct ipifc_lifc *
 srcsel4(struct ipifc_stack *s, const struct ipifc_ip *dst,
     struct ipifc_ifc *oif)
 {
-	struct ipifc_route *rt;
+	const struct ipifc_nexthop *rt;
 	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *l;
 	const struct ipifc_ip *target = dst;
 
-	rt = ipifc_rtab_lookup(s->rtab, dst, NULL);
+	rt = ipifc_rtab_nexthop(s->rtab, dst, NULL);
 	if (rt != NULL && rt->ifc != NULL && !ipifc_ip_isunspec(&rt->gate))
 		target = &rt->gate;
 	if (oif != NULL) {

@@ -17,7 +17,7 @@ forward_in(struct ipifc_ifc *in, const struct ipifc_fwdfam *fam,
     int hlim, const uint8_t *pkt, size_t len, uint8_t *copy)
 {
 	struct ipifc_stack *s = in->stack;
-	struct ipifc_route *r;
+	const struct ipifc_nexthop *nh;
 	struct ipifc_ifc *out;
 	struct ipifc_ip nexthop;
 
@@ -30,8 +30,8 @@ forward_in(struct ipifc_ifc *in, const struct ipifc_fwdfam *fam,
 		fam->error(in, pkt, len, fam->timex, 0, 0);
 		return;
 	}
-	if ((r = ipifc_rtab_lookup(s->rtab, dst, src)) == NULL ||
-	    (out = r->ifc) == NULL) {
+	if ((nh = ipifc_rtab_nexthop(s->rtab, dst, src)) == NULL ||
+	    (out = nh->ifc) == NULL) {
 		fam->error(in, pkt, len, fam->unreach, fam->noroute, 0);
 		return;
 	}
@@ -39,13 +39,13 @@ forward_in(struct ipifc_ifc *in, const struct ipifc_fwdfam *fam,
 		proto_of(s)->drops_noforward++;
 		return;
 	}
-	if (r->type & fam->local)
+	if (nh->type & fam->local)
 		return;		/* not to be forwarded onto the wire */
 	if (fam->toobig != 0 && len > (size_t)out->mtu) {
 		fam->error(in, pkt, len, fam->toobig, 0, (uint32_t)out->mtu);
 		return;
 	}
-	nexthop = ipifc_ip_isunspec(&r->gate) ? *dst : r->gate;
+	nexthop = ipifc_ip_isunspec(&nh->gate) ? *dst : nh->gate;
 	memcpy(copy, pkt, len);
 	copy[fam->hlimoff]--;
 	fam->send(in, out, hdr, pkt, copy, len, &nexthop);

@@ -68,7 +68,7 @@ int
 ipifc_pmtu_toobig(struct ipifc_ifc *ifc, const struct ipifc_icmp *m)
 {
 	struct ipifc_stack *s = ifc->stack;
-	struct ipifc_route *r;
+	const struct ipifc_nexthop *nh;
 	struct ipifc_ip src, dst;
 	size_t ifmtu = (size_t)ifc->mtu;
 
@@ -83,9 +83,9 @@ ipifc_pmtu_toobig(struct ipifc_ifc *ifc, const struct ipifc_icmp *m)
 	/* RFC 8201 4, RFC 8200 5: never below the IPv6 minimum */
 	if (m->param < IPIFC_IP6_MINMTU)
 		return -EINVAL;
-	if ((r = ipifc_rtab_lookup(s->rtab, &dst, &src)) != NULL &&
-	    r->ifc != NULL)
-		ifmtu = (size_t)r->ifc->mtu;
+	if ((nh = ipifc_rtab_nexthop(s->rtab, &dst, &src)) != NULL &&
+	    nh->ifc != NULL)
+		ifmtu = (size_t)nh->ifc->mtu;
 	pmtu_lower(s, &dst, m->param, ifmtu);
 	return 0;
 }

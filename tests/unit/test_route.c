@@ -619,9 +619,12 @@ gen_route(uint32_t id)
 	/* Some through interfaces that go down: lookups skip those. */
 	k = rnd() % (2 * NIFC);
 	r.ifc = k < NIFC ? &ifcs[k] : NULL;
-	/* The gateway identifies the route that was stored. */
+	/*
+	 * A few gateways, so that routes share next hops; the tag
+	 * identifies the route that was stored.
+	 */
 	memset(r.gate.a, 0, 16);
-	memcpy(r.gate.a + 12, &id, sizeof(id));
+	r.gate.a[15] = (uint8_t)(rnd() % 6);
 	snprintf(r.tag, sizeof(r.tag), "r%u", (unsigned)id);
 	return r;
 }
@@ -669,6 +672,27 @@ check_same(const struct ipifc_route *got, const struct ipifc_route *want)
 	assert_string_equal(got->tag, want->tag);
 }
 
+/* A next hop is the interface, gateway and type of the route it stands for. */
+static void
+check_nh(const struct ipifc_nexthop *got, const struct ipifc_route *want)
+{
+	if (want == NULL) {
+		assert_null(got);
+		return;
+	}
+	assert_non_null(got);
+	assert_ptr_equal(got->ifc, want->ifc);
+	assert_int_equal(got->type, want->type);
+	assert_memory_equal(got->gate.a, want->gate.a, 16);
+	assert_true(got->id > 0);
+}
+
+static int
+match_ifc(const struct ipifc_route *r, const void *arg)
+{
+	return r->ifc == arg;
+}
+
 struct walkcheck {
 	const struct ipifc_route *want;
 	int	i, n;
@@ -691,14 +715,16 @@ test_random(void **state)
 	struct ipifc_rtab *t = ipifc_rtab_new();
 	struct ref *ref = calloc(1, sizeof(*ref));
 	struct ipifc_route *sorted = calloc(CAP, sizeof(*sorted));
-	struct ipifc_route r, *got, *burst[4];
+	struct ipifc_route r, *got, *burst[4], **sel;
 	const struct ipifc_route *want;
+	const struct ipifc_nexthop *nhburst[4];
 	struct ipifc_ip dst[4], src, *srcp;
 	struct walkcheck wc;
 	const char *env;
 	long nops = NOPS;
 	long op;
 	int i, j, k, found, rv, hits = 0, lookups = 0, full = 0, downs = 0;
+	int repl = 0, gone = 0, n;
 	size_t fib;
 	uint32_t id = 1;
 
@@ -729,7 +755,7 @@ test_random(void **state)
 				assert_int_equal(rv, 0);
 				ref->r[ref->n++] = r;
 			}
-		} else if (k < 70) {
+		} else if (k < 66) {
 			if (ref->n > 0 && rnd() % 4 != 0) {
 				i = rnd() % ref->n;
 				r = ref->r[i];
@@ -752,11 +778,44 @@ test_random(void **state)
 					ref->r[found] = ref->r[--ref->n];
 				}
 			}
-		} else if (k < 72) {
+		} else if (k < 68) {
 			/* An interface goes down or comes back up. */
 			i = rnd() % NIFC;
 			ifcs[i].flags ^= IPIFC_F_UP;
 			downs++;
+		} else if (k < 71) {
+			/* A route replaced: same key, another next hop. */
+			if (ref->n == 0)
+				continue;
+			i = rnd() % ref->n;
+			r = gen_route(id++);
+			r.dst = ref->r[i].dst;
+			r.plen = ref->r[i].plen;
+			r.src = ref->r[i].src;
+			r.splen = ref->r[i].splen;
+			r.type = ref->r[i].type;
+			assert_int_equal(ipifc_rtab_del(t, &r.dst, r.plen,
+			    &r.src, r.splen), 0);
+			assert_int_equal(ipifc_rtab_add(t, &r), 0);
+			ref->r[i] = r;
+			repl++;
+		} else if (k < 72) {
+			/* Now and then an interface goes, with its routes. */
+			if (rnd() % 64 != 0)
+				continue;
+			i = rnd() % NIFC;
+			sel = ipifc_rtab_select(t, match_ifc, &ifcs[i], &n);
+			assert_non_null(sel);
+			for (j = 0; j < n; j++) {
+				r = *sel[j];
+				assert_int_equal(ipifc_rtab_del(t, &r.dst,
+				    r.plen, &r.src, r.splen), 0);
+			}
+			free(sel);
+			for (j = 0; j < ref->n; j++)
+				if (ref->r[j].ifc == &ifcs[i])
+					ref->r[j--] = ref->r[--ref->n];
+			gone++;
 		} else {
 			for (i = 0; i < 4; i++) {
 				dst[i] = gen_addr(rnd() % 2);
@@ -775,11 +834,16 @@ test_random(void **state)
 				if (want != NULL)
 					hits++;
 				check_same(got, want);
+				check_nh(ipifc_rtab_nexthop(t, &dst[i], srcp),
+				    want);
 			}
 			ipifc_rtab_lookup_burst(t, dst, 4, burst);
-			for (i = 0; i < 4; i++)
-				check_same(burst[i],
-				    ref_lookup(ref, &dst[i], NULL));
+			ipifc_rtab_nexthop_burst(t, dst, 4, nhburst);
+			for (i = 0; i < 4; i++) {
+				want = ref_lookup(ref, &dst[i], NULL);
+				check_same(burst[i], want);
+				check_nh(nhburst[i], want);
+			}
 		}
 		assert_int_equal(ipifc_rtab_count(t), ref->n);
 		if (op % 1000 == 999 || op == nops - 1) {
@@ -794,7 +858,8 @@ test_random(void **state)
 	}
 	/* The universe is small enough that most lookups find a route. */
 	assert_true(hits > lookups / 4);
-	assert_true(nops < 20000 || (full > 0 && downs > 0));
+	assert_true(nops < 20000 || (full > 0 && downs > 0 && repl > 0 &&
+	    gone > 0));
 
 	/* Emptied, the trie gives back all but its two roots. */
 	for (j = ref->n - 1; j >= 0; j--)

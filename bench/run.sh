@@ -45,6 +45,17 @@ rows_lpm()
 	awk '
 	function num(x) { return x ~ /^[0-9.]+$/ }
 	/^IPv[46]: [0-9]+ prefixes/ { f = substr($1, 1, 4); n[f] = $2; next }
+	# "uniform nh ..." (next-hop lookups) and "uniform rt ..." (route
+	# lookups); an older bench_lpm printed "uniform ..." alone.
+	f != "" && ($1 == "uniform" || $1 == "inside") &&
+	    ($2 == "nh" || $2 == "rt") {
+		c = $1; k = $2; $1 = ""; $2 = ""; $0 = $0
+		if (k == "rt") { if (NF >= 9) { rt[f, c] = 1
+			v[f, c, "rone"] = $1; v[f, c, "rburst"] = $2
+			v[f, c, "rr1"] = $7; v[f, c, "rrb"] = $9 }
+			next }
+		$0 = c " " $0
+	}
 	f != "" && ($1 == "uniform" || $1 == "inside") && NF >= 7 &&
 	    num($2) && num($3) && num($4) && num($5) {
 		v[f, $1, "one"] = $2; v[f, $1, "burst"] = $3
@@ -67,7 +78,7 @@ rows_lpm()
 		v[f, "mem", "r"] = $(NF - 1)
 		next
 	}
-	f != "" && /^lookups checked against/ && $(NF - 1) ~ /^[0-9]+$/ {
+	f != "" && /^lookups.* checked against/ && $(NF - 1) ~ /^[0-9]+$/ {
 		v[f, "differ"] = $(NF - 1)
 		next
 	}
@@ -86,6 +97,15 @@ rows_lpm()
 				print f "_burst_" c at, "M/s", g(f SUBSEP c SUBSEP "burst"),
 				    "rte_lpm" s "_bulk", g(f SUBSEP c SUBSEP "bulk"), "r>=" t,
 				    g(f SUBSEP c SUBSEP "rb")
+				if (!((f, c) in rt))
+					continue
+				print f "_rt_" c at, "M/s", g(f SUBSEP c SUBSEP "rone"),
+				    "rte_lpm" s, g(f SUBSEP c SUBSEP "lpm"), "-",
+				    g(f SUBSEP c SUBSEP "rr1")
+				print f "_rtburst_" c at, "M/s",
+				    g(f SUBSEP c SUBSEP "rburst"), "rte_lpm" s "_bulk",
+				    g(f SUBSEP c SUBSEP "bulk"), "-",
+				    g(f SUBSEP c SUBSEP "rrb")
 			}
 			print f "_memory" at, "MB", g(f SUBSEP "mem" SUBSEP "trie"),
 			    "rte_lpm" s, g(f SUBSEP "mem" SUBSEP "lpm"), "r<=0.25",

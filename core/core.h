@@ -365,6 +365,7 @@ struct ipifc_ifc {
 	void	*mctx;			/* the medium's state */
 	unsigned flags;
 	int	promisc, allmulti;	/* reference counts */
+	int	nroutes;		/* stored routes through it */
 	int	mintu, maxtu, mtu;
 	uint8_t	mac[6];
 	struct ipifc_counters cnt;

@@ -120,6 +120,8 @@ ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r)
 		return error;
 	e = ipifc_rtab_get(s->rtab, &r->dst, r->plen, &r->src, r->splen);
 	own_link(e);
+	if (e->ifc != NULL)
+		e->ifc->nroutes++;
 	rt_announce(s, IPIFC_EV_ROUTE_ADD, e);
 	return 0;
 }
@@ -131,6 +133,8 @@ rt_delete(struct ipifc_stack *s, struct ipifc_route *r)
 	struct ipifc_route copy = *r;
 
 	own_unlink(r);
+	if (r->ifc != NULL)
+		r->ifc->nroutes--;
 	s->rtgen++;
 	ipifc_rtab_del(s->rtab, &copy.dst, copy.plen, &copy.src, copy.splen);
 	rt_announce(s, IPIFC_EV_ROUTE_DEL, &copy);
@@ -224,10 +228,15 @@ rt_notifc(const struct ipifc_route *r, const void *arg)
 	return strcmp(r->tag, tag_ifc) != 0;
 }
 
+/*
+ * Only when routes through ifc remain (routes added through it, not by
+ * its addresses, which took theirs with them): a walk of the whole table
+ * for each interface unbound made taking down N interfaces quadratic.
+ */
 void
 ipifc_route_del_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc)
 {
-	if (ifc != NULL)
+	if (ifc != NULL && ifc->nroutes > 0)
 		rt_purge(s, rt_byifc, ifc);
 }
 

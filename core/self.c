@@ -12,15 +12,20 @@
  *
  * Lookups are what every packet makes, twice (its source and its
  * destination), so the tables are laid out for the cache.  Each family
- * has its own, open addressing with linear probing, whose slots hold only
- * the key and the answer: an IPv4 slot is 8 bytes (the address and the
- * type), an IPv6 slot 24 (the address, its hash and the type).  At 100k
- * addresses of each family that is 1 MiB and 3 MiB, where one slot of 32
- * bytes for both made 16 MiB, and a hit reads one line of it, sometimes
- * two, never the entry.  The entries sit in an array beside the slots,
- * by the same index, which only what changes the table reads.  Tables
- * from 1 MiB up are mapped on their own, 2 MiB aligned and asked for 2 MiB
- * pages, so a random probe does not also miss the TLB.
+ * has its own, open addressing with linear probing, whose probed array
+ * holds the keys alone: 4 bytes an IPv4 slot, 16 an IPv6 one.  Each
+ * slot's type is in an array of 16-bit words beside it, asked for as soon
+ * as the hash says where, so its line comes in with the key's, and the
+ * keyed hash is not kept (what moves a key, a resize or a removal,
+ * computes it again).  At 100k addresses of each family that is 512 KiB
+ * and 2 MiB of keys and 256 KiB of types each, where 24-byte IPv6 slots
+ * (address, hash, type) made 3 MiB and one 32-byte slot for both 16 MiB.
+ * A hit reads one line of keys, sometimes two, and one of types, never
+ * the entry.  The entries sit in an array beside the slots, by the same
+ * index, which only what changes the table reads, and a probe that comes
+ * to a zero key (a free slot, or 0.0.0.0's or ::'s).  Tables from 512 KiB up
+ * are mapped on their own, 2 MiB aligned and asked for 2 MiB pages, so a
+ * random probe does not also miss the TLB.
  *
  * The hash is keyed (SipHash-1-3, core/core.h: an IPv4 address in one
  * word, an IPv6 address in two), so strangers cannot aim at a run of

@@ -1107,7 +1107,7 @@ struct ipifc_client {
  * One family's table of the self table (core/self.c): the keys alone
  * (IPv4 4 bytes, IPv6 16), what a probe reads; each slot's type in an
  * array beside them, read on a hit; the entries in a third, by the same
- * index, read only by what changes the table (and a zero key's lookup).
+ * index, read only by what changes the table.
  */
 struct ipifc_selftab {
 	void	*key;			/* NULL while empty */
@@ -1119,6 +1119,7 @@ struct ipifc_selftab {
 	unsigned fmask;			/* the filter's words, less one */
 	unsigned stale;			/* removals the filter still shows */
 	unsigned n;			/* entries */
+	long	zslot;			/* 0.0.0.0's or ::'s slot, -1: none */
 	int	v6;			/* the IPv6 table */
 };
 

@@ -22,8 +22,7 @@
  * (address, hash, type) made 3 MiB and one 32-byte slot for both 16 MiB.
  * A hit reads one line of keys, sometimes two, and one of types, never
  * the entry.  The entries sit in an array beside the slots, by the same
- * index, which only what changes the table reads, and a probe that comes
- * to a zero key (a free slot, or 0.0.0.0's or ::'s).  Tables from 512 KiB up
+ * index, which only what changes the table reads.  Tables from 512 KiB up
  * are mapped on their own, 2 MiB aligned and asked for 2 MiB pages, so a
  * random probe does not also miss the TLB.
  *
@@ -182,26 +181,14 @@ filter_build(struct ipifc_stack *s, struct ipifc_selftab *t)
 /*
  * The probes.  Never full: a free slot ends every run.  A free slot's key
  * is zero, so a key that is not zero is found by its key alone, and the
- * loops read the keys only; a zero key ends a run only if no entry has
- * it, which the entries say (one slot in a table at most holds 0.0.0.0
- * or ::, which is looked up on its own).  The first two slots of a key's
+ * loops read the keys only; a zero key ends a run unless its slot is the
+ * one that holds 0.0.0.0 or :: (zslot, kept by what moves keys), which
+ * is where that address is found.  The first two slots of a key's
  * run are tried together, without a branch on the first: in a sparse
  * table nearly every key is in one of them, and the loop's exit is then
  * always guessed right, which a loop that ends on the first slot here
  * and on the second there is not.
  */
-static long
-findzero(const struct ipifc_stack *s, const struct ipifc_selftab *t,
-    uint32_t h)
-{
-	unsigned i, mask = t->size - 1;
-
-	for (i = h & mask; t->ent[i] != NULL; i = (i + 1) & mask)
-		if (slot_keyzero(s, t, i))
-			return i;
-	return -1;
-}
-
 static inline long
 find4(const struct ipifc_stack *s, const struct ipifc_selftab *t,
     uint32_t v, uint32_t h)
@@ -210,8 +197,9 @@ find4(const struct ipifc_stack *s, const struct ipifc_selftab *t,
 	unsigned i, j, mask = t->size - 1;
 	int m0, m1;
 
+	(void)s;
 	if (v == 0)
-		return findzero(s, t, h);
+		return t->zslot;
 	i = h & mask;
 	j = (i + 1) & mask;
 	m0 = k[i] == v;
@@ -221,7 +209,7 @@ find4(const struct ipifc_stack *s, const struct ipifc_selftab *t,
 	for (;; i = (i + 1) & mask) {
 		if (k[i] == v)
 			return i;
-		if (k[i] == 0 && t->ent[i] == NULL)
+		if (k[i] == 0 && (long)i != t->zslot)
 			return -1;
 	}
 }
@@ -246,8 +234,9 @@ find6(const struct ipifc_stack *s, const struct ipifc_selftab *t,
 
 	memcpy(&a0, a, 8);
 	memcpy(&a1, a + 8, 8);
+	(void)s;
 	if ((a0 | a1) == 0)
-		return findzero(s, t, h);
+		return t->zslot;
 	i = h & mask;
 	j = (i + 1) & mask;
 	m0 = same6(key6(t, i), a0, a1);
@@ -257,7 +246,7 @@ find6(const struct ipifc_stack *s, const struct ipifc_selftab *t,
 	for (;; i = (i + 1) & mask) {
 		if (same6(key6(t, i), a0, a1))
 			return i;
-		if (same6(key6(t, i), 0, 0) && t->ent[i] == NULL)
+		if (same6(key6(t, i), 0, 0) && (long)i != t->zslot)
 			return -1;
 	}
 }
@@ -394,7 +383,9 @@ ipifc_self_consistent(const struct ipifc_stack *s)
 				return 0;
 			m++;
 		}
-		if (m != t->n)
+		if (m != t->n || (t->size > 0 && t->zslot >= 0 &&
+		    (t->ent[t->zslot] == NULL ||
+		    !slot_keyzero(s, t, (unsigned)t->zslot))))
 			return 0;
 		n += m;
 	}
@@ -414,6 +405,8 @@ place(const struct ipifc_stack *s, struct ipifc_selftab *t, uint32_t h,
 	memcpy((char *)t->key + i * sz, key, sz);
 	t->type[i] = (uint16_t)p->type;
 	t->ent[i] = p;
+	if (slot_keyzero(s, t, i))
+		t->zslot = i;
 }
 
 static void
@@ -472,6 +465,7 @@ resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned size)
 	} else
 		t->ent = NULL;
 	t->key = m;
+	t->zslot = -1;		/* place sets it again */
 	t->type = m != NULL ? (uint16_t *)(m + (size_t)size * sz) : NULL;
 	t->size = size;
 	t->maplen = maplen;
@@ -563,6 +557,8 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 
 	i = (unsigned)locate(s, &p->a, &ct, 0);
 	t = (struct ipifc_selftab *)ct;
+	if (t->zslot == (long)i)
+		t->zslot = -1;
 	mask = t->size - 1;
 	sz = KEYSIZE(isv6tab(s, t));
 	sl = t->key;
@@ -577,6 +573,8 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 			memcpy(sl + i * sz, sl + j * sz, sz);
 			t->type[i] = t->type[j];
 			t->ent[i] = t->ent[j];
+			if (t->zslot == (long)j)
+				t->zslot = i;
 			i = j;
 		}
 	}

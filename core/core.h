@@ -1105,13 +1105,14 @@ struct ipifc_client {
 };
 
 /*
- * One family's table of the self table (core/self.c): the keys and their
- * answers in compact slots (IPv4 8 bytes, IPv6 24), so that a lookup
- * reads a line of them and not the entry; the entries in an array beside
- * them, by the same index, read only by what changes the table.
+ * One family's table of the self table (core/self.c): the keys alone
+ * (IPv4 4 bytes, IPv6 16), what a probe reads; each slot's type in an
+ * array beside them, read on a hit; the entries in a third, by the same
+ * index, read only by what changes the table.
  */
 struct ipifc_selftab {
-	void	*slot;			/* NULL while empty */
+	void	*key;			/* NULL while empty */
+	uint16_t *type;			/* after the keys, in their memory */
 	struct ipifc_self **ent;	/* each slot's entry, NULL: free */
 	uint64_t *filter;		/* after the slots, in their memory */
 	size_t	maplen;			/* the slots' mapping, 0: from malloc */
@@ -1119,6 +1120,7 @@ struct ipifc_selftab {
 	unsigned fmask;			/* the filter's words, less one */
 	unsigned stale;			/* removals the filter still shows */
 	unsigned n;			/* entries */
+	long	zslot;			/* 0.0.0.0's or ::'s slot, -1: none */
 	int	v6;			/* the IPv6 table */
 };
 

@@ -12,15 +12,19 @@
  *
  * Lookups are what every packet makes, twice (its source and its
  * destination), so the tables are laid out for the cache.  Each family
- * has its own, open addressing with linear probing, whose slots hold only
- * the key and the answer: an IPv4 slot is 8 bytes (the address and the
- * type), an IPv6 slot 24 (the address, its hash and the type).  At 100k
- * addresses of each family that is 1 MiB and 3 MiB, where one slot of 32
- * bytes for both made 16 MiB, and a hit reads one line of it, sometimes
- * two, never the entry.  The entries sit in an array beside the slots,
- * by the same index, which only what changes the table reads.  Tables
- * from 1 MiB up are mapped on their own, 2 MiB aligned and asked for 2 MiB
- * pages, so a random probe does not also miss the TLB.
+ * has its own, open addressing with linear probing, whose probed array
+ * holds the keys alone: 4 bytes an IPv4 slot, 16 an IPv6 one.  Each
+ * slot's type is in an array of 16-bit words beside it, asked for as soon
+ * as the hash says where, so its line comes in with the key's, and the
+ * keyed hash is not kept (what moves a key, a resize or a removal,
+ * computes it again).  At 100k addresses of each family that is 512 KiB
+ * and 2 MiB of keys and 256 KiB of types each, where 24-byte IPv6 slots
+ * (address, hash, type) made 3 MiB and one 32-byte slot for both 16 MiB.
+ * A hit reads one line of keys, sometimes two, and one of types, never
+ * the entry.  The entries sit in an array beside the slots, by the same
+ * index, which only what changes the table reads.  Tables from 512 KiB up
+ * are mapped on their own, 2 MiB aligned and asked for 2 MiB pages, so a
+ * random probe does not also miss the TLB.
  *
  * The hash is keyed (SipHash-1-3, core/core.h: an IPv4 address in one
  * word, an IPv6 address in two), so strangers cannot aim at a run of
@@ -50,26 +54,24 @@
 
 /* Tables from this size are mapped on their own, in 2 MiB pages. */
 #define SELF_HUGE	(2u << 20)
-#define SELF_MAPPED	(1u << 20)
+#define SELF_MAPPED	(512u << 10)
 /* Up to this many slots a table is kept at most an eighth full. */
 #define SELF_SMALL	4096u
 
-/* A slot in use, and its type, in the slot's meta word. */
-#define SLOT_USED	(1u << 31)
-#define SLOT_TYPE	0xffffu
+/* A slot's key: an IPv4 address (ipifc_ip_v4val) or an IPv6 one. */
+#define KEYSIZE(v6)	((v6) ? 16u : 4u)
 
-struct slot4 {
-	uint32_t a;			/* ipifc_ip_v4val */
-	uint32_t meta;			/* SLOT_USED | type, 0: free */
-};
+static inline const uint32_t *
+key4(const struct ipifc_selftab *t)
+{
+	return t->key;
+}
 
-struct slot6 {
-	uint8_t	a[16];
-	uint32_t hash;			/* the keyed hash: where a belongs */
-	uint32_t meta;
-};
-
-#define SLOTSIZE(v6)	((v6) ? sizeof(struct slot6) : sizeof(struct slot4))
+static inline const uint8_t *
+key6(const struct ipifc_selftab *t, unsigned i)
+{
+	return (const uint8_t *)t->key + (size_t)i * 16;
+}
 
 /*
  * An IPv6 address's keyed hash here: SipHash-1-3 of its two words without
@@ -137,8 +139,8 @@ slot_fhash(const struct ipifc_stack *s, const struct ipifc_selftab *t,
     unsigned i)
 {
 	if (isv6tab(s, t))
-		return filterhash6(((const struct slot6 *)t->slot)[i].a);
-	return filterhash4(((const struct slot4 *)t->slot)[i].a);
+		return filterhash6(key6(t, i));
+	return filterhash4(key4(t)[i]);
 }
 
 static uint32_t
@@ -146,18 +148,19 @@ slot_hash(const struct ipifc_stack *s, const struct ipifc_selftab *t,
     unsigned i)
 {
 	if (isv6tab(s, t))
-		return ((const struct slot6 *)t->slot)[i].hash;
-	return ipifc_ip_hash4(s->hashkey, ((const struct slot4 *)t->slot)[i].a);
+		return hash6(s, key6(t, i));
+	return ipifc_ip_hash4(s->hashkey, key4(t)[i]);
 }
 
-static void
-slot_settype(const struct ipifc_stack *s, struct ipifc_selftab *t,
-    unsigned i, unsigned type)
+static int
+slot_keyzero(const struct ipifc_stack *s, const struct ipifc_selftab *t,
+    unsigned i)
 {
+	static const uint8_t zero[16];
+
 	if (isv6tab(s, t))
-		((struct slot6 *)t->slot)[i].meta = SLOT_USED | (type & SLOT_TYPE);
-	else
-		((struct slot4 *)t->slot)[i].meta = SLOT_USED | (type & SLOT_TYPE);
+		return memcmp(key6(t, i), zero, 16) == 0;
+	return key4(t)[i] == 0;
 }
 
 static void
@@ -176,69 +179,75 @@ filter_build(struct ipifc_stack *s, struct ipifc_selftab *t)
 }
 
 /*
- * The probes.  Never full: a free slot ends every run.  The loops read
- * the slots alone, the keys and meta words the lookups need.  The first
- * two slots of a key's run are tried together, without a branch on the
- * first: in a sparse table nearly every key is in one of them,
- * and the loop's exit is then always guessed right, which a loop that
- * ends on the first slot here and on the second there is not.
+ * The probes.  Never full: a free slot ends every run.  A free slot's key
+ * is zero, so a key that is not zero is found by its key alone, and the
+ * loops read the keys only; a zero key ends a run unless its slot is the
+ * one that holds 0.0.0.0 or :: (zslot, kept by what moves keys), which
+ * is where that address is found.  The first two slots of a key's
+ * run are tried together, without a branch on the first: in a sparse
+ * table nearly every key is in one of them, and the loop's exit is then
+ * always guessed right, which a loop that ends on the first slot here
+ * and on the second there is not.
  */
 static inline long
-find4(const struct ipifc_selftab *t, uint32_t v, uint32_t h)
+find4(const struct ipifc_stack *s, const struct ipifc_selftab *t,
+    uint32_t v, uint32_t h)
 {
-	const struct slot4 *sl = t->slot;
+	const uint32_t *k = key4(t);
 	unsigned i, j, mask = t->size - 1;
 	int m0, m1;
 
+	(void)s;
+	if (v == 0)
+		return t->zslot;
 	i = h & mask;
 	j = (i + 1) & mask;
-	m0 = (sl[i].a == v) & (sl[i].meta != 0);
-	m1 = (sl[j].a == v) & (sl[j].meta != 0);
+	m0 = k[i] == v;
+	m1 = k[j] == v;
 	if (m0 | m1)
 		return (i + !m0) & mask;	/* no branch on which */
-	if (sl[i].meta == 0 || sl[j].meta == 0)
-		return -1;
-	for (i = (j + 1) & mask;; i = (i + 1) & mask) {
-		if (sl[i].meta == 0)
-			return -1;
-		if (sl[i].a == v)
+	for (;; i = (i + 1) & mask) {
+		if (k[i] == v)
 			return i;
+		if (k[i] == 0 && (long)i != t->zslot)
+			return -1;
 	}
 }
 
 static inline int
-same6(const struct slot6 *t, uint64_t a0, uint64_t a1)
+same6(const uint8_t *k, uint64_t a0, uint64_t a1)
 {
 	uint64_t b0, b1;
 
-	memcpy(&b0, t->a, 8);
-	memcpy(&b1, t->a + 8, 8);
-	return (((a0 ^ b0) | (a1 ^ b1)) == 0) & (t->meta != 0);
+	memcpy(&b0, k, 8);
+	memcpy(&b1, k + 8, 8);
+	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
 static inline long
-find6(const struct ipifc_selftab *t, const uint8_t *a, uint32_t h)
+find6(const struct ipifc_stack *s, const struct ipifc_selftab *t,
+    const uint8_t *a, uint32_t h)
 {
-	const struct slot6 *sl = t->slot;
 	unsigned i, j, mask = t->size - 1;
 	uint64_t a0, a1;
 	int m0, m1;
 
 	memcpy(&a0, a, 8);
 	memcpy(&a1, a + 8, 8);
+	(void)s;
+	if ((a0 | a1) == 0)
+		return t->zslot;
 	i = h & mask;
 	j = (i + 1) & mask;
-	m0 = same6(&sl[i], a0, a1);
-	m1 = same6(&sl[j], a0, a1);
+	m0 = same6(key6(t, i), a0, a1);
+	m1 = same6(key6(t, j), a0, a1);
 	if (m0 | m1)
 		return (i + !m0) & mask;	/* no branch on which */
-	if (sl[i].meta == 0 || sl[j].meta == 0)
-		return -1;
-	for (i = (j + 1) & mask;; i = (i + 1) & mask) {
-		if (sl[i].meta == 0)
-			return -1;
-		if (same6(&sl[i], a0, a1))
+	for (;; i = (i + 1) & mask) {
+		if (same6(key6(t, i), a0, a1))
 			return i;
+		if (same6(key6(t, i), 0, 0) && (long)i != t->zslot)
+			return -1;
 	}
 }
 
@@ -253,23 +262,14 @@ locate(const struct ipifc_stack *s, const struct ipifc_ip *a,
 	if (ipifc_ip_isv4(a)) {
 		*tp = t = &s->self4;
 		v = ipifc_ip_v4val(a);
-		if (t->slot == NULL || (filter && filtered(t, filterhash4(v))))
+		if (t->key == NULL || (filter && filtered(t, filterhash4(v))))
 			return -1;
-		return find4(t, v, ipifc_ip_hash4(s->hashkey, v));
+		return find4(s, t, v, ipifc_ip_hash4(s->hashkey, v));
 	}
 	*tp = t = &s->self6;
-	if (t->slot == NULL || (filter && filtered(t, filterhash6(a->a))))
+	if (t->key == NULL || (filter && filtered(t, filterhash6(a->a))))
 		return -1;
-	return find6(t, a->a, hash6(s, a->a));
-}
-
-static inline unsigned
-slot_meta(const struct ipifc_stack *s, const struct ipifc_selftab *t,
-    unsigned i)
-{
-	if (isv6tab(s, t))
-		return ((const struct slot6 *)t->slot)[i].meta;
-	return ((const struct slot4 *)t->slot)[i].meta;
+	return find6(s, t, a->a, hash6(s, a->a));
 }
 
 struct ipifc_self *
@@ -299,28 +299,37 @@ ipifc_self_lookup(const struct ipifc_stack *s, const struct ipifc_ip *a,
 {
 	struct ipifc_stack *w = (struct ipifc_stack *)s;
 	const struct ipifc_selftab *t;
-	uint32_t v;
+	uint32_t v, h;
 	long i;
 
 	if (s->selflastok && ipifc_ip_same(&s->selflast, a)) {
 		*type = s->selflasttype;
 		return 1;
 	}
-	/* locate's steps, each family's written out for the hot path */
+	/*
+	 * locate's steps, each family's written out for the hot path.  The
+	 * type's line is asked for as soon as the hash says where, so that
+	 * it comes beside the key's, not after it.
+	 */
 	if (ipifc_ip_isv4(a)) {
 		t = &s->self4;
 		v = ipifc_ip_v4val(a);
-		if (t->slot == NULL || filtered(t, filterhash4(v)) ||
-		    (i = find4(t, v, ipifc_ip_hash4(s->hashkey, v))) < 0)
+		if (t->key == NULL || filtered(t, filterhash4(v)))
 			return 0;
-		*type = ((const struct slot4 *)t->slot)[i].meta & SLOT_TYPE;
+		h = ipifc_ip_hash4(s->hashkey, v);
+		__builtin_prefetch(&t->type[h & (t->size - 1)]);
+		if ((i = find4(s, t, v, h)) < 0)
+			return 0;
 	} else {
 		t = &s->self6;
-		if (t->slot == NULL || filtered(t, filterhash6(a->a)) ||
-		    (i = find6(t, a->a, hash6(s, a->a))) < 0)
+		if (t->key == NULL || filtered(t, filterhash6(a->a)))
 			return 0;
-		*type = ((const struct slot6 *)t->slot)[i].meta & SLOT_TYPE;
+		h = hash6(s, a->a);
+		__builtin_prefetch(&t->type[h & (t->size - 1)]);
+		if ((i = find6(s, t, a->a, h)) < 0)
+			return 0;
 	}
+	*type = t->type[i];
 	w->selflast = *a;
 	w->selflasttype = *type;
 	w->selflastok = 1;
@@ -359,47 +368,54 @@ ipifc_self_consistent(const struct ipifc_stack *s)
 	for (t = &s->self4; t != NULL; t = t == &s->self4 ? &s->self6 : NULL) {
 		for (m = 0, i = 0; i < t->size; i++) {
 			if ((p = t->ent[i]) == NULL) {
-				if (slot_meta(s, t, i) != 0)
+				if (!slot_keyzero(s, t, i) || t->type[i] != 0)
 					return 0;
 				continue;
 			}
 			h = slot_fhash(s, t, i);
-			if (slot_meta(s, t, i) != (SLOT_USED | p->type) ||
+			if (t->type[i] != (p->type & 0xffffu) ||
 			    filtered(t, h) ||
 			    locate(s, &p->a, &u, 1) != (long)i || u != t ||
-			    (isv6tab(s, t) && slot_hash(s, t, i) !=
-			    hash6(s, p->a.a)))
+			    memcmp((const char *)t->key +
+			    (size_t)i * KEYSIZE(t->v6), isv6tab(s, t) ?
+			    (const void *)p->a.a : (const void *)&(uint32_t){
+			    ipifc_ip_v4val(&p->a) }, KEYSIZE(t->v6)) != 0)
 				return 0;
 			m++;
 		}
-		if (m != t->n)
+		if (m != t->n || (t->size > 0 && t->zslot >= 0 &&
+		    (t->ent[t->zslot] == NULL ||
+		    !slot_keyzero(s, t, (unsigned)t->zslot))))
 			return 0;
 		n += m;
 	}
 	return n == s->nself;
 }
 
-/* Put a slot (its entry p, its keyed hash h) where it belongs in t. */
+/* Put a key (its entry p, its keyed hash h) where it belongs in t. */
 static void
 place(const struct ipifc_stack *s, struct ipifc_selftab *t, uint32_t h,
-    const void *slot, struct ipifc_self *p)
+    const void *key, struct ipifc_self *p)
 {
 	unsigned i, mask = t->size - 1;
-	size_t sz = SLOTSIZE(isv6tab(s, t));
+	size_t sz = KEYSIZE(isv6tab(s, t));
 
 	for (i = h & mask; t->ent[i] != NULL; i = (i + 1) & mask)
 		;
-	memcpy((char *)t->slot + i * sz, slot, sz);
+	memcpy((char *)t->key + i * sz, key, sz);
+	t->type[i] = (uint16_t)p->type;
 	t->ent[i] = p;
+	if (slot_keyzero(s, t, i))
+		t->zslot = i;
 }
 
 static void
 tabmem_free(struct ipifc_selftab *t)
 {
 	if (t->maplen > 0)
-		(void)munmap(t->slot, t->maplen);
+		(void)munmap(t->key, t->maplen);
 	else
-		free(t->slot);
+		free(t->key);
 	free(t->ent);
 }
 
@@ -414,12 +430,12 @@ resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned size)
 
 	t->v6 = t == &s->self6;
 	o = *t;
-	sz = SLOTSIZE(t->v6);
+	sz = KEYSIZE(t->v6);
 
 	if (size > 0) {
 		/* 8 filter bits a slot, one line at least */
 		fwords = size / 8 > 8 ? size / 8 : 8;
-		bytes = (size_t)size * sz + fwords * 8;
+		bytes = (size_t)size * (sz + sizeof(*t->type)) + fwords * 8;
 		if (bytes >= SELF_MAPPED) {
 			/* 2 MiB aligned: map one page more and trim */
 			maplen = (bytes + SELF_HUGE - 1) & ~(size_t)(SELF_HUGE - 1);
@@ -448,14 +464,17 @@ resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned size)
 		}
 	} else
 		t->ent = NULL;
-	t->slot = m;
+	t->key = m;
+	t->zslot = -1;		/* place sets it again */
+	t->type = m != NULL ? (uint16_t *)(m + (size_t)size * sz) : NULL;
 	t->size = size;
 	t->maplen = maplen;
-	t->filter = m != NULL ? (uint64_t *)(m + (size_t)size * sz) : NULL;
+	t->filter = m != NULL ? (uint64_t *)(m + (size_t)size *
+	    (sz + sizeof(*t->type))) : NULL;
 	t->fmask = fwords > 0 ? (unsigned)fwords - 1 : 0;
 	for (i = 0; size > 0 && i < o.size; i++)
 		if (o.ent[i] != NULL)
-			place(s, t, slot_hash(s, &o, i), (char *)o.slot + i * sz,
+			place(s, t, slot_hash(s, &o, i), (char *)o.key + i * sz,
 			    o.ent[i]);
 	tabmem_free(&o);
 	if (m != NULL)
@@ -508,7 +527,7 @@ changed(struct ipifc_stack *s, const struct ipifc_self *p)
 	long i;
 
 	if ((i = locate(s, &p->a, &t, 0)) >= 0)
-		slot_settype(s, (struct ipifc_selftab *)t, (unsigned)i, p->type);
+		((struct ipifc_selftab *)t)->type[i] = (uint16_t)p->type;
 	if (s->selflastok && ipifc_ip_same(&s->selflast, &p->a))
 		s->selflasttype = p->type;
 	if (ipifc_ip_isunspec(&p->a))
@@ -538,9 +557,11 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 
 	i = (unsigned)locate(s, &p->a, &ct, 0);
 	t = (struct ipifc_selftab *)ct;
+	if (t->zslot == (long)i)
+		t->zslot = -1;
 	mask = t->size - 1;
-	sz = SLOTSIZE(isv6tab(s, t));
-	sl = t->slot;
+	sz = KEYSIZE(isv6tab(s, t));
+	sl = t->key;
 	/*
 	 * Take it out and close the gap: each later slot of the run that
 	 * may sit in the gap (its home not cyclically in (gap, slot]) moves
@@ -550,11 +571,15 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 		home = slot_hash(s, t, j) & mask;
 		if (((j - home) & mask) >= ((j - i) & mask)) {
 			memcpy(sl + i * sz, sl + j * sz, sz);
+			t->type[i] = t->type[j];
 			t->ent[i] = t->ent[j];
+			if (t->zslot == (long)j)
+				t->zslot = i;
 			i = j;
 		}
 	}
 	memset(sl + i * sz, 0, sz);
+	t->type[i] = 0;
 	t->ent[i] = NULL;
 	if (s->selflastok && ipifc_ip_same(&s->selflast, &a))
 		s->selflastok = 0;
@@ -649,9 +674,7 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	struct ipifc_self *p;
 	struct ipifc_selflink *k;
 	struct ipifc_selftab *t;
-	struct slot4 s4;
-	struct slot6 s6;
-	uint32_t h;
+	uint32_t v;
 	uint64_t fh;
 
 	if ((p = ipifc_self_find(s, a)) == NULL) {
@@ -663,17 +686,12 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 		p->a = *a;
 		LIST_INIT(&p->links);
 		if (t == &s->self4) {
-			s4.a = ipifc_ip_v4val(a);
-			s4.meta = SLOT_USED;
-			h = ipifc_ip_hash4(s->hashkey, s4.a);
-			fh = filterhash4(s4.a);
-			place(s, t, h, &s4, p);
+			v = ipifc_ip_v4val(a);
+			fh = filterhash4(v);
+			place(s, t, ipifc_ip_hash4(s->hashkey, v), &v, p);
 		} else {
-			memcpy(s6.a, a->a, 16);
-			s6.hash = h = hash6(s, a->a);
-			s6.meta = SLOT_USED;
 			fh = filterhash6(a->a);
-			place(s, t, h, &s6, p);
+			place(s, t, hash6(s, a->a), a->a, p);
 		}
 		t->filter[(fh >> 20) & t->fmask] |= filterbits(fh);
 		t->n++;

@@ -23,8 +23,12 @@
  *   destination entry covering their slot (pushed down from shorter
  *   prefixes), so a lookup reads the root, one node per 6 bits past the
  *   18th (its leaf most often in the node's first cache lines), and the
- *   destination entry.  Bursts walk their lookups side by side,
- *   prefetching each one's next read.
+ *   destination entry.  A leaf (or root slot) of an entry whose first
+ *   route serves every source holds, with LPM_NHLEAF, that route's next
+ *   hop's number beside the entry's (both when they fit: entries below
+ *   2^20, next hops below 2^10), so a next-hop lookup ends at the leaf;
+ *   a change of the entry's first route rewrites its leaves.  Bursts walk
+ *   their lookups side by side, prefetching each one's next read.
  *
  * Updates are incremental: a prefix changes the slots of the one node its
  * length falls in, and the nodes below that inherited the value it
@@ -51,6 +55,10 @@
 #define LPM_NROOT	(1u << LPM_ROOTBITS)
 #define LPM_STRIDE	6
 #define LPM_NODE	0x80000000u	/* a slot holds a node's offset */
+#define LPM_NHLEAF	0x40000000u	/* a leaf holds a next hop as well */
+#define LPM_LEAFDBITS	20		/* ... and its entry's number below */
+#define LPM_LEAFDMAX	(1u << LPM_LEAFDBITS)
+#define LPM_LEAFNHMAX	(1u << (30 - LPM_LEAFDBITS))
 #define LPM_ALLSRC	0x80000000u	/* dsts.nh: good for any source */
 
 struct rtdst;
@@ -343,6 +351,41 @@ dst_at(const struct ipifc_rtab *t, uint32_t i)
 	    (size_t)(i % LPM_NPER) * RTDST_SIZE);
 }
 
+/*
+ * What the trie holds for entry i: its number, or, when its word in
+ * dsts.nh serves every source and both numbers fit, LPM_NHLEAF with the
+ * next hop's number above the entry's, so that a next-hop lookup ends
+ * at the leaf.  The value follows the word: dst_nhset rewrites the
+ * entry's slots when it changes.
+ */
+static inline uint32_t
+dst_slot(const struct ipifc_rtab *t, uint32_t i)
+{
+	uint32_t w;
+
+	if (i == 0 || i >= LPM_LEAFDMAX)
+		return i;
+	w = t->dsts.nh[i];
+	if (!(w & LPM_ALLSRC) || (w & ~LPM_ALLSRC) >= LPM_LEAFNHMAX)
+		return i;
+	return LPM_NHLEAF | (w & ~LPM_ALLSRC) << LPM_LEAFDBITS | i;
+}
+
+/* The entry's number in a leaf. */
+static inline uint32_t
+leaf_dst(uint32_t v)
+{
+	return v & LPM_NHLEAF ? v & (LPM_LEAFDMAX - 1) : v;
+}
+
+/* The dsts.nh word of the entry in leaf v (not 0), from the leaf when it can. */
+static inline uint32_t
+leaf_word(const struct ipifc_rtab *t, uint32_t v)
+{
+	return v & LPM_NHLEAF ? LPM_ALLSRC |
+	    ((v >> LPM_LEAFDBITS) & (LPM_LEAFNHMAX - 1)) : t->dsts.nh[v];
+}
+
 /* A page for LPM_NPER entries, carved from the arena's current chunk. */
 static char *
 arena_page(struct lpm_arena *a, size_t *held)
@@ -407,7 +450,7 @@ dst_get(struct ipifc_rtab *t, uint32_t *idx)
 	} else {
 		if (a->next == 0)
 			a->next = 1;		/* 0 is no entry */
-		if (a->next >= LPM_NODE)
+		if (a->next >= LPM_NHLEAF)
 			return NULL;
 		if (a->next / LPM_NPER >= a->npages) {
 			if (a->npages == a->pcap) {
@@ -718,9 +761,9 @@ rt_shorter(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int lo,
  * A node lives in the table's pool of 32-bit words, at an even offset:
  * its header, then its children (by popcount of vec), then its leaves (by
  * popcount of leafvec).  A child is its offset with LPM_NODE set, a leaf a
- * destination entry's number, so a lookup takes the slot either way and
- * goes on while it holds a node.  A change builds the node anew, in place
- * when its size stays.
+ * destination entry's number (with its next hop: dst_slot), so a lookup
+ * takes the slot either way and goes on while it holds a node.  A change
+ * builds the node anew, in place when its size stays.
  */
 #define LPM_HDRW	6		/* header words */
 
@@ -811,7 +854,7 @@ slotval(const struct ipifc_rtab *t, uint32_t v)
 static inline int
 dst_plen(const struct ipifc_rtab *t, uint32_t i)
 {
-	return dst_at(t, i)->plen;
+	return dst_at(t, leaf_dst(i))->plen;
 }
 
 /* The leaf values of all 64 slots (a child's slot: what it inherits). */
@@ -917,6 +960,29 @@ node_rebuild(struct ipifc_rtab *t, uint32_t *np, const uint32_t *v,
 	return 0;
 }
 
+static int node_push(struct ipifc_rtab *, uint32_t *, uint32_t, uint32_t);
+
+/*
+ * Slots [first, first + count) of a node's values v and children c that
+ * hold old hold new, and so do the children below them.
+ */
+static int
+node_swap(struct ipifc_rtab *t, uint32_t *v, uint32_t *c, unsigned first,
+    unsigned count, uint32_t old, uint32_t new)
+{
+	unsigned i;
+	int error;
+
+	for (i = first; i < first + count; i++) {
+		if (v[i] != old)
+			continue;
+		if (c[i] != 0 && (error = node_push(t, &c[i], old, new)) != 0)
+			return error;
+		v[i] = new;
+	}
+	return 0;
+}
+
 /*
  * *np inherited old over its whole range: it inherits new now.  (Should
  * memory run out half way, the caller drops the whole trie.)
@@ -926,17 +992,12 @@ node_push(struct ipifc_rtab *t, uint32_t *np, uint32_t old, uint32_t new)
 {
 	struct lpm_node *n = node_at(t, *np);
 	uint32_t v[64], c[64], norig = n->norig;
-	int i, error;
+	int error;
 
 	node_expand(n, v);
 	node_children(n, c);
-	for (i = 0; i < 64; i++) {
-		if (v[i] != old)
-			continue;
-		if (c[i] != 0 && (error = node_push(t, &c[i], old, new)) != 0)
-			return error;
-		v[i] = new;
-	}
+	if ((error = node_swap(t, v, c, 0, 64, old, new)) != 0)
+		return error;
 	return node_rebuild(t, np, v, c, new, norig);
 }
 
@@ -1038,13 +1099,14 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 		return error;
 	if (l == 0) {
 		f->def = d->idx;
-		return root_set(t, f, 0, LPM_NROOT, 0, d->idx, 1);
+		return root_set(t, f, 0, LPM_NROOT, 0, dst_slot(t, d->idx),
+		    1);
 	}
 	if (l <= LPM_ROOTBITS) {
 		first = kbits(k, 0, LPM_ROOTBITS) &
 		    ~((1u << (LPM_ROOTBITS - l)) - 1);
 		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l), 0,
-		    d->idx, 1);
+		    dst_slot(t, d->idx), 1);
 	}
 	s = kbits(k, 0, LPM_ROOTBITS);
 	if (!(f->root[s] & LPM_NODE)) {
@@ -1053,7 +1115,7 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 		f->root[s] = n;
 	}
 	n = f->root[s];
-	error = node_insert(t, &n, k, LPM_ROOTBITS, l, d->idx);
+	error = node_insert(t, &n, k, LPM_ROOTBITS, l, dst_slot(t, d->idx));
 	f->root[s] = n;
 	return error;
 }
@@ -1070,6 +1132,7 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	struct lpm_node *n = node_at(t, *np);
 	struct rtdst *rd;
 	uint32_t v[64], c[64], repl, cn, norig = n->norig, def = n->def;
+	uint32_t dv = dst_slot(t, d->idx);
 	unsigned i, first, count;
 	int error, cgone = 0;
 
@@ -1102,17 +1165,11 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	node_expand(n, v);
 	node_children(n, c);
 	rd = rt_shorter(t, &d->dst, d->plen - l + L + 1, d->plen);
-	repl = rd != NULL ? rd->idx : def;
+	repl = rd != NULL ? dst_slot(t, rd->idx) : def;
 	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
 	count = 1u << (L + LPM_STRIDE - l);
-	for (i = first; i < first + count; i++) {
-		if (v[i] != d->idx)
-			continue;
-		if (c[i] != 0 && (error = node_push(t, &c[i], d->idx,
-		    repl)) != 0)
-			return error;
-		v[i] = repl;
-	}
+	if ((error = node_swap(t, v, c, first, count, dv, repl)) != 0)
+		return error;
 	if (norig == 1 && node_at(t, *np)->vec == 0) {
 		node_free1(t, *np);
 		*gone = 1;
@@ -1138,15 +1195,16 @@ fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 		return 0;
 	if (l == 0) {
 		f->def = 0;
-		return root_set(t, f, 0, LPM_NROOT, d->idx, 0, 0);
+		return root_set(t, f, 0, LPM_NROOT, dst_slot(t, d->idx), 0,
+		    0);
 	}
 	if (l <= LPM_ROOTBITS) {
 		rd = rt_shorter(t, &d->dst, f->base + 1, d->plen);
-		repl = rd != NULL ? rd->idx : f->def;
+		repl = dst_slot(t, rd != NULL ? rd->idx : f->def);
 		first = kbits(k, 0, LPM_ROOTBITS) &
 		    ~((1u << (LPM_ROOTBITS - l)) - 1);
-		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l), d->idx,
-		    repl, 0);
+		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l),
+		    dst_slot(t, d->idx), repl, 0);
 	}
 	s = kbits(k, 0, LPM_ROOTBITS);
 	if (!(f->root[s] & LPM_NODE))
@@ -1155,6 +1213,69 @@ fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 	def = node_at(t, n)->def;
 	error = node_remove(t, &n, k, LPM_ROOTBITS, l, d, &gone);
 	f->root[s] = error == 0 && gone ? def : n;
+	return error;
+}
+
+/*
+ * Where *np (bits [L, L + 6)) or a node below it holds old for the prefix
+ * of trie length l and key k, put new: the same entry, its leaf value
+ * changed (dst_slot).  The nodes keep their shape.
+ */
+static int
+node_retag(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
+    int L, int l, uint32_t old, uint32_t new)
+{
+	struct lpm_node *n = node_at(t, *np);
+	uint32_t v[64], c[64], cn, norig = n->norig, def = n->def;
+	unsigned i, first, count;
+	int error;
+
+	if (l > L + LPM_STRIDE) {
+		i = kbits(k, L, LPM_STRIDE);
+		if (!(n->vec & (1ULL << i)))
+			return 0;
+		cn = n->p[node_cidx(n, i)];
+		error = node_retag(t, &cn, k, L + LPM_STRIDE, l, old, new);
+		n = node_at(t, *np);
+		n->p[node_cidx(n, i)] = cn;
+		return error;
+	}
+	node_expand(n, v);
+	node_children(n, c);
+	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	count = 1u << (L + LPM_STRIDE - l);
+	if ((error = node_swap(t, v, c, first, count, old, new)) != 0)
+		return error;
+	return node_rebuild(t, np, v, c, def, norig);
+}
+
+/* d's leaves held old: they hold new (see dst_slot). */
+static int
+fib_retag(struct ipifc_rtab *t, const struct rtdst *d, uint32_t old,
+    uint32_t new)
+{
+	struct lpm_fib *f;
+	uint32_t n;
+	unsigned s, first;
+	uint64_t k[2];
+	int l, error;
+
+	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
+	l = d->plen - f->base;
+	if (f->root == NULL)
+		return 0;
+	if (l <= LPM_ROOTBITS) {
+		first = kbits(k, 0, LPM_ROOTBITS) &
+		    ~((1u << (LPM_ROOTBITS - l)) - 1);
+		return root_set(t, f, first, 1u << (LPM_ROOTBITS - l), old,
+		    new, 0);
+	}
+	s = kbits(k, 0, LPM_ROOTBITS);
+	if (!(f->root[s] & LPM_NODE))
+		return 0;
+	n = f->root[s];
+	error = node_retag(t, &n, k, LPM_ROOTBITS, l, old, new);
+	f->root[s] = n;
 	return error;
 }
 
@@ -1344,10 +1465,10 @@ rt_slink(struct rtdst *d, struct rtent *e)
  * d's family, so that a lookup from a source takes it too.
  */
 static void
-dst_nhset(struct ipifc_rtab *t, const struct rtdst *d)
+dst_nhset(struct ipifc_rtab *t, const struct rtdst *d, int intrie)
 {
 	const struct rtent *e = (const struct rtent *)d->fast;
-	uint32_t v = 0;
+	uint32_t v = 0, old = dst_slot(t, d->idx), new;
 
 	if (e != NULL) {
 		v = e->nh;
@@ -1356,6 +1477,10 @@ dst_nhset(struct ipifc_rtab *t, const struct rtdst *d)
 			v |= LPM_ALLSRC;
 	}
 	t->dsts.nh[d->idx] = v;
+	/* The trie's leaves follow (a new entry goes in with the word set). */
+	if (intrie && t->fibok && (new = dst_slot(t, d->idx)) != old &&
+	    fib_retag(t, d, old, new) != 0)
+		fib_drop(t);
 }
 
 /* Take e off d's list; the next route open to any source becomes fast. */
@@ -1390,6 +1515,7 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	struct rtent *e;
 	uint32_t idx, nh;
 	unsigned h;
+	int newd = 0;
 
 	if (r->plen < 0 || r->plen > 128 || r->splen < 0 || r->splen > 128)
 		return -EINVAL;
@@ -1417,6 +1543,7 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 			return -ENOMEM;
 		}
 		d->idx = idx;
+		newd = 1;
 		e = &d->inl;
 		d->inlused = 1;
 		d->dst = dst;
@@ -1425,8 +1552,6 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		t->hash[rt_hash(&dst, r->plen, t->hbits)] = d;
 		t->ndst++;
 		rt_lenref(t, r->plen);
-		if (t->fibok && fib_insert(t, d) != 0)
-			fib_drop(t);
 		rt_grow(t);
 	}
 	e->r = *r;
@@ -1436,7 +1561,9 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	e->d = d;
 	e->nh = nh;
 	rt_slink(d, e);
-	dst_nhset(t, d);
+	dst_nhset(t, d, !newd);
+	if (newd && t->fibok && fib_insert(t, d) != 0)
+		fib_drop(t);
 	h = rt_ehash(d, &src, r->splen, t->ehbits);
 	e->hnext = t->ehash[h];
 	t->ehash[h] = e;
@@ -1493,7 +1620,7 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 	}
 	t->n--;
 	if (d->routes != NULL) {
-		dst_nhset(t, d);
+		dst_nhset(t, d, 1);
 		return 0;
 	}
 	/* Out of the hash first: the trie asks it for the next best. */
@@ -1548,7 +1675,7 @@ rt_match(const struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	if (t->fibok) {
 		if ((di = fib_lookup(t, dst)) == 0)
 			return NULL;
-		d = dst_at(t, di);
+		d = dst_at(t, leaf_dst(di));
 		if ((e = rt_pick(d, src, need)) != NULL)
 			return e;
 		below = d->plen;
@@ -1597,7 +1724,7 @@ rt_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	if (t->fibok) {
 		if ((di = fib_lookup(t, dst)) == 0)
 			return NULL;
-		d = dst_at(t, di);
+		d = dst_at(t, leaf_dst(di));
 		r = d->fast;
 		if (r != NULL && (src == NULL || (r == &d->routes->r &&
 		    rt_inprefix(src, &r->src, r->splen))) &&
@@ -1636,7 +1763,7 @@ ipifc_rtab_nexthop(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	if (t->fibok) {
 		if ((di = fib_lookup(t, dst)) == 0)
 			return NULL;
-		v = t->dsts.nh[di];
+		v = leaf_word(t, di);
 		if (v != 0 && (src == NULL || ((v & LPM_ALLSRC) &&
 		    rt_isv4(src) == rt_isv4(dst)))) {
 			nh = &t->nhs.e[v & ~LPM_ALLSRC].nh;
@@ -1650,6 +1777,16 @@ ipifc_rtab_nexthop(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 }
 
 #define LPM_BURST	16
+
+/* Prefetch what the caller reads after leaf v: none for a next hop in it. */
+static inline void
+fib_leafpf(const struct ipifc_rtab *t, uint32_t v, int nh)
+{
+	if (!nh)
+		__builtin_prefetch(dst_at(t, leaf_dst(v)));
+	else if (!(v & LPM_NHLEAF))
+		__builtin_prefetch(&t->dsts.nh[v]);
+}
 
 /*
  * The best destination entries of m (<= LPM_BURST) destinations, in v:
@@ -1680,8 +1817,7 @@ fib_burst(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int m,
 		if (v[j] & LPM_NODE)
 			__builtin_prefetch(node_at(t, v[j]));
 		else if (v[j] != 0)
-			__builtin_prefetch(nh ? (const void *)&t->dsts.nh[v[j]] :
-			    (const void *)dst_at(t, v[j]));
+			fib_leafpf(t, v[j], nh);
 	}
 	do {
 		left = 0;
@@ -1699,9 +1835,7 @@ fib_burst(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int m,
 				__builtin_prefetch(node_at(t, v[j]));
 				left++;
 			} else if (v[j] != 0)
-				__builtin_prefetch(nh ?
-				    (const void *)&t->dsts.nh[v[j]] :
-				    (const void *)dst_at(t, v[j]));
+				fib_leafpf(t, v[j], nh);
 		}
 	} while (left > 0);
 }
@@ -1727,7 +1861,7 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 				out[i + j] = NULL;
 				continue;
 			}
-			r = dst_at(t, v[j])->fast;
+			r = dst_at(t, leaf_dst(v[j]))->fast;
 			if (r != NULL && (r->ifc == NULL ||
 			    (r->ifc->flags & IPIFC_F_UP)))
 				out[i + j] = r;
@@ -1759,7 +1893,7 @@ ipifc_rtab_nexthop_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 				out[i + j] = NULL;
 				continue;
 			}
-			if ((w = t->dsts.nh[v[j]]) != 0) {
+			if ((w = leaf_word(t, v[j])) != 0) {
 				nh = &t->nhs.e[w & ~LPM_ALLSRC].nh;
 				if (nh->ifc == NULL ||
 				    (nh->ifc->flags & IPIFC_F_UP)) {

@@ -503,9 +503,30 @@ room(struct ipifc_stack *s, struct ipifc_selftab *t)
 	return 0;
 }
 
+/* The entries left when the addresses are gone: those no address links
+ * (ipifc_self_add with none); they and their links go with the stack. */
+static void
+drop_left(struct ipifc_selftab *t)
+{
+	struct ipifc_selflink *k;
+	unsigned i;
+
+	for (i = 0; i < t->size; i++) {
+		if (t->ent[i] == NULL)
+			continue;
+		while ((k = LIST_FIRST(&t->ent[i]->links)) != NULL) {
+			LIST_REMOVE(k, selflink);
+			free(k);
+		}
+		free(t->ent[i]);
+	}
+}
+
 void
 ipifc_self_free(struct ipifc_stack *s)
 {
+	drop_left(&s->self4);
+	drop_left(&s->self6);
 	(void)resize(s, &s->self4, 0);
 	(void)resize(s, &s->self6, 0);
 }

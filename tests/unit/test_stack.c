@@ -651,6 +651,35 @@ test_free_with_clients(void **state)
 	ipifc_stack_free(s);
 }
 
+/*
+ * Teardown with self entries that no address links (ipifc_self_add with
+ * no address, as the proxy and membership paths and an extension may
+ * make them) still in the table: ipifc_stack_free frees them and their
+ * links, of both families (LeakSanitizer fails the test otherwise).
+ */
+static void
+test_free_unlinked_self(void **state)
+{
+	struct ipifc_stack *s = mkether();
+	struct ipifc_ip a[4];
+	int i;
+
+	(void)state;
+	a[0] = ip("239.9.9.9");
+	a[1] = ip("ff05::9:9");
+	a[2] = ip("10.0.0.1");		/* an address's entry, linked twice */
+	a[3] = ip("2001:db8::99");
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(ipifc_self_add(s, &a[i], i < 2 ?
+		    IPIFC_RT_MULTI : IPIFC_RT_UNI, NULL), 0);
+		assert_int_equal(ipifc_self_add(s, &a[i], i < 2 ?
+		    IPIFC_RT_MULTI : IPIFC_RT_UNI, NULL), 0);
+	}
+	assert_true(file_has(s, "ipselftab", "239.9.9.9 0 4m"));
+	assert_true(file_has(s, "ipselftab", "2001:db8::99 0 6u"));
+	ipifc_stack_free(s);
+}
+
 int
 main(void)
 {
@@ -672,6 +701,7 @@ main(void)
 		cmocka_unit_test(test_client_leave_other),
 		cmocka_unit_test(test_client_route_tag),
 		cmocka_unit_test(test_free_with_clients),
+		cmocka_unit_test(test_free_unlinked_self),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

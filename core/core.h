@@ -275,6 +275,7 @@ struct ipifc_counters {
 };
 
 TAILQ_HEAD(ipifc_lifcq, ipifc_lifc);
+LIST_HEAD(ipifc_memberl, ipifc_member);
 
 /* An IP multicast group on an interface, and its link-layer group. */
 struct ipifc_group {
@@ -384,6 +385,7 @@ struct ipifc_ifc {
 	unsigned ghsize;		/* buckets, a power of 2 */
 	int	ngroups;
 	int	nlgroups;		/* groups listeners joined */
+	struct ipifc_memberl members;	/* listeners' memberships here */
 	struct ipifc_llgroup **llhash;	/* by MAC; NULL while empty */
 	unsigned llhsize;
 	int	nllgroups;
@@ -915,8 +917,17 @@ void	ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l);
 void	ipifc_multi_ifc_gone(struct ipifc_stack *s, struct ipifc_ifc *ifc);
 void	ipifc_multi_client_gone(struct ipifc_stack *s, struct ipifc_client *c);
 
-/* A listener's membership: the interface's and the client's, no address's. */
+/*
+ * A listener's membership: the interface's and the client's, no address's.
+ * Found by client, interface and group in s->mhash, by where it hangs
+ * (interface and address) in s->mahash; listed newest first on its
+ * interface and its client.
+ */
 struct ipifc_member {
+	struct ipifc_member *hnext;	/* s->mhash chain */
+	struct ipifc_member *anext;	/* s->mahash chain */
+	LIST_ENTRY(ipifc_member) ilink;	/* ifc->members */
+	LIST_ENTRY(ipifc_member) clink;	/* client->members */
 	struct ipifc_client *client;
 	struct ipifc_ifc *ifc;
 	struct ipifc_lifc *lifc;	/* its self entry's link, NULL: none */
@@ -1101,6 +1112,7 @@ struct ipifc_sub {
 struct ipifc_client {
 	struct ipifc_stack *stack;
 	LIST_ENTRY(ipifc_client) link;
+	struct ipifc_memberl members;	/* its memberships */
 	char	tag[IPIFC_TAGLEN];
 };
 
@@ -1159,8 +1171,11 @@ struct ipifc_stack {
 	unsigned nself;			/* entries */
 	int	selfall;		/* 0.0.0.0 or :: is a unicast self */
 	struct ipifc_rtab *rtab;
-	struct ipifc_member members[IPIFC_MAXMEMBERS];
-	int	nmembers;
+	/* core/multi.c: memberships by key and by where they hang; both
+	 * tables grow and shrink with nmembers, NULL while it is 0 */
+	struct ipifc_member **mhash, **mahash;
+	unsigned mhsize;
+	int	nmembers, maxmembers;
 	struct ipifc_policy policy[IPIFC_MAXPOLICY];
 	int	npolicy;
 	int	iprouting;

@@ -271,20 +271,97 @@ ipifc_group_unref(struct ipifc_ifc *ifc, const struct ipifc_ip *g)
 	group_unref(ifc, g, 0);
 }
 
+/*
+ * Memberships: a table by client, interface and group (join and leave
+ * find theirs), and one by where each hangs, its interface and address
+ * (an address coming or going finds the memberships it concerns).  Both
+ * have mhsize buckets, grown and shrunk with nmembers as the groups'.
+ */
+static unsigned
+ptrmix(const void *p)
+{
+	uint64_t w = (uint64_t)(uintptr_t)p;
+
+	w *= 0x9e3779b97f4a7c15ull;
+	return (unsigned)(w >> 32);
+}
+
+static unsigned
+mhash(const struct ipifc_stack *s, const struct ipifc_client *c,
+    const struct ipifc_ifc *ifc, const struct ipifc_ip *g)
+{
+	return (ipifc_ip_hash(s->hashkey, g) ^ ptrmix(c) ^
+	    ptrmix((const char *)ifc + 1)) & (s->mhsize - 1);
+}
+
+static unsigned
+mahash(const struct ipifc_stack *s, const struct ipifc_ifc *ifc,
+    const struct ipifc_lifc *l)
+{
+	return (ptrmix(ifc) ^ (ptrmix(l) >> 1)) & (s->mhsize - 1);
+}
+
+static void
+m_hang(struct ipifc_stack *s, struct ipifc_member *m)
+{
+	unsigned b = mahash(s, m->ifc, m->lifc);
+
+	m->anext = s->mahash[b];
+	s->mahash[b] = m;
+}
+
+static void
+m_unhang(struct ipifc_stack *s, struct ipifc_member *m)
+{
+	struct ipifc_member **pp;
+
+	for (pp = &s->mahash[mahash(s, m->ifc, m->lifc)]; *pp != m;
+	    pp = &(*pp)->anext)
+		;
+	*pp = m->anext;
+}
+
+/* Rehash every membership into size buckets (a power of 2); 0 frees. */
+static int
+m_rehash(struct ipifc_stack *s, unsigned size)
+{
+	struct ipifc_member **h = NULL, **a = NULL, **oh = s->mhash, *m, *next;
+	unsigned i, b, oldsize = s->mhsize;
+
+	if (size > 0 && ((h = calloc(size, sizeof(*h))) == NULL ||
+	    (a = calloc(size, sizeof(*a))) == NULL)) {
+		free(h);
+		return -ENOMEM;
+	}
+	s->mhsize = size;
+	free(s->mahash);
+	s->mahash = a;
+	s->mhash = h;
+	for (i = 0; i < oldsize; i++)
+		for (m = oh[i]; m != NULL; m = next) {
+			next = m->hnext;
+			b = mhash(s, m->client, m->ifc, &m->group);
+			m->hnext = h[b];
+			h[b] = m;
+			m_hang(s, m);
+		}
+	free(oh);
+	return 0;
+}
+
 static struct ipifc_member *
 member_find(struct ipifc_stack *s, struct ipifc_client *c,
     struct ipifc_ifc *ifc, const struct ipifc_ip *g, const struct ipifc_ip *a)
 {
-	int i;
 	struct ipifc_member *m;
 
-	for (i = 0; i < s->nmembers; i++) {
-		m = &s->members[i];
+	if (s->mhash == NULL)
+		return NULL;
+	for (m = s->mhash[mhash(s, c, ifc, g)]; m != NULL; m = m->hnext)
 		if (m->client == c && m->ifc == ifc &&
 		    ipifc_ip_eq(&m->group, g) &&
 		    (a == NULL || ipifc_ip_eq(&m->ifcaddr, a)))
 			return m;
-	}
 	return NULL;
 }
 
@@ -331,6 +408,7 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	struct ipifc_group *p;
 	struct ipifc_lifc *l = NULL;
 	const char *err;
+	unsigned b;
 
 	if ((err = member_addr(ifc, g, ifcaddr, &l)) != NULL)
 		return err;
@@ -338,36 +416,61 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 		m->refs++;
 		return NULL;
 	}
-	if (s->nmembers == IPIFC_MAXMEMBERS)
+	if (s->nmembers >= s->maxmembers)
 		return ipifc_errf(s, "too many memberships");
 	p = ipifc_group_find(ifc, g);
 	if ((p == NULL || p->lrefs == 0) && ifc->nlgroups >= s->maxgroups)
 		return ipifc_errf(s, "too many groups on interface %d",
 		    ifc->num);
-	if (ipifc_self_add(s, g, IPIFC_RT_MULTI, l) < 0)
+	if (grow((unsigned)s->nmembers, s->mhsize) &&
+	    m_rehash(s, s->mhsize ? 2 * s->mhsize : 16) < 0 &&
+	    s->mhash == NULL)
 		return ipifc_errf(s, "out of memory");
-	if (group_ref(ifc, g, 1) < 0) {
-		ipifc_self_remove(s, g, l);
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		return ipifc_errf(s, "out of memory");
+	if (ipifc_self_add(s, g, IPIFC_RT_MULTI, l) < 0) {
+		free(m);
 		return ipifc_errf(s, "out of memory");
 	}
-	m = &s->members[s->nmembers++];
+	if (group_ref(ifc, g, 1) < 0) {
+		ipifc_self_remove(s, g, l);
+		free(m);
+		return ipifc_errf(s, "out of memory");
+	}
 	m->client = c;
 	m->ifc = ifc;
 	m->lifc = l;
 	m->ifcaddr = l->local;
 	m->group = *g;
 	m->refs = 1;
+	b = mhash(s, c, ifc, g);
+	m->hnext = s->mhash[b];
+	s->mhash[b] = m;
+	m_hang(s, m);
+	LIST_INSERT_HEAD(&ifc->members, m, ilink);
+	LIST_INSERT_HEAD(&c->members, m, clink);
+	s->nmembers++;
 	return NULL;
 }
 
 static void
-member_drop(struct ipifc_stack *s, int i)
+member_drop(struct ipifc_stack *s, struct ipifc_member *m)
 {
-	struct ipifc_member m = s->members[i];
+	struct ipifc_member **pp;
 
-	s->members[i] = s->members[--s->nmembers];
-	ipifc_self_remove(s, &m.group, m.lifc);
-	group_unref(m.ifc, &m.group, 1);
+	for (pp = &s->mhash[mhash(s, m->client, m->ifc, &m->group)];
+	    *pp != m; pp = &(*pp)->hnext)
+		;
+	*pp = m->hnext;
+	m_unhang(s, m);
+	LIST_REMOVE(m, ilink);
+	LIST_REMOVE(m, clink);
+	s->nmembers--;
+	ipifc_self_remove(s, &m->group, m->lifc);
+	group_unref(m->ifc, &m->group, 1);
+	free(m);
+	if (shrunk((unsigned)s->nmembers, s->mhsize) != s->mhsize)
+		(void)m_rehash(s, shrunk((unsigned)s->nmembers, s->mhsize));
 }
 
 const char *
@@ -385,71 +488,92 @@ ipifc_multi_leave(struct ipifc_ifc *ifc, struct ipifc_client *c,
 		return ipifc_errf(s, "not a member of %s on interface %d", a,
 		    ifc->num);
 	if (--m->refs == 0)
-		member_drop(s, (int)(m - s->members));
+		member_drop(s, m);
 	return NULL;
 }
 
-/* Hang m's self entry on l (NULL: on the interface alone). */
+/*
+ * The memberships of ifc hanging on l (NULL: on the interface alone) and,
+ * for none, of l's family, taken off their chain onto a list of their own
+ * (anext), so that moving them cannot meet them again.
+ */
+static struct ipifc_member *
+m_take(struct ipifc_stack *s, struct ipifc_ifc *ifc, struct ipifc_lifc *l,
+    int v4)
+{
+	struct ipifc_member **pp, *m, *taken = NULL;
+
+	if (s->mahash == NULL)
+		return NULL;
+	for (pp = &s->mahash[mahash(s, ifc, l)]; (m = *pp) != NULL;) {
+		if (m->ifc != ifc || m->lifc != l ||
+		    (l == NULL && ipifc_ip_isv4(&m->group) != v4)) {
+			pp = &m->anext;
+			continue;
+		}
+		*pp = m->anext;
+		m->anext = taken;
+		taken = m;
+	}
+	return taken;
+}
+
+/* Move the taken memberships to l and hang them again. */
 static void
-member_move(struct ipifc_stack *s, struct ipifc_member *m,
+m_move_taken(struct ipifc_stack *s, struct ipifc_member *m,
     struct ipifc_lifc *l)
 {
-	if (ipifc_self_add(s, &m->group, IPIFC_RT_MULTI, l) < 0)
-		return;		/* out of memory: it stays where it is */
-	ipifc_self_remove(s, &m->group, m->lifc);
-	m->lifc = l;
-	if (l != NULL)
-		m->ifcaddr = l->local;
+	struct ipifc_member *next;
+
+	for (; m != NULL; m = next) {
+		next = m->anext;
+		if (ipifc_self_add(s, &m->group, IPIFC_RT_MULTI, l) == 0) {
+			ipifc_self_remove(s, &m->group, m->lifc);
+			m->lifc = l;
+			if (l != NULL)
+				m->ifcaddr = l->local;
+		}		/* else out of memory: it stays where it is */
+		m_hang(s, m);
+	}
 }
 
 /* l is going: its memberships move to another address of the family. */
 void
 ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
+	struct ipifc_member *taken;
 	struct ipifc_lifc *o;
-	int i;
 
-	for (i = 0; i < s->nmembers; i++) {
-		if (s->members[i].lifc != l)
-			continue;
-		TAILQ_FOREACH(o, &l->ifc->lifcs, link)
-			if (o != l && ipifc_lifc_isv4(o) == ipifc_lifc_isv4(l))
-				break;
-		member_move(s, &s->members[i], o);
-	}
+	if ((taken = m_take(s, l->ifc, l, ipifc_lifc_isv4(l))) == NULL)
+		return;
+	TAILQ_FOREACH(o, &l->ifc->lifcs, link)
+		if (o != l && ipifc_lifc_isv4(o) == ipifc_lifc_isv4(l))
+			break;
+	m_move_taken(s, taken, o);
 }
 
 /* A new address takes the memberships of its family that have none. */
 void
 ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
-	struct ipifc_member *m;
-	int i;
-
-	for (i = 0; i < s->nmembers; i++) {
-		m = &s->members[i];
-		if (m->ifc == l->ifc && m->lifc == NULL &&
-		    ipifc_ip_isv4(&m->group) == ipifc_lifc_isv4(l))
-			member_move(s, m, l);
-	}
+	m_move_taken(s, m_take(s, l->ifc, NULL, ipifc_lifc_isv4(l)), l);
 }
 
+/* Newest first, as they were dropped from the end of the table. */
 void
 ipifc_multi_ifc_gone(struct ipifc_stack *s, struct ipifc_ifc *ifc)
 {
-	int i;
+	struct ipifc_member *m;
 
-	for (i = s->nmembers - 1; i >= 0; i--)
-		if (s->members[i].ifc == ifc)
-			member_drop(s, i);
+	while ((m = LIST_FIRST(&ifc->members)) != NULL)
+		member_drop(s, m);
 }
 
 void
 ipifc_multi_client_gone(struct ipifc_stack *s, struct ipifc_client *c)
 {
-	int i;
+	struct ipifc_member *m;
 
-	for (i = s->nmembers - 1; i >= 0; i--)
-		if (s->members[i].client == c)
-			member_drop(s, i);
+	while ((m = LIST_FIRST(&c->members)) != NULL)
+		member_drop(s, m);
 }

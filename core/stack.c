@@ -43,6 +43,7 @@ ipifc_core_new(const struct ipifc_stack_config *cfg,
 		s->maxifc = cfg->maxifc;
 		s->maxlifc = cfg->maxlifc;
 		s->maxgroups = cfg->maxgroups;
+		s->maxmembers = cfg->maxmembers;
 	}
 	if (s->maxifc <= 0)
 		s->maxifc = IPIFC_MAXIFC;
@@ -50,6 +51,8 @@ ipifc_core_new(const struct ipifc_stack_config *cfg,
 		s->maxlifc = IPIFC_MAXLIFC;
 	if (s->maxgroups <= 0)
 		s->maxgroups = IPIFC_MAXGROUPS;
+	if (s->maxmembers <= 0)
+		s->maxmembers = IPIFC_MAXMEMBERS;
 	s->rngstate = 2463534242u ^ s->id;
 	if (s->random == NULL) {
 		s->random = xorshift;
@@ -168,6 +171,7 @@ ipifc_client_new(struct ipifc_stack *s)
 		return NULL;
 	c->stack = s;
 	strcpy(c->tag, "none");
+	LIST_INIT(&c->members);
 	LIST_INSERT_HEAD(&s->clients, c, link);
 	return c;
 }

@@ -15,7 +15,8 @@
 #define IPIFC_MAXGROUPS		256	/* groups listeners join per interface
 					 * (those addresses join are bounded
 					 * by the addresses) */
-#define IPIFC_MAXMEMBERS	1024	/* listener memberships per stack */
+#define IPIFC_MAXMEMBERS	1048576	/* listener memberships per stack
+					 * (memory grows with use) */
 #define IPIFC_MAXNBR		1024	/* neighbor entries per interface (as
 					 * Linux gc_thresh3); memory grows with use */
 #define IPIFC_NBR_QLEN		64	/* packets waiting per unresolved neighbor */

@@ -184,6 +184,7 @@ check(const struct ipifc_stack *s)
 	const struct ipifc_ifc *ifc;
 	const struct ipifc_lifc *l;
 	const struct ipifc_group *g;
+	const struct ipifc_member *m;
 	int i, n;
 
 	for (i = 0; i < s->nslot; i++) {
@@ -208,9 +209,15 @@ check(const struct ipifc_stack *s)
 		}
 		CHECK(n == ifc->nlifc && n <= IPIFC_MAXLIFC);
 	}
-	CHECK(s->nmembers >= 0 && s->nmembers <= IPIFC_MAXMEMBERS);
-	for (n = 0; n < s->nmembers; n++)
-		CHECK(s->members[n].refs > 0);
+	CHECK(s->nmembers >= 0 && s->nmembers <= s->maxmembers);
+	n = 0;
+	for (i = 0; i < s->nslot; i++)
+		if ((ifc = s->ifc[i]) != NULL)
+			LIST_FOREACH(m, &ifc->members, ilink) {
+				CHECK(m->refs > 0 && m->ifc == ifc);
+				n++;
+			}
+	CHECK(n == s->nmembers);
 	check_self(s);
 }
 

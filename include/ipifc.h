@@ -158,10 +158,12 @@ struct ipifc_stack_config {
 	 * fixed one gives the same table layout every run.
 	 */
 	uint8_t	 hashseed[16];
-	/* bounds; 0: the defaults (IPIFC_MAXIFC, IPIFC_MAXLIFC, IPIFC_MAXGROUPS) */
+	/* bounds; 0: the defaults (IPIFC_MAXIFC, IPIFC_MAXLIFC,
+	 * IPIFC_MAXGROUPS, IPIFC_MAXMEMBERS) */
 	int	maxifc;		/* interfaces */
 	int	maxlifc;	/* addresses per interface */
 	int	maxgroups;	/* groups listeners join per interface */
+	int	maxmembers;	/* listener memberships per stack */
 };
 
 struct ipifc_stack *ipifc_stack_new(const struct ipifc_stack_config *cfg);

@@ -242,16 +242,39 @@ test_group_limit(void **state)
 	free(self);
 }
 
+/* The fixture's stack, with maxmembers memberships at most. */
+static void
+membound(struct fix *f, int maxmembers)
+{
+	struct ipifc_stack_config cfg;
+
+	ipifc_client_free(f->c);
+	ipifc_stack_free(f->s);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.id = 1;
+	cfg.maxmembers = maxmembers;
+	assert_non_null(f->s = ipifc_stack_new(&cfg));
+	w(f->s, "ipifc/clone", "bind ether sim:x");
+	w(f->s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+	f->ifc = ipifc_ifc_bynum(f->s, 0);
+	f->ifc->m = &counting;
+	assert_non_null(f->c = ipifc_client_new(f->s));
+	nadd = nrem = 0;
+}
+
+#define MEMBOUND	100
+
 static void
 test_member_limit(void **state)
 {
 	struct fix *f = *state;
-	static struct ipifc_client *cs[IPIFC_MAXMEMBERS + 1];
+	static struct ipifc_client *cs[MEMBOUND + 1];
 	const char *err;
 	char *multi, *after;
 	int i;
 
-	for (i = 0; i < IPIFC_MAXMEMBERS; i++) {
+	membound(f, MEMBOUND);
+	for (i = 0; i < MEMBOUND; i++) {
 		cs[i] = ipifc_client_new(f->s);
 		assert_non_null(cs[i]);
 		w_as(f->s, cs[i], "ipifc/0/ctl", "joinmulti 239.1.1.1");
@@ -264,14 +287,135 @@ test_member_limit(void **state)
 	assert_string_equal(multi, after);
 	free(after);
 	free(multi);
-	assert_true(file_has_start(f->s, "ipifc/0/multi", "239.1.1.1 1024 "));
+	assert_true(file_has_start(f->s, "ipifc/0/multi", "239.1.1.1 100 "));
 	/* a joined client nests further joins without a new membership */
 	w_as(f->s, cs[0], "ipifc/0/ctl", "joinmulti 239.1.1.1");
 	heard(1, 0);
-	for (i = 0; i <= IPIFC_MAXMEMBERS; i++)
+	/* one leave makes room for one join */
+	w_as(f->s, cs[1], "ipifc/0/ctl", "leavemulti 239.1.1.1");
+	w_as(f->s, cs[MEMBOUND], "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	wfail_as(f->s, cs[1], "ipifc/0/ctl", "joinmulti 239.1.1.1");
+	for (i = 0; i <= MEMBOUND; i++)
 		ipifc_client_free(cs[i]);
 	heard(1, 1);
 	assert_false(file_has_start(f->s, "ipifc/0/multi", "239.1.1.1 "));
+}
+
+/*
+ * Past the old fixed table of 1024 memberships: 16 clients each join 200
+ * groups on two addresses (6400 memberships); every one is found again (a
+ * nested join, a leave naming its address), the table of memberships
+ * grows and, when they are all left, goes (memory back).
+ */
+#define NCLIENT	16
+#define NGROUP	200
+
+static void
+test_many_members(void **state)
+{
+	struct fix *f = *state;
+	struct ipifc_client *cs[NCLIENT];
+	char line[80], want[64];
+	int i, k;
+
+	w(f->s, "ipifc/0/ctl", "add 10.0.0.2 /24");
+	for (i = 0; i < NCLIENT; i++) {
+		assert_non_null(cs[i] = ipifc_client_new(f->s));
+		for (k = 0; k < NGROUP; k++) {
+			snprintf(line, sizeof(line),
+			    "joinmulti 239.5.%d.%d 10.0.0.%d", k / 100,
+			    k % 100, 1 + (i & 1));
+			w_as(f->s, cs[i], "ipifc/0/ctl", line);
+			snprintf(line, sizeof(line),
+			    "joinmulti 239.5.%d.%d 10.0.0.%d", k / 100,
+			    k % 100, 2 - (i & 1));
+			w_as(f->s, cs[i], "ipifc/0/ctl", line);
+		}
+	}
+	assert_int_equal(f->s->nmembers, 2 * NCLIENT * NGROUP);
+	assert_true(f->s->mhsize >= 2 * NCLIENT * NGROUP);
+	heard(NGROUP, 0);
+	/* each group: two memberships of each client */
+	for (k = 0; k < NGROUP; k++) {
+		snprintf(want, sizeof(want), "239.5.%d.%d %d ", k / 100,
+		    k % 100, 2 * NCLIENT);
+		assert_true(file_has_start(f->s, "ipifc/0/multi", want));
+	}
+	/* every membership is found: a nested join, then leaves */
+	for (i = 0; i < NCLIENT; i++)
+		for (k = 0; k < NGROUP; k++) {
+			snprintf(line, sizeof(line),
+			    "joinmulti 239.5.%d.%d 10.0.0.1", k / 100, k % 100);
+			w_as(f->s, cs[i], "ipifc/0/ctl", line);
+		}
+	assert_int_equal(f->s->nmembers, 2 * NCLIENT * NGROUP);
+	for (i = 0; i < NCLIENT; i++)
+		for (k = 0; k < NGROUP; k++) {
+			snprintf(line, sizeof(line),
+			    "leavemulti 239.5.%d.%d 10.0.0.1", k / 100,
+			    k % 100);
+			w_as(f->s, cs[i], "ipifc/0/ctl", line);
+			w_as(f->s, cs[i], "ipifc/0/ctl", line);
+			wfail_as(f->s, cs[i], "ipifc/0/ctl", line);
+			snprintf(line, sizeof(line),
+			    "leavemulti 239.5.%d.%d 10.0.0.2", k / 100,
+			    k % 100);
+			w_as(f->s, cs[i], "ipifc/0/ctl", line);
+			wfail_as(f->s, cs[i], "ipifc/0/ctl", line);
+		}
+	heard(NGROUP, NGROUP);
+	assert_false(file_has_start(f->s, "ipifc/0/multi", "239.5."));
+	assert_false(file_has_start(f->s, "ipselftab", "239.5."));
+	/* memory back: no membership, no table */
+	assert_int_equal(f->s->nmembers, 0);
+	assert_int_equal(f->s->mhsize, 0);
+	assert_null(f->s->mhash);
+	assert_null(f->s->mahash);
+	for (i = 0; i < NCLIENT; i++)
+		ipifc_client_free(cs[i]);
+}
+
+/*
+ * The memberships that hang on an address move with it going, hang on
+ * the interface with none left, and are taken by the next address, in
+ * numbers (each is found by where it hangs).
+ */
+#define NMOVE	120	/* each family: 240 groups of 256 */
+
+static void
+test_many_members_move(void **state)
+{
+	struct fix *f = *state;
+	char line[80], want[64];
+	int k;
+
+	for (k = 0; k < NMOVE; k++) {
+		snprintf(line, sizeof(line), "joinmulti 239.6.%d.%d",
+		    k / 100, k % 100);
+		w_as(f->s, f->c, "ipifc/0/ctl", line);
+		snprintf(line, sizeof(line), "joinmulti ff0e::6:%x", k);
+		w_as(f->s, f->c, "ipifc/0/ctl", line);
+	}
+	w(f->s, "ipifc/0/ctl", "add 10.0.0.2 /24");
+	w(f->s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+	assert_true(file_has(f->s, "ipselftab", "239.6.1.19 1 4m"));
+	w(f->s, "ipifc/0/ctl", "remove 10.0.0.2 /24");
+	assert_true(file_has(f->s, "ipselftab", "239.6.1.19 0 4m"));
+	w(f->s, "ipifc/0/ctl", "add 10.0.0.3 /24");
+	for (k = 0; k < NMOVE; k++) {
+		snprintf(want, sizeof(want), "239.6.%d.%d 1 4m", k / 100,
+		    k % 100);
+		assert_true(file_has(f->s, "ipselftab", want));
+		snprintf(line, sizeof(line), "leavemulti 239.6.%d.%d 10.0.0.3",
+		    k / 100, k % 100);
+		w_as(f->s, f->c, "ipifc/0/ctl", line);
+	}
+	/* the IPv6 ones hung on the link-local address all along */
+	assert_true(file_has(f->s, "ipselftab", "ff0e::6:77 1 6m"));
+	assert_int_equal(f->s->nmembers, NMOVE);
+	w(f->s, "ipifc/0/ctl", "unbind");
+	assert_int_equal(f->s->nmembers, 0);
+	assert_null(f->s->mhash);
 }
 
 static void
@@ -382,6 +526,10 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_group_limit, setup,
 		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_member_limit, setup,
+		    teardown_stack),
+		cmocka_unit_test_setup_teardown(test_many_members, setup,
+		    teardown_stack),
+		cmocka_unit_test_setup_teardown(test_many_members_move, setup,
 		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_leave_never_joined, setup,
 		    teardown_stack),

@@ -373,13 +373,73 @@ else
 	RA_ENV="ROUNDS=3"
 fi
 
+# The namespaces a benchmark names after its process: bench_churn's
+# ipifc-churn-PID, forward.sh's ipbPID..., ra_usable.sh's iprPID...
+# (their links live inside them).  A run killed where it could not clean
+# up (the timeout's KILL, 10 s after its TERM) leaves them; leftovers
+# NAME BEFORE removes those made since BEFORE (the list of namespaces
+# then) whose process is gone, after ending what still runs in them.
+ns_list()
+{
+	ip netns list 2>/dev/null | awk '{ print $1 }'
+}
+
+# alive PID: a process that still runs (not a zombie waiting to be
+# reaped, as a killed benchmark may be for a moment).
+alive()
+{
+	local st
+
+	st=$(awk '{ sub(/^.*\) /, ""); print $1 }' "/proc/$1/stat" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+leftovers()
+{
+	local name=$1 before=$2 ns pid p
+
+	for ns in $(ns_list); do
+		case " $before " in *" $ns "*) continue ;; esac
+		case $ns in
+		ipifc-churn-[0-9]*) pid=${ns#ipifc-churn-} ;;
+		ipb[0-9]*|ipr[0-9]*) pid=${ns#ip?}; pid=${pid%%[!0-9]*} ;;
+		*) continue ;;
+		esac
+		case $pid in ''|*[!0-9]*) continue ;; esac
+		alive "$pid" && continue	# its benchmark still runs
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		if ip netns del "$ns" 2>/dev/null; then
+			echo "$name: removed namespace $ns, left by the killed run"
+			echo "left namespace $ns: removed" >>"$OUT/$name.out"
+		fi
+	done
+	for p in /tmp/ipifc-bench-[0-9]* /tmp/ipifc-bench-ra-[0-9]*; do
+		[ -d "$p" ] || continue
+		pid=${p##*-}
+		case $pid in ''|*[!0-9]*) continue ;; esac
+		alive "$pid" || rm -rf "$p"
+	done
+}
+
 # one NAME LIMIT CMD...: CMD's output in OUT/NAME.out, under a timeout
-# of LIMIT seconds; a line of OUT/runinfo.
+# of LIMIT seconds (TIMEOUT from the environment overrides it); a line
+# of OUT/runinfo; then what a killed run left is removed.  ONLY (names
+# separated by blanks) runs only those.
 one()
 {
-	local name=$1 limit=$2 l0 t0 rc
+	local name=$1 limit=${TIMEOUT:-$2} l0 t0 rc before
 
 	shift 2
+	if [ -n "${ONLY:-}" ]; then
+		case " $ONLY " in
+		*" $name "*) ;;
+		*)	echo "not run: not in ONLY" >"$OUT/$name.out"
+			echo "$name -  -  -  -" >>"$OUT/runinfo"
+			return ;;
+		esac
+	fi
 	if [ ! -x "$1" ] && [ "$1" != env ]; then
 		echo "not run: no $1 (meson setup -Dbench=true)" >"$OUT/$name.out"
 		echo "$name -  -  -  -" >>"$OUT/runinfo"
@@ -389,11 +449,13 @@ one()
 	echo "$name: $* ($(date -u +%H:%M:%S))"
 	l0=$(cut -d' ' -f1 /proc/loadavg)
 	t0=$(date +%s)
+	before=$(ns_list)
 	timeout -k 10 "$limit" "$@" >"$OUT/$name.out" 2>&1
 	rc=$?
 	echo "$name $rc $(($(date +%s) - t0)) $l0 $(cut -d' ' -f1 /proc/loadavg)" \
 	    >>"$OUT/runinfo"
 	[ "$rc" -eq 0 ] || echo "$name: exit $rc (see $OUT/$name.out)"
+	leftovers "$name" "$before"
 }
 
 echo "bench/run.sh: $([ "$QUICK" = 1 ] && echo QUICK || echo full) run of $BUILD into $OUT"

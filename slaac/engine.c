@@ -55,6 +55,7 @@ ipifc_slaac_free(struct ipifc_slaac *e)
 		return;
 	for (i = 0; i < IPIFC_SLAAC_MAXIFC; i++)
 		free(e->ifc[i]);
+	ipifc_dindex_free(&e->dx);
 	free(e);
 }
 
@@ -161,6 +162,47 @@ findifc(const struct ipifc_slaac *e, unsigned id)
 	return NULL;
 }
 
+/* ---- the deadline index: interfaces by their earliest deadline ---- */
+
+/* ifc's earliest deadline, from a walk of its timers. */
+static uint64_t
+ifc_deadline(const struct slaac_ifc *ifc)
+{
+	uint64_t d = ifc->deadline;
+
+	d = ipifc_slaac_min(d, ipifc_slaac_router_deadline(ifc));
+	d = ipifc_slaac_min(d, ipifc_slaac_prefix_deadline(ifc));
+	return ipifc_slaac_min(d, ipifc_slaac_dns_deadline(ifc));
+}
+
+/* File ifc again after an event reached it (room reserved at its add). */
+static void
+refile(struct ipifc_slaac *e, struct slaac_ifc *ifc)
+{
+	ipifc_dindex_file(&e->dx, &ifc->dl, ifc_deadline(ifc));
+}
+
+static void
+refile_id(struct ipifc_slaac *e, unsigned id)
+{
+	struct slaac_ifc *ifc;
+
+	if ((ifc = findifc(e, id)) != NULL)
+		refile(e, ifc);
+}
+
+/* The order of the walk a pass replaces: by slot. */
+static int
+cmp_slot(const void *x, const void *y)
+{
+	const struct slaac_ifc *a = IPIFC_DNODE_OWNER(*(struct ipifc_dnode
+	    *const *)x, struct slaac_ifc, dl);
+	const struct slaac_ifc *b = IPIFC_DNODE_OWNER(*(struct ipifc_dnode
+	    *const *)y, struct slaac_ifc, dl);
+
+	return (a->slot > b->slot) - (a->slot < b->slot);
+}
+
 /* ---- the interface state machine: the RS schedule ---- */
 
 /*
@@ -256,10 +298,12 @@ ipifc_slaac_ifc_add(struct ipifc_slaac *e, unsigned id,
 			slot = i;
 	if (slot < 0)
 		return -ENOSPC;
-	if ((ifc = calloc(1, sizeof(*ifc))) == NULL)
+	if (ipifc_dindex_reserve(&e->dx) < 0 ||
+	    (ifc = calloc(1, sizeof(*ifc))) == NULL)
 		return -ENOMEM;
 	ifc->used = 1;
 	ifc->id = id;
+	ifc->slot = slot;
 	ifc->c = *c;
 	ifc->c.net_iface[sizeof(ifc->c.net_iface) - 1] = '\0';
 	if (ifc->c.temp_valid == 0)
@@ -271,6 +315,7 @@ ipifc_slaac_ifc_add(struct ipifc_slaac *e, unsigned id,
 	for (k = 0; k < IPIFC_SLAAC_MAXPREFIXES; k++)
 		ifc->pfx[k].deadline = NEVER;
 	e->ifc[slot] = ifc;
+	refile(e, ifc);
 	return 0;
 }
 
@@ -288,13 +333,14 @@ ipifc_slaac_ifc_remove(struct ipifc_slaac *e, unsigned id, uint64_t now)
 	ipifc_slaac_prefix_flush(e, e->ifc[i], now);
 	ipifc_slaac_router_flush(e, e->ifc[i], now);
 	ipifc_slaac_dns_flush(e, e->ifc[i]);
+	ipifc_dindex_unfile(&e->dx, &e->ifc[i]->dl);
 	free(e->ifc[i]);
 	e->ifc[i] = NULL;
 	return 0;
 }
 
-int
-ipifc_slaac_link(struct ipifc_slaac *e, unsigned id, int up,
+static int
+ev_link(struct ipifc_slaac *e, unsigned id, int up,
     const uint8_t *mac, uint64_t now)
 {
 	struct slaac_ifc *ifc;
@@ -324,8 +370,8 @@ ipifc_slaac_link(struct ipifc_slaac *e, unsigned id, int up,
 	return 0;
 }
 
-int
-ipifc_slaac_linklocal(struct ipifc_slaac *e, unsigned id, int usable,
+static int
+ev_linklocal(struct ipifc_slaac *e, unsigned id, int usable,
     uint64_t now)
 {
 	struct slaac_ifc *ifc;
@@ -378,8 +424,8 @@ ra_params(struct ipifc_slaac *e, struct slaac_ifc *ifc,
 	}
 }
 
-int
-ipifc_slaac_ra(struct ipifc_slaac *e, unsigned id,
+static int
+ev_ra(struct ipifc_slaac *e, unsigned id,
     const struct ipifc_ip *src, const struct ipifc_ip *dst, uint8_t hlim,
     const uint8_t *bytes, size_t len, uint64_t now)
 {
@@ -421,8 +467,8 @@ ipifc_slaac_ra(struct ipifc_slaac *e, unsigned id,
 	return 0;
 }
 
-int
-ipifc_slaac_user_addr(struct ipifc_slaac *e, unsigned id,
+static int
+ev_user_addr(struct ipifc_slaac *e, unsigned id,
     const struct ipifc_ip *addr, int present, uint64_t now)
 {
 	struct slaac_ifc *ifc;
@@ -435,8 +481,8 @@ ipifc_slaac_user_addr(struct ipifc_slaac *e, unsigned id,
 	return r;
 }
 
-int
-ipifc_slaac_prefix_temporary(struct ipifc_slaac *e, unsigned id,
+static int
+ev_prefix_temporary(struct ipifc_slaac *e, unsigned id,
     const struct ipifc_ip *prefix, int plen, int on, uint64_t now)
 {
 	struct slaac_ifc *ifc;
@@ -448,8 +494,8 @@ ipifc_slaac_prefix_temporary(struct ipifc_slaac *e, unsigned id,
 	return ipifc_slaac_prefix_temp(e, ifc, prefix, plen, on, now);
 }
 
-int
-ipifc_slaac_dad(struct ipifc_slaac *e, unsigned id,
+static int
+ev_dad(struct ipifc_slaac *e, unsigned id,
     const struct ipifc_ip *addr, int ok, uint64_t now)
 {
 	struct slaac_ifc *ifc;
@@ -462,15 +508,84 @@ ipifc_slaac_dad(struct ipifc_slaac *e, unsigned id,
 	return r;
 }
 
+/*
+ * The events: each files the interface it reached again, so that the
+ * index holds every interface's earliest deadline.
+ */
+int
+ipifc_slaac_link(struct ipifc_slaac *e, unsigned id, int up,
+    const uint8_t *mac, uint64_t now)
+{
+	int	 r = ev_link(e, id, up, mac, now);
+
+	refile_id(e, id);
+	return r;
+}
+
+int
+ipifc_slaac_linklocal(struct ipifc_slaac *e, unsigned id, int usable,
+    uint64_t now)
+{
+	int	 r = ev_linklocal(e, id, usable, now);
+
+	refile_id(e, id);
+	return r;
+}
+
+int
+ipifc_slaac_ra(struct ipifc_slaac *e, unsigned id,
+    const struct ipifc_ip *src, const struct ipifc_ip *dst, uint8_t hlim,
+    const uint8_t *bytes, size_t len, uint64_t now)
+{
+	int	 r = ev_ra(e, id, src, dst, hlim, bytes, len, now);
+
+	refile_id(e, id);
+	return r;
+}
+
+int
+ipifc_slaac_user_addr(struct ipifc_slaac *e, unsigned id,
+    const struct ipifc_ip *addr, int present, uint64_t now)
+{
+	int	 r = ev_user_addr(e, id, addr, present, now);
+
+	refile_id(e, id);
+	return r;
+}
+
+int
+ipifc_slaac_prefix_temporary(struct ipifc_slaac *e, unsigned id,
+    const struct ipifc_ip *prefix, int plen, int on, uint64_t now)
+{
+	int	 r = ev_prefix_temporary(e, id, prefix, plen, on, now);
+
+	refile_id(e, id);
+	return r;
+}
+
+int
+ipifc_slaac_dad(struct ipifc_slaac *e, unsigned id,
+    const struct ipifc_ip *addr, int ok, uint64_t now)
+{
+	int	 r = ev_dad(e, id, addr, ok, now);
+
+	refile_id(e, id);
+	return r;
+}
+
+/* The interfaces due, in slot order: a wakeup costs what is due. */
 void
 ipifc_slaac_tick(struct ipifc_slaac *e, uint64_t now)
 {
 	struct slaac_ifc *ifc;
-	int	 i;
+	struct ipifc_dnode *d;
+	int	 i, n;
 
-	for (i = 0; i < IPIFC_SLAAC_MAXIFC; i++) {
-		if ((ifc = e->ifc[i]) == NULL)
+	n = ipifc_dindex_due(&e->dx, now, cmp_slot);
+	for (i = 0; i < n; i++) {
+		if ((d = e->dx.due[i]) == NULL)
 			continue;
+		ifc = IPIFC_DNODE_OWNER(d, struct slaac_ifc, dl);
 		if (ifc->deadline <= now &&
 		    (ifc->state == IFC_DELAY || ifc->state == IFC_SOLICIT))
 			send_rs(e, ifc, now);
@@ -478,23 +593,25 @@ ipifc_slaac_tick(struct ipifc_slaac *e, uint64_t now)
 		ipifc_slaac_prefix_tick(e, ifc, now);
 		ipifc_slaac_dns_tick(e, ifc, now);
 		ipifc_slaac_srcroutes(e, ifc, now);
+		refile(e, ifc);
 	}
+	ipifc_dindex_done(&e->dx);
 }
 
 uint64_t
 ipifc_slaac_next_deadline(const struct ipifc_slaac *e)
 {
-	const struct slaac_ifc *ifc;
+	return ipifc_dindex_next(&e->dx);
+}
+
+uint64_t
+ipifc_slaac_walk_deadline(const struct ipifc_slaac *e)
+{
 	uint64_t d = NEVER;
 	int	 i;
 
-	for (i = 0; i < IPIFC_SLAAC_MAXIFC; i++) {
-		if ((ifc = e->ifc[i]) == NULL)
-			continue;
-		d = ipifc_slaac_min(d, ifc->deadline);
-		d = ipifc_slaac_min(d, ipifc_slaac_router_deadline(ifc));
-		d = ipifc_slaac_min(d, ipifc_slaac_prefix_deadline(ifc));
-		d = ipifc_slaac_min(d, ipifc_slaac_dns_deadline(ifc));
-	}
+	for (i = 0; i < IPIFC_SLAAC_MAXIFC; i++)
+		if (e->ifc[i] != NULL)
+			d = ipifc_slaac_min(d, ifc_deadline(e->ifc[i]));
 	return d;
 }

@@ -5,6 +5,7 @@
 #ifndef IPIFC_SLAAC_INT_H
 #define IPIFC_SLAAC_INT_H
 
+#include "core.h"		/* the deadline index */
 #include "slaac.h"
 #include "wire.h"
 
@@ -99,6 +100,10 @@ struct slaac_pref64 {
 struct slaac_ifc {
 	int	used;
 	unsigned id;
+	int	slot;		/* in e->ifc */
+	/* e->dx: its earliest deadline (RS, routers, prefixes, addresses,
+	 * routes, DNS), filed again after every event that reaches it */
+	struct ipifc_dnode dl;
 	struct ipifc_slaac_config c;
 	enum ifc_state state;
 	uint64_t deadline;	/* the next RS */
@@ -132,6 +137,7 @@ struct ipifc_slaac {
 	void	*larg;
 	struct ipifc_slaac_stats st;
 	struct slaac_ifc *ifc[IPIFC_SLAAC_MAXIFC];
+	struct ipifc_dindex dx;	/* the interfaces by earliest deadline */
 	struct ipifc_slaac_act q[IPIFC_SLAAC_ACTQ];
 	int	qhead, qlen;
 	struct ipifc_slaac_act lost;	/* written when q is full */
@@ -150,6 +156,9 @@ uint64_t ipifc_slaac_end(uint64_t now, uint32_t s);
 /* A random value in [0, n). */
 uint64_t ipifc_slaac_rand(struct ipifc_slaac *e, uint64_t n);
 uint64_t ipifc_slaac_min(uint64_t a, uint64_t b);
+/* The earliest deadline by a walk of every interface's timers, which the
+ * index answers without (for the tests). */
+uint64_t ipifc_slaac_walk_deadline(const struct ipifc_slaac *e);
 
 /* router.c */
 void	ipifc_slaac_router_ra(struct ipifc_slaac *e, struct slaac_ifc *ifc,

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "slaac.h"
+#include "slaac_int.h"
 #include "wire.h"
 #include "util.h"
 #include "radvd_ra.h"
@@ -1367,6 +1367,176 @@ test_ifc_remove(void **state)
 	assert_int_equal(ipifc_slaac_ifc_remove(E, IFC, S), -ENOENT);
 }
 
+/* ---- the deadline index of the interfaces ---- */
+
+#define DX_IFC	6
+#define DX_OPS	6000
+
+static uint32_t dxrng = 777;
+
+static uint32_t
+dxr(uint32_t n)
+{
+	dxrng ^= dxrng << 13;
+	dxrng ^= dxrng >> 17;
+	dxrng ^= dxrng << 5;
+	return dxrng % n;
+}
+
+/* The addresses the engine proposed, for DAD answers and the user. */
+static struct ipifc_ip dxaddr[64];
+static unsigned dxid[64];
+static int ndxaddr;
+
+static void
+dx_drain(void)
+{
+	struct ipifc_slaac_act a;
+
+	while (ipifc_slaac_action(E, &a))
+		if (a.type == IPIFC_SLAAC_ADDR_ADD) {
+			dxaddr[ndxaddr % 64] = a.addr;
+			dxid[ndxaddr % 64] = a.ifc;
+			ndxaddr++;
+		}
+}
+
+/* The index against a walk of every interface's timers, and its heap. */
+static void
+dx_check(void)
+{
+	const struct ipifc_dindex *x = &E->dx;
+	unsigned i, n = 0;
+
+	assert_true(ipifc_slaac_next_deadline(E) ==
+	    ipifc_slaac_walk_deadline(E));
+	for (i = 0; i < x->n; i++) {
+		assert_int_equal(x->heap[i]->pos, i + 1);
+		if (i > 0)
+			assert_true(x->heap[(i - 1) / 2]->key <= x->heap[i]->key);
+	}
+	for (i = 0; i < IPIFC_SLAAC_MAXIFC; i++)
+		n += E->ifc[i] != NULL;
+	assert_int_equal(x->n, n);
+	assert_int_equal(x->ndue, 0);
+}
+
+static void
+dx_ra(unsigned id, uint64_t now)
+{
+	static uint8_t b[4096];
+	static const uint32_t life[] = { 0, 1, 3, 10, 60, 600,
+	    IPIFC_INFINITE };
+	struct ipifc_ip src, d = ip("ff02::1");
+	char a[64];
+	int n, k, np;
+	uint32_t v, pr;
+
+	snprintf(a, sizeof(a), "fe80::%u", 1 + dxr(3));
+	src = ip(a);
+	ra_new((uint16_t)(dxr(4) == 0 ? 0 : 1 + dxr(30)));
+	np = (int)dxr(3);
+	for (k = 0; k < np; k++) {
+		snprintf(a, sizeof(a), "2001:db8:%u::", dxr(5));
+		v = life[dxr(7)];
+		pr = life[dxr(7)];
+		ra_prefix(a, 64, dxr(5) == 0 ? IPIFC_ND_PI_ONLINK : LA, v,
+		    pr > v ? v : pr);
+	}
+	if (dxr(3) == 0) {
+		ra.nrdnss = 1;
+		ra.rdnss[0].lifetime = life[dxr(7)];
+		ra.rdnss[0].addr = ip("2001:db8:53::1");
+	}
+	if (dxr(3) == 0) {
+		ra.nroute = 1;
+		ra.route[0].plen = 48;
+		ra.route[0].lifetime = life[dxr(7)];
+		ra.route[0].prefix = ip("2001:db8:77::");
+	}
+	n = ipifc_nd_build(b, sizeof(b), &src, &d, &ra);
+	assert_true(n > 0);
+	(void)ipifc_slaac_ra(E, id, &src, &d, 255, b, (size_t)n, now);
+}
+
+/*
+ * After each of thousands of random events on six interfaces (adds and
+ * removes, links up and down with new MACs, RAs from three routers with
+ * random lifetimes of routers, prefixes, RDNSS and routes, DAD answers,
+ * the operator's addresses, temporary addresses off and on) and clock
+ * advances with a tick, the index's earliest deadline equals the minimum
+ * of a walk of every interface's timers, each interface is in it once,
+ * and after a tick nothing is overdue.
+ */
+static void
+test_deadline_index(void **state)
+{
+	uint8_t mac[6];
+	uint64_t now = 1000, next;
+	unsigned id;
+	int i, k;
+
+	(void)state;
+	ndxaddr = 0;
+	cfg.temp_preferred = 20;	/* temporary addresses regenerate */
+	cfg.temp_valid = 60;
+	for (i = 0; i < DX_OPS; i++) {
+		id = 1 + dxr(DX_IFC);
+		switch (dxr(12)) {
+		case 0:
+			(void)ipifc_slaac_ifc_add(E, id, &cfg);
+			break;
+		case 1:
+			if (dxr(4) == 0)
+				(void)ipifc_slaac_ifc_remove(E, id, now);
+			break;
+		case 2:
+			memcpy(mac, mac1, 6);
+			mac[5] = (uint8_t)dxr(3);
+			(void)ipifc_slaac_link(E, id, dxr(4) != 0, mac, now);
+			(void)ipifc_slaac_linklocal(E, id, (int)dxr(2), now);
+			break;
+		case 3: case 4: case 5:
+			dx_ra(id, now);
+			break;
+		case 6: case 7:
+			if (ndxaddr > 0) {
+				k = (int)dxr(ndxaddr < 64 ? ndxaddr : 64);
+				(void)ipifc_slaac_dad(E, dxid[k], &dxaddr[k],
+				    dxr(6) != 0, now);
+			}
+			break;
+		case 8:
+			(void)ipifc_slaac_user_addr(E, id,
+			    &dxaddr[dxr(ndxaddr > 0 && ndxaddr < 64 ?
+			    ndxaddr : 1)], (int)dxr(2), now);
+			break;
+		case 9:
+			(void)ipifc_slaac_prefix_temporary(E, id,
+			    &ra.prefix[0].prefix, 64, (int)dxr(2), now);
+			break;
+		default:
+			next = ipifc_slaac_next_deadline(E);
+			if (next != UINT64_MAX && next > now && dxr(2))
+				now = next;	/* to the next deadline */
+			else
+				now += dxr(8000);
+			ipifc_slaac_tick(E, now);
+			dx_drain();
+			dx_check();
+			assert_true(ipifc_slaac_next_deadline(E) > now);
+			break;
+		}
+		dx_drain();
+		dx_check();
+	}
+	for (id = 1; id <= DX_IFC; id++)
+		(void)ipifc_slaac_ifc_remove(E, id, now);
+	dx_drain();
+	dx_check();
+	assert_int_equal(E->dx.n, 0);
+}
+
 int
 main(void)
 {
@@ -1413,6 +1583,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_interfaces, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_bounds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_index, setup,
+		    teardown),
 		cmocka_unit_test_setup_teardown(test_ifc_remove, setup,
 		    teardown),
 	};

@@ -35,6 +35,7 @@
 #include "ipifcd.h"
 
 #define IPIFCD_CTLSOCK	"/run/ipifc/ctl"
+#define IPIFCD_MAXCALLBACKS	16	/* a pass's callbacks, at most */
 
 static void	usage(int) __attribute__((noreturn));
 
@@ -47,6 +48,30 @@ usage(int status)
 	    "[-c DIR] [-m N]\n"
 	    "       ipifcd -V | --help\n");
 	exit(status);
+}
+
+/*
+ * The loop looks at its descriptors and timers again after at most
+ * IPIFCD_MAXCALLBACKS callbacks, even while callbacks keep making others
+ * active (linkops.c reads a link again at once after a send that brought
+ * frames): the control socket and the timers are never starved.
+ */
+static struct event_base *
+loop_new(void)
+{
+	struct event_config *cfg;
+	struct event_base *b;
+
+	if ((cfg = event_config_new()) == NULL)
+		return NULL;
+	if (event_config_set_max_dispatch_interval(cfg, NULL,
+	    IPIFCD_MAXCALLBACKS, 0) == -1) {
+		event_config_free(cfg);
+		return NULL;
+	}
+	b = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return b;
 }
 
 /* FNV-1a, folded to the 24 bits a MAC has room for; never 0. */
@@ -188,7 +213,7 @@ main(int argc, char *argv[])
 	}
 	d.stackproc = 1;
 
-	if ((d.base = event_base_new()) == NULL) {
+	if ((d.base = loop_new()) == NULL) {
 		ipifcd_log(LOG_ERR, "cannot make the event loop");
 		goto out;
 	}

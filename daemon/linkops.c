@@ -181,7 +181,14 @@ link_undirty(struct link *k)
 	k->dirty = 0;
 }
 
-/* After the callbacks of one pass: every link's staged frames go out. */
+/*
+ * After the callbacks of one pass: every link's staged frames go out.
+ * A frame the send itself brought (a Linux peer on a veth answers inside
+ * our send: an echo reply, a TCP ACK, already in the link's ring) is read
+ * at once, rather than after another wait for events;
+ * the loop goes back to its descriptors and timers every
+ * IPIFCD_MAXCALLBACKS callbacks (ipifcd.c), so this cannot starve them.
+ */
 static void
 on_flush(evutil_socket_t fd, short what, void *arg)
 {
@@ -191,6 +198,9 @@ on_flush(evutil_socket_t fd, short what, void *arg)
 	while ((k = TAILQ_FIRST(&d->links->dirty)) != NULL) {
 		link_undirty(k);
 		link_flush(k);
+		if (event_pending(k->rd, EV_READ, NULL) &&
+		    ipifc_dev_pending(k->dev))
+			event_active(k->rd, EV_READ, 0);
 	}
 }
 

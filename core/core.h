@@ -487,6 +487,7 @@ struct ipifc_lifc {
 					   that joined the peer's group */
 	int	nproxyjoin, capproxyjoin;
 	uint64_t seq;			/* order of addition (ties in handover) */
+	struct ipifc_lifc *newnext;	/* on the stack's lifcnew while added */
 	/* core/prefix.c: the keys l is a candidate for, while l is live */
 	struct ipifc_pcand **cands;
 	int	ncands, capcands;
@@ -1168,6 +1169,8 @@ struct ipifc_stack {
 	struct ipifc_sub subs[IPIFC_MAXSUBS];
 	int	nsubs;
 	uint64_t lifcseq;
+	/* core/lifc.c: addresses on their interface, no self link yet */
+	struct ipifc_lifc *lifcnew;
 	/* core/deadline.c: addresses, and neighbors (core/nud.c), by next
 	 * deadline */
 	struct ipifc_dindex daddr, dnbr;

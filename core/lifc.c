@@ -265,6 +265,19 @@ reroute(struct ipifc_lifc *l, const struct ipifc_implied *old, int nold)
 		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);
 }
 
+/* Off the stack's list of addresses being added (ipifc_lifc_bylocal). */
+static void
+lifcnew_drop(struct ipifc_stack *s, struct ipifc_lifc *l)
+{
+	struct ipifc_lifc **pp;
+
+	for (pp = &s->lifcnew; *pp != NULL; pp = &(*pp)->newnext)
+		if (*pp == l) {
+			*pp = l->newnext;
+			return;
+		}
+}
+
 /* Does another address of l's interface (not point-to-point) share its prefix? */
 static int
 same_prefix_left(const struct ipifc_lifc *l)
@@ -304,6 +317,7 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);
 	ipifc_route_del_owner(s, l);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_DEL);
+	lifcnew_drop(s, l);	/* gone before its add ended */
 	free(l);
 	ipifc_nbr_proxy_sync(s, NULL);	/* a peer may no longer be on a link */
 }
@@ -484,6 +498,9 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->preflt = r->preflt;
 	l->origin = s->now;
 	l->seq = ++s->lifcseq;
+	/* found by ipifc_lifc_bylocal until its self entry links it */
+	l->newnext = s->lifcnew;
+	s->lifcnew = l;
 	TAILQ_INSERT_TAIL(&ifc->lifcs, l, link);
 	ipifc_lifc_refile(l);
 	ifc->nlifc++;
@@ -492,6 +509,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	set_mtu(ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
 	add_self(l);
+	lifcnew_drop(s, l);
 	ipifc_multi_lifc_new(s, l);
 	ipifc_prefix_add_own(l);
 	n = ipifc_lifc_implied(l, imp, IPIFC_MAXIMPLIED);

@@ -460,6 +460,22 @@ enum ipifc_lifc_state {
 
 struct ipifc_selflink;
 
+/*
+ * At most: the connected and link multicast routes, and the host routes of
+ * the unicast, broadcast and anycast self entries an address links (its
+ * own, the subnet's two broadcasts and 255.255.255.255, or the subnet-router
+ * anycast); memberships link multicast entries, which imply none.
+ */
+#define IPIFC_MAXIMPLIED	8
+
+/* core/prefix.c: l's candidacy for one shared route key (in l, no malloc) */
+struct ipifc_pcand {
+	TAILQ_ENTRY(ipifc_pcand) link;	/* key->cands, by (interface, seq) */
+	struct ipifc_pkey *key;		/* NULL: the slot is free */
+	struct ipifc_lifc *l;
+	unsigned type;
+};
+
 struct ipifc_lifc {
 	TAILQ_ENTRY(ipifc_lifc) link;
 	struct ipifc_ifc *ifc;
@@ -489,8 +505,8 @@ struct ipifc_lifc {
 	uint64_t seq;			/* order of addition (ties in handover) */
 	struct ipifc_lifc *newnext;	/* on the stack's lifcnew while added */
 	/* core/prefix.c: the keys l is a candidate for, while l is live */
-	struct ipifc_pcand **cands;
-	int	ncands, capcands;
+	struct ipifc_pcand cands[IPIFC_MAXIMPLIED];
+	int	ncands;			/* slots in use */
 	int	plive, pdirty;		/* live; its implied set may have changed */
 	TAILQ_ENTRY(ipifc_lifc) dirtylink;
 	TAILQ_ENTRY(ipifc_lifc) proxylink;	/* on the stack's proxyq */
@@ -698,13 +714,6 @@ struct ipifc_implied {
 	unsigned type;
 };
 
-/*
- * At most: the connected and link multicast routes, and the host routes of
- * the unicast, broadcast and anycast self entries an address links (its
- * own, the subnet's two broadcasts and 255.255.255.255, or the subnet-router
- * anycast); memberships link multicast entries, which imply none.
- */
-#define IPIFC_MAXIMPLIED	8
 
 /* The shared routes l implies; returns the count. */
 int	ipifc_lifc_implied(const struct ipifc_lifc *l,
@@ -886,6 +895,8 @@ struct ipifc_route **ipifc_rtab_select(struct ipifc_rtab *t,
 int	ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r);
 int	ipifc_route_del(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    int plen, const struct ipifc_ip *src, int splen);
+/* Remove r, a route as stored in the table, and announce it. */
+void	ipifc_route_delete(struct ipifc_stack *s, struct ipifc_route *r);
 void	ipifc_route_del_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc);
 void	ipifc_route_del_owner(struct ipifc_stack *s, struct ipifc_lifc *l);
 /* Hand the stored route r to owner l; -ENOMEM leaves it as it was. */

@@ -119,13 +119,6 @@ ipifc_lifc_implied(const struct ipifc_lifc *l, struct ipifc_implied *out,
 	return n;
 }
 
-struct ipifc_pcand {
-	TAILQ_ENTRY(ipifc_pcand) link;	/* key->cands, by (interface, seq) */
-	struct ipifc_pkey *key;
-	struct ipifc_lifc *l;
-	unsigned type;
-};
-
 TAILQ_HEAD(ipifc_pcandq, ipifc_pcand);
 
 /* The candidates of one interface, together in a key's list: the last. */
@@ -301,11 +294,13 @@ run_first(const struct ipifc_pkey *k, int i)
 	    TAILQ_NEXT(k->runs[i - 1].last, link);
 }
 
+/* Drop the candidacy c (its slot in its address frees). */
 static void
-cand_drop(struct ipifc_stack *s, struct ipifc_lifc *l, int i)
+cand_drop(struct ipifc_stack *s, struct ipifc_pcand *c)
 {
-	struct ipifc_pcand *c = l->cands[i], *o;
+	struct ipifc_lifc *l = c->l;
 	struct ipifc_pkey *k = c->key;
+	struct ipifc_pcand *o;
 	int r;
 
 	if (run_find(k, l->ifc->num, &r) && k->runs[r].last == c) {
@@ -319,8 +314,8 @@ cand_drop(struct ipifc_stack *s, struct ipifc_lifc *l, int i)
 		}
 	}
 	TAILQ_REMOVE(&k->cands, c, link);
-	free(c);
-	l->cands[i] = l->cands[--l->ncands];
+	c->key = NULL;
+	l->ncands--;
 	pkey_put(s, k);
 }
 
@@ -328,23 +323,17 @@ static int
 cand_add(struct ipifc_stack *s, struct ipifc_lifc *l,
     const struct ipifc_implied *r)
 {
-	struct ipifc_pcand *c, *o, **v;
+	struct ipifc_pcand *c, *o;
 	struct ipifc_pkey *k;
-	int cap, at;
+	int i, at;
 
-	if (l->ncands == l->capcands) {
-		cap = l->capcands ? 2 * l->capcands : 8;
-		if ((v = realloc(l->cands, (size_t)cap * sizeof(*v))) == NULL)
-			return -ENOMEM;
-		l->cands = v;
-		l->capcands = cap;
-	}
+	for (i = 0; i < IPIFC_MAXIMPLIED && l->cands[i].key != NULL; i++)
+		;
+	if (i == IPIFC_MAXIMPLIED)
+		return -ENOSPC;		/* not reached: one key a slot */
 	if ((k = pkey_get(s, &r->dst, r->plen)) == NULL)
 		return -ENOMEM;
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		pkey_put(s, k);
-		return -ENOMEM;
-	}
+	c = &l->cands[i];
 	c->key = k;
 	c->l = l;
 	c->type = r->type;
@@ -358,7 +347,7 @@ cand_add(struct ipifc_stack *s, struct ipifc_lifc *l,
 			k->runs[at].last = c;
 	} else {
 		if (run_insert(k, at, l->ifc->num) < 0) {
-			free(c);
+			c->key = NULL;
 			pkey_put(s, k);
 			return -ENOMEM;
 		}
@@ -369,7 +358,7 @@ cand_add(struct ipifc_stack *s, struct ipifc_lifc *l,
 		TAILQ_INSERT_HEAD(&k->cands, c, link);
 	else
 		TAILQ_INSERT_AFTER(&k->cands, o, c, link);
-	l->cands[l->ncands++] = c;
+	l->ncands++;
 	return 0;
 }
 
@@ -378,6 +367,7 @@ static void
 sync_one(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
 	struct ipifc_implied r[IPIFC_MAXIMPLIED];
+	struct ipifc_pcand *c;
 	int i, j, n, m;
 
 	n = ipifc_lifc_implied(l, r, IPIFC_MAXIMPLIED);
@@ -391,18 +381,19 @@ sync_one(struct ipifc_stack *s, struct ipifc_lifc *l)
 			r[m++] = r[i];
 	}
 	n = m;
-	for (i = 0; i < l->ncands; ) {
+	for (i = 0; i < IPIFC_MAXIMPLIED; i++) {
+		if ((c = &l->cands[i])->key == NULL)
+			continue;
 		for (j = 0; j < n; j++)
-			if (r[j].plen == l->cands[i]->key->plen &&
-			    ipifc_ip_eq(&r[j].dst, &l->cands[i]->key->dst))
+			if (r[j].plen == c->key->plen &&
+			    ipifc_ip_eq(&r[j].dst, &c->key->dst))
 				break;
 		if (j == n) {
-			cand_drop(s, l, i);
+			cand_drop(s, c);
 			continue;
 		}
-		l->cands[i]->type = r[j].type;
+		c->type = r[j].type;
 		r[j].plen = -1;		/* held already */
-		i++;
 	}
 	for (j = 0; j < n; j++)
 		if (r[j].plen >= 0 && cand_add(s, l, &r[j]) < 0)
@@ -436,16 +427,15 @@ void
 ipifc_prefix_forget(struct ipifc_lifc *l)
 {
 	struct ipifc_stack *s = l->ifc->stack;
+	int i;
 
 	if (l->pdirty)
 		TAILQ_REMOVE(&s->pdirty, l, dirtylink);
 	l->pdirty = 0;
 	l->plive = 0;
-	while (l->ncands > 0)
-		cand_drop(s, l, l->ncands - 1);
-	free(l->cands);
-	l->cands = NULL;
-	l->capcands = 0;
+	for (i = IPIFC_MAXIMPLIED - 1; i >= 0 && l->ncands > 0; i--)
+		if (l->cands[i].key != NULL)
+			cand_drop(s, &l->cands[i]);
 }
 
 void
@@ -463,9 +453,9 @@ cand_of(const struct ipifc_lifc *l, const struct ipifc_pkey *k)
 {
 	int i;
 
-	for (i = 0; i < l->ncands; i++)
-		if (l->cands[i]->key == k)
-			return l->cands[i];
+	for (i = 0; i < IPIFC_MAXIMPLIED; i++)
+		if (l->cands[i].key == k)
+			return &l->cands[i];
 	return NULL;
 }
 
@@ -525,7 +515,7 @@ ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 		    cur->type == choice->type &&
 		    ipifc_route_setowner(cur, choice->l) == 0)
 			return;
-		ipifc_route_del(s, dst, plen, &src, splen);
+		ipifc_route_delete(s, cur);
 	}
 	if (choice != NULL)
 		install(s, dst, plen, &src, splen, choice->type, choice->l);

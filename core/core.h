@@ -721,6 +721,12 @@ int	ipifc_lifc_implied(const struct ipifc_lifc *l,
 /* Give the any-source route dst/plen to the right owner, or remove it. */
 void	ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    int plen);
+/* The same for r[0..n), keys l implies (found among l's candidacies). */
+void	ipifc_prefix_reconcile_of(struct ipifc_lifc *l,
+	    const struct ipifc_implied *r, int n);
+/* l goes: no more a candidate; then reconcile r[0..n), what it implied. */
+void	ipifc_prefix_forget_of(struct ipifc_lifc *l,
+	    const struct ipifc_implied *r, int n);
 /* Reconcile every shared route the addresses of ifc imply (up/down). */
 void	ipifc_prefix_reconcile_ifc(struct ipifc_ifc *ifc);
 /* Add the routes limited to l as source (connected, link multicast);
@@ -728,8 +734,6 @@ void	ipifc_prefix_reconcile_ifc(struct ipifc_ifc *ifc);
 void	ipifc_prefix_add_own(struct ipifc_lifc *l);
 /* l's implied set may have changed (its self links, its flags). */
 void	ipifc_prefix_dirty(struct ipifc_lifc *l);
-/* l goes: it is no longer a candidate for anything. */
-void	ipifc_prefix_forget(struct ipifc_lifc *l);
 /* Count the addresses (not point-to-point) of each prefix of an interface. */
 int	ipifc_prefix_netref(struct ipifc_ifc *ifc, const struct ipifc_ip *net,
 	    int plen);

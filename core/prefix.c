@@ -137,6 +137,7 @@ struct ipifc_pkey {
 	 * walking the other interfaces' (one inline: most keys have one) */
 	struct ipifc_prun *runs, run1;
 	int	nruns, capruns;
+	int	fresh;			/* not reconciled since it was made */
 };
 
 /* The key's hash, kept in it: a rehash or a removal does not hash again. */
@@ -206,6 +207,7 @@ pkey_get(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 	k->dst = *dst;
 	k->plen = plen;
 	TAILQ_INIT(&k->cands);
+	k->fresh = 1;
 	k->runs = &k->run1;
 	k->capruns = 1;
 	b = h & (s->pkhsize - 1);
@@ -423,8 +425,9 @@ sync_dirty(struct ipifc_stack *s)
 	}
 }
 
-void
-ipifc_prefix_forget(struct ipifc_lifc *l)
+/* l goes: it is no longer a candidate for anything. */
+static void
+prefix_forget(struct ipifc_lifc *l)
 {
 	struct ipifc_stack *s = l->ifc->stack;
 	int i;
@@ -459,7 +462,7 @@ cand_of(const struct ipifc_lifc *l, const struct ipifc_pkey *k)
 	return NULL;
 }
 
-static void
+static int
 install(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
     const struct ipifc_ip *src, int splen, unsigned type,
     struct ipifc_lifc *owner)
@@ -479,24 +482,36 @@ install(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
 	error = ipifc_route_add(s, &r);
 	if (error == -ENOSPC || error == -ENOMEM)
 		s->drops_route++;	/* IPIFC_MAXROUTES: counted, not fatal */
+	return error;
 }
 
-void
-ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
-    int plen)
+/* Decide the owner of key dst/plen, whose candidates are k's (NULL: none). */
+static void
+reconcile_key(struct ipifc_stack *s, struct ipifc_pkey *k,
+    const struct ipifc_ip *dst, int plen)
 {
 	const struct ipifc_pcand *c, *first = NULL, *firstup = NULL, *choice;
-	struct ipifc_pkey *k;
 	struct ipifc_route *cur;
 	struct ipifc_ip src;
 	int splen, i;
 
-	sync_dirty(s);
 	anysrc(dst, &src, &splen);
+	if (k != NULL && k->fresh) {
+		/*
+		 * A key new since its last reconcile with one candidate: no
+		 * route of an address holds it, so no search before the add
+		 * (a user's route that does makes it -EEXIST: as below).
+		 */
+		k->fresh = 0;
+		c = TAILQ_FIRST(&k->cands);
+		if (TAILQ_NEXT(c, link) == NULL && install(s, dst, plen, &src,
+		    splen, c->type, c->l) != -EEXIST)
+			return;
+	}
 	cur = ipifc_rtab_get(s->rtab, dst, plen, &src, splen);
 	if (cur != NULL && cur->owner == NULL)
 		return;		/* a user route holds the key */
-	if ((k = pkey_find(s, dst, plen)) != NULL) {
+	if (k != NULL) {
 		if (cur != NULL && (c = cand_of(cur->owner, k)) != NULL &&
 		    cur->type == c->type && ipifc_ifc_up(c->l->ifc))
 			return;		/* the owner keeps it */
@@ -518,7 +533,75 @@ ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 		ipifc_route_delete(s, cur);
 	}
 	if (choice != NULL)
-		install(s, dst, plen, &src, splen, choice->type, choice->l);
+		(void)install(s, dst, plen, &src, splen, choice->type,
+		    choice->l);
+}
+
+void
+ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
+    int plen)
+{
+	sync_dirty(s);
+	reconcile_key(s, pkey_find(s, dst, plen), dst, plen);
+}
+
+/* l's candidacy for dst/plen, or NULL: a look at its slots, no hash. */
+static struct ipifc_pcand *
+cand_for(struct ipifc_lifc *l, const struct ipifc_ip *dst, int plen)
+{
+	struct ipifc_pcand *c;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIMPLIED; i++)
+		if ((c = &l->cands[i])->key != NULL && c->key->plen == plen &&
+		    ipifc_ip_eq(&c->key->dst, dst))
+			return c;
+	return NULL;
+}
+
+void
+ipifc_prefix_reconcile_of(struct ipifc_lifc *l, const struct ipifc_implied *r,
+    int n)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+	struct ipifc_pcand *c;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		sync_dirty(s);
+		c = cand_for(l, &r[i].dst, r[i].plen);
+		reconcile_key(s, c != NULL ? c->key :
+		    pkey_find(s, &r[i].dst, r[i].plen), &r[i].dst, r[i].plen);
+	}
+}
+
+void
+ipifc_prefix_forget_of(struct ipifc_lifc *l, const struct ipifc_implied *r,
+    int n)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+	struct ipifc_pcand *c;
+	struct ipifc_pkey *k;
+	int i, last;
+
+	if (l->pdirty)
+		TAILQ_REMOVE(&s->pdirty, l, dirtylink);
+	l->pdirty = 0;
+	l->plive = 0;
+	for (i = 0; i < n; i++) {
+		sync_dirty(s);
+		if ((c = cand_for(l, &r[i].dst, r[i].plen)) != NULL) {
+			k = c->key;
+			last = TAILQ_FIRST(&k->cands) == c &&
+			    TAILQ_NEXT(c, link) == NULL;
+			cand_drop(s, c);	/* frees k when it was the last */
+			if (last)
+				k = NULL;
+		} else
+			k = pkey_find(s, &r[i].dst, r[i].plen);
+		reconcile_key(s, k, &r[i].dst, r[i].plen);
+	}
+	prefix_forget(l);	/* what it implied no more */
 }
 
 void

@@ -1190,7 +1190,7 @@ struct ipifc_stack {
 	 * deadline */
 	struct ipifc_dindex daddr, dnbr;
 	uint64_t nbrseq;		/* neighbor entries made */
-	struct ipifc_pkey **pkhash;	/* core/prefix.c: candidates by key */
+	struct ipifc_pkslot *pkhash;	/* core/prefix.c: candidates by key */
 	unsigned pkhsize, npkey;
 	struct ipifc_pnet **pnhash;	/* and addresses by interface prefix */
 	unsigned pnhsize, npnet;

@@ -128,7 +128,6 @@ struct ipifc_prun {
 };
 
 struct ipifc_pkey {
-	struct ipifc_pkey *next;	/* hash chain */
 	uint32_t hash;			/* pkhash's of (dst, plen) */
 	struct ipifc_ip dst;
 	int	plen;
@@ -139,6 +138,19 @@ struct ipifc_pkey {
 	int	nruns, capruns;
 	int	fresh;			/* not reconciled since it was made */
 };
+
+/*
+ * The keys' table: open addressing, linear probing, at most half full,
+ * each slot the key and its hash, so that a search reads the line of
+ * slots and the one key that matches, not a chain of keys (at 100k
+ * addresses each key read is a miss of the cache).
+ */
+struct ipifc_pkslot {
+	struct ipifc_pkey *k;		/* NULL: empty */
+	uint32_t hash;
+};
+
+#define PK_MINSIZE	64
 
 /* The key's hash, kept in it: a rehash or a removal does not hash again. */
 static uint32_t
@@ -151,13 +163,15 @@ static struct ipifc_pkey *
 pkey_findh(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
     uint32_t h)
 {
-	struct ipifc_pkey *k;
+	const struct ipifc_pkslot *t = s->pkhash;
+	unsigned i, mask = s->pkhsize - 1;
 
-	if (s->pkhash == NULL)
+	if (t == NULL)
 		return NULL;
-	for (k = s->pkhash[h & (s->pkhsize - 1)]; k != NULL; k = k->next)
-		if (k->hash == h && k->plen == plen && ipifc_ip_eq(&k->dst, dst))
-			return k;
+	for (i = h & mask; t[i].k != NULL; i = (i + 1) & mask)
+		if (t[i].hash == h && t[i].k->plen == plen &&
+		    ipifc_ip_eq(&t[i].k->dst, dst))
+			return t[i].k;
 	return NULL;
 }
 
@@ -168,24 +182,32 @@ pkey_find(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 	    pkey_findh(s, dst, plen, pkhash(s, dst, plen));
 }
 
+static void
+pk_place(struct ipifc_pkslot *t, unsigned mask, struct ipifc_pkey *k)
+{
+	unsigned i;
+
+	for (i = k->hash & mask; t[i].k != NULL; i = (i + 1) & mask)
+		;
+	t[i].k = k;
+	t[i].hash = k->hash;
+}
+
+/* Move the keys to a table of size slots (0: none). */
 static int
 pk_rehash(struct ipifc_stack *s, unsigned size)
 {
-	struct ipifc_pkey **h, *k, *next;
-	unsigned i, oldsize = s->pkhsize, b;
+	struct ipifc_pkslot *t = NULL;
+	unsigned i;
 
-	if ((h = calloc(size, sizeof(*h))) == NULL)
+	if (size > 0 && (t = calloc(size, sizeof(*t))) == NULL)
 		return -ENOMEM;
-	s->pkhsize = size;
-	for (i = 0; i < oldsize; i++)
-		for (k = s->pkhash[i]; k != NULL; k = next) {
-			next = k->next;
-			b = k->hash & (size - 1);
-			k->next = h[b];
-			h[b] = k;
-		}
+	for (i = 0; i < s->pkhsize; i++)
+		if (s->pkhash[i].k != NULL)
+			pk_place(t, size - 1, s->pkhash[i].k);
 	free(s->pkhash);
-	s->pkhash = h;
+	s->pkhash = t;
+	s->pkhsize = size;
 	return 0;
 }
 
@@ -194,12 +216,12 @@ pkey_get(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 {
 	struct ipifc_pkey *k;
 	uint32_t h = pkhash(s, dst, plen);
-	unsigned b;
 
 	if ((k = pkey_findh(s, dst, plen, h)) != NULL)
 		return k;
-	if (s->npkey >= s->pkhsize && pk_rehash(s, s->pkhsize ?
-	    s->pkhsize * 2 : 64) < 0 && s->pkhash == NULL)
+	/* at most half full; a failed growth is fine while one slot stays */
+	if (2 * (s->npkey + 1) > s->pkhsize && pk_rehash(s, s->pkhsize ?
+	    s->pkhsize * 2 : PK_MINSIZE) < 0 && s->npkey + 2 > s->pkhsize)
 		return NULL;
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return NULL;
@@ -210,32 +232,52 @@ pkey_get(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 	k->fresh = 1;
 	k->runs = &k->run1;
 	k->capruns = 1;
-	b = h & (s->pkhsize - 1);
-	k->next = s->pkhash[b];
-	s->pkhash[b] = k;
+	pk_place(s->pkhash, s->pkhsize - 1, k);
 	s->npkey++;
 	return k;
+}
+
+/* Take slot i out, moving up the keys after it that probed past it. */
+static void
+pk_unslot(struct ipifc_stack *s, unsigned i)
+{
+	struct ipifc_pkslot *t = s->pkhash;
+	unsigned mask = s->pkhsize - 1, j = i, home;
+
+	for (;;) {
+		t[i].k = NULL;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (t[j].k == NULL)
+				return;
+			home = t[j].hash & mask;
+			/* it stays when its home is cyclically in (i, j] */
+			if (i <= j ? (i < home && home <= j) :
+			    (i < home || home <= j))
+				continue;
+			break;
+		}
+		t[i] = t[j];
+		i = j;
+	}
 }
 
 static void
 pkey_put(struct ipifc_stack *s, struct ipifc_pkey *k)
 {
-	struct ipifc_pkey **pp;
+	unsigned i, mask = s->pkhsize - 1;
 
 	if (!TAILQ_EMPTY(&k->cands))
 		return;
-	for (pp = &s->pkhash[k->hash & (s->pkhsize - 1)]; *pp != k;
-	    pp = &(*pp)->next)
+	for (i = k->hash & mask; s->pkhash[i].k != k; i = (i + 1) & mask)
 		;
-	*pp = k->next;
+	pk_unslot(s, i);
 	if (k->runs != &k->run1)
 		free(k->runs);
 	free(k);
-	if (--s->npkey == 0) {
-		free(s->pkhash);
-		s->pkhash = NULL;
-		s->pkhsize = 0;
-	} else if (s->pkhsize > 64 && s->npkey < s->pkhsize / 4)
+	if (--s->npkey == 0)
+		(void)pk_rehash(s, 0);
+	else if (s->pkhsize > PK_MINSIZE && s->npkey < s->pkhsize / 8)
 		(void)pk_rehash(s, s->pkhsize / 2);
 }
 

@@ -3,7 +3,10 @@
  * interface through the ctl language, against the Linux kernel fed the
  * same adds and removes with `ip -batch`, in the same run.
  *
- *   build/bench_churn [-r ROUNDS] [-l LINUXMAX] [-w] [N ...]
+ *   build/bench_churn [-r ROUNDS] [-l LINUXMAX] [-i IFCS] [-w] [N ...]
+ *
+ * -i spreads the N addresses over IFCS interfaces, N / IFCS to each in
+ * prefixes of its own (Linux is then skipped: its side is one veth end).
  *
  * -w measures timer wakeups instead: with N of a kind that is not due,
  * one IPv6 address with a valid lifetime of 1 s is added and the clock
@@ -35,6 +38,8 @@
  * ipifc's of this process, Linux's of the two `ip` processes (their
  * start included; the kernel's work is done in their system calls).  CPU
  * time, not wall-clock, so that the machine's other load weighs less.
+ * The ctl lines are formatted before ipifc's clock starts, as Linux's
+ * batch files are written before its.
  * Rounds alternate between the two; each figure is the median.
  */
 #include <errno.h>
@@ -55,6 +60,7 @@
 
 static int rounds = 3;
 static long linuxmax = 20000;
+static long nifcs = 1;
 static char ns[64];
 static int havens;
 
@@ -73,16 +79,42 @@ tv_s(const struct timeval *tv)
 	return (double)tv->tv_sec + (double)tv->tv_usec / 1e6;
 }
 
-/* Address i of a family, as text without the prefix length. */
+/* Host h of prefix p of a family, as text without the prefix length. */
 static void
-addr(char *buf, size_t len, int v6, long i)
+addr_ph(char *buf, size_t len, int v6, long p, long h)
 {
-	long p = i / 254, h = 1 + i % 254;
-
 	if (v6)
 		snprintf(buf, len, "2001:db8:0:%lx::%lx", p, h);
 	else
 		snprintf(buf, len, "10.%ld.%ld.%ld", p >> 8, p & 255, h);
+}
+
+/* Address i on one interface: 254 to a prefix. */
+static void
+addr(char *buf, size_t len, int v6, long i)
+{
+	addr_ph(buf, len, v6, i / 254, 1 + i % 254);
+}
+
+/* Addresses a run puts on each interface: n / nifcs, rounded up. */
+static long
+per_ifc(long n)
+{
+	return (n + nifcs - 1) / nifcs;
+}
+
+/*
+ * Address i of n: with several interfaces (-i), per_ifc(n) consecutive
+ * ones on each, in prefixes of that interface's own (one interface: as
+ * addr).
+ */
+static void
+addr_n(char *buf, size_t len, int v6, long i, long n)
+{
+	long per = per_ifc(n), k = i % per;
+
+	addr_ph(buf, len, v6, i / per * ((per + 253) / 254) + k / 254,
+	    1 + k % 254);
 }
 
 /* ---- ipifc ---- */
@@ -136,52 +168,90 @@ w(struct ipifc_stack *s, const char *path, const char *text)
 	w_as(s, NULL, path, text);
 }
 
-/* A stack with one ether interface, no DAD: what each run starts from. */
+/* A stack with nifc ether interfaces, no DAD: what each run starts from. */
 static struct ipifc_stack *
-churn_stack(void)
+churn_stack_n(long nifc)
 {
 	struct ipifc_stack_config cfg;
 	struct ipifc_stack *s;
+	char path[32], line[64];
+	long k;
 
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.id = 1;
 	if ((s = ipifc_stack_new(&cfg)) == NULL)
 		exit(1);
 	ipifc_set_link(s, &ops, NULL);
-	w(s, "ipifc/clone", "bind ether sim:churn");
-	w(s, "ipifc/0/ctl", "dad 0");
+	for (k = 0; k < nifc; k++) {
+		snprintf(line, sizeof(line), "bind ether sim:churn%ld", k);
+		w(s, "ipifc/clone", k == 0 ? "bind ether sim:churn" : line);
+		snprintf(path, sizeof(path), "ipifc/%ld/ctl", k);
+		w(s, path, "dad 0");
+	}
 	return s;
+}
+
+static struct ipifc_stack *
+churn_stack(void)
+{
+	return churn_stack_n(1);
 }
 
 static const char *const files[] = { "iproute", "ipselftab", "ipifc/0/multi" };
 #define NFILES	(int)(sizeof(files) / sizeof(files[0]))
+
+/*
+ * The ctl lines of n adds then n removes, made before the clock starts:
+ * the time is the stack's, not the formatting's (as Linux's batch files).
+ */
+struct churn_line {
+	char	path[32];
+	char	text[80];
+};
+
+static struct churn_line *
+churn_lines(int v6, long n)
+{
+	struct churn_line *v;
+	char a[48];
+	long i;
+
+	if ((v = calloc((size_t)(2 * n), sizeof(*v))) == NULL)
+		exit(1);
+	for (i = 0; i < n; i++) {
+		addr_n(a, sizeof(a), v6, i, n);
+		snprintf(v[i].path, sizeof(v[i].path), "ipifc/%ld/ctl",
+		    i / per_ifc(n));
+		snprintf(v[i].text, sizeof(v[i].text), "add %s /%d", a,
+		    v6 ? 64 : 24);
+		memcpy(v[n + i].path, v[i].path, sizeof(v[i].path));
+		snprintf(v[n + i].text, sizeof(v[i].text), "remove %s /%d", a,
+		    v6 ? 64 : 24);
+	}
+	return v;
+}
 
 /* Seconds for n adds then n removes; the tables are checked as they were. */
 static double
 ipifc_run(int v6, long n)
 {
 	struct ipifc_stack *s;
-	char a[64], line[96], *before[NFILES], *after;
+	struct churn_line *lines;
+	char *before[NFILES], *after;
 	const char *err;
 	double t0, t;
 	long i;
 	int f;
 
-	s = churn_stack();
+	s = churn_stack_n(nifcs);
+	lines = churn_lines(v6, n);
 	for (f = 0; f < NFILES; f++)
 		before[f] = ipifc_read(s, files[f], &err);
 	t0 = cpu_s();
-	for (i = 0; i < n; i++) {
-		addr(a, sizeof(a), v6, i);
-		snprintf(line, sizeof(line), "add %s /%d", a, v6 ? 64 : 24);
-		w(s, "ipifc/0/ctl", line);
-	}
-	for (i = 0; i < n; i++) {
-		addr(a, sizeof(a), v6, i);
-		snprintf(line, sizeof(line), "remove %s /%d", a, v6 ? 64 : 24);
-		w(s, "ipifc/0/ctl", line);
-	}
+	for (i = 0; i < 2 * n; i++)
+		w(s, lines[i].path, lines[i].text);
 	t = cpu_s() - t0;
+	free(lines);
 	for (f = 0; f < NFILES; f++) {
 		after = ipifc_read(s, files[f], &err);
 		if (before[f] == NULL || after == NULL ||
@@ -436,8 +506,11 @@ main(int argc, char *argv[])
 	double ti[32], tl[32], mi, ml;
 	int nsizes = 4, c, k, v6, r, linux_ok, wakeups = 0;
 
-	while ((c = getopt(argc, argv, "r:l:w")) != -1) {
+	while ((c = getopt(argc, argv, "r:l:i:w")) != -1) {
 		switch (c) {
+		case 'i':
+			nifcs = atol(optarg);
+			break;
 		case 'r':
 			rounds = atoi(optarg);
 			break;
@@ -449,12 +522,16 @@ main(int argc, char *argv[])
 			break;
 		default:
 			fprintf(stderr, "usage: bench_churn [-r ROUNDS] "
-			    "[-l LINUXMAX] [-w] [N ...]\n");
+			    "[-l LINUXMAX] [-i IFCS] [-w] [N ...]\n");
 			return 2;
 		}
 	}
 	if (rounds < 1 || rounds > 32)
 		rounds = 3;
+	if (nifcs < 1 || nifcs > 4000)
+		nifcs = 1;
+	if (nifcs > 1)
+		linuxmax = 0;	/* Linux's side is one veth end */
 	if (optind < argc) {
 		for (nsizes = 0; optind < argc && nsizes < MAXN; optind++)
 			sizes[nsizes++] = atol(argv[optind]);

@@ -462,6 +462,22 @@ enum ipifc_lifc_state {
 
 struct ipifc_selflink;
 
+/*
+ * At most: the connected and link multicast routes, and the host routes of
+ * the unicast, broadcast and anycast self entries an address links (its
+ * own, the subnet's two broadcasts and 255.255.255.255, or the subnet-router
+ * anycast); memberships link multicast entries, which imply none.
+ */
+#define IPIFC_MAXIMPLIED	8
+
+/* core/prefix.c: l's candidacy for one shared route key (in l, no malloc) */
+struct ipifc_pcand {
+	TAILQ_ENTRY(ipifc_pcand) link;	/* key->cands, by (interface, seq) */
+	struct ipifc_pkey *key;		/* NULL: the slot is free */
+	struct ipifc_lifc *l;
+	unsigned type;
+};
+
 struct ipifc_lifc {
 	TAILQ_ENTRY(ipifc_lifc) link;
 	struct ipifc_ifc *ifc;
@@ -489,9 +505,10 @@ struct ipifc_lifc {
 					   that joined the peer's group */
 	int	nproxyjoin, capproxyjoin;
 	uint64_t seq;			/* order of addition (ties in handover) */
+	struct ipifc_lifc *newnext;	/* on the stack's lifcnew while added */
 	/* core/prefix.c: the keys l is a candidate for, while l is live */
-	struct ipifc_pcand **cands;
-	int	ncands, capcands;
+	struct ipifc_pcand cands[IPIFC_MAXIMPLIED];
+	int	ncands;			/* slots in use */
 	int	plive, pdirty;		/* live; its implied set may have changed */
 	TAILQ_ENTRY(ipifc_lifc) dirtylink;
 	TAILQ_ENTRY(ipifc_lifc) proxylink;	/* on the stack's proxyq */
@@ -699,13 +716,6 @@ struct ipifc_implied {
 	unsigned type;
 };
 
-/*
- * At most: the connected and link multicast routes, and the host routes of
- * the unicast, broadcast and anycast self entries an address links (its
- * own, the subnet's two broadcasts and 255.255.255.255, or the subnet-router
- * anycast); memberships link multicast entries, which imply none.
- */
-#define IPIFC_MAXIMPLIED	8
 
 /* The shared routes l implies; returns the count. */
 int	ipifc_lifc_implied(const struct ipifc_lifc *l,
@@ -713,6 +723,12 @@ int	ipifc_lifc_implied(const struct ipifc_lifc *l,
 /* Give the any-source route dst/plen to the right owner, or remove it. */
 void	ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    int plen);
+/* The same for r[0..n), keys l implies (found among l's candidacies). */
+void	ipifc_prefix_reconcile_of(struct ipifc_lifc *l,
+	    const struct ipifc_implied *r, int n);
+/* l goes: no more a candidate; then reconcile r[0..n), what it implied. */
+void	ipifc_prefix_forget_of(struct ipifc_lifc *l,
+	    const struct ipifc_implied *r, int n);
 /* Reconcile every shared route the addresses of ifc imply (up/down). */
 void	ipifc_prefix_reconcile_ifc(struct ipifc_ifc *ifc);
 /* Add the routes limited to l as source (connected, link multicast);
@@ -720,8 +736,6 @@ void	ipifc_prefix_reconcile_ifc(struct ipifc_ifc *ifc);
 void	ipifc_prefix_add_own(struct ipifc_lifc *l);
 /* l's implied set may have changed (its self links, its flags). */
 void	ipifc_prefix_dirty(struct ipifc_lifc *l);
-/* l goes: it is no longer a candidate for anything. */
-void	ipifc_prefix_forget(struct ipifc_lifc *l);
 /* Count the addresses (not point-to-point) of each prefix of an interface. */
 int	ipifc_prefix_netref(struct ipifc_ifc *ifc, const struct ipifc_ip *net,
 	    int plen);
@@ -887,6 +901,8 @@ struct ipifc_route **ipifc_rtab_select(struct ipifc_rtab *t,
 int	ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r);
 int	ipifc_route_del(struct ipifc_stack *s, const struct ipifc_ip *dst,
 	    int plen, const struct ipifc_ip *src, int splen);
+/* Remove r, a route as stored in the table, and announce it. */
+void	ipifc_route_delete(struct ipifc_stack *s, struct ipifc_route *r);
 void	ipifc_route_del_ifc(struct ipifc_stack *s, struct ipifc_ifc *ifc);
 void	ipifc_route_del_owner(struct ipifc_stack *s, struct ipifc_lifc *l);
 /* Hand the stored route r to owner l; -ENOMEM leaves it as it was. */
@@ -1183,11 +1199,13 @@ struct ipifc_stack {
 	struct ipifc_sub subs[IPIFC_MAXSUBS];
 	int	nsubs;
 	uint64_t lifcseq;
+	/* core/lifc.c: addresses on their interface, no self link yet */
+	struct ipifc_lifc *lifcnew;
 	/* core/deadline.c: addresses, and neighbors (core/nud.c), by next
 	 * deadline */
 	struct ipifc_dindex daddr, dnbr;
 	uint64_t nbrseq;		/* neighbor entries made */
-	struct ipifc_pkey **pkhash;	/* core/prefix.c: candidates by key */
+	struct ipifc_pkslot *pkhash;	/* core/prefix.c: candidates by key */
 	unsigned pkhsize, npkey;
 	struct ipifc_pnet **pnhash;	/* and addresses by interface prefix */
 	unsigned pnhsize, npnet;

@@ -256,8 +256,10 @@ ipifc_ifc_setup(struct ipifc_ifc *ifc, int up)
 
 /*
  * The address a, by its self entry (every address links its own from
- * add_self until it goes); an address being added is its interface's
- * last while it has no link yet.  ifc NULL: on any interface.
+ * add_self until it goes), or among the addresses being added that have
+ * no link yet (s->lifcnew, one unless an add nests in another's events).
+ * ifc NULL: on any interface.  No walk of the interfaces: O(1) however
+ * many there are.
  */
 static struct ipifc_lifc *
 bylocal(struct ipifc_stack *s, const struct ipifc_ifc *ifc,
@@ -265,7 +267,6 @@ bylocal(struct ipifc_stack *s, const struct ipifc_ifc *ifc,
 {
 	const struct ipifc_self *p;
 	const struct ipifc_selflink *k;
-	struct ipifc_ifc *each;
 	struct ipifc_lifc *l;
 
 	if ((p = ipifc_self_find(s, a)) != NULL)
@@ -273,13 +274,9 @@ bylocal(struct ipifc_stack *s, const struct ipifc_ifc *ifc,
 			if (k->lifc != NULL && ipifc_ip_eq(&k->lifc->local, a))
 				return ifc == NULL || k->lifc->ifc == ifc ?
 				    k->lifc : NULL;
-	IPIFC_FOREACH_IFC(each, s) {
-		if (ifc != NULL && each != ifc)
-			continue;
-		l = TAILQ_LAST(&each->lifcs, ipifc_lifcq);
-		if (l != NULL && l->self == NULL && ipifc_ip_eq(&l->local, a))
-			return l;
-	}
+	for (l = s->lifcnew; l != NULL; l = l->newnext)
+		if (ipifc_ip_eq(&l->local, a))
+			return ifc == NULL || l->ifc == ifc ? l : NULL;
 	return NULL;
 }
 

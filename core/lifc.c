@@ -265,6 +265,19 @@ reroute(struct ipifc_lifc *l, const struct ipifc_implied *old, int nold)
 		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);
 }
 
+/* Off the stack's list of addresses being added (ipifc_lifc_bylocal). */
+static void
+lifcnew_drop(struct ipifc_stack *s, struct ipifc_lifc *l)
+{
+	struct ipifc_lifc **pp;
+
+	for (pp = &s->lifcnew; *pp != NULL; pp = &(*pp)->newnext)
+		if (*pp == l) {
+			*pp = l->newnext;
+			return;
+		}
+}
+
 /* Does another address of l's interface (not point-to-point) share its prefix? */
 static int
 same_prefix_left(const struct ipifc_lifc *l)
@@ -278,7 +291,7 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	struct ipifc_ifc *ifc = l->ifc;
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_implied r[IPIFC_MAXIMPLIED];
-	int i, n;
+	int n;
 
 	n = ipifc_lifc_implied(l, r, IPIFC_MAXIMPLIED);
 	ipifc_multi_lifc_gone(s, l);
@@ -298,12 +311,11 @@ ipifc_lifc_del(struct ipifc_lifc *l)
 	if (!ipifc_lifc_isv4(l))
 		ifc->nlifc6--;
 	ipifc_self_remove_all(s, l);
-	ipifc_prefix_forget(l);
 	/* hand the shared routes over first, then drop what is l's alone */
-	for (i = 0; i < n; i++)
-		ipifc_prefix_reconcile(s, &r[i].dst, r[i].plen);
+	ipifc_prefix_forget_of(l, r, n);
 	ipifc_route_del_owner(s, l);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_DEL);
+	lifcnew_drop(s, l);	/* gone before its add ended */
 	free(l);
 	ipifc_nbr_proxy_sync(s, NULL);	/* a peer may no longer be on a link */
 }
@@ -432,7 +444,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	struct ipifc_lifc *l, *old;
 	char a[IPIFC_IPSTRLEN];
 	const char *err;
-	int ptp, i, n;
+	int ptp, n;
 
 	ptp = is_ptp(r);
 	if ((err = check(ifc, r, ptp)) != NULL)
@@ -484,6 +496,9 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	l->preflt = r->preflt;
 	l->origin = s->now;
 	l->seq = ++s->lifcseq;
+	/* found by ipifc_lifc_bylocal until its self entry links it */
+	l->newnext = s->lifcnew;
+	s->lifcnew = l;
 	TAILQ_INSERT_TAIL(&ifc->lifcs, l, link);
 	ipifc_lifc_refile(l);
 	ifc->nlifc++;
@@ -492,11 +507,11 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	set_mtu(ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
 	add_self(l);
+	lifcnew_drop(s, l);
 	ipifc_multi_lifc_new(s, l);
 	ipifc_prefix_add_own(l);
 	n = ipifc_lifc_implied(l, imp, IPIFC_MAXIMPLIED);
-	for (i = 0; i < n; i++)
-		ipifc_prefix_reconcile(s, &imp[i].dst, imp[i].plen);
+	ipifc_prefix_reconcile_of(l, imp, n);
 	/* groups joined first: RFC 4862 5.4.2; the medium sends the first
 	 * probe if it is due at once */
 	if (l->state == IPIFC_ADDR_TENTATIVE)

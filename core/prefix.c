@@ -119,13 +119,6 @@ ipifc_lifc_implied(const struct ipifc_lifc *l, struct ipifc_implied *out,
 	return n;
 }
 
-struct ipifc_pcand {
-	TAILQ_ENTRY(ipifc_pcand) link;	/* key->cands, by (interface, seq) */
-	struct ipifc_pkey *key;
-	struct ipifc_lifc *l;
-	unsigned type;
-};
-
 TAILQ_HEAD(ipifc_pcandq, ipifc_pcand);
 
 /* The candidates of one interface, together in a key's list: the last. */
@@ -135,7 +128,6 @@ struct ipifc_prun {
 };
 
 struct ipifc_pkey {
-	struct ipifc_pkey *next;	/* hash chain */
 	uint32_t hash;			/* pkhash's of (dst, plen) */
 	struct ipifc_ip dst;
 	int	plen;
@@ -144,7 +136,21 @@ struct ipifc_pkey {
 	 * walking the other interfaces' (one inline: most keys have one) */
 	struct ipifc_prun *runs, run1;
 	int	nruns, capruns;
+	int	fresh;			/* not reconciled since it was made */
 };
+
+/*
+ * The keys' table: open addressing, linear probing, at most half full,
+ * each slot the key and its hash, so that a search reads the line of
+ * slots and the one key that matches, not a chain of keys (at 100k
+ * addresses each key read is a miss of the cache).
+ */
+struct ipifc_pkslot {
+	struct ipifc_pkey *k;		/* NULL: empty */
+	uint32_t hash;
+};
+
+#define PK_MINSIZE	64
 
 /* The key's hash, kept in it: a rehash or a removal does not hash again. */
 static uint32_t
@@ -157,13 +163,15 @@ static struct ipifc_pkey *
 pkey_findh(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
     uint32_t h)
 {
-	struct ipifc_pkey *k;
+	const struct ipifc_pkslot *t = s->pkhash;
+	unsigned i, mask = s->pkhsize - 1;
 
-	if (s->pkhash == NULL)
+	if (t == NULL)
 		return NULL;
-	for (k = s->pkhash[h & (s->pkhsize - 1)]; k != NULL; k = k->next)
-		if (k->hash == h && k->plen == plen && ipifc_ip_eq(&k->dst, dst))
-			return k;
+	for (i = h & mask; t[i].k != NULL; i = (i + 1) & mask)
+		if (t[i].hash == h && t[i].k->plen == plen &&
+		    ipifc_ip_eq(&t[i].k->dst, dst))
+			return t[i].k;
 	return NULL;
 }
 
@@ -174,24 +182,32 @@ pkey_find(const struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 	    pkey_findh(s, dst, plen, pkhash(s, dst, plen));
 }
 
+static void
+pk_place(struct ipifc_pkslot *t, unsigned mask, struct ipifc_pkey *k)
+{
+	unsigned i;
+
+	for (i = k->hash & mask; t[i].k != NULL; i = (i + 1) & mask)
+		;
+	t[i].k = k;
+	t[i].hash = k->hash;
+}
+
+/* Move the keys to a table of size slots (0: none). */
 static int
 pk_rehash(struct ipifc_stack *s, unsigned size)
 {
-	struct ipifc_pkey **h, *k, *next;
-	unsigned i, oldsize = s->pkhsize, b;
+	struct ipifc_pkslot *t = NULL;
+	unsigned i;
 
-	if ((h = calloc(size, sizeof(*h))) == NULL)
+	if (size > 0 && (t = calloc(size, sizeof(*t))) == NULL)
 		return -ENOMEM;
-	s->pkhsize = size;
-	for (i = 0; i < oldsize; i++)
-		for (k = s->pkhash[i]; k != NULL; k = next) {
-			next = k->next;
-			b = k->hash & (size - 1);
-			k->next = h[b];
-			h[b] = k;
-		}
+	for (i = 0; i < s->pkhsize; i++)
+		if (s->pkhash[i].k != NULL)
+			pk_place(t, size - 1, s->pkhash[i].k);
 	free(s->pkhash);
-	s->pkhash = h;
+	s->pkhash = t;
+	s->pkhsize = size;
 	return 0;
 }
 
@@ -200,12 +216,12 @@ pkey_get(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 {
 	struct ipifc_pkey *k;
 	uint32_t h = pkhash(s, dst, plen);
-	unsigned b;
 
 	if ((k = pkey_findh(s, dst, plen, h)) != NULL)
 		return k;
-	if (s->npkey >= s->pkhsize && pk_rehash(s, s->pkhsize ?
-	    s->pkhsize * 2 : 64) < 0 && s->pkhash == NULL)
+	/* at most half full; a failed growth is fine while one slot stays */
+	if (2 * (s->npkey + 1) > s->pkhsize && pk_rehash(s, s->pkhsize ?
+	    s->pkhsize * 2 : PK_MINSIZE) < 0 && s->npkey + 2 > s->pkhsize)
 		return NULL;
 	if ((k = calloc(1, sizeof(*k))) == NULL)
 		return NULL;
@@ -213,34 +229,55 @@ pkey_get(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen)
 	k->dst = *dst;
 	k->plen = plen;
 	TAILQ_INIT(&k->cands);
+	k->fresh = 1;
 	k->runs = &k->run1;
 	k->capruns = 1;
-	b = h & (s->pkhsize - 1);
-	k->next = s->pkhash[b];
-	s->pkhash[b] = k;
+	pk_place(s->pkhash, s->pkhsize - 1, k);
 	s->npkey++;
 	return k;
+}
+
+/* Take slot i out, moving up the keys after it that probed past it. */
+static void
+pk_unslot(struct ipifc_stack *s, unsigned i)
+{
+	struct ipifc_pkslot *t = s->pkhash;
+	unsigned mask = s->pkhsize - 1, j = i, home;
+
+	for (;;) {
+		t[i].k = NULL;
+		for (;;) {
+			j = (j + 1) & mask;
+			if (t[j].k == NULL)
+				return;
+			home = t[j].hash & mask;
+			/* it stays when its home is cyclically in (i, j] */
+			if (i <= j ? (i < home && home <= j) :
+			    (i < home || home <= j))
+				continue;
+			break;
+		}
+		t[i] = t[j];
+		i = j;
+	}
 }
 
 static void
 pkey_put(struct ipifc_stack *s, struct ipifc_pkey *k)
 {
-	struct ipifc_pkey **pp;
+	unsigned i, mask = s->pkhsize - 1;
 
 	if (!TAILQ_EMPTY(&k->cands))
 		return;
-	for (pp = &s->pkhash[k->hash & (s->pkhsize - 1)]; *pp != k;
-	    pp = &(*pp)->next)
+	for (i = k->hash & mask; s->pkhash[i].k != k; i = (i + 1) & mask)
 		;
-	*pp = k->next;
+	pk_unslot(s, i);
 	if (k->runs != &k->run1)
 		free(k->runs);
 	free(k);
-	if (--s->npkey == 0) {
-		free(s->pkhash);
-		s->pkhash = NULL;
-		s->pkhsize = 0;
-	} else if (s->pkhsize > 64 && s->npkey < s->pkhsize / 4)
+	if (--s->npkey == 0)
+		(void)pk_rehash(s, 0);
+	else if (s->pkhsize > PK_MINSIZE && s->npkey < s->pkhsize / 8)
 		(void)pk_rehash(s, s->pkhsize / 2);
 }
 
@@ -301,11 +338,13 @@ run_first(const struct ipifc_pkey *k, int i)
 	    TAILQ_NEXT(k->runs[i - 1].last, link);
 }
 
+/* Drop the candidacy c (its slot in its address frees). */
 static void
-cand_drop(struct ipifc_stack *s, struct ipifc_lifc *l, int i)
+cand_drop(struct ipifc_stack *s, struct ipifc_pcand *c)
 {
-	struct ipifc_pcand *c = l->cands[i], *o;
+	struct ipifc_lifc *l = c->l;
 	struct ipifc_pkey *k = c->key;
+	struct ipifc_pcand *o;
 	int r;
 
 	if (run_find(k, l->ifc->num, &r) && k->runs[r].last == c) {
@@ -319,8 +358,8 @@ cand_drop(struct ipifc_stack *s, struct ipifc_lifc *l, int i)
 		}
 	}
 	TAILQ_REMOVE(&k->cands, c, link);
-	free(c);
-	l->cands[i] = l->cands[--l->ncands];
+	c->key = NULL;
+	l->ncands--;
 	pkey_put(s, k);
 }
 
@@ -328,23 +367,17 @@ static int
 cand_add(struct ipifc_stack *s, struct ipifc_lifc *l,
     const struct ipifc_implied *r)
 {
-	struct ipifc_pcand *c, *o, **v;
+	struct ipifc_pcand *c, *o;
 	struct ipifc_pkey *k;
-	int cap, at;
+	int i, at;
 
-	if (l->ncands == l->capcands) {
-		cap = l->capcands ? 2 * l->capcands : 8;
-		if ((v = realloc(l->cands, (size_t)cap * sizeof(*v))) == NULL)
-			return -ENOMEM;
-		l->cands = v;
-		l->capcands = cap;
-	}
+	for (i = 0; i < IPIFC_MAXIMPLIED && l->cands[i].key != NULL; i++)
+		;
+	if (i == IPIFC_MAXIMPLIED)
+		return -ENOSPC;		/* not reached: one key a slot */
 	if ((k = pkey_get(s, &r->dst, r->plen)) == NULL)
 		return -ENOMEM;
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		pkey_put(s, k);
-		return -ENOMEM;
-	}
+	c = &l->cands[i];
 	c->key = k;
 	c->l = l;
 	c->type = r->type;
@@ -358,7 +391,7 @@ cand_add(struct ipifc_stack *s, struct ipifc_lifc *l,
 			k->runs[at].last = c;
 	} else {
 		if (run_insert(k, at, l->ifc->num) < 0) {
-			free(c);
+			c->key = NULL;
 			pkey_put(s, k);
 			return -ENOMEM;
 		}
@@ -369,7 +402,7 @@ cand_add(struct ipifc_stack *s, struct ipifc_lifc *l,
 		TAILQ_INSERT_HEAD(&k->cands, c, link);
 	else
 		TAILQ_INSERT_AFTER(&k->cands, o, c, link);
-	l->cands[l->ncands++] = c;
+	l->ncands++;
 	return 0;
 }
 
@@ -378,6 +411,7 @@ static void
 sync_one(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
 	struct ipifc_implied r[IPIFC_MAXIMPLIED];
+	struct ipifc_pcand *c;
 	int i, j, n, m;
 
 	n = ipifc_lifc_implied(l, r, IPIFC_MAXIMPLIED);
@@ -391,18 +425,19 @@ sync_one(struct ipifc_stack *s, struct ipifc_lifc *l)
 			r[m++] = r[i];
 	}
 	n = m;
-	for (i = 0; i < l->ncands; ) {
+	for (i = 0; i < IPIFC_MAXIMPLIED; i++) {
+		if ((c = &l->cands[i])->key == NULL)
+			continue;
 		for (j = 0; j < n; j++)
-			if (r[j].plen == l->cands[i]->key->plen &&
-			    ipifc_ip_eq(&r[j].dst, &l->cands[i]->key->dst))
+			if (r[j].plen == c->key->plen &&
+			    ipifc_ip_eq(&r[j].dst, &c->key->dst))
 				break;
 		if (j == n) {
-			cand_drop(s, l, i);
+			cand_drop(s, c);
 			continue;
 		}
-		l->cands[i]->type = r[j].type;
+		c->type = r[j].type;
 		r[j].plen = -1;		/* held already */
-		i++;
 	}
 	for (j = 0; j < n; j++)
 		if (r[j].plen >= 0 && cand_add(s, l, &r[j]) < 0)
@@ -432,20 +467,20 @@ sync_dirty(struct ipifc_stack *s)
 	}
 }
 
-void
-ipifc_prefix_forget(struct ipifc_lifc *l)
+/* l goes: it is no longer a candidate for anything. */
+static void
+prefix_forget(struct ipifc_lifc *l)
 {
 	struct ipifc_stack *s = l->ifc->stack;
+	int i;
 
 	if (l->pdirty)
 		TAILQ_REMOVE(&s->pdirty, l, dirtylink);
 	l->pdirty = 0;
 	l->plive = 0;
-	while (l->ncands > 0)
-		cand_drop(s, l, l->ncands - 1);
-	free(l->cands);
-	l->cands = NULL;
-	l->capcands = 0;
+	for (i = IPIFC_MAXIMPLIED - 1; i >= 0 && l->ncands > 0; i--)
+		if (l->cands[i].key != NULL)
+			cand_drop(s, &l->cands[i]);
 }
 
 void
@@ -463,13 +498,13 @@ cand_of(const struct ipifc_lifc *l, const struct ipifc_pkey *k)
 {
 	int i;
 
-	for (i = 0; i < l->ncands; i++)
-		if (l->cands[i]->key == k)
-			return l->cands[i];
+	for (i = 0; i < IPIFC_MAXIMPLIED; i++)
+		if (l->cands[i].key == k)
+			return &l->cands[i];
 	return NULL;
 }
 
-static void
+static int
 install(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
     const struct ipifc_ip *src, int splen, unsigned type,
     struct ipifc_lifc *owner)
@@ -489,24 +524,36 @@ install(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
 	error = ipifc_route_add(s, &r);
 	if (error == -ENOSPC || error == -ENOMEM)
 		s->drops_route++;	/* IPIFC_MAXROUTES: counted, not fatal */
+	return error;
 }
 
-void
-ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
-    int plen)
+/* Decide the owner of key dst/plen, whose candidates are k's (NULL: none). */
+static void
+reconcile_key(struct ipifc_stack *s, struct ipifc_pkey *k,
+    const struct ipifc_ip *dst, int plen)
 {
 	const struct ipifc_pcand *c, *first = NULL, *firstup = NULL, *choice;
-	struct ipifc_pkey *k;
 	struct ipifc_route *cur;
 	struct ipifc_ip src;
 	int splen, i;
 
-	sync_dirty(s);
 	anysrc(dst, &src, &splen);
+	if (k != NULL && k->fresh) {
+		/*
+		 * A key new since its last reconcile with one candidate: no
+		 * route of an address holds it, so no search before the add
+		 * (a user's route that does makes it -EEXIST: as below).
+		 */
+		k->fresh = 0;
+		c = TAILQ_FIRST(&k->cands);
+		if (TAILQ_NEXT(c, link) == NULL && install(s, dst, plen, &src,
+		    splen, c->type, c->l) != -EEXIST)
+			return;
+	}
 	cur = ipifc_rtab_get(s->rtab, dst, plen, &src, splen);
 	if (cur != NULL && cur->owner == NULL)
 		return;		/* a user route holds the key */
-	if ((k = pkey_find(s, dst, plen)) != NULL) {
+	if (k != NULL) {
 		if (cur != NULL && (c = cand_of(cur->owner, k)) != NULL &&
 		    cur->type == c->type && ipifc_ifc_up(c->l->ifc))
 			return;		/* the owner keeps it */
@@ -525,10 +572,78 @@ ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
 		    cur->type == choice->type &&
 		    ipifc_route_setowner(cur, choice->l) == 0)
 			return;
-		ipifc_route_del(s, dst, plen, &src, splen);
+		ipifc_route_delete(s, cur);
 	}
 	if (choice != NULL)
-		install(s, dst, plen, &src, splen, choice->type, choice->l);
+		(void)install(s, dst, plen, &src, splen, choice->type,
+		    choice->l);
+}
+
+void
+ipifc_prefix_reconcile(struct ipifc_stack *s, const struct ipifc_ip *dst,
+    int plen)
+{
+	sync_dirty(s);
+	reconcile_key(s, pkey_find(s, dst, plen), dst, plen);
+}
+
+/* l's candidacy for dst/plen, or NULL: a look at its slots, no hash. */
+static struct ipifc_pcand *
+cand_for(struct ipifc_lifc *l, const struct ipifc_ip *dst, int plen)
+{
+	struct ipifc_pcand *c;
+	int i;
+
+	for (i = 0; i < IPIFC_MAXIMPLIED; i++)
+		if ((c = &l->cands[i])->key != NULL && c->key->plen == plen &&
+		    ipifc_ip_eq(&c->key->dst, dst))
+			return c;
+	return NULL;
+}
+
+void
+ipifc_prefix_reconcile_of(struct ipifc_lifc *l, const struct ipifc_implied *r,
+    int n)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+	struct ipifc_pcand *c;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		sync_dirty(s);
+		c = cand_for(l, &r[i].dst, r[i].plen);
+		reconcile_key(s, c != NULL ? c->key :
+		    pkey_find(s, &r[i].dst, r[i].plen), &r[i].dst, r[i].plen);
+	}
+}
+
+void
+ipifc_prefix_forget_of(struct ipifc_lifc *l, const struct ipifc_implied *r,
+    int n)
+{
+	struct ipifc_stack *s = l->ifc->stack;
+	struct ipifc_pcand *c;
+	struct ipifc_pkey *k;
+	int i, last;
+
+	if (l->pdirty)
+		TAILQ_REMOVE(&s->pdirty, l, dirtylink);
+	l->pdirty = 0;
+	l->plive = 0;
+	for (i = 0; i < n; i++) {
+		sync_dirty(s);
+		if ((c = cand_for(l, &r[i].dst, r[i].plen)) != NULL) {
+			k = c->key;
+			last = TAILQ_FIRST(&k->cands) == c &&
+			    TAILQ_NEXT(c, link) == NULL;
+			cand_drop(s, c);	/* frees k when it was the last */
+			if (last)
+				k = NULL;
+		} else
+			k = pkey_find(s, &r[i].dst, r[i].plen);
+		reconcile_key(s, k, &r[i].dst, r[i].plen);
+	}
+	prefix_forget(l);	/* what it implied no more */
 }
 
 void

@@ -61,9 +61,9 @@ own_reserve(struct ipifc_lifc *l)
 	return 0;
 }
 
-/* Note the stored route r in its owner's keys (room reserved). */
+/* Note the route r in its owner's keys (room reserved). */
 static void
-own_link(struct ipifc_route *r)
+own_link(const struct ipifc_route *r)
 {
 	struct ipifc_rtkey *k;
 
@@ -110,7 +110,7 @@ ipifc_route_setowner(struct ipifc_route *r, struct ipifc_lifc *l)
 int
 ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r)
 {
-	struct ipifc_route *e;
+	struct ipifc_route e;
 	int error;
 
 	if (r->owner != NULL && own_reserve(r->owner) < 0)
@@ -118,17 +118,20 @@ ipifc_route_add(struct ipifc_stack *s, const struct ipifc_route *r)
 	s->rtgen++;
 	if ((error = ipifc_rtab_add(s->rtab, r)) != 0)
 		return error;
-	e = ipifc_rtab_get(s->rtab, &r->dst, r->plen, &r->src, r->splen);
-	own_link(e);
-	if (e->ifc != NULL)
-		e->ifc->nroutes++;
-	rt_announce(s, IPIFC_EV_ROUTE_ADD, e);
+	/* as stored (prefixes masked), without a second search for it */
+	e = *r;
+	ipifc_ip_mask(&e.dst, &r->dst, r->plen);
+	ipifc_ip_mask(&e.src, &r->src, r->splen);
+	own_link(&e);
+	if (e.ifc != NULL)
+		e.ifc->nroutes++;
+	rt_announce(s, IPIFC_EV_ROUTE_ADD, &e);
 	return 0;
 }
 
 /* Remove the stored route r and announce it. */
-static void
-rt_delete(struct ipifc_stack *s, struct ipifc_route *r)
+void
+ipifc_route_delete(struct ipifc_stack *s, struct ipifc_route *r)
 {
 	struct ipifc_route copy = *r;
 
@@ -148,7 +151,7 @@ ipifc_route_del(struct ipifc_stack *s, const struct ipifc_ip *dst, int plen,
 
 	if ((r = ipifc_rtab_get(s->rtab, dst, plen, src, splen)) == NULL)
 		return -ENOENT;
-	rt_delete(s, r);
+	ipifc_route_delete(s, r);
 	return 0;
 }
 
@@ -191,7 +194,7 @@ rt_purge(struct ipifc_stack *s,
 			ipifc_rtab_walk(s->rtab, rt_firstfn, &f);
 			if (f.r == NULL)
 				return;
-			rt_delete(s, f.r);
+			ipifc_route_delete(s, f.r);
 		}
 	}
 	for (i = 0; i < n; i++) {
@@ -205,7 +208,7 @@ rt_purge(struct ipifc_stack *s,
 		r = ipifc_rtab_get(s->rtab, &keys[i].dst, keys[i].plen,
 		    &keys[i].src, keys[i].splen);
 		if (r != NULL && match(r, arg))
-			rt_delete(s, r);
+			ipifc_route_delete(s, r);
 	}
 	free(keys);
 }
@@ -262,7 +265,7 @@ ipifc_route_del_owner(struct ipifc_stack *s, struct ipifc_lifc *l)
 		k = l->rtown[0];
 		r = ipifc_rtab_get(s->rtab, &k.dst, k.plen, &k.src, k.splen);
 		if (r != NULL && r->owner == l)
-			rt_delete(s, r);
+			ipifc_route_delete(s, r);
 		else
 			l->rtown[0] = l->rtown[--l->nrtown];
 	}
@@ -426,7 +429,7 @@ rt_ctl_remove(struct ipifc_stack *s, int argc, char **argv)
 		return "no such route";
 	if (strcmp(r->tag, tag_ifc) == 0)
 		return "route belongs to an address";
-	rt_delete(s, r);
+	ipifc_route_delete(s, r);
 	/* an address may imply this route: it owns it again */
 	ipifc_prefix_reconcile(s, &dst, plen);
 	return NULL;

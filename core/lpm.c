@@ -1303,30 +1303,70 @@ fib_drop(struct ipifc_rtab *t)
 }
 
 /*
+ * Slot i of node n: its child or its leaf, both from p[] (a branch on
+ * which index, as most steps of a walk end at a leaf: cheaper than
+ * computing both and picking one).
+ */
+static inline uint32_t
+node_slot(const struct lpm_node *n, unsigned i)
+{
+	uint64_t bit = 1ULL << i, vec = n->vec;
+
+	return n->p[vec & bit ? lpop64(vec & (bit - 1)) :
+	    lpop64(vec) + lpop64(n->leafvec & ((bit << 1) - 1)) - 1];
+}
+
+/*
+ * An IPv4 lookup's walk below its root slot v: k holds the address in
+ * its top 32 bits, so a step's 6 bits are one shift of one word (a node
+ * at bit 30 reads zeros past the address).
+ */
+static inline uint32_t
+fib_walk4(const struct ipifc_rtab *t, uint32_t v, uint64_t k)
+{
+	int L;
+
+	for (L = LPM_ROOTBITS; v & LPM_NODE; L += LPM_STRIDE)
+		v = node_slot(node_at(t, v),
+		    (unsigned)((k << L) >> (64 - LPM_STRIDE)));
+	return v;
+}
+
+/* The address of an IPv4-mapped dst in the top 32 bits of a word. */
+static inline uint64_t
+rt_key4(const struct ipifc_ip *dst)
+{
+	uint32_t a;
+
+	memcpy(&a, dst->a + 12, 4);
+	return (uint64_t)ntohl(a) << 32;
+}
+
+/*
  * The number of the best destination entry holding dst (0: none), from
- * the trie.  A step takes slot i of a node whether it holds a child or a
- * leaf, without a branch on which.
+ * the trie.
  */
 static inline uint32_t
 fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 {
 	const struct lpm_fib *f;
-	const struct lpm_node *n;
-	uint64_t k[2], bit, vec;
+	uint64_t k[2], k4;
 	uint32_t v;
 	int L;
 
+	if (rt_isv4(dst)) {
+		if (t->fib4.root == NULL)
+			return 0;
+		k4 = rt_key4(dst);
+		return fib_walk4(t, t->fib4.root[k4 >> (64 - LPM_ROOTBITS)],
+		    k4);
+	}
 	f = rt_key(t, dst, k);
 	if (f->root == NULL)
 		return 0;
 	v = f->root[k[0] >> (64 - LPM_ROOTBITS)];
-	for (L = LPM_ROOTBITS; v & LPM_NODE; L += LPM_STRIDE) {
-		n = node_at(t, v);
-		bit = 1ULL << kbits(k, L, LPM_STRIDE);
-		vec = n->vec;
-		v = n->p[vec & bit ? lpop64(vec & (bit - 1)) :
-		    lpop64(vec) + lpop64(n->leafvec & ((bit << 1) - 1)) - 1];
-	}
+	for (L = LPM_ROOTBITS; v & LPM_NODE; L += LPM_STRIDE)
+		v = node_slot(node_at(t, v), kbits(k, L, LPM_STRIDE));
 	return v;
 }
 
@@ -1752,8 +1792,8 @@ ipifc_rtab_lookup(struct ipifc_rtab *t, const struct ipifc_ip *dst,
  * The next hop of dst's route, read from dsts.nh without the route when
  * the best destination's first route will do; else through the route.
  */
-LPM_LOOKUP const struct ipifc_nexthop *
-ipifc_rtab_nexthop(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+LPM_LOOKUP __attribute__((noinline)) static const struct ipifc_nexthop *
+rt_nexthop(const struct ipifc_rtab *t, const struct ipifc_ip *dst,
     const struct ipifc_ip *src)
 {
 	const struct ipifc_nexthop *nh;
@@ -1776,7 +1816,45 @@ ipifc_rtab_nexthop(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	return &t->nhs.e[e->nh].nh;
 }
 
-#define LPM_BURST	16
+/* The next hop in leaf v (LPM_NHLEAF set) when its interface is up. */
+static inline const struct ipifc_nexthop *
+leaf_nh(const struct ipifc_rtab *t, uint32_t v)
+{
+	const struct ipifc_nexthop *nh;
+
+	nh = &t->nhs.e[(v >> LPM_LEAFDBITS) & (LPM_LEAFNHMAX - 1)].nh;
+	if (nh->ifc == NULL || (nh->ifc->flags & IPIFC_F_UP))
+		return nh;
+	return NULL;
+}
+
+/*
+ * The common lookup, an IPv4 destination from any source whose leaf
+ * holds its next hop, takes a short path of its own: the rest (IPv6, a
+ * source, a leaf without the next hop, an interface down) goes to
+ * rt_nexthop, out of line, so this one saves and restores few registers.
+ * (A root is there only while the trie is: fib_drop frees it.)
+ */
+LPM_LOOKUP const struct ipifc_nexthop *
+ipifc_rtab_nexthop(struct ipifc_rtab *t, const struct ipifc_ip *dst,
+    const struct ipifc_ip *src)
+{
+	const struct ipifc_nexthop *nh;
+	uint64_t k;
+	uint32_t v;
+
+	if (src == NULL && t->fib4.root != NULL && rt_isv4(dst)) {
+		k = rt_key4(dst);
+		v = fib_walk4(t, t->fib4.root[k >> (64 - LPM_ROOTBITS)], k);
+		if (v == 0)
+			return NULL;
+		if ((v & LPM_NHLEAF) && (nh = leaf_nh(t, v)) != NULL)
+			return nh;
+	}
+	return rt_nexthop(t, dst, src);
+}
+
+#define LPM_BURST	64
 
 /* Prefetch what the caller reads after leaf v: none for a next hop in it. */
 static inline void
@@ -1789,55 +1867,57 @@ fib_leafpf(const struct ipifc_rtab *t, uint32_t v, int nh)
 }
 
 /*
- * The best destination entries of m (<= LPM_BURST) destinations, in v:
- * the lanes walk side by side, each step prefetching every lane's next
- * read; the last prefetch is of what the caller reads next (the entry,
- * or its word in dsts.nh).
+ * The best destination entries of m (<= LPM_BURST) destinations, in v,
+ * as a pipeline: every lane's key and root slot (prefetched), then every
+ * lane's root slot read and its node prefetched, then node steps
+ * for the lanes still in a node, each prefetching that lane's next read.
+ * The last prefetch is of what the caller reads next (the entry, or its
+ * word in dsts.nh).
  */
 static inline void
 fib_burst(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int m,
     uint32_t *v, int nh)
 {
 	const struct lpm_fib *f;
-	const struct lpm_node *nd;
-	uint64_t k[LPM_BURST][2], bit, vec;
-	int L[LPM_BURST], j, left;
+	const uint32_t *rs[LPM_BURST];
+	uint64_t k[LPM_BURST][2];
+	int L, j, left;
 
 	for (j = 0; j < m; j++) {
-		f = rt_key(t, &dst[j], k[j]);
-		L[j] = LPM_ROOTBITS;
-		if (f->root != NULL)
-			__builtin_prefetch(&f->root[k[j][0] >>
-			    (64 - LPM_ROOTBITS)]);
+		if (rt_isv4(&dst[j])) {
+			f = &t->fib4;
+			k[j][0] = rt_key4(&dst[j]);
+			k[j][1] = 0;
+		} else
+			f = rt_key(t, &dst[j], k[j]);
+		rs[j] = f->root != NULL ?
+		    &f->root[k[j][0] >> (64 - LPM_ROOTBITS)] : NULL;
+		if (rs[j] != NULL)
+			__builtin_prefetch(rs[j]);
 	}
+	left = 0;
 	for (j = 0; j < m; j++) {
-		f = k[j][1] == 0 && rt_isv4(&dst[j]) ? &t->fib4 : &t->fib6;
-		v[j] = f->root != NULL ?
-		    f->root[k[j][0] >> (64 - LPM_ROOTBITS)] : 0;
-		if (v[j] & LPM_NODE)
+		v[j] = rs[j] != NULL ? *rs[j] : 0;
+		if (v[j] & LPM_NODE) {
 			__builtin_prefetch(node_at(t, v[j]));
-		else if (v[j] != 0)
+			left++;
+		} else if (v[j] != 0)
 			fib_leafpf(t, v[j], nh);
 	}
-	do {
+	for (L = LPM_ROOTBITS; left > 0; L += LPM_STRIDE) {
 		left = 0;
 		for (j = 0; j < m; j++) {
 			if (!(v[j] & LPM_NODE))
 				continue;
-			nd = node_at(t, v[j]);
-			bit = 1ULL << kbits(k[j], L[j], LPM_STRIDE);
-			vec = nd->vec;
-			v[j] = nd->p[vec & bit ? lpop64(vec & (bit - 1)) :
-			    lpop64(vec) + lpop64(nd->leafvec &
-			    ((bit << 1) - 1)) - 1];
-			L[j] += LPM_STRIDE;
+			v[j] = node_slot(node_at(t, v[j]),
+			    kbits(k[j], L, LPM_STRIDE));
 			if (v[j] & LPM_NODE) {
 				__builtin_prefetch(node_at(t, v[j]));
 				left++;
 			} else if (v[j] != 0)
 				fib_leafpf(t, v[j], nh);
 		}
-	} while (left > 0);
+	}
 }
 
 LPM_LOOKUP void

@@ -687,6 +687,28 @@ check_nh(const struct ipifc_nexthop *got, const struct ipifc_route *want)
 	assert_true(got->id > 0);
 }
 
+/* A burst of LONGBURST addresses of both families: as one at a time. */
+#define LONGBURST	150
+
+static void
+check_longburst(struct ipifc_rtab *t)
+{
+	static struct ipifc_ip dst[LONGBURST];
+	static struct ipifc_route *out[LONGBURST];
+	static const struct ipifc_nexthop *nh[LONGBURST];
+	int i, v4 = rnd() % 3;
+
+	/* All IPv4, all IPv6, or mixed. */
+	for (i = 0; i < LONGBURST; i++)
+		dst[i] = gen_addr(v4 == 2 ? (int)(rnd() % 2) : v4);
+	ipifc_rtab_lookup_burst(t, dst, LONGBURST, out);
+	ipifc_rtab_nexthop_burst(t, dst, LONGBURST, nh);
+	for (i = 0; i < LONGBURST; i++) {
+		assert_ptr_equal(out[i], ipifc_rtab_lookup(t, &dst[i], NULL));
+		assert_ptr_equal(nh[i], ipifc_rtab_nexthop(t, &dst[i], NULL));
+	}
+}
+
 static int
 match_ifc(const struct ipifc_route *r, const void *arg)
 {
@@ -844,6 +866,12 @@ test_random(void **state)
 				check_same(burst[i], want);
 				check_nh(nhburst[i], want);
 			}
+			/*
+			 * Now and then a long burst, past what the table
+			 * walks side by side, against the single lookups.
+			 */
+			if (rnd() % 16 == 0)
+				check_longburst(t);
 		}
 		assert_int_equal(ipifc_rtab_count(t), ref->n);
 		if (op % 1000 == 999 || op == nops - 1) {

@@ -862,12 +862,18 @@ static void
 node_expand(const struct lpm_node *n, uint32_t *v)
 {
 	const uint32_t *leaf = n->p + pop64(n->vec);
-	int i, j = -1;
+	uint64_t lv = n->leafvec & (n->leafvec - 1);	/* bit 0 is set */
+	unsigned s = 0, e;
 
-	for (i = 0; i < 64; i++) {
-		if (n->leafvec & (1ULL << i))
-			j++;
-		v[i] = leaf[j];
+	/* A run at a time, to where the next starts. */
+	for (;;) {
+		e = lv != 0 ? (unsigned)__builtin_ctzll(lv) : 64;
+		while (s < e)
+			v[s++] = *leaf;
+		if (e == 64)
+			return;
+		leaf++;
+		lv &= lv - 1;
 	}
 }
 
@@ -875,10 +881,12 @@ node_expand(const struct lpm_node *n, uint32_t *v)
 static void
 node_children(const struct lpm_node *n, uint32_t *c)
 {
-	int i, j = 0;
+	uint64_t vec = n->vec;
+	int j = 0;
 
-	for (i = 0; i < 64; i++)
-		c[i] = n->vec & (1ULL << i) ? n->p[j++] : 0;
+	memset(c, 0, 64 * sizeof(*c));
+	for (; vec != 0; vec &= vec - 1)
+		c[__builtin_ctzll(vec)] = n->p[j++];
 }
 
 /*
@@ -890,21 +898,16 @@ node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
     const uint32_t *c, uint32_t def, uint32_t norig)
 {
 	struct lpm_node *n;
-	uint64_t vec = 0, lv = 1;
+	uint64_t vec = 0, lv = 1, b;
 	uint32_t size;
-	int i, nc = 0, runs = 1;
+	int i, j;
 
-	for (i = 0; i < 64; i++) {
-		if (c[i] != 0) {
-			vec |= 1ULL << i;
-			nc++;
-		}
-		if (i > 0 && v[i] != v[i - 1]) {
-			lv |= 1ULL << i;
-			runs++;
-		}
-	}
-	size = node_words(nc, runs);
+	/* Without branches: which slot holds a child or starts a run. */
+	for (i = 0; i < 64; i++)
+		vec |= (uint64_t)(c[i] != 0) << i;
+	for (i = 1; i < 64; i++)
+		lv |= (uint64_t)(v[i] != v[i - 1]) << i;
+	size = node_words(pop64(vec), pop64(lv));
 	if (off == 0 || node_size(node_at(t, off)) != size) {
 		if ((off = pool_get(t, size)) == 0)
 			return 0;
@@ -915,12 +918,11 @@ node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
 	n->leafvec = lv;
 	n->def = def;
 	n->norig = norig;
-	for (i = 0, nc = 0; i < 64; i++)
-		if (c[i] != 0)
-			n->p[nc++] = c[i];
-	for (i = 0; i < 64; i++)
-		if (lv & (1ULL << i))
-			n->p[nc++] = v[i];
+	j = 0;
+	for (b = vec; b != 0; b &= b - 1)
+		n->p[j++] = c[__builtin_ctzll(b)];
+	for (b = lv; b != 0; b &= b - 1)
+		n->p[j++] = v[__builtin_ctzll(b)];
 	return off;
 }
 

@@ -932,20 +932,6 @@ node_free1(struct ipifc_rtab *t, uint32_t off)
 	pool_put(t, off & ~LPM_NODE, node_size(node_at(t, off)));
 }
 
-/* A node with no children, every slot def. */
-static uint32_t
-node_new(struct ipifc_rtab *t, uint32_t def)
-{
-	uint32_t v[64], c[64];
-	int i;
-
-	for (i = 0; i < 64; i++) {
-		v[i] = def;
-		c[i] = 0;
-	}
-	return node_build(t, 0, v, c, def, 0);
-}
-
 /* Rebuild *np with slots v, in place when its size stays. */
 static int
 node_rebuild(struct ipifc_rtab *t, uint32_t *np, const uint32_t *v,
@@ -1039,15 +1025,117 @@ fib_root(struct ipifc_rtab *t, struct lpm_fib *f)
 	return 0;
 }
 
+/* The leaf value of slot i of n (a child's slot: what it inherits). */
+static inline uint32_t
+node_leaf(const struct lpm_node *n, unsigned i)
+{
+	return n->p[pop64(n->vec) + pop64(n->leafvec &
+	    ((2ULL << i) - 1)) - 1];
+}
+
+/* The first of the slots of a node at bit L that a prefix of length l covers. */
+static inline unsigned
+node_first(const uint64_t *k, int L, int l)
+{
+	return kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+}
+
+/*
+ * The nodes a new prefix d (trie length l, key k) needs from bit L down,
+ * under a slot that inherits def: a chain of nodes of one child each and
+ * the node d's length falls in, each built once at its size, the deepest
+ * first.  The offset of the top one; 0 without memory (what was built
+ * stays in the pool, which the caller drops).
+ */
+static uint32_t
+node_chain(struct ipifc_rtab *t, const uint64_t *k, int L, int l,
+    uint32_t d, uint32_t def)
+{
+	struct lpm_node *n;
+	uint32_t child = 0, off;
+	unsigned first, end;
+	int j = 0;
+
+	if (l > L + LPM_STRIDE && (child = node_chain(t, k, L + LPM_STRIDE,
+	    l, d, def)) == 0)
+		return 0;
+	if (child != 0) {
+		if ((off = pool_get(t, node_words(1, 1))) == 0)
+			return 0;
+		n = node_at(t, off);
+		n->vec = 1ULL << kbits(k, L, LPM_STRIDE);
+		n->leafvec = 1;
+		n->def = def;
+		n->norig = 0;
+		n->p[0] = child;
+		n->p[1] = def;
+		return off | LPM_NODE;
+	}
+	first = node_first(k, L, l);
+	end = first + (1u << (L + LPM_STRIDE - l));
+	if ((off = pool_get(t, node_words(0, 1 + (first > 0) +
+	    (end < 64)))) == 0)
+		return 0;
+	n = node_at(t, off);
+	n->vec = 0;
+	n->leafvec = 1ULL << first;
+	n->def = def;
+	n->norig = 1;
+	if (first > 0) {
+		n->leafvec |= 1;
+		n->p[j++] = def;
+	}
+	n->p[j++] = d;
+	if (end < 64) {
+		n->leafvec |= 1ULL << end;
+		n->p[j++] = def;
+	}
+	return off | LPM_NODE;
+}
+
+/*
+ * Give *np child c at slot i (which has none): the words move up by one
+ * from the child's place, in place when the node's size stays.
+ */
+static int
+node_addchild(struct ipifc_rtab *t, uint32_t *np, unsigned i, uint32_t c)
+{
+	struct lpm_node *n = node_at(t, *np), *m;
+	unsigned ci = node_cidx(n, i), nw;
+	uint32_t size = node_words(pop64(n->vec) + 1, pop64(n->leafvec)), off;
+
+	nw = pop64(n->vec) + pop64(n->leafvec);
+	if (size == node_size(n)) {
+		memmove(&n->p[ci + 1], &n->p[ci], (nw - ci) * sizeof(*n->p));
+		n->p[ci] = c;
+		n->vec |= 1ULL << i;
+		return 0;
+	}
+	if ((off = pool_get(t, size)) == 0)
+		return -ENOMEM;
+	n = node_at(t, *np);
+	m = node_at(t, off);
+	m->vec = n->vec | 1ULL << i;
+	m->leafvec = n->leafvec;
+	m->def = n->def;
+	m->norig = n->norig;
+	memcpy(m->p, n->p, ci * sizeof(*n->p));
+	m->p[ci] = c;
+	memcpy(&m->p[ci + 1], &n->p[ci], (nw - ci) * sizeof(*n->p));
+	node_free1(t, *np);
+	*np = off | LPM_NODE;
+	return 0;
+}
+
 /* Put d (trie length l, key k) into *np, which covers bits [L, L + 6). */
 static int
 node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
     int L, int l, uint32_t d)
 {
 	struct lpm_node *n = node_at(t, *np);
-	uint32_t v[64], c[64], nc, norig = n->norig;
+	uint32_t v[64], c[64], nc, def = n->def, norig = n->norig;
 	unsigned i, first, count;
-	int error, plen = dst_plen(t, d);
+	int error, plen;
 
 	if (l > L + LPM_STRIDE) {
 		/* Passing through: the node changes only for a new child. */
@@ -1061,28 +1149,25 @@ node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 			n->p[node_cidx(n, i)] = nc;
 			return 0;
 		}
-		node_expand(n, v);
-		node_children(n, c);
-		if ((nc = node_new(t, v[i])) == 0)
+		if ((nc = node_chain(t, k, L + LPM_STRIDE, l, d,
+		    node_leaf(n, i))) == 0)
 			return -ENOMEM;
-		if ((error = node_insert(t, &nc, k, L + LPM_STRIDE, l,
-		    d)) != 0)
-			return error;
-		c[i] = nc;
-		return node_rebuild(t, np, v, c, node_at(t, *np)->def, norig);
+		return node_addchild(t, np, i, nc);
 	}
+	plen = dst_plen(t, d);
 	node_expand(n, v);
 	node_children(n, c);
-	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
 	for (i = first; i < first + count; i++) {
-		if (v[i] != 0 && dst_plen(t, v[i]) >= plen)
+		/* What the node inherits is shorter, its entry unread. */
+		if (v[i] != 0 && v[i] != def && dst_plen(t, v[i]) >= plen)
 			continue;
 		if (c[i] != 0 && (error = node_push(t, &c[i], v[i], d)) != 0)
 			return error;
 		v[i] = d;
 	}
-	return node_rebuild(t, np, v, c, node_at(t, *np)->def, norig + 1);
+	return node_rebuild(t, np, v, c, def, norig + 1);
 }
 
 /* Put destination entry d into its family's trie. */
@@ -1112,9 +1197,11 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 	}
 	s = kbits(k, 0, LPM_ROOTBITS);
 	if (!(f->root[s] & LPM_NODE)) {
-		if ((n = node_new(t, f->root[s])) == 0)
+		if ((n = node_chain(t, k, LPM_ROOTBITS, l, dst_slot(t,
+		    d->idx), f->root[s])) == 0)
 			return -ENOMEM;
 		f->root[s] = n;
+		return 0;
 	}
 	n = f->root[s];
 	error = node_insert(t, &n, k, LPM_ROOTBITS, l, dst_slot(t, d->idx));
@@ -1168,7 +1255,7 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	node_children(n, c);
 	rd = rt_shorter(t, &d->dst, d->plen - l + L + 1, d->plen);
 	repl = rd != NULL ? dst_slot(t, rd->idx) : def;
-	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
 	if ((error = node_swap(t, v, c, first, count, dv, repl)) != 0)
 		return error;
@@ -1244,7 +1331,7 @@ node_retag(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	}
 	node_expand(n, v);
 	node_children(n, c);
-	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
 	if ((error = node_swap(t, v, c, first, count, old, new)) != 0)
 		return error;

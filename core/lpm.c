@@ -187,6 +187,7 @@ struct ipifc_rtab {
 	unsigned	 hbits;
 	int		 ndst;
 	struct rtent	**ehash;	/* routes by (destination entry, source) */
+	int		 nhashed;	/* routes in it (not in their entry's place) */
 	unsigned	 ehbits;
 	int		 nplen[129];	/* destination entries of each length */
 	uint8_t		 lens[129];	/* lengths in use, longest first */
@@ -506,16 +507,23 @@ dst_put(struct ipifc_rtab *t, uint32_t i)
 
 /* ---- the hash of destination entries ---- */
 
-static struct rtdst *
-rt_dstfind(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen)
+/* The entry of dst/plen in bucket h of the hash, or NULL. */
+static inline struct rtdst *
+rt_dstfindh(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
+    unsigned h)
 {
 	struct rtdst *d;
 
-	for (d = t->hash[rt_hash(dst, plen, t->hbits)]; d != NULL;
-	    d = d->hnext)
+	for (d = t->hash[h]; d != NULL; d = d->hnext)
 		if (d->plen == plen && memcmp(d->dst.a, dst->a, 16) == 0)
 			return d;
 	return NULL;
+}
+
+static struct rtdst *
+rt_dstfind(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen)
+{
+	return rt_dstfindh(t, dst, plen, rt_hash(dst, plen, t->hbits));
 }
 
 /* Double the buckets when entries outnumber them; failure is harmless. */
@@ -542,7 +550,12 @@ rt_grow(struct ipifc_rtab *t)
 	t->ribbytes += (size_t)nb * sizeof(*nh);
 }
 
-/* ---- the hash of routes by (destination entry, source prefix) ---- */
+/*
+ * ---- the hash of routes by (destination entry, source prefix) ----
+ *
+ * The route in an entry's place (inl) is found through the entry, so only
+ * the routes beside it (a destination's second and later) are hashed.
+ */
 
 static inline unsigned
 rt_ehash(const struct rtdst *d, const struct ipifc_ip *src, int splen,
@@ -557,6 +570,9 @@ rt_efind(const struct ipifc_rtab *t, const struct rtdst *d,
 {
 	struct rtent *e;
 
+	if (d->inlused && d->inl.r.splen == splen &&
+	    memcmp(d->inl.r.src.a, src->a, 16) == 0)
+		return (struct rtent *)&d->inl;
 	for (e = t->ehash[rt_ehash(d, src, splen, t->ehbits)]; e != NULL;
 	    e = e->hnext)
 		if (e->d == d && e->r.splen == splen &&
@@ -572,7 +588,7 @@ rt_egrow(struct ipifc_rtab *t)
 	struct rtent **nh, *e, *next;
 	unsigned nb = 1u << t->ehbits, i, h;
 
-	if ((unsigned)t->n < nb || t->ehbits >= 28)
+	if ((unsigned)t->nhashed < nb || t->ehbits >= 28)
 		return;
 	if ((nh = calloc((size_t)nb * 2, sizeof(*nh))) == NULL)
 		return;
@@ -1610,7 +1626,8 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		return -EINVAL;
 	rt_mask(&dst, &r->dst, r->plen);
 	rt_mask(&src, &r->src, r->splen);
-	if ((d = rt_dstfind(t, &dst, r->plen)) != NULL &&
+	h = rt_hash(&dst, r->plen, t->hbits);
+	if ((d = rt_dstfindh(t, &dst, r->plen, h)) != NULL &&
 	    rt_efind(t, d, &src, r->splen) != NULL)
 		return -EEXIST;
 	if (t->n >= t->max)
@@ -1637,8 +1654,8 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		d->inlused = 1;
 		d->dst = dst;
 		d->plen = r->plen;
-		d->hnext = t->hash[rt_hash(&dst, r->plen, t->hbits)];
-		t->hash[rt_hash(&dst, r->plen, t->hbits)] = d;
+		d->hnext = t->hash[h];
+		t->hash[h] = d;
 		t->ndst++;
 		rt_lenref(t, r->plen);
 		rt_grow(t);
@@ -1653,11 +1670,14 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	dst_nhset(t, d, !newd);
 	if (newd && t->fibok && fib_insert(t, d) != 0)
 		fib_drop(t);
-	h = rt_ehash(d, &src, r->splen, t->ehbits);
-	e->hnext = t->ehash[h];
-	t->ehash[h] = e;
 	t->n++;
-	rt_egrow(t);
+	if (e != &d->inl) {
+		h = rt_ehash(d, &src, r->splen, t->ehbits);
+		e->hnext = t->ehash[h];
+		t->ehash[h] = e;
+		t->nhashed++;
+		rt_egrow(t);
+	}
 	return 0;
 }
 
@@ -1699,11 +1719,12 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 		return -ENOENT;
 	d = e->d;
 	rt_sunlink(d, e);
-	rt_eunhash(t, e);
 	nh_put(t, e->nh);
 	if (e == &d->inl)
 		d->inlused = 0;
 	else {
+		rt_eunhash(t, e);
+		t->nhashed--;
 		free(e);
 		t->ribbytes -= sizeof(*e);
 	}

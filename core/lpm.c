@@ -1186,6 +1186,18 @@ node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	return node_rebuild(t, np, v, c, def, norig + 1);
 }
 
+/* Fetch the root slot of dst, which an insert of dst reads. */
+static inline void
+fib_rootpf(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
+{
+	const struct lpm_fib *f;
+	uint64_t k[2];
+
+	f = rt_key(t, dst, k);
+	if (f->root != NULL)
+		__builtin_prefetch(&f->root[k[0] >> (64 - LPM_ROOTBITS)]);
+}
+
 /* Put destination entry d into its family's trie. */
 static int
 fib_insert(struct ipifc_rtab *t, struct rtdst *d)
@@ -1627,6 +1639,9 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	rt_mask(&dst, &r->dst, r->plen);
 	rt_mask(&src, &r->src, r->splen);
 	h = rt_hash(&dst, r->plen, t->hbits);
+	/* The trie's root slot comes in while the hash is searched. */
+	if (t->fibok)
+		fib_rootpf(t, &dst);
 	if ((d = rt_dstfindh(t, &dst, r->plen, h)) != NULL &&
 	    rt_efind(t, d, &src, r->splen) != NULL)
 		return -EEXIST;

@@ -964,45 +964,54 @@ node_rebuild(struct ipifc_rtab *t, uint32_t *np, const uint32_t *v,
 	return 0;
 }
 
-static int node_push(struct ipifc_rtab *, uint32_t *, uint32_t, uint32_t);
+/* The leaf value of slot i of n (a child's slot: what it inherits). */
+static inline uint32_t
+node_leaf(const struct lpm_node *n, unsigned i)
+{
+	return n->p[pop64(n->vec) + pop64(n->leafvec &
+	    ((2ULL << i) - 1)) - 1];
+}
+
+/*
+ * Node off inherited old over its whole range: it inherits new now, and
+ * so do its children that inherited old.  Only values change, in place:
+ * new (a shorter or longer prefix than old, or old's entry retagged) is
+ * in no leaf of the node yet, so the runs stay as they are.
+ */
+static void
+node_push(struct ipifc_rtab *t, uint32_t off, uint32_t old, uint32_t new)
+{
+	struct lpm_node *n = node_at(t, off);
+	uint32_t *leaf = n->p + pop64(n->vec);
+	uint64_t b;
+	unsigned j = 0, runs = pop64(n->leafvec);
+
+	for (b = n->vec; b != 0; b &= b - 1, j++)
+		if (node_leaf(n, (unsigned)__builtin_ctzll(b)) == old)
+			node_push(t, n->p[j], old, new);
+	for (j = 0; j < runs; j++)
+		if (leaf[j] == old)
+			leaf[j] = new;
+	n->def = new;
+}
 
 /*
  * Slots [first, first + count) of a node's values v and children c that
  * hold old hold new, and so do the children below them.
  */
-static int
-node_swap(struct ipifc_rtab *t, uint32_t *v, uint32_t *c, unsigned first,
-    unsigned count, uint32_t old, uint32_t new)
+static void
+node_swap(struct ipifc_rtab *t, uint32_t *v, const uint32_t *c,
+    unsigned first, unsigned count, uint32_t old, uint32_t new)
 {
 	unsigned i;
-	int error;
 
 	for (i = first; i < first + count; i++) {
 		if (v[i] != old)
 			continue;
-		if (c[i] != 0 && (error = node_push(t, &c[i], old, new)) != 0)
-			return error;
+		if (c[i] != 0)
+			node_push(t, c[i], old, new);
 		v[i] = new;
 	}
-	return 0;
-}
-
-/*
- * *np inherited old over its whole range: it inherits new now.  (Should
- * memory run out half way, the caller drops the whole trie.)
- */
-static int
-node_push(struct ipifc_rtab *t, uint32_t *np, uint32_t old, uint32_t new)
-{
-	struct lpm_node *n = node_at(t, *np);
-	uint32_t v[64], c[64], norig = n->norig;
-	int error;
-
-	node_expand(n, v);
-	node_children(n, c);
-	if ((error = node_swap(t, v, c, 0, 64, old, new)) != 0)
-		return error;
-	return node_rebuild(t, np, v, c, new, norig);
 }
 
 /* Root slots [first, first + count): where better is better, put d. */
@@ -1012,7 +1021,7 @@ root_set(struct ipifc_rtab *t, struct lpm_fib *f, unsigned first,
 {
 	uint32_t v, cur;
 	unsigned s;
-	int plen = d != 0 ? dst_plen(t, d) : 0, error;
+	int plen = d != 0 ? dst_plen(t, d) : 0;
 
 	for (s = first; s < first + count; s++) {
 		v = f->root[s];
@@ -1024,8 +1033,7 @@ root_set(struct ipifc_rtab *t, struct lpm_fib *f, unsigned first,
 			f->root[s] = d;
 			continue;
 		}
-		if ((error = node_push(t, &f->root[s], cur, d)) != 0)
-			return error;
+		node_push(t, v, cur, d);
 	}
 	return 0;
 }
@@ -1039,14 +1047,6 @@ fib_root(struct ipifc_rtab *t, struct lpm_fib *f)
 		return -ENOMEM;
 	t->fibbytes += LPM_NROOT * sizeof(*f->root);
 	return 0;
-}
-
-/* The leaf value of slot i of n (a child's slot: what it inherits). */
-static inline uint32_t
-node_leaf(const struct lpm_node *n, unsigned i)
-{
-	return n->p[pop64(n->vec) + pop64(n->leafvec &
-	    ((2ULL << i) - 1)) - 1];
 }
 
 /* The first of the slots of a node at bit L that a prefix of length l covers. */
@@ -1179,8 +1179,8 @@ node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 		/* What the node inherits is shorter, its entry unread. */
 		if (v[i] != 0 && v[i] != def && dst_plen(t, v[i]) >= plen)
 			continue;
-		if (c[i] != 0 && (error = node_push(t, &c[i], v[i], d)) != 0)
-			return error;
+		if (c[i] != 0)
+			node_push(t, c[i], v[i], d);
 		v[i] = d;
 	}
 	return node_rebuild(t, np, v, c, def, norig + 1);
@@ -1285,8 +1285,7 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	repl = rd != NULL ? dst_slot(t, rd->idx) : def;
 	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
-	if ((error = node_swap(t, v, c, first, count, dv, repl)) != 0)
-		return error;
+	node_swap(t, v, c, first, count, dv, repl);
 	if (norig == 1 && node_at(t, *np)->vec == 0) {
 		node_free1(t, *np);
 		*gone = 1;
@@ -1361,8 +1360,7 @@ node_retag(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	node_children(n, c);
 	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
-	if ((error = node_swap(t, v, c, first, count, old, new)) != 0)
-		return error;
+	node_swap(t, v, c, first, count, old, new);
 	return node_rebuild(t, np, v, c, def, norig);
 }
 

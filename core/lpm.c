@@ -31,10 +31,13 @@
  *   their lookups side by side, prefetching each one's next read.
  *
  * Updates are incremental: a prefix changes the slots of the one node its
- * length falls in, and the nodes below that inherited the value it
- * replaces; each node changed is built anew (in place when its size
- * stays), the nodes it only passes through are not.  Nodes come and go
- * with the prefixes longer than their depth.
+ * length falls in, which is built anew (in place when its size stays),
+ * and the values of the nodes below that inherited the value it replaces
+ * (in place: their shape stays); the nodes it only passes through are
+ * not touched.  A prefix under a slot with no child brings its chain of
+ * nodes, each built once at its size, and the parent takes the new child
+ * by moving its words up by one.  Nodes come and go with the prefixes
+ * longer than their depth.
  * Memory grows with what is stored; the bound on routes is a per-table
  * setting (IPIFC_MAXROUTES by default).
  *
@@ -65,10 +68,11 @@ struct rtdst;
 
 /*
  * A route.  Its destination's routes are a list, longest source first,
- * with links both ways so one leaves in O(1); every route is also in the
- * table's hash of (destination entry, source prefix), so finding one
- * under a destination with many source-specific routes (an address each,
- * all in one subnet) does not walk them.
+ * with links both ways so one leaves in O(1); every route but the one in
+ * its entry's place is also in the table's hash of (destination entry,
+ * source prefix), so finding one under a destination with many
+ * source-specific routes (an address each, all in one subnet) does not
+ * walk them.
  */
 struct rtent {
 	struct ipifc_route r;

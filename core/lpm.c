@@ -31,10 +31,13 @@
  *   their lookups side by side, prefetching each one's next read.
  *
  * Updates are incremental: a prefix changes the slots of the one node its
- * length falls in, and the nodes below that inherited the value it
- * replaces; each node changed is built anew (in place when its size
- * stays), the nodes it only passes through are not.  Nodes come and go
- * with the prefixes longer than their depth.
+ * length falls in, which is built anew (in place when its size stays),
+ * and the values of the nodes below that inherited the value it replaces
+ * (in place: their shape stays); the nodes it only passes through are
+ * not touched.  A prefix under a slot with no child brings its chain of
+ * nodes, each built once at its size, and the parent takes the new child
+ * by moving its words up by one.  Nodes come and go with the prefixes
+ * longer than their depth.
  * Memory grows with what is stored; the bound on routes is a per-table
  * setting (IPIFC_MAXROUTES by default).
  *
@@ -65,10 +68,11 @@ struct rtdst;
 
 /*
  * A route.  Its destination's routes are a list, longest source first,
- * with links both ways so one leaves in O(1); every route is also in the
- * table's hash of (destination entry, source prefix), so finding one
- * under a destination with many source-specific routes (an address each,
- * all in one subnet) does not walk them.
+ * with links both ways so one leaves in O(1); every route but the one in
+ * its entry's place is also in the table's hash of (destination entry,
+ * source prefix), so finding one under a destination with many
+ * source-specific routes (an address each, all in one subnet) does not
+ * walk them.
  */
 struct rtent {
 	struct ipifc_route r;
@@ -187,6 +191,7 @@ struct ipifc_rtab {
 	unsigned	 hbits;
 	int		 ndst;
 	struct rtent	**ehash;	/* routes by (destination entry, source) */
+	int		 nhashed;	/* routes in it (not in their entry's place) */
 	unsigned	 ehbits;
 	int		 nplen[129];	/* destination entries of each length */
 	uint8_t		 lens[129];	/* lengths in use, longest first */
@@ -506,16 +511,23 @@ dst_put(struct ipifc_rtab *t, uint32_t i)
 
 /* ---- the hash of destination entries ---- */
 
-static struct rtdst *
-rt_dstfind(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen)
+/* The entry of dst/plen in bucket h of the hash, or NULL. */
+static inline struct rtdst *
+rt_dstfindh(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
+    unsigned h)
 {
 	struct rtdst *d;
 
-	for (d = t->hash[rt_hash(dst, plen, t->hbits)]; d != NULL;
-	    d = d->hnext)
+	for (d = t->hash[h]; d != NULL; d = d->hnext)
 		if (d->plen == plen && memcmp(d->dst.a, dst->a, 16) == 0)
 			return d;
 	return NULL;
+}
+
+static struct rtdst *
+rt_dstfind(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen)
+{
+	return rt_dstfindh(t, dst, plen, rt_hash(dst, plen, t->hbits));
 }
 
 /* Double the buckets when entries outnumber them; failure is harmless. */
@@ -542,7 +554,12 @@ rt_grow(struct ipifc_rtab *t)
 	t->ribbytes += (size_t)nb * sizeof(*nh);
 }
 
-/* ---- the hash of routes by (destination entry, source prefix) ---- */
+/*
+ * ---- the hash of routes by (destination entry, source prefix) ----
+ *
+ * The route in an entry's place (inl) is found through the entry, so only
+ * the routes beside it (a destination's second and later) are hashed.
+ */
 
 static inline unsigned
 rt_ehash(const struct rtdst *d, const struct ipifc_ip *src, int splen,
@@ -557,6 +574,9 @@ rt_efind(const struct ipifc_rtab *t, const struct rtdst *d,
 {
 	struct rtent *e;
 
+	if (d->inlused && d->inl.r.splen == splen &&
+	    memcmp(d->inl.r.src.a, src->a, 16) == 0)
+		return (struct rtent *)&d->inl;
 	for (e = t->ehash[rt_ehash(d, src, splen, t->ehbits)]; e != NULL;
 	    e = e->hnext)
 		if (e->d == d && e->r.splen == splen &&
@@ -572,7 +592,7 @@ rt_egrow(struct ipifc_rtab *t)
 	struct rtent **nh, *e, *next;
 	unsigned nb = 1u << t->ehbits, i, h;
 
-	if ((unsigned)t->n < nb || t->ehbits >= 28)
+	if ((unsigned)t->nhashed < nb || t->ehbits >= 28)
 		return;
 	if ((nh = calloc((size_t)nb * 2, sizeof(*nh))) == NULL)
 		return;
@@ -862,12 +882,18 @@ static void
 node_expand(const struct lpm_node *n, uint32_t *v)
 {
 	const uint32_t *leaf = n->p + pop64(n->vec);
-	int i, j = -1;
+	uint64_t lv = n->leafvec & (n->leafvec - 1);	/* bit 0 is set */
+	unsigned s = 0, e;
 
-	for (i = 0; i < 64; i++) {
-		if (n->leafvec & (1ULL << i))
-			j++;
-		v[i] = leaf[j];
+	/* A run at a time, to where the next starts. */
+	for (;;) {
+		e = lv != 0 ? (unsigned)__builtin_ctzll(lv) : 64;
+		while (s < e)
+			v[s++] = *leaf;
+		if (e == 64)
+			return;
+		leaf++;
+		lv &= lv - 1;
 	}
 }
 
@@ -875,10 +901,12 @@ node_expand(const struct lpm_node *n, uint32_t *v)
 static void
 node_children(const struct lpm_node *n, uint32_t *c)
 {
-	int i, j = 0;
+	uint64_t vec = n->vec;
+	int j = 0;
 
-	for (i = 0; i < 64; i++)
-		c[i] = n->vec & (1ULL << i) ? n->p[j++] : 0;
+	memset(c, 0, 64 * sizeof(*c));
+	for (; vec != 0; vec &= vec - 1)
+		c[__builtin_ctzll(vec)] = n->p[j++];
 }
 
 /*
@@ -890,21 +918,16 @@ node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
     const uint32_t *c, uint32_t def, uint32_t norig)
 {
 	struct lpm_node *n;
-	uint64_t vec = 0, lv = 1;
+	uint64_t vec = 0, lv = 1, b;
 	uint32_t size;
-	int i, nc = 0, runs = 1;
+	int i, j;
 
-	for (i = 0; i < 64; i++) {
-		if (c[i] != 0) {
-			vec |= 1ULL << i;
-			nc++;
-		}
-		if (i > 0 && v[i] != v[i - 1]) {
-			lv |= 1ULL << i;
-			runs++;
-		}
-	}
-	size = node_words(nc, runs);
+	/* Without branches: which slot holds a child or starts a run. */
+	for (i = 0; i < 64; i++)
+		vec |= (uint64_t)(c[i] != 0) << i;
+	for (i = 1; i < 64; i++)
+		lv |= (uint64_t)(v[i] != v[i - 1]) << i;
+	size = node_words(pop64(vec), pop64(lv));
 	if (off == 0 || node_size(node_at(t, off)) != size) {
 		if ((off = pool_get(t, size)) == 0)
 			return 0;
@@ -915,12 +938,11 @@ node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
 	n->leafvec = lv;
 	n->def = def;
 	n->norig = norig;
-	for (i = 0, nc = 0; i < 64; i++)
-		if (c[i] != 0)
-			n->p[nc++] = c[i];
-	for (i = 0; i < 64; i++)
-		if (lv & (1ULL << i))
-			n->p[nc++] = v[i];
+	j = 0;
+	for (b = vec; b != 0; b &= b - 1)
+		n->p[j++] = c[__builtin_ctzll(b)];
+	for (b = lv; b != 0; b &= b - 1)
+		n->p[j++] = v[__builtin_ctzll(b)];
 	return off;
 }
 
@@ -928,20 +950,6 @@ static void
 node_free1(struct ipifc_rtab *t, uint32_t off)
 {
 	pool_put(t, off & ~LPM_NODE, node_size(node_at(t, off)));
-}
-
-/* A node with no children, every slot def. */
-static uint32_t
-node_new(struct ipifc_rtab *t, uint32_t def)
-{
-	uint32_t v[64], c[64];
-	int i;
-
-	for (i = 0; i < 64; i++) {
-		v[i] = def;
-		c[i] = 0;
-	}
-	return node_build(t, 0, v, c, def, 0);
 }
 
 /* Rebuild *np with slots v, in place when its size stays. */
@@ -960,45 +968,54 @@ node_rebuild(struct ipifc_rtab *t, uint32_t *np, const uint32_t *v,
 	return 0;
 }
 
-static int node_push(struct ipifc_rtab *, uint32_t *, uint32_t, uint32_t);
+/* The leaf value of slot i of n (a child's slot: what it inherits). */
+static inline uint32_t
+node_leaf(const struct lpm_node *n, unsigned i)
+{
+	return n->p[pop64(n->vec) + pop64(n->leafvec &
+	    ((2ULL << i) - 1)) - 1];
+}
+
+/*
+ * Node off inherited old over its whole range: it inherits new now, and
+ * so do its children that inherited old.  Only values change, in place:
+ * new (a shorter or longer prefix than old, or old's entry retagged) is
+ * in no leaf of the node yet, so the runs stay as they are.
+ */
+static void
+node_push(struct ipifc_rtab *t, uint32_t off, uint32_t old, uint32_t new)
+{
+	struct lpm_node *n = node_at(t, off);
+	uint32_t *leaf = n->p + pop64(n->vec);
+	uint64_t b;
+	unsigned j = 0, runs = pop64(n->leafvec);
+
+	for (b = n->vec; b != 0; b &= b - 1, j++)
+		if (node_leaf(n, (unsigned)__builtin_ctzll(b)) == old)
+			node_push(t, n->p[j], old, new);
+	for (j = 0; j < runs; j++)
+		if (leaf[j] == old)
+			leaf[j] = new;
+	n->def = new;
+}
 
 /*
  * Slots [first, first + count) of a node's values v and children c that
  * hold old hold new, and so do the children below them.
  */
-static int
-node_swap(struct ipifc_rtab *t, uint32_t *v, uint32_t *c, unsigned first,
-    unsigned count, uint32_t old, uint32_t new)
+static void
+node_swap(struct ipifc_rtab *t, uint32_t *v, const uint32_t *c,
+    unsigned first, unsigned count, uint32_t old, uint32_t new)
 {
 	unsigned i;
-	int error;
 
 	for (i = first; i < first + count; i++) {
 		if (v[i] != old)
 			continue;
-		if (c[i] != 0 && (error = node_push(t, &c[i], old, new)) != 0)
-			return error;
+		if (c[i] != 0)
+			node_push(t, c[i], old, new);
 		v[i] = new;
 	}
-	return 0;
-}
-
-/*
- * *np inherited old over its whole range: it inherits new now.  (Should
- * memory run out half way, the caller drops the whole trie.)
- */
-static int
-node_push(struct ipifc_rtab *t, uint32_t *np, uint32_t old, uint32_t new)
-{
-	struct lpm_node *n = node_at(t, *np);
-	uint32_t v[64], c[64], norig = n->norig;
-	int error;
-
-	node_expand(n, v);
-	node_children(n, c);
-	if ((error = node_swap(t, v, c, 0, 64, old, new)) != 0)
-		return error;
-	return node_rebuild(t, np, v, c, new, norig);
 }
 
 /* Root slots [first, first + count): where better is better, put d. */
@@ -1008,7 +1025,7 @@ root_set(struct ipifc_rtab *t, struct lpm_fib *f, unsigned first,
 {
 	uint32_t v, cur;
 	unsigned s;
-	int plen = d != 0 ? dst_plen(t, d) : 0, error;
+	int plen = d != 0 ? dst_plen(t, d) : 0;
 
 	for (s = first; s < first + count; s++) {
 		v = f->root[s];
@@ -1020,8 +1037,7 @@ root_set(struct ipifc_rtab *t, struct lpm_fib *f, unsigned first,
 			f->root[s] = d;
 			continue;
 		}
-		if ((error = node_push(t, &f->root[s], cur, d)) != 0)
-			return error;
+		node_push(t, v, cur, d);
 	}
 	return 0;
 }
@@ -1037,15 +1053,109 @@ fib_root(struct ipifc_rtab *t, struct lpm_fib *f)
 	return 0;
 }
 
+/* The first of the slots of a node at bit L that a prefix of length l covers. */
+static inline unsigned
+node_first(const uint64_t *k, int L, int l)
+{
+	return kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+}
+
+/*
+ * The nodes a new prefix d (trie length l, key k) needs from bit L down,
+ * under a slot that inherits def: a chain of nodes of one child each and
+ * the node d's length falls in, each built once at its size, the deepest
+ * first.  The offset of the top one; 0 without memory (what was built
+ * stays in the pool, which the caller drops).
+ */
+static uint32_t
+node_chain(struct ipifc_rtab *t, const uint64_t *k, int L, int l,
+    uint32_t d, uint32_t def)
+{
+	struct lpm_node *n;
+	uint32_t child = 0, off;
+	unsigned first, end;
+	int j = 0;
+
+	if (l > L + LPM_STRIDE && (child = node_chain(t, k, L + LPM_STRIDE,
+	    l, d, def)) == 0)
+		return 0;
+	if (child != 0) {
+		if ((off = pool_get(t, node_words(1, 1))) == 0)
+			return 0;
+		n = node_at(t, off);
+		n->vec = 1ULL << kbits(k, L, LPM_STRIDE);
+		n->leafvec = 1;
+		n->def = def;
+		n->norig = 0;
+		n->p[0] = child;
+		n->p[1] = def;
+		return off | LPM_NODE;
+	}
+	first = node_first(k, L, l);
+	end = first + (1u << (L + LPM_STRIDE - l));
+	if ((off = pool_get(t, node_words(0, 1 + (first > 0) +
+	    (end < 64)))) == 0)
+		return 0;
+	n = node_at(t, off);
+	n->vec = 0;
+	n->leafvec = 1ULL << first;
+	n->def = def;
+	n->norig = 1;
+	if (first > 0) {
+		n->leafvec |= 1;
+		n->p[j++] = def;
+	}
+	n->p[j++] = d;
+	if (end < 64) {
+		n->leafvec |= 1ULL << end;
+		n->p[j++] = def;
+	}
+	return off | LPM_NODE;
+}
+
+/*
+ * Give *np child c at slot i (which has none): the words move up by one
+ * from the child's place, in place when the node's size stays.
+ */
+static int
+node_addchild(struct ipifc_rtab *t, uint32_t *np, unsigned i, uint32_t c)
+{
+	struct lpm_node *n = node_at(t, *np), *m;
+	unsigned ci = node_cidx(n, i), nw;
+	uint32_t size = node_words(pop64(n->vec) + 1, pop64(n->leafvec)), off;
+
+	nw = pop64(n->vec) + pop64(n->leafvec);
+	if (size == node_size(n)) {
+		memmove(&n->p[ci + 1], &n->p[ci], (nw - ci) * sizeof(*n->p));
+		n->p[ci] = c;
+		n->vec |= 1ULL << i;
+		return 0;
+	}
+	if ((off = pool_get(t, size)) == 0)
+		return -ENOMEM;
+	n = node_at(t, *np);
+	m = node_at(t, off);
+	m->vec = n->vec | 1ULL << i;
+	m->leafvec = n->leafvec;
+	m->def = n->def;
+	m->norig = n->norig;
+	memcpy(m->p, n->p, ci * sizeof(*n->p));
+	m->p[ci] = c;
+	memcpy(&m->p[ci + 1], &n->p[ci], (nw - ci) * sizeof(*n->p));
+	node_free1(t, *np);
+	*np = off | LPM_NODE;
+	return 0;
+}
+
 /* Put d (trie length l, key k) into *np, which covers bits [L, L + 6). */
 static int
 node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
     int L, int l, uint32_t d)
 {
 	struct lpm_node *n = node_at(t, *np);
-	uint32_t v[64], c[64], nc, norig = n->norig;
+	uint32_t v[64], c[64], nc, def = n->def, norig = n->norig;
 	unsigned i, first, count;
-	int error, plen = dst_plen(t, d);
+	int error, plen;
 
 	if (l > L + LPM_STRIDE) {
 		/* Passing through: the node changes only for a new child. */
@@ -1059,28 +1169,37 @@ node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 			n->p[node_cidx(n, i)] = nc;
 			return 0;
 		}
-		node_expand(n, v);
-		node_children(n, c);
-		if ((nc = node_new(t, v[i])) == 0)
+		if ((nc = node_chain(t, k, L + LPM_STRIDE, l, d,
+		    node_leaf(n, i))) == 0)
 			return -ENOMEM;
-		if ((error = node_insert(t, &nc, k, L + LPM_STRIDE, l,
-		    d)) != 0)
-			return error;
-		c[i] = nc;
-		return node_rebuild(t, np, v, c, node_at(t, *np)->def, norig);
+		return node_addchild(t, np, i, nc);
 	}
+	plen = dst_plen(t, d);
 	node_expand(n, v);
 	node_children(n, c);
-	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
 	for (i = first; i < first + count; i++) {
-		if (v[i] != 0 && dst_plen(t, v[i]) >= plen)
+		/* What the node inherits is shorter, its entry unread. */
+		if (v[i] != 0 && v[i] != def && dst_plen(t, v[i]) >= plen)
 			continue;
-		if (c[i] != 0 && (error = node_push(t, &c[i], v[i], d)) != 0)
-			return error;
+		if (c[i] != 0)
+			node_push(t, c[i], v[i], d);
 		v[i] = d;
 	}
-	return node_rebuild(t, np, v, c, node_at(t, *np)->def, norig + 1);
+	return node_rebuild(t, np, v, c, def, norig + 1);
+}
+
+/* Fetch the root slot of dst, which an insert of dst reads. */
+static inline void
+fib_rootpf(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
+{
+	const struct lpm_fib *f;
+	uint64_t k[2];
+
+	f = rt_key(t, dst, k);
+	if (f->root != NULL)
+		__builtin_prefetch(&f->root[k[0] >> (64 - LPM_ROOTBITS)]);
 }
 
 /* Put destination entry d into its family's trie. */
@@ -1110,9 +1229,11 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 	}
 	s = kbits(k, 0, LPM_ROOTBITS);
 	if (!(f->root[s] & LPM_NODE)) {
-		if ((n = node_new(t, f->root[s])) == 0)
+		if ((n = node_chain(t, k, LPM_ROOTBITS, l, dst_slot(t,
+		    d->idx), f->root[s])) == 0)
 			return -ENOMEM;
 		f->root[s] = n;
+		return 0;
 	}
 	n = f->root[s];
 	error = node_insert(t, &n, k, LPM_ROOTBITS, l, dst_slot(t, d->idx));
@@ -1166,10 +1287,9 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	node_children(n, c);
 	rd = rt_shorter(t, &d->dst, d->plen - l + L + 1, d->plen);
 	repl = rd != NULL ? dst_slot(t, rd->idx) : def;
-	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
-	if ((error = node_swap(t, v, c, first, count, dv, repl)) != 0)
-		return error;
+	node_swap(t, v, c, first, count, dv, repl);
 	if (norig == 1 && node_at(t, *np)->vec == 0) {
 		node_free1(t, *np);
 		*gone = 1;
@@ -1242,10 +1362,9 @@ node_retag(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	}
 	node_expand(n, v);
 	node_children(n, c);
-	first = kbits(k, L, LPM_STRIDE) & ~((1u << (L + LPM_STRIDE - l)) - 1);
+	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
-	if ((error = node_swap(t, v, c, first, count, old, new)) != 0)
-		return error;
+	node_swap(t, v, c, first, count, old, new);
 	return node_rebuild(t, np, v, c, def, norig);
 }
 
@@ -1561,7 +1680,11 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		return -EINVAL;
 	rt_mask(&dst, &r->dst, r->plen);
 	rt_mask(&src, &r->src, r->splen);
-	if ((d = rt_dstfind(t, &dst, r->plen)) != NULL &&
+	h = rt_hash(&dst, r->plen, t->hbits);
+	/* The trie's root slot comes in while the hash is searched. */
+	if (t->fibok)
+		fib_rootpf(t, &dst);
+	if ((d = rt_dstfindh(t, &dst, r->plen, h)) != NULL &&
 	    rt_efind(t, d, &src, r->splen) != NULL)
 		return -EEXIST;
 	if (t->n >= t->max)
@@ -1588,8 +1711,8 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 		d->inlused = 1;
 		d->dst = dst;
 		d->plen = r->plen;
-		d->hnext = t->hash[rt_hash(&dst, r->plen, t->hbits)];
-		t->hash[rt_hash(&dst, r->plen, t->hbits)] = d;
+		d->hnext = t->hash[h];
+		t->hash[h] = d;
 		t->ndst++;
 		rt_lenref(t, r->plen);
 		rt_grow(t);
@@ -1604,11 +1727,14 @@ ipifc_rtab_add(struct ipifc_rtab *t, const struct ipifc_route *r)
 	dst_nhset(t, d, !newd);
 	if (newd && t->fibok && fib_insert(t, d) != 0)
 		fib_drop(t);
-	h = rt_ehash(d, &src, r->splen, t->ehbits);
-	e->hnext = t->ehash[h];
-	t->ehash[h] = e;
 	t->n++;
-	rt_egrow(t);
+	if (e != &d->inl) {
+		h = rt_ehash(d, &src, r->splen, t->ehbits);
+		e->hnext = t->ehash[h];
+		t->ehash[h] = e;
+		t->nhashed++;
+		rt_egrow(t);
+	}
 	return 0;
 }
 
@@ -1650,11 +1776,12 @@ ipifc_rtab_del(struct ipifc_rtab *t, const struct ipifc_ip *dst, int plen,
 		return -ENOENT;
 	d = e->d;
 	rt_sunlink(d, e);
-	rt_eunhash(t, e);
 	nh_put(t, e->nh);
 	if (e == &d->inl)
 		d->inlused = 0;
 	else {
+		rt_eunhash(t, e);
+		t->nhashed--;
 		free(e);
 		t->ribbytes -= sizeof(*e);
 	}

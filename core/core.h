@@ -788,6 +788,8 @@ void	ipifc_self_free(struct ipifc_stack *s);
  */
 long	ipifc_self_slot(const struct ipifc_stack *s, const struct ipifc_ip *a);
 int	ipifc_self_consistent(const struct ipifc_stack *s);
+/* For tests: the entries a family's table holds before it grows. */
+unsigned ipifc_self_full(const struct ipifc_stack *s, int v6);
 
 /* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
@@ -1125,7 +1127,7 @@ struct ipifc_selftab {
 	uint64_t *filter;		/* after the buckets, in their memory */
 	size_t	maplen;			/* the buckets' mapping, 0: from malloc */
 	uint64_t mk[5];			/* the keyed hash's key (core/self.c) */
-	unsigned nb;			/* buckets, a power of 2 */
+	unsigned nb;			/* buckets */
 	unsigned size;			/* slots: nb times the keys a bucket */
 	unsigned fmask;			/* the filter's words, less one */
 	unsigned stale;			/* removals the filter still shows */

@@ -85,6 +85,7 @@
 
 _Static_assert(sizeof(struct ipifc_selfbkt4) == 64, "an IPv4 bucket a line");
 _Static_assert(sizeof(struct ipifc_selfbkt6) == 64, "an IPv6 bucket a line");
+_Static_assert(sizeof(struct ipifc_selftab) == 128, "see its pad");
 
 static inline struct ipifc_selfbkt4 *
 bkt4(const struct ipifc_selftab *t, unsigned b)

@@ -172,15 +172,6 @@ ipifc_ip_hash(const uint64_t key[2], const struct ipifc_ip *a)
 	return (uint32_t)ipifc_siphash16(key, a->a, 1, 3);
 }
 
-static inline uint32_t
-ipifc_ip_hash4(const uint64_t key[2], uint32_t v)
-{
-	/* four bytes and the length in one word: half the rounds */
-	uint64_t m = (uint64_t)4 << 56 | v;
-
-	return (uint32_t)ipifc_siphash(key, &m, 1, 1, 3);
-}
-
 void	ipifc_hashkey_set(uint64_t key[2], const uint8_t seed[16]);
 uint64_t ipifc_siphash24_16(const uint64_t key[2], const uint8_t in[16]);
 
@@ -813,6 +804,8 @@ void	ipifc_self_free(struct ipifc_stack *s);
  */
 long	ipifc_self_slot(const struct ipifc_stack *s, const struct ipifc_ip *a);
 int	ipifc_self_consistent(const struct ipifc_stack *s);
+/* For tests: the entries a family's table holds before it grows. */
+unsigned ipifc_self_full(const struct ipifc_stack *s, int v6);
 
 /* ---- routes (the table: core/lpm.c; operations: core/route.c) ---- */
 
@@ -1133,23 +1126,50 @@ struct ipifc_client {
 };
 
 /*
- * One family's table of the self table (core/self.c): the keys alone
- * (IPv4 4 bytes, IPv6 16), what a probe reads; each slot's type in an
- * array beside them, read on a hit; the entries in a third, by the same
- * index, read only by what changes the table.
+ * One family's table of the self table (core/self.c): buckets of one
+ * cache line, each holding its keys (IPv4 10 of 4 bytes, IPv6 3 of 16)
+ * and their types side by side, so a hit reads one line; the entries in
+ * an array beside them, by slot (bucket times keys a bucket, plus the
+ * key's place in it), read only by what changes the table.
  */
+#define IPIFC_SELF4_KEYS	10
+#define IPIFC_SELF6_KEYS	3
+
+struct ipifc_selfbkt4 {
+	uint32_t key[IPIFC_SELF4_KEYS];	/* ipifc_ip_v4val, 0: free */
+	uint16_t type[IPIFC_SELF4_KEYS];
+	uint16_t over;		/* keys of this home stored further on */
+	uint16_t pad;
+};
+
+struct ipifc_selfbkt6 {
+	uint8_t	key[IPIFC_SELF6_KEYS][16];	/* all zero: free */
+	uint16_t type[IPIFC_SELF6_KEYS];
+	uint16_t over;
+	uint8_t	pad[8];
+};
+
 struct ipifc_selftab {
-	void	*key;			/* NULL while empty */
-	uint16_t *type;			/* after the keys, in their memory */
-	struct ipifc_self **ent;	/* each slot's entry, NULL: free */
-	uint64_t *filter;		/* after the slots, in their memory */
-	size_t	maplen;			/* the slots' mapping, 0: from malloc */
-	unsigned size;			/* slots, a power of 2 */
+	/* what a lookup reads: the first 64 bytes */
+	void	*bkt;			/* the buckets, NULL while empty */
+	uint64_t *filter;		/* after the buckets, in their memory */
 	unsigned fmask;			/* the filter's words, less one */
+	unsigned nb;			/* buckets */
+	uint64_t mk[5];			/* the keyed hash's key (core/self.c) */
+	/* what changes read */
+	struct ipifc_self **ent;	/* each slot's entry, NULL: free */
+	size_t	maplen;			/* the buckets' mapping, 0: from malloc */
+	unsigned size;			/* slots: nb times the keys a bucket */
 	unsigned stale;			/* removals the filter still shows */
 	unsigned n;			/* entries */
-	long	zslot;			/* 0.0.0.0's or ::'s slot, -1: none */
 	int	v6;			/* the IPv6 table */
+	long	zslot;			/* 0.0.0.0's or ::'s slot, -1: none */
+	/*
+	 * To 128 bytes: at 112 the echo bench's IPv4 64-byte echoes were
+	 * a tenth slower (at 120, 128 and 136 not), so some field after
+	 * the tables seems to sit badly then; which one was not found.
+	 */
+	uint64_t pad[3];
 };
 
 struct ipifc_stack {

@@ -12,43 +12,62 @@
  *
  * Lookups are what every packet makes, twice (its source and its
  * destination), so the tables are laid out for the cache.  Each family
- * has its own, open addressing with linear probing, whose probed array
- * holds the keys alone: 4 bytes an IPv4 slot, 16 an IPv6 one.  Each
- * slot's type is in an array of 16-bit words beside it, asked for as soon
- * as the hash says where, so its line comes in with the key's, and the
- * keyed hash is not kept (what moves a key, a resize or a removal,
- * computes it again).  At 100k addresses of each family that is 512 KiB
- * and 2 MiB of keys and 256 KiB of types each, where 24-byte IPv6 slots
- * (address, hash, type) made 3 MiB and one 32-byte slot for both 16 MiB.
- * A hit reads one line of keys, sometimes two, and one of types, never
- * the entry.  The entries sit in an array beside the slots, by the same
- * index, which only what changes the table reads.  Tables from 512 KiB up
- * are mapped on their own, 2 MiB aligned and asked for 2 MiB pages, so a
- * random probe does not also miss the TLB.
+ * has its own, of buckets of one 64-byte line: an IPv4 bucket holds 10
+ * keys (4 bytes each) and their 16-bit types, an IPv6 one 3 keys (16
+ * bytes) and theirs, and each a count of the keys whose home it is that
+ * went further on because it was full.  A key goes in its home bucket, or
+ * the first one after it with room (every bucket passed counts it), so a
+ * lookup compares the keys of one bucket at once, without a branch on
+ * which, and goes on to the next only while the count says a key of this
+ * home is there.  A hit reads one line, keys and type together; where the
+ * keys alone were probed (4 keys a line) and the types beside them, it
+ * read two, and a run of linear probing that went past the first two
+ * slots, a third of the keys in a table 13 in 16 full, cost a branch
+ * guessed wrong.  A removal takes the key out and counts it off the
+ * buckets it passed: nothing moves.  The entries sit in an array beside
+ * the buckets, by slot, which only what changes the table reads.
+ * Tables from 512 KiB up are mapped on their own, 2 MiB aligned and asked
+ * for 2 MiB pages, so a random probe does not also miss the TLB.
  *
- * The hash is keyed (SipHash-1-3, core/core.h: an IPv4 address in one
- * word, an IPv6 address in two), so strangers cannot aim at a run of
- * slots.  A filter
- * in front (a Bloom filter of one 64-bit word per address, two bits set
- * in it, by a cheap unkeyed hash) answers most misses (a packet's source,
- * someone else's address) without the keyed hash, from a few hundred KB
- * at 100k addresses.  A stranger who aims at set bits only gets the keyed
- * probe.  The filter is sized with its table (8 bits a slot) and rebuilt
+ * The hash is keyed, so strangers cannot aim at one bucket: multilinear
+ * hashing (Lemire and Kaser, 2014: the key's 64-bit words times the
+ * address's 32-bit ones, summed, the high half kept) with a key drawn
+ * from the stack's SipHash key.  For a key nobody else knows it is
+ * strongly universal: any two addresses land in any two buckets alike,
+ * so no choice of addresses crowds one bucket more than chance.  Unlike
+ * SipHash it is linear, so a stranger who could watch enough collisions
+ * could solve for the key; here that would buy little: the addresses in
+ * the table are ours (configured, or formed by us from an advertised
+ * prefix), so a stranger cannot make a bucket's chain longer, only ask
+ * about the longest one there is, which is as short as the load makes
+ * it.  It costs one multiply for IPv4 and four for IPv6, where
+ * SipHash-1-3's four and five rounds were a third of a hit's time.
+ *
+ * A filter in front (a Bloom filter of one 64-bit word per address, two
+ * bits set in it, by a cheap unkeyed hash) answers most misses (a
+ * packet's source, someone else's address) without the keyed lookup,
+ * from a few hundred KB at 100k addresses.  A stranger who aims at set
+ * bits only gets the keyed probe.  The filter is sized with its table
+ * (8 bits a slot or somewhat fewer, a power of 2 of words) and rebuilt
  * with it; a removed address's bits stay until the next rebuild, which
  * also comes once removals reach a quarter of the slots, so every step
  * stays O(1) amortised.
  *
- * Tables of up to 4096 slots are kept at most an eighth full
- * (IPIFC_SELFHASH slots at least), larger ones up to 13 in 16: in a
- * sparse table a hit finds its key at once and the probe loop's branch
- * is guessed right, where the runs of one table for both families, 20
- * addresses in 32 slots, made IPv6 hits 60% slower at 10 addresses.  In
- * a large one the memory is what costs.
+ * Tables of up to 4096 slots are kept at most an eighth full (room for
+ * IPIFC_SELFHASH keys at least) and double, larger ones up to 13 in 16
+ * and grow by a quarter: in a sparse table a key is in its home bucket
+ * and the lookup's one branch is guessed right.  In a large one the
+ * memory is what costs: at 100k IPv6 addresses 4 MiB of buckets half
+ * full made hits slower than 2.8 MiB 72% full, though one key in seven
+ * is then past its home bucket.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "core.h"
 
@@ -57,35 +76,75 @@
 #define SELF_MAPPED	(512u << 10)
 /* Up to this many slots a table is kept at most an eighth full. */
 #define SELF_SMALL	4096u
+/* An over count that reached this stays: it only makes lookups go on. */
+#define OVER_MAX	0xffffu
 
-/* A slot's key: an IPv4 address (ipifc_ip_v4val) or an IPv6 one. */
-#define KEYSIZE(v6)	((v6) ? 16u : 4u)
+#define K4		IPIFC_SELF4_KEYS
+#define K6		IPIFC_SELF6_KEYS
+#define KEYS(v6)	((v6) ? (unsigned)K6 : (unsigned)K4)
 
-static inline const uint32_t *
-key4(const struct ipifc_selftab *t)
+_Static_assert(sizeof(struct ipifc_selfbkt4) == 64, "an IPv4 bucket a line");
+_Static_assert(sizeof(struct ipifc_selfbkt6) == 64, "an IPv6 bucket a line");
+_Static_assert(sizeof(struct ipifc_selftab) == 128, "see its pad");
+
+static inline struct ipifc_selfbkt4 *
+bkt4(const struct ipifc_selftab *t, unsigned b)
 {
-	return t->key;
+	return (struct ipifc_selfbkt4 *)t->bkt + b;
 }
 
-static inline const uint8_t *
-key6(const struct ipifc_selftab *t, unsigned i)
+static inline struct ipifc_selfbkt6 *
+bkt6(const struct ipifc_selftab *t, unsigned b)
 {
-	return (const uint8_t *)t->key + (size_t)i * 16;
+	return (struct ipifc_selfbkt6 *)t->bkt + b;
 }
 
 /*
- * An IPv6 address's keyed hash here: SipHash-1-3 of its two words without
- * the length block, which says nothing when every key is 16 bytes, so two
- * compression rounds like an IPv4 address's (ipifc_ip_hash4), not three.
+ * A hash's home bucket: its high bits times the buckets (Lemire's
+ * reduction), so the count need not be a power of 2 and large tables
+ * grow by a quarter, not double: at 100k IPv6 addresses 2.5 MiB of
+ * buckets, not 4.
  */
-static inline uint32_t
-hash6(const struct ipifc_stack *s, const uint8_t *a)
+static inline unsigned
+home(const struct ipifc_selftab *t, uint32_t h)
 {
-	uint64_t m[2];
+	return (unsigned)(((uint64_t)h * t->nb) >> 32);
+}
 
-	m[0] = ipifc_le64(a);
-	m[1] = ipifc_le64(a + 8);
-	return (uint32_t)ipifc_siphash(s->hashkey, m, 2, 1, 3);
+static inline unsigned
+next(const struct ipifc_selftab *t, unsigned b)
+{
+	return b + 1 == t->nb ? 0 : b + 1;
+}
+
+/* The keyed hashes: multilinear, the key's words by the address's. */
+static inline uint32_t
+hash4(const struct ipifc_selftab *t, uint32_t v)
+{
+	return (uint32_t)((t->mk[0] + t->mk[1] * v) >> 32);
+}
+
+static inline uint32_t
+hash6(const struct ipifc_selftab *t, const uint8_t *a)
+{
+	uint64_t w0 = ipifc_le64(a), w1 = ipifc_le64(a + 8);
+
+	return (uint32_t)((t->mk[0] + t->mk[1] * (uint32_t)w0 +
+	    t->mk[2] * (w0 >> 32) + t->mk[3] * (uint32_t)w1 +
+	    t->mk[4] * (w1 >> 32)) >> 32);
+}
+
+/* The multilinear key of t, drawn from the stack's SipHash key. */
+static void
+mkey(const struct ipifc_stack *s, struct ipifc_selftab *t)
+{
+	uint64_t m;
+	unsigned i;
+
+	for (i = 0; i < 5; i++) {
+		m = 0x73656c66ull << 32 | (uint64_t)t->v6 << 8 | i;
+		t->mk[i] = ipifc_siphash(s->hashkey, &m, 1, 2, 4);
+	}
 }
 
 /* The filter's word, and the two bits in it, for an address. */
@@ -126,45 +185,61 @@ filtered(const struct ipifc_selftab *t, uint64_t h)
 	return (w & filterbits(h)) != filterbits(h);
 }
 
-static inline int
-isv6tab(const struct ipifc_stack *s, const struct ipifc_selftab *t)
+/* Slot i (bucket i / keys, place i % keys): its key, type, hashes. */
+static const void *
+slot_key(const struct ipifc_selftab *t, unsigned i)
 {
-	(void)s;
-	return t->v6;	/* not t == &s->self6: resize reads a copy */
+	if (t->v6)
+		return bkt6(t, i / K6)->key[i % K6];
+	return &bkt4(t, i / K4)->key[i % K4];
 }
 
-/* Slot i's filter hash and keyed hash (where it belongs). */
-static uint64_t
-slot_fhash(const struct ipifc_stack *s, const struct ipifc_selftab *t,
-    unsigned i)
+static uint16_t *
+slot_type(const struct ipifc_selftab *t, unsigned i)
 {
-	if (isv6tab(s, t))
-		return filterhash6(key6(t, i));
-	return filterhash4(key4(t)[i]);
+	if (t->v6)
+		return &bkt6(t, i / K6)->type[i % K6];
+	return &bkt4(t, i / K4)->type[i % K4];
+}
+
+static uint16_t *
+bkt_over(const struct ipifc_selftab *t, unsigned b)
+{
+	return t->v6 ? &bkt6(t, b)->over : &bkt4(t, b)->over;
 }
 
 static uint32_t
-slot_hash(const struct ipifc_stack *s, const struct ipifc_selftab *t,
-    unsigned i)
+key_hash(const struct ipifc_selftab *t, const void *key)
 {
-	if (isv6tab(s, t))
-		return hash6(s, key6(t, i));
-	return ipifc_ip_hash4(s->hashkey, key4(t)[i]);
+	uint32_t v;
+
+	if (t->v6)
+		return hash6(t, key);
+	memcpy(&v, key, 4);
+	return hash4(t, v);
+}
+
+static uint64_t
+key_fhash(const struct ipifc_selftab *t, const void *key)
+{
+	uint32_t v;
+
+	if (t->v6)
+		return filterhash6(key);
+	memcpy(&v, key, 4);
+	return filterhash4(v);
 }
 
 static int
-slot_keyzero(const struct ipifc_stack *s, const struct ipifc_selftab *t,
-    unsigned i)
+key_zero(const struct ipifc_selftab *t, const void *key)
 {
 	static const uint8_t zero[16];
 
-	if (isv6tab(s, t))
-		return memcmp(key6(t, i), zero, 16) == 0;
-	return key4(t)[i] == 0;
+	return memcmp(key, zero, t->v6 ? 16 : 4) == 0;
 }
 
 static void
-filter_build(struct ipifc_stack *s, struct ipifc_selftab *t)
+filter_build(struct ipifc_selftab *t)
 {
 	unsigned i;
 	uint64_t h;
@@ -172,49 +247,71 @@ filter_build(struct ipifc_stack *s, struct ipifc_selftab *t)
 	memset(t->filter, 0, ((size_t)t->fmask + 1) * 8);
 	for (i = 0; i < t->size; i++)
 		if (t->ent[i] != NULL) {
-			h = slot_fhash(s, t, i);
+			h = key_fhash(t, slot_key(t, i));
 			t->filter[(h >> 20) & t->fmask] |= filterbits(h);
 		}
 	t->stale = 0;
 }
 
 /*
- * The probes.  Never full: a free slot ends every run.  A free slot's key
- * is zero, so a key that is not zero is found by its key alone, and the
- * loops read the keys only; a zero key ends a run unless its slot is the
- * one that holds 0.0.0.0 or :: (zslot, kept by what moves keys), which
- * is where that address is found.  The first two slots of a key's
- * run are tried together, without a branch on the first: in a sparse
- * table nearly every key is in one of them, and the loop's exit is then
- * always guessed right, which a loop that ends on the first slot here
- * and on the second there is not.
+ * The lookups: a's slot (-1: none) and where its type is.  A free slot's
+ * key is zero, so a key that is not zero is found by its key alone, and
+ * the loops read the keys only; 0.0.0.0 or :: is found at the slot kept
+ * for it (zslot).  All keys of a bucket are compared at once; the next
+ * bucket is read only while this one's over count says some key of this
+ * home went on.
  */
-static inline long
-find4(const struct ipifc_stack *s, const struct ipifc_selftab *t,
-    uint32_t v, uint32_t h)
+/* The bits of the keys of bucket k that are v. */
+static inline unsigned
+match4(const struct ipifc_selfbkt4 *k, uint32_t v)
 {
-	const uint32_t *k = key4(t);
-	unsigned i, j, mask = t->size - 1;
-	int m0, m1;
+#ifdef __SSE2__
+	/* twelve words a compare of three (the last two are types) */
+	__m128i x = _mm_set1_epi32((int)v);
+	const __m128i *q = (const __m128i *)k;
 
-	(void)s;
-	if (v == 0)
-		return t->zslot;
-	i = h & mask;
-	j = (i + 1) & mask;
-	m0 = k[i] == v;
-	m1 = k[j] == v;
-	if (m0 | m1)
-		return (i + !m0) & mask;	/* no branch on which */
-	for (;; i = (i + 1) & mask) {
-		if (k[i] == v)
-			return i;
-		if (k[i] == 0 && (long)i != t->zslot)
-			return -1;
+	return ((unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(
+	    _mm_loadu_si128(q), x))) |
+	    (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(
+	    _mm_loadu_si128(q + 1), x))) << 4 |
+	    (unsigned)_mm_movemask_ps(_mm_castsi128_ps(_mm_cmpeq_epi32(
+	    _mm_loadu_si128(q + 2), x))) << 8) & ((1u << K4) - 1);
+#else
+	unsigned j, m = 0;
+
+	for (j = 0; j < K4; j++)
+		m |= (unsigned)(k->key[j] == v) << j;
+	return m;
+#endif
+}
+
+static inline const uint16_t *
+find4(const struct ipifc_selftab *t, uint32_t v, uint32_t h, long *slot)
+{
+	const struct ipifc_selfbkt4 *k;
+	unsigned b = home(t, h), m, j;
+
+	if (v == 0) {
+		*slot = t->zslot;
+		return t->zslot >= 0 ? slot_type(t, (unsigned)t->zslot) : NULL;
+	}
+	for (;;) {
+		k = bkt4(t, b);
+		m = match4(k, v);
+		if (m != 0) {
+			j = (unsigned)__builtin_ctz(m);
+			*slot = (long)b * K4 + j;
+			return &k->type[j];
+		}
+		if (k->over == 0) {
+			*slot = -1;
+			return NULL;
+		}
+		b = next(t, b);
 	}
 }
 
-static inline int
+static inline unsigned
 same6(const uint8_t *k, uint64_t a0, uint64_t a1)
 {
 	uint64_t b0, b1;
@@ -224,30 +321,34 @@ same6(const uint8_t *k, uint64_t a0, uint64_t a1)
 	return ((a0 ^ b0) | (a1 ^ b1)) == 0;
 }
 
-static inline long
-find6(const struct ipifc_stack *s, const struct ipifc_selftab *t,
-    const uint8_t *a, uint32_t h)
+static inline const uint16_t *
+find6(const struct ipifc_selftab *t, const uint8_t *a, uint32_t h,
+    long *slot)
 {
-	unsigned i, j, mask = t->size - 1;
+	const struct ipifc_selfbkt6 *k;
+	unsigned b = home(t, h), m, j;
 	uint64_t a0, a1;
-	int m0, m1;
 
 	memcpy(&a0, a, 8);
 	memcpy(&a1, a + 8, 8);
-	(void)s;
-	if ((a0 | a1) == 0)
-		return t->zslot;
-	i = h & mask;
-	j = (i + 1) & mask;
-	m0 = same6(key6(t, i), a0, a1);
-	m1 = same6(key6(t, j), a0, a1);
-	if (m0 | m1)
-		return (i + !m0) & mask;	/* no branch on which */
-	for (;; i = (i + 1) & mask) {
-		if (same6(key6(t, i), a0, a1))
-			return i;
-		if (same6(key6(t, i), 0, 0) && (long)i != t->zslot)
-			return -1;
+	if ((a0 | a1) == 0) {
+		*slot = t->zslot;
+		return t->zslot >= 0 ? slot_type(t, (unsigned)t->zslot) : NULL;
+	}
+	for (;;) {
+		k = bkt6(t, b);
+		m = same6(k->key[0], a0, a1) | same6(k->key[1], a0, a1) << 1 |
+		    same6(k->key[2], a0, a1) << 2;
+		if (m != 0) {
+			j = (unsigned)__builtin_ctz(m);
+			*slot = (long)b * K6 + j;
+			return &k->type[j];
+		}
+		if (k->over == 0) {
+			*slot = -1;
+			return NULL;
+		}
+		b = next(t, b);
 	}
 }
 
@@ -258,18 +359,21 @@ locate(const struct ipifc_stack *s, const struct ipifc_ip *a,
 {
 	const struct ipifc_selftab *t;
 	uint32_t v;
+	long i;
 
 	if (ipifc_ip_isv4(a)) {
 		*tp = t = &s->self4;
 		v = ipifc_ip_v4val(a);
-		if (t->key == NULL || (filter && filtered(t, filterhash4(v))))
+		if (t->bkt == NULL || (filter && filtered(t, filterhash4(v))))
 			return -1;
-		return find4(s, t, v, ipifc_ip_hash4(s->hashkey, v));
+		(void)find4(t, v, hash4(t, v), &i);
+		return i;
 	}
 	*tp = t = &s->self6;
-	if (t->key == NULL || (filter && filtered(t, filterhash6(a->a))))
+	if (t->bkt == NULL || (filter && filtered(t, filterhash6(a->a))))
 		return -1;
-	return find6(s, t, a->a, hash6(s, a->a));
+	(void)find6(t, a->a, hash6(t, a->a), &i);
+	return i;
 }
 
 struct ipifc_self *
@@ -299,37 +403,28 @@ ipifc_self_lookup(const struct ipifc_stack *s, const struct ipifc_ip *a,
 {
 	struct ipifc_stack *w = (struct ipifc_stack *)s;
 	const struct ipifc_selftab *t;
-	uint32_t v, h;
+	const uint16_t *tp;
+	uint32_t v;
 	long i;
 
 	if (s->selflastok && ipifc_ip_same(&s->selflast, a)) {
 		*type = s->selflasttype;
 		return 1;
 	}
-	/*
-	 * locate's steps, each family's written out for the hot path.  The
-	 * type's line is asked for as soon as the hash says where, so that
-	 * it comes beside the key's, not after it.
-	 */
+	/* locate's steps, each family's written out for the hot path */
 	if (ipifc_ip_isv4(a)) {
 		t = &s->self4;
 		v = ipifc_ip_v4val(a);
-		if (t->key == NULL || filtered(t, filterhash4(v)))
-			return 0;
-		h = ipifc_ip_hash4(s->hashkey, v);
-		__builtin_prefetch(&t->type[h & (t->size - 1)]);
-		if ((i = find4(s, t, v, h)) < 0)
+		if (t->bkt == NULL || filtered(t, filterhash4(v)) ||
+		    (tp = find4(t, v, hash4(t, v), &i)) == NULL)
 			return 0;
 	} else {
 		t = &s->self6;
-		if (t->key == NULL || filtered(t, filterhash6(a->a)))
-			return 0;
-		h = hash6(s, a->a);
-		__builtin_prefetch(&t->type[h & (t->size - 1)]);
-		if ((i = find6(s, t, a->a, h)) < 0)
+		if (t->bkt == NULL || filtered(t, filterhash6(a->a)) ||
+		    (tp = find6(t, a->a, hash6(t, a->a), &i)) == NULL)
 			return 0;
 	}
-	*type = t->type[i];
+	*type = *tp;
 	w->selflast = *a;
 	w->selflasttype = *type;
 	w->selflastok = 1;
@@ -357,55 +452,81 @@ ipifc_self_foreach(struct ipifc_stack *s,
 				f(t->ent[i], arg);
 }
 
+/* The buckets slot i's key passes before its own (its over counts). */
+static void
+count_passed(const struct ipifc_selftab *t, unsigned i, uint32_t *over)
+{
+	unsigned b;
+
+	for (b = home(t, key_hash(t, slot_key(t, i))); b != i / KEYS(t->v6);
+	    b = next(t, b))
+		over[b]++;
+}
+
+static int
+tab_consistent(const struct ipifc_stack *s, const struct ipifc_selftab *t)
+{
+	const struct ipifc_selftab *u;
+	const struct ipifc_self *p;
+	uint32_t *over, v;
+	unsigned i, m = 0;
+	int ok = 1;
+
+	if (t->size == 0)
+		return t->n == 0;
+	if ((over = calloc(t->nb, sizeof(*over))) == NULL)
+		return 0;
+	for (i = 0; ok && i < t->size; i++) {
+		if ((p = t->ent[i]) == NULL) {
+			ok = key_zero(t, slot_key(t, i)) && *slot_type(t, i) == 0;
+			continue;
+		}
+		v = ipifc_ip_v4val(&p->a);
+		count_passed(t, i, over);
+		ok = *slot_type(t, i) == (p->type & 0xffffu) &&
+		    !filtered(t, key_fhash(t, slot_key(t, i))) &&
+		    locate(s, &p->a, &u, 1) == (long)i && u == t &&
+		    memcmp(slot_key(t, i), t->v6 ? (const void *)p->a.a :
+		    (const void *)&v, t->v6 ? 16 : 4) == 0;
+		m++;
+	}
+	for (i = 0; ok && i < t->nb; i++)
+		ok = *bkt_over(t, i) == over[i] || (*bkt_over(t, i) ==
+		    OVER_MAX && over[i] >= OVER_MAX);
+	free(over);
+	return ok && m == t->n && (t->zslot < 0 ||
+	    (t->ent[t->zslot] != NULL && key_zero(t, slot_key(t,
+	    (unsigned)t->zslot))));
+}
+
 int
 ipifc_self_consistent(const struct ipifc_stack *s)
 {
-	const struct ipifc_selftab *t, *u;
-	const struct ipifc_self *p;
-	unsigned i, n = 0, m = 0;
-	uint64_t h;
-
-	for (t = &s->self4; t != NULL; t = t == &s->self4 ? &s->self6 : NULL) {
-		for (m = 0, i = 0; i < t->size; i++) {
-			if ((p = t->ent[i]) == NULL) {
-				if (!slot_keyzero(s, t, i) || t->type[i] != 0)
-					return 0;
-				continue;
-			}
-			h = slot_fhash(s, t, i);
-			if (t->type[i] != (p->type & 0xffffu) ||
-			    filtered(t, h) ||
-			    locate(s, &p->a, &u, 1) != (long)i || u != t ||
-			    memcmp((const char *)t->key +
-			    (size_t)i * KEYSIZE(t->v6), isv6tab(s, t) ?
-			    (const void *)p->a.a : (const void *)&(uint32_t){
-			    ipifc_ip_v4val(&p->a) }, KEYSIZE(t->v6)) != 0)
-				return 0;
-			m++;
-		}
-		if (m != t->n || (t->size > 0 && t->zslot >= 0 &&
-		    (t->ent[t->zslot] == NULL ||
-		    !slot_keyzero(s, t, (unsigned)t->zslot))))
-			return 0;
-		n += m;
-	}
-	return n == s->nself;
+	return tab_consistent(s, &s->self4) && tab_consistent(s, &s->self6) &&
+	    s->self4.n + s->self6.n == s->nself;
 }
 
-/* Put a key (its entry p, its keyed hash h) where it belongs in t. */
+/* Put a key (its entry p) in the first slot free from its home on. */
 static void
-place(const struct ipifc_stack *s, struct ipifc_selftab *t, uint32_t h,
-    const void *key, struct ipifc_self *p)
+place(struct ipifc_selftab *t, const void *key, struct ipifc_self *p)
 {
-	unsigned i, mask = t->size - 1;
-	size_t sz = KEYSIZE(isv6tab(s, t));
+	unsigned b, j, i, k = KEYS(t->v6);
+	uint16_t *over;
 
-	for (i = h & mask; t->ent[i] != NULL; i = (i + 1) & mask)
-		;
-	memcpy((char *)t->key + i * sz, key, sz);
-	t->type[i] = (uint16_t)p->type;
+	for (b = home(t, key_hash(t, key));; b = next(t, b)) {
+		for (j = 0; j < k && t->ent[b * k + j] != NULL; j++)
+			;
+		if (j < k)
+			break;
+		over = bkt_over(t, b);
+		if (*over != OVER_MAX)
+			(*over)++;
+	}
+	i = b * k + j;
+	memcpy((void *)slot_key(t, i), key, t->v6 ? 16 : 4);
+	*slot_type(t, i) = (uint16_t)p->type;
 	t->ent[i] = p;
-	if (slot_keyzero(s, t, i))
+	if (key_zero(t, key))
 		t->zslot = i;
 }
 
@@ -413,29 +534,40 @@ static void
 tabmem_free(struct ipifc_selftab *t)
 {
 	if (t->maplen > 0)
-		(void)munmap(t->key, t->maplen);
+		(void)munmap(t->bkt, t->maplen);
 	else
-		free(t->key);
+		free(t->bkt);
 	free(t->ent);
 }
 
-/* Move t to size slots (0: free all), the filter with them. */
+/* The fewest buckets a table has: room for IPIFC_SELFHASH keys. */
+static unsigned
+minnb(int v6)
+{
+	unsigned nb = 1;
+
+	while (nb * KEYS(v6) < IPIFC_SELFHASH)
+		nb *= 2;
+	return nb;
+}
+
+/* Move t to nb buckets (0: free all), the filter with them. */
 static int
-resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned size)
+resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned nb)
 {
 	struct ipifc_selftab o;
-	size_t bytes = 0, fwords = 0, sz, maplen = 0;
+	size_t bytes = 0, fwords = 8, maplen = 0;
 	char *m = NULL, *al;
-	unsigned i;
+	unsigned i, size;
 
 	t->v6 = t == &s->self6;
 	o = *t;
-	sz = KEYSIZE(t->v6);
-
-	if (size > 0) {
-		/* 8 filter bits a slot, one line at least */
-		fwords = size / 8 > 8 ? size / 8 : 8;
-		bytes = (size_t)size * (sz + sizeof(*t->type)) + fwords * 8;
+	size = nb * KEYS(t->v6);
+	if (nb > 0) {
+		/* 8 filter bits a slot or fewer, a power of 2 of words */
+		while (fwords * 2 <= size / 8)
+			fwords *= 2;
+		bytes = (size_t)nb * 64 + fwords * 8;
 		if (bytes >= SELF_MAPPED) {
 			/* 2 MiB aligned: map one page more and trim */
 			maplen = (bytes + SELF_HUGE - 1) & ~(size_t)(SELF_HUGE - 1);
@@ -452,8 +584,10 @@ resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned size)
 #ifdef MADV_HUGEPAGE
 			(void)madvise(m, maplen, MADV_HUGEPAGE);	/* or not */
 #endif
-		} else if ((m = calloc(1, bytes)) == NULL)
+		} else if ((m = aligned_alloc(64, bytes)) == NULL)
 			return -ENOMEM;
+		else
+			memset(m, 0, bytes);
 		if ((t->ent = calloc(size, sizeof(*t->ent))) == NULL) {
 			if (maplen > 0)
 				(void)munmap(m, maplen);
@@ -464,41 +598,67 @@ resize(struct ipifc_stack *s, struct ipifc_selftab *t, unsigned size)
 		}
 	} else
 		t->ent = NULL;
-	t->key = m;
+	t->bkt = m;
 	t->zslot = -1;		/* place sets it again */
-	t->type = m != NULL ? (uint16_t *)(m + (size_t)size * sz) : NULL;
+	t->nb = nb;
 	t->size = size;
 	t->maplen = maplen;
-	t->filter = m != NULL ? (uint64_t *)(m + (size_t)size *
-	    (sz + sizeof(*t->type))) : NULL;
-	t->fmask = fwords > 0 ? (unsigned)fwords - 1 : 0;
-	for (i = 0; size > 0 && i < o.size; i++)
+	t->filter = m != NULL ? (uint64_t *)(m + (size_t)nb * 64) : NULL;
+	t->fmask = nb > 0 ? (unsigned)fwords - 1 : 0;
+	mkey(s, t);
+	for (i = 0; nb > 0 && i < o.size; i++)
 		if (o.ent[i] != NULL)
-			place(s, t, slot_hash(s, &o, i), (char *)o.key + i * sz,
-			    o.ent[i]);
+			place(t, slot_key(&o, i), o.ent[i]);
 	tabmem_free(&o);
 	if (m != NULL)
-		filter_build(s, t);
+		filter_build(t);
 	return 0;
 }
 
-/* The most entries a table of size slots holds: an eighth of them while
- * small, 13 in 16 once large. */
+/* The most entries a table of nb buckets holds: an eighth of its slots
+ * while small, 13 in 16 once large. */
 static unsigned
-maxn(unsigned size)
+maxn(const struct ipifc_selftab *t, unsigned nb)
 {
+	unsigned size = nb * KEYS(t->v6);
+
 	return size <= SELF_SMALL ? size / 8 : size / 16 * 13;
+}
+
+/* The buckets t grows to: twice as many while small, a quarter more
+ * once large; and shrinks to, the fewest minnb. */
+static unsigned
+grown(const struct ipifc_selftab *t)
+{
+	return t->size <= SELF_SMALL ? t->nb * 2 : t->nb + t->nb / 4;
+}
+
+static unsigned
+shrunk(const struct ipifc_selftab *t)
+{
+	unsigned nb = t->size <= 2 * SELF_SMALL ? t->nb / 2 : t->nb / 5 * 4;
+
+	return nb > minnb(t->v6) ? nb : minnb(t->v6);
+}
+
+unsigned
+ipifc_self_full(const struct ipifc_stack *s, int v6)
+{
+	const struct ipifc_selftab *t = v6 ? &s->self6 : &s->self4;
+
+	return t->nb > 0 ? maxn(t, t->nb) : 0;
 }
 
 /* Can t take one more entry (growing if it must)? */
 static int
 room(struct ipifc_stack *s, struct ipifc_selftab *t)
 {
-	if (t->size == 0)
-		return resize(s, t, IPIFC_SELFHASH);
-	if (t->n + 1 <= maxn(t->size))
+	t->v6 = t == &s->self6;
+	if (t->nb == 0)
+		return resize(s, t, minnb(t->v6));
+	if (t->n + 1 <= maxn(t, t->nb))
 		return 0;
-	if (resize(s, t, t->size * 2) < 0 && t->n + 1 >= t->size)
+	if (resize(s, t, grown(t)) < 0 && t->n + 1 >= t->size)
 		return -ENOMEM;
 	return 0;
 }
@@ -548,7 +708,7 @@ changed(struct ipifc_stack *s, const struct ipifc_self *p)
 	long i;
 
 	if ((i = locate(s, &p->a, &t, 0)) >= 0)
-		((struct ipifc_selftab *)t)->type[i] = (uint16_t)p->type;
+		*slot_type(t, (unsigned)i) = (uint16_t)p->type;
 	if (s->selflastok && ipifc_ip_same(&s->selflast, &p->a))
 		s->selflasttype = p->type;
 	if (ipifc_ip_isunspec(&p->a))
@@ -572,35 +732,22 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 	const struct ipifc_selftab *ct;
 	struct ipifc_selftab *t;
 	struct ipifc_ip a = p->a;
-	unsigned i, j, home, mask;
-	size_t sz;
-	char *sl;
+	unsigned i, b;
+	uint16_t *over;
 
 	i = (unsigned)locate(s, &p->a, &ct, 0);
 	t = (struct ipifc_selftab *)ct;
 	if (t->zslot == (long)i)
 		t->zslot = -1;
-	mask = t->size - 1;
-	sz = KEYSIZE(isv6tab(s, t));
-	sl = t->key;
-	/*
-	 * Take it out and close the gap: each later slot of the run that
-	 * may sit in the gap (its home not cyclically in (gap, slot]) moves
-	 * back into it, so every run stays unbroken.
-	 */
-	for (j = (i + 1) & mask; t->ent[j] != NULL; j = (j + 1) & mask) {
-		home = slot_hash(s, t, j) & mask;
-		if (((j - home) & mask) >= ((j - i) & mask)) {
-			memcpy(sl + i * sz, sl + j * sz, sz);
-			t->type[i] = t->type[j];
-			t->ent[i] = t->ent[j];
-			if (t->zslot == (long)j)
-				t->zslot = i;
-			i = j;
-		}
+	/* off the over counts of the buckets it passed; nothing moves */
+	for (b = home(t, key_hash(t, slot_key(t, i))); b != i / KEYS(t->v6);
+	    b = next(t, b)) {
+		over = bkt_over(t, b);
+		if (*over != OVER_MAX)
+			(*over)--;
 	}
-	memset(sl + i * sz, 0, sz);
-	t->type[i] = 0;
+	memset((void *)slot_key(t, i), 0, t->v6 ? 16 : 4);
+	*slot_type(t, i) = 0;
 	t->ent[i] = NULL;
 	if (s->selflastok && ipifc_ip_same(&s->selflast, &a))
 		s->selflastok = 0;
@@ -610,10 +757,10 @@ self_unhash(struct ipifc_stack *s, struct ipifc_self *p)
 	t->stale++;
 	if (t->n == 0)
 		(void)resize(s, t, 0);
-	else if (t->size > IPIFC_SELFHASH && t->n < maxn(t->size / 2) / 2)
-		(void)resize(s, t, t->size / 2);	/* else stays as it is */
+	else if (shrunk(t) < t->nb && t->n < maxn(t, shrunk(t)) / 2)
+		(void)resize(s, t, shrunk(t));	/* else stays as it is */
 	else if (t->stale >= t->size / 4)
-		filter_build(s, t);
+		filter_build(t);
 	if (ipifc_ip_isunspec(&a))
 		s->selfall = acceptall(s);
 }
@@ -709,10 +856,10 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 		if (t == &s->self4) {
 			v = ipifc_ip_v4val(a);
 			fh = filterhash4(v);
-			place(s, t, ipifc_ip_hash4(s->hashkey, v), &v, p);
+			place(t, &v, p);
 		} else {
 			fh = filterhash6(a->a);
-			place(s, t, hash6(s, a->a), a->a, p);
+			place(t, a->a, p);
 		}
 		t->filter[(fh >> 20) & t->fmask] |= filterbits(fh);
 		t->n++;

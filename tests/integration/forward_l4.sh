@@ -191,11 +191,18 @@ check()
 	    "checksum, $big over 1514 bytes"
 	[ "$all" -gt 0 ] || fail "no forwarded packets in $1"
 	if [ "$bad" != 0 ]; then
-		# what was bad, so that an intermittent failure can be read
+		# what was bad, so that an intermittent failure can be read:
+		# the addresses and ICMP type say whether the UDP or TCP header
+		# is a packet's own or one quoted in an ICMP error (the filter
+		# matches both), the ports which sender, and the checksum
+		# tshark computed what it should have been
 		tshark -n -r "$1" -o udp.check_checksum:TRUE \
 		    -o tcp.check_checksum:TRUE -T fields -e frame.number \
-		    -e frame.len -e ip.src -e ipv6.src -e tcp.seq -e tcp.len \
-		    -e udp.length -e tcp.checksum -e udp.checksum \
+		    -e frame.len -e ip.src -e ip.dst -e ipv6.src -e ipv6.dst \
+		    -e icmp.type -e icmpv6.type -e tcp.seq -e tcp.len \
+		    -e udp.srcport -e udp.dstport -e udp.length \
+		    -e tcp.checksum -e tcp.checksum_calculated \
+		    -e udp.checksum -e udp.checksum_calculated \
 		    -Y "$f && (udp.checksum.status == \"Bad\" ||
 		    tcp.checksum.status == \"Bad\")" 2>/dev/null | head -n 5 >&2
 		fail "bad checksums in $1"

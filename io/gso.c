@@ -146,8 +146,9 @@ ipifc_gso_next(struct ipifc_gso *g, uint8_t *out, size_t cap)
  * from start to the end of the frame (the field at start + off holds the
  * pseudo-header's sum already), folded.  Only UDP's and TCP's fields are
  * the Internet checksum; another (SCTP's CRC32c) is left as it came.
- * RFC 768: a UDP checksum that comes out 0 goes as all ones, which is the
- * same value to TCP.
+ * RFC 768: a UDP checksum that comes out 0 goes as all ones.  TCP's goes
+ * as 0, what a sender's sum gives (RFC 1624 3: -0, all ones, verifies
+ * but is not what a sender computes, and tshark calls it bad).
  */
 static void
 cksum_finish(uint8_t *frame, size_t len, const struct virtio_net_hdr *vh)
@@ -160,7 +161,8 @@ cksum_finish(uint8_t *frame, size_t len, const struct virtio_net_hdr *vh)
 	if (start < ETH_HLEN || start > len || len - start < off + 2)
 		return;
 	c = ipifc_cksum_fold(ipifc_cksum_add(0, frame + start, len - start));
-	ipifc_put16(frame + start + off, c == 0 ? 0xffff : c);
+	ipifc_put16(frame + start + off, c == 0 && off == UDP_CKSUMOFF ?
+	    0xffff : c);
 }
 
 int

@@ -255,6 +255,64 @@ test_super(void **state)
 	assert_int_equal(ipifc_gso_pending(&d), 0);
 }
 
+/*
+ * A checksum left to offload (VIRTIO_NET_HDR_F_NEEDS_CSUM) that comes
+ * out 0: TCP's field holds 0, as a sender's sum gives it (RFC 1071; RFC
+ * 1624 3: -0 is not what a sender computes, and tshark calls it bad);
+ * UDP's holds all ones (RFC 768, RFC 8200 8.1: 0 would mean none).
+ */
+static void
+finish_zero(int tcp)
+{
+	struct ipifc_dev d;
+	struct virtio_net_hdr vh;
+	uint8_t f[128], *ip = f + 14, *th = f + 34;
+	size_t l4len = tcp ? 20 : 8 + 12, len = 34 + l4len;
+	unsigned ck = tcp ? 16 : 6, w = tcp ? 14 : 8;
+	uint32_t s;
+
+	memset(&d, 0, sizeof(d));
+	memset(f, 0, sizeof(f));
+	ether(f, 0x0800);
+	ip[0] = 0x45;
+	ipifc_put16(ip + 2, (uint16_t)(len - 14));
+	ip[8] = 64;
+	ip[9] = tcp ? 6 : 17;
+	memcpy(ip + 12, "\x0a\x02\x00\x02\x0a\x01\x00\x02", 8);
+	ipifc_put16(ip + 10, ipifc_cksum_fold(ipifc_cksum_add(0, ip, 20)));
+	ipifc_put16(th, 5001);
+	ipifc_put16(th + 2, 40000);
+	if (tcp) {
+		th[12] = 5 << 4;
+		th[13] = 0x10;
+	} else
+		ipifc_put16(th + 4, (uint16_t)l4len);
+	/* the pseudo-header's sum in the field, as the sender leaves it */
+	ipifc_put16(th + ck, (uint16_t)ipifc_cksum_fold16(ipifc_cksum_add(0,
+	    ip + 12, 8) + (uint32_t)ip[9] + (uint32_t)l4len));
+	/* a word (TCP's window, UDP's first payload word) that makes the
+	 * whole sum 0xffff: the checksum is 0 */
+	s = ipifc_cksum_add(0, th, l4len);
+	ipifc_put16(th + w, (uint16_t)(0xffff - s));
+	memset(&vh, 0, sizeof(vh));
+	vh.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh.gso_type = VIRTIO_NET_HDR_GSO_NONE;
+	vh.csum_start = 34;
+	vh.csum_offset = (uint16_t)ck;
+	assert_int_equal(ipifc_vnet_frame(&d, out, sizeof(out), f, len, &vh),
+	    len);
+	assert_int_equal(ipifc_get16(out + 34 + ck), tcp ? 0x0000 : 0xffff);
+	assert_true(l4_ok(out, 34, len, tcp ? 6 : 17, 1));
+}
+
+static void
+test_finish_zero(void **state)
+{
+	(void)state;
+	finish_zero(1);
+	finish_zero(0);
+}
+
 int
 main(void)
 {
@@ -263,6 +321,7 @@ main(void)
 		cmocka_unit_test(test_udp6),
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_super),
+		cmocka_unit_test(test_finish_zero),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -384,6 +384,28 @@ rx_take(struct ipifc_dev *d, unsigned i, uint8_t *buf, size_t len)
  * kernel has filled none.  A slot marked TP_STATUS_COPY holds the start
  * of a frame that did not fit; the whole is the next on the socket.
  */
+/*
+ * A frame from a ring slot, as ipifc_vnet_frame takes it.  The slot goes
+ * back to the kernel as soon as ring_take returns, while a superframe's
+ * later frames are cut from where it lies: the kernel could be writing
+ * the slot by then (once its ring has come round).  So a superframe is
+ * kept in the cutter's own buffer first, as tap.c reads into it.
+ */
+static ssize_t
+ring_vnet(struct ipifc_dev *d, uint8_t *buf, size_t len, const uint8_t *f,
+    size_t n, const struct virtio_net_hdr *vh)
+{
+	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {	/* n <= a slot */
+		if (d->gso == NULL)
+			d->gso = malloc(sizeof(*d->gso));
+		if (d->gso != NULL) {
+			memcpy(d->gso->frame, f, n);
+			f = d->gso->frame;
+		}
+	}
+	return ipifc_vnet_frame(d, buf, len, f, n, vh);
+}
+
 static ssize_t
 ring_take(struct ipifc_dev *d, uint8_t *buf, size_t len)
 {
@@ -426,7 +448,7 @@ ring_take(struct ipifc_dev *d, uint8_t *buf, size_t len)
 			memcpy(buf, f, n);
 			r = (ssize_t)vlan_restore(buf, n, &aux);
 		} else
-			r = ipifc_vnet_frame(d, buf, len, f, n, &vh);
+			r = ring_vnet(d, buf, len, f, n, &vh);
 	}
 	__atomic_store_n(&h->tp_status, TP_STATUS_KERNEL, __ATOMIC_RELEASE);
 	q->rhead = (q->rhead + 1) % PACKET_RINGSLOTS;

@@ -59,6 +59,9 @@
 #define LPM_STRIDE	6
 #define LPM_NODE	0x80000000u	/* a slot holds a node's offset */
 #define LPM_NHLEAF	0x40000000u	/* a leaf holds a next hop as well */
+#define LPM_SKIP	0x40000000u	/* with LPM_NODE: the node skips bits */
+#define LPM_OFFMASK	0x3fffffffu	/* a node's offset in a slot */
+#define LPM_SKIPMAX	60		/* bits a node skips at most (IPv6) */
 #define LPM_LEAFDBITS	20		/* ... and its entry's number below */
 #define LPM_LEAFDMAX	(1u << LPM_LEAFDBITS)
 #define LPM_LEAFNHMAX	(1u << (30 - LPM_LEAFDBITS))
@@ -164,6 +167,7 @@ struct lpm_fib {
 	uint32_t	*root;		/* LPM_NROOT slots, made on first use */
 	uint32_t	 def;		/* the family's default route entry */
 	int		 base;		/* 96 for IPv4, 0 for IPv6 */
+	int		 zmax;		/* bits a node may skip (IPv6 only) */
 };
 
 /*
@@ -305,19 +309,22 @@ rt_key(const struct ipifc_rtab *t, const struct ipifc_ip *a, uint64_t k[2])
 	return &t->fib6;
 }
 
-/* n (<= 16) bits of k from bit off; past the end reads zeros. */
+/* 64 bits of k from bit off (< 128), from the top; past the end reads zeros. */
+static inline uint64_t
+kword(const uint64_t k[2], int off)
+{
+	if (off == 0)
+		return k[0];
+	if (off < 64)
+		return k[0] << off | k[1] >> (64 - off);
+	return k[1] << (off - 64);
+}
+
+/* n (<= 16) bits of k from bit off. */
 static inline unsigned
 kbits(const uint64_t k[2], int off, int n)
 {
-	uint64_t v;
-
-	if (off == 0)
-		v = k[0];
-	else if (off < 64)
-		v = k[0] << off | k[1] >> (64 - off);
-	else
-		v = k[1] << (off - 64);
-	return (unsigned)(v >> (64 - n));
+	return (unsigned)(kword(k, off) >> (64 - n));
 }
 
 static inline unsigned
@@ -795,10 +802,36 @@ struct lpm_node {
 	uint32_t	 p[];		/* children, then leaves */
 };
 
+/*
+ * Path compression (IPv6 only): a node that a chain of nodes with one
+ * child and no prefix of their own led to takes their place, and carries
+ * the bits they held, in the words before its header.  Its slot says so
+ * (LPM_SKIP beside LPM_NODE).  A lookup whose bits differ takes the
+ * node's def: what the chain inherited over its whole range.  An insert
+ * that lands in the skipped bits, or leaves them, splits the node there
+ * (node_enter); a delete that leaves a node with one child and no prefix
+ * merges it into the child (node_merge).
+ */
+#define LPM_SKIPW	6		/* words before a skipping node */
+
+struct lpm_skip {
+	uint64_t	 key;		/* the bits skipped, from the top */
+	uint64_t	 mask;		/* len bits from the top */
+	uint32_t	 len;		/* how many (whole strides) */
+	uint32_t	 pad;
+};
+
 static inline struct lpm_node *
 node_at(const struct ipifc_rtab *t, uint32_t off)
 {
-	return (struct lpm_node *)(t->pool.w + (off & ~LPM_NODE));
+	return (struct lpm_node *)(t->pool.w + (off & LPM_OFFMASK));
+}
+
+static inline struct lpm_skip *
+skip_at(const struct ipifc_rtab *t, uint32_t off)
+{
+	return (struct lpm_skip *)(t->pool.w + (off & LPM_OFFMASK) -
+	    LPM_SKIPW);
 }
 
 static inline unsigned
@@ -834,7 +867,7 @@ pool_get(struct ipifc_rtab *t, uint32_t size)
 	}
 	if (pl->cap - pl->top < size) {
 		ncap = pl->cap < 8192 ? 8192 : pl->cap + pl->cap / 2;
-		if (ncap >= LPM_NODE || (nw = realloc(pl->w,
+		if (ncap > LPM_OFFMASK || (nw = realloc(pl->w,
 		    (size_t)ncap * sizeof(*nw))) == NULL)
 			return 0;
 		t->fibbytes += (size_t)(ncap - pl->cap) * sizeof(*nw);
@@ -862,6 +895,37 @@ pool_put(struct ipifc_rtab *t, uint32_t off, uint32_t size)
 	t->fibbytes -= (size_t)pl->cap * sizeof(*pl->w);
 	free(pl->w);
 	memset(pl, 0, sizeof(*pl));
+}
+
+/*
+ * A node of size words, skipping sk when it is given and skips bits; its
+ * slot value, 0 without memory.
+ */
+static uint32_t
+node_alloc(struct ipifc_rtab *t, uint32_t size, const struct lpm_skip *sk)
+{
+	uint32_t off;
+
+	if (sk == NULL || sk->len == 0) {
+		if ((off = pool_get(t, size)) == 0)
+			return 0;
+		return off | LPM_NODE;
+	}
+	if ((off = pool_get(t, size + LPM_SKIPW)) == 0)
+		return 0;
+	off = (off + LPM_SKIPW) | LPM_NODE | LPM_SKIP;
+	*skip_at(t, off) = *sk;
+	return off;
+}
+
+/* What node off skips, copied to *sk (NULL: nothing). */
+static const struct lpm_skip *
+node_skipof(const struct ipifc_rtab *t, uint32_t off, struct lpm_skip *sk)
+{
+	if (!(off & LPM_SKIP))
+		return NULL;
+	*sk = *skip_at(t, off);
+	return sk;
 }
 
 /* The destination entry a slot value stands for (a node: its default). */
@@ -918,6 +982,7 @@ node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
     const uint32_t *c, uint32_t def, uint32_t norig)
 {
 	struct lpm_node *n;
+	struct lpm_skip sk;
 	uint64_t vec = 0, lv = 1, b;
 	uint32_t size;
 	int i, j;
@@ -929,9 +994,8 @@ node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
 		lv |= (uint64_t)(v[i] != v[i - 1]) << i;
 	size = node_words(pop64(vec), pop64(lv));
 	if (off == 0 || node_size(node_at(t, off)) != size) {
-		if ((off = pool_get(t, size)) == 0)
+		if ((off = node_alloc(t, size, node_skipof(t, off, &sk))) == 0)
 			return 0;
-		off |= LPM_NODE;
 	}
 	n = node_at(t, off);
 	n->vec = vec;
@@ -949,7 +1013,11 @@ node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
 static void
 node_free1(struct ipifc_rtab *t, uint32_t off)
 {
-	pool_put(t, off & ~LPM_NODE, node_size(node_at(t, off)));
+	if (off & LPM_SKIP)
+		pool_put(t, (off & LPM_OFFMASK) - LPM_SKIPW,
+		    node_size(node_at(t, off)) + LPM_SKIPW);
+	else
+		pool_put(t, off & LPM_OFFMASK, node_size(node_at(t, off)));
 }
 
 /* Rebuild *np with slots v, in place when its size stays. */
@@ -1062,25 +1130,35 @@ node_first(const uint64_t *k, int L, int l)
 
 /*
  * The nodes a new prefix d (trie length l, key k) needs from bit L down,
- * under a slot that inherits def: a chain of nodes of one child each and
- * the node d's length falls in, each built once at its size, the deepest
- * first.  The offset of the top one; 0 without memory (what was built
- * stays in the pool, which the caller drops).
+ * under a slot that inherits def: the node d's length falls in, skipping
+ * the bits down to it (at most zmax at a time: more takes a chain of
+ * nodes of one child each), each built once at its size, the deepest
+ * first.  The slot value of the top one; 0 without memory (what was
+ * built stays in the pool, which the caller drops).
  */
 static uint32_t
 node_chain(struct ipifc_rtab *t, const uint64_t *k, int L, int l,
-    uint32_t d, uint32_t def)
+    uint32_t d, uint32_t def, int zmax)
 {
 	struct lpm_node *n;
+	struct lpm_skip sk;
 	uint32_t child = 0, off;
 	unsigned first, end;
-	int j = 0;
+	int j = 0, z;
 
+	z = (l - 1 - L) / LPM_STRIDE * LPM_STRIDE;
+	if (z > zmax)
+		z = zmax;
+	memset(&sk, 0, sizeof(sk));
+	sk.len = (uint32_t)z;
+	sk.mask = rt_topmask(z);
+	sk.key = kword(k, L) & sk.mask;
+	L += z;
 	if (l > L + LPM_STRIDE && (child = node_chain(t, k, L + LPM_STRIDE,
-	    l, d, def)) == 0)
+	    l, d, def, zmax)) == 0)
 		return 0;
 	if (child != 0) {
-		if ((off = pool_get(t, node_words(1, 1))) == 0)
+		if ((off = node_alloc(t, node_words(1, 1), &sk)) == 0)
 			return 0;
 		n = node_at(t, off);
 		n->vec = 1ULL << kbits(k, L, LPM_STRIDE);
@@ -1089,12 +1167,12 @@ node_chain(struct ipifc_rtab *t, const uint64_t *k, int L, int l,
 		n->norig = 0;
 		n->p[0] = child;
 		n->p[1] = def;
-		return off | LPM_NODE;
+		return off;
 	}
 	first = node_first(k, L, l);
 	end = first + (1u << (L + LPM_STRIDE - l));
-	if ((off = pool_get(t, node_words(0, 1 + (first > 0) +
-	    (end < 64)))) == 0)
+	if ((off = node_alloc(t, node_words(0, 1 + (first > 0) +
+	    (end < 64)), &sk)) == 0)
 		return 0;
 	n = node_at(t, off);
 	n->vec = 0;
@@ -1110,7 +1188,128 @@ node_chain(struct ipifc_rtab *t, const uint64_t *k, int L, int l,
 		n->leafvec |= 1ULL << end;
 		n->p[j++] = def;
 	}
-	return off | LPM_NODE;
+	return off;
+}
+
+/*
+ * *cp is a node whose parent's slot leads to bit L.  The bit its node
+ * starts at for an update of the prefix of trie length l and key k:
+ * when the node skips bits the prefix falls in or leaves, it is split
+ * there first (the part above becomes a node of one child, which skips
+ * the bits above it).  -ENOMEM without memory.
+ */
+static int
+node_enter(struct ipifc_rtab *t, uint32_t *cp, const uint64_t *k, int L,
+    int l)
+{
+	struct lpm_skip old, up;
+	struct lpm_node *n;
+	uint64_t x;
+	uint32_t c = *cp, def, off;
+	int m, Lv, cut;
+
+	if (!(c & LPM_SKIP))
+		return L;
+	old = *skip_at(t, c);
+	if ((x = (kword(k, L) ^ old.key) & old.mask) == 0)
+		m = (int)old.len;
+	else
+		m = __builtin_clzll(x);
+	/* Whole strides that match and lie above l. */
+	Lv = L + m / LPM_STRIDE * LPM_STRIDE;
+	if (Lv > L + (l - 1 - L) / LPM_STRIDE * LPM_STRIDE)
+		Lv = L + (l - 1 - L) / LPM_STRIDE * LPM_STRIDE;
+	if (Lv >= L + (int)old.len)
+		return L + (int)old.len;
+	memset(&up, 0, sizeof(up));
+	up.len = (uint32_t)(Lv - L);
+	up.mask = rt_topmask(Lv - L);
+	up.key = old.key & up.mask;
+	def = node_at(t, c)->def;
+	if ((off = node_alloc(t, node_words(1, 1), &up)) == 0)
+		return -ENOMEM;
+	n = node_at(t, off);
+	n->vec = 1ULL << (unsigned)((old.key << (Lv - L)) >>
+	    (64 - LPM_STRIDE));
+	n->leafvec = 1;
+	n->def = def;
+	n->norig = 0;
+	n->p[0] = c;
+	n->p[1] = def;
+	/* The node below skips what is left past the new one's stride. */
+	cut = Lv - L + LPM_STRIDE;
+	old.len -= (uint32_t)cut;
+	old.key = old.len > 0 ? old.key << cut : 0;
+	old.mask = rt_topmask((int)old.len);
+	*skip_at(t, c) = old;
+	*cp = off;
+	return Lv;
+}
+
+/*
+ * *np has no prefix of its own and one child: the child takes its place
+ * and skips its bits and its stride too, when they fit in zmax.
+ */
+static int
+node_merge(struct ipifc_rtab *t, uint32_t *np, int zmax)
+{
+	struct lpm_node *n = node_at(t, *np);
+	struct lpm_skip a, b, m;
+	uint32_t c = n->p[0], nc, size;
+	unsigned s = (unsigned)__builtin_ctzll(n->vec);
+
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	(void)node_skipof(t, *np, &a);
+	(void)node_skipof(t, c, &b);
+	if ((int)(a.len + b.len) + LPM_STRIDE > zmax)
+		return 0;
+	memset(&m, 0, sizeof(m));
+	m.len = a.len + LPM_STRIDE + b.len;
+	m.mask = rt_topmask((int)m.len);
+	m.key = a.key | (uint64_t)s << (64 - LPM_STRIDE - a.len) |
+	    (b.len > 0 ? b.key >> (a.len + LPM_STRIDE) : 0);
+	if (c & LPM_SKIP)
+		*skip_at(t, c) = m;
+	else {
+		size = node_size(node_at(t, c));
+		if ((nc = node_alloc(t, size, &m)) == 0)
+			return -ENOMEM;
+		memcpy(node_at(t, nc), node_at(t, c), size * sizeof(uint32_t));
+		node_free1(t, c);
+		c = nc;
+	}
+	node_free1(t, *np);
+	*np = c;
+	return 0;
+}
+
+/* A node left with one child and no prefix merges into the child. */
+static int
+node_tidy(struct ipifc_rtab *t, uint32_t *np, int zmax)
+{
+	const struct lpm_node *n = node_at(t, *np);
+
+	if (zmax == 0 || n->norig != 0 || pop64(n->vec) != 1)
+		return 0;
+	return node_merge(t, np, zmax);
+}
+
+/*
+ * The bit node c starts at, its parent's slot leading to bit L; -1 when
+ * k leaves the bits it skips (the prefix of k is not below it).
+ */
+static inline int
+node_level(const struct ipifc_rtab *t, uint32_t c, const uint64_t *k, int L)
+{
+	const struct lpm_skip *sk;
+
+	if (!(c & LPM_SKIP))
+		return L;
+	sk = skip_at(t, c);
+	if ((kword(k, L) ^ sk->key) & sk->mask)
+		return -1;
+	return L + (int)sk->len;
 }
 
 /*
@@ -1121,6 +1320,7 @@ static int
 node_addchild(struct ipifc_rtab *t, uint32_t *np, unsigned i, uint32_t c)
 {
 	struct lpm_node *n = node_at(t, *np), *m;
+	struct lpm_skip sk;
 	unsigned ci = node_cidx(n, i), nw;
 	uint32_t size = node_words(pop64(n->vec) + 1, pop64(n->leafvec)), off;
 
@@ -1131,7 +1331,7 @@ node_addchild(struct ipifc_rtab *t, uint32_t *np, unsigned i, uint32_t c)
 		n->vec |= 1ULL << i;
 		return 0;
 	}
-	if ((off = pool_get(t, size)) == 0)
+	if ((off = node_alloc(t, size, node_skipof(t, *np, &sk))) == 0)
 		return -ENOMEM;
 	n = node_at(t, *np);
 	m = node_at(t, off);
@@ -1143,34 +1343,38 @@ node_addchild(struct ipifc_rtab *t, uint32_t *np, unsigned i, uint32_t c)
 	m->p[ci] = c;
 	memcpy(&m->p[ci + 1], &n->p[ci], (nw - ci) * sizeof(*n->p));
 	node_free1(t, *np);
-	*np = off | LPM_NODE;
+	*np = off;
 	return 0;
 }
 
-/* Put d (trie length l, key k) into *np, which covers bits [L, L + 6). */
+/*
+ * Put d (trie length l, key k) into *np, which covers bits [L, L + 6);
+ * nodes below skip at most zmax bits.
+ */
 static int
 node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
-    int L, int l, uint32_t d)
+    int L, int l, uint32_t d, int zmax)
 {
 	struct lpm_node *n = node_at(t, *np);
 	uint32_t v[64], c[64], nc, def = n->def, norig = n->norig;
 	unsigned i, first, count;
-	int error, plen;
+	int error, plen, Lc;
 
 	if (l > L + LPM_STRIDE) {
 		/* Passing through: the node changes only for a new child. */
 		i = kbits(k, L, LPM_STRIDE);
 		if (n->vec & (1ULL << i)) {
 			nc = n->p[node_cidx(n, i)];
-			if ((error = node_insert(t, &nc, k, L + LPM_STRIDE,
-			    l, d)) != 0)
-				return error;
+			Lc = node_enter(t, &nc, k, L + LPM_STRIDE, l);
+			if (Lc < 0 || (error = node_insert(t, &nc, k, Lc, l,
+			    d, zmax)) != 0)
+				return -ENOMEM;
 			n = node_at(t, *np);
 			n->p[node_cidx(n, i)] = nc;
 			return 0;
 		}
 		if ((nc = node_chain(t, k, L + LPM_STRIDE, l, d,
-		    node_leaf(n, i))) == 0)
+		    node_leaf(n, i), zmax)) == 0)
 			return -ENOMEM;
 		return node_addchild(t, np, i, nc);
 	}
@@ -1210,7 +1414,7 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 	uint64_t k[2];
 	uint32_t n;
 	unsigned s, first;
-	int l, error;
+	int l, L, error;
 
 	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
 	l = d->plen - f->base;
@@ -1230,13 +1434,15 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 	s = kbits(k, 0, LPM_ROOTBITS);
 	if (!(f->root[s] & LPM_NODE)) {
 		if ((n = node_chain(t, k, LPM_ROOTBITS, l, dst_slot(t,
-		    d->idx), f->root[s])) == 0)
+		    d->idx), f->root[s], f->zmax)) == 0)
 			return -ENOMEM;
 		f->root[s] = n;
 		return 0;
 	}
 	n = f->root[s];
-	error = node_insert(t, &n, k, LPM_ROOTBITS, l, dst_slot(t, d->idx));
+	if ((L = node_enter(t, &n, k, LPM_ROOTBITS, l)) < 0)
+		return L;
+	error = node_insert(t, &n, k, L, l, dst_slot(t, d->idx), f->zmax);
 	f->root[s] = n;
 	return error;
 }
@@ -1248,14 +1454,14 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
  */
 static int
 node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
-    int L, int l, struct rtdst *d, int *gone)
+    int L, int l, struct rtdst *d, int *gone, int zmax)
 {
 	struct lpm_node *n = node_at(t, *np);
 	struct rtdst *rd;
 	uint32_t v[64], c[64], repl, cn, norig = n->norig, def = n->def;
 	uint32_t dv = dst_slot(t, d->idx);
 	unsigned i, first, count;
-	int error, cgone = 0;
+	int error, cgone = 0, Lc;
 
 	*gone = 0;
 	if (l > L + LPM_STRIDE) {
@@ -1263,8 +1469,10 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 		if (!(n->vec & (1ULL << i)))
 			return 0;
 		cn = n->p[node_cidx(n, i)];
-		if ((error = node_remove(t, &cn, k, L + LPM_STRIDE, l, d,
-		    &cgone)) != 0)
+		if ((Lc = node_level(t, cn, k, L + LPM_STRIDE)) < 0)
+			return 0;
+		if ((error = node_remove(t, &cn, k, Lc, l, d, &cgone,
+		    zmax)) != 0)
 			return error;
 		if (!cgone) {
 			n = node_at(t, *np);
@@ -1281,7 +1489,9 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 		node_expand(n, v);
 		node_children(n, c);
 		c[i] = 0;
-		return node_rebuild(t, np, v, c, def, norig);
+		if ((error = node_rebuild(t, np, v, c, def, norig)) != 0)
+			return error;
+		return node_tidy(t, np, zmax);
 	}
 	node_expand(n, v);
 	node_children(n, c);
@@ -1295,7 +1505,9 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 		*gone = 1;
 		return 0;
 	}
-	return node_rebuild(t, np, v, c, def, norig - 1);
+	if ((error = node_rebuild(t, np, v, c, def, norig - 1)) != 0)
+		return error;
+	return node_tidy(t, np, zmax);
 }
 
 /* Take destination entry d out of its family's trie. */
@@ -1307,7 +1519,7 @@ fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 	uint32_t n, repl, def;
 	unsigned s, first;
 	uint64_t k[2];
-	int l, error, gone;
+	int l, L, error, gone;
 
 	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
 	l = d->plen - f->base;
@@ -1330,8 +1542,10 @@ fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 	if (!(f->root[s] & LPM_NODE))
 		return 0;
 	n = f->root[s];
+	if ((L = node_level(t, n, k, LPM_ROOTBITS)) < 0)
+		return 0;
 	def = node_at(t, n)->def;
-	error = node_remove(t, &n, k, LPM_ROOTBITS, l, d, &gone);
+	error = node_remove(t, &n, k, L, l, d, &gone, f->zmax);
 	f->root[s] = error == 0 && gone ? def : n;
 	return error;
 }
@@ -1348,14 +1562,16 @@ node_retag(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	struct lpm_node *n = node_at(t, *np);
 	uint32_t v[64], c[64], cn, norig = n->norig, def = n->def;
 	unsigned i, first, count;
-	int error;
+	int error, Lc;
 
 	if (l > L + LPM_STRIDE) {
 		i = kbits(k, L, LPM_STRIDE);
 		if (!(n->vec & (1ULL << i)))
 			return 0;
 		cn = n->p[node_cidx(n, i)];
-		error = node_retag(t, &cn, k, L + LPM_STRIDE, l, old, new);
+		if ((Lc = node_level(t, cn, k, L + LPM_STRIDE)) < 0)
+			return 0;
+		error = node_retag(t, &cn, k, Lc, l, old, new);
 		n = node_at(t, *np);
 		n->p[node_cidx(n, i)] = cn;
 		return error;
@@ -1377,7 +1593,7 @@ fib_retag(struct ipifc_rtab *t, const struct rtdst *d, uint32_t old,
 	uint32_t n;
 	unsigned s, first;
 	uint64_t k[2];
-	int l, error;
+	int l, L, error;
 
 	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
 	l = d->plen - f->base;
@@ -1393,7 +1609,9 @@ fib_retag(struct ipifc_rtab *t, const struct rtdst *d, uint32_t old,
 	if (!(f->root[s] & LPM_NODE))
 		return 0;
 	n = f->root[s];
-	error = node_retag(t, &n, k, LPM_ROOTBITS, l, old, new);
+	if ((L = node_level(t, n, k, LPM_ROOTBITS)) < 0)
+		return 0;
+	error = node_retag(t, &n, k, L, l, old, new);
 	f->root[s] = n;
 	return error;
 }
@@ -1469,6 +1687,8 @@ static inline uint32_t
 fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 {
 	const struct lpm_fib *f;
+	const struct lpm_node *n;
+	const struct lpm_skip *sk;
 	uint64_t k[2], k4;
 	uint32_t v;
 	int L;
@@ -1484,8 +1704,17 @@ fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 	if (f->root == NULL)
 		return 0;
 	v = f->root[k[0] >> (64 - LPM_ROOTBITS)];
-	for (L = LPM_ROOTBITS; v & LPM_NODE; L += LPM_STRIDE)
-		v = node_slot(node_at(t, v), kbits(k, L, LPM_STRIDE));
+	for (L = LPM_ROOTBITS; v & LPM_NODE; L += LPM_STRIDE) {
+		n = node_at(t, v);
+		/* The bits a node skips, read beside its header. */
+		if (v & LPM_SKIP) {
+			sk = skip_at(t, v);
+			if ((kword(k, L) ^ sk->key) & sk->mask)
+				return n->def;
+			L += (int)sk->len;
+		}
+		v = node_slot(n, kbits(k, L, LPM_STRIDE));
+	}
 	return v;
 }
 
@@ -1521,6 +1750,7 @@ ipifc_rtab_new(void)
 	    (sizeof(*t->ehash) << t->ehbits) +
 	    (sizeof(*t->nhs.hash) << t->nhs.hbits);
 	t->fib4.base = 96;
+	t->fib6.zmax = LPM_SKIPMAX;
 	t->fibok = 1;
 	t->max = IPIFC_MAXROUTES;
 	return t;
@@ -1983,6 +2213,29 @@ ipifc_rtab_nexthop(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 
 #define LPM_BURST	64
 
+/*
+ * A burst's lane at skipping node *v, its key k read from bit L: when k
+ * leaves the bits the node skips, *v becomes the node's def (1);
+ * otherwise k moves up past them, so the lane reads its next stride at L
+ * as the others do (0).
+ */
+static inline int
+fib_skip(const struct ipifc_rtab *t, uint64_t *k, int L, uint32_t *v)
+{
+	const struct lpm_skip *sk = skip_at(t, *v);
+	unsigned len = sk->len;
+
+	if ((kword(k, L) ^ sk->key) & sk->mask) {
+		*v = node_at(t, *v)->def;
+		return 1;
+	}
+	if (len > 0) {
+		k[0] = k[0] << len | k[1] >> (64 - len);
+		k[1] <<= len;
+	}
+	return 0;
+}
+
 /* Prefetch what the caller reads after leaf v: none for a next hop in it. */
 static inline void
 fib_leafpf(const struct ipifc_rtab *t, uint32_t v, int nh)
@@ -2036,6 +2289,12 @@ fib_burst(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int m,
 		for (j = 0; j < m; j++) {
 			if (!(v[j] & LPM_NODE))
 				continue;
+			/* Past bits a node skips, the lane's key moves up. */
+			if ((v[j] & LPM_SKIP) && fib_skip(t, k[j], L, &v[j])) {
+				if (v[j] != 0)
+					fib_leafpf(t, v[j], nh);
+				continue;
+			}
 			v[j] = node_slot(node_at(t, v[j]),
 			    kbits(k[j], L, LPM_STRIDE));
 			if (v[j] & LPM_NODE) {

@@ -901,6 +901,138 @@ test_random(void **state)
 	ipifc_rtab_free(t);
 }
 
+/*
+ * ---- randomized: long IPv6 prefixes clustered under few /32s ----
+ *
+ * The trie compresses chains of nodes with one child and no prefix of
+ * their own: these prefixes share long runs of bits and part at random
+ * depths, so inserts split compressed chains (a prefix lands in or leaves
+ * the bits a node skips) and deletes merge them back; lookups from
+ * addresses that leave the skipped bits take the covering route.
+ */
+
+static uint8_t cl_base[4][4];
+
+static struct ipifc_ip
+gen_caddr(void)
+{
+	struct ipifc_ip a;
+	int i;
+
+	memset(&a, 0, sizeof(a));
+	memcpy(a.a, cl_base[rnd() % 4], 4);
+	for (i = 4; i < 16; i++)
+		if (rnd() % 5 == 0)
+			a.a[i] = (uint8_t)(1 + rnd() % 2);
+	return a;
+}
+
+static int
+gen_cplen(void)
+{
+	static const int l[] = { 16, 24, 32, 36, 48, 64, 65, 96, 120, 128 };
+
+	return rnd() % 2 == 0 ? 17 + (int)(rnd() % 112) :
+	    l[rnd() % (sizeof(l) / sizeof(l[0]))];
+}
+
+static void
+test_clustered(void **state)
+{
+	struct ipifc_rtab *t = ipifc_rtab_new();
+	struct ref *ref = calloc(1, sizeof(*ref));
+	struct ipifc_route r, *burst[8];
+	const struct ipifc_route *want;
+	const struct ipifc_nexthop *nhburst[8];
+	struct ipifc_ip dst[8];
+	const char *env;
+	long nops = NOPS / 2, op;
+	int i, b, k, found, rv, hits = 0, lookups = 0;
+	uint32_t id = 1;
+	size_t fib;
+
+	assert_non_null(ref);
+	if ((env = getenv("IPIFC_ROUTE_OPS")) != NULL && atol(env) > 0)
+		nops = atol(env) / 2;
+	for (i = 0; i < 4; i++) {
+		cl_base[i][0] = 0x20 | (rnd() & 0x1f);
+		cl_base[i][1] = rnd();
+		cl_base[i][2] = rnd();
+		cl_base[i][3] = rnd();
+	}
+	/* Two /32s that share their first 31 bits. */
+	memcpy(cl_base[3], cl_base[2], 4);
+	cl_base[3][3] ^= 1;
+	for (op = 0; op < nops; op++) {
+		k = rnd() % 100;
+		if (k < 40 && ref->n < CAP) {
+			memset(&r, 0, sizeof(r));
+			r.dst = gen_caddr();
+			r.plen = gen_cplen();
+			r.src = ipifc_ip_unspec6;
+			if (rnd() % 8 == 0) {
+				r.src = gen_caddr();
+				r.splen = 64 + rnd() % 65;
+			}
+			r.gate.a[15] = (uint8_t)(rnd() % 6);
+			snprintf(r.tag, sizeof(r.tag), "c%u", (unsigned)id++);
+			rv = ipifc_rtab_add(t, &r);
+			ref_mask(&r.dst, r.plen);
+			ref_mask(&r.src, r.splen);
+			for (found = 0, i = 0; i < ref->n; i++)
+				if (ref_samekey(&ref->r[i], &r))
+					found = 1;
+			if (found)
+				assert_int_equal(rv, -EEXIST);
+			else {
+				assert_int_equal(rv, 0);
+				ref->r[ref->n++] = r;
+			}
+		} else if (k < 75) {
+			if (ref->n == 0)
+				continue;
+			i = rnd() % ref->n;
+			r = ref->r[i];
+			assert_int_equal(ipifc_rtab_del(t, &r.dst, r.plen,
+			    &r.src, r.splen), 0);
+			ref->r[i] = ref->r[--ref->n];
+		} else {
+			for (i = 0; i < 8; i++) {
+				dst[i] = gen_caddr();
+				/* Now and then one bit off the cluster. */
+				if (rnd() % 2 == 0) {
+					b = rnd() % 128;
+					dst[i].a[b / 8] ^= 0x80 >> (b % 8);
+				}
+				want = ref_lookup(ref, &dst[i], NULL);
+				check_same(ipifc_rtab_lookup(t, &dst[i], NULL),
+				    want);
+				check_nh(ipifc_rtab_nexthop(t, &dst[i], NULL),
+				    want);
+				lookups++;
+				hits += want != NULL;
+			}
+			ipifc_rtab_lookup_burst(t, dst, 8, burst);
+			ipifc_rtab_nexthop_burst(t, dst, 8, nhburst);
+			for (i = 0; i < 8; i++) {
+				want = ref_lookup(ref, &dst[i], NULL);
+				check_same(burst[i], want);
+				check_nh(nhburst[i], want);
+			}
+		}
+		assert_int_equal(ipifc_rtab_count(t), ref->n);
+	}
+	assert_true(hits > lookups / 4);
+	for (i = ref->n - 1; i >= 0; i--)
+		assert_int_equal(ipifc_rtab_del(t, &ref->r[i].dst,
+		    ref->r[i].plen, &ref->r[i].src, ref->r[i].splen), 0);
+	/* Emptied, the trie gives back all but its root. */
+	ipifc_rtab_memory(t, &fib);
+	assert_true(fib <= 2 * (1 << 18) * sizeof(void *));
+	free(ref);
+	ipifc_rtab_free(t);
+}
+
 int
 main(void)
 {
@@ -914,6 +1046,7 @@ main(void)
 		cmocka_unit_test(test_walk_order),
 		cmocka_unit_test(test_type_fmt),
 		cmocka_unit_test(test_random),
+		cmocka_unit_test(test_clustered),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -804,21 +804,26 @@ struct lpm_node {
 
 /*
  * Path compression (IPv6 only): a node that a chain of nodes with one
- * child and no prefix of their own led to takes their place, and carries
- * the bits they held, in the words before its header.  Its slot says so
- * (LPM_SKIP beside LPM_NODE).  A lookup whose bits differ takes the
- * node's def: what the chain inherited over its whole range.  An insert
- * that lands in the skipped bits, or leaves them, splits the node there
- * (node_enter); a delete that leaves a node with one child and no prefix
- * merges it into the child (node_merge).
+ * child each led to takes their place, and carries the bits they held
+ * in the words before its header.  Its slot says so (LPM_SKIP beside
+ * LPM_NODE).  The chain may have held one prefix of its own, on the
+ * path (a /32 above its /48s): the inner prefix, its length in the
+ * skipped bits.  A lookup whose bits differ from the skipped ones takes
+ * the node's def (what the node inherits: the inner prefix) when they
+ * differ past the inner prefix's length, else the cover (what the chain
+ * inherited).  An insert that leaves the skipped bits, or lands in them
+ * (but as the inner prefix), splits the node there (node_enter); an
+ * update that leaves a node with one child and at most one prefix, over
+ * the child, merges it into the child (node_merge).
  */
 #define LPM_SKIPW	6		/* words before a skipping node */
 
 struct lpm_skip {
 	uint64_t	 key;		/* the bits skipped, from the top */
 	uint64_t	 mask;		/* len bits from the top */
-	uint32_t	 len;		/* how many (whole strides) */
-	uint32_t	 pad;
+	uint16_t	 len;		/* how many (whole strides) */
+	uint16_t	 ilen;		/* the inner prefix's length; 0: none */
+	uint32_t	 cover;		/* with one, what the chain inherits */
 };
 
 static inline struct lpm_node *
@@ -932,7 +937,11 @@ node_skipof(const struct ipifc_rtab *t, uint32_t off, struct lpm_skip *sk)
 static inline uint32_t
 slotval(const struct ipifc_rtab *t, uint32_t v)
 {
-	return v & LPM_NODE ? node_at(t, v)->def : v;
+	if (!(v & LPM_NODE))
+		return v;
+	if ((v & LPM_SKIP) && skip_at(t, v)->ilen != 0)
+		return skip_at(t, v)->cover;
+	return node_at(t, v)->def;
 }
 
 static inline int
@@ -978,11 +987,10 @@ node_children(const struct lpm_node *n, uint32_t *c)
  * size stays, else at a new offset; 0 without memory.
  */
 static uint32_t
-node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
-    const uint32_t *c, uint32_t def, uint32_t norig)
+node_buildsk(struct ipifc_rtab *t, uint32_t off, const struct lpm_skip *sk,
+    const uint32_t *v, const uint32_t *c, uint32_t def, uint32_t norig)
 {
 	struct lpm_node *n;
-	struct lpm_skip sk;
 	uint64_t vec = 0, lv = 1, b;
 	uint32_t size;
 	int i, j;
@@ -994,7 +1002,7 @@ node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
 		lv |= (uint64_t)(v[i] != v[i - 1]) << i;
 	size = node_words(pop64(vec), pop64(lv));
 	if (off == 0 || node_size(node_at(t, off)) != size) {
-		if ((off = node_alloc(t, size, node_skipof(t, off, &sk))) == 0)
+		if ((off = node_alloc(t, size, sk)) == 0)
 			return 0;
 	}
 	n = node_at(t, off);
@@ -1008,6 +1016,17 @@ node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
 	for (b = lv; b != 0; b &= b - 1)
 		n->p[j++] = v[__builtin_ctzll(b)];
 	return off;
+}
+
+/* As node_buildsk, skipping what the node at off skips. */
+static uint32_t
+node_build(struct ipifc_rtab *t, uint32_t off, const uint32_t *v,
+    const uint32_t *c, uint32_t def, uint32_t norig)
+{
+	struct lpm_skip sk;
+
+	return node_buildsk(t, off, node_skipof(t, off, &sk), v, c, def,
+	    norig);
 }
 
 static void
@@ -1050,8 +1069,11 @@ node_leaf(const struct lpm_node *n, unsigned i)
  * new (a shorter or longer prefix than old, or old's entry retagged) is
  * in no leaf of the node yet, so the runs stay as they are.
  */
+static void node_push(struct ipifc_rtab *, uint32_t, uint32_t, uint32_t);
+
+/* As node_push, for what the node itself inherits (its inner prefix's). */
 static void
-node_push(struct ipifc_rtab *t, uint32_t off, uint32_t old, uint32_t new)
+node_pushin(struct ipifc_rtab *t, uint32_t off, uint32_t old, uint32_t new)
 {
 	struct lpm_node *n = node_at(t, off);
 	uint32_t *leaf = n->p + pop64(n->vec);
@@ -1065,6 +1087,19 @@ node_push(struct ipifc_rtab *t, uint32_t off, uint32_t old, uint32_t new)
 		if (leaf[j] == old)
 			leaf[j] = new;
 	n->def = new;
+}
+
+/* Under an inner prefix, only the cover changes. */
+static void
+node_push(struct ipifc_rtab *t, uint32_t off, uint32_t old, uint32_t new)
+{
+	struct lpm_skip *sk;
+
+	if ((off & LPM_SKIP) && (sk = skip_at(t, off))->ilen != 0) {
+		sk->cover = new;
+		return;
+	}
+	node_pushin(t, off, old, new);
 }
 
 /*
@@ -1193,82 +1228,135 @@ node_chain(struct ipifc_rtab *t, const uint64_t *k, int L, int l,
 
 /*
  * *cp is a node whose parent's slot leads to bit L.  The bit its node
- * starts at for an update of the prefix of trie length l and key k:
- * when the node skips bits the prefix falls in or leaves, it is split
- * there first (the part above becomes a node of one child, which skips
- * the bits above it).  -ENOMEM without memory.
+ * starts at for an insert of d (trie length l, key k); 0 when d went in
+ * as the node's inner prefix (it lands in the skipped bits, on their
+ * path, and the node has none).  When d lands in the skipped bits or
+ * leaves them, the node is split there first: the part above becomes a
+ * node of one child, which skips the bits above it.  -ENOMEM without
+ * memory.
  */
 static int
 node_enter(struct ipifc_rtab *t, uint32_t *cp, const uint64_t *k, int L,
-    int l)
+    int l, uint32_t d)
 {
-	struct lpm_skip old, up;
-	struct lpm_node *n;
+	struct lpm_skip old, up, *sk;
+	uint32_t c = *cp, def, ival, v[64], ch[64], off, norig = 0;
 	uint64_t x;
-	uint32_t c = *cp, def, off;
+	unsigned s, first, count, i;
 	int m, Lv, cut;
 
 	if (!(c & LPM_SKIP))
 		return L;
 	old = *skip_at(t, c);
 	if ((x = (kword(k, L) ^ old.key) & old.mask) == 0)
-		m = (int)old.len;
+		m = old.len;
 	else
 		m = __builtin_clzll(x);
+	if (l <= L + old.len && m >= l - L && old.ilen == 0) {
+		def = node_at(t, c)->def;
+		node_pushin(t, c, def, d);
+		sk = skip_at(t, c);
+		sk->ilen = (uint16_t)(l - L);
+		sk->cover = def;
+		return 0;
+	}
 	/* Whole strides that match and lie above l. */
 	Lv = L + m / LPM_STRIDE * LPM_STRIDE;
 	if (Lv > L + (l - 1 - L) / LPM_STRIDE * LPM_STRIDE)
 		Lv = L + (l - 1 - L) / LPM_STRIDE * LPM_STRIDE;
-	if (Lv >= L + (int)old.len)
-		return L + (int)old.len;
+	if (Lv >= L + old.len)
+		return L + old.len;
+	/*
+	 * The node at Lv: its child at slot s, and the inner prefix where
+	 * it falls: in the bits the new node skips, in its stride (a prefix
+	 * of its own), or below it, in the child's.
+	 */
+	cut = Lv - L + LPM_STRIDE;
+	s = (unsigned)((old.key << (Lv - L)) >> (64 - LPM_STRIDE));
+	ival = node_at(t, c)->def;
+	def = old.ilen != 0 ? old.cover : ival;
 	memset(&up, 0, sizeof(up));
-	up.len = (uint32_t)(Lv - L);
+	up.len = (uint16_t)(Lv - L);
 	up.mask = rt_topmask(Lv - L);
 	up.key = old.key & up.mask;
-	def = node_at(t, c)->def;
-	if ((off = node_alloc(t, node_words(1, 1), &up)) == 0)
+	for (i = 0; i < 64; i++) {
+		v[i] = def;
+		ch[i] = 0;
+	}
+	ch[s] = c;
+	if (old.ilen != 0 && old.ilen <= up.len) {
+		up.ilen = old.ilen;
+		up.cover = old.cover;
+		def = ival;
+		for (i = 0; i < 64; i++)
+			v[i] = ival;
+	} else if (old.ilen != 0 && old.ilen <= cut) {
+		count = 1u << (cut - old.ilen);
+		first = s & ~(count - 1);
+		for (i = first; i < first + count; i++)
+			v[i] = ival;
+		norig = 1;
+	}
+	if ((off = node_buildsk(t, 0, &up, v, ch, def, norig)) == 0)
 		return -ENOMEM;
-	n = node_at(t, off);
-	n->vec = 1ULL << (unsigned)((old.key << (Lv - L)) >>
-	    (64 - LPM_STRIDE));
-	n->leafvec = 1;
-	n->def = def;
-	n->norig = 0;
-	n->p[0] = c;
-	n->p[1] = def;
 	/* The node below skips what is left past the new one's stride. */
-	cut = Lv - L + LPM_STRIDE;
-	old.len -= (uint32_t)cut;
-	old.key = old.len > 0 ? old.key << cut : 0;
-	old.mask = rt_topmask((int)old.len);
-	*skip_at(t, c) = old;
+	sk = skip_at(t, c);
+	sk->len = (uint16_t)(old.len - cut);
+	sk->key = sk->len > 0 ? old.key << cut : 0;
+	sk->mask = rt_topmask(sk->len);
+	if (old.ilen > cut)
+		sk->ilen = (uint16_t)(old.ilen - cut);
+	else {
+		sk->ilen = 0;
+		sk->cover = 0;
+	}
 	*cp = off;
 	return Lv;
 }
 
 /*
- * *np has no prefix of its own and one child: the child takes its place
- * and skips its bits and its stride too, when they fit in zmax.
+ * *np (its node at bit L) has one child and no prefix of its own, or
+ * one over the child: the child takes its place, and skips its bits and
+ * its stride too, with the prefix as its inner one, when they fit in zmax
+ * and the two have one inner prefix at most.
  */
 static int
-node_merge(struct ipifc_rtab *t, uint32_t *np, int zmax)
+node_merge(struct ipifc_rtab *t, uint32_t *np, int L, int zmax)
 {
 	struct lpm_node *n = node_at(t, *np);
 	struct lpm_skip a, b, m;
-	uint32_t c = n->p[0], nc, size;
+	uint32_t c = n->p[0], nc, size, pv;
 	unsigned s = (unsigned)__builtin_ctzll(n->vec);
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
 	(void)node_skipof(t, *np, &a);
 	(void)node_skipof(t, c, &b);
-	if ((int)(a.len + b.len) + LPM_STRIDE > zmax)
+	if (a.len + b.len + LPM_STRIDE > zmax)
 		return 0;
 	memset(&m, 0, sizeof(m));
-	m.len = a.len + LPM_STRIDE + b.len;
-	m.mask = rt_topmask((int)m.len);
+	m.len = (uint16_t)(a.len + LPM_STRIDE + b.len);
+	m.mask = rt_topmask(m.len);
 	m.key = a.key | (uint64_t)s << (64 - LPM_STRIDE - a.len) |
 	    (b.len > 0 ? b.key >> (a.len + LPM_STRIDE) : 0);
+	if (n->norig == 0) {
+		if (a.ilen != 0 && b.ilen != 0)
+			return 0;
+		if (a.ilen != 0) {
+			m.ilen = a.ilen;
+			m.cover = a.cover;
+		} else if (b.ilen != 0) {
+			m.ilen = (uint16_t)(a.len + LPM_STRIDE + b.ilen);
+			m.cover = b.cover;
+		}
+	} else {
+		/* The prefix the child inherits becomes the inner one. */
+		pv = node_leaf(n, s);
+		if (a.ilen != 0 || b.ilen != 0 || pv == n->def)
+			return 0;
+		m.ilen = (uint16_t)(a.len + dst_plen(t, pv) - L);
+		m.cover = n->def;
+	}
 	if (c & LPM_SKIP)
 		*skip_at(t, c) = m;
 	else {
@@ -1284,32 +1372,48 @@ node_merge(struct ipifc_rtab *t, uint32_t *np, int zmax)
 	return 0;
 }
 
-/* A node left with one child and no prefix merges into the child. */
+/* A node (at bit L) left with one child merges into it when it can. */
 static int
-node_tidy(struct ipifc_rtab *t, uint32_t *np, int zmax)
+node_tidy(struct ipifc_rtab *t, uint32_t *np, int L, int zmax)
 {
 	const struct lpm_node *n = node_at(t, *np);
 
-	if (zmax == 0 || n->norig != 0 || pop64(n->vec) != 1)
+	if (zmax == 0 || n->norig > 1 || pop64(n->vec) != 1)
 		return 0;
-	return node_merge(t, np, zmax);
+	return node_merge(t, np, L, zmax);
 }
 
 /*
- * The bit node c starts at, its parent's slot leading to bit L; -1 when
- * k leaves the bits it skips (the prefix of k is not below it).
+ * The bit node c starts at, its parent's slot leading to bit L, for the
+ * prefix of trie length l and key k in it or below; -1 when the prefix
+ * cannot be there (k leaves the bits the node skips, or l falls in them).
  */
 static inline int
-node_level(const struct ipifc_rtab *t, uint32_t c, const uint64_t *k, int L)
+node_level(const struct ipifc_rtab *t, uint32_t c, const uint64_t *k, int L,
+    int l)
 {
 	const struct lpm_skip *sk;
 
 	if (!(c & LPM_SKIP))
 		return L;
 	sk = skip_at(t, c);
-	if ((kword(k, L) ^ sk->key) & sk->mask)
+	if (l <= L + sk->len || ((kword(k, L) ^ sk->key) & sk->mask))
 		return -1;
-	return L + (int)sk->len;
+	return L + sk->len;
+}
+
+/* Is the prefix of trie length l and key k node c's inner prefix? */
+static inline int
+node_isinner(const struct ipifc_rtab *t, uint32_t c, const uint64_t *k,
+    int L, int l)
+{
+	const struct lpm_skip *sk;
+
+	if (!(c & LPM_SKIP))
+		return 0;
+	sk = skip_at(t, c);
+	return sk->ilen != 0 && L + sk->ilen == l &&
+	    ((kword(k, L) ^ sk->key) & rt_topmask(sk->ilen)) == 0;
 }
 
 /*
@@ -1365,18 +1469,19 @@ node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 		i = kbits(k, L, LPM_STRIDE);
 		if (n->vec & (1ULL << i)) {
 			nc = n->p[node_cidx(n, i)];
-			Lc = node_enter(t, &nc, k, L + LPM_STRIDE, l);
-			if (Lc < 0 || (error = node_insert(t, &nc, k, Lc, l,
-			    d, zmax)) != 0)
+			Lc = node_enter(t, &nc, k, L + LPM_STRIDE, l, d);
+			if (Lc < 0 || (Lc > 0 && (error = node_insert(t, &nc,
+			    k, Lc, l, d, zmax)) != 0))
 				return -ENOMEM;
 			n = node_at(t, *np);
 			n->p[node_cidx(n, i)] = nc;
 			return 0;
 		}
 		if ((nc = node_chain(t, k, L + LPM_STRIDE, l, d,
-		    node_leaf(n, i), zmax)) == 0)
+		    node_leaf(n, i), zmax)) == 0 ||
+		    node_addchild(t, np, i, nc) != 0)
 			return -ENOMEM;
-		return node_addchild(t, np, i, nc);
+		return node_tidy(t, np, L, zmax);
 	}
 	plen = dst_plen(t, d);
 	node_expand(n, v);
@@ -1391,7 +1496,9 @@ node_insert(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 			node_push(t, c[i], v[i], d);
 		v[i] = d;
 	}
-	return node_rebuild(t, np, v, c, def, norig + 1);
+	if ((error = node_rebuild(t, np, v, c, def, norig + 1)) != 0)
+		return error;
+	return node_tidy(t, np, L, zmax);
 }
 
 /* Fetch the root slot of dst, which an insert of dst reads. */
@@ -1440,11 +1547,69 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 		return 0;
 	}
 	n = f->root[s];
-	if ((L = node_enter(t, &n, k, LPM_ROOTBITS, l)) < 0)
+	if ((L = node_enter(t, &n, k, LPM_ROOTBITS, l,
+	    dst_slot(t, d->idx))) < 0)
 		return L;
-	error = node_insert(t, &n, k, L, l, dst_slot(t, d->idx), f->zmax);
+	error = L > 0 ? node_insert(t, &n, k, L, l, dst_slot(t, d->idx),
+	    f->zmax) : 0;
 	f->root[s] = n;
 	return error;
+}
+
+/*
+ * *np (its node at bit L) has no prefix and no child left: it is freed
+ * (*gone), or, when it has an inner prefix, it becomes that prefix's
+ * node (k: a key through it).
+ */
+static int
+node_empty(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k, int L,
+    int *gone, int zmax)
+{
+	struct lpm_skip sk;
+	uint32_t nn;
+	int Ln;
+
+	if (node_skipof(t, *np, &sk) == NULL || sk.ilen == 0) {
+		node_free1(t, *np);
+		*gone = 1;
+		return 0;
+	}
+	Ln = L - sk.len;
+	if ((nn = node_chain(t, k, Ln, Ln + sk.ilen, node_at(t, *np)->def,
+	    sk.cover, zmax)) == 0)
+		return -ENOMEM;
+	node_free1(t, *np);
+	*np = nn;
+	return 0;
+}
+
+static int node_remove(struct ipifc_rtab *, uint32_t *, const uint64_t *,
+    int, int, struct rtdst *, int *, int);
+
+/*
+ * Take d (trie length l, key k) out of node *cp, whose parent's slot
+ * leads to bit L: its inner prefix, or a prefix in its node or below.
+ */
+static int
+node_down_remove(struct ipifc_rtab *t, uint32_t *cp, const uint64_t *k,
+    int L, int l, struct rtdst *d, int *gone, int zmax)
+{
+	struct lpm_skip *sk;
+	uint32_t cover;
+	int Lc;
+
+	*gone = 0;
+	if (node_isinner(t, *cp, k, L, l)) {
+		sk = skip_at(t, *cp);
+		cover = sk->cover;
+		sk->ilen = 0;
+		sk->cover = 0;
+		node_pushin(t, *cp, dst_slot(t, d->idx), cover);
+		return 0;
+	}
+	if ((Lc = node_level(t, *cp, k, L, l)) < 0)
+		return 0;
+	return node_remove(t, cp, k, Lc, l, d, gone, zmax);
 }
 
 /*
@@ -1461,7 +1626,7 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	uint32_t v[64], c[64], repl, cn, norig = n->norig, def = n->def;
 	uint32_t dv = dst_slot(t, d->idx);
 	unsigned i, first, count;
-	int error, cgone = 0, Lc;
+	int error, cgone = 0;
 
 	*gone = 0;
 	if (l > L + LPM_STRIDE) {
@@ -1469,29 +1634,24 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 		if (!(n->vec & (1ULL << i)))
 			return 0;
 		cn = n->p[node_cidx(n, i)];
-		if ((Lc = node_level(t, cn, k, L + LPM_STRIDE)) < 0)
-			return 0;
-		if ((error = node_remove(t, &cn, k, Lc, l, d, &cgone,
-		    zmax)) != 0)
+		if ((error = node_down_remove(t, &cn, k, L + LPM_STRIDE, l,
+		    d, &cgone, zmax)) != 0)
 			return error;
 		if (!cgone) {
 			n = node_at(t, *np);
 			n->p[node_cidx(n, i)] = cn;
-			return 0;
+			return node_tidy(t, np, L, zmax);
 		}
 		/* The child freed itself. */
-		if (norig == 0 && node_at(t, *np)->vec == 1ULL << i) {
-			node_free1(t, *np);
-			*gone = 1;
-			return 0;
-		}
+		if (norig == 0 && node_at(t, *np)->vec == 1ULL << i)
+			return node_empty(t, np, k, L, gone, zmax);
 		n = node_at(t, *np);
 		node_expand(n, v);
 		node_children(n, c);
 		c[i] = 0;
 		if ((error = node_rebuild(t, np, v, c, def, norig)) != 0)
 			return error;
-		return node_tidy(t, np, zmax);
+		return node_tidy(t, np, L, zmax);
 	}
 	node_expand(n, v);
 	node_children(n, c);
@@ -1500,14 +1660,11 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
 	node_swap(t, v, c, first, count, dv, repl);
-	if (norig == 1 && node_at(t, *np)->vec == 0) {
-		node_free1(t, *np);
-		*gone = 1;
-		return 0;
-	}
+	if (norig == 1 && node_at(t, *np)->vec == 0)
+		return node_empty(t, np, k, L, gone, zmax);
 	if ((error = node_rebuild(t, np, v, c, def, norig - 1)) != 0)
 		return error;
-	return node_tidy(t, np, zmax);
+	return node_tidy(t, np, L, zmax);
 }
 
 /* Take destination entry d out of its family's trie. */
@@ -1519,7 +1676,7 @@ fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 	uint32_t n, repl, def;
 	unsigned s, first;
 	uint64_t k[2];
-	int l, L, error, gone;
+	int l, error, gone;
 
 	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
 	l = d->plen - f->base;
@@ -1542,12 +1699,30 @@ fib_remove(struct ipifc_rtab *t, struct rtdst *d)
 	if (!(f->root[s] & LPM_NODE))
 		return 0;
 	n = f->root[s];
-	if ((L = node_level(t, n, k, LPM_ROOTBITS)) < 0)
-		return 0;
-	def = node_at(t, n)->def;
-	error = node_remove(t, &n, k, L, l, d, &gone, f->zmax);
+	def = slotval(t, n);
+	error = node_down_remove(t, &n, k, LPM_ROOTBITS, l, d, &gone,
+	    f->zmax);
 	f->root[s] = error == 0 && gone ? def : n;
 	return error;
+}
+
+static int node_retag(struct ipifc_rtab *, uint32_t *, const uint64_t *,
+    int, int, uint32_t, uint32_t);
+
+/* As node_down_remove, for node_retag. */
+static int
+node_down_retag(struct ipifc_rtab *t, uint32_t *cp, const uint64_t *k,
+    int L, int l, uint32_t old, uint32_t new)
+{
+	int Lc;
+
+	if (node_isinner(t, *cp, k, L, l)) {
+		node_pushin(t, *cp, old, new);
+		return 0;
+	}
+	if ((Lc = node_level(t, *cp, k, L, l)) < 0)
+		return 0;
+	return node_retag(t, cp, k, Lc, l, old, new);
 }
 
 /*
@@ -1562,16 +1737,15 @@ node_retag(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	struct lpm_node *n = node_at(t, *np);
 	uint32_t v[64], c[64], cn, norig = n->norig, def = n->def;
 	unsigned i, first, count;
-	int error, Lc;
+	int error;
 
 	if (l > L + LPM_STRIDE) {
 		i = kbits(k, L, LPM_STRIDE);
 		if (!(n->vec & (1ULL << i)))
 			return 0;
 		cn = n->p[node_cidx(n, i)];
-		if ((Lc = node_level(t, cn, k, L + LPM_STRIDE)) < 0)
-			return 0;
-		error = node_retag(t, &cn, k, Lc, l, old, new);
+		error = node_down_retag(t, &cn, k, L + LPM_STRIDE, l, old,
+		    new);
 		n = node_at(t, *np);
 		n->p[node_cidx(n, i)] = cn;
 		return error;
@@ -1593,7 +1767,7 @@ fib_retag(struct ipifc_rtab *t, const struct rtdst *d, uint32_t old,
 	uint32_t n;
 	unsigned s, first;
 	uint64_t k[2];
-	int l, L, error;
+	int l, error;
 
 	f = (struct lpm_fib *)rt_key(t, &d->dst, k);
 	l = d->plen - f->base;
@@ -1609,9 +1783,7 @@ fib_retag(struct ipifc_rtab *t, const struct rtdst *d, uint32_t old,
 	if (!(f->root[s] & LPM_NODE))
 		return 0;
 	n = f->root[s];
-	if ((L = node_level(t, n, k, LPM_ROOTBITS)) < 0)
-		return 0;
-	error = node_retag(t, &n, k, L, l, old, new);
+	error = node_down_retag(t, &n, k, LPM_ROOTBITS, l, old, new);
 	f->root[s] = n;
 	return error;
 }
@@ -1689,7 +1861,7 @@ fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 	const struct lpm_fib *f;
 	const struct lpm_node *n;
 	const struct lpm_skip *sk;
-	uint64_t k[2], k4;
+	uint64_t k[2], k4, x;
 	uint32_t v;
 	int L;
 
@@ -1706,12 +1878,15 @@ fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 	v = f->root[k[0] >> (64 - LPM_ROOTBITS)];
 	for (L = LPM_ROOTBITS; v & LPM_NODE; L += LPM_STRIDE) {
 		n = node_at(t, v);
+		__builtin_prefetch((const char *)n + 64);
+		__builtin_prefetch((const char *)n + 128);
 		/* The bits a node skips, read beside its header. */
 		if (v & LPM_SKIP) {
 			sk = skip_at(t, v);
-			if ((kword(k, L) ^ sk->key) & sk->mask)
-				return n->def;
-			L += (int)sk->len;
+			if ((x = (kword(k, L) ^ sk->key) & sk->mask) != 0)
+				return (unsigned)__builtin_clzll(x) >= sk->ilen ?
+				    n->def : sk->cover;
+			L += sk->len;
 		}
 		v = node_slot(n, kbits(k, L, LPM_STRIDE));
 	}
@@ -2224,9 +2399,11 @@ fib_skip(const struct ipifc_rtab *t, uint64_t *k, int L, uint32_t *v)
 {
 	const struct lpm_skip *sk = skip_at(t, *v);
 	unsigned len = sk->len;
+	uint64_t x;
 
-	if ((kword(k, L) ^ sk->key) & sk->mask) {
-		*v = node_at(t, *v)->def;
+	if ((x = (kword(k, L) ^ sk->key) & sk->mask) != 0) {
+		*v = (unsigned)__builtin_clzll(x) >= sk->ilen ?
+		    node_at(t, *v)->def : sk->cover;
 		return 1;
 	}
 	if (len > 0) {

@@ -30,14 +30,27 @@
  *   a change of the entry's first route rewrites its leaves.  Bursts walk
  *   their lookups side by side, prefetching each one's next read.
  *
+ * The IPv6 trie is path-compressed: where nodes would form a chain of
+ * one child each (under a /32, the nodes at bits 18 and 24, and the one
+ * at 30 that holds the /32 itself), the node at the chain's end takes
+ * its place and carries the bits the chain held (up to 60), with at most
+ * one prefix of the chain's own on its path (the inner prefix) and what
+ * a lookup that leaves the bits before that prefix takes (the cover).
+ * A /48 under a /32 is then the root, the node at bit 36 (skipping 18
+ * to 35) and its leaf in the node at 42: three reads where there were
+ * six.  IPv4 nodes never skip: its lookup takes no test for it.
+ *
  * Updates are incremental: a prefix changes the slots of the one node its
  * length falls in, which is built anew (in place when its size stays),
  * and the values of the nodes below that inherited the value it replaces
  * (in place: their shape stays); the nodes it only passes through are
- * not touched.  A prefix under a slot with no child brings its chain of
- * nodes, each built once at its size, and the parent takes the new child
- * by moving its words up by one.  Nodes come and go with the prefixes
- * longer than their depth.
+ * not touched.  A prefix under a slot with no child brings its node (in
+ * IPv4, its chain of nodes, each built once at its size), and the parent
+ * takes the new child by moving its words up by one.  Nodes come and go
+ * with the prefixes longer than their depth.  In IPv6 a prefix that
+ * lands in a node's skipped bits, or leaves them, splits the node there
+ * (or becomes its inner prefix), and a node left with one child and at
+ * most one prefix over it merges into the child.
  * Memory grows with what is stored; the bound on routes is a per-table
  * setting (IPIFC_MAXROUTES by default).
  *

@@ -32,13 +32,14 @@
  *
  * The IPv6 trie is path-compressed: where nodes would form a chain of
  * one child each (under a /32, the nodes at bits 18 and 24, and the one
- * at 30 that holds the /32 itself), the node at the chain's end takes
- * its place and carries the bits the chain held (up to 60), with at most
- * one prefix of the chain's own on its path (the inner prefix) and what
- * a lookup that leaves the bits before that prefix takes (the cover).
- * A /48 under a /32 is then the root, the node at bit 36 (skipping 18
- * to 35) and its leaf in the node at 42: three reads where there were
- * six.  IPv4 nodes never skip: its lookup takes no test for it.
+ * at 30 that holds the /32 and the /33 to /36 on its path), the node at
+ * the chain's end takes its place and carries the bits the chain held
+ * (up to 60), the chain's own prefixes on its path (up to three inner
+ * prefixes) and what a lookup that leaves the bits before them takes
+ * (the cover).  A /48 under a /32 is then the root, the node at bit 36
+ * (skipping 18 to 35) and its leaf in the node at 42: three reads where
+ * there were six.  IPv4 nodes never skip: its lookup takes no test for
+ * it.
  *
  * Updates are incremental: a prefix changes the slots of the one node its
  * length falls in, which is built anew (in place when its size stays),
@@ -49,8 +50,8 @@
  * takes the new child by moving its words up by one.  Nodes come and go
  * with the prefixes longer than their depth.  In IPv6 a prefix that
  * lands in a node's skipped bits, or leaves them, splits the node there
- * (or becomes its inner prefix), and a node left with one child and at
- * most one prefix over it merges into the child.
+ * (or becomes an inner prefix), and a node left with one child and only
+ * prefixes over it merges into the child.
  * Memory grows with what is stored; the bound on routes is a per-table
  * setting (IPIFC_MAXROUTES by default).
  *
@@ -819,24 +820,29 @@ struct lpm_node {
  * Path compression (IPv6 only): a node that a chain of nodes with one
  * child each led to takes their place, and carries the bits they held
  * in the words before its header.  Its slot says so (LPM_SKIP beside
- * LPM_NODE).  The chain may have held one prefix of its own, on the
- * path (a /32 above its /48s): the inner prefix, its length in the
- * skipped bits.  A lookup whose bits differ from the skipped ones takes
- * the node's def (what the node inherits: the inner prefix) when they
- * differ past the inner prefix's length, else the cover (what the chain
- * inherited).  An insert that leaves the skipped bits, or lands in them
- * (but as the inner prefix), splits the node there (node_enter); an
- * update that leaves a node with one child and at most one prefix, over
- * the child, merges it into the child (node_merge).
+ * LPM_NODE).  The chain may have held prefixes of its own on its path (a
+ * /32 and a /34 above the /48s): up to LPM_NINNER inner prefixes, by
+ * their lengths in the skipped bits, shortest first, and their values.
+ * The node inherits the longest (its def); a lookup whose bits differ
+ * from the skipped ones takes the longest that holds its bits up to the
+ * first that differs, or the cover (what the chain inherits).  An insert
+ * that leaves the skipped bits, or lands in them (but as an inner prefix,
+ * when there is room), splits the node there (node_enter); an update that
+ * leaves a node with one child and only prefixes over it merges it into
+ * the child (node_merge).
  */
-#define LPM_SKIPW	6		/* words before a skipping node */
+#define LPM_NINNER	3
+#define LPM_SKIPW	10		/* words before a skipping node */
 
 struct lpm_skip {
 	uint64_t	 key;		/* the bits skipped, from the top */
 	uint64_t	 mask;		/* len bits from the top */
-	uint16_t	 len;		/* how many (whole strides) */
-	uint16_t	 ilen;		/* the inner prefix's length; 0: none */
-	uint32_t	 cover;		/* with one, what the chain inherits */
+	uint8_t		 len;		/* how many (whole strides) */
+	uint8_t		 nin;		/* inner prefixes */
+	uint8_t		 ilen[LPM_NINNER];	/* their lengths, ascending */
+	uint8_t		 pad[3];
+	uint32_t	 cover;		/* what the node's slot inherits */
+	uint32_t	 ival[LPM_NINNER];	/* the inner prefixes' values */
 };
 
 static inline struct lpm_node *
@@ -952,7 +958,7 @@ slotval(const struct ipifc_rtab *t, uint32_t v)
 {
 	if (!(v & LPM_NODE))
 		return v;
-	if ((v & LPM_SKIP) && skip_at(t, v)->ilen != 0)
+	if (v & LPM_SKIP)
 		return skip_at(t, v)->cover;
 	return node_at(t, v)->def;
 }
@@ -1102,15 +1108,17 @@ node_pushin(struct ipifc_rtab *t, uint32_t off, uint32_t old, uint32_t new)
 	n->def = new;
 }
 
-/* Under an inner prefix, only the cover changes. */
+/* The cover changes; under an inner prefix, nothing else. */
 static void
 node_push(struct ipifc_rtab *t, uint32_t off, uint32_t old, uint32_t new)
 {
 	struct lpm_skip *sk;
 
-	if ((off & LPM_SKIP) && (sk = skip_at(t, off))->ilen != 0) {
+	if (off & LPM_SKIP) {
+		sk = skip_at(t, off);
 		sk->cover = new;
-		return;
+		if (sk->nin != 0)
+			return;
 	}
 	node_pushin(t, off, old, new);
 }
@@ -1198,9 +1206,10 @@ node_chain(struct ipifc_rtab *t, const uint64_t *k, int L, int l,
 	if (z > zmax)
 		z = zmax;
 	memset(&sk, 0, sizeof(sk));
-	sk.len = (uint32_t)z;
+	sk.len = (uint8_t)z;
 	sk.mask = rt_topmask(z);
 	sk.key = kword(k, L) & sk.mask;
+	sk.cover = def;
 	L += z;
 	if (l > L + LPM_STRIDE && (child = node_chain(t, k, L + LPM_STRIDE,
 	    l, d, def, zmax)) == 0)
@@ -1239,23 +1248,51 @@ node_chain(struct ipifc_rtab *t, const uint64_t *k, int L, int l,
 	return off;
 }
 
+/* What a lookup whose first bit off the skipped ones is m takes. */
+static inline uint32_t
+skip_val(const struct lpm_skip *sk, unsigned m)
+{
+	uint32_t v = sk->cover;
+	unsigned i;
+
+	for (i = 0; i < sk->nin && sk->ilen[i] <= m; i++)
+		v = sk->ival[i];
+	return v;
+}
+
+/* Add an inner prefix, of length il in the skipped bits, value v. */
+static void
+skip_addin(struct lpm_skip *sk, unsigned il, uint32_t v)
+{
+	unsigned i;
+
+	for (i = sk->nin; i > 0 && sk->ilen[i - 1] > il; i--) {
+		sk->ilen[i] = sk->ilen[i - 1];
+		sk->ival[i] = sk->ival[i - 1];
+	}
+	sk->ilen[i] = (uint8_t)il;
+	sk->ival[i] = v;
+	sk->nin++;
+}
+
 /*
  * *cp is a node whose parent's slot leads to bit L.  The bit its node
  * starts at for an insert of d (trie length l, key k); 0 when d went in
- * as the node's inner prefix (it lands in the skipped bits, on their
- * path, and the node has none).  When d lands in the skipped bits or
- * leaves them, the node is split there first: the part above becomes a
- * node of one child, which skips the bits above it.  -ENOMEM without
- * memory.
+ * as an inner prefix (it lands in the skipped bits, on their path, and
+ * there is room).  When d lands in the skipped bits or leaves them, the
+ * node is split there first: the part above becomes a node of one
+ * child, which skips the bits above it, and each inner prefix goes where
+ * it falls: in those bits, in the new node's stride (a prefix of its
+ * own) or below, in the child's.  -ENOMEM without memory.
  */
 static int
 node_enter(struct ipifc_rtab *t, uint32_t *cp, const uint64_t *k, int L,
     int l, uint32_t d)
 {
 	struct lpm_skip old, up, *sk;
-	uint32_t c = *cp, def, ival, v[64], ch[64], off, norig = 0;
+	uint32_t c = *cp, def, v[64], ch[64], off, norig = 0;
 	uint64_t x;
-	unsigned s, first, count, i;
+	unsigned s, first, count, i, j;
 	int m, Lv, cut;
 
 	if (!(c & LPM_SKIP))
@@ -1265,12 +1302,12 @@ node_enter(struct ipifc_rtab *t, uint32_t *cp, const uint64_t *k, int L,
 		m = old.len;
 	else
 		m = __builtin_clzll(x);
-	if (l <= L + old.len && m >= l - L && old.ilen == 0) {
-		def = node_at(t, c)->def;
-		node_pushin(t, c, def, d);
+	if (l <= L + old.len && m >= l - L && old.nin < LPM_NINNER) {
 		sk = skip_at(t, c);
-		sk->ilen = (uint16_t)(l - L);
-		sk->cover = def;
+		/* The longest inner prefix is what the node inherits. */
+		if (sk->nin == 0 || sk->ilen[sk->nin - 1] < l - L)
+			node_pushin(t, c, node_at(t, c)->def, d);
+		skip_addin(sk, (unsigned)(l - L), d);
 		return 0;
 	}
 	/* Whole strides that match and lie above l. */
@@ -1279,67 +1316,58 @@ node_enter(struct ipifc_rtab *t, uint32_t *cp, const uint64_t *k, int L,
 		Lv = L + (l - 1 - L) / LPM_STRIDE * LPM_STRIDE;
 	if (Lv >= L + old.len)
 		return L + old.len;
-	/*
-	 * The node at Lv: its child at slot s, and the inner prefix where
-	 * it falls: in the bits the new node skips, in its stride (a prefix
-	 * of its own), or below it, in the child's.
-	 */
 	cut = Lv - L + LPM_STRIDE;
 	s = (unsigned)((old.key << (Lv - L)) >> (64 - LPM_STRIDE));
-	ival = node_at(t, c)->def;
-	def = old.ilen != 0 ? old.cover : ival;
 	memset(&up, 0, sizeof(up));
-	up.len = (uint16_t)(Lv - L);
+	up.len = (uint8_t)(Lv - L);
 	up.mask = rt_topmask(Lv - L);
 	up.key = old.key & up.mask;
-	for (i = 0; i < 64; i++) {
-		v[i] = def;
-		ch[i] = 0;
+	up.cover = old.cover;
+	def = old.cover;
+	for (i = 0; i < old.nin && old.ilen[i] <= up.len; i++) {
+		skip_addin(&up, old.ilen[i], old.ival[i]);
+		def = old.ival[i];
+	}
+	for (j = 0; j < 64; j++) {
+		v[j] = def;
+		ch[j] = 0;
 	}
 	ch[s] = c;
-	if (old.ilen != 0 && old.ilen <= up.len) {
-		up.ilen = old.ilen;
-		up.cover = old.cover;
-		def = ival;
-		for (i = 0; i < 64; i++)
-			v[i] = ival;
-	} else if (old.ilen != 0 && old.ilen <= cut) {
-		count = 1u << (cut - old.ilen);
+	for (; i < old.nin && old.ilen[i] <= cut; i++) {
+		count = 1u << (cut - old.ilen[i]);
 		first = s & ~(count - 1);
-		for (i = first; i < first + count; i++)
-			v[i] = ival;
-		norig = 1;
+		for (j = first; j < first + count; j++)
+			v[j] = old.ival[i];
+		norig++;
 	}
 	if ((off = node_buildsk(t, 0, &up, v, ch, def, norig)) == 0)
 		return -ENOMEM;
 	/* The node below skips what is left past the new one's stride. */
 	sk = skip_at(t, c);
-	sk->len = (uint16_t)(old.len - cut);
+	sk->len = (uint8_t)(old.len - cut);
 	sk->key = sk->len > 0 ? old.key << cut : 0;
 	sk->mask = rt_topmask(sk->len);
-	if (old.ilen > cut)
-		sk->ilen = (uint16_t)(old.ilen - cut);
-	else {
-		sk->ilen = 0;
-		sk->cover = 0;
-	}
+	sk->cover = v[s];
+	sk->nin = 0;
+	for (; i < old.nin; i++)
+		skip_addin(sk, old.ilen[i] - (unsigned)cut, old.ival[i]);
 	*cp = off;
 	return Lv;
 }
 
 /*
- * *np (its node at bit L) has one child and no prefix of its own, or
- * one over the child: the child takes its place, and skips its bits and
- * its stride too, with the prefix as its inner one, when they fit in zmax
- * and the two have one inner prefix at most.
+ * *np (its node at bit L) has one child: the child takes its place, and
+ * skips its bits and its stride too, when they fit in zmax, and the
+ * node's own prefixes all hold the child's slot (they become inner
+ * prefixes, with the node's and the child's, LPM_NINNER at most).
  */
 static int
 node_merge(struct ipifc_rtab *t, uint32_t *np, int L, int zmax)
 {
 	struct lpm_node *n = node_at(t, *np);
 	struct lpm_skip a, b, m;
-	uint32_t c = n->p[0], nc, size, pv;
-	unsigned s = (unsigned)__builtin_ctzll(n->vec);
+	uint32_t c = n->p[0], nc, size, v[64], w, prev;
+	unsigned s = (unsigned)__builtin_ctzll(n->vec), cnt, i, j, q;
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
@@ -1348,28 +1376,49 @@ node_merge(struct ipifc_rtab *t, uint32_t *np, int L, int zmax)
 	if (a.len + b.len + LPM_STRIDE > zmax)
 		return 0;
 	memset(&m, 0, sizeof(m));
-	m.len = (uint16_t)(a.len + LPM_STRIDE + b.len);
+	m.len = (uint8_t)(a.len + LPM_STRIDE + b.len);
 	m.mask = rt_topmask(m.len);
 	m.key = a.key | (uint64_t)s << (64 - LPM_STRIDE - a.len) |
 	    (b.len > 0 ? b.key >> (a.len + LPM_STRIDE) : 0);
-	if (n->norig == 0) {
-		if (a.ilen != 0 && b.ilen != 0)
+	m.cover = *np & LPM_SKIP ? a.cover : n->def;
+	for (i = 0; i < a.nin; i++)
+		skip_addin(&m, a.ilen[i], a.ival[i]);
+	/*
+	 * The node's prefixes, from the leaves: the value of the half of
+	 * each block around s that does not hold s, shortest first; the
+	 * leaves must be those prefixes' and nothing else.
+	 */
+	node_expand(n, v);
+	prev = n->def;
+	q = 0;
+	for (i = 1; i <= LPM_STRIDE; i++) {
+		cnt = 1u << (LPM_STRIDE - i);
+		w = i < LPM_STRIDE ? v[s ^ (cnt >> 1)] : v[s];
+		if (w == prev)
+			continue;
+		/* A prefix of that length (not a longer one beside s). */
+		if (m.nin == LPM_NINNER || dst_plen(t, w) != L + (int)i)
 			return 0;
-		if (a.ilen != 0) {
-			m.ilen = a.ilen;
-			m.cover = a.cover;
-		} else if (b.ilen != 0) {
-			m.ilen = (uint16_t)(a.len + LPM_STRIDE + b.ilen);
-			m.cover = b.cover;
-		}
-	} else {
-		/* The prefix the child inherits becomes the inner one. */
-		pv = node_leaf(n, s);
-		if (a.ilen != 0 || b.ilen != 0 || pv == n->def)
-			return 0;
-		m.ilen = (uint16_t)(a.len + dst_plen(t, pv) - L);
-		m.cover = n->def;
+		skip_addin(&m, a.len + i, w);
+		prev = w;
+		q++;
 	}
+	if (q != n->norig)
+		return 0;
+	/* Every leaf is the longest of those prefixes that holds it. */
+	for (j = 0; j < 64; j++) {
+		w = n->def;
+		for (i = a.nin; i < m.nin; i++)
+			if ((j >> (LPM_STRIDE - (m.ilen[i] - a.len))) ==
+			    (s >> (LPM_STRIDE - (m.ilen[i] - a.len))))
+				w = m.ival[i];
+		if (v[j] != w)
+			return 0;
+	}
+	if (m.nin + b.nin > LPM_NINNER)
+		return 0;
+	for (i = 0; i < b.nin; i++)
+		skip_addin(&m, a.len + LPM_STRIDE + b.ilen[i], b.ival[i]);
 	if (c & LPM_SKIP)
 		*skip_at(t, c) = m;
 	else {
@@ -1391,7 +1440,7 @@ node_tidy(struct ipifc_rtab *t, uint32_t *np, int L, int zmax)
 {
 	const struct lpm_node *n = node_at(t, *np);
 
-	if (zmax == 0 || n->norig > 1 || pop64(n->vec) != 1)
+	if (zmax == 0 || n->norig > LPM_NINNER || pop64(n->vec) != 1)
 		return 0;
 	return node_merge(t, np, L, zmax);
 }
@@ -1399,7 +1448,7 @@ node_tidy(struct ipifc_rtab *t, uint32_t *np, int L, int zmax)
 /*
  * The bit node c starts at, its parent's slot leading to bit L, for the
  * prefix of trie length l and key k in it or below; -1 when the prefix
- * cannot be there (k leaves the bits the node skips, or l falls in them).
+ * cannot be there (k leaves the bits it skips, or l falls in them).
  */
 static inline int
 node_level(const struct ipifc_rtab *t, uint32_t c, const uint64_t *k, int L,
@@ -1415,18 +1464,22 @@ node_level(const struct ipifc_rtab *t, uint32_t c, const uint64_t *k, int L,
 	return L + sk->len;
 }
 
-/* Is the prefix of trie length l and key k node c's inner prefix? */
+/* Which inner prefix of node c the prefix of length l and key k is; -1. */
 static inline int
-node_isinner(const struct ipifc_rtab *t, uint32_t c, const uint64_t *k,
+node_inner(const struct ipifc_rtab *t, uint32_t c, const uint64_t *k,
     int L, int l)
 {
 	const struct lpm_skip *sk;
+	unsigned i;
 
 	if (!(c & LPM_SKIP))
-		return 0;
+		return -1;
 	sk = skip_at(t, c);
-	return sk->ilen != 0 && L + sk->ilen == l &&
-	    ((kword(k, L) ^ sk->key) & rt_topmask(sk->ilen)) == 0;
+	for (i = 0; i < sk->nin; i++)
+		if (L + sk->ilen[i] == l && ((kword(k, L) ^ sk->key) &
+		    rt_topmask(sk->ilen[i])) == 0)
+			return (int)i;
+	return -1;
 }
 
 /*
@@ -1569,31 +1622,11 @@ fib_insert(struct ipifc_rtab *t, struct rtdst *d)
 	return error;
 }
 
-/*
- * *np (its node at bit L) has no prefix and no child left: it is freed
- * (*gone), or, when it has an inner prefix, it becomes that prefix's
- * node (k: a key through it).
- */
-static int
-node_empty(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k, int L,
-    int *gone, int zmax)
+/* Does node off hold inner prefixes? */
+static inline int
+node_hasinner(const struct ipifc_rtab *t, uint32_t off)
 {
-	struct lpm_skip sk;
-	uint32_t nn;
-	int Ln;
-
-	if (node_skipof(t, *np, &sk) == NULL || sk.ilen == 0) {
-		node_free1(t, *np);
-		*gone = 1;
-		return 0;
-	}
-	Ln = L - sk.len;
-	if ((nn = node_chain(t, k, Ln, Ln + sk.ilen, node_at(t, *np)->def,
-	    sk.cover, zmax)) == 0)
-		return -ENOMEM;
-	node_free1(t, *np);
-	*np = nn;
-	return 0;
+	return (off & LPM_SKIP) && skip_at(t, off)->nin != 0;
 }
 
 static int node_remove(struct ipifc_rtab *, uint32_t *, const uint64_t *,
@@ -1601,23 +1634,37 @@ static int node_remove(struct ipifc_rtab *, uint32_t *, const uint64_t *,
 
 /*
  * Take d (trie length l, key k) out of node *cp, whose parent's slot
- * leads to bit L: its inner prefix, or a prefix in its node or below.
+ * leads to bit L: an inner prefix of it, or a prefix in its node or
+ * below.  A node left with nothing is freed (*gone).
  */
 static int
 node_down_remove(struct ipifc_rtab *t, uint32_t *cp, const uint64_t *k,
     int L, int l, struct rtdst *d, int *gone, int zmax)
 {
 	struct lpm_skip *sk;
-	uint32_t cover;
-	int Lc;
+	const struct lpm_node *n;
+	uint32_t dv, nv;
+	int i, Lc, last;
 
 	*gone = 0;
-	if (node_isinner(t, *cp, k, L, l)) {
+	if ((i = node_inner(t, *cp, k, L, l)) >= 0) {
 		sk = skip_at(t, *cp);
-		cover = sk->cover;
-		sk->ilen = 0;
-		sk->cover = 0;
-		node_pushin(t, *cp, dst_slot(t, d->idx), cover);
+		dv = sk->ival[i];
+		nv = i > 0 ? sk->ival[i - 1] : sk->cover;
+		last = i == sk->nin - 1;
+		for (; i + 1 < sk->nin; i++) {
+			sk->ilen[i] = sk->ilen[i + 1];
+			sk->ival[i] = sk->ival[i + 1];
+		}
+		sk->nin--;
+		/* The longest one gone, the node inherits the next. */
+		if (last)
+			node_pushin(t, *cp, dv, nv);
+		n = node_at(t, *cp);
+		if (sk->nin == 0 && n->norig == 0 && n->vec == 0) {
+			node_free1(t, *cp);
+			*gone = 1;
+		}
 		return 0;
 	}
 	if ((Lc = node_level(t, *cp, k, L, l)) < 0)
@@ -1655,9 +1702,13 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 			n->p[node_cidx(n, i)] = cn;
 			return node_tidy(t, np, L, zmax);
 		}
-		/* The child freed itself. */
-		if (norig == 0 && node_at(t, *np)->vec == 1ULL << i)
-			return node_empty(t, np, k, L, gone, zmax);
+		/* The child freed itself; inner prefixes keep a node. */
+		if (norig == 0 && node_at(t, *np)->vec == 1ULL << i &&
+		    !node_hasinner(t, *np)) {
+			node_free1(t, *np);
+			*gone = 1;
+			return 0;
+		}
 		n = node_at(t, *np);
 		node_expand(n, v);
 		node_children(n, c);
@@ -1673,8 +1724,12 @@ node_remove(struct ipifc_rtab *t, uint32_t *np, const uint64_t *k,
 	first = node_first(k, L, l);
 	count = 1u << (L + LPM_STRIDE - l);
 	node_swap(t, v, c, first, count, dv, repl);
-	if (norig == 1 && node_at(t, *np)->vec == 0)
-		return node_empty(t, np, k, L, gone, zmax);
+	if (norig == 1 && node_at(t, *np)->vec == 0 &&
+	    !node_hasinner(t, *np)) {
+		node_free1(t, *np);
+		*gone = 1;
+		return 0;
+	}
 	if ((error = node_rebuild(t, np, v, c, def, norig - 1)) != 0)
 		return error;
 	return node_tidy(t, np, L, zmax);
@@ -1727,10 +1782,14 @@ static int
 node_down_retag(struct ipifc_rtab *t, uint32_t *cp, const uint64_t *k,
     int L, int l, uint32_t old, uint32_t new)
 {
-	int Lc;
+	struct lpm_skip *sk;
+	int i, Lc;
 
-	if (node_isinner(t, *cp, k, L, l)) {
-		node_pushin(t, *cp, old, new);
+	if ((i = node_inner(t, *cp, k, L, l)) >= 0) {
+		sk = skip_at(t, *cp);
+		sk->ival[i] = new;
+		if (i == sk->nin - 1)
+			node_pushin(t, *cp, old, new);
 		return 0;
 	}
 	if ((Lc = node_level(t, *cp, k, L, l)) < 0)
@@ -1897,8 +1956,8 @@ fib_lookup(const struct ipifc_rtab *t, const struct ipifc_ip *dst)
 		if (v & LPM_SKIP) {
 			sk = skip_at(t, v);
 			if ((x = (kword(k, L) ^ sk->key) & sk->mask) != 0)
-				return (unsigned)__builtin_clzll(x) >= sk->ilen ?
-				    n->def : sk->cover;
+				return skip_val(sk,
+				    (unsigned)__builtin_clzll(x));
 			L += sk->len;
 		}
 		v = node_slot(n, kbits(k, L, LPM_STRIDE));
@@ -2415,8 +2474,7 @@ fib_skip(const struct ipifc_rtab *t, uint64_t *k, int L, uint32_t *v)
 	uint64_t x;
 
 	if ((x = (kword(k, L) ^ sk->key) & sk->mask) != 0) {
-		*v = (unsigned)__builtin_clzll(x) >= sk->ilen ?
-		    node_at(t, *v)->def : sk->cover;
+		*v = skip_val(sk, (unsigned)__builtin_clzll(x));
 		return 1;
 	}
 	if (len > 0) {

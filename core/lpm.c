@@ -1082,15 +1082,16 @@ node_leaf(const struct lpm_node *n, unsigned i)
 	    ((2ULL << i) - 1)) - 1];
 }
 
+static void node_push(struct ipifc_rtab *, uint32_t, uint32_t, uint32_t);
+
 /*
  * Node off inherited old over its whole range: it inherits new now, and
  * so do its children that inherited old.  Only values change, in place:
  * new (a shorter or longer prefix than old, or old's entry retagged) is
- * in no leaf of the node yet, so the runs stay as they are.
+ * in no leaf of the node yet, so the runs stay as they are.  (node_push
+ * is this for what the node's slot inherits, which under an inner prefix
+ * is only its cover.)
  */
-static void node_push(struct ipifc_rtab *, uint32_t, uint32_t, uint32_t);
-
-/* As node_push, for what the node itself inherits (its inner prefix's). */
 static void
 node_pushin(struct ipifc_rtab *t, uint32_t off, uint32_t old, uint32_t new)
 {

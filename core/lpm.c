@@ -168,7 +168,7 @@ struct lpm_arena {
  * The trie's nodes: one array of 32-bit words, grown by half, with freed
  * nodes on a list per size (in pairs of words).
  */
-#define LPM_NPOOLCL	68		/* nodes up to 134 words */
+#define LPM_NPOOLCL	73		/* nodes up to 134 words, 144 skipping */
 
 struct lpm_pool {
 	uint32_t	*w;

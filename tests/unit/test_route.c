@@ -1033,6 +1033,48 @@ test_clustered(void **state)
 	ipifc_rtab_free(t);
 }
 
+/*
+ * A compressed IPv6 node at its largest: under a /32 (its node's one
+ * prefix, so the root's slot leads past it), 64 /42s with a /48 under
+ * each make the node at bit 36 hold 64 children and 64 runs of leaves.
+ */
+static void
+test_fullnode(void **state)
+{
+	struct ipifc_rtab *t = ipifc_rtab_new();
+	char a[64], p[64];
+	int i, round;
+
+	/* Bits 36 to 41 are i: the third hextet is i << 6. */
+	for (round = 0; round < 2; round++) {
+		assert_int_equal(add(t, "2001:db8::", 32, "::", 0), 0);
+		for (i = 0; i < 64; i++) {
+			snprintf(a, sizeof(a), "2001:db8:%x::", i << 6);
+			assert_int_equal(add(t, a, 42, "::", 0), 0);
+			snprintf(a, sizeof(a), "2001:db8:%x::", i << 6 | 1);
+			assert_int_equal(add(t, a, 48, "::", 0), 0);
+		}
+		for (i = 0; i < 64; i++) {
+			snprintf(a, sizeof(a), "2001:db8:%x::1", i << 6 | 2);
+			snprintf(p, sizeof(p), "2001:db8:%x::", i << 6);
+			expect(t, a, NULL, p, 42, "::", 0);
+			snprintf(a, sizeof(a), "2001:db8:%x:1::1", i << 6 | 1);
+			snprintf(p, sizeof(p), "2001:db8:%x::", i << 6 | 1);
+			expect(t, a, NULL, p, 48, "::", 0);
+		}
+		expect(t, "2001:db8:ffff::1", NULL, "2001:db8::", 32, "::", 0);
+		expect(t, "2001:db9::1", NULL, NULL, 0, NULL, 0);
+		for (i = 0; i < 64; i++) {
+			snprintf(a, sizeof(a), "2001:db8:%x::", i << 6);
+			assert_int_equal(del(t, a, 42, "::", 0), 0);
+			snprintf(a, sizeof(a), "2001:db8:%x::", i << 6 | 1);
+			assert_int_equal(del(t, a, 48, "::", 0), 0);
+		}
+		assert_int_equal(del(t, "2001:db8::", 32, "::", 0), 0);
+	}
+	ipifc_rtab_free(t);
+}
+
 int
 main(void)
 {
@@ -1047,6 +1089,7 @@ main(void)
 		cmocka_unit_test(test_type_fmt),
 		cmocka_unit_test(test_random),
 		cmocka_unit_test(test_clustered),
+		cmocka_unit_test(test_fullnode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -441,7 +441,7 @@ ip6_local(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	}
 	if (nxt == IPIFC_PROTO_ICMP6) {
 		ipifc_icmp6_input(ifc, h, h->payload + off, h->plen - off,
-		    type);
+		    type, reassembled || rc == 1);
 		return;
 	}
 	if (nxt == IPIFC_PROTO_NONE)

@@ -1452,6 +1452,35 @@ na_from1(const struct wire *wire, const struct ipifc_ip *t)
 }
 
 /*
+ * RFC 6980 5: an ND message in a packet with a fragment header is
+ * ignored (RA guard evasion, RFC 7113; ipv6toolkit's ra6 -y and thc-ipv6
+ * flood_router26 -f send such RAs), and counted in ndbad: the NS that is
+ * answered whole is not answered in an atomic fragment.
+ */
+static void
+test_nd_fragment_ignored(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip me6 = ip("2001:db8::2"), src = ip("2001:db8::9");
+	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	uint8_t f[256], g[256 + 8];
+	size_t n;
+
+	n = ns_frame(f, &src, smac, &me6);
+	inject(wire, f, n);
+	assert_true(na_from1(wire, &me6) >= 0);
+	/* the same behind a fragment header: offset 0, no more */
+	memcpy(g, f, 54);
+	g[14 + 6] = 44;
+	ipifc_put16(g + 14 + 4, (uint16_t)(n - 54 + 8));
+	memcpy(g + 54, (const uint8_t[]){ 58, 0, 0, 0, 0, 0, 0, 7 }, 8);
+	memcpy(g + 62, f + 54, n - 54);
+	inject(wire, g, n + 8);
+	assert_int_equal(na_from1(wire, &me6), -1);
+	assert_true(file_has(wire->s[1], "ipstats", "ndbad 1"));
+}
+
+/*
  * RFC 4861 7.2.7: a router answers an NS for its subnet-router anycast
  * address (RFC 4291 2.6.1) with Override clear, within
  * MAX_ANYCAST_DELAY_TIME; the echo reply comes from a unicast address.
@@ -1969,6 +1998,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_atomic_fragment_exthdr,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hbh_not_first, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nd_fragment_ignored, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dad_loopback_nonce, setup,
 		    teardown),

@@ -201,8 +201,9 @@ set_deadline(struct ipifc_nbr *n, uint64_t d)
 static uint64_t
 reachable_time(struct ipifc_ifc *ifc)
 {
-	uint32_t base = ifc->reachable;
+	uint64_t base = ifc->reachable;
 
+	/* 64 bits: an RA may set 0xffffffff, and base + 1 must not wrap */
 	return base / 2 + ipifc_random(ifc->stack) % (base + 1);
 }
 

@@ -20,6 +20,9 @@
 #   5095); ipstats counts badheader;
 # - denial6 cases 1 to 7 (large and many extension headers, AH, first
 #   fragments with a router alert): no crash, badheader and frag6 count;
+# - fragmentation6 cases 13, 16, 25 and 31 (datagrams of 65486 and
+#   66920 bytes, an empty one-shot fragment, a last fragment past 65535
+#   bytes): no crash, frag6 counts;
 # - dos-new-ip6 (answers every DAD probe): an address added meanwhile
 #   is `duplicate` (RFC 4862 5.4.4), the log says so, and once the
 #   attacker is gone `down` and `up` make it preferred;
@@ -29,7 +32,7 @@
 
 need ping timeout atk6-flood_router26 atk6-flood_advertise6 \
     atk6-flood_solicitate6 atk6-implementation6 atk6-denial6 \
-    atk6-dos-new-ip6 atk6-alive6
+    atk6-fragmentation6 atk6-dos-new-ip6 atk6-alive6
 
 D=${P}d A=${P}a
 AIF=${P}a0
@@ -138,6 +141,17 @@ done
 say "badheader $hdr0 -> $(stat badheader), frag6 $frag0 -> $(stat frag6)"
 [ "$(stat badheader)" -gt "$hdr0" ] || fail "badheader did not count"
 alive denial6
+
+say "fragmentation6 cases 13, 16, 25 and 31"
+frag0=$(stat frag6)
+# 65486 bytes in 54 fragments; 66920 bytes, past 65535; a one-shot
+# fragment without content; a last fragment at 8191 + 8 (past 65535)
+for c in 13 16 25 31; do
+	tool 10 atk6-fragmentation6 -p "$AIF" 2001:db8:1::1 "$c" >/dev/null 2>&1
+done
+say "frag6 $frag0 -> $(stat frag6)"
+[ "$(stat frag6)" -gt "$frag0" ] || fail "frag6 did not count"
+alive fragmentation6
 
 say "alive6"
 out=$(tool 10 atk6-alive6 "$AIF" 2>&1)

@@ -25,12 +25,17 @@
 #   bytes): no crash, frag6 counts;
 # - dos-new-ip6 (answers every DAD probe): an address added meanwhile
 #   is `duplicate` (RFC 4862 5.4.4), the log says so, and once the
-#   attacker is gone `down` and `up` make it preferred;
+#   attacker is gone `down` and `up` make it preferred; fake_router6's
+#   prefix then gets four stable identifiers (RFC 7217 6: the first and
+#   IDGEN_RETRIES more), each duplicate, and host mode gives up
+#   (`dad`, `dadgiveup` in the ra file's drops line);
+# - fake_router6 -F (the RA in fragments): ignored, counted in ndbad
+#   (RFC 6980 5);
 # - alive6 finds ipifc's global address.
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname "$0")/lib.sh"
 
-need ping timeout atk6-flood_router26 atk6-flood_advertise6 \
+need ping timeout atk6-fake_router6 atk6-flood_router26 atk6-flood_advertise6 \
     atk6-flood_solicitate6 atk6-implementation6 atk6-denial6 \
     atk6-fragmentation6 atk6-dos-new-ip6 atk6-alive6
 
@@ -57,6 +62,15 @@ tool()
 	nsx "$A" timeout "$t" "$@"
 }
 
+# stop_tool PID: the tool a background `tool` runs ends now (its
+# timeout, the child of the subshell PID, passes SIGTERM on)
+stop_tool()
+{
+	pkill -TERM -P "$1" 2>/dev/null
+	wait "$1" 2>/dev/null
+	return 0
+}
+
 alive()
 {
 	nsx "$A" ip neigh flush dev "$AIF"
@@ -78,14 +92,21 @@ radrop()
 	    for (i = 2; i < NF; i++) if ($i == k) print $(i+1) }'
 }
 
+# host mode gave an address up after DAD failures (until_ok calls it)
+# shellcheck disable=SC2317
+gaveup()
+{
+	[ "$(radrop dadgiveup)" -ge 1 ]
+}
+
 # first: the RA flood sets RetransTimer, DAD's pace, to whatever it likes
 say "dos-new-ip6: an address added meanwhile is duplicate"
-tool 4 atk6-dos-new-ip6 "$AIF" >"$T/dos.log" 2>&1 &
+tool 10 atk6-dos-new-ip6 "$AIF" >"$T/dos.log" 2>&1 &
 APID=$!
 sleep 1
 w ipifc/0/ctl add 2001:db8:1::77/64
 wait_state 0 2001:db8:1::77 duplicate 50
-wait "$APID"
+stop_tool "$APID"
 grep -q "2001:db8:1::77" "$T/dos.log" || fail "dos-new-ip6 did not answer"
 grep -q "addr duplicate 2001:db8:1::77 " "$T/ipifcd.log" ||
     fail "no log line for the duplicate"
@@ -93,6 +114,23 @@ w ipifc/0/ctl down
 w ipifc/0/ctl up
 wait_state 0 2001:db8:1::77 preferred 50
 alive dos-new-ip6
+
+say "fake_router6 -F (in fragments): ignored; fake_router6 under dos-new-ip6"
+nd0=$(stat ndbad)
+tool 2 atk6-fake_router6 -F "$AIF" 2001:db8:5::/64 >/dev/null 2>&1
+[ "$(stat ndbad)" -gt "$nd0" ] || fail "ndbad did not count the RA"
+r ipifc/0/ra | grep -q "^prefix 2001:db8:5:" &&
+    fail "the fragmented RA's prefix was taken"
+tool 12 atk6-dos-new-ip6 "$AIF" >/dev/null 2>&1 &
+APID=$!
+sleep 1
+tool 2 atk6-fake_router6 "$AIF" 2001:db8:6::/64 >/dev/null 2>&1
+# RFC 7217 6: IDGEN_RETRIES (3) more identifiers, each duplicate too
+until_ok 100 gaveup || { r ipifc/0/ra; fail "host mode did not give up"; }
+r ipifc/0/ra | grep '^drops '
+[ "$(radrop dad)" -ge 4 ] || fail "fewer than 4 DAD failures"
+r ipifc/0/status | grep -q "^2001:db8:6:" && fail "an address in 2001:db8:6::"
+stop_tool "$APID"
 
 say "flood_router26, 2 s"
 tool 2 atk6-flood_router26 "$AIF" >/dev/null 2>&1

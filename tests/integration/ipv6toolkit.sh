@@ -14,7 +14,8 @@
 #   counts it (RFC 4861 6.3.4, RFC 2464 2);
 # - ra6's Reachable Time 0xffffffff is taken, and ipifc answers ping on
 #   both families after it (it killed ipifcd at the next reachable
-#   neighbor);
+#   neighbor); its hop limit 7 sets IPv6's, and IPv4 keeps TTL 64 (it
+#   set both);
 # - ns6 from a new source with a source link-layer option: the arp file
 #   learns it; na6 with override from another MAC: the entry takes it
 #   (RFC 4861 7.2.3, 7.2.5); na6 claiming ipifc's own address changes
@@ -92,7 +93,7 @@ say "ra6 in fragments: ignored"
 nd0=$(stat ndbad)
 ra -P 2001:db8:a1::/64#LA#3600#1800 -y 8
 say "ra6 with MTU 9000"
-ra -P 2001:db8:a2::/64#LA#3600#1800 -M 9000
+ra -P 2001:db8:a2::/64#LA#3600#1800 -M 9000 -c 7
 until_ok 50 has_addr 2001:db8:a2: || fail "no address from 2001:db8:a2::/64"
 r ipifc/0/ra
 has_addr 2001:db8:a1: && fail "an address from the fragmented RA"
@@ -104,6 +105,12 @@ r ipifc | grep -q " 1500$" || fail "the MTU is not 1500: $(r ipifc)"
 r ipifc/0/ra | grep -q " reachable 4294967295 " ||
     fail "ra6's Reachable Time was not taken"
 alive "Reachable Time 0xffffffff"
+say "the RA's hop limit 7 is IPv6's alone"
+r ipifc/0/ra | grep -q " hoplimit 7 " || fail "ra6's hop limit was not taken"
+nsx "$A" ping -c 1 -W 2 2001:db8:1::1 | grep -q "ttl=7 " ||
+    fail "ipifc's IPv6 echo reply has no hop limit 7"
+nsx "$A" ping -c 1 -W 2 10.1.0.1 | grep -q "ttl=64 " ||
+    fail "ipifc's IPv4 echo reply has no TTL 64"
 
 say "ns6 and na6"
 tool 5 ns6 -i "$AIF" -s 2001:db8:1::55 -d 2001:db8:1::1 -t 2001:db8:1::1 \

@@ -197,12 +197,26 @@ set_deadline(struct ipifc_nbr *n, uint64_t d)
 	ipifc_dindex_file(&n->ifc->stack->dnbr, &n->dl, d);
 }
 
+/*
+ * RetransTimer and BaseReachableTime are ND's, which an RA sets (RFC 4861
+ * 6.3.4); ARP keeps the defaults (RFC 1122 2.3.2.1 leaves them to us), so
+ * that an RA does not slow or speed IPv4's resolution, as Linux keeps
+ * them apart.
+ */
+static uint32_t
+retrans(const struct ipifc_ifc *ifc, const struct ipifc_nbr *n)
+{
+	return ipifc_ip_isv4(&n->ip) ? IPIFC_RETRANS_TIMER : ifc->retrans;
+}
+
 /* RFC 4861 6.3.2: ReachableTime is random in 0.5 .. 1.5 * BaseReachableTime. */
 static uint64_t
-reachable_time(struct ipifc_ifc *ifc)
+reachable_time(struct ipifc_ifc *ifc, const struct ipifc_nbr *n)
 {
-	uint32_t base = ifc->reachable;
+	uint64_t base = ipifc_ip_isv4(&n->ip) ? IPIFC_REACHABLE_TIME :
+	    ifc->reachable;
 
+	/* 64 bits: an RA may set 0xffffffff, and base + 1 must not wrap */
 	return base / 2 + ipifc_random(ifc->stack) % (base + 1);
 }
 
@@ -324,10 +338,10 @@ ipifc_nbr_transition(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
 	switch (state) {
 	case IPIFC_NBR_INCOMPLETE:
 	case IPIFC_NBR_PROBE:
-		set_deadline(n, now + ifc->retrans);
+		set_deadline(n, now + retrans(ifc, n));
 		break;
 	case IPIFC_NBR_REACHABLE:
-		set_deadline(n, now + reachable_time(ifc));
+		set_deadline(n, now + reachable_time(ifc, n));
 		break;
 	case IPIFC_NBR_DELAY:
 		set_deadline(n, now + IPIFC_DELAY_FIRST_PROBE);
@@ -514,7 +528,7 @@ nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
 			return 1;
 		}
 		n->probes++;
-		set_deadline(n, ifc->stack->now + ifc->retrans);
+		set_deadline(n, ifc->stack->now + retrans(ifc, n));
 		ask_later(ifc, n, 0, todo);
 		break;
 	case IPIFC_NBR_REACHABLE:
@@ -531,7 +545,7 @@ nbr_timer(struct ipifc_ifc *ifc, struct ipifc_nbr *n,
 			return 1;
 		}
 		n->probes++;
-		set_deadline(n, ifc->stack->now + ifc->retrans);
+		set_deadline(n, ifc->stack->now + retrans(ifc, n));
 		ask_later(ifc, n, 1, todo);
 		break;
 	default:

@@ -862,6 +862,10 @@ load_filter(void)
 		SCMP_SYS(rt_sigaction), SCMP_SYS(restart_syscall),
 		SCMP_SYS(futex), SCMP_SYS(getpid), SCMP_SYS(gettid),
 		SCMP_SYS(exit), SCMP_SYS(exit_group),
+		/* glibc's qsort(3) asks sysconf(_SC_PHYS_PAGES) once, at
+		 * its first sort of over 1 KiB (core/deadline.c's due
+		 * entries in an RA flood) */
+		SCMP_SYS(sysinfo),
 #if defined(__SANITIZE_ADDRESS__)
 		/* the sanitizers' runtime */
 		SCMP_SYS(sched_yield), SCMP_SYS(sigaltstack),

@@ -94,7 +94,7 @@ echo_reply(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 
 void
 ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
-    const uint8_t *icmp, size_t len, unsigned type)
+    const uint8_t *icmp, size_t len, unsigned type, int fragmented)
 {
 	struct ipifc_icmp m;
 	int rc;
@@ -109,6 +109,12 @@ ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	case IPIFC_ND_NS:
 	case IPIFC_ND_NA:
 	case IPIFC_ND_REDIRECT:
+		/* RFC 6980 5: never from a packet with a fragment header,
+		 * reassembled or atomic (RA guard evasion, RFC 7113) */
+		if (fragmented) {
+			proto_of(ifc->stack)->drops_nd++;
+			return;
+		}
 		ipifc_nd_input(ifc, h, icmp, len);
 		return;
 	case IPIFC_MLD_QUERY:

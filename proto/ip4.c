@@ -161,9 +161,10 @@ ip4_output(struct ipifc_stack *s, const struct ipifc_ip *src,
 		if (ipifc_ip4opt_record(s, o, optlen, &from, &ptr) != 0)
 			return -EINVAL;
 	}
-	/* RFC 1112 6.1: a group gets TTL 1 unless asked otherwise */
+	/* RFC 1112 6.1: a group gets TTL 1 unless asked otherwise; RFC
+	 * 1122 3.2.1.7: our own TTL, not IPv6's CurHopLimit an RA sets */
 	h.ttl = (uint8_t)(ttl > 0 ? ttl : ipifc_ip_ismulti(dst) ? 1 :
-	    ifc->hoplimit);
+	    IPIFC_DEFHOPLIMIT);
 	h.tos = (uint8_t)tos;
 	h.proto = (uint8_t)proto;
 	h.id = proto_of(s)->ip4id++;
@@ -223,7 +224,7 @@ ipifc_ip4_output_reply(struct ipifc_stack *s, const struct ipifc_ip *src,
 	    ifc == NULL)
 		return -EHOSTUNREACH;
 	/* RFC 1112 6.1: a group gets TTL 1 */
-	ttl = (uint8_t)(ipifc_ip_ismulti(dst) ? 1 : ifc->hoplimit);
+	ttl = (uint8_t)(ipifc_ip_ismulti(dst) ? 1 : IPIFC_DEFHOPLIMIT);
 	/*
 	 * The words that change: version and TOS, ID, fragment, TTL (read
 	 * from the request, not from the copy just written).  The addresses

@@ -299,7 +299,15 @@ judge_one(void *arg, int n, uint8_t type, const uint8_t *p, size_t off,
 {
 	struct extverdict *v = arg;
 
-	(void)n;
+	if (type == IPIFC_PROTO_HOPOPTS && n > 0) {
+		/* RFC 8200 4, 4.1: hop-by-hop only right after the IPv6
+		 * header; elsewhere an unrecognized Next Header, pointed at
+		 * in the header that named it (Linux and the BSDs too) */
+		v->drop = v->icmp = 1;
+		v->code = IPIFC_ICMP6_PARAMPROB_NXT;
+		v->pointer = v->nxtfield;
+		return 1;
+	}
 	if (type == IPIFC_PROTO_HOPOPTS || type == IPIFC_PROTO_DSTOPTS)
 		judge_options(p, hlen, IPIFC_IP6_HLEN + (uint32_t)off,
 		    v->multicast, type == IPIFC_PROTO_HOPOPTS, v);
@@ -313,18 +321,18 @@ judge_one(void *arg, int n, uint8_t type, const uint8_t *p, size_t off,
 	return v->drop;
 }
 
+/* The whole chain judged, and the upper layer's header and offset. */
 static void
-judge_ext(const struct ipifc_ip6 *h, struct extverdict *v)
+judge_ext(const struct ipifc_ip6 *h, struct extverdict *v, uint8_t *nxt,
+    size_t *off)
 {
-	uint8_t nxt;
-	size_t off;
-
 	memset(v, 0, sizeof(*v));
 	v->nxtfield = 6;
 	v->multicast = ipifc_ip_ismulti(&h->dst);
-	/* through a fragment header too: an atomic fragment's */
-	if (ipifc_ip6_walkext(h->nxt, h->payload, h->plen, judge_one, v, &nxt,
-	    &off) < 0)
+	/* through a fragment header too: an atomic fragment's (RFC 6946
+	 * 4), which other extension headers may follow */
+	if (ipifc_ip6_walkext(h->nxt, h->payload, h->plen, judge_one, v, nxt,
+	    off) < 0)
 		v->drop = 1;	/* too many, or cut short */
 }
 
@@ -408,8 +416,8 @@ ip6_local(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 
 	rc = ipifc_ip6_skipext(h->nxt, h->payload, h->plen, &nxt, &off,
 	    &frag);
-	if (rc < 0) {
-		proto_of(s)->drops_hdr++;
+	if (rc < 0 && rc != -EINVAL) {
+		proto_of(s)->drops_hdr++;	/* too many, or cut short */
 		return;
 	}
 	if (rc == 1 && reassembled) {
@@ -421,8 +429,9 @@ ip6_local(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		return;
 	}
 	/* rc 1 here: an atomic fragment, whole as it is, apart from any
-	 * datagram in reassembly (RFC 6946 4) */
-	judge_ext(h, &v);
+	 * datagram in reassembly (RFC 6946 4); -EINVAL: a hop-by-hop header
+	 * out of place, which the judge answers */
+	judge_ext(h, &v, &nxt, &off);
 	if (v.drop) {
 		proto_of(s)->drops_hdr++;
 		if (v.icmp && !ll_quiet(rx, v.code))
@@ -432,7 +441,7 @@ ip6_local(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	}
 	if (nxt == IPIFC_PROTO_ICMP6) {
 		ipifc_icmp6_input(ifc, h, h->payload + off, h->plen - off,
-		    type);
+		    type, reassembled || rc == 1);
 		return;
 	}
 	if (nxt == IPIFC_PROTO_NONE)

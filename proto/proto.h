@@ -275,7 +275,7 @@ void	ipifc_icmp4_input(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 void	ipifc_icmp4_error(struct ipifc_ifc *ifc, const uint8_t *pkt,
 	    size_t len, int type, int code, uint32_t param);
 void	ipifc_icmp6_input(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
-	    const uint8_t *icmp, size_t len, unsigned type);
+	    const uint8_t *icmp, size_t len, unsigned type, int fragmented);
 void	ipifc_icmp6_error(struct ipifc_ifc *ifc, const uint8_t *pkt,
 	    size_t len, int type, int code, uint32_t param);
 

@@ -35,6 +35,9 @@ dpkg-dev	command -v dpkg-buildpackage
 debhelper	command -v dh
 lintian		command -v lintian
 ethtool		command -v ethtool || test -x /usr/sbin/ethtool
+thc-ipv6	command -v atk6-implementation6
+ipv6toolkit	command -v ra6 || test -x /usr/sbin/ra6
+nmap		command -v nmap
 "
 
 ipifc_deps()

@@ -45,6 +45,10 @@ struct host_ifc {
 	int	llstable;		/* `iid stable` written: RFC 7217
 					 * link-local address too */
 	int	llcount;		/* its DAD_Counter (RFC 7217 6) */
+	/* the MTU the operator gave the interface (at first use, then by
+	 * `mtu`): an RA may lower the MTU, never raise it past this (RFC
+	 * 4861 6.3.4, RFC 2464 2), as Linux bounds it by the device's */
+	int	opmtu;
 	struct ipifc_slaac_config c;
 	/* MAXWANT while registered with the engine */
 	struct want *want;
@@ -117,6 +121,7 @@ hifc(struct host *h, struct ipifc_ifc *ifc)
 		    ifc->dev);
 		hi->llstable = 0;
 		hi->llcount = 0;
+		hi->opmtu = ifc->mtu;
 		hi->set = 1;
 	}
 	return hi;
@@ -307,13 +312,14 @@ addr_act(struct host *h, struct ipifc_ifc *ifc, const struct ipifc_slaac_act *a)
 }
 
 static void
-set_mtu(struct ipifc_ifc *ifc, uint32_t mtu)
+set_mtu(struct host *h, struct ipifc_ifc *ifc, uint32_t mtu)
 {
+	const struct host_ifc *hi = hfind(h, ifc->num);
 	char n[16], *argv[2];
 
 	/* RFC 4861 6.3.4: never over the link's own maximum */
-	if (mtu < 1280 || mtu > (uint32_t)ifc->maxtu ||
-	    mtu == (uint32_t)ifc->mtu)
+	if (hi == NULL || mtu < 1280 || mtu > (uint32_t)hi->opmtu ||
+	    mtu > (uint32_t)ifc->maxtu || mtu == (uint32_t)ifc->mtu)
 		return;
 	snprintf(n, sizeof(n), "%u", mtu);
 	argv[0] = "mtu";
@@ -360,7 +366,7 @@ act(struct host *h, const struct ipifc_slaac_act *a)
 		route_act(h, a);
 		break;
 	case IPIFC_SLAAC_SET_MTU:
-		set_mtu(ifc, a->value);
+		set_mtu(h, ifc, a->value);
 		break;
 	case IPIFC_SLAAC_SET_REACHABLE:
 		/* BaseReachableTime: core/nud.c draws each ReachableTime */
@@ -426,7 +432,7 @@ start(struct host *h, struct ipifc_ifc *ifc)
 	if (hi == NULL || hi->on)
 		return;		/* no memory, or registered already */
 	hi->c.dad_transmits = (uint32_t)ifc->dad;
-	hi->c.maxmtu = (uint32_t)ifc->maxtu;
+	hi->c.maxmtu = (uint32_t)hi->opmtu;
 	if (hi->want == NULL && (hi->want = calloc(MAXWANT,
 	    sizeof(struct want))) == NULL)
 		return;
@@ -527,6 +533,7 @@ update(struct host *h, struct ipifc_ifc *ifc)
 	si->c.temporary = hi->c.temporary;
 	si->c.optimistic = hi->c.optimistic;
 	si->c.dad_transmits = hi->c.dad_transmits;
+	si->c.maxmtu = hi->c.maxmtu;
 }
 
 /* The identifier changed: the interface starts again, its addresses
@@ -543,6 +550,22 @@ restart(struct host *h, struct ipifc_ifc *ifc)
 /* ---- what the stack tells ---- */
 
 static void
+operator_mtu(struct host *h, int num, int mtu)
+{
+	struct host_ifc *hi = hfind(h, num);
+	struct slaac_ifc *si;
+
+	if (hi == NULL || !hi->set)
+		return;		/* read at first use */
+	hi->opmtu = mtu;
+	hi->c.maxmtu = (uint32_t)mtu;
+	if ((si = engine_ifc(h, num)) != NULL) {
+		si->c.maxmtu = (uint32_t)mtu;
+		si->mtu = 0;	/* the next RA's MTU applies again */
+	}
+}
+
+static void
 hevent(void *arg, const struct ipifc_event *ev)
 {
 	struct host *h = arg;
@@ -552,6 +575,12 @@ hevent(void *arg, const struct ipifc_event *ev)
 		return;
 	if (ev->type == IPIFC_EV_IFC_DETACH) {
 		gone(h, ev->ifc);
+		return;
+	}
+	if (ev->type == IPIFC_EV_IFC_MTU) {
+		/* not one an RA set: the operator's, the RAs' new bound */
+		if (h->acting == 0)
+			operator_mtu(h, ev->ifc, ev->mtu);
 		return;
 	}
 	hi = hfind(h, ev->ifc);

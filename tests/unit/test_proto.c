@@ -1260,6 +1260,64 @@ test_reassembly6_maxlen(void **state)
 	assert_true(file_has(wire->s[1], "ipstats", "badheader 0"));
 }
 
+/*
+ * RFC 6946 4, RFC 8200 4.5: an atomic fragment is taken as if it had no
+ * fragment header, and the extension headers after it are walked on: a
+ * routing header with no segments left, then what the listener takes
+ * (thc-ipv6 implementation6 tests 22 to 25; it was answered with
+ * parameter problem code 1 about the routing header).
+ */
+static void
+test_atomic_fragment_exthdr(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip dst = ip("2001:db8::2");
+	uint8_t p[24];
+
+	ends[1].listen = 1;
+	memset(p, 0, sizeof(p));
+	/* fragment: next routing, offset 0, no more */
+	memcpy(p, (const uint8_t[]){ 43, 0, 0, 0, 0, 0, 0x12, 0x34 }, 8);
+	/* routing: next 253, type 253, no segments left */
+	memcpy(p + 8, (const uint8_t[]){ 253, 0, 253, 0, 0, 0, 0, 0 }, 8);
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 44, 0, p,
+	    sizeof(p)), 0);
+	carry(wire);
+	assert_int_equal(ends[1].got_proto, 253);
+	assert_int_equal(ends[0].got_type, -1);
+	assert_true(file_has(wire->s[1], "ipstats", "badheader 0"));
+}
+
+/*
+ * RFC 8200 4, 4.1: a hop-by-hop header after another header is an
+ * unrecognized Next Header: parameter problem code 1 pointing at the
+ * field that named it (as Linux answers thc-ipv6 implementation6 tests 3
+ * and 4; it was dropped without an answer), counted in badheader.
+ */
+static void
+test_hbh_not_first(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip dst = ip("2001:db8::2");
+	uint8_t p[24];
+
+	ends[1].listen = 1;
+	memset(p, 0, sizeof(p));
+	/* destination options: next hop-by-hop, PadN */
+	memcpy(p, (const uint8_t[]){ 0, 0, 1, 4, 0, 0, 0, 0 }, 8);
+	/* hop-by-hop: next 253, PadN */
+	memcpy(p + 8, (const uint8_t[]){ 253, 0, 1, 4, 0, 0, 0, 0 }, 8);
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 60, 0, p,
+	    sizeof(p)), 0);
+	carry(wire);
+	assert_int_equal(ends[1].got_proto, 0);
+	assert_int_equal(ends[0].got_proto, 58);
+	assert_int_equal(ends[0].got_type, 4);	/* parameter problem */
+	assert_int_equal(ends[0].got_code, 1);	/* unrecognized next header */
+	assert_int_equal(ends[0].got_param, 40);
+	assert_true(file_has(wire->s[1], "ipstats", "badheader 1"));
+}
+
 /* RFC 7527: our own DAD probe, looped back by the link, is not a rival. */
 static void
 test_dad_loopback_nonce(void **state)
@@ -1391,6 +1449,35 @@ na_from1(const struct wire *wire, const struct ipifc_ip *t)
 			return i;
 	}
 	return -1;
+}
+
+/*
+ * RFC 6980 5: an ND message in a packet with a fragment header is
+ * ignored (RA guard evasion, RFC 7113; ipv6toolkit's ra6 -y and thc-ipv6
+ * flood_router26 -f send such RAs), and counted in ndbad: the NS that is
+ * answered whole is not answered in an atomic fragment.
+ */
+static void
+test_nd_fragment_ignored(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip me6 = ip("2001:db8::2"), src = ip("2001:db8::9");
+	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	uint8_t f[256], g[256 + 8];
+	size_t n;
+
+	n = ns_frame(f, &src, smac, &me6);
+	inject(wire, f, n);
+	assert_true(na_from1(wire, &me6) >= 0);
+	/* the same behind a fragment header: offset 0, no more */
+	memcpy(g, f, 54);
+	g[14 + 6] = 44;
+	ipifc_put16(g + 14 + 4, (uint16_t)(n - 54 + 8));
+	memcpy(g + 54, (const uint8_t[]){ 58, 0, 0, 0, 0, 0, 0, 7 }, 8);
+	memcpy(g + 62, f + 54, n - 54);
+	inject(wire, g, n + 8);
+	assert_int_equal(na_from1(wire, &me6), -1);
+	assert_true(file_has(wire->s[1], "ipstats", "ndbad 1"));
 }
 
 /*
@@ -1907,6 +1994,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_fragment6_routing, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_reassembly6_maxlen, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_atomic_fragment_exthdr,
+		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_hbh_not_first, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nd_fragment_ignored, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dad_loopback_nonce, setup,
 		    teardown),

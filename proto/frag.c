@@ -179,10 +179,14 @@ finish(struct ipifc_reasm *r)
 	return ipifc_ip4_build(r->buf, r->hlen + r->total, &hh);
 }
 
-/* Both families: 1 and *whole when the datagram is complete, else 0. */
+/*
+ * Both families: 1 and *whole when the datagram is complete, else 0;
+ * *hlen, if asked, the length of its header (IPv6: the unfragmentable
+ * part).
+ */
 static int
 reasm_add(struct ipifc_ifc *ifc, const struct fragin *f,
-    const uint8_t **whole, size_t *wlen)
+    const uint8_t **whole, size_t *wlen, size_t *hlen)
 {
 	struct ipifc_stack *s = ifc->stack;
 	struct ipifc_reasm *r;
@@ -246,6 +250,8 @@ reasm_add(struct ipifc_ifc *ifc, const struct fragin *f,
 	}
 	*whole = r->buf;
 	*wlen = (size_t)n + r->total;
+	if (hlen != NULL)
+		*hlen = (size_t)n;
 	r->used = 2;		/* handed out; freed by ipifc_reasm_done */
 	return 1;
 }
@@ -273,13 +279,13 @@ ipifc_reasm4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 		proto_of(ifc->stack)->drops_reasm++;
 		return 0;
 	}
-	return reasm_add(ifc, &f, whole, wlen);
+	return reasm_add(ifc, &f, whole, wlen, NULL);
 }
 
 int
 ipifc_reasm6(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
     const struct ipifc_ip6frag *fh, const uint8_t *pkt, size_t len,
-    const uint8_t **whole, size_t *wlen)
+    const uint8_t **whole, size_t *wlen, size_t *hlen)
 {
 	struct fragin f;
 	size_t at = IPIFC_IP6_HLEN;
@@ -325,7 +331,7 @@ ipifc_reasm6(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 		    (uint32_t)(f.hlen + 2));
 		return 0;
 	}
-	return reasm_add(ifc, &f, whole, wlen);
+	return reasm_add(ifc, &f, whole, wlen, hlen);
 }
 
 void

@@ -378,7 +378,7 @@ ip6_fragment_in(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 {
 	struct ipifc_stack *s = ifc->stack;
 	const uint8_t *whole, *p = h->payload + f->hdroff + IPIFC_IP6_FRAGLEN;
-	size_t plen = h->plen - f->hdroff - IPIFC_IP6_FRAGLEN, off, wlen;
+	size_t plen = h->plen - f->hdroff - IPIFC_IP6_FRAGLEN, off, wlen, hlen;
 	struct ipifc_ip6 wh;
 	uint8_t nxt;
 
@@ -390,9 +390,17 @@ ip6_fragment_in(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 			    IPIFC_ICMP6_PARAMPROB_CHAIN, 0);
 		return;
 	}
-	if (ipifc_reasm6(ifc, h, f, pkt, len, &whole, &wlen) <= 0)
+	if (ipifc_reasm6(ifc, h, f, pkt, len, &whole, &wlen, &hlen) <= 0)
 		return;		/* kept for later, or dropped */
-	if (ipifc_ip6_parse(whole, wlen, &wh) < 0)
+	if (hlen == IPIFC_IP6_HLEN && whole[6] == IPIFC_PROTO_HOPOPTS) {
+		/* RFC 8200 4.1: it followed the fragment header, though
+		 * now it leads; as for any unknown Next Header (Linux too) */
+		proto_of(s)->drops_hdr++;
+		if (!ll_quiet(rx, IPIFC_ICMP6_PARAMPROB_NXT))
+			ipifc_icmp6_error(ifc, whole, wlen,
+			    IPIFC_ICMP6_PARAMPROB, IPIFC_ICMP6_PARAMPROB_NXT,
+			    6);
+	} else if (ipifc_ip6_parse(whole, wlen, &wh) < 0)
 		proto_of(s)->drops_hdr++;
 	else
 		ip6_local(ifc, &wh, whole, wlen, type, rx, 1);

@@ -296,12 +296,15 @@ int	ipifc_ip4opt_record(struct ipifc_stack *s, uint8_t *opts,
 /* The RR and TS options of a list, padded to 4 (RFC 1122 3.2.2.6). */
 size_t	ipifc_ip4opt_echo(const uint8_t *opts, size_t optlen, uint8_t *out);
 
-/* Reassembly (proto/frag.c): 1 and *whole when complete, else 0. */
+/*
+ * Reassembly (proto/frag.c): 1 and *whole when complete, else 0; IPv6
+ * gives also the length of the whole's unfragmentable part (*hlen).
+ */
 int	ipifc_reasm4(struct ipifc_ifc *ifc, const struct ipifc_ip4 *h,
 	    const uint8_t *pkt, const uint8_t **whole, size_t *wlen);
 int	ipifc_reasm6(struct ipifc_ifc *ifc, const struct ipifc_ip6 *h,
 	    const struct ipifc_ip6frag *fh, const uint8_t *pkt, size_t len,
-	    const uint8_t **whole, size_t *wlen);
+	    const uint8_t **whole, size_t *wlen, size_t *hlen);
 void	ipifc_reasm_done(struct ipifc_stack *s, const uint8_t *whole);
 void	ipifc_reasm_timers(struct ipifc_stack *s);
 uint64_t ipifc_reasm_deadline(const struct ipifc_stack *s);

@@ -16,6 +16,8 @@
 #   get parameter problem code 1 (RFC 8200 4.1), fragments and a routing
 #   header with no segments left, in either order and behind hop-by-hop
 #   or destination options, are answered (RFC 8200 4.5, RFC 6946), a
+#   hop-by-hop header after a fragment header gets parameter problem
+#   code 1 however many fragments (RFC 8200 4.1), a
 #   routing header with segments left gets parameter problem code 0 (RFC
 #   5095); ipstats counts badheader;
 # - denial6 cases 1 to 7 (large and many extension headers, AH, first
@@ -161,7 +163,8 @@ hdr0=$(stat badheader)
 # case:what Linux answers too
 for c in "3:error reply \[4:1\]" "4:error reply \[4:1\]" "11:PASSED" \
     "12:PASSED" "18:PASSED" "19:error reply \[4:0\]" "22:PASSED" \
-    "23:error reply \[4:0\]" "24:PASSED" "25:PASSED" "27:PASSED"; do
+    "23:error reply \[4:0\]" "24:PASSED" "25:PASSED" \
+    "26:error reply \[4:1\]" "27:PASSED"; do
 	out=$(tool 10 atk6-implementation6 "$AIF" 2001:db8:1::1 "${c%%:*}" 2>&1)
 	line=$(grep "^Test *${c%%:*}:" <<<"$out")
 	echo "$line"

@@ -1318,6 +1318,41 @@ test_hbh_not_first(void **state)
 	assert_true(file_has(wire->s[1], "ipstats", "badheader 1"));
 }
 
+/*
+ * RFC 8200 4.1: a hop-by-hop header after a fragment header is out of
+ * place even when the datagram is in two fragments, and reassembly would
+ * bring it first (thc-ipv6 implementation6 test 26; Linux answers
+ * parameter problem code 1): the whole datagram is answered, pointing at
+ * the Next Header field that names it, and nothing is delivered.
+ */
+static void
+test_hbh_after_fragment(void **state)
+{
+	struct wire *wire = *state;
+	struct ipifc_ip dst = ip("2001:db8::2");
+	uint8_t p[24];
+
+	ends[1].listen = 1;
+	memset(p, 0, sizeof(p));
+	/* fragment: next hop-by-hop, offset 0, more */
+	memcpy(p, (const uint8_t[]){ 0, 0, 0, 1, 0, 0, 0x12, 0x35 }, 8);
+	/* hop-by-hop: next 253, PadN; then 8 bytes of 253's */
+	memcpy(p + 8, (const uint8_t[]){ 253, 0, 1, 4, 0, 0, 0, 0 }, 8);
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 44, 0, p,
+	    sizeof(p)), 0);
+	/* the last: 8 bytes at 16 */
+	memcpy(p, (const uint8_t[]){ 0, 0, 0, 0x10, 0, 0, 0x12, 0x35 }, 8);
+	assert_int_equal(ipifc_send(wire->s[0], NULL, &dst, 44, 0, p, 16),
+	    0);
+	carry(wire);
+	assert_int_equal(ends[1].got_proto, 0);
+	assert_int_equal(ends[0].got_proto, 58);
+	assert_int_equal(ends[0].got_type, 4);	/* parameter problem */
+	assert_int_equal(ends[0].got_code, 1);	/* unrecognized next header */
+	assert_int_equal(ends[0].got_param, 6);	/* whole: the IPv6 header's */
+	assert_true(file_has(wire->s[1], "ipstats", "badheader 1"));
+}
+
 /* RFC 7527: our own DAD probe, looped back by the link, is not a rival. */
 static void
 test_dad_loopback_nonce(void **state)
@@ -1998,6 +2033,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_atomic_fragment_exthdr,
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hbh_not_first, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_hbh_after_fragment, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_nd_fragment_ignored, setup,
 		    teardown),

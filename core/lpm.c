@@ -1899,19 +1899,32 @@ node_slot(const struct lpm_node *n, unsigned i)
 }
 
 /*
- * An IPv4 lookup's walk below its root slot v: k holds the address in
- * its top 32 bits, so a step's 6 bits are one shift of one word (a node
- * at bit 30 reads zeros past the address).
+ * An IPv4 lookup's walk from slot v of a node at bit L: k holds the
+ * address in its top 32 bits, so a step's 6 bits are one shift of one
+ * word (a node at bit 30 reads zeros past the address).
+ */
+static inline uint32_t
+fib_walk4at(const struct ipifc_rtab *t, uint32_t v, uint64_t k, int L)
+{
+	for (; v & LPM_NODE; L += LPM_STRIDE)
+		v = node_slot(node_at(t, v),
+		    (unsigned)((k << L) >> (64 - LPM_STRIDE)));
+	return v;
+}
+
+/*
+ * The walk below IPv4 root slot v.  Its first step, the node at bit 18
+ * where a /19 to /24 ends (most of a real table), is taken apart at a
+ * shift the compiler knows, without the loop's counter.
  */
 static inline uint32_t
 fib_walk4(const struct ipifc_rtab *t, uint32_t v, uint64_t k)
 {
-	int L;
-
-	for (L = LPM_ROOTBITS; v & LPM_NODE; L += LPM_STRIDE)
-		v = node_slot(node_at(t, v),
-		    (unsigned)((k << L) >> (64 - LPM_STRIDE)));
-	return v;
+	if (!(v & LPM_NODE))
+		return v;
+	v = node_slot(node_at(t, v),
+	    (unsigned)((k << LPM_ROOTBITS) >> (64 - LPM_STRIDE)));
+	return fib_walk4at(t, v, k, LPM_ROOTBITS + LPM_STRIDE);
 }
 
 /* The address of an IPv4-mapped dst in the top 32 bits of a word. */
@@ -2555,6 +2568,49 @@ fib_burst(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int m,
 	}
 }
 
+/*
+ * fib_burst for m IPv4 destinations, the root there (0: a destination is
+ * not IPv4, and nothing is done): a key of one word each, and the first
+ * step below the root at a constant shift; the few walks that go on (a
+ * prefix longer than /24 under their slot) finish one at a time.
+ */
+static inline int
+fib_burst4(const struct ipifc_rtab *t, const struct ipifc_ip *dst, int m,
+    uint32_t *v, int nh)
+{
+	const uint32_t *root = t->fib4.root;
+	uint64_t k[LPM_BURST];
+	int j, deep = 0;
+
+	for (j = 0; j < m; j++) {
+		if (!rt_isv4(&dst[j]))
+			return 0;
+		k[j] = rt_key4(&dst[j]);
+		__builtin_prefetch(&root[k[j] >> (64 - LPM_ROOTBITS)]);
+	}
+	for (j = 0; j < m; j++) {
+		v[j] = root[k[j] >> (64 - LPM_ROOTBITS)];
+		if (v[j] & LPM_NODE)
+			__builtin_prefetch(node_at(t, v[j]));
+		else if (v[j] != 0)
+			fib_leafpf(t, v[j], nh);
+	}
+	for (j = 0; j < m; j++) {
+		if (!(v[j] & LPM_NODE))
+			continue;
+		v[j] = node_slot(node_at(t, v[j]),
+		    (unsigned)((k[j] << LPM_ROOTBITS) >> (64 - LPM_STRIDE)));
+		if (v[j] & LPM_NODE) {
+			__builtin_prefetch(node_at(t, v[j]));
+			deep = 1;
+		} else if (v[j] != 0)
+			fib_leafpf(t, v[j], nh);
+	}
+	for (j = 0; deep && j < m; j++)
+		v[j] = fib_walk4at(t, v[j], k[j], LPM_ROOTBITS + LPM_STRIDE);
+	return 1;
+}
+
 LPM_LOOKUP void
 ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
     int n, struct ipifc_route **out)
@@ -2570,7 +2626,8 @@ ipifc_rtab_lookup_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	}
 	for (i = 0; i < n; i += m) {
 		m = n - i < LPM_BURST ? n - i : LPM_BURST;
-		fib_burst(t, dst + i, m, v, 0);
+		if (t->fib4.root == NULL || !fib_burst4(t, dst + i, m, v, 0))
+			fib_burst(t, dst + i, m, v, 0);
 		for (j = 0; j < m; j++) {
 			if (v[j] == 0) {
 				out[i + j] = NULL;
@@ -2602,7 +2659,8 @@ ipifc_rtab_nexthop_burst(struct ipifc_rtab *t, const struct ipifc_ip *dst,
 	}
 	for (i = 0; i < n; i += m) {
 		m = n - i < LPM_BURST ? n - i : LPM_BURST;
-		fib_burst(t, dst + i, m, v, 1);
+		if (t->fib4.root == NULL || !fib_burst4(t, dst + i, m, v, 1))
+			fib_burst(t, dst + i, m, v, 1);
 		for (j = 0; j < m; j++) {
 			if (v[j] == 0) {
 				out[i + j] = NULL;

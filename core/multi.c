@@ -518,21 +518,32 @@ m_take(struct ipifc_stack *s, struct ipifc_ifc *ifc, struct ipifc_lifc *l,
 	return taken;
 }
 
-/* Move the taken memberships to l and hang them again. */
+/*
+ * Move the taken memberships to l and hang them again.  Off an address
+ * that goes (going) each lands whatever memory there is: left on it they
+ * would hang on freed memory.  Off the interface alone one may stay there
+ * when memory runs out: it is no worse off, and the next address takes it.
+ */
 static void
 m_move_taken(struct ipifc_stack *s, struct ipifc_member *m,
-    struct ipifc_lifc *l)
+    struct ipifc_lifc *l, int going)
 {
 	struct ipifc_member *next;
 
 	for (; m != NULL; m = next) {
 		next = m->anext;
-		if (ipifc_self_add(s, &m->group, IPIFC_RT_MULTI, l) == 0) {
+		if (going)
+			ipifc_self_move(s, &m->group, IPIFC_RT_MULTI, m->lifc,
+			    l);
+		else if (ipifc_self_add(s, &m->group, IPIFC_RT_MULTI, l) == 0)
 			ipifc_self_remove(s, &m->group, m->lifc);
-			m->lifc = l;
-			if (l != NULL)
-				m->ifcaddr = l->local;
-		}		/* else out of memory: it stays where it is */
+		else {
+			m_hang(s, m);
+			continue;
+		}
+		m->lifc = l;
+		if (l != NULL)
+			m->ifcaddr = l->local;
 		m_hang(s, m);
 	}
 }
@@ -549,14 +560,14 @@ ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l)
 	TAILQ_FOREACH(o, &l->ifc->lifcs, link)
 		if (o != l && ipifc_lifc_isv4(o) == ipifc_lifc_isv4(l))
 			break;
-	m_move_taken(s, taken, o);
+	m_move_taken(s, taken, o, 1);
 }
 
 /* A new address takes the memberships of its family that have none. */
 void
 ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
-	m_move_taken(s, m_take(s, l->ifc, NULL, ipifc_lifc_isv4(l)), l);
+	m_move_taken(s, m_take(s, l->ifc, NULL, ipifc_lifc_isv4(l)), l, 0);
 }
 
 /* Newest first, as they were dropped from the end of the table. */

@@ -797,6 +797,43 @@ link_of(const struct ipifc_self *p, const struct ipifc_lifc *l)
 	return NULL;
 }
 
+/* k off its address's list of links (k->lifc NULL: the no-address one). */
+static void
+link_detach(struct ipifc_selflink *k)
+{
+	struct ipifc_self *p = k->self;
+
+	if (k->lifc == NULL) {
+		p->nolink = NULL;
+		return;
+	}
+	ipifc_prefix_dirty(k->lifc);
+	*k->lifcprev = k->lifcnext;
+	if (k->lifcnext != NULL)
+		k->lifcnext->lifcprev = k->lifcprev;
+	p->nlinks--;
+}
+
+/* k onto l's list of links (NULL: the no-address link). */
+static void
+link_attach(struct ipifc_selflink *k, struct ipifc_lifc *l)
+{
+	struct ipifc_self *p = k->self;
+
+	k->lifc = l;
+	if (l == NULL) {
+		p->nolink = k;
+		return;
+	}
+	k->lifcnext = l->self;
+	if (l->self != NULL)
+		l->self->lifcprev = &k->lifcnext;
+	k->lifcprev = &l->self;
+	l->self = k;
+	p->nlinks++;
+	ipifc_prefix_dirty(l);
+}
+
 int
 ipifc_self_onifc(const struct ipifc_stack *s, const struct ipifc_ip *a,
     const struct ipifc_ifc *ifc, unsigned type)
@@ -883,16 +920,7 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	k->ref = 1;
 	settype(p, k, type);
 	LIST_INSERT_HEAD(&p->links, k, selflink);
-	if (l != NULL) {
-		k->lifcnext = l->self;
-		if (l->self != NULL)
-			l->self->lifcprev = &k->lifcnext;
-		k->lifcprev = &l->self;
-		l->self = k;
-		p->nlinks++;
-		ipifc_prefix_dirty(l);
-	} else
-		p->nolink = k;
+	link_attach(k, l);
 	changed(s, p);
 	return 0;
 }
@@ -903,14 +931,7 @@ unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
 	struct ipifc_self *p = k->self;
 
 	LIST_REMOVE(k, selflink);
-	if (k->lifc != NULL) {
-		ipifc_prefix_dirty(k->lifc);
-		*k->lifcprev = k->lifcnext;
-		if (k->lifcnext != NULL)
-			k->lifcnext->lifcprev = k->lifcprev;
-		p->nlinks--;
-	} else
-		p->nolink = NULL;
+	link_detach(k);
 	settype(p, k, 0);
 	free(k);
 	if (LIST_EMPTY(&p->links)) {
@@ -933,6 +954,40 @@ ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 		return;
 	if (--k->ref == 0)
 		unlink_one(s, k);
+}
+
+/*
+ * A membership moving off an address that goes (multi.c) must land
+ * even when memory has run out: with no link of l to take one more
+ * reference, going's own link moves to l, with what else going held of
+ * a, which ipifc_self_remove_all would drop a moment later anyway.
+ */
+void
+ipifc_self_move(struct ipifc_stack *s, const struct ipifc_ip *a,
+    unsigned type, struct ipifc_lifc *going, struct ipifc_lifc *l)
+{
+	struct ipifc_self *p;
+	struct ipifc_selflink *from, *to;
+
+	if ((p = ipifc_self_find(s, a)) == NULL ||
+	    (from = link_of(p, going)) == NULL || going == l)
+		return;
+	if ((to = link_of(p, l)) != NULL) {
+		settype(p, to, to->type | type);
+		to->ref++;
+		if (l != NULL)
+			ipifc_prefix_dirty(l);
+		if (--from->ref == 0)
+			unlink_one(s, from);
+		else
+			changed(s, p);
+		return;
+	}
+	link_detach(from);
+	link_attach(from, l);
+	from->ref = 1;
+	settype(p, from, type);
+	changed(s, p);
 }
 
 void

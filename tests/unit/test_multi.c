@@ -17,6 +17,7 @@
 
 #include "core.h"
 #include "util.h"
+#include "failalloc.h"
 
 /* What the medium heard. */
 static int nadd, nrem;
@@ -511,6 +512,58 @@ test_leave_after_unbind(void **state)
 	ipifc_client_free(f->c);
 }
 
+/*
+ * An address going when memory runs out: its memberships still move (to
+ * the other address, or to the interface alone), none is left hanging
+ * on the freed address, whichever allocation fails.  The group's self
+ * entry stays (another interface's member holds it), so a membership
+ * left on the freed address is read from there when it leaves.
+ */
+static void
+test_move_out_of_memory(void **state)
+{
+	struct fix *f;
+	const char *err;
+	long n;
+	int failed, hit, last;
+
+	teardown_stack(state);
+	for (n = 0; n < 100; n++) {
+		for (hit = 0, last = 0; last < 2; last++) {
+			setup(state);
+			f = *state;
+			if (!last)
+				w(f->s, "ipifc/0/ctl", "add 10.0.0.2 /24");
+			w_as(f->s, f->c, "ipifc/0/ctl",
+			    "joinmulti 239.1.2.3 10.0.0.1");
+			/* the group's self entry outlives the address */
+			w(f->s, "ipifc/clone", "bind ether sim:y");
+			w(f->s, "ipifc/1/ctl", "add 10.1.0.1 /24");
+			w_as(f->s, f->c, "ipifc/1/ctl", "joinmulti 239.1.2.3");
+			failalloc_at(n);
+			err = ipifc_write(f->s, NULL, "ipifc/0/ctl",
+			    "remove 10.0.0.1 /24", NULL, 0);
+			failed = failalloc_off();
+			if (err != NULL)
+				fail_msg("remove, allocation %ld failing: %s",
+				    n, err);
+			assert_true(ipifc_self_consistent(f->s));
+			/* it moved, not freed with its address */
+			w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+			assert_true(file_has(f->s, "ipselftab",
+			    "239.1.2.3 1 4m"));
+			ipifc_client_free(f->c);
+			teardown_stack(state);
+			hit |= failed;
+		}
+		if (!hit)
+			goto done;
+	}
+	fail_msg("remove made 100 allocations or more");
+done:
+	setup(state);
+}
+
 int
 main(void)
 {
@@ -536,6 +589,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_leave_after_address_gone,
 		    setup, teardown_stack),
 		cmocka_unit_test_setup_teardown(test_leave_after_unbind, setup,
+		    teardown_stack),
+		cmocka_unit_test_setup_teardown(test_move_out_of_memory, setup,
 		    teardown_stack),
 	};
 

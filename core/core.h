@@ -783,10 +783,11 @@ int	ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 void	ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 	    struct ipifc_lifc *l);
 void	ipifc_self_remove_all(struct ipifc_stack *s, struct ipifc_lifc *l);
-/* Move one reference to a from going to l (NULL: the interface alone);
- * going is on its way out, so this allocates nothing and cannot fail. */
-void	ipifc_self_move(struct ipifc_stack *s, const struct ipifc_ip *a,
-	    unsigned type, struct ipifc_lifc *going, struct ipifc_lifc *l);
+/* Move one reference to a from from to l (either NULL: the interface
+ * alone); 0, or -ENOMEM, never when from is going (see self.c). */
+int	ipifc_self_move(struct ipifc_stack *s, const struct ipifc_ip *a,
+	    unsigned type, struct ipifc_lifc *from, struct ipifc_lifc *l,
+	    int going);
 struct ipifc_self *ipifc_self_find(const struct ipifc_stack *s,
 	    const struct ipifc_ip *a);
 /*

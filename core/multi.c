@@ -532,18 +532,12 @@ m_move_taken(struct ipifc_stack *s, struct ipifc_member *m,
 
 	for (; m != NULL; m = next) {
 		next = m->anext;
-		if (going)
-			ipifc_self_move(s, &m->group, IPIFC_RT_MULTI, m->lifc,
-			    l);
-		else if (ipifc_self_add(s, &m->group, IPIFC_RT_MULTI, l) == 0)
-			ipifc_self_remove(s, &m->group, m->lifc);
-		else {
-			m_hang(s, m);
-			continue;
+		if (ipifc_self_move(s, &m->group, IPIFC_RT_MULTI, m->lifc, l,
+		    going) == 0) {
+			m->lifc = l;
+			if (l != NULL)
+				m->ifcaddr = l->local;
 		}
-		m->lifc = l;
-		if (l != NULL)
-			m->ifcaddr = l->local;
 		m_hang(s, m);
 	}
 }

@@ -957,37 +957,44 @@ ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 }
 
 /*
- * A membership moving off an address that goes (multi.c) must land
- * even when memory has run out: with no link of l to take one more
- * reference, going's own link moves to l, with what else going held of
- * a, which ipifc_self_remove_all would drop a moment later anyway.
+ * A membership moving (multi.c) takes one more reference of l's link,
+ * or, when l has none and only it held from's, from's link itself: no
+ * allocation.  Off an address that goes (going) it must land even when
+ * memory has run out, or it would hang on freed memory: from's link
+ * moves to l then with what else from held of a, which
+ * ipifc_self_remove_all would drop a moment later anyway.
  */
-void
+int
 ipifc_self_move(struct ipifc_stack *s, const struct ipifc_ip *a,
-    unsigned type, struct ipifc_lifc *going, struct ipifc_lifc *l)
+    unsigned type, struct ipifc_lifc *from, struct ipifc_lifc *l, int going)
 {
 	struct ipifc_self *p;
-	struct ipifc_selflink *from, *to;
+	struct ipifc_selflink *kf, *kt;
 
+	if (from == l)
+		return 0;
 	if ((p = ipifc_self_find(s, a)) == NULL ||
-	    (from = link_of(p, going)) == NULL || going == l)
-		return;
-	if ((to = link_of(p, l)) != NULL) {
-		settype(p, to, to->type | type);
-		to->ref++;
+	    (kf = link_of(p, from)) == NULL)
+		return ipifc_self_add(s, a, type, l);
+	if ((kt = link_of(p, l)) != NULL) {
+		settype(p, kt, kt->type | type);
+		kt->ref++;
 		if (l != NULL)
 			ipifc_prefix_dirty(l);
-		if (--from->ref == 0)
-			unlink_one(s, from);
-		else
-			changed(s, p);
-		return;
-	}
-	link_detach(from);
-	link_attach(from, l);
-	from->ref = 1;
-	settype(p, from, type);
-	changed(s, p);
+	} else if (kf->ref == 1 || going) {
+		link_detach(kf);
+		link_attach(kf, l);
+		kf->ref = 1;
+		settype(p, kf, type);
+		changed(s, p);
+		return 0;
+	} else if (ipifc_self_add(s, a, type, l) < 0)
+		return -ENOMEM;
+	if (--kf->ref == 0)
+		unlink_one(s, kf);
+	else
+		changed(s, p);
+	return 0;
 }
 
 void

@@ -17,6 +17,7 @@
 
 #include "core.h"
 #include "util.h"
+#include "failalloc.h"
 
 /* How many lines of the file begin with prefix (a whole word)? */
 static int
@@ -729,6 +730,145 @@ test_ctl_errors_connect(void **state)
 	ipifc_stack_free(s);
 }
 
+/* ---- out of memory ---- */
+
+/* What an add changes, as the namespace shows it. */
+static const char *const oom_files[] = {
+	"ipselftab", "iproute", "ipifc/0/multi", "ipifc/0/status",
+	"ipifc/0/local", "arp",
+};
+#define NOOMFILES	(sizeof(oom_files) / sizeof(oom_files[0]))
+#define OOM_ROUTE	1	/* iproute: routes may be refused, counted */
+
+struct oomcase {
+	const char *pre[4];	/* ctl lines first, as the client */
+	const char *add;
+};
+
+/* The files; of status its address lines only (a failed add's groups
+ * were joined and left, and its reports counted). */
+static void
+oom_snap(struct ipifc_stack *s, char **t)
+{
+	size_t i, n;
+
+	for (i = 0; i < NOOMFILES; i++) {
+		t[i] = rd(s, oom_files[i]);
+		if (strcmp(oom_files[i], "ipifc/0/status") == 0) {
+			n = strcspn(t[i], "\n");
+			memmove(t[i], t[i] + n, strlen(t[i] + n) + 1);
+		}
+	}
+}
+
+static void
+oom_free(char **t)
+{
+	size_t i;
+
+	for (i = 0; i < NOOMFILES; i++)
+		free(t[i]);
+}
+
+/* ether sim:x after the case's lines, as client *c. */
+static struct ipifc_stack *
+oom_stack(const struct oomcase *k, struct ipifc_client **c)
+{
+	struct ipifc_stack *s = mkstack(1, 0);
+	int i;
+
+	w(s, "ipifc/clone", "bind ether sim:x");
+	*c = ipifc_client_new(s);
+	assert_non_null(*c);
+	for (i = 0; i < 4 && k->pre[i] != NULL; i++)
+		w_as(s, *c, "ipifc/0/ctl", k->pre[i]);
+	return s;
+}
+
+/*
+ * An add with its n-th allocation failing, for every n it makes: it
+ * fails with "out of memory" and changes nothing the namespace shows,
+ * or it succeeds and the address is what an add with memory makes it
+ * (its routes aside, which a full table may refuse: counted), found by
+ * its address and removed whole.  Leaks are LeakSanitizer's to find.
+ */
+static void
+oom_add(const struct oomcase *k)
+{
+	struct ipifc_stack *s;
+	struct ipifc_client *c;
+	char *ref[NOOMFILES], *before[NOOMFILES], *now[NOOMFILES];
+	struct ipifc_ip a;
+	char addr[IPIFC_IPSTRLEN];
+	const char *err;
+	size_t i;
+	long n;
+	int hit;
+
+	s = oom_stack(k, &c);
+	w_as(s, c, "ipifc/0/ctl", k->add);
+	oom_snap(s, ref);
+	ipifc_client_free(c);
+	ipifc_stack_free(s);
+	snprintf(addr, sizeof(addr), "%s", strchr(k->add, ' ') + 1);
+	addr[strcspn(addr, " ")] = '\0';
+	a = ip(addr);
+	for (n = 0, hit = 1; hit; n++) {
+		if (n == 1000)
+			fail_msg("\"%s\" made 1000 allocations or more",
+			    k->add);
+		s = oom_stack(k, &c);
+		oom_snap(s, before);
+		failalloc_at(n);
+		err = ipifc_write(s, c, "ipifc/0/ctl", k->add, NULL, 0);
+		hit = failalloc_off();
+		assert_true(ipifc_self_consistent(s));
+		oom_snap(s, now);
+		for (i = 0; i < NOOMFILES; i++) {
+			if (err != NULL && strcmp(now[i], before[i]) != 0)
+				fail_msg("\"%s\", allocation %ld failing: %s, "
+				    "and %s changed:\n%s--- now ---\n%s",
+				    k->add, n, err, oom_files[i], before[i],
+				    now[i]);
+			if (err == NULL && strcmp(now[i], ref[i]) != 0 &&
+			    (i != OOM_ROUTE || s->drops_route == 0))
+				fail_msg("\"%s\", allocation %ld failing: %s "
+				    "is\n%s--- not ---\n%s", k->add, n,
+				    oom_files[i], now[i], ref[i]);
+		}
+		if (err != NULL)
+			assert_string_equal(err, "out of memory");
+		else
+			assert_non_null(ipifc_lifc_bylocal(s, &a));
+		oom_free(before);
+		oom_free(now);
+		ipifc_client_free(c);
+		ipifc_stack_free(s);
+	}
+	oom_free(ref);
+}
+
+static void
+test_add_out_of_memory(void **state)
+{
+	static const struct oomcase cases[] = {
+		{ { "linklocal 0" }, "add 10.0.0.1 /24" },
+		{ { "linklocal 0", "add 10.0.0.1 /24" }, "add 10.0.0.2 /24" },
+		/* a membership left on the interface alone is taken */
+		{ { "linklocal 0", "add 10.0.0.9 /24", "joinmulti 239.1.2.3",
+		    "remove 10.0.0.9 /24" }, "add 10.0.0.1 /24" },
+		{ { "linklocal 0", "iprouting 1" }, "add 2001:db8::1 /64" },
+		{ { NULL }, "add 2001:db8::1 /64" },
+		{ { "add 2001:db8::1 /64", "joinmulti ff0e::1:2" },
+		    "add 2001:db8::2 /64" },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		oom_add(&cases[i]);
+}
+
 int
 main(void)
 {
@@ -748,6 +888,7 @@ main(void)
 		cmocka_unit_test(test_ctl_errors_add6_ra6),
 		cmocka_unit_test(test_ctl_errors_connect),
 		cmocka_unit_test(test_host_mode_attach),
+		cmocka_unit_test(test_add_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -551,7 +551,7 @@ void	ipifc_lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st);
 /* When a lifetime set at l->origin ends (ms), UINT64_MAX if infinite. */
 uint64_t ipifc_lifc_expiry(const struct ipifc_lifc *l, uint32_t lt);
 /* iprouting on or off: the router's groups and anycast addresses. */
-void	ipifc_lifc_iprouting(struct ipifc_stack *s, int on);
+int	ipifc_lifc_iprouting(struct ipifc_stack *s, int on);
 /* Form or remove the link-local address (RFC 4862 5.3). */
 void	ipifc_lifc_linklocal(struct ipifc_ifc *ifc);
 void	ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc);

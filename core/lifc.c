@@ -166,54 +166,89 @@ lifc_groups(const struct ipifc_lifc *l, struct ipifc_ip *g)
 	return 2 + router_groups(l, &g[2]);
 }
 
-/* Join (add) or leave what routing gives l: groups, anycast address. */
-static void
+/*
+ * Join (add) or leave what routing gives l: groups, anycast address.  A
+ * join is all or none, so that the leave takes what it gave.
+ */
+static int
 router_self(struct ipifc_lifc *l, int add)
 {
 	struct ipifc_stack *s = l->ifc->stack;
 	struct ipifc_ip g[4], a;
-	int i, n;
+	int i, n, any;
 
 	n = router_groups(l, g);
-	for (i = 0; i < n; i++) {
-		if (add) {
-			ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l);
-			ipifc_group_ref(l->ifc, &g[i]);
-		} else {
+	any = subnet_anycast(l, &a);
+	if (!add) {
+		for (i = 0; i < n; i++) {
 			ipifc_self_remove(s, &g[i], l);
 			ipifc_group_unref(l->ifc, &g[i]);
 		}
-	}
-	if (subnet_anycast(l, &a)) {
-		if (add)
-			ipifc_self_add(s, &a, IPIFC_RT_ANY, l);
-		else
+		if (any) {
 			ipifc_self_remove(s, &a, l);
+			ipifc_prefix_reconcile(s, &a, 128);
+		}
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l) < 0)
+			goto fail;
+		if (ipifc_group_ref(l->ifc, &g[i]) < 0) {
+			ipifc_self_remove(s, &g[i], l);
+			goto fail;
+		}
+	}
+	if (any) {
+		if (ipifc_self_add(s, &a, IPIFC_RT_ANY, l) < 0)
+			goto fail;
 		ipifc_prefix_reconcile(s, &a, 128);
 	}
+	return 0;
+fail:
+	while (i-- > 0) {
+		ipifc_self_remove(s, &g[i], l);
+		ipifc_group_unref(l->ifc, &g[i]);
+	}
+	return -ENOMEM;
 }
 
-void
+/* Routing on (all addresses joined, or none and -ENOMEM) or off. */
+int
 ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
 {
-	struct ipifc_ifc *ifc;
-	struct ipifc_lifc *l;
+	struct ipifc_ifc *ifc, *fifc;
+	struct ipifc_lifc *l, *fl;
 
 	if (!on == !s->iprouting)
-		return;
+		return 0;
 	if (!on)
 		IPIFC_FOREACH_IFC(ifc, s)
 			TAILQ_FOREACH(l, &ifc->lifcs, link)
-				router_self(l, 0);
+				(void)router_self(l, 0);
 	s->iprouting = on;
+	if (on)
+		IPIFC_FOREACH_IFC(ifc, s)
+			TAILQ_FOREACH(l, &ifc->lifcs, link)
+				if (router_self(l, 1) < 0)
+					goto fail;
 	IPIFC_FOREACH_IFC(ifc, s) {
-		TAILQ_FOREACH(l, &ifc->lifcs, link)
-			if (on)
-				router_self(l, 1);
 		/* RFC 4861 6.2.5: the router lifetime changes; say it now */
 		if (ifc->ra6.sendra && ipifc_ifc_up(ifc))
 			ipifc_ifc_rtadv(ifc, 1);
 	}
+	return 0;
+fail:
+	/* the addresses before l joined theirs: they leave them */
+	fl = l;
+	IPIFC_FOREACH_IFC(fifc, s)
+		TAILQ_FOREACH(l, &fifc->lifcs, link) {
+			if (l == fl)
+				goto undone;
+			(void)router_self(l, 0);
+		}
+undone:
+	s->iprouting = 0;
+	return -ENOMEM;
 }
 
 /*

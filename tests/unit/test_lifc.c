@@ -742,7 +742,8 @@ static const char *const oom_files[] = {
 
 struct oomcase {
 	const char *pre[4];	/* ctl lines first, as the client */
-	const char *add;
+	const char *add;	/* the line with an allocation failing */
+	const char *undo;	/* after it succeeds: back to before */
 };
 
 /* The files; of status its address lines only (a failed add's groups
@@ -786,11 +787,12 @@ oom_stack(const struct oomcase *k, struct ipifc_client **c)
 }
 
 /*
- * An add with its n-th allocation failing, for every n it makes: it
- * fails with "out of memory" and changes nothing the namespace shows,
- * or it succeeds and the address is what an add with memory makes it
- * (its routes aside, which a full table may refuse: counted), found by
- * its address and removed whole.  Leaks are LeakSanitizer's to find.
+ * A ctl line (an add) with its n-th allocation failing, for every n it
+ * makes: it fails with "out of memory" and changes nothing the
+ * namespace shows, or it succeeds and makes what it makes with memory
+ * (the routes aside, which a full table may refuse: counted), an address
+ * found by its address, and its undo brings back what was before.
+ * Leaks are LeakSanitizer's to find.
  */
 static void
 oom_add(const struct oomcase *k)
@@ -803,16 +805,18 @@ oom_add(const struct oomcase *k)
 	const char *err;
 	size_t i;
 	long n;
-	int hit;
+	int hit, isadd;
 
 	s = oom_stack(k, &c);
 	w_as(s, c, "ipifc/0/ctl", k->add);
 	oom_snap(s, ref);
 	ipifc_client_free(c);
 	ipifc_stack_free(s);
-	snprintf(addr, sizeof(addr), "%s", strchr(k->add, ' ') + 1);
-	addr[strcspn(addr, " ")] = '\0';
-	a = ip(addr);
+	if ((isadd = strncmp(k->add, "add ", 4) == 0)) {
+		snprintf(addr, sizeof(addr), "%s", k->add + 4);
+		addr[strcspn(addr, " ")] = '\0';
+		a = ip(addr);
+	}
 	for (n = 0, hit = 1; hit; n++) {
 		if (n == 1000)
 			fail_msg("\"%s\" made 1000 allocations or more",
@@ -838,10 +842,22 @@ oom_add(const struct oomcase *k)
 		}
 		if (err != NULL)
 			assert_string_equal(err, "out of memory");
-		else
+		else if (isadd)
 			assert_non_null(ipifc_lifc_bylocal(s, &a));
-		oom_free(before);
 		oom_free(now);
+		if (err == NULL && k->undo != NULL) {
+			w_as(s, c, "ipifc/0/ctl", k->undo);
+			oom_snap(s, now);
+			for (i = 0; i < NOOMFILES; i++)
+				if (strcmp(now[i], before[i]) != 0)
+					fail_msg("\"%s\", allocation %ld "
+					    "failing, then \"%s\": %s is\n%s"
+					    "--- not ---\n%s", k->add, n,
+					    k->undo, oom_files[i], now[i],
+					    before[i]);
+			oom_free(now);
+		}
+		oom_free(before);
 		ipifc_client_free(c);
 		ipifc_stack_free(s);
 	}
@@ -852,15 +868,23 @@ static void
 test_add_out_of_memory(void **state)
 {
 	static const struct oomcase cases[] = {
-		{ { "linklocal 0" }, "add 10.0.0.1 /24" },
-		{ { "linklocal 0", "add 10.0.0.1 /24" }, "add 10.0.0.2 /24" },
+		{ { "linklocal 0" }, "add 10.0.0.1 /24",
+		    "remove 10.0.0.1 /24" },
+		{ { "linklocal 0", "add 10.0.0.1 /24" }, "add 10.0.0.2 /24",
+		    "remove 10.0.0.2 /24" },
 		/* a membership left on the interface alone is taken */
 		{ { "linklocal 0", "add 10.0.0.9 /24", "joinmulti 239.1.2.3",
-		    "remove 10.0.0.9 /24" }, "add 10.0.0.1 /24" },
-		{ { "linklocal 0", "iprouting 1" }, "add 2001:db8::1 /64" },
-		{ { NULL }, "add 2001:db8::1 /64" },
+		    "remove 10.0.0.9 /24" }, "add 10.0.0.1 /24",
+		    "remove 10.0.0.1 /24" },
+		{ { "linklocal 0", "iprouting 1" }, "add 2001:db8::1 /64",
+		    "remove 2001:db8::1 /64" },
+		{ { NULL }, "add 2001:db8::1 /64", "remove 2001:db8::1 /64" },
 		{ { "add 2001:db8::1 /64", "joinmulti ff0e::1:2" },
-		    "add 2001:db8::2 /64" },
+		    "add 2001:db8::2 /64", "remove 2001:db8::2 /64" },
+		/* routing's groups, one of them a listener's too */
+		{ { "add 2001:db8::1 /64", "add 2001:db8:1::1 /64",
+		    "joinmulti ff05::2 2001:db8:1::1" }, "iprouting 1",
+		    "iprouting 0" },
 	};
 	size_t i;
 

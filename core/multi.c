@@ -349,6 +349,15 @@ m_rehash(struct ipifc_stack *s, unsigned size)
 	return 0;
 }
 
+/* The tables after a membership went, or one was not made: they shrink,
+ * and go with the last (the stack frees none it still has). */
+static void
+m_shrink(struct ipifc_stack *s)
+{
+	if (shrunk((unsigned)s->nmembers, s->mhsize) != s->mhsize)
+		(void)m_rehash(s, shrunk((unsigned)s->nmembers, s->mhsize));
+}
+
 static struct ipifc_member *
 member_find(struct ipifc_stack *s, struct ipifc_client *c,
     struct ipifc_ifc *ifc, const struct ipifc_ip *g, const struct ipifc_ip *a)
@@ -427,15 +436,12 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    s->mhash == NULL)
 		return ipifc_errf(s, "out of memory");
 	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return ipifc_errf(s, "out of memory");
-	if (ipifc_self_add(s, g, IPIFC_RT_MULTI, l) < 0) {
-		free(m);
-		return ipifc_errf(s, "out of memory");
-	}
+		goto nomem;
+	if (ipifc_self_add(s, g, IPIFC_RT_MULTI, l) < 0)
+		goto nomem;
 	if (group_ref(ifc, g, 1) < 0) {
 		ipifc_self_remove(s, g, l);
-		free(m);
-		return ipifc_errf(s, "out of memory");
+		goto nomem;
 	}
 	m->client = c;
 	m->ifc = ifc;
@@ -451,6 +457,10 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	LIST_INSERT_HEAD(&c->members, m, clink);
 	s->nmembers++;
 	return NULL;
+nomem:
+	free(m);
+	m_shrink(s);
+	return ipifc_errf(s, "out of memory");
 }
 
 static void
@@ -469,8 +479,7 @@ member_drop(struct ipifc_stack *s, struct ipifc_member *m)
 	ipifc_self_remove(s, &m->group, m->lifc);
 	group_unref(m->ifc, &m->group, 1);
 	free(m);
-	if (shrunk((unsigned)s->nmembers, s->mhsize) != s->mhsize)
-		(void)m_rehash(s, shrunk((unsigned)s->nmembers, s->mhsize));
+	m_shrink(s);
 }
 
 const char *

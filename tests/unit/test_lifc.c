@@ -744,6 +744,7 @@ struct oomcase {
 	const char *pre[4];	/* ctl lines first, as the client */
 	const char *add;	/* the line with an allocation failing */
 	const char *undo;	/* after it succeeds: back to before */
+	const char *onerr;	/* or an error leaves what this line makes */
 };
 
 /* The files; of status its address lines only (a failed add's groups
@@ -771,6 +772,17 @@ oom_free(char **t)
 		free(t[i]);
 }
 
+static int
+oom_same(char **a, char **b)
+{
+	size_t i;
+
+	for (i = 0; i < NOOMFILES; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
+}
+
 /* ether sim:x after the case's lines, as client *c. */
 static struct ipifc_stack *
 oom_stack(const struct oomcase *k, struct ipifc_client **c)
@@ -789,7 +801,7 @@ oom_stack(const struct oomcase *k, struct ipifc_client **c)
 /*
  * A ctl line (an add) with its n-th allocation failing, for every n it
  * makes: it fails with "out of memory" and changes nothing the
- * namespace shows, or it succeeds and makes what it makes with memory
+ * namespace shows (or only what onerr says), or it succeeds and makes what it makes with memory
  * (the routes aside, which a full table may refuse: counted), an address
  * found by its address, and its undo brings back what was before.
  * Leaks are LeakSanitizer's to find.
@@ -800,6 +812,7 @@ oom_add(const struct oomcase *k)
 	struct ipifc_stack *s;
 	struct ipifc_client *c;
 	char *ref[NOOMFILES], *before[NOOMFILES], *now[NOOMFILES];
+	char *errref[NOOMFILES], **e;
 	struct ipifc_ip a;
 	char addr[IPIFC_IPSTRLEN];
 	const char *err;
@@ -823,17 +836,25 @@ oom_add(const struct oomcase *k)
 			    k->add);
 		s = oom_stack(k, &c);
 		oom_snap(s, before);
+		if (k->onerr != NULL) {
+			w_as(s, c, "ipifc/0/ctl", k->onerr);
+			oom_snap(s, errref);
+			ipifc_client_free(c);
+			ipifc_stack_free(s);
+			s = oom_stack(k, &c);
+		}
 		failalloc_at(n);
 		err = ipifc_write(s, c, "ipifc/0/ctl", k->add, NULL, 0);
 		hit = failalloc_off();
 		assert_true(ipifc_self_consistent(s));
 		oom_snap(s, now);
+		e = k->onerr != NULL && !oom_same(now, before) ? errref :
+		    before;
 		for (i = 0; i < NOOMFILES; i++) {
-			if (err != NULL && strcmp(now[i], before[i]) != 0)
+			if (err != NULL && strcmp(now[i], e[i]) != 0)
 				fail_msg("\"%s\", allocation %ld failing: %s, "
-				    "and %s changed:\n%s--- now ---\n%s",
-				    k->add, n, err, oom_files[i], before[i],
-				    now[i]);
+				    "and %s is\n%s--- not ---\n%s",
+				    k->add, n, err, oom_files[i], now[i], e[i]);
 			if (err == NULL && strcmp(now[i], ref[i]) != 0 &&
 			    (i != OOM_ROUTE || s->drops_route == 0))
 				fail_msg("\"%s\", allocation %ld failing: %s "
@@ -858,6 +879,8 @@ oom_add(const struct oomcase *k)
 			oom_free(now);
 		}
 		oom_free(before);
+		if (k->onerr != NULL)
+			oom_free(errref);
 		ipifc_client_free(c);
 		ipifc_stack_free(s);
 	}
@@ -869,22 +892,33 @@ test_add_out_of_memory(void **state)
 {
 	static const struct oomcase cases[] = {
 		{ { "linklocal 0" }, "add 10.0.0.1 /24",
-		    "remove 10.0.0.1 /24" },
+		    "remove 10.0.0.1 /24", NULL },
 		{ { "linklocal 0", "add 10.0.0.1 /24" }, "add 10.0.0.2 /24",
-		    "remove 10.0.0.2 /24" },
+		    "remove 10.0.0.2 /24", NULL },
 		/* a membership left on the interface alone is taken */
 		{ { "linklocal 0", "add 10.0.0.9 /24", "joinmulti 239.1.2.3",
 		    "remove 10.0.0.9 /24" }, "add 10.0.0.1 /24",
-		    "remove 10.0.0.1 /24" },
+		    "remove 10.0.0.1 /24", NULL },
 		{ { "linklocal 0", "iprouting 1" }, "add 2001:db8::1 /64",
-		    "remove 2001:db8::1 /64" },
-		{ { NULL }, "add 2001:db8::1 /64", "remove 2001:db8::1 /64" },
+		    "remove 2001:db8::1 /64", NULL },
+		{ { NULL }, "add 2001:db8::1 /64", "remove 2001:db8::1 /64",
+		    NULL },
 		{ { "add 2001:db8::1 /64", "joinmulti ff0e::1:2" },
-		    "add 2001:db8::2 /64", "remove 2001:db8::2 /64" },
+		    "add 2001:db8::2 /64", "remove 2001:db8::2 /64", NULL },
+		/* another mask replaces the address: an error has removed it */
+		{ { "add 10.0.0.1 /24" }, "add 10.0.0.1 /16",
+		    NULL, "remove 10.0.0.1 /24" },
+		/* a remove hands its prefix's routes and memberships over */
+		{ { "add 10.0.0.1 /24", "add 10.0.0.2 /24",
+		    "joinmulti 239.1.2.3 10.0.0.1" }, "remove 10.0.0.1 /24",
+		    NULL, NULL },
+		{ { "add 2001:db8::1 /64", "add 2001:db8::2 /64",
+		    "joinmulti ff0e::1:2 2001:db8::1", "iprouting 1" },
+		    "remove 2001:db8::1 /64", NULL, NULL },
 		/* routing's groups, one of them a listener's too */
 		{ { "add 2001:db8::1 /64", "add 2001:db8:1::1 /64",
 		    "joinmulti ff05::2 2001:db8:1::1" }, "iprouting 1",
-		    "iprouting 0" },
+		    "iprouting 0", NULL },
 	};
 	size_t i;
 

@@ -513,6 +513,64 @@ test_leave_after_unbind(void **state)
 }
 
 /*
+ * A join when memory runs out, whichever allocation fails: "out of
+ * memory" and nothing changed, or a membership whose leave gives back
+ * what was before.
+ */
+static void
+test_join_out_of_memory(void **state)
+{
+	static const char *const groups[] = {
+		"239.1.2.3", "224.0.0.1", "ff0e::1:2", "ff02::1",
+	};
+	static const char *const files[] = { "ipselftab", "ipifc/0/multi" };
+	struct fix *f;
+	char line[64], *before[2], *now[2];
+	const char *err;
+	size_t g, i;
+	long n;
+	int hit;
+
+	teardown_stack(state);
+	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (n = 0, hit = 1; hit; n++) {
+			if (n == 100)
+				fail_msg("join made 100 allocations or more");
+			setup(state);
+			f = *state;
+			for (i = 0; i < 2; i++)
+				before[i] = rd(f->s, files[i]);
+			snprintf(line, sizeof(line), "joinmulti %s", groups[g]);
+			failalloc_at(n);
+			err = ipifc_write(f->s, f->c, "ipifc/0/ctl", line,
+			    NULL, 0);
+			hit = failalloc_off();
+			assert_true(ipifc_self_consistent(f->s));
+			if (err != NULL)
+				assert_string_equal(err, "out of memory");
+			else {
+				snprintf(line, sizeof(line), "leavemulti %s",
+				    groups[g]);
+				w_as(f->s, f->c, "ipifc/0/ctl", line);
+			}
+			for (i = 0; i < 2; i++) {
+				now[i] = rd(f->s, files[i]);
+				if (strcmp(now[i], before[i]) != 0)
+					fail_msg("join %s, allocation %ld "
+					    "failing: %s is\n%s--- not ---\n%s",
+					    groups[g], n, files[i], now[i],
+					    before[i]);
+				free(now[i]);
+				free(before[i]);
+			}
+			ipifc_client_free(f->c);
+			teardown_stack(state);
+		}
+	}
+	setup(state);
+}
+
+/*
  * An address going when memory runs out: its memberships still move (to
  * the other address, or to the interface alone), none is left hanging
  * on the freed address, whichever allocation fails.  The group's self
@@ -591,6 +649,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_leave_after_unbind, setup,
 		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_move_out_of_memory, setup,
+		    teardown_stack),
+		cmocka_unit_test_setup_teardown(test_join_out_of_memory, setup,
 		    teardown_stack),
 	};
 

@@ -905,6 +905,12 @@ test_add_out_of_memory(void **state)
 		    NULL },
 		{ { "add 2001:db8::1 /64", "joinmulti ff0e::1:2" },
 		    "add 2001:db8::2 /64", "remove 2001:db8::2 /64", NULL },
+		{ { NULL }, "add6 2001:db8:: 64", NULL, NULL },
+		{ { "linklocal 0", "add 10.0.0.1 /24" },
+		    "add 10.0.0.5 /32 10.0.1.7 1500 proxy",
+		    "remove 10.0.0.5 /32 10.0.1.7", NULL },
+		{ { "iprouting 1" }, "add 2001:db8::5 /128 2001:db8:1::7",
+		    "remove 2001:db8::5 /128 2001:db8:1::7", NULL },
 		/* another mask replaces the address: an error has removed it */
 		{ { "add 10.0.0.1 /24" }, "add 10.0.0.1 /16",
 		    NULL, "remove 10.0.0.1 /24" },

@@ -581,19 +581,26 @@ static void
 test_move_out_of_memory(void **state)
 {
 	struct fix *f;
+	struct ipifc_client *c2;
 	const char *err;
 	long n;
-	int failed, hit, last;
+	int failed, hit, v;
 
 	teardown_stack(state);
 	for (n = 0; n < 100; n++) {
-		for (hit = 0, last = 0; last < 2; last++) {
+		/* v: 0 another address; 1 none; 2 another, two members */
+		for (hit = 0, v = 0; v < 3; v++) {
 			setup(state);
 			f = *state;
-			if (!last)
+			c2 = ipifc_client_new(f->s);
+			assert_non_null(c2);
+			if (v != 1)
 				w(f->s, "ipifc/0/ctl", "add 10.0.0.2 /24");
 			w_as(f->s, f->c, "ipifc/0/ctl",
 			    "joinmulti 239.1.2.3 10.0.0.1");
+			if (v == 2)
+				w_as(f->s, c2, "ipifc/0/ctl",
+				    "joinmulti 239.1.2.3 10.0.0.1");
 			/* the group's self entry outlives the address */
 			w(f->s, "ipifc/clone", "bind ether sim:y");
 			w(f->s, "ipifc/1/ctl", "add 10.1.0.1 /24");
@@ -606,10 +613,18 @@ test_move_out_of_memory(void **state)
 				fail_msg("remove, allocation %ld failing: %s",
 				    n, err);
 			assert_true(ipifc_self_consistent(f->s));
-			/* it moved, not freed with its address */
+			/* it moved, not freed with its address (before, the
+			 * leave read the freed address's links) */
 			w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+			if (v == 2) {
+				assert_true(file_has(f->s, "ipselftab",
+				    "239.1.2.3 2 4m"));
+				w_as(f->s, c2, "ipifc/0/ctl",
+				    "leavemulti 239.1.2.3 10.0.0.2");
+			}
 			assert_true(file_has(f->s, "ipselftab",
 			    "239.1.2.3 1 4m"));
+			ipifc_client_free(c2);
 			ipifc_client_free(f->c);
 			teardown_stack(state);
 			hit |= failed;

@@ -933,6 +933,54 @@ test_add_out_of_memory(void **state)
 		oom_add(&cases[i]);
 }
 
+/*
+ * bind (an interface, its link-local address and groups) and unbind with
+ * each allocation of the bind failing: an error leaves no interface, a
+ * success unbinds to what was before.  The link-local address of a bind
+ * that found no memory for it is not formed: the interface is bound
+ * without it, as with linklocal 0.
+ */
+static void
+test_bind_out_of_memory(void **state)
+{
+	static const char *const files[] = { "ipifc", "ipselftab", "iproute" };
+	struct ipifc_stack *s;
+	char *before[3], *now[3];
+	const char *err;
+	size_t i;
+	long n;
+	int hit;
+
+	(void)state;
+	for (n = 0, hit = 1; hit; n++) {
+		if (n == 1000)
+			fail_msg("bind made 1000 allocations or more");
+		s = mkstack(1, 0);
+		w(s, "ipifc/clone", "bind ether sim:a");
+		w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+		for (i = 0; i < 3; i++)
+			before[i] = rd(s, files[i]);
+		failalloc_at(n);
+		err = ipifc_write(s, NULL, "ipifc/clone", "bind ether sim:x",
+		    NULL, 0);
+		hit = failalloc_off();
+		assert_true(ipifc_self_consistent(s));
+		if (err == NULL)
+			w(s, "ipifc/1/ctl", "unbind");
+		for (i = 0; i < 3; i++) {
+			now[i] = rd(s, files[i]);
+			if (strcmp(now[i], before[i]) != 0)
+				fail_msg("bind, allocation %ld failing (%s): "
+				    "%s is\n%s--- not ---\n%s", n,
+				    err != NULL ? err : "bound", files[i],
+				    now[i], before[i]);
+			free(now[i]);
+			free(before[i]);
+		}
+		ipifc_stack_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -953,6 +1001,7 @@ main(void)
 		cmocka_unit_test(test_ctl_errors_connect),
 		cmocka_unit_test(test_host_mode_attach),
 		cmocka_unit_test(test_add_out_of_memory),
+		cmocka_unit_test(test_bind_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

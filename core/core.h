@@ -925,8 +925,9 @@ const char *ipifc_multi_leave(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    const struct ipifc_ip *g, const struct ipifc_ip *ifcaddr);
 /* The address a membership hangs on goes: it moves, or hangs on the interface. */
 void	ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l);
-/* A new address takes the memberships of its family that hang on none. */
-void	ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l);
+/* A new address takes the memberships of its family that hang on none:
+ * all, or none and -ENOMEM. */
+int	ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l);
 /* Drop every membership on the interface (it is going away). */
 void	ipifc_multi_ifc_gone(struct ipifc_stack *s, struct ipifc_ifc *ifc);
 void	ipifc_multi_client_gone(struct ipifc_stack *s, struct ipifc_client *c);

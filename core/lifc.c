@@ -486,8 +486,8 @@ ipifc_lifc_check(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 }
 
 /*
- * An add that found no memory for l's self entries: l off its interface
- * and the MTU it set back, with nothing else yet made of it.  Its `addr
+ * An add that found no memory for l's self entries or memberships: l off
+ * its interface and the MTU it set back, with nothing else yet made of it.  Its `addr
  * new' was said, so its `addr del' is too.
  */
 static void
@@ -584,7 +584,12 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		return ipifc_errf(s, "out of memory");
 	}
 	lifcnew_drop(s, l);
-	ipifc_multi_lifc_new(s, l);
+	if (ipifc_multi_lifc_new(s, l) < 0) {
+		leave_groups(l);
+		ipifc_self_remove_all(s, l);
+		unadd(l, mtu);
+		return ipifc_errf(s, "out of memory");
+	}
 	ipifc_prefix_add_own(l);
 	n = ipifc_lifc_implied(l, imp, IPIFC_MAXIMPLIED);
 	ipifc_prefix_reconcile_of(l, imp, n);

@@ -528,25 +528,23 @@ m_take(struct ipifc_stack *s, struct ipifc_ifc *ifc, struct ipifc_lifc *l,
 }
 
 /*
- * Move the taken memberships to l and hang them again.  Off an address
- * that goes (going) each lands whatever memory there is: left on it they
- * would hang on freed memory.  Off the interface alone one may stay there
- * when memory runs out: it is no worse off, and the next address takes it.
+ * Move the taken memberships off an address that goes to l and hang them
+ * again.  Each lands whatever memory there is: left on the address they
+ * would hang on freed memory.
  */
 static void
 m_move_taken(struct ipifc_stack *s, struct ipifc_member *m,
-    struct ipifc_lifc *l, int going)
+    struct ipifc_lifc *l)
 {
 	struct ipifc_member *next;
 
 	for (; m != NULL; m = next) {
 		next = m->anext;
-		if (ipifc_self_move(s, &m->group, IPIFC_RT_MULTI, m->lifc, l,
-		    going) == 0) {
-			m->lifc = l;
-			if (l != NULL)
-				m->ifcaddr = l->local;
-		}
+		(void)ipifc_self_move(s, &m->group, IPIFC_RT_MULTI, m->lifc, l,
+		    1);
+		m->lifc = l;
+		if (l != NULL)
+			m->ifcaddr = l->local;
 		m_hang(s, m);
 	}
 }
@@ -563,14 +561,43 @@ ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l)
 	TAILQ_FOREACH(o, &l->ifc->lifcs, link)
 		if (o != l && ipifc_lifc_isv4(o) == ipifc_lifc_isv4(l))
 			break;
-	m_move_taken(s, taken, o, 1);
+	m_move_taken(s, taken, o);
 }
 
-/* A new address takes the memberships of its family that have none. */
-void
+/*
+ * A new address takes the memberships of its family that have none: all
+ * of them, or, when memory runs out, none (-ENOMEM): those it took go
+ * back to the interface alone, as off an address that goes.
+ */
+int
 ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
-	m_move_taken(s, m_take(s, l->ifc, NULL, ipifc_lifc_isv4(l)), l, 0);
+	struct ipifc_member *m, *next, *moved = NULL;
+	int error = 0;
+
+	for (m = m_take(s, l->ifc, NULL, ipifc_lifc_isv4(l)); m != NULL;
+	    m = next) {
+		next = m->anext;
+		if (error == 0 && ipifc_self_move(s, &m->group,
+		    IPIFC_RT_MULTI, NULL, l, 0) < 0)
+			error = -ENOMEM;
+		if (error == 0) {
+			m->anext = moved;
+			moved = m;
+		} else
+			m_hang(s, m);
+	}
+	for (m = moved; m != NULL; m = next) {
+		next = m->anext;
+		if (error == 0) {
+			m->lifc = l;
+			m->ifcaddr = l->local;
+		} else
+			(void)ipifc_self_move(s, &m->group, IPIFC_RT_MULTI, l,
+			    NULL, 1);
+		m_hang(s, m);
+	}
+	return error;
 }
 
 /* Newest first, as they were dropped from the end of the table. */

@@ -571,6 +571,55 @@ test_join_out_of_memory(void **state)
 }
 
 /*
+ * An address coming when memory runs out: the memberships on the
+ * interface alone move to it (two of one group: the second needs a link
+ * of its own), or the add fails and they stay; never some of them.
+ */
+static void
+test_new_out_of_memory(void **state)
+{
+	struct fix *f;
+	struct ipifc_client *c2;
+	const char *err;
+	long n;
+	int hit;
+
+	teardown_stack(state);
+	for (n = 0, hit = 1; hit; n++) {
+		if (n == 100)
+			fail_msg("add made 100 allocations or more");
+		setup(state);
+		f = *state;
+		c2 = ipifc_client_new(f->s);
+		assert_non_null(c2);
+		w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3");
+		w_as(f->s, c2, "ipifc/0/ctl", "joinmulti 239.1.2.3");
+		w(f->s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+		failalloc_at(n);
+		err = ipifc_write(f->s, NULL, "ipifc/0/ctl",
+		    "add 10.0.0.2 /24", NULL, 0);
+		hit = failalloc_off();
+		assert_true(ipifc_self_consistent(f->s));
+		if (err != NULL) {
+			assert_string_equal(err, "out of memory");
+			assert_true(file_has(f->s, "ipselftab",
+			    "239.1.2.3 0 4m"));
+		} else
+			assert_true(file_has(f->s, "ipselftab",
+			    "239.1.2.3 1 4m"));
+		w_as(f->s, f->c, "ipifc/0/ctl", err != NULL ?
+		    "leavemulti 239.1.2.3" : "leavemulti 239.1.2.3 10.0.0.2");
+		w_as(f->s, c2, "ipifc/0/ctl", err != NULL ?
+		    "leavemulti 239.1.2.3" : "leavemulti 239.1.2.3 10.0.0.2");
+		assert_false(file_has_start(f->s, "ipselftab", "239.1.2.3 "));
+		ipifc_client_free(c2);
+		ipifc_client_free(f->c);
+		teardown_stack(state);
+	}
+	setup(state);
+}
+
+/*
  * An address going when memory runs out: its memberships still move (to
  * the other address, or to the interface alone), none is left hanging
  * on the freed address, whichever allocation fails.  The group's self
@@ -666,6 +715,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_move_out_of_memory, setup,
 		    teardown_stack),
 		cmocka_unit_test_setup_teardown(test_join_out_of_memory, setup,
+		    teardown_stack),
+		cmocka_unit_test_setup_teardown(test_new_out_of_memory, setup,
 		    teardown_stack),
 	};
 

@@ -468,8 +468,7 @@ batch_file(const char *path, const char *verb, int v6, long n)
 static double
 linux_run(int v6, long n)
 {
-	char addf[] = "/tmp/ipifc-churn-add-XXXXXX";
-	char delf[] = "/tmp/ipifc-churn-del-XXXXXX";
+	char addf[64], delf[64];
 	char *ipadd[] = { "ip", "-n", ns, "-batch", addf, NULL };
 	char *ipdel[] = { "ip", "-n", ns, "-batch", delf, NULL };
 	char *flush[] = { "ip", "-n", ns, "address", "flush", "dev", "c0",
@@ -477,6 +476,11 @@ linux_run(int v6, long n)
 	double ta, td, t = -1;
 	int fa, fd;
 
+	/* named after this process: bench/run.sh removes a killed run's */
+	snprintf(addf, sizeof(addf), "/tmp/ipifc-churn-%ld-add-XXXXXX",
+	    (long)getpid());
+	snprintf(delf, sizeof(delf), "/tmp/ipifc-churn-%ld-del-XXXXXX",
+	    (long)getpid());
 	if ((fa = mkstemp(addf)) < 0)
 		return -1;
 	if ((fd = mkstemp(delf)) < 0) {

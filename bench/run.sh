@@ -375,7 +375,8 @@ fi
 
 # The namespaces a benchmark names after its process: bench_churn's
 # ipifc-churn-PID, forward.sh's ipbPID..., ra_usable.sh's iprPID...
-# (their links live inside them).  A run killed where it could not clean
+# (their links live inside them), and bench_churn's files of ip -batch
+# lines, /tmp/ipifc-churn-PID-add-XXXXXX and -del-.  A run killed where it could not clean
 # up (the timeout's KILL, 10 s after its TERM) leaves them; leftovers
 # NAME BEFORE removes those made since BEFORE (the list of namespaces
 # then) whose process is gone, after ending what still runs in them.
@@ -420,6 +421,15 @@ leftovers()
 		pid=${p##*-}
 		case $pid in ''|*[!0-9]*) continue ;; esac
 		alive "$pid" || rm -rf "$p"
+	done
+	# bench_churn's ip -batch files: /tmp/ipifc-churn-PID-add-XXXXXX
+	for p in /tmp/ipifc-churn-[0-9]*-add-* /tmp/ipifc-churn-[0-9]*-del-*; do
+		[ -f "$p" ] || continue
+		pid=${p#/tmp/ipifc-churn-}
+		pid=${pid%%-*}
+		case $pid in ''|*[!0-9]*) continue ;; esac
+		alive "$pid" && continue
+		rm -f "$p" && echo "$name: removed $p, left by the killed run"
 	done
 }
 

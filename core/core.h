@@ -551,7 +551,7 @@ void	ipifc_lifc_transition(struct ipifc_lifc *l, enum ipifc_lifc_state st);
 /* When a lifetime set at l->origin ends (ms), UINT64_MAX if infinite. */
 uint64_t ipifc_lifc_expiry(const struct ipifc_lifc *l, uint32_t lt);
 /* iprouting on or off: the router's groups and anycast addresses. */
-void	ipifc_lifc_iprouting(struct ipifc_stack *s, int on);
+int	ipifc_lifc_iprouting(struct ipifc_stack *s, int on);
 /* Form or remove the link-local address (RFC 4862 5.3). */
 void	ipifc_lifc_linklocal(struct ipifc_ifc *ifc);
 void	ipifc_lifc_unlinklocal(struct ipifc_ifc *ifc);
@@ -783,6 +783,11 @@ int	ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 void	ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 	    struct ipifc_lifc *l);
 void	ipifc_self_remove_all(struct ipifc_stack *s, struct ipifc_lifc *l);
+/* Move one reference to a from from to l (either NULL: the interface
+ * alone); 0, or -ENOMEM, never when from is going (see self.c). */
+int	ipifc_self_move(struct ipifc_stack *s, const struct ipifc_ip *a,
+	    unsigned type, struct ipifc_lifc *from, struct ipifc_lifc *l,
+	    int going);
 struct ipifc_self *ipifc_self_find(const struct ipifc_stack *s,
 	    const struct ipifc_ip *a);
 /*
@@ -920,8 +925,9 @@ const char *ipifc_multi_leave(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    const struct ipifc_ip *g, const struct ipifc_ip *ifcaddr);
 /* The address a membership hangs on goes: it moves, or hangs on the interface. */
 void	ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l);
-/* A new address takes the memberships of its family that hang on none. */
-void	ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l);
+/* A new address takes the memberships of its family that hang on none:
+ * all, or none and -ENOMEM. */
+int	ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l);
 /* Drop every membership on the interface (it is going away). */
 void	ipifc_multi_ifc_gone(struct ipifc_stack *s, struct ipifc_ifc *ifc);
 void	ipifc_multi_client_gone(struct ipifc_stack *s, struct ipifc_client *c);

@@ -549,7 +549,8 @@ ctl_iprouting(struct ipifc_ifc *ifc, int argc, char **argv)
 
 	if ((err = ctl_bool(ifc, argc, argv, &on)) != NULL)
 		return err;
-	ipifc_lifc_iprouting(ifc->stack, on);
+	if (ipifc_lifc_iprouting(ifc->stack, on) < 0)
+		return ipifc_errf(ifc->stack, "out of memory");
 	return NULL;
 }
 

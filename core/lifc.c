@@ -3,6 +3,7 @@
  * entries, groups, routes); lifetimes, driven by the clock; the one writer
  * of an address's state.  DAD is core/dad.c's.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -165,76 +166,124 @@ lifc_groups(const struct ipifc_lifc *l, struct ipifc_ip *g)
 	return 2 + router_groups(l, &g[2]);
 }
 
-/* Join (add) or leave what routing gives l: groups, anycast address. */
-static void
+/*
+ * Join (add) or leave what routing gives l: groups, anycast address.  A
+ * join is all or none, so that the leave takes what it gave.
+ */
+static int
 router_self(struct ipifc_lifc *l, int add)
 {
 	struct ipifc_stack *s = l->ifc->stack;
 	struct ipifc_ip g[4], a;
-	int i, n;
+	int i, n, any;
 
 	n = router_groups(l, g);
-	for (i = 0; i < n; i++) {
-		if (add) {
-			ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l);
-			ipifc_group_ref(l->ifc, &g[i]);
-		} else {
+	any = subnet_anycast(l, &a);
+	if (!add) {
+		for (i = 0; i < n; i++) {
 			ipifc_self_remove(s, &g[i], l);
 			ipifc_group_unref(l->ifc, &g[i]);
 		}
-	}
-	if (subnet_anycast(l, &a)) {
-		if (add)
-			ipifc_self_add(s, &a, IPIFC_RT_ANY, l);
-		else
+		if (any) {
 			ipifc_self_remove(s, &a, l);
+			ipifc_prefix_reconcile(s, &a, 128);
+		}
+		return 0;
+	}
+	for (i = 0; i < n; i++) {
+		if (ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l) < 0)
+			goto fail;
+		if (ipifc_group_ref(l->ifc, &g[i]) < 0) {
+			ipifc_self_remove(s, &g[i], l);
+			goto fail;
+		}
+	}
+	if (any) {
+		if (ipifc_self_add(s, &a, IPIFC_RT_ANY, l) < 0)
+			goto fail;
 		ipifc_prefix_reconcile(s, &a, 128);
 	}
+	return 0;
+fail:
+	while (i-- > 0) {
+		ipifc_self_remove(s, &g[i], l);
+		ipifc_group_unref(l->ifc, &g[i]);
+	}
+	return -ENOMEM;
 }
 
-void
+/* Routing on (all addresses joined, or none and -ENOMEM) or off. */
+int
 ipifc_lifc_iprouting(struct ipifc_stack *s, int on)
 {
-	struct ipifc_ifc *ifc;
-	struct ipifc_lifc *l;
+	struct ipifc_ifc *ifc, *fifc;
+	struct ipifc_lifc *l, *fl;
 
 	if (!on == !s->iprouting)
-		return;
+		return 0;
 	if (!on)
 		IPIFC_FOREACH_IFC(ifc, s)
 			TAILQ_FOREACH(l, &ifc->lifcs, link)
-				router_self(l, 0);
+				(void)router_self(l, 0);
 	s->iprouting = on;
+	if (on)
+		IPIFC_FOREACH_IFC(ifc, s)
+			TAILQ_FOREACH(l, &ifc->lifcs, link)
+				if (router_self(l, 1) < 0)
+					goto fail;
 	IPIFC_FOREACH_IFC(ifc, s) {
-		TAILQ_FOREACH(l, &ifc->lifcs, link)
-			if (on)
-				router_self(l, 1);
 		/* RFC 4861 6.2.5: the router lifetime changes; say it now */
 		if (ifc->ra6.sendra && ipifc_ifc_up(ifc))
 			ipifc_ifc_rtadv(ifc, 1);
 	}
+	return 0;
+fail:
+	/* the addresses before l joined theirs: they leave them */
+	fl = l;
+	IPIFC_FOREACH_IFC(fifc, s)
+		TAILQ_FOREACH(l, &fifc->lifcs, link) {
+			if (l == fl)
+				goto undone;
+			(void)router_self(l, 0);
+		}
+undone:
+	s->iprouting = 0;
+	return -ENOMEM;
 }
 
-static void
+/*
+ * l's self entries and groups, all or none: an address with no entry of
+ * its own could not be found by its address (ipifc_lifc_bylocal).
+ */
+static int
 add_self(struct ipifc_lifc *l)
 {
 	struct ipifc_stack *s = l->ifc->stack;
 	struct ipifc_ip g[6], a;
-	int i, n;
+	int i, n, joined = 0;
 
-	ipifc_self_add(s, &l->local, ipifc_lifc_usable(l) ? IPIFC_RT_UNI :
-	    IPIFC_SELF_TENTATIVE, l);
+	if (ipifc_self_add(s, &l->local, ipifc_lifc_usable(l) ?
+	    IPIFC_RT_UNI : IPIFC_SELF_TENTATIVE, l) < 0)
+		goto fail;
 	/* a router answers its prefix's anycast address, never DAD'd (5.4) */
-	if (subnet_anycast(l, &a))
-		ipifc_self_add(s, &a, IPIFC_RT_ANY, l);
+	if (subnet_anycast(l, &a) &&
+	    ipifc_self_add(s, &a, IPIFC_RT_ANY, l) < 0)
+		goto fail;
 	n = ipifc_ip4_bcasts(l, g);
 	for (i = 0; i < n; i++)
-		ipifc_self_add(s, &g[i], IPIFC_RT_BCAST, l);
+		if (ipifc_self_add(s, &g[i], IPIFC_RT_BCAST, l) < 0)
+			goto fail;
 	n = lifc_groups(l, g);
-	for (i = 0; i < n; i++) {
-		ipifc_self_add(s, &g[i], IPIFC_RT_MULTI, l);
-		ipifc_group_ref(l->ifc, &g[i]);
-	}
+	for (; joined < n; joined++)
+		if (ipifc_self_add(s, &g[joined], IPIFC_RT_MULTI, l) < 0 ||
+		    ipifc_group_ref(l->ifc, &g[joined]) < 0)
+			goto fail;
+	return 0;
+fail:
+	while (joined-- > 0)
+		ipifc_group_unref(l->ifc, &g[joined]);
+	ipifc_self_remove_all(s, l);
+	return -ENOMEM;
 }
 
 static void
@@ -436,6 +485,30 @@ ipifc_lifc_check(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	return NULL;
 }
 
+/*
+ * An add that found no memory for l's self entries or memberships: l off
+ * its interface and the MTU it set back, with nothing else yet made of it.  Its `addr
+ * new' was said, so its `addr del' is too.
+ */
+static void
+unadd(struct ipifc_lifc *l, int mtu)
+{
+	struct ipifc_ifc *ifc = l->ifc;
+	struct ipifc_stack *s = ifc->stack;
+
+	lifcnew_drop(s, l);
+	TAILQ_REMOVE(&ifc->lifcs, l, link);
+	ipifc_lifc_unfile(l);
+	ifc->nlifc--;
+	if (!ipifc_lifc_isv4(l))
+		ifc->nlifc6--;
+	if (!l->ptp)
+		ipifc_prefix_netunref(ifc, &l->net, l->plen);
+	set_mtu(ifc, mtu);
+	ipifc_announce_addr(l, IPIFC_EV_ADDR_DEL);
+	free(l);
+}
+
 const char *
 ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 {
@@ -444,7 +517,7 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 	struct ipifc_lifc *l, *old;
 	char a[IPIFC_IPSTRLEN];
 	const char *err;
-	int ptp, n;
+	int ptp, n, mtu = ifc->mtu;
 
 	ptp = is_ptp(r);
 	if ((err = check(ifc, r, ptp)) != NULL)
@@ -506,9 +579,17 @@ ipifc_lifc_add(struct ipifc_ifc *ifc, const struct ipifc_addreq *r)
 		ifc->nlifc6++;
 	set_mtu(ifc, r->mtu);
 	ipifc_announce_addr(l, IPIFC_EV_ADDR_NEW);
-	add_self(l);
+	if (add_self(l) < 0) {
+		unadd(l, mtu);
+		return ipifc_errf(s, "out of memory");
+	}
 	lifcnew_drop(s, l);
-	ipifc_multi_lifc_new(s, l);
+	if (ipifc_multi_lifc_new(s, l) < 0) {
+		leave_groups(l);
+		ipifc_self_remove_all(s, l);
+		unadd(l, mtu);
+		return ipifc_errf(s, "out of memory");
+	}
 	ipifc_prefix_add_own(l);
 	n = ipifc_lifc_implied(l, imp, IPIFC_MAXIMPLIED);
 	ipifc_prefix_reconcile_of(l, imp, n);

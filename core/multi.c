@@ -349,6 +349,15 @@ m_rehash(struct ipifc_stack *s, unsigned size)
 	return 0;
 }
 
+/* The tables after a membership went, or one was not made: they shrink,
+ * and go with the last (the stack frees none it still has). */
+static void
+m_shrink(struct ipifc_stack *s)
+{
+	if (shrunk((unsigned)s->nmembers, s->mhsize) != s->mhsize)
+		(void)m_rehash(s, shrunk((unsigned)s->nmembers, s->mhsize));
+}
+
 static struct ipifc_member *
 member_find(struct ipifc_stack *s, struct ipifc_client *c,
     struct ipifc_ifc *ifc, const struct ipifc_ip *g, const struct ipifc_ip *a)
@@ -427,15 +436,12 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	    s->mhash == NULL)
 		return ipifc_errf(s, "out of memory");
 	if ((m = calloc(1, sizeof(*m))) == NULL)
-		return ipifc_errf(s, "out of memory");
-	if (ipifc_self_add(s, g, IPIFC_RT_MULTI, l) < 0) {
-		free(m);
-		return ipifc_errf(s, "out of memory");
-	}
+		goto nomem;
+	if (ipifc_self_add(s, g, IPIFC_RT_MULTI, l) < 0)
+		goto nomem;
 	if (group_ref(ifc, g, 1) < 0) {
 		ipifc_self_remove(s, g, l);
-		free(m);
-		return ipifc_errf(s, "out of memory");
+		goto nomem;
 	}
 	m->client = c;
 	m->ifc = ifc;
@@ -451,6 +457,10 @@ ipifc_multi_join(struct ipifc_ifc *ifc, struct ipifc_client *c,
 	LIST_INSERT_HEAD(&c->members, m, clink);
 	s->nmembers++;
 	return NULL;
+nomem:
+	free(m);
+	m_shrink(s);
+	return ipifc_errf(s, "out of memory");
 }
 
 static void
@@ -469,8 +479,7 @@ member_drop(struct ipifc_stack *s, struct ipifc_member *m)
 	ipifc_self_remove(s, &m->group, m->lifc);
 	group_unref(m->ifc, &m->group, 1);
 	free(m);
-	if (shrunk((unsigned)s->nmembers, s->mhsize) != s->mhsize)
-		(void)m_rehash(s, shrunk((unsigned)s->nmembers, s->mhsize));
+	m_shrink(s);
 }
 
 const char *
@@ -518,7 +527,11 @@ m_take(struct ipifc_stack *s, struct ipifc_ifc *ifc, struct ipifc_lifc *l,
 	return taken;
 }
 
-/* Move the taken memberships to l and hang them again. */
+/*
+ * Move the taken memberships off an address that goes to l and hang them
+ * again.  Each lands whatever memory there is: left on the address they
+ * would hang on freed memory.
+ */
 static void
 m_move_taken(struct ipifc_stack *s, struct ipifc_member *m,
     struct ipifc_lifc *l)
@@ -527,12 +540,11 @@ m_move_taken(struct ipifc_stack *s, struct ipifc_member *m,
 
 	for (; m != NULL; m = next) {
 		next = m->anext;
-		if (ipifc_self_add(s, &m->group, IPIFC_RT_MULTI, l) == 0) {
-			ipifc_self_remove(s, &m->group, m->lifc);
-			m->lifc = l;
-			if (l != NULL)
-				m->ifcaddr = l->local;
-		}		/* else out of memory: it stays where it is */
+		(void)ipifc_self_move(s, &m->group, IPIFC_RT_MULTI, m->lifc, l,
+		    1);
+		m->lifc = l;
+		if (l != NULL)
+			m->ifcaddr = l->local;
 		m_hang(s, m);
 	}
 }
@@ -552,11 +564,40 @@ ipifc_multi_lifc_gone(struct ipifc_stack *s, struct ipifc_lifc *l)
 	m_move_taken(s, taken, o);
 }
 
-/* A new address takes the memberships of its family that have none. */
-void
+/*
+ * A new address takes the memberships of its family that have none: all
+ * of them, or, when memory runs out, none (-ENOMEM): those it took go
+ * back to the interface alone, as off an address that goes.
+ */
+int
 ipifc_multi_lifc_new(struct ipifc_stack *s, struct ipifc_lifc *l)
 {
-	m_move_taken(s, m_take(s, l->ifc, NULL, ipifc_lifc_isv4(l)), l);
+	struct ipifc_member *m, *next, *moved = NULL;
+	int error = 0;
+
+	for (m = m_take(s, l->ifc, NULL, ipifc_lifc_isv4(l)); m != NULL;
+	    m = next) {
+		next = m->anext;
+		if (error == 0 && ipifc_self_move(s, &m->group,
+		    IPIFC_RT_MULTI, NULL, l, 0) < 0)
+			error = -ENOMEM;
+		if (error == 0) {
+			m->anext = moved;
+			moved = m;
+		} else
+			m_hang(s, m);
+	}
+	for (m = moved; m != NULL; m = next) {
+		next = m->anext;
+		if (error == 0) {
+			m->lifc = l;
+			m->ifcaddr = l->local;
+		} else
+			(void)ipifc_self_move(s, &m->group, IPIFC_RT_MULTI, l,
+			    NULL, 1);
+		m_hang(s, m);
+	}
+	return error;
 }
 
 /* Newest first, as they were dropped from the end of the table. */

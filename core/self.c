@@ -797,6 +797,43 @@ link_of(const struct ipifc_self *p, const struct ipifc_lifc *l)
 	return NULL;
 }
 
+/* k off its address's list of links (k->lifc NULL: the no-address one). */
+static void
+link_detach(struct ipifc_selflink *k)
+{
+	struct ipifc_self *p = k->self;
+
+	if (k->lifc == NULL) {
+		p->nolink = NULL;
+		return;
+	}
+	ipifc_prefix_dirty(k->lifc);
+	*k->lifcprev = k->lifcnext;
+	if (k->lifcnext != NULL)
+		k->lifcnext->lifcprev = k->lifcprev;
+	p->nlinks--;
+}
+
+/* k onto l's list of links (NULL: the no-address link). */
+static void
+link_attach(struct ipifc_selflink *k, struct ipifc_lifc *l)
+{
+	struct ipifc_self *p = k->self;
+
+	k->lifc = l;
+	if (l == NULL) {
+		p->nolink = k;
+		return;
+	}
+	k->lifcnext = l->self;
+	if (l->self != NULL)
+		l->self->lifcprev = &k->lifcnext;
+	k->lifcprev = &l->self;
+	l->self = k;
+	p->nlinks++;
+	ipifc_prefix_dirty(l);
+}
+
 int
 ipifc_self_onifc(const struct ipifc_stack *s, const struct ipifc_ip *a,
     const struct ipifc_ifc *ifc, unsigned type)
@@ -883,16 +920,7 @@ ipifc_self_add(struct ipifc_stack *s, const struct ipifc_ip *a,
 	k->ref = 1;
 	settype(p, k, type);
 	LIST_INSERT_HEAD(&p->links, k, selflink);
-	if (l != NULL) {
-		k->lifcnext = l->self;
-		if (l->self != NULL)
-			l->self->lifcprev = &k->lifcnext;
-		k->lifcprev = &l->self;
-		l->self = k;
-		p->nlinks++;
-		ipifc_prefix_dirty(l);
-	} else
-		p->nolink = k;
+	link_attach(k, l);
 	changed(s, p);
 	return 0;
 }
@@ -903,14 +931,7 @@ unlink_one(struct ipifc_stack *s, struct ipifc_selflink *k)
 	struct ipifc_self *p = k->self;
 
 	LIST_REMOVE(k, selflink);
-	if (k->lifc != NULL) {
-		ipifc_prefix_dirty(k->lifc);
-		*k->lifcprev = k->lifcnext;
-		if (k->lifcnext != NULL)
-			k->lifcnext->lifcprev = k->lifcprev;
-		p->nlinks--;
-	} else
-		p->nolink = NULL;
+	link_detach(k);
 	settype(p, k, 0);
 	free(k);
 	if (LIST_EMPTY(&p->links)) {
@@ -933,6 +954,47 @@ ipifc_self_remove(struct ipifc_stack *s, const struct ipifc_ip *a,
 		return;
 	if (--k->ref == 0)
 		unlink_one(s, k);
+}
+
+/*
+ * A membership moving (multi.c) takes one more reference of l's link,
+ * or, when l has none and only it held from's, from's link itself: no
+ * allocation.  Off an address that goes (going) it must land even when
+ * memory has run out, or it would hang on freed memory: from's link
+ * moves to l then with what else from held of a, which
+ * ipifc_self_remove_all would drop a moment later anyway.
+ */
+int
+ipifc_self_move(struct ipifc_stack *s, const struct ipifc_ip *a,
+    unsigned type, struct ipifc_lifc *from, struct ipifc_lifc *l, int going)
+{
+	struct ipifc_self *p;
+	struct ipifc_selflink *kf, *kt;
+
+	if (from == l)
+		return 0;
+	if ((p = ipifc_self_find(s, a)) == NULL ||
+	    (kf = link_of(p, from)) == NULL)
+		return ipifc_self_add(s, a, type, l);
+	if ((kt = link_of(p, l)) != NULL) {
+		settype(p, kt, kt->type | type);
+		kt->ref++;
+		if (l != NULL)
+			ipifc_prefix_dirty(l);
+	} else if (kf->ref == 1 || going) {
+		link_detach(kf);
+		link_attach(kf, l);
+		kf->ref = 1;
+		settype(p, kf, type);
+		changed(s, p);
+		return 0;
+	} else if (ipifc_self_add(s, a, type, l) < 0)
+		return -ENOMEM;
+	if (--kf->ref == 0)
+		unlink_one(s, kf);
+	else
+		changed(s, p);
+	return 0;
 }
 
 void

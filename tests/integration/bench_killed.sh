@@ -4,8 +4,10 @@
 # starts a process in it out of the timeout's reach (its own session),
 # and ignores SIGTERM, so only the timeout's KILL ends it and nothing of
 # its own cleanup runs.  After run.sh: the namespace and the process in
-# it are gone, the output says so, and a namespace named after a process
-# still running (the test's) is left alone.
+# it are gone, and so is its file of ip -batch lines
+# (/tmp/ipifc-churn-PID-add-XXXXXX), the output says so, and a namespace
+# and a file named after a process still running (the test's) are left
+# alone.
 #
 #	bench_killed.sh IPIFCD IPIFC RUN_SH
 # shellcheck source=tests/integration/lib.sh
@@ -21,6 +23,7 @@ cat >"$B/bench_churn" <<'FAKE'
 ip netns add "ipifc-churn-$$" || exit 1
 ip netns add "ipifc-churn-$KEEPPID" || exit 1
 echo "$$" >"$FAKEDIR/pid"
+mktemp "/tmp/ipifc-churn-$$-add-XXXXXX" >"$FAKEDIR/batch" || exit 1
 setsid ip netns exec "ipifc-churn-$$" sleep 300 </dev/null >/dev/null 2>&1 &
 echo "$!" >"$FAKEDIR/inner"
 trap '' TERM
@@ -30,6 +33,8 @@ FAKE
 chmod +x "$B/ipifcd" "$B/bench_churn"
 
 say "run.sh with a bench_churn killed by its timeout"
+# a running process's batch file (the test's), which must stay
+keep=$(mktemp "/tmp/ipifc-churn-$$-del-XXXXXX") || fail "mktemp"
 NSLIST="$NSLIST ipifc-churn-$$"		# lib.sh removes it at the end
 OUT=$T/out ONLY=churn TIMEOUT=1 KEEPPID=$$ FAKEDIR=$T \
     timeout 60 bash "$RUN_SH" "$B" >"$T/run.log" 2>&1
@@ -62,4 +67,12 @@ grep -q "left namespace ipifc-churn-$pid: removed" "$T/out/churn.out" ||
     fail "churn.out does not say what was removed"
 ip netns list | grep -qw "ipifc-churn-$$" ||
     fail "the namespace of a running process was removed"
+batch=$(cat "$T/batch")
+case $batch in /tmp/ipifc-churn-"$pid"-add-*) ;;
+*) fail "the stand-in's batch file is \"$batch\"" ;; esac
+[ -e "$batch" ] && fail "batch file $batch left behind"
+grep -q "removed $batch" "$T/run.log" ||
+    fail "run.sh did not say it removed $batch"
+[ -e "$keep" ] || fail "the batch file of a running process was removed"
+rm -f "$keep"
 echo "ok"

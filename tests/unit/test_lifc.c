@@ -17,6 +17,7 @@
 
 #include "core.h"
 #include "util.h"
+#include "failalloc.h"
 
 /* How many lines of the file begin with prefix (a whole word)? */
 static int
@@ -729,6 +730,257 @@ test_ctl_errors_connect(void **state)
 	ipifc_stack_free(s);
 }
 
+/* ---- out of memory ---- */
+
+/* What an add changes, as the namespace shows it. */
+static const char *const oom_files[] = {
+	"ipselftab", "iproute", "ipifc/0/multi", "ipifc/0/status",
+	"ipifc/0/local", "arp",
+};
+#define NOOMFILES	(sizeof(oom_files) / sizeof(oom_files[0]))
+#define OOM_ROUTE	1	/* iproute: routes may be refused, counted */
+
+struct oomcase {
+	const char *pre[4];	/* ctl lines first, as the client */
+	const char *add;	/* the line with an allocation failing */
+	const char *undo;	/* after it succeeds: back to before */
+	const char *onerr;	/* or an error leaves what this line makes */
+};
+
+/* The files; of status its address lines only (a failed add's groups
+ * were joined and left, and its reports counted). */
+static void
+oom_snap(struct ipifc_stack *s, char **t)
+{
+	size_t i, n;
+
+	for (i = 0; i < NOOMFILES; i++) {
+		t[i] = rd(s, oom_files[i]);
+		if (strcmp(oom_files[i], "ipifc/0/status") == 0) {
+			n = strcspn(t[i], "\n");
+			memmove(t[i], t[i] + n, strlen(t[i] + n) + 1);
+		}
+	}
+}
+
+static void
+oom_free(char **t)
+{
+	size_t i;
+
+	for (i = 0; i < NOOMFILES; i++)
+		free(t[i]);
+}
+
+static int
+oom_same(char **a, char **b)
+{
+	size_t i;
+
+	for (i = 0; i < NOOMFILES; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return 0;
+	return 1;
+}
+
+/* ether sim:x after the case's lines, as client *c. */
+static struct ipifc_stack *
+oom_stack(const struct oomcase *k, struct ipifc_client **c)
+{
+	struct ipifc_stack *s = mkstack(1, 0);
+	int i;
+
+	w(s, "ipifc/clone", "bind ether sim:x");
+	*c = ipifc_client_new(s);
+	assert_non_null(*c);
+	for (i = 0; i < 4 && k->pre[i] != NULL; i++)
+		w_as(s, *c, "ipifc/0/ctl", k->pre[i]);
+	return s;
+}
+
+/*
+ * A ctl line (an add) with its n-th allocation failing, for every n it
+ * makes: it fails with "out of memory" and changes nothing the
+ * namespace shows (or only what onerr says), or it succeeds and makes what it makes with memory
+ * (the routes aside, which a full table may refuse: counted), an address
+ * found by its address, and its undo brings back what was before.
+ * Leaks are LeakSanitizer's to find.
+ */
+static void
+oom_add(const struct oomcase *k)
+{
+	struct ipifc_stack *s;
+	struct ipifc_client *c;
+	char *ref[NOOMFILES], *before[NOOMFILES], *now[NOOMFILES];
+	char *errref[NOOMFILES], **e;
+	struct ipifc_ip a;
+	char addr[IPIFC_IPSTRLEN];
+	const char *err;
+	size_t i;
+	long n;
+	int hit, isadd;
+
+	s = oom_stack(k, &c);
+	w_as(s, c, "ipifc/0/ctl", k->add);
+	oom_snap(s, ref);
+	ipifc_client_free(c);
+	ipifc_stack_free(s);
+	if ((isadd = strncmp(k->add, "add ", 4) == 0)) {
+		snprintf(addr, sizeof(addr), "%s", k->add + 4);
+		addr[strcspn(addr, " ")] = '\0';
+		a = ip(addr);
+	}
+	for (n = 0, hit = 1; hit; n++) {
+		if (n == 1000)
+			fail_msg("\"%s\" made 1000 allocations or more",
+			    k->add);
+		s = oom_stack(k, &c);
+		oom_snap(s, before);
+		if (k->onerr != NULL) {
+			w_as(s, c, "ipifc/0/ctl", k->onerr);
+			oom_snap(s, errref);
+			ipifc_client_free(c);
+			ipifc_stack_free(s);
+			s = oom_stack(k, &c);
+		}
+		failalloc_at(n);
+		err = ipifc_write(s, c, "ipifc/0/ctl", k->add, NULL, 0);
+		hit = failalloc_off();
+		assert_true(ipifc_self_consistent(s));
+		oom_snap(s, now);
+		e = k->onerr != NULL && !oom_same(now, before) ? errref :
+		    before;
+		for (i = 0; i < NOOMFILES; i++) {
+			if (err != NULL && strcmp(now[i], e[i]) != 0)
+				fail_msg("\"%s\", allocation %ld failing: %s, "
+				    "and %s is\n%s--- not ---\n%s",
+				    k->add, n, err, oom_files[i], now[i], e[i]);
+			if (err == NULL && strcmp(now[i], ref[i]) != 0 &&
+			    (i != OOM_ROUTE || s->drops_route == 0))
+				fail_msg("\"%s\", allocation %ld failing: %s "
+				    "is\n%s--- not ---\n%s", k->add, n,
+				    oom_files[i], now[i], ref[i]);
+		}
+		if (err != NULL)
+			assert_string_equal(err, "out of memory");
+		else if (isadd)
+			assert_non_null(ipifc_lifc_bylocal(s, &a));
+		oom_free(now);
+		if (err == NULL && k->undo != NULL) {
+			w_as(s, c, "ipifc/0/ctl", k->undo);
+			oom_snap(s, now);
+			for (i = 0; i < NOOMFILES; i++)
+				if (strcmp(now[i], before[i]) != 0)
+					fail_msg("\"%s\", allocation %ld "
+					    "failing, then \"%s\": %s is\n%s"
+					    "--- not ---\n%s", k->add, n,
+					    k->undo, oom_files[i], now[i],
+					    before[i]);
+			oom_free(now);
+		}
+		oom_free(before);
+		if (k->onerr != NULL)
+			oom_free(errref);
+		ipifc_client_free(c);
+		ipifc_stack_free(s);
+	}
+	oom_free(ref);
+}
+
+static void
+test_add_out_of_memory(void **state)
+{
+	static const struct oomcase cases[] = {
+		{ { "linklocal 0" }, "add 10.0.0.1 /24",
+		    "remove 10.0.0.1 /24", NULL },
+		{ { "linklocal 0", "add 10.0.0.1 /24" }, "add 10.0.0.2 /24",
+		    "remove 10.0.0.2 /24", NULL },
+		/* a membership left on the interface alone is taken */
+		{ { "linklocal 0", "add 10.0.0.9 /24", "joinmulti 239.1.2.3",
+		    "remove 10.0.0.9 /24" }, "add 10.0.0.1 /24",
+		    "remove 10.0.0.1 /24", NULL },
+		{ { "linklocal 0", "iprouting 1" }, "add 2001:db8::1 /64",
+		    "remove 2001:db8::1 /64", NULL },
+		{ { NULL }, "add 2001:db8::1 /64", "remove 2001:db8::1 /64",
+		    NULL },
+		{ { "add 2001:db8::1 /64", "joinmulti ff0e::1:2" },
+		    "add 2001:db8::2 /64", "remove 2001:db8::2 /64", NULL },
+		{ { NULL }, "add6 2001:db8:: 64", NULL, NULL },
+		{ { "linklocal 0", "add 10.0.0.1 /24" },
+		    "add 10.0.0.5 /32 10.0.1.7 1500 proxy",
+		    "remove 10.0.0.5 /32 10.0.1.7", NULL },
+		{ { "iprouting 1" }, "add 2001:db8::5 /128 2001:db8:1::7",
+		    "remove 2001:db8::5 /128 2001:db8:1::7", NULL },
+		/* another mask replaces the address: an error has removed it */
+		{ { "add 10.0.0.1 /24" }, "add 10.0.0.1 /16",
+		    NULL, "remove 10.0.0.1 /24" },
+		/* a remove hands its prefix's routes and memberships over */
+		{ { "add 10.0.0.1 /24", "add 10.0.0.2 /24",
+		    "joinmulti 239.1.2.3 10.0.0.1" }, "remove 10.0.0.1 /24",
+		    NULL, NULL },
+		{ { "add 2001:db8::1 /64", "add 2001:db8::2 /64",
+		    "joinmulti ff0e::1:2 2001:db8::1", "iprouting 1" },
+		    "remove 2001:db8::1 /64", NULL, NULL },
+		/* routing's groups, one of them a listener's too */
+		{ { "add 2001:db8::1 /64", "add 2001:db8:1::1 /64",
+		    "joinmulti ff05::2 2001:db8:1::1" }, "iprouting 1",
+		    "iprouting 0", NULL },
+	};
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		oom_add(&cases[i]);
+}
+
+/*
+ * bind (an interface, its link-local address and groups) and unbind with
+ * each allocation of the bind failing: an error leaves no interface, a
+ * success unbinds to what was before.  The link-local address of a bind
+ * that found no memory for it is not formed: the interface is bound
+ * without it, as with linklocal 0.
+ */
+static void
+test_bind_out_of_memory(void **state)
+{
+	static const char *const files[] = { "ipifc", "ipselftab", "iproute" };
+	struct ipifc_stack *s;
+	char *before[3], *now[3];
+	const char *err;
+	size_t i;
+	long n;
+	int hit;
+
+	(void)state;
+	for (n = 0, hit = 1; hit; n++) {
+		if (n == 1000)
+			fail_msg("bind made 1000 allocations or more");
+		s = mkstack(1, 0);
+		w(s, "ipifc/clone", "bind ether sim:a");
+		w(s, "ipifc/0/ctl", "add 10.0.0.1 /24");
+		for (i = 0; i < 3; i++)
+			before[i] = rd(s, files[i]);
+		failalloc_at(n);
+		err = ipifc_write(s, NULL, "ipifc/clone", "bind ether sim:x",
+		    NULL, 0);
+		hit = failalloc_off();
+		assert_true(ipifc_self_consistent(s));
+		if (err == NULL)
+			w(s, "ipifc/1/ctl", "unbind");
+		for (i = 0; i < 3; i++) {
+			now[i] = rd(s, files[i]);
+			if (strcmp(now[i], before[i]) != 0)
+				fail_msg("bind, allocation %ld failing (%s): "
+				    "%s is\n%s--- not ---\n%s", n,
+				    err != NULL ? err : "bound", files[i],
+				    now[i], before[i]);
+			free(now[i]);
+			free(before[i]);
+		}
+		ipifc_stack_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -748,6 +1000,8 @@ main(void)
 		cmocka_unit_test(test_ctl_errors_add6_ra6),
 		cmocka_unit_test(test_ctl_errors_connect),
 		cmocka_unit_test(test_host_mode_attach),
+		cmocka_unit_test(test_add_out_of_memory),
+		cmocka_unit_test(test_bind_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

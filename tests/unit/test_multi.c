@@ -17,6 +17,7 @@
 
 #include "core.h"
 #include "util.h"
+#include "failalloc.h"
 
 /* What the medium heard. */
 static int nadd, nrem;
@@ -511,6 +512,180 @@ test_leave_after_unbind(void **state)
 	ipifc_client_free(f->c);
 }
 
+/*
+ * A join when memory runs out, whichever allocation fails: "out of
+ * memory" and nothing changed, or a membership whose leave gives back
+ * what was before.
+ */
+static void
+test_join_out_of_memory(void **state)
+{
+	static const char *const groups[] = {
+		"239.1.2.3", "224.0.0.1", "ff0e::1:2", "ff02::1",
+	};
+	static const char *const files[] = { "ipselftab", "ipifc/0/multi" };
+	struct fix *f;
+	char line[64], *before[2], *now[2];
+	const char *err;
+	size_t g, i;
+	long n;
+	int hit;
+
+	teardown_stack(state);
+	for (g = 0; g < sizeof(groups) / sizeof(groups[0]); g++) {
+		for (n = 0, hit = 1; hit; n++) {
+			if (n == 100)
+				fail_msg("join made 100 allocations or more");
+			setup(state);
+			f = *state;
+			for (i = 0; i < 2; i++)
+				before[i] = rd(f->s, files[i]);
+			snprintf(line, sizeof(line), "joinmulti %s", groups[g]);
+			failalloc_at(n);
+			err = ipifc_write(f->s, f->c, "ipifc/0/ctl", line,
+			    NULL, 0);
+			hit = failalloc_off();
+			assert_true(ipifc_self_consistent(f->s));
+			if (err != NULL)
+				assert_string_equal(err, "out of memory");
+			else {
+				snprintf(line, sizeof(line), "leavemulti %s",
+				    groups[g]);
+				w_as(f->s, f->c, "ipifc/0/ctl", line);
+			}
+			for (i = 0; i < 2; i++) {
+				now[i] = rd(f->s, files[i]);
+				if (strcmp(now[i], before[i]) != 0)
+					fail_msg("join %s, allocation %ld "
+					    "failing: %s is\n%s--- not ---\n%s",
+					    groups[g], n, files[i], now[i],
+					    before[i]);
+				free(now[i]);
+				free(before[i]);
+			}
+			ipifc_client_free(f->c);
+			teardown_stack(state);
+		}
+	}
+	setup(state);
+}
+
+/*
+ * An address coming when memory runs out: the memberships on the
+ * interface alone move to it (two of one group: the second needs a link
+ * of its own), or the add fails and they stay; never some of them.
+ */
+static void
+test_new_out_of_memory(void **state)
+{
+	struct fix *f;
+	struct ipifc_client *c2;
+	const char *err;
+	long n;
+	int hit;
+
+	teardown_stack(state);
+	for (n = 0, hit = 1; hit; n++) {
+		if (n == 100)
+			fail_msg("add made 100 allocations or more");
+		setup(state);
+		f = *state;
+		c2 = ipifc_client_new(f->s);
+		assert_non_null(c2);
+		w_as(f->s, f->c, "ipifc/0/ctl", "joinmulti 239.1.2.3");
+		w_as(f->s, c2, "ipifc/0/ctl", "joinmulti 239.1.2.3");
+		w(f->s, "ipifc/0/ctl", "remove 10.0.0.1 /24");
+		failalloc_at(n);
+		err = ipifc_write(f->s, NULL, "ipifc/0/ctl",
+		    "add 10.0.0.2 /24", NULL, 0);
+		hit = failalloc_off();
+		assert_true(ipifc_self_consistent(f->s));
+		if (err != NULL) {
+			assert_string_equal(err, "out of memory");
+			assert_true(file_has(f->s, "ipselftab",
+			    "239.1.2.3 0 4m"));
+		} else
+			assert_true(file_has(f->s, "ipselftab",
+			    "239.1.2.3 1 4m"));
+		w_as(f->s, f->c, "ipifc/0/ctl", err != NULL ?
+		    "leavemulti 239.1.2.3" : "leavemulti 239.1.2.3 10.0.0.2");
+		w_as(f->s, c2, "ipifc/0/ctl", err != NULL ?
+		    "leavemulti 239.1.2.3" : "leavemulti 239.1.2.3 10.0.0.2");
+		assert_false(file_has_start(f->s, "ipselftab", "239.1.2.3 "));
+		ipifc_client_free(c2);
+		ipifc_client_free(f->c);
+		teardown_stack(state);
+	}
+	setup(state);
+}
+
+/*
+ * An address going when memory runs out: its memberships still move (to
+ * the other address, or to the interface alone), none is left hanging
+ * on the freed address, whichever allocation fails.  The group's self
+ * entry stays (another interface's member holds it), so a membership
+ * left on the freed address is read from there when it leaves.
+ */
+static void
+test_move_out_of_memory(void **state)
+{
+	struct fix *f;
+	struct ipifc_client *c2;
+	const char *err;
+	long n;
+	int failed, hit, v;
+
+	teardown_stack(state);
+	for (n = 0; n < 100; n++) {
+		/* v: 0 another address; 1 none; 2 another, two members */
+		for (hit = 0, v = 0; v < 3; v++) {
+			setup(state);
+			f = *state;
+			c2 = ipifc_client_new(f->s);
+			assert_non_null(c2);
+			if (v != 1)
+				w(f->s, "ipifc/0/ctl", "add 10.0.0.2 /24");
+			w_as(f->s, f->c, "ipifc/0/ctl",
+			    "joinmulti 239.1.2.3 10.0.0.1");
+			if (v == 2)
+				w_as(f->s, c2, "ipifc/0/ctl",
+				    "joinmulti 239.1.2.3 10.0.0.1");
+			/* the group's self entry outlives the address */
+			w(f->s, "ipifc/clone", "bind ether sim:y");
+			w(f->s, "ipifc/1/ctl", "add 10.1.0.1 /24");
+			w_as(f->s, f->c, "ipifc/1/ctl", "joinmulti 239.1.2.3");
+			failalloc_at(n);
+			err = ipifc_write(f->s, NULL, "ipifc/0/ctl",
+			    "remove 10.0.0.1 /24", NULL, 0);
+			failed = failalloc_off();
+			if (err != NULL)
+				fail_msg("remove, allocation %ld failing: %s",
+				    n, err);
+			assert_true(ipifc_self_consistent(f->s));
+			/* it moved, not freed with its address (before, the
+			 * leave read the freed address's links) */
+			w_as(f->s, f->c, "ipifc/0/ctl", "leavemulti 239.1.2.3");
+			if (v == 2) {
+				assert_true(file_has(f->s, "ipselftab",
+				    "239.1.2.3 2 4m"));
+				w_as(f->s, c2, "ipifc/0/ctl",
+				    "leavemulti 239.1.2.3 10.0.0.2");
+			}
+			assert_true(file_has(f->s, "ipselftab",
+			    "239.1.2.3 1 4m"));
+			ipifc_client_free(c2);
+			ipifc_client_free(f->c);
+			teardown_stack(state);
+			hit |= failed;
+		}
+		if (!hit)
+			goto done;
+	}
+	fail_msg("remove made 100 allocations or more");
+done:
+	setup(state);
+}
+
 int
 main(void)
 {
@@ -536,6 +711,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_leave_after_address_gone,
 		    setup, teardown_stack),
 		cmocka_unit_test_setup_teardown(test_leave_after_unbind, setup,
+		    teardown_stack),
+		cmocka_unit_test_setup_teardown(test_move_out_of_memory, setup,
+		    teardown_stack),
+		cmocka_unit_test_setup_teardown(test_join_out_of_memory, setup,
+		    teardown_stack),
+		cmocka_unit_test_setup_teardown(test_new_out_of_memory, setup,
 		    teardown_stack),
 	};
 

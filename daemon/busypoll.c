@@ -88,9 +88,13 @@ spin(struct ipifcd *d)
 		if (t - last >= d->busypoll)
 			return 0;
 		if (t - lastpass >= IPIFCD_POLLPASS) {
+			frames = d->rxframes;
 			if ((rc = pass(d)) != 0)
 				return rc;
 			lastpass = t;
+			/* a tap: or tun: link's frames count as much */
+			if (d->rxframes != frames)
+				last = t;
 		}
 		cpu_relax();
 	}

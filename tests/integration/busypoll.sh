@@ -74,32 +74,40 @@ until_ok 50 nsx "$A" ping -c 1 -W 1 10.2.0.2 || fail "A cannot reach B"
 until_ok 50 nsx "$A" ping -6 -c 1 -W 1 2001:db8:2::2 ||
     fail "A cannot reach B over IPv6"
 
+# The longest window, so that a request ping sends within 10 ms of a
+# reply (ping -f sends one at least every 10 ms) is found by polling,
+# however the machine's load delays ping; at most 3 floods until one is.
 say "ping -f through ipifcd while it polls; the socket answers"
+w busypoll 10000 >/dev/null
 N=3000
-nsx "$A" timeout 60 ping -f -q -c "$N" -w 50 10.2.0.2 >"$T/ping" 2>&1 &
-FLOOD=$!
-slow=0 worst=0
-for i in $(seq 8); do
-	kill -0 "$FLOOD" 2>/dev/null || break
-	t0=$(date +%s%N)
-	timeout 5 "$IPIFC" -s "$SOCK" read ipifc/0/status >/dev/null ||
-	    fail "read $i of the status file during ping -f failed"
-	ms=$((($(date +%s%N) - t0) / 1000000))
-	[ "$ms" -gt "$worst" ] && worst=$ms
-	[ "$ms" -gt 1000 ] && slow=$((slow + 1))
-	sleep 0.1
+for try in 1 2 3; do
+	nsx "$A" timeout 60 ping -f -q -c "$N" -w 50 10.2.0.2 >"$T/ping" 2>&1 &
+	FLOOD=$!
+	slow=0 worst=0
+	for i in $(seq 8); do
+		kill -0 "$FLOOD" 2>/dev/null || break
+		t0=$(date +%s%N)
+		timeout 5 "$IPIFC" -s "$SOCK" read ipifc/0/status >/dev/null ||
+		    fail "read $i of the status file during ping -f failed"
+		ms=$((($(date +%s%N) - t0) / 1000000))
+		[ "$ms" -gt "$worst" ] && worst=$ms
+		[ "$ms" -gt 1000 ] && slow=$((slow + 1))
+		sleep 0.1
+	done
+	wait "$FLOOD" || fail "ping -f: $(cat "$T/ping")"
+	got=$(awk '/packets transmitted/ { for (i = 1; i <= NF; i++)
+	    if ($i ~ /^received/) print $(i-1) }' "$T/ping")
+	say "ping -f $try: $got of $N replies; status reads: slowest $worst ms; $(r busypoll)"
+	[ "$got" = "$N" ] ||
+	    fail "ping -f got $got of $N replies: $(cat "$T/ping")"
+	[ "$slow" -eq 0 ] || fail "$slow status reads took over 1 s"
+	hits=$(field hits)
+	[ "${hits:-0}" -gt 0 ] && break
 done
-wait "$FLOOD" || fail "ping -f: $(cat "$T/ping")"
-got=$(awk '/packets transmitted/ { for (i = 1; i <= NF; i++)
-    if ($i ~ /^received/) print $(i-1) }' "$T/ping")
-say "ping -f: $got of $N replies; status reads: slowest $worst ms"
-[ "$got" = "$N" ] || fail "ping -f got $got of $N replies: $(cat "$T/ping")"
-[ "$slow" -eq 0 ] || fail "$slow status reads took over 1 s"
+[ "${hits:-0}" -gt 0 ] || fail "no frame was found by polling: $(r busypoll)"
 nsx "$A" ping -6 -c 3 -i 0.2 -W 2 2001:db8:2::2 >/dev/null ||
     fail "IPv6 ping through ipifcd"
-hits=$(field hits) spins=$(field spins)
-say "busypoll: $(r busypoll)"
-[ "${hits:-0}" -gt 0 ] || fail "no frame was found by polling: $(r busypoll)"
+w busypoll 1000 >/dev/null
 
 say "quiet: the stack process sleeps again"
 sleep 1

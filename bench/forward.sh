@@ -31,7 +31,10 @@
 # AF_XDP), ALINK (A's side: packet, the default, or xdp, a veth as the
 # Linux router has; tap: a TAP device), WINDOW (iperf3 -w, the socket
 # buffers of both ends, the same on both paths: e.g. 4M; default
-# iperf3's), WORKLOADS (default "udp64 udp1400 tcp ping": those to run).
+# iperf3's), WORKLOADS (default "udp64 udp1400 tcp ping": those to run),
+# BUSYPOLL (default 0: ipifcd's busy polling in µs, `ipifc write
+# busypoll`; several, e.g. "0 50": the ipifc path runs once with each in
+# every round, interleaved, and the table has a row for each).
 
 set -u
 
@@ -49,6 +52,7 @@ ROUNDS=${ROUNDS:-3}
 LINK=${LINK:-packet}
 ALINK=${ALINK:-packet}
 WINDOW=${WINDOW:-}
+BUSYPOLL=${BUSYPOLL:-0}
 
 die()
 {
@@ -70,6 +74,9 @@ case $LINK in packet|xdp) ;; *) die "LINK must be packet or xdp" ;; esac
 case $ALINK in packet|xdp|tap) ;; *) die "ALINK must be packet, xdp or tap" ;; esac
 case $WINDOW in '') ;; *[!0-9KM]*) die "WINDOW must be a size (4M)" ;; esac
 { [ "$DURATION" -ge 1 ] && [ "$DURATION" -le 60 ]; } || die "DURATION out of range"
+for b in $BUSYPOLL; do
+	case $b in ''|*[!0-9]*) die "BUSYPOLL must be numbers" ;; esac
+done
 
 P=ipb$$			# prefix of every namespace and link
 T=/tmp/ipifc-bench-$$	# the daemon's socket and log
@@ -328,47 +335,62 @@ WORKLOADS=${WORKLOADS:-udp64 udp1400 tcp ping}
 echo "ipifcd forwarding vs Linux forwarding: iperf3 -t $DURATION${WINDOW:+ -w $WINDOW}, ping -f -c $COUNT; median of $ROUNDS rounds"
 echo "ipifc path: A's side $ALINK:, B's side $LINK:"
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -r), $(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)${BUSYPOLL:+, busypoll $BUSYPOLL}"
 R=$T/rounds
 : >"$R"
+# viaipifc WORKLOAD BUSYPOLL: one run through ipifcd, recorded with the
+# stack process's CPU time per frame it sent, in µs
+viaipifc()
+{
+	local c0 c1 ri us
+
+	w busypoll "$2"
+	c0=$(cost)
+	ri=$(one "$IA" "$1") || die "$1 through ipifcd failed"
+	c1=$(cost)
+	us=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" 'BEGIN {
+		split(a, x, " "); split(b, y, " ")
+		f = y[2] - x[2]
+		printf "%.1f", (f > 0 ? (y[1] - x[1]) * 1e6 / hz / f : 0) }')
+	echo "  round $round $1: ipifc (busypoll $2) $ri | ipifcd $us us/frame"
+	echo "$1 ipifc$2 $ri" >>"$R"
+	echo "$1 cpu$2 $us" >>"$R"
+}
+REVERSED=$(echo "$BUSYPOLL" | tr ' ' '\n' | tac | tr '\n' ' ')
 for round in $(seq "$ROUNDS"); do
 	for wl in $WORKLOADS; do
-		c0=$(cost)
 		if [ $((round % 2)) -eq 1 ]; then
-			ri=$(one "$IA" "$wl") || die "$wl through ipifcd failed"
-			c1=$(cost)
+			for b in $BUSYPOLL; do viaipifc "$wl" "$b"; done
 			rl=$(one "$LA" "$wl") || die "$wl through R failed"
 		else
 			rl=$(one "$LA" "$wl") || die "$wl through R failed"
-			c0=$(cost)
-			ri=$(one "$IA" "$wl") || die "$wl through ipifcd failed"
-			c1=$(cost)
+			for b in $REVERSED; do viaipifc "$wl" "$b"; done
 		fi
-		# the stack process's CPU time per frame it sent, in µs
-		us=$(awk -v a="$c0" -v b="$c1" -v hz="$HZ" 'BEGIN {
-			split(a, x, " "); split(b, y, " ")
-			f = y[2] - x[2]
-			printf "%.1f", (f > 0 ? (y[1] - x[1]) * 1e6 / hz / f : 0) }')
-		echo "  round $round $wl: ipifc $ri | linux $rl | ipifcd $us us/frame"
-		echo "$wl ipifc $ri" >>"$R"
+		echo "  round $round $wl: linux $rl"
 		echo "$wl linux $rl" >>"$R"
-		echo "$wl cpu $us" >>"$R"
 	done
 done
 
 # row WORKLOAD FIELD UNIT: the medians of both paths by field FIELD (1:
-# pps, 2: Mbit/s or avg ms) and their ratio
+# pps, 2: Mbit/s or avg ms) and their ratio, a row for each BUSYPOLL
+# (named in the row when there are several)
 row()
 {
-	local i l
+	local i l b name
 
 	grep -q "^$1 " "$R" || return 0
-	i=$(awk -v w="$1" '$1 == w && $2 == "ipifc" { print $3, $4, $5 }' "$R" |
-	    median "$2" | awk -v f="$2" '{ print $f }')
 	l=$(awk -v w="$1" '$1 == w && $2 == "linux" { print $3, $4, $5 }' "$R" |
 	    median "$2" | awk -v f="$2" '{ print $f }')
-	awk -v w="$1" -v u="$3" -v i="$i" -v l="$l" 'BEGIN {
-		printf "%-16s %-8s %12s %12s %8.2f\n", w, u, i, l,
-		    (l > 0 ? i / l : 0) }'
+	for b in $BUSYPOLL; do
+		i=$(awk -v w="$1" -v p="ipifc$b" '$1 == w && $2 == p {
+		    print $3, $4, $5 }' "$R" |
+		    median "$2" | awk -v f="$2" '{ print $f }')
+		name=$1
+		[ "$BUSYPOLL" = "$b" ] || name="$1 bp$b"
+		awk -v w="$name" -v u="$3" -v i="$i" -v l="$l" 'BEGIN {
+			printf "%-16s %-8s %12s %12s %8.2f\n", w, u, i, l,
+			    (l > 0 ? i / l : 0) }'
+	done
 }
 
 echo
@@ -384,15 +406,20 @@ row ping 1 pps
 row ping 2 avg_ms
 echo "(received at B by iperf3, link_pps by B's interface; ratio ipifc/Linux:"
 echo "above 1 ipifc is better, but for avg_ms)"
-printf 'ipifcd CPU time per frame sent, median (us):'
-for wl in $WORKLOADS; do
-	printf ' %s %s' "$wl" "$(awk -v w="$wl" '$1 == w && $2 == "cpu" { print $3 }' "$R" |
-	    median 1)"
+for b in $BUSYPOLL; do
+	printf 'ipifcd CPU time per frame sent, median (us)%s:' \
+	    "$([ "$BUSYPOLL" = "$b" ] || echo ", bp$b")"
+	for wl in $WORKLOADS; do
+		printf ' %s %s' "$wl" "$(awk -v w="$wl" -v c="cpu$b" '$1 == w &&
+		    $2 == c { print $3 }' "$R" | median 1)"
+	done
+	echo
 done
-echo
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 # what the daemon's links saw (batch counters, where the daemon has them)
 echo
 for i in 0 1; do
 	echo "ipifc/$i/status: $(ipc read "ipifc/$i/status" | head -n 1 |
 	    awk '{ for (i = 1; i < NF; i++) if ($i ~ /^(device|pktin|pktout|errin|errout|sendqdrops|rxbatches|rxframes|rxmax|rxyields|txbatches|txframes|txmax|txdrops|kerneldrops|rxsuper|txsuper|txcut)$/) printf "%s %s ", $i, $(i+1) }')"
 done
+echo "busypoll: $(ipc read busypoll)"

@@ -3,7 +3,8 @@
  *
  * One write a line, "PATH TEXT" (as `ipifc write PATH TEXT` sends it);
  * blank lines and lines whose first non-blank byte is '#' are skipped.
- * Each goes through ipifc_write, as a control socket write does.  The
+ * Each goes through ipifc_write, as a control socket write does (and
+ * `busypoll USEC`, the daemon's own, through ipifcd_busypoll_set).  The
  * first that fails stops the start: "FILE:LINE: message" is logged and
  * the stack process's exit unbinds every interface (ipifcd.c), so what
  * the file made goes, a TAP or TUN device with it.
@@ -107,8 +108,11 @@ ipifcd_conf_apply(struct ipifcd *d, const char *file, char *text)
 			return -1;
 		}
 		ipifcd_advance(d);
-		err = ipifc_write(d->stack, d->self, path, arg, reply,
-		    sizeof(reply));
+		if (strcmp(path, "busypoll") == 0)
+			err = ipifcd_busypoll_set(d, arg);
+		else
+			err = ipifc_write(d->stack, d->self, path, arg, reply,
+			    sizeof(reply));
 		if (err != NULL) {
 			ipifcd_log(LOG_ERR, "%s:%d: %s", file, lineno, err);
 			return -1;

@@ -298,7 +298,16 @@ conn_request(struct conn *c, enum ipifcd_ctlreq_kind kind, char *path,
 
 	ipifcd_advance(d);
 	if (kind == IPIFCD_CTLREQ_READ) {
-		if ((file = ipifc_read(d->stack, path, &err)) == NULL) {
+		if (strcmp(path, "busypoll") == 0) {
+			/* the daemon's own, as ping is (busypoll.c) */
+			if (asprintf(&file, "busypoll %u spins %llu hits %llu\n",
+			    d->busypoll, (unsigned long long)d->spins,
+			    (unsigned long long)d->hits) == -1)
+				file = NULL;
+			err = "out of memory";
+		} else
+			file = ipifc_read(d->stack, path, &err);
+		if (file == NULL) {
 			conn_answer(c, err != NULL ? err : "cannot read",
 			    NULL);
 			return;
@@ -318,8 +327,12 @@ conn_request(struct conn *c, enum ipifcd_ctlreq_kind kind, char *path,
 			ipifcd_kick(d);
 			return;
 		}
-		err = ipifc_write(d->stack, d->self, path, text, reply,
-		    sizeof(reply));
+		reply[0] = '\0';
+		if (strcmp(path, "busypoll") == 0)
+			err = ipifcd_busypoll_set(d, text);
+		else
+			err = ipifc_write(d->stack, d->self, path, text, reply,
+			    sizeof(reply));
 		if (err != NULL)
 			conn_answer(c, err, NULL);
 		else if ((body = evbuffer_new()) == NULL)

@@ -1,5 +1,6 @@
 /*
- * ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] [-c DIR] [-m N]: run
+ * ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] [-c DIR] [-m N]
+ * [-b USEC]: run
  * one ipifc stack on the real clock, serve its namespace on SOCKET (default
  * /run/ipifc/ctl, mode 0600, root's).  FILE holds host mode's RFC 7217
  * secret (default /var/lib/ipifc/secret, made once if missing; see
@@ -8,6 +9,8 @@
  * makes new files in DIR only (default /var/lib/ipifc/capture).  CONF's
  * namespace writes are applied before any client is served (conf.c).
  * At most N clients (default 16) monitor the stack's events (ctlsock.h).
+ * USEC: busy polling, the µs the daemon looks at its links' rings after
+ * the last frame before it sleeps again (default 0: off; busypoll.c).
  *
  * -d keeps it in the foreground and logs to stderr; without it the
  * daemon detaches and logs to syslog, and the process that was started
@@ -45,7 +48,7 @@ usage(int status)
 {
 	fprintf(status == 0 ? stdout : stderr,
 	    "usage: ipifcd [-d] [-f CONF] [-s SOCKET] [-k FILE] [-u USER] "
-	    "[-c DIR] [-m N]\n"
+	    "[-c DIR] [-m N] [-b USEC]\n"
 	    "       ipifcd -V | --help\n");
 	exit(status);
 }
@@ -126,14 +129,16 @@ main(int argc, char *argv[])
 	char *conf = NULL;
 	uint8_t key[IPIFCD_SECRETLEN];
 	char err[512];
+	const char *errp;
 	int ch, foreground = 0, rc = 1, made;
 	int maxmonitors = IPIFCD_CTL_MONITORS;
+	const char *busypoll = NULL;
 	char *end;
 	long l;
 
 	if (argc == 2 && strcmp(argv[1], "--help") == 0)
 		usage(0);
-	while ((ch = getopt(argc, argv, "df:s:k:u:c:m:V")) != -1) {
+	while ((ch = getopt(argc, argv, "df:s:k:u:c:m:b:V")) != -1) {
 		switch (ch) {
 		case 'd':
 			foreground = 1;
@@ -165,6 +170,9 @@ main(int argc, char *argv[])
 			}
 			maxmonitors = (int)l;
 			break;
+		case 'b':
+			busypoll = optarg;
+			break;
 		case 'V':
 			printf("ipifcd %s\n", IPIFC_VERSION);
 			return 0;
@@ -179,6 +187,11 @@ main(int argc, char *argv[])
 	closefrom(3);
 	memset(&d, 0, sizeof(d));
 	d.maxmonitors = maxmonitors;
+	if (busypoll != NULL &&
+	    (errp = ipifcd_busypoll_set(&d, busypoll)) != NULL) {
+		fprintf(stderr, "ipifcd: -b %s: %s\n", busypoll, errp);
+		usage(2);
+	}
 	/* errors before the detach go to the terminal */
 	ipifcd_log_init(1);
 	signal(SIGPIPE, SIG_IGN);
@@ -244,7 +257,7 @@ main(int argc, char *argv[])
 	ipifcd_log(LOG_INFO, "serving %s (pid %ld)", sock, (long)getpid());
 	ipifcd_ready();
 	ipifcd_kick(&d);
-	if (event_base_dispatch(d.base) == -1) {
+	if (ipifcd_run(&d) == -1) {
 		ipifcd_log(LOG_ERR, "event loop failed");
 		goto out;
 	}

@@ -5,6 +5,7 @@
  *	ipifcd.c	options, start, signals, the orderly exit
  *	clock.c		the stack on the clock: advance, one timer
  *	linkops.c	the link operations: devices, read/write events, capture
+ *	busypoll.c	the event loop, and busy polling of the links' rings
  *	ctlsock.c	the control socket: one request per connection,
  *			or a monitor of the stack's events
  *	carrier.c	link notifications: the running flag follows the carrier
@@ -43,6 +44,9 @@ struct ipifcd {
 	struct ipifcd_carrier *carrier;	/* NULL: no notifications */
 	int		 stackproc;	/* 1: the unprivileged stack process */
 	int		 maxmonitors;	/* ctlsock.h, -m */
+	unsigned	 busypoll;	/* busypoll.c: µs, 0 off (-b) */
+	uint64_t	 spins, hits;	/* windows polled; rings found full */
+	uint64_t	 rxframes;	/* frames read, every link */
 };
 
 /* log.c */
@@ -68,6 +72,20 @@ void	ipifcd_links_free(struct ipifcd *d);
  * bound to it follow.  ifindex -1: ask every device again.
  */
 void	ipifcd_links_carrier(struct ipifcd *d, int ifindex, int up);
+/* Make the read event of each link with frames in its ring active,
+ * looking at memory only: how many. */
+int	ipifcd_links_poll(struct ipifcd *d);
+
+/*
+ * busypoll.c: run d's loop until a callback breaks it: 0, or -1 if
+ * libevent failed.  After a pass that read frames, with d->busypoll
+ * set, the loop looks at the links' rings for up to that many µs
+ * before it sleeps again.
+ */
+#define IPIFCD_BUSYPOLL_MAX	10000	/* µs */
+int	ipifcd_run(struct ipifcd *d);
+/* "USEC" for d->busypoll: NULL, or a one-line error (nothing changes). */
+const char *ipifcd_busypoll_set(struct ipifcd *d, const char *text);
 
 /* carrier.c */
 int	ipifcd_carrier_init(struct ipifcd *d);

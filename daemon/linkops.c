@@ -19,6 +19,9 @@
  * Superframes (issue 10): while the first frame of a superframe is in
  * the stack, a send of that frame forwarded sends the whole superframe
  * instead (link_super), and the stack never gets the rest.
+ *
+ * Busy polling (busypoll.c) asks ipifcd_links_poll to look at every
+ * open link's ring, and makes the read event of one with frames active.
  */
 #include <sys/queue.h>
 #include <linux/virtio_net.h>
@@ -51,6 +54,7 @@ struct link {
 	int		 fails;		/* wakeups in a row that only failed */
 	int		 dirty;		/* on the dirty list */
 	TAILQ_ENTRY(link) dirtyq;
+	TAILQ_ENTRY(link) openq;	/* on the list of open links */
 	/* read wakeups that got frames, the frames, the most in one, and
 	 * wakeups that stopped at LINK_BATCH */
 	uint64_t	 rxbatches, rxframes, rxmax, rxyields;
@@ -62,6 +66,7 @@ struct link {
 struct ipifcd_links {
 	struct link	*l[IPIFCD_MAXIFC];
 	TAILQ_HEAD(, link) dirty;	/* links with frames staged */
+	TAILQ_HEAD(, link) open;	/* every link, for busy polling */
 	struct event	*flush;
 	uint8_t		 buf[IPIFC_DEV_MAXFRAME];
 	/* in the stack now: the first frame of rx's superframe, in buf */
@@ -157,6 +162,7 @@ on_read(evutil_socket_t fd, short what, void *arg)
 		}
 		if (i == LINK_BATCH)
 			k->rxyields++;
+		d->rxframes += frames;
 		/* the rest of a superframe is not on the descriptor */
 		if (ipifc_dev_pending(k->dev))
 			event_active(k->rd, EV_READ, 0);
@@ -242,6 +248,28 @@ on_bound(evutil_socket_t fd, short what, void *arg)
 	ipifcd_advance(k->d);
 	link_carrier(k);
 	ipifcd_kick(k->d);
+}
+
+/*
+ * Every open link whose device shares its receive ring with us and has
+ * a frame there gets its read event made active: memory reads only.
+ * The number of such links; a link no longer read (link_readerr) or
+ * whose event is active already is left alone.
+ */
+int
+ipifcd_links_poll(struct ipifcd *d)
+{
+	struct link *k;
+	int n = 0;
+
+	TAILQ_FOREACH(k, &d->links->open, openq) {
+		if (ipifc_dev_poll(k->dev) != 1 ||
+		    !event_pending(k->rd, EV_READ, NULL))
+			continue;
+		event_active(k->rd, EV_READ, 0);
+		n++;
+	}
+	return n;
 }
 
 void
@@ -332,6 +360,7 @@ link_open(void *arg, int ifc, const char *dev, uint8_t mac[6])
 		return -ENOMEM;
 	}
 	d->links->l[ifc] = k;
+	TAILQ_INSERT_TAIL(&d->links->open, k, openq);
 	event_active(k->chk, EV_TIMEOUT, 1);
 	ipifcd_log(LOG_INFO, "interface %d: %s %s (%s)", ifc,
 	    ipifc_dev_created(k->dev) ? "made" : "opened", dev,
@@ -348,6 +377,7 @@ link_close(void *arg, int ifc)
 	if ((k = link_get(d, ifc)) == NULL)
 		return;
 	d->links->l[ifc] = NULL;
+	TAILQ_REMOVE(&d->links->open, k, openq);
 	link_free(k);
 }
 
@@ -521,6 +551,7 @@ ipifcd_links_init(struct ipifcd *d)
 	if ((d->links = calloc(1, sizeof(*d->links))) == NULL)
 		return -1;
 	TAILQ_INIT(&d->links->dirty);
+	TAILQ_INIT(&d->links->open);
 	if ((d->links->flush = event_new(d->base, -1, 0, on_flush, d)) ==
 	    NULL) {
 		free(d->links);

@@ -185,6 +185,12 @@ ipifc_dev_pending(const struct ipifc_dev *d)
 }
 
 int
+ipifc_dev_poll(struct ipifc_dev *d)
+{
+	return d->ops->poll != NULL ? d->ops->poll(d) : -1;
+}
+
+int
 ipifc_dev_send(struct ipifc_dev *d, const uint8_t *frame, size_t len)
 {
 	return d->ops->send(d, frame, len);

@@ -58,6 +58,8 @@ struct ipifc_devops {
 	ssize_t	(*recv)(struct ipifc_dev *d, uint8_t *buf, size_t len);
 	/* 1: recv has frames without reading fd (NULL: never) */
 	int	(*pending)(const struct ipifc_dev *d);
+	/* busy polling: ipifc_dev_poll (NULL: the device cannot be) */
+	int	(*poll)(struct ipifc_dev *d);
 	int	(*send)(struct ipifc_dev *d, const uint8_t *frame, size_t len);
 	/* adopted descriptors to set up (NULL: nothing to do): 0 or -errno */
 	int	(*adopt)(struct ipifc_dev *d);
@@ -135,6 +137,14 @@ ssize_t	ipifc_dev_recv(struct ipifc_dev *d, uint8_t *buf, size_t len);
  * recvmmsg took, packet:); read again.
  */
 int	ipifc_dev_pending(const struct ipifc_dev *d);
+/*
+ * Busy polling (ipifcd -b): 1 when recv would return a frame now, 0 when
+ * none waits, as the memory the device shares with the kernel shows it
+ * (a packet: receive ring's next slot, an xdp: rx ring), with no system
+ * call; -1 when only the descriptor can tell (tap:, tun:, a packet:
+ * socket without a ring or not read yet).
+ */
+int	ipifc_dev_poll(struct ipifc_dev *d);
 /*
  * Send one frame: 0, -EAGAIN when the device is busy, or -errno.  On a
  * device that batches (ipifc_dev_batched), 0 means staged: the frame goes

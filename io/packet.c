@@ -299,6 +299,15 @@ packet_pending(const struct ipifc_dev *d)
 	    (q->rnext < q->rn || (q->ring != NULL && ring_status(q) != 0)));
 }
 
+/* Only a ring can be looked at without a system call. */
+static int
+packet_poll(struct ipifc_dev *d)
+{
+	if (d->pq == NULL || d->pq->ring == NULL)
+		return -1;
+	return packet_pending(d);
+}
+
 /* One recvmmsg: the frames waiting, up to max, or -errno. */
 static int
 rx_fill(struct ipifc_dev *d, unsigned max)
@@ -649,6 +658,7 @@ const struct ipifc_devops ipifc_packet_devops = {
 	.close = packet_close,
 	.recv = packet_recv,
 	.pending = packet_pending,
+	.poll = packet_poll,
 	.send = packet_send,
 	.flush = packet_flush,
 	.counters = packet_counters,

@@ -590,6 +590,15 @@ xdp_pending(const struct ipifc_dev *d)
 	return d->xsk->rxleft > 0;
 }
 
+/* The rx ring's producer, read without taking anything. */
+static int
+xdp_poll(struct ipifc_dev *d)
+{
+	struct ipifc_xsk *x = d->xsk;
+
+	return x->rxleft > 0 || xsk_cons_nb_avail(&x->rx, 1) > 0;
+}
+
 /* Frames the kernel has sent are free again. */
 static void
 tx_reap(struct ipifc_xsk *x)
@@ -756,6 +765,7 @@ const struct ipifc_devops ipifc_xdp_devops = {
 	.close = xdp_close,
 	.recv = xdp_recv,
 	.pending = xdp_pending,
+	.poll = xdp_poll,
 	.send = xdp_send,
 	.adopt = xdp_adopt,
 	.status = xdp_status,

@@ -312,6 +312,19 @@ parse_six(const uint8_t *p, struct ipifc_nd *m, unsigned bit, uint8_t *out)
 	m->has |= bit;
 }
 
+/*
+ * A link-layer address no host has: a group's, or all zeros.  Such an
+ * SLLA or TLLA refuses its message, as ARP refuses such a sender: it
+ * would go into the neighbor table.
+ */
+static int
+lla_bad(const uint8_t *mac)
+{
+	static const uint8_t zero[6];
+
+	return (mac[0] & 1) || memcmp(mac, zero, 6) == 0;
+}
+
 /* 4.6: walk the options; each is at least 8 bytes, so the walk ends. */
 static int
 parse_opts(const uint8_t *p, size_t len, struct ipifc_nd *m)
@@ -331,7 +344,7 @@ parse_opts(const uint8_t *p, size_t len, struct ipifc_nd *m)
 		case IPIFC_NDOPT_SLLA:
 		case IPIFC_NDOPT_TLLA:
 			/* RFC 2464 8: Ethernet's is one unit */
-			if (olen != 8)
+			if (olen != 8 || lla_bad(p + 2))
 				return -EINVAL;
 			if (p[0] == IPIFC_NDOPT_SLLA)
 				parse_six(p, m, IPIFC_ND_HAS_SLLA,

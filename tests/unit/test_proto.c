@@ -1516,6 +1516,46 @@ test_nd_fragment_ignored(void **state)
 }
 
 /*
+ * An NS whose source link-layer address is a group's or all zeros (no
+ * host's, as ARP refuses for a sender) is dropped and counted in ndbad,
+ * and nothing of it goes into the neighbor table (thc-ipv6 and
+ * ipv6toolkit can send them; Linux would learn them).
+ */
+static void
+test_nd_group_lla(void **state)
+{
+	static const uint8_t bad[3][6] = {
+		{ 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+		{ 0x33, 0x33, 0, 0, 0, 0x01 },
+		{ 0, 0, 0, 0, 0, 0 },
+	};
+	static const uint8_t smac[6] = { 0x02, 0, 0, 0, 0x77, 0x77 };
+	struct wire *wire = *state;
+	struct ipifc_ip me6 = ip("2001:db8::2"), src = ip("2001:db8::9");
+	uint8_t f[256];
+	char mac[32];
+	size_t n;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		n = ns_frame(f, &src, bad[i], &me6);
+		memcpy(f + 6, smac, 6);		/* a host's frame */
+		inject(wire, f, n);
+		assert_int_equal(na_from1(wire, &me6), -1);
+	}
+	assert_int_equal(file_word(wire->s[1], "arp", "2001:db8::9", 1, mac,
+	    sizeof(mac)), -1);
+	assert_true(file_has(wire->s[1], "ipstats", "ndbad 3"));
+	/* the same from the host's own address: answered and learned */
+	n = ns_frame(f, &src, smac, &me6);
+	inject(wire, f, n);
+	assert_true(na_from1(wire, &me6) >= 0);
+	assert_int_equal(file_word(wire->s[1], "arp", "2001:db8::9", 1, mac,
+	    sizeof(mac)), 0);
+	assert_string_equal(mac, "02:00:00:00:77:77");
+}
+
+/*
  * RFC 4861 7.2.7: a router answers an NS for its subnet-router anycast
  * address (RFC 4291 2.6.1) with Override clear, within
  * MAX_ANYCAST_DELAY_TIME; the echo reply comes from a unicast address.
@@ -2037,6 +2077,8 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_hbh_after_fragment, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_nd_fragment_ignored, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_nd_group_lla, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_dad_loopback_nonce, setup,
 		    teardown),

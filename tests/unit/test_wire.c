@@ -2071,6 +2071,11 @@ test_random_roundtrip(void **state)
 		    IPIFC_ND_HAS_MTU | IPIFC_ND_HAS_NONCE);
 		rndbytes(m.slla, 6);
 		rndbytes(m.tlla, 6);
+		/* a host's: no group bit, not all zeros (else refused) */
+		m.slla[0] &= 0xfe;
+		m.slla[5] |= 1;
+		m.tlla[0] &= 0xfe;
+		m.tlla[5] |= 1;
 		rndbytes(m.nonce, 6);
 		m.mtu = rnd();
 		m.nprefix = (int)(rnd() % (IPIFC_ND_MAXPREFIX + 1));

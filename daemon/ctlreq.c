@@ -28,7 +28,7 @@ ipifcd_ctlreq_parse(char *buf, size_t len, size_t max, struct ipifcd_ctlreq *r)
 	/* a client that ends its line as a network text protocol does */
 	if (eol > buf && eol[-1] == '\r')
 		*--eol = '\0';
-	if (memchr(buf, '\0', (size_t)(eol - buf)) != NULL) {
+	if (strlen(buf) != (size_t)(eol - buf)) {	/* a NUL before the end */
 		r->err = "malformed request: NUL byte";
 		return IPIFCD_CTLREQ_ERROR;
 	}

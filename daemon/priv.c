@@ -106,6 +106,8 @@ static const char *const reqnames[] = {
  * leak-checked by the tests' build, whose stack process can keep its
  * privileges (IPIFCD_TESTHOOK_LEAKS, the tests leaks_*).
  */
+int	__lsan_is_turned_off(void);
+
 int
 __lsan_is_turned_off(void)
 {

@@ -33,15 +33,7 @@ RA6=$(command -v ra6 || echo /usr/sbin/ra6)
 PATH=$PATH:/usr/sbin
 need ping timeout ns6 na6 icmp6 frag6 scan6
 
-D=${P}d A=${P}a
-AIF=${P}a0
-netns "$D" "$A"
-start_daemon "$D"
-bind_veth "$D" "${P}d0" "$A" "$AIF"
-ip -n "$A" addr add 10.1.0.2/24 dev "$AIF"
-ip -n "$A" addr add 2001:db8:1::2/64 dev "$AIF" nodad
-w ipifc/0/ctl add 10.1.0.1/24
-w ipifc/0/ctl add 2001:db8:1::1/64
+peer_link
 w ipifc/0/ctl ra6 recvra 1
 wait_state 0 2001:db8:1::1 preferred 50
 MAC=$(ifc_mac 0)
@@ -54,26 +46,6 @@ tool()
 
 	shift
 	nsx "$A" timeout "$t" "$@"
-}
-
-alive()
-{
-	nsx "$A" ip neigh flush dev "$AIF"
-	nsx "$A" ping -c 2 -i 0.2 -W 2 10.1.0.1 >/dev/null ||
-	    fail "no IPv4 echo reply after $1"
-	nsx "$A" ping -c 2 -i 0.2 -W 2 2001:db8:1::1 >/dev/null ||
-	    fail "no IPv6 echo reply after $1"
-}
-
-stat()
-{
-	r ipstats | awk -v k="$1" '$1 == k { print $2 }'
-}
-
-radrop()
-{
-	r ipifc/0/ra | awk -v k="$1" '$1 == "drops" {
-	    for (i = 2; i < NF; i++) if ($i == k) print $(i+1) }'
 }
 
 # ra6 ARGS...: one RA from fe80::99 to all nodes, router lifetime 1800
@@ -90,7 +62,7 @@ has_addr()
 }
 
 say "ra6 in fragments: ignored"
-nd0=$(stat ndbad)
+nd0=$(ipstat ndbad)
 ra -P 2001:db8:a1::/64#LA#3600#1800 -y 8
 say "ra6 with MTU 9000"
 ra -P 2001:db8:a2::/64#LA#3600#1800 -M 9000 -c 7
@@ -99,12 +71,12 @@ r ipifc/0/ra
 has_addr 2001:db8:a1: && fail "an address from the fragmented RA"
 r ipifc/0/ra | grep -q "^prefix 2001:db8:a1:" &&
     fail "the fragmented RA's prefix was taken"
-[ "$(stat ndbad)" -gt "$nd0" ] || fail "ndbad did not count the fragmented RA"
+[ "$(ipstat ndbad)" -gt "$nd0" ] || fail "ndbad did not count the fragmented RA"
 r ipifc | grep -q " 1500$" || fail "the MTU is not 1500: $(r ipifc)"
 [ "$(radrop mtu)" -ge 1 ] || fail "the MTU 9000 was not counted"
 r ipifc/0/ra | grep -q " reachable 4294967295 " ||
     fail "ra6's Reachable Time was not taken"
-alive "Reachable Time 0xffffffff"
+peer_alive "Reachable Time 0xffffffff"
 say "the RA's hop limit 7 is IPv6's alone"
 r ipifc/0/ra | grep -q " hoplimit 7 " || fail "ra6's hop limit was not taken"
 nsx "$A" ping -c 1 -W 2 2001:db8:1::1 | grep -q "ttl=7 " ||
@@ -126,10 +98,10 @@ tool 5 na6 -i "$AIF" -s 2001:db8:1::2 -d ff02::1 -t 2001:db8:1::1 \
     -E 02:00:00:00:00:57 -o >/dev/null 2>&1 || fail "na6"
 [ "$(r ipifc/0/status | tail -n +2; r arp | grep ' l$')" = "$before" ] ||
     fail "an NA for our own address changed something"
-alive "ns6 and na6"
+peer_alive "ns6 and na6"
 
 say "icmp6 packet too big"
-ic0=$(stat icmpbad)
+ic0=$(ipstat icmpbad)
 for m in 1000 1300; do
 	tool 5 icmp6 -i "$AIF" -s 2001:db8:1::2 -d 2001:db8:1::1 \
 	    -r 2001:db8:1::1 -x "2001:db8:9::$m" -p icmp6 -E -m "$m" \
@@ -138,7 +110,7 @@ done
 r ippmtu
 r ippmtu | grep -q "^2001:db8:9::1000 " && fail "an MTU of 1000 was taken"
 r ippmtu | grep -q "^2001:db8:9::1300 1300 " || fail "an MTU of 1300 was not"
-[ "$(stat icmpbad)" -gt "$ic0" ] || fail "icmpbad did not count"
+[ "$(ipstat icmpbad)" -gt "$ic0" ] || fail "icmpbad did not count"
 
 say "frag6 -W"
 out=$(tool 30 frag6 -i "$AIF" -D "$MAC" -s 2001:db8:1::2 -d 2001:db8:1::1 \
@@ -154,7 +126,7 @@ grep -qx "$LL" <<<"$out" || fail "scan6 -L did not find $LL"
 grep -qx "2001:db8:1::1" <<<"$out" || fail "scan6 -L did not find 2001:db8:1::1"
 out=$(tool 15 scan6 -i "$AIF" -d 2001:db8:1::1-20 2>&1)
 grep -qx "2001:db8:1::1" <<<"$out" || fail "scan6 -d did not find ipifc: $out"
-alive scan6
+peer_alive scan6
 
 stop_daemon_ok
 pass

@@ -243,6 +243,45 @@ r()
 	ipc read "$1" || fail "ipifc read $1"
 }
 
+# peer_link: namespaces D (ipifcd) and A (a Linux host, its end AIF),
+# a veth between them opened with packet:, 10.1.0.1/24 and
+# 2001:db8:1::1/64 on ipifc's interface 0, .2 and ::2 on A's end.
+peer_link()
+{
+	D=${P}d A=${P}a
+	AIF=${P}a0
+	netns "$D" "$A"
+	start_daemon "$D"
+	bind_veth "$D" "${P}d0" "$A" "$AIF"
+	ip -n "$A" addr add 10.1.0.2/24 dev "$AIF"
+	ip -n "$A" addr add 2001:db8:1::2/64 dev "$AIF" nodad
+	w ipifc/0/ctl add 10.1.0.1/24
+	w ipifc/0/ctl add 2001:db8:1::1/64
+}
+
+# peer_alive WHAT: after WHAT, ipifc still answers A's pings, both families.
+peer_alive()
+{
+	nsx "$A" ip neigh flush dev "$AIF"
+	nsx "$A" ping -c 2 -i 0.2 -W 2 10.1.0.1 >/dev/null ||
+	    fail "no IPv4 echo reply after $1"
+	nsx "$A" ping -c 2 -i 0.2 -W 2 2001:db8:1::1 >/dev/null ||
+	    fail "no IPv6 echo reply after $1"
+}
+
+# ipstat K: counter K of the ipstats file.
+ipstat()
+{
+	r ipstats | awk -v k="$1" '$1 == k { print $2 }'
+}
+
+# radrop K: counter K of the drops line of interface 0's ra file.
+radrop()
+{
+	r ipifc/0/ra | awk -v k="$1" '$1 == "drops" {
+	    for (i = 2; i < NF; i++) if ($i == k) print $(i+1) }'
+}
+
 # until_ok TENTHS CMD...: run CMD every 0.1 s until it succeeds, at most
 # TENTHS times.
 until_ok()

@@ -24,15 +24,7 @@
 
 need ping timeout nmap
 
-D=${P}d A=${P}a
-AIF=${P}a0
-netns "$D" "$A"
-start_daemon "$D"
-bind_veth "$D" "${P}d0" "$A" "$AIF"
-ip -n "$A" addr add 10.1.0.2/24 dev "$AIF"
-ip -n "$A" addr add 2001:db8:1::2/64 dev "$AIF" nodad
-w ipifc/0/ctl add 10.1.0.1/24
-w ipifc/0/ctl add 2001:db8:1::1/64
+peer_link
 w ipifc/0/ctl iprouting 1
 w ipifc/0/ctl add6 2001:db8:1:: 64
 w ipifc/0/ctl ra6 sendra 1
@@ -45,20 +37,6 @@ nm()
 
 	shift
 	nsx "$A" timeout "$t" nmap -n -Pn --max-retries 1 "$@" 2>&1
-}
-
-alive()
-{
-	nsx "$A" ip neigh flush dev "$AIF"
-	nsx "$A" ping -c 2 -i 0.2 -W 2 10.1.0.1 >/dev/null ||
-	    fail "no IPv4 echo reply after $1"
-	nsx "$A" ping -c 2 -i 0.2 -W 2 2001:db8:1::1 >/dev/null ||
-	    fail "no IPv6 echo reply after $1"
-}
-
-stat()
-{
-	r ipstats | awk -v k="$1" '$1 == k { print $2 }'
 }
 
 # expect OUTPUT REGEX...: each a line of OUTPUT
@@ -106,24 +84,24 @@ expect "$out" "^53/udp +filtered +domain +param-problem"
 say "a 1000-port SYN scan: the errors rate limited"
 # past the per-destination bucket's burst of 10, refilled since
 sleep 1
-rl0=$(stat icmpratelimit)
+rl0=$(ipstat icmpratelimit)
 t0=$(date +%s%N)
 out=$(nm 30 -sS -T5 --max-retries 0 --reason -p 1-1000 10.1.0.1)
 ms=$((($(date +%s%N) - t0) / 1000000))
 n=$(sed -n 's/.*, \([0-9]*\) filtered tcp ports (proto-unreach).*/\1/p' \
     <<<"$out")
 [ -n "$n" ] || n=$(grep -c "proto-unreach" <<<"$out")
-say "$n answered in $ms ms, icmpratelimit $rl0 -> $(stat icmpratelimit)"
+say "$n answered in $ms ms, icmpratelimit $rl0 -> $(ipstat icmpratelimit)"
 [ "$n" -ge 10 ] || fail "only $n of the first 10 SYNs answered"
 [ "$n" -le $((10 + ms / 100 + 1)) ] || fail "$n answers in $ms ms"
-[ "$(stat icmpratelimit)" -gt "$rl0" ] || fail "icmpratelimit did not count"
+[ "$(ipstat icmpratelimit)" -gt "$rl0" ] || fail "icmpratelimit did not count"
 
 say "OS detection"
 out=$(nm 60 -O --max-os-tries 1 -p 22 10.1.0.1)
 expect "$out" "OS detection performed" "1 host up"
 out=$(nm 60 -6 -O --max-os-tries 1 -p 22 2001:db8:1::1)
 expect "$out" "OS detection performed" "1 host up"
-alive "nmap"
+peer_alive "nmap"
 
 stop_daemon_ok
 pass

@@ -41,16 +41,8 @@ need ping timeout atk6-fake_router6 atk6-flood_router26 atk6-flood_advertise6 \
     atk6-flood_solicitate6 atk6-implementation6 atk6-denial6 \
     atk6-fragmentation6 atk6-dos-new-ip6 atk6-alive6
 
-D=${P}d A=${P}a
-AIF=${P}a0
 MAXNBR=1024
-netns "$D" "$A"
-start_daemon "$D"
-bind_veth "$D" "${P}d0" "$A" "$AIF"
-ip -n "$A" addr add 10.1.0.2/24 dev "$AIF"
-ip -n "$A" addr add 2001:db8:1::2/64 dev "$AIF" nodad
-w ipifc/0/ctl add 10.1.0.1/24
-w ipifc/0/ctl add 2001:db8:1::1/64
+peer_link
 w arp add 2001:db8:1::9 02:00:00:00:00:09
 w ipifc/0/ctl ra6 recvra 1
 wait_state 0 2001:db8:1::1 preferred 50
@@ -71,27 +63,6 @@ stop_tool()
 	pkill -TERM -P "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 	return 0
-}
-
-alive()
-{
-	nsx "$A" ip neigh flush dev "$AIF"
-	nsx "$A" ping -c 2 -i 0.2 -W 2 10.1.0.1 >/dev/null ||
-	    fail "no IPv4 echo reply after $1"
-	nsx "$A" ping -c 2 -i 0.2 -W 2 2001:db8:1::1 >/dev/null ||
-	    fail "no IPv6 echo reply after $1"
-}
-
-stat()
-{
-	r ipstats | awk -v k="$1" '$1 == k { print $2 }'
-}
-
-# The ra file's drops line: the counter K.
-radrop()
-{
-	r ipifc/0/ra | awk -v k="$1" '$1 == "drops" {
-	    for (i = 2; i < NF; i++) if ($i == k) print $(i+1) }'
 }
 
 # host mode gave an address up after DAD failures (until_ok calls it)
@@ -115,12 +86,12 @@ grep -q "addr duplicate 2001:db8:1::77 " "$T/ipifcd.log" ||
 w ipifc/0/ctl down
 w ipifc/0/ctl up
 wait_state 0 2001:db8:1::77 preferred 50
-alive dos-new-ip6
+peer_alive dos-new-ip6
 
 say "fake_router6 -F (in fragments): ignored; fake_router6 under dos-new-ip6"
-nd0=$(stat ndbad)
+nd0=$(ipstat ndbad)
 tool 2 atk6-fake_router6 -F "$AIF" 2001:db8:5::/64 >/dev/null 2>&1
-[ "$(stat ndbad)" -gt "$nd0" ] || fail "ndbad did not count the RA"
+[ "$(ipstat ndbad)" -gt "$nd0" ] || fail "ndbad did not count the RA"
 r ipifc/0/ra | grep -q "^prefix 2001:db8:5:" &&
     fail "the fragmented RA's prefix was taken"
 tool 12 atk6-dos-new-ip6 "$AIF" >/dev/null 2>&1 &
@@ -145,7 +116,7 @@ done
 [ "$(radrop routers)" -gt 0 ] || fail "no router counted as dropped"
 [ "$(radrop prefixes)" -gt 0 ] || fail "no prefix counted as dropped"
 grep '^drops ' <<<"$ra"
-alive flood_router26
+peer_alive flood_router26
 
 static_before=$(r arp | grep ' static ')
 say "flood_advertise6 and flood_solicitate6, 2 s each"
@@ -156,10 +127,10 @@ say "$n dynamic neighbor entries, nbrdrops $(ifc_counter 0 nbrdrops)"
 [ "$n" -le "$MAXNBR" ] || fail "$n dynamic neighbor entries, over $MAXNBR"
 [ "$(r arp | grep ' static ')" = "$static_before" ] ||
     fail "the static entries changed"
-alive "the neighbor floods"
+peer_alive "the neighbor floods"
 
 say "implementation6"
-hdr0=$(stat badheader)
+hdr0=$(ipstat badheader)
 # case:what Linux answers too
 for c in "3:error reply \[4:1\]" "4:error reply \[4:1\]" "11:PASSED" \
     "12:PASSED" "18:PASSED" "19:error reply \[4:0\]" "22:PASSED" \
@@ -171,28 +142,28 @@ for c in "3:error reply \[4:1\]" "4:error reply \[4:1\]" "11:PASSED" \
 	grep -q "${c#*:}" <<<"$line" ||
 	    fail "implementation6 case ${c%%:*}: not '${c#*:}'"
 done
-[ "$(stat badheader)" -gt "$hdr0" ] || fail "badheader did not count"
-alive implementation6
+[ "$(ipstat badheader)" -gt "$hdr0" ] || fail "badheader did not count"
+peer_alive implementation6
 
 say "denial6 cases 1 to 7, half a second each"
-hdr0=$(stat badheader) frag0=$(stat frag6)
+hdr0=$(ipstat badheader) frag0=$(ipstat frag6)
 for c in 1 2 3 4 5 6 7; do
 	tool 0.5 atk6-denial6 "$AIF" 2001:db8:1::1 "$c" >/dev/null 2>&1
 done
-say "badheader $hdr0 -> $(stat badheader), frag6 $frag0 -> $(stat frag6)"
-[ "$(stat badheader)" -gt "$hdr0" ] || fail "badheader did not count"
-alive denial6
+say "badheader $hdr0 -> $(ipstat badheader), frag6 $frag0 -> $(ipstat frag6)"
+[ "$(ipstat badheader)" -gt "$hdr0" ] || fail "badheader did not count"
+peer_alive denial6
 
 say "fragmentation6 cases 13, 16, 25 and 31"
-frag0=$(stat frag6)
+frag0=$(ipstat frag6)
 # 65486 bytes in 54 fragments; 66920 bytes, past 65535; a one-shot
 # fragment without content; a last fragment at 8191 + 8 (past 65535)
 for c in 13 16 25 31; do
 	tool 10 atk6-fragmentation6 -p "$AIF" 2001:db8:1::1 "$c" >/dev/null 2>&1
 done
-say "frag6 $frag0 -> $(stat frag6)"
-[ "$(stat frag6)" -gt "$frag0" ] || fail "frag6 did not count"
-alive fragmentation6
+say "frag6 $frag0 -> $(ipstat frag6)"
+[ "$(ipstat frag6)" -gt "$frag0" ] || fail "frag6 did not count"
+peer_alive fragmentation6
 
 say "alive6"
 out=$(tool 10 atk6-alive6 "$AIF" 2>&1)

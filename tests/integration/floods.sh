@@ -40,19 +40,10 @@ need ping timeout pgrep
 
 kind=${1:-ra}
 count=${2:-40000}
-D=${P}d A=${P}a
-AIF=${P}a0
-netns "$D" "$A"
 # Under AddressSanitizer freed memory waits in a quarantine (256 MiB by
 # default) before reuse, which would count in VmRSS: keep it small.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=2"
-start_daemon "$D"
-bind_veth "$D" "${P}d0" "$A" "$AIF"
-ip -n "$A" addr add 10.1.0.2/24 dev "$AIF"
-ip -n "$A" addr add 2001:db8:1::2/64 dev "$AIF" nodad
-
-w ipifc/0/ctl add 10.1.0.1/24
-w ipifc/0/ctl add 2001:db8:1::1/64
+peer_link
 w iproute add 10.9.0.0 /16 10.1.0.9
 w iproute add 2001:db8:9:: /48 2001:db8:1::9
 w arp add 10.1.0.9 02:00:00:00:00:09
@@ -138,11 +129,6 @@ say "ipifc answers pings"
 nsx "$A" timeout 20 ping -c 2 -i 0.2 -W 2 10.1.0.1 || fail "ping 10.1.0.1"
 nsx "$A" timeout 20 ping -6 -c 2 -i 0.2 -W 2 2001:db8:1::1 ||
     fail "ping 2001:db8:1::1"
-
-ipstat()
-{
-	r ipstats | awk -v k="$1" '$1 == k { print $2 }'
-}
 
 case $kind in
 rahost)
